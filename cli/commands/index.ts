@@ -1,0 +1,5 @@
+// The ordered command table. Adding a command: one file in this folder plus one line here.
+
+import type { CliCommand } from "../command.js";
+
+export const commands: CliCommand[] = [];

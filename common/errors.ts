@@ -1,0 +1,58 @@
+// The one error type spikegrid raises for anything a user can fix (bad file, bad flag, misfit).
+// The CLI prints `message` + `hint` and exits 2; any other thrown value is an internal fault (exit 1).
+
+/** Stable error codes, grouped by the stage that raises them. */
+export type ErrorCode =
+  | "USAGE" // bad command line
+  | "FILE_NOT_FOUND"
+  | "FILE_READ"
+  | "PROFILE_INVALID" // a chip profile failed its schema
+  | "PROFILE_UNKNOWN"
+  | "GRAPH_INVALID" // NetGraph validation / shape inference
+  | "NMIR_INVALID" // verify() failed
+  | "NMIR_DECODE" // a .nmir file is corrupt, truncated or of another format/version
+  | "IMPORT_FAILED"
+  | "UNSUPPORTED";
+
+export interface ErrorDetail {
+  /** Where: a file path, a node name, a key path such as `costs.synopAC.energy`. */
+  where?: string;
+  /** What was wrong at that place. */
+  message: string;
+}
+
+export class SpikegridError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  /** Individual findings when one error reports several problems (e.g. every bad key of a profile). */
+  readonly details: readonly ErrorDetail[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { hint?: string; details?: ErrorDetail[]; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "SpikegridError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.details = opts.details ?? [];
+  }
+
+  /** Multi-line text for a terminal: the cause, each detail, then the hint. */
+  describe(): string {
+    const lines = [this.message];
+    for (const d of this.details) lines.push(`  - ${d.where ? `${d.where}: ` : ""}${d.message}`);
+    if (this.hint) lines.push(`hint: ${this.hint}`);
+    return lines.join("\n");
+  }
+}
+
+export function isSpikegridError(e: unknown): e is SpikegridError {
+  return e instanceof SpikegridError;
+}
+
+/** Exhaustiveness check for `kind`-tagged unions: a new kind becomes a compile error at every switch. */
+export function assertNever(x: never, what = "value"): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(x)}`);
+}
