@@ -29,7 +29,7 @@ function attach(y: Argv, cmd: CliCommand, io: CliIo): Argv {
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const debug = argv.includes("--debug");
   let usageError: string | undefined;
-  let y = yargs(argv)
+  let y: Argv = yargs(argv)
     .scriptName("spikegrid")
     .usage(
       "$0 <command> [options]\n\nCompile spiking networks onto neuromorphic chip models and measure their cost.",
