@@ -1,0 +1,135 @@
+// Shape inference over a whole NetGraph, cycles included: a node resolves once every input port has at least
+// one incoming edge of known shape (recurrent edges then must agree). Reports every problem, naming nodes.
+
+import { type ErrorDetail, SpikegridError } from "../../common/errors.js";
+import { inputPorts, type NetGraph, resolvedDstPort, resolvedSrcPort } from "./graph.js";
+import { formatShape, sameShape } from "./ndarray.js";
+import type { NodeKind } from "./nodes.js";
+import { outputShape, ShapeError } from "./shapes.js";
+
+/** Neurons may stand without inputs (a self-driven neuron); their shape then comes from their parameters. */
+const NEURON_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>(["I", "IF", "LI", "LIF", "CubaLI", "CubaLIF"]);
+
+export interface NodeShapes {
+  inputs: Record<string, number[]>;
+  outputs: Record<string, number[]>;
+}
+
+export type ShapeTable = Map<string, NodeShapes>;
+
+/** Where-string for a node in messages: `node "conv1" (Conv2d)`, with the subgraph path when nested. */
+export function nodeWhere(g: NetGraph, id: string, prefix = ""): string {
+  return `node "${prefix}${id}" (${g.nodes.get(id)?.kind ?? "missing"})`;
+}
+
+function resolveOnce(g: NetGraph, table: ShapeTable, problems: ErrorDetail[], prefix: string): boolean {
+  let changed = false;
+  for (const [id, node] of g.nodes) {
+    if (table.has(id)) continue;
+    const ports = inputPorts(node);
+    const inputs: Record<string, number[]> = {};
+    const incoming = g.edges.filter((e) => e.dst === id);
+    for (const e of incoming) {
+      const p = resolvedDstPort(node, e);
+      const srcNode = g.nodes.get(e.src);
+      if (p === undefined || srcNode === undefined || inputs[p]) continue;
+      const sp = resolvedSrcPort(srcNode, e);
+      const s = sp === undefined ? undefined : table.get(e.src)?.outputs[sp];
+      if (s) inputs[p] = s;
+    }
+    const intrinsic = node.kind === "Input" || (incoming.length === 0 && NEURON_KINDS.has(node.kind));
+    if (!intrinsic && !ports.every((p) => inputs[p])) continue;
+    try {
+      let outputs: Record<string, number[]>;
+      if (node.kind === "Subgraph") {
+        const inner = inferShapesInto(node.graph, problems, `${prefix}${id}.`, inputs);
+        outputs = {};
+        for (const [oid, o] of node.graph.nodes) if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
+      } else {
+        outputs = { out: outputShape(node, inputs) };
+      }
+      table.set(id, { inputs, outputs });
+      changed = true;
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      problems.push({ where: nodeWhere(g, id, prefix), message: e.message });
+      table.set(id, { inputs, outputs: {} }); // resolved as failed: dependants report "no known input" once
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function inferShapesInto(
+  g: NetGraph,
+  problems: ErrorDetail[],
+  prefix: string,
+  inputOverrides?: Record<string, number[]>,
+): ShapeTable {
+  const table: ShapeTable = new Map();
+  if (inputOverrides) {
+    for (const [id, s] of Object.entries(inputOverrides)) {
+      const n = g.nodes.get(id);
+      if (n?.kind === "Input" && !sameShape(n.shape, s)) {
+        problems.push({ where: nodeWhere(g, id, prefix), message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}` });
+      }
+    }
+  }
+  while (resolveOnce(g, table, problems, prefix)) {
+    /* iterate to a fixed point */
+  }
+  const hadProblems = problems.length > 0;
+  for (const [id, node] of g.nodes) {
+    if (table.has(id)) continue;
+    const missing = inputPorts(node).filter((p) => !g.edges.some((e) => e.dst === id && resolvedDstPort(node, e) === p));
+    if (!missing.length && hadProblems) continue; // downstream of a failed node: already explained there
+    problems.push({
+      where: nodeWhere(g, id, prefix),
+      message: missing.length
+        ? `input port${missing.length > 1 ? "s" : ""} ${missing.map((p) => `"${p}"`).join(", ")} not connected`
+        : "no input of known shape reaches it (it depends only on a cycle)",
+    });
+  }
+  for (const e of g.edges) {
+    const dst = g.nodes.get(e.dst);
+    const src = g.nodes.get(e.src);
+    if (!dst || !src) continue;
+    const dp = resolvedDstPort(dst, e);
+    const sp = resolvedSrcPort(src, e);
+    const got = sp === undefined ? undefined : table.get(e.src)?.outputs[sp];
+    const want = dp === undefined ? undefined : table.get(e.dst)?.inputs[dp];
+    if (got && want && !sameShape(got, want)) {
+      problems.push({
+        where: `edge ${prefix}${e.src} → ${prefix}${e.dst}${dp && dp !== "in" ? `.${dp}` : ""}`,
+        message: `carries ${formatShape(got)} but the port receives ${formatShape(want)} from its other edges`,
+      });
+    }
+  }
+  const outNode = [...g.nodes].filter(([, n]) => n.kind === "Output");
+  for (const [id, n] of outNode) {
+    const s = table.get(id)?.outputs.out;
+    if (n.kind === "Output" && n.shape && s && !sameShape(n.shape, s)) {
+      problems.push({ where: nodeWhere(g, id, prefix), message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}` });
+    }
+  }
+  return table;
+}
+
+/** Infers every node's input and output shapes; collects problems instead of throwing. */
+export function inferShapesChecked(g: NetGraph): { shapes: ShapeTable; problems: ErrorDetail[] } {
+  const problems: ErrorDetail[] = [];
+  const shapes = inferShapesInto(g, problems, "");
+  return { shapes, problems };
+}
+
+/** Infers every node's shapes or throws GRAPH_INVALID listing each problem. */
+export function inferShapes(g: NetGraph): ShapeTable {
+  const { shapes, problems } = inferShapesChecked(g);
+  if (problems.length) {
+    throw new SpikegridError("GRAPH_INVALID", `shape inference failed (${problems.length} problem${problems.length > 1 ? "s" : ""})`, {
+      details: problems,
+      hint: "check the named nodes' parameter shapes and the edges into them",
+    });
+  }
+  return shapes;
+}

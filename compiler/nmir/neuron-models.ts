@@ -1,0 +1,236 @@
+// NMIR neuron models: the kind-tagged union of integer neuron dynamics. Each kind's doc comment is the
+// semantics the reference interpreter (simulator/reference) implements; factories live in neuron-factories.ts.
+
+/**
+ * Notation shared by every update below (all values are integers at stage "quantized"):
+ * - `mulShift(x, m, s) = trunc(x·m / 2^s)`: the exact product, divided by 2^s, rounded toward zero (s ≥ 0).
+ * - `sat(x, bits)`: clamp x to the signed range [-2^(bits-1), 2^(bits-1) - 1]; every clamp that changes x
+ *   counts one saturation event (values never wrap).
+ * - `in` (per input port): this step's contributions of all projections into the port (see `Projection`),
+ *   summed exactly and then saturated once to int32, so the order in which events arrive does not matter.
+ * - `p` for a parameter means `p[i]` for neuron i, or `p[0]` when the array has length 1 (broadcast).
+ * - Arithmetic inside one line is exact (no intermediate rounding or wrapping); only `sat` and `mulShift`
+ *   round. Every state variable starts at 0. A population updates each of its neurons once per step.
+ */
+
+/** A per-neuron parameter: length 1 (broadcast) or n. Float64Array is allowed only at stage "lowered". */
+export type Param = Int32Array | Float64Array;
+
+/** What a spiking neuron does to v after it spikes. */
+export type ResetMode = "zero" | "subtract" | "none";
+
+/** Spike when `v > vth` ("gt", Loihi/Lava) or when `v >= vth` ("ge", snnTorch/sinabs). */
+export type FireRule = "gt" | "ge";
+
+/** Fields shared by the spiking models (lif, cubaLif, if). */
+export interface SpikingFields {
+  /** Threshold, signed, fits vBits. */
+  vth: Param;
+  /** Constant input added to v every integrating step, signed, fits vBits. */
+  bias: Param;
+  /** Value v takes after a spike when reset is "zero" (0 unless the source sets v_reset), fits vBits. */
+  vReset: Param;
+  /** Optional lower clamp of v after integration (sinabs `min_v_mem`), fits vBits. */
+  vMin?: Param;
+  reset: ResetMode;
+  fire: FireRule;
+  /** Steps a neuron stays silent after a spike; 0 = no refractory period (and no `ref` state). */
+  refractory: number;
+  /** Width of v, signed, 2..32. */
+  vBits: number;
+}
+
+/**
+ * Leaky integrate-and-fire, current-free (NIR LIF, snnTorch Leaky, Loihi with du = 4096).
+ * State: v signed vBits; ref unsigned bitsFor(refractory) (absent when refractory = 0).
+ * ```
+ * if ref > 0: ref = ref - 1                                    (no integration, no spike; v holds)
+ * else:
+ *   v = sat(v - mulShift(v, dv, decayBits) + in + bias, vBits)
+ *   if vMin is set: v = max(v, vMin)
+ *   spike = fire == "ge" ? v >= vth : v > vth
+ *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
+ *             ref = refractory
+ * ```
+ * Output: a spike event.
+ */
+export interface LifModel extends SpikingFields {
+  kind: "lif";
+  /** Voltage decay, unsigned, in [0, 2^decayBits]: v loses dv/2^decayBits of itself per step. */
+  dv: Param;
+  /** Fraction bits of the decays, 0..24 (12 = Loihi). */
+  decayBits: number;
+}
+
+/**
+ * Current-based LIF (NIR CubaLIF, Loihi compartment, lava-dl CUBA).
+ * State: u signed uBits; v signed vBits; ref unsigned bitsFor(refractory) (absent when refractory = 0).
+ * ```
+ * u = sat(u - mulShift(u, du, decayBits) + in, uBits)          (every step, also while refractory)
+ * if ref > 0: ref = ref - 1                                    (v holds, no spike)
+ * else:
+ *   v = sat(v - mulShift(v, dv, decayBits) + u + bias, vBits)  (u is this step's new u)
+ *   if vMin is set: v = max(v, vMin)
+ *   spike = fire == "ge" ? v >= vth : v > vth
+ *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
+ *             ref = refractory
+ * ```
+ * Output: a spike event.
+ */
+export interface CubaLifModel extends SpikingFields {
+  kind: "cubaLif";
+  /** Current decay, unsigned, in [0, 2^decayBits]. */
+  du: Param;
+  /** Voltage decay, unsigned, in [0, 2^decayBits]. */
+  dv: Param;
+  decayBits: number;
+  /** Width of u, signed, 2..32. */
+  uBits: number;
+}
+
+/**
+ * Integrate-and-fire without leak (NIR IF, sinabs IAF). Its own kind so counters know it has no decay multiply.
+ * State: v signed vBits; ref unsigned bitsFor(refractory) (absent when refractory = 0).
+ * ```
+ * if ref > 0: ref = ref - 1                                    (no integration, no spike; v holds)
+ * else:
+ *   v = sat(v + in + bias, vBits)
+ *   if vMin is set: v = max(v, vMin)
+ *   spike = fire == "ge" ? v >= vth : v > vth
+ *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
+ *             ref = refractory
+ * ```
+ * Output: a spike event.
+ */
+export interface IfModel extends SpikingFields {
+  kind: "if";
+}
+
+/** Fields shared by the graded-output integrators (li, cubaLi). */
+export interface LeakyReadoutFields {
+  /** Voltage decay, unsigned, in [0, 2^decayBits]. */
+  dv: Param;
+  decayBits: number;
+  /** Constant input added to v every step, signed, fits vBits. */
+  bias: Param;
+  /** Width of v, signed, 2..32. */
+  vBits: number;
+  /** Right shift from v to the payload, 0..62. */
+  outShift: number;
+  /** Payload width, signed, 1..32. */
+  outBits: number;
+}
+
+/**
+ * Leaky integrator, never spikes (NIR LI; readout layers).
+ * State: v signed vBits.
+ * ```
+ * v = sat(v - mulShift(v, dv, decayBits) + in + bias, vBits)
+ * payload = sat(mulShift(v, 1, outShift), outBits)             (payload 0 = no event)
+ * ```
+ * Output: a graded event of outBits.
+ */
+export interface LiModel extends LeakyReadoutFields {
+  kind: "li";
+}
+
+/**
+ * Current-based leaky integrator, never spikes (NIR CubaLI).
+ * State: u signed uBits; v signed vBits.
+ * ```
+ * u = sat(u - mulShift(u, du, decayBits) + in, uBits)
+ * v = sat(v - mulShift(v, dv, decayBits) + u + bias, vBits)
+ * payload = sat(mulShift(v, 1, outShift), outBits)             (payload 0 = no event)
+ * ```
+ * Output: a graded event of outBits.
+ */
+export interface CubaLiModel extends LeakyReadoutFields {
+  kind: "cubaLi";
+  /** Current decay, unsigned, in [0, 2^decayBits]. */
+  du: Param;
+  /** Width of u, signed, 2..32. */
+  uBits: number;
+}
+
+/** Activation of a linear population, applied after requantization and before the final `sat`. */
+export type Activation = { kind: "none" } | { kind: "relu" } | { kind: "clamp"; lo: number; hi: number };
+
+/**
+ * Stateless graded neuron (ANN-style layer, folded BN/scale, ReLU/clamp activations, SSM/LMU readouts).
+ * State: none.
+ * ```
+ * y = mulShift(in + bias, outMul, outShift)
+ * y = activation "none": y | "relu": max(y, 0) | "clamp": min(max(y, lo), hi)
+ * payload = sat(y, outBits)                                    (payload 0 = no event)
+ * ```
+ * Output: a graded event of outBits.
+ */
+export interface LinearModel {
+  kind: "linear";
+  /** Added to the input sum, signed int32. */
+  bias: Param;
+  /** Requantization multiplier, signed int32 (per neuron, so per-channel rescales fold in here). */
+  outMul: Param;
+  /** Requantization right shift, 0..62. */
+  outShift: number;
+  activation: Activation;
+  /** Payload width, signed, 1..32; clamp bounds lo ≤ hi must fit it. */
+  outBits: number;
+}
+
+/**
+ * Graded gate of two inputs (GLU, LMU/SSM gates, elementwise products). Ports "a" and "b".
+ * State: none.
+ * ```
+ * payload = sat(mulShift(inA, inB, shift), outBits)            (payload 0 = no event)
+ * ```
+ * Output: a graded event of outBits.
+ */
+export interface ProductModel {
+  kind: "product";
+  /** Right shift of the product, 0..62. */
+  shift: number;
+  /** Payload width, signed, 1..32. */
+  outBits: number;
+}
+
+/**
+ * Stateless spike encoder (NIR Threshold; the first layer of rate/delta encoders).
+ * State: none.
+ * ```
+ * spike = fire == "ge" ? in + bias >= vth : in + bias > vth
+ * ```
+ * Output: a spike event.
+ */
+export interface ThresholdModel {
+  kind: "threshold";
+  /** Threshold, signed int32. */
+  vth: Param;
+  /** Added to the input sum, signed int32. */
+  bias: Param;
+  fire: FireRule;
+}
+
+export type NeuronModel =
+  | LifModel
+  | CubaLifModel
+  | IfModel
+  | LiModel
+  | CubaLiModel
+  | LinearModel
+  | ProductModel
+  | ThresholdModel;
+
+export type NeuronKind = NeuronModel["kind"];
+
+/** Every neuron kind, in a fixed order (for tests, printing and registries). */
+export const NEURON_KINDS: readonly NeuronKind[] = [
+  "lif",
+  "cubaLif",
+  "if",
+  "li",
+  "cubaLi",
+  "linear",
+  "product",
+  "threshold",
+];

@@ -1,0 +1,203 @@
+// The chip-profile file format (YAML or JSON) as a zod v4 schema; strict objects, so unknown keys are errors.
+// `ProfileFile` is what a file holds; the normalised runtime `ChipProfile` (SI numbers) lives in types.ts.
+
+import * as z from "zod";
+import { type Dimension, unitsOf } from "./units.js";
+
+export type { ChipProfile } from "./types.js";
+
+export const STATUSES = ["published", "derived", "estimate"] as const;
+export type Status = (typeof STATUSES)[number];
+
+// Provenance every number carries: how sure it is and which `sources:` entry it comes from.
+const provenance = {
+  status: z.enum(STATUSES).describe("published | derived (computed from published numbers) | estimate"),
+  source: z.string().min(1).describe("a key of the file's top-level `sources:` map"),
+  note: z.string().min(1).optional().describe("why the number is what it is: caveats, formula, reasoning"),
+};
+
+function quantity(dim: Dimension, id: string) {
+  return z
+    .strictObject({ value: z.number().nonnegative(), unit: z.enum(unitsOf(dim)), ...provenance })
+    .meta({
+      id,
+      description: `${dim} quantity {value, unit: ${unitsOf(dim).join("|")}, status, source, note?}`,
+    });
+}
+
+export const energyQ = quantity("energy", "Energy");
+export const latencyQ = quantity("latency", "Latency");
+export const durationQ = quantity("duration", "Duration");
+export const powerQ = quantity("power", "Power");
+export const memoryQ = quantity("memory", "Memory");
+export const frequencyQ = quantity("frequency", "Frequency");
+/** A dimensionless integer (neurons, axons, bits of a weight, tile counts): no `unit`. */
+export const countQ = z
+  .strictObject({ value: z.number().int().nonnegative(), ...provenance })
+  .meta({ id: "Count", description: "count {value: integer ≥ 0, status, source, note?} (no unit)" });
+
+/** One per-event cost: energy and/or latency (at least one; checked after parsing). */
+const cost = z
+  .strictObject({ energy: energyQ.optional(), latency: latencyQ.optional() })
+  .meta({ id: "Cost", description: "per-event cost {energy?, latency?}" });
+
+export const COST_NAMES = [
+  "synopAC",
+  "synopMAC",
+  "neuronUpdateActive",
+  "neuronUpdateIdle",
+  "spikeOut",
+  "hop",
+  "hopEW",
+  "hopNS",
+  "axonIn",
+  "axonOut",
+  "memoryAccess",
+] as const;
+export type CostName = (typeof COST_NAMES)[number];
+
+const costs = z
+  .strictObject(Object.fromEntries(COST_NAMES.map((n) => [n, cost.optional()])) as Record<CostName, z.ZodOptional<typeof cost>>)
+  .describe("per-event costs; an absent cost is not modelled (never zero)");
+
+const grid = z.strictObject({
+  width: countQ.describe("tiles along x"),
+  height: countQ.describe("tiles along y"),
+  coresPerTile: countQ,
+  cores: countQ.optional().describe("usable cores per chip when some tile positions hold no cores"),
+  unavailableTiles: z
+    .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
+    .optional()
+    .describe("[x, y] tile positions (0-based) with no cores; structural, so no provenance"),
+  routing: z.enum(["xy", "point-to-point"]).describe("xy: dimension-order on the mesh; point-to-point: no hops"),
+  multicast: z.boolean().describe("true: one packet reaches many cores; false: one packet per destination core"),
+  chips: countQ,
+  chipLink: cost.optional().describe("cost of crossing a chip-to-chip link"),
+  routingEntriesPerChip: countQ.optional(),
+});
+
+const speckCoreGroup = z.strictObject({
+  cores: z.array(z.number().int().nonnegative()).min(1).describe("core indices this row applies to"),
+  kernelEntries: countQ,
+  neuronEntries: countQ,
+  biasEntries: countQ,
+});
+
+export const MEMORY_MODELS = ["dense", "csr", "conv-shared", "speck", "truenorth-crossbar", "xylo"] as const;
+export type MemoryModelKind = (typeof MEMORY_MODELS)[number];
+
+const memoryModel = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("dense") }),
+    z.strictObject({
+      kind: z.literal("csr"),
+      wordBits: memoryQ.optional().describe("synapse memory is allocated in words of this size"),
+      indexBits: countQ.optional().describe("bits of the target index stored with each synapse"),
+    }),
+    z.strictObject({ kind: z.literal("conv-shared") }),
+    z.strictObject({
+      kind: z.literal("speck"),
+      coreTable: z.array(speckCoreGroup).min(1),
+      maxKernelSize: countQ,
+      maxStride: countQ.describe("strides are powers of two up to this"),
+      maxPadding: countQ,
+      maxChannels: countQ,
+      maxInputSize: countQ.describe("largest input feature map side"),
+      maxOutputSize: countQ.describe("largest output feature map side"),
+      maxPool: countQ.describe("sum-pool sizes are powers of two up to this"),
+      maxDestinations: countQ,
+    }),
+    z.strictObject({
+      kind: z.literal("truenorth-crossbar"),
+      axons: countQ,
+      neurons: countQ,
+      axonTypes: countQ,
+      typeWeightBits: countQ,
+      targetsPerNeuron: countQ,
+    }),
+    z.strictObject({
+      kind: z.literal("xylo"),
+      inputChannels: countQ,
+      hiddenNeurons: countQ,
+      outputNeurons: countQ,
+      synapsesPerNeuron: countQ.describe("synaptic state variables per hidden neuron"),
+      maxFanOut: countQ,
+      maxInputSpikesPerStep: countQ.optional(),
+      maxHiddenSpikesPerStep: countQ.optional(),
+    }),
+  ])
+  .describe(`memory model: {kind: ${MEMORY_MODELS.join(" | ")}, …its parameters}`);
+
+const capabilities = z.strictObject({
+  gradedSpikes: z.boolean(),
+  payloadBits: countQ.optional(),
+  productNeurons: z.boolean(),
+  dynamicMatmul: z.boolean(),
+  maxDelay: countQ.optional().describe("longest synaptic delay in timesteps"),
+});
+
+const core = z.strictObject({
+  neurons: countQ,
+  synapseMemory: memoryQ.optional(),
+  memoryModel,
+  inputAxons: countQ.optional(),
+  outputRoutes: countQ.optional(),
+  weightBits: countQ.describe("widest weight the core stores"),
+  stateBits: countQ.optional(),
+  capabilities,
+});
+
+const coreOverride = z.strictObject({
+  cores: z.array(z.number().int().nonnegative()).min(1).describe("core indices this override applies to"),
+  neurons: countQ.optional(),
+  synapseMemory: memoryQ.optional(),
+  inputAxons: countQ.optional(),
+  outputRoutes: countQ.optional(),
+});
+
+const barrier = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("table"),
+      points: z
+        .array(z.strictObject({ tiles: z.number().int().positive(), latency: durationQ }))
+        .min(1)
+        .describe("latency at a number of tiles in use; linear in between, clamped outside"),
+    }),
+    z.strictObject({ kind: z.literal("tick"), period: durationQ }),
+    z.strictObject({ kind: z.literal("none"), note: z.string().min(1).optional() }),
+  ])
+  .describe("barrier: {kind: table, points} | {kind: tick, period} | {kind: none}");
+
+export const profileFileSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'"),
+    description: z.string().min(1),
+    sources: z.record(z.string(), z.string().min(1)).describe("source key → full citation"),
+    grid,
+    core,
+    coreOverrides: z.array(coreOverride).optional(),
+    costs,
+    barrier: barrier.optional(),
+    staticPower: z.strictObject({ perCore: powerQ.optional(), perChip: powerQ.optional() }).optional(),
+    clock: frequencyQ.optional(),
+    timestep: z.strictObject({
+      semantics: z.enum(["layer-sync", "pipelined"]),
+      updatePolicy: z.enum(["all", "active"]).describe("all: every neuron every step; active: only those with input"),
+    }),
+  })
+  .meta({ title: "spikegrid chip profile", description: "A neuromorphic chip model for spikegrid (hw-profiles/)." });
+
+/** A profile file as written (after schema validation), before unit normalisation. */
+export type ProfileFile = z.infer<typeof profileFileSchema>;
+export type CountQuantity = z.infer<typeof countQ>;
+export type UnitQuantity = z.infer<typeof energyQ>;
+export type Quantity = CountQuantity | UnitQuantity;
+export type CostFile = z.infer<typeof cost>;
+export type MemoryModelFile = ProfileFile["core"]["memoryModel"];
+export type BarrierFile = NonNullable<ProfileFile["barrier"]>;
+
+/** The JSON Schema of the file format (written to hw-profiles/profile.schema.json by json-schema.test.ts). */
+export function profileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(profileFileSchema) as Record<string, unknown>;
+}

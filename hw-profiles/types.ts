@@ -1,0 +1,136 @@
+// The normalised chip profile the mapper, simulators and reports consume: plain numbers in SI units.
+// An absent optional field means "not modelled / unknown" — never read it as zero.
+
+import type { CostName, Status } from "./schema.js";
+
+/** One per-event cost. `latencyCycles` is set when the file gave cycles; `latencyS` when it can be known. */
+export interface Cost {
+  energyJ?: number;
+  latencyS?: number;
+  latencyCycles?: number;
+}
+
+/** Per-event costs by name. Missing names are not modelled. `hop` given alone also fills `hopEW` and `hopNS`. */
+export type Costs = Partial<Record<CostName, Cost>>;
+
+/** Limits that can differ from core to core (see `coreLimits`). */
+export interface CoreLimits {
+  neurons: number;
+  synapseMemoryBits?: number;
+  inputAxons?: number;
+  outputRoutes?: number;
+}
+
+export interface Capabilities {
+  gradedSpikes: boolean;
+  payloadBits?: number;
+  productNeurons: boolean;
+  dynamicMatmul: boolean;
+  /** Longest synaptic delay, in timesteps. */
+  maxDelay?: number;
+}
+
+export interface SpeckCoreMemory {
+  kernelEntries: number;
+  neuronEntries: number;
+  biasEntries: number;
+}
+
+export type MemoryModel =
+  | { kind: "dense" }
+  | { kind: "csr"; wordBits?: number; indexBits?: number }
+  | { kind: "conv-shared" }
+  | {
+      kind: "speck";
+      /** Indexed by core number. */
+      cores: SpeckCoreMemory[];
+      maxKernelSize: number;
+      maxStride: number;
+      maxPadding: number;
+      maxChannels: number;
+      maxInputSize: number;
+      maxOutputSize: number;
+      maxPool: number;
+      maxDestinations: number;
+    }
+  | {
+      kind: "truenorth-crossbar";
+      axons: number;
+      neurons: number;
+      axonTypes: number;
+      typeWeightBits: number;
+      targetsPerNeuron: number;
+    }
+  | {
+      kind: "xylo";
+      inputChannels: number;
+      hiddenNeurons: number;
+      outputNeurons: number;
+      synapsesPerNeuron: number;
+      maxFanOut: number;
+      maxInputSpikesPerStep?: number;
+      maxHiddenSpikesPerStep?: number;
+    };
+
+export type Barrier =
+  | { kind: "table"; points: { tiles: number; latencyS: number }[] }
+  | { kind: "tick"; periodS: number }
+  | { kind: "none" };
+
+export interface Grid {
+  /** Tiles along x and y. */
+  width: number;
+  height: number;
+  coresPerTile: number;
+  /** [x, y] tile positions without cores. */
+  unavailableTiles: [number, number][];
+  /** Usable cores on one chip. */
+  coresPerChip: number;
+  routing: "xy" | "point-to-point";
+  multicast: boolean;
+  chips: number;
+  chipLink?: Cost;
+  routingEntriesPerChip?: number;
+}
+
+export interface ProvenanceEntry {
+  /** Where the number sits in the file, e.g. `costs.synopAC.energy` (for `hopEW` filled from `hop`, the `hop` path). */
+  keyPath: string;
+  status: Status;
+  /** The key into the file's `sources:` map, and the full citation it resolves to. */
+  sourceKey: string;
+  source: string;
+  note?: string;
+  /** The number as written, e.g. "23.6 pJ" or "1024". */
+  original: string;
+  /** The normalised value and its SI unit ("" for counts); value is undefined for cycles without a clock. */
+  value: number | undefined;
+  unit: string;
+}
+
+/** Provenance of every number, keyed by its normalised key path (e.g. `costs.synopAC.energy`). */
+export type ProvenanceTable = Map<string, ProvenanceEntry>;
+
+export interface ChipProfile {
+  name: string;
+  description: string;
+  /** The file it was loaded from. */
+  file: string;
+  grid: Grid;
+  core: CoreLimits & {
+    memoryModel: MemoryModel;
+    weightBits: number;
+    stateBits?: number;
+    capabilities: Capabilities;
+  };
+  /** Per-core replacements of `core` limits (e.g. Speck's unequal cores); later entries win. */
+  coreOverrides: { cores: number[]; limits: Partial<CoreLimits> }[];
+  costs: Costs;
+  barrier?: Barrier;
+  staticPower: { perCoreW?: number; perChipW?: number };
+  clockHz?: number;
+  timestep: { semantics: "layer-sync" | "pipelined"; updatePolicy: "all" | "active" };
+  /** Source key → full citation. */
+  sources: Record<string, string>;
+  provenance: ProvenanceTable;
+}
