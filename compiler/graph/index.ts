@@ -6,3 +6,5 @@ export * from "./ndarray.js";
 export * from "./nodes.js";
 export { convOutLength, outputShape } from "./shapes.js";
 export * from "./validate.js";
+export * from "./dense-ops.js";
+export * from "./summary.js";
