@@ -17,12 +17,10 @@ const provenance = {
 };
 
 function quantity(dim: Dimension, id: string) {
-  return z
-    .strictObject({ value: z.number().nonnegative(), unit: z.enum(unitsOf(dim)), ...provenance })
-    .meta({
-      id,
-      description: `${dim} quantity {value, unit: ${unitsOf(dim).join("|")}, status, source, note?}`,
-    });
+  return z.strictObject({ value: z.number().nonnegative(), unit: z.enum(unitsOf(dim)), ...provenance }).meta({
+    id,
+    description: `${dim} quantity {value, unit: ${unitsOf(dim).join("|")}, status, source, note?}`,
+  });
 }
 
 export const energyQ = quantity("energy", "Energy");
@@ -57,7 +55,12 @@ export const COST_NAMES = [
 export type CostName = (typeof COST_NAMES)[number];
 
 const costs = z
-  .strictObject(Object.fromEntries(COST_NAMES.map((n) => [n, cost.optional()])) as Record<CostName, z.ZodOptional<typeof cost>>)
+  .strictObject(
+    Object.fromEntries(COST_NAMES.map((n) => [n, cost.optional()])) as Record<
+      CostName,
+      z.ZodOptional<typeof cost>
+    >,
+  )
   .describe("per-event costs; an absent cost is not modelled (never zero)");
 
 const grid = z.strictObject({
@@ -69,8 +72,12 @@ const grid = z.strictObject({
     .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
     .optional()
     .describe("[x, y] tile positions (0-based) with no cores; structural, so no provenance"),
-  routing: z.enum(["xy", "point-to-point"]).describe("xy: dimension-order on the mesh; point-to-point: no hops"),
-  multicast: z.boolean().describe("true: one packet reaches many cores; false: one packet per destination core"),
+  routing: z
+    .enum(["xy", "point-to-point"])
+    .describe("xy: dimension-order on the mesh; point-to-point: no hops"),
+  multicast: z
+    .boolean()
+    .describe("true: one packet reaches many cores; false: one packet per destination core"),
   chips: countQ,
   chipLink: cost.optional().describe("cost of crossing a chip-to-chip link"),
   routingEntriesPerChip: countQ.optional(),
@@ -183,10 +190,15 @@ export const profileFileSchema = z
     clock: frequencyQ.optional(),
     timestep: z.strictObject({
       semantics: z.enum(["layer-sync", "pipelined"]),
-      updatePolicy: z.enum(["all", "active"]).describe("all: every neuron every step; active: only those with input"),
+      updatePolicy: z
+        .enum(["all", "active"])
+        .describe("all: every neuron every step; active: only those with input"),
     }),
   })
-  .meta({ title: "spikegrid chip profile", description: "A neuromorphic chip model for spikegrid (hw-profiles/)." });
+  .meta({
+    title: "spikegrid chip profile",
+    description: "A neuromorphic chip model for spikegrid (hw-profiles/).",
+  });
 
 /** A profile file as written (after schema validation), before unit normalisation. */
 export type ProfileFile = z.infer<typeof profileFileSchema>;

@@ -103,8 +103,8 @@ export interface ProvenanceEntry {
   note?: string;
   /** The number as written, e.g. "23.6 pJ" or "1024". */
   original: string;
-  /** The normalised value and its SI unit ("" for counts); value is undefined for cycles without a clock. */
-  value: number | undefined;
+  /** The normalised value and its SI unit: "" for counts, "cycles" for cycles when the profile has no clock. */
+  value: number;
   unit: string;
 }
 

@@ -64,3 +64,12 @@ export function toSI(dim: Dimension, value: number, unit: string, clockHz?: numb
   // Rounding to 12 significant digits removes binary noise such as 23.6e-12 → 2.3600000000000002e-11.
   return Number((value * f).toPrecision(12));
 }
+
+/** The dimension a unit belongs to (units are unique across dimensions; time units report as latency). */
+export function dimensionOfUnit(unit: string): Dimension | undefined {
+  if (unit === CYCLES) return "latency";
+  for (const dim of ["energy", "latency", "power", "memory", "frequency"] as const) {
+    if (siFactor(dim, unit) !== undefined) return dim;
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 // The ordered command table. Adding a command: one file in this folder plus one line here.
 
 import type { CliCommand } from "../command.js";
+import { profilesCommand } from "./profiles.js";
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [profilesCommand];
