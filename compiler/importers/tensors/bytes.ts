@@ -35,15 +35,34 @@ export function guard<T>(file: string, what: string, fn: () => T): T {
   }
 }
 
+/**
+ * A plain Uint8Array view of the same memory. Node Buffers override `slice` to return a view, not a copy,
+ * which would silently break every `.slice()` copy below; callers may well pass a Buffer.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype
+    ? b
+    : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A copy of `b` in its own, offset-0 ArrayBuffer. */
+export function copyBytes(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
 /** A cursor over bytes whose every read is bounds-checked against the buffer. */
 export class ByteReader {
   pos: number;
+  readonly bytes: Uint8Array;
   constructor(
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     readonly file: string,
     readonly what: string,
     start = 0,
   ) {
+    this.bytes = plainBytes(bytes);
     this.pos = start;
   }
 
@@ -106,6 +125,23 @@ export class ByteReader {
   }
 }
 
+/** A guess at what a file is, for "this is not X" errors. */
+export function sniff(b: Uint8Array): string {
+  const starts = (...sig: number[]) => sig.every((x, i) => b[i] === x);
+  const ascii = new TextDecoder("latin1").decode(b.subarray(0, 16));
+  if (b.length === 0) return "the file is empty";
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "it is a PNG image";
+  if (starts(0x89, 0x48, 0x44, 0x46)) return "it is an HDF5 file (Keras .h5?)";
+  if (starts(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return "it is a NumPy .npy file";
+  if (starts(0x50, 0x4b)) return "it is a zip archive";
+  if (starts(0x80) && (b[1] ?? 9) <= 5) return "it is a Python pickle";
+  if (b.length > 9 && b[8] === 0x7b && b.subarray(3, 8).every((x) => x === 0))
+    return "it looks like safetensors";
+  if (ascii.startsWith("{") || ascii.startsWith("[")) return "it looks like JSON text";
+  if (ascii.startsWith("\x7fELF")) return "it is an executable";
+  return `unrecognised leading bytes ${[...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, "0")).join(" ")}`;
+}
+
 export const CORRUPT = "the file looks corrupt; re-export it from its source";
 
 /** `elementCount` with validation: dims must be non-negative integers and the count must stay sane. */
@@ -113,7 +149,12 @@ export function checkedCount(shape: readonly unknown[], file: string, where: str
   let n = 1;
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
-      throw importError(file, where, `shape [${shape.join(",")}] has an invalid dimension ${String(d)}`, CORRUPT);
+      throw importError(
+        file,
+        where,
+        `shape [${shape.join(",")}] has an invalid dimension ${String(d)}`,
+        CORRUPT,
+      );
     }
     n *= d;
     if (n > Number.MAX_SAFE_INTEGER) {
@@ -137,7 +178,8 @@ export function readBytes(path: string): Uint8Array {
       });
     }
     throw new SpikegridError("FILE_READ", `${path}: cannot read: ${(e as Error).message}`, {
-      hint: code === "EISDIR" ? "this is a directory; name the file inside it" : "check the file's permissions",
+      hint:
+        code === "EISDIR" ? "this is a directory; name the file inside it" : "check the file's permissions",
       details: [{ where: path, message: String(code ?? e) }],
       cause: e,
     });

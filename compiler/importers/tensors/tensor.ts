@@ -1,6 +1,8 @@
 // The in-memory tensor every reader here returns: a dtype, a C-order shape and a typed array.
 // float16/bfloat16 keep their raw 16-bit patterns (in an Int16Array) so reading then writing is lossless.
 
+import { SpikegridError } from "../../../common/errors.js";
+
 export type DType =
   | "float32"
   | "float64"
@@ -105,15 +107,40 @@ export function dataMatches(dtype: DType, data: TensorData): boolean {
   return Object.getPrototypeOf(allocate(dtype, 0)) === Object.getPrototypeOf(data);
 }
 
+/** Throws a SpikegridError unless the tensor is well-formed (a writer's precondition). */
+export function checkTensor(t: Tensor, what: string): void {
+  const ok = (d: number) => Number.isSafeInteger(d) && d >= 0;
+  let msg: string | undefined;
+  if (!DTYPES.includes(t.dtype)) msg = `has unknown dtype ${String(t.dtype)}`;
+  else if (!Array.isArray(t.shape) || !t.shape.every(ok)) msg = `has an invalid shape ${String(t.shape)}`;
+  else if (!dataMatches(t.dtype, t.data)) msg = `stores ${t.dtype} in a ${t.data?.constructor?.name}`;
+  else if (t.data.length !== elementCount(t.shape)) {
+    msg = `has ${t.data.length} elements but shape [${t.shape.join(",")}] needs ${elementCount(t.shape)}`;
+  }
+  if (msg) {
+    throw new SpikegridError("UNSUPPORTED", `cannot write ${what}: it ${msg}`, {
+      hint: "see the Tensor type in compiler/importers/tensors/tensor.ts for the storage each dtype uses",
+      details: [{ where: what, message: msg }],
+    });
+  }
+}
+
 const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Decodes `count` elements from raw bytes (copied, so the result is aligned and owns its memory).
  * `bytes.length` must be at least `count * itemSize(dtype)`; callers check that against the file first.
  */
-export function decodeElements(dtype: DType, bytes: Uint8Array, count: number, littleEndian: boolean): TensorData {
+export function decodeElements(
+  dtype: DType,
+  bytes: Uint8Array,
+  count: number,
+  littleEndian: boolean,
+): TensorData {
   const size = itemSize(dtype);
-  const copy = bytes.slice(0, count * size);
+  // an explicit copy: Buffer.slice would return a view into Node's shared pool
+  const copy = new Uint8Array(count * size);
+  copy.set(bytes.subarray(0, count * size));
   if (size > 1 && littleEndian !== HOST_LITTLE) swapBytes(copy, size);
   const out = allocate(dtype, 0);
   const Ctor = out.constructor as new (b: ArrayBuffer, o: number, n: number) => TensorData;
@@ -126,7 +153,8 @@ export function decodeElements(dtype: DType, bytes: Uint8Array, count: number, l
 /** The little-endian bytes of a tensor's data (what .npy `<` and safetensors store). */
 export function encodeLittleEndian(t: Tensor): Uint8Array {
   const src = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const copy = src.slice();
+  const copy = new Uint8Array(src.length);
+  copy.set(src);
   if (!HOST_LITTLE) swapBytes(copy, itemSize(t.dtype));
   return copy;
 }
@@ -189,7 +217,8 @@ export function gatherStrided(
   const n = elementCount(shape);
   const nd = shape.length;
   let contiguous = true;
-  for (let k = nd - 1, s = 1; k >= 0; s *= shape[k]!, k--) if (shape[k] !== 1 && stride[k] !== s) contiguous = false;
+  for (let k = nd - 1, s = 1; k >= 0; s *= shape[k]!, k--)
+    if (shape[k] !== 1 && stride[k] !== s) contiguous = false;
   if (contiguous || n === 0) return src.slice(offset, offset + n);
   const out = allocate(dtype, n) as unknown as { [i: number]: unknown };
   const from = src as unknown as { [i: number]: unknown };

@@ -3,7 +3,7 @@
 // against the file before any allocation and errors can name the entry.
 
 import { inflateSync } from "fflate";
-import { ByteReader, CORRUPT, importError, unsupported } from "./bytes.js";
+import { ByteReader, CORRUPT, importError, plainBytes, unsupported } from "./bytes.js";
 
 export interface ZipEntry {
   name: string;
@@ -37,7 +37,8 @@ function u32(b: Uint8Array, p: number): number {
 }
 
 /** Parses the central directory. Throws IMPORT_FAILED naming the byte offset for anything malformed. */
-export function readZip(bytes: Uint8Array, file: string): ZipArchive {
+export function readZip(input: Uint8Array, file: string): ZipArchive {
+  const bytes = plainBytes(input);
   const bad = (at: number, msg: string) =>
     importError(file, `byte ${at}`, `zip archive ${msg}`, `${CORRUPT} (is the file complete?)`);
   let eocd = -1;
@@ -64,7 +65,10 @@ export function readZip(bytes: Uint8Array, file: string): ZipArchive {
     cdOffset = z.uintLE(8, "central directory offset");
   }
   if (cdOffset + cdSize > bytes.length || count * 46 > cdSize) {
-    throw bad(eocd, `central directory (${count} entries at ${cdOffset}, ${cdSize} bytes) lies outside the file`);
+    throw bad(
+      eocd,
+      `central directory (${count} entries at ${cdOffset}, ${cdSize} bytes) lies outside the file`,
+    );
   }
   const entries = new Map<string, ZipEntry>();
   const c = new ByteReader(bytes, file, "zip central directory", cdOffset);
@@ -87,7 +91,11 @@ export function readZip(bytes: Uint8Array, file: string): ZipArchive {
     const extra = new ByteReader(c.take(extraLen, "extra field"), file, `zip extra of ${name}`);
     while (extra.remaining >= 4) {
       const id = extra.uintLE(2, "extra id");
-      const body = new ByteReader(extra.take(extra.uintLE(2, "extra size"), "extra"), file, `zip64 extra of ${name}`);
+      const body = new ByteReader(
+        extra.take(extra.uintLE(2, "extra size"), "extra"),
+        file,
+        `zip64 extra of ${name}`,
+      );
       if (id !== 1) continue;
       if (size === 0xffffffff) size = body.uintLE(8, "size");
       if (compressedSize === 0xffffffff) compressedSize = body.uintLE(8, "compressed size");
@@ -122,7 +130,8 @@ export function zipEntryData(zip: ZipArchive, entry: ZipEntry): Uint8Array {
   const bad = (msg: string) => importError(file, where, msg, `${CORRUPT} (is the file complete?)`);
   if (entry.flags & 1) throw unsupported(file, where, "is encrypted", "save the archive without a password");
   const h = new ByteReader(bytes, file, where, entry.localOffset);
-  if (h.uintLE(4, "local header signature") !== LOCAL) throw bad(`has no local header at byte ${entry.localOffset}`);
+  if (h.uintLE(4, "local header signature") !== LOCAL)
+    throw bad(`has no local header at byte ${entry.localOffset}`);
   h.pos = entry.localOffset + 26;
   const skip = h.uintLE(2, "name length") + h.uintLE(2, "extra length");
   h.take(skip, "local header name and extra");
@@ -133,15 +142,22 @@ export function zipEntryData(zip: ZipArchive, entry: ZipEntry): Uint8Array {
     out = raw;
   } else if (entry.method === 8) {
     // deflate expands at most ~1032x: a larger claim is corruption, and must not drive an allocation
-    if (entry.size > raw.length * 1032 + 64) throw bad(`claims ${entry.size} bytes from ${raw.length} compressed`);
+    if (entry.size > raw.length * 1032 + 64)
+      throw bad(`claims ${entry.size} bytes from ${raw.length} compressed`);
     try {
       out = inflateSync(raw, { out: new Uint8Array(entry.size) });
     } catch (e) {
       throw bad(`does not inflate: ${(e as Error).message}`);
     }
-    if (out.length !== entry.size) throw bad(`inflates to ${out.length} bytes, not the ${entry.size} declared`);
+    if (out.length !== entry.size)
+      throw bad(`inflates to ${out.length} bytes, not the ${entry.size} declared`);
   } else {
-    throw unsupported(file, where, `uses zip compression method ${entry.method}`, "re-save with stored or deflate");
+    throw unsupported(
+      file,
+      where,
+      `uses zip compression method ${entry.method}`,
+      "re-save with stored or deflate",
+    );
   }
   if (crc32(out) !== entry.crc) throw bad("fails its CRC-32 check (the data is corrupt)");
   return out;
