@@ -1,5 +1,8 @@
 // Registers every importer. Adding a format: one file in this folder plus one line here.
 
+import { onnxImporter } from "./onnx/index.js";
 import { importers } from "./registry.js";
+
+importers.register("onnx", onnxImporter);
 
 export { importers };
