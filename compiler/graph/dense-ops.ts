@@ -14,7 +14,14 @@ export interface DenseOps {
 }
 
 /** Number of kernel taps, over all output positions of one axis, that land inside the input. */
-function inBoundTaps(inLen: number, outLen: number, k: number, stride: number, padBegin: number, dilation: number): number {
+function inBoundTaps(
+  inLen: number,
+  outLen: number,
+  k: number,
+  stride: number,
+  padBegin: number,
+  dilation: number,
+): number {
   let taps = 0;
   for (let o = 0; o < outLen; o++) {
     for (let j = 0; j < k; j++) {

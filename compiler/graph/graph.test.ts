@@ -86,7 +86,17 @@ describe("shape inference", () => {
     const g = createGraph();
     addNode(g, "in", createInput([3]));
     addNode(g, "ff", createLinear(w(5, 3)));
-    addNode(g, "lif", createLIF({ tau: scalar(0.01), r: scalar(1), vLeak: scalar(0), vThreshold: scalar(1), vReset: scalar(0) }));
+    addNode(
+      g,
+      "lif",
+      createLIF({
+        tau: scalar(0.01),
+        r: scalar(1),
+        vLeak: scalar(0),
+        vThreshold: scalar(1),
+        vReset: scalar(0),
+      }),
+    );
     addNode(g, "rec", createLinear(w(5, 5)));
     addNode(g, "out", createOutput());
     connect(g, "in", "ff");
@@ -117,13 +127,36 @@ describe("shape inference", () => {
       ["aff", createAffine(w(8, 24), w(8))],
       ["sub", createSubgraph(sub)],
       ["i", createI({ r: scalar(1) })],
-      ["cuba", createCubaLIF({ tauSyn: scalar(1), tauMem: scalar(2), r: scalar(1), vLeak: scalar(0), vThreshold: scalar(1), vReset: scalar(0), wIn: scalar(1) })],
+      [
+        "cuba",
+        createCubaLIF({
+          tauSyn: scalar(1),
+          tauMem: scalar(2),
+          r: scalar(1),
+          vLeak: scalar(0),
+          vThreshold: scalar(1),
+          vReset: scalar(0),
+          wIn: scalar(1),
+        }),
+      ],
       ["th", createThreshold({ threshold: scalar(0.5) })],
       ["dl", createDelay(scalar(0.001))],
       ["sc", createScale(w(8))],
       ["lmu", createLmuMemory(4, 4)],
       ["tc", createTemporalConv({ weight: w(32, 32, 3), lookahead: 1 })],
-      ["ssm", createDiagonalSsm({ lambdaRe: w(32, 2), lambdaIm: w(32, 2), bRe: w(32, 2), bIm: w(32, 2), cRe: w(32, 2), cIm: w(32, 2), d: w(32), logStep: w(32) })],
+      [
+        "ssm",
+        createDiagonalSsm({
+          lambdaRe: w(32, 2),
+          lambdaIm: w(32, 2),
+          bRe: w(32, 2),
+          bIm: w(32, 2),
+          cRe: w(32, 2),
+          cIm: w(32, 2),
+          d: w(32),
+          logStep: w(32),
+        }),
+      ],
       ["ft", createFixedTransform("haar", 0, { levels: 2 })],
       ["act", createActivation("gelu")],
     ]);
@@ -169,7 +202,9 @@ describe("validation errors name the node and what is wrong", () => {
     g.nodes.set("2", createConv2d({ weight: w(16, 8, 3, 3), pads: [1, 1, 1, 1] }));
     const p = problemsOf(g);
     expect(p).toHaveLength(1);
-    expect(p[0]).toMatch(/node "2" \(Conv2d\).*expects 8 input channels|node "2" \(Conv2d\).*does not accept input \[16,16,16\]/);
+    expect(p[0]).toMatch(
+      /node "2" \(Conv2d\).*expects 8 input channels|node "2" \(Conv2d\).*does not accept input \[16,16,16\]/,
+    );
   });
 
   it("NaN and Inf weights, absurd shapes", () => {
@@ -180,7 +215,9 @@ describe("validation errors name the node and what is wrong", () => {
     g.nodes.set("input", createInput([2, -34, 34]));
     const p = problemsOf(g);
     expect(p.some((m) => m.includes('node "9" (Affine)') && m.includes("weight[7] is NaN"))).toBe(true);
-    expect(p.some((m) => m.includes('node "input" (Input)') && m.includes("must be integers ≥ 1"))).toBe(true);
+    expect(p.some((m) => m.includes('node "input" (Input)') && m.includes("must be integers ≥ 1"))).toBe(
+      true,
+    );
   });
 
   it("dangling edges, unknown ports, unconnected ports, duplicates", () => {
@@ -203,7 +240,9 @@ describe("validation errors name the node and what is wrong", () => {
   it("edges that disagree on a port's shape", () => {
     const g = sinabsCnn();
     connect(g, "1", "10"); // [16,16,16] into an IF that receives [256]
-    expect(problemsOf(g).join("\n")).toMatch(/edge 1 → 10: carries \[16,16,16\] but the port receives \[256\]/);
+    expect(problemsOf(g).join("\n")).toMatch(
+      /edge 1 → 10: carries \[16,16,16\] but the port receives \[256\]/,
+    );
   });
 
   it("duplicate node ids are refused", () => {
@@ -216,26 +255,30 @@ describe("validation errors name the node and what is wrong", () => {
 describe("property: random feed-forward stacks", () => {
   it("infer the sizes they were built with, and a corrupted layer is named", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 6 }), fc.nat(), (sizes, pick) => {
-        const g = createGraph();
-        addNode(g, "in", createInput([sizes[0]!]));
-        let prev = "in";
-        for (let i = 1; i < sizes.length; i++) {
-          addNode(g, `fc${i}`, createAffine(w(sizes[i]!, sizes[i - 1]!), w(sizes[i]!)));
-          addNode(g, `lif${i}`, ifNode());
-          connect(g, prev, `fc${i}`);
-          connect(g, `fc${i}`, `lif${i}`);
-          prev = `lif${i}`;
-        }
-        addNode(g, "out", createOutput());
-        connect(g, prev, "out");
-        expect(inferShapes(g).get("out")?.outputs.out).toEqual([sizes[sizes.length - 1]]);
-        const k = 1 + (pick % (sizes.length - 1));
-        g.nodes.set(`fc${k}`, createAffine(w(sizes[k]!, sizes[k - 1]! + 1), w(sizes[k]!)));
-        const p = problemsOf(g);
-        expect(p.length).toBeGreaterThan(0);
-        expect(p[0]).toContain(`node "fc${k}" (Affine)`);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 6 }),
+        fc.nat(),
+        (sizes, pick) => {
+          const g = createGraph();
+          addNode(g, "in", createInput([sizes[0]!]));
+          let prev = "in";
+          for (let i = 1; i < sizes.length; i++) {
+            addNode(g, `fc${i}`, createAffine(w(sizes[i]!, sizes[i - 1]!), w(sizes[i]!)));
+            addNode(g, `lif${i}`, ifNode());
+            connect(g, prev, `fc${i}`);
+            connect(g, `fc${i}`, `lif${i}`);
+            prev = `lif${i}`;
+          }
+          addNode(g, "out", createOutput());
+          connect(g, prev, "out");
+          expect(inferShapes(g).get("out")?.outputs.out).toEqual([sizes[sizes.length - 1]]);
+          const k = 1 + (pick % (sizes.length - 1));
+          g.nodes.set(`fc${k}`, createAffine(w(sizes[k]!, sizes[k - 1]! + 1), w(sizes[k]!)));
+          const p = problemsOf(g);
+          expect(p.length).toBeGreaterThan(0);
+          expect(p[0]).toContain(`node "fc${k}" (Affine)`);
+        },
+      ),
       { numRuns: 100 },
     );
   });

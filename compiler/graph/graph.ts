@@ -34,7 +34,12 @@ export function addNode<N extends GraphNode>(g: NetGraph, id: string, node: N): 
   return node;
 }
 
-export function connect(g: NetGraph, src: string, dst: string, ports: { srcPort?: string; dstPort?: string } = {}): void {
+export function connect(
+  g: NetGraph,
+  src: string,
+  dst: string,
+  ports: { srcPort?: string; dstPort?: string } = {},
+): void {
   const e: Edge = { src, dst };
   if (ports.srcPort !== undefined) e.srcPort = ports.srcPort;
   if (ports.dstPort !== undefined) e.dstPort = ports.dstPort;

@@ -44,7 +44,8 @@ function resolveOnce(g: NetGraph, table: ShapeTable, problems: ErrorDetail[], pr
       if (node.kind === "Subgraph") {
         const inner = inferShapesInto(node.graph, problems, `${prefix}${id}.`, inputs);
         outputs = {};
-        for (const [oid, o] of node.graph.nodes) if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
+        for (const [oid, o] of node.graph.nodes)
+          if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
       } else {
         outputs = { out: outputShape(node, inputs) };
       }
@@ -71,7 +72,10 @@ function inferShapesInto(
     for (const [id, s] of Object.entries(inputOverrides)) {
       const n = g.nodes.get(id);
       if (n?.kind === "Input" && !sameShape(n.shape, s)) {
-        problems.push({ where: nodeWhere(g, id, prefix), message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}` });
+        problems.push({
+          where: nodeWhere(g, id, prefix),
+          message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}`,
+        });
       }
     }
   }
@@ -81,7 +85,9 @@ function inferShapesInto(
   const hadProblems = problems.length > 0;
   for (const [id, node] of g.nodes) {
     if (table.has(id)) continue;
-    const missing = inputPorts(node).filter((p) => !g.edges.some((e) => e.dst === id && resolvedDstPort(node, e) === p));
+    const missing = inputPorts(node).filter(
+      (p) => !g.edges.some((e) => e.dst === id && resolvedDstPort(node, e) === p),
+    );
     if (!missing.length && hadProblems) continue; // downstream of a failed node: already explained there
     problems.push({
       where: nodeWhere(g, id, prefix),
@@ -109,7 +115,10 @@ function inferShapesInto(
   for (const [id, n] of outNode) {
     const s = table.get(id)?.outputs.out;
     if (n.kind === "Output" && n.shape && s && !sameShape(n.shape, s)) {
-      problems.push({ where: nodeWhere(g, id, prefix), message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}` });
+      problems.push({
+        where: nodeWhere(g, id, prefix),
+        message: `declared ${formatShape(n.shape)} but receives ${formatShape(s)}`,
+      });
     }
   }
   return table;
@@ -126,10 +135,14 @@ export function inferShapesChecked(g: NetGraph): { shapes: ShapeTable; problems:
 export function inferShapes(g: NetGraph): ShapeTable {
   const { shapes, problems } = inferShapesChecked(g);
   if (problems.length) {
-    throw new SpikegridError("GRAPH_INVALID", `shape inference failed (${problems.length} problem${problems.length > 1 ? "s" : ""})`, {
-      details: problems,
-      hint: "check the named nodes' parameter shapes and the edges into them",
-    });
+    throw new SpikegridError(
+      "GRAPH_INVALID",
+      `shape inference failed (${problems.length} problem${problems.length > 1 ? "s" : ""})`,
+      {
+        details: problems,
+        hint: "check the named nodes' parameter shapes and the edges into them",
+      },
+    );
   }
   return shapes;
 }

@@ -16,7 +16,8 @@ export function sizeOf(shape: readonly number[]): number {
 
 /** An array of `shape` from values (copied to float64 unless a typed array is given). */
 export function ndarray(shape: number[], values: FloatData | readonly number[]): NdArray {
-  const data = values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values);
+  const data =
+    values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values);
   if (data.length !== sizeOf(shape)) {
     throw new Error(`ndarray: ${data.length} values do not fill shape [${shape.join(",")}]`);
   }

@@ -18,7 +18,8 @@ export interface LmuMemoryNode {
 
 /**
  * Diagonal state-space layer (S4D): H channels, each with `N/2` complex modes λ_n = λre + i·λim, continuous
- * x' = λx + B u, y = 2·Re(C x) + D u, discretised per channel with step exp(logStep) by `zoh` or `bilinear`.
+ * x' = λx + B u, y = 2·Re(Σ_n C_n x_n) + D u, discretised per channel with step Δ = exp(logStep) by `zoh`
+ * (λ̄ = e^{λΔ}, B̄ = (λ̄ − 1)/λ·B) or `bilinear` (λ̄ = (1 + λΔ/2)/(1 − λΔ/2), B̄ = Δ/(1 − λΔ/2)·B).
  * Arrays: lambdaRe, lambdaIm, bRe, bIm, cRe, cIm are [H, N/2]; d and logStep are [H]. Input and output [H].
  * `bidirectional` adds a time-reversed kernel (non-causal; not streamable).
  */
@@ -41,7 +42,8 @@ export type FixedBasis = "dft-real" | "dft-imag" | "haar";
 
 /**
  * y = M·x along `axis`, M fixed: `dft-real`/`dft-imag` are Re/Im of the N-point DFT matrix e^{−2πi jk/N};
- * `haar` is the orthonormal Haar wavelet transform with `levels` levels (N divisible by 2^levels).
+ * `haar` is the orthonormal Haar wavelet transform with `levels` levels (N divisible by 2^levels), coefficients in
+ * pywt.wavedec order [a_L, d_L, …, d_1] with a = (x_2k + x_2k+1)/√2, d = (x_2k − x_2k+1)/√2.
  * `normalize: "ortho"` scales the DFT by 1/√N (the Haar matrix is always orthonormal).
  */
 export interface FixedTransformNode {
@@ -99,9 +101,18 @@ export function createFixedTransform(
   axis: number,
   opts: { levels?: number; normalize?: "none" | "ortho" } = {},
 ): FixedTransformNode {
-  return { kind: "FixedTransform", basis, axis, levels: opts.levels ?? 1, normalize: opts.normalize ?? "none" };
+  return {
+    kind: "FixedTransform",
+    basis,
+    axis,
+    levels: opts.levels ?? 1,
+    normalize: opts.normalize ?? "none",
+  };
 }
-export function createActivation(fn: ActivationFn, range: { min?: number; max?: number } = {}): ActivationNode {
+export function createActivation(
+  fn: ActivationFn,
+  range: { min?: number; max?: number } = {},
+): ActivationNode {
   return { kind: "Activation", fn, ...range };
 }
 export function createProduct(): ProductNode {

@@ -12,7 +12,11 @@ export type FireMode = "gt" | "ge";
 export interface SpikeOptions {
   resetMode: ResetMode;
   fire: FireMode;
-  /** Lower clamp of v after integration (e.g. sinabs `min_v_mem`); absent = unbounded. */
+  /**
+   * Lower clamp of v (sinabs `min_v_mem`), applied at the end of each step after the spike test and reset, as
+   * sinabs' lif_forward_single does; absent = unbounded. Same result as clamping before the test when
+   * vMin ≤ min(0, v_reset, θ).
+   */
   vMin?: NdArray;
 }
 
@@ -112,6 +116,7 @@ export function createThreshold(p: { threshold: NdArray; fire?: FireMode }): Thr
 export function neuronParams(n: NeuronNode): Record<string, NdArray> {
   const { kind: _k, ...rest } = n;
   const out: Record<string, NdArray> = {};
-  for (const [k, v] of Object.entries(rest)) if (typeof v === "object" && v && "data" in v) out[k] = v as NdArray;
+  for (const [k, v] of Object.entries(rest))
+    if (typeof v === "object" && v && "data" in v) out[k] = v as NdArray;
   return out;
 }

@@ -79,7 +79,11 @@ export type StructuralNode =
   | ReduceNode
   | DelayNode;
 
-type PoolParams = { kernel: [number, number]; stride?: [number, number]; pads?: [number, number, number, number] };
+type PoolParams = {
+  kernel: [number, number];
+  stride?: [number, number];
+  pads?: [number, number, number, number];
+};
 
 function pool<K extends "SumPool2d" | "AvgPool2d" | "MaxPool2d">(kind: K, p: PoolParams) {
   return { kind, kernel: p.kernel, stride: p.stride ?? p.kernel, pads: p.pads ?? [0, 0, 0, 0] };
@@ -89,7 +93,9 @@ export const createAvgPool2d = (p: PoolParams): AvgPool2dNode => pool("AvgPool2d
 export const createMaxPool2d = (p: PoolParams): MaxPool2dNode => pool("MaxPool2d", p);
 
 export function createFlatten(startDim = 0, endDim = -1, inputShape?: number[]): FlattenNode {
-  return inputShape ? { kind: "Flatten", startDim, endDim, inputShape } : { kind: "Flatten", startDim, endDim };
+  return inputShape
+    ? { kind: "Flatten", startDim, endDim, inputShape }
+    : { kind: "Flatten", startDim, endDim };
 }
 export function createReshape(shape: number[]): ReshapeNode {
   return { kind: "Reshape", shape };

@@ -65,8 +65,9 @@ export interface BatchNormNode {
 /**
  * Convolution along time (a Conv1d whose axis is the timestep): input [C_in] per step, output [C_out] per step,
  * y_t = b + Σ_{k=0}^{K−1} W[:, :, k]·x_{t + k − (K − 1 − lookahead)}, with x before step 0 equal to 0.
- * `lookahead` future steps make it non-causal (a PyTorch Conv1d k=3, pad=1 has lookahead 1); streaming reports
- * that look-ahead as algorithmic delay.
+ * `lookahead` future steps make it non-causal (a PyTorch Conv1d k=3, pad=1 has lookahead 1). Step-by-step
+ * execution is causal: y_t is emitted at step t + lookahead (0 before then), a delay that streaming reports as
+ * algorithmic delay.
  */
 export interface TemporalConvNode {
   kind: "TemporalConv";
@@ -104,7 +105,9 @@ export function createConv2d(
 ): Conv2dNode {
   return { kind: "Conv2d", stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1, ...p };
 }
-export function createBatchNorm(p: Omit<BatchNormNode, "kind" | "eps" | "axis"> & { eps?: number; axis?: number }): BatchNormNode {
+export function createBatchNorm(
+  p: Omit<BatchNormNode, "kind" | "eps" | "axis"> & { eps?: number; axis?: number },
+): BatchNormNode {
   return { kind: "BatchNorm", eps: 1e-5, axis: 0, ...p };
 }
 export function createTemporalConv(

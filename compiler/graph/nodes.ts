@@ -25,7 +25,14 @@ export interface SubgraphNode {
   graph: NetGraph;
 }
 
-export type GraphNode = InputNode | OutputNode | SubgraphNode | NeuronNode | SynapticNode | StructuralNode | ExtraNode;
+export type GraphNode =
+  | InputNode
+  | OutputNode
+  | SubgraphNode
+  | NeuronNode
+  | SynapticNode
+  | StructuralNode
+  | ExtraNode;
 export type NodeKind = GraphNode["kind"];
 
 export function createInput(shape: number[]): InputNode {

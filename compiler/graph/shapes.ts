@@ -32,7 +32,10 @@ function normAxis(axis: number, rank: number, what: string): number {
 }
 
 function checkParam(name: string, p: NdArray, target: number[]): void {
-  need(broadcastsTo(p.shape, target), `parameter ${name} ${fmt(p.shape)} does not match the input shape ${fmt(target)}`);
+  need(
+    broadcastsTo(p.shape, target),
+    `parameter ${name} ${fmt(p.shape)} does not match the input shape ${fmt(target)}`,
+  );
 }
 
 function spatial2d(
@@ -65,7 +68,8 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       need(w.length === 2, `weight must be 2-d [out, in], got ${fmt(w)}`);
       const [out, inn] = w as [number, number];
       need(x[x.length - 1] === inn, `weight ${fmt(w)} expects inputs with last dim ${inn}, got ${fmt(x)}`);
-      if (node.kind === "Affine") need(sizeOf(node.bias.shape) === out, `bias ${fmt(node.bias.shape)} ≠ [${out}]`);
+      if (node.kind === "Affine")
+        need(sizeOf(node.bias.shape) === out, `bias ${fmt(node.bias.shape)} ≠ [${out}]`);
       return [...x.slice(0, -1), out];
     }
     case "Scale": {
@@ -78,7 +82,10 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const w = node.weight.shape;
       need(w.length === 3, `weight must be [C_out, C_in/groups, K], got ${fmt(w)}`);
       need(x.length === 2, `expects a [C, L] input, got ${fmt(x)}`);
-      need(w[1]! * node.groups === x[0], `weight ${fmt(w)} × groups ${node.groups} expects ${w[1]! * node.groups} input channels, got ${x[0]}`);
+      need(
+        w[1]! * node.groups === x[0],
+        `weight ${fmt(w)} × groups ${node.groups} expects ${w[1]! * node.groups} input channels, got ${x[0]}`,
+      );
       need(w[0]! % node.groups === 0, `C_out ${w[0]} is not divisible by groups ${node.groups}`);
       if (node.bias) need(sizeOf(node.bias.shape) === w[0], `bias ${fmt(node.bias.shape)} ≠ [${w[0]}]`);
       const l = convOutLength(x[1]!, w[2]!, node.stride, node.pads[0] + node.pads[1], node.dilation);
@@ -89,7 +96,10 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const x = port(shapes, "in");
       const w = node.weight.shape;
       need(w.length === 4, `weight must be [C_out, C_in/groups, Kh, Kw], got ${fmt(w)}`);
-      need(x.length === 3 && w[1]! * node.groups === x[0], `weight ${fmt(w)} × groups ${node.groups} does not accept input ${fmt(x)}`);
+      need(
+        x.length === 3 && w[1]! * node.groups === x[0],
+        `weight ${fmt(w)} × groups ${node.groups} does not accept input ${fmt(x)}`,
+      );
       need(w[0]! % node.groups === 0, `C_out ${w[0]} is not divisible by groups ${node.groups}`);
       if (node.bias) need(sizeOf(node.bias.shape) === w[0], `bias ${fmt(node.bias.shape)} ≠ [${w[0]}]`);
       const [h, wd] = spatial2d(x, [w[2]!, w[3]!], node.stride, node.pads, node.dilation);
@@ -98,7 +108,12 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
     case "BatchNorm": {
       const x = port(shapes, "in");
       const c = x[normAxis(node.axis, x.length, "axis")]!;
-      for (const [k, p] of Object.entries({ mean: node.mean, variance: node.variance, gamma: node.gamma, beta: node.beta })) {
+      for (const [k, p] of Object.entries({
+        mean: node.mean,
+        variance: node.variance,
+        gamma: node.gamma,
+        beta: node.beta,
+      })) {
         need(sizeOf(p.shape) === c, `${k} has ${sizeOf(p.shape)} values for ${c} channels`);
       }
       return x;
@@ -107,8 +122,14 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const x = port(shapes, "in");
       const w = node.weight.shape;
       need(w.length === 3, `weight must be [C_out, C_in/groups, K], got ${fmt(w)}`);
-      need(x.length === 1 && w[1]! * node.groups === x[0], `weight ${fmt(w)} does not accept input ${fmt(x)}`);
-      need(node.lookahead >= 0 && node.lookahead < w[2]!, `lookahead ${node.lookahead} must be in [0, K−1 = ${w[2]! - 1}]`);
+      need(
+        x.length === 1 && w[1]! * node.groups === x[0],
+        `weight ${fmt(w)} does not accept input ${fmt(x)}`,
+      );
+      need(
+        node.lookahead >= 0 && node.lookahead < w[2]!,
+        `lookahead ${node.lookahead} must be in [0, K−1 = ${w[2]! - 1}]`,
+      );
       return [w[0]!];
     }
     case "SumPool2d":
@@ -123,7 +144,8 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const s = normAxis(node.startDim, x.length, "startDim");
       const e = normAxis(node.endDim, x.length, "endDim");
       need(s <= e, `startDim ${node.startDim} is after endDim ${node.endDim} for ${fmt(x)}`);
-      if (node.inputShape) need(sameShape(node.inputShape, x), `declared input ${fmt(node.inputShape)} ≠ inferred ${fmt(x)}`);
+      if (node.inputShape)
+        need(sameShape(node.inputShape, x), `declared input ${fmt(node.inputShape)} ≠ inferred ${fmt(x)}`);
       return [...x.slice(0, s), sizeOf(x.slice(s, e + 1)), ...x.slice(e + 1)];
     }
     case "Reshape": {
@@ -132,12 +154,16 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       need(free <= 1, "at most one dimension may be -1");
       const known = sizeOf(node.shape.filter((d) => d !== -1));
       const out = node.shape.map((d) => (d === -1 ? sizeOf(x) / known : d));
-      need(out.every((d) => Number.isInteger(d) && d > 0) && sizeOf(out) === sizeOf(x), `cannot reshape ${fmt(x)} to ${fmt(node.shape)}`);
+      need(
+        out.every((d) => Number.isInteger(d) && d > 0) && sizeOf(out) === sizeOf(x),
+        `cannot reshape ${fmt(x)} to ${fmt(node.shape)}`,
+      );
       return out;
     }
     case "Transpose": {
       const x = port(shapes, "in");
-      const ok = node.perm.length === x.length && [...node.perm].sort((a, b) => a - b).every((p, i) => p === i);
+      const ok =
+        node.perm.length === x.length && [...node.perm].sort((a, b) => a - b).every((p, i) => p === i);
       need(ok, `perm ${fmt(node.perm)} is not a permutation of the ${x.length} input dims`);
       return node.perm.map((p) => x[p]!);
     }
@@ -187,17 +213,29 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const h = x[0]!;
       const modes = node.lambdaRe.shape;
       need(modes.length === 2 && modes[0] === h, `lambdaRe ${fmt(modes)} must be [H=${h}, N/2]`);
-      for (const [k, p] of Object.entries({ lambdaIm: node.lambdaIm, bRe: node.bRe, bIm: node.bIm, cRe: node.cRe, cIm: node.cIm })) {
+      for (const [k, p] of Object.entries({
+        lambdaIm: node.lambdaIm,
+        bRe: node.bRe,
+        bIm: node.bIm,
+        cRe: node.cRe,
+        cIm: node.cIm,
+      })) {
         need(sameShape(p.shape, modes), `${k} ${fmt(p.shape)} ≠ lambdaRe ${fmt(modes)}`);
       }
-      need(sizeOf(node.d.shape) === h && sizeOf(node.logStep.shape) === h, `d and logStep must have ${h} values`);
+      need(
+        sizeOf(node.d.shape) === h && sizeOf(node.logStep.shape) === h,
+        `d and logStep must have ${h} values`,
+      );
       return x;
     }
     case "FixedTransform": {
       const x = port(shapes, "in");
       const n = x[normAxis(node.axis, x.length, "axis")]!;
       if (node.basis === "haar") {
-        need(n % 2 ** node.levels === 0, `haar with ${node.levels} levels needs the axis length ${n} divisible by ${2 ** node.levels}`);
+        need(
+          n % 2 ** node.levels === 0,
+          `haar with ${node.levels} levels needs the axis length ${n} divisible by ${2 ** node.levels}`,
+        );
       }
       return x;
     }

@@ -1,5 +1,17 @@
 import { expect, it } from "vitest";
-import { chain, createAffine, createConv2d, createFlatten, createGraph, createIF, createInput, createOutput, createSumPool2d, filled, scalar } from "./index.js";
+import {
+  chain,
+  createAffine,
+  createConv2d,
+  createFlatten,
+  createGraph,
+  createIF,
+  createInput,
+  createOutput,
+  createSumPool2d,
+  filled,
+  scalar,
+} from "./index.js";
 import { summarizeGraph } from "./summary.js";
 
 it("counts the NIR paper CNN's dense MACs in both conventions", () => {
@@ -25,7 +37,9 @@ it("counts the NIR paper CNN's dense MACs in both conventions", () => {
   ]);
   const s = summarizeGraph(g);
   const byId = new Map(s.nodes.map((n) => [n.id, n]));
-  expect([byId.get("0")?.denseMacs, byId.get("2")?.denseMacs, byId.get("5")?.denseMacs]).toEqual([199_712, 541_696, 61_952]);
+  expect([byId.get("0")?.denseMacs, byId.get("2")?.denseMacs, byId.get("5")?.denseMacs]).toEqual([
+    199_712, 541_696, 61_952,
+  ]);
   expect(s.totals.denseMacs).toBe(838_688);
   expect(s.totals.denseMacsPadded).toBe(903_680);
   expect(s.totals.neurons).toBe(8_970);

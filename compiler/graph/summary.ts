@@ -1,11 +1,11 @@
 // A per-node summary of a validated NetGraph: kind, shapes, parameter count, dense ops per timestep.
 // Feeds `spikegrid inspect` for every network format.
 
+import { denseOps } from "./dense-ops.js";
 import type { NetGraph } from "./graph.js";
 import type { ShapeTable } from "./infer.js";
 import { type NdArray, sizeOf } from "./ndarray.js";
 import type { GraphNode } from "./nodes.js";
-import { denseOps } from "./dense-ops.js";
 import { validateGraph } from "./validate.js";
 
 export interface NodeSummary {
@@ -47,7 +47,16 @@ function paramCount(node: GraphNode): number {
     case "Scale":
       return n(node.scale);
     case "DiagonalSsm":
-      return [node.lambdaRe, node.lambdaIm, node.bRe, node.bIm, node.cRe, node.cIm, node.d, node.logStep].reduce((a, x) => a + n(x), 0);
+      return [
+        node.lambdaRe,
+        node.lambdaIm,
+        node.bRe,
+        node.bIm,
+        node.cRe,
+        node.cIm,
+        node.d,
+        node.logStep,
+      ].reduce((a, x) => a + n(x), 0);
     default:
       return 0;
   }
@@ -75,13 +84,24 @@ function summarizeNodes(g: NetGraph, shapes: ShapeTable): NodeSummary[] {
     }
     const ops = denseOps(node, inputShapes, outputShape);
     const params = paramCount(node);
-    out.push({ id, kind: node.kind, inputShapes, outputShape, params, denseMacs: ops.macs, denseMacsPadded: ops.macsPadded });
+    out.push({
+      id,
+      kind: node.kind,
+      inputShapes,
+      outputShape,
+      params,
+      denseMacs: ops.macs,
+      denseMacsPadded: ops.macsPadded,
+    });
   }
   return out;
 }
 
 function countNeurons(nodes: NodeSummary[]): number {
-  return nodes.reduce((a, n) => a + (n.children ? countNeurons(n.children) : NEURONS.has(n.kind) ? sizeOf(n.outputShape) : 0), 0);
+  return nodes.reduce(
+    (a, n) => a + (n.children ? countNeurons(n.children) : NEURONS.has(n.kind) ? sizeOf(n.outputShape) : 0),
+    0,
+  );
 }
 
 /** Validates the graph and summarises it. Parameters count every stored value (weights, biases, neuron constants). */
@@ -101,9 +121,12 @@ export function summarizeGraph(g: NetGraph, source = "graph"): GraphSummary {
     inputs: nodes.filter((n) => n.kind === "Input").map((n) => ({ id: n.id, shape: n.outputShape })),
     outputs: nodes.filter((n) => n.kind === "Output").map((n) => ({ id: n.id, shape: n.outputShape })),
     conventions: {
-      denseMacs: "dense multiply-accumulates per timestep, every input × every weight, kernel taps on zero padding excluded (NeuroBench Dense)",
-      denseMacsPadded: "as denseMacs but counting taps on padding (syops-counter / ANN FLOPs convention; FLOPs = 2 × MACs)",
-      params: "learnable parameters as PyTorch counts them: weights, biases, BatchNorm γ/β, Scale, SSM arrays (not BatchNorm running statistics, not neuron constants)",
+      denseMacs:
+        "dense multiply-accumulates per timestep, every input × every weight, kernel taps on zero padding excluded (NeuroBench Dense)",
+      denseMacsPadded:
+        "as denseMacs but counting taps on padding (syops-counter / ANN FLOPs convention; FLOPs = 2 × MACs)",
+      params:
+        "learnable parameters as PyTorch counts them: weights, biases, BatchNorm γ/β, Scale, SSM arrays (not BatchNorm running statistics, not neuron constants)",
       neurons: "elements of stateful neuron nodes (I, IF, LI, LIF, CubaLI, CubaLIF)",
     },
   };

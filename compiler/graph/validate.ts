@@ -20,7 +20,8 @@ function checkArray(name: string, a: NdArray, out: string[]): void {
     return;
   }
   if (sizeOf(a.shape) > MAX_ELEMENTS) out.push(`${name} ${formatShape(a.shape)} has more than 2^28 elements`);
-  else if (a.data.length !== sizeOf(a.shape)) out.push(`${name} holds ${a.data.length} values for shape ${formatShape(a.shape)}`);
+  else if (a.data.length !== sizeOf(a.shape))
+    out.push(`${name} holds ${a.data.length} values for shape ${formatShape(a.shape)}`);
   for (let i = 0; i < a.data.length; i++) {
     if (!Number.isFinite(a.data[i]!)) {
       out.push(`${name}[${i}] is ${a.data[i]} (parameters must be finite numbers)`);
@@ -45,7 +46,8 @@ function checkNode(node: GraphNode, out: string[]): void {
   switch (node.kind) {
     case "Input":
       ints(out, "shape", node.shape, 1);
-      if (node.shape.length && sizeOf(node.shape) > MAX_ELEMENTS) out.push("shape has more than 2^28 elements");
+      if (node.shape.length && sizeOf(node.shape) > MAX_ELEMENTS)
+        out.push("shape has more than 2^28 elements");
       break;
     case "Output":
       if (node.shape) ints(out, "shape", node.shape, 1);
@@ -98,7 +100,10 @@ function checkNode(node: GraphNode, out: string[]): void {
       ints(out, "levels", [node.levels], 1);
       break;
     case "Activation":
-      if (node.fn === "clamp" && !(node.min !== undefined && node.max !== undefined && node.min <= node.max)) {
+      if (
+        node.fn === "clamp" &&
+        !(node.min !== undefined && node.max !== undefined && node.min <= node.max)
+      ) {
         out.push("clamp needs min ≤ max");
       }
       break;
@@ -106,7 +111,8 @@ function checkNode(node: GraphNode, out: string[]): void {
       ints(out, "inputs", [node.inputs], 1);
       break;
     case "Reshape":
-      if (!node.shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 1))) out.push(`shape ${formatShape(node.shape)} is invalid`);
+      if (!node.shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 1)))
+        out.push(`shape ${formatShape(node.shape)} is invalid`);
       break;
     default:
       break;
@@ -128,14 +134,21 @@ function checkStructure(g: NetGraph, prefix: string, problems: ErrorDetail[]): v
     const sPorts = outputPorts(src);
     if (dp === undefined || !dPorts.includes(dp)) {
       const has = dPorts.length ? `its ports are ${dPorts.join(", ")}` : "it has no input ports";
-      problems.push({ where, message: `enters ${dst.kind} "${e.dst}" at ${dp === undefined ? "no named port" : `port "${dp}"`}; ${has}` });
+      problems.push({
+        where,
+        message: `enters ${dst.kind} "${e.dst}" at ${dp === undefined ? "no named port" : `port "${dp}"`}; ${has}`,
+      });
     }
     if (sp === undefined || !sPorts.includes(sp)) {
       const has = sPorts.length ? `its ports are ${sPorts.join(", ")}` : "it has no output ports";
-      problems.push({ where, message: `leaves ${src.kind} "${e.src}" at ${sp === undefined ? "no named port" : `port "${sp}"`}; ${has}` });
+      problems.push({
+        where,
+        message: `leaves ${src.kind} "${e.src}" at ${sp === undefined ? "no named port" : `port "${sp}"`}; ${has}`,
+      });
     }
     const key = `${e.src}\u0000${sp}\u0000${e.dst}\u0000${dp}`;
-    if (seen.has(key)) problems.push({ where, message: "duplicate edge (the same connection twice would double its input)" });
+    if (seen.has(key))
+      problems.push({ where, message: "duplicate edge (the same connection twice would double its input)" });
     seen.add(key);
   }
   for (const [id, node] of g.nodes) {
@@ -159,10 +172,14 @@ export function checkGraph(g: NetGraph): { problems: ErrorDetail[]; shapes?: Sha
 export function validateGraph(g: NetGraph, source = "graph"): ShapeTable {
   const { problems, shapes } = checkGraph(g);
   if (problems.length || !shapes) {
-    throw new SpikegridError("GRAPH_INVALID", `${source} is not a valid network (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
-      details: problems,
-      hint: "fix the named nodes or edges in the producer, or report the file if it came from a supported tool",
-    });
+    throw new SpikegridError(
+      "GRAPH_INVALID",
+      `${source} is not a valid network (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
+      {
+        details: problems,
+        hint: "fix the named nodes or edges in the producer, or report the file if it came from a supported tool",
+      },
+    );
   }
   return shapes;
 }

@@ -1,0 +1,264 @@
+// The float reference runner: executes a NetGraph over T timesteps (whole sequences, batches, or streaming one
+// step at a time) with the layer-sync schedule of schedule.ts and the kernels of kernels/.
+
+import { SpikegridError } from "../../common/errors.js";
+import type { NetGraph } from "../../compiler/graph/index.js";
+import {
+  checkFinite,
+  checkInputIds,
+  checkSequences,
+  type InputTensor,
+  type Named,
+  resolveDt,
+  sizeOf,
+  toMap,
+} from "./inputs.js";
+import { createKernel, type Kernel } from "./kernels/index.js";
+import { eulerTimeConstants } from "./kernels/neurons.js";
+import { type Schedule, scheduleGraph } from "./schedule.js";
+
+export interface FloatRunnerOptions {
+  /** Integration step in seconds; defaults to `graph.dt`, else 1 (with a warning). */
+  dt?: number;
+}
+
+export interface FloatRunOptions extends FloatRunnerOptions {
+  /** Steps to run (≤ the inputs' T); required when the graph has no Input node. */
+  timesteps?: number;
+  /** Node ids (flat: `sub.inner` inside subgraphs) whose output to record every step. */
+  record?: string[];
+  /** Neuron ids whose membrane potential v (after this step's reset) to record every step. */
+  recordState?: string[];
+}
+
+export interface FloatRunResult {
+  /** Each top-level Output node's value, one array per step. */
+  outputs: Map<string, Float64Array[]>;
+  /** Outputs of the nodes named in `record`, one array per step. */
+  records: Map<string, Float64Array[]>;
+  /** Membrane potentials of the neurons named in `recordState`, one array per step. */
+  states: Map<string, Float64Array[]>;
+  steps: number;
+  warnings: string[];
+}
+
+export interface FloatRunner {
+  readonly dt: number;
+  readonly schedule: Schedule;
+  /** Shape of each top-level Input and Output (batch and time excluded). */
+  readonly inputShapes: ReadonlyMap<string, readonly number[]>;
+  readonly outputShapes: ReadonlyMap<string, readonly number[]>;
+  /** Steps taken since creation or the last reset. */
+  readonly t: number;
+  readonly warnings: readonly string[];
+  /** Advances one step; each input is the flat data of one step of its Input node. Returns copies. */
+  step(inputs: Named<ArrayLike<number>>): Map<string, Float64Array>;
+  /** Back to t = 0 with all state (and recurrent edges) zeroed. */
+  reset(): void;
+  /** Live view of a node's current output (overwritten by the next step). */
+  output(id: string): Float64Array;
+  /** Live view of a neuron's membrane potential. */
+  membrane(id: string): Float64Array;
+}
+
+type StepFn = (inputs: ReadonlyMap<string, ArrayLike<number>>) => void;
+
+/** Builds the kernels and input buffers of a graph once; `step` then allocates only the returned copies. */
+export function createFloatRunner(graph: NetGraph, opts: FloatRunnerOptions = {}): FloatRunner {
+  return buildRunner(graph, opts).runner;
+}
+
+/** The runner plus a step without input checks, for runFloat, which checks whole sequences up front. */
+function buildRunner(
+  graph: NetGraph,
+  opts: FloatRunnerOptions,
+): { runner: FloatRunner; stepUnchecked: StepFn } {
+  const warnings: string[] = [];
+  const dt = resolveDt(opts.dt, graph.dt, warnings);
+  const schedule = scheduleGraph(graph);
+  const { nodes } = schedule;
+  const kernels: Kernel[] = nodes.map((sn) =>
+    createKernel(sn.node, { id: sn.id, dt, inShapes: sn.inShapes, outShape: sn.outShape }),
+  );
+  const index = new Map(nodes.map((sn, i) => [sn.id, i]));
+  for (const sn of nodes) {
+    for (const [name, tau] of eulerTimeConstants(sn.node)) {
+      if (dt / tau > 1) {
+        warnings.push(
+          `node "${sn.id}" (${sn.node.kind}): dt/${name} = ${+(dt / tau).toPrecision(4)} > 1 (dt = ${dt} s, ${name} = ${tau} s); ` +
+            "forward Euler overshoots and is unstable above 2 — was dt meant to be smaller (NIR graphs use 1e-4 s)?",
+        );
+      }
+    }
+  }
+
+  // Port inputs: a single same-step source is read in place; anything else is summed into a port buffer.
+  type Sum = { buf: Float64Array; srcs: Float64Array[] };
+  const portInputs: Float64Array[][] = [];
+  const sums: Sum[][] = [];
+  nodes.forEach((sn, i) => {
+    const ins: Float64Array[] = [];
+    const mine: Sum[] = [];
+    sn.sources.forEach((srcs, p) => {
+      const only = srcs[0];
+      if (srcs.length === 1 && only && !only.recurrent) ins.push(kernels[only.src]!.out);
+      else {
+        const buf = new Float64Array(sizeOf(sn.inShapes[p]!));
+        ins.push(buf);
+        mine.push({ buf, srcs: srcs.map((s) => kernels[s.src]!.out) });
+      }
+    });
+    portInputs[i] = ins;
+    sums[i] = mine;
+  });
+
+  const inputShapes = new Map(schedule.inputs.map((id) => [id, nodes[index.get(id)!]!.outShape] as const));
+  const outputShapes = new Map(schedule.outputs.map((id) => [id, nodes[index.get(id)!]!.outShape] as const));
+  let t = 0;
+
+  const stepUnchecked: StepFn = (inputs) => {
+    for (const [id, values] of inputs) kernels[index.get(id)!]!.out.set(values);
+    for (let i = 0; i < kernels.length; i++) {
+      for (const { buf, srcs } of sums[i]!) {
+        buf.fill(0);
+        for (const s of srcs) for (let k = 0; k < buf.length; k++) buf[k]! += s[k]!;
+      }
+      kernels[i]!.step(portInputs[i]!);
+    }
+    t++;
+  };
+
+  const find = (id: string, what: string): Kernel => {
+    const i = index.get(id);
+    if (i === undefined) {
+      throw new SpikegridError("USAGE", `cannot ${what} "${id}": no such node`, {
+        hint: `nodes: ${[...index.keys()].slice(0, 40).join(", ")}${index.size > 40 ? ", …" : ""}`,
+      });
+    }
+    return kernels[i]!;
+  };
+
+  const runner: FloatRunner = {
+    dt,
+    schedule,
+    inputShapes,
+    outputShapes,
+    warnings,
+    get t() {
+      return t;
+    },
+    step(inputs) {
+      const m = toMap(inputs);
+      checkInputIds(inputShapes, m);
+      for (const [id, v] of m) {
+        const n = sizeOf(inputShapes.get(id)!);
+        if (v.length !== n) {
+          throw new SpikegridError(
+            "USAGE",
+            `input "${id}" at step ${t}: expected ${n} values (shape [${inputShapes.get(id)!.join(",")}]), got ${v.length}`,
+          );
+        }
+        checkFinite(id, v, n, t);
+      }
+      stepUnchecked(m);
+      return new Map(schedule.outputs.map((id) => [id, Float64Array.from(kernels[index.get(id)!]!.out)]));
+    },
+    reset() {
+      for (const k of kernels) k.reset();
+      for (const s of sums) for (const { buf } of s) buf.fill(0);
+      t = 0;
+    },
+    output: (id) => find(id, "read the output of").out,
+    membrane(id) {
+      const k = find(id, "read the membrane of");
+      if (!k.state) {
+        const kind = nodes[index.get(id)!]!.node.kind;
+        throw new SpikegridError("USAGE", `node "${id}" (${kind}) has no membrane potential to record`, {
+          hint: "recordState applies to I, IF, LI, LIF, CubaLI and CubaLIF nodes; use record for outputs",
+        });
+      }
+      return k.state;
+    },
+  };
+  return { runner, stepUnchecked };
+}
+
+function runWith(
+  { runner, stepUnchecked }: ReturnType<typeof buildRunner>,
+  inputs: Map<string, InputTensor>,
+  opts: FloatRunOptions,
+): FloatRunResult {
+  const steps = checkSequences(runner.inputShapes, inputs, opts.timesteps);
+  const recordViews = (opts.record ?? []).map((id) => [id, runner.output(id)] as const);
+  const stateViews = (opts.recordState ?? []).map((id) => [id, runner.membrane(id)] as const);
+  const outViews = [...runner.outputShapes.keys()].map((id) => [id, runner.output(id)] as const);
+  const data = [...inputs].map(([id, x]) => {
+    const per = sizeOf(runner.inputShapes.get(id)!);
+    const flat = x.data instanceof Float64Array ? x.data : Float64Array.from(x.data);
+    return [id, flat, per] as const;
+  });
+  const result: FloatRunResult = {
+    outputs: new Map(outViews.map(([id]) => [id, []])),
+    records: new Map(recordViews.map(([id]) => [id, []])),
+    states: new Map(stateViews.map(([id]) => [id, []])),
+    steps,
+    warnings: [...runner.warnings],
+  };
+  const stepInputs = new Map<string, Float64Array>();
+  for (let t = 0; t < steps; t++) {
+    for (const [id, flat, per] of data) stepInputs.set(id, flat.subarray(t * per, (t + 1) * per));
+    stepUnchecked(stepInputs);
+    for (const [id, v] of outViews) result.outputs.get(id)!.push(Float64Array.from(v));
+    for (const [id, v] of recordViews) result.records.get(id)!.push(Float64Array.from(v));
+    for (const [id, v] of stateViews) result.states.get(id)!.push(Float64Array.from(v));
+  }
+  return result;
+}
+
+/** Runs a graph from t = 0 over inputs of shape [T, ...inputShape] per Input node id. */
+export function runFloat(
+  graph: NetGraph,
+  inputs: Named<InputTensor>,
+  opts: FloatRunOptions = {},
+): FloatRunResult {
+  return runWith(buildRunner(graph, opts), toMap(inputs), opts);
+}
+
+/** runFloat for every sample of inputs shaped [batch, T, ...inputShape]; one runner, reset between samples. */
+export function runFloatBatch(
+  graph: NetGraph,
+  inputs: Named<InputTensor>,
+  opts: FloatRunOptions = {},
+): FloatRunResult[] {
+  const built = buildRunner(graph, opts);
+  const m = toMap(inputs);
+  let batch: number | undefined;
+  for (const [id, x] of m) {
+    const b = x.shape[0];
+    if (b === undefined || x.shape.length < 2) {
+      throw new SpikegridError(
+        "USAGE",
+        `input "${id}": expected [batch, T, ...], got [${x.shape.join(",")}]`,
+      );
+    }
+    if (batch !== undefined && b !== batch) {
+      throw new SpikegridError("USAGE", `inputs disagree on the batch size (${batch} vs ${b} for "${id}")`);
+    }
+    batch = b;
+  }
+  const results: FloatRunResult[] = [];
+  for (let s = 0; s < (batch ?? 1); s++) {
+    const sample = new Map<string, InputTensor>();
+    for (const [id, x] of m) {
+      const per = sizeOf(x.shape.slice(1));
+      const data =
+        x.data instanceof Float64Array || x.data instanceof Float32Array
+          ? x.data.subarray(s * per, (s + 1) * per)
+          : Array.prototype.slice.call(x.data, s * per, (s + 1) * per);
+      sample.set(id, { shape: x.shape.slice(1), data });
+    }
+    built.runner.reset();
+    results.push(runWith(built, sample, opts));
+  }
+  return results;
+}
