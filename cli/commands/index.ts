@@ -2,5 +2,6 @@
 
 import type { CliCommand } from "../command.js";
 import { profilesCommand } from "./profiles.js";
+import { simulateCommand } from "./simulate.js";
 
-export const commands: CliCommand[] = [profilesCommand];
+export const commands: CliCommand[] = [profilesCommand, simulateCommand];

@@ -1,0 +1,164 @@
+// `spikegrid simulate FILE --engine float --input in.npy --out out.npy [--dt S] [--timesteps T] [--record A,B]`
+// Runs a network over inputs shaped [T, ...] or [batch, T, ...] and writes outputs per timestep as .npy.
+
+import { basename, dirname, extname, join } from "node:path";
+import { SpikegridError } from "../../common/errors.js";
+import { inferShapes } from "../../compiler/graph/index.js";
+import type { Tensor } from "../../compiler/importers/tensors/index.js";
+import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import { runFloat } from "../../simulator/float/index.js";
+import type { CliCommand } from "../command.js";
+import type { CliIo } from "../io.js";
+import { loadNetwork, resetModeArg } from "../load-network.js";
+
+/** Engines by name; the reference interpreter and the chip simulator join this table. */
+const ENGINES = ["float"] as const;
+
+function listArg(v: unknown): string[] {
+  return typeof v === "string" && v.length
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+}
+
+/** `<dir>/<stem>.<suffix>.npy` beside `out`. */
+function besideOut(out: string, suffix: string): string {
+  const safe = suffix.replace(/[^A-Za-z0-9_.-]+/g, "_");
+  return join(dirname(out), `${basename(out, extname(out))}.${safe}.npy`);
+}
+
+/** Stacks per-sample, per-step arrays into one float64 tensor [batch?, T, ...shape]. */
+function stack(samples: Float64Array[][], shape: readonly number[], batched: boolean): Tensor {
+  const steps = samples[0]?.length ?? 0;
+  const per = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(samples.length * steps * per);
+  samples.forEach((s, b) => s.forEach((v, t) => data.set(v, (b * steps + t) * per)));
+  return { dtype: "float64", shape: batched ? [samples.length, steps, ...shape] : [steps, ...shape], data };
+}
+
+async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const file = String(args.file);
+  const out = args.out as string | undefined;
+  const inputPath = args.input as string | undefined;
+  if (!out) throw new SpikegridError("USAGE", "--out is required: the .npy file to write the outputs to");
+  const net = await loadNetwork(file, {
+    resetMode: resetModeArg(args["reset-mode"]),
+    weights: args.weights as string | undefined,
+  });
+  const inputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
+  if (inputIds.length > 1) {
+    throw new SpikegridError(
+      "UNSUPPORTED",
+      `${file} has ${inputIds.length} inputs (${inputIds.join(", ")}); simulate feeds one --input`,
+    );
+  }
+  const inShape = inputIds.length ? (net.graph.nodes.get(inputIds[0]!) as { shape: number[] }).shape : [];
+  let x: Tensor | undefined;
+  if (inputIds.length) {
+    if (!inputPath)
+      throw new SpikegridError(
+        "USAGE",
+        "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]",
+      );
+    x = readNpyFile(inputPath);
+  }
+  const rank = x?.shape.length ?? 0;
+  const batched = x !== undefined && rank === inShape.length + 2;
+  if (x && !batched && rank !== inShape.length + 1) {
+    throw new SpikegridError(
+      "USAGE",
+      `${inputPath}: shape [${x.shape.join(",")}] does not fit the network input [${inShape.join(",")}]`,
+      {
+        hint: `give [T, ${inShape.join(", ")}] or [batch, T, ${inShape.join(", ")}]`,
+      },
+    );
+  }
+  const batch = batched ? x!.shape[0]! : 1;
+  const tIn = x ? x.shape[batched ? 1 : 0]! : 0;
+  const steps = args.timesteps === undefined ? tIn : Number(args.timesteps);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new SpikegridError(
+      "USAGE",
+      `--timesteps must be a positive integer (got ${String(args.timesteps)})`,
+    );
+  const flat = x ? toFloat32(x) : new Float32Array();
+  const per = inShape.reduce((a, b) => a * b, 1);
+  const record = listArg(args.record);
+  const outputs = new Map<string, Float64Array[][]>();
+  const records = new Map<string, Float64Array[][]>();
+  const warnings = new Set<string>(net.warnings);
+  for (let b = 0; b < batch; b++) {
+    const data = new Float64Array(steps * per);
+    data.set(flat.subarray(b * tIn * per, b * tIn * per + Math.min(steps, tIn) * per));
+    const inputs = inputIds.length ? { [inputIds[0]!]: { shape: [steps, ...inShape], data } } : {};
+    const opts = { timesteps: steps, record, ...(args.dt === undefined ? {} : { dt: Number(args.dt) }) };
+    const r = runFloat(net.graph, inputs, opts);
+    r.warnings.forEach((w) => warnings.add(w));
+    for (const [id, seq] of r.outputs) outputs.set(id, [...(outputs.get(id) ?? []), seq]);
+    for (const [id, seq] of r.records) records.set(id, [...(records.get(id) ?? []), seq]);
+  }
+  const shapes = inferShapes(net.graph);
+  const shapeOf = (id: string, seqs: Float64Array[][]) =>
+    shapes.get(id)?.outputs.out ?? [seqs[0]?.[0]?.length ?? 0];
+  const written: string[] = [];
+  const outIds = [...outputs.keys()];
+  for (const [i, id] of outIds.entries()) {
+    const path = i === 0 ? out : besideOut(out, id);
+    writeNpyFile(path, stack(outputs.get(id)!, shapeOf(id, outputs.get(id)!), batched));
+    written.push(`${path} (output "${id}")`);
+  }
+  for (const [id, seqs] of records) {
+    const path = besideOut(out, id);
+    writeNpyFile(path, stack(seqs, shapeOf(id, seqs), batched));
+    written.push(`${path} (node "${id}")`);
+  }
+  for (const w of warnings) io.err(`warning: ${w}`);
+  if (steps > tIn && x) io.err(`note: inputs have ${tIn} steps; steps ${tIn}..${steps - 1} were fed zeros`);
+  io.out(
+    `simulated ${file} (float reference, ${steps} steps${batched ? `, batch ${batch}` : ""}); wrote:\n  ${written.join("\n  ")}`,
+  );
+}
+
+export const simulateCommand: CliCommand = {
+  command: "simulate <file>",
+  describe: "run a network over inputs and write its outputs per timestep (.npy)",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", describe: "network file (.nir, .onnx)" })
+      .option("engine", {
+        choices: ENGINES,
+        default: "float",
+        describe: "float: the float NetGraph reference",
+      })
+      .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
+      .option("out", { type: "string", describe: "output .npy (per timestep)" })
+      .option("dt", {
+        type: "number",
+        describe: "integration step in seconds for continuous-time neurons (NIR files use e.g. 1e-4)",
+      })
+      .option("timesteps", {
+        type: "number",
+        describe: "steps to run (default: the input's T; extra steps get zero input)",
+      })
+      .option("record", {
+        type: "string",
+        describe: "comma-separated node ids whose per-step outputs to save beside --out",
+      })
+      .option("weights", {
+        type: "string",
+        describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
+      })
+      .option("reset-mode", {
+        type: "string",
+        describe: "NIR neurons without v_reset: value (reset to 0) | subtract",
+      }),
+  handler: async (args, io) => {
+    const engine = String(args.engine);
+    if (engine === "float") return simulateFloat(args, io);
+    throw new SpikegridError("USAGE", `unknown engine "${engine}"`, {
+      hint: `engines: ${ENGINES.join(", ")}`,
+    });
+  },
+};

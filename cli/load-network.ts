@@ -1,0 +1,50 @@
+// Loads the network a command names: a checkpoint file through the importer registry, optionally with a
+// state_dict applied on top (`--weights`). Shared by inspect and simulate.
+
+import { SpikegridError } from "../common/errors.js";
+import type { NetGraph } from "../compiler/graph/graph.js";
+import { type ApplyReport, applyStateDict } from "../compiler/importers/apply-state-dict.js";
+import "../compiler/importers/register-all.js";
+import { importFile } from "../compiler/importers/registry.js";
+import { readStateDictFile } from "./state-dict-files.js";
+
+export interface LoadedNetwork {
+  graph: NetGraph;
+  format: string;
+  formatVersion?: string;
+  warnings: string[];
+  weights?: ApplyReport;
+}
+
+export interface LoadNetworkOptions {
+  resetMode?: "value" | "subtract";
+  weights?: string;
+}
+
+export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): Promise<LoadedNetwork> {
+  const imported = await importFile(file, opts.resetMode ? { resetMode: opts.resetMode } : {});
+  const loaded: LoadedNetwork = {
+    graph: imported.graph,
+    format: imported.format,
+    warnings: [...imported.warnings],
+  };
+  if (imported.formatVersion !== undefined) loaded.formatVersion = imported.formatVersion;
+  if (opts.weights) {
+    const { stateDict, warnings } = readStateDictFile(opts.weights);
+    loaded.warnings.push(...warnings);
+    loaded.weights = applyStateDict(imported.graph, stateDict, { source: opts.weights });
+    if (loaded.weights.absentZeroBiases.length) {
+      loaded.warnings.push(
+        `${opts.weights} has no bias for ${loaded.weights.absentZeroBiases.join(", ")} (kept at zero)`,
+      );
+    }
+  }
+  return loaded;
+}
+
+/** The `--reset-mode` flag value, checked. */
+export function resetModeArg(v: unknown): "value" | "subtract" | undefined {
+  if (v === undefined) return undefined;
+  if (v === "value" || v === "subtract") return v;
+  throw new SpikegridError("USAGE", `--reset-mode must be "value" or "subtract", got "${String(v)}"`);
+}
