@@ -17,7 +17,7 @@ import {
 } from "../graph/index.js";
 import { applyStateDict, expectedKeys } from "./apply-state-dict.js";
 import { readTorchFile } from "./tensors/index.js";
-import type { StateDict } from "./tensors/tensor.js";
+import type { StateDict, Tensor } from "./tensors/tensor.js";
 
 const PTH = "../shared/fixtures/nir/02_cnn/ann_pretraining/pretrained_ann_weights.pth";
 
@@ -95,7 +95,7 @@ describe("applyStateDict", () => {
       ["y", createOutput()],
     ]);
     const t = (v: number[]) => ({ dtype: "float32" as const, shape: [v.length], data: Float32Array.from(v) });
-    const sd: StateDict = new Map([
+    const sd: StateDict = new Map<string, Tensor>([
       ["module.bn.weight", t([1, 2, 3])],
       ["module.bn.bias", t([0.5, 0.5, 0.5])],
       ["module.bn.running_mean", t([0.1, 0.2, 0.3])],
