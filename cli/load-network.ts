@@ -4,6 +4,7 @@
 import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
 import { type ApplyReport, applyStateDict } from "../compiler/importers/apply-state-dict.js";
+import { applyRockpoolConvention, type NirConvention } from "../compiler/importers/nir/conventions.js";
 import "../compiler/importers/register-all.js";
 import { importFile } from "../compiler/importers/registry.js";
 import { readStateDictFile } from "./state-dict-files.js";
@@ -19,6 +20,9 @@ export interface LoadedNetwork {
 export interface LoadNetworkOptions {
   resetMode?: "value" | "subtract";
   weights?: string;
+  /** Read NIR neurons with a producer's discretisation (needs `dt`). */
+  nirConvention?: NirConvention;
+  dt?: number;
 }
 
 export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): Promise<LoadedNetwork> {
@@ -29,6 +33,11 @@ export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): 
     warnings: [...imported.warnings],
   };
   if (imported.formatVersion !== undefined) loaded.formatVersion = imported.formatVersion;
+  if (opts.nirConvention === "rockpool") {
+    if (imported.format !== "nir")
+      throw new SpikegridError("USAGE", "--nir-convention applies to .nir files only");
+    loaded.warnings.push(...applyRockpoolConvention(imported.graph, opts.dt ?? Number.NaN));
+  }
   if (opts.weights) {
     const { stateDict, warnings } = readStateDictFile(opts.weights);
     loaded.warnings.push(...warnings);
@@ -47,4 +56,11 @@ export function resetModeArg(v: unknown): "value" | "subtract" | undefined {
   if (v === undefined) return undefined;
   if (v === "value" || v === "subtract") return v;
   throw new SpikegridError("USAGE", `--reset-mode must be "value" or "subtract", got "${String(v)}"`);
+}
+
+/** The `--nir-convention` flag value, checked. */
+export function nirConventionArg(v: unknown): NirConvention | undefined {
+  if (v === undefined || v === "nir") return undefined;
+  if (v === "rockpool") return v;
+  throw new SpikegridError("USAGE", `--nir-convention must be "nir" or "rockpool", got "${String(v)}"`);
 }

@@ -9,7 +9,7 @@ import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/t
 import { runFloat } from "../../simulator/float/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { loadNetwork, resetModeArg } from "../load-network.js";
+import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
 
 /** Engines by name; the reference interpreter and the chip simulator join this table. */
 const ENGINES = ["float"] as const;
