@@ -34,8 +34,9 @@ export interface SparseConn {
 /**
  * PyTorch Conv1d (cross-correlation, zero padding), source read as [C, L], destination as [C', L'] with
  * `L' = floor((L + 2·padding − dilation·(K − 1) − 1) / stride) + 1`, groups g dividing C and C':
- * `acc[co, l] = Σ_{ci, k} weights[co][ci mod C/g][k] · x[ci, l·stride − padding + k·dilation]`, where ci runs
- * over co's group (channels [q·C/g, (q+1)·C/g) with q = floor(co / (C'/g))) and x outside [0, L) is 0.
+ * `acc[co, l] = Σ_{ci, k} weights[co][ci mod C/g][k] · x[ci, l·stride − padding + k·dilation]`,
+ * where ci runs over co's group (channels [q·C/g, (q+1)·C/g) with q = floor(co / (C'/g))) and x outside
+ * [0, L) is 0.
  */
 export interface Conv1dConn {
   kind: "conv1d";
@@ -52,7 +53,8 @@ export interface Conv1dConn {
 
 /**
  * PyTorch Conv2d, source [C, H, W], destination [C', H', W'], each spatial axis as conv1d's L:
- * `acc[co, r, c] = Σ_{ci, ky, kx} weights[co][ci mod C/g][ky][kx] · x[ci, r·sh − ph + ky·dh, c·sw − pw + kx·dw]`
+ * `acc[co, r, c] = Σ_{ci, ky, kx} weights[co][ci mod C/g][ky][kx] ·
+ *                   x[ci, r·sh − ph + ky·dh, c·sw − pw + kx·dw]`
  * with ci over co's group as in conv1d; (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation.
  */
 export interface Conv2dConn {
@@ -219,7 +221,17 @@ export function createConv1d(o: {
     convOutLength(o.inShape[1], o.kernel[2], stride, padding, dilation),
   ];
   const { inShape, kernel, weights } = o;
-  return { kind: "conv1d", inShape, outShape, kernel, weights, stride, padding, dilation, groups: o.groups ?? 1 };
+  return {
+    kind: "conv1d",
+    inShape,
+    outShape,
+    kernel,
+    weights,
+    stride,
+    padding,
+    dilation,
+    groups: o.groups ?? 1,
+  };
 }
 
 type Pair = [number, number];
@@ -246,7 +258,17 @@ export function createConv2d(o: {
     convOutLength(o.inShape[2], o.kernel[3], stride[1], padding[1], dilation[1]),
   ];
   const { inShape, kernel, weights } = o;
-  return { kind: "conv2d", inShape, outShape, kernel, weights, stride, padding, dilation, groups: o.groups ?? 1 };
+  return {
+    kind: "conv2d",
+    inShape,
+    outShape,
+    kernel,
+    weights,
+    stride,
+    padding,
+    dilation,
+    groups: o.groups ?? 1,
+  };
 }
 
 export function createOneToOne(o: { size: number; weights: Weights }): OneToOneConn {

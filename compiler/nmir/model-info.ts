@@ -82,7 +82,7 @@ export interface ParamSpec {
   /** Inclusive integer range every value must lie in at stage "quantized". */
   lo: number;
   hi: number;
-  /** The range in words, for messages: "24-bit signed", "decay in [0, 4096]". */
+  /** The range in words, for messages: "24-bit signed", "12-bit decay" (unsigned, 0..2^12 inclusive). */
   range: string;
 }
 
@@ -93,7 +93,7 @@ function spec(name: string, values: Param, [lo, hi]: [number, number], range: st
 const signed = (name: string, values: Param, bits: number) =>
   spec(name, values, signedRange(bits), `${bits}-bit signed`);
 const decay = (name: string, values: Param, decayBits: number) =>
-  spec(name, values, [0, 2 ** decayBits], `unsigned decay in [0, 2^${decayBits}]`);
+  spec(name, values, [0, 2 ** decayBits], `${decayBits}-bit decay`);
 
 function spikingParams(m: SpikingFields): ParamSpec[] {
   const out = [signed("vth", m.vth, m.vBits), signed("bias", m.bias, m.vBits)];
@@ -161,11 +161,11 @@ export function checkModelFields(model: NeuronModel, stage: Stage): string[] {
   const out: string[] = [];
   switch (model.kind) {
     case "lif":
-      intIn("decayBits", model.decayBits, 0, 24, out);
+      intIn("decayBits", model.decayBits, 0, 21, out);
       spikingScalars(model, out);
       break;
     case "cubaLif":
-      intIn("decayBits", model.decayBits, 0, 24, out);
+      intIn("decayBits", model.decayBits, 0, 21, out);
       intIn("uBits", model.uBits, 2, 32, out);
       spikingScalars(model, out);
       break;
@@ -174,7 +174,7 @@ export function checkModelFields(model: NeuronModel, stage: Stage): string[] {
       break;
     case "li":
     case "cubaLi":
-      intIn("decayBits", model.decayBits, 0, 24, out);
+      intIn("decayBits", model.decayBits, 0, 21, out);
       intIn("vBits", model.vBits, 2, 32, out);
       if (model.kind === "cubaLi") intIn("uBits", model.uBits, 2, 32, out);
       intIn("outShift", model.outShift, 0, 62, out);
@@ -198,12 +198,7 @@ export function checkModelFields(model: NeuronModel, stage: Stage): string[] {
   return out;
 }
 
-function checkActivation(
-  a: Activation,
-  outBits: number,
-  stage: Stage,
-  out: string[],
-): void {
+function checkActivation(a: Activation, outBits: number, stage: Stage, out: string[]): void {
   switch (a.kind) {
     case "none":
     case "relu":
@@ -214,12 +209,14 @@ function checkActivation(
       } else if (stage === "quantized" && Number.isInteger(outBits)) {
         const [lo, hi] = signedRange(outBits);
         if (!Number.isInteger(a.lo) || !Number.isInteger(a.hi) || a.lo < lo || a.hi > hi) {
-          out.push(`clamp bounds [${a.lo}, ${a.hi}] must be integers within ${outBits}-bit signed [${lo}, ${hi}]`);
+          out.push(
+            `clamp bounds [${a.lo}, ${a.hi}] must be integers within ${outBits}-bit signed [${lo}, ${hi}]`,
+          );
         }
       }
       return;
     }
     default:
-      return assertNever(a, "activation");
+      assertNever(a, "activation");
   }
 }

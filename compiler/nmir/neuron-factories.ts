@@ -71,6 +71,47 @@ export function createLif(o: SpikingInit & { dv: ParamInit; decayBits?: number }
 }
 
 /** Defaults as createLif, plus uBits 24. */
+export function createCubaLif(
+  o: SpikingInit & { du: ParamInit; dv: ParamInit; decayBits?: number; uBits?: number },
+): CubaLifModel {
+  return {
+    kind: "cubaLif",
+    du: toParam(o.du),
+    dv: toParam(o.dv),
+    decayBits: o.decayBits ?? DEFAULT_DECAY_BITS,
+    uBits: o.uBits ?? DEFAULT_STATE_BITS,
+    ...spikingFields(o),
+  };
+}
+
+/** Defaults as createLif (without the decay). */
+export function createIf(o: SpikingInit): IfModel {
+  return { kind: "if", ...spikingFields(o) };
+}
+
+export interface LeakyReadoutInit {
+  dv: ParamInit;
+  decayBits?: number;
+  bias?: ParamInit;
+  vBits?: number;
+  outShift?: number;
+  outBits: number;
+}
+
+/** Defaults: decayBits 12, bias 0, vBits 24, outShift 0. */
+export function createLi(o: LeakyReadoutInit): LiModel {
+  return {
+    kind: "li",
+    dv: toParam(o.dv),
+    decayBits: o.decayBits ?? DEFAULT_DECAY_BITS,
+    bias: toParam(o.bias ?? 0),
+    vBits: o.vBits ?? DEFAULT_STATE_BITS,
+    outShift: o.outShift ?? 0,
+    outBits: o.outBits,
+  };
+}
+
+/** Defaults as createLi, plus uBits 24. */
 export function createCubaLi(o: LeakyReadoutInit & { du: ParamInit; uBits?: number }): CubaLiModel {
   const { kind: _li, ...shared } = createLi(o);
   return { kind: "cubaLi", du: toParam(o.du), uBits: o.uBits ?? DEFAULT_STATE_BITS, ...shared };

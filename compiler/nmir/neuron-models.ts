@@ -1,16 +1,28 @@
 // NMIR neuron models: the kind-tagged union of integer neuron dynamics. Each kind's doc comment is the
-// semantics the reference interpreter (simulator/reference) implements; factories live in neuron-factories.ts.
+// semantics the reference interpreter (simulator/reference) implements; factories: neuron-factories.ts.
 
 /**
  * Notation shared by every update below (all values are integers at stage "quantized"):
- * - `mulShift(x, m, s) = trunc(x·m / 2^s)`: the exact product, divided by 2^s, rounded toward zero (s ≥ 0).
+ * - `mulShift(x, m, s) = trunc(x·m / 2^s)`: the exact product divided by 2^s, rounded toward zero (s ≥ 0).
  * - `sat(x, bits)`: clamp x to the signed range [-2^(bits-1), 2^(bits-1) - 1]; every clamp that changes x
  *   counts one saturation event (values never wrap).
- * - `in` (per input port): this step's contributions of all projections into the port (see `Projection`),
- *   summed exactly and then saturated once to int32, so the order in which events arrive does not matter.
+ * - `in` (per input port) = sat(Σ contributions of all projections into the port this step, 32): summed
+ *   exactly, then saturated once (see `Projection`), so the order in which events arrive does not matter.
  * - `p` for a parameter means `p[i]` for neuron i, or `p[0]` when the array has length 1 (broadcast).
+ * - `bitsFor(r)` = the bits of an unsigned counter holding 0..r (0 for r = 0, 1 for 1, 2 for 2..3, …).
  * - Arithmetic inside one line is exact (no intermediate rounding or wrapping); only `sat` and `mulShift`
  *   round. Every state variable starts at 0. A population updates each of its neurons once per step.
+ * - Decay products stay below 2^53 (|v| ≤ 2^31, dv ≤ 2^21), so float64 computes them exactly; products of
+ *   two int32s (linear, product, dynamic matmul) do not, and need BigInt or a split multiply.
+ * - Decays are in retention form, as in Loihi/Lava's bit-accurate model (`v·(4096 − dv) >> 12`): the part
+ *   kept is `mulShift(v, 2^decayBits − dv, decayBits)`. Truncating the kept part toward zero never overshoots
+ *   the fixed point: a spikingjelly LIF (τ = 2 → dv = 2048 at 12 bits, vth = 256, fire "ge") fed in = 128
+ *   (input 1.0) settles at v = 255 and never spikes; in = 256 spikes every step, in = 192 every second step.
+ * - Stage "lowered" is executable in float: every parameter and weight is a real number in the same units as
+ *   its integer counterpart; `mulShift(x, m, s)` is exactly x·m/2^s (no rounding), `sat` does nothing (and
+ *   counts nothing), spike tests compare reals and graded payloads are real (an exactly-zero payload is no
+ *   event). Integer fields (widths, shifts, decayBits, refractory) keep their meaning. This lets the compiler
+ *   test its lowering against the float NetGraph reference before quantizing.
  */
 
 /** A per-neuron parameter: length 1 (broadcast) or n. Float64Array is allowed only at stage "lowered". */
@@ -30,7 +42,11 @@ export interface SpikingFields {
   bias: Param;
   /** Value v takes after a spike when reset is "zero" (0 unless the source sets v_reset), fits vBits. */
   vReset: Param;
-  /** Optional lower clamp of v after integration (sinabs `min_v_mem`), fits vBits. */
+  /**
+   * Optional lower clamp of v, applied last in an integrating step, after spike and reset (sinabs
+   * `min_v_mem`, `lif_forward_single`), fits vBits. Same results as clamping before the spike test whenever
+   * vMin ≤ min(0, vReset) and vMin < vth (≤ vth with fire "gt").
+   */
   vMin?: Param;
   reset: ResetMode;
   fire: FireRule;
@@ -46,19 +62,19 @@ export interface SpikingFields {
  * ```
  * if ref > 0: ref = ref - 1                                    (no integration, no spike; v holds)
  * else:
- *   v = sat(v - mulShift(v, dv, decayBits) + in + bias, vBits)
- *   if vMin is set: v = max(v, vMin)
+ *   v = sat(mulShift(v, 2^decayBits - dv, decayBits) + in + bias, vBits)
  *   spike = fire == "ge" ? v >= vth : v > vth
  *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
  *             ref = refractory
+ *   if vMin is set: v = max(v, vMin)                           (last: after spike and reset)
  * ```
  * Output: a spike event.
  */
 export interface LifModel extends SpikingFields {
   kind: "lif";
-  /** Voltage decay, unsigned, in [0, 2^decayBits]: v loses dv/2^decayBits of itself per step. */
+  /** Voltage decay, unsigned, in [0, 2^decayBits]: v keeps (2^decayBits − dv)/2^decayBits of itself. */
   dv: Param;
-  /** Fraction bits of the decays, 0..24 (12 = Loihi). */
+  /** Fraction bits of the decays, 0..21 (12 = Loihi; ≤ 21 keeps v·dv exact in float64). */
   decayBits: number;
 }
 
@@ -66,14 +82,14 @@ export interface LifModel extends SpikingFields {
  * Current-based LIF (NIR CubaLIF, Loihi compartment, lava-dl CUBA).
  * State: u signed uBits; v signed vBits; ref unsigned bitsFor(refractory) (absent when refractory = 0).
  * ```
- * u = sat(u - mulShift(u, du, decayBits) + in, uBits)          (every step, also while refractory)
+ * u = sat(mulShift(u, 2^decayBits - du, decayBits) + in, uBits)  (every step, also while refractory)
  * if ref > 0: ref = ref - 1                                    (v holds, no spike)
  * else:
- *   v = sat(v - mulShift(v, dv, decayBits) + u + bias, vBits)  (u is this step's new u)
- *   if vMin is set: v = max(v, vMin)
+ *   v = sat(mulShift(v, 2^decayBits - dv, decayBits) + u + bias, vBits)  (u is this step's new u)
  *   spike = fire == "ge" ? v >= vth : v > vth
  *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
  *             ref = refractory
+ *   if vMin is set: v = max(v, vMin)                           (last: after spike and reset)
  * ```
  * Output: a spike event.
  */
@@ -89,16 +105,16 @@ export interface CubaLifModel extends SpikingFields {
 }
 
 /**
- * Integrate-and-fire without leak (NIR IF, sinabs IAF). Its own kind so counters know it has no decay multiply.
+ * Integrate-and-fire without leak (NIR IF, sinabs IAF); its own kind so counts know it has no decay multiply.
  * State: v signed vBits; ref unsigned bitsFor(refractory) (absent when refractory = 0).
  * ```
  * if ref > 0: ref = ref - 1                                    (no integration, no spike; v holds)
  * else:
  *   v = sat(v + in + bias, vBits)
- *   if vMin is set: v = max(v, vMin)
  *   spike = fire == "ge" ? v >= vth : v > vth
  *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
  *             ref = refractory
+ *   if vMin is set: v = max(v, vMin)                           (last: after spike and reset)
  * ```
  * Output: a spike event.
  */
@@ -125,7 +141,7 @@ export interface LeakyReadoutFields {
  * Leaky integrator, never spikes (NIR LI; readout layers).
  * State: v signed vBits.
  * ```
- * v = sat(v - mulShift(v, dv, decayBits) + in + bias, vBits)
+ * v = sat(mulShift(v, 2^decayBits - dv, decayBits) + in + bias, vBits)
  * payload = sat(mulShift(v, 1, outShift), outBits)             (payload 0 = no event)
  * ```
  * Output: a graded event of outBits.
@@ -138,8 +154,8 @@ export interface LiModel extends LeakyReadoutFields {
  * Current-based leaky integrator, never spikes (NIR CubaLI).
  * State: u signed uBits; v signed vBits.
  * ```
- * u = sat(u - mulShift(u, du, decayBits) + in, uBits)
- * v = sat(v - mulShift(v, dv, decayBits) + u + bias, vBits)
+ * u = sat(mulShift(u, 2^decayBits - du, decayBits) + in, uBits)
+ * v = sat(mulShift(v, 2^decayBits - dv, decayBits) + u + bias, vBits)
  * payload = sat(mulShift(v, 1, outShift), outBits)             (payload 0 = no event)
  * ```
  * Output: a graded event of outBits.

@@ -8,7 +8,8 @@ import type { NeuronModel } from "./neuron-models.js";
 export const NMIR_FORMAT_VERSION = 1;
 
 /**
- * `lowered`: straight after lowering from the float graph; weights and parameters may be floats.
+ * `lowered`: straight after lowering from the float graph; weights and parameters may be floats, and the
+ *   module executes in float (no rounding, no saturation; see the notation in neuron-models.ts).
  * `quantized`: every weight, parameter and threshold is an integer that fits its declared width.
  */
 export type Stage = "lowered" | "quantized";
@@ -49,14 +50,16 @@ export type Scale = { kind: "perProjection"; exp: number } | { kind: "perChannel
  * Synapses from one source (input, population or dynamic matmul) into one port of a population.
  *
  * Each step, per destination neuron j: `acc[j]` = the connectivity's sum over source events (exact, then
- * saturated to int32); `contribution[j] = exp ≥ 0 ? acc[j] · 2^exp : mulShift(acc[j], 1, -exp)`, saturated to
- * int32, with exp the projection's exponent or that of j's channel. The port's `in` sums the contributions.
+ * saturated to int32); `contribution[j] = sat(exp ≥ 0 ? acc[j] · 2^exp : mulShift(acc[j], 1, -exp), 32)`,
+ * with exp the projection's exponent or that of j's channel. The port's `in` sums the contributions.
+ * At stage "lowered" (real weights and payloads) the contribution is exactly `acc[j] · 2^exp`: no rounding,
+ * no saturation.
  *
  * `delay` (whole steps ≥ 0): the projection reads the source's output of `delay` steps earlier.
  * - layer-sync mode: populations update in dependency order of the delay-0 projections (and of dynamic
  *   matmul inputs), so delay 0 sees this step's output; that sub-graph must be acyclic — recurrent edges
  *   carry delay ≥ 1.
- * - pipelined mode: every projection delivers at the next step at the earliest, i.e. after max(delay, 1) steps.
+ * - pipelined mode: every projection delivers at the next step at the earliest: after max(delay, 1) steps.
  */
 export interface Projection {
   id: string;
@@ -76,10 +79,11 @@ export interface Projection {
 /**
  * A matrix product of two event streams computed each step (spiking self-attention Q·Kᵀ, attn·V):
  * `Y[m×n] = sat(mulShift(A·B, 1, shift), outBits)`, A = source `a` read row-major as m×k, B = source `b`
- * read as k×n (or as n×k and transposed when `transposeB`); spikes read as 1, graded events as their payload;
- * A·B is exact. It reads its sources like a delay-0 projection and can itself be a projection source (shape
- * [m, n], zero entries send no event). Only chip profiles that declare the dynamic-matmul capability can map
- * it; the mapper reports it as not mappable everywhere else.
+ * read as k×n (or as n×k and transposed when `transposeB`); spikes read as 1, graded events as their
+ * payload; A·B is exact. It reads its sources like a delay-0 projection (in pipelined mode: their outputs of
+ * the previous step) and can itself be a projection source (shape [m, n], zero entries send no event); at
+ * stage "lowered" Y = A·B / 2^shift exactly. Only chip profiles that declare the dynamic-matmul
+ * capability can map it; the mapper reports it as not mappable everywhere else.
  */
 export interface DynamicMatmul {
   id: string;
@@ -124,4 +128,9 @@ export interface NmirModule {
 /** Number of elements of a shape (1 for []). */
 export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** "spike" or "graded 8-bit". */
+export function describeEvent(e: EventKind): string {
+  return e.kind === "spike" ? "spike" : `graded ${e.bits}-bit`;
 }

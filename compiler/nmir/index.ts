@@ -1,0 +1,105 @@
+// Public API of NMIR, the integer IR between the compiler and the mapper/simulators: types, factories,
+// per-kind tables, graph views, verify, the .nmir codec and the text dump.
+
+export { decodeNmir, encodeNmir, NMIR_HEADER_BYTES, readNmirFile, writeNmirFile } from "./codec.js";
+export {
+  CONNECTIVITY_KINDS,
+  type Connectivity,
+  type ConnectivityKind,
+  type Conv1dConn,
+  type Conv2dConn,
+  connInSize,
+  connOutSize,
+  convOutLength,
+  createConv1d,
+  createConv2d,
+  createDense,
+  createOneToOne,
+  createSparse,
+  type DenseConn,
+  expectedWeightCount,
+  type OneToOneConn,
+  outChannels,
+  type SparseConn,
+  synapseCount,
+  type Weights,
+} from "./connectivity.js";
+export {
+  createDynamicMatmul,
+  createInput,
+  createModule,
+  createOutput,
+  createPopulation,
+  createProjection,
+  gradedEvent,
+  spikeEvent,
+} from "./factories.js";
+export {
+  type Cycle,
+  type DepEdge,
+  delayZeroEdges,
+  describeCycle,
+  findDelayZeroCycles,
+  layerSyncOrder,
+  type SourceInfo,
+  sourceTable,
+} from "./graph.js";
+export {
+  bitsFor,
+  checkModelFields,
+  inputPorts,
+  modelOutput,
+  modelParams,
+  type ParamSpec,
+  type StateVar,
+  signedRange,
+  stateVars,
+} from "./model-info.js";
+export {
+  createCubaLi,
+  createCubaLif,
+  createIf,
+  createLi,
+  createLif,
+  createLinear,
+  createProduct,
+  createThreshold,
+  DEFAULT_DECAY_BITS,
+  DEFAULT_STATE_BITS,
+  type ParamInit,
+  toParam,
+} from "./neuron-factories.js";
+export type {
+  Activation,
+  CubaLifModel,
+  CubaLiModel,
+  FireRule,
+  IfModel,
+  LifModel,
+  LiModel,
+  LinearModel,
+  NeuronKind,
+  NeuronModel,
+  Param,
+  ProductModel,
+  ResetMode,
+  SpikingFields,
+  ThresholdModel,
+} from "./neuron-models.js";
+export { NEURON_KINDS } from "./neuron-models.js";
+export { type ArraySummary, type NmirSummary, printNmir, summarizeArray, summarizeNmir } from "./print.js";
+export {
+  type DynamicMatmul,
+  describeEvent,
+  type EventKind,
+  type InputPort,
+  NMIR_FORMAT_VERSION,
+  type NmirModule,
+  type OutputPort,
+  type Population,
+  type Projection,
+  type Scale,
+  type Stage,
+  shapeSize,
+} from "./types.js";
+export { checkNmir, type Problem, projectionLabel, verify } from "./verify.js";
