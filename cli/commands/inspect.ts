@@ -5,6 +5,7 @@ import { extname } from "node:path";
 import { SpikegridError } from "../../common/errors.js";
 import { checkNmir, printNmir, readNmirFile, summarizeNmir } from "../../compiler/nmir/index.js";
 import type { CliCommand } from "../command.js";
+import { inspectNetwork, inspectStateDict } from "./inspect-network.js";
 
 export interface InspectFormat {
   /** Lower-case file name ending, with its dot. */
@@ -12,7 +13,7 @@ export interface InspectFormat {
   /** What such a file is, for help and errors. */
   describe: string;
   /** The text (or, with json, the JSON document) to print for the file. */
-  inspect(path: string, json: boolean): string;
+  inspect(path: string, json: boolean): string | Promise<string>;
 }
 
 function inspectNmir(path: string, json: boolean): string {
@@ -30,8 +31,17 @@ function inspectNmir(path: string, json: boolean): string {
   return `${printNmir(m)}\n${verdict.join("\n")}\n`;
 }
 
+const weights = (ext: string): InspectFormat => ({
+  ext,
+  describe: "weights (state_dict)",
+  inspect: inspectStateDict,
+});
+
 export const inspectFormats: readonly InspectFormat[] = [
   { ext: ".nmir", describe: "NMIR integer IR, the compiler output", inspect: inspectNmir },
+  { ext: ".nir", describe: "NIR graph", inspect: inspectNetwork },
+  { ext: ".onnx", describe: "ONNX model", inspect: inspectNetwork },
+  ...[".pt", ".pth", ".ckpt", ".safetensors", ".npz"].map(weights),
 ];
 
 function formatOf(file: string): InspectFormat {
@@ -51,8 +61,8 @@ export const inspectCommand: CliCommand = {
     y
       .positional("file", { type: "string", describe: "the file to inspect", demandOption: true })
       .option("json", { type: "boolean", default: false, describe: "print a JSON summary instead of text" }),
-  handler: (args, io) => {
+  handler: async (args, io) => {
     const file = String(args.file);
-    io.out(formatOf(file).inspect(file, args.json === true));
+    io.out(await formatOf(file).inspect(file, args.json === true));
   },
 };
