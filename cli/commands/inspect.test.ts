@@ -59,7 +59,7 @@ describe("spikegrid inspect", () => {
     const missing = await run("inspect", join(dir, "nope.nmir"));
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("[FILE_NOT_FOUND]");
-    const other = await run("inspect", join(dir, "model.onnx"));
+    const other = await run("inspect", join(dir, "model.xyz"));
     expect(other.code).toBe(2);
     expect(other.err).toContain("[USAGE]");
     expect(other.err).toContain("inspect reads .nmir");
