@@ -17,7 +17,7 @@ export function packageRoot(): string {
       return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find the spikegrid package root above " + import.meta.url);
+    if (parent === dir) throw new Error(`cannot find the spikegrid package root above ${import.meta.url}`);
     dir = parent;
   }
 }

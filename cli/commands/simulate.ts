@@ -34,7 +34,8 @@ function stack(samples: Float64Array[][], shape: readonly number[], batched: boo
   const steps = samples[0]?.length ?? 0;
   const per = shape.reduce((a, b) => a * b, 1);
   const data = new Float64Array(samples.length * steps * per);
-  samples.forEach((s, b) => s.forEach((v, t) => data.set(v, (b * steps + t) * per)));
+  for (const [b, s] of samples.entries())
+    for (const [t, v] of s.entries()) data.set(v, (b * steps + t) * per);
   return { dtype: "float64", shape: batched ? [samples.length, steps, ...shape] : [steps, ...shape], data };
 }
 
@@ -46,6 +47,8 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
   const net = await loadNetwork(file, {
     resetMode: resetModeArg(args["reset-mode"]),
     weights: args.weights as string | undefined,
+    nirConvention: nirConventionArg(args["nir-convention"]),
+    ...(args.dt === undefined ? {} : { dt: Number(args.dt) }),
   });
   const inputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
   if (inputIds.length > 1) {
@@ -95,7 +98,7 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
     const inputs = inputIds.length ? { [inputIds[0]!]: { shape: [steps, ...inShape], data } } : {};
     const opts = { timesteps: steps, record, ...(args.dt === undefined ? {} : { dt: Number(args.dt) }) };
     const r = runFloat(net.graph, inputs, opts);
-    r.warnings.forEach((w) => warnings.add(w));
+    for (const w of r.warnings) warnings.add(w);
     for (const [id, seq] of r.outputs) outputs.set(id, [...(outputs.get(id) ?? []), seq]);
     for (const [id, seq] of r.records) records.set(id, [...(records.get(id) ?? []), seq]);
   }
@@ -153,6 +156,11 @@ export const simulateCommand: CliCommand = {
       .option("reset-mode", {
         type: "string",
         describe: "NIR neurons without v_reset: value (reset to 0) | subtract",
+      })
+      .option("nir-convention", {
+        type: "string",
+        describe:
+          "nir (default): NIR's forward Euler | rockpool: read LIFs with Rockpool's discretisation (needs --dt)",
       }),
   handler: async (args, io) => {
     const engine = String(args.engine);

@@ -88,3 +88,14 @@ describe("NIR paper task 1: one LIF neuron", () => {
     expect([...y].flatMap((s, i) => (s > 0 ? [i] : []))).toEqual([460, 510, 710, 760]);
   });
 });
+
+it("simulate --nir-convention rockpool reproduces Rockpool's spike steps from the CLI", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sg-rp-"));
+  const t = trace("lif_rockpool.csv");
+  writeNpyFile(join(dir, "in.npy"), { dtype: "float64", shape: [1000, 1], data: t.input });
+  const io = bufferIo();
+  const args = ["simulate", join(DIR, "lif_rockpool.nir"), "--input", join(dir, "in.npy"), "--dt", "1e-4"];
+  expect(await runCli([...args, "--nir-convention", "rockpool", "--out", join(dir, "out.npy")], io)).toBe(0);
+  const y = toFloat32(readNpyFile(join(dir, "out.npy")));
+  expect([...y].flatMap((s, i) => (s > 0 ? [i] : []))).toEqual([450, 500, 710, 760]);
+});

@@ -1,0 +1,246 @@
+// Event delivery through a projection's connectivity: each source event walks its fan-out (dense columns of a
+// transposed copy, CSR rows, conv kernel windows from per-axis tap tables, one-to-one) into an accumulator.
+
+import { assertNever } from "../../common/errors.js";
+import type { Connectivity } from "../../compiler/nmir/connectivity.js";
+import type { Frame } from "./schedule.js";
+
+/** A connectivity prepared for event-driven delivery. */
+export interface Fan {
+  readonly inSize: number;
+  readonly outSize: number;
+  /** An upper bound of Σ_i |w(i→j)| over every destination j: with max |x| it bounds any accumulator. */
+  readonly maxInL1: number;
+  /** acc[j] += w·x for every (event, synapse with w ≠ 0) pair, in float64; returns the number of pairs. */
+  deliver(f: Frame, acc: Float64Array): number;
+  /** Visits every synapse of source neuron i, zero weights included. */
+  forEach(i: number, visit: (j: number, w: number) => void): void;
+}
+
+/** The exact path: the same pairs as `deliver`, accumulated in BigInt (for sums that may pass 2^53). */
+export function deliverBig(fan: Fan, f: Frame, acc: bigint[]): number {
+  let ops = 0;
+  for (let e = 0; e < f.count; e++) {
+    const i = f.idx[e]!;
+    const x = BigInt(f.values[i]!);
+    fan.forEach(i, (j, w) => {
+      if (w !== 0) {
+        acc[j]! += BigInt(w) * x;
+        ops++;
+      }
+    });
+  }
+  return ops;
+}
+
+/**
+ * For one conv axis: the (tap, output position) pairs that read each input position p, as CSR over p
+ * (o·stride − pad + tap·dil = p; taps on padding never appear).
+ */
+interface AxisTable {
+  start: Int32Array;
+  tap: Int32Array;
+  out: Int32Array;
+}
+
+function axisTable(inLen: number, outLen: number, k: number, stride: number, pad: number, dil: number) {
+  const lists: [number, number][][] = Array.from({ length: inLen }, () => []);
+  for (let o = 0; o < outLen; o++) {
+    for (let t = 0; t < k; t++) {
+      const p = o * stride - pad + t * dil;
+      if (p >= 0 && p < inLen) lists[p]!.push([t, o]);
+    }
+  }
+  const start = new Int32Array(inLen + 1);
+  lists.forEach((l, p) => {
+    start[p + 1] = start[p]! + l.length;
+  });
+  const flat = lists.flat();
+  const table: AxisTable = {
+    start,
+    tap: Int32Array.from(flat, (x) => x[0]),
+    out: Int32Array.from(flat, (x) => x[1]),
+  };
+  return table;
+}
+
+/** max over groups of rows of Σ|w| (rows of `rowLen` consecutive weights). */
+function maxRowL1(w: Float64Array, rowLen: number): number {
+  let best = 0;
+  for (let r = 0; r + rowLen <= w.length; r += rowLen) {
+    let s = 0;
+    for (let i = r; i < r + rowLen; i++) s += Math.abs(w[i]!);
+    if (s > best) best = s;
+  }
+  return best;
+}
+
+export function createFan(c: Connectivity): Fan {
+  const W = Float64Array.from(c.weights);
+  switch (c.kind) {
+    case "dense": {
+      const { inSize, outSize } = c;
+      const wt = new Float64Array(inSize * outSize);
+      for (let j = 0; j < outSize; j++)
+        for (let i = 0; i < inSize; i++) wt[i * outSize + j] = W[j * inSize + i]!;
+      return {
+        inSize,
+        outSize,
+        maxInL1: maxRowL1(W, inSize),
+        deliver(f, acc) {
+          let ops = 0;
+          for (let e = 0; e < f.count; e++) {
+            const i = f.idx[e]!;
+            const x = f.values[i]!;
+            const base = i * outSize;
+            for (let j = 0; j < outSize; j++) {
+              const w = wt[base + j]!;
+              if (w !== 0) {
+                acc[j]! += w * x;
+                ops++;
+              }
+            }
+          }
+          return ops;
+        },
+        forEach(i, visit) {
+          for (let j = 0; j < outSize; j++) visit(j, wt[i * outSize + j]!);
+        },
+      };
+    }
+    case "sparse": {
+      const { inSize, outSize, rowPtr, colIdx } = c;
+      const l1 = new Float64Array(outSize);
+      for (let r = 0; r < colIdx.length; r++) l1[colIdx[r]!]! += Math.abs(W[r]!);
+      return {
+        inSize,
+        outSize,
+        maxInL1: l1.reduce((a, b) => Math.max(a, b), 0),
+        deliver(f, acc) {
+          let ops = 0;
+          for (let e = 0; e < f.count; e++) {
+            const i = f.idx[e]!;
+            const x = f.values[i]!;
+            for (let r = rowPtr[i]!, end = rowPtr[i + 1]!; r < end; r++) {
+              const w = W[r]!;
+              if (w !== 0) {
+                acc[colIdx[r]!]! += w * x;
+                ops++;
+              }
+            }
+          }
+          return ops;
+        },
+        forEach(i, visit) {
+          for (let r = rowPtr[i]!; r < rowPtr[i + 1]!; r++) visit(colIdx[r]!, W[r]!);
+        },
+      };
+    }
+    case "conv1d":
+    case "conv2d":
+      return convFan(c, W);
+    case "oneToOne": {
+      const { size } = c;
+      const shared = W.length === 1;
+      return {
+        inSize: size,
+        outSize: size,
+        maxInL1: maxRowL1(W, 1),
+        deliver(f, acc) {
+          let ops = 0;
+          for (let e = 0; e < f.count; e++) {
+            const i = f.idx[e]!;
+            const w = W[shared ? 0 : i]!;
+            if (w !== 0) {
+              acc[i]! += w * f.values[i]!;
+              ops++;
+            }
+          }
+          return ops;
+        },
+        forEach(i, visit) {
+          visit(i, W[shared ? 0 : i]!);
+        },
+      };
+    }
+    default:
+      return assertNever(c, "connectivity");
+  }
+}
+
+/** conv1d is conv2d with H = 1, so one implementation serves both. */
+function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: Float64Array): Fan {
+  const [cin, h, wd] = c.kind === "conv2d" ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
+  const [cout, ho, wo] = c.kind === "conv2d" ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
+  const [, cinG, kh, kw] = c.kind === "conv2d" ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
+  const rows =
+    c.kind === "conv2d"
+      ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
+      : axisTable(1, 1, 1, 1, 0, 1);
+  const cols =
+    c.kind === "conv2d"
+      ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
+      : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
+  const coutG = cout / c.groups;
+  const plane = h * wd;
+  const outPlane = ho * wo;
+  const taps = kh * kw;
+
+  /** Calls body(outIndex, w) for every synapse of source neuron i. */
+  const walk = (i: number, body: (j: number, w: number) => void) => {
+    const ci = Math.floor(i / plane);
+    const y = Math.floor((i - ci * plane) / wd);
+    const x = i - ci * plane - y * wd;
+    const g = Math.floor(ci / cinG);
+    const cil = ci - g * cinG;
+    for (let co = g * coutG; co < (g + 1) * coutG; co++) {
+      const wBase = (co * cinG + cil) * taps;
+      const oBase = co * outPlane;
+      for (let r = rows.start[y]!; r < rows.start[y + 1]!; r++) {
+        const wRow = wBase + rows.tap[r]! * kw;
+        const oRow = oBase + rows.out[r]! * wo;
+        for (let s = cols.start[x]!; s < cols.start[x + 1]!; s++)
+          body(oRow + cols.out[s]!, W[wRow + cols.tap[s]!]!);
+      }
+    }
+  };
+
+  return {
+    inSize: cin * plane,
+    outSize: cout * outPlane,
+    maxInL1: maxRowL1(W, cinG * taps),
+    deliver(f, acc) {
+      let ops = 0;
+      for (let e = 0; e < f.count; e++) {
+        const i = f.idx[e]!;
+        const xv = f.values[i]!;
+        const ci = Math.floor(i / plane);
+        const y = Math.floor((i - ci * plane) / wd);
+        const x = i - ci * plane - y * wd;
+        const g = Math.floor(ci / cinG);
+        const cil = ci - g * cinG;
+        const r0 = rows.start[y]!;
+        const r1 = rows.start[y + 1]!;
+        const s0 = cols.start[x]!;
+        const s1 = cols.start[x + 1]!;
+        for (let co = g * coutG; co < (g + 1) * coutG; co++) {
+          const wBase = (co * cinG + cil) * taps;
+          const oBase = co * outPlane;
+          for (let r = r0; r < r1; r++) {
+            const wRow = wBase + rows.tap[r]! * kw;
+            const oRow = oBase + rows.out[r]! * wo;
+            for (let s = s0; s < s1; s++) {
+              const w = W[wRow + cols.tap[s]!]!;
+              if (w !== 0) {
+                acc[oRow + cols.out[s]!]! += w * xv;
+                ops++;
+              }
+            }
+          }
+        }
+      }
+      return ops;
+    },
+    forEach: walk,
+  };
+}
