@@ -53,7 +53,8 @@ export function importerFor(fileName: string, head: Uint8Array): Importer {
 /** Reads a file from disk and imports it with the matching importer. */
 export async function importFile(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
   if (!existsSync(path)) throw new SpikegridError("FILE_NOT_FOUND", `${path}: no such file`);
-  if (statSync(path).isDirectory()) throw new SpikegridError("FILE_READ", `${path} is a directory, not a file`);
+  if (statSync(path).isDirectory())
+    throw new SpikegridError("FILE_READ", `${path} is a directory, not a file`);
   const bytes = new Uint8Array(readFileSync(path));
   return importerFor(path, bytes.subarray(0, 64)).load(bytes, path, opts);
 }
