@@ -1,43 +1,21 @@
-// `spikegrid simulate FILE --engine float --input in.npy --out out.npy [--dt S] [--timesteps T] [--record A,B]`
-// Runs a network over inputs shaped [T, ...] or [batch, T, ...] and writes outputs per timestep as .npy.
+// `spikegrid simulate FILE --engine float|reference --input in.npy --out out.npy [--timesteps T] [--record A,B]`
+// Runs a network (float: a network file; reference: a .nmir) over inputs shaped [T, ...] or [batch, T, ...] and
+// writes outputs per timestep as .npy; the reference engine also writes a run JSON (--json).
 
-import { basename, dirname, extname, join } from "node:path";
 import { SpikegridError } from "../../common/errors.js";
 import { inferShapes } from "../../compiler/graph/index.js";
 import type { Tensor } from "../../compiler/importers/tensors/index.js";
 import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { runFloat } from "../../simulator/float/index.js";
+import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
 import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
+import { besideOut, listArg, stack } from "./simulate-output.js";
+import { simulateReference } from "./simulate-reference.js";
 
-/** Engines by name; the reference interpreter and the chip simulator join this table. */
-const ENGINES = ["float"] as const;
-
-function listArg(v: unknown): string[] {
-  return typeof v === "string" && v.length
-    ? v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-}
-
-/** `<dir>/<stem>.<suffix>.npy` beside `out`. */
-function besideOut(out: string, suffix: string): string {
-  const safe = suffix.replace(/[^A-Za-z0-9_.-]+/g, "_");
-  return join(dirname(out), `${basename(out, extname(out))}.${safe}.npy`);
-}
-
-/** Stacks per-sample, per-step arrays into one float64 tensor [batch?, T, ...shape]. */
-function stack(samples: Float64Array[][], shape: readonly number[], batched: boolean): Tensor {
-  const steps = samples[0]?.length ?? 0;
-  const per = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(samples.length * steps * per);
-  for (const [b, s] of samples.entries())
-    for (const [t, v] of s.entries()) data.set(v, (b * steps + t) * per);
-  return { dtype: "float64", shape: batched ? [samples.length, steps, ...shape] : [steps, ...shape], data };
-}
+/** Engines by name; the chip simulator joins this table. */
+const ENGINES = ["float", "reference"] as const;
 
 async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const file = String(args.file);
@@ -129,11 +107,26 @@ export const simulateCommand: CliCommand = {
   describe: "run a network over inputs and write its outputs per timestep (.npy)",
   builder: (y) =>
     y
-      .positional("file", { type: "string", describe: "network file (.nir, .onnx)" })
+      .positional("file", {
+        type: "string",
+        describe: "network file (.nir, .onnx); .nmir for --engine reference",
+      })
       .option("engine", {
         choices: ENGINES,
         default: "float",
-        describe: "float: the float NetGraph reference",
+        describe: "float: the float NetGraph reference; reference: the integer NMIR interpreter (.nmir)",
+      })
+      .option("mode", {
+        choices: TIMESTEP_MODES,
+        describe: "reference engine: timestep semantics (default layer-sync)",
+      })
+      .option("raw-input", {
+        type: "boolean",
+        describe: "reference engine: --input already holds the integer events (no quantization)",
+      })
+      .option("json", {
+        type: "string",
+        describe: "reference engine: write the run JSON (counts, energy) here",
       })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
       .option("out", { type: "string", describe: "output .npy (per timestep)" })
@@ -165,6 +158,7 @@ export const simulateCommand: CliCommand = {
   handler: async (args, io) => {
     const engine = String(args.engine);
     if (engine === "float") return simulateFloat(args, io);
+    if (engine === "reference") return simulateReference(args, io);
     throw new SpikegridError("USAGE", `unknown engine "${engine}"`, {
       hint: `engines: ${ENGINES.join(", ")}`,
     });

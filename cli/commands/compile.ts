@@ -1,0 +1,170 @@
+// `spikegrid compile FILE -o model.nmir [--weight-bits N] [--per-channel] [--state-bits N] [--payload-bits N]
+// [--profile P] [--strict] [--calibrate in.npy] …`: a network file → quantized NMIR (.nmir) with a short summary.
+
+import { SpikegridError } from "../../common/errors.js";
+import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
+import { shapeSize, synapseCount, writeNmirFile } from "../../compiler/nmir/index.js";
+import type { Diagnostic } from "../../compiler/passes/pass.js";
+import { compile, PASSES } from "../../compiler/passes/pipeline.js";
+import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
+import { quantizationReport } from "../../compiler/passes/quantization-report.js";
+import { loadProfile } from "../../hw-profiles/index.js";
+import type { CliCommand } from "../command.js";
+import type { CliIo } from "../io.js";
+import { loadNetwork, resetModeArg } from "../load-network.js";
+
+/** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
+export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+  }
+  return v;
+}
+
+function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (allowed.includes(v as T)) return v as T;
+  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
+}
+
+const db = (x: number) => (x === Number.POSITIVE_INFINITY ? "exact (∞ dB)" : `${x.toFixed(1)} dB`);
+
+/** The compile options the flags describe, checked before any file is read. */
+function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
+  const o: QuantCompileOptions = {};
+  const set = <K extends keyof QuantCompileOptions>(k: K, v: QuantCompileOptions[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set("weightBits", intFlag("--weight-bits", args["weight-bits"], 1, 16));
+  set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
+  set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
+  set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
+  set("decay", choice("--decay", args.decay, ["mult12", "shift"] as const));
+  if (args["per-channel"] === true) o.perChannel = true;
+  if (args.strict === true) o.strict = true;
+  if (args.dt !== undefined) {
+    const dt = Number(args.dt);
+    if (!(dt > 0) || !Number.isFinite(dt))
+      throw new SpikegridError("USAGE", `--dt must be > 0 seconds, got ${String(args.dt)}`);
+    o.dt = dt;
+  }
+  if (args["input-range"] !== undefined) {
+    const r = Number(args["input-range"]);
+    if (!(r > 0) || !Number.isFinite(r))
+      throw new SpikegridError(
+        "USAGE",
+        `--input-range must be a positive number, got ${String(args["input-range"])}`,
+      );
+    o.inputRange = r;
+  }
+  if (typeof args.profile === "string") o.profile = loadProfile(args.profile);
+  if (typeof args["dump-after"] === "string") {
+    const names = PASSES.map((p) => p.name);
+    if (!names.includes(args["dump-after"])) {
+      throw new SpikegridError("USAGE", `--dump-after ${args["dump-after"]}: no such pass`, {
+        hint: `passes: ${names.join(", ")}`,
+      });
+    }
+    o.dumpAfter = args["dump-after"];
+  }
+  return o;
+}
+
+function describeDiagnostic(d: Diagnostic): string {
+  return `  ${d.level} [${d.pass}]${d.where ? ` ${d.where}:` : ""} ${d.message}`;
+}
+
+async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const file = String(args.file);
+  const out = args.out as string | undefined;
+  if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the .nmir file to write");
+  const options = optionsFrom(args);
+  options.dump = (pass, text) => io.out(`--- after ${pass} ---\n${text}`);
+  const net = await loadNetwork(file, {
+    resetMode: resetModeArg(args["reset-mode"]),
+    weights: args.weights as string | undefined,
+  });
+  if (typeof args.calibrate === "string") {
+    const inputs = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
+    if (inputs.length !== 1) {
+      throw new SpikegridError("UNSUPPORTED", `--calibrate feeds one input; ${file} has ${inputs.length}`);
+    }
+    const x = readNpyFile(args.calibrate);
+    options.calibration = { [inputs[0]!]: { shape: x.shape, data: toFloat32(x) } };
+  }
+  const { ir, diagnostics } = compile(net.graph, options);
+  writeNmirFile(out, ir);
+  const neurons = ir.populations.reduce((a, p) => a + shapeSize(p.shape), 0);
+  const synapses = ir.projections.reduce((a, p) => a + synapseCount(p.connectivity), 0);
+  const weights = ir.projections.reduce((a, p) => a + p.connectivity.weights.length, 0);
+  const lines = [
+    `compiled ${file} → ${out} (stage ${ir.stage})`,
+    `  populations ${ir.populations.length} (${neurons} neurons), projections ${ir.projections.length} (${synapses} synapses, ${weights} stored weights)${ir.dynamicMatmuls.length ? `, dynamic matmuls ${ir.dynamicMatmuls.length}` : ""}`,
+  ];
+  if (ir.stage === "quantized") {
+    const q = quantizationReport(ir);
+    const worst = q.projections.reduce<(typeof q.projections)[number] | undefined>(
+      (a, p) => (a === undefined || p.sqnrDb < a.sqnrDb ? p : a),
+      undefined,
+    );
+    lines.push(
+      `  bits: weights ${q.weightBits} (${q.granularity}), state ${q.stateBits}, payload ${q.payloadBits}, decay ${q.decay}`,
+      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
+    );
+  }
+  const warnings = [
+    ...net.warnings.map((w) => `  warning [import] ${w}`),
+    ...diagnostics.map(describeDiagnostic),
+  ];
+  const nWarn = net.warnings.length + diagnostics.filter((d) => d.level === "warning").length;
+  lines.push(
+    `  diagnostics: ${nWarn} warning(s), ${diagnostics.filter((d) => d.level === "note").length} note(s)`,
+  );
+  io.out([...lines, ...warnings].join("\n"));
+}
+
+export const compileCommand: CliCommand = {
+  command: "compile <file>",
+  describe: "compile a network file to quantized NMIR (.nmir)",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", describe: "network file (.nir, .onnx)", demandOption: true })
+      .option("out", { alias: "o", type: "string", describe: "the .nmir file to write" })
+      .option("weights", {
+        type: "string",
+        describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
+      })
+      .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 1..16 (default 8)" })
+      .option("per-channel", { type: "boolean", describe: "one weight exponent per output channel" })
+      .option("state-bits", {
+        type: "number",
+        describe: "v/u width, 2..32 (default: the profile's, else 16)",
+      })
+      .option("payload-bits", {
+        type: "number",
+        describe: "graded payload width, 2..32 (default: the profile's, else 8)",
+      })
+      .option("decay", { type: "string", describe: "mult12 (Loihi, default) | shift (Xylo, powers of two)" })
+      .option("dt", { type: "number", describe: "integration step in seconds (NIR files use e.g. 1e-4)" })
+      .option("input-event", {
+        type: "string",
+        describe: "spike | graded: event kind of the inputs (default graded)",
+      })
+      .option("input-range", {
+        type: "number",
+        describe: "max |input| of graded inputs without --calibrate (default 1)",
+      })
+      .option("calibrate", { type: "string", describe: ".npy of sample inputs [T, ...] or [batch, T, ...]" })
+      .option("profile", {
+        type: "string",
+        describe: "chip profile name or file: its widths are the defaults; report what it cannot run",
+      })
+      .option("strict", {
+        type: "boolean",
+        describe: "with --profile: anything the chip cannot run is an error",
+      })
+      .option("dump-after", { type: "string", describe: "print the IR after this pass" })
+      .option("reset-mode", { type: "string", describe: "NIR neurons without v_reset: value | subtract" }),
+  handler: (args, io) => runCompile(args, io),
+};

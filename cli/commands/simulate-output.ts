@@ -1,0 +1,34 @@
+// Helpers shared by the `simulate` engines: per-step arrays stacked into .npy tensors, extra outputs and
+// records written beside --out, comma-separated id lists.
+
+import { basename, dirname, extname, join } from "node:path";
+import type { Tensor } from "../../compiler/importers/tensors/index.js";
+
+/** `<dir>/<stem>.<suffix>.npy` beside `out`. */
+export function besideOut(out: string, suffix: string): string {
+  const safe = suffix.replace(/[^A-Za-z0-9_.-]+/g, "_");
+  return join(dirname(out), `${basename(out, extname(out))}.${safe}.npy`);
+}
+
+/** Stacks per-sample, per-step arrays into one float64 tensor [batch?, T, ...shape]. */
+export function stack(samples: Float64Array[][], shape: readonly number[], batched: boolean): Tensor {
+  const steps = samples[0]?.length ?? 0;
+  const per = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(samples.length * steps * per);
+  samples.forEach((s, b) => {
+    s.forEach((v, t) => {
+      data.set(v, (b * steps + t) * per);
+    });
+  });
+  return { dtype: "float64", shape: batched ? [samples.length, steps, ...shape] : [steps, ...shape], data };
+}
+
+/** "a, b,c" → ["a", "b", "c"]; anything else → []. */
+export function listArg(v: unknown): string[] {
+  return typeof v === "string" && v.length
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+}

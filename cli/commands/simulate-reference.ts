@@ -1,0 +1,168 @@
+// `spikegrid simulate model.nmir --engine reference --input in.npy [--raw-input] [--mode layer-sync|pipelined]
+// [--out out.npy] [--json run.json]`: the integer reference interpreter over float (quantized here) or integer
+// inputs, writing scaled outputs per step and a run JSON with op counts and theoretical energy.
+
+import { writeFileSync } from "node:fs";
+import { SpikegridError } from "../../common/errors.js";
+import { readNpyFile, type Tensor, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import { type NmirModule, readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
+import { hasPlan } from "../../compiler/passes/quant-plan.js";
+import { quantizationReport } from "../../compiler/passes/quantization-report.js";
+import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import { buildRunJson } from "../../reports/run-build.js";
+import { formatRunJson } from "../../reports/run-json.js";
+import {
+  type ReferenceRunResult,
+  runReference,
+  TIMESTEP_MODES,
+  type TimestepMode,
+} from "../../simulator/reference/index.js";
+import type { CliIo } from "../io.js";
+import { besideOut, listArg, stack } from "./simulate-output.js";
+
+function modeArg(v: unknown): TimestepMode {
+  if (v === undefined) return "layer-sync";
+  if (TIMESTEP_MODES.includes(v as TimestepMode)) return v as TimestepMode;
+  throw new SpikegridError("USAGE", `--mode must be ${TIMESTEP_MODES.join(" or ")}, got "${String(v)}"`);
+}
+
+/** The input tensor as the module reads it: quantized from floats unless `raw`, checked against the shape. */
+function loadInputs(ir: NmirModule, path: string | undefined, raw: boolean) {
+  if (ir.inputs.length > 1) {
+    const ids = ir.inputs.map((i) => i.id).join(", ");
+    throw new SpikegridError(
+      "UNSUPPORTED",
+      `the module has ${ir.inputs.length} inputs (${ids}); simulate feeds one --input`,
+    );
+  }
+  const port = ir.inputs[0];
+  if (!port) return undefined;
+  if (!path)
+    throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
+  const x: Tensor = readNpyFile(path);
+  const rank = x.shape.length;
+  const batched = rank === port.shape.length + 2;
+  const fits = (batched ? x.shape.slice(2) : x.shape.slice(1)).every((d, i) => d === port.shape[i]);
+  if ((!batched && rank !== port.shape.length + 1) || !fits) {
+    throw new SpikegridError(
+      "USAGE",
+      `${path}: shape [${x.shape.join(",")}] does not fit input "${port.id}" [${port.shape.join(",")}]`,
+      { hint: `give [T, ${port.shape.join(", ")}] or [batch, T, ${port.shape.join(", ")}]` },
+    );
+  }
+  const floats = toFloat32(x);
+  let data: ArrayLike<number> = floats;
+  let clipped = 0;
+  if (!raw && ir.stage === "quantized") {
+    const q = quantizeInputs(ir, { [port.id]: { shape: x.shape, data: floats } }).get(port.id)!;
+    data = q.data;
+    clipped = q.clipped;
+  }
+  return { port, data, batched, batch: batched ? x.shape[0]! : 1, tIn: x.shape[batched ? 1 : 0]!, clipped };
+}
+
+export async function simulateReference(args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const file = String(args.file);
+  if (!file.toLowerCase().endsWith(".nmir")) {
+    throw new SpikegridError("USAGE", `--engine reference runs .nmir files; "${file}" is not one`, {
+      hint: `compile it first: spikegrid compile ${file} -o model.nmir`,
+    });
+  }
+  const out = args.out as string | undefined;
+  const json = args.json as string | undefined;
+  if (!out && !json) throw new SpikegridError("USAGE", "give --out (outputs .npy) and/or --json (run JSON)");
+  const ir = readNmirFile(file);
+  const mode = modeArg(args.mode);
+  const raw = args["raw-input"] === true;
+  const input = loadInputs(ir, args.input as string | undefined, raw);
+  const steps = args.timesteps === undefined ? (input?.tIn ?? Number.NaN) : Number(args.timesteps);
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new SpikegridError(
+      "USAGE",
+      `--timesteps must be a positive integer (got ${String(args.timesteps)})`,
+      {
+        ...(input ? {} : { hint: "the module has no inputs: give --timesteps" }),
+      },
+    );
+  }
+  const record = listArg(args.record);
+  const runs: ReferenceRunResult[] = [];
+  for (let b = 0; b < (input?.batch ?? 1); b++) {
+    const inputs: Record<string, { shape: number[]; data: Float64Array }> = {};
+    if (input) {
+      const per = shapeSize(input.port.shape);
+      const data = new Float64Array(steps * per);
+      const from = b * input.tIn * per;
+      for (let i = 0; i < Math.min(steps, input.tIn) * per; i++) data[i] = input.data[from + i]!;
+      inputs[input.port.id] = { shape: [steps, ...input.port.shape], data };
+    }
+    runs.push(runReference(ir, inputs, { mode, timesteps: steps, record }));
+  }
+  const written: string[] = [];
+  const batched = input?.batched ?? false;
+  if (out) {
+    const shapeOfSource = (id: string) =>
+      ir.populations.find((p) => p.id === id)?.shape ??
+      ir.inputs.find((p) => p.id === id)?.shape ?? [shapeSize([0])];
+    ir.outputs.forEach((o, i) => {
+      const path = i === 0 ? out : besideOut(out, o.id);
+      writeNpyFile(
+        path,
+        stack(
+          runs.map((r) => r.outputsScaled.get(o.id)!),
+          shapeOfSource(o.src),
+          batched,
+        ),
+      );
+      written.push(`${path} (output "${o.id}", scaled by 2^${o.scaleExp})`);
+    });
+    for (const id of record) {
+      const shape = shapeOfSource(id);
+      const n = shapeSize(shape);
+      const dense = runs.map((r) =>
+        r.records.get(id)!.map((ev) => {
+          const v = new Float64Array(n);
+          ev.index.forEach((j, k) => {
+            v[j] = ev.value[k]!;
+          });
+          return v;
+        }),
+      );
+      const path = besideOut(out, id);
+      writeNpyFile(path, stack(dense, shape, batched));
+      written.push(`${path} (events of "${id}")`);
+    }
+  }
+  const warnings = [...new Set(runs.flatMap((r) => r.warnings))];
+  if (input?.clipped)
+    warnings.push(`${input.clipped} input value(s) clipped to the input's payload range or read as a spike`);
+  if (json) {
+    const saturations = new Map<string, number>();
+    for (const r of runs)
+      for (const p of r.counts.perPopulation)
+        saturations.set(p.id, (saturations.get(p.id) ?? 0) + p.saturations);
+    const run = buildRunJson({
+      file,
+      ir,
+      engine: "reference",
+      mode,
+      timesteps: steps,
+      counts: runs.map((r) => r.counts),
+      ...(ir.stage === "quantized" && hasPlan(ir)
+        ? { quantization: quantizationReport(ir, saturations) }
+        : {}),
+      ...(typeof args.input === "string" ? { input: args.input, rawInput: raw } : {}),
+      warnings,
+    });
+    writeFileSync(json, formatRunJson(run));
+    written.push(
+      `${json} (run JSON: ${run.counts.ac} AC, ${run.counts.mac} MAC, ${run.energy.theoretical.totalJ.toExponential(3)} J theoretical)`,
+    );
+  }
+  for (const w of warnings) io.err(`warning: ${w}`);
+  if (input && steps > input.tIn) io.err(`note: inputs have ${input.tIn} steps; later steps were fed zeros`);
+  const b = input?.batch ?? 1;
+  io.out(
+    `simulated ${file} (reference interpreter, ${mode}, ${steps} steps${b > 1 ? `, batch ${b}` : ""}); wrote:\n  ${written.join("\n  ")}`,
+  );
+}

@@ -1,0 +1,146 @@
+// lowerToNmir, step 7: the module under construction — unique ids, projections from terms, constants routed to
+// biases or to the constant spike source, and the per-port wiring shared by every kind of destination.
+
+import { SpikegridError } from "../../../common/errors.js";
+import {
+  type Connectivity,
+  createDense,
+  createIf,
+  createOneToOne,
+  createPopulation,
+  createProjection,
+  type DynamicMatmul,
+  type InputPort,
+  type OutputPort,
+  type Population,
+  type Projection,
+} from "../../nmir/index.js";
+import type { Diagnostic } from "../pass.js";
+import { applyTerm, type Limits } from "./compose.js";
+import { buildConnectivity, realWeights } from "./connectivity.js";
+import { LOWERED_BITS, type PopulationPlan } from "./neurons.js";
+import { type PathContext, pathsInto, pathTerms } from "./paths.js";
+
+/** How projections read a boundary: its NMIR id and a factor on its value (a DynamicMatmul's scale). */
+export interface SourceInfo {
+  id: string;
+  scale: number;
+}
+
+export class ModuleBuilder {
+  readonly inputs: InputPort[] = [];
+  readonly populations: Population[] = [];
+  readonly projections: Projection[] = [];
+  readonly dynamicMatmuls: DynamicMatmul[] = [];
+  readonly outputs: OutputPort[] = [];
+  private readonly used = new Set<string>();
+  private tonic: string | undefined;
+
+  constructor(
+    private readonly pc: PathContext,
+    private readonly sources: (index: number) => SourceInfo,
+    private readonly limits: Limits,
+    private readonly note: (d: Omit<Diagnostic, "pass">) => void,
+    reserved: Iterable<string>,
+  ) {
+    for (const id of reserved) this.used.add(id);
+  }
+
+  /** `base` if unused, else `base~2`, …; the id is then taken. */
+  unique(base: string): string {
+    let id = base;
+    for (let i = 2; this.used.has(id); i++) id = `${base}~${i}`;
+    this.used.add(id);
+    return id;
+  }
+
+  project(src: string, dst: string, port: string, conn: Connectivity, delay: number): void {
+    const id = this.unique(`${src}->${dst}${port === "in" ? "" : `.${port}`}${delay ? `@${delay}` : ""}`);
+    this.projections.push(
+      createProjection({ id, src, dst, port, connectivity: conn, weightBits: 32, delay }),
+    );
+  }
+
+  /**
+   * A population that spikes every step from t = 0 (IF: v = 0 + 1 ≥ 1, reset to 0), for constants NMIR
+   * parameters cannot hold: constants that start after a delay (biases behind recurrent edges, Delay nodes,
+   * temporal look-ahead) and constants into CubaLIF currents or product ports.
+   */
+  private tonicSource(): string {
+    if (this.tonic) return this.tonic;
+    const id = this.unique("const");
+    const model = createIf({ vth: 1, bias: 1, vReset: 0, reset: "zero", fire: "ge", vBits: LOWERED_BITS });
+    this.populations.unshift(createPopulation({ id, shape: [1], model }));
+    this.project(id, id, "in", createOneToOne({ size: 1, weights: realWeights([0]) }), 1);
+    this.note({
+      level: "note",
+      message: `population "${id}" spikes every step to carry constant inputs that no NMIR parameter can hold`,
+      where: id,
+    });
+    this.tonic = id;
+    return id;
+  }
+
+  /**
+   * Wires every path into graph port `graphPort` of node `dst` to NMIR port `port` of population `dstId`;
+   * returns the delay-0 constant (before the gain) when the plan takes constants as bias, else zeros.
+   */
+  feed(
+    dst: number,
+    graphPort: number,
+    dstId: string,
+    port: string,
+    plan: PopulationPlan,
+    n: number,
+  ): Float64Array {
+    const gain = plan.gain[plan.ports.indexOf(port)]!;
+    const constants = new Map<number, Float64Array>();
+    for (const path of pathsInto(this.pc, dst, graphPort)) {
+      for (const term of pathTerms(this.pc, path, dst)) {
+        if (path.constant) {
+          const v = applyTerm(term, this.pc.taps(path.source).bias!.vector);
+          const acc = constants.get(term.delay) ?? new Float64Array(n);
+          for (let i = 0; i < n; i++) acc[i]! += v[i]!;
+          constants.set(term.delay, acc);
+          continue;
+        }
+        const src = this.sources(path.source);
+        const g = src.scale === 1 ? gain : gain.map((x) => x * src.scale);
+        const { conn, how } = buildConnectivity(term, g, this.limits);
+        this.project(src.id, dstId, port, conn, term.delay);
+        if (conn.kind === "sparse" || term.steps.length > 1)
+          this.note({ level: "note", message: `${term.label}: ${how}`, where: dstId });
+      }
+    }
+    const bias = new Float64Array(n);
+    for (const [delay, v] of constants) {
+      if (v.every((x) => x === 0)) continue;
+      if (delay === 0 && plan.constants === "bias") {
+        bias.set(v);
+        continue;
+      }
+      if (plan.constants === "refuse") {
+        throw new SpikegridError(
+          "UNSUPPORTED",
+          `population "${dstId}" cannot take a constant input (biases upstream of it)`,
+          {
+            hint: "remove the biases of the linear nodes that feed it",
+          },
+        );
+      }
+      const w = realWeights(v.map((x, i) => x * gain[i]!));
+      this.project(
+        this.tonicSource(),
+        dstId,
+        port,
+        createDense({ inSize: 1, outSize: n, weights: w }),
+        delay,
+      );
+    }
+    if (!this.projections.some((p) => p.dst === dstId && p.port === port)) {
+      // NMIR wants every port fed: a population without inputs (self-driven) reads itself with weight 0
+      this.project(dstId, dstId, port, createOneToOne({ size: n, weights: realWeights([0]) }), 1);
+    }
+    return bias;
+  }
+}

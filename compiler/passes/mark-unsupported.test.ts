@@ -1,0 +1,110 @@
+// markUnsupported against the built-in profiles: each limit named with its element and ways out; warnings by
+// default, one UNSUPPORTED error with every finding under `strict`; nothing without a profile.
+
+import { describe, expect, it } from "vitest";
+import { isSpikegridError } from "../../common/errors.js";
+import { loadProfile } from "../../hw-profiles/index.js";
+import { exampleNmir } from "../nmir/example.js";
+import {
+  createDense,
+  createDynamicMatmul,
+  createInput,
+  createModule,
+  createOutput,
+  createPopulation,
+  createProduct,
+  createProjection,
+  gradedEvent,
+  type NmirModule,
+} from "../nmir/index.js";
+import { markUnsupported, unsupportedBy } from "./mark-unsupported.js";
+import { quantContext } from "./quant-plan.js";
+
+/** Graded input → product gate (a, b) and a dynamic matmul; 12-bit weights, a delay of 70 steps. */
+function gatedModule(): NmirModule {
+  const dense = (n: number) => createDense({ inSize: 4, outSize: n, weights: new Int32Array(4 * n).fill(1) });
+  return createModule({
+    name: "gated",
+    stage: "quantized",
+    inputs: [createInput("x", [4], gradedEvent(8))],
+    populations: [createPopulation({ id: "g", shape: [2], model: createProduct({ outBits: 8 }) })],
+    projections: [
+      createProjection({ id: "pa", src: "x", dst: "g", port: "a", connectivity: dense(2), weightBits: 12 }),
+      createProjection({
+        id: "pb",
+        src: "x",
+        dst: "g",
+        port: "b",
+        connectivity: dense(2),
+        weightBits: 8,
+        delay: 70,
+      }),
+    ],
+    dynamicMatmuls: [createDynamicMatmul({ id: "qk", a: "x", b: "x", m: 2, k: 2, n: 2, outBits: 8 })],
+    outputs: [createOutput("y", "g"), createOutput("att", "qk")],
+  });
+}
+
+describe("markUnsupported", () => {
+  it("names every element Loihi cannot run, its limit and the ways out", () => {
+    const found = unsupportedBy(gatedModule(), loadProfile("loihi"));
+    const byLimit = new Map(found.map((u) => [`${u.where} ${u.limit}`, u]));
+    expect([...byLimit.keys()]).toEqual([
+      'dynamic matmul "qk" core.capabilities.dynamicMatmul',
+      'population "g" (product) core.capabilities.productNeurons',
+      'input "x" core.capabilities.gradedSpikes',
+      'projection "pa" (x → g.a) core.weightBits',
+      'projection "pb" (x → g.b) core.capabilities.maxDelay',
+    ]);
+    const mm = byLimit.get('dynamic matmul "qk" core.capabilities.dynamicMatmul')!;
+    expect(mm.options[0]).toMatch(/a profile that supports it \(generic-45nm\)/);
+    expect(byLimit.get('projection "pa" (x → g.a) core.weightBits')!.message).toBe(
+      'stores 12-bit weights; profile "loihi" stores 9-bit weights',
+    );
+    expect(byLimit.get('projection "pa" (x → g.a) core.weightBits')!.options[0]).toBe(
+      "compile with --weight-bits 9",
+    );
+    expect(byLimit.get('projection "pb" (x → g.b) core.capabilities.maxDelay')!.message).toMatch(
+      /delay of 70 steps; profile "loihi" delays at most 62/,
+    );
+  });
+
+  it("graded events are fine on Loihi 2 (32-bit payloads); only the matmul remains", () => {
+    const found = unsupportedBy(gatedModule(), loadProfile("loihi2"));
+    expect(found.map((u) => u.limit)).toEqual(["core.capabilities.dynamicMatmul", "core.weightBits"]);
+  });
+
+  it("state wider than the cores hold is named with the flag that fixes it", () => {
+    const m = exampleNmir();
+    m.populations[0] = { ...m.populations[0]!, model: { ...m.populations[0]!.model, vBits: 24 } as never };
+    const found = unsupportedBy(m, loadProfile("speck"));
+    expect(found.map((u) => [u.where, u.message, u.options[0]])).toContainEqual([
+      'population "l1" (lif)',
+      'v is 24-bit; profile "speck" holds 16-bit state',
+      "compile with --state-bits 16",
+    ]);
+  });
+
+  it("warns through the pass context, throws one error under strict, is silent without a profile", () => {
+    const m = gatedModule();
+    const ctx = quantContext({ profile: "loihi" });
+    expect(markUnsupported(m, ctx)).toBe(m);
+    expect(ctx.diagnostics).toHaveLength(5);
+    expect(ctx.diagnostics[0]).toMatchObject({
+      pass: "markUnsupported",
+      level: "warning",
+      where: 'dynamic matmul "qk"',
+    });
+    expect(ctx.diagnostics[3]!.message).toMatch(/\[core.weightBits\]; options: compile with --weight-bits 9/);
+    try {
+      markUnsupported(m, quantContext({ profile: "loihi", strict: true }));
+      expect.unreachable();
+    } catch (e) {
+      expect(isSpikegridError(e) && e.code).toBe("UNSUPPORTED");
+      if (isSpikegridError(e)) expect(e.details).toHaveLength(5);
+    }
+    const none = quantContext();
+    expect(markUnsupported(m, none)).toBe(m);
+    expect(none.diagnostics).toEqual([]);
+  });
+});

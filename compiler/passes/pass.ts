@@ -1,0 +1,80 @@
+// The pass contract of the compiler (DESIGN §11): a pass is one named verb over a NetGraph or an NMIR module;
+// pipeline.ts runs them from one ordered table. Options and diagnostics travel in the context, never in modules.
+
+import type { NetGraph } from "../graph/index.js";
+import type { NmirModule } from "../nmir/index.js";
+
+/** Everything a caller can tune; each pass documents the options it reads. */
+export interface CompileOptions {
+  /** Module name (default: the graph's `metadata.name`, else "network"). */
+  name?: string;
+  /** Integration step in seconds (neurons, Delay nodes); default `graph.dt`, else 1 with a warning. */
+  dt?: number;
+  /** Event kind of every NMIR input port: "spike" when the caller promises binary inputs; default "graded". */
+  inputEvent?: "spike" | "graded";
+  /** Name of a pass whose output is printed (NetGraph: a node table; NMIR: `printNmir`). */
+  dumpAfter?: string;
+  /** Receives the dump of `dumpAfter` (default: standard output). */
+  dump?: (pass: string, text: string) => void;
+  /** Last pass to run (the lower pass or a later one): `"lowerToNmir"` gives the stage-lowered module. */
+  stopAfter?: string;
+  /**
+   * Largest work (input neurons × per-push kernel ops) spent composing one generic projection by pushing unit
+   * vectors through the float kernels; above it lowerToNmir refuses and names the path. Default 2^31.
+   */
+  maxComposeWork?: number;
+  /** Largest number of synapses of one generic (sparse or dense) composed projection. Default 2^26. */
+  maxSynapses?: number;
+  /** Largest number of linear paths into one population port. Default 4096. */
+  maxPaths?: number;
+}
+
+export interface Diagnostic {
+  /** The pass that raised it. */
+  pass: string;
+  level: "note" | "warning";
+  message: string;
+  /** The node, population or projection concerned. */
+  where?: string;
+}
+
+export interface PassContext {
+  options: CompileOptions;
+  diagnostics: Diagnostic[];
+  /** Receives the text of `options.dumpAfter`'s output (`options.dump`, else standard output). */
+  dump?: (pass: string, text: string) => void;
+}
+
+export interface GraphPass {
+  name: string;
+  kind: "graph";
+  /** NetGraph → NetGraph; the pipeline validates the result. */
+  run(graph: NetGraph, ctx: PassContext): NetGraph;
+}
+
+export interface LowerPass {
+  name: string;
+  kind: "lower";
+  /** NetGraph → NMIR at stage "lowered"; the pipeline verifies the result at that stage. */
+  run(graph: NetGraph, ctx: PassContext): NmirModule;
+}
+
+export interface NmirPass {
+  name: string;
+  kind: "nmir";
+  /** NMIR → NMIR; the pipeline verifies the result at the stage the module declares. */
+  run(ir: NmirModule, ctx: PassContext): NmirModule;
+}
+
+export type Pass = GraphPass | LowerPass | NmirPass;
+
+/** Adds a diagnostic on behalf of `pass`. */
+export function diagnose(
+  ctx: PassContext,
+  pass: string,
+  level: Diagnostic["level"],
+  message: string,
+  where?: string,
+): void {
+  ctx.diagnostics.push(where === undefined ? { pass, level, message } : { pass, level, message, where });
+}

@@ -1,0 +1,166 @@
+// Pass planScales (lowered → lowered, annotated): chooses every power-of-two LSB of the quantization —
+// λ per population port, payload LSB per graded source — and stores the plan in the module's metadata.
+// quantizeNeurons and quantizeWeights then apply it; the numbers they produce follow from the plan alone.
+
+import { SpikegridError } from "../../common/errors.js";
+import type { DynamicMatmul, NmirModule, Population, Projection } from "../nmir/index.js";
+import { layerSyncOrder } from "../nmir/index.js";
+import { observeRanges } from "./observe-ranges.js";
+import type { PassContext } from "./pass.js";
+import {
+  pow2Exp,
+  type QuantizeOptions,
+  type QuantPlan,
+  quantContext,
+  quantOptions,
+  resolveQuantOptions,
+  type SampleTensor,
+  signedMax,
+  withPlan,
+} from "./quant-plan.js";
+import { absRowSums, type PopulationRange, populationRange, sampleMaxAbs } from "./quant-ranges.js";
+
+const clampShift = (s: number) => Math.min(62, Math.max(0, s));
+
+/**
+ * Ranges are taken within [2^-40, 2^40] before choosing an LSB: values outside cannot be read through an
+ * output's 2^scaleExp (−64..64) anyway, and the bound keeps degenerate layers (all-zero or denormal
+ * weights) from pushing exponents out of range.
+ */
+const RANGE_LIMIT = 2 ** 40;
+const lsbExp = (r: number, maxInt: number) =>
+  pow2Exp(r > 0 ? Math.min(RANGE_LIMIT, Math.max(1 / RANGE_LIMIT, r)) : 0, maxInt);
+
+function calibrationMax(c: QuantizeOptions["calibration"], id: string): number | undefined {
+  if (!c) return undefined;
+  const t: SampleTensor | undefined = c instanceof Map ? c.get(id) : c[id];
+  return t ? sampleMaxAbs(t.data) : undefined;
+}
+
+function inputRangeOf(o: QuantizeOptions, id: string): number {
+  const observed = o.ranges?.[id] ?? calibrationMax(o.calibration, id);
+  if (observed !== undefined && observed > 0) return observed;
+  const r = typeof o.inputRange === "number" ? o.inputRange : (o.inputRange?.[id] ?? 1);
+  if (!(r > 0) || !Number.isFinite(r)) {
+    throw new SpikegridError("USAGE", `inputRange for input "${id}" must be a positive number, got ${r}`);
+  }
+  return r;
+}
+
+/**
+ * Scale choice, with S = stateBits, P = payloadBits and pow2Exp(R, M) = the smallest k with round(R/2^k) ≤ M:
+ * - graded input i: range R_i = max |calibration sample| (else `inputRange`), LSB exponent pow2Exp(R_i, 2^(P−1)−1);
+ * - population port: λ = 2^k, k = pow2Exp(R_port, 2^(S−1)−1), R from `populationRange` (thresholds, resets
+ *   and biases co-scale with it, as in sinabs' discretize and Lava's `vth << 6`);
+ * - graded payload: LSB exponent pow2Exp(R_out, 2^(P−1)−1), moved to the nearest value the model's shift
+ *   can express (li: λ·2^outShift; product: λ_a·λ_b·2^shift; dynamic matmul: u_a·u_b·2^shift).
+ * Ranges are computed twice in layer-sync order so recurrent graded sources see the first pass's range.
+ */
+export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
+  if (ir.stage !== "lowered") {
+    throw new SpikegridError("USAGE", `module "${ir.name}" is already at stage "${ir.stage}"`, {
+      hint: "quantization passes take the lowered module",
+    });
+  }
+  const options = quantOptions(ctx);
+  const o = resolveQuantOptions(options);
+  // Calibration runs give observed payload ranges; explicit `ranges` win over both.
+  const observed: Record<string, number> = {
+    ...(options.calibration ? observeRanges(ir, options.calibration) : {}),
+    ...options.ranges,
+  };
+  const sMax = signedMax(o.stateBits);
+  const pMax = signedMax(o.payloadBits);
+  const pops = new Map(ir.populations.map((p) => [p.id, p]));
+  const dms = new Map(ir.dynamicMatmuls.map((d) => [d.id, d]));
+  const into = new Map<string, Projection[]>();
+  for (const p of ir.projections) into.set(p.dst, [...(into.get(p.dst) ?? []), p]);
+  const rowSums = new Map(ir.projections.map((p) => [p.id, absRowSums(p.connectivity)]));
+
+  // Real payload range of every graded source; spikes read as 1.
+  const outRange = new Map<string, number>();
+  const spike = new Set<string>();
+  for (const i of ir.inputs) {
+    if (i.event.kind === "graded") outRange.set(i.id, inputRangeOf(options, i.id));
+    else spike.add(i.id);
+  }
+  for (const p of ir.populations) if (p.output.kind === "spike") spike.add(p.id);
+  const srcRange = (id: string) => (spike.has(id) ? 1 : (outRange.get(id) ?? 0));
+
+  const order = layerSyncOrder(ir);
+  const popRange = new Map<string, PopulationRange>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const id of order) {
+      const d = dms.get(id);
+      if (d) {
+        outRange.set(id, observed[id] ?? (d.k * srcRange(d.a) * srcRange(d.b)) / 2 ** d.shift);
+        continue;
+      }
+      const pop = pops.get(id)!;
+      const bound: Record<string, Float64Array> = {};
+      const n = pop.shape.reduce((a, b) => a * b, 1);
+      for (const p of into.get(id) ?? []) {
+        bound[p.port] ??= new Float64Array(n);
+        const b = bound[p.port]!;
+        const sums = rowSums.get(p.id)!;
+        const r = srcRange(p.src);
+        for (let j = 0; j < n; j++) b[j]! += sums[j]! * r;
+      }
+      const range = populationRange(pop, bound, o, observed[id]);
+      popRange.set(id, range);
+      if (range.out !== undefined) outRange.set(id, range.out);
+    }
+  }
+
+  const plan: QuantPlan = {
+    version: 1,
+    weightBits: o.weightBits,
+    stateBits: o.stateBits,
+    payloadBits: o.payloadBits,
+    decay: o.decay,
+    granularity: o.perChannel ? "perChannel" : "perProjection",
+    ...(o.clipSigma === undefined ? {} : { clipSigma: o.clipSigma }),
+    lsb: {},
+    out: {},
+    range: {},
+  };
+  for (const i of ir.inputs) {
+    if (i.event.kind !== "graded") continue;
+    const r = outRange.get(i.id)!;
+    plan.out[i.id] = lsbExp(r, pMax);
+    plan.range[i.id] = r;
+  }
+  for (const id of order) {
+    const d = dms.get(id);
+    if (d) plan.out[id] = matmulOutExp(d, outRange.get(id)!, plan, pMax);
+    else planPopulation(pops.get(id)!, popRange.get(id)!, plan, sMax, pMax);
+  }
+  return withPlan(ir, plan);
+}
+
+function planPopulation(pop: Population, r: PopulationRange, plan: QuantPlan, sMax: number, pMax: number) {
+  const lsb: Record<string, number> = {};
+  for (const [port, range] of Object.entries(r.ports)) lsb[port] = lsbExp(range, sMax);
+  plan.lsb[pop.id] = lsb;
+  plan.range[pop.id] = Math.max(...Object.values(r.ports));
+  if (r.out === undefined) return;
+  const want = lsbExp(r.out, pMax);
+  const m = pop.model;
+  if (m.kind === "li" || m.kind === "cubaLi") {
+    // payload = v >> outShift: LSB λ·2^(outShift − outShift_lowered), outShift in 0..62.
+    const k = lsb.in!;
+    plan.out[pop.id] = k + clampShift(want - k + m.outShift) - m.outShift;
+  } else if (m.kind === "product") {
+    const ab = lsb.a! + lsb.b!;
+    plan.out[pop.id] = ab + clampShift(want - ab + m.shift) - m.shift;
+  } else {
+    // linear: outMul/outShift are free, so the payload LSB is exactly the one wanted.
+    plan.out[pop.id] = want;
+  }
+}
+
+function matmulOutExp(d: DynamicMatmul, range: number, plan: QuantPlan, pMax: number): number {
+  const ab = (plan.out[d.a] ?? 0) + (plan.out[d.b] ?? 0);
+  const want = lsbExp(range, pMax);
+  return ab + clampShift(want - ab + d.shift) - d.shift;
+}

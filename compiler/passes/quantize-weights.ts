@@ -1,0 +1,178 @@
+// Pass quantizeWeights: every projection's real weights → signed weightBits mantissas with a power-of-two
+// exponent per projection (Loihi's shared weight exponent) or per output channel (Rockpool channel_quantize),
+// in the integer units planScales chose for the source's events and the destination port's `in`.
+
+import { assertNever } from "../../common/errors.js";
+import type { Connectivity, NmirModule, Projection, Scale } from "../nmir/index.js";
+import { outChannels } from "../nmir/index.js";
+import { diagnose, type PassContext } from "./pass.js";
+import {
+  clampCount,
+  isApplied,
+  markApplied,
+  portLsb,
+  pow2Exp,
+  type QuantPlan,
+  quantContext,
+  readPlan,
+  roundHalfAway,
+  signedMax,
+  sourceUnitExp,
+} from "./quant-plan.js";
+import { type WeightStats, weightStats, withWeightStats } from "./quant-stats.js";
+
+/** Exponents of a weight scale stay within NMIR's −31..31. */
+const EXP_LIMIT = 31;
+
+/**
+ * The integer-unit target of each stored weight: t = w · u_src / λ_dst, with u_src the real value of one unit
+ * of the source's events (1 for spikes) and λ_dst the LSB of the destination port. Both are powers of two,
+ * so t is exact and q · 2^exp ≈ t is the whole approximation.
+ */
+export function weightTargets(p: Projection, plan: QuantPlan): Float64Array {
+  const f = 2 ** (sourceUnitExp(plan, p.src) - portLsb(plan, p.dst, p.port));
+  return Float64Array.from(p.connectivity.weights, (w) => w * f);
+}
+
+/** Output channel (the unit of a perChannel scale) of each stored weight. */
+export function weightChannels(c: Connectivity): Int32Array {
+  const n = c.weights.length;
+  switch (c.kind) {
+    case "dense":
+      return Int32Array.from({ length: n }, (_, i) => Math.floor(i / c.inSize));
+    case "sparse":
+      return Int32Array.from(c.colIdx);
+    case "conv1d":
+    case "conv2d": {
+      const per = n / c.kernel[0];
+      return Int32Array.from({ length: n }, (_, i) => Math.floor(i / per));
+    }
+    case "oneToOne":
+      // A shared weight (length 1) belongs to every channel; channel 0 stands for all of them.
+      return Int32Array.from({ length: n }, (_, i) => i);
+    default:
+      return assertNever(c, "connectivity");
+  }
+}
+
+/** |mean| + sigma·σ of the nonzero magnitudes (Rockpool's fuzzy scaling), or Infinity when sigma is unset. */
+function clipLevel(mags: number[], sigma: number | undefined): number {
+  if (sigma === undefined || mags.length === 0) return Number.POSITIVE_INFINITY;
+  const mean = mags.reduce((a, b) => a + b, 0) / mags.length;
+  const sd = Math.sqrt(mags.reduce((a, b) => a + (b - mean) ** 2, 0) / mags.length);
+  return mean + sigma * sd;
+}
+
+/**
+ * Per group, the smallest exponent e (in −31..31) whose mantissas round(t/2^e) fit `bits` signed: the most
+ * positive target needs round(m⁺/2^e) ≤ 2^(bits−1)−1, the most negative round(m⁻/2^e) ≤ 2^(bits−1). With
+ * `clipSigma`, m⁺ and m⁻ are capped at |mean| + clipSigma·σ of the group's nonzero |t|, so outliers clip.
+ */
+export function chooseExps(
+  t: Float64Array,
+  group: Int32Array,
+  groups: number,
+  bits: number,
+  clipSigma?: number,
+): Int32Array {
+  const pos = new Float64Array(groups);
+  const neg = new Float64Array(groups);
+  const mags: number[][] = Array.from({ length: clipSigma === undefined ? 0 : groups }, () => []);
+  for (let i = 0; i < t.length; i++) {
+    const g = group[i]!;
+    const v = t[i]!;
+    if (v > pos[g]!) pos[g] = v;
+    if (-v > neg[g]!) neg[g] = -v;
+    if (clipSigma !== undefined && v !== 0) mags[g]!.push(Math.abs(v));
+  }
+  const hi = signedMax(bits);
+  return Int32Array.from({ length: groups }, (_, g) => {
+    const cap = clipLevel(mags[g] ?? [], clipSigma);
+    const mp = Math.min(pos[g]!, cap);
+    const mn = Math.min(neg[g]!, cap);
+    // A side with no values sets no constraint (pow2Exp(0) would force e ≥ 0).
+    const e = Math.max(
+      mp > 0 ? pow2Exp(mp, hi) : Number.NEGATIVE_INFINITY,
+      mn > 0 ? pow2Exp(mn, hi + 1) : Number.NEGATIVE_INFINITY,
+    );
+    return Number.isFinite(e) ? Math.min(EXP_LIMIT, Math.max(-EXP_LIMIT, e)) : 0;
+  });
+}
+
+/** q = round(t / 2^exp) clipped to `bits` signed, with the number of clipped weights. */
+export function mantissas(
+  t: Float64Array,
+  group: Int32Array,
+  exps: Int32Array,
+  bits: number,
+): { q: Int32Array; clipped: number } {
+  const hi = signedMax(bits);
+  let clipped = 0;
+  const q = Int32Array.from(t, (v, i) => {
+    const [x, c] = clampCount(roundHalfAway(v / 2 ** exps[group[i]!]!), -hi - 1, hi);
+    if (c) clipped++;
+    return x;
+  });
+  return { q, clipped };
+}
+
+export interface ProjectionQuantization {
+  projection: Projection;
+  stats: WeightStats;
+}
+
+/** One projection under `plan`: mantissas, their scale, and what it cost. */
+export function quantizeProjection(p: Projection, plan: QuantPlan): ProjectionQuantization {
+  const bits = plan.weightBits;
+  const t = weightTargets(p, plan);
+  const perChannel = plan.granularity === "perChannel";
+  const group = perChannel ? weightChannels(p.connectivity) : new Int32Array(t.length);
+  const groups = perChannel ? Math.max(outChannels(p.connectivity), 1) : 1;
+  let exps = chooseExps(t, group, groups, bits, plan.clipSigma);
+  if (perChannel && p.connectivity.kind === "oneToOne" && p.connectivity.weights.length === 1) {
+    exps = new Int32Array(groups).fill(exps[0]!);
+  }
+  const { q, clipped } = mantissas(t, group, exps, bits);
+  const scale: Scale = perChannel ? { kind: "perChannel", exps } : { kind: "perProjection", exp: exps[0]! };
+  const connectivity = { ...p.connectivity, weights: q } as Connectivity;
+  const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
+  const stats = weightStats(p.connectivity.weights, q, (i) => exps[group[i]!]!, toReal, clipped);
+  return { projection: { ...p, connectivity, weightBits: bits, scale }, stats };
+}
+
+const fmtDb = (db: number) => (db === Number.POSITIVE_INFINITY ? "exact" : `${db.toFixed(1)} dB`);
+
+/**
+ * Quantizes every projection with the plan of planScales (once: a second call is a no-op). Per-projection
+ * SQNR, clipping and bits used go to `quant.stats.weights`; clipping is warned about, the worst SQNR noted.
+ */
+export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
+  if (isApplied(ir, "weights")) return ir;
+  const plan = readPlan(ir);
+  const stats: Record<string, WeightStats> = {};
+  const projections = ir.projections.map((p) => {
+    const r = quantizeProjection(p, plan);
+    stats[p.id] = r.stats;
+    if (r.stats.clipped > 0) {
+      const n = p.connectivity.weights.length;
+      diagnose(
+        ctx,
+        "quantizeWeights",
+        "warning",
+        `${r.stats.clipped} of ${n} weights clipped to ${plan.weightBits} bits (SQNR ${fmtDb(r.stats.sqnrDb)})`,
+        `projection "${p.id}"`,
+      );
+    }
+    return r.projection;
+  });
+  const worst = Object.entries(stats).sort((a, b) => a[1].sqnrDb - b[1].sqnrDb)[0];
+  if (worst) {
+    diagnose(
+      ctx,
+      "quantizeWeights",
+      "note",
+      `${projections.length} projections at ${plan.weightBits} bits (${plan.granularity}); worst SQNR ${fmtDb(worst[1].sqnrDb)} (${worst[0]})`,
+    );
+  }
+  return markApplied(withWeightStats({ ...ir, projections }, stats), "weights");
+}

@@ -1,0 +1,197 @@
+// Builds the run JSON (run-json.ts) from a module and the reference interpreter's op counts of every sample:
+// totals over the batch, one row per layer, theoretical energy, and the quantization report when present.
+
+import {
+  expectedWeightCount,
+  modelParams,
+  type NmirModule,
+  shapeSize,
+  synapseCount,
+} from "../compiler/nmir/index.js";
+import type { QuantizationReport } from "../compiler/passes/quantization-report.js";
+import {
+  COUNT_CONVENTIONS,
+  type EnergyOptions,
+  type OpCounts,
+  theoreticalEnergy,
+} from "../simulator/reference/index.js";
+import {
+  RUN_CONVENTIONS,
+  RUN_SCHEMA_VERSION,
+  type RunJson,
+  type RunLayer,
+  type RunQuantization,
+  toolVersion,
+} from "./run-json.js";
+
+type Counted = Pick<OpCounts, "totals" | "perProjection" | "perPopulation" | "perMatmul">;
+
+/** Field-by-field sum of numeric fields (labels kept from the first). */
+function addInto<T extends object>(acc: T, x: T): void {
+  const a = acc as Record<string, unknown>;
+  for (const [k, v] of Object.entries(x))
+    if (typeof v === "number" && k !== "neurons") a[k] = (a[k] as number) + v;
+}
+
+/** The counts of several samples of one module added up (entities matched by position). */
+export function sumCounts(runs: readonly Counted[]): Counted {
+  const first = runs[0];
+  if (!first) throw new Error("sumCounts needs at least one run");
+  const out: Counted = {
+    totals: { ...first.totals },
+    perProjection: first.perProjection.map((p) => ({ ...p })),
+    perPopulation: first.perPopulation.map((p) => ({ ...p })),
+    perMatmul: first.perMatmul.map((m) => ({ ...m })),
+  };
+  for (const r of runs.slice(1)) {
+    addInto(out.totals, r.totals);
+    r.perProjection.forEach((p, i) => {
+      addInto(out.perProjection[i]!, p);
+    });
+    r.perPopulation.forEach((p, i) => {
+      addInto(out.perPopulation[i]!, p);
+    });
+    r.perMatmul.forEach((m, i) => {
+      addInto(out.perMatmul[i]!, m);
+    });
+  }
+  return out;
+}
+
+/** Stored weights plus stored per-neuron parameter values (RUN_CONVENTIONS["model.params"]). */
+export function storedParams(ir: NmirModule): number {
+  let n = 0;
+  for (const p of ir.projections) n += expectedWeightCount(p.connectivity);
+  for (const p of ir.populations) for (const s of modelParams(p.model)) n += s.values.length;
+  return n;
+}
+
+/** One row per population and dynamic matmul; synaptic ops go to the layer the projection feeds. */
+export function perLayer(ir: NmirModule, c: Counted, energy: EnergyOptions = {}): RunLayer[] {
+  const eAC = energy.eAC ?? 0.9e-12;
+  const eMAC = energy.eMAC ?? 4.6e-12;
+  const rows: RunLayer[] = [];
+  const into = (id: string) => c.perProjection.filter((p) => p.dst === id);
+  for (const p of c.perPopulation) {
+    const proj = into(p.id);
+    const ac = proj.reduce((a, x) => a + x.ac, 0);
+    const mac = proj.reduce((a, x) => a + x.mac, 0);
+    rows.push({
+      id: p.id,
+      kind: p.kind,
+      neurons: p.neurons,
+      projections: proj.map((x) => x.id),
+      ac,
+      mac,
+      dense: proj.reduce((a, x) => a + x.dense, 0),
+      spikes: p.spikes,
+      gradedEvents: p.gradedEvents,
+      neuronUpdates: p.neuronUpdates,
+      activeNeuronUpdates: p.activeNeuronUpdates,
+      saturations: p.saturations + proj.reduce((a, x) => a + x.saturations, 0),
+      theoreticalJ: eAC * ac + eMAC * mac,
+    });
+  }
+  for (const m of c.perMatmul) {
+    const d = ir.dynamicMatmuls.find((x) => x.id === m.id);
+    rows.push({
+      id: m.id,
+      kind: "dynamicMatmul",
+      neurons: d ? d.m * d.n : 0,
+      projections: [],
+      ac: m.ac,
+      mac: m.mac,
+      dense: m.dense,
+      spikes: 0,
+      gradedEvents: m.gradedEvents,
+      neuronUpdates: 0,
+      activeNeuronUpdates: 0,
+      saturations: m.saturations,
+      theoreticalJ: (energy.includeMatmul ?? true) ? eAC * m.ac + eMAC * m.mac : 0,
+    });
+  }
+  return rows;
+}
+
+const jsonDb = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? "inf" : x);
+
+/** The quantization report in its JSON form (Infinity → "inf"). */
+export function quantizationJson(r: QuantizationReport): RunQuantization {
+  return {
+    ...r,
+    inputs: r.inputs.map((x) => ({ ...x })),
+    populations: r.populations.map((p) => ({ ...p })),
+    projections: r.projections.map((p) => ({ ...p, sqnrDb: jsonDb(p.sqnrDb) })),
+    totals: { ...r.totals, worstSqnrDb: jsonDb(r.totals.worstSqnrDb) },
+  };
+}
+
+export interface BuildRunOptions {
+  file: string;
+  ir: NmirModule;
+  engine: string;
+  mode: "layer-sync" | "pipelined";
+  timesteps: number;
+  /** One entry per sample of the batch. */
+  counts: readonly Counted[];
+  energy?: EnergyOptions;
+  quantization?: QuantizationReport;
+  input?: string;
+  rawInput?: boolean;
+  warnings?: string[];
+}
+
+export function buildRunJson(o: BuildRunOptions): RunJson {
+  const c = sumCounts(o.counts);
+  const t = c.totals;
+  const e = theoreticalEnergy(c, o.energy);
+  const { convention, ac: _ac, mac: _mac, ...energy } = e;
+  const run: RunJson = {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    tool: { name: "spikegrid", version: toolVersion() },
+    model: {
+      file: o.file,
+      name: o.ir.name,
+      stage: o.ir.stage,
+      inputs: o.ir.inputs.length,
+      populations: o.ir.populations.length,
+      projections: o.ir.projections.length,
+      dynamicMatmuls: o.ir.dynamicMatmuls.length,
+      neurons: o.ir.populations.reduce((a, p) => a + shapeSize(p.shape), 0),
+      synapses: o.ir.projections.reduce((a, p) => a + synapseCount(p.connectivity), 0),
+      params: storedParams(o.ir),
+    },
+    run: {
+      engine: o.engine,
+      mode: o.mode,
+      timesteps: o.timesteps,
+      batch: o.counts.length,
+      ...(o.input === undefined ? {} : { input: o.input }),
+      ...(o.rawInput === undefined ? {} : { rawInput: o.rawInput }),
+    },
+    counts: {
+      ac: t.ac,
+      mac: t.mac,
+      dense: t.dense,
+      neuronUpdates: t.neuronUpdates,
+      activeNeuronUpdates: t.activeNeuronUpdates,
+      spikes: t.spikes,
+      gradedEvents: t.gradedEvents,
+      saturations: t.saturations,
+      synapticOps: t.synapticOps,
+      inputEvents: t.inputEvents,
+      matmulAc: t.matmulAc,
+      matmulMac: t.matmulMac,
+      matmulDense: t.matmulDense,
+    },
+    perLayer: perLayer(o.ir, c, o.energy),
+    energy: { theoretical: { ...energy, convention } },
+    conventions: {
+      ...RUN_CONVENTIONS,
+      ...Object.fromEntries(Object.entries(COUNT_CONVENTIONS).map(([k, v]) => [`reference.${k}`, v])),
+    },
+  };
+  if (o.quantization) run.quantization = quantizationJson(o.quantization);
+  if (o.warnings?.length) run.warnings = o.warnings;
+  return run;
+}

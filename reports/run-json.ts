@@ -1,0 +1,217 @@
+// The run JSON (`simulate --json run.json`): a versioned, documented record of one simulation — model, run
+// settings, op counts in total and per layer, theoretical energy, quantization — with every number's
+// convention stated in `conventions`. zod schema here; run.schema.json is generated from it (run-json.test.ts).
+
+import { readFileSync } from "node:fs";
+import * as z from "zod";
+import { SpikegridError } from "../common/errors.js";
+import { packagePath } from "../common/package-root.js";
+
+/** Bump on an incompatible change; adding optional fields or sections is compatible. */
+export const RUN_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+/** JSON has no Infinity: an exact quantization (no error at all) has SQNR "inf". */
+const db = z.union([z.number(), z.literal("inf")]);
+
+/** Every object is loose (unknown keys allowed): later stages (chip simulator, mapper) add fields and sections. */
+export const countsSchema = z.looseObject({
+  ac: count,
+  mac: count,
+  dense: count,
+  neuronUpdates: count,
+  activeNeuronUpdates: count,
+  spikes: count,
+  gradedEvents: count,
+  saturations: count,
+  synapticOps: count.optional(),
+  inputEvents: count.optional(),
+  matmulAc: count.optional(),
+  matmulMac: count.optional(),
+  matmulDense: count.optional(),
+});
+
+export const layerSchema = z.looseObject({
+  /** Population or dynamic-matmul id. */
+  id: z.string(),
+  /** Neuron model kind (lif, if, li, linear, …) or "dynamicMatmul". */
+  kind: z.string(),
+  neurons: count,
+  /** Projections into this layer, whose synaptic ops are counted here. */
+  projections: z.array(z.string()),
+  ac: count,
+  mac: count,
+  dense: count,
+  spikes: count,
+  gradedEvents: count,
+  neuronUpdates: count,
+  activeNeuronUpdates: count,
+  saturations: count,
+  /** E_AC·ac + E_MAC·mac of this layer, joules. */
+  theoreticalJ: z.number().nonnegative(),
+});
+
+export const theoreticalEnergySchema = z.looseObject({
+  totalJ: z.number().nonnegative(),
+  acJ: z.number().nonnegative(),
+  macJ: z.number().nonnegative(),
+  /** Joules per AC and per MAC. */
+  eAC: z.number().nonnegative(),
+  eMAC: z.number().nonnegative(),
+  includesMatmul: z.boolean(),
+  convention: z.string(),
+});
+
+const scaleSchema = z.union([
+  z.object({ kind: z.literal("perProjection"), exp: z.number().int() }),
+  z.object({
+    kind: z.literal("perChannel"),
+    min: z.number().int(),
+    max: z.number().int(),
+    exps: z.array(z.number().int()),
+  }),
+]);
+
+export const quantizationSchema = z.looseObject({
+  weightBits: count,
+  stateBits: count,
+  payloadBits: count,
+  granularity: z.enum(["perProjection", "perChannel"]),
+  decay: z.string(),
+  inputs: z.array(z.looseObject({ id: z.string(), scaleExp: z.number().int(), range: z.number() })),
+  projections: z.array(
+    z.looseObject({
+      id: z.string(),
+      src: z.string(),
+      dst: z.string(),
+      port: z.string(),
+      weights: count,
+      weightBits: count,
+      effectiveBits: count,
+      sqnrDb: db,
+      clipped: count,
+      zeroed: count,
+      maxAbs: z.number(),
+      scale: scaleSchema,
+    }),
+  ),
+  populations: z.array(
+    z.looseObject({
+      id: z.string(),
+      kind: z.string(),
+      lsbExp: z.record(z.string(), z.number().int()),
+      payloadExp: z.number().int().optional(),
+      range: z.number(),
+      paramsClipped: count,
+      saturations: count.optional(),
+      saturated: z.boolean().optional(),
+    }),
+  ),
+  totals: z.looseObject({ weights: count, clipped: count, zeroed: count, worstSqnrDb: db }),
+});
+
+export const runJsonSchema = z
+  .looseObject({
+    schemaVersion: z.literal(RUN_SCHEMA_VERSION).describe("version of this format; readers refuse others"),
+    tool: z
+      .looseObject({ name: z.literal("spikegrid"), version: z.string() })
+      .describe("what wrote the file"),
+    model: z
+      .looseObject({
+        file: z.string(),
+        name: z.string(),
+        stage: z.enum(["lowered", "quantized"]),
+        inputs: count,
+        populations: count,
+        projections: count,
+        dynamicMatmuls: count,
+        neurons: count,
+        synapses: count,
+        params: count,
+      })
+      .describe("the simulated module: element counts, neurons, synapses, stored parameters"),
+    run: z
+      .looseObject({
+        engine: z.string(),
+        mode: z.enum(["layer-sync", "pipelined"]),
+        timesteps: count,
+        batch: z.number().int().positive(),
+        input: z.string().optional(),
+        rawInput: z.boolean().optional(),
+      })
+      .describe("engine, timestep semantics, steps per sample, samples"),
+    counts: countsSchema.describe("op counts summed over every step of every sample (see conventions)"),
+    perLayer: z.array(layerSchema).describe("one row per population / dynamic matmul"),
+    energy: z
+      .looseObject({ theoretical: theoreticalEnergySchema })
+      .describe("theoretical = E_AC·AC + E_MAC·MAC; chip simulators add their own view"),
+    conventions: z.record(z.string(), z.string()).describe("what each number counts, by key path"),
+    quantization: quantizationSchema.optional().describe("what quantizing cost (a quantized module)"),
+    warnings: z.array(z.string()).optional(),
+  })
+  .describe("spikegrid run: what `spikegrid simulate --json` writes (reports/README.md)");
+
+export type RunJson = z.infer<typeof runJsonSchema>;
+export type RunCounts = z.infer<typeof countsSchema>;
+export type RunLayer = z.infer<typeof layerSchema>;
+export type RunQuantization = z.infer<typeof quantizationSchema>;
+
+/** What each number of a run JSON means. Renderers print these; new fields add an entry. */
+export const RUN_CONVENTIONS: Record<string, string> = {
+  "counts.ac":
+    "synaptic accumulates: one per (spike event, synapse with nonzero weight) delivered (NeuroBench Effective_ACs); bias is not a synaptic op",
+  "counts.mac":
+    "synaptic multiply-accumulates: one per (graded event, synapse with nonzero weight); a zero payload is not an event (NeuroBench Effective_MACs)",
+  "counts.dense":
+    "every synapse once per step whatever the activity (NeuroBench Dense); conv taps on padding excluded",
+  "counts.neuronUpdates": "every neuron of every population once per step (all-neurons update policy)",
+  "counts.activeNeuronUpdates": "neurons whose input was nonzero in a step (only-with-input update policy)",
+  "counts.spikes": "binary events emitted by spiking populations",
+  "counts.gradedEvents": "nonzero payloads emitted by graded populations and dynamic matmuls",
+  "counts.saturations": "clamps to a declared width that changed a value (accumulators, state, payloads)",
+  "counts.matmul*": "dynamic-matmul products (nonzero operand pairs), kept apart from synaptic ops",
+  normalization:
+    "counts and energy are totals over every timestep of every sample of the batch; divide by run.batch for per-sample figures",
+  perLayer:
+    "one row per population (and dynamic matmul): the synaptic ops of the projections into it, its own neuron updates and events",
+  "energy.theoretical": "E_AC·AC + E_MAC·MAC in joules (DESIGN §7; 0.9/4.6 pJ Horowitz 45 nm by default)",
+  "model.params":
+    "stored values: weights (conv kernels once) plus per-neuron parameters as stored (a broadcast parameter counts once)",
+  "model.synapses": "(source neuron, destination neuron) connections, conv padding taps excluded",
+  "run.timesteps": "steps simulated per sample",
+  "quantization.sqnrDb":
+    '10·log10(Σw² / Σ(w − ŵ)²) over stored weights, ŵ dequantized; "inf" when the quantized weights are exact',
+  "quantization.effectiveBits":
+    "signed bits the mantissas use, minus trailing zero bits shared by all (Lava num_weight_bits)",
+  "quantization.lsbExp":
+    "λ = 2^lsbExp lowered (float) units per integer unit of a population port's input and state",
+  "quantization.scaleExp": "a graded input's float value ≈ integer · 2^scaleExp",
+};
+
+/** Validates a parsed run JSON; throws USAGE listing every problem with its key path. */
+export function checkRunJson(value: unknown, source = "run JSON"): RunJson {
+  const r = runJsonSchema.safeParse(value);
+  if (r.success) return r.data;
+  throw new SpikegridError(
+    "USAGE",
+    `${source} does not match run.schema.json (version ${RUN_SCHEMA_VERSION})`,
+    {
+      details: r.error.issues.map((i) => ({ where: i.path.join(".") || "(root)", message: i.message })),
+    },
+  );
+}
+
+/** The JSON Schema of the format (written to reports/run.schema.json by its test). */
+export function runJsonSchemaDocument(): Record<string, unknown> {
+  return { ...(z.toJSONSchema(runJsonSchema) as Record<string, unknown>), title: "spikegrid run" };
+}
+
+/** Text of a run JSON file (2-space indented, Infinity never appears: SQNR uses "inf"). */
+export function formatRunJson(run: RunJson): string {
+  return `${JSON.stringify(checkRunJson(run, "the run being written"), null, 2)}\n`;
+}
+
+/** The package version, for `tool.version`. */
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version;
+}
