@@ -7,6 +7,7 @@ import { type ApplyReport, applyStateDict } from "../compiler/importers/apply-st
 import { applyRockpoolConvention, type NirConvention } from "../compiler/importers/nir/conventions.js";
 import "../compiler/importers/register-all.js";
 import { importFile } from "../compiler/importers/registry.js";
+import { isZooRef, loadZooModel } from "../models/zoo.js";
 import { readStateDictFile } from "./state-dict-files.js";
 
 export interface LoadedNetwork {
@@ -23,10 +24,14 @@ export interface LoadNetworkOptions {
   /** Read NIR neurons with a producer's discretisation (needs `dt`). */
   nirConvention?: NirConvention;
   dt?: number;
+  /** `--set key=value` configuration overrides for zoo models. */
+  overrides?: Record<string, unknown>;
 }
 
+/** A network file through the importers, or `zoo:NAME` built by the model zoo (with `--set` overrides). */
 export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): Promise<LoadedNetwork> {
-  const imported = await importFile(file, opts.resetMode ? { resetMode: opts.resetMode } : {});
+  const zoo = isZooRef(file) ? loadZooModel(file, opts.overrides ?? {}) : undefined;
+  const imported = zoo ?? (await importFile(file, opts.resetMode ? { resetMode: opts.resetMode } : {}));
   const loaded: LoadedNetwork = {
     graph: imported.graph,
     format: imported.format,
@@ -41,7 +46,10 @@ export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): 
   if (opts.weights) {
     const { stateDict, warnings } = readStateDictFile(opts.weights);
     loaded.warnings.push(...warnings);
-    loaded.weights = applyStateDict(imported.graph, stateDict, { source: opts.weights });
+    loaded.weights = applyStateDict(imported.graph, stateDict, {
+      source: opts.weights,
+      ignore: zoo?.ignoredKeys ?? [],
+    });
     if (loaded.weights.absentZeroBiases.length) {
       loaded.warnings.push(
         `${opts.weights} has no bias for ${loaded.weights.absentZeroBiases.join(", ")} (kept at zero)`,

@@ -5,5 +5,12 @@ import { compileCommand } from "./compile.js";
 import { inspectCommand } from "./inspect.js";
 import { profilesCommand } from "./profiles.js";
 import { simulateCommand } from "./simulate.js";
+import { zooCommand } from "./zoo.js";
 
-export const commands: CliCommand[] = [profilesCommand, inspectCommand, compileCommand, simulateCommand];
+export const commands: CliCommand[] = [
+  profilesCommand,
+  inspectCommand,
+  compileCommand,
+  simulateCommand,
+  zooCommand,
+];

@@ -4,6 +4,7 @@
 import { extname } from "node:path";
 import { SpikegridError } from "../../common/errors.js";
 import { checkNmir, printNmir, readNmirFile, summarizeNmir } from "../../compiler/nmir/index.js";
+import { isZooRef } from "../../models/zoo.js";
 import type { CliCommand } from "../command.js";
 import { inspectNetwork, inspectStateDict } from "./inspect-network.js";
 
@@ -44,7 +45,14 @@ export const inspectFormats: readonly InspectFormat[] = [
   ...[".pt", ".pth", ".ckpt", ".safetensors", ".npz"].map(weights),
 ];
 
+const zooFormat: InspectFormat = {
+  ext: "zoo:",
+  describe: "a model-zoo network (zoo:NAME)",
+  inspect: inspectNetwork,
+};
+
 function formatOf(file: string): InspectFormat {
+  if (isZooRef(file)) return zooFormat;
   const lower = file.toLowerCase();
   const format = inspectFormats.find((f) => lower.endsWith(f.ext));
   if (format) return format;

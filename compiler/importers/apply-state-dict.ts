@@ -45,6 +45,12 @@ function slotsOf(node: GraphNode): [string, string, boolean?][] {
   }
 }
 
+/** A checkpoint key the network does not need, and why (e.g. an architecture's derived buffers). */
+export interface IgnoredKey {
+  pattern: RegExp;
+  reason: string;
+}
+
 /** Keys a checkpoint may carry that hold no network parameter (BatchNorm's step counter). */
 const IGNORED_SUFFIXES = [".num_batches_tracked"];
 
@@ -105,7 +111,7 @@ function isAllZero(a: NdArray | undefined): boolean {
 export function applyStateDict(
   g: NetGraph,
   sd: StateDict,
-  opts: { source?: string; allowMissing?: boolean } = {},
+  opts: { source?: string; allowMissing?: boolean; ignore?: IgnoredKey[] } = {},
 ): ApplyReport {
   const source = opts.source ?? "state_dict";
   const slots: Slot[] = [];
@@ -130,7 +136,9 @@ export function applyStateDict(
     const key = rawKey.startsWith(strippedPrefix) ? rawKey.slice(strippedPrefix.length) : rawKey;
     const slot = byKey.get(key);
     if (!slot) {
-      (IGNORED_SUFFIXES.some((s) => key.endsWith(s)) ? report.ignored : report.unexpected).push(rawKey);
+      const known =
+        IGNORED_SUFFIXES.some((s) => key.endsWith(s)) || opts.ignore?.some((i) => i.pattern.test(key));
+      (known ? report.ignored : report.unexpected).push(rawKey);
       continue;
     }
     seen.add(key);
