@@ -72,6 +72,40 @@ const scaleSchema = z.union([
   }),
 ]);
 
+const fraction = z.number().min(0).max(1);
+
+/** Float vs integer run of the same inputs (`simulate --compare-float`): what quantization cost in behaviour. */
+export const agreementSchema = z.looseObject({
+  /** The network file the float reference ran (the source the .nmir was compiled from). */
+  source: z.string(),
+  /** What the float reference read: the float inputs as given, or the integer inputs dequantized (--raw-input). */
+  inputs: z.enum(["float", "dequantized"]),
+  samples: count,
+  /** Integer timesteps per sample; each comparison covers steps − lag of them. */
+  steps: count,
+  outputs: z.array(
+    z.looseObject({
+      id: z.string(),
+      floatId: z.string(),
+      /** Integer step t + lag is compared with float step t (pipelined: the depth of the output's source). */
+      lag: count,
+      maxAbs: z.number().nonnegative(),
+      rmse: z.number().nonnegative(),
+      relative: db,
+      argmax: fraction,
+    }),
+  ),
+  spikes: z.array(
+    z.looseObject({
+      id: z.string(),
+      lag: count,
+      fraction,
+      floatSpikes: count,
+      intSpikes: count,
+    }),
+  ),
+});
+
 export const quantizationSchema = z.looseObject({
   weightBits: count,
   stateBits: count,
@@ -108,6 +142,7 @@ export const quantizationSchema = z.looseObject({
     }),
   ),
   totals: z.looseObject({ weights: count, clipped: count, zeroed: count, worstSqnrDb: db }),
+  agreement: agreementSchema.optional(),
 });
 
 export const runJsonSchema = z
@@ -155,6 +190,7 @@ export type RunJson = z.infer<typeof runJsonSchema>;
 export type RunCounts = z.infer<typeof countsSchema>;
 export type RunLayer = z.infer<typeof layerSchema>;
 export type RunQuantization = z.infer<typeof quantizationSchema>;
+export type RunAgreement = z.infer<typeof agreementSchema>;
 
 /** What each number of a run JSON means. Renderers print these; new fields add an entry. */
 export const RUN_CONVENTIONS: Record<string, string> = {
@@ -186,6 +222,12 @@ export const RUN_CONVENTIONS: Record<string, string> = {
   "quantization.lsbExp":
     "λ = 2^lsbExp lowered (float) units per integer unit of a population port's input and state",
   "quantization.scaleExp": "a graded input's float value ≈ integer · 2^scaleExp",
+  "quantization.agreement.outputs":
+    'float reference vs integer reading (value · 2^scaleExp) over every sample, compared step and element: max |error|, RMSE, ‖error‖₂/‖float‖₂ ("inf" when the float output is all zero); argmax = fraction of samples whose time-summed outputs have the same argmax',
+  "quantization.agreement.spikes":
+    "per spiking population that is a node of the source network (same id): fraction of (neuron, step) pairs where both runs spiked or both stayed silent, over every sample",
+  "quantization.agreement.lag":
+    "integer step t + lag is compared with float step t: 0 in layer-sync, the count of delay-0 projections from an input in pipelined mode",
 };
 
 /** Validates a parsed run JSON; throws USAGE listing every problem with its key path. */

@@ -1,5 +1,6 @@
 // `spikegrid compile FILE -o model.nmir [--weight-bits N] [--per-channel] [--state-bits N] [--payload-bits N]
-// [--profile P] [--strict] [--calibrate in.npy] …`: a network file → quantized NMIR (.nmir) with a short summary.
+// [--profile P] [--strict] [--calibrate in.npy [--convert [--percentile P]]] …`: a network file → quantized
+// NMIR (.nmir) with a short summary.
 
 import { SpikegridError } from "../../common/errors.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
@@ -79,6 +80,12 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
   const file = String(args.file);
   const out = args.out as string | undefined;
   if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the .nmir file to write");
+  if (args.convert === true && typeof args.calibrate !== "string") {
+    throw new SpikegridError("USAGE", "--convert needs --calibrate in.npy: ANN inputs [N, ...inputShape]");
+  }
+  if (args.percentile !== undefined && args.convert !== true) {
+    throw new SpikegridError("USAGE", "--percentile applies only with --convert");
+  }
   const options = optionsFrom(args);
   options.dump = (pass, text) => io.out(`--- after ${pass} ---\n${text}`);
   const net = await loadNetwork(file, {
@@ -91,7 +98,17 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
       throw new SpikegridError("UNSUPPORTED", `--calibrate feeds one input; ${file} has ${inputs.length}`);
     }
     const x = readNpyFile(args.calibrate);
-    options.calibration = { [inputs[0]!]: { shape: x.shape, data: toFloat32(x) } };
+    const data = toFloat32(x);
+    if (args.convert === true) {
+      // the samples are ANN inputs without a time axis: they calibrate the conversion, and their max |x| sets
+      // the input LSB (fed unchanged every step) unless --input-range says otherwise
+      const pct = args.percentile === undefined ? undefined : Number(args.percentile);
+      options.convert = {
+        calibration: { shape: x.shape, data },
+        ...(pct === undefined ? {} : { percentile: pct }),
+      };
+      options.inputRange ??= data.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+    } else options.calibration = { [inputs[0]!]: { shape: x.shape, data } };
   }
   const { ir, diagnostics } = compile(net.graph, options);
   writeNmirFile(out, ir);
@@ -156,6 +173,14 @@ export const compileCommand: CliCommand = {
         describe: "max |input| of graded inputs without --calibrate (default 1)",
       })
       .option("calibrate", { type: "string", describe: ".npy of sample inputs [T, ...] or [batch, T, ...]" })
+      .option("convert", {
+        type: "boolean",
+        describe: "ANN→SNN: ReLU → IF neurons, scales from --calibrate (ANN inputs [N, ...])",
+      })
+      .option("percentile", {
+        type: "number",
+        describe: "with --convert: activation percentile λ (default 99.9)",
+      })
       .option("profile", {
         type: "string",
         describe: "chip profile name or file: its widths are the defaults; report what it cannot run",

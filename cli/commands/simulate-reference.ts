@@ -1,6 +1,7 @@
 // `spikegrid simulate model.nmir --engine reference --input in.npy [--raw-input] [--mode layer-sync|pipelined]
-// [--out out.npy] [--json run.json]`: the integer reference interpreter over float (quantized here) or integer
-// inputs, writing scaled outputs per step and a run JSON with op counts and theoretical energy.
+// [--out out.npy] [--json run.json] [--compare-float SOURCE]`: the integer reference interpreter over float
+// (quantized here) or integer inputs, writing scaled outputs per step and a run JSON with op counts and
+// theoretical energy; --compare-float adds the agreement with the float reference (agreement.ts).
 
 import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
@@ -18,6 +19,13 @@ import {
   type TimestepMode,
 } from "../../simulator/reference/index.js";
 import type { CliIo } from "../io.js";
+import {
+  compareWithFloat,
+  floatReadings,
+  prepareFloatComparison,
+  renderAgreement,
+  sampleOf,
+} from "./agreement.js";
 import { besideOut, listArg, stack } from "./simulate-output.js";
 
 function modeArg(v: unknown): TimestepMode {
@@ -58,7 +66,8 @@ function loadInputs(ir: NmirModule, path: string | undefined, raw: boolean) {
     data = q.data;
     clipped = q.clipped;
   }
-  return { port, data, batched, batch: batched ? x.shape[0]! : 1, tIn: x.shape[batched ? 1 : 0]!, clipped };
+  const tIn = x.shape[batched ? 1 : 0]!;
+  return { port, data, floats, batched, batch: batched ? x.shape[0]! : 1, tIn, clipped };
 }
 
 export async function simulateReference(args: Record<string, unknown>, io: CliIo): Promise<void> {
@@ -70,7 +79,10 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   }
   const out = args.out as string | undefined;
   const json = args.json as string | undefined;
-  if (!out && !json) throw new SpikegridError("USAGE", "give --out (outputs .npy) and/or --json (run JSON)");
+  const source = args["compare-float"] as string | undefined;
+  if (!out && !json && !source) {
+    throw new SpikegridError("USAGE", "give --out (outputs .npy), --json (run JSON) and/or --compare-float");
+  }
   const ir = readNmirFile(file);
   const mode = modeArg(args.mode);
   const raw = args["raw-input"] === true;
@@ -86,18 +98,24 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     );
   }
   const record = listArg(args.record);
+  const cmp = source === undefined ? undefined : await prepareFloatComparison(source, ir, args);
+  const seen = input && floatReadings(ir, input.port, input.floats, input.data, raw);
   const runs: ReferenceRunResult[] = [];
+  const floatSamples: Record<string, { shape: number[]; data: Float64Array }>[] = [];
   for (let b = 0; b < (input?.batch ?? 1); b++) {
     const inputs: Record<string, { shape: number[]; data: Float64Array }> = {};
+    const floats: typeof inputs = {};
     if (input) {
-      const per = shapeSize(input.port.shape);
-      const data = new Float64Array(steps * per);
-      const from = b * input.tIn * per;
-      for (let i = 0; i < Math.min(steps, input.tIn) * per; i++) data[i] = input.data[from + i]!;
-      inputs[input.port.id] = { shape: [steps, ...input.port.shape], data };
+      inputs[input.port.id] = sampleOf(input.data, input.port.shape, b, input.tIn, steps);
+      if (cmp) floats[input.port.id] = sampleOf(seen!.values, input.port.shape, b, input.tIn, steps);
     }
-    runs.push(runReference(ir, inputs, { mode, timesteps: steps, record }));
+    // The compared populations are recorded too; only --record ids are written beside --out.
+    const all = [...new Set([...record, ...(cmp?.record ?? [])])];
+    runs.push(runReference(ir, inputs, { mode, timesteps: steps, record: all }));
+    floatSamples.push(floats);
   }
+  const agreed =
+    cmp && compareWithFloat(cmp, ir, runs, floatSamples, { steps, mode, inputs: seen?.kind ?? "float" });
   const written: string[] = [];
   const batched = input?.batched ?? false;
   if (out) {
@@ -133,7 +151,7 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
       written.push(`${path} (events of "${id}")`);
     }
   }
-  const warnings = [...new Set(runs.flatMap((r) => r.warnings))];
+  const warnings = [...new Set([...runs.flatMap((r) => r.warnings), ...(cmp?.warnings ?? [])])];
   if (input?.clipped)
     warnings.push(`${input.clipped} input value(s) clipped to the input's payload range or read as a spike`);
   if (json) {
@@ -141,6 +159,9 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     for (const r of runs)
       for (const p of r.counts.perPopulation)
         saturations.set(p.id, (saturations.get(p.id) ?? 0) + p.saturations);
+    const quantized = ir.stage === "quantized" && hasPlan(ir);
+    if (agreed && !quantized)
+      warnings.push("the module has no quantization section: the agreement is printed only");
     const run = buildRunJson({
       file,
       ir,
@@ -148,12 +169,11 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
       mode,
       timesteps: steps,
       counts: runs.map((r) => r.counts),
-      ...(ir.stage === "quantized" && hasPlan(ir)
-        ? { quantization: quantizationReport(ir, saturations) }
-        : {}),
+      ...(quantized ? { quantization: quantizationReport(ir, saturations) } : {}),
       ...(typeof args.input === "string" ? { input: args.input, rawInput: raw } : {}),
       warnings,
     });
+    if (agreed && run.quantization) run.quantization.agreement = agreed;
     writeFileSync(json, formatRunJson(run));
     written.push(
       `${json} (run JSON: ${run.counts.ac} AC, ${run.counts.mac} MAC, ${run.energy.theoretical.totalJ.toExponential(3)} J theoretical)`,
@@ -162,7 +182,9 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   for (const w of warnings) io.err(`warning: ${w}`);
   if (input && steps > input.tIn) io.err(`note: inputs have ${input.tIn} steps; later steps were fed zeros`);
   const b = input?.batch ?? 1;
+  const wrote = written.length ? `; wrote:\n  ${written.join("\n  ")}` : "";
   io.out(
-    `simulated ${file} (reference interpreter, ${mode}, ${steps} steps${b > 1 ? `, batch ${b}` : ""}); wrote:\n  ${written.join("\n  ")}`,
+    `simulated ${file} (reference interpreter, ${mode}, ${steps} steps${b > 1 ? `, batch ${b}` : ""})${wrote}`,
   );
+  if (agreed) io.out(renderAgreement(agreed, mode));
 }

@@ -128,6 +128,11 @@ export const simulateCommand: CliCommand = {
         type: "string",
         describe: "reference engine: write the run JSON (counts, energy) here",
       })
+      .option("compare-float", {
+        type: "string",
+        describe:
+          "reference engine: the network file the .nmir came from (same --dt/--weights/--reset-mode); runs its float reference on the same inputs and reports the agreement",
+      })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
       .option("out", { type: "string", describe: "output .npy (per timestep)" })
       .option("dt", {

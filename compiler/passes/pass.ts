@@ -3,6 +3,7 @@
 
 import type { NetGraph } from "../graph/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import type { ConvertOptions } from "./convert-ann/options.js";
 
 /** Everything a caller can tune; each pass documents the options it reads. */
 export interface CompileOptions {
@@ -27,6 +28,8 @@ export interface CompileOptions {
   maxSynapses?: number;
   /** Largest number of linear paths into one population port. Default 4096. */
   maxPaths?: number;
+  /** convertAnnToSnn: convert a ReLU ANN to a rate-coded SNN with these calibration data; off when absent. */
+  convert?: ConvertOptions;
 }
 
 export interface Diagnostic {

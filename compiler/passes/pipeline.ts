@@ -4,6 +4,7 @@
 import { assertNever, SpikegridError } from "../../common/errors.js";
 import { type NetGraph, validateGraph } from "../graph/index.js";
 import { type NmirModule, printNmir, verify } from "../nmir/index.js";
+import { convertAnnToSnn } from "./convert-ann-to-snn.js";
 import { describeGraph } from "./describe-graph.js";
 import { flattenSubgraphs } from "./flatten-subgraphs.js";
 import { foldBatchNorm } from "./fold-batch-norm.js";
@@ -24,6 +25,7 @@ import { quantizeWeights } from "./quantize-weights.js";
 export const PASSES: readonly Pass[] = [
   { name: "flattenSubgraphs", kind: "graph", run: flattenSubgraphs },
   { name: "foldBatchNorm", kind: "graph", run: foldBatchNorm },
+  { name: "convertAnnToSnn", kind: "graph", run: convertAnnToSnn },
   { name: "lowerLmuMemory", kind: "graph", run: lowerLmuMemory },
   { name: "lowerDiagonalSsm", kind: "graph", run: lowerDiagonalSsm },
   { name: "lowerFixedTransforms", kind: "graph", run: lowerFixedTransforms },

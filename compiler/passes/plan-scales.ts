@@ -6,7 +6,8 @@ import { SpikegridError } from "../../common/errors.js";
 import type { DynamicMatmul, NmirModule, Population, Projection } from "../nmir/index.js";
 import { layerSyncOrder } from "../nmir/index.js";
 import { observeRanges } from "./observe-ranges.js";
-import type { PassContext } from "./pass.js";
+import { diagnose, type PassContext } from "./pass.js";
+import { LOOP_RANGE_WORK, type LoopRange, loopRange } from "./quant-loop-range.js";
 import {
   pow2Exp,
   type QuantizeOptions,
@@ -54,7 +55,9 @@ function inputRangeOf(o: QuantizeOptions, id: string): number {
  *   and biases co-scale with it, as in sinabs' discretize and Lava's `vth << 6`);
  * - graded payload: LSB exponent pow2Exp(R_out, 2^(P−1)−1), moved to the nearest value the model's shift
  *   can express (li: λ·2^outShift; product: λ_a·λ_b·2^shift; dynamic matmul: u_a·u_b·2^shift).
- * Ranges are computed twice in layer-sync order so recurrent graded sources see the first pass's range.
+ * Ranges are computed twice in layer-sync order so recurrent graded sources see the first pass's range. A
+ * graded identity accumulator that reads itself back (LMU/S4D state) instead gets the worst-case bound of its
+ * impulse response (`loopRange`): two rounds of the all-inputs-active bound underestimate such a loop.
  */
 export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
   if (ir.stage !== "lowered") {
@@ -89,6 +92,8 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
 
   const order = layerSyncOrder(ir);
   const popRange = new Map<string, PopulationRange>();
+  const loops = new Map<string, LoopRange>();
+  const loopCache = new Map<string, { key: string; loop: LoopRange | undefined }>();
   for (let pass = 0; pass < 2; pass++) {
     for (const id of order) {
       const d = dms.get(id);
@@ -106,12 +111,35 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
         const r = srcRange(p.src);
         for (let j = 0; j < n; j++) b[j]! += sums[j]! * r;
       }
-      const range = populationRange(pop, bound, o, observed[id]);
+      // A graded accumulator reading itself back gets its impulse-response bound (quant-loop-range.ts).
+      // It depends only on the ranges of its other sources: computed again only when those changed.
+      const key = (into.get(id) ?? []).map((p) => (p.src === id ? "" : srcRange(p.src))).join(",");
+      const cached = loopCache.get(id);
+      const loop =
+        observed[id] !== undefined
+          ? undefined
+          : cached?.key === key
+            ? cached.loop
+            : loopRange(ir, pop, srcRange, o.horizon);
+      if (observed[id] === undefined) loopCache.set(id, { key, loop });
+      if (loop) loops.set(id, loop);
+      const range = loop?.range ?? populationRange(pop, bound, o, observed[id]);
       popRange.set(id, range);
       if (range.out !== undefined) outRange.set(id, range.out);
     }
   }
 
+  for (const [id, l] of loops) {
+    if (!l.range) {
+      const msg = `recurrent accumulator: its exact bound costs more than ${LOOP_RANGE_WORK} synapse visits; the range is the generic estimate and may be too small (saturations are counted): pass calibration data`;
+      diagnose(ctx, "planScales", "warning", msg, id);
+      continue;
+    }
+    const how = l.decayed
+      ? "its impulse response (worst case over inputs within their ranges)"
+      : `${o.horizon} steps of its impulse response: the loop does not decay (ρ ≥ 1), treated as a leak-free integrator`;
+    diagnose(ctx, "planScales", "note", `recurrent accumulator: range ${l.range.out} from ${how}`, id);
+  }
   const plan: QuantPlan = {
     version: 1,
     weightBits: o.weightBits,
