@@ -162,6 +162,12 @@ export const simulateCommand: CliCommand = {
       }),
   handler: async (args, io) => {
     const engine = String(args.engine);
+    const isNmir = String(args.file).toLowerCase().endsWith(".nmir");
+    if (engine === "float" && isNmir) {
+      throw new SpikegridError("USAGE", `${String(args.file)} is a compiled integer program (NMIR)`, {
+        hint: "run it with --engine reference; the float engine runs the original network file (.nir, .onnx, zoo:NAME)",
+      });
+    }
     if (engine === "float") return simulateFloat(args, io);
     if (engine === "reference") return simulateReference(args, io);
     throw new SpikegridError("USAGE", `unknown engine "${engine}"`, {
