@@ -3,6 +3,7 @@
 import type { CliCommand } from "../command.js";
 import { compileCommand } from "./compile.js";
 import { inspectCommand } from "./inspect.js";
+import { mapCommand } from "./map.js";
 import { profilesCommand } from "./profiles.js";
 import { simulateCommand } from "./simulate.js";
 import { zooCommand } from "./zoo.js";
@@ -11,6 +12,7 @@ export const commands: CliCommand[] = [
   profilesCommand,
   inspectCommand,
   compileCommand,
+  mapCommand,
   simulateCommand,
   zooCommand,
 ];

@@ -1,0 +1,107 @@
+// `spikegrid map model.nmir --profile P [--max-cores N] [--neurons-per-core N] [--placement
+// sequential|greedy|anneal] [--seed N] [--input in.npy] -o mapping.json [--json]`: partition, pack, place and
+// route a compiled network on a chip; prints the core grid as a heat map and the fit summary. A misfit
+// exits 2 with every reason and what would make it fit.
+
+import { writeFileSync } from "node:fs";
+import { SpikegridError } from "../../common/errors.js";
+import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
+import {
+  formatFitSummary,
+  formatGrid,
+  type MapOptions,
+  MappingError,
+  mapNetwork,
+  PLACEMENTS,
+  type Placement,
+  profileTraffic,
+} from "../../compiler/mapping/index.js";
+import { readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
+import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import { loadProfile } from "../../hw-profiles/index.js";
+import type { CliCommand } from "../command.js";
+import type { CliIo } from "../io.js";
+import { intFlag } from "./compile.js";
+
+function placementArg(v: unknown): Placement | undefined {
+  if (v === undefined) return undefined;
+  if (PLACEMENTS.includes(v as Placement)) return v as Placement;
+  throw new SpikegridError("USAGE", `--placement must be ${PLACEMENTS.join(", ")}, got "${String(v)}"`);
+}
+
+function profiledTraffic(ir: ReturnType<typeof readNmirFile>, path: string) {
+  const port = ir.inputs[0];
+  if (ir.inputs.length !== 1 || !port)
+    throw new SpikegridError("UNSUPPORTED", `--input feeds one input; the module has ${ir.inputs.length}`);
+  const x = readNpyFile(path);
+  const fits =
+    x.shape.length === port.shape.length + 1 && x.shape.slice(1).every((d, i) => d === port.shape[i]);
+  if (!fits)
+    throw new SpikegridError(
+      "USAGE",
+      `${path}: shape [${x.shape.join(",")}] does not fit input "${port.id}"`,
+      {
+        hint: `give [T, ${port.shape.join(", ")}]`,
+      },
+    );
+  const floats = toFloat32(x);
+  const data =
+    ir.stage === "quantized"
+      ? quantizeInputs(ir, { [port.id]: { shape: x.shape, data: floats } }).get(port.id)?.data
+      : floats;
+  const t = x.shape[0] ?? 0;
+  const values = new Float64Array(t * shapeSize(port.shape));
+  for (let i = 0; i < values.length; i++) values[i] = Number(data?.[i] ?? 0);
+  return profileTraffic(ir, { [port.id]: { shape: x.shape, data: values } });
+}
+
+async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const file = String(args.file);
+  if (typeof args.profile !== "string")
+    throw new SpikegridError("USAGE", "--profile is required: a chip profile name or file");
+  const out = args.out as string | undefined;
+  const opts: MapOptions = {};
+  const maxCores = intFlag("--max-cores", args["max-cores"], 1, 1 << 24);
+  const npc = intFlag("--neurons-per-core", args["neurons-per-core"], 1, 1 << 30);
+  const seed = intFlag("--seed", args.seed, 0, 2 ** 31 - 1);
+  const placement = placementArg(args.placement);
+  if (maxCores !== undefined) opts.maxCores = maxCores;
+  if (npc !== undefined) opts.neuronsPerCore = npc;
+  if (seed !== undefined) opts.seed = seed;
+  if (placement) opts.placement = placement;
+  const profile = loadProfile(args.profile);
+  const ir = readNmirFile(file);
+  if (typeof args.input === "string") opts.traffic = profiledTraffic(ir, args.input);
+  try {
+    const { mapping, fit } = mapNetwork(ir, profile, opts);
+    if (out) writeFileSync(out, `${JSON.stringify(mapping, null, 2)}\n`);
+    if (args.json === true) {
+      io.out(JSON.stringify({ mapping, fit }, null, 2));
+      return;
+    }
+    io.out(`${formatGrid(profile, mapping, fit)}\n${formatFitSummary(fit)}${out ? `\nwrote ${out}` : ""}`);
+  } catch (e) {
+    if (e instanceof MappingError && args.json === true) io.out(JSON.stringify({ fit: e.fit }, null, 2));
+    throw e;
+  }
+}
+
+export const mapCommand: CliCommand = {
+  command: "map <file>",
+  describe: "map a compiled network (.nmir) onto a chip's cores: partition, pack, place and route",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", describe: "compiled network (.nmir)", demandOption: true })
+      .option("profile", { type: "string", describe: "chip profile name or file" })
+      .option("out", { alias: "o", type: "string", describe: "the mapping JSON to write" })
+      .option("max-cores", { type: "number", describe: "use at most N cores" })
+      .option("neurons-per-core", { type: "number", describe: "at most N neurons on a core" })
+      .option("placement", { type: "string", describe: "sequential | greedy (default) | anneal" })
+      .option("seed", { type: "number", describe: "annealing seed (default 1)" })
+      .option("input", {
+        type: "string",
+        describe: ".npy [T, ...] to profile traffic with the reference simulator",
+      })
+      .option("json", { type: "boolean", describe: "print the mapping and fit report as JSON" }),
+  handler: (args, io) => runMap(args, io),
+};

@@ -1,0 +1,105 @@
+// Builds the fit report from packed bins and misfits: utilisation of every limit per core and in total,
+// the minimum core count, and one explained misfit per problem. Also renders it for a terminal.
+
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { FitReport, Misfit } from "./fit-types.js";
+import { MAX_KEYS } from "./memory-models.js";
+import type { Bin } from "./pack.js";
+import type { Usage } from "./types.js";
+
+function fractions(usage: Usage, limits: Usage): Record<string, number> {
+  const f: Record<string, number> = {};
+  for (const [k, l] of Object.entries(limits))
+    f[k] = l > 0 ? (usage[k] ?? 0) / l : (usage[k] ?? 0) > 0 ? Infinity : 0;
+  return f;
+}
+
+/** Lower bound on cores: for every summed key, ⌈Σ usage / per-core limit⌉. */
+export function coreLowerBound(bins: Bin[]): number {
+  const total: Usage = {};
+  for (const b of bins)
+    for (const [k, v] of Object.entries(b.usage)) if (!MAX_KEYS.has(k)) total[k] = (total[k] ?? 0) + v;
+  let lb = bins.length > 0 ? 1 : 0;
+  const l = bins[0]?.limits ?? {};
+  for (const [k, v] of Object.entries(total)) {
+    const cap = l[k];
+    if (cap !== undefined && cap > 0) lb = Math.max(lb, Math.ceil(v / cap));
+  }
+  return lb;
+}
+
+export function buildFitReport(
+  profile: ChipProfile,
+  bins: Bin[],
+  coresAvailable: number,
+  misfits: Misfit[],
+  place?: readonly number[],
+): FitReport {
+  const all = [...misfits];
+  const needed = bins.length;
+  if (needed > coresAvailable) {
+    const chip = profile.grid.coresPerChip;
+    all.push({
+      population: "*",
+      limit: "cores",
+      needed,
+      available: coresAvailable,
+      suggestion:
+        coresAvailable < chip && needed <= chip
+          ? `needs ${needed} cores (first-fit; at least ${coreLowerBound(bins)}): raise --max-cores to ${needed}`
+          : `needs ${needed} cores (first-fit; at least ${coreLowerBound(bins)}), ${needed - coresAvailable} more than the ${coresAvailable} available: use fewer weight bits, a smaller network or another profile`,
+    });
+  }
+  const perCore = bins.map((b, i) => ({
+    index: place?.[i] ?? b.core,
+    usage: b.usage,
+    limits: b.limits,
+    fraction: fractions(b.usage, b.limits),
+  }));
+  const totals: FitReport["totals"] = {};
+  for (const b of bins) {
+    for (const [k, v] of Object.entries(b.usage)) {
+      const t = totals[k] ?? { used: 0, available: 0 };
+      t.used = MAX_KEYS.has(k) ? Math.max(t.used, v) : t.used + v;
+      totals[k] = t;
+    }
+    for (const [k, v] of Object.entries(b.limits)) {
+      const t = totals[k] ?? { used: 0, available: 0 };
+      t.available = MAX_KEYS.has(k) ? v : t.available + v;
+      totals[k] = t;
+    }
+  }
+  return {
+    fits: all.length === 0,
+    profile: profile.name,
+    coresUsed: Math.min(needed, coresAvailable),
+    coresAvailable,
+    coresNeeded: needed,
+    perCore,
+    totals,
+    misfits: all,
+  };
+}
+
+/** One line per misfit. */
+export function describeMisfit(m: Misfit): string {
+  const who = m.population === "*" ? "network" : m.population;
+  return `${who}: ${m.limit} needs ${m.needed}, available ${m.available} — ${m.suggestion}`;
+}
+
+/** The fit summary: cores used and the total utilisation of every limit. */
+export function formatFitSummary(r: FitReport): string {
+  const lines = [
+    `${r.fits ? "fits" : "does not fit"} on ${r.profile}: ${r.coresNeeded} of ${r.coresAvailable} cores`,
+  ];
+  for (const [k, t] of Object.entries(r.totals)) {
+    if (t.available > 0)
+      lines.push(
+        `  ${k.padEnd(14)} ${t.used} / ${t.available} (${((100 * t.used) / t.available).toFixed(1)}%)`,
+      );
+    else lines.push(`  ${k.padEnd(14)} ${t.used}`);
+  }
+  for (const m of r.misfits) lines.push(`  ✗ ${describeMisfit(m)}`);
+  if (r.profilesThatFit?.length) lines.push(`  fits on: ${r.profilesThatFit.join(", ")}`);
+  return lines.join("\n");
+}

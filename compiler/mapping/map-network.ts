@@ -1,0 +1,151 @@
+// mapNetwork: NMIR + chip profile → a placed, routed mapping and its fit report. Partition each node into
+// slices that fit a core, pack them onto cores, place the cores (sequential, greedy or annealed) and route
+// XY. When it does not fit it throws a MappingError carrying the fit report with every explained misfit.
+
+import { SpikegridError } from "../../common/errors.js";
+import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import type { NmirModule } from "../nmir/index.js";
+import { buildFitReport, describeMisfit } from "./fit-report.js";
+import type { FitReport } from "./fit-types.js";
+import { limitsOf } from "./memory-models.js";
+import { type Bin, pack } from "./pack.js";
+import { partition } from "./partition.js";
+import { placeAnneal } from "./place-anneal.js";
+import { placementProblem } from "./place-cost.js";
+import { placeGreedy } from "./place-greedy.js";
+import { placeSequential } from "./place-sequential.js";
+import { routeXY } from "./route-xy.js";
+import { type SpikeCounts, trafficEdges } from "./traffic.js";
+import { MAPPING_SCHEMA_VERSION, type Mapping, type Placement } from "./types.js";
+
+export interface MapOptions {
+  /** Use at most this many cores (default: the chip's). */
+  maxCores?: number;
+  /** Put at most this many neurons on a core. */
+  neuronsPerCore?: number;
+  /** Default "greedy". */
+  placement?: Placement;
+  /** Recorded spikes per neuron by population id; without it traffic comes from fan-out. */
+  traffic?: SpikeCounts;
+  /** Seed of the annealer (default 1). */
+  seed?: number;
+  /** On a misfit, try the built-in profiles and list those that fit (default true). */
+  suggestProfiles?: boolean;
+}
+
+export interface MapResult {
+  mapping: Mapping;
+  fit: FitReport;
+}
+
+/** A misfit: the SpikegridError (UNSUPPORTED, or USAGE when --max-cores is the only cause) with the report. */
+export class MappingError extends SpikegridError {
+  readonly fit: FitReport;
+  constructor(code: "UNSUPPORTED" | "USAGE", message: string, fit: FitReport, hint?: string) {
+    super(code, message, {
+      details: fit.misfits.map((m) => ({
+        where: m.population === "*" ? "network" : m.population,
+        message: describeMisfit(m),
+      })),
+      ...(hint ? { hint } : {}),
+    });
+    this.fit = fit;
+  }
+}
+
+function intOption(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1))
+    throw new SpikegridError("USAGE", `${name} must be a positive integer, got ${v}`);
+}
+
+interface Analysis {
+  bins: Bin[];
+  fit: FitReport;
+  cores: number;
+}
+
+/** Partition and pack only: whether and how the network fits (no placement). */
+export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): Analysis {
+  intOption("maxCores", opts.maxCores);
+  intOption("neuronsPerCore", opts.neuronsPerCore);
+  const chip = profile.grid.coresPerChip;
+  const cores = Math.min(opts.maxCores ?? chip, chip);
+  const p = partition(ir, profile, {
+    cores,
+    ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+  });
+  const packed = pack(p.slices, profile, {
+    cores,
+    ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+  });
+  const misfits = [...p.misfits];
+  for (const s of packed.unplaced)
+    misfits.push({
+      population: s.population,
+      limit: "cores",
+      needed: p.slices.length,
+      available: cores,
+      suggestion: `Speck holds one layer per core: ${p.slices.length} layers need ${p.slices.length} fitting cores; no free core is left that holds this layer`,
+    });
+  return { bins: packed.bins, fit: buildFitReport(profile, packed.bins, cores, misfits), cores };
+}
+
+export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
+  const { bins, fit, cores } = analyseFit(ir, profile, opts);
+  if (!fit.fits) {
+    if (opts.suggestProfiles !== false) {
+      fit.profilesThatFit = BUILTIN_PROFILES.filter((name) => {
+        if (name === profile.name) return false;
+        try {
+          return analyseFit(ir, loadProfile(name), { ...opts, maxCores: undefined }).fit.fits;
+        } catch {
+          return false;
+        }
+      });
+    }
+    const onlyCores = fit.misfits.every((m) => m.limit === "cores" && m.population === "*");
+    const usage = onlyCores && opts.maxCores !== undefined && fit.coresNeeded <= profile.grid.coresPerChip;
+    throw new MappingError(
+      usage ? "USAGE" : "UNSUPPORTED",
+      usage
+        ? `--max-cores ${opts.maxCores} is too small: ${ir.name} needs ${fit.coresNeeded} cores on ${profile.name}`
+        : `${ir.name} does not fit on ${profile.name}`,
+      fit,
+      fit.profilesThatFit?.length ? `it fits on: ${fit.profilesThatFit.join(", ")}` : undefined,
+    );
+  }
+  const edges = trafficEdges(ir, bins, opts.traffic);
+  const pr = placementProblem(profile, bins, cores, edges, opts.neuronsPerCore);
+  const placement = opts.placement ?? "greedy";
+  const place =
+    placement === "sequential"
+      ? placeSequential(pr)
+      : placement === "greedy"
+        ? placeGreedy(pr)
+        : placeAnneal(pr, { seed: opts.seed ?? 1 });
+  const routing = routeXY(profile, edges, place, pr.positions);
+  const mapping: Mapping = {
+    schemaVersion: MAPPING_SCHEMA_VERSION,
+    profile: profile.name,
+    cores: bins
+      .map((b, i) => {
+        const index = place[i] ?? b.core;
+        const pos = pr.positions[index] ?? { tile: 0, x: 0, y: 0 };
+        return {
+          index,
+          x: pos.x,
+          y: pos.y,
+          tile: pos.tile,
+          slices: b.slices.map((s) => ({ population: s.population, start: s.start, count: s.count })),
+          usage: b.usage,
+          limits: limitsOf(profile, index, opts.neuronsPerCore),
+        };
+      })
+      .sort((a, b) => a.index - b.index),
+    routes: routing.routes,
+    routingTables: routing.tables,
+    placement,
+    cost: { trafficHops: routing.trafficHops, trafficSource: opts.traffic ? "profiled" : "fan-out" },
+  };
+  return { mapping, fit: buildFitReport(profile, bins, cores, [], place) };
+}

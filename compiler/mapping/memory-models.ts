@@ -1,0 +1,185 @@
+// What one slice of a node uses on a core under the profile's memory model, and what a core offers.
+// dense: sources × neurons × weight bits. csr: nnz × (weight + index bits) + row pointers, rounded up to
+// the profile's word. conv-shared: a convolution's kernel once per slice, other projections dense.
+// speck: sinabs' formulas, whole layers only (see speckUsage). truenorth-crossbar: a 256 × 256 binary
+// crossbar with ≤ axonTypes distinct weights per neuron. xylo: hidden/output neurons, input channels, fan-out.
+
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import { coreLimits } from "../../hw-profiles/index.js";
+import { bitsFor, connOutSize, type Projection } from "../nmir/index.js";
+import { log2ceil } from "./math.js";
+import type { MapNode } from "./nodes.js";
+import { maxDistinctWeights, maxFanOut, sliceSynapses } from "./synapses.js";
+import type { Usage } from "./types.js";
+
+/** Usage keys combined by maximum rather than by sum when slices share a core. */
+export const MAX_KEYS: ReadonlySet<string> = new Set(["axonTypes", "fanOut"]);
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  const r: Usage = { ...a };
+  for (const [k, v] of Object.entries(b)) r[k] = MAX_KEYS.has(k) ? Math.max(r[k] ?? 0, v) : (r[k] ?? 0) + v;
+  return r;
+}
+
+/** The limits of core `index`: the profile's (with per-core overrides and Speck's table) capped by options. */
+export function limitsOf(profile: ChipProfile, index: number, neuronsPerCore?: number): Usage {
+  const l = coreLimits(profile, index);
+  const m = profile.core.memoryModel;
+  const r: Usage = { neurons: Math.min(l.neurons, neuronsPerCore ?? Number.POSITIVE_INFINITY) };
+  if (l.inputAxons !== undefined) r.inputAxons = l.inputAxons;
+  if (l.outputRoutes !== undefined) r.outputRoutes = l.outputRoutes;
+  if (l.synapseMemoryBits !== undefined && m.kind !== "speck") r.synapseBits = l.synapseMemoryBits;
+  if (m.kind === "speck") {
+    const t = m.cores[index];
+    if (t) Object.assign(r, t);
+    r.outputRoutes = Math.min(r.outputRoutes ?? m.maxDestinations, m.maxDestinations);
+  } else if (m.kind === "truenorth-crossbar") {
+    r.neurons = Math.min(r.neurons ?? m.neurons, m.neurons);
+    r.inputAxons = Math.min(r.inputAxons ?? m.axons, m.axons);
+    r.axonTypes = m.axonTypes;
+  } else if (m.kind === "xylo") {
+    r.hiddenNeurons = m.hiddenNeurons;
+    r.outputNeurons = m.outputNeurons;
+    r.inputAxons = Math.min(r.inputAxons ?? m.inputChannels, m.inputChannels);
+    r.fanOut = m.maxFanOut;
+  }
+  return r;
+}
+
+/** Speck's entries for a whole layer (sinabs `get_kernel_memory` / `get_neuron_memory`). */
+export function speckUsage(node: MapNode): Usage {
+  let kernel = 0;
+  let channels = 1;
+  let h = 1;
+  let w = 1;
+  for (const p of node.incoming) {
+    const c = p.connectivity;
+    if (c.kind === "conv2d") {
+      const [f, cin, kh, kw] = c.kernel;
+      // K = c · 2^(⌈log2(kx·ky)⌉ + ⌈log2 f⌉)
+      kernel += cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
+      [channels, h, w] = c.outShape;
+    } else if (c.kind === "conv1d") {
+      const [f, cin, k] = c.kernel;
+      kernel += cin * 2 ** (log2ceil(k) + log2ceil(f));
+      [channels, w] = c.outShape;
+    } else {
+      // A dense layer runs as a 1 × 1 convolution over inSize channels with f = outSize.
+      const f = connOutSize(c);
+      kernel += sliceSynapses(c, 0, f).sources * 2 ** log2ceil(f);
+      channels = f;
+    }
+  }
+  if (node.incoming.length === 0) channels = node.size;
+  // N = f · 2^(⌈log2 H_out⌉ + ⌈log2 W_out⌉)
+  const neuronEntries = channels * 2 ** (log2ceil(h) + log2ceil(w));
+  return { neurons: node.size, kernelEntries: kernel, neuronEntries, biasEntries: channels };
+}
+
+function projectionBits(p: Projection, profile: ChipProfile, start: number, count: number): number {
+  const m = profile.core.memoryModel;
+  const c = p.connectivity;
+  const { synapses, sources } = sliceSynapses(c, start, count);
+  const wb = p.weightBits;
+  switch (m.kind) {
+    case "csr": {
+      const idx = m.indexBits ?? Math.max(1, bitsFor(count - 1));
+      const bits = synapses * (wb + idx) + (sources + 1) * Math.max(1, bitsFor(synapses));
+      const word = m.wordBits ?? 1;
+      return Math.ceil(bits / word) * word;
+    }
+    case "conv-shared":
+      if (c.kind === "conv1d" || c.kind === "conv2d") return c.weights.length * wb;
+      return sources * count * wb;
+    case "truenorth-crossbar":
+      return sources * count;
+    default:
+      return sources * count * wb;
+  }
+}
+
+/** Per-node facts computed once (they do not depend on the slice). */
+export interface NodeFacts {
+  axonTypes?: number;
+  fanOut?: number;
+  speck?: Usage;
+}
+
+export function nodeFacts(node: MapNode, profile: ChipProfile, nodes: Map<string, MapNode>): NodeFacts {
+  const m = profile.core.memoryModel;
+  if (m.kind === "speck") return { speck: speckUsage(node) };
+  if (m.kind === "truenorth-crossbar")
+    return { axonTypes: node.incoming.reduce((a, p) => Math.max(a, maxDistinctWeights(p.connectivity)), 0) };
+  if (m.kind === "xylo") {
+    let fanOut = 0;
+    for (const r of new Set(node.readers)) {
+      for (const p of nodes.get(r)?.incoming ?? [])
+        if (p.src === node.id) fanOut = Math.max(fanOut, maxFanOut(p.connectivity));
+    }
+    return { fanOut };
+  }
+  return {};
+}
+
+/** What neurons `start .. start + count − 1` of `node` use. `inputIds` are the module's input ports. */
+export function sliceUsage(
+  node: MapNode,
+  facts: NodeFacts,
+  start: number,
+  count: number,
+  profile: ChipProfile,
+  inputIds: ReadonlySet<string>,
+  sizes: ReadonlyMap<string, number>,
+): Usage {
+  const m = profile.core.memoryModel;
+  if (m.kind === "speck" && facts.speck) {
+    return {
+      ...facts.speck,
+      stateBits: count * node.stateBitsPerNeuron,
+      outputRoutes: new Set(node.readers).size,
+    };
+  }
+  let inputAxons = 0;
+  let synapseBits = 0;
+  for (const p of node.incoming) {
+    if (m.kind === "xylo" && !inputIds.has(p.src)) continue;
+    inputAxons += sliceSynapses(p.connectivity, start, count).sources;
+  }
+  if (m.kind !== "xylo")
+    for (const p of node.incoming) synapseBits += projectionBits(p, profile, start, count);
+  // A dynamic matmul reads both operands whole.
+  for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
+  const u: Usage = { neurons: count, inputAxons, stateBits: count * node.stateBitsPerNeuron };
+  if (m.kind === "xylo") {
+    if (node.outputOnly) u.outputNeurons = count;
+    else u.hiddenNeurons = count;
+    u.outputRoutes = node.outputOnly ? count : 0;
+    u.fanOut = facts.fanOut ?? 0;
+    return u;
+  }
+  u.synapseBits = synapseBits;
+  u.outputRoutes = count * node.readers.length;
+  if (facts.axonTypes !== undefined) u.axonTypes = facts.axonTypes;
+  return u;
+}
+
+/** Whether `a + b` stays within `limits` (no allocation: packing calls this per slice × open core). */
+export function fitsTogether(a: Usage, b: Usage, limits: Usage): boolean {
+  for (const k in b) {
+    const l = limits[k];
+    if (l === undefined) continue;
+    const v = b[k] ?? 0;
+    const w = a[k] ?? 0;
+    if ((MAX_KEYS.has(k) ? Math.max(v, w) : v + w) > l) return false;
+  }
+  return true;
+}
+
+/** The first key of `usage` over `limits`, or undefined when it fits. */
+export function overLimit(usage: Usage, limits: Usage): string | undefined {
+  for (const [k, v] of Object.entries(usage)) {
+    const l = limits[k];
+    if (l !== undefined && v > l) return k;
+  }
+  return undefined;
+}

@@ -1,0 +1,80 @@
+// The things the mapper places: every population and every dynamic matmul of an NMIR module, in module
+// (layer) order, with the projections that feed them and the number of outgoing connections.
+
+import { type NmirModule, type Projection, shapeSize, stateVars } from "../nmir/index.js";
+
+export interface MapNode {
+  id: string;
+  kind: "population" | "matmul";
+  size: number;
+  /** Σ of the declared widths of the per-neuron state variables. */
+  stateBitsPerNeuron: number;
+  /** Widest single state variable. */
+  widestState: number;
+  incoming: Projection[];
+  /** Ids of the nodes that read this one (projections and matmul operands), with repeats. */
+  readers: string[];
+  /** Read by an output port and by nothing else (Xylo output neurons). */
+  outputOnly: boolean;
+  /** Emits graded events. */
+  graded: boolean;
+  product: boolean;
+  /** Operand ids of a matmul. */
+  operands: string[];
+}
+
+export function mapNodes(ir: NmirModule): MapNode[] {
+  const readers = new Map<string, string[]>();
+  const addReader = (src: string, dst: string) => {
+    const list = readers.get(src) ?? [];
+    list.push(dst);
+    readers.set(src, list);
+  };
+  for (const p of ir.projections) addReader(p.src, p.dst);
+  for (const m of ir.dynamicMatmuls) {
+    addReader(m.a, m.id);
+    addReader(m.b, m.id);
+  }
+  const outputs = new Set(ir.outputs.map((o) => o.src));
+  const base = (id: string) => {
+    const r = readers.get(id) ?? [];
+    return { readers: r, outputOnly: r.length === 0 && outputs.has(id) };
+  };
+  const pops: MapNode[] = ir.populations.map((p) => {
+    const vars = stateVars(p.model);
+    return {
+      id: p.id,
+      kind: "population",
+      size: shapeSize(p.shape),
+      stateBitsPerNeuron: vars.reduce((a, v) => a + v.bits, 0),
+      widestState: vars.reduce((a, v) => Math.max(a, v.bits), 0),
+      incoming: ir.projections.filter((q) => q.dst === p.id),
+      graded: p.output.kind === "graded",
+      product: p.model.kind === "product",
+      operands: [],
+      ...base(p.id),
+    };
+  });
+  const mms: MapNode[] = ir.dynamicMatmuls.map((m) => ({
+    id: m.id,
+    kind: "matmul",
+    size: m.m * m.n,
+    stateBitsPerNeuron: 0,
+    widestState: 0,
+    incoming: [],
+    graded: true,
+    product: false,
+    operands: [m.a, m.b],
+    ...base(m.id),
+  }));
+  return [...pops, ...mms];
+}
+
+/** Neurons of every input port, population and matmul by id (matmul operands count as input axons). */
+export function sourceSizes(ir: NmirModule): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const i of ir.inputs) m.set(i.id, shapeSize(i.shape));
+  for (const p of ir.populations) m.set(p.id, shapeSize(p.shape));
+  for (const d of ir.dynamicMatmuls) m.set(d.id, d.m * d.n);
+  return m;
+}

@@ -1,0 +1,175 @@
+// Splits every node into slices that each fit one core: the capability checks first (weight width, state
+// width, graded events, product neurons, dynamic matmuls, delays), then the largest contiguous slices whose
+// usage stays within the tightest core's limits. Speck cannot split a layer: a layer is one slice and must
+// fit the largest of its unequal cores.
+
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { NmirModule } from "../nmir/index.js";
+import type { Misfit } from "./fit-types.js";
+import { limitsOf, type NodeFacts, nodeFacts, overLimit, sliceUsage } from "./memory-models.js";
+import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
+import type { Slice, Usage } from "./types.js";
+
+export interface UsedSlice extends Slice {
+  usage: Usage;
+}
+
+export interface PartitionResult {
+  nodes: MapNode[];
+  slices: UsedSlice[];
+  misfits: Misfit[];
+}
+
+export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[] {
+  const c = profile.core;
+  const out: Misfit[] = [];
+  const add = (limit: string, needed: number, available: number, suggestion: string) =>
+    out.push({ population: node.id, limit, needed, available, suggestion });
+  for (const p of node.incoming) {
+    if (p.weightBits > c.weightBits)
+      add(
+        "weightBits",
+        p.weightBits,
+        c.weightBits,
+        `recompile with --weight-bits ${c.weightBits} (projection ${p.id})`,
+      );
+    const maxDelay = c.capabilities.maxDelay;
+    if (maxDelay !== undefined && p.delay > maxDelay)
+      add("delay", p.delay, maxDelay, `shorten the delay of projection ${p.id} to ≤ ${maxDelay} steps`);
+  }
+  if (c.stateBits !== undefined && node.widestState > c.stateBits)
+    add("stateBits", node.widestState, c.stateBits, `recompile with --state-bits ${c.stateBits}`);
+  if (node.graded && node.kind === "population" && !c.capabilities.gradedSpikes)
+    add("gradedSpikes", 1, 0, "use spiking neurons (no graded outputs) or a profile with graded spikes");
+  if (node.product && !c.capabilities.productNeurons)
+    add("productNeurons", 1, 0, "use a profile with product neurons (e.g. loihi2, generic-45nm)");
+  if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
+    add("dynamicMatmul", 1, 0, "use a profile with dynamic matmul (e.g. generic-45nm)");
+  return out;
+}
+
+/** Elementwise minimum of the limits of every core (the limits a slice must meet to go anywhere). */
+export function tightestLimits(profile: ChipProfile, cores: number, neuronsPerCore?: number): Usage {
+  let r: Usage = limitsOf(profile, 0, neuronsPerCore);
+  for (let i = 1; i < cores; i++) {
+    const l = limitsOf(profile, i, neuronsPerCore);
+    const m: Usage = {};
+    for (const k of new Set([...Object.keys(r), ...Object.keys(l)])) {
+      const a = r[k];
+      const b = l[k];
+      m[k] = a === undefined ? (b as number) : b === undefined ? a : Math.min(a, b);
+    }
+    r = m;
+  }
+  return r;
+}
+
+function suggestionFor(key: string, needed: number, available: number, node: MapNode): string {
+  switch (key) {
+    case "synapseBits":
+      return `one neuron's synapses need ${needed} bits of ${available}: use fewer weight bits (about ${Math.max(1, Math.floor((node.incoming[0]?.weightBits ?? 8) * (available / needed)))}) or a sparser layer`;
+    case "inputAxons":
+      return `one neuron reads ${needed} source neurons but a core has ${available} input axons: reduce the fan-in (e.g. split the layer's inputs) or use a profile with more input axons`;
+    case "outputRoutes":
+      return `one neuron feeds ${needed} destinations but a core has ${available} output routes: reduce the fan-out`;
+    case "axonTypes":
+      return `a neuron uses ${needed} distinct weight values but a core has ${available} axon types: quantize to ≤ ${available} weight levels per neuron`;
+    case "fanOut":
+      return `a neuron feeds ${needed} synapses, the chip allows ${available}: reduce the fan-out`;
+    default:
+      return `needs ${needed} ${key}, a core has ${available}: use smaller layers or another profile`;
+  }
+}
+
+export interface PartitionOptions {
+  neuronsPerCore?: number;
+  cores: number;
+}
+
+/** The slices of every node, or the misfits that prevent it. */
+export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionOptions): PartitionResult {
+  const nodes = mapNodes(ir);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const inputIds = new Set(ir.inputs.map((i) => i.id));
+  const sizes = sourceSizes(ir);
+  const tight = tightestLimits(profile, opts.cores, opts.neuronsPerCore);
+  const isSpeck = profile.core.memoryModel.kind === "speck";
+  const slices: UsedSlice[] = [];
+  const misfits: Misfit[] = [];
+  for (const node of nodes) {
+    const caps = capabilityMisfits(node, profile);
+    misfits.push(...caps);
+    if (caps.length > 0 || node.size === 0) continue;
+    const facts: NodeFacts = nodeFacts(node, profile, byId);
+    const use = (start: number, count: number) =>
+      sliceUsage(node, facts, start, count, profile, inputIds, sizes);
+    if (isSpeck) {
+      const u = use(0, node.size);
+      const fitsSomewhere = Array.from({ length: opts.cores }, (_, i) =>
+        limitsOf(profile, i, opts.neuronsPerCore),
+      ).some((l) => overLimit(u, l) === undefined);
+      if (fitsSomewhere) slices.push({ population: node.id, start: 0, count: node.size, usage: u });
+      else misfits.push(...speckMisfits(node, u, profile, opts));
+      continue;
+    }
+    let start = 0;
+    while (start < node.size) {
+      const one = use(start, 1);
+      const bad = overLimit(one, tight);
+      if (bad !== undefined) {
+        const needed = one[bad] ?? 0;
+        const available = tight[bad] ?? 0;
+        misfits.push({
+          population: node.id,
+          limit: bad,
+          needed,
+          available,
+          suggestion: suggestionFor(bad, needed, available, node),
+        });
+        break;
+      }
+      // Galloping then binary search: the cost stays proportional to the slice found, not to the cap.
+      const cap = Math.min(node.size - start, tight.neurons ?? node.size);
+      let lo = 1;
+      let step = 2;
+      while (step <= cap && overLimit(use(start, step), tight) === undefined) {
+        lo = step;
+        step *= 2;
+      }
+      let hi = Math.min(cap, step - 1);
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (overLimit(use(start, mid), tight) === undefined) lo = mid;
+        else hi = mid - 1;
+      }
+      slices.push({ population: node.id, start, count: lo, usage: use(start, lo) });
+      start += lo;
+    }
+  }
+  return { nodes, slices, misfits };
+}
+
+function speckMisfits(node: MapNode, u: Usage, profile: ChipProfile, opts: PartitionOptions): Misfit[] {
+  const all = Array.from({ length: opts.cores }, (_, i) => limitsOf(profile, i, opts.neuronsPerCore));
+  const out: Misfit[] = [];
+  for (const [k, v] of Object.entries(u)) {
+    const best = all.reduce((a, l) => Math.max(a, l[k] ?? Number.POSITIVE_INFINITY), 0);
+    if (v > best)
+      out.push({
+        population: node.id,
+        limit: k,
+        needed: v,
+        available: best,
+        suggestion: `Speck cannot split a layer across cores: the largest core has ${best} ${k}, the layer needs ${v}; reduce its channels or output size (sinabs formulas round each factor up to a power of two)`,
+      });
+  }
+  if (out.length === 0)
+    out.push({
+      population: node.id,
+      limit: "kernelEntries+neuronEntries",
+      needed: (u.kernelEntries ?? 0) + (u.neuronEntries ?? 0),
+      available: 0,
+      suggestion: "no single Speck core has both enough kernel and neuron memory for this layer; shrink it",
+    });
+  return out;
+}
