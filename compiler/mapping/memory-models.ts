@@ -7,6 +7,7 @@
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { coreLimits } from "../../hw-profiles/index.js";
 import { bitsFor, connOutSize, type Projection } from "../nmir/index.js";
+import type { AbsorbedPool } from "../passes/lower/pool-record.js";
 import { log2ceil } from "./math.js";
 import type { MapNode } from "./nodes.js";
 import { maxDistinctWeights, maxFanOut, sliceSynapses } from "./synapses.js";
@@ -46,7 +47,15 @@ export function limitsOf(profile: ChipProfile, index: number, neuronsPerCore?: n
   return r;
 }
 
-/** Speck's entries for a whole layer (sinabs `get_kernel_memory` / `get_neuron_memory`). */
+/** Speck pools with stride = kernel (non-overlapping windows); other pooling stays composed. */
+const speckPools = (r: AbsorbedPool) => r.kernel[0] === r.stride[0] && r.kernel[1] === r.stride[1];
+
+/**
+ * Speck's entries for a whole layer (sinabs `get_kernel_memory` / `get_neuron_memory`). A projection that
+ * absorbed a sum/avg pooling (`node.pools`, stride = kernel as Speck pools) counts as its un-pooled layer: the
+ * pooling belongs to the source layer (sinabs DynapcnnLayer = conv → IAF → pool) and costs no kernel memory;
+ * the source's neuron memory already is its conv output before pooling.
+ */
 export function speckUsage(node: MapNode): Usage {
   let kernel = 0;
   let channels = 1;
@@ -54,7 +63,13 @@ export function speckUsage(node: MapNode): Usage {
   let w = 1;
   for (const p of node.incoming) {
     const c = p.connectivity;
-    if (c.kind === "conv2d") {
+    const pool = node.pools?.get(p.id);
+    if (pool && speckPools(pool)) {
+      // the conv on the pooled map: original kernel, or a dense after flatten with kernel h × w over c channels
+      const [f, cin, kh, kw] = pool.unpooled.kernel as [number, number, number, number];
+      kernel += cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
+      [channels, h, w] = pool.unpooled.outShape as [number, number, number];
+    } else if (c.kind === "conv2d") {
       const [f, cin, kh, kw] = c.kernel;
       // K = c · 2^(⌈log2(kx·ky)⌉ + ⌈log2 f⌉)
       kernel += cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));

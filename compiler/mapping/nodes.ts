@@ -2,6 +2,7 @@
 // (layer) order, with the projections that feed them and the number of outgoing connections.
 
 import { type NmirModule, type Projection, shapeSize, stateVars } from "../nmir/index.js";
+import { type AbsorbedPool, poolRecords } from "../passes/lower/pool-record.js";
 
 export interface MapNode {
   id: string;
@@ -21,6 +22,8 @@ export interface MapNode {
   product: boolean;
   /** Operand ids of a matmul. */
   operands: string[];
+  /** Pooling absorbed by incoming projections, by projection id (lowerToNmir's `pool.<id>` metadata). */
+  pools?: ReadonlyMap<string, AbsorbedPool>;
 }
 
 export function mapNodes(ir: NmirModule): MapNode[] {
@@ -36,22 +39,26 @@ export function mapNodes(ir: NmirModule): MapNode[] {
     addReader(m.b, m.id);
   }
   const outputs = new Set(ir.outputs.map((o) => o.src));
+  const records = poolRecords(ir.metadata);
   const base = (id: string) => {
     const r = readers.get(id) ?? [];
     return { readers: r, outputOnly: r.length === 0 && outputs.has(id) };
   };
   const pops: MapNode[] = ir.populations.map((p) => {
     const vars = stateVars(p.model);
+    const incoming = ir.projections.filter((q) => q.dst === p.id);
+    const pools = new Map(incoming.flatMap((q) => (records.has(q.id) ? [[q.id, records.get(q.id)!]] : [])));
     return {
       id: p.id,
       kind: "population",
       size: shapeSize(p.shape),
       stateBitsPerNeuron: vars.reduce((a, v) => a + v.bits, 0),
       widestState: vars.reduce((a, v) => Math.max(a, v.bits), 0),
-      incoming: ir.projections.filter((q) => q.dst === p.id),
+      incoming,
       graded: p.output.kind === "graded",
       product: p.model.kind === "product",
       operands: [],
+      ...(pools.size > 0 ? { pools } : {}),
       ...base(p.id),
     };
   });

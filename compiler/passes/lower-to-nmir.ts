@@ -20,6 +20,7 @@ import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
 import { buildConnectivity } from "./lower/connectivity.js";
 import { identityPlan, LOWERED_BITS, planPopulation } from "./lower/neurons.js";
 import { type PathContext, pathsInto, pathTerms, type Term, tapTable } from "./lower/paths.js";
+import { POOL_KEY_PREFIX } from "./lower/pool-record.js";
 import { emitsSpikes, isReindex, type Role, roleOf } from "./lower/roles.js";
 import { diagnose, type PassContext } from "./pass.js";
 
@@ -177,6 +178,7 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
 
   const metadata: Record<string, string> = { loweredFrom: "NetGraph", dt: String(dt) };
   if (lookahead > 0) metadata.algorithmicDelaySteps = String(lookahead);
+  for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
   return createModule({
     name,

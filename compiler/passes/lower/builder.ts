@@ -20,6 +20,7 @@ import { applyTerm, type Limits } from "./compose.js";
 import { buildConnectivity, realWeights } from "./connectivity.js";
 import { LOWERED_BITS, type PopulationPlan } from "./neurons.js";
 import { type PathContext, pathsInto, pathTerms } from "./paths.js";
+import { type AbsorbedPool, absorbedPool } from "./pool-record.js";
 
 /** How projections read a boundary: its NMIR id and a factor on its value (a DynamicMatmul's scale). */
 export interface SourceInfo {
@@ -33,6 +34,8 @@ export class ModuleBuilder {
   readonly projections: Projection[] = [];
   readonly dynamicMatmuls: DynamicMatmul[] = [];
   readonly outputs: OutputPort[] = [];
+  /** Pooling absorbed into a composed projection, by projection id (`metadata["pool.<id>"]`). */
+  readonly pools = new Map<string, AbsorbedPool>();
   private readonly used = new Set<string>();
   private tonic: string | undefined;
 
@@ -54,11 +57,12 @@ export class ModuleBuilder {
     return id;
   }
 
-  project(src: string, dst: string, port: string, conn: Connectivity, delay: number): void {
+  project(src: string, dst: string, port: string, conn: Connectivity, delay: number): string {
     const id = this.unique(`${src}->${dst}${port === "in" ? "" : `.${port}`}${delay ? `@${delay}` : ""}`);
     this.projections.push(
       createProjection({ id, src, dst, port, connectivity: conn, weightBits: 32, delay }),
     );
+    return id;
   }
 
   /**
@@ -107,7 +111,9 @@ export class ModuleBuilder {
         const src = this.sources(path.source);
         const g = src.scale === 1 ? gain : gain.map((x) => x * src.scale);
         const { conn, how } = buildConnectivity(term, g, this.limits);
-        this.project(src.id, dstId, port, conn, term.delay);
+        const id = this.project(src.id, dstId, port, conn, term.delay);
+        const pool = absorbedPool(term);
+        if (pool && (pool.unpooled.as === "conv") === (conn.kind === "conv2d")) this.pools.set(id, pool);
         if (conn.kind === "sparse" || term.steps.length > 1)
           this.note({ level: "note", message: `${term.label}: ${how}`, where: dstId });
       }
