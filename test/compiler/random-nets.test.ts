@@ -1,35 +1,15 @@
 // Property (fast-check): random small NetGraphs — chains of Affine/Conv2d(+pooling) into LIF/IF/LI with an optional
-// recurrent loop, the generator of compiler/passes/lower-random.test.ts mirrored — compile to quantized NMIR,
+// recurrent loop, the generator of compiler/passes/random-net.ts — compile to quantized NMIR,
 // verify, and run in both timestep modes; every projection's ACs (MACs) equal Σ spike (graded) events of its
 // source × their fan-out of nonzero weights, read from the connectivity (DESIGN §7).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  addNode,
-  connect,
-  createAffine,
-  createAvgPool2d,
-  createConv2d,
-  createFlatten,
-  createGraph,
-  createIF,
-  createInput,
-  createLI,
-  createLIF,
-  createOutput,
-  createReshape,
-  createSumPool2d,
-  type GraphNode,
-  inferShapes,
-  type NetGraph,
-  ndarray,
-  scalar,
-} from "../../compiler/graph/index.js";
 import { checkNmir, type NmirModule } from "../../compiler/nmir/index.js";
 import { compile } from "../../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import { buildRandomNet, randomNetArb } from "../../compiler/passes/random-net.js";
 import { randomInput, rng } from "../../compiler/passes/testing.js";
 import {
   createFan,
@@ -38,115 +18,11 @@ import {
   TIMESTEP_MODES,
 } from "../../simulator/reference/index.js";
 
-const layerArb = fc.oneof(
-  fc.record({ kind: fc.constant("affine" as const), out: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({
-    kind: fc.constant("conv" as const),
-    out: fc.integer({ min: 1, max: 3 }),
-    k: fc.integer({ min: 1, max: 3 }),
-    stride: fc.integer({ min: 1, max: 2 }),
-    pad: fc.integer({ min: 0, max: 1 }),
-    pool: fc.constantFrom("none", "sum", "avg"),
-  }),
-);
-const neuronArb = fc.record({
-  kind: fc.constantFrom("LIF", "IF", "LI"),
-  tau: fc.constantFrom(1, 2, 4, 8),
-  r: fc.constantFrom(0.5, 1, 2),
-  leak: fc.integer({ min: -2, max: 2 }),
-  th: fc.constantFrom(0.3, 0.55, 0.9),
-  reset: fc.constantFrom("value", "subtract", "none"),
-  fire: fc.constantFrom("gt", "ge"),
-});
-const netArb = fc.record({
-  seed: fc.integer({ min: 1, max: 2 ** 30 }),
-  spatial: fc.boolean(),
-  layers: fc.array(fc.tuple(layerArb, neuronArb), { minLength: 1, maxLength: 3 }),
-  loop: fc.option(fc.nat(), { nil: undefined }),
-  spikes: fc.boolean(),
-  weightBits: fc.constantFrom(4, 8, 16),
-  perChannel: fc.boolean(),
-});
-type Net = typeof netArb extends fc.Arbitrary<infer T> ? T : never;
-
-/** The graph of `net` and its input shape (as lower-random.test.ts builds it). */
-function build(net: Net): { g: NetGraph; inShape: number[] } {
-  const r = rng(net.seed);
-  const w = (shape: number[], scale = 8) =>
-    ndarray(
-      shape,
-      Float64Array.from(
-        { length: shape.reduce((a, b) => a * b, 1) },
-        () => (Math.floor(r() * 17) - 8) / scale,
-      ),
-    );
-  const g = createGraph();
-  const inShape = net.spatial ? [2, 6, 6] : [4];
-  addNode(g, "x", createInput(inShape));
-  let prev = "x";
-  let shape = inShape;
-  const neurons: string[] = [];
-  const add = (id: string, node: GraphNode, next: number[]) => {
-    addNode(g, id, node);
-    connect(g, prev, id);
-    prev = id;
-    shape = next;
-  };
-  net.layers.forEach(([layer, nrn], i) => {
-    if (layer.kind === "conv" && shape.length === 3) {
-      const [c, h] = shape as [number, number, number];
-      const k = Math.min(layer.k, h + 2 * layer.pad);
-      const len = Math.floor((h + 2 * layer.pad - k) / layer.stride) + 1;
-      const pads: [number, number, number, number] = [layer.pad, layer.pad, layer.pad, layer.pad];
-      const conv = createConv2d({
-        weight: w([layer.out, c, k, k]),
-        bias: w([layer.out], 16),
-        stride: [layer.stride, layer.stride],
-        pads,
-      });
-      add(`conv${i}`, conv, [layer.out, len, len]);
-      if (layer.pool !== "none" && len >= 2) {
-        const pool =
-          layer.pool === "sum" ? createSumPool2d({ kernel: [2, 2] }) : createAvgPool2d({ kernel: [2, 2] });
-        add(`pool${i}`, pool, [layer.out, Math.floor(len / 2), Math.floor(len / 2)]);
-      }
-    } else {
-      if (shape.length > 1) add(`flat${i}`, createFlatten(), [shape.reduce((a, b) => a * b, 1)]);
-      const out = layer.kind === "affine" ? layer.out : layer.out * 2;
-      add(`fc${i}`, createAffine(w([out, shape[0]!]), w([out], 16)), [out]);
-    }
-    const p = { tau: scalar(nrn.tau), r: scalar(nrn.r), vLeak: scalar(nrn.leak / 8) };
-    const spiking = {
-      vThreshold: scalar(nrn.th),
-      vReset: scalar(0),
-      resetMode: nrn.reset,
-      fire: nrn.fire,
-    } as const;
-    const node =
-      nrn.kind === "LIF"
-        ? createLIF({ ...p, ...spiking })
-        : nrn.kind === "IF"
-          ? createIF({ r: p.r, ...spiking })
-          : createLI(p);
-    add(`n${i}`, node, shape);
-    neurons.push(`n${i}`);
-  });
-  if (net.loop !== undefined) {
-    const target = neurons[net.loop % neurons.length]!;
-    const tShape = inferShapes(g).get(target)!.outputs.out!;
-    const n = tShape.reduce((a, b) => a * b, 1);
-    addNode(g, "loop.f", createFlatten());
-    addNode(g, "loop.w", createAffine(w([n, n], 16), w([n], 16)));
-    addNode(g, "loop.r", createReshape(tShape));
-    connect(g, target, "loop.f");
-    connect(g, "loop.f", "loop.w");
-    connect(g, "loop.w", "loop.r");
-    connect(g, "loop.r", target);
-  }
-  addNode(g, "y", createOutput());
-  connect(g, prev, "y");
-  return { g, inShape };
-}
+/** The generator of compiler/passes/random-net.ts plus the quantization settings to compile with. */
+const netArb = fc
+  .tuple(randomNetArb, fc.constantFrom(4, 8, 16), fc.boolean())
+  .map(([net, weightBits, perChannel]) => ({ ...net, weightBits, perChannel }));
+const build = buildRandomNet;
 
 /**
  * ACs and MACs each projection must count: every nonzero event of its source at step t, delivered at step
