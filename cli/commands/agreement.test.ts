@@ -17,10 +17,11 @@ import { randomInput, rng } from "../../compiler/passes/testing.js";
 import { checkRunJson, type RunAgreement } from "../../reports/run-json.js";
 import { runFloat } from "../../simulator/float/index.js";
 import { runReference } from "../../simulator/reference/index.js";
+import { sharedFixture } from "../../test/shared-fixtures.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
 
-const CNN = "/work/shared/fixtures/nir/02_cnn/cnn_sinabs.nir";
+const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const LAYERS = ["1", "3", "6", "10", "12"];
 const B = 3;
 const T = 24;
@@ -102,7 +103,7 @@ describe("simulate --compare-float", () => {
   });
 
   it("a SOURCE whose inputs do not match the module exits 2 naming the input", async () => {
-    const lif = "/work/shared/fixtures/nir/01_lif/lif_norse.nir";
+    const lif = sharedFixture("nir/01_lif/lif_norse.nir");
     const r = await cli("simulate", model, "--engine", "reference", "--input", xPath, "--compare-float", lif);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no input matching "input" \[2,34,34\]/);

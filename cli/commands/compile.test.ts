@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readNpyFile, writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { checkNmir, readNmirFile } from "../../compiler/nmir/index.js";
 import { checkRunJson } from "../../reports/run-json.js";
+import { sharedFixture } from "../../test/shared-fixtures.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
 import { compileCommand } from "./compile.js";
@@ -16,7 +17,7 @@ import { commands } from "./index.js";
 // The lead registers the command in index.ts; until then the test adds it.
 if (!commands.includes(compileCommand)) commands.push(compileCommand);
 
-const CNN = "/work/shared/fixtures/nir/02_cnn/cnn_sinabs.nir";
+const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-compile-"));
 const model = join(dir, "cnn.nmir");
 

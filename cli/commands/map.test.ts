@@ -9,6 +9,7 @@ import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { checkMapping } from "../../compiler/mapping/index.js";
 import { readNmirFile } from "../../compiler/nmir/index.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { sharedFixture } from "../../test/shared-fixtures.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
 import { commands } from "./index.js";
@@ -17,7 +18,7 @@ import { mapCommand } from "./map.js";
 // The lead registers the command in index.ts; until then the test adds it.
 if (!commands.includes(mapCommand)) commands.push(mapCommand);
 
-const CNN = "/work/shared/fixtures/nir/02_cnn/cnn_sinabs.nir";
+const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-map-"));
 const model = join(dir, "cnn.nmir");
 

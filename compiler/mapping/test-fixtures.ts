@@ -3,12 +3,13 @@
 
 import "../importers/register-all.js";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import { sharedFixture } from "../../test/shared-fixtures.js";
 import { importFile } from "../importers/registry.js";
 import type { NmirModule } from "../nmir/index.js";
 import { compile } from "../passes/pipeline.js";
 import type { QuantCompileOptions } from "../passes/quant-plan.js";
 
-export const CNN = "/work/shared/fixtures/nir/02_cnn/cnn_sinabs.nir";
+export const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 
 export async function cnnIr(): Promise<NmirModule> {
   const { graph } = await importFile(CNN);

@@ -6,10 +6,11 @@ import { describe, expect, it } from "vitest";
 import "../importers/register-all.js";
 import { runFloat } from "../../simulator/float/index.js";
 import { createReferenceRunner } from "../../simulator/reference/index.js";
+import { sharedFixture } from "../../test/shared-fixtures.js";
 import { importFile } from "../importers/registry.js";
 import { compareLowered, lower, randomInput, rng, WEIGHT_TOL } from "./testing.js";
 
-const NIR = "/work/shared/fixtures/nir";
+const NIR = sharedFixture("nir");
 
 describe("lif_norse.nir", () => {
   it("lowers to one lif population, spikes at 460, 510, 710, 760 and v matches the float reference (1e-9 with float64 weights)", async () => {

@@ -14,8 +14,9 @@ import { quantizationReport } from "../../compiler/passes/quantization-report.js
 import { randomInput, rng } from "../../compiler/passes/testing.js";
 import { type FloatRunResult, runFloat } from "../../simulator/float/index.js";
 import { type ReferenceRunResult, runReference } from "../../simulator/reference/index.js";
+import { sharedFixture } from "../shared-fixtures.js";
 
-const CNN = "/work/shared/fixtures/nir/02_cnn/cnn_sinabs.nir";
+const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const LAYERS = ["1", "3", "6", "10", "12"];
 const SAMPLES = 8;
 const T = 30;

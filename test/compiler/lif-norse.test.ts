@@ -12,8 +12,9 @@ import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { runReference, type TimestepMode } from "../../simulator/reference/index.js";
+import { sharedFixture } from "../shared-fixtures.js";
 
-const DIR = "/work/shared/fixtures/nir/01_lif";
+const DIR = sharedFixture("nir/01_lif");
 const SPIKES = [460, 510, 710, 760];
 
 /** Column 0 of the CSV: the 0/1 input train the NIR paper feeds every framework (34 ones in 1000 steps). */

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SpikegridError } from "../../../common/errors.js";
+import { sharedFixture } from "../../../test/shared-fixtures.js";
 import {
   addNode,
   chain,
@@ -201,11 +202,9 @@ describe.runIf(h5py)("layout checked with h5py against the reference writer", ()
     const { graph } = await importNir(fixture(ref), ref);
     const ours = join(tmp, "all.nir");
     writeFileSync(ours, await exportNir(graph, { compression: "none" }));
-    const r = spawnSync(
-      "/usr/bin/python3",
-      ["-c", COMPARE, join(process.env.SPIKEGRID_NIR_FIXTURES ?? "/work/shared/fixtures/nir", ref), ours],
-      { encoding: "utf8" },
-    );
+    const r = spawnSync("/usr/bin/python3", ["-c", COMPARE, join(sharedFixture("nir"), ref), ours], {
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([]);
   });

@@ -3,11 +3,12 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sharedFixture } from "../../../test/shared-fixtures.js";
 import { planToBytes } from "./write.js";
 import type { Plan, PlanValue } from "./write-plan.js";
 
 /** Where the shared NIR fixtures live (see fixtures/nir/README.md). */
-export const NIR_FIXTURES = process.env.SPIKEGRID_NIR_FIXTURES ?? "/work/shared/fixtures/nir";
+export const NIR_FIXTURES = sharedFixture("nir");
 
 export function fixturePaths(): string[] {
   const all = readdirSync(NIR_FIXTURES, { recursive: true, encoding: "utf8" });

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { packagePath } from "../../../common/package-root.js";
+import { sharedFixture } from "../../../test/shared-fixtures.js";
 import {
   readNpyFile,
   readNpzFile,
@@ -156,7 +157,7 @@ describe("fixtures from make_tensor_fixtures.py", () => {
 
 describe("the shared NIR CNN checkpoint", () => {
   it("reads to torch's keys, shapes and sums", () => {
-    const r = readTorchFile("/work/shared/fixtures/nir/02_cnn/ann_pretraining/pretrained_ann_weights.pth");
+    const r = readTorchFile(sharedFixture("nir/02_cnn/ann_pretraining/pretrained_ann_weights.pth"));
     // shapes, sums and first elements printed by torch 1.13's torch.load of the same file
     const want: Record<string, [number[], number, number]> = {
       "0.weight": [[16, 2, 5, 5], -10.744408309707069, -0.2573421895503998],
