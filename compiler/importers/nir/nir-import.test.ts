@@ -3,35 +3,11 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SpikegridError } from "../../../common/errors.js";
 import { type NetGraph, validateGraph } from "../../graph/index.js";
 import { importNir, nirImporter } from "./index.js";
-import { f64, fixture, fixturePaths, i64, str } from "./testing.js";
-import type { Plan } from "./write-plan.js";
-
-async function _failure(p: Promise<unknown>): Promise<SpikegridError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpikegridError);
-    return e as SpikegridError;
-  }
-  throw new Error("expected the import to fail");
-}
+import { fixture, fixturePaths } from "./testing.js";
 
 const node = (g: NetGraph, id: string) => g.nodes.get(id) as Record<string, unknown> & { kind: string };
-const _lif = (extra: Plan = {}): Plan => ({
-  type: str("LIF"),
-  tau: f64([0.01]),
-  r: f64([1]),
-  v_leak: f64([0]),
-  v_threshold: f64([1]),
-  ...extra,
-});
-const _io = (n: number): Record<string, Plan> => ({
-  input: { type: str("Input"), shape: i64([n]) },
-  output: { type: str("Output"), shape: i64([n]) },
-});
 
 describe("shared fixtures", () => {
   const paths = fixturePaths();
