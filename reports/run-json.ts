@@ -6,11 +6,23 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { SpikegridError } from "../common/errors.js";
 import { packagePath } from "../common/package-root.js";
+import {
+  accuracySchema,
+  chipEnergySchema,
+  coreRowSchema,
+  count,
+  fraction,
+  latencySchema,
+  linkRowSchema,
+  memorySchema,
+  perStepSchema,
+  rasterSchema,
+  streamingSchema,
+} from "./run-json-sections.js";
 
 /** Bump on an incompatible change; adding optional fields or sections is compatible. */
 export const RUN_SCHEMA_VERSION = 1;
 
-const count = z.number().int().nonnegative();
 /** JSON has no Infinity: an exact quantization (no error at all) has SQNR "inf". */
 const db = z.union([z.number(), z.literal("inf")]);
 
@@ -29,6 +41,9 @@ export const countsSchema = z.looseObject({
   matmulAc: count.optional(),
   matmulMac: count.optional(),
   matmulDense: count.optional(),
+  /** Chip engine: packets sent (one per destination core, or per multicast tree) and link traversals. */
+  packets: count.optional(),
+  hops: count.optional(),
 });
 
 export const layerSchema = z.looseObject({
@@ -71,8 +86,6 @@ const scaleSchema = z.union([
     exps: z.array(z.number().int()),
   }),
 ]);
-
-const fraction = z.number().min(0).max(1);
 
 /** Float vs integer run of the same inputs (`simulate --compare-float`): what quantization cost in behaviour. */
 export const agreementSchema = z.looseObject({
@@ -173,15 +186,35 @@ export const runJsonSchema = z
         batch: z.number().int().positive(),
         input: z.string().optional(),
         rawInput: z.boolean().optional(),
+        labels: z.string().optional(),
+        /** Chip engine: the profile, the timing model and where the mapping came from (a file or "auto"). */
+        profile: z.string().optional(),
+        timing: z.enum(["simple", "detailed"]).optional(),
+        mapping: z.string().optional(),
       })
       .describe("engine, timestep semantics, steps per sample, samples"),
     counts: countsSchema.describe("op counts summed over every step of every sample (see conventions)"),
     perLayer: z.array(layerSchema).describe("one row per population / dynamic matmul"),
     energy: z
-      .looseObject({ theoretical: theoreticalEnergySchema })
+      .looseObject({ theoretical: theoreticalEnergySchema, chip: chipEnergySchema.optional() })
       .describe("theoretical = E_AC·AC + E_MAC·MAC; chip simulators add their own view"),
     conventions: z.record(z.string(), z.string()).describe("what each number counts, by key path"),
     quantization: quantizationSchema.optional().describe("what quantizing cost (a quantized module)"),
+    latency: latencySchema.optional().describe("chip engine: cycles and seconds per step and per sample"),
+    memory: memorySchema.optional().describe("chip engine: memory under the profile's memory model"),
+    grid: z
+      .looseObject({ width: count, height: count })
+      .optional()
+      .describe("chip engine: the mesh the cores sit on"),
+    cores: z.array(coreRowSchema).optional().describe("chip engine: one row per core in use"),
+    links: z
+      .array(linkRowSchema)
+      .optional()
+      .describe("chip engine: one row per mesh link that carried packets"),
+    perStep: perStepSchema.optional().describe("activity per timestep index, summed over samples"),
+    raster: z.array(rasterSchema).optional().describe("spike rasters of the first sample"),
+    accuracy: accuracySchema.optional().describe("when labels are given"),
+    streaming: streamingSchema.optional().describe("accuracy as a function of samples seen (all_seq)"),
     warnings: z.array(z.string()).optional(),
   })
   .describe("spikegrid run: what `spikegrid simulate --json` writes (reports/README.md)");
@@ -191,6 +224,15 @@ export type RunCounts = z.infer<typeof countsSchema>;
 export type RunLayer = z.infer<typeof layerSchema>;
 export type RunQuantization = z.infer<typeof quantizationSchema>;
 export type RunAgreement = z.infer<typeof agreementSchema>;
+export type RunChipEnergy = z.infer<typeof chipEnergySchema>;
+export type RunLatency = z.infer<typeof latencySchema>;
+export type RunMemory = z.infer<typeof memorySchema>;
+export type RunCore = z.infer<typeof coreRowSchema>;
+export type RunLink = z.infer<typeof linkRowSchema>;
+export type RunPerStep = z.infer<typeof perStepSchema>;
+export type RunRaster = z.infer<typeof rasterSchema>;
+export type RunStreaming = z.infer<typeof streamingSchema>;
+export type RunAccuracy = z.infer<typeof accuracySchema>;
 
 /** What each number of a run JSON means. Renderers print these; new fields add an entry. */
 export const RUN_CONVENTIONS: Record<string, string> = {
@@ -226,6 +268,22 @@ export const RUN_CONVENTIONS: Record<string, string> = {
     'float reference vs integer reading (value · 2^scaleExp) over every sample, compared step and element: max |error|, RMSE, ‖error‖₂/‖float‖₂ ("inf" when the float output is all zero); argmax = fraction of samples whose time-summed outputs have the same argmax',
   "quantization.agreement.spikes":
     "per spiking population that is a node of the source network (same id): fraction of (neuron, step) pairs where both runs spiked or both stayed silent, over every sample",
+  "counts.packets":
+    "chip engine: packets sent, one per (source core, destination core) pair per step with events to deliver (multicast chips: one per source core and step)",
+  "counts.hops":
+    "chip engine: link traversals, Σ packets × XY Manhattan distance (multicast: edges of the route tree)",
+  "energy.chip":
+    "chip engine: Σ events × the profile's per-event energy (byEvent) + static power × simulated time; entries resting on estimate-status profile values are listed in energy.chip.estimates",
+  latency:
+    "chip engine: a step ends at the slowest core plus NoC drain plus the barrier for the tiles in use; per sample = Σ steps of a sample; timing 'simple' = busiest core, 'detailed' = event-driven with link contention",
+  memory:
+    "chip engine: bits per core under the profile's memory model; utilization = used / the core's limit",
+  cores: "chip engine: per core totals over every step of every sample",
+  perStep: "per timestep index t, summed over the samples of the batch",
+  raster: "spikes of the first sample, at most 64 neurons and 256 steps per population",
+  accuracy: "argmax of the readout (run.readout) against the labels, over the batch",
+  streaming:
+    "LMUFormer all_seq: the prediction after t steps is the argmax of the mean of the outputs of steps 0..t−1; algorithmic delay = look-ahead of non-causal temporal convs, reported apart from compute latency",
   "quantization.agreement.lag":
     "integer step t + lag is compared with float step t: 0 in layer-sync, the count of delay-0 projections from an input in pipelined mode",
 };
