@@ -269,7 +269,7 @@ export const RUN_CONVENTIONS: Record<string, string> = {
   "quantization.agreement.spikes":
     "per spiking population that is a node of the source network (same id): fraction of (neuron, step) pairs where both runs spiked or both stayed silent, over every sample",
   "counts.packets":
-    "chip engine: packets sent, one per (source core, destination core) pair per step with events to deliver (multicast chips: one per source core and step)",
+    "chip engine: packets sent, one per (event-emitting neuron, destination core) pair (SANA-FE and Loihi: one message per firing neuron and destination core); multicast chips: one per event-emitting neuron",
   "counts.hops":
     "chip engine: link traversals, Σ packets × XY Manhattan distance (multicast: edges of the route tree)",
   "energy.chip":
