@@ -16,6 +16,7 @@ import {
 import { createKernel, type Kernel } from "./kernels/index.js";
 import { eulerTimeConstants } from "./kernels/neurons.js";
 import { type Schedule, scheduleGraph } from "./schedule.js";
+import { runWholeSequence } from "./sequence.js";
 
 export interface FloatRunnerOptions {
   /** Integration step in seconds; defaults to `graph.dt`, else 1 (with a warning). */
@@ -29,6 +30,11 @@ export interface FloatRunOptions extends FloatRunnerOptions {
   record?: string[];
   /** Neuron ids whose membrane potential v (after this step's reset) to record every step. */
   recordState?: string[];
+  /**
+   * "stream" (default): causal, step by step, each TemporalConv's output `lookahead` steps late.
+   * "whole": the finite input as one sequence with aligned look-ahead paths and zero padding (sequence.ts).
+   */
+  sequence?: "stream" | "whole";
 }
 
 export interface FloatRunResult {
@@ -221,6 +227,7 @@ export function runFloat(
   inputs: Named<InputTensor>,
   opts: FloatRunOptions = {},
 ): FloatRunResult {
+  if (opts.sequence === "whole") return runWholeSequence(graph, toMap(inputs), opts);
   return runWith(buildRunner(graph, opts), toMap(inputs), opts);
 }
 
@@ -258,7 +265,9 @@ export function runFloatBatch(
       sample.set(id, { shape: x.shape.slice(1), data });
     }
     built.runner.reset();
-    results.push(runWith(built, sample, opts));
+    results.push(
+      opts.sequence === "whole" ? runWholeSequence(graph, sample, opts) : runWith(built, sample, opts),
+    );
   }
   return results;
 }
