@@ -30,6 +30,8 @@ export interface LoadNetworkOptions {
 
 /** A network file through the importers, or `zoo:NAME` built by the model zoo (with `--set` overrides). */
 export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): Promise<LoadedNetwork> {
+  if (!isZooRef(file) && Object.keys(opts.overrides ?? {}).length > 0)
+    throw new SpikegridError("USAGE", `--set configures zoo models; "${file}" is a file`);
   const zoo = isZooRef(file) ? loadZooModel(file, opts.overrides ?? {}) : undefined;
   const imported = zoo ?? (await importFile(file, opts.resetMode ? { resetMode: opts.resetMode } : {}));
   const loaded: LoadedNetwork = {

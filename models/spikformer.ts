@@ -134,13 +134,10 @@ function conv1x1(out: number, inn: number, bias: boolean) {
   return createConv1d({ weight: zeros([out, inn, 1]), ...(bias ? { bias: zeros([out]) } : {}) });
 }
 
-/** One encoder block: x + SSA(x); x + MLP(x). */
-function block(g: NetGraph, p: string, c: SpikformerConfig, x: Stream, n: number, side: number): Stream {
+/** SSA up to attn_lif: q/k/v → BN → LIF → per-head attention → attn_lif (v_th 0.5), in the block's token layout. */
+function ssa(g: NetGraph, p: string, c: SpikformerConfig, tokens: Stream, n: number): Stream {
   const d = c.dim;
-  const hidden = Math.floor(d * c.mlpRatio);
   const cifar = c.variant === "cifar";
-  // Tokens as the official file holds them: CIFAR [N, D] (BN over axis 1); DVS/ImageNet [D, N].
-  const tokens = c.variant === "imagenet" ? feed(g, `${p}.attn.flatten`, createFlatten(1, 2), x) : x;
   const qkv = (["q", "k", "v"] as const).map((t) => {
     const lin = cifar ? linear(d, d) : conv1x1(d, d, false);
     const s = seq(g, tokens, [
@@ -152,8 +149,32 @@ function block(g: NetGraph, p: string, c: SpikformerConfig, x: Stream, n: number
   }) as [string, string, string];
   let a: Stream = [ssaCore(g, `${p}.attn`, c, qkv, n)];
   if (!cifar) a = feed(g, `${p}.attn.heads_T`, createTranspose([1, 0]), a);
+  return feed(g, `${p}.attn.attn_lif`, lif(0.5), a);
+}
+
+/**
+ * A token mixer in place of SSA (FWformer): given the block input tokens (CIFAR [N, D]) it returns a spike
+ * stream of the same shape, which feeds the block's proj_linear → proj_bn → proj_lif.
+ */
+export type TokenMixer = (g: NetGraph, p: string, c: SpikformerConfig, tokens: Stream, n: number) => Stream;
+
+/** One encoder block: x + mixer(x) (SSA by default); x + MLP(x). */
+function block(
+  g: NetGraph,
+  p: string,
+  c: SpikformerConfig,
+  x: Stream,
+  n: number,
+  side: number,
+  mixer?: TokenMixer,
+): Stream {
+  const d = c.dim;
+  const hidden = Math.floor(d * c.mlpRatio);
+  const cifar = c.variant === "cifar";
+  // Tokens as the official file holds them: CIFAR [N, D] (BN over axis 1); DVS/ImageNet [D, N].
+  const tokens = c.variant === "imagenet" ? feed(g, `${p}.attn.flatten`, createFlatten(1, 2), x) : x;
+  let a = mixer ? mixer(g, `${p}.attn`, c, tokens, n) : ssa(g, p, c, tokens, n);
   a = seq(g, a, [
-    [`${p}.attn.attn_lif`, lif(0.5)],
     [`${p}.attn.proj_${cifar ? "linear" : "conv"}`, cifar ? linear(d, d) : conv1x1(d, d, true)],
     [`${p}.attn.proj_bn`, batchNorm(d, cifar ? 1 : 0)],
   ]);
@@ -178,11 +199,11 @@ function block(g: NetGraph, p: string, c: SpikformerConfig, x: Stream, n: number
 }
 
 /** Spikformer-L-D: SPS → L blocks → mean over tokens → head (per step; the mean over T is the caller's). */
-export function buildSpikformer(c: SpikformerConfig): NetGraph {
+export function buildSpikformer(c: SpikformerConfig, mixer?: { name: string; mix: TokenMixer }): NetGraph {
   const g = createGraph({
     dt: 1,
     metadata: {
-      model: `spikformer-${c.depth}-${c.dim} (${c.variant})`,
+      model: `${mixer?.name ?? "spikformer"}-${c.depth}-${c.dim} (${c.variant})`,
       timesteps: c.timesteps,
       timeAxis: "Spikformer timestep T (static images repeated on every step)",
       readout: "mean over steps of the head output",
@@ -195,7 +216,7 @@ export function buildSpikformer(c: SpikformerConfig): NetGraph {
   if (c.variant === "cifar") x = feed(g, "patch_embed.tokens", createTranspose([1, 0]), x);
   if (c.variant === "imagenet")
     x = feed(g, "patch_embed.grid", createReshape([c.dim, embed.side, embed.side]), x);
-  for (let b = 0; b < c.depth; b++) x = block(g, `block.${b}`, c, x, n, embed.side);
+  for (let b = 0; b < c.depth; b++) x = block(g, `block.${b}`, c, x, n, embed.side, mixer?.mix);
   const axes = c.variant === "cifar" ? [0] : c.variant === "dvs" ? [1] : [1, 2];
   seq(g, x, [
     ["token_mean", createReduce("mean", axes)],

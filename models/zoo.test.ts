@@ -18,12 +18,29 @@ const EXPECTED: Record<string, number> = {
   "spiking-lmuformer": 1_689_894,
   "lmuformer-psmnist": 166_798,
   "spiking-lmuformer-psmnist": 166_092,
+  "spiking-lmuformer-smnist": 61_645,
   "spikformer-4-384": 9_324_730,
   "spikformer-8-384": 16_816_024,
   "spikformer-8-512": 29_689_384,
   "spikformer-10-512": 36_005_416,
   "spikformer-8-768": 66_338_632,
+  "fwformer-1dfft-4-384": 7_544_506,
+  "fwformer-2dfft-4-384": 7_544_510,
+  "fwformer-2dwt-4-384": 7_544_506,
+  "fwformer-dwtc-4-384": 7_741_114,
   "spikformer-2-256-dvs": 2_566_666,
+  // Binary S4D / GSU on LRA: official module shapes (s4ParamCount); Image = seed-models.md §4.3, Path-X = §4.3
+  // + the prenorm final BatchNorm(256) (models/README.md § Binary S4D and GSU)
+  "binary-s4d-listops": 534_026,
+  "binary-s4d-text": 1_224_450,
+  "binary-s4d-image": 3_565_066,
+  "binary-s4d-pathfinder": 1_190_402,
+  "binary-s4d-pathx": 1_190_402,
+  "gsu-listops": 403_978,
+  "gsu-text": 832_770,
+  "gsu-image": 1_995_274,
+  "gsu-pathfinder": 798_722,
+  "gsu-pathx": 798_722,
 };
 
 /** Official state_dict keys (and shapes) of each model, read from the official code. */
@@ -81,6 +98,22 @@ const OFFICIAL_KEYS: Record<string, [string, number[]][]> = {
     ["block.0.attn.proj_conv.bias", [512]],
     ["block.0.mlp.fc1_conv.weight", [2048, 512, 1, 1]],
     ["head.weight", [1000, 512]],
+  ],
+  "binary-s4d-image": [
+    ["encoder.1.0.weight", [512, 1]],
+    ["model.layers.0.layer.D", [1, 512]],
+    ["model.layers.0.layer.kernel.kernel.C", [2, 512, 32, 2]],
+    ["model.layers.0.layer.kernel.kernel.B", [2, 32, 2]],
+    ["model.layers.0.layer.kernel.kernel.inv_A_real", [2, 32]],
+    ["model.layers.5.layer.output_linear.0.weight", [1024, 512]],
+    ["model.layers.5.norm.norm.weight", [512]],
+  ],
+  "gsu-listops": [
+    ["encoder.1.0.weight", [18, 128]],
+    ["model.layers.7.layer.GSU", [128, 128]],
+    ["model.layers.7.layer.GSU_bias", [128]],
+    ["model.layers.7.layer.norm.bias", [128]],
+    ["model.layers.7.layer.kernel.kernel.log_dt", [128]],
   ],
   "spikformer-2-256-dvs": [
     ["patch_embed.proj_conv.weight", [32, 2, 3, 3]],
@@ -166,6 +199,10 @@ describe("float reference runs every family", () => {
     "spikformer-4-384": { dim: 16, heads: 2, imageSize: 8, depth: 1 },
     "spikformer-8-512": { dim: 16, heads: 2, imageSize: 32, depth: 1 },
     "spikformer-2-256-dvs": { dim: 16, heads: 4, imageSize: 16, depth: 1 },
+    "fwformer-1dfft-4-384": { dim: 16, heads: 2, imageSize: 8, depth: 1 },
+    "fwformer-2dfft-4-384": { dim: 16, heads: 2, imageSize: 8, depth: 1 },
+    "fwformer-2dwt-4-384": { dim: 16, heads: 2, imageSize: 8, depth: 1 },
+    "fwformer-dwtc-4-384": { dim: 16, heads: 2, imageSize: 8, depth: 1 },
   };
   for (const [name, overrides] of Object.entries(small)) {
     it(`${name} (reduced) runs 4 steps to finite outputs`, () => {

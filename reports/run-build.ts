@@ -13,6 +13,7 @@ import {
   COUNT_CONVENTIONS,
   type EnergyOptions,
   type OpCounts,
+  type StepEvents,
   theoreticalEnergy,
 } from "../simulator/reference/index.js";
 import {
@@ -20,11 +21,17 @@ import {
   RUN_SCHEMA_VERSION,
   type RunJson,
   type RunLayer,
+  type RunPerStep,
   type RunQuantization,
+  type RunRaster,
   toolVersion,
 } from "./run-json.js";
 
-type Counted = Pick<OpCounts, "totals" | "perProjection" | "perPopulation" | "perMatmul">;
+type Counted = Pick<OpCounts, "totals" | "perProjection" | "perPopulation" | "perMatmul" | "perStep">;
+
+/** Raster caps (RUN_CONVENTIONS.raster). */
+export const RASTER_MAX_NEURONS = 64;
+export const RASTER_MAX_STEPS = 256;
 
 /** Field-by-field sum of numeric fields (labels kept from the first). */
 function addInto<T extends object>(acc: T, x: T): void {
@@ -139,6 +146,38 @@ export interface BuildRunOptions {
   input?: string;
   rawInput?: boolean;
   warnings?: string[];
+  /** Recorded events of the first sample by source id; spiking populations among them become rasters. */
+  raster?: ReadonlyMap<string, readonly StepEvents[]>;
+}
+
+/** Spikes and synaptic ops per step index, summed over samples; undefined unless every sample logged its steps. */
+export function perStepActivity(counts: readonly Counted[]): RunPerStep | undefined {
+  if (!counts.length || counts.some((c) => !c.perStep)) return undefined;
+  const steps = Math.max(...counts.map((c) => c.perStep!.length));
+  const spikes = new Array<number>(steps).fill(0);
+  const synapticOps = new Array<number>(steps).fill(0);
+  for (const c of counts)
+    for (const s of c.perStep!) {
+      spikes[s.t] = (spikes[s.t] ?? 0) + s.totals.spikes;
+      synapticOps[s.t] = (synapticOps[s.t] ?? 0) + s.totals.ac + s.totals.mac;
+    }
+  return { spikes, synapticOps };
+}
+
+/** Rasters of the spiking populations among `records` (first 64 neurons, first 256 steps). */
+export function rasters(ir: NmirModule, records: ReadonlyMap<string, readonly StepEvents[]>): RunRaster[] {
+  const out: RunRaster[] = [];
+  for (const p of ir.populations) {
+    const rec = records.get(p.id);
+    if (!rec || p.output.kind !== "spike") continue;
+    const neurons = shapeSize(p.shape);
+    const shown = Math.min(neurons, RASTER_MAX_NEURONS);
+    const steps = Math.min(rec.length, RASTER_MAX_STEPS);
+    const spikes: [number, number][] = [];
+    for (let t = 0; t < steps; t++) for (const j of rec[t]!.index) if (j < shown) spikes.push([t, j]);
+    out.push({ id: p.id, neurons, shownNeurons: shown, steps, sample: 0, spikes });
+  }
+  return out;
 }
 
 export function buildRunJson(o: BuildRunOptions): RunJson {
@@ -192,6 +231,9 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
     },
   };
   if (o.quantization) run.quantization = quantizationJson(o.quantization);
+  const perStep = perStepActivity(o.counts);
+  if (perStep) run.perStep = perStep;
+  if (o.raster) run.raster = rasters(o.ir, o.raster);
   if (o.warnings?.length) run.warnings = o.warnings;
   return run;
 }

@@ -12,6 +12,7 @@ import { renderTable } from "../../reports/terminal/table.js";
 import { flattenGraph, runFloat } from "../../simulator/float/index.js";
 import type { ReferenceRunResult, StepEvents, TimestepMode } from "../../simulator/reference/index.js";
 import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
+import { zooOverrides } from "../zoo-set.js";
 
 export interface FloatComparison {
   source: string;
@@ -37,6 +38,7 @@ export async function prepareFloatComparison(
     weights: args.weights as string | undefined,
     nirConvention: nirConventionArg(args["nir-convention"]),
     ...(dtArg === undefined ? {} : { dt: dtArg }),
+    overrides: zooOverrides(source, args.set),
   });
   const warnings = [...net.warnings];
   // Subgraph members are recorded under their flat `sub.inner` ids, as the lowering names them.

@@ -13,6 +13,7 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
 import { loadNetwork, resetModeArg } from "../load-network.js";
+import { zooOverrides, zooSetOption } from "../zoo-set.js";
 
 /** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
 export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
@@ -91,6 +92,7 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
   const net = await loadNetwork(file, {
     resetMode: resetModeArg(args["reset-mode"]),
     weights: args.weights as string | undefined,
+    overrides: zooOverrides(file, args.set),
   });
   if (typeof args.calibrate === "string") {
     const inputs = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
@@ -190,6 +192,7 @@ export const compileCommand: CliCommand = {
         describe: "with --profile: anything the chip cannot run is an error",
       })
       .option("dump-after", { type: "string", describe: "print the IR after this pass" })
+      .option("set", zooSetOption)
       .option("reset-mode", { type: "string", describe: "NIR neurons without v_reset: value | subtract" }),
   handler: (args, io) => runCompile(args, io),
 };

@@ -55,8 +55,12 @@ function networkText(file: string, header: string, s: GraphSummary, warnings: st
 }
 
 /** Inspects a network file through the importer registry. */
-export async function inspectNetwork(file: string, json: boolean): Promise<string> {
-  const net = await loadNetwork(file);
+export async function inspectNetwork(
+  file: string,
+  json: boolean,
+  overrides: Record<string, string> = {},
+): Promise<string> {
+  const net = await loadNetwork(file, { overrides });
   const summary = summarizeGraph(net.graph, file);
   const header = `${net.format}${net.formatVersion ? ` ${net.formatVersion}` : ""}`;
   if (json) {

@@ -6,6 +6,7 @@ import { SpikegridError } from "../../common/errors.js";
 import { checkNmir, printNmir, readNmirFile, summarizeNmir } from "../../compiler/nmir/index.js";
 import { isZooRef } from "../../models/zoo.js";
 import type { CliCommand } from "../command.js";
+import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { inspectNetwork, inspectStateDict } from "./inspect-network.js";
 
 export interface InspectFormat {
@@ -14,7 +15,7 @@ export interface InspectFormat {
   /** What such a file is, for help and errors. */
   describe: string;
   /** The text (or, with json, the JSON document) to print for the file. */
-  inspect(path: string, json: boolean): string | Promise<string>;
+  inspect(path: string, json: boolean, overrides?: Record<string, string>): string | Promise<string>;
 }
 
 function inspectNmir(path: string, json: boolean): string {
@@ -68,9 +69,11 @@ export const inspectCommand: CliCommand = {
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "the file to inspect", demandOption: true })
-      .option("json", { type: "boolean", default: false, describe: "print a JSON summary instead of text" }),
+      .option("json", { type: "boolean", default: false, describe: "print a JSON summary instead of text" })
+      .option("set", zooSetOption),
   handler: async (args, io) => {
     const file = String(args.file);
-    io.out(await formatOf(file).inspect(file, args.json === true));
+    const overrides = zooOverrides(file, args.set);
+    io.out(await formatOf(file).inspect(file, args.json === true, overrides));
   },
 };

@@ -27,6 +27,7 @@ import {
   sampleOf,
 } from "./agreement.js";
 import { besideOut, listArg, stack } from "./simulate-output.js";
+import { streamingFromLabels } from "./simulate-streaming.js";
 
 function modeArg(v: unknown): TimestepMode {
   if (v === undefined) return "layer-sync";
@@ -80,8 +81,11 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   const out = args.out as string | undefined;
   const json = args.json as string | undefined;
   const source = args["compare-float"] as string | undefined;
-  if (!out && !json && !source) {
-    throw new SpikegridError("USAGE", "give --out (outputs .npy), --json (run JSON) and/or --compare-float");
+  if (!out && !json && !source && args.labels === undefined) {
+    throw new SpikegridError(
+      "USAGE",
+      "give --out (outputs .npy), --json (run JSON), --compare-float and/or --labels",
+    );
   }
   const ir = readNmirFile(file);
   const mode = modeArg(args.mode);
@@ -101,6 +105,7 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   const cmp = source === undefined ? undefined : await prepareFloatComparison(source, ir, args);
   const seen = input && floatReadings(ir, input.port, input.floats, input.data, raw);
   const runs: ReferenceRunResult[] = [];
+  const spiking = ir.populations.filter((p) => p.output.kind === "spike").map((p) => p.id);
   const floatSamples: Record<string, { shape: number[]; data: Float64Array }>[] = [];
   for (let b = 0; b < (input?.batch ?? 1); b++) {
     const inputs: Record<string, { shape: number[]; data: Float64Array }> = {};
@@ -111,7 +116,11 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     }
     // The compared populations are recorded too; only --record ids are written beside --out.
     const all = [...new Set([...record, ...(cmp?.record ?? [])])];
-    runs.push(runReference(ir, inputs, { mode, timesteps: steps, record: all }));
+    // The run JSON gets per-step activity and rasters of the first sample's spiking populations.
+    if (json && b === 0) all.push(...spiking.filter((id) => !all.includes(id)));
+    runs.push(
+      runReference(ir, inputs, { mode, timesteps: steps, record: all, perStepCounts: Boolean(json) }),
+    );
     floatSamples.push(floats);
   }
   const agreed =
@@ -151,6 +160,15 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
       written.push(`${path} (events of "${id}")`);
     }
   }
+  const labels = args.labels as string | undefined;
+  const streamed =
+    labels === undefined || !ir.outputs.length
+      ? undefined
+      : streamingFromLabels(
+          labels,
+          runs.map((r) => r.outputsScaled.get(ir.outputs[0]!.id)!),
+          { metadata: ir.metadata },
+        );
   const warnings = [...new Set([...runs.flatMap((r) => r.warnings), ...(cmp?.warnings ?? [])])];
   if (input?.clipped)
     warnings.push(`${input.clipped} input value(s) clipped to the input's payload range or read as a spike`);
@@ -172,8 +190,10 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
       ...(quantized ? { quantization: quantizationReport(ir, saturations) } : {}),
       ...(typeof args.input === "string" ? { input: args.input, rawInput: raw } : {}),
       warnings,
+      raster: runs[0]!.records,
     });
     if (agreed && run.quantization) run.quantization.agreement = agreed;
+    if (streamed) Object.assign(run, streamed.result);
     writeFileSync(json, formatRunJson(run));
     written.push(
       `${json} (run JSON: ${run.counts.ac} AC, ${run.counts.mac} MAC, ${run.energy.theoretical.totalJ.toExponential(3)} J theoretical)`,
@@ -187,4 +207,5 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     `simulated ${file} (reference interpreter, ${mode}, ${steps} steps${b > 1 ? `, batch ${b}` : ""})${wrote}`,
   );
   if (agreed) io.out(renderAgreement(agreed, mode));
+  if (streamed) io.out(streamed.line);
 }

@@ -1,5 +1,6 @@
 // `spikegrid zoo list | show` through runCli, as a user would call them.
 import { beforeAll, describe, expect, it } from "vitest";
+import { ZOO } from "../../models/zoo.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
 import { commands } from "./index.js";
@@ -29,7 +30,7 @@ describe("spikegrid zoo", () => {
     const { code, out } = await run("zoo", "list", "--json");
     expect(code).toBe(0);
     const rows = JSON.parse(out) as { name: string; task: string; params: number; source: string }[];
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(ZOO.length);
     expect(rows.find((r) => r.name === "spikformer-2-256-dvs")).toMatchObject({ params: 2_566_666 });
     expect(Object.keys(rows[0]!).sort()).toEqual(["name", "params", "source", "task"]);
   });

@@ -1,12 +1,12 @@
 // `spikegrid zoo list | show`: the model zoo's builders, their sources and measured sizes.
 // Thin: models/zoo.ts builds; summarizeGraph counts; this file only formats.
 
-import { SpikegridError } from "../../common/errors.js";
 import { type GraphSummary, summarizeGraph } from "../../compiler/graph/index.js";
 import { getZooModel, mergeConfig, ZOO, type ZooModel } from "../../models/zoo.js";
 import { renderTable } from "../../reports/terminal/table.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
+import { parseSets, zooSetOption } from "../zoo-set.js";
 
 const num = (n: number) => n.toLocaleString("en-US");
 const sourceText = (m: ZooModel) => `${m.source.paper}; ${m.source.repo}`;
@@ -35,19 +35,6 @@ function listCmd(args: Record<string, unknown>, io: CliIo): void {
     ),
   );
   io.out("details: spikegrid zoo show NAME [--set key=value]");
-}
-
-/** `--set key=value` pairs as an overrides object. */
-function parseSets(v: unknown): Record<string, string> {
-  const items = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const s = String(item);
-    const eq = s.indexOf("=");
-    if (eq <= 0) throw new SpikegridError("USAGE", `--set expects key=value, got "${s}"`);
-    out[s.slice(0, eq)] = s.slice(eq + 1);
-  }
-  return out;
 }
 
 /** Block of a node id: `block.N.attn` / `block.N.mlp`, `head` for head_*, else the first path segment. */
@@ -150,11 +137,7 @@ export const zooCommand: CliCommand = {
       builder: (y) =>
         y
           .positional("name", { type: "string", describe: "a zoo model name (zoo: prefix optional)" })
-          .option("set", {
-            type: "string",
-            array: true,
-            describe: "override a setting, key=value (repeatable)",
-          })
+          .option("set", zooSetOption)
           .option("json", jsonOption("the configuration and breakdown")),
       handler: showCmd,
     },

@@ -1,0 +1,227 @@
+// Paper tables (`spikegrid table`): one row per model — Params | FLOPs (dense) | SOPs | ACs | MACs | theoretical
+// energy | chip energy | latency | accuracy — as markdown, CSV or LaTeX, every convention stated in a footnote.
+// Rows come from measured models (table/measure.ts: a reference run JSON plus the float network's summary).
+
+import { CALIBRATION_CONVENTION } from "./table/calibrate-bn.js";
+import { INIT_CONVENTION } from "./table/init-weights.js";
+import type { MeasuredRow } from "./table/measure.js";
+import { formatSI } from "./terminal/table.js";
+
+export type TableFormat = "md" | "csv" | "tex";
+export const TABLE_FORMATS: readonly TableFormat[] = ["md", "csv", "tex"];
+
+/** A chip-engine measurement of a row (from a chip run JSON), when a chip simulator ran. */
+export interface ChipFigures {
+  energyJ: number;
+  latencyS: number;
+  estimate: boolean;
+}
+
+export interface TableRow extends MeasuredRow {
+  chip?: ChipFigures;
+}
+
+export interface PaperTableOptions {
+  format: TableFormat;
+  /** Add the NeuroBench columns (footprint, sparsities, dense, membrane updates). */
+  neurobench?: boolean;
+  /** Notes for every row (profile, chip availability). */
+  notes?: string[];
+}
+
+type Kind = "int" | "J" | "s" | "fraction" | "bytes";
+
+interface Column {
+  header: string;
+  kind: Kind;
+  /** Footnote id explaining the column. */
+  note?: string;
+  value(r: TableRow): number | undefined;
+}
+
+const perSample = (r: TableRow, f: (run: NonNullable<TableRow["run"]>) => number) =>
+  r.run ? f(r.run) / r.run.run.batch : undefined;
+const annMacs = (r: TableRow) => r.denseMacsPerStep * r.steps;
+const acs = (r: TableRow) =>
+  r.notCompiled ? 0 : perSample(r, (x) => x.counts.ac + (x.counts.matmulAc ?? 0));
+const macs = (r: TableRow) =>
+  r.notCompiled ? annMacs(r) : perSample(r, (x) => x.counts.mac + (x.counts.matmulMac ?? 0));
+
+export const NOTES: Record<string, string> = {
+  sample: "All figures per sample (totals over the T steps of one sample, averaged over the samples run).",
+  params:
+    "Params: learnable parameters of the float network as PyTorch counts them (weights, biases, BatchNorm γ/β, SSM arrays; not buffers or neuron constants).",
+  flops:
+    "FLOPs (dense) = 2 × dense MACs of the float network × T: every input × every weight each step, conv taps on padding excluded (the ANN FLOPs convention).",
+  ops: "SOPs = ACs + MACs of the compiled integer network in the reference interpreter: one op per (event, synapse with a nonzero weight); an AC when the event is a spike, a MAC when it carries a graded payload; zero payloads are not events, bias is not an op (NeuroBench Effective_ACs / Effective_MACs); dynamic-matmul products included.",
+  energy: "E theory = 0.9 pJ × ACs + 4.6 pJ × MACs (Horowitz 45 nm, the Spikformer-family convention).",
+  chip: "E chip = Σ events × the profile's per-event energy + static power × simulated time; latency = simulated time per sample. ~ marks values resting on estimate-status profile numbers.",
+  accuracy: "Accuracy: argmax of the time-summed first output against the labels.",
+  neurobench:
+    "NeuroBench: footprint = 4 bytes × Params (float32 parameters); connection sparsity = zero weights / all weights of the float network; activation sparsity = 1 − events / neuron updates of the compiled network; Dense = every synapse every step (NeuroBench Dense); membrane updates = neuron updates with nonzero input (the only-with-input policy; NeuroBench's MembraneUpdates also counts pure leak). Effective ACs/MACs are the ACs and MACs columns.",
+  ann: "Not compilable to the integer IR, so measured by the ANN convention: every dense MAC of the float network counts as a MAC (activation sparsity not exploited), no ACs.",
+  init: `${INIT_CONVENTION}; ${CALIBRATION_CONVENTION}.`,
+  zeros:
+    "All weights zero (no checkpoint, --init zeros): the compiler drops zero synapses; the ops left are structural (compiler-made constant sources and start-of-sequence gates of look-ahead convolutions).",
+};
+
+function columns(rows: readonly TableRow[], o: PaperTableOptions): Column[] {
+  const cols: Column[] = [
+    { header: "Params", kind: "int", note: "params", value: (r) => r.params },
+    { header: "FLOPs (dense)", kind: "int", note: "flops", value: (r) => 2 * r.denseMacsPerStep * r.steps },
+    {
+      header: "SOPs",
+      kind: "int",
+      note: "ops",
+      value: (r) => ((a, m) => (a === undefined || m === undefined ? undefined : a + m))(acs(r), macs(r)),
+    },
+    { header: "ACs", kind: "int", note: "ops", value: acs },
+    { header: "MACs", kind: "int", note: "ops", value: macs },
+    {
+      header: "E theory",
+      kind: "J",
+      note: "energy",
+      value: (r) => (r.notCompiled ? 4.6e-12 * annMacs(r) : perSample(r, (x) => x.energy.theoretical.totalJ)),
+    },
+  ];
+  if (rows.some((r) => r.chip)) {
+    cols.push(
+      { header: "E chip", kind: "J", note: "chip", value: (r) => r.chip?.energyJ },
+      { header: "Latency", kind: "s", note: "chip", value: (r) => r.chip?.latencyS },
+    );
+  }
+  if (rows.some((r) => r.accuracy !== undefined))
+    cols.push({ header: "Accuracy", kind: "fraction", note: "accuracy", value: (r) => r.accuracy });
+  if (o.neurobench) {
+    cols.push(
+      { header: "Footprint", kind: "bytes", note: "neurobench", value: (r) => 4 * r.params },
+      { header: "Conn. sparsity", kind: "fraction", note: "neurobench", value: (r) => r.connectionSparsity },
+      {
+        header: "Act. sparsity",
+        kind: "fraction",
+        note: "neurobench",
+        value: (r) =>
+          r.run && r.run.counts.neuronUpdates > 0
+            ? 1 - (r.run.counts.spikes + r.run.counts.gradedEvents) / r.run.counts.neuronUpdates
+            : undefined,
+      },
+      {
+        header: "Dense",
+        kind: "int",
+        note: "neurobench",
+        value: (r) => (r.notCompiled ? annMacs(r) : perSample(r, (x) => x.counts.dense)),
+      },
+      {
+        header: "Membrane updates",
+        kind: "int",
+        note: "neurobench",
+        value: (r) => perSample(r, (x) => x.counts.activeNeuronUpdates),
+      },
+    );
+  }
+  return cols;
+}
+
+const group = (n: number) => {
+  const [i, f] = (Math.round(n * 100) / 100).toString().split(".");
+  return `${i!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${f ? `.${f}` : ""}`;
+};
+
+function human(v: number | undefined, kind: Kind): string {
+  if (v === undefined) return "—";
+  switch (kind) {
+    case "int":
+      return group(v);
+    case "J":
+    case "s":
+      return formatSI(v, kind);
+    case "bytes":
+      return formatSI(v, "B");
+    case "fraction":
+      return `${Number((v * 100).toPrecision(4))} %`;
+  }
+}
+
+/** Footnote ids of a row (beyond the column notes). */
+function rowNotes(r: TableRow): string[] {
+  return [
+    ...(r.notCompiled ? ["ann"] : []),
+    ...(r.initialised ? ["init"] : []),
+    ...(r.zeroWeights ? ["zeros"] : []),
+  ];
+}
+
+const texEscape = (s: string) =>
+  s
+    .replace(/\\/g, "\\textbackslash{}")
+    .replace(/([%&_#$^{}])/g, "\\$1")
+    .replace(/~/g, "\\textasciitilde{}");
+
+/** The table in the chosen format, footnotes lettered in order of first use. */
+export function paperTable(rows: readonly TableRow[], o: PaperTableOptions): string {
+  const cols = columns(rows, o);
+  const ids: string[] = ["sample"];
+  const mark = (id: string) => {
+    if (!ids.includes(id)) ids.push(id);
+    return String.fromCharCode(97 + ids.indexOf(id));
+  };
+  const headerMarks = cols.map((c) => (c.note ? mark(c.note) : ""));
+  const rowMarks = rows.map((r) => rowNotes(r).map(mark));
+  const texts: Record<string, string> = { ...NOTES };
+  const inputs = [...new Set(rows.map((r) => r.inputs))];
+  const extra = [...inputs.map((t) => `Inputs: ${t}.`), ...(o.notes ?? [])];
+  extra.forEach((t, i) => {
+    texts[`extra${i}`] = t;
+    mark(`extra${i}`);
+  });
+  const footnotes = ids.map((id, i) => ({ letter: String.fromCharCode(97 + i), text: texts[id] ?? id }));
+  const chipCell = (r: TableRow, c: Column, s: string) =>
+    c.note === "chip" && r.chip?.estimate && s !== "—" ? `~${s}` : s;
+
+  if (o.format === "csv") {
+    const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const lines = [["Model", ...cols.map((c) => c.header), "Notes"].map(q).join(",")];
+    rows.forEach((r, i) => {
+      lines.push(
+        [q(r.model), ...cols.map((c) => String(c.value(r) ?? "")), q(rowMarks[i]!.join(" "))].join(","),
+      );
+    });
+    for (const f of footnotes) lines.push(`# [${f.letter}] ${f.text}`);
+    return `${lines.join("\n")}\n`;
+  }
+  if (o.format === "tex") {
+    const sup = (m: string) => (m ? `\\textsuperscript{${m}}` : "");
+    const lines = [
+      "\\begin{table}[t]",
+      "\\centering",
+      `\\begin{tabular}{l${"r".repeat(cols.length)}}`,
+      "\\toprule",
+      `Model & ${cols.map((c, i) => `${texEscape(c.header)}${sup(headerMarks[i]!)}`).join(" & ")} \\\\`,
+      "\\midrule",
+      ...rows.map(
+        (r, i) =>
+          `${texEscape(r.model)}${sup(rowMarks[i]!.join(","))} & ${cols
+            .map((c) => texEscape(chipCell(r, c, human(c.value(r), c.kind))).replace(/µ/g, "$\\mu$"))
+            .join(" & ")} \\\\`,
+      ),
+      "\\bottomrule",
+      "\\end{tabular}",
+      "\\par\\smallskip\\footnotesize",
+      ...footnotes.map((f) => `\\textsuperscript{${f.letter}}\\,${texEscape(f.text)}\\\\`),
+      "\\end{table}",
+    ];
+    return `${lines.join("\n")}\n`;
+  }
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const lines = [
+    `| Model | ${cols.map((c, i) => `${c.header}${headerMarks[i] ? ` [${headerMarks[i]}]` : ""}`).join(" | ")} |`,
+    `| --- | ${cols.map(() => "---:").join(" | ")} |`,
+    ...rows.map(
+      (r, i) =>
+        `| ${cell(r.model)}${rowMarks[i]!.length ? ` [${rowMarks[i]!.join(",")}]` : ""} | ${cols.map((c) => cell(chipCell(r, c, human(c.value(r), c.kind)))).join(" | ")} |`,
+    ),
+    "",
+    ...footnotes.map((f) => `[${f.letter}] ${f.text}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,19 @@
+// Public entry of the renderers: the registry with every built-in format registered, and `renderReport`.
+
+import type { RunJson } from "../run-json.js";
+import { csvRenderer } from "./csv.js";
+import { htmlRenderer } from "./html.js";
+import { jsonRenderer } from "./json.js";
+import { markdownRenderer } from "./markdown.js";
+import { type Renderer, type RenderOptions, rendererRegistry } from "./registry.js";
+import { terminalRenderer } from "./terminal.js";
+
+for (const r of [terminalRenderer, markdownRenderer, csvRenderer, jsonRenderer, htmlRenderer])
+  if (!rendererRegistry.has(r.name)) rendererRegistry.register(r.name, r);
+
+export { type Renderer, type RenderOptions, rendererRegistry };
+
+/** Renders `run` in the named format ("terminal", "md", "csv", "json", "html"); unknown names list the known ones. */
+export function renderReport(run: RunJson, format: string, opts: RenderOptions = {}): string {
+  return rendererRegistry.get(format).render(run, opts);
+}

@@ -1,0 +1,116 @@
+// Chip-engine tables of the report view: energy by event kind, memory utilization, cores, mesh links.
+// Cells are flagged as resting on estimates (energy.chip.estimates) or over budget (utilization > 1).
+
+import type { RunJson } from "./run-json.js";
+import { type Cell, cellHelpers, type ViewTable } from "./view-cells.js";
+
+const { text, count, si, pct } = cellHelpers;
+
+export function energyTable(run: RunJson): ViewTable | undefined {
+  const chip = run.energy.chip;
+  if (!chip) return undefined;
+  const total = chip.totalJ || 1;
+  const rows: Cell[][] = Object.entries(chip.byEvent).map(([kind, j]) => {
+    const est = chip.estimates.includes(kind);
+    const cost = chip.costs[kind];
+    return [
+      text(kind),
+      count(chip.events[kind], `energy.chip.events.${kind}`),
+      cost ? si(cost.energyJ, "J", `energy.chip.costs.${kind}.energyJ`, est) : si(0, "J"),
+      si(j, "J", `energy.chip.byEvent.${kind}`, est),
+      pct(j / total),
+      text(cost?.status ?? "—"),
+    ];
+  });
+  rows.push([
+    text("static"),
+    count(undefined),
+    si(chip.staticPowerW, "W", "energy.chip.staticPowerW", chip.estimates.includes("static")),
+    si(chip.staticJ, "J", "energy.chip.staticJ", chip.estimates.includes("static")),
+    pct(chip.staticJ / total),
+    text(chip.estimates.includes("static") ? "estimate" : "—"),
+  ]);
+  const headers = ["Event", "Events", "Cost per event", "Energy", "Share", "Status"];
+  return {
+    id: "energy",
+    title: "Chip energy by event kind",
+    columns: headers.map((header, i) => ({ header, numeric: i >= 1 && i <= 4 })),
+    rows,
+  };
+}
+
+export function memoryTable(run: RunJson): ViewTable | undefined {
+  if (!run.memory) return undefined;
+  const rows = Object.entries(run.memory.maxUtilization).map(([limit, u]): Cell[] => [
+    text(limit),
+    pct(u, `memory.maxUtilization.${limit}`, u > 1),
+  ]);
+  return {
+    id: "memory",
+    title: `Memory (${run.memory.model}): highest utilization over cores`,
+    columns: [
+      { header: "Limit", numeric: false },
+      { header: "Max utilization", numeric: true },
+    ],
+    rows,
+  };
+}
+
+export function coreTable(run: RunJson): ViewTable | undefined {
+  if (!run.cores?.length) return undefined;
+  const est = (run.energy.chip?.estimates.length ?? 0) > 0;
+  const rows = run.cores.map((c, i): Cell[] => {
+    const p = `cores.${i}`;
+    const util = Math.max(0, ...Object.values(c.memory.utilization));
+    return [
+      count(c.core, `${p}.core`),
+      text(`${c.tile[0]},${c.tile[1]}`),
+      text(c.slices.join(" ")),
+      count(c.neurons, `${p}.neurons`),
+      count(c.ac, `${p}.ac`),
+      count(c.mac, `${p}.mac`),
+      count(c.spikes, `${p}.spikes`),
+      count(c.packetsIn, `${p}.packetsIn`),
+      count(c.packetsOut, `${p}.packetsOut`),
+      count(c.busyCycles, `${p}.busyCycles`),
+      si(c.energyJ, "J", `${p}.energyJ`, est),
+      pct(util, undefined, util > 1),
+    ];
+  });
+  const headers = [
+    "Core",
+    "Tile",
+    "Slices",
+    "Neurons",
+    "ACs",
+    "MACs",
+    "Spikes",
+    "Packets in",
+    "Packets out",
+    "Busy cycles",
+    "Energy",
+    "Max utilization",
+  ];
+  return {
+    id: "cores",
+    title: "Cores",
+    columns: headers.map((header, i) => ({ header, numeric: i === 0 || i >= 3 })),
+    rows,
+  };
+}
+
+export function linkTable(run: RunJson): ViewTable | undefined {
+  if (!run.links?.length) return undefined;
+  const rows = run.links.map((l, i): Cell[] => [
+    text(`${l.from[0]},${l.from[1]}`),
+    text(`${l.to[0]},${l.to[1]}`),
+    count(l.packets, `links.${i}.packets`),
+    count(l.busyCycles, `links.${i}.busyCycles`),
+  ]);
+  return {
+    id: "links",
+    title: "Mesh links",
+    columns: ["From", "To", "Packets", "Busy cycles"].map((header, i) => ({ header, numeric: i >= 2 })),
+    rows,
+  };
+}
