@@ -214,23 +214,34 @@ describe("constants and delays", () => {
     expect(cmp.recordDiff.get("l")).toBeLessThanOrEqual(1e-9);
   });
 
-  it("temporal look-ahead is recorded as algorithmic delay; exact once the first steps are silent", () => {
+  it("temporal look-ahead is recorded as algorithmic delay; the frame −1 partial sum is gated off the LIF", () => {
     const r = rng(23);
-    const g = createGraph();
-    chain(g, [
-      ["x", createInput([2])],
-      ["tc", createTemporalConv({ weight: dyadic(r, [2, 2, 3]), bias: dyadic(r, [2]), lookahead: 1 })],
-      ["l", testLif()],
-      ["y", createOutput()],
-    ]);
-    const x = randomInput(r, 20, [2]);
-    x.data.fill(0, 0, 2); // step 0 silent: the warm-up step sees no input in either run
-    const cmp = compareLowered(g, { x }, { dt: 1, record: ["l"] });
-    expect(cmp.compiled.ir.metadata.algorithmicDelaySteps).toBe("1");
-    expect(
-      cmp.compiled.diagnostics.some((d) => d.level === "warning" && /look-ahead 1/.test(d.message)),
-    ).toBe(true);
+    const net = (vLeak: number) => {
+      const g = createGraph();
+      chain(g, [
+        ["x", createInput([2])],
+        ["tc", createTemporalConv({ weight: dyadic(r, [2, 2, 3]), bias: dyadic(r, [2]), lookahead: 1 })],
+        ["l", testLif(0.5, { vLeak: scalar(vLeak) })],
+        ["y", createOutput()],
+      ]);
+      return g;
+    };
+    const x = randomInput(r, 20, [2]); // step 0 not silent: W[:, :, 2]·x_0 is frame −1, which l must not see
+    const cmp = compareLowered(net(0), { x }, { dt: 1, record: ["l"] });
+    const ir = cmp.compiled.ir;
+    expect(ir.metadata.algorithmicDelaySteps).toBe("1");
+    expect(ir.populations.find((p) => p.id === "l.gate")?.model.kind).toBe("product");
+    expect(ir.projections.find((p) => p.dst === "l.gate" && p.port === "b")?.delay).toBe(1);
+    const warnings = (c: typeof cmp) => c.compiled.diagnostics.filter((d) => d.level === "warning");
+    expect(warnings(cmp)).toEqual([]);
     expect(cmp.recordDiff.get("l")).toBeLessThanOrEqual(1e-9);
+    // a leaky LIF (v_leak ≠ 0) drifts before its frame 0, which the float reference does not: a warning
+    const leaky = compareLowered(net(0.125), { x }, { dt: 1, record: ["l"] });
+    expect(
+      warnings(leaky)
+        .map((d) => d.message)
+        .join(),
+    ).toMatch(/not at rest.*v_leak/);
   });
 
   it("a loop of linear nodes only is refused; a neuron without inputs reads itself with weight 0", () => {

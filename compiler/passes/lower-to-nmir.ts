@@ -4,7 +4,7 @@
 
 import { assertNever, SpikegridError } from "../../common/errors.js";
 import { scheduleGraph } from "../../simulator/float/index.js";
-import { createSumPool2d, type NetGraph } from "../graph/index.js";
+import { createSumPool2d, lookaheadPlan, type NetGraph } from "../graph/index.js";
 import {
   type Connectivity,
   createDynamicMatmul,
@@ -18,6 +18,7 @@ import {
 } from "../nmir/index.js";
 import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
 import { buildConnectivity } from "./lower/connectivity.js";
+import { lookaheadWarnings } from "./lower/lookahead-checks.js";
 import { identityPlan, LOWERED_BITS, planPopulation } from "./lower/neurons.js";
 import { type PathContext, pathsInto, pathTerms, type Term, tapTable } from "./lower/paths.js";
 import { POOL_KEY_PREFIX } from "./lower/pool-record.js";
@@ -39,12 +40,16 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   const { nodes } = schedule;
   const roles: Role[] = nodes.map((sn) => roleOf(sn.id, sn.node));
   const isLinear = (i: number) => roles[i] === "linear";
+  // look-ahead alignment, shared with the float reference: edge delays, and each node's frame 0 step
+  const plan = lookaheadPlan(nodes);
   const pc: PathContext = {
     schedule,
     isLinear,
     taps: tapTable(schedule, isLinear, dt),
+    plan,
     maxPaths: o.maxPaths ?? 4096,
   };
+  lookaheadWarnings(pc, plan, roles, (message, where) => note({ level: "warning", message, where }));
   const inputEvent = o.inputEvent === "spike" ? spikeEvent() : gradedEvent(LOWERED_BITS);
   const sources = (i: number): SourceInfo => {
     const n = nodes[i]!.node;
@@ -77,29 +82,15 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
     return id;
   };
 
-  // algorithmic delay: the most look-ahead steps summed along any same-step path from an input to an output
-  const ahead = new Int32Array(nodes.length);
-  let lookahead = 0;
   for (const [i, sn] of nodes.entries()) {
     const { id, node } = sn;
     const n = size(sn.outShape);
-    for (const port of sn.sources)
-      for (const s of port) if (!s.recurrent) ahead[i] = Math.max(ahead[i]!, ahead[s.src]!);
-    if (node.kind === "TemporalConv") ahead[i]! += node.lookahead;
-    if (roles[i] === "output") lookahead = Math.max(lookahead, ahead[i]!);
     const role = roles[i]!;
     switch (role) {
       case "input":
         b.inputs.push(createInput(id, sn.outShape, inputEvent));
         break;
       case "linear":
-        if (node.kind === "TemporalConv" && node.lookahead > 0) {
-          note({
-            level: "warning",
-            message: `look-ahead ${node.lookahead}: outputs are delayed by ${node.lookahead} steps (algorithmic delay); during the first ${node.lookahead} steps the lowered taps already add the inputs that have arrived, where the float reference emits 0`,
-            where: id,
-          });
-        }
         break;
       case "population": {
         const plan = planPopulation(node, n, dt);
@@ -177,7 +168,7 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   }
 
   const metadata: Record<string, string> = { loweredFrom: "NetGraph", dt: String(dt) };
-  if (lookahead > 0) metadata.algorithmicDelaySteps = String(lookahead);
+  if (plan.delay > 0) metadata.algorithmicDelaySteps = String(plan.delay);
   for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
   return createModule({

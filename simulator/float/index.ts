@@ -4,6 +4,7 @@
 export { eigenvalues, spectralRadius } from "./eig.js";
 export type { InputTensor } from "./inputs.js";
 export {
+  bidirectionalSsm,
   type DiscreteDiagonalSsm,
   delaySteps,
   dftMatrix,
@@ -15,6 +16,7 @@ export {
   type LmuMatrices,
   lmuImpulseResponse,
   lmuMatrices,
+  ternaryWeights,
 } from "./kernels/index.js";
 export { expm, matmul, solve } from "./linalg.js";
 export {

@@ -274,6 +274,8 @@ describe("runner API and input checks", () => {
           d: filled([1], 0),
           logStep: filled([1], -1),
           bidirectional: true,
+          cBackRe: p,
+          cBackIm: p,
         }),
       ],
       ["y", createOutput()],

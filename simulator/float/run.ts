@@ -2,7 +2,8 @@
 // step at a time) with the layer-sync schedule of schedule.ts and the kernels of kernels/.
 
 import { SpikegridError } from "../../common/errors.js";
-import type { NetGraph } from "../../compiler/graph/index.js";
+import { type LookaheadPlan, lookaheadPlan, type NetGraph } from "../../compiler/graph/index.js";
+import { delayLines } from "./delay-lines.js";
 import {
   checkFinite,
   checkInputIds,
@@ -31,8 +32,10 @@ export interface FloatRunOptions extends FloatRunnerOptions {
   /** Neuron ids whose membrane potential v (after this step's reset) to record every step. */
   recordState?: string[];
   /**
-   * "stream" (default): causal, step by step, each TemporalConv's output `lookahead` steps late.
-   * "whole": the finite input as one sequence with aligned look-ahead paths and zero padding (sequence.ts).
+   * "stream" (default): causal, step by step: the whole-clip definition delayed by the algorithmic delay
+   * (`runner.plan.delay`; frame f of every Output at step f + delay), exact except for the last
+   * `plan.tail` frames, which need inputs past the clip (feed `delay` trailing zero steps to flush).
+   * "whole": the finite input as one sequence, indexed by frame, with zero padding at both ends (sequence.ts).
    */
   sequence?: "stream" | "whole";
 }
@@ -51,6 +54,8 @@ export interface FloatRunResult {
 export interface FloatRunner {
   readonly dt: number;
   readonly schedule: Schedule;
+  /** When each node starts and how each edge is delayed; `plan.delay` is the algorithmic delay. */
+  readonly plan: LookaheadPlan;
   /** Shape of each top-level Input and Output (batch and time excluded). */
   readonly inputShapes: ReadonlyMap<string, readonly number[]>;
   readonly outputShapes: ReadonlyMap<string, readonly number[]>;
@@ -98,8 +103,16 @@ function buildRunner(
     }
   }
 
-  // Port inputs: a single same-step source is read in place; anything else is summed into a port buffer.
-  type Sum = { buf: Float64Array; srcs: Float64Array[] };
+  // Look-ahead alignment (compiler/graph/lookahead.ts): node i runs from step plan.start[i] on (before that its
+  // inputs carry frames < 0, which the definition pads with zeros, so it stays at reset and outputs 0 — its
+  // biases and constant terms never act there), and the edge s → i is read plan.delays[i][p][k] steps late
+  // from a ring of s's past outputs, so every input of i carries the same frame.
+  const plan = lookaheadPlan(nodes);
+  const lines = delayLines(nodes, kernels, plan);
+
+  // Port inputs: a single same-step source without delay is read in place; anything else is summed into a
+  // port buffer.
+  type Sum = { buf: Float64Array; srcs: { src: number; delay: number }[] };
   const portInputs: Float64Array[][] = [];
   const sums: Sum[][] = [];
   nodes.forEach((sn, i) => {
@@ -107,11 +120,12 @@ function buildRunner(
     const mine: Sum[] = [];
     sn.sources.forEach((srcs, p) => {
       const only = srcs[0];
-      if (srcs.length === 1 && only && !only.recurrent) ins.push(kernels[only.src]!.out);
+      const delays = plan.delays[i]![p]!;
+      if (srcs.length === 1 && only && !only.recurrent && delays[0] === 0) ins.push(kernels[only.src]!.out);
       else {
         const buf = new Float64Array(sizeOf(sn.inShapes[p]!));
         ins.push(buf);
-        mine.push({ buf, srcs: srcs.map((s) => kernels[s.src]!.out) });
+        mine.push({ buf, srcs: srcs.map((s, k) => ({ src: s.src, delay: delays[k]! })) });
       }
     });
     portInputs[i] = ins;
@@ -125,11 +139,17 @@ function buildRunner(
   const stepUnchecked: StepFn = (inputs) => {
     for (const [id, values] of inputs) kernels[index.get(id)!]!.out.set(values);
     for (let i = 0; i < kernels.length; i++) {
-      for (const { buf, srcs } of sums[i]!) {
-        buf.fill(0);
-        for (const s of srcs) for (let k = 0; k < buf.length; k++) buf[k]! += s[k]!;
+      if (t >= plan.start[i]!) {
+        for (const { buf, srcs } of sums[i]!) {
+          buf.fill(0);
+          for (const { src, delay } of srcs) {
+            const s = lines.past(src, delay, t);
+            if (s) for (let k = 0; k < buf.length; k++) buf[k]! += s[k]!;
+          }
+        }
+        kernels[i]!.step(portInputs[i]!);
       }
-      kernels[i]!.step(portInputs[i]!);
+      lines.store(i, t);
     }
     t++;
   };
@@ -147,6 +167,7 @@ function buildRunner(
   const runner: FloatRunner = {
     dt,
     schedule,
+    plan,
     inputShapes,
     outputShapes,
     warnings,
@@ -172,6 +193,7 @@ function buildRunner(
     reset() {
       for (const k of kernels) k.reset();
       for (const s of sums) for (const { buf } of s) buf.fill(0);
+      lines.reset();
       t = 0;
     },
     output: (id) => find(id, "read the output of").out,

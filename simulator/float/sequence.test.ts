@@ -10,7 +10,7 @@ import {
   createOutput,
   createTemporalConv,
 } from "../../compiler/graph/nodes.js";
-import { runFloat } from "./index.js";
+import { createFloatRunner, runFloat } from "./index.js";
 
 const T = 7;
 const w1 = [0.5, -1, 0.25, 2, 1, -0.5]; // [1 out, 2 in, 3 taps]
@@ -70,11 +70,54 @@ describe('runFloat with sequence: "whole"', () => {
     expect(r.records.get("c1")).toHaveLength(T);
   });
 
-  it("differs from the streaming schedule, which misaligns the residual and pads with BN(0)", () => {
+  it("equals the streaming schedule delayed by 2 steps, except the last frame (c2 reads BN past the clip)", () => {
     const s = runFloat(graph(), { in: { shape: [T + 2, 2], data: [...x, 0, 0, 0, 0] } });
     const stream = s.outputs.get("out")!.map((v) => v[0]!);
     const want = direct();
-    const worst = Math.max(...want.map((w, t) => Math.abs(stream[t + 2]! - w)));
-    expect(worst).toBeGreaterThan(0.1);
+    expect(stream.slice(0, 2)).toEqual([0, 0]);
+    for (let t = 0; t < T - 1; t++) expect(stream[t + 2]).toBeCloseTo(want[t]!, 5); // float32 weights
+    // the stream's BN(frame T) ≠ 0 where the definition pads with 0
+    expect(Math.abs(stream[T + 1]! - want[T - 1]!)).toBeGreaterThan(0.1);
+  });
+
+  it("a recurrent loop joined by a later look-ahead path starts late; look-ahead inside a loop is refused", () => {
+    const g = createGraph({ dt: 1 });
+    const w = { shape: [1, 1, 3], data: Float32Array.from(w2) };
+    addNode(g, "in", createInput([1]));
+    addNode(g, "acc", createActivation("identity"));
+    addNode(g, "mix", createActivation("identity"));
+    addNode(g, "c", createTemporalConv({ weight: w, lookahead: 1 }));
+    addNode(g, "out", createOutput());
+    for (const [a, b] of [
+      ["in", "acc"],
+      ["acc", "mix"],
+      ["mix", "acc"], // back edge: mix → acc reads the previous step
+      ["in", "c"],
+      ["c", "mix"],
+      ["mix", "out"],
+    ])
+      connect(g, a!, b!);
+    const r = createFloatRunner(g);
+    const i = (id: string) => r.schedule.nodes.findIndex((n) => n.id === id);
+    expect(r.schedule.recurrent).toEqual([{ src: "mix", dst: "acc" }]);
+    expect([r.plan.start[i("acc")], r.plan.start[i("mix")], r.plan.delays[i("acc")]]).toEqual([
+      1,
+      1,
+      [[1, 0]],
+    ]);
+    // acc_f = in_f + mix_{f−1}, mix_f = acc_f + c_f: a running sum of in + c, aligned on frames
+    const xs = [1, 2, 3, 4, 0];
+    const y = runFloat(g, { in: { shape: [5, 1], data: xs } })
+      .outputs.get("out")!
+      .map((v) => v[0]!);
+    const c = (f: number) => w2.reduce((s, wk, k) => s + wk * (xs[f + k - 1] ?? 0), 0);
+    let acc = 0;
+    for (let f = 0; f < 3; f++) {
+      acc += xs[f]! + c(f);
+      expect(y[f + 1]).toBeCloseTo(acc, 6);
+    }
+    const bad = graph();
+    connect(bad, "c2", "bn"); // the loop bn → c2 → bn holds look-ahead
+    expect(() => createFloatRunner(bad)).toThrow(/passes through a TemporalConv with look-ahead/);
   });
 });

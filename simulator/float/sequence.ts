@@ -1,14 +1,14 @@
 // Whole-sequence execution (`runFloat(…, { sequence: "whole" })`): the graph's own, non-causal definition of
 // TemporalConv (y_t uses x_{t+lookahead}) over a finite input of T steps, as PyTorch computes a Conv1d over the
-// whole clip. The streaming runner (run.ts) emits each TemporalConv's y_t `lookahead` steps late and keeps every
-// node running from step 0; when paths of different look-ahead meet (LMUFormer's `x + rpe_conv(x)`) their terms
-// then belong to different frames, and nodes after a look-ahead see warm-up values (e.g. BatchNorm(0) ≠ 0) where
-// the definition has zero padding. Here every node runs on its own logical clock instead:
+// whole clip. The streaming runner (run.ts) aligns paths and holds nodes at reset before frame 0 the same way
+// (compiler/graph/lookahead.ts) but cannot know where the clip ends; here every node runs on its own logical
+// clock and also stops at frame T:
 // - a node's input delay is the most look-ahead on any same-step path from an Input to it, its output delay
 //   adds its own look-ahead; shorter paths into it are read from a ring of past outputs, so all terms align;
 // - a node steps only while its logical input step is in [0, T) (TemporalConv: [0, T + lookahead), to emit its
 //   last outputs) and outputs 0 otherwise, so it starts from reset state at logical step 0 and every
 //   TemporalConv sees zeros before 0 and after T − 1, exactly PyTorch's padding.
+// A bidirectional DiagonalSsm is a look-ahead of T − 1 (it needs the whole clip; kernels/ssm-bidirectional.ts).
 // Outputs, records and states are indexed by logical step (T of them). Recurrent edges must join nodes of
 // equal delay (a loop through a look-ahead has no whole-sequence meaning here).
 
@@ -29,10 +29,28 @@ export function runWholeSequence(
   const schedule = scheduleGraph(graph);
   const { nodes } = schedule;
   const index = new Map(nodes.map((sn, i) => [sn.id, i]));
-  const kernels = nodes.map((sn) =>
-    createKernel(sn.node, { id: sn.id, dt, inShapes: sn.inShapes, outShape: sn.outShape }),
+  const T = checkSequences(
+    new Map(schedule.inputs.map((id) => [id, nodes[index.get(id)!]!.outShape])),
+    inputs,
+    opts.timesteps,
   );
-  const ahead = nodes.map((sn) => (sn.node.kind === "TemporalConv" ? sn.node.lookahead : 0));
+  const kernels = nodes.map((sn) =>
+    createKernel(sn.node, {
+      id: sn.id,
+      dt,
+      inShapes: sn.inShapes,
+      outShape: sn.outShape,
+      sequenceLength: T,
+    }),
+  );
+  // A bidirectional SSM reads the whole clip before its first output: a look-ahead of T − 1 steps.
+  const ahead = nodes.map((sn) =>
+    sn.node.kind === "TemporalConv"
+      ? sn.node.lookahead
+      : sn.node.kind === "DiagonalSsm" && sn.node.bidirectional
+        ? T - 1
+        : 0,
+  );
   const dIn = new Int32Array(nodes.length);
   const dOut = new Int32Array(nodes.length);
   nodes.forEach((sn, i) => {
@@ -64,11 +82,6 @@ export function runWholeSequence(
   };
   const ports = nodes.map((sn) => sn.inShapes.map((s) => new Float64Array(sizeOf(s))));
 
-  const T = checkSequences(
-    new Map(schedule.inputs.map((id) => [id, nodes[index.get(id)!]!.outShape])),
-    inputs,
-    opts.timesteps,
-  );
   const data = [...inputs].map(([id, x]) => [index.get(id)!, Float64Array.from(x.data)] as const);
   const pick = (ids: string[] | undefined, what: string) =>
     (ids ?? []).map((id) => {

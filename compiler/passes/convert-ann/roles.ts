@@ -85,6 +85,14 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
         "keeps state across timesteps: conversion calibrates a stateless ANN, one step per sample",
         "compile without options.convert, or convert the stateless part on its own",
       );
+    case "LayerNorm":
+      return refuse(
+        id,
+        node,
+        "normalises by this step's feature statistics, which a firing rate does not carry",
+        "compile without options.convert, or use BatchNorm (folded into the weights)",
+      );
+    case "TernaryGatedMix":
     case "Product":
     case "DynamicMatmul":
       return refuse(

@@ -8,6 +8,7 @@ import {
   createIf,
   createOneToOne,
   createPopulation,
+  createProduct,
   createProjection,
   type DynamicMatmul,
   type InputPort,
@@ -19,7 +20,7 @@ import type { Diagnostic } from "../pass.js";
 import { applyTerm, type Limits } from "./compose.js";
 import { buildConnectivity, realWeights } from "./connectivity.js";
 import { LOWERED_BITS, type PopulationPlan } from "./neurons.js";
-import { type PathContext, pathsInto, pathTerms } from "./paths.js";
+import { type Path, type PathContext, pathsInto, pathTerms, type Term } from "./paths.js";
 import { type AbsorbedPool, absorbedPool } from "./pool-record.js";
 
 /** How projections read a boundary: its NMIR id and a factor on its value (a DynamicMatmul's scale). */
@@ -68,7 +69,8 @@ export class ModuleBuilder {
   /**
    * A population that spikes every step from t = 0 (IF: v = 0 + 1 ≥ 1, reset to 0), for constants NMIR
    * parameters cannot hold: constants that start after a delay (biases behind recurrent edges, Delay nodes,
-   * temporal look-ahead) and constants into CubaLIF currents or product ports.
+   * look-ahead: a node's constant acts from its frame 0), constants into CubaLIF currents or product ports,
+   * and the gates of ports that must stay silent before their frame 0.
    */
   private tonicSource(): string {
     if (this.tonic) return this.tonic;
@@ -88,6 +90,8 @@ export class ModuleBuilder {
   /**
    * Wires every path into graph port `graphPort` of node `dst` to NMIR port `port` of population `dstId`;
    * returns the delay-0 constant (before the gain) when the plan takes constants as bias, else zeros.
+   * The node runs from step `start` (lookahead plan): a term that can deliver earlier — a partial sum of a
+   * look-ahead conv's frames < 0, which the definition pads with zeros — makes the port read through a gate.
    */
   feed(
     dst: number,
@@ -97,35 +101,75 @@ export class ModuleBuilder {
     plan: PopulationPlan,
     n: number,
   ): Float64Array {
-    const gain = plan.gain[plan.ports.indexOf(port)]!;
+    const { plan: la } = this.pc;
+    const start = la.start[dst]!;
+    const terms = pathsInto(this.pc, dst, graphPort).flatMap((path) =>
+      pathTerms(this.pc, path, dst).map((term) => ({ path, term })),
+    );
+    const early = terms.some(
+      ({ path, term }) => term.delay + (path.constant ? 0 : la.ahead[path.source]!) < start,
+    );
+    if (early) {
+      // gate = (terms) · [t ≥ start]: a product whose port b is the constant source from step `start` on
+      const gate = this.unique(`${dstId}.gate`);
+      this.populations.push(
+        createPopulation({ id: gate, shape: [n], model: createProduct({ outBits: LOWERED_BITS }) }),
+      );
+      this.wire(terms, gate, "a", plan.gain[plan.ports.indexOf(port)]!, n, "tonic");
+      const one = realWeights(new Float64Array(n).fill(1));
+      this.project(
+        this.tonicSource(),
+        gate,
+        "b",
+        createDense({ inSize: 1, outSize: n, weights: one }),
+        start,
+      );
+      this.project(gate, dstId, port, createOneToOne({ size: n, weights: realWeights([1]) }), 0);
+      return new Float64Array(n);
+    }
+    const bias = this.wire(terms, dstId, port, plan.gain[plan.ports.indexOf(port)]!, n, plan.constants);
+    if (!this.projections.some((p) => p.dst === dstId && p.port === port)) {
+      // NMIR wants every port fed: a population without inputs (self-driven) reads itself with weight 0
+      this.project(dstId, dstId, port, createOneToOne({ size: n, weights: realWeights([0]) }), 1);
+    }
+    return bias;
+  }
+
+  /** Projections of `terms` into `dstId`.`port` with the destination's gain; constants as `constants` says. */
+  private wire(
+    terms: { path: Path; term: Term }[],
+    dstId: string,
+    port: string,
+    gain: Float64Array,
+    n: number,
+    constantsTo: PopulationPlan["constants"],
+  ): Float64Array {
     const constants = new Map<number, Float64Array>();
-    for (const path of pathsInto(this.pc, dst, graphPort)) {
-      for (const term of pathTerms(this.pc, path, dst)) {
-        if (path.constant) {
-          const v = applyTerm(term, this.pc.taps(path.source).bias!.vector);
-          const acc = constants.get(term.delay) ?? new Float64Array(n);
-          for (let i = 0; i < n; i++) acc[i]! += v[i]!;
-          constants.set(term.delay, acc);
-          continue;
-        }
-        const src = this.sources(path.source);
-        const g = src.scale === 1 ? gain : gain.map((x) => x * src.scale);
-        const { conn, how } = buildConnectivity(term, g, this.limits);
-        const id = this.project(src.id, dstId, port, conn, term.delay);
-        const pool = absorbedPool(term);
-        if (pool && (pool.unpooled.as === "conv") === (conn.kind === "conv2d")) this.pools.set(id, pool);
-        if (conn.kind === "sparse" || term.steps.length > 1)
-          this.note({ level: "note", message: `${term.label}: ${how}`, where: dstId });
+    for (const { path, term } of terms) {
+      if (path.constant) {
+        const v = applyTerm(term, this.pc.taps(path.source).bias!.vector);
+        const acc = constants.get(term.delay) ?? new Float64Array(n);
+        for (let i = 0; i < n; i++) acc[i]! += v[i]!;
+        constants.set(term.delay, acc);
+        continue;
       }
+      const src = this.sources(path.source);
+      const g = src.scale === 1 ? gain : gain.map((x) => x * src.scale);
+      const { conn, how } = buildConnectivity(term, g, this.limits);
+      const id = this.project(src.id, dstId, port, conn, term.delay);
+      const pool = absorbedPool(term);
+      if (pool && (pool.unpooled.as === "conv") === (conn.kind === "conv2d")) this.pools.set(id, pool);
+      if (conn.kind === "sparse" || term.steps.length > 1)
+        this.note({ level: "note", message: `${term.label}: ${how}`, where: dstId });
     }
     const bias = new Float64Array(n);
     for (const [delay, v] of constants) {
       if (v.every((x) => x === 0)) continue;
-      if (delay === 0 && plan.constants === "bias") {
+      if (delay === 0 && constantsTo === "bias") {
         bias.set(v);
         continue;
       }
-      if (plan.constants === "refuse") {
+      if (constantsTo === "refuse") {
         throw new SpikegridError(
           "UNSUPPORTED",
           `population "${dstId}" cannot take a constant input (biases upstream of it)`,
@@ -142,10 +186,6 @@ export class ModuleBuilder {
         createDense({ inSize: 1, outSize: n, weights: w }),
         delay,
       );
-    }
-    if (!this.projections.some((p) => p.dst === dstId && p.port === port)) {
-      // NMIR wants every port fed: a population without inputs (self-driven) reads itself with weight 0
-      this.project(dstId, dstId, port, createOneToOne({ size: n, weights: realWeights([0]) }), 1);
     }
     return bias;
   }

@@ -3,7 +3,7 @@
 
 import { SpikegridError } from "../../../common/errors.js";
 import type { Schedule } from "../../../simulator/float/index.js";
-import type { GraphNode } from "../../graph/index.js";
+import type { GraphNode, LookaheadPlan } from "../../graph/index.js";
 import { type Bias, linearTaps, type Tap } from "./taps.js";
 
 /** A linear node on a path and the input port the path enters it through. */
@@ -18,7 +18,7 @@ export interface Path {
   constant: boolean;
   /** Linear nodes after the source, in signal order. */
   chain: Link[];
-  /** Recurrent (previous-step) edges crossed. */
+  /** Steps added by the edges crossed: one per recurrent edge, plus the look-ahead alignment delays. */
   delay: number;
 }
 
@@ -42,6 +42,8 @@ export interface PathContext {
   schedule: Schedule;
   isLinear: (index: number) => boolean;
   taps: (index: number) => { taps: Tap[]; bias?: Bias };
+  /** Start steps, output steps and per-edge alignment delays (compiler/graph/lookahead.ts). */
+  plan: LookaheadPlan;
   maxPaths: number;
 }
 
@@ -65,8 +67,8 @@ export function pathsInto(pc: PathContext, dst: number, port: number): Path[] {
   const out: Path[] = [];
   const onPath: number[] = [];
   const walk = (node: number, p: number, chain: Link[], delay: number) => {
-    for (const s of nodes[node]!.sources[p]!) {
-      const d = delay + (s.recurrent ? 1 : 0);
+    for (const [k, s] of nodes[node]!.sources[p]!.entries()) {
+      const d = delay + (s.recurrent ? 1 : 0) + pc.plan.delays[node]![p]![k]!;
       if (!pc.isLinear(s.src)) {
         out.push({ source: s.src, constant: false, chain, delay: d });
       } else {
@@ -108,8 +110,8 @@ export function pathTerms(pc: PathContext, path: Path, dst: number, maxTerms = 2
   const { nodes } = pc.schedule;
   const label = pathLabel(pc, path, dst);
   const first = nodes[path.source]!;
-  // a constant starts at its node's output, from the step its bias starts (TemporalConv: after the look-ahead)
-  const start = path.delay + (path.constant ? (pc.taps(path.source).bias?.delay ?? 0) : 0);
+  // a constant starts at its node's output frame 0 (zero padding before: the definition's frames < 0)
+  const start = path.delay + (path.constant ? pc.plan.ahead[path.source]! : 0);
   let partial: { delay: number; steps: TermStep[] }[] = [{ delay: start, steps: [] }];
   for (const link of path.chain) {
     const sn = nodes[link.index]!;

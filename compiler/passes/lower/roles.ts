@@ -88,6 +88,20 @@ export function roleOf(id: string, node: GraphNode): Role {
         "it must be rewritten first",
         "run the lowerFixedTransforms pass before lowerToNmir",
       );
+    case "LayerNorm":
+      return refuse(
+        id,
+        node,
+        "it divides by the standard deviation of this step's features, a data-dependent normalisation that neither synaptic weights nor NMIR neurons compute",
+        "use BatchNorm (folds into the weights at inference), or keep the network on the float simulator",
+      );
+    case "TernaryGatedMix":
+      return refuse(
+        id,
+        node,
+        "its activation threshold is 0.15·max|y| of the same step (a reduction over all features before any neuron may fire) and its gate multiplies two matmul results",
+        "keep the GSU on the float simulator, or replace it by a fixed-threshold spike and a GLU (Binary S4D)",
+      );
     default:
       return assertNever(node, "node kind");
   }

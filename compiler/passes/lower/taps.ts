@@ -1,5 +1,6 @@
 // lowerToNmir, step 2: each linear node as bias-free stateless taps with whole-step delays, plus its constant
-// (bias) separately. A path's linear map is then composed from taps and its constants are propagated alone.
+// (bias) separately. A path's linear map is then composed from taps and its constants are propagated alone,
+// each from its node's frame 0 on (the look-ahead plan), as the definition zero-pads before the clip.
 
 import { assertNever } from "../../../common/errors.js";
 import { delaySteps, type ScheduledNode } from "../../../simulator/float/index.js";
@@ -12,10 +13,9 @@ export interface Tap {
   delay: number;
 }
 
-/** A constant added at a node's output from step `delay` on (the float reference's warm-up included). */
+/** A constant added at a node's output from the step of its frame 0 on (`plan.ahead`, see paths.ts). */
 export interface Bias {
   vector: Float64Array;
-  delay: number;
 }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -34,16 +34,16 @@ const anyNonZero = (v: Float64Array) => v.some((x) => x !== 0);
  * - Affine → Linear(W) + bias b per row; Conv → the conv without bias + b per channel;
  * - BatchNorm → Scale(a) per channel + c = β − a·μ per channel (see foldBatchNorm);
  * - Delay (τ per element) → one masked Scale per distinct whole-step delay round(τ/dt);
- * - TemporalConv → tap k = Linear(W[:, :, k]) with delay K−1−k (the float reference's causal schedule) and
- *   its bias from step `lookahead` on (the float reference emits 0 before that);
+ * - TemporalConv → tap k = Linear(W[:, :, k]) with delay K−1−k (the causal schedule: frame f is complete at
+ *   step f + lookahead of its input's clock) and its bias;
  * - shape/pool/concat/reduce/scale nodes are their own single tap.
  */
 export function linearTaps(sn: ScheduledNode, dt: number): { taps: Tap[]; bias?: Bias } {
   const node = sn.node;
   const total = size(sn.outShape);
   const one = (n: GraphNode): { taps: Tap[] } => ({ taps: [{ node: n, delay: 0 }] });
-  const withBias = (n: GraphNode, v: Float64Array | undefined, delay = 0) =>
-    v && anyNonZero(v) ? { taps: [{ node: n, delay: 0 }], bias: { vector: v, delay } } : one(n);
+  const withBias = (n: GraphNode, v: Float64Array | undefined) =>
+    v && anyNonZero(v) ? { taps: [{ node: n, delay: 0 }], bias: { vector: v } } : one(n);
   switch (node.kind) {
     case "Affine": {
       const out = node.weight.shape[0]!;
@@ -96,7 +96,7 @@ export function linearTaps(sn: ScheduledNode, dt: number): { taps: Tap[]; bias?:
         taps.push({ node: createLinear(ndarray([cOut, cIn], w)), delay: k - 1 - t });
       }
       const v = node.bias ? Float64Array.from(node.bias.data) : undefined;
-      return v && anyNonZero(v) ? { taps, bias: { vector: v, delay: node.lookahead } } : { taps };
+      return v && anyNonZero(v) ? { taps, bias: { vector: v } } : { taps };
     }
     case "Linear":
     case "Scale":
@@ -121,6 +121,8 @@ export function linearTaps(sn: ScheduledNode, dt: number): { taps: Tap[]; bias?:
     case "MaxPool2d":
     case "LmuMemory":
     case "DiagonalSsm":
+    case "LayerNorm":
+    case "TernaryGatedMix":
     case "FixedTransform":
     case "Activation":
     case "Product":

@@ -16,6 +16,7 @@ import {
   liKernel,
   thresholdKernel,
 } from "./neurons.js";
+import { layerNormKernel, ternaryGatedMixKernel } from "./norm.js";
 import { poolKernel } from "./pool.js";
 import { diagonalSsmKernel } from "./ssm.js";
 import {
@@ -83,6 +84,10 @@ export function createKernel(node: GraphNode, ctx: KernelContext): Kernel {
       return lmuKernel(node, ctx);
     case "DiagonalSsm":
       return diagonalSsmKernel(node, ctx);
+    case "LayerNorm":
+      return layerNormKernel(node, ctx);
+    case "TernaryGatedMix":
+      return ternaryGatedMixKernel(node);
     case "FixedTransform":
       return fixedTransformKernel(node, ctx);
     case "Activation":
@@ -98,7 +103,9 @@ export function createKernel(node: GraphNode, ctx: KernelContext): Kernel {
 
 export { erf, gelu } from "./activation.js";
 export { type LmuMatrices, lmuImpulseResponse, lmuMatrices } from "./lmu.js";
+export { ternaryWeights } from "./norm.js";
 export { type DiscreteDiagonalSsm, discretizeDiagonalSsm } from "./ssm.js";
+export { bidirectionalSsm } from "./ssm-bidirectional.js";
 export { delaySteps } from "./structural.js";
 export { dftMatrix, fixedTransformMatrix, haarMatrix } from "./transform.js";
 export type { Kernel, KernelContext } from "./types.js";

@@ -3,10 +3,11 @@
 
 import { SpikegridError } from "../../../common/errors.js";
 import type { DiagonalSsmNode } from "../../../compiler/graph/index.js";
+import { bidirectionalSsmKernel } from "./ssm-bidirectional.js";
 import type { Kernel, KernelContext } from "./types.js";
 
 export interface DiscreteDiagonalSsm {
-  /** λ̄ and B̄ per [h, n], row-major over H × N/2. */
+  /** λ̄ and B̄ per [h, n], row-major over H × N/2 (tied rows, n_ssm < H, already repeated per channel). */
   aRe: Float64Array;
   aIm: Float64Array;
   bRe: Float64Array;
@@ -15,10 +16,11 @@ export interface DiscreteDiagonalSsm {
 
 /**
  * Δ = exp(logStep[h]). ZOH: λ̄ = exp(λΔ), B̄ = (λ̄ − 1)/λ·B. Bilinear: λ̄ = (1 + λΔ/2)/(1 − λΔ/2),
- * B̄ = Δ/(1 − λΔ/2)·B.
+ * B̄ = Δ/(1 − λΔ/2)·B. Channel c reads row c mod S of the [S, N/2] λ and B (S4's `(v t)` repeat).
  */
 export function discretizeDiagonalSsm(node: DiagonalSsmNode): DiscreteDiagonalSsm {
-  const [h, modes] = node.lambdaRe.shape as [number, number];
+  const [h, modes] = node.cRe.shape as [number, number];
+  const tied = node.lambdaRe.shape[0]!;
   const len = h * modes;
   const out: DiscreteDiagonalSsm = {
     aRe: new Float64Array(len),
@@ -30,10 +32,11 @@ export function discretizeDiagonalSsm(node: DiagonalSsmNode): DiscreteDiagonalSs
     const delta = Math.exp(node.logStep.data[c]!);
     for (let k = 0; k < modes; k++) {
       const i = c * modes + k;
-      const lr = node.lambdaRe.data[i]!;
-      const li = node.lambdaIm.data[i]!;
-      const br = node.bRe.data[i]!;
-      const bi = node.bIm.data[i]!;
+      const j = (c % tied) * modes + k;
+      const lr = node.lambdaRe.data[j]!;
+      const li = node.lambdaIm.data[j]!;
+      const br = node.bRe.data[j]!;
+      const bi = node.bIm.data[j]!;
       let ar: number;
       let ai: number;
       let fr: number; // the factor multiplying B
@@ -65,16 +68,18 @@ function cdiv(a: number, b: number, c: number, d: number): [number, number] {
 }
 
 export function diagonalSsmKernel(node: DiagonalSsmNode, ctx: KernelContext): Kernel {
+  if (node.bidirectional && ctx.sequenceLength !== undefined)
+    return bidirectionalSsmKernel(node, ctx.sequenceLength);
   if (node.bidirectional) {
     throw new SpikegridError(
       "UNSUPPORTED",
       `node "${ctx.id}" (DiagonalSsm) is bidirectional: its output at step t depends on all future inputs, which a step-by-step simulator cannot see`,
       {
-        hint: "use a causal (unidirectional) SSM for step-by-step simulation and streaming, or evaluate the bidirectional layer offline over the whole sequence",
+        hint: 'run the finite input as one sequence (runFloat(…, { sequence: "whole" })), or use a causal (unidirectional) SSM for streaming',
       },
     );
   }
-  const [h, modes] = node.lambdaRe.shape as [number, number];
+  const [h, modes] = node.cRe.shape as [number, number];
   const { aRe, aIm, bRe, bIm } = discretizeDiagonalSsm(node);
   const cRe = Float64Array.from(node.cRe.data);
   const cIm = Float64Array.from(node.cIm.data);

@@ -11,6 +11,8 @@ export interface KernelContext {
   inShapes: number[][];
   /** The node's output shape. */
   outShape: number[];
+  /** Whole-sequence runs only (sequence.ts): the clip length T, which a bidirectional SSM must see in full. */
+  sequenceLength?: number;
 }
 
 export interface Kernel {
