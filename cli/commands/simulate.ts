@@ -11,11 +11,14 @@ import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
 import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
+import { zooOverrides, zooSetOption } from "../zoo-set.js";
+import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
 import { besideOut, listArg, stack } from "./simulate-output.js";
 import { simulateReference } from "./simulate-reference.js";
+import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 
 /** Engines by name; the chip simulator joins this table. */
-const ENGINES = ["float", "reference"] as const;
+const ENGINES = ["float", "reference", "chip"] as const;
 
 async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const file = String(args.file);
@@ -27,6 +30,7 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
     weights: args.weights as string | undefined,
     nirConvention: nirConventionArg(args["nir-convention"]),
     ...(args.dt === undefined ? {} : { dt: Number(args.dt) }),
+    overrides: zooOverrides(file, args.set),
   });
   const inputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
   if (inputIds.length > 1) {
@@ -100,6 +104,8 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
   io.out(
     `simulated ${file} (float reference, ${steps} steps${batched ? `, batch ${batch}` : ""}); wrote:\n  ${written.join("\n  ")}`,
   );
+  if (typeof args.labels === "string" && outIds.length)
+    io.out(streamingFromLabels(args.labels, outputs.get(outIds[0]!)!, { graph: net.graph }).line);
 }
 
 export const simulateCommand: CliCommand = {
@@ -134,6 +140,9 @@ export const simulateCommand: CliCommand = {
           "reference engine: the network file the .nmir came from (same --dt/--weights/--reset-mode); runs its float reference on the same inputs and reports the agreement",
       })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
+      .options(CHIP_OPTIONS)
+      .option("set", zooSetOption)
+      .option("labels", labelsOption)
       .option("out", { type: "string", describe: "output .npy (per timestep)" })
       .option("dt", {
         type: "number",
@@ -170,6 +179,7 @@ export const simulateCommand: CliCommand = {
     }
     if (engine === "float") return simulateFloat(args, io);
     if (engine === "reference") return simulateReference(args, io);
+    if (engine === "chip") return simulateChipCommand(args, io);
     throw new SpikegridError("USAGE", `unknown engine "${engine}"`, {
       hint: `engines: ${ENGINES.join(", ")}`,
     });

@@ -1,0 +1,97 @@
+// The profile's per-event costs as the chip simulator uses them: energy in joules and latency in cycles per
+// event kind (indices into typed arrays), the clock, the barrier, static power and which numbers are estimates.
+
+import { barrierLatencyS, type ChipProfile, provenanceOf } from "../../hw-profiles/index.js";
+
+/** Event kinds the simulator counts; one energy and one latency each (absent in the profile = not modelled). */
+export const EVENT_KINDS = [
+  "synopAC",
+  "synopMAC",
+  "neuronUpdateActive",
+  "neuronUpdateIdle",
+  "spikeOut",
+  "hopEW",
+  "hopNS",
+  "axonIn",
+  "axonOut",
+  "memoryAccess",
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+export const K = EVENT_KINDS.length;
+export const AC = 0;
+export const MAC = 1;
+export const UPD_ACTIVE = 2;
+export const UPD_IDLE = 3;
+export const SPIKE_OUT = 4;
+export const HOP_EW = 5;
+export const HOP_NS = 6;
+export const AXON_IN = 7;
+export const AXON_OUT = 8;
+export const MEM = 9;
+
+/** Used when the profile has no clock (an asynchronous chip such as Loihi): 1 cycle = 1 ns. */
+export const NOMINAL_CLOCK_HZ = 1e9;
+
+export interface CostTable {
+  clockHz: number;
+  /** True when the profile gives no clock and `clockHz` is the nominal 1 GHz. */
+  nominalClock: boolean;
+  /** Joules per event, by kind index (0 when not modelled). */
+  energyJ: Float64Array;
+  /** Cycles per event, by kind index (0 when not modelled). */
+  cycles: Float64Array;
+  /** Whether the profile gives an energy for the kind. */
+  modelled: boolean[];
+  energyStatus: (string | undefined)[];
+  latencyStatus: (string | undefined)[];
+  /** Static power while the chip runs, W: per chip + per core × cores in use. */
+  staticPowerW: number;
+  staticStatus: string | undefined;
+  /** Barrier cycles for the tiles in use (table) or the tick period in cycles (`tick`: a step lasts at least this). */
+  barrierCycles: number;
+  barrierKind: "table" | "tick" | "none";
+  barrierStatus: string | undefined;
+}
+
+/** The provenance status of `costs.<kind>.<what>` (hopEW/hopNS may come from `hop`). */
+function status(profile: ChipProfile, kind: EventKind, what: "energy" | "latency"): string | undefined {
+  const e =
+    provenanceOf(profile, `costs.${kind}.${what}`) ??
+    (kind === "hopEW" || kind === "hopNS" ? provenanceOf(profile, `costs.hop.${what}`) : undefined);
+  return e?.status;
+}
+
+export function costTable(profile: ChipProfile, coresInUse: number, tilesInUse: number): CostTable {
+  const clockHz = profile.clockHz ?? NOMINAL_CLOCK_HZ;
+  const energyJ = new Float64Array(K);
+  const cycles = new Float64Array(K);
+  const modelled: boolean[] = [];
+  EVENT_KINDS.forEach((kind, k) => {
+    const c = profile.costs[kind];
+    energyJ[k] = c?.energyJ ?? 0;
+    cycles[k] = c?.latencyCycles ?? (c?.latencyS === undefined ? 0 : c.latencyS * clockHz);
+    modelled.push(c?.energyJ !== undefined);
+  });
+  const sp = profile.staticPower;
+  const staticPowerW = (sp.perChipW ?? 0) * profile.grid.chips + (sp.perCoreW ?? 0) * coresInUse;
+  const staticStatus =
+    provenanceOf(profile, "staticPower.perChip")?.status ??
+    provenanceOf(profile, "staticPower.perCore")?.status;
+  const barrierS = barrierLatencyS(profile, tilesInUse) ?? 0;
+  const b = profile.barrier;
+  const barrierStatus = [...profile.provenance.values()].find((e) => e.keyPath.startsWith("barrier"))?.status;
+  return {
+    clockHz,
+    nominalClock: profile.clockHz === undefined,
+    energyJ,
+    cycles,
+    modelled,
+    energyStatus: EVENT_KINDS.map((k) => status(profile, k, "energy")),
+    latencyStatus: EVENT_KINDS.map((k) => status(profile, k, "latency")),
+    staticPowerW,
+    staticStatus,
+    barrierCycles: barrierS * clockHz,
+    barrierKind: b?.kind ?? "none",
+    barrierStatus,
+  };
+}

@@ -1,0 +1,100 @@
+// What the chip model records: per core and per event kind (typed arrays, indexed slot·K + kind), per link,
+// and per step; energy is derived from the event counts and the profile's costs when asked.
+
+import { AC, type CostTable, K, MAC } from "./costs.js";
+
+export type Timing = "simple" | "detailed";
+
+/** Per-step series (one entry per timestep run). */
+export interface StepSeries {
+  /** Cycles of the step: compute + noc + barrier. */
+  cycles: number[];
+  compute: number[];
+  noc: number[];
+  barrier: number[];
+  /** Binary spikes emitted (populations that spike). */
+  spikes: number[];
+  /** Synaptic ops consumed (AC + MAC, dynamic-matmul products included). */
+  synapticOps: number[];
+  packets: number[];
+  hops: number[];
+  /** Dynamic energy of the step's events + static power × the step's duration. */
+  energyJ: number[];
+}
+
+export class ChipTally {
+  /** Event counts per (slot, kind). */
+  readonly events: Float64Array;
+  readonly busy: Float64Array;
+  readonly packetsIn: Float64Array;
+  readonly packetsOut: Float64Array;
+  /** Events emitted (spikes and graded payloads). */
+  readonly emitted: Float64Array;
+  readonly updates: Float64Array;
+  readonly activeUpdates: Float64Array;
+  packets = 0;
+  hops = 0;
+  /** Packets from the host carrying input events (no mesh hops). */
+  inputPackets = 0;
+  steps = 0;
+  cycles = 0;
+  readonly series: StepSeries = {
+    cycles: [],
+    compute: [],
+    noc: [],
+    barrier: [],
+    spikes: [],
+    synapticOps: [],
+    packets: [],
+    hops: [],
+    energyJ: [],
+  };
+
+  constructor(readonly slots: number) {
+    this.events = new Float64Array(slots * K);
+    this.busy = new Float64Array(slots);
+    this.packetsIn = new Float64Array(slots);
+    this.packetsOut = new Float64Array(slots);
+    this.emitted = new Float64Array(slots);
+    this.updates = new Float64Array(slots);
+    this.activeUpdates = new Float64Array(slots);
+  }
+
+  reset(): void {
+    for (const a of [
+      this.events,
+      this.busy,
+      this.packetsIn,
+      this.packetsOut,
+      this.emitted,
+      this.updates,
+      this.activeUpdates,
+    ])
+      a.fill(0);
+    this.packets = 0;
+    this.hops = 0;
+    this.inputPackets = 0;
+    this.steps = 0;
+    this.cycles = 0;
+    for (const s of Object.values(this.series)) s.length = 0;
+  }
+
+  /** Events of one kind over every core. */
+  total(kind: number): number {
+    let s = 0;
+    for (let c = 0; c < this.slots; c++) s += this.events[c * K + kind]!;
+    return s;
+  }
+
+  /** Σ over kinds of events × energy (no static), of every core. */
+  dynamicJ(costs: CostTable): number {
+    let e = 0;
+    for (let c = 0; c < this.slots; c++)
+      for (let k = 0; k < K; k++) e += this.events[c * K + k]! * costs.energyJ[k]!;
+    return e;
+  }
+
+  synapticOps(): number {
+    return this.total(AC) + this.total(MAC);
+  }
+}
