@@ -1,6 +1,7 @@
-// Binary S4D and GSU (Stan & Rhodes, Sci. Rep. 2024; stanmatei/learning_long_sequences_snns, s4_surrogate.py and
-// s4_gsu.py on the state-spaces/s4 SequenceModel). One NetGraph step is one sequence element (token or pixel).
-// Node ids are the Lightning checkpoint's module paths (encoder.1.0, model.layers.N.layer…, decoder.0.0…).
+// Binary S4D (Stan & Rhodes, Sci. Rep. 2024; stanmatei/learning_long_sequences_snns, s4_surrogate.py on the
+// state-spaces/s4 SequenceModel) and the backbone the GSU (gsu.ts) shares. One NetGraph step is one sequence
+// element (token or pixel). Node ids are the Lightning checkpoint's module paths (encoder.1.0,
+// model.layers.N.layer…, decoder.0.0…), so applyStateDict loads official checkpoints by key name.
 
 import { SpikegridError } from "../common/errors.js";
 import { createGraph, type NetGraph } from "../compiler/graph/graph.js";
@@ -10,6 +11,7 @@ import {
   createAffine,
   createDiagonalSsm,
   createInput,
+  createLayerNorm,
   createLinear,
   createOutput,
   createProduct,
@@ -94,9 +96,10 @@ export function s4ParamCount(c: S4Config, mixer: "glu" | "gsu"): S4ParamCount {
   return out;
 }
 
-function check(c: S4Config): void {
-  const bad = (what: string, hint?: string): never => {
-    throw new SpikegridError("USAGE", what, hint ? { hint } : {});
+/** Rejects settings the official SequenceModel / S4 layer does not have (USAGE). */
+export function checkS4Config(c: S4Config): void {
+  const bad = (what: string): never => {
+    throw new SpikegridError("USAGE", what);
   };
   if (c.dState % 2 !== 0) bad(`d_state ${c.dState} must be even (N/2 complex modes)`);
   if (c.dModel % c.nSsm !== 0) bad(`n_ssm ${c.nSsm} must divide d_model ${c.dModel}`);
@@ -105,34 +108,27 @@ function check(c: S4Config): void {
   if (!["mean", "last"].includes(c.pool)) bad(`pool must be mean or last, got "${c.pool}"`);
   if (!["diag-inv", "diag-lin"].includes(c.measure))
     bad(`measure must be diag-inv or diag-lin, got "${c.measure}"`);
-  if (c.norm === "layer")
-    throw new SpikegridError("UNSUPPORTED", "norm=layer: NetGraph has no LayerNorm node kind", {
-      hint: "use norm=batch or norm=none; s4ParamCount still gives the official count",
-    });
-  if (!["batch", "none"].includes(c.norm)) bad(`norm must be batch, layer or none, got "${c.norm}"`);
-  if (yes(c.bidirectional, "bidirectional"))
-    throw new SpikegridError(
-      "UNSUPPORTED",
-      "bidirectional S4D: the official layer has a separate C for the reversed kernel, DiagonalSsm has one",
-      { hint: "use bidirectional=no; s4ParamCount still gives the official count" },
-    );
+  if (!["batch", "layer", "none"].includes(c.norm)) bad(`norm must be batch, layer or none, got "${c.norm}"`);
+  yes(c.bidirectional, "bidirectional");
   yes(c.prenorm, "prenorm");
 }
 
 /**
- * S4D initialisation (SSKernelDiag via `dplr`): λ_n = −0.5 + i·(N/π)(N/(2n+1) − 1) (Inv) or −0.5 + iπn (Lin),
- * B = 1, C = 0 and D = 0 until a checkpoint is applied; log Δ spaced evenly in [log 0.001, log 0.1] per channel
- * (the official init draws it uniformly at random; even spacing keeps builds reproducible).
+ * S4D initialisation (SSKernelDiag via `dplr`): λ_n = −0.5 + i·(N/π)(N/(2n+1) − 1) (Inv) or −0.5 + iπn (Lin)
+ * and B = 1 for each of the n_ssm tied copies; C (and the reversed kernel's C) and D are 0 until a checkpoint is
+ * applied; log Δ spaced evenly in [log 0.001, log 0.1] per channel (the official init draws it uniformly at
+ * random; even spacing keeps builds reproducible).
  */
 function diagonalSsm(c: S4Config) {
   const h = c.dModel;
+  const s = c.nSsm;
   const modes = c.dState / 2;
-  const lambdaRe = zeros([h, modes]);
-  const lambdaIm = zeros([h, modes]);
-  const bRe = zeros([h, modes]);
-  for (let ch = 0; ch < h; ch++) {
+  const lambdaRe = zeros([s, modes]);
+  const lambdaIm = zeros([s, modes]);
+  const bRe = zeros([s, modes]);
+  for (let r = 0; r < s; r++) {
     for (let k = 0; k < modes; k++) {
-      const i = ch * modes + k;
+      const i = r * modes + k;
       lambdaRe.data[i] = -0.5;
       lambdaIm.data[i] =
         c.measure === "diag-inv" ? (c.dState / Math.PI) * (c.dState / (2 * k + 1) - 1) : Math.PI * k;
@@ -142,28 +138,33 @@ function diagonalSsm(c: S4Config) {
   const logStep: NdArray = zeros([h]);
   const [lo, hi] = [Math.log(0.001), Math.log(0.1)];
   for (let ch = 0; ch < h; ch++) logStep.data[ch] = h === 1 ? lo : lo + ((hi - lo) * ch) / (h - 1);
+  const bidirectional = c.bidirectional === "yes";
   return createDiagonalSsm({
     lambdaRe,
     lambdaIm,
     bRe,
-    bIm: zeros([h, modes]),
+    bIm: zeros([s, modes]),
     cRe: zeros([h, modes]),
     cIm: zeros([h, modes]),
     d: zeros([h]),
     logStep,
     discretization: "bilinear",
+    bidirectional,
+    ...(bidirectional ? { cBackRe: zeros([h, modes]), cBackIm: zeros([h, modes]) } : {}),
   });
 }
 
 /** snntorch fast_sigmoid forward: a spike where y > 0 (s4_surrogate.py `spike_grad(y)`). */
 const heaviside = () => createThreshold({ threshold: scalar(0), fire: "gt" });
 
+/** One S4 layer's mixing after its SSM node at `p`; returns the layer output. */
+export type S4Layer = (g: NetGraph, p: string, c: S4Config, u: Stream) => Stream;
+
 /** Binary S4D layer: y = K*u + D·u → Heaviside → output_linear (H → 2H) → GLU. Returns the layer output. */
-function binaryS4dLayer(g: NetGraph, p: string, c: S4Config, u: Stream): Stream {
+const binaryS4dLayer: S4Layer = (g, p, c, u) => {
   const h = c.dModel;
-  // The DiagonalSsm node sits at the S4 module path, so its official keys are `{id}.D`, `{id}.kernel.*`.
+  // u is the SSM node at the S4 module path `p` (keys `{p}.D`, `{p}.kernel.kernel.*`, state-dict-slots.ts).
   const s = seq(g, u, [
-    [p, diagonalSsm(c)],
     [`${p}.spike`, heaviside()],
     [`${p}.output_linear.0`, createAffine(zeros([2 * h, h]), zeros([2 * h]))],
     [`${p}.glu.split`, createReshape([1, 2, h])],
@@ -175,26 +176,28 @@ function binaryS4dLayer(g: NetGraph, p: string, c: S4Config, u: Stream): Stream 
   feed(g, `${p}.glu`, createProduct(), [a], "a");
   g.edges.push({ src: gate[0]!, dst: `${p}.glu`, dstPort: "b" });
   return feed(g, `${p}.glu.flat`, createReshape([h]), [`${p}.glu`]);
-}
+};
 
 /**
- * SequenceModel with s4_surrogate layers: encoder → n_layers × residual block (pre- or post-norm, residual R)
- * → final norm when prenorm → decoder Linear per step (mean or last over steps is the caller's readout).
+ * SequenceModel (state-spaces/s4) with `layer` blocks: encoder → n_layers × residual block (pre- or post-norm,
+ * residual R) → final norm when prenorm → decoder Linear per step (mean or last over steps is the caller's
+ * readout). A bidirectional model runs only as a whole sequence (`runFloat(…, { sequence: "whole" })`).
  */
-export function buildBinaryS4D(c: S4Config): NetGraph {
-  check(c);
+export function buildS4Model(c: S4Config, name: string, layer: S4Layer): NetGraph {
+  checkS4Config(c);
   const prenorm = c.prenorm === "yes";
   const h = c.dModel;
   const g = createGraph({
     dt: 1,
     metadata: {
-      model: `binary-s4d ${c.nLayers}L/${h} (N=${c.dState}, ${c.measure})`,
+      model: `${name} ${c.nLayers}L/${h} (N=${c.dState}, ${c.measure}${c.bidirectional === "yes" ? ", bidirectional" : ""})`,
       timeAxis: "sequence element (token or pixel)",
       readout: c.pool === "mean" ? "mean over steps of the head output" : "head output at the last step",
+      ...(c.encoder === "embedding" ? { embeddings: ["encoder.1.0"] } : {}),
     },
   });
   let x = feed(g, "input", createInput([c.inputFeatures]), []);
-  // nn.Embedding on one-hot tokens is a bias-free linear map (its checkpoint weight is [vocab, H], transposed).
+  // nn.Embedding on one-hot tokens is a bias-free linear map (its checkpoint weight [vocab, H] is transposed).
   x = feed(
     g,
     "encoder.1.0",
@@ -203,12 +206,13 @@ export function buildBinaryS4D(c: S4Config): NetGraph {
       : createAffine(zeros([h, c.inputFeatures]), zeros([h])),
     x,
   );
+  // S4 Normalization: nn.BatchNorm1d or nn.LayerNorm (eps 1e-5) held as `….norm.norm`
   const norm = (id: string, from: Stream) =>
-    c.norm === "none" ? from : feed(g, `${id}.norm`, batchNorm(h), from);
+    c.norm === "none" ? from : feed(g, `${id}.norm`, c.norm === "layer" ? layerNorm(h) : batchNorm(h), from);
   for (let i = 0; i < c.nLayers; i++) {
     const p = `model.layers.${i}`;
     const z = prenorm ? norm(`${p}.norm`, x) : x;
-    const y = binaryS4dLayer(g, `${p}.layer`, c, z);
+    const y = layer(g, `${p}.layer`, c, feed(g, `${p}.layer`, diagonalSsm(c), z));
     x = [...x, ...y];
     if (!prenorm) x = norm(`${p}.norm`, x);
   }
@@ -220,14 +224,14 @@ export function buildBinaryS4D(c: S4Config): NetGraph {
   return g;
 }
 
-/**
- * GSU (s4_gsu.py) needs three things NetGraph cannot express: ternary activations whose threshold is
- * 0.15·max_h|y| of the same step (a data-dependent threshold), ternary weights derived from the learned matrix,
- * and LayerNorm. Building it would change the model, so this reports the gap; `s4ParamCount(c, "gsu")` counts it.
- */
-export function buildGsu(c: S4Config): NetGraph {
-  check(c);
-  throw new SpikegridError("UNSUPPORTED", "the GSU layer cannot be built as a NetGraph", {
-    hint: "it needs per-step max-relative ternary thresholds, derived ternary weights and LayerNorm; use buildBinaryS4D",
-  });
+/** nn.LayerNorm(h) at its initialisation (weight 1, bias 0, eps 1e-5). */
+export function layerNorm(h: number) {
+  const w = zeros([h]);
+  w.data.fill(1);
+  return createLayerNorm(w, zeros([h]), 1e-5);
+}
+
+/** Binary S4D (s4_surrogate.py): S4 layers whose SSM output spikes (y > 0) into a GLU. */
+export function buildBinaryS4D(c: S4Config): NetGraph {
+  return buildS4Model(c, "binary-s4d", binaryS4dLayer);
 }

@@ -65,8 +65,14 @@ export function denseOps(node: GraphNode, inShapes: Record<string, number[]>, ou
     }
     case "DiagonalSsm": {
       // Per complex mode: x ← λ̄x + B̄u (4 + 2 real MACs) and y += 2·Re(Cx) (2); plus D·u per channel.
-      const modes = sizeOf(node.lambdaRe.shape);
+      // A bidirectional SSM runs a second state over reversed time with its own C: twice the modes.
+      const modes = sizeOf(node.cRe.shape) * (node.bidirectional ? 2 : 1);
       const n = modes * 8 + (x[0] ?? 0);
+      return { macs: n, macsPadded: n };
+    }
+    case "TernaryGatedMix": {
+      // Two [H_in × H_out] matmuls (ternary activations × W, y × ternary W) and the elementwise gate.
+      const n = 2 * sizeOf(node.weight.shape) + sizeOf(outShape);
       return { macs: n, macsPadded: n };
     }
     case "FixedTransform": {
@@ -89,6 +95,7 @@ export function denseOps(node: GraphNode, inShapes: Record<string, number[]>, ou
     case "Output":
     case "Subgraph":
     case "BatchNorm":
+    case "LayerNorm":
     case "SumPool2d":
     case "AvgPool2d":
     case "MaxPool2d":

@@ -93,6 +93,8 @@ export function inputPorts(node: GraphNode): string[] {
     case "Threshold":
     case "LmuMemory":
     case "DiagonalSsm":
+    case "LayerNorm":
+    case "TernaryGatedMix":
     case "FixedTransform":
     case "Activation":
       return ["in"];

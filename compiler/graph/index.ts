@@ -3,6 +3,7 @@
 export * from "./dense-ops.js";
 export * from "./graph.js";
 export * from "./infer.js";
+export * from "./lookahead.js";
 export * from "./ndarray.js";
 export * from "./nodes.js";
 export { convOutLength, outputShape } from "./shapes.js";

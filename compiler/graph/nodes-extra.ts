@@ -20,8 +20,10 @@ export interface LmuMemoryNode {
  * Diagonal state-space layer (S4D): H channels, each with `N/2` complex modes λ_n = λre + i·λim, continuous
  * x' = λx + B u, y = 2·Re(Σ_n C_n x_n) + D u, discretised per channel with step Δ = exp(logStep) by `zoh`
  * (λ̄ = e^{λΔ}, B̄ = (λ̄ − 1)/λ·B) or `bilinear` (λ̄ = (1 + λΔ/2)/(1 − λΔ/2), B̄ = Δ/(1 − λΔ/2)·B).
- * Arrays: lambdaRe, lambdaIm, bRe, bIm, cRe, cIm are [H, N/2]; d and logStep are [H]. Input and output [H].
- * `bidirectional` adds a time-reversed kernel (non-causal; not streamable).
+ * Arrays: cRe, cIm are [H, N/2]; d and logStep are [H]; lambdaRe, lambdaIm, bRe, bIm are [S, N/2] with S dividing
+ * H (S4's `n_ssm`): channel h uses row h mod S (the official `repeat('t n -> (v t) n')`). Input and output [H].
+ * `bidirectional` (S4's two-sided kernel) adds, with its own C (cBackRe/cBackIm, [H, N/2]), the time-reversed
+ * term Σ_{m>t} 2·Re(C_back B̄ λ̄^{m−t−1}) u_m: y_t depends on every later input (non-causal; not streamable).
  */
 export interface DiagonalSsmNode {
   kind: "DiagonalSsm";
@@ -35,6 +37,9 @@ export interface DiagonalSsmNode {
   logStep: NdArray;
   discretization: "zoh" | "bilinear";
   bidirectional: boolean;
+  /** The reversed-time kernel's C (S4 `kernel.C[1]`); present exactly when `bidirectional`. */
+  cBackRe?: NdArray;
+  cBackIm?: NdArray;
 }
 
 /** Fixed (unlearned) linear bases applied along one axis of the input; the output keeps the input shape. */

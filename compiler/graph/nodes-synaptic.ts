@@ -64,10 +64,11 @@ export interface BatchNormNode {
 
 /**
  * Convolution along time (a Conv1d whose axis is the timestep): input [C_in] per step, output [C_out] per step,
- * y_t = b + Σ_{k=0}^{K−1} W[:, :, k]·x_{t + k − (K − 1 − lookahead)}, with x before step 0 equal to 0.
+ * y_t = b + Σ_{k=0}^{K−1} W[:, :, k]·x_{t + k − (K − 1 − lookahead)}, with x outside the clip equal to 0.
  * `lookahead` future steps make it non-causal (a PyTorch Conv1d k=3, pad=1 has lookahead 1). Step-by-step
- * execution is causal: y_t is emitted at step t + lookahead (0 before then), a delay that streaming reports as
- * algorithmic delay.
+ * execution is causal: frames are emitted late by the look-ahead summed along the path (lookaheadPlan in
+ * lookahead.ts); paths that meet are delayed to the same frame, nodes output 0 before their frame 0, so a
+ * stream equals the whole-clip definition delayed by the algorithmic delay, except its last frames.
  */
 export interface TemporalConvNode {
   kind: "TemporalConv";

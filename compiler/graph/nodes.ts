@@ -4,6 +4,7 @@
 import type { NetGraph } from "./graph.js";
 import type { ExtraNode } from "./nodes-extra.js";
 import type { NeuronNode } from "./nodes-neuron.js";
+import type { NormNode } from "./nodes-norm.js";
 import type { StructuralNode } from "./nodes-structural.js";
 import type { SynapticNode } from "./nodes-synaptic.js";
 
@@ -32,7 +33,8 @@ export type GraphNode =
   | NeuronNode
   | SynapticNode
   | StructuralNode
-  | ExtraNode;
+  | ExtraNode
+  | NormNode;
 export type NodeKind = GraphNode["kind"];
 
 export function createInput(shape: number[]): InputNode {
@@ -64,5 +66,6 @@ export const SPIKING_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>(["IF", "LI
 
 export * from "./nodes-extra.js";
 export * from "./nodes-neuron.js";
+export * from "./nodes-norm.js";
 export * from "./nodes-structural.js";
 export * from "./nodes-synaptic.js";

@@ -211,17 +211,26 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
       const x = port(shapes, "in");
       need(x.length === 1, `expects a 1-d input [H], got ${fmt(x)}`);
       const h = x[0]!;
-      const modes = node.lambdaRe.shape;
-      need(modes.length === 2 && modes[0] === h, `lambdaRe ${fmt(modes)} must be [H=${h}, N/2]`);
-      for (const [k, p] of Object.entries({
-        lambdaIm: node.lambdaIm,
-        bRe: node.bRe,
-        bIm: node.bIm,
-        cRe: node.cRe,
-        cIm: node.cIm,
-      })) {
-        need(sameShape(p.shape, modes), `${k} ${fmt(p.shape)} ≠ lambdaRe ${fmt(modes)}`);
+      const modes = node.cRe.shape;
+      need(modes.length === 2 && modes[0] === h, `cRe ${fmt(modes)} must be [H=${h}, N/2]`);
+      const tied = node.lambdaRe.shape;
+      need(
+        tied.length === 2 && tied[1] === modes[1] && tied[0]! > 0 && h % tied[0]! === 0,
+        `lambdaRe ${fmt(tied)} must be [S, N/2=${modes[1]}] with S dividing H=${h}`,
+      );
+      for (const [k, p] of Object.entries({ lambdaIm: node.lambdaIm, bRe: node.bRe, bIm: node.bIm })) {
+        need(sameShape(p.shape, tied), `${k} ${fmt(p.shape)} ≠ lambdaRe ${fmt(tied)}`);
       }
+      const back = { cBackRe: node.cBackRe, cBackIm: node.cBackIm };
+      for (const [k, p] of Object.entries({ cIm: node.cIm, ...back })) {
+        if (p) need(sameShape(p.shape, modes), `${k} ${fmt(p.shape)} ≠ cRe ${fmt(modes)}`);
+      }
+      need(
+        node.bidirectional === (node.cBackRe !== undefined && node.cBackIm !== undefined),
+        node.bidirectional
+          ? "a bidirectional SSM needs cBackRe and cBackIm (the reversed kernel's C)"
+          : "cBackRe/cBackIm are set but the SSM is not bidirectional",
+      );
       need(
         sizeOf(node.d.shape) === h && sizeOf(node.logStep.shape) === h,
         `d and logStep must have ${h} values`,
@@ -241,6 +250,25 @@ export function outputShape(node: GraphNode, shapes: Shapes): number[] {
     }
     case "Activation":
       return port(shapes, "in");
+    case "LayerNorm": {
+      const x = port(shapes, "in");
+      const d = x[x.length - 1] ?? 0;
+      need(x.length >= 1, "expects an input with at least one axis");
+      for (const [k, p] of Object.entries({ weight: node.weight, bias: node.bias }))
+        need(
+          sizeOf(p.shape) === d && p.shape.length === 1,
+          `${k} ${fmt(p.shape)} must be [${d}] (last axis)`,
+        );
+      return x;
+    }
+    case "TernaryGatedMix": {
+      const x = port(shapes, "in");
+      const w = node.weight.shape;
+      need(x.length === 1, `expects a 1-d input [H], got ${fmt(x)}`);
+      need(w.length === 2 && w[0] === x[0], `weight ${fmt(w)} must be [H_in=${x[0]}, H_out]`);
+      need(sameShape(node.bias.shape, [w[1]!]), `bias ${fmt(node.bias.shape)} must be [${w[1]}]`);
+      return [w[1]!];
+    }
     case "Product": {
       const a = port(shapes, "a");
       const b = port(shapes, "b");

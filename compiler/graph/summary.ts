@@ -44,6 +44,10 @@ function paramCount(node: GraphNode): number {
       return n(node.weight) + n(node.bias);
     case "BatchNorm":
       return n(node.gamma) + n(node.beta);
+    case "LayerNorm":
+    case "TernaryGatedMix":
+      // the ternary weights are derived from W on the fly: not parameters of their own
+      return n(node.weight) + n(node.bias);
     case "Scale":
       return n(node.scale);
     case "DiagonalSsm":
@@ -56,6 +60,8 @@ function paramCount(node: GraphNode): number {
         node.cIm,
         node.d,
         node.logStep,
+        node.cBackRe,
+        node.cBackIm,
       ].reduce((a, x) => a + n(x), 0);
     default:
       return 0;

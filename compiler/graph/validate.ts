@@ -110,6 +110,13 @@ function checkNode(node: GraphNode, out: string[]): void {
     case "Concat":
       ints(out, "inputs", [node.inputs], 1);
       break;
+    case "LayerNorm":
+      if (!(node.eps > 0)) out.push(`eps ${node.eps} must be > 0`);
+      break;
+    case "TernaryGatedMix":
+      // ratio ≥ 1 would zero every ternary value (nothing exceeds the maximum)
+      if (!(node.ratio >= 0 && node.ratio < 1)) out.push(`ratio ${node.ratio} must be in [0, 1)`);
+      break;
     case "Reshape":
       if (!node.shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 1)))
         out.push(`shape ${formatShape(node.shape)} is invalid`);

@@ -5,6 +5,12 @@ import { type ErrorDetail, SpikegridError } from "../../common/errors.js";
 import type { NetGraph } from "../graph/graph.js";
 import { formatShape, type NdArray, sameShape } from "../graph/ndarray.js";
 import type { GraphNode } from "../graph/nodes.js";
+import {
+  type CustomSlot,
+  diagonalSsmSlots,
+  embeddingSlot,
+  ternaryGatedMixSlots,
+} from "./state-dict-slots.js";
 import { type StateDict, type Tensor, toFloat32 } from "./tensors/tensor.js";
 
 /** One parameter slot of the graph a state_dict key can fill. */
@@ -16,6 +22,8 @@ interface Slot {
   current: NdArray | undefined;
   /** An optional bias: a checkpoint of a bias-free layer may omit it (the graph's zeros are kept). */
   optionalIfZero?: boolean;
+  /** A tensor that is not the field as it stands (state-dict-slots.ts); `current` then only gives the shape. */
+  write?: (t: NdArray) => void;
 }
 
 /** PyTorch parameter name → NetGraph field, per node kind. */
@@ -40,6 +48,11 @@ function slotsOf(node: GraphNode): [string, string, boolean?][] {
       ];
     case "Scale":
       return [["scale", "scale"]];
+    case "LayerNorm":
+      return [
+        ["weight", "weight"],
+        ["bias", "bias"],
+      ];
     default:
       return [];
   }
@@ -54,12 +67,40 @@ export interface IgnoredKey {
 /** Keys a checkpoint may carry that hold no network parameter (BatchNorm's step counter). */
 const IGNORED_SUFFIXES = [".num_batches_tracked"];
 
+/**
+ * Linear nodes that stand for an nn.Embedding on one-hot tokens, listed by the builder in
+ * `graph.metadata.embeddings` (node ids): their checkpoint weight is [vocab, H], the transpose of the graph's.
+ */
+function embeddingIds(g: NetGraph): Set<string> {
+  const e = g.metadata.embeddings;
+  return new Set(Array.isArray(e) ? e.filter((x): x is string => typeof x === "string") : []);
+}
+
 function collectSlots(g: NetGraph, prefix: string, out: Slot[]): void {
+  const embeddings = embeddingIds(g);
   for (const [id, node] of g.nodes) {
     if (node.kind === "Subgraph") {
       collectSlots(node.graph, `${prefix}${id}.`, out);
       continue;
     }
+    const custom: CustomSlot[] =
+      node.kind === "DiagonalSsm"
+        ? diagonalSsmSlots(`${prefix}${id}`, node)
+        : node.kind === "TernaryGatedMix"
+          ? ternaryGatedMixSlots(`${prefix}${id}`, node)
+          : node.kind === "Linear" && embeddings.has(`${prefix}${id}`)
+            ? [embeddingSlot(`${prefix}${id}.weight`, node)]
+            : [];
+    for (const c of custom) {
+      out.push({
+        key: c.key,
+        node: {},
+        field: "",
+        current: { shape: c.shape, data: new Float64Array(0) },
+        write: c.write,
+      });
+    }
+    if (custom.length) continue;
     const fields = node as unknown as Record<string, NdArray | undefined>;
     for (const [param, field, optional] of slotsOf(node)) {
       out.push({
@@ -147,7 +188,8 @@ export function applyStateDict(
       report.mismatched.push({ key: rawKey, expected, got: tensor.shape });
       continue;
     }
-    slot.node[slot.field] = toNdArray(tensor);
+    if (slot.write) slot.write(toNdArray(tensor));
+    else slot.node[slot.field] = toNdArray(tensor);
     report.applied.push(rawKey);
   }
   for (const s of slots) {

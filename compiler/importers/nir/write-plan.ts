@@ -32,6 +32,8 @@ const NO_NIR_EQUIVALENT: Partial<Record<NodeKind, string>> = {
   BatchNorm: "NIR has no batch norm; fold it into the preceding Conv/Affine first",
   LmuMemory: "NIR has no LMU memory primitive",
   DiagonalSsm: "NIR has no state-space (S4D) primitive",
+  LayerNorm: "NIR has no layer normalisation",
+  TernaryGatedMix: "NIR has no data-dependent (max-relative) threshold or gated product (GSU)",
   FixedTransform: "NIR has no fixed-basis (DFT/wavelet) transform",
   Activation: "NIR has no graded activation function (ReLU, clamp, GELU, …)",
   Product: "NIR edges only add their inputs; it has no elementwise product",
