@@ -10,16 +10,7 @@ import { formatSI } from "./terminal/table.js";
 export type TableFormat = "md" | "csv" | "tex";
 export const TABLE_FORMATS: readonly TableFormat[] = ["md", "csv", "tex"];
 
-/** A chip-engine measurement of a row (from a chip run JSON), when a chip simulator ran. */
-export interface ChipFigures {
-  energyJ: number;
-  latencyS: number;
-  estimate: boolean;
-}
-
-export interface TableRow extends MeasuredRow {
-  chip?: ChipFigures;
-}
+export type TableRow = MeasuredRow;
 
 export interface PaperTableOptions {
   format: TableFormat;

@@ -52,12 +52,11 @@ export const tableCommand: CliCommand = {
     const models = (args.models as string[]).map(String);
     const format = String(args.format) as TableFormat;
     const notes: string[] = [];
-    if (args.profile !== undefined) {
-      const p = loadProfile(String(args.profile));
+    const profile = args.profile === undefined ? undefined : loadProfile(String(args.profile));
+    if (profile)
       notes.push(
-        `--profile ${p.name}: chip energy and latency are not measured by this table yet (run \`spikegrid simulate MODEL --engine chip --profile ${p.name} --json run.json\` and \`spikegrid report run.json\`); the columns are left out rather than estimated.`,
+        `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
       );
-    }
     const rows: TableRow[] = [];
     for (const m of models) {
       const net = await loadNetwork(m);
@@ -79,9 +78,12 @@ export const tableCommand: CliCommand = {
       rows.push(
         measureModel(m, net.graph, inputs, {
           init: args.init === "zeros" ? "zeros" : "random",
+          ...(profile ? { profile } : {}),
           ...(steps === undefined ? {} : { timesteps: steps }),
         }),
       );
+      const last = rows[rows.length - 1]!;
+      if (last.chipNote) notes.push(`${m}: ${last.chipNote}`);
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });

@@ -7,12 +7,14 @@ import type { NetGraph } from "../../compiler/graph/graph.js";
 import { summarizeGraph } from "../../compiler/graph/summary.js";
 import { compile } from "../../compiler/passes/pipeline.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import type { ChipProfile } from "../../hw-profiles/index.js";
 import { runReference } from "../../simulator/reference/index.js";
 import { buildRunJson } from "../run-build.js";
 import type { RunJson } from "../run-json.js";
 import { calibrateBatchNorm } from "./calibrate-bn.js";
 import { hasOnlyZeroWeights, initWeights } from "./init-weights.js";
 import type { TableInputs } from "./inputs.js";
+import { type ChipFigures, measureChip } from "./measure-chip.js";
 
 export type InitMode = "random" | "zeros" | "keep";
 
@@ -36,10 +38,15 @@ export interface MeasuredRow {
   /** The network had only zero weights and was kept so (no synaptic ops). */
   zeroWeights: boolean;
   inputs: string;
+  /** Chip energy and latency per sample (with `profile`), or why there are none. */
+  chip?: ChipFigures;
+  chipNote?: string;
 }
 
 export interface MeasureOptions {
   init: InitMode;
+  /** Also map onto this chip and run the chip simulator (chip energy and latency). */
+  profile?: ChipProfile;
   /** Steps per sample (default: the inputs' T). */
   timesteps?: number;
 }
@@ -108,13 +115,14 @@ export function measureModel(
   row.connectionSparsity = weightSparsity(graph);
   let ir: ReturnType<typeof compile>["ir"];
   try {
-    ir = compile(graph, { dump: () => {} }).ir;
+    ir = compile(graph, { dump: () => {}, ...(opts.profile ? { profile: opts.profile } : {}) }).ir;
   } catch (e) {
     if (!isSpikegridError(e) || e.code !== "UNSUPPORTED") throw e;
     row.notCompiled = e.message;
     return row;
   }
   const counts = [];
+  const feeds: Record<string, { shape: number[]; data: ArrayLike<number> }>[] = [];
   let correct = 0;
   let records: ReturnType<typeof runReference>["records"] | undefined;
   for (let b = 0; b < inputs.batch; b++) {
@@ -125,6 +133,7 @@ export function measureModel(
       )!;
       feed[port.id] = { shape: q.shape, data: q.data };
     }
+    feeds.push(feed);
     const spiking = b === 0 ? ir.populations.filter((p) => p.output.kind === "spike").map((p) => p.id) : [];
     const r = runReference(ir, feed, { timesteps: steps, perStepCounts: true, record: spiking });
     if (b === 0) records = r.records;
@@ -146,5 +155,6 @@ export function measureModel(
     ...(records ? { raster: records } : {}),
   });
   if (inputs.labels) row.accuracy = correct / inputs.batch;
+  if (opts.profile) Object.assign(row, measureChip(ir, opts.profile, feeds, steps));
   return row;
 }
