@@ -3,7 +3,7 @@
 // agreement per population, argmax agreement — for run.json (`quantization.agreement`) and a short table.
 
 import { SpikegridError } from "../../common/errors.js";
-import type { NetGraph } from "../../compiler/graph/index.js";
+import type { ClipStart, NetGraph } from "../../compiler/graph/index.js";
 import { type InputPort, layerSyncOrder, type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
 import { agreement } from "../../compiler/passes/quantization-agreement.js";
 import { inputScaleExp } from "../../compiler/passes/quantize-inputs.js";
@@ -19,6 +19,8 @@ export interface FloatComparison {
   graph: NetGraph;
   /** Step of the float reference: --dt, else the module's dt (what it was compiled with), else the graph's. */
   dt?: number;
+  /** The module's `metadata.clipStart` (absent: "gate"): the float reference streams the same way. */
+  clipStart?: ClipStart;
   /** NMIR input id → Input node id of the source graph. */
   inputIds: Map<string, string>;
   /** Spiking populations whose id is a node of the source graph (lowerToNmir keeps node ids): compared. */
@@ -64,7 +66,16 @@ export async function prepareFloatComparison(
   if (dtArg !== undefined && ir.dt !== undefined && Math.abs(dtArg - ir.dt) > 1e-12 * ir.dt) {
     warnings.push(`--dt ${dtArg} differs from the module's dt ${ir.dt}: the float reference runs with --dt`);
   }
-  return { source, graph: net.graph, ...(dt === undefined ? {} : { dt }), inputIds, record, warnings };
+  const clipStart: ClipStart = ir.metadata.clipStart === "free" ? "free" : "gate";
+  return {
+    source,
+    graph: net.graph,
+    ...(dt === undefined ? {} : { dt }),
+    clipStart,
+    inputIds,
+    record,
+    warnings,
+  };
 }
 
 /**
@@ -143,7 +154,12 @@ export function compareWithFloat(
 ): RunAgreement {
   const floatRuns = floatInputs.map((x) => {
     const inputs = Object.fromEntries(Object.entries(x).map(([id, t]) => [cmp.inputIds.get(id) ?? id, t]));
-    const opts = { timesteps: o.steps, record: cmp.record, ...(cmp.dt === undefined ? {} : { dt: cmp.dt }) };
+    const opts = {
+      timesteps: o.steps,
+      record: cmp.record,
+      clipStart: cmp.clipStart ?? "gate",
+      ...(cmp.dt === undefined ? {} : { dt: cmp.dt }),
+    };
     const r = runFloat(cmp.graph, inputs, opts);
     cmp.warnings.push(...r.warnings.filter((w) => !cmp.warnings.includes(w)));
     return r;

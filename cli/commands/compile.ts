@@ -1,6 +1,6 @@
 // `spikegrid compile FILE -o model.nmir [--weight-bits N] [--per-channel] [--state-bits N] [--payload-bits N]
-// [--profile P] [--strict] [--calibrate in.npy [--convert [--percentile P]]] …`: a network file → quantized
-// NMIR (.nmir) with a short summary.
+// [--profile P] [--strict] [--clip-start gate|free|auto] [--calibrate in.npy [--convert …]] …`: a network file
+// → quantized NMIR (.nmir) with a short summary.
 
 import { SpikegridError } from "../../common/errors.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
@@ -43,6 +43,7 @@ function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
   set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
   set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
   set("decay", choice("--decay", args.decay, ["mult12", "shift"] as const));
+  set("clipStart", choice("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
   if (args["per-channel"] === true) o.perChannel = true;
   if (args.strict === true) o.strict = true;
   if (args.dt !== undefined) {
@@ -190,6 +191,11 @@ export const compileCommand: CliCommand = {
       .option("strict", {
         type: "boolean",
         describe: "with --profile: anything the chip cannot run is an error",
+      })
+      .option("clip-start", {
+        type: "string",
+        describe:
+          "gate | free | auto: gate look-ahead partial sums of frames < 0 with product populations (exact), or let the first frames see them; auto (default) = free when --profile has no product neurons",
       })
       .option("dump-after", { type: "string", describe: "print the IR after this pass" })
       .option("set", zooSetOption)

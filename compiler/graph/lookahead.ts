@@ -8,6 +8,10 @@
 // (LMUFormer's `x + rpe_conv(x)`: paths of look-ahead 4 and 5 meet aligned). Before `start[i]` a node sees
 // only frames < 0, which the definition pads with zeros: it must stay at rest and output 0 there (the runner
 // does not step it; the lowering delays every constant to that step and gates early partial sums).
+//
+// ClipStart "free" drops that last requirement, as a chip streaming a signal from its start does: every node
+// runs from step 0 and also sees the partial sums a look-ahead conv makes of its first input frames for
+// frames < 0; only the additive constants of linear nodes still start at the node's frame 0.
 
 import { SpikegridError } from "../../common/errors.js";
 import type { GraphNode } from "./nodes.js";
@@ -41,6 +45,23 @@ export interface LookaheadPlan {
    * while a stream still carries values there (biases, states) — except an Input, which the caller zero-pads.
    */
   tail: Int32Array;
+}
+
+/**
+ * How execution treats the steps before a node's frame 0. "gate": the node stays at reset until `start` (the
+ * whole-clip definition, delayed). "free": every node runs from step 0 and sees the look-ahead partial sums of
+ * frames < 0; the constants of linear nodes (`hasFrameConstant`) start at their frame 0 (`ahead`), everything
+ * else (neuron parameters such as v_leak) acts from step 0, as NMIR populations do.
+ */
+export type ClipStart = "gate" | "free";
+
+/**
+ * Linear node kinds whose output holds an additive constant (bias, BatchNorm shift): the lowering routes it as
+ * a constant path that starts at the node's frame 0, and the "free" float runner withholds it until then.
+ */
+export function hasFrameConstant(node: GraphNode): boolean {
+  const k = node.kind;
+  return k === "Affine" || k === "Conv1d" || k === "Conv2d" || k === "BatchNorm" || k === "TemporalConv";
 }
 
 /** A node's own look-ahead in steps. */

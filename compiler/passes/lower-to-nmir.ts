@@ -17,6 +17,7 @@ import {
   spikeEvent,
 } from "../nmir/index.js";
 import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
+import { resolveClipStart, ungatedNote } from "./lower/clip-start.js";
 import { buildConnectivity } from "./lower/connectivity.js";
 import { lookaheadWarnings } from "./lower/lookahead-checks.js";
 import { identityPlan, LOWERED_BITS, planPopulation } from "./lower/neurons.js";
@@ -49,7 +50,11 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
     plan,
     maxPaths: o.maxPaths ?? 4096,
   };
-  lookaheadWarnings(pc, plan, roles, (message, where) => note({ level: "warning", message, where }));
+  const clip = resolveClipStart(o);
+  // the warnings describe where gating cannot match the float reference's reset-before-frame-0; "free" runs
+  // populations from step 0 in both, so they do not apply
+  if (clip.mode === "gate")
+    lookaheadWarnings(pc, plan, roles, (message, where) => note({ level: "warning", message, where }));
   const inputEvent = o.inputEvent === "spike" ? spikeEvent() : gradedEvent(LOWERED_BITS);
   const sources = (i: number): SourceInfo => {
     const n = nodes[i]!.node;
@@ -60,7 +65,7 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   const limits = { maxComposeWork: o.maxComposeWork ?? 2 ** 31, maxSynapses: o.maxSynapses ?? 2 ** 26 };
   // ids of linear nodes stay free: an Output reading a linear node names its graded population after it
   const reserved = nodes.filter((_, i) => !isLinear(i)).map((sn) => sn.id);
-  const b = new ModuleBuilder(pc, sources, limits, note, reserved);
+  const b = new ModuleBuilder(pc, sources, limits, note, reserved, clip.mode);
 
   /** The single term of a port that only re-indexes one boundary's value this step, or undefined. */
   const plainRead = (i: number, port: number): { src: number; term: Term } | undefined => {
@@ -169,6 +174,10 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
 
   const metadata: Record<string, string> = { loweredFrom: "NetGraph", dt: String(dt) };
   if (plan.delay > 0) metadata.algorithmicDelaySteps = String(plan.delay);
+  // the float reference must run with the same clip start to be compared like-for-like (simulate
+  // --compare-float reads it); without look-ahead both modes are the same and nothing is recorded
+  if (plan.start.some((s) => s > 0)) metadata.clipStart = clip.mode;
+  if (b.ungated.length) note({ level: "note", message: ungatedNote(b.ungated, clip.why) });
   for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
   return createModule({

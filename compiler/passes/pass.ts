@@ -28,6 +28,13 @@ export interface CompileOptions {
   maxSynapses?: number;
   /** Largest number of linear paths into one population port. Default 4096. */
   maxPaths?: number;
+  /**
+   * lowerToNmir: what a population sees before its frame 0 when look-ahead delays it. "gate": nothing, as the
+   * whole-clip definition (a `<id>.gate` product population per such port; needs product neurons). "free": no
+   * gates; the first frames see the look-ahead partial sums of frames < 0. "auto" (default): "free" when
+   * `profile` (QuantCompileOptions) lacks product neurons, else "gate". Recorded as `metadata.clipStart`.
+   */
+  clipStart?: "gate" | "free" | "auto";
   /** convertAnnToSnn: convert a ReLU ANN to a rate-coded SNN with these calibration data; off when absent. */
   convert?: ConvertOptions;
 }

@@ -63,7 +63,9 @@ export function compareLowered(
   const compiled = compile(g, { stopAfter: "lowerToNmir", ...opts }, passes);
   const ir: NmirModule = compiled.ir;
   const dt = opts.dt;
-  const float = runFloat(g, inputs, { ...(dt === undefined ? {} : { dt }), record, ...steps });
+  // like-for-like: the float reference streams with the clip start the module was lowered with
+  const clipStart = ir.metadata.clipStart === "free" ? "free" : "gate";
+  const float = runFloat(g, inputs, { ...(dt === undefined ? {} : { dt }), record, clipStart, ...steps });
   const lowered = runReference(ir, inputs, { mode: "layer-sync", record, ...steps });
   let outputDiff = 0;
   for (const [id, f] of float.outputs)

@@ -2,7 +2,14 @@
 // step at a time) with the layer-sync schedule of schedule.ts and the kernels of kernels/.
 
 import { SpikegridError } from "../../common/errors.js";
-import { type LookaheadPlan, lookaheadPlan, type NetGraph } from "../../compiler/graph/index.js";
+import {
+  type ClipStart,
+  type LookaheadPlan,
+  lookaheadPlan,
+  type NetGraph,
+} from "../../compiler/graph/index.js";
+import { splitBatch } from "./batch.js";
+import { kernelNode, withheldConstants } from "./clip-start.js";
 import { delayLines } from "./delay-lines.js";
 import {
   checkFinite,
@@ -22,6 +29,12 @@ import { runWholeSequence } from "./sequence.js";
 export interface FloatRunnerOptions {
   /** Integration step in seconds; defaults to `graph.dt`, else 1 (with a warning). */
   dt?: number;
+  /**
+   * Streaming only: "gate" (default) holds each node at reset until its frame 0, the delayed whole-clip
+   * definition; "free" runs every node from step 0, look-ahead partial sums of frames < 0 included, as an
+   * ungated NMIR module does (compile option `clipStart`; clip-start.ts).
+   */
+  clipStart?: ClipStart;
 }
 
 export interface FloatRunOptions extends FloatRunnerOptions {
@@ -88,8 +101,14 @@ function buildRunner(
   const dt = resolveDt(opts.dt, graph.dt, warnings);
   const schedule = scheduleGraph(graph);
   const { nodes } = schedule;
+  const free = opts.clipStart === "free";
   const kernels: Kernel[] = nodes.map((sn) =>
-    createKernel(sn.node, { id: sn.id, dt, inShapes: sn.inShapes, outShape: sn.outShape }),
+    createKernel(kernelNode(sn.node, opts.clipStart ?? "gate"), {
+      id: sn.id,
+      dt,
+      inShapes: sn.inShapes,
+      outShape: sn.outShape,
+    }),
   );
   const index = new Map(nodes.map((sn, i) => [sn.id, i]));
   for (const sn of nodes) {
@@ -106,9 +125,11 @@ function buildRunner(
   // Look-ahead alignment (compiler/graph/lookahead.ts): node i runs from step plan.start[i] on (before that its
   // inputs carry frames < 0, which the definition pads with zeros, so it stays at reset and outputs 0 — its
   // biases and constant terms never act there), and the edge s → i is read plan.delays[i][p][k] steps late
-  // from a ring of s's past outputs, so every input of i carries the same frame.
+  // from a ring of s's past outputs, so every input of i carries the same frame. In "free" mode every node
+  // runs from step 0 and only linear constants wait for their frame 0 (`withheld`, taken out before it).
   const plan = lookaheadPlan(nodes);
   const lines = delayLines(nodes, kernels, plan);
+  const withheld = free ? withheldConstants(nodes, plan, dt) : [];
 
   // Port inputs: a single same-step source without delay is read in place; anything else is summed into a
   // port buffer.
@@ -139,7 +160,7 @@ function buildRunner(
   const stepUnchecked: StepFn = (inputs) => {
     for (const [id, values] of inputs) kernels[index.get(id)!]!.out.set(values);
     for (let i = 0; i < kernels.length; i++) {
-      if (t >= plan.start[i]!) {
+      if (free || t >= plan.start[i]!) {
         for (const { buf, srcs } of sums[i]!) {
           buf.fill(0);
           for (const { src, delay } of srcs) {
@@ -148,6 +169,8 @@ function buildRunner(
           }
         }
         kernels[i]!.step(portInputs[i]!);
+        const c = withheld[i];
+        if (c && t < plan.ahead[i]!) for (let k = 0, o = kernels[i]!.out; k < c.length; k++) o[k]! -= c[k]!;
       }
       lines.store(i, t);
     }
@@ -260,36 +283,8 @@ export function runFloatBatch(
   opts: FloatRunOptions = {},
 ): FloatRunResult[] {
   const built = buildRunner(graph, opts);
-  const m = toMap(inputs);
-  let batch: number | undefined;
-  for (const [id, x] of m) {
-    const b = x.shape[0];
-    if (b === undefined || x.shape.length < 2) {
-      throw new SpikegridError(
-        "USAGE",
-        `input "${id}": expected [batch, T, ...], got [${x.shape.join(",")}]`,
-      );
-    }
-    if (batch !== undefined && b !== batch) {
-      throw new SpikegridError("USAGE", `inputs disagree on the batch size (${batch} vs ${b} for "${id}")`);
-    }
-    batch = b;
-  }
-  const results: FloatRunResult[] = [];
-  for (let s = 0; s < (batch ?? 1); s++) {
-    const sample = new Map<string, InputTensor>();
-    for (const [id, x] of m) {
-      const per = sizeOf(x.shape.slice(1));
-      const data =
-        x.data instanceof Float64Array || x.data instanceof Float32Array
-          ? x.data.subarray(s * per, (s + 1) * per)
-          : Array.prototype.slice.call(x.data, s * per, (s + 1) * per);
-      sample.set(id, { shape: x.shape.slice(1), data });
-    }
+  return splitBatch(toMap(inputs)).map((sample) => {
     built.runner.reset();
-    results.push(
-      opts.sequence === "whole" ? runWholeSequence(graph, sample, opts) : runWith(built, sample, opts),
-    );
-  }
-  return results;
+    return opts.sequence === "whole" ? runWholeSequence(graph, sample, opts) : runWith(built, sample, opts);
+  });
 }

@@ -2,6 +2,7 @@
 // biases or to the constant spike source, and the per-port wiring shared by every kind of destination.
 
 import { SpikegridError } from "../../../common/errors.js";
+import type { ClipStart } from "../../graph/index.js";
 import {
   type Connectivity,
   createDense,
@@ -17,6 +18,7 @@ import {
   type Projection,
 } from "../../nmir/index.js";
 import type { Diagnostic } from "../pass.js";
+import type { Ungated } from "./clip-start.js";
 import { applyTerm, type Limits } from "./compose.js";
 import { buildConnectivity, realWeights } from "./connectivity.js";
 import { LOWERED_BITS, type PopulationPlan } from "./neurons.js";
@@ -37,6 +39,8 @@ export class ModuleBuilder {
   readonly outputs: OutputPort[] = [];
   /** Pooling absorbed into a composed projection, by projection id (`metadata["pool.<id>"]`). */
   readonly pools = new Map<string, AbsorbedPool>();
+  /** Ports that "gate" would have gated and "free" wires directly (for the note of lower/clip-start.ts). */
+  readonly ungated: Ungated[] = [];
   private readonly used = new Set<string>();
   private tonic: string | undefined;
 
@@ -46,6 +50,7 @@ export class ModuleBuilder {
     private readonly limits: Limits,
     private readonly note: (d: Omit<Diagnostic, "pass">) => void,
     reserved: Iterable<string>,
+    private readonly clipStart: ClipStart = "gate",
   ) {
     for (const id of reserved) this.used.add(id);
   }
@@ -91,7 +96,8 @@ export class ModuleBuilder {
    * Wires every path into graph port `graphPort` of node `dst` to NMIR port `port` of population `dstId`;
    * returns the delay-0 constant (before the gain) when the plan takes constants as bias, else zeros.
    * The node runs from step `start` (lookahead plan): a term that can deliver earlier — a partial sum of a
-   * look-ahead conv's frames < 0, which the definition pads with zeros — makes the port read through a gate.
+   * look-ahead conv's frames < 0, which the definition pads with zeros — makes the port read through a gate
+   * ("gate"), or is wired like any other and recorded in `ungated` ("free").
    */
   feed(
     dst: number,
@@ -106,10 +112,14 @@ export class ModuleBuilder {
     const terms = pathsInto(this.pc, dst, graphPort).flatMap((path) =>
       pathTerms(this.pc, path, dst).map((term) => ({ path, term })),
     );
-    const early = terms.some(
-      ({ path, term }) => term.delay + (path.constant ? 0 : la.ahead[path.source]!) < start,
+    // a signal from node s reaches the port from step delay + ahead[s] (s's frame 0) on; a constant's delay
+    // already counts its start
+    const earliest = Math.min(
+      ...terms.map(({ path, term }) => term.delay + (path.constant ? 0 : la.ahead[path.source]!)),
     );
-    if (early) {
+    // "free" keeps the partial sums: the population integrates them before its frame 0, as on a chip
+    if (earliest < start && this.clipStart === "free") this.ungated.push({ population: dstId, port, start });
+    if (earliest < start && this.clipStart === "gate") {
       // gate = (terms) · [t ≥ start]: a product whose port b is the constant source from step `start` on
       const gate = this.unique(`${dstId}.gate`);
       this.populations.push(
