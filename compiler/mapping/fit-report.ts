@@ -2,6 +2,7 @@
 // the minimum core count, and one explained misfit per problem. Also renders it for a terminal.
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { Encoding } from "./encoding.js";
 import type { FitReport, Misfit } from "./fit-types.js";
 import { MAX_KEYS } from "./memory-models.js";
 import type { Bin } from "./pack.js";
@@ -34,6 +35,7 @@ export function buildFitReport(
   coresAvailable: number,
   misfits: Misfit[],
   place?: readonly number[],
+  encodings: Record<string, Encoding> = {},
 ): FitReport {
   const all = [...misfits];
   const needed = bins.length;
@@ -78,7 +80,20 @@ export function buildFitReport(
     perCore,
     totals,
     misfits: all,
+    ...(Object.keys(encodings).length > 0 ? { encodings } : {}),
   };
+}
+
+/** Which graded populations travel as bit planes, grouped by width: "encoding: graded → bit planes …". */
+export function formatEncodings(profile: string, encodings: Record<string, Encoding>): string {
+  const byBits = new Map<number, string[]>();
+  for (const [id, e] of Object.entries(encodings)) byBits.set(e.bits, [...(byBits.get(e.bits) ?? []), id]);
+  const groups = [...byBits].map(([b, ids]) => {
+    const shown =
+      ids.length > 4 ? `${ids.slice(0, 4).join(", ")} and ${ids.length - 4} more` : ids.join(", ");
+    return `${b} bit planes: ${shown}`;
+  });
+  return `  encoding       ${profile} sends binary spikes only; graded events as ${groups.join("; ")} (axons and synapses × bits, one spike per set bit)`;
 }
 
 /** One line per misfit. */
@@ -99,6 +114,7 @@ export function formatFitSummary(r: FitReport): string {
       );
     else lines.push(`  ${k.padEnd(14)} ${t.used}`);
   }
+  if (r.encodings) lines.push(formatEncodings(r.profile, r.encodings));
   for (const m of r.misfits) lines.push(`  ✗ ${describeMisfit(m)}`);
   if (r.profilesThatFit?.length) lines.push(`  fits on: ${r.profilesThatFit.join(", ")}`);
   return lines.join("\n");

@@ -1,5 +1,6 @@
 // The fit report's types: per-core and total utilisation of every limit, and the explained misfits.
 
+import type { Encoding } from "./encoding.js";
 import type { Usage } from "./types.js";
 
 /** One reason the network does not fit, with what would make it fit. */
@@ -33,6 +34,8 @@ export interface FitReport {
   /** Σ usage and Σ limits over the used cores. */
   totals: Record<string, { used: number; available: number }>;
   misfits: Misfit[];
+  /** Graded populations sent as bit planes on a binary-spike profile, by id (absent when none). */
+  encodings?: Record<string, Encoding>;
   /** Built-in profiles on which the network fits (filled only when it does not fit here). */
   profilesThatFit?: string[];
 }

@@ -5,6 +5,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import { encodingsOf } from "./encoding.js";
 import { buildFitReport, describeMisfit } from "./fit-report.js";
 import type { FitReport } from "./fit-types.js";
 import { limitsOf } from "./memory-models.js";
@@ -87,7 +88,12 @@ export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOption
       available: cores,
       suggestion: `Speck holds one layer per core: ${p.slices.length} layers need ${p.slices.length} fitting cores; no free core is left that holds this layer`,
     });
-  return { bins: packed.bins, fit: buildFitReport(profile, packed.bins, cores, misfits), cores };
+  const encodings = encodingsOf(ir, profile);
+  return {
+    bins: packed.bins,
+    fit: buildFitReport(profile, packed.bins, cores, misfits, undefined, encodings),
+    cores,
+  };
 }
 
 export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
@@ -124,6 +130,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
         ? placeGreedy(pr)
         : placeAnneal(pr, { seed: opts.seed ?? 1 });
   const routing = routeXY(profile, edges, place, pr.positions);
+  const encodings = encodingsOf(ir, profile);
   const mapping: Mapping = {
     schemaVersion: MAPPING_SCHEMA_VERSION,
     profile: profile.name,
@@ -146,6 +153,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     routingTables: routing.tables,
     placement,
     cost: { trafficHops: routing.trafficHops, trafficSource: opts.traffic ? "profiled" : "fan-out" },
+    ...(Object.keys(encodings).length > 0 ? { encodings } : {}),
   };
-  return { mapping, fit: buildFitReport(profile, bins, cores, [], place) };
+  return { mapping, fit: buildFitReport(profile, bins, cores, [], place, encodings) };
 }

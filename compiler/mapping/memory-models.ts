@@ -8,6 +8,7 @@ import type { ChipProfile } from "../../hw-profiles/index.js";
 import { coreLimits } from "../../hw-profiles/index.js";
 import { bitsFor, connOutSize, type Projection } from "../nmir/index.js";
 import type { AbsorbedPool } from "../passes/lower/pool-record.js";
+import { bitPlanes } from "./encoding.js";
 import { log2ceil } from "./math.js";
 import type { MapNode } from "./nodes.js";
 import { maxDistinctWeights, maxFanOut, sliceSynapses } from "./synapses.js";
@@ -56,32 +57,34 @@ const speckPools = (r: AbsorbedPool) => r.kernel[0] === r.stride[0] && r.kernel[
  * pooling belongs to the source layer (sinabs DynapcnnLayer = conv → IAF → pool) and costs no kernel memory;
  * the source's neuron memory already is its conv output before pooling.
  */
-export function speckUsage(node: MapNode): Usage {
+export function speckUsage(node: MapNode, srcPlanes: readonly number[] = []): Usage {
   let kernel = 0;
   let channels = 1;
   let h = 1;
   let w = 1;
-  for (const p of node.incoming) {
+  for (const [k, p] of node.incoming.entries()) {
     const c = p.connectivity;
+    // a bit-plane encoded source is b input channels (one per plane)
+    const planes = Math.max(1, srcPlanes[k] ?? 0);
     const pool = node.pools?.get(p.id);
     if (pool && speckPools(pool)) {
       // the conv on the pooled map: original kernel, or a dense after flatten with kernel h × w over c channels
       const [f, cin, kh, kw] = pool.unpooled.kernel as [number, number, number, number];
-      kernel += cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
+      kernel += planes * cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
       [channels, h, w] = pool.unpooled.outShape as [number, number, number];
     } else if (c.kind === "conv2d") {
       const [f, cin, kh, kw] = c.kernel;
       // K = c · 2^(⌈log2(kx·ky)⌉ + ⌈log2 f⌉)
-      kernel += cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
+      kernel += planes * cin * 2 ** (log2ceil(kh * kw) + log2ceil(f));
       [channels, h, w] = c.outShape;
     } else if (c.kind === "conv1d") {
       const [f, cin, k] = c.kernel;
-      kernel += cin * 2 ** (log2ceil(k) + log2ceil(f));
+      kernel += planes * cin * 2 ** (log2ceil(k) + log2ceil(f));
       [channels, w] = c.outShape;
     } else {
       // A dense layer runs as a 1 × 1 convolution over inSize channels with f = outSize.
       const f = connOutSize(c);
-      kernel += sliceSynapses(c, 0, f).sources * 2 ** log2ceil(f);
+      kernel += planes * sliceSynapses(c, 0, f).sources * 2 ** log2ceil(f);
       channels = f;
     }
   }
@@ -91,10 +94,19 @@ export function speckUsage(node: MapNode): Usage {
   return { neurons: node.size, kernelEntries: kernel, neuronEntries, biasEntries: channels };
 }
 
-function projectionBits(p: Projection, profile: ChipProfile, start: number, count: number): number {
+/** `planes` ≥ 1: a bit-plane encoded source stores every synapse once per plane (its own synapse list). */
+function projectionBits(
+  p: Projection,
+  profile: ChipProfile,
+  start: number,
+  count: number,
+  planes: number,
+): number {
   const m = profile.core.memoryModel;
   const c = p.connectivity;
-  const { synapses, sources } = sliceSynapses(c, start, count);
+  const one = sliceSynapses(c, start, count);
+  const synapses = one.synapses * planes;
+  const sources = one.sources * planes;
   const wb = p.weightBits;
   switch (m.kind) {
     case "csr": {
@@ -104,7 +116,7 @@ function projectionBits(p: Projection, profile: ChipProfile, start: number, coun
       return Math.ceil(bits / word) * word;
     }
     case "conv-shared":
-      if (c.kind === "conv1d" || c.kind === "conv2d") return c.weights.length * wb;
+      if (c.kind === "conv1d" || c.kind === "conv2d") return c.weights.length * wb * planes;
       return sources * count * wb;
     case "truenorth-crossbar":
       return sources * count;
@@ -118,22 +130,35 @@ export interface NodeFacts {
   axonTypes?: number;
   fanOut?: number;
   speck?: Usage;
+  /** Bit planes of each incoming projection's source (0: sent as it is), aligned with `node.incoming`. */
+  srcPlanes?: number[];
+  /** Bit planes of the node's own events (0: sent as they are). */
+  planes?: number;
 }
 
 export function nodeFacts(node: MapNode, profile: ChipProfile, nodes: Map<string, MapNode>): NodeFacts {
   const m = profile.core.memoryModel;
-  if (m.kind === "speck") return { speck: speckUsage(node) };
-  if (m.kind === "truenorth-crossbar")
-    return { axonTypes: node.incoming.reduce((a, p) => Math.max(a, maxDistinctWeights(p.connectivity)), 0) };
+  const srcPlanes = node.incoming.map((p) => {
+    const src = nodes.get(p.src);
+    return src ? bitPlanes(src, profile) : 0;
+  });
+  const planes = bitPlanes(node, profile);
+  const enc = { srcPlanes, planes };
+  if (m.kind === "speck") return { speck: speckUsage(node, srcPlanes), ...enc };
+  if (m.kind === "truenorth-crossbar") {
+    const types = node.incoming.map((p, k) => maxDistinctWeights(p.connectivity, srcPlanes[k]));
+    return { axonTypes: Math.max(0, ...types), ...enc };
+  }
   if (m.kind === "xylo") {
     let fanOut = 0;
     for (const r of new Set(node.readers)) {
       for (const p of nodes.get(r)?.incoming ?? [])
         if (p.src === node.id) fanOut = Math.max(fanOut, maxFanOut(p.connectivity));
     }
-    return { fanOut };
+    // every plane of an encoded neuron drives its own copy of the synapses
+    return { fanOut: fanOut * Math.max(1, planes), ...enc };
   }
-  return {};
+  return enc;
 }
 
 /** What neurons `start .. start + count − 1` of `node` use. `inputIds` are the module's input ports. */
@@ -156,12 +181,15 @@ export function sliceUsage(
   }
   let inputAxons = 0;
   let synapseBits = 0;
-  for (const p of node.incoming) {
+  // a bit-plane encoded source arrives on one axon per plane (encoding.ts)
+  const planesOf = (k: number) => Math.max(1, facts.srcPlanes?.[k] ?? 0);
+  for (const [k, p] of node.incoming.entries()) {
     if (m.kind === "xylo" && !inputIds.has(p.src)) continue;
-    inputAxons += sliceSynapses(p.connectivity, start, count).sources;
+    inputAxons += sliceSynapses(p.connectivity, start, count).sources * planesOf(k);
   }
   if (m.kind !== "xylo")
-    for (const p of node.incoming) synapseBits += projectionBits(p, profile, start, count);
+    for (const [k, p] of node.incoming.entries())
+      synapseBits += projectionBits(p, profile, start, count, planesOf(k));
   // A dynamic matmul reads both operands whole.
   for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
   const u: Usage = { neurons: count, inputAxons, stateBits: count * node.stateBitsPerNeuron };
@@ -173,7 +201,7 @@ export function sliceUsage(
     return u;
   }
   u.synapseBits = synapseBits;
-  u.outputRoutes = count * node.readers.length;
+  u.outputRoutes = count * node.readers.length * Math.max(1, facts.planes ?? 0);
   if (facts.axonTypes !== undefined) u.axonTypes = facts.axonTypes;
   return u;
 }

@@ -19,6 +19,8 @@ export interface MapNode {
   outputOnly: boolean;
   /** Emits graded events. */
   graded: boolean;
+  /** Payload width of a graded population's events. */
+  payloadBits?: number;
   product: boolean;
   /** Operand ids of a matmul. */
   operands: string[];
@@ -56,6 +58,7 @@ export function mapNodes(ir: NmirModule): MapNode[] {
       widestState: vars.reduce((a, v) => Math.max(a, v.bits), 0),
       incoming,
       graded: p.output.kind === "graded",
+      ...(p.output.kind === "graded" ? { payloadBits: p.output.bits } : {}),
       product: p.model.kind === "product",
       operands: [],
       ...(pools.size > 0 ? { pools } : {}),

@@ -1,10 +1,12 @@
 // Splits every node into slices that each fit one core: the capability checks first (weight width, state
-// width, graded events, product neurons, dynamic matmuls, delays), then the largest contiguous slices whose
-// usage stays within the tightest core's limits. Speck cannot split a layer: a layer is one slice and must
+// width, graded payloads too wide for bit planes, product neurons, dynamic matmuls, delays), then the largest
+// contiguous slices whose usage stays within the tightest core's limits (bit-plane encoded sources counted
+// with their b axons and b synapse copies, encoding.ts). Speck cannot split a layer: a layer is one slice and must
 // fit the largest of its unequal cores.
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import { bitPlanes, MAX_BITPLANES } from "./encoding.js";
 import type { Misfit } from "./fit-types.js";
 import { limitsOf, type NodeFacts, nodeFacts, overLimit, sliceUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
@@ -39,8 +41,16 @@ export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[]
   }
   if (c.stateBits !== undefined && node.widestState > c.stateBits)
     add("stateBits", node.widestState, c.stateBits, `recompile with --state-bits ${c.stateBits}`);
-  if (node.graded && node.kind === "population" && !c.capabilities.gradedSpikes)
-    add("gradedSpikes", 1, 0, "use spiking neurons (no graded outputs) or a profile with graded spikes");
+  // Graded events on a binary-spike chip travel as bit planes; only payloads wider than the planes a weight
+  // exponent can span are refused.
+  const planes = bitPlanes(node, profile);
+  if (planes > MAX_BITPLANES)
+    add(
+      "payloadBits",
+      planes,
+      MAX_BITPLANES,
+      `${profile.name} sends only binary spikes, so graded ${planes}-bit events travel as ${planes} bit planes; at most ${MAX_BITPLANES} fit the weight exponent range: recompile with --payload-bits ${MAX_BITPLANES} or fewer, or use a profile with graded spikes (e.g. loihi2)`,
+    );
   if (node.product && !c.capabilities.productNeurons)
     add("productNeurons", 1, 0, "use a profile with product neurons (e.g. loihi2, generic-45nm)");
   if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
@@ -64,14 +74,31 @@ export function tightestLimits(profile: ChipProfile, cores: number, neuronsPerCo
   return r;
 }
 
-function suggestionFor(key: string, needed: number, available: number, node: MapNode): string {
+/** " (graded x as 8 bit planes)" for the node's bit-plane encoded sources, so the misfit says why. */
+function planesNote(node: MapNode, facts: NodeFacts): string {
+  const enc = node.incoming.flatMap((p, k) => {
+    const b = facts.srcPlanes?.[k] ?? 0;
+    return b > 0 ? [`${p.src} as ${b} bit planes`] : [];
+  });
+  return enc.length > 0 ? ` (graded ${[...new Set(enc)].join(", ")})` : "";
+}
+
+function suggestionFor(
+  key: string,
+  needed: number,
+  available: number,
+  node: MapNode,
+  facts: NodeFacts,
+): string {
   switch (key) {
     case "synapseBits":
-      return `one neuron's synapses need ${needed} bits of ${available}: use fewer weight bits (about ${Math.max(1, Math.floor((node.incoming[0]?.weightBits ?? 8) * (available / needed)))}) or a sparser layer`;
+      return `one neuron's synapses need ${needed} bits${planesNote(node, facts)} of ${available}: use fewer weight bits (about ${Math.max(1, Math.floor((node.incoming[0]?.weightBits ?? 8) * (available / needed)))}) or a sparser layer`;
     case "inputAxons":
-      return `one neuron reads ${needed} source neurons but a core has ${available} input axons: reduce the fan-in (e.g. split the layer's inputs) or use a profile with more input axons`;
+      return planesNote(node, facts)
+        ? `one neuron reads ${needed} input axons${planesNote(node, facts)} but a core has ${available}: recompile with fewer --payload-bits, reduce the fan-in, or use a profile with graded spikes (e.g. loihi2)`
+        : `one neuron reads ${needed} source neurons but a core has ${available} input axons: reduce the fan-in (e.g. split the layer's inputs) or use a profile with more input axons`;
     case "outputRoutes":
-      return `one neuron feeds ${needed} destinations but a core has ${available} output routes: reduce the fan-out`;
+      return `one neuron feeds ${needed} output routes${facts.planes ? ` (its graded events as ${facts.planes} bit planes)` : ""} but a core has ${available}: reduce the fan-out`;
     case "axonTypes":
       return `a neuron uses ${needed} distinct weight values but a core has ${available} axon types: quantize to ≤ ${available} weight levels per neuron`;
     case "fanOut":
@@ -124,7 +151,7 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
           limit: bad,
           needed,
           available,
-          suggestion: suggestionFor(bad, needed, available, node),
+          suggestion: suggestionFor(bad, needed, available, node, facts),
         });
         break;
       }

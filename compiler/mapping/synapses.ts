@@ -103,13 +103,19 @@ export function sliceSynapses(c: Connectivity, start: number, count: number): Sl
   return { synapses, sources };
 }
 
-/** The largest number of distinct nonzero weight values any destination neuron reads (over all neurons). */
-export function maxDistinctWeights(c: Connectivity): number {
+/**
+ * The largest number of distinct nonzero weight values any destination neuron reads (over all neurons). With
+ * `planes` = b > 0 (a bit-plane encoded source, encoding.ts) each weight w stands for w·2^i (i < b − 1) and
+ * −w·2^(b−1).
+ */
+export function maxDistinctWeights(c: Connectivity, planes = 0): number {
   const out = connOutSize(c);
   const perNeuron: Set<number>[] = Array.from({ length: out }, () => new Set<number>());
   forEachSynapse(c, 0, out, (_i, j, w) => {
     const v = c.weights[w] ?? 0;
-    if (v !== 0) perNeuron[j]?.add(v);
+    if (v === 0) return;
+    if (planes === 0) perNeuron[j]?.add(v);
+    for (let b = 0; b < planes; b++) perNeuron[j]?.add(b === planes - 1 ? -v * 2 ** b : v * 2 ** b);
   });
   return perNeuron.reduce((a, s) => Math.max(a, s.size), 0);
 }

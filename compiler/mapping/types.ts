@@ -4,6 +4,7 @@
 // `validateMapping` (validate.ts) checks it against the NMIR module and the chip profile.
 
 import { z } from "zod";
+import type { Encoding } from "./encoding.js";
 
 export const MAPPING_SCHEMA_VERSION = 1;
 
@@ -70,6 +71,11 @@ export interface Mapping {
   routingTables: Record<string, RoutingTableEntry[]>;
   placement: Placement;
   cost: Cost;
+  /**
+   * How graded events travel where the profile sends only binary spikes, by population id: as b bit planes
+   * (encoding.ts). Absent or empty when every population's events travel as they are.
+   */
+  encodings?: Record<string, Encoding>;
 }
 
 const usageSchema = z.record(z.string(), z.number().nonnegative());
@@ -103,4 +109,7 @@ export const mappingSchema = z.object({
   ),
   placement: z.enum(PLACEMENTS),
   cost: z.object({ trafficHops: z.number().nonnegative(), trafficSource: z.enum(["profiled", "fan-out"]) }),
+  encodings: z
+    .record(z.string(), z.object({ kind: z.literal("bitplanes"), bits: z.number().int().min(1) }))
+    .optional(),
 });

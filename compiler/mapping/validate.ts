@@ -7,6 +7,7 @@ import type { ErrorDetail } from "../../common/errors.js";
 import { SpikegridError } from "../../common/errors.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import { encodingsOf } from "./encoding.js";
 import { corePositions } from "./grid.js";
 import { addUsage, limitsOf, nodeFacts, sliceUsage } from "./memory-models.js";
 import { mapNodes, sourceSizes } from "./nodes.js";
@@ -77,6 +78,7 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
     }
     bins.push({ core: c.index, slices: c.slices.map((s) => ({ ...s, usage: {} })), usage, limits });
   });
+  out.push(...encodingProblems(m, ir, profile));
   for (const n of nodes) {
     const cov = covered.get(n.id);
     for (const mf of capabilityMisfits(n, profile))
@@ -103,6 +105,31 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
         message: `events of core ${from} never reach core ${to} through the tables`,
       });
   }
+  return out;
+}
+
+/** The file's encodings must be the ones the profile needs: every graded population read over the mesh of a
+ * binary-spike chip as bit planes of its payload width, nothing else (the chip simulator prices them). */
+function encodingProblems(m: Mapping, ir: NmirModule, profile: ChipProfile): ErrorDetail[] {
+  const want = encodingsOf(ir, profile);
+  const have = m.encodings ?? {};
+  const out: ErrorDetail[] = [];
+  for (const [id, e] of Object.entries(want)) {
+    const h = have[id];
+    if (!h)
+      out.push({
+        where: `encodings.${id}`,
+        message: `${profile.name} sends only binary spikes: ${id}'s graded ${e.bits}-bit events need {"kind": "bitplanes", "bits": ${e.bits}}`,
+      });
+    else if (h.bits !== e.bits)
+      out.push({ where: `encodings.${id}`, message: `${id} emits ${e.bits}-bit payloads, not ${h.bits}` });
+  }
+  for (const id of Object.keys(have))
+    if (!want[id])
+      out.push({
+        where: `encodings.${id}`,
+        message: `${id} is not a graded population read on a binary-spike chip: its events travel as they are`,
+      });
   return out;
 }
 

@@ -9,6 +9,7 @@ import {
   createDense,
   createDynamicMatmul,
   createInput,
+  createLinear,
   createModule,
   createOutput,
   createPopulation,
@@ -45,6 +46,9 @@ function gatedModule(): NmirModule {
   });
 }
 
+const denseOnes = (n: number) =>
+  createDense({ inSize: n, outSize: n, weights: new Int32Array(n * n).fill(1) });
+
 describe("markUnsupported", () => {
   it("names every element Loihi cannot run, its limit and the ways out", () => {
     const found = unsupportedBy(gatedModule(), loadProfile("loihi"));
@@ -67,6 +71,33 @@ describe("markUnsupported", () => {
     expect(byLimit.get('projection "pb" (x → g.b) core.capabilities.maxDelay')!.message).toMatch(
       /delay of 70 steps; profile "loihi" delays at most 62/,
     );
+  });
+
+  it("graded populations go as bit planes on Loihi (≤ 15 bits); wider payloads are named", () => {
+    const relay = (bits: number) =>
+      createModule({
+        name: "relay",
+        stage: "quantized",
+        inputs: [createInput("x", [2])],
+        populations: [
+          createPopulation({ id: "m", shape: [2], model: createLinear({ outBits: bits }) }),
+          createPopulation({ id: "h", shape: [2], model: createLinear({ outBits: 8 }) }),
+        ],
+        projections: [
+          createProjection({ id: "xm", src: "x", dst: "m", connectivity: denseOnes(2), weightBits: 8 }),
+          createProjection({ id: "mh", src: "m", dst: "h", connectivity: denseOnes(2), weightBits: 8 }),
+        ],
+        outputs: [createOutput("y", "h")],
+      });
+    const limits = (bits: number) => unsupportedBy(relay(bits), loadProfile("loihi")).map((u) => u.limit);
+    expect(limits(8)).not.toContain("core.capabilities.gradedSpikes");
+    expect(limits(15)).not.toContain("core.capabilities.gradedSpikes");
+    const wide = unsupportedBy(relay(16), loadProfile("loihi")).find(
+      (u) => u.limit === "core.capabilities.gradedSpikes",
+    )!;
+    expect(wide.where).toBe('population "m" (linear)');
+    expect(wide.message).toMatch(/carried as at most 15 bit planes/);
+    expect(wide.options[0]).toBe("compile with --payload-bits 15");
   });
 
   it("graded events are fine on Loihi 2 (32-bit payloads); only the matmul remains", () => {

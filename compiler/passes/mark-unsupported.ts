@@ -4,6 +4,7 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import { type ChipProfile, listProfiles } from "../../hw-profiles/index.js";
+import { MAX_BITPLANES } from "../mapping/encoding.js";
 import { type NmirModule, projectionLabel, stateVars } from "../nmir/index.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
@@ -84,16 +85,28 @@ export function unsupportedBy(ir: NmirModule, profile: ChipProfile): Unsupported
     if (!readers.has(id)) continue;
     const where = `${g.what.split(" ")[0]} "${id}"${g.what.includes("(") ? ` ${g.what.slice(g.what.indexOf("("))}` : ""}`;
     if (!cap.gradedSpikes) {
-      out.push({
-        where,
-        message: `sends graded ${g.bits}-bit events; ${chip} sends only binary spikes`,
-        limit: "core.capabilities.gradedSpikes",
-        options: [
-          ...otherProfiles(profile, (x) => x.core.capabilities.gradedSpikes),
-          "compile with --input-event spike for binary inputs",
-          "rate- or delta-encode the values into spikes",
-        ],
-      });
+      // The mapper sends graded events of populations over binary-spike chips as bit planes
+      // (compiler/mapping/encoding.ts), up to what one weight exponent range carries; the host's graded
+      // inputs are not encoded (the chip model injects them at the cores), so they stay out of reach.
+      const input = g.what === "input";
+      if (input || g.bits > MAX_BITPLANES)
+        out.push({
+          where,
+          message: input
+            ? `sends graded ${g.bits}-bit events; ${chip} sends only binary spikes`
+            : `sends graded ${g.bits}-bit events; ${chip} sends only binary spikes, carried as at most ${MAX_BITPLANES} bit planes`,
+          limit: "core.capabilities.gradedSpikes",
+          options: [
+            ...(input ? [] : [`compile with --payload-bits ${MAX_BITPLANES}`]),
+            ...otherProfiles(profile, (x) => x.core.capabilities.gradedSpikes),
+            ...(input
+              ? [
+                  "compile with --input-event spike for binary inputs",
+                  "rate- or delta-encode the values into spikes",
+                ]
+              : []),
+          ],
+        });
     } else if (cap.payloadBits !== undefined && g.bits > cap.payloadBits) {
       out.push({
         where,
