@@ -48,6 +48,8 @@ export const latencySchema = z.looseObject({
   algorithmicDelaySteps: count.optional(),
   /** True when a latency cost the timing rests on has estimate status in the profile. */
   estimate: z.boolean().optional(),
+  /** False when the profile gives no per-event latency and no barrier: every figure above is then 0, not a time. */
+  modelled: z.boolean().optional(),
   convention: z.string(),
 });
 

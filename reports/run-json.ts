@@ -269,11 +269,11 @@ export const RUN_CONVENTIONS: Record<string, string> = {
   "quantization.agreement.spikes":
     "per spiking population that is a node of the source network (same id): fraction of (neuron, step) pairs where both runs spiked or both stayed silent, over every sample",
   "counts.packets":
-    "chip engine: packets sent, one per (event-emitting neuron, destination core) pair (SANA-FE and Loihi: one message per firing neuron and destination core); multicast chips: one per event-emitting neuron",
+    "chip engine: packets sent, one per (event-emitting neuron, destination core) pair (SANA-FE and Loihi: one message per firing neuron and destination core); multicast chips: one per event-emitting neuron; a graded population on a binary-spike chip (mapping encodings: bit planes) sends one binary spike per set bit of its two's-complement payload, each with its own packets",
   "counts.hops":
     "chip engine: link traversals, Σ packets × XY Manhattan distance (multicast: edges of the route tree)",
   "energy.chip":
-    "chip engine: Σ events × the profile's per-event energy (byEvent) + static power × simulated time; entries resting on estimate-status profile values are listed in energy.chip.estimates",
+    "chip engine: Σ events × the profile's per-event energy (byEvent) + static power × simulated time; entries resting on estimate-status profile values are listed in energy.chip.estimates; events are the chip's hardware events: a bit-plane encoded graded event (binary-spike chips) costs popcount(payload) spikeOut, popcount × fan-out synopAC and the packets/hops of each bit spike, while counts (synapticOps, ac, mac) keep the reference's convention (one MAC per graded event × synapse)",
   latency:
     "chip engine: a step ends at the slowest core plus NoC drain plus the barrier for the tiles in use; per sample = Σ steps of a sample; timing 'simple' = busiest core, 'detailed' = event-driven with link contention",
   memory:

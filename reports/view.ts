@@ -50,7 +50,13 @@ function summaryTable(run: RunJson): ViewTable {
   /** An intensive quantity (per step, per sample, a fraction): no per-sample division. */
   const one = (label: string, c: Cell) => rows.push([text(label), c, { value: null, format: c.format }]);
   const lat = run.latency;
-  if (lat) {
+  if (lat?.modelled === false)
+    rows.push([
+      text("Latency"),
+      text("not modelled by the profile (no per-event latency, no barrier)"),
+      text(""),
+    ]);
+  else if (lat) {
     const e = lat.estimate === true;
     const mark = e ? { estimate: true } : {};
     one("Latency per step, mean", si(lat.perTimestepS.mean, "s", "latency.perTimestepS.mean", e));

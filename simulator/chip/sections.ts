@@ -144,7 +144,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       staticPowerW: costs.staticPowerW,
       simulatedS,
       convention:
-        "Σ events × the profile's energy per event (byEvent; kinds the profile does not model are left out) + static power × simulated time; synopAC/synopMAC count synaptic ops and dynamic-matmul products; memoryAccess and axonIn one per packet received, axonOut one per packet sent, hops on the sending core",
+        "Σ events × the profile's energy per event (byEvent; kinds the profile does not model are left out) + static power × simulated time; synopAC/synopMAC count synaptic ops and dynamic-matmul products; memoryAccess and axonIn one per packet received, axonOut one per packet sent, hops on the sending core; a bit-plane encoded graded event (binary-spike chip, mapping encodings) is popcount(payload) spikeOut, popcount × fan-out synopAC and its own packets per bit spike (counts keep the reference's one MAC per graded event × synapse)",
     },
     latency: {
       timing: c0.timing,
@@ -163,6 +163,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       throughputSamplesPerS: perSampleS > 0 ? 1 / perSampleS : 0,
       breakdown: { compute: mean("compute"), noc: mean("noc"), barrier: mean("barrier") },
       estimate: latencyEstimate,
+      modelled: costs.cycles.some((c) => c > 0) || costs.barrierCycles > 0,
       convention: `timing '${c0.timing}' (${c0.timing === "simple" ? "busiest core's work + longest uncontended packet route + barrier" : "event-driven: cores process packets as they arrive, links serialize packets (one per hop latency), layer-sync units wait for their inputs"}), ${c0.mode} semantics${clockNote}`,
     },
     memory: {
