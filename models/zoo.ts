@@ -2,8 +2,14 @@
 // overridable defaults. `loadZooModel("zoo:NAME", overrides)` is the entry point for commands.
 
 import { SpikegridError } from "../common/errors.js";
+import { packagePath } from "../common/package-root.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
 import type { IgnoredKey } from "../compiler/importers/apply-state-dict.js";
+import { applyStateDict } from "../compiler/importers/apply-state-dict.js";
+import { readSafetensorsFile } from "../compiler/importers/tensors/index.js";
+import { SPIKING_LMUFORMER_SMNIST } from "./demos/catalog.js";
+import { buildFwformer, FW_MIXERS } from "./fwformer.js";
+import { buildGsu } from "./gsu.js";
 import {
   buildLmuFormer,
   buildLmuPsMnist,
@@ -12,6 +18,8 @@ import {
   lmuFormerDefaults,
   lmuPsMnistDefaults,
 } from "./lmuformer.js";
+import { buildBinaryS4D, type S4Config, s4ParamCount } from "./s4d.js";
+import { LRA_TASKS } from "./s4d-lra.js";
 import { buildSpikformer, type SpikformerConfig } from "./spikformer.js";
 
 export type ConfigValue = number | string;
@@ -33,6 +41,8 @@ export interface ZooModel {
   build(overrides?: Record<string, unknown>): NetGraph;
   /** Keys official checkpoints carry that hold nothing the graph needs (buffers it derives, unused layers). */
   ignoredCheckpointKeys: IgnoredKey[];
+  /** Package-relative .safetensors of trained weights that loadZooModel applies at the default configuration. */
+  weights?: string;
 }
 
 /** LMU cells register A, B, H and fft_H as buffers; the graph derives them from order and θ. */
@@ -120,6 +130,41 @@ function spikformer(
   });
 }
 
+const cifar4x384 = {
+  variant: "cifar",
+  depth: 4,
+  dim: 384,
+  heads: 12,
+  inChannels: 3,
+  imageSize: 32,
+  numClasses: 10,
+  timesteps: 4,
+} as const;
+const FWFORMER: ZooSource = {
+  paper: "Wang et al., FWformer, Front. Neurosci. 2024 (arXiv 2403.18228); FW wiring per models/README.md",
+  repo: "github.com/ZK-Zhou/spikformer (cifar10/model.py, SSA replaced)",
+};
+/**
+ * FWformer-4-384 counts of this zoo's wiring (unpublished; models/README.md § FWformer): Spikformer-4-384 9,324,730
+ * − 4 × (q/k/v Linear + BN 445,824) + 4 × fw_bn 768; 2dfft adds one fixed −1 Scale per block, dwtc α, β [N, D].
+ */
+const FWFORMER_PARAMS: Record<string, number> = {
+  "1dfft": 7_544_506,
+  "2dfft": 7_544_510,
+  "2dwt": 7_544_506,
+  dwtc: 7_741_114,
+};
+const fwformer = (mixer: string) =>
+  model({
+    name: `fwformer-${mixer}-4-384`,
+    task: "CIFAR-10, 32×32, T=4",
+    source: FWFORMER,
+    ignoredCheckpointKeys: SPIKFORMER_UNUSED,
+    params: FWFORMER_PARAMS[mixer]!,
+    defaults: { ...cifar4x384, mlpRatio: 4, mixer },
+    builder: buildFwformer,
+  });
+
 const imagenet = (depth: number, dim: number) =>
   ({
     variant: "imagenet",
@@ -131,6 +176,25 @@ const imagenet = (depth: number, dim: number) =>
     numClasses: 1000,
     timesteps: 4,
   }) as const;
+
+const S4_LRA: ZooSource = {
+  paper:
+    "Stan & Rhodes, Learning Long Sequences in Spiking Neural Networks, Sci. Rep. 2024 (arXiv 2401.00955)",
+  repo: "github.com/stanmatei/learning_long_sequences_snns (configs/experiment/lra/seed0)",
+};
+/** Binary S4D / GSU on one LRA task (models/s4d-lra.ts); params = the official modules (s4ParamCount). */
+const s4Lra = (mixer: "glu" | "gsu") =>
+  LRA_TASKS.map(({ task, description, config }) =>
+    model({
+      name: `${mixer === "glu" ? "binary-s4d" : "gsu"}-${task}`,
+      task: `${description}; bidirectional: run with sequence "whole"`,
+      source: S4_LRA,
+      ignoredCheckpointKeys: [],
+      params: s4ParamCount(config, mixer).total,
+      defaults: { ...config },
+      builder: (c: S4Config) => (mixer === "glu" ? buildBinaryS4D(c) : buildGsu(c)),
+    }),
+  );
 
 /** Every zoo model, in listing order. */
 export const ZOO: readonly ZooModel[] = [
@@ -170,20 +234,22 @@ export const ZOO: readonly ZooModel[] = [
     defaults: { ...lmuPsMnistDefaults },
     builder: buildSpikingLmuPsMnist,
   }),
-  spikformer("spikformer-4-384", "CIFAR-10, 32×32, T=4", 9_324_730, {
-    variant: "cifar",
-    depth: 4,
-    dim: 384,
-    heads: 12,
-    inChannels: 3,
-    imageSize: 32,
-    numClasses: 10,
-    timesteps: 4,
+  model({
+    name: "spiking-lmuformer-smnist",
+    task: "MNIST digits row by row (sMNIST-28)",
+    source: LMUFORMER,
+    ignoredCheckpointKeys: LMU_BUFFERS,
+    params: 61_645,
+    defaults: { ...SPIKING_LMUFORMER_SMNIST.config },
+    builder: buildSpikingLmuFormer,
+    weights: SPIKING_LMUFORMER_SMNIST.weights,
   }),
+  spikformer("spikformer-4-384", "CIFAR-10, 32×32, T=4", 9_324_730, cifar4x384),
   spikformer("spikformer-8-384", "ImageNet-1k, 224×224, T=4", 16_816_024, imagenet(8, 384)),
   spikformer("spikformer-8-512", "ImageNet-1k, 224×224, T=4", 29_689_384, imagenet(8, 512)),
   spikformer("spikformer-10-512", "ImageNet-1k, 224×224, T=4", 36_005_416, imagenet(10, 512)),
   spikformer("spikformer-8-768", "ImageNet-1k, 224×224, T=4", 66_338_632, imagenet(8, 768)),
+  ...FW_MIXERS.map(fwformer),
   spikformer("spikformer-2-256-dvs", "CIFAR10-DVS, 2×128×128 events, T=16", 2_566_666, {
     variant: "dvs",
     depth: 2,
@@ -194,6 +260,8 @@ export const ZOO: readonly ZooModel[] = [
     numClasses: 10,
     timesteps: 16,
   }),
+  ...s4Lra("glu"),
+  ...s4Lra("gsu"),
 ];
 
 /** The model called `name` ("zoo:" prefix allowed), or USAGE listing the known names. */
@@ -219,11 +287,21 @@ export function loadZooModel(
   overrides: Record<string, unknown> = {},
 ): { graph: NetGraph; format: "zoo"; formatVersion: string; warnings: string[]; ignoredKeys: IgnoredKey[] } {
   const m = getZooModel(name);
+  const graph = m.build(overrides);
+  const warnings: string[] = [];
+  if (m.weights) {
+    // Trained weights fit only the configuration they were trained at; `--weights FILE` is applied on top.
+    const cfg = mergeConfig(m.name, m.defaults, overrides);
+    if (Object.keys(cfg).every((k) => cfg[k] === m.defaults[k])) {
+      const { stateDict } = readSafetensorsFile(packagePath(m.weights));
+      applyStateDict(graph, stateDict, { source: m.weights, ignore: m.ignoredCheckpointKeys });
+    } else warnings.push(`settings differ from the trained configuration: ${m.weights} not applied`);
+  }
   return {
-    graph: m.build(overrides),
+    graph,
     format: "zoo",
     formatVersion: m.name,
-    warnings: [],
+    warnings,
     ignoredKeys: m.ignoredCheckpointKeys,
   };
 }
