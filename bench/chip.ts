@@ -24,9 +24,11 @@ function bench(
   const { mapping } = mapNetwork(ir, profile, { suggestProfiles: false });
   const chip = createChip(profile, { timing }).load(ir, mapping);
   const t1 = performance.now();
+  const cpu = process.cpuUsage();
   const port = ir.inputs[0]!;
   const r = chip.run({ [port.id]: { shape: [steps, ...port.shape], data: input } }, steps);
   const t2 = performance.now();
+  const { user, system } = process.cpuUsage(cpu);
   const neurons = ir.populations.reduce((a, p) => a + shapeSize(p.shape), 0);
   const ops = r.counts.totals.synapticOps;
   const spikes = r.counts.totals.spikes;
@@ -45,6 +47,9 @@ function bench(
       packets: r.chip.packets,
       loadMs: Math.round(t1 - t0),
       runMs: Math.round(t2 - t1),
+      // CPU time of all the process's threads (GC helpers too) during the run: near or above runMs on a quiet
+      // machine, well below it when other jobs hold the cores — tells a slow figure from a busy machine
+      runCpuMs: Math.round((user + system) / 1000),
       synapticEventsPerS: Math.round(ops / ((t2 - t1) / 1000)),
       simulatedMsPerStep: +((r.chip.simulatedS / steps) * 1e3).toPrecision(4),
       chipEnergyJ: +r.chip.energy.totalJ.toPrecision(4),

@@ -131,7 +131,10 @@ function loadChip(
       tally.reset();
       noc.resetStats();
     };
-    const snapshot = () => summarize(profile, layout, costs, noc, tally, memory, timing, mode, sourceInfo);
+    const snapshot = () => {
+      model.flush();
+      return summarize(profile, layout, costs, noc, tally, memory, timing, mode, sourceInfo);
+    };
     return { dp, model, tally, reset, snapshot };
   };
   let cached: ReturnType<typeof build> | undefined;

@@ -17,7 +17,7 @@ import {
 } from "../reference/counts.js";
 import { createMatmulKernel, type MatmulKernel } from "../reference/matmul.js";
 import { createKernel, type NeuronKernel, SatCounter } from "../reference/models.js";
-import { createProjectionRun, type ProjectionRun } from "../reference/projection.js";
+import type { ProjectionRun } from "../reference/projection.js";
 import {
   type Frame,
   planSchedule,
@@ -25,6 +25,7 @@ import {
   SourceHistory,
   type TimestepMode,
 } from "../reference/schedule.js";
+import { createChipProjectionRun } from "./projection.js";
 
 export interface PopUnit {
   kind: "population";
@@ -37,6 +38,10 @@ export interface PopUnit {
   projections: ProjectionRun[][];
   tally: PopulationCounts;
   hist: SourceHistory;
+  /** Set by the chip model: neuron → index of its core among the unit's cores, and the active neurons per core
+   * of the last update (counted in the same pass as the unit's active total). */
+  coreOf?: Int32Array;
+  activeByCore?: Float64Array;
 }
 
 export interface MatmulUnit {
@@ -85,7 +90,7 @@ export class Datapath {
     const h = (id: string) => this.hist.get(id)!;
     const isSpike = (id: string) => sources.get(id)!.event.kind === "spike";
     this.projections = ir.projections.map((p) =>
-      createProjectionRun(
+      createChipProjectionRun(
         p,
         h(p.src),
         isSpike(p.src) ? "spike" : "graded",
@@ -178,12 +183,34 @@ export class Datapath {
       const into = ports[k]!;
       into.fill(0);
       for (const pr of r.projections[k]!) pr.deliver(t, into);
-      if (this.quantized) for (let j = 0; j < n; j++) into[j] = this.portSat.sat(into[j]!, lo, hi);
+      // only out-of-range values change (sat leaves every other value, NaN included, as it is); a single
+      // port is saturated in the counting pass below
+      if (this.quantized && ports.length > 1)
+        for (let j = 0; j < n; j++) {
+          const x = into[j]!;
+          if (x > hi || x < lo) into[j] = this.portSat.sat(x, lo, hi);
+        }
     }
     const a = ports[0]!;
     const b = ports[1];
+    const { coreOf, activeByCore: act } = r;
+    if (act) act.fill(0);
     let active = 0;
-    for (let j = 0; j < n; j++) if (a[j] !== 0 || (b !== undefined && b[j] !== 0)) active++;
+    if (b === undefined) {
+      const sat = this.quantized;
+      for (let j = 0; j < n; j++) {
+        const x = a[j]!;
+        if (x === 0) continue;
+        if (sat && (x > hi || x < lo)) a[j] = this.portSat.sat(x, lo, hi);
+        active++;
+        if (act) act[coreOf![j]!]!++;
+      }
+    } else
+      for (let j = 0; j < n; j++)
+        if (a[j] !== 0 || b[j] !== 0) {
+          active++;
+          if (act) act[coreOf![j]!]!++;
+        }
     r.tally.neuronUpdates += n;
     r.tally.activeNeuronUpdates += active;
     r.tally.saturations += this.portSat.take();

@@ -1,8 +1,11 @@
 // The chip model of one timestep, run after the datapath computed it: every unit (population or dynamic
 // matmul) in phases — one per unit in layer-sync order, or all at once when pipelined — consumes its synaptic
 // events on the cores that hold it, updates its neurons, emits events as packets, and the packets cross the
-// mesh. It counts events per core and kind, and times the step (README: timing model).
+// mesh. It counts events per core and kind, and times the step (README: timing model). A bit-plane encoded
+// source (a graded population on a binary-spike chip, compiler/mapping/encoding.ts) costs per event one spike,
+// packets and fan-out ACs per set bit of its payload instead of one graded event's MACs.
 
+import { encodingsOf, popcount } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { Frame } from "../reference/schedule.js";
 import {
@@ -10,8 +13,6 @@ import {
   AXON_IN,
   AXON_OUT,
   type CostTable,
-  HOP_EW,
-  HOP_NS,
   K,
   MAC,
   MEM,
@@ -22,6 +23,7 @@ import {
 import type { Datapath, Unit } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import type { Noc } from "./noc.js";
+import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
 import type { SlotTable } from "./tables.js";
@@ -33,6 +35,10 @@ interface InPlan {
   table: SlotTable;
   /** Consumed in the step it was sent (layer-sync, delay 0): work waits for the packets. */
   sameStep: boolean;
+  /** Bit planes of the source (0: its events arrive as they are). */
+  planes: number;
+  /** When sameStep: per table row, the router row whose arrival the work waits for. */
+  arrivalRow: Int32Array;
 }
 
 interface UnitPlan {
@@ -42,9 +48,13 @@ interface UnitPlan {
   /** Distinct slots holding the unit, ascending, and its neurons on each. */
   slots: Int32Array;
   counts: Int32Array;
+  /** Active neurons on each of those slots in the last update (populations; the datapath counts them). */
+  active: Float64Array;
   inputs: InPlan[];
   operands: number[];
   spikes: boolean;
+  /** Bit planes of the unit's own events (0: sent as they are). */
+  planes: number;
   prevAc: number;
   prevMac: number;
 }
@@ -52,25 +62,16 @@ interface UnitPlan {
 export class ChipModel {
   private readonly ids: string[];
   private readonly dest: SlotTable[];
-  private readonly deliverT: Float64Array[];
+  private readonly router: Router;
   private readonly phases: UnitPlan[][];
   private readonly plans: UnitPlan[];
-  /** Slot of each neuron, by source index (undefined for inputs: they sit on no core). */
-  private readonly srcSlotOf: (Int32Array | undefined)[];
   private readonly clock: Float64Array;
   private readonly stepBusy: Float64Array;
   private readonly bufWork: Float64Array;
-  private readonly act: Float64Array;
   private readonly stepEv = new Float64Array(K);
   private readonly items = new ItemBuffer();
-  private readonly pending = new ItemBuffer();
   private readonly allUpdate: boolean;
   private readonly cyc: Float64Array;
-  private packetId = 0;
-  private maxDeliver = 0;
-  private maxNet = 0;
-  private stepPackets = 0;
-  private stepHops = 0;
   private stepSpikes = 0;
 
   constructor(
@@ -87,15 +88,23 @@ export class ChipModel {
     this.ids = [...dest.keys()];
     const index = new Map(this.ids.map((id, i) => [id, i]));
     this.dest = this.ids.map((id) => dest.get(id)!);
-    this.deliverT = this.dest.map((d) => new Float64Array(d.slot.length));
+    this.router = new Router(
+      noc,
+      this.dest,
+      this.ids.map((id) => layout.slotOf.get(id)),
+      layout.slots,
+      costs.cycles[AXON_IN]!,
+    );
     this.cyc = costs.cycles;
     this.allUpdate = profile.timestep.updatePolicy === "all";
     const n = layout.slots;
     this.clock = new Float64Array(n);
     this.stepBusy = new Float64Array(n);
     this.bufWork = new Float64Array(n);
-    this.act = new Float64Array(n);
     const sameStep = dp.mode === "layer-sync";
+    // the mapping carries exactly these (validateMapping checks them against the same rule)
+    const enc = encodingsOf(dp.ir, profile);
+    const planesOf = (id: string) => enc[id]?.bits ?? 0;
     this.plans = dp.plan.order.map((id) => {
       const unit = dp.units.get(id)!;
       const slotOf = layout.slotOf.get(id)!;
@@ -103,65 +112,96 @@ export class ChipModel {
       for (const s of layout.slices.get(id)!) perSlot.set(s.slot, (perSlot.get(s.slot) ?? 0) + s.count);
       const slots = Int32Array.from([...perSlot.keys()].sort((a, b) => a - b));
       const runs = unit.kind === "population" ? unit.projections.flat() : [];
+      const active = new Float64Array(slots.length);
+      if (unit.kind === "population") {
+        unit.coreOf = Int32Array.from(slotOf, (s) => slots.indexOf(s));
+        unit.activeByCore = active;
+      }
       return {
         unit,
         src: index.get(id)!,
         slotOf,
         slots,
         counts: Int32Array.from(slots, (s) => perSlot.get(s)!),
-        inputs: runs.map((r) => ({
-          src: index.get(r.p.src)!,
-          lag: r.lag,
-          kind: r.tally.srcEvent === "spike" ? AC : MAC,
-          table: synapses.get(r.p.id)!,
-          sameStep: sameStep && r.lag === 0,
-        })),
+        active,
+        inputs: runs.map((r) => {
+          const table = synapses.get(r.p.id)!;
+          const src = index.get(r.p.src)!;
+          const same = sameStep && r.lag === 0;
+          return {
+            src,
+            lag: r.lag,
+            kind: r.tally.srcEvent === "spike" || planesOf(r.p.src) > 0 ? AC : MAC,
+            table,
+            sameStep: same,
+            planes: planesOf(r.p.src),
+            arrivalRow: same ? this.arrivalRows(src, table) : new Int32Array(0),
+          };
+        }),
         operands: unit.kind === "matmul" ? [index.get(unit.dm.a)!, index.get(unit.dm.b)!] : [],
         spikes: unit.kind === "population" && unit.pop.output.kind === "spike",
+        planes: planesOf(id),
         prevAc: 0,
         prevMac: 0,
       };
     });
-    this.srcSlotOf = this.ids.map((id) => layout.slotOf.get(id));
     this.phases = sameStep ? this.plans.map((p) => [p]) : [this.plans];
+    this.router.keepArrival =
+      this.plans.some((p) => p.inputs.some((ip) => ip.sameStep)) ||
+      (dp.plan.matmulLag === 0 && this.plans.some((p) => p.unit.kind === "matmul"));
+  }
+
+  /** For each row (source neuron i, slot c) of a synapse table: the router row of i's packet to c. */
+  private arrivalRows(si: number, table: SlotTable): Int32Array {
+    const d = this.dest[si]!;
+    const out = new Int32Array(table.slot.length);
+    for (let i = 0; i + 1 < table.start.length; i++)
+      for (let r = table.start[i]!; r < table.start[i + 1]!; r++) {
+        let g = d.start[i]!;
+        while (d.slot[g] !== table.slot[r]) g++;
+        out[r] = this.router.base[si]! + g;
+      }
+    return out;
   }
 
   reset(): void {
     for (const p of this.plans) [p.prevAc, p.prevMac] = [0, 0];
+    this.router.reset();
+  }
+
+  /** Brings the per-core and per-link tallies up to date (the router folds its per-pair counts lazily). */
+  flush(): void {
+    this.router.flush(this.tally);
   }
 
   /** Models step t, which the datapath has just computed. */
   step(t: number): void {
     const { tally, cyc } = this;
+    const { router } = this;
     this.noc.newStep();
+    router.newStep();
     this.clock.fill(0);
     this.stepBusy.fill(0);
     this.stepEv.fill(0);
-    this.packetId = 0;
-    this.maxDeliver = 0;
-    this.maxNet = 0;
-    this.stepPackets = 0;
-    this.stepHops = 0;
     this.stepSpikes = 0;
     // Input events come from the host straight into the cores that read them (no mesh hops).
     this.dp.ir.inputs.forEach((port) => {
       const si = this.ids.indexOf(port.id);
       const f = this.dp.frame(port.id, t)!;
       const d = this.dest[si]!;
-      const del = this.deliverT[si]!;
+      const base = router.base[si]!;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          del[r] = cyc[AXON_IN]!;
+          router.arrival[base + r] = cyc[AXON_IN]!;
           this.receive(d.slot[r]!);
           tally.inputPackets++;
         }
       }
     });
     for (const phase of this.phases) {
-      this.pending.n = 0;
       for (const u of phase) this.unitStep(u, t);
-      this.route();
+      router.route(tally, this.stepEv);
     }
     let compute = 0;
     let clockEnd = 0;
@@ -170,7 +210,7 @@ export class ChipModel {
       clockEnd = Math.max(clockEnd, this.clock[c]!);
       tally.busy[c]! += this.stepBusy[c]!;
     }
-    const end = this.timing === "detailed" ? Math.max(clockEnd, this.maxDeliver) : compute + this.maxNet;
+    const end = this.timing === "detailed" ? Math.max(clockEnd, router.maxDeliver) : compute + router.maxNet;
     const { barrierCycles, barrierKind } = this.costs;
     const barrier = barrierKind === "tick" ? Math.max(0, barrierCycles - end) : barrierCycles;
     const cycles = end + barrier;
@@ -183,8 +223,8 @@ export class ChipModel {
     s.barrier.push(barrier);
     s.spikes.push(this.stepSpikes);
     s.synapticOps.push(this.stepEv[AC]! + this.stepEv[MAC]!);
-    s.packets.push(this.stepPackets);
-    s.hops.push(this.stepHops);
+    s.packets.push(router.stepPackets);
+    s.hops.push(router.stepHops);
     s.energyJ.push(dyn + (this.costs.staticPowerW * cycles) / this.costs.clockHz);
     tally.cycles += cycles;
     tally.steps++;
@@ -204,7 +244,9 @@ export class ChipModel {
   /** When the packet of source `si`'s neuron i reached slot c this step. */
   private arrival(si: number, i: number, c: number): number {
     const d = this.dest[si]!;
-    for (let r = d.start[i]!; r < d.start[i + 1]!; r++) if (d.slot[r] === c) return this.deliverT[si]![r]!;
+    const base = this.router.base[si]!;
+    for (let r = d.start[i]!; r < d.start[i + 1]!; r++)
+      if (d.slot[r] === c) return this.router.arrival[base + r]!;
     return 0;
   }
 
@@ -212,26 +254,33 @@ export class ChipModel {
     const { cyc, items, bufWork } = this;
     items.n = 0;
     for (let k = 0; k < u.slots.length; k++) bufWork[u.slots[k]!] = 0;
+    const ev = this.tally.events;
+    const arrival = this.router.arrival;
     for (const ip of u.inputs) {
       const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
       if (!f || f.count === 0) continue;
       const w = cyc[ip.kind]!;
+      const { kind, sameStep, arrivalRow } = ip;
       const { start, slot, count } = ip.table;
+      let ops = 0;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
+        // bit planes: one AC per synapse per set bit; the work starts when the event's last bit arrived
+        const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
-          const n = count[r]!;
-          this.count(c, ip.kind, n);
-          if (ip.sameStep) items.push(c, this.arrival(ip.src, i, c), n * w, 0, 0);
+          const n = count[r]! * bits;
+          ev[c * K + kind]! += n;
+          ops += n;
+          if (sameStep) items.push(c, arrival[arrivalRow[r]!]!, n * w, 0, 0);
           else bufWork[c]! += n * w;
         }
       }
+      this.stepEv[kind]! += ops;
     }
     if (u.unit.kind === "matmul") this.matmulWork(u, t);
     const order = items.n > 0 ? items.sorted() : undefined;
     let k = 0;
-    this.updateCounts(u);
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       let tc = this.clock[c]! + bufWork[c]!;
@@ -243,7 +292,7 @@ export class ChipModel {
       }
       if (u.unit.kind === "population") {
         const all = u.counts[q]!;
-        const a = this.act[c]!;
+        const a = u.active[q]!;
         this.tally.updates[c]! += all;
         this.tally.activeUpdates[c]! += a;
         this.count(c, UPD_ACTIVE, a);
@@ -259,16 +308,6 @@ export class ChipModel {
       this.stepBusy[c]! += busy;
     }
     this.emit(u, this.dp.frame(u.unit.id, t)!);
-  }
-
-  /** Active neurons (nonzero input on any port) per slot, into `act`. */
-  private updateCounts(u: UnitPlan): void {
-    if (u.unit.kind !== "population") return;
-    for (let q = 0; q < u.slots.length; q++) this.act[u.slots[q]!] = 0;
-    const [a, b] = u.unit.ports;
-    const slotOf = u.slotOf;
-    for (let j = 0; j < u.unit.n; j++)
-      if (a![j] !== 0 || (b !== undefined && b[j] !== 0)) this.act[slotOf[j]!]!++;
   }
 
   /** A dynamic matmul's products this step, shared over its slots by neuron count; it waits for its operands. */
@@ -303,80 +342,56 @@ export class ChipModel {
     }
   }
 
-  /** Each event: spike-out on its core, then one packet per destination core (or one multicast packet). */
+  /**
+   * Each event: spike-out on its core, then one packet per destination core (or one multicast packet). A
+   * bit-plane encoded event is popcount(payload) binary spikes, each with its own packets.
+   */
   private emit(u: UnitPlan, f: Frame): void {
-    const { cyc, pending, clock, stepBusy } = this;
+    const { cyc, clock, stepBusy } = this;
+    const pending = this.router.pending;
+    const ev = this.tally.events;
     const d = this.dest[u.src]!;
+    const base = this.router.base[u.src]!;
+    const pairs = this.router.rowPair;
     const multicast = this.noc.multicast;
+    const spikeOut = cyc[SPIKE_OUT]!;
+    const axonOut = cyc[AXON_OUT]!;
+    let spikes = 0;
+    let packets = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const c = u.slotOf[i]!;
-      this.tally.emitted[c]!++;
-      if (u.spikes) this.stepSpikes++;
-      this.count(c, SPIKE_OUT, 1);
-      clock[c]! += cyc[SPIKE_OUT]!;
-      stepBusy[c]! += cyc[SPIKE_OUT]!;
+      const bits = u.planes > 0 ? popcount(f.values[i]!, u.planes) : 1;
       const r0 = d.start[i]!;
       const r1 = d.start[i + 1]!;
-      if (r0 === r1) continue;
-      for (let r = r0; r < (multicast ? r0 + 1 : r1); r++) {
-        this.count(c, AXON_OUT, 1);
-        clock[c]! += cyc[AXON_OUT]!;
-        stepBusy[c]! += cyc[AXON_OUT]!;
-        pending.push(0, clock[c]!, i, u.src, multicast ? -1 : r);
+      // a multicast packet serves every destination row; unicast: one packet per row
+      const per = multicast ? Math.min(1, r1 - r0) : r1 - r0;
+      this.tally.emitted[c]! += bits;
+      spikes += bits;
+      packets += bits * per;
+      ev[c * K + SPIKE_OUT]! += bits;
+      ev[c * K + AXON_OUT]! += bits * per;
+      let tc = clock[c]!;
+      let busy = stepBusy[c]!;
+      for (let b = 0; b < bits; b++) {
+        tc += spikeOut;
+        busy += spikeOut;
+        for (let q = 0; q < per; q++) {
+          tc += axonOut;
+          busy += axonOut;
+          pending.push(tc, multicast ? r1 - r0 : pairs[base + r0 + q]!, base + r0 + q);
+          if (tc < lo) lo = tc;
+          if (tc > hi) hi = tc;
+        }
       }
+      clock[c] = tc;
+      stepBusy[c] = busy;
     }
-  }
-
-  /** Routes this phase's packets in order of injection (links are FIFO). */
-  private route(): void {
-    const p = this.pending;
-    if (p.n === 0) return;
-    const order = p.byTime();
-    const { noc, tally, stepEv } = this;
-    const ev = tally.events;
-    const axonIn = this.cyc[AXON_IN]!;
-    let hopsEW = 0;
-    let hopsNS = 0;
-    for (let k = 0; k < order.length; k++) {
-      const x = order[k]!;
-      const si = p.a[x]!;
-      const d = this.dest[si]!;
-      const del = this.deliverT[si]!;
-      const code = p.b[x]!;
-      const i = p.value[x]!;
-      const a = this.srcSlotOf[si]![i]!;
-      const inject = p.time[x]!;
-      const id = this.packetId++;
-      const r0 = code < 0 ? d.start[i]! : code;
-      const r1 = code < 0 ? d.start[i + 1]! : code + 1;
-      tally.packetsOut[a]!++;
-      let ew = 0;
-      let ns = 0;
-      for (let r = r0; r < r1; r++) {
-        const b = d.slot[r]!;
-        const arr = noc.send(id, a, b, inject) + axonIn;
-        ew += noc.lastEW;
-        ns += noc.lastNS;
-        del[r] = arr;
-        tally.packetsIn[b]!++;
-        ev[b * K + AXON_IN]!++;
-        ev[b * K + MEM]!++;
-        if (arr > this.maxDeliver) this.maxDeliver = arr;
-        if (arr - inject > this.maxNet) this.maxNet = arr - inject;
-      }
-      ev[a * K + HOP_EW]! += ew;
-      ev[a * K + HOP_NS]! += ns;
-      hopsEW += ew;
-      hopsNS += ns;
-      stepEv[AXON_IN]! += r1 - r0;
-      stepEv[MEM]! += r1 - r0;
-    }
-    stepEv[HOP_EW]! += hopsEW;
-    stepEv[HOP_NS]! += hopsNS;
-    tally.packets += order.length;
-    tally.hops += hopsEW + hopsNS;
-    this.stepPackets += order.length;
-    this.stepHops += hopsEW + hopsNS;
+    pending.bound(lo, hi);
+    if (u.spikes || u.planes > 0) this.stepSpikes += spikes;
+    this.stepEv[SPIKE_OUT]! += spikes;
+    this.stepEv[AXON_OUT]! += packets;
   }
 }

@@ -15,19 +15,22 @@ export class Noc {
   readonly linkKind: number[] = [];
   /** Cycles per link crossing (also its occupancy per packet). */
   linkLat = new Float64Array(0);
-  /** Packets and busy cycles per link, over the whole run. */
+  /** Packets per link, over the whole run. */
   linkPackets = new Float64Array(0);
-  linkBusy = new Float64Array(0);
   /** Hops of the last `send` by direction (new link crossings only, for multicast). */
   lastEW = 0;
   lastNS = 0;
   private readonly ids = new Map<number, number>();
   private readonly paths = new Map<number, Int32Array>();
-  /** After `finalize`: path of slot pair (a·slots + b) as links[off .. off + len − 1]. */
-  private pathOff = new Int32Array(0);
-  private pathLen = new Int32Array(0);
-  private pathLinks = new Int32Array(0);
-  private free = new Float64Array(0);
+  /** After `finalize`: path of slot pair (a·slots + b) as pathLinks[off .. off + len − 1]. */
+  pathOff = new Int32Array(0);
+  pathLen = new Int32Array(0);
+  pathLinks = new Int32Array(0);
+  /** Next free cycle of each link this step (detailed timing). */
+  free = new Float64Array(0);
+  /** After `finalize`: east-west and north-south links on the path of each slot pair (a·slots + b). */
+  pathEW = new Int32Array(0);
+  pathNS = new Int32Array(0);
   private out = new Float64Array(0);
   private stamp = new Int32Array(0);
   private readonly nTiles: number;
@@ -94,7 +97,6 @@ export class Noc {
     const n = this.linkFrom.length;
     this.linkLat = Float64Array.from(this.linkKind, (k) => this.costs.cycles[k]!);
     this.linkPackets = new Float64Array(n);
-    this.linkBusy = new Float64Array(n);
     this.free = new Float64Array(n);
     this.out = new Float64Array(n);
     this.stamp = new Int32Array(n).fill(-1);
@@ -105,12 +107,26 @@ export class Noc {
     for (const p of this.paths.values()) total += p.length;
     this.pathLinks = new Int32Array(total);
     let at = 0;
+    this.pathEW = new Int32Array(pairs);
+    this.pathNS = new Int32Array(pairs);
     for (const [key, p] of this.paths) {
       this.pathOff[key] = at;
       this.pathLen[key] = p.length;
       this.pathLinks.set(p, at);
       at += p.length;
+      for (const l of p) {
+        if (this.linkKind[l] === HOP_EW) this.pathEW[key]!++;
+        else this.pathNS[key]!++;
+      }
     }
+  }
+
+  /**
+   * Busy cycles per link over the run: packets × the link's latency (a link is held one hop latency per packet),
+   * one product rather than a running sum, so no rounding accumulates.
+   */
+  get linkBusy(): Float64Array {
+    return Float64Array.from(this.linkPackets, (n, l) => n * this.linkLat[l]!);
   }
 
   /** Every link free again (a new timestep: the barrier drained the network). */
@@ -121,7 +137,6 @@ export class Noc {
 
   resetStats(): void {
     this.linkPackets.fill(0);
-    this.linkBusy.fill(0);
     this.stamp.fill(-1);
   }
 
@@ -150,7 +165,6 @@ export class Noc {
       this.out[l] = t;
       this.stamp[l] = id;
       this.linkPackets[l]!++;
-      this.linkBusy[l]! += lat;
       if (this.linkKind[l] === HOP_EW) ew++;
       else ns++;
     }

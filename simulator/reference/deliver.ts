@@ -43,7 +43,14 @@ interface AxisTable {
   out: Int32Array;
 }
 
-function axisTable(inLen: number, outLen: number, k: number, stride: number, pad: number, dil: number) {
+export function axisTable(
+  inLen: number,
+  outLen: number,
+  k: number,
+  stride: number,
+  pad: number,
+  dil: number,
+) {
   const lists: [number, number][][] = Array.from({ length: inLen }, () => []);
   for (let o = 0; o < outLen; o++) {
     for (let t = 0; t < k; t++) {

@@ -1,0 +1,246 @@
+// The chip datapath's projection run: the reference's `ProjectionRun` (same counts, same saturation, same BigInt
+// fallback when max|x|·Σ|w| may pass 2^53) with a faster float64 accumulate for conv and dense connectivity.
+//
+// Why the result is bit-identical to the reference's `fan.deliver`:
+// - one source event adds at most one product to any destination (a conv tap is fixed by the input and output
+//   positions), so each destination's sum still runs over events in the frame's order, whatever the loop order
+//   inside an event;
+// - zero weights are not skipped but add w·x = ±0, which leaves a sum unchanged (a sum that starts at +0 never
+//   becomes −0), as long as x is finite — events with a non-finite payload take the skipping loop;
+// - the op count (pairs with w ≠ 0) comes from nonzero counts precomputed per weight row.
+// Conv weights stay shared (one copy, transposed to [cin/g][tap][cout] so an event's output channels are a
+// contiguous run) and the accumulator is channel-last ([out position][cout]) to match.
+
+import { type Connectivity, outChannels, synapseCount } from "../../compiler/nmir/connectivity.js";
+import type { Projection } from "../../compiler/nmir/types.js";
+import { EXACT, INT32 } from "../reference/arith.js";
+import type { ProjectionCounts } from "../reference/counts.js";
+import { axisTable, createFan, deliverBig } from "../reference/deliver.js";
+import { SatCounter } from "../reference/models.js";
+import type { ProjectionRun } from "../reference/projection.js";
+import type { Frame, SourceHistory } from "../reference/schedule.js";
+
+/** acc (in the kernel's own layout) += the frame's products; returns the pairs with w ≠ 0. */
+interface Accumulate {
+  deliver(f: Frame, acc: Float64Array): number;
+  /** acc index → destination neuron (undefined: the identity). */
+  order?: Int32Array;
+}
+
+const finite = (x: number) => x < Infinity && x > -Infinity;
+
+function denseAccumulate(c: Connectivity & { kind: "dense" }): Accumulate {
+  const { inSize, outSize } = c;
+  const wt = new Float64Array(inSize * outSize);
+  const nnz = new Int32Array(inSize);
+  for (let j = 0; j < outSize; j++)
+    for (let i = 0; i < inSize; i++) {
+      const w = c.weights[j * inSize + i]!;
+      wt[i * outSize + j] = w;
+      if (w !== 0) nnz[i]!++;
+    }
+  return {
+    deliver(f, acc) {
+      let ops = 0;
+      for (let e = 0; e < f.count; e++) {
+        const i = f.idx[e]!;
+        const x = f.values[i]!;
+        const base = i * outSize;
+        ops += nnz[i]!;
+        if (x === 1) {
+          // spikes: w·x = w; unrolled by 4 (then the tail)
+          let j = 0;
+          for (; j + 4 <= outSize; j += 4) {
+            acc[j]! += wt[base + j]!;
+            acc[j + 1]! += wt[base + j + 1]!;
+            acc[j + 2]! += wt[base + j + 2]!;
+            acc[j + 3]! += wt[base + j + 3]!;
+          }
+          for (; j < outSize; j++) acc[j]! += wt[base + j]!;
+        } else if (finite(x)) for (let j = 0; j < outSize; j++) acc[j]! += wt[base + j]! * x;
+        else for (let j = 0; j < outSize; j++) if (wt[base + j] !== 0) acc[j]! += wt[base + j]! * x;
+      }
+      return ops;
+    },
+  };
+}
+
+function convAccumulate(c: Connectivity & { kind: "conv1d" | "conv2d" }): Accumulate {
+  const two = c.kind === "conv2d";
+  const [, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
+  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
+  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
+  const rows = two
+    ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
+    : axisTable(1, 1, 1, 1, 0, 1);
+  const cols = two
+    ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
+    : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
+  const { groups } = c;
+  const coutG = cout / groups;
+  const plane = h * wd;
+  const outPlane = ho * wo;
+  const taps = kh * kw;
+  // wt[(cil·taps + tap)·cout + co] = W[co][cil][tap]; nnz[(cil·taps + tap)·groups + g]: nonzeros of g's run
+  const wt = new Float64Array(cinG * taps * cout);
+  const nnz = new Int32Array(cinG * taps * groups);
+  for (let co = 0; co < cout; co++)
+    for (let cil = 0; cil < cinG; cil++)
+      for (let tap = 0; tap < taps; tap++) {
+        const w = c.weights[(co * cinG + cil) * taps + tap]!;
+        wt[(cil * taps + tap) * cout + co] = w;
+        if (w !== 0) nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
+      }
+  const order = new Int32Array(cout * outPlane);
+  for (let pos = 0; pos < outPlane; pos++)
+    for (let co = 0; co < cout; co++) order[pos * cout + co] = co * outPlane + pos;
+  const [rStart, rTap, rOut] = [rows.start, rows.tap, rows.out];
+  const [cStart, cTap, cOut] = [cols.start, cols.tap, cols.out];
+  return {
+    order,
+    deliver(f, acc) {
+      let ops = 0;
+      for (let e = 0; e < f.count; e++) {
+        const i = f.idx[e]!;
+        const xv = f.values[i]!;
+        const ci = Math.floor(i / plane);
+        const y = Math.floor((i - ci * plane) / wd);
+        const x = i - ci * plane - y * wd;
+        const g = Math.floor(ci / cinG);
+        const cil = ci - g * cinG;
+        const g0 = g * coutG;
+        const s0 = cStart[x]!;
+        const s1 = cStart[x + 1]!;
+        for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
+          const tRow = cil * taps + rTap[r]! * kw;
+          const oRow = rOut[r]! * wo;
+          for (let s = s0; s < s1; s++) {
+            const tap = tRow + cTap[s]!;
+            ops += nnz[tap * groups + g]!;
+            const wb = tap * cout + g0;
+            const ob = (oRow + cOut[s]!) * cout + g0;
+            if (xv === 1) {
+              // spikes: x = 1, so w·x = w; unrolled by 4 (then the tail)
+              let k = 0;
+              for (; k + 4 <= coutG; k += 4) {
+                acc[ob + k]! += wt[wb + k]!;
+                acc[ob + k + 1]! += wt[wb + k + 1]!;
+                acc[ob + k + 2]! += wt[wb + k + 2]!;
+                acc[ob + k + 3]! += wt[wb + k + 3]!;
+              }
+              for (; k < coutG; k++) acc[ob + k]! += wt[wb + k]!;
+            } else if (finite(xv)) for (let k = 0; k < coutG; k++) acc[ob + k]! += wt[wb + k]! * xv;
+            else for (let k = 0; k < coutG; k++) if (wt[wb + k] !== 0) acc[ob + k]! += wt[wb + k]! * xv;
+          }
+        }
+      }
+      return ops;
+    },
+  };
+}
+
+/** 2^exp of each destination neuron's exponent (perProjection, or its output channel's). */
+function scaleFactors(p: Projection, outSize: number): Float64Array {
+  const mul = new Float64Array(outSize);
+  if (p.scale.kind === "perProjection") return mul.fill(2 ** p.scale.exp);
+  const per = outSize / outChannels(p.connectivity);
+  for (let j = 0; j < outSize; j++) mul[j] = 2 ** p.scale.exps[Math.floor(j / per)]!;
+  return mul;
+}
+
+/** `createProjectionRun` of the reference, with the accumulate above for conv and dense. */
+export function createChipProjectionRun(
+  p: Projection,
+  src: SourceHistory,
+  srcEvent: "spike" | "graded",
+  lag: number,
+  quantized: boolean,
+): ProjectionRun {
+  const fan = createFan(p.connectivity);
+  const { outSize } = fan;
+  const conn = p.connectivity;
+  const fast: Accumulate =
+    conn.kind === "dense"
+      ? denseAccumulate(conn)
+      : conn.kind === "conv1d" || conn.kind === "conv2d"
+        ? convAccumulate(conn)
+        : { deliver: (f, acc) => fan.deliver(f, acc) };
+  const order = fast.order;
+  /** Destination neuron → acc index (the inverse of `order`), for the exact path. */
+  const accIndex = order && new Int32Array(order.length);
+  if (order) for (let k = 0; k < order.length; k++) accIndex![order[k]!] = k;
+  const mul = scaleFactors(p, outSize);
+  const dense = synapseCount(p.connectivity);
+  const acc = new Float64Array(outSize);
+  const big: bigint[] = new Array(outSize).fill(0n);
+  const c = new SatCounter();
+  const [lo, hi] = INT32;
+  const tally: ProjectionCounts = {
+    id: p.id,
+    src: p.src,
+    dst: p.dst,
+    port: p.port,
+    srcEvent,
+    ac: 0,
+    mac: 0,
+    dense: 0,
+    events: 0,
+    saturations: 0,
+  };
+
+  /** The exact path: BigInt sums (destination order), saturated to int32 into acc (its layout), counted. */
+  const deliverExact = (f: Frame) => {
+    big.fill(0n);
+    const ops = deliverBig(fan, f, big);
+    for (let j = 0; j < outSize; j++) {
+      const a = big[j]!;
+      const v =
+        a > BigInt(hi) ? c.sat(Infinity, lo, hi) : a < BigInt(lo) ? c.sat(-Infinity, lo, hi) : Number(a);
+      if (order) acc[accIndex![j]!] = v;
+      else acc[j] = v;
+    }
+    return ops;
+  };
+
+  return {
+    p,
+    fan,
+    lag,
+    src,
+    tally,
+    deliver(t, into) {
+      tally.dense += dense;
+      const f = src.at(t - lag);
+      if (!f || f.count === 0) return;
+      tally.events += f.count;
+      const ops = !quantized || f.maxAbs * fan.maxInL1 < EXACT ? fast.deliver(f, acc) : deliverExact(f);
+      if (srcEvent === "spike") tally.ac += ops;
+      else tally.mac += ops;
+      if (quantized) {
+        // destination order: `into` and `mul` are read in sequence, acc at its layout's places
+        if (accIndex)
+          for (let j = 0; j < outSize; j++) {
+            const k = accIndex[j]!;
+            const a = acc[k]!;
+            if (a === 0) continue;
+            acc[k] = 0;
+            into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
+          }
+        else
+          for (let j = 0; j < outSize; j++) {
+            const a = acc[j]!;
+            if (a === 0) continue;
+            acc[j] = 0;
+            into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
+          }
+        tally.saturations += c.take();
+      } else {
+        for (let k = 0; k < outSize; k++) {
+          const j = order ? order[k]! : k;
+          into[j]! += acc[k]! * mul[j]!;
+          acc[k] = 0;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,220 @@
+// Routing of one phase's packets through the mesh, in injection order (links are FIFO), and their accounting.
+// Unicast packets take the lean path: a precomputed XY path per (source core, destination core) pair; the
+// step's totals (packets, hops by direction, axon-in and memory reads) are summed as they go, while the per-core
+// and per-link counts are tallied per pair and folded into the tallies by `flush` (before they are read) —
+// integer sums, so every figure is that of counting packet by packet. Multicast packets walk their route tree
+// link by link (Noc.send) and are counted as they go.
+
+import { AXON_IN, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
+import type { Noc } from "./noc.js";
+import { PacketBuffer } from "./scratch.js";
+import type { ChipTally } from "./stats.js";
+import type { SlotTable } from "./tables.js";
+
+export class Router {
+  /** Every source's destination rows flattened (source s owns rows base[s] ..): destination slot of each row. */
+  readonly rowSlot: Int32Array;
+  readonly base: Int32Array;
+  /** Source slot of each row's packet, and its (source slot, destination slot) pair as from·slots + to (−1 for
+   * rows of inputs, which sit on no core). */
+  private readonly rowFrom: Int32Array;
+  readonly rowPair: Int32Array;
+  /** Whether anything reads `arrival` of routed packets (same-step work, dynamic-matmul operands): if not, the
+   * router does not write it (a large array, written in time order: mostly cache misses). */
+  set keepArrival(keep: boolean) {
+    this.pending.withRow = keep || this.noc.multicast;
+  }
+  /** Arrival cycle of each row's packet this step (read for same-step work and dynamic-matmul operands). */
+  readonly arrival: Float64Array;
+  readonly pending = new PacketBuffer();
+  /** Latest delivery and longest single route of the step. */
+  maxDeliver = 0;
+  maxNet = 0;
+  /** Packets and hops of the step. */
+  stepPackets = 0;
+  stepHops = 0;
+  private readonly slots: number;
+  /** Unicast packets per slot pair since the last `flush`, and the pairs with any. */
+  private readonly pairCount: Float64Array;
+  /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 1]) (−1: no path), then its EW and
+   * NS links, side by side so a packet's path costs one cache line. */
+  private readonly span: Int32Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+  private packetId = 0;
+
+  constructor(
+    private readonly noc: Noc,
+    dest: readonly SlotTable[],
+    srcSlot: readonly (Int32Array | undefined)[],
+    slots: number,
+    private readonly axonIn: number,
+  ) {
+    this.slots = slots;
+    this.base = new Int32Array(dest.length + 1);
+    dest.forEach((d, s) => {
+      this.base[s + 1] = this.base[s]! + d.slot.length;
+    });
+    this.rowSlot = new Int32Array(this.base[dest.length]!);
+    for (let s = 0; s < dest.length; s++) this.rowSlot.set(dest[s]!.slot, this.base[s]!);
+    this.arrival = new Float64Array(this.rowSlot.length);
+    this.rowFrom = new Int32Array(this.rowSlot.length).fill(-1);
+    this.rowPair = new Int32Array(this.rowSlot.length).fill(-1);
+    dest.forEach((d, s) => {
+      const of = srcSlot[s];
+      if (!of) return;
+      for (let i = 0; i < of.length; i++)
+        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
+          const g = this.base[s]! + r;
+          this.rowFrom[g] = of[i]!;
+          this.rowPair[g] = of[i]! * slots + d.slot[r]!;
+        }
+    });
+    this.pairCount = new Float64Array(noc.multicast ? 0 : slots * slots);
+    this.span = new Int32Array(noc.multicast ? 0 : 4 * slots * slots);
+    for (let key = 0; key < this.pairCount.length; key++) {
+      this.span[4 * key] = noc.pathOff[key]!;
+      this.span[4 * key + 1] = noc.pathOff[key]! + noc.pathLen[key]!;
+      this.span[4 * key + 2] = noc.pathEW[key]!;
+      this.span[4 * key + 3] = noc.pathNS[key]!;
+    }
+    this.touched = new Int32Array(noc.multicast ? 0 : slots * slots);
+  }
+
+  newStep(): void {
+    this.maxDeliver = 0;
+    this.maxNet = 0;
+    this.stepPackets = 0;
+    this.stepHops = 0;
+    this.packetId = 0;
+  }
+
+  /** Routes the pending packets in order of injection, then tallies them; empties the buffer. */
+  route(tally: ChipTally, stepEv: Float64Array): void {
+    const p = this.pending;
+    if (p.n === 0) return;
+    const n = p.sortByTime();
+    if (this.noc.multicast) this.routeMulticast(n, tally, stepEv);
+    else this.routeUnicast(n, tally, stepEv);
+    tally.packets += n;
+    this.stepPackets += n;
+    p.clear();
+  }
+
+  /**
+   * Each packet along the XY path of its pair, link by link as `Noc.send` does it: FIFO links, depart =
+   * max(t, free[l]) under contention, free[l] = t = depart + latency (packets per link: in `flush`).
+   */
+  private routeUnicast(n: number, tally: ChipTally, stepEv: Float64Array): void {
+    const { sTime: time, sPair: pair, sRow: row } = this.pending;
+    const { noc, arrival, pairCount, touched, axonIn, span } = this;
+    const keepArrival = this.pending.withRow;
+    const { pathLinks, linkLat, free, contention } = noc;
+    let maxDeliver = this.maxDeliver;
+    let maxNet = this.maxNet;
+    let nTouched = this.nTouched;
+    let ew = 0;
+    let ns = 0;
+    for (let x = 0; x < n; x++) {
+      const inject = time[x]!;
+      const key = pair[x]!;
+      const off = span[4 * key]!;
+      if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
+      ew += span[4 * key + 2]!;
+      ns += span[4 * key + 3]!;
+      let t = inject;
+      for (let h = off, end = span[4 * key + 1]!; h < end; h++) {
+        const l = pathLinks[h]!;
+        const lat = linkLat[l]!;
+        if (contention && free[l]! > t) t = free[l]!;
+        t += lat;
+        free[l] = t;
+      }
+      const arr = t + axonIn;
+      if (keepArrival) arrival[row[x]!] = arr;
+      if (arr > maxDeliver) maxDeliver = arr;
+      if (arr - inject > maxNet) maxNet = arr - inject;
+      if (pairCount[key]!++ === 0) touched[nTouched++] = key;
+    }
+    this.maxDeliver = maxDeliver;
+    this.maxNet = maxNet;
+    this.nTouched = nTouched;
+    stepEv[AXON_IN]! += n;
+    stepEv[MEM]! += n;
+    stepEv[HOP_EW]! += ew;
+    stepEv[HOP_NS]! += ns;
+    tally.hops += ew + ns;
+    this.stepHops += ew + ns;
+  }
+
+  /** The unicast packet counts per pair into the per-core and per-link tallies, then cleared. */
+  flush(tally: ChipTally): void {
+    const { pairCount, touched, slots, noc } = this;
+    const { pathOff, pathLen, pathLinks, linkPackets } = noc;
+    const ev = tally.events;
+    for (let q = 0; q < this.nTouched; q++) {
+      const key = touched[q]!;
+      const n = pairCount[key]!;
+      pairCount[key] = 0;
+      const a = Math.floor(key / slots);
+      const b = key - a * slots;
+      const e = n * noc.pathEW[key]!;
+      const s = n * noc.pathNS[key]!;
+      tally.packetsOut[a]! += n;
+      tally.packetsIn[b]! += n;
+      ev[b * K + AXON_IN]! += n;
+      ev[b * K + MEM]! += n;
+      ev[a * K + HOP_EW]! += e;
+      ev[a * K + HOP_NS]! += s;
+      for (let h = pathOff[key]!, end = h + pathLen[key]!; h < end; h++) linkPackets[pathLinks[h]!]! += n;
+    }
+    this.nTouched = 0;
+  }
+
+  /** Forgets the counts not yet flushed (the tallies are being reset). */
+  reset(): void {
+    for (let q = 0; q < this.nTouched; q++) this.pairCount[this.touched[q]!] = 0;
+    this.nTouched = 0;
+  }
+
+  /** One packet per event reaching all its destination rows; links it already crossed are free. */
+  private routeMulticast(n: number, tally: ChipTally, stepEv: Float64Array): void {
+    const { sTime: time, sRow: row, sPair: rows } = this.pending;
+    const { noc, rowSlot, rowFrom, arrival, axonIn } = this;
+    const ev = tally.events;
+    let hopsEW = 0;
+    let hopsNS = 0;
+    for (let x = 0; x < n; x++) {
+      const r0 = row[x]!;
+      const r1 = r0 + rows[x]!;
+      const a = rowFrom[r0]!;
+      const inject = time[x]!;
+      const id = this.packetId++;
+      tally.packetsOut[a]!++;
+      let ew = 0;
+      let ns = 0;
+      for (let r = r0; r < r1; r++) {
+        const b = rowSlot[r]!;
+        const arr = noc.send(id, a, b, inject) + axonIn;
+        ew += noc.lastEW;
+        ns += noc.lastNS;
+        arrival[r] = arr;
+        tally.packetsIn[b]!++;
+        ev[b * K + AXON_IN]!++;
+        ev[b * K + MEM]!++;
+        if (arr > this.maxDeliver) this.maxDeliver = arr;
+        if (arr - inject > this.maxNet) this.maxNet = arr - inject;
+      }
+      ev[a * K + HOP_EW]! += ew;
+      ev[a * K + HOP_NS]! += ns;
+      hopsEW += ew;
+      hopsNS += ns;
+      stepEv[AXON_IN]! += r1 - r0;
+      stepEv[MEM]! += r1 - r0;
+    }
+    stepEv[HOP_EW]! += hopsEW;
+    stepEv[HOP_NS]! += hopsNS;
+    tally.hops += hopsEW + hopsNS;
+    this.stepHops += hopsEW + hopsNS;
+  }
+}
