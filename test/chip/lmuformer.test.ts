@@ -67,4 +67,30 @@ describe("zoo:spiking-lmuformer on the chip engine", () => {
       expect(sim.sections.cores.length).toBe(mapping.cores.length);
     }
   });
+
+  it("at the published size (dim 256, θ 128) fits loihi at 7-bit payloads (8 planes need 4097 axons) and runs exactly", () => {
+    const { graph } = loadZooModel("zoo:spiking-lmuformer");
+    randomWeights(graph, 3);
+    const profile = loadProfile("loihi");
+    const ir8 = compile(graph, { profile, inputEvent: "spike" } as QuantCompileOptions).ir;
+    let misfit = "";
+    try {
+      mapNetwork(ir8, profile, { suggestProfiles: false });
+    } catch (e) {
+      misfit =
+        (e as Error & { details?: { message: string }[] }).details?.map((d) => d.message).join("\n") ?? "";
+    }
+    // the LMU memory reads 512 graded sources: 512 × 8 planes + 1 spike source = 4097 > 4096 axons per core
+    expect(misfit).toMatch(/inputAxons needs 4097, available 4096/);
+    const { ir } = compile(graph, { profile, inputEvent: "spike", payloadBits: 7 } as QuantCompileOptions);
+    const { mapping } = mapNetwork(ir, profile, { suggestProfiles: false });
+    expect(mapping.cores.length).toBeGreaterThan(1);
+    const port = ir.inputs[0]!;
+    const sample = { [port.id]: randomInput(rng(5), 12, port.shape, { spikes: 0.3 }) };
+    const sim = simulateChip(ir, mapping, profile, [sample]);
+    const ref = runReference(ir, sample, { mode: profile.timestep.semantics });
+    expect(sim.outputs[0]).toEqual(ref.outputs);
+    expect(sim.results[0]!.counts).toEqual(ref.counts);
+    expect(ref.counts.totals.synapticOps).toBeGreaterThan(0);
+  });
 });
