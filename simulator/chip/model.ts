@@ -5,7 +5,7 @@
 // source (a graded population on a binary-spike chip, compiler/mapping/encoding.ts) costs per event one spike,
 // packets and fan-out ACs per set bit of its payload instead of one graded event's MACs.
 
-import { encodingsOf, popcount } from "../../compiler/mapping/encoding.js";
+import { popcount } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { Frame } from "../reference/schedule.js";
 import {
@@ -20,44 +20,14 @@ import {
   UPD_ACTIVE,
   UPD_IDLE,
 } from "./costs.js";
-import type { Datapath, Unit } from "./datapath.js";
+import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
+import { buildUnitPlans, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
 import type { SlotTable } from "./tables.js";
-
-interface InPlan {
-  src: number;
-  lag: number;
-  kind: number;
-  table: SlotTable;
-  /** Consumed in the step it was sent (layer-sync, delay 0): work waits for the packets. */
-  sameStep: boolean;
-  /** Bit planes of the source (0: its events arrive as they are). */
-  planes: number;
-  /** When sameStep: per table row, the router row whose arrival the work waits for. */
-  arrivalRow: Int32Array;
-}
-
-interface UnitPlan {
-  unit: Unit;
-  src: number;
-  slotOf: Int32Array;
-  /** Distinct slots holding the unit, ascending, and its neurons on each. */
-  slots: Int32Array;
-  counts: Int32Array;
-  /** Active neurons on each of those slots in the last update (populations; the datapath counts them). */
-  active: Float64Array;
-  inputs: InPlan[];
-  operands: number[];
-  spikes: boolean;
-  /** Bit planes of the unit's own events (0: sent as they are). */
-  planes: number;
-  prevAc: number;
-  prevMac: number;
-}
 
 export class ChipModel {
   private readonly ids: string[];
@@ -102,66 +72,11 @@ export class ChipModel {
     this.stepBusy = new Float64Array(n);
     this.bufWork = new Float64Array(n);
     const sameStep = dp.mode === "layer-sync";
-    // the mapping carries exactly these (validateMapping checks them against the same rule)
-    const enc = encodingsOf(dp.ir, profile);
-    const planesOf = (id: string) => enc[id]?.bits ?? 0;
-    this.plans = dp.plan.order.map((id) => {
-      const unit = dp.units.get(id)!;
-      const slotOf = layout.slotOf.get(id)!;
-      const perSlot = new Map<number, number>();
-      for (const s of layout.slices.get(id)!) perSlot.set(s.slot, (perSlot.get(s.slot) ?? 0) + s.count);
-      const slots = Int32Array.from([...perSlot.keys()].sort((a, b) => a - b));
-      const runs = unit.kind === "population" ? unit.projections.flat() : [];
-      const active = new Float64Array(slots.length);
-      if (unit.kind === "population") {
-        unit.coreOf = Int32Array.from(slotOf, (s) => slots.indexOf(s));
-        unit.activeByCore = active;
-      }
-      return {
-        unit,
-        src: index.get(id)!,
-        slotOf,
-        slots,
-        counts: Int32Array.from(slots, (s) => perSlot.get(s)!),
-        active,
-        inputs: runs.map((r) => {
-          const table = synapses.get(r.p.id)!;
-          const src = index.get(r.p.src)!;
-          const same = sameStep && r.lag === 0;
-          return {
-            src,
-            lag: r.lag,
-            kind: r.tally.srcEvent === "spike" || planesOf(r.p.src) > 0 ? AC : MAC,
-            table,
-            sameStep: same,
-            planes: planesOf(r.p.src),
-            arrivalRow: same ? this.arrivalRows(src, table) : new Int32Array(0),
-          };
-        }),
-        operands: unit.kind === "matmul" ? [index.get(unit.dm.a)!, index.get(unit.dm.b)!] : [],
-        spikes: unit.kind === "population" && unit.pop.output.kind === "spike",
-        planes: planesOf(id),
-        prevAc: 0,
-        prevMac: 0,
-      };
-    });
+    this.plans = buildUnitPlans(dp, profile, layout, synapses, index, this.dest, this.router);
     this.phases = sameStep ? this.plans.map((p) => [p]) : [this.plans];
     this.router.keepArrival =
       this.plans.some((p) => p.inputs.some((ip) => ip.sameStep)) ||
       (dp.plan.matmulLag === 0 && this.plans.some((p) => p.unit.kind === "matmul"));
-  }
-
-  /** For each row (source neuron i, slot c) of a synapse table: the router row of i's packet to c. */
-  private arrivalRows(si: number, table: SlotTable): Int32Array {
-    const d = this.dest[si]!;
-    const out = new Int32Array(table.slot.length);
-    for (let i = 0; i + 1 < table.start.length; i++)
-      for (let r = table.start[i]!; r < table.start[i + 1]!; r++) {
-        let g = d.start[i]!;
-        while (d.slot[g] !== table.slot[r]) g++;
-        out[r] = this.router.base[si]! + g;
-      }
-    return out;
   }
 
   reset(): void {

@@ -1,0 +1,110 @@
+// The per-unit plan of the chip model (model.ts): for every population and dynamic matmul, the slots holding it,
+// its inputs with their synapse tables, lags, AC/MAC kind and bit planes, and — for layer-sync same-step inputs —
+// which router row's arrival each synaptic run waits for. Built once when a mapping is loaded.
+
+import { encodingsOf } from "../../compiler/mapping/encoding.js";
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import { AC, MAC } from "./costs.js";
+import type { Datapath, Unit } from "./datapath.js";
+import type { Layout } from "./layout.js";
+import type { Router } from "./router.js";
+import type { SlotTable } from "./tables.js";
+
+interface InPlan {
+  src: number;
+  lag: number;
+  kind: number;
+  table: SlotTable;
+  /** Consumed in the step it was sent (layer-sync, delay 0): work waits for the packets. */
+  sameStep: boolean;
+  /** Bit planes of the source (0: its events arrive as they are). */
+  planes: number;
+  /** When sameStep: per table row, the router row whose arrival the work waits for. */
+  arrivalRow: Int32Array;
+}
+
+export interface UnitPlan {
+  unit: Unit;
+  src: number;
+  slotOf: Int32Array;
+  /** Distinct slots holding the unit, ascending, and its neurons on each. */
+  slots: Int32Array;
+  counts: Int32Array;
+  /** Active neurons on each of those slots in the last update (populations; the datapath counts them). */
+  active: Float64Array;
+  inputs: InPlan[];
+  operands: number[];
+  spikes: boolean;
+  /** Bit planes of the unit's own events (0: sent as they are). */
+  planes: number;
+  prevAc: number;
+  prevMac: number;
+}
+
+export function buildUnitPlans(
+  dp: Datapath,
+  profile: ChipProfile,
+  layout: Layout,
+  synapses: ReadonlyMap<string, SlotTable>,
+  index: ReadonlyMap<string, number>,
+  dest: SlotTable[],
+  router: Router,
+): UnitPlan[] {
+  const sameStep = dp.mode === "layer-sync";
+  // the mapping carries exactly these (validateMapping checks them against the same rule)
+  const enc = encodingsOf(dp.ir, profile);
+  const planesOf = (id: string) => enc[id]?.bits ?? 0;
+  return dp.plan.order.map((id) => {
+    const unit = dp.units.get(id)!;
+    const slotOf = layout.slotOf.get(id)!;
+    const perSlot = new Map<number, number>();
+    for (const s of layout.slices.get(id)!) perSlot.set(s.slot, (perSlot.get(s.slot) ?? 0) + s.count);
+    const slots = Int32Array.from([...perSlot.keys()].sort((a, b) => a - b));
+    const runs = unit.kind === "population" ? unit.projections.flat() : [];
+    const active = new Float64Array(slots.length);
+    if (unit.kind === "population") {
+      unit.coreOf = Int32Array.from(slotOf, (s) => slots.indexOf(s));
+      unit.activeByCore = active;
+    }
+    return {
+      unit,
+      src: index.get(id)!,
+      slotOf,
+      slots,
+      counts: Int32Array.from(slots, (s) => perSlot.get(s)!),
+      active,
+      inputs: runs.map((r) => {
+        const table = synapses.get(r.p.id)!;
+        const src = index.get(r.p.src)!;
+        const same = sameStep && r.lag === 0;
+        return {
+          src,
+          lag: r.lag,
+          kind: r.tally.srcEvent === "spike" || planesOf(r.p.src) > 0 ? AC : MAC,
+          table,
+          sameStep: same,
+          planes: planesOf(r.p.src),
+          arrivalRow: same ? arrivalRows(dest, router, src, table) : new Int32Array(0),
+        };
+      }),
+      operands: unit.kind === "matmul" ? [index.get(unit.dm.a)!, index.get(unit.dm.b)!] : [],
+      spikes: unit.kind === "population" && unit.pop.output.kind === "spike",
+      planes: planesOf(id),
+      prevAc: 0,
+      prevMac: 0,
+    };
+  });
+}
+
+/** For each row (source neuron i, slot c) of a synapse table: the router row of i's packet to c. */
+function arrivalRows(dest: SlotTable[], router: Router, si: number, table: SlotTable): Int32Array {
+  const d = dest[si]!;
+  const out = new Int32Array(table.slot.length);
+  for (let i = 0; i + 1 < table.start.length; i++)
+    for (let r = table.start[i]!; r < table.start[i + 1]!; r++) {
+      let g = d.start[i]!;
+      while (d.slot[g] !== table.slot[r]) g++;
+      out[r] = router.base[si]! + g;
+    }
+  return out;
+}
