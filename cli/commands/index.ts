@@ -2,10 +2,14 @@
 
 import type { CliCommand } from "../command.js";
 import { compileCommand } from "./compile.js";
+import { demoCommand } from "./demo.js";
+import { exploreCommand } from "./explore.js";
 import { inspectCommand } from "./inspect.js";
 import { mapCommand } from "./map.js";
 import { profilesCommand } from "./profiles.js";
+import { reportCommand } from "./report.js";
 import { simulateCommand } from "./simulate.js";
+import { tableCommand } from "./table.js";
 import { zooCommand } from "./zoo.js";
 
 export const commands: CliCommand[] = [
@@ -15,4 +19,8 @@ export const commands: CliCommand[] = [
   mapCommand,
   simulateCommand,
   zooCommand,
+  exploreCommand,
+  reportCommand,
+  tableCommand,
+  demoCommand,
 ];

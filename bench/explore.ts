@@ -1,0 +1,73 @@
+// Benchmark: the same 16-point explore sweep (2 profiles × 2 core budgets × 4 weight bits, the trained demo
+// model on held-out MNIST rows) with 1 worker (in-process) and with 2 worker threads, alternated `--repeat`
+// times. Prints one JSON line per run and a summary {speedup (median), identical}; fails when results differ.
+// cpuMs is the CPU time of all the process's threads: on a busy machine it shows whether a second core was free.
+//
+//   npm run bench            # or: npx tsc -p . && node dist/bench/explore.js [--samples N] [--repeat N]
+
+import { readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkGridSpec } from "../explore/grid.js";
+import { runSweep } from "../explore/run.js";
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const samples = arg("--samples", 96);
+const repeat = arg("--repeat", 3);
+
+const grid = checkGridSpec({
+  model: "zoo:spiking-lmuformer-smnist",
+  profiles: ["loihi", "loihi2"],
+  maxCores: [4, null],
+  weightBits: [2, 4, 6, 8],
+  dataset: "mnist-rows",
+  samples,
+});
+
+const texts = new Set<string>();
+const wall: Record<number, number[]> = { 1: [], 2: [] };
+for (let r = 0; r < repeat; r++) {
+  for (const workers of [1, 2]) {
+    const out = join(tmpdir(), `spikegrid-bench-explore-${process.pid}-w${workers}.jsonl`);
+    rmSync(out, { force: true });
+    const load1Before = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
+    const s = await runSweep(grid, { out, workers });
+    const cpu = process.cpuUsage(cpu0);
+    wall[workers]!.push(s.wallMs);
+    texts.add(readFileSync(out, "utf8"));
+    rmSync(out, { force: true });
+    console.log(
+      JSON.stringify({
+        bench: "explore-16-points",
+        run: r + 1,
+        workers,
+        points: s.ran,
+        samples,
+        wallMs: Math.round(s.wallMs),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        load1Before: +load1Before.toFixed(2),
+        load1After: +loadavg()[0]!.toFixed(2),
+        cpus: availableParallelism(),
+      }),
+    );
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const speedups = wall[1]!.map((w, i) => +(w / wall[2]![i]!).toFixed(2));
+const identical = texts.size === 1;
+console.log(
+  JSON.stringify({
+    bench: "explore-16-points",
+    speedup: +(median(wall[1]!) / median(wall[2]!)).toFixed(2),
+    speedups,
+    identical,
+  }),
+);
+if (!identical) {
+  console.error("explore bench: results with 1 and 2 workers differ");
+  process.exitCode = 1;
+}

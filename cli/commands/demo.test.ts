@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { PointResult } from "../../explore/result.js";
+import { tempDir } from "../../explore/test-helpers.js";
+import { bufferIo } from "../io.js";
+import { runCli } from "../main.js";
+
+describe("spikegrid demo", () => {
+  it("compiles, maps, simulates, prints the table and the sweep, and writes the report it names", async () => {
+    const dir = join(tempDir(), "demo");
+    const io = bufferIo();
+    const code = await runCli(["demo", "--samples", "32", "--out-dir", dir, "--workers", "1"], io);
+    const out = io.stdout.join("\n");
+    expect(io.stderr.join("\n")).not.toMatch(/error/);
+    expect(code).toBe(0);
+    expect(out).toMatch(/simulated 32 digits on the loihi chip model: accuracy/);
+    expect(out).toMatch(/\| Model \| Params.*\| E chip.*\| Accuracy/);
+    expect(out).toMatch(/Pareto front \(energy \(chip\) × latency × accuracy\)/);
+    // one core is too few for the trained network on loihi: those points say why
+    expect(out).toMatch(
+      /loihi\|cores=1\|w=8\|s=auto\|T=auto: cores needs \d+, available 1 .*raise --max-cores/,
+    );
+    const report = /report: (\S+)/.exec(out)?.[1];
+    expect(report).toBe(join(dir, "report.html"));
+    expect(existsSync(report!)).toBe(true);
+    const html = readFileSync(report!, "utf8");
+    expect(html).toMatch(/<section class="explore">/);
+    expect(html).toMatch(/accuracy vs weight bits/);
+    const points = readFileSync(join(dir, "explore.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as PointResult);
+    expect(points).toHaveLength(15);
+    // accuracy falls as the weight bits fall (4-core budget: every width fits)
+    const acc = (w: number) => points.find((p) => p.maxCores === 4 && p.weightBits === w)!.accuracy!;
+    expect(acc(8)).toBeGreaterThanOrEqual(0.9);
+    expect(acc(8)).toBeGreaterThan(acc(3));
+    expect(acc(3)).toBeGreaterThan(acc(2));
+  });
+});

@@ -1,0 +1,162 @@
+// `spikegrid explore MODEL --profiles a,b --max-cores 8,16 --weight-bits 2,4,8 [--state-bits …] [--timesteps …]
+// [--samples N --dataset NAME | --input in.npy --labels labels.npy] [--workers N] [--shard i/n] -o out.jsonl`
+// (or `--grid grid.yaml`), and `spikegrid explore merge a.jsonl b.jsonl -o all.jsonl`. Thin over explore/.
+
+import { SpikegridError } from "../../common/errors.js";
+import { checkGridSpec, type GridSpec, parseShard } from "../../explore/grid.js";
+import { loadGridFile } from "../../explore/grid-yaml.js";
+import { writeExploreHtml } from "../../explore/html.js";
+import { barProgress, lineProgress } from "../../explore/progress.js";
+import { mergeResults, writeResultsFile } from "../../explore/results-file.js";
+import { runSweep } from "../../explore/run.js";
+import { renderSweep } from "../../explore/summary.js";
+import type { CliCommand } from "../command.js";
+import type { CliIo } from "../io.js";
+
+/** "8,16,auto" → [8, 16, null]; anything else names the flag. */
+function numberList(flag: string, v: unknown, allowAuto: boolean): (number | null)[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = String(v)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parts.map((s) => {
+    if (allowAuto && s === "auto") return null;
+    const n = Number(s);
+    if (!Number.isInteger(n))
+      throw new SpikegridError("USAGE", `${flag}: "${s}" is not an integer${allowAuto ? " or auto" : ""}`, {
+        hint: `${flag} takes a comma-separated list, e.g. ${flag} 2,4,8`,
+      });
+    return n;
+  });
+}
+
+function parseSets(v: unknown): Record<string, string> | undefined {
+  if (v === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of Array.isArray(v) ? v : [v]) {
+    const s = String(item);
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new SpikegridError("USAGE", `--set expects key=value, got "${s}"`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The grid the flags describe (over a --grid file when given); checked in full before anything runs. */
+export function gridFromArgs(args: Record<string, unknown>): GridSpec {
+  const flags: Record<string, unknown> = {};
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined) flags[k] = v;
+  };
+  put("model", args.model);
+  put("set", parseSets(args.set));
+  put(
+    "profiles",
+    args.profiles === undefined
+      ? undefined
+      : String(args.profiles)
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+  );
+  put("maxCores", numberList("--max-cores", args["max-cores"], true));
+  put("weightBits", numberList("--weight-bits", args["weight-bits"], false));
+  put("stateBits", numberList("--state-bits", args["state-bits"], true));
+  put("timesteps", numberList("--timesteps", args.timesteps, true));
+  put("samples", args.samples);
+  put("dataset", args.dataset);
+  put("input", args.input);
+  put("labels", args.labels);
+  put("mode", args.mode);
+  if (typeof args.grid === "string") return loadGridFile(args.grid, flags);
+  if (flags.model === undefined)
+    throw new SpikegridError(
+      "USAGE",
+      "explore needs a MODEL (a network file or zoo:NAME) or --grid grid.yaml",
+    );
+  return checkGridSpec(flags);
+}
+
+async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const out = args.out as string | undefined;
+  if (!out)
+    throw new SpikegridError("USAGE", "-o/--out is required: the results .jsonl to write (or resume)");
+  const grid = gridFromArgs(args);
+  const shard = typeof args.shard === "string" ? parseShard(args.shard) : undefined;
+  const workers = args.workers === undefined ? 1 : Number(args.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new SpikegridError("USAGE", `--workers must be an integer in 1..256, got ${String(args.workers)}`);
+  const progress = io.isTTY ? barProgress() : lineProgress((l) => io.err(l));
+  const sweep = await runSweep(grid, { out, workers, ...(shard ? { shard } : {}), progress });
+  const mine = new Set(sweep.points.map((p) => p.key));
+  io.out(renderSweep(sweep.results.filter((r) => mine.has(r.key))));
+  const ran = `${sweep.ran} point(s) run, ${sweep.skipped} resumed from the file`;
+  io.out(
+    `wrote ${out} (${ran}; ${(sweep.wallMs / 1000).toFixed(1)} s, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count} of ${sweep.gridSize} points` : ""})`,
+  );
+  if (typeof args.html === "string") {
+    writeExploreHtml(args.html, sweep.results, { title: `spikegrid explore: ${grid.model}` });
+    io.out(`wrote ${args.html}`);
+  }
+}
+
+async function runMerge(files: string[], args: Record<string, unknown>, io: CliIo): Promise<void> {
+  const out = args.out as string | undefined;
+  if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the merged .jsonl to write");
+  const m = mergeResults(files);
+  writeResultsFile(out, m.results);
+  io.out(
+    `merged ${files.length} file(s) → ${out}: ${m.results.length} of ${m.gridSize} points of grid ${m.grid}${m.duplicates ? `, ${m.duplicates} duplicate(s) dropped` : ""}`,
+  );
+  if (m.missing.length)
+    io.err(
+      `warning: ${m.missing.length} point(s) missing (grid indices ${m.missing.slice(0, 20).join(", ")}${m.missing.length > 20 ? ", …" : ""}): run their shards`,
+    );
+  if (typeof args.html === "string") {
+    writeExploreHtml(args.html, m.results, { title: `spikegrid explore (${m.grid})` });
+    io.out(`wrote ${args.html}`);
+  }
+}
+
+export const exploreCommand: CliCommand = {
+  command: "explore [model] [files..]",
+  describe:
+    "sweep profiles × core budgets × bits × timesteps: results table, Pareto front; `explore merge FILES… -o OUT` joins shards",
+  builder: (y) =>
+    y
+      .positional("model", {
+        type: "string",
+        describe: "network file or zoo:NAME (or give --grid); `merge` joins files",
+      })
+      .positional("files", {
+        type: "string",
+        array: true,
+        describe: "with merge: the shards' results .jsonl files",
+      })
+      .option("grid", { type: "string", describe: "a YAML grid file (flags override its keys)" })
+      .option("profiles", { type: "string", describe: "chip profiles, comma-separated names or files" })
+      .option("max-cores", { type: "string", describe: "core budgets, e.g. 8,16,32 (auto: the chip's)" })
+      .option("weight-bits", { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (1..16)" })
+      .option("state-bits", { type: "string", describe: "state widths (2..32; auto: the profile's)" })
+      .option("timesteps", { type: "string", describe: "steps per sample (auto: the input's)" })
+      .option("samples", { type: "number", describe: "number of samples (first N)" })
+      .option("dataset", { type: "string", describe: "a registered dataset, e.g. mnist-rows" })
+      .option("input", { type: "string", describe: ".npy samples [N, T, ...] (or [T, ...])" })
+      .option("labels", { type: "string", describe: ".npy labels [N] (gives accuracy)" })
+      .option("set", { type: "string", array: true, describe: "zoo setting key=value (repeatable)" })
+      .option("mode", { type: "string", describe: "layer-sync (default) | pipelined" })
+      .option("workers", { type: "number", describe: "worker threads (default 1: in-process)" })
+      .option("shard", { type: "string", describe: "run shard i of n (1-based): i/n" })
+      .option("out", { alias: "o", type: "string", describe: "results .jsonl (resumed when it exists)" })
+      .option("html", { type: "string", describe: "also write the explore HTML page (table, front, plots)" }),
+  handler: (args, io) => {
+    const files = (args.files as string[] | undefined) ?? [];
+    if (args.model === "merge") return runMerge(files, args, io);
+    if (files.length)
+      throw new SpikegridError("USAGE", `explore takes one MODEL; unexpected ${files.join(" ")}`, {
+        hint: "to join results files: spikegrid explore merge a.jsonl b.jsonl -o all.jsonl",
+      });
+    return runExplore(args, io);
+  },
+};

@@ -1,0 +1,80 @@
+// The one place explore simulates a mapped point: the cycle-level chip simulator (simulator/chip) runs every
+// sample, giving the outputs (bit-exact to the reference interpreter), the op counts, and the chip's energy and
+// latency. Chip figures come from that engine only — never estimated here.
+
+import type { Mapping } from "../compiler/mapping/index.js";
+import type { NmirModule } from "../compiler/nmir/index.js";
+import type { ChipProfile } from "../hw-profiles/index.js";
+import { simulateChip } from "../simulator/chip/index.js";
+import type { OpCounts } from "../simulator/reference/index.js";
+
+export interface ChipFigures {
+  /** Joules per sample (dynamic + static), latency per sample and per timestep (mean) in seconds. */
+  energyJ: number | null;
+  perSampleS: number | null;
+  perTimestepS: number | null;
+  simulated: boolean;
+  note?: string;
+}
+
+export interface ChipRunInput {
+  ir: NmirModule;
+  mapping: Mapping;
+  profile: ChipProfile;
+  /** Integer inputs per sample, [T, ...inputShape] each. */
+  samples: { shape: number[]; data: Float64Array }[];
+  inputId: string;
+  mode: "layer-sync" | "pipelined";
+  steps: number;
+}
+
+export interface PointSimulation {
+  /** Per sample: the first output's scaled values per step, and the op counts. */
+  outputs: Float64Array[][];
+  counts: OpCounts[];
+  chip: ChipFigures;
+}
+
+/**
+ * Whether the profile models time at all: some per-event latency, or a barrier. Without either the chip
+ * simulator's latency is 0 s by construction, which is "not modelled", not "instant".
+ */
+export function latencyModelled(p: ChipProfile): boolean {
+  const costs = Object.values(p.costs) as ({ latencyS?: number; latencyCycles?: number } | undefined)[];
+  const perEvent = costs.some((c) => c?.latencyS !== undefined || c?.latencyCycles !== undefined);
+  return perEvent || (p.barrier !== undefined && p.barrier.kind !== "none");
+}
+
+/** Every sample through the chip simulator (detailed timing), with the grid's timestep semantics. */
+export function simulatePoint(run: ChipRunInput): PointSimulation {
+  const r = simulateChip(
+    run.ir,
+    run.mapping,
+    run.profile,
+    run.samples.map((s) => ({ [run.inputId]: s })),
+    { mode: run.mode, timesteps: run.steps, timing: "detailed" },
+  );
+  const n = run.samples.length;
+  const out = run.ir.outputs[0]!.id;
+  const s = r.sections;
+  const timed = latencyModelled(run.profile);
+  const notes = [
+    ...(s.energyChip.estimates.length
+      ? [`chip energy rests on estimate-status profile values (${s.energyChip.estimates.join(", ")})`]
+      : []),
+    ...(timed
+      ? []
+      : ["the profile models no latency (no per-event latency, no barrier): latency not reported"]),
+  ];
+  return {
+    outputs: r.outputsScaled.map((m) => m.get(out) ?? []),
+    counts: r.results.map((x) => x.counts),
+    chip: {
+      energyJ: n > 0 ? s.energyChip.totalJ / n : null,
+      perSampleS: timed ? s.latency.perSampleS : null,
+      perTimestepS: timed ? s.latency.perTimestepS.mean : null,
+      simulated: true,
+      ...(notes.length ? { note: `${run.profile.name}: ${notes.join("; ")}` } : {}),
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SpikegridError } from "../common/errors.js";
+import { checkGridSpec, expandGrid, gridFingerprint, parseShard, shardPoints } from "./grid.js";
+import { loadGridFile } from "./grid-yaml.js";
+import { tempDir } from "./test-helpers.js";
+
+const base = {
+  model: "zoo:spiking-lmuformer-smnist",
+  profiles: ["loihi"],
+  dataset: "mnist-rows",
+  samples: 2,
+};
+
+function errorOf(f: () => unknown): SpikegridError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SpikegridError) return e;
+    throw e;
+  }
+  throw new Error("expected a SpikegridError");
+}
+
+describe("checkGridSpec", () => {
+  it("names an unknown profile and lists the known ones", () => {
+    const e = errorOf(() => checkGridSpec({ ...base, profiles: ["loihi", "loihii"] }));
+    expect(e.code).toBe("USAGE");
+    expect(e.describe()).toMatch(/--profiles: .*loihii/);
+    expect(e.hint).toMatch(/loihi2/);
+  });
+
+  it("refuses bits outside the compiler's limits, naming the flag", () => {
+    const e = errorOf(() => checkGridSpec({ ...base, weightBits: [4, 17], stateBits: [1] }));
+    const text = e.describe();
+    expect(text).toMatch(/--weight-bits: weightBits must be an integer in 1\.\.16, got 17/);
+    expect(text).toMatch(/--state-bits: stateBits must be an integer in 2\.\.32, got 1/);
+  });
+
+  it("needs a samples source and refuses two", () => {
+    expect(errorOf(() => checkGridSpec({ model: "m", profiles: ["loihi"] })).describe()).toMatch(
+      /no samples/,
+    );
+    expect(errorOf(() => checkGridSpec({ ...base, input: "x.npy" })).describe()).toMatch(/not both/);
+  });
+
+  it("refuses duplicate axis values", () => {
+    expect(errorOf(() => checkGridSpec({ ...base, weightBits: [4, 4] })).describe()).toMatch(
+      /"4" appears twice/,
+    );
+  });
+});
+
+describe("expandGrid", () => {
+  it("orders points profiles → cores → weight bits → state bits → timesteps with stable keys", () => {
+    const g = checkGridSpec({
+      ...base,
+      profiles: ["loihi", "xylo"],
+      maxCores: [8, null],
+      weightBits: [2, 4],
+    });
+    const pts = expandGrid(g);
+    expect(pts.map((p) => p.key)).toEqual([
+      "loihi|cores=8|w=2|s=auto|T=auto",
+      "loihi|cores=8|w=4|s=auto|T=auto",
+      "loihi|cores=auto|w=2|s=auto|T=auto",
+      "loihi|cores=auto|w=4|s=auto|T=auto",
+      "xylo|cores=8|w=2|s=auto|T=auto",
+      "xylo|cores=8|w=4|s=auto|T=auto",
+      "xylo|cores=auto|w=2|s=auto|T=auto",
+      "xylo|cores=auto|w=4|s=auto|T=auto",
+    ]);
+    expect(pts.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(gridFingerprint(g)).toBe(gridFingerprint(checkGridSpec({ ...g })));
+    expect(gridFingerprint(g)).not.toBe(gridFingerprint(checkGridSpec({ ...g, samples: 3 })));
+  });
+
+  it("shards round robin: the shards partition the grid", () => {
+    const pts = expandGrid(checkGridSpec({ ...base, weightBits: [1, 2, 3, 4, 5, 6, 7] }));
+    const parts = [1, 2, 3].map((i) => shardPoints(pts, parseShard(`${i}/3`)).map((p) => p.index));
+    expect(parts).toEqual([
+      [0, 3, 6],
+      [1, 4],
+      [2, 5],
+    ]);
+    expect(() => parseShard("0/3")).toThrow(/1 ≤ i ≤ n/);
+    expect(() => parseShard("4/3")).toThrow(/1 ≤ i ≤ n/);
+    expect(() => parseShard("a")).toThrow(/i\/n/);
+  });
+});
+
+describe("grid files", () => {
+  it("reads YAML with single values and auto", () => {
+    const f = join(tempDir(), "grid.yaml");
+    writeFileSync(
+      f,
+      "model: zoo:spiking-lmuformer-smnist\nprofiles: [loihi2]\nmaxCores: [4, auto]\nweightBits: 8\ndataset: mnist-rows\nsamples: 2\n",
+    );
+    const g = loadGridFile(f);
+    expect(g.maxCores).toEqual([4, null]);
+    expect(g.weightBits).toEqual([8]);
+  });
+
+  it("points at the line of a bad value, an unknown key and a YAML syntax error", () => {
+    const dir = tempDir();
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(
+      bad,
+      "model: m\nprofiles:\n  - loihi\n  - nochip\nweightBits: [4, 40]\ndataset: mnist-rows\nsamples: 2\n",
+    );
+    const text = errorOf(() => loadGridFile(bad)).describe();
+    expect(text).toContain(`${bad}:4:5 (profiles.1)`);
+    expect(text).toContain(`${bad}:5:17 (weightBits.1)`);
+    const unknown = join(dir, "unknown.yaml");
+    writeFileSync(unknown, "model: m\nprofiles: [loihi]\nweightbits: [4]\ndataset: mnist-rows\nsamples: 2\n");
+    expect(errorOf(() => loadGridFile(unknown)).describe()).toMatch(
+      /unknown\.yaml.*weightbits|Unrecognized key.*weightbits/,
+    );
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(broken, "model: m\nprofiles: [loihi\nweightBits: 4\n");
+    const b = errorOf(() => loadGridFile(broken));
+    expect(b.message).toMatch(/not valid YAML/);
+    expect(b.describe()).toMatch(new RegExp(`${broken.replace(/[.]/g, "\\.")}:\\d+:\\d+`));
+  });
+
+  it("lets flags override file keys", () => {
+    const f = join(tempDir(), "grid.yaml");
+    writeFileSync(f, "model: m\nprofiles: [loihi]\ndataset: mnist-rows\nsamples: 2\n");
+    expect(loadGridFile(f, { weightBits: [3] }).weightBits).toEqual([3]);
+    expect(errorOf(() => loadGridFile(f, { weightBits: [30] })).describe()).toMatch(/--weightBits \(flag\)/);
+  });
+});

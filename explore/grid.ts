@@ -1,0 +1,191 @@
+// The explore grid: which model, which samples, and the axes swept (profiles × core budgets × weight bits ×
+// state bits × timesteps). Checked in full before any work starts; expands to points in one fixed order.
+
+import { createHash } from "node:crypto";
+import * as z from "zod";
+import { type ErrorDetail, SpikegridError } from "../common/errors.js";
+import { resolveQuantOptions } from "../compiler/passes/quant-plan.js";
+import { loadProfile, profileNames } from "../hw-profiles/index.js";
+
+const positiveInt = z.number().int().positive();
+
+/** The grid as written (flags or YAML). `null` on an axis means "the default" (profile's width, input's T). */
+export const gridSpecSchema = z.strictObject({
+  /** A network file or `zoo:NAME`. */
+  model: z.string().min(1),
+  /** Zoo configuration overrides (`--set key=value`). */
+  set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  profiles: z.array(z.string().min(1)).min(1),
+  maxCores: z.array(positiveInt.nullable()).min(1).default([null]),
+  weightBits: z.array(z.number().int()).min(1).default([8]),
+  stateBits: z.array(z.number().int().nullable()).min(1).default([null]),
+  timesteps: z.array(positiveInt.nullable()).min(1).default([null]),
+  /** Samples: a registered dataset (with `samples`) or .npy files. */
+  dataset: z.string().optional(),
+  samples: positiveInt.optional(),
+  input: z.string().optional(),
+  labels: z.string().optional(),
+  mode: z.enum(["layer-sync", "pipelined"]).default("layer-sync"),
+});
+
+export type GridSpecInput = z.input<typeof gridSpecSchema>;
+export type GridSpec = z.output<typeof gridSpecSchema>;
+
+/** One point of the grid. */
+export interface GridPoint {
+  /** Position in the full (unsharded) grid. */
+  index: number;
+  /** Stable text key, unique within a grid: what resume and merge match on. */
+  key: string;
+  profile: string;
+  maxCores: number | null;
+  weightBits: number;
+  stateBits: number | null;
+  timesteps: number | null;
+}
+
+/** Where a spec field came from, for error messages: a flag name or `file:line`. */
+export type Locate = (path: readonly (string | number)[]) => string;
+
+export const flagLocate: Locate = (path) => {
+  const flags: Record<string, string> = {
+    maxCores: "--max-cores",
+    weightBits: "--weight-bits",
+    stateBits: "--state-bits",
+    timesteps: "--timesteps",
+    profiles: "--profiles",
+  };
+  const head = String(path[0] ?? "");
+  return flags[head] ?? `--${head.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+};
+
+function bitsProblem(kind: "weightBits" | "stateBits", v: number): string | undefined {
+  try {
+    resolveQuantOptions({ [kind]: v });
+    return undefined;
+  } catch (e) {
+    if (e instanceof SpikegridError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * Parses and checks a grid: schema, profiles that load, bits within the compiler's limits, a samples source,
+ * no duplicate axis values. Every problem is collected, then thrown as one USAGE error.
+ */
+export function checkGridSpec(value: unknown, locate: Locate = flagLocate, source = "grid"): GridSpec {
+  const r = gridSpecSchema.safeParse(value);
+  if (!r.success) {
+    throw new SpikegridError("USAGE", `${source}: invalid explore grid`, {
+      details: r.error.issues.map((i) => ({
+        where: locate(i.path as (string | number)[]),
+        message: i.message,
+      })),
+      hint: "see explore/README.md for the grid keys",
+    });
+  }
+  const g = r.data;
+  const problems: ErrorDetail[] = [];
+  g.profiles.forEach((p, i) => {
+    try {
+      loadProfile(p);
+    } catch (e) {
+      if (!(e instanceof SpikegridError)) throw e;
+      problems.push({ where: locate(["profiles", i]), message: e.message });
+    }
+  });
+  g.weightBits.forEach((b, i) => {
+    const m = bitsProblem("weightBits", b);
+    if (m) problems.push({ where: locate(["weightBits", i]), message: m });
+  });
+  g.stateBits.forEach((b, i) => {
+    const m = b === null ? undefined : bitsProblem("stateBits", b);
+    if (m) problems.push({ where: locate(["stateBits", i]), message: m });
+  });
+  for (const axis of ["profiles", "maxCores", "weightBits", "stateBits", "timesteps"] as const) {
+    const vals = (g[axis] as unknown[]).map((v) => String(v));
+    const dup = vals.findIndex((v, i) => vals.indexOf(v) !== i);
+    if (dup >= 0) problems.push({ where: locate([axis, dup]), message: `"${vals[dup]}" appears twice` });
+  }
+  if (g.dataset !== undefined && g.input !== undefined)
+    problems.push({ where: locate(["input"]), message: "give a dataset or an input file, not both" });
+  if (g.dataset === undefined && g.input === undefined)
+    problems.push({
+      where: locate(["dataset"]),
+      message: "no samples: give a dataset (with samples) or input",
+    });
+  if (g.dataset !== undefined && g.samples === undefined)
+    problems.push({ where: locate(["samples"]), message: "a dataset needs a sample count" });
+  if (g.labels !== undefined && g.input === undefined)
+    problems.push({ where: locate(["labels"]), message: "labels go with an input file" });
+  if (problems.length) {
+    throw new SpikegridError("USAGE", `${source}: invalid explore grid`, {
+      details: problems,
+      hint: `built-in profiles: ${profileNames().join(", ")}; weight bits 1..16, state bits 2..32`,
+    });
+  }
+  return g;
+}
+
+const keyPart = (v: number | null) => (v === null ? "auto" : String(v));
+
+/** The points in their fixed order: profiles, then core budgets, weight bits, state bits, timesteps. */
+export function expandGrid(g: GridSpec): GridPoint[] {
+  const points: GridPoint[] = [];
+  for (const profile of g.profiles)
+    for (const maxCores of g.maxCores)
+      for (const weightBits of g.weightBits)
+        for (const stateBits of g.stateBits)
+          for (const timesteps of g.timesteps) {
+            const key = `${profile}|cores=${keyPart(maxCores)}|w=${weightBits}|s=${keyPart(stateBits)}|T=${keyPart(timesteps)}`;
+            points.push({ index: points.length, key, profile, maxCores, weightBits, stateBits, timesteps });
+          }
+  return points;
+}
+
+/**
+ * A short hash of everything that decides a point's result apart from its own coordinates: two result files
+ * with the same fingerprint come from the same sweep and can be merged or resumed. File contents are not
+ * hashed (only their paths), so a changed checkpoint under the same name needs a fresh output file.
+ */
+export function gridFingerprint(g: GridSpec): string {
+  const canonical = JSON.stringify({
+    model: g.model,
+    set: Object.entries(g.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+    profiles: g.profiles,
+    maxCores: g.maxCores,
+    weightBits: g.weightBits,
+    stateBits: g.stateBits,
+    timesteps: g.timesteps,
+    dataset: g.dataset ?? null,
+    samples: g.samples ?? null,
+    input: g.input ?? null,
+    labels: g.labels ?? null,
+    mode: g.mode,
+  });
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 12);
+}
+
+/** `--shard i/n` (1-based i). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new SpikegridError("USAGE", `--shard must be i/n with 1 ≤ i ≤ n, got "${text}"`, {
+      hint: "e.g. --shard 2/3 runs the second of three shards (Slurm: $((SLURM_ARRAY_TASK_ID+1))/N)",
+    });
+  }
+  return { index, count };
+}
+
+/** Round robin: point i belongs to shard (i mod n) + 1, so every shard gets a mix of cheap and costly points. */
+export function shardPoints(points: readonly GridPoint[], shard: Shard | undefined): GridPoint[] {
+  if (!shard) return [...points];
+  return points.filter((p) => p.index % shard.count === shard.index - 1);
+}

@@ -1,0 +1,73 @@
+// The Pareto front of a sweep: among points that fit, those no other point beats on every objective
+// (energy ↓, latency ↓, accuracy ↑). Objectives a sweep did not measure (no labels, no chip simulation)
+// are left out and named, never filled in.
+
+import type { PointResult } from "./result.js";
+
+export interface Objective<T> {
+  name: string;
+  sense: "min" | "max";
+  value(x: T): number;
+}
+
+/** a dominates b: no worse on every objective and strictly better on one. */
+export function dominates<T>(a: T, b: T, objectives: readonly Objective<T>[]): boolean {
+  let better = false;
+  for (const o of objectives) {
+    const va = o.value(a);
+    const vb = o.value(b);
+    const d = o.sense === "min" ? vb - va : va - vb;
+    if (d < 0) return false;
+    if (d > 0) better = true;
+  }
+  return better;
+}
+
+/** Indices of the non-dominated items, in input order (O(n²): sweeps are hundreds of points, not millions). */
+export function paretoIndices<T>(items: readonly T[], objectives: readonly Objective<T>[]): number[] {
+  const front: number[] = [];
+  items.forEach((a, i) => {
+    if (!items.some((b, j) => j !== i && dominates(b, a, objectives))) front.push(i);
+  });
+  return front;
+}
+
+export interface SweepFront {
+  /** Objectives used, e.g. ["energy (chip)", "latency", "accuracy"]. */
+  objectives: string[];
+  /** Objectives left out because no fitting point measured them. */
+  unmeasured: string[];
+  front: PointResult[];
+  /** Points not on the front because they do not fit, with their reason. */
+  excluded: { key: string; reason: string }[];
+}
+
+const num = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
+
+/**
+ * The front of a sweep. Energy is the chip simulator's when every fitting point has it, else the theoretical
+ * E_AC·AC + E_MAC·MAC (named as such); latency and accuracy only when every fitting point has them.
+ */
+export function sweepFront(results: readonly PointResult[]): SweepFront {
+  const fit = results.filter((r) => r.fits);
+  const excluded = results
+    .filter((r) => !r.fits)
+    .map((r) => ({ key: r.key, reason: r.reason ?? "does not fit" }));
+  const objectives: Objective<PointResult>[] = [];
+  const unmeasured: string[] = [];
+  const all = (f: (r: PointResult) => number | null | undefined) =>
+    fit.length > 0 && fit.every((r) => num(f(r)));
+  if (all((r) => r.energy?.chipJ))
+    objectives.push({ name: "energy (chip)", sense: "min", value: (r) => r.energy!.chipJ! });
+  else if (all((r) => r.energy?.theoreticalJ)) {
+    objectives.push({ name: "energy (theoretical)", sense: "min", value: (r) => r.energy!.theoreticalJ });
+    unmeasured.push("energy (chip)");
+  }
+  if (all((r) => r.latency?.perSampleS))
+    objectives.push({ name: "latency", sense: "min", value: (r) => r.latency!.perSampleS! });
+  else unmeasured.push("latency");
+  if (all((r) => r.accuracy)) objectives.push({ name: "accuracy", sense: "max", value: (r) => r.accuracy! });
+  else unmeasured.push("accuracy");
+  const front = paretoIndices(fit, objectives).map((i) => fit[i]!);
+  return { objectives: objectives.map((o) => o.name), unmeasured, front, excluded };
+}
