@@ -23,7 +23,10 @@ export interface QuantizeOptions {
   perChannel?: boolean;
   /** Width of v and u, 2..32 (default: the profile's core.stateBits, else 16). */
   stateBits?: number;
-  /** Width of graded payloads, 2..32 (default: the profile's payloadBits, else 8). */
+  /**
+   * Width of graded payloads, 2..32 (default: the profile's payloadBits capped at the state width — a payload
+   * wider than the state it accumulates into only saturates it — else 8).
+   */
   payloadBits?: number;
   decay?: DecayMode;
   /** Sample inputs by input id: the max |value| of each graded input sets its LSB. */
@@ -131,7 +134,7 @@ export function resolveQuantOptions(o: QuantizeOptions = {}): ResolvedQuantOptio
     intOption("stateBits", o.stateBits, 2, 32, "--state-bits") ?? Math.min(32, profile?.core.stateBits ?? 16);
   const payloadBits =
     intOption("payloadBits", o.payloadBits, 2, 32, "--payload-bits") ??
-    Math.max(2, Math.min(32, profile?.core.capabilities.payloadBits ?? 8));
+    Math.max(2, Math.min(stateBits, profile?.core.capabilities.payloadBits ?? 8));
   const decay = o.decay ?? "mult12";
   if (decay !== "mult12" && decay !== "shift") {
     throw new SpikegridError("USAGE", `decay must be "mult12" or "shift", got ${JSON.stringify(decay)}`);
