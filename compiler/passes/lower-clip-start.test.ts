@@ -5,108 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
-import {
-  addNode,
-  connect,
-  createActivation,
-  createAffine,
-  createBatchNorm,
-  createConcat,
-  createDelay,
-  createGraph,
-  createInput,
-  createLIF,
-  createOutput,
-  createProduct,
-  createTemporalConv,
-  type GraphNode,
-  type NetGraph,
-  ndarray,
-  scalar,
-} from "../graph/index.js";
 import { resolveClipStart } from "./lower/clip-start.js";
 import type { QuantCompileOptions } from "./quant-plan.js";
+import { randomLookaheadNet, LOOKAHEAD_NET_WIDTH as W } from "./random-lookahead-net.js";
 import { compareLowered, rng, WEIGHT_TOL } from "./testing.js";
-
-const W = 3; // channels everywhere
-
-/** Nine random nodes over earlier ones (as simulator/float/stream.test.ts), all of them lowerable. */
-function randomGraph(seed: number): NetGraph {
-  const r = rng(seed);
-  const v = (n: number, s = 1) => Float64Array.from({ length: n }, () => s * (2 * r() - 1));
-  const g = createGraph({ dt: 1 });
-  const ids: string[] = ["x"];
-  addNode(g, "x", createInput([W]));
-  const pick = () => ids[Math.floor(r() * ids.length)]!;
-  const two = (): [string][] => {
-    const a = pick();
-    const b = pick();
-    return a === b ? [[a]] : [[a], [b]];
-  };
-  const add = (id: string, node: GraphNode, srcs: [string, string?][]) => {
-    addNode(g, id, node);
-    for (const [s, port] of srcs) connect(g, s, id, port === undefined ? {} : { dstPort: port });
-    ids.push(id);
-  };
-  for (let i = 0; i < 9; i++) {
-    const id = `n${i}`;
-    const kind = Math.floor(r() * 7);
-    if (kind <= 1) {
-      const k = 1 + Math.floor(r() * 3);
-      const node = createTemporalConv({
-        weight: ndarray([W, W, k], v(W * W * k)),
-        bias: ndarray([W], v(W)),
-        lookahead: Math.floor(r() * k),
-      });
-      add(id, node, r() < 0.5 ? two() : [[pick()]]);
-    } else if (kind === 2) {
-      const variance = ndarray(
-        [W],
-        Float64Array.from(v(W), (x) => 1 + x * x),
-      );
-      const bn = createBatchNorm({
-        mean: ndarray([W], v(W)),
-        variance,
-        gamma: ndarray([W], v(W)),
-        beta: ndarray([W], v(W)),
-      });
-      add(id, bn, [[pick()]]);
-    } else if (kind === 3) {
-      // a leak toward 0.1 keeps the neuron busy before its frame 0: "free" must run it from step 0 too
-      const vLeak = scalar(r() < 0.3 ? 0.1 : 0);
-      add(
-        id,
-        createLIF({ tau: scalar(2), r: scalar(1), vLeak, vThreshold: scalar(0.4), vReset: scalar(0) }),
-        [[pick()]],
-      );
-    } else if (kind === 4) {
-      addNode(g, `${id}.cat`, createConcat(2, 0));
-      connect(g, pick(), `${id}.cat`, { dstPort: "in0" });
-      connect(g, pick(), `${id}.cat`, { dstPort: "in1" });
-      add(id, createAffine(ndarray([W, 2 * W], v(2 * W * W)), ndarray([W], v(W))), [[`${id}.cat`]]);
-    } else if (kind === 5) {
-      add(
-        id,
-        createDelay(
-          ndarray(
-            [W],
-            Float64Array.from({ length: W }, () => Math.floor(r() * 3)),
-          ),
-        ),
-        [[pick()]],
-      );
-    } else if (r() < 0.5) {
-      add(id, createProduct(), [
-        [pick(), "a"],
-        [pick(), "b"],
-      ]);
-    } else add(id, createActivation("relu"), two());
-  }
-  addNode(g, "y", createOutput());
-  for (const [src] of [["n8"], ...two()].filter(([s], i, all) => all.findIndex(([t]) => t === s) === i))
-    connect(g, src!, "y");
-  return g;
-}
 
 /** Largest |a − b| / (1 + |a|) over every output, so float32 weights on large values stay within tolerance. */
 function relDiff(a: Map<string, Float64Array[]>, b: Map<string, Float64Array[]>): number {
@@ -128,7 +30,7 @@ describe("clip start on random graphs with joining look-ahead paths", () => {
     let differ = 0;
     let gateCompared = 0;
     for (let seed = 1; seed <= 40; seed++) {
-      const g = randomGraph(seed);
+      const g = randomLookaheadNet(seed, { delays: true, leakyLif: true });
       const r = rng(500 + seed);
       const x = { shape: [T, W], data: Float64Array.from({ length: T * W }, () => 2 * r() - 1) };
       const lifs = [...g.nodes].filter(([, n]) => n.kind === "LIF").map(([id]) => id);

@@ -11,13 +11,13 @@
 // Conv weights stay shared (one copy, transposed to [cin/g][tap][cout] so an event's output channels are a
 // contiguous run) and the accumulator is channel-last ([out position][cout]) to match.
 
-import { type Connectivity, outChannels, synapseCount } from "../../compiler/nmir/connectivity.js";
+import { type Connectivity, synapseCount } from "../../compiler/nmir/connectivity.js";
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "../reference/arith.js";
 import type { ProjectionCounts } from "../reference/counts.js";
 import { axisTable, createFan, deliverBig } from "../reference/deliver.js";
 import { SatCounter } from "../reference/models.js";
-import type { ProjectionRun } from "../reference/projection.js";
+import { type ProjectionRun, scaleFactors } from "../reference/projection.js";
 import type { Frame, SourceHistory } from "../reference/schedule.js";
 
 /** acc (in the kernel's own layout) += the frame's products; returns the pairs with w ≠ 0. */
@@ -139,16 +139,10 @@ function convAccumulate(c: Connectivity & { kind: "conv1d" | "conv2d" }): Accumu
   };
 }
 
-/** 2^exp of each destination neuron's exponent (perProjection, or its output channel's). */
-function scaleFactors(p: Projection, outSize: number): Float64Array {
-  const mul = new Float64Array(outSize);
-  if (p.scale.kind === "perProjection") return mul.fill(2 ** p.scale.exp);
-  const per = outSize / outChannels(p.connectivity);
-  for (let j = 0; j < outSize; j++) mul[j] = 2 ** p.scale.exps[Math.floor(j / per)]!;
-  return mul;
-}
-
-/** `createProjectionRun` of the reference, with the accumulate above for conv and dense. */
+/**
+ * `createProjectionRun` of the reference, with the accumulate above for conv and dense. Kept apart rather than
+ * folded into the reference: the oracle stays the plain destination-order loop the property tests compare with.
+ */
 export function createChipProjectionRun(
   p: Projection,
   src: SourceHistory,

@@ -21,7 +21,7 @@ export interface ProjectionRun {
 }
 
 /** 2^exp of each destination neuron's exponent (perProjection, or its output channel's). */
-function scaleFactors(p: Projection, outSize: number): Float64Array {
+export function scaleFactors(p: Projection, outSize: number): Float64Array {
   const mul = new Float64Array(outSize);
   if (p.scale.kind === "perProjection") return mul.fill(2 ** p.scale.exp);
   const per = outSize / outChannels(p.connectivity);
