@@ -1,5 +1,5 @@
-// What every point of a sweep shares: the float network and the labelled samples. Loaded once per process
-// (the main thread checks shapes before any work; each worker thread loads its own copy).
+// What every point of a sweep shares: the float network and the labelled samples. Loaded once, in the main
+// thread, which checks shapes before any work (worker threads get prepared jobs, never the data itself).
 
 import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
@@ -99,21 +99,4 @@ export async function loadExploreData(g: GridSpec): Promise<ExploreData> {
   };
   if (labels) out.labels = labels;
   return out;
-}
-
-const cache = new Map<string, Promise<ExploreData>>();
-
-/**
- * loadExploreData memoised by what decides the data (network, settings, samples, labels — not the swept axes):
- * a worker loads them once, and grids that differ only in their axes (the demo's) share them.
- */
-export function exploreDataFor(g: GridSpec): Promise<ExploreData> {
-  const key = JSON.stringify([g.model, g.set ?? {}, g.dataset, g.samples, g.input, g.labels]);
-  let p = cache.get(key);
-  if (!p) {
-    p = loadExploreData(g);
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
 }

@@ -73,10 +73,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   };
   // checked before any work: the profile name, the sample count
   const grid0 = checkGridSpec({ ...base, profiles: [requested] });
-  // one pool for the whole demo, started first: its threads load the library, network and digits while this
-  // thread does the same, calibrates and runs the main simulation
+  // one pool for the whole demo, started first: its threads load the library while this thread loads the
+  // network and digits, calibrates and runs the main simulation
   const workers = o.workers ?? 1;
-  const pool = workers > 1 ? threadPool(workers, { grid: grid0 }) : inProcessPool();
+  const pool = workers > 1 ? threadPool(workers) : inProcessPool();
   try {
     const data = await loadExploreData(grid0);
     return await demoWith(o, { t0, base, grid0, data, pool, requested });

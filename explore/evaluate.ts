@@ -5,16 +5,18 @@
 import { SpikegridError } from "../common/errors.js";
 import { MappingError, type Misfit, mapNetwork } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
-import { compile } from "../compiler/passes/pipeline.js";
+import { resolveClipStart } from "../compiler/passes/lower/clip-start.js";
+import { compile, compileLowered } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
-import { quantizeInputs } from "../compiler/passes/quantize-inputs.js";
+import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
 import { loadProfile } from "../hw-profiles/index.js";
-import { theoreticalEnergy } from "../simulator/reference/index.js";
-import { simulatePoint } from "./chip-metrics.js";
 import type { ExploreData } from "./data.js";
 import type { GridPoint, GridSpec } from "./grid.js";
 import type { PointResult } from "./result.js";
+import { type SimulationJob, simulateJob } from "./simulate-job.js";
+
+export { predict } from "./simulate-job.js";
 
 /** Integer input sequences per sample, each cut or zero-padded to `steps`. */
 export function sampleSequences(ir: NmirModule, data: ExploreData, steps: number) {
@@ -31,14 +33,26 @@ export function sampleSequences(ir: NmirModule, data: ExploreData, steps: number
   return out;
 }
 
-/** argmax of the readout over steps: the mean (sum) of every step, or the last step. */
-export function predict(steps: Float64Array[], readout: "mean" | "last"): number {
-  const used = readout === "last" ? steps.slice(-1) : steps;
-  const sum = new Float64Array(used[0]?.length ?? 0);
-  for (const v of used) for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
-  let best = 0;
-  for (let i = 1; i < sum.length; i++) if (sum[i]! > sum[best]!) best = i;
-  return best;
+/**
+ * sampleSequences memoised per loaded data by what decides them (the input's event kind, width and LSB, the
+ * steps): most points of a sweep share one input scale, and the sequences are read, never written.
+ */
+const sequenceCache = new WeakMap<ExploreData, Map<string, ReturnType<typeof sampleSequences>>>();
+
+function sequencesFor(ir: NmirModule, data: ExploreData, steps: number) {
+  const port = ir.inputs.find((i) => i.id === data.inputId)!;
+  const key = JSON.stringify([port.event, inputScaleExp(ir, data.inputId), steps]);
+  let byKey = sequenceCache.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    sequenceCache.set(data, byKey);
+  }
+  let seqs = byKey.get(key);
+  if (!seqs) {
+    seqs = sampleSequences(ir, data, steps);
+    byKey.set(key, seqs);
+  }
+  return seqs;
 }
 
 /**
@@ -64,6 +78,28 @@ export function summarizeMisfits(misfits: readonly Misfit[]): string {
     .join("; ");
 }
 
+/**
+ * The sweep's network lowered once per clip start (the only lowering input a grid axis changes: "auto" follows
+ * the profile), so each point runs only the quantization passes (compileLowered). Per thread and per loaded
+ * data; a lowering error is not kept, so every point reports it.
+ */
+const loweredCache = new WeakMap<ExploreData, Map<string, NmirModule>>();
+
+function loweredFor(data: ExploreData, options: QuantCompileOptions): NmirModule {
+  let byClip = loweredCache.get(data);
+  if (!byClip) {
+    byClip = new Map();
+    loweredCache.set(data, byClip);
+  }
+  const clip = resolveClipStart(options).mode;
+  let ir = byClip.get(clip);
+  if (!ir) {
+    ir = compile(data.graph, { ...options, stopAfter: "lowerToNmir" }).ir;
+    byClip.set(clip, ir);
+  }
+  return ir;
+}
+
 const jsonDb = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? "inf" : x);
 
 /** What a point needs besides its coordinates: the grid, its fingerprint and size, the calibrated ranges. */
@@ -75,8 +111,24 @@ export interface SweepIdentity {
   ranges: Record<string, number>;
 }
 
+/**
+ * One grid point: compile and map here (`preparePoint`), then simulate (`simulateJob`). The pool splits the two:
+ * its main thread prepares, its worker threads simulate, so the threads run only the simulator.
+ */
 export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: ExploreData): PointResult {
-  const grid = id.grid;
+  const prepared = preparePoint(id, point, data);
+  return "job" in prepared ? simulateJob(prepared.job) : prepared.result;
+}
+
+/**
+ * Compile (weight/state bits, the profile's defaults) and map (core budget): a point that does not compile or
+ * fit is finished here (its result says why); one that fits becomes a simulation job.
+ */
+export function preparePoint(
+  id: SweepIdentity,
+  point: GridPoint,
+  data: ExploreData,
+): { result: PointResult } | { job: SimulationJob } {
   const profile = loadProfile(point.profile);
   const n = data.samples.shape[0]!;
   const steps = point.timesteps ?? data.samples.shape[1]!;
@@ -101,10 +153,10 @@ export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: Explore
       ranges: id.ranges,
       dump: () => {},
     };
-    ir = compile(data.graph, options).ir;
+    ir = compileLowered(loweredFor(data, options), options).ir;
   } catch (e) {
     if (!(e instanceof SpikegridError)) throw e;
-    return { ...base, fits: false, stage: "compile", reason: e.message } satisfies PointResult;
+    return { result: { ...base, fits: false, stage: "compile", reason: e.message } };
   }
   const q = quantizationReport(ir);
   base.stateBits = q.stateBits;
@@ -117,71 +169,47 @@ export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: Explore
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
     return {
-      ...base,
-      fits: false,
-      stage: "map",
-      reason: summarizeMisfits(e.fit.misfits),
-      misfits: e.fit.misfits.map((m) => ({ ...m })),
-      cores: { used: e.fit.coresUsed, needed: e.fit.coresNeeded, available: e.fit.coresAvailable },
-    } satisfies PointResult;
+      result: {
+        ...base,
+        fits: false,
+        stage: "map",
+        reason: summarizeMisfits(e.fit.misfits),
+        misfits: e.fit.misfits.map((m) => ({ ...m })),
+        cores: { used: e.fit.coresUsed, needed: e.fit.coresNeeded, available: e.fit.coresAvailable },
+      },
+    };
   }
   const { fit, mapping } = mapped;
   const maxUtilization: Record<string, number> = {};
   for (const c of fit.perCore)
     for (const [k, f] of Object.entries(c.fraction))
       if (Number.isFinite(f)) maxUtilization[k] = Math.max(maxUtilization[k] ?? 0, f);
-
-  const sequences = sampleSequences(ir, data, steps);
-  const sim = simulatePoint({
-    ir,
-    mapping,
-    profile,
-    samples: sequences,
-    inputId: data.inputId,
-    mode: grid.mode,
-    steps,
-  });
-  const totals = { ac: 0, mac: 0, dense: 0, spikes: 0, saturations: 0, theoreticalJ: 0 };
-  let correct = 0;
-  sim.counts.forEach((c, s) => {
-    const t = c.totals;
-    totals.ac += t.ac;
-    totals.mac += t.mac;
-    totals.dense += t.dense;
-    totals.spikes += t.spikes;
-    totals.saturations += t.saturations;
-    totals.theoreticalJ += theoreticalEnergy(c).totalJ;
-    if (data.labels && predict(sim.outputs[s]!, data.readout) === data.labels[s]) correct++;
-  });
-  const chip = sim.chip;
-  const per = (x: number) => (n > 0 ? x / n : 0);
-  const result: PointResult = {
-    ...base,
-    fits: true,
-    cores: { used: fit.coresUsed, needed: fit.coresNeeded, available: fit.coresAvailable },
-    memory: {
-      // absent when the profile's memory model counts something else (Speck: kernel entries)
-      ...(fit.totals.synapseBits ? { synapseBits: fit.totals.synapseBits.used } : {}),
-      ...(fit.totals.stateBits ? { stateBits: fit.totals.stateBits.used } : {}),
-      maxUtilization,
+  return {
+    job: {
+      head: {
+        ...base,
+        fits: true,
+        cores: { used: fit.coresUsed, needed: fit.coresNeeded, available: fit.coresAvailable },
+        memory: {
+          // absent when the profile's memory model counts something else (Speck: kernel entries)
+          ...(fit.totals.synapseBits ? { synapseBits: fit.totals.synapseBits.used } : {}),
+          ...(fit.totals.stateBits ? { stateBits: fit.totals.stateBits.used } : {}),
+          maxUtilization,
+        },
+        quantization: {
+          worstSqnrDb: jsonDb(q.totals.worstSqnrDb),
+          clipped: q.totals.clipped,
+          zeroed: q.totals.zeroed,
+        },
+      },
+      ir,
+      mapping,
+      sequences: sequencesFor(ir, data, steps),
+      inputId: data.inputId,
+      mode: id.grid.mode,
+      steps,
+      ...(data.labels ? { labels: data.labels } : {}),
+      readout: data.readout,
     },
-    quantization: {
-      worstSqnrDb: jsonDb(q.totals.worstSqnrDb),
-      clipped: q.totals.clipped,
-      zeroed: q.totals.zeroed,
-    },
-    accuracy: data.labels && n > 0 ? correct / n : null,
-    ...(data.labels ? { correct } : {}),
-    ops: {
-      ac: per(totals.ac),
-      mac: per(totals.mac),
-      dense: per(totals.dense),
-      spikes: per(totals.spikes),
-      saturations: per(totals.saturations),
-    },
-    energy: { theoreticalJ: per(totals.theoreticalJ), chipJ: chip.energyJ },
-    latency: { perSampleS: chip.perSampleS, perTimestepS: chip.perTimestepS },
-    chip: { simulated: chip.simulated, ...(chip.note ? { note: chip.note } : {}) },
   };
-  return result;
 }

@@ -1,6 +1,8 @@
 // Where a sweep's points run: in this thread, or on a piscina pool of worker threads running the compiled
-// library (dist/explore/worker-entry.cjs → worker.js). Both evaluate with the same evaluatePoint, so a sweep's
-// results do not depend on which one ran it. Calibration runs in the main thread either way.
+// library (dist/explore/worker-entry.cjs → worker.js). On a pool this thread prepares each point (compile, map:
+// tens of milliseconds) and a worker simulates it (the bulk of the time); in-process evaluatePoint does both in
+// turn. The same preparePoint and simulateJob run either way, so a sweep's results do not depend on where it
+// ran. Calibration runs in this thread either way (split over cold threads it took longer than here).
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,10 +10,10 @@ import { Piscina } from "piscina";
 import { SpikegridError } from "../common/errors.js";
 import { packagePath } from "../common/package-root.js";
 import type { ExploreData } from "./data.js";
-import { evaluatePoint, type SweepIdentity } from "./evaluate.js";
+import { evaluatePoint, preparePoint, type SweepIdentity } from "./evaluate.js";
 import type { GridPoint } from "./grid.js";
 import type { PointResult } from "./result.js";
-import type { PointTask, WarmUp } from "./worker.js";
+import type { SimulationJob } from "./simulate-job.js";
 
 export type PointEvaluator = (id: SweepIdentity, point: GridPoint, data: ExploreData) => PointResult;
 
@@ -23,7 +25,11 @@ export interface SweepPool {
 
 /** This thread, one point at a time (`--workers 1`). */
 export function inProcessPool(evaluate: PointEvaluator = evaluatePoint): SweepPool {
-  return { workers: 1, point: async (id, p, data) => evaluate(id, p, data), close: async () => {} };
+  return {
+    workers: 1,
+    point: async (id, p, data) => evaluate(id, p, data),
+    close: async () => {},
+  };
 }
 
 /** The compiled worker entry: beside this file when running from dist/, else the built copy. */
@@ -38,16 +44,40 @@ export function workerFile(): string {
 }
 
 /**
- * `workers` threads, started now; with `warm` each loads that grid's network and samples as it starts, while the
- * main thread loads its own copy and calibrates.
+ * `workers` threads, started now (they load the library while this thread loads the data and calibrates).
+ * `point` prepares the point here and queues its simulation: a sweep that asks for every point at once has the
+ * first simulations running while this thread prepares the next points.
  */
-export function threadPool(workers: number, warm?: WarmUp): SweepPool {
-  const pool = new Piscina<PointTask, PointResult>({
+export function threadPool(workers: number): SweepPool {
+  const pool = new Piscina<SimulationJob, PointResult>({
     filename: workerFile(),
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
-    workerData: { warm },
   });
-  return { workers, point: (id, point) => pool.run({ id, point }), close: () => pool.destroy() };
+  // Jobs prepared ahead: one per thread plus one queued, so a thread that finishes finds its next job while
+  // this thread prepares another. Preparing every point up front would keep this thread busy (and the
+  // finished threads waiting for it to collect their results) until all were compiled.
+  const ahead = workers + 1;
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const slot = () =>
+    inFlight < ahead ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+  return {
+    workers,
+    point: async (id, point, data) => {
+      await slot();
+      inFlight++;
+      try {
+        // one preparation per turn of the event loop: finished simulations are collected between them
+        await new Promise((resolve) => setImmediate(resolve));
+        const prepared = preparePoint(id, point, data);
+        return "job" in prepared ? await pool.run(prepared.job) : prepared.result;
+      } finally {
+        inFlight--;
+        waiting.shift()?.();
+      }
+    },
+    close: () => pool.destroy(),
+  };
 }

@@ -1,6 +1,7 @@
 // runSweep: the explore loop. Expands and shards the grid, skips points already in the output (resume),
-// calibrates once, evaluates the rest in-process (1 worker) or on a pool of worker threads, appends each result
-// as it finishes, and when the shard is complete rewrites the file in grid order.
+// calibrates once, evaluates the rest in-process (1 worker) or on a pool of worker threads (this thread
+// compiles and maps each point, the threads simulate), appends each result as it finishes, and when the shard
+// is complete rewrites the file in grid order.
 
 import { SpikegridError } from "../common/errors.js";
 import { calibrationRanges, type Ranges } from "./calibrate.js";
@@ -68,13 +69,13 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
   }
   const have = new Set(previous.results.map((r) => r.key));
   const todo = mine.filter((p) => !have.has(p.key));
-  // Threads start first: they load the library, network and samples while this thread does the same and
+  // Threads start first: they load the library while this thread loads the network and samples and
   // calibrates. A load error here (bad samples) closes them again below.
   const own = opts.pool
     ? undefined
     : workers === 1 || todo.length <= 1
       ? inProcessPool(opts.evaluator)
-      : threadPool(Math.min(workers, todo.length), { grid });
+      : threadPool(Math.min(workers, todo.length));
   const pool = opts.pool ?? own!;
   let data: ExploreData;
   try {

@@ -58,7 +58,8 @@ export function checkArray(a: unknown, spec: ArraySpec, stage: Stage): string[] 
     out.push(`${name} has ${arr.length} values; expected ${want}`);
   }
   if (isFloat) {
-    const bad = arr.findIndex((v) => !Number.isFinite(v));
+    let bad = -1;
+    for (let i = 0; i < arr.length && bad < 0; i++) if (!Number.isFinite(arr[i]!)) bad = i;
     if (bad >= 0) out.push(`${name}[${bad}] = ${arr[bad]} is not finite`);
     if (stage === "quantized") out.push(`${name} is a ${float}; stage "quantized" requires Int32Array`);
     return out;

@@ -3,7 +3,7 @@
 // dynamic matmul, which replace the pessimistic all-inputs-active bounds when choosing payload LSBs.
 
 import { SpikegridError } from "../../common/errors.js";
-import { runReference } from "../../simulator/reference/index.js";
+import { referenceRun } from "../../simulator/reference/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import type { SampleTensor } from "./quant-plan.js";
 
@@ -42,10 +42,12 @@ export function observeRanges(
   const x0 = given.get(first.id)!;
   const samples = x0.shape.length === first.shape.length + 2 ? x0.shape[0]! : 1;
   const ranges: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
+  // one runner for every sample (reset between them): building it per sample cost more than running it
+  const runOne = referenceRun(lowered, { record: ids });
   for (let s = 0; s < samples; s++) {
-    let run: ReturnType<typeof runReference>;
+    let run: ReturnType<typeof runOne>;
     try {
-      run = runReference(lowered, sampleOf(lowered, given, s), { record: ids });
+      run = runOne(sampleOf(lowered, given, s));
     } catch (e) {
       if (!(e instanceof SpikegridError)) throw e;
       throw new SpikegridError(e.code, `calibration data: ${e.message}`, {

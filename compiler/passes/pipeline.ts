@@ -117,14 +117,48 @@ export function compile(
 ): CompileResult {
   const run = passesToRun(passes, options);
   validateGraph(graph, "the input network");
+  return runPasses(run, { graph }, options);
+}
+
+/**
+ * The NMIR passes of `passes` (through `options.stopAfter`) on a module at stage "lowered" — what `compile`
+ * gives with `stopAfter: "lowerToNmir"` — so callers that compile one network many times with different
+ * quantization options (explore: one compile per grid point) lower it once. The result equals `compile(graph,
+ * options)` when `lowered` was lowered with the same lowering options (dt, inputEvent, the resolved clip start,
+ * the limits); the lowering's own diagnostics are not repeated. `lowered` is not modified.
+ */
+export function compileLowered(
+  lowered: NmirModule,
+  options: CompileOptions = {},
+  passes: readonly Pass[] = PASSES,
+): CompileResult {
+  if (lowered.stage !== "lowered")
+    throw new SpikegridError(
+      "USAGE",
+      `compileLowered needs a module at stage "lowered", got "${lowered.stage}"`,
+      {
+        hint: 'give the module compile(graph, { stopAfter: "lowerToNmir" }) returns',
+      },
+    );
+  const run = passesToRun(passes, options).filter((p) => p.kind === "nmir");
+  verify(lowered, "lowered");
+  return runPasses(run, { ir: lowered }, options);
+}
+
+/** Runs `run` in order from the graph (graph passes first) or from a lowered module (NMIR passes only). */
+function runPasses(
+  run: readonly Pass[],
+  from: { graph: NetGraph } | { ir: NmirModule },
+  options: CompileOptions,
+): CompileResult {
   const ctx: PassContext = {
     options,
     diagnostics: [],
     dump: options.dump ?? ((pass, text) => process.stdout.write(`--- after ${pass} ---\n${text}\n`)),
   };
   const reports: PassReport[] = [];
-  let g: NetGraph | undefined = graph;
-  let ir: NmirModule | undefined;
+  let g: NetGraph | undefined = "graph" in from ? from.graph : undefined;
+  let ir: NmirModule | undefined = "ir" in from ? from.ir : undefined;
   for (const pass of run) {
     const t0 = performance.now();
     let result: string;

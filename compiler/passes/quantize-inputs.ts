@@ -3,7 +3,7 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule } from "../nmir/index.js";
-import { clampCount, inputScaleKey, roundHalfAway, type SampleTensor, signedMax } from "./quant-plan.js";
+import { inputScaleKey, roundHalfAway, type SampleTensor, signedMax } from "./quant-plan.js";
 
 /** Integer events of one input, same shape as given ([T, ...] or [batch, T, ...]). */
 export interface IntInput {
@@ -59,9 +59,9 @@ export function quantizeInputs(
         if (v !== 0 && v !== 1) clipped++;
         continue;
       }
-      const [q, c] = clampCount(roundHalfAway(v / 2 ** k), -hi - 1, hi);
-      data[i] = q;
-      if (c) clipped++;
+      const q = roundHalfAway(v / 2 ** k);
+      if (q < -hi - 1 || q > hi) clipped++;
+      data[i] = Math.min(hi, Math.max(-hi - 1, q));
     }
     out.set(id, { shape: [...x.shape], data, clipped });
   }

@@ -7,7 +7,6 @@ import type { Connectivity, NmirModule, Projection, Scale } from "../nmir/index.
 import { outChannels } from "../nmir/index.js";
 import { diagnose, type PassContext } from "./pass.js";
 import {
-  clampCount,
   isApplied,
   markApplied,
   portLsb,
@@ -31,7 +30,10 @@ const EXP_LIMIT = 31;
  */
 export function weightTargets(p: Projection, plan: QuantPlan): Float64Array {
   const f = 2 ** (sourceUnitExp(plan, p.src) - portLsb(plan, p.dst, p.port));
-  return Float64Array.from(p.connectivity.weights, (w) => w * f);
+  const w = p.connectivity.weights;
+  const t = new Float64Array(w.length);
+  for (let i = 0; i < w.length; i++) t[i] = w[i]! * f;
+  return t;
 }
 
 /** Output channel (the unit of a perChannel scale) of each stored weight. */
@@ -108,11 +110,13 @@ export function mantissas(
 ): { q: Int32Array; clipped: number } {
   const hi = signedMax(bits);
   let clipped = 0;
-  const q = Int32Array.from(t, (v, i) => {
-    const [x, c] = clampCount(roundHalfAway(v / 2 ** exps[group[i]!]!), -hi - 1, hi);
-    if (c) clipped++;
-    return x;
-  });
+  const q = new Int32Array(t.length);
+  // a plain loop: this runs over every weight of every compile (explore compiles once per grid point)
+  for (let i = 0; i < t.length; i++) {
+    const x = roundHalfAway(t[i]! / 2 ** exps[group[i]!]!);
+    if (x < -hi - 1 || x > hi) clipped++;
+    q[i] = Math.min(hi, Math.max(-hi - 1, x));
+  }
   return { q, clipped };
 }
 

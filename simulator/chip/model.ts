@@ -194,13 +194,14 @@ export class ChipModel {
       this.stepEv[kind]! += ops;
     }
     if (u.unit.kind === "matmul") this.matmulWork(u, t);
-    const order = items.n > 0 ? items.sorted() : undefined;
+    const order = items.sort();
+    const nItems = items.n;
     let k = 0;
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       let tc = this.clock[c]! + bufWork[c]!;
       let busy = bufWork[c]!;
-      while (order && k < order.length && items.key[order[k]!] === c) {
+      while (k < nItems && items.key[order[k]!] === c) {
         const x = order[k++]!;
         tc = Math.max(tc, items.time[x]!) + items.value[x]!;
         busy += items.value[x]!;

@@ -15,128 +15,164 @@ import { type Connectivity, synapseCount } from "../../compiler/nmir/connectivit
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "../reference/arith.js";
 import type { ProjectionCounts } from "../reference/counts.js";
-import { axisTable, createFan, deliverBig } from "../reference/deliver.js";
+import { axisTable, createFan, deliverBig, type Fan } from "../reference/deliver.js";
 import { SatCounter } from "../reference/models.js";
 import { type ProjectionRun, scaleFactors } from "../reference/projection.js";
 import type { Frame, SourceHistory } from "../reference/schedule.js";
 
-/** acc (in the kernel's own layout) += the frame's products; returns the pairs with w ≠ 0. */
+/**
+ * acc (in the kernel's own layout) += the frame's products; returns the pairs with w ≠ 0. The kernels are
+ * classes, not closures: a sweep loads a new chip per point, and methods shared through the prototype keep
+ * their optimized code across loads where fresh closures would be compiled again each time.
+ */
 interface Accumulate {
   deliver(f: Frame, acc: Float64Array): number;
   /** acc index → destination neuron (undefined: the identity). */
-  order?: Int32Array;
+  readonly order?: Int32Array;
 }
 
 const finite = (x: number) => x < Infinity && x > -Infinity;
 
-function denseAccumulate(c: Connectivity & { kind: "dense" }): Accumulate {
-  const { inSize, outSize } = c;
-  const wt = new Float64Array(inSize * outSize);
-  const nnz = new Int32Array(inSize);
-  for (let j = 0; j < outSize; j++)
-    for (let i = 0; i < inSize; i++) {
-      const w = c.weights[j * inSize + i]!;
-      wt[i * outSize + j] = w;
-      if (w !== 0) nnz[i]!++;
-    }
-  return {
-    deliver(f, acc) {
-      let ops = 0;
-      for (let e = 0; e < f.count; e++) {
-        const i = f.idx[e]!;
-        const x = f.values[i]!;
-        const base = i * outSize;
-        ops += nnz[i]!;
-        if (x === 1) {
-          // spikes: w·x = w; unrolled by 4 (then the tail)
-          let j = 0;
-          for (; j + 4 <= outSize; j += 4) {
-            acc[j]! += wt[base + j]!;
-            acc[j + 1]! += wt[base + j + 1]!;
-            acc[j + 2]! += wt[base + j + 2]!;
-            acc[j + 3]! += wt[base + j + 3]!;
-          }
-          for (; j < outSize; j++) acc[j]! += wt[base + j]!;
-        } else if (finite(x)) for (let j = 0; j < outSize; j++) acc[j]! += wt[base + j]! * x;
-        else for (let j = 0; j < outSize; j++) if (wt[base + j] !== 0) acc[j]! += wt[base + j]! * x;
+class DenseAccumulate implements Accumulate {
+  private readonly outSize: number;
+  private readonly wt: Float64Array;
+  private readonly nnz: Int32Array;
+
+  constructor(c: Connectivity & { kind: "dense" }) {
+    const { inSize, outSize } = c;
+    this.outSize = outSize;
+    this.wt = new Float64Array(inSize * outSize);
+    this.nnz = new Int32Array(inSize);
+    for (let j = 0; j < outSize; j++)
+      for (let i = 0; i < inSize; i++) {
+        const w = c.weights[j * inSize + i]!;
+        this.wt[i * outSize + j] = w;
+        if (w !== 0) this.nnz[i]!++;
       }
-      return ops;
-    },
-  };
+  }
+
+  deliver(f: Frame, acc: Float64Array): number {
+    const { outSize, wt, nnz } = this;
+    let ops = 0;
+    for (let e = 0; e < f.count; e++) {
+      const i = f.idx[e]!;
+      const x = f.values[i]!;
+      const base = i * outSize;
+      ops += nnz[i]!;
+      if (x === 1) {
+        // spikes: w·x = w; unrolled by 4 (then the tail)
+        let j = 0;
+        for (; j + 4 <= outSize; j += 4) {
+          acc[j]! += wt[base + j]!;
+          acc[j + 1]! += wt[base + j + 1]!;
+          acc[j + 2]! += wt[base + j + 2]!;
+          acc[j + 3]! += wt[base + j + 3]!;
+        }
+        for (; j < outSize; j++) acc[j]! += wt[base + j]!;
+      } else if (finite(x)) for (let j = 0; j < outSize; j++) acc[j]! += wt[base + j]! * x;
+      else for (let j = 0; j < outSize; j++) if (wt[base + j] !== 0) acc[j]! += wt[base + j]! * x;
+    }
+    return ops;
+  }
 }
 
-function convAccumulate(c: Connectivity & { kind: "conv1d" | "conv2d" }): Accumulate {
-  const two = c.kind === "conv2d";
-  const [, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-  const rows = two
-    ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
-    : axisTable(1, 1, 1, 1, 0, 1);
-  const cols = two
-    ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
-    : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
-  const { groups } = c;
-  const coutG = cout / groups;
-  const plane = h * wd;
-  const outPlane = ho * wo;
-  const taps = kh * kw;
-  // wt[(cil·taps + tap)·cout + co] = W[co][cil][tap]; nnz[(cil·taps + tap)·groups + g]: nonzeros of g's run
-  const wt = new Float64Array(cinG * taps * cout);
-  const nnz = new Int32Array(cinG * taps * groups);
-  for (let co = 0; co < cout; co++)
-    for (let cil = 0; cil < cinG; cil++)
-      for (let tap = 0; tap < taps; tap++) {
-        const w = c.weights[(co * cinG + cil) * taps + tap]!;
-        wt[(cil * taps + tap) * cout + co] = w;
-        if (w !== 0) nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
-      }
-  const order = new Int32Array(cout * outPlane);
-  for (let pos = 0; pos < outPlane; pos++)
-    for (let co = 0; co < cout; co++) order[pos * cout + co] = co * outPlane + pos;
-  const [rStart, rTap, rOut] = [rows.start, rows.tap, rows.out];
-  const [cStart, cTap, cOut] = [cols.start, cols.tap, cols.out];
-  return {
-    order,
-    deliver(f, acc) {
-      let ops = 0;
-      for (let e = 0; e < f.count; e++) {
-        const i = f.idx[e]!;
-        const xv = f.values[i]!;
-        const ci = Math.floor(i / plane);
-        const y = Math.floor((i - ci * plane) / wd);
-        const x = i - ci * plane - y * wd;
-        const g = Math.floor(ci / cinG);
-        const cil = ci - g * cinG;
-        const g0 = g * coutG;
-        const s0 = cStart[x]!;
-        const s1 = cStart[x + 1]!;
-        for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
-          const tRow = cil * taps + rTap[r]! * kw;
-          const oRow = rOut[r]! * wo;
-          for (let s = s0; s < s1; s++) {
-            const tap = tRow + cTap[s]!;
-            ops += nnz[tap * groups + g]!;
-            const wb = tap * cout + g0;
-            const ob = (oRow + cOut[s]!) * cout + g0;
-            if (xv === 1) {
-              // spikes: x = 1, so w·x = w; unrolled by 4 (then the tail)
-              let k = 0;
-              for (; k + 4 <= coutG; k += 4) {
-                acc[ob + k]! += wt[wb + k]!;
-                acc[ob + k + 1]! += wt[wb + k + 1]!;
-                acc[ob + k + 2]! += wt[wb + k + 2]!;
-                acc[ob + k + 3]! += wt[wb + k + 3]!;
-              }
-              for (; k < coutG; k++) acc[ob + k]! += wt[wb + k]!;
-            } else if (finite(xv)) for (let k = 0; k < coutG; k++) acc[ob + k]! += wt[wb + k]! * xv;
-            else for (let k = 0; k < coutG; k++) if (wt[wb + k] !== 0) acc[ob + k]! += wt[wb + k]! * xv;
-          }
+class ConvAccumulate implements Accumulate {
+  readonly order: Int32Array;
+  private readonly wt: Float64Array;
+  private readonly nnz: Int32Array;
+  private readonly rows: ReturnType<typeof axisTable>;
+  private readonly cols: ReturnType<typeof axisTable>;
+  private readonly plane: number;
+  private readonly wd: number;
+  private readonly cinG: number;
+  private readonly taps: number;
+  private readonly kw: number;
+  private readonly wo: number;
+  private readonly cout: number;
+  private readonly coutG: number;
+  private readonly groups: number;
+
+  constructor(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+    const two = c.kind === "conv2d";
+    const [, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
+    const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
+    const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
+    this.rows = two
+      ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
+      : axisTable(1, 1, 1, 1, 0, 1);
+    this.cols = two
+      ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
+      : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
+    const { groups } = c;
+    const coutG = cout / groups;
+    const outPlane = ho * wo;
+    const taps = kh * kw;
+    // wt[(cil·taps + tap)·cout + co] = W[co][cil][tap]; nnz[(cil·taps + tap)·groups + g]: nonzeros of g's run
+    this.wt = new Float64Array(cinG * taps * cout);
+    this.nnz = new Int32Array(cinG * taps * groups);
+    for (let co = 0; co < cout; co++)
+      for (let cil = 0; cil < cinG; cil++)
+        for (let tap = 0; tap < taps; tap++) {
+          const w = c.weights[(co * cinG + cil) * taps + tap]!;
+          this.wt[(cil * taps + tap) * cout + co] = w;
+          if (w !== 0) this.nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
+        }
+    this.order = new Int32Array(cout * outPlane);
+    for (let pos = 0; pos < outPlane; pos++)
+      for (let co = 0; co < cout; co++) this.order[pos * cout + co] = co * outPlane + pos;
+    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [h * wd, wd, cinG, taps, kw];
+    [this.wo, this.cout, this.coutG, this.groups] = [wo, cout, coutG, groups];
+  }
+
+  deliver(f: Frame, acc: Float64Array): number {
+    const { wt, nnz, plane, wd, cinG, taps, kw, wo, cout, coutG, groups } = this;
+    const { start: rStart, tap: rTap, out: rOut } = this.rows;
+    const { start: cStart, tap: cTap, out: cOut } = this.cols;
+    let ops = 0;
+    for (let e = 0; e < f.count; e++) {
+      const i = f.idx[e]!;
+      const xv = f.values[i]!;
+      const ci = Math.floor(i / plane);
+      const y = Math.floor((i - ci * plane) / wd);
+      const x = i - ci * plane - y * wd;
+      const g = Math.floor(ci / cinG);
+      const cil = ci - g * cinG;
+      const g0 = g * coutG;
+      const s0 = cStart[x]!;
+      const s1 = cStart[x + 1]!;
+      for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
+        const tRow = cil * taps + rTap[r]! * kw;
+        const oRow = rOut[r]! * wo;
+        for (let s = s0; s < s1; s++) {
+          const tap = tRow + cTap[s]!;
+          ops += nnz[tap * groups + g]!;
+          const wb = tap * cout + g0;
+          const ob = (oRow + cOut[s]!) * cout + g0;
+          if (xv === 1) {
+            // spikes: x = 1, so w·x = w; unrolled by 4 (then the tail)
+            let k = 0;
+            for (; k + 4 <= coutG; k += 4) {
+              acc[ob + k]! += wt[wb + k]!;
+              acc[ob + k + 1]! += wt[wb + k + 1]!;
+              acc[ob + k + 2]! += wt[wb + k + 2]!;
+              acc[ob + k + 3]! += wt[wb + k + 3]!;
+            }
+            for (; k < coutG; k++) acc[ob + k]! += wt[wb + k]!;
+          } else if (finite(xv)) for (let k = 0; k < coutG; k++) acc[ob + k]! += wt[wb + k]! * xv;
+          else for (let k = 0; k < coutG; k++) if (wt[wb + k] !== 0) acc[ob + k]! += wt[wb + k]! * xv;
         }
       }
-      return ops;
-    },
-  };
+    }
+    return ops;
+  }
+}
+
+/** Any other connectivity: the reference's fan-out loop. */
+class FanAccumulate implements Accumulate {
+  constructor(private readonly fan: Fan) {}
+  deliver(f: Frame, acc: Float64Array): number {
+    return this.fan.deliver(f, acc);
+  }
 }
 
 /**
@@ -150,91 +186,115 @@ export function createChipProjectionRun(
   lag: number,
   quantized: boolean,
 ): ProjectionRun {
-  const fan = createFan(p.connectivity);
-  const { outSize } = fan;
-  const conn = p.connectivity;
-  const fast: Accumulate =
-    conn.kind === "dense"
-      ? denseAccumulate(conn)
-      : conn.kind === "conv1d" || conn.kind === "conv2d"
-        ? convAccumulate(conn)
-        : { deliver: (f, acc) => fan.deliver(f, acc) };
-  const order = fast.order;
-  /** Destination neuron → acc index (the inverse of `order`), for the exact path. */
-  const accIndex = order && new Int32Array(order.length);
-  if (order) for (let k = 0; k < order.length; k++) accIndex![order[k]!] = k;
-  const mul = scaleFactors(p, outSize);
-  const dense = synapseCount(p.connectivity);
-  const acc = new Float64Array(outSize);
-  const big: bigint[] = new Array(outSize).fill(0n);
-  const c = new SatCounter();
-  const [lo, hi] = INT32;
-  const tally: ProjectionCounts = {
-    id: p.id,
-    src: p.src,
-    dst: p.dst,
-    port: p.port,
-    srcEvent,
-    ac: 0,
-    mac: 0,
-    dense: 0,
-    events: 0,
-    saturations: 0,
-  };
+  return new ChipProjectionRun(p, src, srcEvent, lag, quantized);
+}
+
+class ChipProjectionRun implements ProjectionRun {
+  readonly fan: Fan;
+  readonly tally: ProjectionCounts;
+  private readonly fast: Accumulate;
+  private readonly order: Int32Array | undefined;
+  /** Destination neuron → acc index (the inverse of `order`), for the exact path and the scaling. */
+  private readonly accIndex: Int32Array | undefined;
+  private readonly mul: Float64Array;
+  private readonly dense: number;
+  private readonly acc: Float64Array;
+  private readonly big: bigint[];
+  private readonly c = new SatCounter();
+  private readonly spikes: boolean;
+
+  constructor(
+    readonly p: Projection,
+    readonly src: SourceHistory,
+    srcEvent: "spike" | "graded",
+    readonly lag: number,
+    private readonly quantized: boolean,
+  ) {
+    const fan = createFan(p.connectivity);
+    this.fan = fan;
+    const { outSize } = fan;
+    const conn = p.connectivity;
+    this.fast =
+      conn.kind === "dense"
+        ? new DenseAccumulate(conn)
+        : conn.kind === "conv1d" || conn.kind === "conv2d"
+          ? new ConvAccumulate(conn)
+          : new FanAccumulate(fan);
+    this.order = this.fast.order;
+    const order = this.order;
+    this.accIndex = order && new Int32Array(order.length);
+    if (order) for (let k = 0; k < order.length; k++) this.accIndex![order[k]!] = k;
+    this.mul = scaleFactors(p, outSize);
+    this.dense = synapseCount(p.connectivity);
+    this.acc = new Float64Array(outSize);
+    this.big = new Array(outSize).fill(0n);
+    this.spikes = srcEvent === "spike";
+    this.tally = {
+      id: p.id,
+      src: p.src,
+      dst: p.dst,
+      port: p.port,
+      srcEvent,
+      ac: 0,
+      mac: 0,
+      dense: 0,
+      events: 0,
+      saturations: 0,
+    };
+  }
 
   /** The exact path: BigInt sums (destination order), saturated to int32 into acc (its layout), counted. */
-  const deliverExact = (f: Frame) => {
+  private deliverExact(f: Frame): number {
+    const { big, fan, acc, accIndex, c } = this;
+    const [lo, hi] = INT32;
     big.fill(0n);
     const ops = deliverBig(fan, f, big);
-    for (let j = 0; j < outSize; j++) {
+    for (let j = 0; j < fan.outSize; j++) {
       const a = big[j]!;
       const v =
         a > BigInt(hi) ? c.sat(Infinity, lo, hi) : a < BigInt(lo) ? c.sat(-Infinity, lo, hi) : Number(a);
-      if (order) acc[accIndex![j]!] = v;
+      if (accIndex) acc[accIndex[j]!] = v;
       else acc[j] = v;
     }
     return ops;
-  };
+  }
 
-  return {
-    p,
-    fan,
-    lag,
-    src,
-    tally,
-    deliver(t, into) {
-      tally.dense += dense;
-      const f = src.at(t - lag);
-      if (!f || f.count === 0) return;
-      tally.events += f.count;
-      const ops = !quantized || f.maxAbs * fan.maxInL1 < EXACT ? fast.deliver(f, acc) : deliverExact(f);
-      if (srcEvent === "spike") tally.ac += ops;
-      else tally.mac += ops;
-      if (quantized) {
-        // destination order: `into` and `mul` are read in sequence, acc at its layout's places
-        if (accIndex)
-          for (let j = 0; j < outSize; j++) {
-            const k = accIndex[j]!;
-            const a = acc[k]!;
-            if (a === 0) continue;
-            acc[k] = 0;
-            into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
-          }
-        else
-          for (let j = 0; j < outSize; j++) {
-            const a = acc[j]!;
-            if (a === 0) continue;
-            acc[j] = 0;
-            into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
-          }
-        tally.saturations += c.take();
-      } else {
-        for (let k = 0; k < outSize; k++) {
-          const j = order ? order[k]! : k;
-          into[j]! += acc[k]! * mul[j]!;
+  deliver(t: number, into: Float64Array): void {
+    const { tally, acc, mul, c, quantized, accIndex, order } = this;
+    tally.dense += this.dense;
+    const f = this.src.at(t - this.lag);
+    if (!f || f.count === 0) return;
+    tally.events += f.count;
+    const ops =
+      !quantized || f.maxAbs * this.fan.maxInL1 < EXACT ? this.fast.deliver(f, acc) : this.deliverExact(f);
+    if (this.spikes) tally.ac += ops;
+    else tally.mac += ops;
+    const outSize = acc.length;
+    const [lo, hi] = INT32;
+    if (quantized) {
+      // destination order: `into` and `mul` are read in sequence, acc at its layout's places
+      if (accIndex)
+        for (let j = 0; j < outSize; j++) {
+          const k = accIndex[j]!;
+          const a = acc[k]!;
+          if (a === 0) continue;
           acc[k] = 0;
+          into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
         }
+      else
+        for (let j = 0; j < outSize; j++) {
+          const a = acc[j]!;
+          if (a === 0) continue;
+          acc[j] = 0;
+          into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
+        }
+      tally.saturations += c.take();
+    } else {
+      for (let k = 0; k < outSize; k++) {
+        const j = order ? order[k]! : k;
+        into[j]! += acc[k]! * mul[j]!;
+        acc[k] = 0;
       }
-    },
-  };
+    }
+  }
 }

@@ -69,21 +69,23 @@ export class PacketBuffer {
     const { time, pair, row, sTime, sPair, sRow, bucketOf, lo, hi, withRow } = this;
     const buckets = n + 1;
     if (this.bucketStart.length < 2 * buckets + 2) this.bucketStart = new Int32Array(4 * buckets + 4);
-    const start = this.bucketStart.subarray(0, buckets + 1).fill(0);
-    const ptr = this.bucketStart.subarray(buckets + 1, 2 * buckets + 2);
+    // bucket b starts at bs[b]; its next free place is bs[P + b] (one array, no views: this runs per phase)
+    const bs = this.bucketStart;
+    const P = buckets + 1;
+    bs.fill(0, 0, buckets + 1);
     const scale = hi > lo ? (buckets - 1) / (hi - lo) : 0;
     for (let i = 0; i < n; i++) {
       const b = Math.floor((time[i]! - lo) * scale);
       bucketOf[i] = b;
-      start[b + 1]!++;
+      bs[b + 1]!++;
     }
-    for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
-    ptr.set(start);
+    for (let b = 0; b < buckets; b++) bs[b + 1]! += bs[b]!;
+    bs.copyWithin(P, 0, buckets + 1);
     for (let i = 0; i < n; i++) {
       const t = time[i]!;
       const b = bucketOf[i]!;
-      const first = start[b]!;
-      let at = ptr[b]!++;
+      const first = bs[b]!;
+      let at = bs[P + b]!++;
       // insertion inside the bucket keeps (time, insertion) order; equal times never move
       while (at > first && sTime[at - 1]! > t) {
         sTime[at] = sTime[at - 1]!;
@@ -99,7 +101,11 @@ export class PacketBuffer {
   }
 }
 
-/** Items of (key: int, time: float, value: float, a: int, b: int), sortable by (key, time). */
+/**
+ * Items of (key: int, time: float, value: float, a: int, b: int), sortable by (key, time). `sort` orders
+ * `order[0..n)` with a typed merge sort: a comparator passed to TypedArray#sort boxes every compared double,
+ * and this runs once per unit and step.
+ */
 export class ItemBuffer {
   n = 0;
   key = new Int32Array(64);
@@ -107,7 +113,9 @@ export class ItemBuffer {
   value = new Float64Array(64);
   a = new Int32Array(64);
   b = new Int32Array(64);
-  private order = new Int32Array(64);
+  /** Item indices in (key, time, insertion) order after `sort`; valid up to `n`. */
+  order = new Int32Array(64);
+  private spare = new Int32Array(64);
 
   push(key: number, time: number, value: number, a: number, b: number): void {
     if (this.n === this.key.length) {
@@ -117,6 +125,7 @@ export class ItemBuffer {
       this.a = doubled(this.a);
       this.b = doubled(this.b);
       this.order = new Int32Array(this.key.length);
+      this.spare = new Int32Array(this.key.length);
     }
     const i = this.n++;
     this.key[i] = key;
@@ -126,12 +135,46 @@ export class ItemBuffer {
     this.b[i] = b;
   }
 
-  /** Indices 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
-  sorted(): Int32Array {
-    const o = this.order.subarray(0, this.n);
-    for (let i = 0; i < this.n; i++) o[i] = i;
+  /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
+  sort(): Int32Array {
+    const n = this.n;
+    let src = this.order;
+    let dst = this.spare;
+    for (let i = 0; i < n; i++) src[i] = i;
     const { key, time } = this;
-    o.sort((x, y) => key[x]! - key[y]! || time[x]! - time[y]! || x - y);
-    return o;
+    // x before y when (key, time) is smaller; ties keep insertion order (both sorts below are stable)
+    const before = (x: number, y: number) => key[x]! < key[y]! || (key[x] === key[y] && time[x]! < time[y]!);
+    // runs of 8 by insertion sort, then bottom-up merges
+    const RUN = 8;
+    for (let s = 0; s < n; s += RUN) {
+      const e = Math.min(n, s + RUN);
+      for (let i = s + 1; i < e; i++) {
+        const x = src[i]!;
+        let j = i;
+        while (j > s && before(x, src[j - 1]!)) {
+          src[j] = src[j - 1]!;
+          j--;
+        }
+        src[j] = x;
+      }
+    }
+    for (let width = RUN; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(n, lo + width);
+        const hi = Math.min(n, lo + 2 * width);
+        let i = lo;
+        let j = mid;
+        let k = lo;
+        while (i < mid && j < hi) dst[k++] = before(src[j]!, src[i]!) ? src[j++]! : src[i++]!;
+        while (i < mid) dst[k++] = src[i++]!;
+        while (j < hi) dst[k++] = src[j++]!;
+      }
+      const tmp = src;
+      src = dst;
+      dst = tmp;
+    }
+    this.order = src;
+    this.spare = dst;
+    return src;
   }
 }

@@ -20,7 +20,7 @@ export {
 export { createFan, type Fan } from "./deliver.js";
 export type { InputSequence } from "./inputs.js";
 export { createKernel, type NeuronKernel, type PopTally, type StateArray } from "./models.js";
-export { type ReferenceRunOptions, type ReferenceRunResult, runReference } from "./run.js";
+export { type ReferenceRunOptions, type ReferenceRunResult, referenceRun, runReference } from "./run.js";
 export {
   createReferenceRunner,
   type ReferenceRunner,

@@ -33,9 +33,19 @@ export function runReference(
   inputs: Named<InputSequence>,
   opts: ReferenceRunOptions = {},
 ): ReferenceRunResult {
+  return referenceRun(ir, opts)(inputs);
+}
+
+/**
+ * `runReference` for many input sequences: the module is verified and its runner built once, and every call
+ * runs one sequence from a fresh state (the runner is reset first), giving what `runReference` gives for it.
+ * Calibration runs dozens of samples through one module this way.
+ */
+export function referenceRun(
+  ir: NmirModule,
+  opts: ReferenceRunOptions = {},
+): (inputs: Named<InputSequence>) => ReferenceRunResult {
   const runner = createReferenceRunner(ir, opts);
-  const given = toMap(inputs);
-  const steps = checkSequences(ir.inputs, given, opts.timesteps);
   const record = opts.record ?? [];
   const known = new Set([
     ...ir.inputs.map((x) => x.id),
@@ -49,29 +59,33 @@ export function runReference(
   }
   const ports = new Map(ir.inputs.map((p) => [p.id, p]));
   const quantized = ir.stage === "quantized";
-  const outputs = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
-  const outputsScaled = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
-  const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
-
-  for (let t = 0; t < steps; t++) {
-    runner.advance((id, frame, step) => {
-      loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
-    });
-    for (const o of ir.outputs) {
-      const raw = runner.values(o.src);
-      const f = 2 ** o.scaleExp;
-      outputs.get(o.id)!.push(raw);
-      outputsScaled.get(o.id)!.push(raw.map((x) => x * f));
+  return (inputs) => {
+    const given = toMap(inputs);
+    const steps = checkSequences(ir.inputs, given, opts.timesteps);
+    runner.reset();
+    const outputs = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
+    const outputsScaled = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
+    const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
+    for (let t = 0; t < steps; t++) {
+      runner.advance((id, frame, step) => {
+        loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
+      });
+      for (const o of ir.outputs) {
+        const raw = runner.values(o.src);
+        const f = 2 ** o.scaleExp;
+        outputs.get(o.id)!.push(raw);
+        outputsScaled.get(o.id)!.push(raw.map((x) => x * f));
+      }
+      for (const id of record) records.get(id)!.push(runner.events(id));
     }
-    for (const id of record) records.get(id)!.push(runner.events(id));
-  }
-  return {
-    mode: runner.mode,
-    steps,
-    outputs,
-    outputsScaled,
-    records,
-    counts: runner.counts(),
-    warnings: runner.warnings(),
+    return {
+      mode: runner.mode,
+      steps,
+      outputs,
+      outputsScaled,
+      records,
+      counts: runner.counts(),
+      warnings: runner.warnings(),
+    };
   };
 }

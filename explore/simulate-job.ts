@@ -1,0 +1,77 @@
+// The simulation half of a grid point (evaluate.ts prepares it: compile, map): every sample through the chip
+// simulator, then accuracy, op counts, theoretical and chip energy, latency. A job is plain data (the module,
+// the mapping, the integer input sequences), so it runs the same in this thread or in a worker thread that
+// never loads the network or the samples itself.
+
+import type { Mapping } from "../compiler/mapping/index.js";
+import type { NmirModule } from "../compiler/nmir/index.js";
+import { loadProfile } from "../hw-profiles/index.js";
+import { theoreticalEnergy } from "../simulator/reference/index.js";
+import { simulatePoint } from "./chip-metrics.js";
+import type { PointResult } from "./result.js";
+
+export interface SimulationJob {
+  /** The result's fields known before simulating (coordinates, cores, memory, quantization). */
+  head: PointResult;
+  ir: NmirModule;
+  mapping: Mapping;
+  /** Integer input sequences, [steps, ...inputShape] each. */
+  sequences: { shape: number[]; data: Float64Array }[];
+  inputId: string;
+  mode: "layer-sync" | "pipelined";
+  steps: number;
+  labels?: Int32Array;
+  readout: "mean" | "last";
+}
+
+/** argmax of the readout over steps: the mean (sum) of every step, or the last step. */
+export function predict(steps: Float64Array[], readout: "mean" | "last"): number {
+  const used = readout === "last" ? steps.slice(-1) : steps;
+  const sum = new Float64Array(used[0]?.length ?? 0);
+  for (const v of used) for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
+  let best = 0;
+  for (let i = 1; i < sum.length; i++) if (sum[i]! > sum[best]!) best = i;
+  return best;
+}
+
+export function simulateJob(job: SimulationJob): PointResult {
+  const n = job.sequences.length;
+  const sim = simulatePoint({
+    ir: job.ir,
+    mapping: job.mapping,
+    profile: loadProfile(job.head.profile),
+    samples: job.sequences,
+    inputId: job.inputId,
+    mode: job.mode,
+    steps: job.steps,
+  });
+  const totals = { ac: 0, mac: 0, dense: 0, spikes: 0, saturations: 0, theoreticalJ: 0 };
+  let correct = 0;
+  sim.counts.forEach((c, s) => {
+    const t = c.totals;
+    totals.ac += t.ac;
+    totals.mac += t.mac;
+    totals.dense += t.dense;
+    totals.spikes += t.spikes;
+    totals.saturations += t.saturations;
+    totals.theoreticalJ += theoreticalEnergy(c).totalJ;
+    if (job.labels && predict(sim.outputs[s]!, job.readout) === job.labels[s]) correct++;
+  });
+  const chip = sim.chip;
+  const per = (x: number) => (n > 0 ? x / n : 0);
+  return {
+    ...job.head,
+    accuracy: job.labels && n > 0 ? correct / n : null,
+    ...(job.labels ? { correct } : {}),
+    ops: {
+      ac: per(totals.ac),
+      mac: per(totals.mac),
+      dense: per(totals.dense),
+      spikes: per(totals.spikes),
+      saturations: per(totals.saturations),
+    },
+    energy: { theoreticalJ: per(totals.theoreticalJ), chipJ: chip.energyJ },
+    latency: { perSampleS: chip.perSampleS, perTimestepS: chip.perTimestepS },
+    chip: { simulated: chip.simulated, ...(chip.note ? { note: chip.note } : {}) },
+  };
+}
