@@ -19,7 +19,7 @@ const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const samples = arg("--samples", 96);
+const samples = arg("--samples", 256);
 const repeat = arg("--repeat", 3);
 
 const grid = checkGridSpec({

@@ -61,21 +61,30 @@ export function threadPool(workers: number): SweepPool {
   const ahead = workers + 1;
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  const slot = () =>
-    inFlight < ahead ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+  // taken at once when free (the count rises before the caller's next await), else handed over on release
+  const acquire = (): Promise<void> => {
+    if (inFlight < ahead) {
+      inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
+  };
   return {
     workers,
     point: async (id, point, data) => {
-      await slot();
-      inFlight++;
+      await acquire();
       try {
         // one preparation per turn of the event loop: finished simulations are collected between them
         await new Promise((resolve) => setImmediate(resolve));
         const prepared = preparePoint(id, point, data);
         return "job" in prepared ? await pool.run(prepared.job) : prepared.result;
       } finally {
-        inFlight--;
-        waiting.shift()?.();
+        release();
       }
     },
     close: () => pool.destroy(),
