@@ -47,8 +47,9 @@ export function workerFile(): string {
 /**
  * `workers` threads, started now (they load the library while this thread loads the data and calibrates).
  * `point` prepares the point here and queues its simulation: a sweep that asks for every point at once has the
- * first simulations running while this thread prepares the next points. Each thread has one job running and
- * one waiting, handed out biggest first (dispatch.ts) from the points prepared so far.
+ * first simulations running while this thread prepares the next points. One job waits beyond those running,
+ * so a thread that finishes starts the next at once; jobs are handed out biggest first (dispatch.ts) among the
+ * points prepared so far.
  */
 export function threadPool(workers: number): SweepPool {
   const pool = new Piscina<SimulationJob, PointResult>({
