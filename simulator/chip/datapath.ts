@@ -14,6 +14,7 @@ import {
   type InputCounts,
   type MatmulCounts,
   type PopulationCounts,
+  zeroPopulationCounts,
 } from "../reference/counts.js";
 import { createMatmulKernel, type MatmulKernel } from "../reference/matmul.js";
 import { createKernel, type NeuronKernel, SatCounter } from "../reference/models.js";
@@ -111,16 +112,7 @@ export class Datapath {
         projections: names.map((port) =>
           this.projections.filter((r) => r.p.dst === pop.id && r.p.port === port),
         ),
-        tally: {
-          id: pop.id,
-          kind: pop.model.kind,
-          neurons: n,
-          neuronUpdates: 0,
-          activeNeuronUpdates: 0,
-          spikes: 0,
-          gradedEvents: 0,
-          saturations: 0,
-        },
+        tally: zeroPopulationCounts(pop.id, pop.model.kind, n),
         hist: h(pop.id),
       });
     }

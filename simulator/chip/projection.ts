@@ -14,7 +14,7 @@
 import { type Connectivity, synapseCount } from "../../compiler/nmir/connectivity.js";
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "../reference/arith.js";
-import type { ProjectionCounts } from "../reference/counts.js";
+import { type ProjectionCounts, zeroProjectionCounts } from "../reference/counts.js";
 import { axisTable, createFan, deliverBig, type Fan } from "../reference/deliver.js";
 import { SatCounter } from "../reference/models.js";
 import { type ProjectionRun, scaleFactors } from "../reference/projection.js";
@@ -229,18 +229,7 @@ class ChipProjectionRun implements ProjectionRun {
     this.acc = new Float64Array(outSize);
     this.big = new Array(outSize).fill(0n);
     this.spikes = srcEvent === "spike";
-    this.tally = {
-      id: p.id,
-      src: p.src,
-      dst: p.dst,
-      port: p.port,
-      srcEvent,
-      ac: 0,
-      mac: 0,
-      dense: 0,
-      events: 0,
-      saturations: 0,
-    };
+    this.tally = zeroProjectionCounts(p, srcEvent);
   }
 
   /** The exact path: BigInt sums (destination order), saturated to int32 into acc (its layout), counted. */

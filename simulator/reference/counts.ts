@@ -30,6 +30,39 @@ export interface PopulationCounts {
   saturations: number;
 }
 
+/** A projection's counts at zero (the reference and the chip datapath start from the same). */
+export function zeroProjectionCounts(
+  p: { id: string; src: string; dst: string; port: string },
+  srcEvent: "spike" | "graded",
+): ProjectionCounts {
+  return {
+    id: p.id,
+    src: p.src,
+    dst: p.dst,
+    port: p.port,
+    srcEvent,
+    ac: 0,
+    mac: 0,
+    dense: 0,
+    events: 0,
+    saturations: 0,
+  };
+}
+
+/** A population's counts at zero. */
+export function zeroPopulationCounts(id: string, kind: NeuronKind, neurons: number): PopulationCounts {
+  return {
+    id,
+    kind,
+    neurons,
+    neuronUpdates: 0,
+    activeNeuronUpdates: 0,
+    spikes: 0,
+    gradedEvents: 0,
+    saturations: 0,
+  };
+}
+
 export interface MatmulCounts {
   id: string;
   ac: number;

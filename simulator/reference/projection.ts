@@ -4,7 +4,7 @@
 import { outChannels, synapseCount } from "../../compiler/nmir/connectivity.js";
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "./arith.js";
-import type { ProjectionCounts } from "./counts.js";
+import { type ProjectionCounts, zeroProjectionCounts } from "./counts.js";
 import { createFan, deliverBig, type Fan } from "./deliver.js";
 import { SatCounter } from "./models.js";
 import type { SourceHistory } from "./schedule.js";
@@ -43,18 +43,7 @@ export function createProjectionRun(
   const acc = new Float64Array(outSize);
   const c = new SatCounter();
   const [lo, hi] = INT32;
-  const tally: ProjectionCounts = {
-    id: p.id,
-    src: p.src,
-    dst: p.dst,
-    port: p.port,
-    srcEvent,
-    ac: 0,
-    mac: 0,
-    dense: 0,
-    events: 0,
-    saturations: 0,
-  };
+  const tally: ProjectionCounts = zeroProjectionCounts(p, srcEvent);
 
   /** The exact path: BigInt sums, saturated to int32 into acc (counted). */
   const deliverExact = (f: Parameters<Fan["deliver"]>[0]) => {

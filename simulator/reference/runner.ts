@@ -13,6 +13,7 @@ import {
   type MatmulCounts,
   type OpCounts,
   type PopulationCounts,
+  zeroPopulationCounts,
 } from "./counts.js";
 import { checkInputIds, checkStepLength, loadInput, type Named, toMap } from "./inputs.js";
 import { createMatmulKernel, type MatmulKernel } from "./matmul.js";
@@ -116,16 +117,7 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
       kernel: createKernel(pop.model, n, q),
       ports: names.map(() => new Float64Array(n)),
       projections: names.map((port) => projections.filter((r) => r.p.dst === pop.id && r.p.port === port)),
-      tally: {
-        id: pop.id,
-        kind: pop.model.kind,
-        neurons: n,
-        neuronUpdates: 0,
-        activeNeuronUpdates: 0,
-        spikes: 0,
-        gradedEvents: 0,
-        saturations: 0,
-      },
+      tally: zeroPopulationCounts(pop.id, pop.model.kind, n),
       hist: history(pop.id),
     });
   }
