@@ -3,7 +3,9 @@
 // times. Every run is a fresh process, as a user's `spikegrid explore` is: both start cold (module loading, JIT),
 // so neither benefits from code the other warmed. Prints one JSON line per run and a summary {speedup (median
 // of runSweep wall times), speedupOfBest (fastest of each), identical}; fails when results differ. cpuMs is the
-// CPU time of all the run's threads: on a busy machine it shows whether a second core was free.
+// CPU time of all the run's threads: on a busy machine it shows whether a second core was free. Before the first
+// run and after the last a probe measures the parallel capacity the host gives (host-capacity.ts: 2 on two free
+// cores), so a low speedup on a crowded host can be told from a slow sweep.
 //
 //   npm run bench            # or: npx tsc -p . && node dist/bench/explore.js [--samples N] [--repeat N]
 
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkGridSpec } from "../explore/grid.js";
 import { runSweep } from "../explore/run.js";
+import { hostCapacity } from "./host-capacity.js";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -50,10 +53,11 @@ async function child(workers: number, out: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
 
-function parent(): void {
+async function parent(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const texts = new Set<string>();
   const wall: Record<number, number[]> = { 1: [], 2: [] };
+  const capacityBefore = await hostCapacity();
   for (let r = 0; r < repeat; r++) {
     for (const workers of [1, 2]) {
       const out = join(tmpdir(), `spikegrid-bench-explore-${process.pid}-w${workers}.jsonl`);
@@ -86,6 +90,7 @@ function parent(): void {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const speedups = wall[1]!.map((w, i) => +(w / wall[2]![i]!).toFixed(2));
+  const capacityAfter = await hostCapacity();
   const identical = texts.size === 1;
   console.log(
     JSON.stringify({
@@ -94,6 +99,7 @@ function parent(): void {
       // fastest run of each mode: on a shared host, the runs the other tenants slowed least
       speedupOfBest: +(Math.min(...wall[1]!) / Math.min(...wall[2]!)).toFixed(2),
       speedups,
+      hostCapacity: [capacityBefore.capacity, capacityAfter.capacity],
       identical,
     }),
   );
@@ -107,4 +113,4 @@ const asChild = process.argv.indexOf("--child");
 if (asChild >= 0) {
   const out = process.argv[process.argv.indexOf("--out") + 1]!;
   await child(Number(process.argv[asChild + 1]), out);
-} else parent();
+} else await parent();

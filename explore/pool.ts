@@ -57,6 +57,11 @@ export function threadPool(workers: number): SweepPool {
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
+    // Not "sync" (the default): a sync thread blocks in Atomics.wait as soon as it is up, which pauses its event
+    // loop, so the library it starts importing (worker-entry.cts) would load only when the first job arrives —
+    // after calibration, on the sweep's critical path — instead of while this thread calibrates. Jobs take
+    // seconds; the message-port hand-off costs microseconds.
+    atomics: "disabled",
   });
   const dispatch = new Dispatcher<SimulationJob, PointResult>((job) => pool.run(job), workers + 1);
   // Points prepared and not yet finished: enough to choose the biggest from (a grid lists a profile's points

@@ -53,9 +53,17 @@ export function weightStats(
   let noise = 0;
   let zeroed = 0;
   let maxAbs = 0;
+  // 2^e only when the exponent changes: neighbouring weights mostly share their group's
+  let lastExp = Number.NaN;
+  let scale = 1;
   for (let i = 0; i < w.length; i++) {
     const x = w[i]!;
-    const hat = q[i]! * 2 ** expOf(i) * toReal;
+    const e = expOf(i);
+    if (e !== lastExp) {
+      lastExp = e;
+      scale = 2 ** e;
+    }
+    const hat = q[i]! * scale * toReal;
     signal += x * x;
     noise += (x - hat) ** 2;
     if (x !== 0 && q[i] === 0) zeroed++;

@@ -111,9 +111,17 @@ export function mantissas(
   const hi = signedMax(bits);
   let clipped = 0;
   const q = new Int32Array(t.length);
-  // a plain loop: this runs over every weight of every compile (explore compiles once per grid point)
+  // a plain loop: this runs over every weight of every compile (explore compiles once per grid point); the
+  // power of two is recomputed only when the group changes (a group's weights are mostly adjacent)
+  let lastExp = Number.NaN;
+  let scale = 1;
   for (let i = 0; i < t.length; i++) {
-    const x = roundHalfAway(t[i]! / 2 ** exps[group[i]!]!);
+    const e = exps[group[i]!]!;
+    if (e !== lastExp) {
+      lastExp = e;
+      scale = 2 ** e;
+    }
+    const x = roundHalfAway(t[i]! / scale);
     if (x < -hi - 1 || x > hi) clipped++;
     q[i] = Math.min(hi, Math.max(-hi - 1, x));
   }
