@@ -44,6 +44,20 @@ export function workerFile(): string {
   });
 }
 
+/** The pool's threads: all started at once and kept for the sweep. */
+export function piscinaOptions(workers: number) {
+  return {
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+    // Not "sync" (the default): a sync thread blocks in Atomics.wait as soon as it is up, which pauses its event
+    // loop, so the library it starts importing (worker-entry.cts) would load only when the first job arrives —
+    // after calibration, on the sweep's critical path — instead of while this thread calibrates. Jobs take
+    // seconds; the message-port hand-off costs microseconds.
+    atomics: "disabled" as const,
+  };
+}
+
 /**
  * `workers` threads, started now (they load the library while this thread loads the data and calibrates).
  * `point` prepares the point here and queues its simulation: a sweep that asks for every point at once has the
@@ -54,14 +68,7 @@ export function workerFile(): string {
 export function threadPool(workers: number): SweepPool {
   const pool = new Piscina<SimulationJob, PointResult>({
     filename: workerFile(),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-    // Not "sync" (the default): a sync thread blocks in Atomics.wait as soon as it is up, which pauses its event
-    // loop, so the library it starts importing (worker-entry.cts) would load only when the first job arrives —
-    // after calibration, on the sweep's critical path — instead of while this thread calibrates. Jobs take
-    // seconds; the message-port hand-off costs microseconds.
-    atomics: "disabled",
+    ...piscinaOptions(workers),
   });
   const dispatch = new Dispatcher<SimulationJob, PointResult>((job) => pool.run(job), workers + 1);
   // Points prepared and not yet finished: enough to choose the biggest from (a grid lists a profile's points
