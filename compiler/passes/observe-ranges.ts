@@ -43,7 +43,7 @@ export function observeRanges(
   const samples = x0.shape.length === first.shape.length + 2 ? x0.shape[0]! : 1;
   const ranges: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
   // one runner for every sample (reset between them): building it per sample cost more than running it
-  const runOne = referenceRun(lowered, { record: ids });
+  const runOne = referenceRun(lowered, { peaks: ids });
   for (let s = 0; s < samples; s++) {
     let run: ReturnType<typeof runOne>;
     try {
@@ -56,11 +56,7 @@ export function observeRanges(
         cause: e,
       });
     }
-    for (const id of ids) {
-      for (const ev of run.records.get(id) ?? []) {
-        for (const v of ev.value) ranges[id] = Math.max(ranges[id]!, Math.abs(v));
-      }
-    }
+    for (const id of ids) ranges[id] = Math.max(ranges[id]!, run.peaks.get(id)!);
   }
   // A source that never emitted during calibration says nothing about its range: keep the estimate.
   for (const id of ids) if (ranges[id] === 0) delete ranges[id];

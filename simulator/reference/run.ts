@@ -13,6 +13,11 @@ export interface ReferenceRunOptions extends ReferenceRunnerOptions {
   timesteps?: number;
   /** Ids of inputs, populations or dynamic matmuls whose events to keep every step. */
   record?: readonly string[];
+  /**
+   * Ids whose max |event value| over the run to return in `peaks` — what calibration needs, without keeping
+   * (allocating) every step's events as `record` does.
+   */
+  peaks?: readonly string[];
 }
 
 export interface ReferenceRunResult {
@@ -23,6 +28,8 @@ export interface ReferenceRunResult {
   /** The same values · 2^scaleExp of the output port. */
   outputsScaled: Map<string, Float64Array[]>;
   records: Map<string, StepEvents[]>;
+  /** Per `peaks` id, max |value| of its events over every step (0 when it emitted none). */
+  peaks: Map<string, number>;
   counts: OpCounts;
   warnings: string[];
 }
@@ -47,14 +54,23 @@ export function referenceRun(
 ): (inputs: Named<InputSequence>) => ReferenceRunResult {
   const runner = createReferenceRunner(ir, opts);
   const record = opts.record ?? [];
+  const peakIds = opts.peaks ?? [];
   const known = new Set([
     ...ir.inputs.map((x) => x.id),
     ...ir.populations.map((x) => x.id),
     ...ir.dynamicMatmuls.map((x) => x.id),
   ]);
-  for (const id of record) {
-    if (!known.has(id)) {
-      throw new SpikegridError("USAGE", `cannot record "${id}": not an input, population or dynamic matmul`);
+  for (const [what, ids] of [
+    ["record", record],
+    ["watch the peak of", peakIds],
+  ] as const) {
+    for (const id of ids) {
+      if (!known.has(id)) {
+        throw new SpikegridError(
+          "USAGE",
+          `cannot ${what} "${id}": not an input, population or dynamic matmul`,
+        );
+      }
     }
   }
   const ports = new Map(ir.inputs.map((p) => [p.id, p]));
@@ -66,6 +82,7 @@ export function referenceRun(
     const outputs = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
     const outputsScaled = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
     const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
+    const peak = new Float64Array(peakIds.length);
     for (let t = 0; t < steps; t++) {
       runner.advance((id, frame, step) => {
         loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
@@ -77,6 +94,7 @@ export function referenceRun(
         outputsScaled.get(o.id)!.push(raw.map((x) => x * f));
       }
       for (const id of record) records.get(id)!.push(runner.events(id));
+      for (let k = 0; k < peakIds.length; k++) peak[k] = Math.max(peak[k]!, runner.peakAbs(peakIds[k]!));
     }
     return {
       mode: runner.mode,
@@ -84,6 +102,7 @@ export function referenceRun(
       outputs,
       outputsScaled,
       records,
+      peaks: new Map(peakIds.map((id, k) => [id, peak[k]!])),
       counts: runner.counts(),
       warnings: runner.warnings(),
     };

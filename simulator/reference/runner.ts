@@ -52,6 +52,8 @@ export interface ReferenceRunner {
   events(sourceId: string): StepEvents;
   /** The last step's values of every neuron of a source (a fresh array). */
   values(sourceId: string): Float64Array;
+  /** max |value| over the last step's events of a source (0 when it had none), without copying them. */
+  peakAbs(sourceId: string): number;
   /** Live views of a population's state variables (v, u, ref; empty for stateless kinds). */
   state(populationId: string): Readonly<Record<string, StateArray>>;
   /** Saturation summaries so far, one line per element that clamped. */
@@ -222,6 +224,12 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
       return { index, value: Float64Array.from(index, (i) => f.values[i]!) };
     },
     values: (id) => Float64Array.from(frameOf(id).values),
+    peakAbs(id) {
+      const f = frameOf(id);
+      let peak = 0;
+      for (let e = 0; e < f.count; e++) peak = Math.max(peak, Math.abs(f.values[f.idx[e]!]!));
+      return peak;
+    },
     state(id) {
       const p = pops.get(id);
       if (!p) throw new SpikegridError("USAGE", `"${id}" is not a population of module "${ir.name}"`);
