@@ -17,7 +17,7 @@ import {
   toMap,
 } from "../reference/inputs.js";
 import type { StepEvents } from "../reference/runner.js";
-import type { TimestepMode } from "../reference/schedule.js";
+import type { Frame, TimestepMode } from "../reference/schedule.js";
 import { costTable } from "./costs.js";
 import { Datapath } from "./datapath.js";
 import { buildLayout } from "./layout.js";
@@ -88,142 +88,178 @@ export function createChip(profile: ChipProfile, opts: ChipOptions = {}): Chip {
       hint: 'use "simple" (busiest core) or "detailed" (event-driven with link contention)',
     });
   const mode = opts.mode ?? profile.timestep.semantics;
-  return { profile, load: (ir, mapping) => loadChip(profile, ir, mapping, timing, mode) };
+  return { profile, load: (ir, mapping) => new ChipLoad(profile, ir, mapping, timing, mode) };
 }
 
-/** Everything built once per (module, mapping): the layout, the traffic tables, costs, memory. */
-function loadChip(
-  profile: ChipProfile,
-  ir: NmirModule,
-  raw: Mapping,
-  timing: Timing,
-  mode: TimestepMode,
-): LoadedChip {
-  const mapping = validateMapping(raw, ir, profile);
-  const sizes = new Map([...sourceTable(ir)].map(([id, s]) => [id, s.size]));
-  const nodeSizes = new Map([...sizes].filter(([id]) => !ir.inputs.some((i) => i.id === id)));
-  const layout = buildLayout(profile, mapping, nodeSizes);
-  const costs = costTable(profile, layout.slots, layout.tilesInUse);
-  const memory = coreMemory(ir, profile, layout);
-  const table = sourceTable(ir);
-  const sourceInfo = {
-    sizes: Object.fromEntries(sizes),
-    spiking: [...table.values()].filter((s) => s.event.kind === "spike").map((s) => s.id),
-  };
+/** What a run steps: the datapath, the chip model over it, their tallies and the network on chip. */
+class ChipEngine {
+  readonly dp: Datapath;
+  readonly model: ChipModel;
+  readonly tally: ChipTally;
+  private readonly noc: Noc;
 
-  const build = (perStepCounts: boolean) => {
-    const dp = new Datapath(ir, mode, perStepCounts);
-    const synapses = new Map<string, SlotTable>(dp.projections.map((r) => [r.p.id, synapseTable(r, layout)]));
+  constructor(
+    private readonly chip: ChipLoad,
+    perStepCounts: boolean,
+  ) {
+    const { ir, profile, layout, costs, sizes, timing } = chip;
+    this.dp = new Datapath(ir, chip.mode, perStepCounts);
+    const synapses = new Map<string, SlotTable>(
+      this.dp.projections.map((r) => [r.p.id, synapseTable(r, layout)]),
+    );
     const dest = destinationTables(ir, sizes, layout, synapses);
-    const noc = new Noc(profile, layout, costs, timing === "detailed");
+    this.noc = new Noc(profile, layout, costs, timing === "detailed");
     for (const [src, d] of dest) {
       const from = layout.slotOf.get(src);
       if (!from) continue;
       for (let i = 0; i < from.length; i++)
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) noc.path(from[i]!, d.slot[r]!);
+        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) this.noc.path(from[i]!, d.slot[r]!);
     }
-    noc.finalize();
-    const tally = new ChipTally(layout.slots);
-    const model = new ChipModel(dp, profile, layout, costs, noc, synapses, dest, timing, tally);
-    const reset = () => {
-      dp.reset();
-      model.reset();
-      tally.reset();
-      noc.resetStats();
-    };
-    const snapshot = () => {
-      model.flush();
-      return summarize(profile, layout, costs, noc, tally, memory, timing, mode, sourceInfo);
-    };
-    return { dp, model, tally, reset, snapshot };
-  };
-  let cached: ReturnType<typeof build> | undefined;
-  const engine = (perStepCounts: boolean) => {
-    if (!cached || perStepCounts) cached = build(perStepCounts);
-    else cached.reset();
-    return cached;
-  };
-  const quantized = ir.stage === "quantized";
+    this.noc.finalize();
+    this.tally = new ChipTally(layout.slots);
+    this.model = new ChipModel(this.dp, profile, layout, costs, this.noc, synapses, dest, timing, this.tally);
+  }
 
-  return {
-    ir,
-    mapping,
-    profile,
-    mode,
-    timing,
-    run(inputs, timesteps, opts = {}) {
-      const given = toMap(inputs);
-      const steps = checkSequences(ir.inputs, given, timesteps);
-      const record = opts.record ?? [];
-      const known = new Set(sizes.keys());
-      for (const id of record)
-        if (!known.has(id))
-          throw new SpikegridError(
-            "USAGE",
-            `cannot record "${id}": not an input, population or dynamic matmul`,
-          );
-      const e = engine(opts.perStepCounts ?? false);
-      const ports = new Map(ir.inputs.map((p) => [p.id, p]));
-      const outputs = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
-      const outputsScaled = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
-      const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
-      for (let t = 0; t < steps; t++) {
+  reset(): void {
+    this.dp.reset();
+    this.model.reset();
+    this.tally.reset();
+    this.noc.resetStats();
+  }
+
+  snapshot(): ChipSummary {
+    const c = this.chip;
+    this.model.flush();
+    return summarize(
+      c.profile,
+      c.layout,
+      c.costs,
+      this.noc,
+      this.tally,
+      c.memory,
+      c.timing,
+      c.mode,
+      c.sourceInfo,
+    );
+  }
+}
+
+/**
+ * Everything built once per (module, mapping): the layout, costs, memory; the engine is built on the first run
+ * and reset for the next. A class, not closures made per load: explore loads a chip per grid point, and V8
+ * keeps one class's optimized methods where each load's fresh closures were optimized anew.
+ */
+class ChipLoad implements LoadedChip {
+  readonly mapping: Mapping;
+  readonly sizes: Map<string, number>;
+  readonly layout: ReturnType<typeof buildLayout>;
+  readonly costs: ReturnType<typeof costTable>;
+  readonly memory: ReturnType<typeof coreMemory>;
+  readonly sourceInfo: { sizes: Record<string, number>; spiking: string[] };
+  private readonly quantized: boolean;
+  private cached: ChipEngine | undefined;
+
+  constructor(
+    readonly profile: ChipProfile,
+    readonly ir: NmirModule,
+    raw: Mapping,
+    readonly timing: Timing,
+    readonly mode: TimestepMode,
+  ) {
+    this.mapping = validateMapping(raw, ir, profile);
+    const table = sourceTable(ir);
+    this.sizes = new Map([...table].map(([id, s]) => [id, s.size]));
+    const nodeSizes = new Map([...this.sizes].filter(([id]) => !ir.inputs.some((i) => i.id === id)));
+    this.layout = buildLayout(profile, this.mapping, nodeSizes);
+    this.costs = costTable(profile, this.layout.slots, this.layout.tilesInUse);
+    this.memory = coreMemory(ir, profile, this.layout);
+    this.sourceInfo = {
+      sizes: Object.fromEntries(this.sizes),
+      spiking: [...table.values()].filter((s) => s.event.kind === "spike").map((s) => s.id),
+    };
+    this.quantized = ir.stage === "quantized";
+  }
+
+  private engine(perStepCounts: boolean): ChipEngine {
+    if (!this.cached || perStepCounts) this.cached = new ChipEngine(this, perStepCounts);
+    else this.cached.reset();
+    return this.cached;
+  }
+
+  run(inputs: Named<InputSequence>, timesteps?: number, opts: ChipRunOptions = {}): ChipRunResult {
+    const { ir, mode, quantized } = this;
+    const given = toMap(inputs);
+    const steps = checkSequences(ir.inputs, given, timesteps);
+    const record = opts.record ?? [];
+    for (const id of record)
+      if (!this.sizes.has(id))
+        throw new SpikegridError(
+          "USAGE",
+          `cannot record "${id}": not an input, population or dynamic matmul`,
+        );
+    const e = this.engine(opts.perStepCounts ?? false);
+    const ports = new Map(ir.inputs.map((p) => [p.id, p]));
+    const outputs = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
+    const outputsScaled = new Map(ir.outputs.map((o) => [o.id, [] as Float64Array[]]));
+    const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
+    const load = (id: string, frame: Frame, step: number) =>
+      loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
+    for (let t = 0; t < steps; t++) {
+      e.dp.advance(load);
+      e.model.step(t);
+      for (const o of ir.outputs) {
+        const raw = Float64Array.from(e.dp.frame(o.src, t)!.values);
+        const f = 2 ** o.scaleExp;
+        outputs.get(o.id)!.push(raw);
+        outputsScaled.get(o.id)!.push(raw.map((x) => x * f));
+      }
+      for (const id of record) {
+        const f = e.dp.frame(id, t)!;
+        const index = f.idx.slice(0, f.count);
+        records.get(id)!.push({ index, value: Float64Array.from(index, (i) => f.values[i]!) });
+      }
+    }
+    const out = { mode, steps, outputs, outputsScaled, records };
+    return { ...out, counts: e.dp.book.snapshot(), warnings: e.dp.warnings(), chip: e.snapshot() };
+  }
+
+  stream(opts: Pick<ChipRunOptions, "perStepCounts"> = {}): ChipStream {
+    const { ir, mode, quantized, costs } = this;
+    const e = new ChipEngine(this, opts.perStepCounts ?? false);
+    const ports = new Map(ir.inputs.map((p) => [p.id, p]));
+    const result = (): ChipRunResult => ({
+      mode,
+      steps: e.dp.t,
+      outputs: new Map(),
+      outputsScaled: new Map(),
+      records: new Map(),
+      counts: e.dp.book.snapshot(),
+      warnings: e.dp.warnings(),
+      chip: e.snapshot(),
+    });
+    return {
+      get t() {
+        return e.dp.t;
+      },
+      step(inputs) {
+        const given = toMap(inputs);
+        checkInputIds(ir.inputs, given);
+        const t = e.dp.t;
         e.dp.advance((id, frame, step) => {
-          loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
+          const data = given.get(id)!;
+          checkStepLength(ports.get(id)!, data, step);
+          loadInput(ports.get(id)!, data, 0, frame, quantized, step);
         });
         e.model.step(t);
-        for (const o of ir.outputs) {
-          const raw = Float64Array.from(e.dp.frame(o.src, t)!.values);
-          const f = 2 ** o.scaleExp;
-          outputs.get(o.id)!.push(raw);
-          outputsScaled.get(o.id)!.push(raw.map((x) => x * f));
-        }
-        for (const id of record) {
-          const f = e.dp.frame(id, t)!;
-          const index = f.idx.slice(0, f.count);
-          records.get(id)!.push({ index, value: Float64Array.from(index, (i) => f.values[i]!) });
-        }
-      }
-      const out = { mode, steps, outputs, outputsScaled, records };
-      return { ...out, counts: e.dp.book.snapshot(), warnings: e.dp.warnings(), chip: e.snapshot() };
-    },
-    stream(opts = {}) {
-      const e = build(opts.perStepCounts ?? false);
-      const ports = new Map(ir.inputs.map((p) => [p.id, p]));
-      const result = (): ChipRunResult => ({
-        mode,
-        steps: e.dp.t,
-        outputs: new Map(),
-        outputsScaled: new Map(),
-        records: new Map(),
-        counts: e.dp.book.snapshot(),
-        warnings: e.dp.warnings(),
-        chip: e.snapshot(),
-      });
-      return {
-        get t() {
-          return e.dp.t;
-        },
-        step(inputs) {
-          const given = toMap(inputs);
-          checkInputIds(ir.inputs, given);
-          const t = e.dp.t;
-          e.dp.advance((id, frame, step) => {
-            const data = given.get(id)!;
-            checkStepLength(ports.get(id)!, data, step);
-            loadInput(ports.get(id)!, data, 0, frame, quantized, step);
-          });
-          e.model.step(t);
-          return new Map(ir.outputs.map((o) => [o.id, Float64Array.from(e.dp.frame(o.src, t)!.values)]));
-        },
-        lastStep() {
-          const s = e.tally.series;
-          const cycles = s.cycles[s.cycles.length - 1] ?? 0;
-          return { cycles, seconds: cycles / costs.clockHz, energyJ: s.energyJ[s.energyJ.length - 1] ?? 0 };
-        },
-        result,
-        reset: e.reset,
-      };
-    },
-  };
+        return new Map(ir.outputs.map((o) => [o.id, Float64Array.from(e.dp.frame(o.src, t)!.values)]));
+      },
+      lastStep() {
+        const s = e.tally.series;
+        const cycles = s.cycles[s.cycles.length - 1] ?? 0;
+        return { cycles, seconds: cycles / costs.clockHz, energyJ: s.energyJ[s.energyJ.length - 1] ?? 0 };
+      },
+      result,
+      reset: () => e.reset(),
+    };
+  }
 }
