@@ -20,7 +20,12 @@ import { hostCapacity } from "./host-capacity.js";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`explore bench: ${name} must be a positive integer, got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
+  return v;
 };
 const samples = arg("--samples", 256);
 const repeat = arg("--repeat", 3);

@@ -58,6 +58,10 @@ export async function hostCapacity(): Promise<HostCapacity> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf("--probes");
   const probes = i >= 0 ? Number(process.argv[i + 1]) : 6;
+  if (!Number.isInteger(probes) || probes < 1) {
+    console.error(`host-capacity: --probes must be a positive integer, got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
   for (let k = 0; k < probes; k++)
     console.log(JSON.stringify({ bench: "host-capacity", ...(await hostCapacity()) }));
 }
