@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// `npm run test:full`: the slow end-to-end cases (*.full.test.ts) that `npm test` leaves out; CI runs both.
+export default defineConfig({
+  test: {
+    include: ["**/*.full.test.ts"],
+    exclude: ["node_modules/**", "dist/**"],
+    testTimeout: 600_000,
+    setupFiles: ["test/setup.ts"],
+    reporters: ["default", "json"],
+    outputFile: { json: "dist/vitest-full-results.json" },
+  },
+});
