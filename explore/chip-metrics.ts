@@ -1,11 +1,11 @@
-// The one place explore simulates a mapped point: the cycle-level chip simulator (simulator/chip) runs every
+// The one place explore simulates a mapped point: the pipeline's chip stage (pipeline/simulate.ts) runs every
 // sample, giving the outputs (bit-exact to the reference interpreter), the op counts, and the chip's energy and
 // latency. Chip figures come from that engine only — never estimated here.
 
 import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
-import { simulateChip } from "../simulator/chip/index.js";
+import { PIPELINE_DEFAULTS, simulateOnChip } from "../pipeline/chip-run.js";
 import type { OpCounts } from "../simulator/reference/index.js";
 
 export interface ChipFigures {
@@ -45,18 +45,15 @@ export function latencyModelled(p: ChipProfile): boolean {
   return perEvent || (p.barrier !== undefined && p.barrier.kind !== "none");
 }
 
-/** Every sample through the chip simulator (detailed timing), with the grid's timestep semantics. */
+/** Every sample through the chip simulator (the pipeline's timing), with the grid's timestep semantics. */
 export function simulatePoint(run: ChipRunInput): PointSimulation {
-  const r = simulateChip(
-    run.ir,
-    run.mapping,
-    run.profile,
-    run.samples.map((s) => ({ [run.inputId]: s })),
-    { mode: run.mode, timesteps: run.steps, timing: "detailed" },
-  );
+  const r = simulateOnChip(run.ir, run.mapping, run.profile, run.inputId, run.samples, {
+    mode: run.mode,
+    steps: run.steps,
+    timing: PIPELINE_DEFAULTS.timing,
+  });
   const n = run.samples.length;
-  const out = run.ir.outputs[0]!.id;
-  const s = r.sections;
+  const s = r.sections!;
   const timed = latencyModelled(run.profile);
   const notes = [
     ...(s.energyChip.estimates.length
@@ -67,8 +64,8 @@ export function simulatePoint(run: ChipRunInput): PointSimulation {
       : ["the profile models no latency (no per-event latency, no barrier): latency not reported"]),
   ];
   return {
-    outputs: r.outputsScaled.map((m) => m.get(out) ?? []),
-    counts: r.results.map((x) => x.counts),
+    outputs: r.outputs,
+    counts: r.counts,
     chip: {
       energyJ: n > 0 ? s.energyChip.totalJ / n : null,
       perSampleS: timed ? s.latency.perSampleS : null,

@@ -5,22 +5,21 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SpikegridError } from "../common/errors.js";
-import type { NetGraph } from "../compiler/graph/graph.js";
-import { summarizeGraph } from "../compiler/graph/summary.js";
-import { MappingError, mapNetwork } from "../compiler/mapping/index.js";
-import { compile } from "../compiler/passes/pipeline.js";
-import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
+import { MappingError } from "../compiler/mapping/index.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
-import { loadProfile } from "../hw-profiles/index.js";
-import { paperTable, type TableRow } from "../reports/paper-table.js";
+import type { NetworkFacts } from "../pipeline/network-facts.js";
+import {
+  type MappedModule,
+  openPipeline,
+  type Pipeline,
+  type PipelineOptions,
+} from "../pipeline/pipeline.js";
+import { paperTable } from "../reports/paper-table.js";
 import { renderReport } from "../reports/renderers/index.js";
-import { buildRunJson } from "../reports/run-build.js";
 import { formatRunJson, type RunJson } from "../reports/run-json.js";
-import { applyChipSections, simulateChip } from "../simulator/chip/index.js";
-import { calibrationRanges } from "./calibrate.js";
-import { type ExploreData, loadExploreData } from "./data.js";
-import { predict, sampleSequences, summarizeMisfits } from "./evaluate.js";
-import { checkGridSpec, type GridSpec } from "./grid.js";
+import { tableRow } from "../reports/table/row.js";
+import { summarizeMisfits } from "./evaluate.js";
+import { checkGridSpec } from "./grid.js";
 import { exploreHtmlSection } from "./html.js";
 import { inProcessPool, type SweepPool, threadPool } from "./pool.js";
 import type { SweepProgress } from "./progress.js";
@@ -56,11 +55,6 @@ export interface DemoResult {
 /** Preference when the requested chip cannot hold the network: the closest relatives first. */
 const FALLBACK = ["loihi2", "spinnaker2", "generic-45nm", "loihi", "truenorth", "speck", "xylo"];
 
-function compileFor(data: ExploreData, ranges: Record<string, number>, profile: string) {
-  const o: QuantCompileOptions = { weightBits: 8, profile: loadProfile(profile), ranges, dump: () => {} };
-  return compile(data.graph, o).ir;
-}
-
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const model = o.model ?? "zoo:spiking-lmuformer-smnist";
@@ -72,30 +66,41 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     samples: o.samples ?? 64,
   };
   // checked before any work: the profile name, the sample count
-  const grid0 = checkGridSpec({ ...base, profiles: [requested] });
+  checkGridSpec({ ...base, profiles: [requested] });
   // one pool for the whole demo, started first: its threads load the library while this thread loads the
   // network and digits, calibrates and runs the main simulation
   const workers = o.workers ?? 1;
   const pool = workers > 1 ? threadPool(workers) : inProcessPool();
   try {
-    const data = await loadExploreData(grid0);
-    return await demoWith(o, { t0, base, grid0, data, pool, requested });
+    // the demo's run is the pipeline's chain with `spikegrid table`'s setup (and the sweep's), so the table
+    // of `spikegrid table MODEL --dataset mnist-rows --profile P --samples N` shows the same numbers
+    const pipeline = await openPipeline(demoPipelineOptions(base, requested));
+    return await demoWith(o, { t0, base, pipeline, pool, requested });
   } finally {
     await pool.close();
   }
 }
 
+/** The pipeline setup of the demo's run: the model on its dataset, compiled with the defaults for `profile`. */
+export function demoPipelineOptions(
+  base: { model: string; set?: Record<string, string>; dataset: string; samples: number },
+  profile: string,
+): PipelineOptions {
+  return { ...base, profile, engine: "chip", map: { suggestProfiles: true } };
+}
+
 interface DemoContext {
   t0: number;
   base: { model: string; set?: Record<string, string>; dataset: string; samples: number };
-  grid0: GridSpec;
-  data: ExploreData;
+  pipeline: Pipeline;
   pool: SweepPool;
   requested: string;
 }
 
 async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
-  const { t0, base, grid0, data, pool, requested } = c;
+  const { t0, base, pool, requested } = c;
+  let pipeline = c.pipeline;
+  const data = pipeline.data;
   const model = base.model;
   const outDir = o.outDir ?? "spikegrid-demo";
   const files = {
@@ -103,15 +108,13 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
     results: join(outDir, "explore.jsonl"),
     report: join(outDir, "report.html"),
   };
-  const ranges = await calibrationRanges(grid0, data);
   const [n, steps] = data.samples.shape as [number, number];
   o.log(`model ${model}: ${n} held-out MNIST digits, ${steps} steps of [${data.inputShape.join(", ")}] each`);
 
   let profile = requested;
-  let ir = compileFor(data, ranges, profile);
-  let mapped: ReturnType<typeof mapNetwork>;
+  let mapped: MappedModule;
   try {
-    mapped = mapNetwork(ir, loadProfile(profile));
+    mapped = await pipeline.map();
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
     const next = FALLBACK.find((p) => e.fit.profilesThatFit?.includes(p));
@@ -119,54 +122,22 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
     o.log(`does not fit on ${profile}: ${summarizeMisfits(e.fit.misfits)}`);
     o.log(`it fits on ${e.fit.profilesThatFit?.join(", ")}; continuing on ${next}`);
     profile = next;
-    ir = compileFor(data, ranges, profile);
-    mapped = mapNetwork(ir, loadProfile(profile));
+    pipeline = pipeline.with({ profile: next });
+    mapped = await pipeline.map();
   }
-  const chip = loadProfile(profile);
+  const chip = pipeline.profile!;
+  const ir = await pipeline.compile();
   o.log(
-    `compiled for ${profile} (8-bit weights) and mapped onto ${mapped.fit.coresUsed} of ${chip.grid.coresPerChip} cores`,
+    `compiled for ${profile} (${quantizationReport(ir).weightBits}-bit weights) and mapped onto ${mapped.fit?.coresUsed ?? mapped.mapping.cores.length} of ${chip.grid.coresPerChip} cores`,
   );
-
-  const sequences = sampleSequences(ir, data, steps);
-  const sim = simulateChip(
-    ir,
-    mapped.mapping,
-    chip,
-    sequences.map((s) => ({ [data.inputId]: s })),
-    { mode: "layer-sync", timesteps: steps, timing: "detailed" },
-  );
-  const out = ir.outputs[0]!.id;
-  let correct = 0;
-  sim.outputsScaled.forEach((m, s) => {
-    if (predict(m.get(out) ?? [], data.readout) === data.labels?.[s]) correct++;
-  });
-  const run = buildRunJson({
-    file: model,
-    ir,
-    engine: "chip",
-    mode: "layer-sync",
-    timesteps: steps,
-    counts: sim.results.map((r) => r.counts),
-    quantization: quantizationReport(ir),
-  });
-  applyChipSections(run, sim.sections);
+  const run = await pipeline.simulate();
   run.run.labels = "mnist-rows (held-out split)";
-  run.accuracy = {
-    correct,
-    total: n,
-    fraction: n ? correct / n : 0,
-    readout:
-      data.readout === "last"
-        ? "argmax of the output at the last step"
-        : "argmax of the mean over steps of the output",
-    convention: run.conventions.accuracy ?? "argmax of the readout against the labels",
-  };
-
+  const correct = run.accuracy?.correct ?? 0;
   o.log(
-    `simulated ${n} digits on the ${profile} chip model: accuracy ${(run.accuracy.fraction * 100).toFixed(1)} % (${correct}/${n})`,
+    `simulated ${n} digits on the ${profile} chip model: accuracy ${((run.accuracy?.fraction ?? 0) * 100).toFixed(1)} % (${correct}/${n})`,
   );
   o.onTable?.(
-    demoTable(run, data.graph, model, `${n} held-out MNIST digits (mnist-rows), ${steps} steps each`),
+    demoTable(run, pipeline.network(), model, `${n} held-out MNIST digits (mnist-rows), ${steps} steps each`),
   );
   const replaced = Object.values(files).filter((f) => existsSync(f));
   mkdirSync(outDir, { recursive: true });
@@ -184,7 +155,7 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
   const sweep = await runSweep(grid, {
     out: files.results,
     data,
-    ranges,
+    ranges: (await pipeline.ranges()) ?? {},
     pool,
     ...(o.progress ? { progress: o.progress } : {}),
   });
@@ -194,45 +165,9 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
   return { run, profile, sweep, files, replaced, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Zero weights / weights over the float network's weight tensors (NeuroBench connection sparsity). */
-function connectionSparsity(g: NetGraph): number {
-  let zeros = 0;
-  let total = 0;
-  for (const n of g.nodes.values()) {
-    if (!("weight" in n)) continue;
-    const w = (n as { weight: { data: ArrayLike<number> } }).weight.data;
-    total += w.length;
-    for (let i = 0; i < w.length; i++) if (w[i] === 0) zeros++;
-  }
-  return total ? zeros / total : 0;
-}
-
 /** The energy/ops paper table (reports/paper-table.ts) of the demo run: one row, every convention footnoted. */
-export function demoTable(run: RunJson, graph: NetGraph, model: string, inputs: string): string {
-  const summary = summarizeGraph(graph, model);
-  const chip = run.energy.chip;
-  const row: TableRow = {
-    model,
-    params: summary.totals.params,
-    denseMacsPerStep: summary.totals.denseMacs,
-    steps: run.run.timesteps,
-    batch: run.run.batch,
-    connectionSparsity: connectionSparsity(graph),
-    run,
-    ...(run.accuracy ? { accuracy: run.accuracy.fraction } : {}),
-    initialised: false,
-    zeroWeights: false,
-    inputs,
-    ...(chip && run.latency
-      ? {
-          chip: {
-            energyJ: chip.totalJ / run.run.batch,
-            latencyS: run.latency.perSampleS,
-            estimate: chip.estimates.length > 0 || run.latency.estimate === true,
-          },
-        }
-      : {}),
-  };
+export function demoTable(run: RunJson, network: NetworkFacts, model: string, inputs: string): string {
+  const row = tableRow(model, run, { ...network, inputs });
   return paperTable([row], {
     format: "md",
     notes: [

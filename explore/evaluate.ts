@@ -1,59 +1,21 @@
 // Evaluates one grid point: compile (weight/state bits, the profile's defaults) → map (core budget) →
-// simulate every sample → metrics. A point that does not compile or fit is a result (fits: false, reason),
+// simulate every sample → metrics, with the pipeline's stages (pipeline/stages.ts, pipeline/simulate.ts). A point that does not compile or fit is a result (fits: false, reason),
 // not a failure of the sweep. Pure given its inputs, so any worker computes the same result.
 
 import { SpikegridError } from "../common/errors.js";
-import { MappingError, type Misfit, mapNetwork } from "../compiler/mapping/index.js";
+import { MappingError, type Misfit, type mapNetwork } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
-import { resolveClipStart } from "../compiler/passes/lower/clip-start.js";
-import { compile, compileLowered } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
-import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
 import { loadProfile } from "../hw-profiles/index.js";
-import type { ExploreData } from "./data.js";
+import type { PipelineData } from "../pipeline/data.js";
+import { compileNetwork, mapModule, sequencesFor } from "../pipeline/stages.js";
 import type { GridPoint, GridSpec } from "./grid.js";
 import type { PointResult } from "./result.js";
 import { type SimulationJob, simulateJob } from "./simulate-job.js";
 
-export { predict } from "./simulate-job.js";
-
-/** Integer input sequences per sample, each cut or zero-padded to `steps`. */
-export function sampleSequences(ir: NmirModule, data: ExploreData, steps: number) {
-  const [n, tIn] = data.samples.shape as [number, number];
-  const per = data.inputShape.reduce((a, b) => a * b, 1);
-  const q = quantizeInputs(ir, { [data.inputId]: data.samples }).get(data.inputId)!;
-  const out: { shape: number[]; data: Float64Array }[] = [];
-  for (let s = 0; s < n; s++) {
-    const seq = new Float64Array(steps * per);
-    const keep = Math.min(steps, tIn) * per;
-    for (let i = 0; i < keep; i++) seq[i] = q.data[s * tIn * per + i]!;
-    out.push({ shape: [steps, ...data.inputShape], data: seq });
-  }
-  return out;
-}
-
-/**
- * sampleSequences memoised per loaded data by what decides them (the input's event kind, width and LSB, the
- * steps): most points of a sweep share one input scale, and the sequences are read, never written.
- */
-const sequenceCache = new WeakMap<ExploreData, Map<string, ReturnType<typeof sampleSequences>>>();
-
-function sequencesFor(ir: NmirModule, data: ExploreData, steps: number) {
-  const port = ir.inputs.find((i) => i.id === data.inputId)!;
-  const key = JSON.stringify([port.event, inputScaleExp(ir, data.inputId), steps]);
-  let byKey = sequenceCache.get(data);
-  if (!byKey) {
-    byKey = new Map();
-    sequenceCache.set(data, byKey);
-  }
-  let seqs = byKey.get(key);
-  if (!seqs) {
-    seqs = sampleSequences(ir, data, steps);
-    byKey.set(key, seqs);
-  }
-  return seqs;
-}
+export { predict } from "../pipeline/chip-run.js";
+export { sampleSequences } from "../pipeline/stages.js";
 
 /**
  * One line per violated limit (a 16-bit sweep point can break the weight width of every projection; the
@@ -78,28 +40,6 @@ export function summarizeMisfits(misfits: readonly Misfit[]): string {
     .join("; ");
 }
 
-/**
- * The sweep's network lowered once per clip start (the only lowering input a grid axis changes: "auto" follows
- * the profile), so each point runs only the quantization passes (compileLowered). Per thread and per loaded
- * data; a lowering error is not kept, so every point reports it.
- */
-const loweredCache = new WeakMap<ExploreData, Map<string, NmirModule>>();
-
-function loweredFor(data: ExploreData, options: QuantCompileOptions): NmirModule {
-  let byClip = loweredCache.get(data);
-  if (!byClip) {
-    byClip = new Map();
-    loweredCache.set(data, byClip);
-  }
-  const clip = resolveClipStart(options).mode;
-  let ir = byClip.get(clip);
-  if (!ir) {
-    ir = compile(data.graph, { ...options, stopAfter: "lowerToNmir" }).ir;
-    byClip.set(clip, ir);
-  }
-  return ir;
-}
-
 const jsonDb = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? "inf" : x);
 
 /** What a point needs besides its coordinates: the grid, its fingerprint and size, the calibrated ranges. */
@@ -115,7 +55,7 @@ export interface SweepIdentity {
  * One grid point: compile and map here (`preparePoint`), then simulate (`simulateJob`). The pool splits the two:
  * its main thread prepares, its worker threads simulate, so the threads run only the simulator.
  */
-export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: ExploreData): PointResult {
+export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: PipelineData): PointResult {
   const prepared = preparePoint(id, point, data);
   return "job" in prepared ? simulateJob(prepared.job) : prepared.result;
 }
@@ -127,7 +67,7 @@ export function evaluatePoint(id: SweepIdentity, point: GridPoint, data: Explore
 export function preparePoint(
   id: SweepIdentity,
   point: GridPoint,
-  data: ExploreData,
+  data: PipelineData,
 ): { result: PointResult } | { job: SimulationJob } {
   const profile = loadProfile(point.profile);
   const n = data.samples.shape[0]!;
@@ -153,7 +93,7 @@ export function preparePoint(
       ranges: id.ranges,
       dump: () => {},
     };
-    ir = compileLowered(loweredFor(data, options), options).ir;
+    ir = compileNetwork(data, options);
   } catch (e) {
     if (!(e instanceof SpikegridError)) throw e;
     return { result: { ...base, fits: false, stage: "compile", reason: e.message } };
@@ -162,10 +102,7 @@ export function preparePoint(
   base.stateBits = q.stateBits;
   let mapped: ReturnType<typeof mapNetwork>;
   try {
-    mapped = mapNetwork(ir, profile, {
-      ...(point.maxCores === null ? {} : { maxCores: point.maxCores }),
-      suggestProfiles: false,
-    });
+    mapped = mapModule(ir, profile, point.maxCores === null ? {} : { maxCores: point.maxCores });
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
     return {

@@ -9,18 +9,18 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { SpikegridError } from "../common/errors.js";
 import { packagePath } from "../common/package-root.js";
-import type { ExploreData } from "./data.js";
+import type { PipelineData } from "../pipeline/data.js";
 import { Dispatcher, Gate } from "./dispatch.js";
 import { evaluatePoint, preparePoint, type SweepIdentity } from "./evaluate.js";
 import type { GridPoint } from "./grid.js";
 import type { PointResult } from "./result.js";
 import type { SimulationJob } from "./simulate-job.js";
 
-export type PointEvaluator = (id: SweepIdentity, point: GridPoint, data: ExploreData) => PointResult;
+export type PointEvaluator = (id: SweepIdentity, point: GridPoint, data: PipelineData) => PointResult;
 
 export interface SweepPool {
   workers: number;
-  point(id: SweepIdentity, point: GridPoint, data: ExploreData): Promise<PointResult>;
+  point(id: SweepIdentity, point: GridPoint, data: PipelineData): Promise<PointResult>;
   close(): Promise<void>;
 }
 

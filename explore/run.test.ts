@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packagePath } from "../common/package-root.js";
-import { loadExploreData } from "./data.js";
+import { loadPipelineData } from "../pipeline/data.js";
 import { evaluatePoint } from "./evaluate.js";
 import { parseShard } from "./grid.js";
 import { mergeResults, readResults, writeResultsFile } from "./results-file.js";
@@ -11,7 +11,7 @@ import { smallGrid, tempDir } from "./test-helpers.js";
 
 describe("runSweep", async () => {
   const grid = smallGrid();
-  const data = await loadExploreData(grid);
+  const data = await loadPipelineData(grid);
   const dir = tempDir();
   const full = join(dir, "full.jsonl");
   const unsharded = await runSweep(grid, { out: full, data });

@@ -4,8 +4,8 @@
 // is complete rewrites the file in grid order.
 
 import { SpikegridError } from "../common/errors.js";
-import { calibrationRanges, type Ranges } from "./calibrate.js";
-import { type ExploreData, loadExploreData } from "./data.js";
+import { calibrationRanges, type Ranges } from "../pipeline/calibrate.js";
+import { loadPipelineData, type PipelineData } from "../pipeline/data.js";
 import type { SweepIdentity } from "./evaluate.js";
 import {
   expandGrid,
@@ -34,7 +34,7 @@ export interface SweepOptions {
   /** The in-process evaluator (tests count its calls). */
   evaluator?: PointEvaluator;
   /** Data already loaded for this grid (the demo reuses what it loaded). */
-  data?: ExploreData;
+  data?: PipelineData;
   /** Calibrated ranges already observed for this grid. */
   ranges?: Ranges;
 }
@@ -77,9 +77,9 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
       ? inProcessPool(opts.evaluator)
       : threadPool(Math.min(workers, todo.length));
   const pool = opts.pool ?? own!;
-  let data: ExploreData;
+  let data: PipelineData;
   try {
-    data = opts.data ?? (await loadExploreData(grid));
+    data = opts.data ?? (await loadPipelineData(grid));
   } catch (e) {
     await own?.close();
     throw e;

@@ -6,6 +6,7 @@
 import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import { loadProfile } from "../hw-profiles/index.js";
+import { predict } from "../pipeline/chip-run.js";
 import { theoreticalEnergy } from "../simulator/reference/index.js";
 import { simulatePoint } from "./chip-metrics.js";
 import type { PointResult } from "./result.js";
@@ -22,16 +23,6 @@ export interface SimulationJob {
   steps: number;
   labels?: Int32Array;
   readout: "mean" | "last";
-}
-
-/** argmax of the readout over steps: the mean (sum) of every step, or the last step. */
-export function predict(steps: Float64Array[], readout: "mean" | "last"): number {
-  const used = readout === "last" ? steps.slice(-1) : steps;
-  const sum = new Float64Array(used[0]?.length ?? 0);
-  for (const v of used) for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
-  let best = 0;
-  for (let i = 1; i < sum.length; i++) if (sum[i]! > sum[best]!) best = i;
-  return best;
 }
 
 export function simulateJob(job: SimulationJob): PointResult {

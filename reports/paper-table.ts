@@ -1,16 +1,16 @@
 // Paper tables (`spikegrid table`): one row per model — Params | FLOPs (dense) | SOPs | ACs | MACs | theoretical
 // energy | chip energy | latency | accuracy — as markdown, CSV or LaTeX, every convention stated in a footnote.
-// Rows come from measured models (table/measure.ts: a reference run JSON plus the float network's summary).
+// Rows come from pipeline runs (table/row.ts: a run JSON plus the float network's facts).
 
-import { CALIBRATION_CONVENTION } from "./table/calibrate-bn.js";
-import { INIT_CONVENTION } from "./table/init-weights.js";
-import type { MeasuredRow } from "./table/measure.js";
+import { CALIBRATION_CONVENTION } from "../pipeline/calibrate-bn.js";
+import { INIT_CONVENTION } from "../pipeline/init-weights.js";
+import type { TableRow } from "./table/row.js";
 import { formatSI } from "./terminal/table.js";
 
 export type TableFormat = "md" | "csv" | "tex";
 export const TABLE_FORMATS: readonly TableFormat[] = ["md", "csv", "tex"];
 
-export type TableRow = MeasuredRow;
+export type { TableRow } from "./table/row.js";
 
 export interface PaperTableOptions {
   format: TableFormat;

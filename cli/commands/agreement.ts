@@ -7,11 +7,12 @@ import type { ClipStart, NetGraph } from "../../compiler/graph/index.js";
 import { type InputPort, layerSyncOrder, type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
 import { agreement } from "../../compiler/passes/quantization-agreement.js";
 import { inputScaleExp } from "../../compiler/passes/quantize-inputs.js";
+import { loadNetwork } from "../../pipeline/load-network.js";
 import type { RunAgreement } from "../../reports/run-json.js";
 import { renderTable } from "../../reports/terminal/table.js";
 import { flattenGraph, runFloat } from "../../simulator/float/index.js";
 import type { ReferenceRunResult, StepEvents, TimestepMode } from "../../simulator/reference/index.js";
-import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
+import { nirConventionArg, resetModeArg } from "../shared.js";
 import { zooOverrides } from "../zoo-set.js";
 
 export interface FloatComparison {
@@ -93,15 +94,6 @@ export function floatReadings(
   if (!raw) return { values: given, kind: "float" };
   const f = 2 ** inputScaleExp(ir, port.id);
   return { values: Float64Array.from(moduleData, (q) => q * f), kind: "dequantized" };
-}
-
-/** Sample b of [batch?, T_in, ...] values as [steps, ...shape], zero-filled past T_in. */
-export function sampleOf(values: ArrayLike<number>, shape: number[], b: number, tIn: number, steps: number) {
-  const per = shapeSize(shape);
-  const data = new Float64Array(steps * per);
-  const from = b * tIn * per;
-  for (let i = 0; i < Math.min(steps, tIn) * per; i++) data[i] = values[from + i]!;
-  return { shape: [steps, ...shape], data };
 }
 
 /**

@@ -10,25 +10,11 @@ import { compile, PASSES } from "../../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { loadNetwork } from "../../pipeline/load-network.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { loadNetwork, resetModeArg } from "../load-network.js";
+import { choice, intFlag, resetModeArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
-
-/** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
-export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
-  }
-  return v;
-}
-
-function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (allowed.includes(v as T)) return v as T;
-  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
-}
 
 const db = (x: number) => (x === Number.POSITIVE_INFINITY ? "exact (∞ dB)" : `${x.toFixed(1)} dB`);
 

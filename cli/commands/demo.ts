@@ -10,7 +10,7 @@ import { barProgress, lineProgress } from "../../explore/progress.js";
 import { renderSweep } from "../../explore/summary.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { intFlag } from "./compile.js";
+import { intFlag } from "../shared.js";
 
 async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const samples = intFlag("--samples", args.samples, 1, 2000);

@@ -4,9 +4,9 @@
 import type { GraphSummary, NodeSummary } from "../../compiler/graph/index.js";
 import { formatShape, summarizeGraph } from "../../compiler/graph/index.js";
 import { elementCount } from "../../compiler/importers/tensors/index.js";
+import { loadNetwork } from "../../pipeline/load-network.js";
+import { readStateDictFile } from "../../pipeline/state-dict-files.js";
 import { renderTable } from "../../reports/terminal/table.js";
-import { loadNetwork } from "../load-network.js";
-import { readStateDictFile } from "../state-dict-files.js";
 
 const num = (n: number) => n.toLocaleString("en-US");
 

@@ -21,7 +21,7 @@ import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { intFlag } from "./compile.js";
+import { intFlag } from "../shared.js";
 
 function placementArg(v: unknown): Placement | undefined {
   if (v === undefined) return undefined;

@@ -18,16 +18,15 @@ import { compile } from "../../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import { loadNetwork } from "../../pipeline/load-network.js";
 import { buildRunJson } from "../../reports/run-build.js";
 import { formatRunJson } from "../../reports/run-json.js";
 import { applyChipSections, simulateChip, type Timing } from "../../simulator/chip/index.js";
 import { TIMESTEP_MODES, type TimestepMode } from "../../simulator/reference/index.js";
 import type { CliIo } from "../io.js";
-import { loadNetwork, resetModeArg } from "../load-network.js";
+import { choice, intFlag, listArg, resetModeArg, sampleOf } from "../shared.js";
 import { zooOverrides } from "../zoo-set.js";
-import { sampleOf } from "./agreement.js";
-import { intFlag } from "./compile.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { besideOut, stack } from "./simulate-output.js";
 
 /** The options `--engine chip` adds to `simulate` (the mapping ones are `spikegrid map`'s). */
 export const CHIP_OPTIONS = {
@@ -45,12 +44,6 @@ export const CHIP_OPTIONS = {
   placement: { type: "string", describe: "chip engine, when mapping here: sequential | greedy | anneal" },
   seed: { type: "number", describe: "chip engine, when mapping here: annealing seed (default 1)" },
 } as const;
-
-function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (allowed.includes(v as T)) return v as T;
-  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
-}
 
 /** The module: read a .nmir, or compile a network file / zoo:NAME with the defaults for the profile. */
 async function loadModule(

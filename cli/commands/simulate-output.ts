@@ -22,13 +22,3 @@ export function stack(samples: Float64Array[][], shape: readonly number[], batch
   });
   return { dtype: "float64", shape: batched ? [samples.length, steps, ...shape] : [steps, ...shape], data };
 }
-
-/** "a, b,c" → ["a", "b", "c"]; anything else → []. */
-export function listArg(v: unknown): string[] {
-  return typeof v === "string" && v.length
-    ? v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-}

@@ -19,14 +19,9 @@ import {
   type TimestepMode,
 } from "../../simulator/reference/index.js";
 import type { CliIo } from "../io.js";
-import {
-  compareWithFloat,
-  floatReadings,
-  prepareFloatComparison,
-  renderAgreement,
-  sampleOf,
-} from "./agreement.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { listArg, sampleOf } from "../shared.js";
+import { compareWithFloat, floatReadings, prepareFloatComparison, renderAgreement } from "./agreement.js";
+import { besideOut, stack } from "./simulate-output.js";
 import { streamingFromLabels } from "./simulate-streaming.js";
 
 function modeArg(v: unknown): TimestepMode {

@@ -6,14 +6,15 @@ import { SpikegridError } from "../../common/errors.js";
 import { inferShapes } from "../../compiler/graph/index.js";
 import type { Tensor } from "../../compiler/importers/tensors/index.js";
 import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import { loadNetwork } from "../../pipeline/load-network.js";
 import { runFloat } from "../../simulator/float/index.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { loadNetwork, nirConventionArg, resetModeArg } from "../load-network.js";
+import { listArg, nirConventionArg, resetModeArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { besideOut, stack } from "./simulate-output.js";
 import { simulateReference } from "./simulate-reference.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 

@@ -3,20 +3,15 @@
 
 import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
-import { summarizeGraph } from "../../compiler/graph/summary.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { isZooRef } from "../../models/zoo.js";
+import { datasetRegistry } from "../../pipeline/datasets.js";
+import { measureRow } from "../../pipeline/table.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
-import {
-  DATASETS,
-  datasetInputs,
-  npyInputs,
-  syntheticInputs,
-  type TableInputs,
-} from "../../reports/table/inputs.js";
-import { measureModel } from "../../reports/table/measure.js";
 import type { CliCommand } from "../command.js";
-import { loadNetwork } from "../load-network.js";
+
+/** The registered datasets by name (for --dataset's help). */
+const DATASETS = Object.fromEntries(datasetRegistry.names().map((n) => [n, n]));
 
 /** Steps of a synthetic input: the model's own sequence length or timesteps setting, else 16. */
 async function defaultSteps(model: string): Promise<number> {
@@ -57,33 +52,27 @@ export const tableCommand: CliCommand = {
       notes.push(
         `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
       );
+    const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
+    if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
+      throw new SpikegridError(
+        "USAGE",
+        `--timesteps must be a positive integer, got ${String(args.timesteps)}`,
+      );
     const rows: TableRow[] = [];
     for (const m of models) {
-      const net = await loadNetwork(m);
-      const port = summarizeGraph(net.graph, m).inputs[0];
-      if (!port) throw new SpikegridError("UNSUPPORTED", `${m} has no input; a table needs one`);
-      const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
-      if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
-        throw new SpikegridError(
-          "USAGE",
-          `--timesteps must be a positive integer, got ${String(args.timesteps)}`,
-        );
-      const inputs: TableInputs =
-        typeof args.input === "string"
-          ? npyInputs(args.input, port.shape)
-          : typeof args.dataset === "string"
-            ? datasetInputs(args.dataset, port.shape, Number(args.samples))
-            : syntheticInputs(port.shape, steps ?? (await defaultSteps(m)));
       const t0 = performance.now();
-      rows.push(
-        measureModel(m, net.graph, inputs, {
-          init: args.init === "zeros" ? "zeros" : "random",
-          ...(profile ? { profile } : {}),
-          ...(steps === undefined ? {} : { timesteps: steps }),
-        }),
-      );
-      const last = rows[rows.length - 1]!;
-      if (last.chipNote) notes.push(`${m}: ${last.chipNote}`);
+      // the pipeline's chain, as `demo`, `simulate` and explore run it: same setup, same numbers
+      const row = await measureRow({
+        model: m,
+        ...(typeof args.input === "string" ? { input: args.input } : {}),
+        ...(typeof args.dataset === "string" ? { dataset: args.dataset, samples: Number(args.samples) } : {}),
+        syntheticSteps: steps ?? (await defaultSteps(m)),
+        init: args.init === "zeros" ? "zeros" : "random",
+        ...(profile ? { profile } : {}),
+        ...(steps === undefined ? {} : { timesteps: steps }),
+      });
+      rows.push(row);
+      if (row.chipNote) notes.push(`${m}: ${row.chipNote}`);
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });

@@ -9,11 +9,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compareWithFloat, prepareFloatComparison } from "../../cli/commands/agreement.js";
-import { type LoadedNetwork, loadNetwork } from "../../cli/load-network.js";
 import { readNpyFile } from "../../compiler/importers/tensors/index.js";
 import type { NmirModule } from "../../compiler/nmir/index.js";
 import { compile } from "../../compiler/passes/pipeline.js";
 import { agreement } from "../../compiler/passes/quantization-agreement.js";
+import { type LoadedNetwork, loadNetwork } from "../../pipeline/load-network.js";
 import { createFloatRunner, type FloatRunResult, runFloat } from "../../simulator/float/index.js";
 import { type ReferenceRunResult, runReference } from "../../simulator/reference/index.js";
 

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type LoadedNetwork, loadNetwork } from "../../cli/load-network.js";
 import { readNpyFile } from "../../compiler/importers/tensors/index.js";
+import { type LoadedNetwork, loadNetwork } from "../../pipeline/load-network.js";
 import { type FloatRunResult, runFloat } from "../../simulator/float/index.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type LoadedNetwork, loadNetwork } from "../../cli/load-network.js";
 import { readNpyFile } from "../../compiler/importers/tensors/index.js";
 import { compile } from "../../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { agreement } from "../../compiler/passes/quantization-agreement.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import { type LoadedNetwork, loadNetwork } from "../../pipeline/load-network.js";
 import { createFloatRunner, type FloatRunResult, runFloat } from "../../simulator/float/index.js";
 import { runReference } from "../../simulator/reference/index.js";
 

@@ -1,9 +1,9 @@
 // Seeded PyTorch-default initialisation for networks without a checkpoint (zoo models are built with zero
 // weights): a paper table of an untrained model needs nonzero synapses, or the lowering drops them all.
 
-import type { NetGraph } from "../../compiler/graph/graph.js";
-import type { NdArray } from "../../compiler/graph/ndarray.js";
-import { mulberry32 } from "../../models/demos/mnist-sequences.js";
+import type { NetGraph } from "../compiler/graph/graph.js";
+import type { NdArray } from "../compiler/graph/ndarray.js";
+import { mulberry32 } from "../models/demos/mnist-sequences.js";
 
 /** The seed `initWeights` uses unless told otherwise. */
 export const INIT_SEED = 20_240_517;

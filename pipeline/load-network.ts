@@ -1,5 +1,5 @@
 // Loads the network a command names: a checkpoint file through the importer registry, optionally with a
-// state_dict applied on top (`--weights`). Shared by inspect and simulate.
+// state_dict applied on top (`--weights`): the load stage of the pipeline, used by every command.
 
 import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
@@ -59,18 +59,4 @@ export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): 
     }
   }
   return loaded;
-}
-
-/** The `--reset-mode` flag value, checked. */
-export function resetModeArg(v: unknown): "value" | "subtract" | undefined {
-  if (v === undefined) return undefined;
-  if (v === "value" || v === "subtract") return v;
-  throw new SpikegridError("USAGE", `--reset-mode must be "value" or "subtract", got "${String(v)}"`);
-}
-
-/** The `--nir-convention` flag value, checked. */
-export function nirConventionArg(v: unknown): NirConvention | undefined {
-  if (v === undefined || v === "nir") return undefined;
-  if (v === "rockpool") return v;
-  throw new SpikegridError("USAGE", `--nir-convention must be "nir" or "rockpool", got "${String(v)}"`);
 }

@@ -1,9 +1,9 @@
 // BatchNorm statistics of an untrained network set from its own activity on the table's inputs (as PyTorch's
 // train-mode BatchNorm would normalise them), so PyTorch-default weights give illustrative, non-silent spiking.
 
-import type { NetGraph } from "../../compiler/graph/graph.js";
-import type { BatchNormNode } from "../../compiler/graph/nodes-synaptic.js";
-import { runFloat } from "../../simulator/float/index.js";
+import type { NetGraph } from "../compiler/graph/graph.js";
+import type { BatchNormNode } from "../compiler/graph/nodes-synaptic.js";
+import { runFloat } from "../simulator/float/index.js";
 
 /** Steps of the calibration runs (the first steps of the first sample). */
 export const CALIBRATION_STEPS = 16;

@@ -1,0 +1,54 @@
+// Helpers the commands share: checked flag values (integers, choices, id lists, reset mode, NIR convention)
+// and one sample cut out of a batched input. Commands import these from here, never from each other.
+
+import { SpikegridError } from "../common/errors.js";
+import type { NirConvention } from "../compiler/importers/nir/conventions.js";
+
+/** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
+export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** One of `allowed`, or undefined when absent; anything else is a usage error naming the flag. */
+export function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (allowed.includes(v as T)) return v as T;
+  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
+}
+
+/** "a, b,c" → ["a", "b", "c"]; anything else → []. */
+export function listArg(v: unknown): string[] {
+  return typeof v === "string" && v.length
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+}
+
+/** The `--reset-mode` flag value, checked. */
+export function resetModeArg(v: unknown): "value" | "subtract" | undefined {
+  if (v === undefined) return undefined;
+  if (v === "value" || v === "subtract") return v;
+  throw new SpikegridError("USAGE", `--reset-mode must be "value" or "subtract", got "${String(v)}"`);
+}
+
+/** The `--nir-convention` flag value, checked. */
+export function nirConventionArg(v: unknown): NirConvention | undefined {
+  if (v === undefined || v === "nir") return undefined;
+  if (v === "rockpool") return v;
+  throw new SpikegridError("USAGE", `--nir-convention must be "nir" or "rockpool", got "${String(v)}"`);
+}
+
+/** Sample b of [batch?, T_in, ...] values as [steps, ...shape], zero-filled past T_in. */
+export function sampleOf(values: ArrayLike<number>, shape: number[], b: number, tIn: number, steps: number) {
+  const per = shape.reduce((a, d) => a * d, 1);
+  const data = new Float64Array(steps * per);
+  const from = b * tIn * per;
+  for (let i = 0; i < Math.min(steps, tIn) * per; i++) data[i] = values[from + i]!;
+  return { shape: [steps, ...shape], data };
+}

@@ -1,0 +1,81 @@
+// The simulate stage of the pipeline on the cycle-level chip simulator, and the readout: kept free of the
+// compiler and the reports, because explore's worker threads load only this (and the simulator) to run jobs.
+
+import type { Mapping } from "../compiler/mapping/index.js";
+import type { NmirModule } from "../compiler/nmir/index.js";
+import type { ChipProfile } from "../hw-profiles/index.js";
+import { type ChipSections, simulateChip, type Timing } from "../simulator/chip/index.js";
+import type { OpCounts, runReference, TimestepMode } from "../simulator/reference/index.js";
+
+/** The defaults, in one place: what every command means by "the same setup". */
+export const PIPELINE_DEFAULTS = {
+  /** Observe payload ranges on calibration samples before compiling. */
+  calibrate: true,
+  /** The DESIGN's default semantics (what training frameworks use), on every engine and profile. */
+  mode: "layer-sync" as TimestepMode,
+  timing: "detailed" as Timing,
+};
+
+/** argmax of the readout over steps: the mean (sum) of every step, or the last step. */
+export function predict(steps: Float64Array[], readout: "mean" | "last"): number {
+  const used = readout === "last" ? steps.slice(-1) : steps;
+  const sum = new Float64Array(used[0]?.length ?? 0);
+  for (const v of used) for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
+  let best = 0;
+  for (let i = 1; i < sum.length; i++) if (sum[i]! > sum[best]!) best = i;
+  return best;
+}
+
+export type Sequence = { shape: number[]; data: Float64Array };
+
+/** What a simulation gives, whichever engine ran it. */
+export interface ModuleRun {
+  engine: "reference" | "chip";
+  /** Per sample: the first output's scaled values per step. */
+  outputs: Float64Array[][];
+  counts: OpCounts[];
+  /** Chip engine: energy, latency, memory, cores, links. */
+  sections?: ChipSections;
+  /** Events of the first sample's spiking populations (reference engine), for rasters. */
+  records?: ReturnType<typeof runReference>["records"];
+  warnings: string[];
+}
+
+export interface ChipSettings {
+  mode: TimestepMode;
+  steps: number;
+  timing: Timing;
+  /** Per-step counts (the run JSON's activity plot); off in sweeps, which need only totals. */
+  perStepCounts?: boolean;
+}
+
+/** Every sample through the chip simulator loaded once with the module and its mapping. */
+export function simulateOnChip(
+  ir: NmirModule,
+  mapping: Mapping,
+  profile: ChipProfile,
+  inputId: string,
+  sequences: readonly Sequence[],
+  s: ChipSettings,
+): ModuleRun {
+  const r = simulateChip(
+    ir,
+    mapping,
+    profile,
+    sequences.map((q) => ({ [inputId]: q })),
+    {
+      mode: s.mode,
+      timesteps: s.steps,
+      timing: s.timing,
+      ...(s.perStepCounts ? { perStepCounts: true } : {}),
+    },
+  );
+  const out = ir.outputs[0]?.id ?? "";
+  return {
+    engine: "chip",
+    outputs: r.outputsScaled.map((m) => m.get(out) ?? []),
+    counts: r.results.map((x) => x.counts),
+    sections: r.sections,
+    warnings: [...new Set(r.results.flatMap((x) => x.warnings))],
+  };
+}

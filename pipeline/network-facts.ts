@@ -1,0 +1,49 @@
+// What a paper-table row states about the float network besides the run: learnable parameters, dense MACs per
+// step, connection sparsity, and whether its weights were trained, initialised for the run, or all zero.
+
+import type { NetGraph } from "../compiler/graph/graph.js";
+import { summarizeGraph } from "../compiler/graph/summary.js";
+import type { PipelineData } from "./data.js";
+
+export interface NetworkFacts {
+  /** Learnable parameters of the float network (summarizeGraph). */
+  params: number;
+  /** Dense MACs of the float network per step (padding excluded). */
+  denseMacsPerStep: number;
+  /** Zero weights / all weights over the float network's weight tensors (NeuroBench connection sparsity). */
+  connectionSparsity: number;
+  /** The weights were all zero and got the seeded init for the run (untrained). */
+  initialised: boolean;
+  /** The weights are all zero and were kept so. */
+  zeroWeights: boolean;
+  /** What the samples were. */
+  inputs: string;
+}
+
+function weightSparsity(g: NetGraph): number {
+  let zeros = 0;
+  let total = 0;
+  const visit = (x: NetGraph) => {
+    for (const n of x.nodes.values()) {
+      if (n.kind === "Subgraph") visit(n.graph);
+      else if ("weight" in n) {
+        total += n.weight.data.length;
+        for (const w of n.weight.data) if (w === 0) zeros++;
+      }
+    }
+  };
+  visit(g);
+  return total ? zeros / total : 0;
+}
+
+export function networkFacts(data: PipelineData, name = "network"): NetworkFacts {
+  const summary = summarizeGraph(data.graph, name);
+  return {
+    params: summary.totals.params,
+    denseMacsPerStep: summary.totals.denseMacs,
+    connectionSparsity: weightSparsity(data.graph),
+    initialised: data.initialised,
+    zeroWeights: data.zeroWeights && !data.initialised,
+    inputs: data.description,
+  };
+}

@@ -1,0 +1,165 @@
+// The one chain every command runs: load (network + samples) → calibrate → compile → map → simulate → run JSON,
+// configured by ONE options type. `simulate`, `table`, `demo` and explore's point preparation all go through
+// these stages, so one setup gives one answer. `openPipeline` exposes the stages (a command that must react to
+// a network the compiler refuses or a chip it does not fit); `runPipeline` runs them all.
+
+import type { MapOptions, Mapping, MapResult } from "../compiler/mapping/index.js";
+import type { NmirModule } from "../compiler/nmir/index.js";
+import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
+import { type ChipProfile, loadProfile } from "../hw-profiles/index.js";
+import type { RunJson } from "../reports/run-json.js";
+import type { Timing } from "../simulator/chip/index.js";
+import type { TimestepMode } from "../simulator/reference/index.js";
+import { calibrationRanges, type Ranges } from "./calibrate.js";
+import { type ModuleRun, PIPELINE_DEFAULTS, simulateOnChip } from "./chip-run.js";
+import { type DataSpec, loadPipelineData, type PipelineData } from "./data.js";
+import { type NetworkFacts, networkFacts } from "./network-facts.js";
+import { runJsonOf, simulateOnReference } from "./simulate.js";
+import { compileNetwork, mapModule, sequencesFor } from "./stages.js";
+
+/** Every setting of the chain; absent fields take the defaults below (PIPELINE_DEFAULTS). */
+export interface PipelineOptions extends DataSpec {
+  /** Compile settings (bit widths, dt, input event, clip start, …); profile and ranges come from below. */
+  compile?: Omit<QuantCompileOptions, "profile" | "ranges" | "calibration" | "dump" | "stopAfter">;
+  /**
+   * Observe the payload ranges before compiling, on the dataset's calibration split (never the evaluated
+   * samples), else on the samples themselves (default true). Off: the compiler's static ranges.
+   */
+  calibrate?: boolean;
+  /** The chip: its widths are the compile defaults; with the chip engine the module is mapped onto it. */
+  profile?: string | ChipProfile;
+  /** Mapping settings (core budget, neurons per core, placement, seed), or a finished mapping. */
+  map?: MapOptions;
+  mapping?: Mapping;
+  /** "chip" (needs a profile) or "reference" (default: chip when a profile is given). */
+  engine?: "chip" | "reference";
+  mode?: TimestepMode;
+  timing?: Timing;
+  /** Steps per sample (default: the samples' T; shorter samples get zero input). */
+  timesteps?: number;
+  /** Per-step activity in the chip run's JSON (default true; sweeps switch it off). */
+  perStepCounts?: boolean;
+}
+
+export interface PipelineResult {
+  run: RunJson;
+  ir: NmirModule;
+  data: PipelineData;
+  network: NetworkFacts;
+  /** Chip engine: the mapping simulated, and its fit when the pipeline mapped it. */
+  mapped?: MappedModule;
+}
+
+export interface MappedModule {
+  mapping: Mapping;
+  /** Absent when the mapping was given (options.mapping). */
+  fit?: MapResult["fit"];
+}
+
+export class Pipeline {
+  readonly options: PipelineOptions;
+  readonly data: PipelineData;
+  readonly profile: ChipProfile | undefined;
+  #ranges?: Ranges;
+  #ir?: NmirModule;
+  #mapped?: MappedModule;
+
+  constructor(options: PipelineOptions, data: PipelineData) {
+    this.options = options;
+    this.data = data;
+    const p = options.profile;
+    this.profile = p === undefined ? undefined : typeof p === "string" ? loadProfile(p) : p;
+  }
+
+  /** The same network, samples and calibration with some options changed (another profile, other bits). */
+  with(patch: Partial<PipelineOptions>): Pipeline {
+    const next = new Pipeline({ ...this.options, ...patch }, this.data);
+    if (patch.compile === undefined && patch.calibrate === undefined && this.#ranges)
+      next.#ranges = this.#ranges;
+    return next;
+  }
+
+  get mode(): TimestepMode {
+    return this.options.mode ?? PIPELINE_DEFAULTS.mode;
+  }
+
+  get steps(): number {
+    return this.options.timesteps ?? this.data.samples.shape[1]!;
+  }
+
+  /** The float network's facts (Params, dense MACs, sparsity, weights status), before any compile. */
+  network(): NetworkFacts {
+    return networkFacts(this.data);
+  }
+
+  /** The calibrated payload ranges (undefined with `calibrate: false`), observed once. */
+  async ranges(): Promise<Ranges | undefined> {
+    if ((this.options.calibrate ?? PIPELINE_DEFAULTS.calibrate) === false) return undefined;
+    this.#ranges ??= await calibrationRanges(this.options, this.data, this.options.compile ?? {});
+    return this.#ranges;
+  }
+
+  /** The compile options of this setup: the given ones, the profile, the calibrated ranges. */
+  async compileOptions(): Promise<QuantCompileOptions> {
+    const ranges = await this.ranges();
+    return {
+      ...this.options.compile,
+      ...(this.profile ? { profile: this.profile } : {}),
+      ...(ranges ? { ranges } : {}),
+      dump: () => {},
+    };
+  }
+
+  async compile(): Promise<NmirModule> {
+    this.#ir ??= compileNetwork(this.data, await this.compileOptions());
+    return this.#ir;
+  }
+
+  /** Maps the compiled module onto the profile (throws MappingError with the misfits when it does not fit). */
+  async map(): Promise<MappedModule> {
+    if (!this.profile) throw new Error("Pipeline.map needs a profile");
+    const ir = await this.compile();
+    this.#mapped ??= this.options.mapping
+      ? { mapping: this.options.mapping }
+      : mapModule(ir, this.profile, this.options.map);
+    return this.#mapped;
+  }
+
+  /** Simulates every sample on `engine` (default: the options' engine) and returns the run JSON. */
+  async simulate(engine = this.options.engine ?? (this.profile ? "chip" : "reference")): Promise<RunJson> {
+    const ir = await this.compile();
+    const sequences = sequencesFor(ir, this.data, this.steps);
+    let sim: ModuleRun;
+    if (engine === "chip") {
+      const { mapping } = await this.map();
+      sim = simulateOnChip(ir, mapping, this.profile!, this.data.inputId, sequences, {
+        mode: this.mode,
+        steps: this.steps,
+        timing: this.options.timing ?? PIPELINE_DEFAULTS.timing,
+        perStepCounts: this.options.perStepCounts ?? true,
+      });
+    } else
+      sim = simulateOnReference(ir, this.data.inputId, sequences, { mode: this.mode, steps: this.steps });
+    return runJsonOf(ir, sim, {
+      model: this.options.model,
+      mode: this.mode,
+      steps: this.steps,
+      ...(this.data.labels ? { labels: this.data.labels, labelsName: this.data.description } : {}),
+      readout: this.data.readout,
+    });
+  }
+}
+
+/** Loads the network and samples of `options` (the other stages run when asked). */
+export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
+  return new Pipeline(options, await loadPipelineData(options));
+}
+
+/** The whole chain: load → calibrate → compile → map → simulate → run JSON. */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const p = await openPipeline(options);
+  const run = await p.simulate();
+  const result: PipelineResult = { run, ir: await p.compile(), data: p.data, network: p.network() };
+  if (run.run.engine === "chip") result.mapped = await p.map();
+  return result;
+}

@@ -1,0 +1,91 @@
+// The compile and map stages of the pipeline, and the integer input sequences the simulate stage feeds. Explore
+// prepares every grid point with these same functions, so a point and a single run of the same setup compile,
+// map and quantize their inputs identically. Lowering and input quantization are memoised per loaded data.
+
+import { type MapOptions, mapNetwork } from "../compiler/mapping/index.js";
+import type { NmirModule } from "../compiler/nmir/index.js";
+import { resolveClipStart } from "../compiler/passes/lower/clip-start.js";
+import { compile, compileLowered } from "../compiler/passes/pipeline.js";
+import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
+import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
+import type { ChipProfile } from "../hw-profiles/index.js";
+import type { PipelineData } from "./data.js";
+
+/**
+ * The network lowered once per clip start (the only lowering input that changes with the profile: "auto"
+ * follows it), so each compile runs only the quantization passes (compileLowered). A lowering error is not
+ * kept, so every compile reports it.
+ */
+const loweredCache = new WeakMap<PipelineData, Map<string, NmirModule>>();
+
+function loweredFor(data: PipelineData, options: QuantCompileOptions): NmirModule {
+  let byKey = loweredCache.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    loweredCache.set(data, byKey);
+  }
+  // everything but the profile and the bit widths reaches the lowering (dt, input event, clip start, …)
+  const {
+    profile: _p,
+    weightBits: _w,
+    stateBits: _s,
+    payloadBits: _b,
+    ranges: _r,
+    dump: _d,
+    ...rest
+  } = options;
+  const key = JSON.stringify([resolveClipStart(options).mode, rest]);
+  let ir = byKey.get(key);
+  if (!ir) {
+    ir = compile(data.graph, { ...options, stopAfter: "lowerToNmir" }).ir;
+    byKey.set(key, ir);
+  }
+  return ir;
+}
+
+/** The compile stage: the loaded network to quantized NMIR with `options` (ranges from calibration). */
+export function compileNetwork(data: PipelineData, options: QuantCompileOptions): NmirModule {
+  return compileLowered(loweredFor(data, options), { dump: () => {}, ...options }).ir;
+}
+
+/** The map stage: partition, place, route (throws MappingError when the module does not fit). */
+export function mapModule(ir: NmirModule, profile: ChipProfile, options: MapOptions = {}) {
+  return mapNetwork(ir, profile, { suggestProfiles: false, ...options });
+}
+
+/** Integer input sequences per sample, each cut or zero-padded to `steps`. */
+export function sampleSequences(ir: NmirModule, data: PipelineData, steps: number) {
+  const [n, tIn] = data.samples.shape as [number, number];
+  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  const q = quantizeInputs(ir, { [data.inputId]: data.samples }).get(data.inputId)!;
+  const out: { shape: number[]; data: Float64Array }[] = [];
+  for (let s = 0; s < n; s++) {
+    const seq = new Float64Array(steps * per);
+    const keep = Math.min(steps, tIn) * per;
+    for (let i = 0; i < keep; i++) seq[i] = q.data[s * tIn * per + i]!;
+    out.push({ shape: [steps, ...data.inputShape], data: seq });
+  }
+  return out;
+}
+
+/**
+ * sampleSequences memoised per loaded data by what decides them (the input's event kind, width and LSB, the
+ * steps): most compiles of one network share one input scale, and the sequences are read, never written.
+ */
+const sequenceCache = new WeakMap<PipelineData, Map<string, ReturnType<typeof sampleSequences>>>();
+
+export function sequencesFor(ir: NmirModule, data: PipelineData, steps: number) {
+  const port = ir.inputs.find((i) => i.id === data.inputId)!;
+  const key = JSON.stringify([port.event, inputScaleExp(ir, data.inputId), steps]);
+  let byKey = sequenceCache.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    sequenceCache.set(data, byKey);
+  }
+  let seqs = byKey.get(key);
+  if (!seqs) {
+    seqs = sampleSequences(ir, data, steps);
+    byKey.set(key, seqs);
+  }
+  return seqs;
+}
