@@ -7,7 +7,7 @@ import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.j
 import { shapeSize, synapseCount, writeNmirFile } from "../../compiler/nmir/index.js";
 import type { Diagnostic } from "../../compiler/passes/pass.js";
 import { compile, PASSES } from "../../compiler/passes/pipeline.js";
-import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
+import { type QuantCompileOptions, WEIGHT_BITS } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
@@ -16,10 +16,20 @@ import { loadNetwork, resetModeArg } from "../load-network.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 
 /** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
-export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
+export function intFlag(
+  flag: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+  why?: (v: unknown) => string,
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+    const reason = why?.(v) ?? "";
+    throw new SpikegridError(
+      "USAGE",
+      `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}${reason}`,
+    );
   }
   return v;
 }
@@ -38,7 +48,12 @@ function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
   const set = <K extends keyof QuantCompileOptions>(k: K, v: QuantCompileOptions[K] | undefined) => {
     if (v !== undefined) o[k] = v;
   };
-  set("weightBits", intFlag("--weight-bits", args["weight-bits"], 1, 16));
+  set(
+    "weightBits",
+    intFlag("--weight-bits", args["weight-bits"], WEIGHT_BITS.min, WEIGHT_BITS.max, (v) =>
+      v === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
+    ),
+  );
   set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
   set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
   set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
@@ -155,7 +170,7 @@ export const compileCommand: CliCommand = {
         type: "string",
         describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
       })
-      .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 1..16 (default 8)" })
+      .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 2..16 (default 8)" })
       .option("per-channel", { type: "boolean", describe: "one weight exponent per output channel" })
       .option("state-bits", {
         type: "number",

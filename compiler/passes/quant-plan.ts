@@ -17,7 +17,7 @@ export interface SampleTensor {
 }
 
 export interface QuantizeOptions {
-  /** Signed mantissa width of every weight, 1..16 (default 8, or the profile's if narrower). */
+  /** Signed mantissa width of every weight, 2..16 (default 8, or the profile's if narrower). */
   weightBits?: number;
   /** One exponent per output channel (Rockpool channel_quantize) instead of one per projection (Loihi). */
   perChannel?: boolean;
@@ -101,10 +101,27 @@ export const PLAN_KEY = "quant.plan";
 /** Metadata key of a graded input's LSB exponent: float value ≈ integer · 2^scaleExp. */
 export const inputScaleKey = (id: string) => `input.${id}.scaleExp`;
 
-function intOption(name: string, v: unknown, lo: number, hi: number, flag: string): number | undefined {
+/**
+ * Weight mantissa widths the compiler accepts. Not 1: a signed 1-bit mantissa holds only −1 and 0, so every
+ * positive weight would round to 0 (2 bits give ternary −1/0/+1 weights, or −2..1).
+ */
+export const WEIGHT_BITS = {
+  min: 2,
+  max: 16,
+  whyNotOne: "a signed 1-bit weight holds only −1 and 0; 2 bits give −1/0/+1",
+} as const;
+
+function intOption(
+  name: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+  flag: string,
+  why = "",
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${name} must be an integer in ${lo}..${hi}, got ${String(v)}`, {
+    throw new SpikegridError("USAGE", `${name} must be an integer in ${lo}..${hi}, got ${String(v)}${why}`, {
       hint: `pass ${flag} with a value in ${lo}..${hi}`,
     });
   }
@@ -128,8 +145,14 @@ export function profileOf(p: ChipProfile | string | undefined): ChipProfile | un
 export function resolveQuantOptions(o: QuantizeOptions = {}): ResolvedQuantOptions {
   const profile = profileOf(o.profile);
   const weightBits =
-    intOption("weightBits", o.weightBits, 1, 16, "--weight-bits") ??
-    Math.min(8, profile?.core.weightBits ?? 8);
+    intOption(
+      "weightBits",
+      o.weightBits,
+      WEIGHT_BITS.min,
+      WEIGHT_BITS.max,
+      "--weight-bits",
+      o.weightBits === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
+    ) ?? Math.min(8, profile?.core.weightBits ?? 8);
   const stateBits =
     intOption("stateBits", o.stateBits, 2, 32, "--state-bits") ?? Math.min(32, profile?.core.stateBits ?? 16);
   const payloadBits =
@@ -163,6 +186,8 @@ export function roundHalfAway(x: number): number {
 /** Smallest k with round(range / 2^k) ≤ maxInt: the finest power-of-two LSB that still fits (0 for range 0). */
 export function pow2Exp(range: number, maxInt: number): number {
   if (!(range > 0) || !Number.isFinite(range)) return 0;
+  // No power of two brings a positive range within 0 (a signed 1-bit field): the loops below would not end.
+  if (!(maxInt >= 1)) throw new Error(`pow2Exp: maxInt must be ≥ 1, got ${maxInt}`);
   let k = Math.ceil(Math.log2(range / maxInt));
   // log2 of a ratio is inexact near powers of two: settle the boundary exactly.
   while (Math.round(range / 2 ** (k - 1)) <= maxInt) k--;
