@@ -10,6 +10,7 @@ import { diagnose, type PassContext } from "./pass.js";
 import { LOOP_RANGE_WORK, type LoopRange, loopRange } from "./quant-loop-range.js";
 import {
   pow2Exp,
+  profileWidthsNote,
   type QuantizeOptions,
   type QuantPlan,
   quantContext,
@@ -68,6 +69,8 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   }
   const options = quantOptions(ctx);
   const o = resolveQuantOptions(options);
+  const widths = profileWidthsNote(options, o);
+  if (widths) diagnose(ctx, "planScales", "note", widths);
   // Calibration runs give observed payload ranges; explicit `ranges` win over both.
   const observed: Record<string, number> = {
     ...(options.calibration ? observeRanges(ir, options.calibration) : {}),

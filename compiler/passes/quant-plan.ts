@@ -17,7 +17,7 @@ export interface SampleTensor {
 }
 
 export interface QuantizeOptions {
-  /** Signed mantissa width of every weight, 2..16 (default 8, or the profile's if narrower). */
+  /** Signed mantissa width of every weight, 2..16 (default: the profile's, `profileWeightBits`; else 8). */
   weightBits?: number;
   /** One exponent per output channel (Rockpool channel_quantize) instead of one per projection (Loihi). */
   perChannel?: boolean;
@@ -141,6 +141,50 @@ export function profileOf(p: ChipProfile | string | undefined): ChipProfile | un
   return typeof p === "string" ? loadProfile(p) : p;
 }
 
+/**
+ * The two's-complement mantissa width a profile's weights hold: its weightBits, less the sign bit of a
+ * sign-magnitude format (Loihi: 9 bits = sign + 8, so a mixed-sign layer holds 8), within the compiler's 2..16.
+ */
+export function profileWeightBits(profile: ChipProfile): number {
+  const bits = profile.core.weightBits - (profile.core.weightFormat === "signMagnitude" ? 1 : 0);
+  return Math.max(WEIGHT_BITS.min, Math.min(WEIGHT_BITS.max, bits));
+}
+
+/**
+ * One line saying which widths came from the profile and why any differs from the profile's own figure, or
+ * undefined when there is no profile or every width was given.
+ */
+export function profileWidthsNote(o: QuantizeOptions, r: ResolvedQuantOptions): string | undefined {
+  const profile = profileOf(o.profile);
+  if (!profile) return undefined;
+  const parts: string[] = [];
+  const c = profile.core;
+  if (o.weightBits === undefined) {
+    const why =
+      c.weightFormat === "signMagnitude"
+        ? ` (its ${c.weightBits}-bit weights are sign + magnitude: a mixed-sign layer holds ${c.weightBits - 1}-bit two's-complement mantissas)`
+        : c.weightBits > r.weightBits
+          ? ` (its ${c.weightBits}; the compiler's widest is ${WEIGHT_BITS.max})`
+          : "";
+    parts.push(`weights ${r.weightBits}${why}`);
+  }
+  if (o.stateBits === undefined)
+    parts.push(
+      `state ${r.stateBits}${c.stateBits === undefined ? " (it declares none: the compiler's 16)" : ""}`,
+    );
+  if (o.payloadBits === undefined) {
+    const p = c.capabilities.payloadBits;
+    const why =
+      p === undefined
+        ? ` (it declares no payload width: ${r.payloadBits})`
+        : p > r.payloadBits
+          ? ` (its ${p}, capped at the state width: a wider payload only saturates the state)`
+          : "";
+    parts.push(`payload ${r.payloadBits}${why}`);
+  }
+  return parts.length ? `widths from profile ${profile.name}: ${parts.join(", ")}` : undefined;
+}
+
 /** Options with defaults applied and every value checked (SpikegridError USAGE naming the bad one). */
 export function resolveQuantOptions(o: QuantizeOptions = {}): ResolvedQuantOptions {
   const profile = profileOf(o.profile);
@@ -152,7 +196,7 @@ export function resolveQuantOptions(o: QuantizeOptions = {}): ResolvedQuantOptio
       WEIGHT_BITS.max,
       "--weight-bits",
       o.weightBits === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
-    ) ?? Math.min(8, profile?.core.weightBits ?? 8);
+    ) ?? (profile ? profileWeightBits(profile) : 8);
   const stateBits =
     intOption("stateBits", o.stateBits, 2, 32, "--state-bits") ?? Math.min(32, profile?.core.stateBits ?? 16);
   const payloadBits =
