@@ -139,13 +139,14 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
   ];
   if (ir.stage === "quantized") {
     const q = quantizationReport(ir);
+    // all-zero weights are trivially "exact": they carry no signal, so they have no SQNR to report
     const worst = q.projections.reduce<(typeof q.projections)[number] | undefined>(
-      (a, p) => (a === undefined || p.sqnrDb < a.sqnrDb ? p : a),
+      (a, p) => (p.maxAbs > 0 && (a === undefined || p.sqnrDb < a.sqnrDb) ? p : a),
       undefined,
     );
     lines.push(
       `  bits: weights ${q.weightBits} (${q.granularity}), state ${q.stateBits}, payload ${q.payloadBits}, decay ${q.decay}`,
-      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
+      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a (every weight is zero)"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
     );
   }
   const warnings = [

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_PROFILES, loadProfile } from "../../hw-profiles/index.js";
 import { compile } from "./pipeline.js";
-import { profileWeightBits, resolveQuantOptions } from "./quant-plan.js";
+import { profileWeightBits, type QuantCompileOptions, resolveQuantOptions } from "./quant-plan.js";
 import { buildRandomNet } from "./random-net.js";
 
 const net = buildRandomNet({
@@ -19,6 +19,7 @@ const net = buildRandomNet({
   loop: undefined,
   spikes: true,
 });
+const at = (o: QuantCompileOptions) => compile(net.g, { dt: 1, inputEvent: "spike", ...o });
 
 describe("width defaults with a profile", () => {
   it("are the profile's weight and state widths (weights less a sign-magnitude sign bit, at most 16)", () => {
@@ -43,7 +44,7 @@ describe("width defaults with a profile", () => {
 
   it("the compile diagnostics say which widths came from the profile and why one differs from its figure", () => {
     for (const name of BUILTIN_PROFILES) {
-      const { ir, diagnostics } = compile(net.g, { dt: 1, inputEvent: "spike", profile: name });
+      const { ir, diagnostics } = at({ profile: name });
       const note = diagnostics.find((d) => d.message.startsWith("widths from profile"))?.message;
       expect(note, name).toMatch(
         new RegExp(`^widths from profile ${name}: weights \\d+.*, state \\d+.*, payload`),
@@ -55,18 +56,12 @@ describe("width defaults with a profile", () => {
       ).toEqual([]);
       expect(ir.projections.every((p) => p.weightBits === profileWeightBits(loadProfile(name)))).toBe(true);
     }
-    const loihi = compile(net.g, { dt: 1, inputEvent: "spike", profile: "loihi" }).diagnostics;
+    const loihi = at({ profile: "loihi" }).diagnostics;
     expect(loihi.map((d) => d.message)).toContainEqual(
       expect.stringMatching(/weights 8 \(its 9-bit weights are sign \+ magnitude/),
     );
     // explicit widths are not the profile's business
-    const given = compile(net.g, {
-      dt: 1,
-      inputEvent: "spike",
-      profile: "loihi",
-      weightBits: 4,
-      stateBits: 16,
-    });
+    const given = at({ profile: "loihi", weightBits: 4, stateBits: 16 });
     expect(given.diagnostics.find((d) => d.message.startsWith("widths from"))?.message).toMatch(
       /: payload 8/,
     );
