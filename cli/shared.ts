@@ -5,10 +5,20 @@ import { SpikegridError } from "../common/errors.js";
 import type { NirConvention } from "../compiler/importers/nir/conventions.js";
 
 /** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
-export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
+export function intFlag(
+  flag: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+  why?: (v: unknown) => string,
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+    const reason = why?.(v) ?? "";
+    throw new SpikegridError(
+      "USAGE",
+      `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}${reason}`,
+    );
   }
   return v;
 }

@@ -34,7 +34,7 @@ describe("checkGridSpec", () => {
   it("refuses bits outside the compiler's limits, naming the flag", () => {
     const e = errorOf(() => checkGridSpec({ ...base, weightBits: [4, 17], stateBits: [1] }));
     const text = e.describe();
-    expect(text).toMatch(/--weight-bits: weightBits must be an integer in 1\.\.16, got 17/);
+    expect(text).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 17/);
     expect(text).toMatch(/--state-bits: stateBits must be an integer in 2\.\.32, got 1/);
   });
 
@@ -77,7 +77,7 @@ describe("expandGrid", () => {
   });
 
   it("shards round robin: the shards partition the grid", () => {
-    const pts = expandGrid(checkGridSpec({ ...base, weightBits: [1, 2, 3, 4, 5, 6, 7] }));
+    const pts = expandGrid(checkGridSpec({ ...base, weightBits: [2, 3, 4, 5, 6, 7, 8] }));
     const parts = [1, 2, 3].map((i) => shardPoints(pts, parseShard(`${i}/3`)).map((p) => p.index));
     expect(parts).toEqual([
       [0, 3, 6],

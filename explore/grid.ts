@@ -121,7 +121,7 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
   if (problems.length) {
     throw new SpikegridError("USAGE", `${source}: invalid explore grid`, {
       details: problems,
-      hint: `built-in profiles: ${profileNames().join(", ")}; weight bits 1..16, state bits 2..32`,
+      hint: `built-in profiles: ${profileNames().join(", ")}; weight bits 2..16, state bits 2..32`,
     });
   }
   return g;

@@ -140,6 +140,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       outputRoutes: si(p.core.outputRoutes),
       memoryModel: memoryModel(p.core.memoryModel, n),
       weightBits: p.core.weightBits.value,
+      weightFormat: p.core.weightFormat,
       stateBits: si(p.core.stateBits),
       capabilities: withDefined({
         ...p.core.capabilities,

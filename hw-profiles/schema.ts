@@ -150,6 +150,12 @@ const core = z.strictObject({
   inputAxons: countQ.optional(),
   outputRoutes: countQ.optional(),
   weightBits: countQ.describe("widest weight the core stores"),
+  weightFormat: z
+    .enum(["twosComplement", "signMagnitude"])
+    .optional()
+    .describe(
+      "how weightBits is counted (default twosComplement): signMagnitude = a sign bit plus weightBits − 1 magnitude bits, so a mixed-sign layer holds weightBits − 1 two's-complement bits (Loihi)",
+    ),
   stateBits: countQ.optional(),
   capabilities,
 });

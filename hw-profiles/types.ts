@@ -120,6 +120,8 @@ export interface ChipProfile {
   core: CoreLimits & {
     memoryModel: MemoryModel;
     weightBits: number;
+    /** How weightBits counts (absent: twosComplement); see hw-profiles/README.md. */
+    weightFormat?: "twosComplement" | "signMagnitude";
     stateBits?: number;
     capabilities: Capabilities;
   };

@@ -7,6 +7,7 @@ import type { NetGraph } from "../compiler/graph/graph.js";
 import type { IgnoredKey } from "../compiler/importers/apply-state-dict.js";
 import { applyStateDict } from "../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile } from "../compiler/importers/tensors/index.js";
+import { builderWeights } from "../compiler/passes/weights-provenance.js";
 import { SPIKING_LMUFORMER_SMNIST } from "./demos/catalog.js";
 import { buildFwformer, FW_MIXERS } from "./fwformer.js";
 import { buildGsu } from "./gsu.js";
@@ -295,8 +296,11 @@ export function loadZooModel(
     if (Object.keys(cfg).every((k) => cfg[k] === m.defaults[k])) {
       const { stateDict } = readSafetensorsFile(packagePath(m.weights));
       applyStateDict(graph, stateDict, { source: m.weights, ignore: m.ignoredCheckpointKeys });
+      graph.metadata.weights = "trained";
     } else warnings.push(`settings differ from the trained configuration: ${m.weights} not applied`);
   }
+  // the compiler carries it into the module and warns on every output while it is not "trained"
+  graph.metadata.weights ??= builderWeights(graph);
   return {
     graph,
     format: "zoo",

@@ -52,6 +52,8 @@ export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): 
       source: opts.weights,
       ignore: zoo?.ignoredKeys ?? [],
     });
+    // a checkpoint replaces a zoo builder's default weights
+    if (loaded.weights.applied.length > 0 && zoo) imported.graph.metadata.weights = "trained";
     if (loaded.weights.absentZeroBiases.length) {
       loaded.warnings.push(
         `${opts.weights} has no bias for ${loaded.weights.absentZeroBiases.join(", ")} (kept at zero)`,

@@ -207,7 +207,7 @@ describe("spikegrid compile", () => {
     for (const bits of ["0", "40"]) {
       const r = await cli("compile", CNN, "--weight-bits", bits, "-o", join(dir, "x.nmir"));
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(new RegExp(`--weight-bits must be an integer in 1\\.\\.16, got ${bits}`));
+      expect(r.err).toMatch(new RegExp(`--weight-bits must be an integer in 2\\.\\.16, got ${bits}`));
     }
     const p = await cli("compile", CNN, "--profile", "nochip", "-o", join(dir, "x.nmir"));
     expect(p.code).toBe(2);

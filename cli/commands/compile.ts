@@ -7,7 +7,7 @@ import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.j
 import { shapeSize, synapseCount, writeNmirFile } from "../../compiler/nmir/index.js";
 import type { Diagnostic } from "../../compiler/passes/pass.js";
 import { compile, PASSES } from "../../compiler/passes/pipeline.js";
-import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
+import { type QuantCompileOptions, WEIGHT_BITS } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { loadNetwork } from "../../pipeline/load-network.js";
@@ -24,7 +24,12 @@ function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
   const set = <K extends keyof QuantCompileOptions>(k: K, v: QuantCompileOptions[K] | undefined) => {
     if (v !== undefined) o[k] = v;
   };
-  set("weightBits", intFlag("--weight-bits", args["weight-bits"], 1, 16));
+  set(
+    "weightBits",
+    intFlag("--weight-bits", args["weight-bits"], WEIGHT_BITS.min, WEIGHT_BITS.max, (v) =>
+      v === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
+    ),
+  );
   set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
   set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
   set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
@@ -110,13 +115,14 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
   ];
   if (ir.stage === "quantized") {
     const q = quantizationReport(ir);
+    // all-zero weights are trivially "exact": they carry no signal, so they have no SQNR to report
     const worst = q.projections.reduce<(typeof q.projections)[number] | undefined>(
-      (a, p) => (a === undefined || p.sqnrDb < a.sqnrDb ? p : a),
+      (a, p) => (p.maxAbs > 0 && (a === undefined || p.sqnrDb < a.sqnrDb) ? p : a),
       undefined,
     );
     lines.push(
       `  bits: weights ${q.weightBits} (${q.granularity}), state ${q.stateBits}, payload ${q.payloadBits}, decay ${q.decay}`,
-      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
+      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a (every weight is zero)"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
     );
   }
   const warnings = [
@@ -141,7 +147,7 @@ export const compileCommand: CliCommand = {
         type: "string",
         describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
       })
-      .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 1..16 (default 8)" })
+      .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 2..16 (default 8)" })
       .option("per-channel", { type: "boolean", describe: "one weight exponent per output channel" })
       .option("state-bits", {
         type: "number",

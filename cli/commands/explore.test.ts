@@ -90,7 +90,7 @@ describe("spikegrid explore", () => {
     ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--profiles: unknown chip profile "nochip"|--profiles: .*nochip/);
-    expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 1\.\.16, got 0/);
+    expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 0/);
     expect(existsSync(out)).toBe(false);
     const yaml = join(dir, "bad.yaml");
     writeFileSync(yaml, "model: zoo:spiking-lmuformer-smnist\nprofiles: [loihi2\n");

@@ -137,7 +137,7 @@ export const exploreCommand: CliCommand = {
       .option("grid", { type: "string", describe: "a YAML grid file (flags override its keys)" })
       .option("profiles", { type: "string", describe: "chip profiles, comma-separated names or files" })
       .option("max-cores", { type: "string", describe: "core budgets, e.g. 8,16,32 (auto: the chip's)" })
-      .option("weight-bits", { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (1..16)" })
+      .option("weight-bits", { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (2..16)" })
       .option("state-bits", { type: "string", describe: "state widths (2..32; auto: the profile's)" })
       .option("timesteps", { type: "string", describe: "steps per sample (auto: the input's)" })
       .option("samples", { type: "number", describe: "number of samples (first N)" })

@@ -18,6 +18,7 @@ import {
 } from "../../compiler/mapping/index.js";
 import { readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
+import { moduleWeights, untrainedWarning } from "../../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
@@ -71,6 +72,8 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   if (placement) opts.placement = placement;
   const profile = loadProfile(args.profile);
   const ir = readNmirFile(file);
+  const untrained = untrainedWarning(moduleWeights(ir), file);
+  if (untrained) io.err(`warning: ${untrained}`);
   if (typeof args.input === "string") opts.traffic = profiledTraffic(ir, args.input);
   try {
     const { mapping, fit } = mapNetwork(ir, profile, opts);

@@ -25,6 +25,7 @@ import { type PathContext, pathsInto, pathTerms, type Term, tapTable } from "./l
 import { POOL_KEY_PREFIX } from "./lower/pool-record.js";
 import { emitsSpikes, isReindex, type Role, roleOf } from "./lower/roles.js";
 import { diagnose, type PassContext } from "./pass.js";
+import { graphWeights, untrainedWarning, WEIGHTS_KEY } from "./weights-provenance.js";
 
 const PASS = "lowerToNmir";
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -179,6 +180,10 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   if (plan.start.some((s) => s > 0)) metadata.clipStart = clip.mode;
   if (b.ungated.length) note({ level: "note", message: ungatedNote(b.ungated, clip.why) });
   for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
+  const weights = graphWeights(g);
+  if (weights) metadata[WEIGHTS_KEY] = weights;
+  const untrained = untrainedWarning(weights);
+  if (untrained) note({ level: "warning", message: untrained });
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
   return createModule({
     name,

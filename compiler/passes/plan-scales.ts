@@ -10,6 +10,7 @@ import { diagnose, type PassContext } from "./pass.js";
 import { LOOP_RANGE_WORK, type LoopRange, loopRange } from "./quant-loop-range.js";
 import {
   pow2Exp,
+  profileWidthsNote,
   type QuantizeOptions,
   type QuantPlan,
   quantContext,
@@ -20,6 +21,7 @@ import {
   withPlan,
 } from "./quant-plan.js";
 import { absRowSums, type PopulationRange, populationRange, sampleMaxAbs } from "./quant-ranges.js";
+import { accumulatorDeficit } from "./quantize-weights.js";
 
 const clampShift = (s: number) => Math.min(62, Math.max(0, s));
 
@@ -67,6 +69,8 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   }
   const options = quantOptions(ctx);
   const o = resolveQuantOptions(options);
+  const widths = profileWidthsNote(options, o);
+  if (widths) diagnose(ctx, "planScales", "note", widths);
   // Calibration runs give observed payload ranges; explicit `ranges` win over both.
   const observed: Record<string, number> = {
     ...(options.calibration ? observeRanges(ir, options.calibration) : {}),
@@ -163,7 +167,72 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
     if (d) plan.out[id] = matmulOutExp(d, outRange.get(id)!, plan, pMax);
     else planPopulation(pops.get(id)!, popRange.get(id)!, plan, sMax, pMax);
   }
+  fitAccumulators(ir, plan, (d) => outRange.get(d.id)!, pMax, ctx);
   return withPlan(ir, plan);
+}
+
+/**
+ * Coarsens graded payload LSBs until every projection whose int32 accumulator can saturate has a weight exponent
+ * of at least accumulatorExpFloor: with a payload as wide as a 32-bit state, the finest LSB makes the accumulator
+ * (Σ payload · weight) saturate long before the state would. Payload bits below that floor carry nothing the destination can keep, so
+ * dropping them costs no precision the state holds. Sources go in dependency order so a dynamic matmul sees
+ * its operands' final LSBs.
+ */
+function fitAccumulators(
+  ir: NmirModule,
+  plan: QuantPlan,
+  matmulRange: (d: DynamicMatmul) => number,
+  pMax: number,
+  ctx: PassContext,
+) {
+  const from = new Map<string, Projection[]>();
+  for (const p of ir.projections) from.set(p.src, [...(from.get(p.src) ?? []), p]);
+  const pops = new Map(ir.populations.map((p) => [p.id, p]));
+  const dms = new Map(ir.dynamicMatmuls.map((d) => [d.id, d]));
+  const coarsened: string[] = [];
+  let most = 0;
+  for (const id of [...ir.inputs.map((i) => i.id), ...layerSyncOrder(ir)]) {
+    const d = dms.get(id);
+    if (d) plan.out[id] = matmulOutExp(d, matmulRange(d), plan, pMax);
+    const out = plan.out[id];
+    if (out === undefined) continue; // a spike source: weights alone set its exponents
+    let deficit = 0;
+    for (const p of from.get(id) ?? []) deficit = Math.max(deficit, accumulatorDeficit(p, plan));
+    if (deficit <= 0) continue;
+    const want = out + deficit;
+    const pop = pops.get(id);
+    plan.out[id] = d
+      ? shiftedExp(plan.out[d.a] ?? 0, plan.out[d.b] ?? 0, d.shift, want)
+      : payloadExp(pop, plan, want);
+    coarsened.push(id);
+    most = Math.max(most, plan.out[id]! - out);
+  }
+  if (coarsened.length > 0) {
+    const who =
+      coarsened.length <= 3
+        ? coarsened.join(", ")
+        : `${coarsened.slice(0, 3).join(", ")} and ${coarsened.length - 3} more`;
+    diagnose(
+      ctx,
+      "planScales",
+      "note",
+      `payload LSB of ${who} coarsened by up to ${most} bit(s): at ${plan.stateBits}-bit state the int32 accumulators of their projections would saturate before the state`,
+    );
+  }
+}
+
+/** The payload LSB a population can express nearest `want` (li/cubaLi and product move it by a shift). */
+function payloadExp(pop: Population | undefined, plan: QuantPlan, want: number): number {
+  const m = pop?.model;
+  if (m?.kind === "li" || m?.kind === "cubaLi")
+    return shiftedExp(plan.lsb[pop!.id]!.in!, 0, m.outShift, want);
+  if (m?.kind === "product") return shiftedExp(plan.lsb[pop!.id]!.a!, plan.lsb[pop!.id]!.b!, m.shift, want);
+  return want; // an input or a linear population: any LSB
+}
+
+/** LSB of `v >> shift'` for v at LSB 2^(a+b), with shift' = want − (a+b) + shift kept in 0..62. */
+function shiftedExp(a: number, b: number, shift: number, want: number): number {
+  return a + b + clampShift(want - a - b + shift) - shift;
 }
 
 function planPopulation(pop: Population, r: PopulationRange, plan: QuantPlan, sMax: number, pMax: number) {

@@ -17,7 +17,7 @@ export interface SampleTensor {
 }
 
 export interface QuantizeOptions {
-  /** Signed mantissa width of every weight, 1..16 (default 8, or the profile's if narrower). */
+  /** Signed mantissa width of every weight, 2..16 (default: the profile's, `profileWeightBits`; else 8). */
   weightBits?: number;
   /** One exponent per output channel (Rockpool channel_quantize) instead of one per projection (Loihi). */
   perChannel?: boolean;
@@ -101,10 +101,27 @@ export const PLAN_KEY = "quant.plan";
 /** Metadata key of a graded input's LSB exponent: float value ≈ integer · 2^scaleExp. */
 export const inputScaleKey = (id: string) => `input.${id}.scaleExp`;
 
-function intOption(name: string, v: unknown, lo: number, hi: number, flag: string): number | undefined {
+/**
+ * Weight mantissa widths the compiler accepts. Not 1: a signed 1-bit mantissa holds only −1 and 0, so every
+ * positive weight would round to 0 (2 bits give ternary −1/0/+1 weights, or −2..1).
+ */
+export const WEIGHT_BITS = {
+  min: 2,
+  max: 16,
+  whyNotOne: "a signed 1-bit weight holds only −1 and 0; 2 bits give −1/0/+1",
+} as const;
+
+function intOption(
+  name: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+  flag: string,
+  why = "",
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${name} must be an integer in ${lo}..${hi}, got ${String(v)}`, {
+    throw new SpikegridError("USAGE", `${name} must be an integer in ${lo}..${hi}, got ${String(v)}${why}`, {
       hint: `pass ${flag} with a value in ${lo}..${hi}`,
     });
   }
@@ -124,12 +141,62 @@ export function profileOf(p: ChipProfile | string | undefined): ChipProfile | un
   return typeof p === "string" ? loadProfile(p) : p;
 }
 
+/**
+ * The two's-complement mantissa width a profile's weights hold: its weightBits, less the sign bit of a
+ * sign-magnitude format (Loihi: 9 bits = sign + 8, so a mixed-sign layer holds 8), within the compiler's 2..16.
+ */
+export function profileWeightBits(profile: ChipProfile): number {
+  const bits = profile.core.weightBits - (profile.core.weightFormat === "signMagnitude" ? 1 : 0);
+  return Math.max(WEIGHT_BITS.min, Math.min(WEIGHT_BITS.max, bits));
+}
+
+/**
+ * One line saying which widths came from the profile and why any differs from the profile's own figure, or
+ * undefined when there is no profile or every width was given.
+ */
+export function profileWidthsNote(o: QuantizeOptions, r: ResolvedQuantOptions): string | undefined {
+  const profile = profileOf(o.profile);
+  if (!profile) return undefined;
+  const parts: string[] = [];
+  const c = profile.core;
+  if (o.weightBits === undefined) {
+    const why =
+      c.weightFormat === "signMagnitude"
+        ? ` (its ${c.weightBits}-bit weights are sign + magnitude: a mixed-sign layer holds ${c.weightBits - 1}-bit two's-complement mantissas)`
+        : c.weightBits > r.weightBits
+          ? ` (its ${c.weightBits}; the compiler's widest is ${WEIGHT_BITS.max})`
+          : "";
+    parts.push(`weights ${r.weightBits}${why}`);
+  }
+  if (o.stateBits === undefined)
+    parts.push(
+      `state ${r.stateBits}${c.stateBits === undefined ? " (it declares none: the compiler's 16)" : ""}`,
+    );
+  if (o.payloadBits === undefined) {
+    const p = c.capabilities.payloadBits;
+    const why =
+      p === undefined
+        ? ` (it declares no payload width: ${r.payloadBits})`
+        : p > r.payloadBits
+          ? ` (its ${p}, capped at the state width: a wider payload only saturates the state)`
+          : "";
+    parts.push(`payload ${r.payloadBits}${why}`);
+  }
+  return parts.length ? `widths from profile ${profile.name}: ${parts.join(", ")}` : undefined;
+}
+
 /** Options with defaults applied and every value checked (SpikegridError USAGE naming the bad one). */
 export function resolveQuantOptions(o: QuantizeOptions = {}): ResolvedQuantOptions {
   const profile = profileOf(o.profile);
   const weightBits =
-    intOption("weightBits", o.weightBits, 1, 16, "--weight-bits") ??
-    Math.min(8, profile?.core.weightBits ?? 8);
+    intOption(
+      "weightBits",
+      o.weightBits,
+      WEIGHT_BITS.min,
+      WEIGHT_BITS.max,
+      "--weight-bits",
+      o.weightBits === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
+    ) ?? (profile ? profileWeightBits(profile) : 8);
   const stateBits =
     intOption("stateBits", o.stateBits, 2, 32, "--state-bits") ?? Math.min(32, profile?.core.stateBits ?? 16);
   const payloadBits =
@@ -163,6 +230,8 @@ export function roundHalfAway(x: number): number {
 /** Smallest k with round(range / 2^k) ≤ maxInt: the finest power-of-two LSB that still fits (0 for range 0). */
 export function pow2Exp(range: number, maxInt: number): number {
   if (!(range > 0) || !Number.isFinite(range)) return 0;
+  // No power of two brings a positive range within 0 (a signed 1-bit field): the loops below would not end.
+  if (!(maxInt >= 1)) throw new Error(`pow2Exp: maxInt must be ≥ 1, got ${maxInt}`);
   let k = Math.ceil(Math.log2(range / maxInt));
   // log2 of a ratio is inexact near powers of two: settle the boundary exactly.
   while (Math.round(range / 2 ** (k - 1)) <= maxInt) k--;

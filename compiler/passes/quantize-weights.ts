@@ -18,6 +18,7 @@ import {
   signedMax,
   sourceUnitExp,
 } from "./quant-plan.js";
+import { absRowSums, maxAbs } from "./quant-ranges.js";
 import { type WeightStats, weightStats, withWeightStats } from "./quant-stats.js";
 
 /** Exponents of a weight scale stay within NMIR's −31..31. */
@@ -131,25 +132,76 @@ export function mantissas(
 export interface ProjectionQuantization {
   projection: Projection;
   stats: WeightStats;
+  /** Exponents raised to `accumulatorExpFloor` (the accumulator could otherwise saturate below the state range). */
+  raisedExps: boolean;
+}
+
+/**
+ * The lowest weight exponent at which a projection's int32 accumulator holds every contribution a
+ * `stateBits`-wide port can take: the contribution is acc·2^exp, so reaching ±2^(stateBits−1) needs
+ * |acc| up to 2^(stateBits−1−exp), which fits int32 only when exp ≥ stateBits − 32. Below it the accumulator
+ * saturates while the state still has room (at 32-bit state any exp < 0 does: the sMNIST demo fell to chance).
+ */
+export const accumulatorExpFloor = (stateBits: number) => stateBits - 32;
+
+interface ExpChoice {
+  t: Float64Array;
+  group: Int32Array;
+  exps: Int32Array;
+}
+
+function chooseProjectionExps(p: Projection, plan: QuantPlan): ExpChoice {
+  const t = weightTargets(p, plan);
+  const perChannel = plan.granularity === "perChannel";
+  const group = perChannel ? weightChannels(p.connectivity) : new Int32Array(t.length);
+  const groups = perChannel ? Math.max(outChannels(p.connectivity), 1) : 1;
+  let exps = chooseExps(t, group, groups, plan.weightBits, plan.clipSigma);
+  if (perChannel && p.connectivity.kind === "oneToOne" && p.connectivity.weights.length === 1) {
+    exps = new Int32Array(groups).fill(exps[0]!);
+  }
+  return { t, group, exps };
+}
+
+const minExp = (exps: Int32Array) => exps.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+
+/** Largest |accumulator| the mantissas allow in one step: every source event at its largest payload. */
+function worstAccumulator(p: Projection, q: Int32Array, plan: QuantPlan): number {
+  const maxPayload = plan.out[p.src] === undefined ? 1 : signedMax(plan.payloadBits);
+  return maxPayload * maxAbs(absRowSums({ ...p.connectivity, weights: q } as Connectivity));
+}
+
+/**
+ * How far `p`'s weight exponent lies below accumulatorExpFloor when its accumulator can actually saturate (the
+ * largest payload times the largest row of mantissas passes int32); 0 when it cannot. Coarsening the source's
+ * payload LSB by this many bits lifts the exponent as far, with the same mantissas.
+ */
+export function accumulatorDeficit(p: Projection, plan: QuantPlan): number {
+  const { t, group, exps } = chooseProjectionExps(p, plan);
+  const short = accumulatorExpFloor(plan.stateBits) - minExp(exps);
+  if (short <= 0) return 0;
+  return worstAccumulator(p, mantissas(t, group, exps, plan.weightBits).q, plan) > signedMax(32) ? short : 0;
 }
 
 /** One projection under `plan`: mantissas, their scale, and what it cost. */
 export function quantizeProjection(p: Projection, plan: QuantPlan): ProjectionQuantization {
   const bits = plan.weightBits;
-  const t = weightTargets(p, plan);
+  const { t, group, exps } = chooseProjectionExps(p, plan);
   const perChannel = plan.granularity === "perChannel";
-  const group = perChannel ? weightChannels(p.connectivity) : new Int32Array(t.length);
-  const groups = perChannel ? Math.max(outChannels(p.connectivity), 1) : 1;
-  let exps = chooseExps(t, group, groups, bits, plan.clipSigma);
-  if (perChannel && p.connectivity.kind === "oneToOne" && p.connectivity.weights.length === 1) {
-    exps = new Int32Array(groups).fill(exps[0]!);
+  let { q, clipped } = mantissas(t, group, exps, bits);
+  // planScales coarsens graded payloads so this never binds for them; for spike sources (or a payload shift at
+  // its limit) coarser weights are the only way to keep the accumulator from saturating before the state does.
+  const floor = accumulatorExpFloor(plan.stateBits);
+  let raisedExps = false;
+  if (minExp(exps) < floor && worstAccumulator(p, q, plan) > signedMax(32)) {
+    for (let g = 0; g < exps.length; g++) exps[g] = Math.max(exps[g]!, floor);
+    ({ q, clipped } = mantissas(t, group, exps, bits));
+    raisedExps = true;
   }
-  const { q, clipped } = mantissas(t, group, exps, bits);
   const scale: Scale = perChannel ? { kind: "perChannel", exps } : { kind: "perProjection", exp: exps[0]! };
   const connectivity = { ...p.connectivity, weights: q } as Connectivity;
   const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
   const stats = weightStats(p.connectivity.weights, q, (i) => exps[group[i]!]!, toReal, clipped);
-  return { projection: { ...p, connectivity, weightBits: bits, scale }, stats };
+  return { projection: { ...p, connectivity, weightBits: bits, scale }, stats, raisedExps };
 }
 
 const fmtDb = (db: number) => (db === Number.POSITIVE_INFINITY ? "exact" : `${db.toFixed(1)} dB`);
@@ -165,6 +217,15 @@ export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext(
   const projections = ir.projections.map((p) => {
     const r = quantizeProjection(p, plan);
     stats[p.id] = r.stats;
+    if (r.raisedExps) {
+      diagnose(
+        ctx,
+        "quantizeWeights",
+        "warning",
+        `weight exponent raised to ${accumulatorExpFloor(plan.stateBits)} so its int32 accumulator cannot saturate before the ${plan.stateBits}-bit state does (SQNR ${fmtDb(r.stats.sqnrDb)})`,
+        `projection "${p.id}"`,
+      );
+    }
     if (r.stats.clipped > 0) {
       const n = p.connectivity.weights.length;
       diagnose(

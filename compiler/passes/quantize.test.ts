@@ -177,7 +177,7 @@ describe("quantization passes", () => {
   });
 
   it("bad option values are refused naming the option", () => {
-    expect(() => quantize(lifChain(), { weightBits: 0 })).toThrow(/weightBits must be an integer in 1\.\.16/);
+    expect(() => quantize(lifChain(), { weightBits: 0 })).toThrow(/weightBits must be an integer in 2\.\.16/);
     expect(() => quantize(lifChain(), { stateBits: 40 })).toThrow(/stateBits/);
     expect(() => quantize(lifChain(), { profile: "nochip" })).toThrow(/unknown chip profile/);
   });
