@@ -3,7 +3,7 @@
 
 import { didYouMean, type KeyPath } from "./positions.js";
 import type { ProblemList } from "./problems.js";
-import type { ProfileFile } from "./schema.js";
+import { MAX_CORES_PER_CHIP, type ProfileFile } from "./schema.js";
 
 /** Calls `visit` for every quantity-like mapping (one with `value` and `source`) in any parsed data. */
 export function forEachQuantity(
@@ -68,6 +68,14 @@ export function checkConsistency(p: ProfileFile, list: ProblemList): void {
   const g = p.grid;
   const n = coresPerChip(p);
   const meshCores = g.width.value * g.height.value * g.coresPerTile.value;
+  if (meshCores > MAX_CORES_PER_CHIP) {
+    // checked first: the per-core rules below enumerate the cores
+    list.add(
+      ["grid", "coresPerTile", "value"],
+      `width × height × coresPerTile = ${meshCores} cores per chip; at most ${MAX_CORES_PER_CHIP} are supported (use "chips" for more)`,
+    );
+    return;
+  }
   const seen = new Set<string>();
   g.unavailableTiles?.forEach(([x, y], i) => {
     if (x >= g.width.value || y >= g.height.value) {

@@ -34,6 +34,29 @@ export const countQ = z
   .strictObject({ value: z.number().int().nonnegative(), ...provenance })
   .meta({ id: "Count", description: "count {value: integer ≥ 0, status, source, note?} (no unit)" });
 
+/**
+ * A count that is impossible outside lo..hi (a core with 0 neurons, a 0-wide grid, a 64-bit weight). Widths
+ * follow NMIR and the compiler: weights 1..32 bits (NMIR `weightBits`), state 2..32 (compile --state-bits).
+ */
+function countIn(lo: number, hi: number | undefined, id: string) {
+  const v = z.number().int().min(lo);
+  const range = hi === undefined ? `≥ ${lo}` : `${lo}..${hi}`;
+  return z
+    .strictObject({ value: hi === undefined ? v : v.max(hi), ...provenance })
+    .meta({ id, description: `count {value: integer ${range}, status, source, note?} (no unit)` });
+}
+
+/** Mesh sides and cores per chip: small enough that the tiles and cores of a chip can be enumerated. */
+export const MAX_GRID_SIDE = 4096;
+export const MAX_CORES_PER_CHIP = 2 ** 20;
+const positiveQ = countIn(1, undefined, "PositiveCount");
+const gridSideQ = countIn(1, MAX_GRID_SIDE, "GridSide");
+const coresPerTileQ = countIn(1, MAX_CORES_PER_CHIP, "CoresPerTile");
+const bitsQ = countIn(1, 32, "Bits");
+const stateBitsQ = countIn(2, 32, "StateBits");
+const positive = () => positiveQ;
+const bits = (lo: 1 | 2) => (lo === 1 ? bitsQ : stateBitsQ);
+
 /** One per-event cost: energy and/or latency (at least one; checked after parsing). */
 const cost = z
   .strictObject({ energy: energyQ.optional(), latency: latencyQ.optional() })
@@ -64,10 +87,10 @@ const costs = z
   .describe("per-event costs; an absent cost is not modelled (never zero)");
 
 const grid = z.strictObject({
-  width: countQ.describe("tiles along x"),
-  height: countQ.describe("tiles along y"),
-  coresPerTile: countQ,
-  cores: countQ.optional().describe("usable cores per chip when some tile positions hold no cores"),
+  width: gridSideQ.describe("tiles along x"),
+  height: gridSideQ.describe("tiles along y"),
+  coresPerTile: coresPerTileQ,
+  cores: positive().optional().describe("usable cores per chip when some tile positions hold no cores"),
   unavailableTiles: z
     .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
     .optional()
@@ -78,7 +101,7 @@ const grid = z.strictObject({
   multicast: z
     .boolean()
     .describe("true: one packet reaches many cores; false: one packet per destination core"),
-  chips: countQ,
+  chips: positive(),
   chipLink: cost.optional().describe("cost of crossing a chip-to-chip link"),
   routingEntriesPerChip: countQ.optional(),
 });
@@ -99,7 +122,7 @@ const memoryModel = z
     z.strictObject({
       kind: z.literal("csr"),
       wordBits: memoryQ.optional().describe("synapse memory is allocated in words of this size"),
-      indexBits: countQ.optional().describe("bits of the target index stored with each synapse"),
+      indexBits: bits(1).optional().describe("bits of the target index stored with each synapse"),
     }),
     z.strictObject({ kind: z.literal("conv-shared") }),
     z.strictObject({
@@ -112,21 +135,21 @@ const memoryModel = z
       maxInputSize: countQ.describe("largest input feature map side"),
       maxOutputSize: countQ.describe("largest output feature map side"),
       maxPool: countQ.describe("sum-pool sizes are powers of two up to this"),
-      maxDestinations: countQ,
+      maxDestinations: positive(),
     }),
     z.strictObject({
       kind: z.literal("truenorth-crossbar"),
-      axons: countQ,
-      neurons: countQ,
-      axonTypes: countQ,
-      typeWeightBits: countQ,
+      axons: positive(),
+      neurons: positive(),
+      axonTypes: positive(),
+      typeWeightBits: bits(1),
       targetsPerNeuron: countQ,
     }),
     z.strictObject({
       kind: z.literal("xylo"),
-      inputChannels: countQ,
-      hiddenNeurons: countQ,
-      outputNeurons: countQ,
+      inputChannels: positive(),
+      hiddenNeurons: positive(),
+      outputNeurons: positive(),
       synapsesPerNeuron: countQ.describe("synaptic state variables per hidden neuron"),
       maxFanOut: countQ,
       maxInputSpikesPerStep: countQ.optional(),
@@ -137,35 +160,35 @@ const memoryModel = z
 
 const capabilities = z.strictObject({
   gradedSpikes: z.boolean(),
-  payloadBits: countQ.optional(),
+  payloadBits: bits(1).optional(),
   productNeurons: z.boolean(),
   dynamicMatmul: z.boolean(),
   maxDelay: countQ.optional().describe("longest synaptic delay in timesteps"),
 });
 
 const core = z.strictObject({
-  neurons: countQ,
+  neurons: positive(),
   synapseMemory: memoryQ.optional(),
   memoryModel,
-  inputAxons: countQ.optional(),
-  outputRoutes: countQ.optional(),
-  weightBits: countQ.describe("widest weight the core stores"),
+  inputAxons: positive().optional(),
+  outputRoutes: positive().optional(),
+  weightBits: bits(1).describe("widest weight the core stores, 1..32 bits"),
   weightFormat: z
     .enum(["twosComplement", "signMagnitude"])
     .optional()
     .describe(
       "how weightBits is counted (default twosComplement): signMagnitude = a sign bit plus weightBits − 1 magnitude bits, so a mixed-sign layer holds weightBits − 1 two's-complement bits (Loihi)",
     ),
-  stateBits: countQ.optional(),
+  stateBits: bits(2).optional().describe("widest state variable, 2..32 bits"),
   capabilities,
 });
 
 const coreOverride = z.strictObject({
   cores: z.array(z.number().int().nonnegative()).min(1).describe("core indices this override applies to"),
-  neurons: countQ.optional(),
+  neurons: positive().optional(),
   synapseMemory: memoryQ.optional(),
-  inputAxons: countQ.optional(),
-  outputRoutes: countQ.optional(),
+  inputAxons: positive().optional(),
+  outputRoutes: positive().optional(),
 });
 
 const barrier = z

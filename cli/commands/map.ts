@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
 import {
+  checkMappable,
   formatFitSummary,
   formatGrid,
   type MapOptions,
@@ -72,6 +73,16 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   if (placement) opts.placement = placement;
   const profile = loadProfile(args.profile);
   const ir = readNmirFile(file);
+  // a CRC-valid file can still be invalid NMIR: refuse it before profiling or partitioning allocate anything
+  try {
+    checkMappable(ir);
+  } catch (e) {
+    if (!(e instanceof SpikegridError)) throw e;
+    throw new SpikegridError(e.code, `${file}: ${e.message}`, {
+      details: [...e.details],
+      hint: e.hint ?? "recompile it with spikegrid compile; spikegrid inspect lists every problem",
+    });
+  }
   const untrained = untrainedWarning(moduleWeights(ir), file);
   if (untrained) io.err(`warning: ${untrained}`);
   if (typeof args.input === "string") opts.traffic = profiledTraffic(ir, args.input);

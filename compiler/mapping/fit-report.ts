@@ -1,5 +1,5 @@
 // Builds the fit report from packed bins and misfits: utilisation of every limit per core and in total,
-// the minimum core count, and one explained misfit per problem. Also renders it for a terminal.
+// the core count needed (first fit, never below the demand lower bound), one explained misfit per problem. Also renders it for a terminal.
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { Encoding } from "./encoding.js";
@@ -15,20 +15,6 @@ function fractions(usage: Usage, limits: Usage): Record<string, number> {
   return f;
 }
 
-/** Lower bound on cores: for every summed key, ⌈Σ usage / per-core limit⌉. */
-export function coreLowerBound(bins: Bin[]): number {
-  const total: Usage = {};
-  for (const b of bins)
-    for (const [k, v] of Object.entries(b.usage)) if (!MAX_KEYS.has(k)) total[k] = (total[k] ?? 0) + v;
-  let lb = bins.length > 0 ? 1 : 0;
-  const l = bins[0]?.limits ?? {};
-  for (const [k, v] of Object.entries(total)) {
-    const cap = l[k];
-    if (cap !== undefined && cap > 0) lb = Math.max(lb, Math.ceil(v / cap));
-  }
-  return lb;
-}
-
 export function buildFitReport(
   profile: ChipProfile,
   bins: Bin[],
@@ -36,11 +22,17 @@ export function buildFitReport(
   misfits: Misfit[],
   place?: readonly number[],
   encodings: Record<string, Encoding> = {},
+  atLeast = 0,
 ): FitReport {
   const all = [...misfits];
-  const needed = bins.length;
+  // First fit packs only the nodes that fit a core; the demand bound also counts the others.
+  const needed = Math.max(bins.length, atLeast);
   if (needed > coresAvailable) {
     const chip = profile.grid.coresPerChip;
+    const how =
+      needed > bins.length
+        ? `at least ${needed}: total demand over the largest core`
+        : `first-fit; at least ${atLeast}`;
     all.push({
       population: "*",
       limit: "cores",
@@ -48,8 +40,8 @@ export function buildFitReport(
       available: coresAvailable,
       suggestion:
         coresAvailable < chip && needed <= chip
-          ? `needs ${needed} cores (first-fit; at least ${coreLowerBound(bins)}): raise --max-cores to ${needed}`
-          : `needs ${needed} cores (first-fit; at least ${coreLowerBound(bins)}), ${needed - coresAvailable} more than the ${coresAvailable} available: use fewer weight bits, a smaller network or another profile`,
+          ? `needs ${needed} cores (${how}): raise --max-cores to ${needed}`
+          : `needs ${needed} cores (${how}), ${needed - coresAvailable} more than the ${coresAvailable} available: use fewer weight bits, a smaller network or another profile`,
     });
   }
   const perCore = bins.map((b, i) => ({
@@ -77,6 +69,7 @@ export function buildFitReport(
     coresUsed: Math.min(needed, coresAvailable),
     coresAvailable,
     coresNeeded: needed,
+    coresAtLeast: atLeast,
     perCore,
     totals,
     misfits: all,

@@ -28,8 +28,13 @@ export interface FitReport {
   profile: string;
   coresUsed: number;
   coresAvailable: number;
-  /** Cores first-fit packing needs (also when over the available count). */
+  /**
+   * Cores needed: what first-fit packing uses (also when over the available count), never below
+   * `coresAtLeast` (first fit packs only the nodes that fit a core).
+   */
   coresNeeded: number;
+  /** A true lower bound: max over summed limits of ⌈total demand / largest per-core capacity⌉ (lower-bound.ts). */
+  coresAtLeast: number;
   perCore: CoreUtilisation[];
   /** Σ usage and Σ limits over the used cores. */
   totals: Record<string, { used: number; available: number }>;

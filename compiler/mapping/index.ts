@@ -3,7 +3,14 @@
 export { describeMisfit, formatFitSummary } from "./fit-report.js";
 export type { CoreUtilisation, FitReport, Misfit } from "./fit-types.js";
 export { formatGrid } from "./grid-view.js";
-export { analyseFit, type MapOptions, MappingError, type MapResult, mapNetwork } from "./map-network.js";
+export {
+  analyseFit,
+  checkMappable,
+  type MapOptions,
+  MappingError,
+  type MapResult,
+  mapNetwork,
+} from "./map-network.js";
 export { speckUsage } from "./memory-models.js";
 export { profileTraffic } from "./profile-traffic.js";
 export type { SpikeCounts } from "./traffic.js";

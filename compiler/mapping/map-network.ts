@@ -4,10 +4,11 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
-import type { NmirModule } from "../nmir/index.js";
+import { type NmirModule, verify } from "../nmir/index.js";
 import { encodingsOf } from "./encoding.js";
 import { buildFitReport, describeMisfit } from "./fit-report.js";
 import type { FitReport } from "./fit-types.js";
+import { coreLowerBound } from "./lower-bound.js";
 import { limitsOf } from "./memory-models.js";
 import { type Bin, pack } from "./pack.js";
 import { partition } from "./partition.js";
@@ -63,10 +64,33 @@ interface Analysis {
   bins: Bin[];
   fit: FitReport;
   cores: number;
+  /** The demand lower bound on cores (coreLowerBound). */
+  atLeast: number;
+}
+
+/**
+ * What every mapping entry point checks first: a valid module (verify: shapes, ids, widths, and the size
+ * budgets that keep partitioning bounded) that has something to map.
+ */
+export function checkMappable(ir: NmirModule): void {
+  verify(ir);
+  if (ir.populations.length === 0 && ir.dynamicMatmuls.length === 0)
+    throw new SpikegridError(
+      "UNSUPPORTED",
+      `module "${ir.name}" has no populations: there is nothing to place on a chip's cores`,
+      {
+        hint: "the network's outputs read its inputs directly; compile a network with at least one neuron layer (spikegrid inspect shows what the file holds)",
+      },
+    );
 }
 
 /** Partition and pack only: whether and how the network fits (no placement). */
 export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): Analysis {
+  checkMappable(ir);
+  return analyse(ir, profile, opts);
+}
+
+function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analysis {
   intOption("maxCores", opts.maxCores);
   intOption("neuronsPerCore", opts.neuronsPerCore);
   const chip = profile.grid.coresPerChip;
@@ -89,21 +113,24 @@ export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOption
       suggestion: `Speck holds one layer per core: ${p.slices.length} layers need ${p.slices.length} fitting cores; no free core is left that holds this layer`,
     });
   const encodings = encodingsOf(ir, profile);
+  const atLeast = coreLowerBound(ir, p.nodes, profile, cores, opts.neuronsPerCore);
   return {
     bins: packed.bins,
-    fit: buildFitReport(profile, packed.bins, cores, misfits, undefined, encodings),
+    fit: buildFitReport(profile, packed.bins, cores, misfits, undefined, encodings, atLeast),
     cores,
+    atLeast,
   };
 }
 
 export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
-  const { bins, fit, cores } = analyseFit(ir, profile, opts);
+  const { bins, fit, cores, atLeast } = analyseFit(ir, profile, opts);
+  // (analyseFit verified the module; the other profiles below reuse that)
   if (!fit.fits) {
     if (opts.suggestProfiles !== false) {
       fit.profilesThatFit = BUILTIN_PROFILES.filter((name) => {
         if (name === profile.name) return false;
         try {
-          return analyseFit(ir, loadProfile(name), { ...opts, maxCores: undefined }).fit.fits;
+          return analyse(ir, loadProfile(name), { ...opts, maxCores: undefined }).fit.fits;
         } catch {
           return false;
         }
@@ -155,5 +182,5 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     cost: { trafficHops: routing.trafficHops, trafficSource: opts.traffic ? "profiled" : "fan-out" },
     ...(Object.keys(encodings).length > 0 ? { encodings } : {}),
   };
-  return { mapping, fit: buildFitReport(profile, bins, cores, [], place, encodings) };
+  return { mapping, fit: buildFitReport(profile, bins, cores, [], place, encodings, atLeast) };
 }

@@ -16,14 +16,27 @@ export interface TrafficEdge {
   weight: number;
 }
 
-/** Edges between distinct bins (by index in `bins`), merged. */
+/** One population's neurons by bin: its slices grouped per bin, so work is per bin, not per slice. */
+interface Placed {
+  bins: Map<number, { start: number; count: number }[]>;
+}
+
+/**
+ * Edges between distinct bins (by index in `bins`), merged. Work per projection is O(destination bins ×
+ * (source neurons + synapses into the bin)), however finely the populations are sliced.
+ */
 export function trafficEdges(ir: NmirModule, bins: Bin[], spikes?: SpikeCounts): TrafficEdge[] {
-  const where = new Map<string, { bin: number; start: number; count: number }[]>();
+  const where = new Map<string, Placed>();
   bins.forEach((b, bin) => {
     for (const s of b.slices) {
-      const list = where.get(s.population) ?? [];
-      list.push({ bin, start: s.start, count: s.count });
-      where.set(s.population, list);
+      let placed = where.get(s.population);
+      if (!placed) {
+        placed = { bins: new Map() };
+        where.set(s.population, placed);
+      }
+      const runs = placed.bins.get(bin) ?? [];
+      runs.push({ start: s.start, count: s.count });
+      placed.bins.set(bin, runs);
     }
   });
   const edges = new Map<number, number>();
@@ -36,30 +49,37 @@ export function trafficEdges(ir: NmirModule, bins: Bin[], spikes?: SpikeCounts):
     if (!spikes) return 1;
     return Number(spikes[src]?.[i] ?? 0);
   };
-  const rangeWeight = (src: string, marked: Uint8Array | undefined, start: number, count: number) => {
+  const runWeight = (
+    src: string,
+    marked: Uint8Array | undefined,
+    runs: { start: number; count: number }[],
+  ) => {
     let w = 0;
-    for (let i = start; i < start + count; i++) if (!marked || marked[i] === 1) w += weightOf(src, i);
+    for (const r of runs)
+      for (let i = r.start; i < r.start + r.count; i++) if (!marked || marked[i] === 1) w += weightOf(src, i);
     return w;
   };
   for (const p of ir.projections) {
     const srcs = where.get(p.src);
     if (!srcs) continue;
-    for (const d of where.get(p.dst) ?? []) {
+    for (const [dBin, dRuns] of where.get(p.dst)?.bins ?? []) {
       let marked: Uint8Array | undefined;
       if (p.connectivity.kind !== "dense") {
         const m = new Uint8Array(connInSize(p.connectivity));
-        forEachSynapse(p.connectivity, d.start, d.count, (i) => {
-          m[i] = 1;
-        });
+        for (const d of dRuns)
+          forEachSynapse(p.connectivity, d.start, d.count, (i) => {
+            m[i] = 1;
+          });
         marked = m;
       }
-      for (const s of srcs) add(s.bin, d.bin, rangeWeight(p.src, marked, s.start, s.count));
+      for (const [sBin, sRuns] of srcs.bins) add(sBin, dBin, runWeight(p.src, marked, sRuns));
     }
   }
   for (const mm of ir.dynamicMatmuls) {
-    for (const d of where.get(mm.id) ?? []) {
+    for (const [dBin] of where.get(mm.id)?.bins ?? []) {
       for (const op of [mm.a, mm.b])
-        for (const s of where.get(op) ?? []) add(s.bin, d.bin, rangeWeight(op, undefined, s.start, s.count));
+        for (const [sBin, sRuns] of where.get(op)?.bins ?? [])
+          add(sBin, dBin, runWeight(op, undefined, sRuns));
     }
   }
   return [...edges].map(([k, weight]) => ({

@@ -8,19 +8,30 @@ import { SpikegridError } from "../../common/errors.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import { encodingsOf } from "./encoding.js";
-import { corePositions } from "./grid.js";
-import { addUsage, limitsOf, nodeFacts, sliceUsage } from "./memory-models.js";
-import { mapNodes, sourceSizes } from "./nodes.js";
+import { type CorePosition, corePositions } from "./grid.js";
+import { checkMappable } from "./map-network.js";
+import { addUsage, limitsOf, type NodeFacts, nodeFacts, sliceUsage } from "./memory-models.js";
+import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
 import { capabilityMisfits } from "./partition.js";
-import { trafficEdges } from "./traffic.js";
-import { type Mapping, mappingSchema, type Usage } from "./types.js";
+import { type TrafficEdge, trafficEdges } from "./traffic.js";
+import { type Mapping, mappingSchema, type RoutingTableEntry, type Usage } from "./types.js";
 
-/** Problems of `raw` as a mapping of `ir` on `profile`; empty when valid. */
+/**
+ * Problems of `raw` as a mapping of `ir` on `profile`; empty when valid. Linear in the file and in the
+ * module's synapses: counts are bounded by the chip before anything is parsed per entry, coverage is checked
+ * on sorted slices, and core usage is recomputed only once every neuron sits on exactly one core.
+ */
 export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile): ErrorDetail[] {
+  checkMappable(ir);
+  const positions = corePositions(profile);
+  const tooMany = countProblems(raw, profile, positions.length);
+  if (tooMany.length > 0) return tooMany;
   const parsed = mappingSchema.safeParse(raw);
   if (!parsed.success)
-    return parsed.error.issues.map((i) => ({ where: i.path.join(".") || "(root)", message: i.message }));
+    return parsed.error.issues
+      .slice(0, MAX_LISTED)
+      .map((i) => ({ where: i.path.join(".") || "(root)", message: i.message }));
   const m = parsed.data as Mapping;
   const out: ErrorDetail[] = [];
   if (m.profile !== profile.name)
@@ -30,33 +41,29 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
     });
   const nodes = mapNodes(ir);
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const positions = corePositions(profile);
   const seenCore = new Set<number>();
-  const covered = new Map<string, Int32Array>();
-  const inputIds = new Set(ir.inputs.map((i) => i.id));
-  const sizes = sourceSizes(ir);
-  const bins: Bin[] = [];
+  const runs = new Map<string, Run[]>();
   m.cores.forEach((c, ci) => {
     const where = `cores.${ci}`;
     const pos = positions[c.index];
     if (!pos)
       out.push({
-        where,
-        message: `core ${c.index} does not exist (${profile.name} has ${positions.length})`,
+        where: `${where}.index`,
+        message: `core ${c.index} does not exist (${profile.name} has cores 0..${positions.length - 1})`,
       });
     else if (pos.x !== c.x || pos.y !== c.y || pos.tile !== c.tile)
       out.push({
         where,
         message: `core ${c.index} sits at tile ${pos.tile} (${pos.x}, ${pos.y}), not ${c.tile} (${c.x}, ${c.y})`,
       });
-    if (seenCore.has(c.index)) out.push({ where, message: `core ${c.index} appears twice` });
+    if (seenCore.has(c.index))
+      out.push({ where: `${where}.index`, message: `core ${c.index} appears twice` });
     seenCore.add(c.index);
-    let usage: Usage = {};
     for (const [si, s] of c.slices.entries()) {
       const node = byId.get(s.population);
       const sw = `${where}.slices.${si}`;
       if (!node) {
-        out.push({ where: sw, message: `no population or dynamic matmul "${s.population}"` });
+        out.push({ where: `${sw}.population`, message: `no population or dynamic matmul "${s.population}"` });
         continue;
       }
       if (s.start + s.count > node.size) {
@@ -64,42 +71,159 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
         out.push({ where: sw, message: `neurons ${s.start}..${last} exceed ${s.population}'s ${node.size}` });
         continue;
       }
-      const cov = covered.get(node.id) ?? new Int32Array(node.size);
-      for (let i = s.start; i < s.start + s.count; i++) cov[i] = (cov[i] ?? 0) + 1;
-      covered.set(node.id, cov);
-      const facts = nodeFacts(node, profile, byId);
-      usage = addUsage(usage, sliceUsage(node, facts, s.start, s.count, profile, inputIds, sizes));
+      const list = runs.get(node.id);
+      const run = { start: s.start, count: s.count, where: sw };
+      if (list) list.push(run);
+      else runs.set(node.id, [run]);
     }
-    const limits = limitsOf(profile, c.index);
-    for (const [k, v] of Object.entries(usage)) {
-      const l = limits[k];
-      if (l !== undefined && v > l)
-        out.push({ where, message: `core ${c.index} uses ${v} ${k}, its limit is ${l}` });
-    }
-    bins.push({ core: c.index, slices: c.slices.map((s) => ({ ...s, usage: {} })), usage, limits });
   });
-  out.push(...encodingProblems(m, ir, profile));
+  out.push(...encodingProblems(m, ir, profile), ...routeShapeProblems(m, profile, positions.length));
+  let covered = true;
   for (const n of nodes) {
-    const cov = covered.get(n.id);
     for (const mf of capabilityMisfits(n, profile))
       out.push({ where: n.id, message: `${mf.limit}: ${mf.suggestion}` });
-    if (!cov) {
-      if (n.size > 0) out.push({ where: n.id, message: `none of its ${n.size} neurons is on a core` });
-      continue;
+    const problem = coverageProblem(n.size, runs.get(n.id) ?? []);
+    if (problem) {
+      covered = false;
+      out.push({ where: n.id, message: problem });
     }
-    const missing = cov.indexOf(0);
-    const twice = cov.findIndex((x) => x > 1);
-    if (missing >= 0) out.push({ where: n.id, message: `neuron ${missing} is on no core` });
-    if (twice >= 0) out.push({ where: n.id, message: `neuron ${twice} is on ${cov[twice]} cores` });
+  }
+  // Usage costs O(synapses of a slice): recomputed only when every neuron is on exactly one core, so the
+  // total stays O(synapses of the module) whatever the file claims.
+  if (!covered) return out;
+  const bins = coreBins(m, ir, profile, byId);
+  for (const [ci, b] of bins.entries()) {
+    for (const [k, v] of Object.entries(b.usage)) {
+      const l = b.limits[k];
+      if (l !== undefined && v > l)
+        out.push({ where: `cores.${ci}`, message: `core ${b.core} uses ${v} ${k}, its limit is ${l}` });
+    }
   }
   if (out.length > 0) return out;
-  for (const e of trafficEdges(ir, bins)) {
+  out.push(...routeProblems(m, profile, positions, trafficEdges(ir, bins), bins));
+  return out;
+}
+
+/** Listed problems of one kind at most (a hostile file can have millions). */
+const MAX_LISTED = 100;
+
+interface Run {
+  start: number;
+  count: number;
+  where: string;
+}
+
+/** Entry counts against the chip, before any per-entry work: more cores than the chip has is an error. */
+function countProblems(raw: unknown, profile: ChipProfile, cores: number): ErrorDetail[] {
+  if (raw === null || typeof raw !== "object") return [];
+  const r = raw as Record<string, unknown>;
+  const out: ErrorDetail[] = [];
+  const over = (key: string, n: number, what: string) =>
+    out.push({
+      where: key,
+      message: `lists ${n} ${what}; ${profile.name} has ${cores} cores (a mapping has at most one entry per core)`,
+    });
+  if (Array.isArray(r.cores) && r.cores.length > cores) over("cores", r.cores.length, "cores");
+  if (Array.isArray(r.routes) && r.routes.length > cores) over("routes", r.routes.length, "routes");
+  const tables = r.routingTables;
+  if (tables !== null && typeof tables === "object") {
+    const n = Object.keys(tables).length;
+    if (n > cores) over("routingTables", n, "routing tables");
+  }
+  return out;
+}
+
+/** Routes name cores of the chip and paths stay on its grid (each listed once per route). */
+function routeShapeProblems(m: Mapping, profile: ChipProfile, cores: number): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const { width, height } = profile.grid;
+  const core = (where: string, c: number) => {
+    if (c >= cores)
+      out.push({ where, message: `core ${c} does not exist (${profile.name} has cores 0..${cores - 1})` });
+  };
+  for (const [ri, r] of m.routes.entries()) {
+    if (out.length >= MAX_LISTED) break;
+    core(`routes.${ri}.fromCore`, r.fromCore);
+    const bad = r.toCores.findIndex((c) => c >= cores);
+    if (bad >= 0) core(`routes.${ri}.toCores.${bad}`, r.toCores[bad]!);
+    for (const [pi, path] of (r.path ?? []).entries()) {
+      const off = path.findIndex(([x, y]) => x >= width || y >= height);
+      if (off >= 0) {
+        const [x, y] = path[off]!;
+        out.push({
+          where: `routes.${ri}.path.${pi}.${off}`,
+          message: `tile (${x}, ${y}) is outside the ${width} × ${height} grid of ${profile.name}`,
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The first neuron on no core or on two, from the slices of one node sorted by start; undefined when exact. */
+function coverageProblem(size: number, runs: Run[]): string | undefined {
+  if (runs.length === 0) return size > 0 ? `none of its ${size} neurons is on a core` : undefined;
+  runs.sort((a, b) => a.start - b.start);
+  let next = 0;
+  for (const r of runs) {
+    if (r.start > next) return `neuron ${next} is on no core`;
+    if (r.start < next) return `neuron ${r.start} is on 2 or more cores (again at ${r.where})`;
+    next = r.start + r.count;
+  }
+  return next < size ? `neuron ${next} is on no core` : undefined;
+}
+
+/** Every core's usage recomputed from its slices (the file's own usage is never trusted). */
+function coreBins(m: Mapping, ir: NmirModule, profile: ChipProfile, byId: Map<string, MapNode>): Bin[] {
+  const inputIds = new Set(ir.inputs.map((i) => i.id));
+  const sizes = sourceSizes(ir);
+  const facts = new Map<string, NodeFacts>();
+  return m.cores.map((c) => {
+    let usage: Usage = {};
+    for (const s of c.slices) {
+      const node = byId.get(s.population)!;
+      let f = facts.get(node.id);
+      if (!f) {
+        f = nodeFacts(node, profile, byId);
+        facts.set(node.id, f);
+      }
+      usage = addUsage(usage, sliceUsage(node, f, s.start, s.count, profile, inputIds, sizes));
+    }
+    const slices = c.slices.map((s) => ({ ...s, usage: {} }));
+    return { core: c.index, slices, usage, limits: limitsOf(profile, c.index) };
+  });
+}
+
+/** Every traffic edge needs a route listing it and routing tables that carry it there. */
+function routeProblems(
+  m: Mapping,
+  profile: ChipProfile,
+  positions: CorePosition[],
+  edges: TrafficEdge[],
+  bins: Bin[],
+): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const routes = new Map<number, Set<number>>();
+  for (const r of m.routes) {
+    const set = routes.get(r.fromCore) ?? new Set<number>();
+    for (const t of r.toCores) set.add(t);
+    routes.set(r.fromCore, set);
+  }
+  const tables = new Map<number, Map<number, RoutingTableEntry["out"]>>();
+  for (const [tile, entries] of Object.entries(m.routingTables)) {
+    const byCore = new Map<number, RoutingTableEntry["out"]>();
+    for (const e of entries) if (!byCore.has(e.fromCore)) byCore.set(e.fromCore, e.out);
+    tables.set(Number(tile), byCore);
+  }
+  const tileAt = new Map(positions.map((p) => [`${p.x},${p.y}`, p.tile]));
+  for (const e of edges) {
+    if (out.length >= MAX_LISTED) break;
     const from = bins[e.from]?.core ?? -1;
     const to = bins[e.to]?.core ?? -1;
-    const route = m.routes.find((r) => r.fromCore === from);
-    if (!route?.toCores.includes(to))
+    if (!routes.get(from)?.has(to))
       out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });
-    else if (!reaches(m, profile, positions, from, to))
+    else if (!reaches(tables, tileAt, profile, positions, from, to))
       out.push({
         where: "routingTables",
         message: `events of core ${from} never reach core ${to} through the tables`,
@@ -135,28 +259,28 @@ function encodingProblems(m: Mapping, ir: NmirModule, profile: ChipProfile): Err
 
 /** Follow the routing tables from the source's tile; true when a "local" entry is found at the destination. */
 function reaches(
-  m: Mapping,
+  tables: Map<number, Map<number, RoutingTableEntry["out"]>>,
+  tileAt: Map<string, number>,
   profile: ChipProfile,
-  positions: ReturnType<typeof corePositions>,
+  positions: CorePosition[],
   from: number,
   to: number,
 ): boolean {
   const src = positions[from];
   const dst = positions[to];
   if (!src || !dst) return false;
-  const entry = (tile: number) => m.routingTables[String(tile)]?.find((e) => e.fromCore === from);
-  if (profile.grid.routing === "point-to-point") return entry(dst.tile)?.out.includes("local") ?? false;
-  const tileAt = new Map(positions.map((p) => [`${p.x},${p.y}`, p.tile]));
+  const entry = (tile: number) => tables.get(tile)?.get(from);
+  if (profile.grid.routing === "point-to-point") return entry(dst.tile)?.includes("local") ?? false;
   const seen = new Set<string>();
   const queue: [number, number][] = [[src.x, src.y]];
-  while (queue.length > 0) {
-    const [x, y] = queue.shift() as [number, number];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const [x, y] = queue[qi]!;
     const key = `${x},${y}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const e = entry(tileAt.get(key) ?? -1);
-    if (!e) continue;
-    for (const d of e.out) {
+    const out = entry(tileAt.get(key) ?? -1);
+    if (!out) continue;
+    for (const d of out) {
       if (d === "local" && x === dst.x && y === dst.y) return true;
       if (d === "E") queue.push([x + 1, y]);
       if (d === "W") queue.push([x - 1, y]);

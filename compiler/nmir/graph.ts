@@ -69,30 +69,41 @@ export function findDelayZeroCycles(m: NmirModule): Cycle[] {
   const cycles: Cycle[] = [];
   let next = 0;
 
-  const visit = (v: string): void => {
-    index.set(v, next);
-    low.set(v, next);
-    next++;
-    stack.push(v);
-    onStack.add(v);
-    for (const e of out.get(v) ?? []) {
-      if (!index.has(e.to)) {
-        visit(e.to);
-        low.set(v, Math.min(low.get(v)!, low.get(e.to)!));
-      } else if (onStack.has(e.to)) {
-        low.set(v, Math.min(low.get(v)!, index.get(e.to)!));
+  // Iterative (an explicit frame stack): a chain of thousands of delay-0 layers must not overflow the JS stack.
+  const visit = (root: string): void => {
+    const frames: { v: string; next: number }[] = [];
+    const enter = (v: string) => {
+      index.set(v, next);
+      low.set(v, next);
+      next++;
+      stack.push(v);
+      onStack.add(v);
+      frames.push({ v, next: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      const succ = out.get(f.v) ?? [];
+      if (f.next < succ.length) {
+        const e = succ[f.next++]!;
+        if (!index.has(e.to)) enter(e.to);
+        else if (onStack.has(e.to)) low.set(f.v, Math.min(low.get(f.v)!, index.get(e.to)!));
+        continue;
       }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.v, Math.min(low.get(parent.v)!, low.get(f.v)!));
+      if (low.get(f.v) !== index.get(f.v)) continue;
+      const scc = new Set<string>();
+      for (;;) {
+        const w = stack.pop()!;
+        onStack.delete(w);
+        scc.add(w);
+        if (w === f.v) break;
+      }
+      const cycle = cycleWithin(f.v, scc, out);
+      if (cycle) cycles.push(cycle);
     }
-    if (low.get(v) !== index.get(v)) return;
-    const scc = new Set<string>();
-    for (;;) {
-      const w = stack.pop()!;
-      onStack.delete(w);
-      scc.add(w);
-      if (w === v) break;
-    }
-    const cycle = cycleWithin(v, scc, out);
-    if (cycle) cycles.push(cycle);
   };
 
   const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
@@ -144,22 +155,21 @@ export function layerSyncOrder(m: NmirModule): string[] {
   for (const e of delayZeroEdges(m)) {
     if (!rank.has(e.from) || !rank.has(e.to)) continue; // inputs are always ready
     indeg.set(e.to, indeg.get(e.to)! + 1);
-    succ.set(e.from, [...(succ.get(e.from) ?? []), e.to]);
+    const list = succ.get(e.from);
+    if (list) list.push(e.to);
+    else succ.set(e.from, [e.to]);
   }
-  // Ready set kept sorted by declaration rank, so the order is deterministic.
-  const ready = nodes.filter((id) => indeg.get(id) === 0);
+  // Ready set as a min-heap of declaration ranks, so the order is deterministic and the sort O(n log n).
+  const ready = new RankHeap();
+  for (const id of nodes) if (indeg.get(id) === 0) ready.push(rank.get(id)!);
   const order: string[] = [];
-  while (ready.length > 0) {
-    const v = ready.shift()!;
+  while (ready.size > 0) {
+    const v = nodes[ready.pop()]!;
     order.push(v);
     for (const w of succ.get(v) ?? []) {
       const d = indeg.get(w)! - 1;
       indeg.set(w, d);
-      if (d === 0) {
-        const r = rank.get(w)!;
-        const at = ready.findIndex((x) => rank.get(x)! > r);
-        ready.splice(at < 0 ? ready.length : at, 0, w);
-      }
+      if (d === 0) ready.push(rank.get(w)!);
     }
   }
   if (order.length < nodes.length) {
@@ -174,4 +184,41 @@ export function layerSyncOrder(m: NmirModule): string[] {
     );
   }
   return order;
+}
+
+/** A binary min-heap of non-negative integers. */
+class RankHeap {
+  private readonly a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  push(x: number): void {
+    const a = this.a;
+    let i = a.push(x) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= x) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }

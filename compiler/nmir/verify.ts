@@ -2,6 +2,7 @@
 // shapes, no floats and every value within its width once quantized, no delay-0 cycles).
 
 import { SpikegridError } from "../../common/errors.js";
+import { checkBudgets, NMIR_LIMITS } from "./budgets.js";
 import { CONNECTIVITY_KINDS } from "./connectivity.js";
 import { describeCycle, findDelayZeroCycles, type SourceInfo, sourceTable } from "./graph.js";
 import { checkModelFields, inputPorts, modelOutput, modelParams } from "./model-info.js";
@@ -33,6 +34,9 @@ export interface Problem {
 
 const STAGES: readonly Stage[] = ["lowered", "quantized"];
 
+/** Problems listed one by one; past this many only their number is reported (a hostile file has millions). */
+export const MAX_LISTED_PROBLEMS = 200;
+
 function checkEvent(what: string, e: EventKind | undefined): string[] {
   if (e?.kind === "spike") return [];
   if (e?.kind === "graded") return intField(`${what} graded bits`, e.bits, 1, 32);
@@ -46,11 +50,25 @@ export function projectionLabel(p: Projection): string {
   return `projection "${p.id}" (${p.src} → ${p.dst}.${p.port})`;
 }
 
-/** Every violated invariant of `ir` at `stage` (default: the stage the module declares); [] when valid. */
+/**
+ * Every violated invariant of `ir` at `stage` (default: the stage the module declares); [] when valid. Past
+ * MAX_LISTED_PROBLEMS the last entry says how many more there are.
+ */
 export function checkNmir(ir: NmirModule, stage: Stage = ir.stage): Problem[] {
+  const { problems, unlisted } = collectProblems(ir, stage);
+  if (unlisted > 0)
+    problems.push({ where: `module "${ir.name}"`, message: `and ${unlisted} more problems not listed` });
+  return problems;
+}
+
+function collectProblems(ir: NmirModule, stage: Stage): { problems: Problem[]; unlisted: number } {
   const problems: Problem[] = [];
+  let unlisted = 0;
   const report = (where: string, messages: readonly string[]) => {
-    for (const message of messages) problems.push({ where, message });
+    for (const message of messages) {
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ where, message });
+      else unlisted++;
+    }
   };
   const mod = `module "${ir.name}"`;
 
@@ -66,6 +84,7 @@ export function checkNmir(ir: NmirModule, stage: Stage = ir.stage): Problem[] {
   checkIds(ir, (m) => report(mod, [m]));
 
   const sources = sourceTable(ir);
+  report(mod, checkBudgets(ir, sources));
   const pops = new Map<string, Population>();
   for (const p of ir.populations) if (!pops.has(p.id)) pops.set(p.id, p);
 
@@ -125,7 +144,7 @@ export function checkNmir(ir: NmirModule, stage: Stage = ir.stage): Problem[] {
       `${describeCycle(c)}; layer-sync order needs a delay ≥ 1 on one of these edges`,
     ]);
   }
-  return problems;
+  return { problems, unlisted };
 }
 
 function checkIds(ir: NmirModule, problem: (m: string) => void): void {
@@ -190,7 +209,11 @@ function checkProjection(
       out.push(`port "${p.port}" does not exist on population "${dst.id}" (${dst.model.kind} has ${list})`);
     }
   }
-  out.push(...intField("delay", p.delay, 0));
+  if (typeof p.delay === "number" && Number.isInteger(p.delay) && p.delay > NMIR_LIMITS.delay)
+    out.push(
+      `delay = ${p.delay} steps exceeds the NMIR maximum of ${NMIR_LIMITS.delay} (NMIR_LIMITS.delay); recompile without such a long delay`,
+    );
+  else out.push(...intField("delay", p.delay, 0));
   if (!CONNECTIVITY_KINDS.includes(p.connectivity?.kind)) {
     return [...out, `unknown connectivity ${JSON.stringify(p.connectivity?.kind)}`];
   }
@@ -203,9 +226,11 @@ function checkProjection(
 
 /** Throws SpikegridError("NMIR_INVALID") with one detail per violated invariant. */
 export function verify(ir: NmirModule, stage: Stage = ir.stage): void {
-  const problems = checkNmir(ir, stage);
+  const { problems, unlisted } = collectProblems(ir, stage);
   if (problems.length === 0) return;
-  const n = problems.length;
+  const n = problems.length + unlisted;
+  if (unlisted > 0)
+    problems.push({ where: `module "${ir.name}"`, message: `and ${unlisted} more not listed` });
   throw new SpikegridError(
     "NMIR_INVALID",
     `module "${ir.name}" is not valid NMIR at stage "${stage}": ${n} problem${n === 1 ? "" : "s"}`,
