@@ -2,6 +2,7 @@
 // Segments resting on estimates are hatched and their labels carry the estimate mark.
 
 import { ESTIMATE_MARK } from "../view.js";
+import { maxOf } from "./series.js";
 import { esc, HATCH, label, SERIES, shortId, svgDoc, txt } from "./svg.js";
 
 export interface BarSegment {
@@ -35,7 +36,10 @@ export function barChart(spec: BarChartSpec): string {
   const top = 28;
   const width = left + plotW + 110;
   const height = top + spec.rows.length * rowH + 36;
-  const max = Math.max(...spec.rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)), 0);
+  const max = maxOf(
+    spec.rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)),
+    0,
+  );
   const scale = max > 0 ? plotW / max : 0;
   const colour = (s: string) => SERIES[Math.max(0, spec.series.indexOf(s)) % SERIES.length]!;
   const body: string[] = [txt(8, 16, spec.title, { size: 13, weight: "bold" })];
