@@ -66,10 +66,14 @@ export function gridView(
   const full = { x0: 0, y0: 0, w: Math.max(1, width), h: Math.max(1, height) };
   let win = full;
   if (x1 >= 0) {
-    const used = { x0, y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
     // tiles outside the declared mesh (a hand-edited file) widen the window instead of vanishing
     const inside = x0 >= 0 && y0 >= 0 && x1 < width && y1 < height;
-    if (!inside || used.w * used.h * 4 <= full.w * full.h) win = used;
+    if (!inside || (x1 - x0 + 1) * (y1 - y0 + 1) * 4 <= full.w * full.h) {
+      // one tile of the mesh around the ones in use, for context
+      const [a, b] = inside ? [Math.max(0, x0 - 1), Math.max(0, y0 - 1)] : [x0, y0];
+      const [c, d] = inside ? [Math.min(width - 1, x1 + 1), Math.min(height - 1, y1 + 1)] : [x1, y1];
+      if ((c - a + 1) * (d - b + 1) < full.w * full.h) win = { x0: a, y0: b, w: c - a + 1, h: d - b + 1 };
+    }
   }
   const bin = Math.max(1, Math.ceil(Math.max(win.w, win.h) / MAX_CELLS_PER_SIDE));
   return {
@@ -96,8 +100,9 @@ export function gridHeatmap(spec: HeatmapSpec): string {
     [Math.floor((x - view.x0) / bin), Math.floor((y - view.y0) / bin)] as const;
   const cell = Math.max(4, Math.min(44, Math.floor(520 / Math.max(cols, rows, 1))));
   const gap = cell >= 8 ? 1 : 0;
-  const left = 30;
-  const top = 30;
+  const labels = bin === 1 && cell >= 16;
+  const left = labels ? 44 : 30;
+  const top = labels ? 44 : 30;
   const cells = new Map<string, Cell>();
   for (const c of spec.cores) {
     const [cx, cy] = cellOf(c.tile[0], c.tile[1]);
@@ -146,6 +151,26 @@ export function gridHeatmap(spec: HeatmapSpec): string {
         `<rect x="${px}" y="${py}" width="${cell - gap}" height="${cell - gap}" fill="url(#${HATCH})"/>`,
       );
   }
+  // tile coordinates along the edges when the cells are big enough to carry them
+  if (labels) {
+    for (let x = 0; x < cols; x++)
+      body.push(
+        txt(left + x * cell + cell / 2, top - 5, String(view.x0 + x), {
+          anchor: "middle",
+          size: 9,
+          fill: "#666",
+        }),
+      );
+    for (let y = 0; y < rows; y++)
+      body.push(
+        txt(left - 5, top + y * cell + cell / 2 + 3, String(view.y0 + y), {
+          anchor: "end",
+          size: 9,
+          fill: "#666",
+        }),
+      );
+    body.push(txt(left - 5, top - 5, "y \\ x", { anchor: "end", size: 9, fill: "#666" }));
+  }
   if (metric === "traffic")
     body.push(
       ...linkLines(spec.links, cellOf, (c) => [left + c[0] * cell + cell / 2, top + c[1] * cell + cell / 2]),
@@ -153,8 +178,9 @@ export function gridHeatmap(spec: HeatmapSpec): string {
   // Which part of the mesh this is, when not all of it at one tile per cell.
   let y = top + rows * cell + 14;
   if (view.zoomed || bin > 1) {
-    const xs = `${view.x0}–${view.x0 + cols * bin - 1}`;
-    const ys = `${view.y0}–${view.y0 + rows * bin - 1}`;
+    const span = (a: number, n: number) => (n === 1 ? `${a}` : `${a}–${a + n - 1}`);
+    const xs = span(view.x0, cols * bin);
+    const ys = span(view.y0, rows * bin);
     body.push(
       txt(
         left,
