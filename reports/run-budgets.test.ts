@@ -69,7 +69,7 @@ describe("run JSON size budgets", () => {
   it("refuses a run JSON file over the byte budget before reading it", () => {
     const file = join(dir, "big.json");
     writeFileSync(file, " ".repeat(2000));
-    // the default budget is 256 MiB; a smaller one shows the check runs on the size alone
+    // the default budget is 64 MiB; a smaller one shows the check runs on the size alone
     expect(() => checkRunFileSize(file, { ...RUN_BUDGETS, fileBytes: 1000 })).toThrow(
       /2,000 bytes exceed the run JSON budget of 1,000 bytes \(fileBytes\)/,
     );
