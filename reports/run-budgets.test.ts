@@ -139,4 +139,20 @@ describe("plot helpers", () => {
     expect((svg.match(/<rect/g) ?? []).length).toBeLessThan(100);
     expect(svg).toContain("32 × 32 tiles per cell");
   });
+
+  it("hostile tile coordinates (far outside the mesh, negative, 1e300) still draw a bounded map", () => {
+    const base = chipRun().cores!;
+    const far = [0, -5, 1e9, 1e300].map((x, i) => ({ ...base[i]!, tile: [x, -x] as [number, number] }));
+    for (const metric of ["utilization", "energy", "traffic"] as const) {
+      const svg = gridHeatmap({
+        metric,
+        width: 4,
+        height: 3,
+        cores: far,
+        links: [{ from: [0, 0], to: [1e300, 0], packets: 5, busyCycles: 1 }],
+      });
+      expect((svg.match(/<rect|<line/g) ?? []).length).toBeLessThan(200);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+    }
+  });
 });
