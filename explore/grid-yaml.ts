@@ -1,36 +1,48 @@
 // Reads an explore grid from a YAML file; every problem (syntax, schema, profiles, bits) names file:line.
 // Paths inside the file (model, input, labels, profile files) are read relative to the working directory.
 
-import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
+import { readFileSync, statSync } from "node:fs";
 import { SpikegridError } from "../common/errors.js";
+import { parseYaml, yamlValue } from "../common/yaml.js";
 import { PositionFinder } from "../hw-profiles/positions.js";
 import { checkGridSpec, type GridSpec, type Locate } from "./grid.js";
+
+/** Bytes a grid file may have: a grid is a few lines; anything much bigger is not one. */
+export const GRID_FILE_BYTES = 1024 * 1024;
 
 /** The raw object of a grid file and a locator of its key paths (`file:line:col (key.path)`). */
 export function readGridFile(file: string): { value: Record<string, unknown>; locate: Locate } {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > GRID_FILE_BYTES)
+      throw new SpikegridError(
+        "USAGE",
+        `${file}: ${size.toLocaleString("en-US")} bytes exceed the grid file budget of ${GRID_FILE_BYTES.toLocaleString("en-US")} bytes`,
+        { hint: "an explore grid is a few lines of YAML (explore/examples/grid.yaml)" },
+      );
     text = readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof SpikegridError) throw e;
     throw new SpikegridError("FILE_NOT_FOUND", `cannot read grid file ${file}`, {
       hint: (e as Error).message,
     });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
+  const parsed = parseYaml(text);
+  const { doc, lines } = parsed;
+  const at = (p: { line?: number; column?: number }) =>
+    `${file}${p.line === undefined ? "" : `:${p.line}:${p.column ?? 1}`}`;
+  if (parsed.problems.length) {
     throw new SpikegridError("USAGE", `${file}: not valid YAML`, {
-      details: doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return {
-          where: `${file}:${pos.line}:${pos.col}`,
-          message: e.message.split("\n")[0] ?? e.message,
-        };
-      }),
+      details: parsed.problems.map((p) => ({ where: at(p), message: p.message })),
     });
   }
-  const value = doc.toJS() as unknown;
+  const read = yamlValue(parsed);
+  if ("problem" in read)
+    throw new SpikegridError("USAGE", `${file}: cannot read the grid`, {
+      details: [{ where: at(read.problem), message: read.problem.message }],
+    });
+  const value = read.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new SpikegridError("USAGE", `${file}: an explore grid is a YAML mapping (model:, profiles:, …)`);
   }

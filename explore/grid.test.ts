@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SpikegridError } from "../common/errors.js";
 import { checkGridSpec, expandGrid, gridFingerprint, parseShard, shardPoints } from "./grid.js";
-import { loadGridFile } from "./grid-yaml.js";
+import { GRID_FILE_BYTES, loadGridFile } from "./grid-yaml.js";
 import { tempDir } from "./test-helpers.js";
 
 const base = {
@@ -122,6 +122,31 @@ describe("grid files", () => {
     const b = errorOf(() => loadGridFile(broken));
     expect(b.message).toMatch(/not valid YAML/);
     expect(b.describe()).toMatch(new RegExp(`${broken.replace(/[.]/g, "\\.")}:\\d+:\\d+`));
+  });
+
+  it("refuses a YAML alias bomb (exit 2) at the line of the alias, without expanding it", () => {
+    // ten anchors, each a list of ten aliases of the one before: 10^10 values once expanded
+    const rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 10; i++)
+      rows.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    const f = join(tempDir(), "bomb.yaml");
+    writeFileSync(f, `${rows.join("\n")}\nmodel: m\nprofiles: [loihi]\nbomb: *a9\n`);
+    const t0 = performance.now();
+    const e = errorOf(() => loadGridFile(f));
+    expect(e.code).toBe("USAGE");
+    expect(e.describe()).toContain(`${f}:13:7: aliases expand too far (*a9 stands for`);
+    expect(e.describe()).toMatch(/at most 1000 alias expansions/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  it("refuses a grid file over its byte budget before reading it", () => {
+    const f = join(tempDir(), "huge.yaml");
+    writeFileSync(f, `model: m\n# ${"x".repeat(GRID_FILE_BYTES)}\n`);
+    expect(errorOf(() => loadGridFile(f)).message).toMatch(/exceed the grid file budget of 1,048,576 bytes/);
   });
 
   it("lets flags override file keys", () => {

@@ -102,10 +102,11 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
     const m = b === null ? undefined : bitsProblem("stateBits", b);
     if (m) problems.push({ where: locate(["stateBits", i]), message: m });
   });
-  for (const axis of ["profiles", "maxCores", "weightBits", "stateBits", "timesteps"] as const) {
-    const vals = (g[axis] as unknown[]).map((v) => String(v));
-    const dup = vals.findIndex((v, i) => vals.indexOf(v) !== i);
-    if (dup >= 0) problems.push({ where: locate([axis, dup]), message: `"${vals[dup]}" appears twice` });
+  for (const axis of AXES) {
+    const seen = new Set<string>();
+    const dup = (g[axis] as unknown[]).findIndex((v) => seen.size === seen.add(String(v)).size);
+    if (dup >= 0)
+      problems.push({ where: locate([axis, dup]), message: `"${String(g[axis][dup])}" appears twice` });
   }
   if (g.dataset !== undefined && g.input !== undefined)
     problems.push({ where: locate(["input"]), message: "give a dataset or an input file, not both" });
@@ -129,18 +130,62 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
 
 const keyPart = (v: number | null) => (v === null ? "auto" : String(v));
 
-/** The points in their fixed order: profiles, then core budgets, weight bits, state bits, timesteps. */
+/** The swept axes, outermost first: the order points are numbered in. */
+const AXES = ["profiles", "maxCores", "weightBits", "stateBits", "timesteps"] as const;
+
+/** Points a grid declares unless raised (`--max-points`, `SweepOptions.maxPoints`): days of work already. */
+export const GRID_POINT_BUDGET = 100_000;
+
+/** Number of points: the product of the axis lengths (nothing enumerated). */
+export function gridSize(g: GridSpec): number {
+  return AXES.reduce((n, axis) => n * g[axis].length, 1);
+}
+
+/** Refuses a grid with more points than `maxPoints` before anything is enumerated, run or written. */
+export function checkGridBudget(g: GridSpec, maxPoints = GRID_POINT_BUDGET): void {
+  const n = gridSize(g);
+  if (n <= maxPoints) return;
+  const dims = AXES.map((a) => `${g[a].length} ${a}`).join(" × ");
+  throw new SpikegridError(
+    "USAGE",
+    `the grid has ${n.toLocaleString("en-US")} points (${dims}), over the budget of ${maxPoints.toLocaleString("en-US")} grid points`,
+    {
+      hint: "sweep fewer values per axis, or raise the budget with --max-points N (and split the work with --shard i/n)",
+    },
+  );
+}
+
+/** The point at `index` of the fixed order (profiles, then core budgets, weight bits, state bits, timesteps). */
+export function pointAt(g: GridSpec, index: number): GridPoint {
+  let rest = index;
+  const pick = <T>(axis: readonly T[], inner: number): T => {
+    const i = Math.floor(rest / inner);
+    rest -= i * inner;
+    return axis[i]!;
+  };
+  const nT = g.timesteps.length;
+  const nS = g.stateBits.length * nT;
+  const nW = g.weightBits.length * nS;
+  const nC = g.maxCores.length * nW;
+  const profile = pick(g.profiles, nC);
+  const maxCores = pick(g.maxCores, nW);
+  const weightBits = pick(g.weightBits, nS);
+  const stateBits = pick(g.stateBits, nT);
+  const timesteps = pick(g.timesteps, 1);
+  const key = `${profile}|cores=${keyPart(maxCores)}|w=${weightBits}|s=${keyPart(stateBits)}|T=${keyPart(timesteps)}`;
+  return { index, key, profile, maxCores, weightBits, stateBits, timesteps };
+}
+
+/** The points of `shard` (all without one) in grid order, made one at a time: nothing is materialised. */
+export function* gridPoints(g: GridSpec, shard?: Shard): Generator<GridPoint> {
+  const n = gridSize(g);
+  const [first, step] = shard ? [shard.index - 1, shard.count] : [0, 1];
+  for (let i = first; i < n; i += step) yield pointAt(g, i);
+}
+
+/** Every point in grid order, as an array (small grids; sweeps use `gridPoints`). */
 export function expandGrid(g: GridSpec): GridPoint[] {
-  const points: GridPoint[] = [];
-  for (const profile of g.profiles)
-    for (const maxCores of g.maxCores)
-      for (const weightBits of g.weightBits)
-        for (const stateBits of g.stateBits)
-          for (const timesteps of g.timesteps) {
-            const key = `${profile}|cores=${keyPart(maxCores)}|w=${weightBits}|s=${keyPart(stateBits)}|T=${keyPart(timesteps)}`;
-            points.push({ index: points.length, key, profile, maxCores, weightBits, stateBits, timesteps });
-          }
-  return points;
+  return [...gridPoints(g)];
 }
 
 /**

@@ -62,7 +62,7 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
   if (latency)
     plots.push(
       scatterSvg(results, f.front, {
-        title: "energy × latency",
+        title: "Energy × latency per sample (Pareto front ringed)",
         x: { label: energyLabel, unit: "J", value: energyOf },
         y: { label: "latency per sample", unit: "s", value: (r) => r.latency?.perSampleS },
       }),
@@ -70,7 +70,7 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
   if (results.some((r) => typeof r.accuracy === "number")) {
     plots.push(
       scatterSvg(results, f.front, {
-        title: "energy × accuracy",
+        title: "Energy × accuracy (Pareto front ringed)",
         x: { label: energyLabel, unit: "J", value: energyOf },
         y: { label: "accuracy", unit: "%", value: (r) => r.accuracy },
       }),

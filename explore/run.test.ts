@@ -5,7 +5,7 @@ import { packagePath } from "../common/package-root.js";
 import { loadPipelineData } from "../pipeline/data.js";
 import { evaluatePoint } from "./evaluate.js";
 import { parseShard } from "./grid.js";
-import { mergeResults, readResults, writeResultsFile } from "./results-file.js";
+import { mergeResults, readResults } from "./results-file.js";
 import { type PointEvaluator, runSweep } from "./run.js";
 import { smallGrid, tempDir } from "./test-helpers.js";
 
@@ -40,10 +40,11 @@ describe("runSweep", async () => {
       expect(s.ran).toBe(2);
       files.push(f);
     }
-    const m = mergeResults(files.reverse());
-    expect(m.missing).toEqual([]);
     const merged = join(dir, "merged.jsonl");
-    writeResultsFile(merged, m.results);
+    const m = mergeResults(files.reverse(), merged);
+    expect(m.missing).toEqual([]);
+    expect(m.missingCount).toBe(0);
+    expect(m.points).toBe(6);
     expect(readFileSync(merged, "utf8")).toBe(readFileSync(full, "utf8"));
   });
 
@@ -74,7 +75,7 @@ describe("runSweep", async () => {
     await expect(runSweep(other, { out: full })).rejects.toThrow(/holds results of another grid/);
     const f = join(dir, "other.jsonl");
     await runSweep(other, { out: f, shard: parseShard("1/6") });
-    expect(() => mergeResults([full, f])).toThrow(/different grids/);
+    expect(() => mergeResults([full, f], join(dir, "mixed.jsonl"))).toThrow(/different grids/);
   });
 
   it.skipIf(!existsSync(packagePath("dist", "explore", "worker-entry.cjs")))(

@@ -8,17 +8,18 @@ import { calibrationRanges, type Ranges } from "../pipeline/calibrate.js";
 import { loadPipelineData, type PipelineData } from "../pipeline/data.js";
 import type { SweepIdentity } from "./evaluate.js";
 import {
-  expandGrid,
+  checkGridBudget,
   type GridPoint,
   type GridSpec,
   gridFingerprint,
+  gridPoints,
+  gridSize,
   type Shard,
-  shardPoints,
 } from "./grid.js";
 import { inProcessPool, type PointEvaluator, type SweepPool, threadPool } from "./pool.js";
 import { type SweepProgress, silentProgress } from "./progress.js";
 import type { PointResult } from "./result.js";
-import { canonicalOrder, ResultWriter, readResults, writeResultsFile } from "./results-file.js";
+import { indexResults, orderResultsFile, ResultWriter, readResults } from "./results-file.js";
 
 export type { PointEvaluator } from "./pool.js";
 
@@ -37,15 +38,20 @@ export interface SweepOptions {
   data?: PipelineData;
   /** Calibrated ranges already observed for this grid. */
   ranges?: Ranges;
+  /** Most grid points allowed (default GRID_POINT_BUDGET; `--max-points`). */
+  maxPoints?: number;
 }
 
 export interface SweepResult {
   fingerprint: string;
   gridSize: number;
-  /** This shard's points, in grid order. */
-  points: GridPoint[];
-  /** Every result in the output file (this shard and any other of the same grid), in grid order. */
-  results: PointResult[];
+  /** This shard's points, in grid order (made when first asked for). */
+  readonly points: GridPoint[];
+  /**
+   * Every result in the output file (this shard and any other of the same grid), in grid order: read from the
+   * finished file when first asked for (a sweep itself holds only keys).
+   */
+  readonly results: PointResult[];
   ran: number;
   skipped: number;
   wallMs: number;
@@ -56,26 +62,35 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
   const workers = opts.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1)
     throw new SpikegridError("USAGE", `--workers must be a positive integer, got ${workers}`);
-  const all = expandGrid(grid);
+  checkGridBudget(grid, opts.maxPoints);
+  const size = gridSize(grid);
   const fingerprint = gridFingerprint(grid);
-  const mine = shardPoints(all, opts.shard);
-  // The output file's grid is checked before any work; the samples against the network just below.
-  const previous = readResults(opts.out);
-  const foreign = previous.results.find((r) => r.grid !== fingerprint || r.gridSize !== all.length);
-  if (foreign) {
-    throw new SpikegridError("USAGE", `${opts.out} holds results of another grid (${foreign.grid})`, {
+  // The output file's grid is checked before any work (only keys and offsets are kept), the samples against
+  // the network just below.
+  const previous = indexResults(opts.out);
+  if (previous.grid !== undefined && (previous.grid !== fingerprint || previous.gridSize !== size)) {
+    throw new SpikegridError("USAGE", `${opts.out} holds results of another grid (${previous.grid})`, {
       hint: "write this sweep to a new -o file, or rerun the grid that wrote it to resume it",
     });
   }
-  const have = new Set(previous.results.map((r) => r.key));
-  const todo = mine.filter((p) => !have.has(p.key));
+  const have = previous.entries;
+  const todoPoints = () =>
+    (function* () {
+      for (const p of gridPoints(grid, opts.shard)) if (!have.has(p.key)) yield p;
+    })();
+  let shardSize = 0;
+  let todoCount = 0;
+  for (const p of gridPoints(grid, opts.shard)) {
+    shardSize++;
+    if (!have.has(p.key)) todoCount++;
+  }
   // Threads start first: they load the library while this thread loads the network and samples and
   // calibrates. A load error here (bad samples) closes them again below.
   const own = opts.pool
     ? undefined
-    : workers === 1 || todo.length <= 1
+    : workers === 1 || todoCount <= 1
       ? inProcessPool(opts.evaluator)
-      : threadPool(Math.min(workers, todo.length));
+      : threadPool(Math.min(workers, todoCount));
   const pool = opts.pool ?? own!;
   let data: PipelineData;
   try {
@@ -85,37 +100,74 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
     throw e;
   }
   const progress = opts.progress ?? silentProgress;
-  const fresh: PointResult[] = [];
+  let ran = 0;
   const writer = new ResultWriter(opts.out, previous.validBytes);
   const done = (r: PointResult) => {
     writer.append(r);
-    fresh.push(r);
+    ran++;
     progress.point(r);
   };
-  progress.start(todo.length, mine.length - todo.length);
+  progress.start(todoCount, shardSize - todoCount);
   try {
-    if (todo.length) {
+    if (todoCount) {
       const ranges = opts.ranges ?? (await calibrationRanges(grid, data));
-      const id: SweepIdentity = { grid, fingerprint, size: all.length, ranges };
-      // in-process: one at a time, in grid order; on a pool: all queued, written as they finish
-      if (pool.workers === 1) for (const p of todo) done(await pool.point(id, p, data));
-      else await Promise.all(todo.map((p) => pool.point(id, p, data).then(done)));
+      const id: SweepIdentity = { grid, fingerprint, size, ranges };
+      // in-process: one at a time, in grid order; on a pool: a bounded number queued, written as they finish
+      if (pool.workers === 1) for (const p of todoPoints()) done(await pool.point(id, p, data));
+      else await runBounded(todoPoints(), 8 * pool.workers + 64, (p) => pool.point(id, p, data).then(done));
     }
   } finally {
     progress.stop();
     writer.close();
     await own?.close();
   }
-  const results = canonicalOrder([...previous.results, ...fresh]);
   // Completion order depends on the workers; grid order makes finished files comparable byte for byte.
-  writeResultsFile(opts.out, results);
+  orderResultsFile(opts.out);
+  let points: GridPoint[] | undefined;
+  let results: PointResult[] | undefined;
   return {
     fingerprint,
-    gridSize: all.length,
-    points: mine,
-    results,
-    ran: fresh.length,
-    skipped: mine.length - todo.length,
+    gridSize: size,
+    get points() {
+      points ??= [...gridPoints(grid, opts.shard)];
+      return points;
+    },
+    get results() {
+      results ??= readResults(opts.out).results;
+      return results;
+    },
+    ran,
+    skipped: shardSize - todoCount,
     wallMs: performance.now() - t0,
   };
+}
+
+/**
+ * Runs `task` on every item with at most `limit` running (the pool keeps its own smaller window of prepared
+ * points), so a million-point sweep never holds a million pending promises. The first failure stops new
+ * work; the running tasks finish, then it is thrown.
+ */
+async function runBounded<T>(
+  items: Iterable<T>,
+  limit: number,
+  task: (t: T) => Promise<void>,
+): Promise<void> {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const item of items) {
+    if (failure) break;
+    const p: Promise<void> = task(item).then(
+      () => {
+        running.delete(p);
+      },
+      (error: unknown) => {
+        running.delete(p);
+        failure ??= { error };
+      },
+    );
+    running.add(p);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
 }

@@ -3,8 +3,8 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { SpikegridError } from "../common/errors.js";
+import { parseYaml, yamlValue } from "../common/yaml.js";
 import { checkConsistency, checkSources } from "./checks.js";
 import { normalizeProfile } from "./normalize.js";
 import { PositionFinder } from "./positions.js";
@@ -24,21 +24,19 @@ const TOP_KEYS = Object.keys(profileFileSchema.shape).join(", ");
 
 /** Validates profile text; `file` is only used to label problems and `ChipProfile.file`. */
 export function parseProfileText(text: string, file: string): ValidationResult {
-  const lines = new LineCounter();
   // JSON is YAML 1.2, so one parser gives positions for both formats.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yaml = parseYaml(text);
+  const { doc, lines } = yaml;
   const list = new ProblemList(file, new PositionFinder(doc, lines));
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const { line, col } = lines.linePos(e.pos[0]);
+  if (yaml.problems.length > 0) {
+    for (const p of yaml.problems)
       list.problems.push({
         file,
         path: "",
-        line,
-        column: col,
-        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+        line: p.line,
+        column: p.column,
+        message: `YAML syntax error: ${p.message}`,
       });
-    }
     return { file, problems: list.problems };
   }
   if (doc.contents === null) {
@@ -49,13 +47,18 @@ export function parseProfileText(text: string, file: string): ValidationResult {
     });
     return { file, problems: list.problems };
   }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    list.add([], `cannot read the document: ${(e as Error).message}`);
+  const read = yamlValue(yaml);
+  if ("problem" in read) {
+    list.problems.push({
+      file,
+      path: "",
+      line: read.problem.line,
+      column: read.problem.column,
+      message: read.problem.message,
+    });
     return { file, problems: list.problems };
   }
+  const data = read.value;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     list.add([], `expected a mapping at the top level (keys ${TOP_KEYS}), found ${describeFound(data)}`);
     return { file, problems: list.problems };

@@ -153,7 +153,8 @@ export interface BuildRunOptions {
 /** Spikes and synaptic ops per step index, summed over samples; undefined unless every sample logged its steps. */
 export function perStepActivity(counts: readonly Counted[]): RunPerStep | undefined {
   if (!counts.length || counts.some((c) => !c.perStep)) return undefined;
-  const steps = Math.max(...counts.map((c) => c.perStep!.length));
+  let steps = 0;
+  for (const c of counts) steps = Math.max(steps, c.perStep!.length);
   const spikes = new Array<number>(steps).fill(0);
   const synapticOps = new Array<number>(steps).fill(0);
   for (const c of counts)

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { SpikegridError } from "../common/errors.js";
 import { packagePath } from "../common/package-root.js";
+import { checkRunBudgets } from "./run-budgets.js";
 import {
   accuracySchema,
   chipEnergySchema,
@@ -288,8 +289,12 @@ export const RUN_CONVENTIONS: Record<string, string> = {
     "integer step t + lag is compared with float step t: 0 in layer-sync, the count of delay-0 projections from an input in pipelined mode",
 };
 
-/** Validates a parsed run JSON; throws USAGE listing every problem with its key path. */
+/**
+ * Validates a parsed run JSON; throws USAGE listing every problem with its key path. Sizes are checked against
+ * the report budgets (run-budgets.ts) first, so an absurd file is refused before the schema walks it.
+ */
 export function checkRunJson(value: unknown, source = "run JSON"): RunJson {
+  checkRunBudgets(value, source);
   const r = runJsonSchema.safeParse(value);
   if (r.success) return r.data;
   throw new SpikegridError(

@@ -61,7 +61,8 @@ export function coreTable(run: RunJson): ViewTable | undefined {
   const est = (run.energy.chip?.estimates.length ?? 0) > 0;
   const rows = run.cores.map((c, i): Cell[] => {
     const p = `cores.${i}`;
-    const util = Math.max(0, ...Object.values(c.memory.utilization));
+    let util = 0;
+    for (const u of Object.values(c.memory.utilization)) if (u > util) util = u;
     return [
       count(c.core, `${p}.core`),
       text(`${c.tile[0]},${c.tile[1]}`),

@@ -26,7 +26,7 @@ describe("spikegrid demo", () => {
     expect(existsSync(report!)).toBe(true);
     const html = readFileSync(report!, "utf8");
     expect(html).toMatch(/<section class="explore">/);
-    expect(html).toMatch(/accuracy vs weight bits/);
+    expect(html).toMatch(/Accuracy vs weight bits/);
     const points = readFileSync(join(dir, "explore.jsonl"), "utf8")
       .trim()
       .split("\n")

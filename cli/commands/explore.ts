@@ -7,7 +7,7 @@ import { checkGridSpec, type GridSpec, parseShard } from "../../explore/grid.js"
 import { loadGridFile } from "../../explore/grid-yaml.js";
 import { writeExploreHtml } from "../../explore/html.js";
 import { barProgress, lineProgress } from "../../explore/progress.js";
-import { mergeResults, writeResultsFile } from "../../explore/results-file.js";
+import { mergeResults, readResults } from "../../explore/results-file.js";
 import { runSweep } from "../../explore/run.js";
 import { renderSweep } from "../../explore/summary.js";
 import type { CliCommand } from "../command.js";
@@ -88,7 +88,19 @@ async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<voi
   if (!Number.isInteger(workers) || workers < 1 || workers > 256)
     throw new SpikegridError("USAGE", `--workers must be an integer in 1..256, got ${String(args.workers)}`);
   const progress = io.isTTY ? barProgress() : lineProgress((l) => io.err(l));
-  const sweep = await runSweep(grid, { out, workers, ...(shard ? { shard } : {}), progress });
+  const maxPoints = args["max-points"] === undefined ? undefined : Number(args["max-points"]);
+  if (maxPoints !== undefined && !(Number.isSafeInteger(maxPoints) && maxPoints > 0))
+    throw new SpikegridError(
+      "USAGE",
+      `--max-points must be a positive integer, got ${String(args["max-points"])}`,
+    );
+  const sweep = await runSweep(grid, {
+    out,
+    workers,
+    ...(shard ? { shard } : {}),
+    ...(maxPoints ? { maxPoints } : {}),
+    progress,
+  });
   const mine = new Set(sweep.points.map((p) => p.key));
   io.out(renderSweep(sweep.results.filter((r) => mine.has(r.key))));
   const ran = `${sweep.ran} point(s) run, ${sweep.skipped} resumed from the file`;
@@ -104,17 +116,16 @@ async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<voi
 async function runMerge(files: string[], args: Record<string, unknown>, io: CliIo): Promise<void> {
   const out = args.out as string | undefined;
   if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the merged .jsonl to write");
-  const m = mergeResults(files);
-  writeResultsFile(out, m.results);
+  const m = mergeResults(files, out);
   io.out(
-    `merged ${files.length} file(s) → ${out}: ${m.results.length} of ${m.gridSize} points of grid ${m.grid}${m.duplicates ? `, ${m.duplicates} duplicate(s) dropped` : ""}`,
+    `merged ${files.length} file(s) → ${out}: ${m.points} of ${m.gridSize} points of grid ${m.grid}${m.duplicates ? `, ${m.duplicates} duplicate(s) dropped` : ""}`,
   );
-  if (m.missing.length)
+  if (m.missingCount)
     io.err(
-      `warning: ${m.missing.length} point(s) missing (grid indices ${m.missing.slice(0, 20).join(", ")}${m.missing.length > 20 ? ", …" : ""}): run their shards`,
+      `warning: ${m.missingCount} point(s) missing (grid indices ${m.missing.slice(0, 20).join(", ")}${m.missingCount > 20 ? ", …" : ""}): run their shards`,
     );
   if (typeof args.html === "string") {
-    writeExploreHtml(args.html, m.results, { title: `spikegrid explore (${m.grid})` });
+    writeExploreHtml(args.html, readResults(out).results, { title: `spikegrid explore (${m.grid})` });
     io.out(`wrote ${args.html}`);
   }
 }
@@ -148,6 +159,10 @@ export const exploreCommand: CliCommand = {
       .option("mode", { type: "string", describe: "layer-sync (default) | pipelined" })
       .option("workers", { type: "number", describe: "worker threads (default 1: in-process)" })
       .option("shard", { type: "string", describe: "run shard i of n (1-based): i/n" })
+      .option("max-points", {
+        type: "number",
+        describe: "most grid points allowed (default 100000); a bigger grid is refused before any work",
+      })
       .option("out", { alias: "o", type: "string", describe: "results .jsonl (resumed when it exists)" })
       .option("html", { type: "string", describe: "also write the explore HTML page (table, front, plots)" }),
   handler: (args, io) => {

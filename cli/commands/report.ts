@@ -1,27 +1,10 @@
 // `spikegrid report run.json [--format terminal|md|csv|json|html] [-o FILE]`: renders a run JSON (validated
 // against run.schema.json) in any registered format; prints to stdout unless -o is given.
 
-import { readFileSync, writeFileSync } from "node:fs";
-import { SpikegridError } from "../../common/errors.js";
+import { writeFileSync } from "node:fs";
 import { rendererRegistry, renderReport } from "../../reports/renderers/index.js";
-import { checkRunJson } from "../../reports/run-json.js";
+import { readRunJsonFile } from "../../reports/run-read.js";
 import type { CliCommand } from "../command.js";
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new SpikegridError("FILE_NOT_FOUND", `cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new SpikegridError("FILE_READ", `${path} is not JSON: ${(e as Error).message}`, {
-      hint: "give the run JSON `spikegrid simulate … --json run.json` wrote",
-    });
-  }
-}
 
 export const reportCommand: CliCommand = {
   command: "report <run>",
@@ -39,7 +22,7 @@ export const reportCommand: CliCommand = {
     const path = String(args.run);
     const format = String(args.format);
     const renderer = rendererRegistry.get(format);
-    const run = checkRunJson(readJson(path), path);
+    const run = readRunJsonFile(path);
     const out = args.o as string | undefined;
     const text = renderReport(run, renderer.name, { colour: !out && io.isTTY });
     if (out) {

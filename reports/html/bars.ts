@@ -2,6 +2,7 @@
 // Segments resting on estimates are hatched and their labels carry the estimate mark.
 
 import { ESTIMATE_MARK } from "../view.js";
+import { maxOf } from "./series.js";
 import { esc, HATCH, label, SERIES, shortId, svgDoc, txt } from "./svg.js";
 
 export interface BarSegment {
@@ -34,8 +35,10 @@ export function barChart(spec: BarChartSpec): string {
   const plotW = 420;
   const top = 28;
   const width = left + plotW + 110;
-  const height = top + spec.rows.length * rowH + 36;
-  const max = Math.max(...spec.rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)), 0);
+  const max = maxOf(
+    spec.rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)),
+    0,
+  );
   const scale = max > 0 ? plotW / max : 0;
   const colour = (s: string) => SERIES[Math.max(0, spec.series.indexOf(s)) % SERIES.length]!;
   const body: string[] = [txt(8, 16, spec.title, { size: 13, weight: "bold" })];
@@ -63,16 +66,26 @@ export function barChart(spec: BarChartSpec): string {
   body.push(
     `<line x1="${left}" y1="${top - 2}" x2="${left}" y2="${top + spec.rows.length * rowH}" stroke="#555"/>`,
   );
-  const ly = top + spec.rows.length * rowH + 20;
+  // The legend wraps within the chart's width; rows that are their own series (one bar per kind) need none.
+  const selfLabelled = spec.rows.every((r) => r.segments.length === 1 && r.segments[0]!.series === r.label);
   let lx = left;
-  if (spec.series.length > 1 || spec.rows.some((r) => r.segments.some((s) => s.estimate))) {
+  let ly = top + spec.rows.length * rowH + 20;
+  const legend =
+    !selfLabelled && (spec.series.length > 1 || spec.rows.some((r) => r.segments.some((s) => s.estimate)));
+  if (legend) {
     for (const s of spec.series) {
+      const w = 24 + s.length * 6;
+      if (lx > left && lx + w > width - 8) {
+        lx = left;
+        ly += 16;
+      }
       body.push(
         `<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(s)}"/>`,
         txt(lx + 14, ly, s, { size: 10 }),
       );
-      lx += 24 + s.length * 6;
+      lx += w;
     }
   }
+  const height = legend ? ly + 16 : top + spec.rows.length * rowH + 12;
   return svgDoc(width, height, spec.title, body);
 }

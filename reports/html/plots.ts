@@ -131,16 +131,25 @@ function timePlots(run: RunJson): Plot[] {
   const plots: Plot[] = [];
   const ps = run.perStep;
   if (ps?.spikes.length) {
-    const series = [{ name: "spikes", values: ps.spikes }];
-    if (ps.synapticOps?.length) series.push({ name: "synaptic ops", values: ps.synapticOps });
+    const ops = ps.synapticOps?.length ? ps.synapticOps : undefined;
     plots.push({
       kind: "activity",
       title: "Activity per timestep",
+      ...(ps.spikes.length > 1040
+        ? {
+            caption: `${ps.spikes.length.toLocaleString("en-US")} steps: lines show each pixel column's min and max`,
+          }
+        : {}),
       svg: lineChart({
         title: "Activity per timestep (summed over samples)",
         xLabel: "timestep",
+        yLabel: "spikes per step",
+        ...(ops ? { y2Label: "synaptic ops per step" } : {}),
         y: "count",
-        series,
+        series: [
+          { name: "spikes", values: ps.spikes },
+          ...(ops ? [{ name: "synaptic ops", values: ops, axis: "right" as const }] : []),
+        ],
       }),
     });
   }
@@ -153,6 +162,7 @@ function timePlots(run: RunJson): Plot[] {
       svg: lineChart({
         title: "Accuracy vs samples seen (streaming)",
         xLabel: "samples (timesteps) seen",
+        yLabel: "accuracy",
         y: "fraction",
         series: [{ name: "accuracy", values: s.accuracyBySamplesSeen }],
         ...(s.algorithmicDelaySteps > 0

@@ -18,7 +18,9 @@ function hash(s: string): string {
 }
 
 /** A complete <svg> with a title (accessible name), viewBox and its own hatch pattern. */
-export function svgDoc(width: number, height: number, title: string, body: string[]): string {
+export function svgDoc(minWidth: number, height: number, title: string, body: string[]): string {
+  // every plot draws its title in 13 px bold at x = 8: never narrower than that (≈ 7.8 px per character)
+  const width = Math.ceil(Math.max(minWidth, 16 + 7.8 * title.length));
   const id = `${HATCH}-${hash(title + body.length)}`;
   const hatch = `<defs><pattern id="${id}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="6" fill="#000" fill-opacity="0.35"/></pattern></defs>`;
   return [

@@ -17,6 +17,13 @@ describe("renderTable", () => {
       "truenorth   4096",
     ]);
   });
+
+  it("renders 500,000 rows (no spread of the rows into Math.max)", () => {
+    const rows = Array.from({ length: 500_000 }, (_, i) => [`t${i}`, String(i)]);
+    const text = renderTable([{ header: "tensor" }, { header: "n", align: "right" }], rows);
+    expect(text.split("\n")).toHaveLength(500_002);
+    expect(text.split("\n")[2]).toBe(`t0${" ".repeat(12)}0`);
+  });
 });
 
 describe("formatSI", () => {
