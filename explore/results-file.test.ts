@@ -143,9 +143,9 @@ describe("grid point budget and lazy points", () => {
   const million = checkGridSpec({
     model: "m.nir",
     profiles: ["loihi"],
-    maxCores: Array.from({ length: 1000 }, (_, i) => i + 1),
-    weightBits: Array.from({ length: 16 }, (_, i) => i + 1),
-    timesteps: Array.from({ length: 63 }, (_, i) => i + 1),
+    maxCores: Array.from({ length: 1050 }, (_, i) => i + 1),
+    weightBits: Array.from({ length: 15 }, (_, i) => i + 2),
+    timesteps: Array.from({ length: 64 }, (_, i) => i + 1),
     input: "x.npy",
   });
 
@@ -165,7 +165,7 @@ describe("grid point budget and lazy points", () => {
 
   it("enumerates points by index without materialising the grid", () => {
     const p = pointAt(million, 1_007_999);
-    expect(p.key).toBe("loihi|cores=1000|w=16|s=auto|T=63");
+    expect(p.key).toBe("loihi|cores=1050|w=16|s=auto|T=64");
     const it = gridPoints(million, { index: 3, count: 500_000 });
     expect([...it].map((q) => q.index)).toEqual([2, 500_002, 1_000_002]);
   });
