@@ -81,6 +81,9 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
   const excluded = f.excluded.length
     ? `<h3>Does not fit (${f.excluded.length})</h3><ul>${f.excluded.map((x) => `<li><code>${esc(x.key)}</code>: ${esc(x.reason)}</li>`).join("")}</ul>`
     : "";
+  const atChance = f.atChance.length
+    ? `<h3>At chance, not on the front (${f.atChance.length})</h3><ul>${f.atChance.map((x) => `<li><code>${esc(x.key)}</code>: ${esc(x.reason)}</li>`).join("")}</ul>`
+    : "";
   return [
     `<section class="explore"><h2>Explore: ${results.length} points</h2>`,
     `<p>Pareto front over ${esc(f.objectives.join(" × ") || "nothing measured")}: ${f.front.length} point(s) (★).`,
@@ -91,6 +94,7 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
     notes.map((n) => `<p class="note">${esc(n)}</p>`).join(""),
     `<div class="plots">${plots.join("")}</div>`,
     pointsTable(results, keys),
+    atChance,
     excluded,
     "</section>",
   ].join("");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dominates, type Objective, paretoIndices, sweepFront } from "./pareto.js";
+import { atChanceReason, dominates, type Objective, paretoIndices, sweepFront } from "./pareto.js";
 import type { PointResult } from "./result.js";
 
 type P = { e: number; l: number; a: number };
@@ -78,5 +78,39 @@ describe("sweepFront", () => {
     const f = sweepFront(rs);
     expect(f.objectives).toEqual(["energy (chip)", "latency"]);
     expect(f.front.map((r) => r.key)).toEqual(["a", "b"]);
+  });
+
+  it("leaves a dead configuration (accuracy at chance) off the front even when it is the cheapest", () => {
+    // the README demo's 2-bit point: 10.9 % on 64 digits whose most frequent label is 14.1 %
+    const chip = (e: number, l: number) => ({
+      energy: { theoreticalJ: e, chipJ: e },
+      latency: { perSampleS: l, perTimestepS: l / 28 },
+      samples: 64,
+      chanceAccuracy: 9 / 64,
+    });
+    const rs = [
+      point("w2", { ...chip(27.5e-6, 243e-6), accuracy: 7 / 64 }),
+      point("w3", { ...chip(63.9e-6, 571e-6), accuracy: 51 / 64 }),
+      point("w8", { ...chip(215e-6, 1.92e-3), accuracy: 63 / 64 }),
+    ];
+    const f = sweepFront(rs);
+    expect(f.front.map((r) => r.key)).toEqual(["w3", "w8"]);
+    expect(f.atChance.map((x) => x.key)).toEqual(["w2"]);
+    expect(f.atChance[0]?.reason).toMatch(/accuracy 10\.9 % is not above chance \(14\.1 %.*64 samples/);
+  });
+});
+
+describe("atChanceReason", () => {
+  const p = (accuracy: number, chanceAccuracy: number, samples: number) =>
+    point("x", { accuracy, chanceAccuracy, samples });
+  it("calls a point dead only when it is within 2.33 binomial standard errors of chance", () => {
+    // chance 0.1 over 100 samples: se 0.03, so the line is at 0.1699
+    expect(atChanceReason(p(0.16, 0.1, 100))).toBeDefined();
+    expect(atChanceReason(p(0.18, 0.1, 100))).toBeUndefined();
+    expect(atChanceReason(p(0.05, 0.1, 100))).toBeDefined();
+  });
+  it("says nothing without labels or a chance level", () => {
+    expect(atChanceReason(point("x", { accuracy: null }))).toBeUndefined();
+    expect(atChanceReason(point("x", { accuracy: 0.1 }))).toBeUndefined();
   });
 });

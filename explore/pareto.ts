@@ -1,6 +1,6 @@
 // The Pareto front of a sweep: among points that fit, those no other point beats on every objective
-// (energy ↓, latency ↓, accuracy ↑). Objectives a sweep did not measure (no labels, no chip simulation)
-// are left out and named, never filled in.
+// (energy ↓, latency ↓, accuracy ↑); a point whose accuracy is not above chance is a dead configuration, never
+// on it. Objectives a sweep did not measure (no labels, no chip simulation) are left out and named.
 
 import type { PointResult } from "./result.js";
 
@@ -40,6 +40,26 @@ export interface SweepFront {
   front: PointResult[];
   /** Points not on the front because they do not fit, with their reason. */
   excluded: { key: string; reason: string }[];
+  /** Points that fit but whose accuracy is not above chance: a dead configuration is never a trade-off. */
+  atChance: { key: string; reason: string }[];
+}
+
+/** One-sided z for "accuracy above chance" (1 % level): below it the point is not told apart from guessing. */
+export const CHANCE_Z = 2.33;
+
+/**
+ * Why a point's accuracy is indistinguishable from chance (always answering the most frequent label), or
+ * undefined when it is above it: accuracy − chance ≤ CHANCE_Z standard errors of a binomial at chance over the
+ * samples run.
+ */
+export function atChanceReason(r: PointResult): string | undefined {
+  const acc = r.accuracy;
+  const chance = r.chanceAccuracy;
+  if (!num(acc) || !num(chance) || r.samples <= 0) return undefined;
+  const se = Math.sqrt((chance * (1 - chance)) / r.samples);
+  if (acc - chance > CHANCE_Z * se) return undefined;
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return `accuracy ${pct(acc)} is not above chance (${pct(chance)}, always the most frequent label; ${r.samples} samples, 1 % one-sided): a dead configuration, left off the front`;
 }
 
 const num = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
@@ -66,8 +86,16 @@ export function sweepFront(results: readonly PointResult[]): SweepFront {
   if (all((r) => r.latency?.perSampleS))
     objectives.push({ name: "latency", sense: "min", value: (r) => r.latency!.perSampleS! });
   else unmeasured.push("latency");
-  if (all((r) => r.accuracy)) objectives.push({ name: "accuracy", sense: "max", value: (r) => r.accuracy! });
-  else unmeasured.push("accuracy");
-  const front = paretoIndices(fit, objectives).map((i) => fit[i]!);
-  return { objectives: objectives.map((o) => o.name), unmeasured, front, excluded };
+  const atChance: { key: string; reason: string }[] = [];
+  let candidates = fit;
+  if (all((r) => r.accuracy)) {
+    objectives.push({ name: "accuracy", sense: "max", value: (r) => r.accuracy! });
+    candidates = fit.filter((r) => {
+      const reason = atChanceReason(r);
+      if (reason) atChance.push({ key: r.key, reason });
+      return !reason;
+    });
+  } else unmeasured.push("accuracy");
+  const front = paretoIndices(candidates, objectives).map((i) => candidates[i]!);
+  return { objectives: objectives.map((o) => o.name), unmeasured, front, excluded, atChance };
 }

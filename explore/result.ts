@@ -50,6 +50,8 @@ export const pointResultSchema = z.looseObject({
   /** Fraction of samples whose readout argmax equals the label; null without labels. */
   accuracy: z.number().min(0).max(1).nullable().optional(),
   correct: z.number().int().nonnegative().optional(),
+  /** The accuracy of always answering the most frequent label of the samples run (the chance level). */
+  chanceAccuracy: z.number().min(0).max(1).optional(),
   ops: z
     .looseObject({ ac: nonneg, mac: nonneg, dense: nonneg, spikes: nonneg, saturations: nonneg })
     .optional(),

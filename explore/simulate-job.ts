@@ -49,11 +49,13 @@ export function simulateJob(job: SimulationJob): PointResult {
     if (job.labels && predict(sim.outputs[s]!, job.readout) === job.labels[s]) correct++;
   });
   const chip = sim.chip;
+  const chance = job.labels && n > 0 ? mostFrequentShare(job.labels.subarray(0, n)) : undefined;
   const per = (x: number) => (n > 0 ? x / n : 0);
   return {
     ...job.head,
     accuracy: job.labels && n > 0 ? correct / n : null,
     ...(job.labels ? { correct } : {}),
+    ...(chance !== undefined ? { chanceAccuracy: chance } : {}),
     ops: {
       ac: per(totals.ac),
       mac: per(totals.mac),
@@ -65,4 +67,16 @@ export function simulateJob(job: SimulationJob): PointResult {
     latency: { perSampleS: chip.perSampleS, perTimestepS: chip.perTimestepS },
     chip: { simulated: chip.simulated, ...(chip.note ? { note: chip.note } : {}) },
   };
+}
+
+/** The share of the most frequent label: the accuracy of a network that always gives the same answer. */
+export function mostFrequentShare(labels: Int32Array): number {
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (const l of labels) {
+    const c = (counts.get(l) ?? 0) + 1;
+    counts.set(l, c);
+    if (c > best) best = c;
+  }
+  return labels.length > 0 ? best / labels.length : 0;
 }

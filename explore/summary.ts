@@ -56,6 +56,10 @@ export function renderFront(front: SweepFront): string {
     lines.push(
       `  not in the front's objectives (not measured for every point): ${front.unmeasured.join(", ")}`,
     );
+  if (front.atChance.length) {
+    lines.push(`at chance, not on the front (${front.atChance.length}):`);
+    for (const x of front.atChance) lines.push(`  ${x.key}: ${x.reason}`);
+  }
   if (front.excluded.length) {
     lines.push(`does not fit (${front.excluded.length}):`);
     for (const x of front.excluded) lines.push(`  ${x.key}: ${x.reason}`);
