@@ -25,8 +25,9 @@ function leaves(list: readonly CliCommand[], prefix: string[] = []): string[][] 
   return list.flatMap((c) => {
     const [word, ...positionals] = c.command.split(" ");
     const words = [...prefix, word!];
-    if (c.subcommands) return leaves(c.subcommands, words);
-    return [[...words, ...positionals.filter((p) => p.startsWith("<")).map(() => LIF)]];
+    const self = [...words, ...positionals.filter((p) => p.startsWith("<")).map(() => LIF)];
+    if (!c.subcommands) return [self];
+    return [...(c.handler ? [self] : []), ...leaves(c.subcommands, words)];
   });
 }
 
@@ -78,5 +79,40 @@ describe("unknown options and commands", () => {
     expect(sub.code).toBe(2);
     expect(sub.err).toMatch(/unknown command "lsit" \(did you mean list\?\)/);
     expect(sub.out).toBe("");
+  });
+
+  it("a misspelt required option is named, not reported missing", async () => {
+    const r = await cli("compile", LIF, "--ot", join(dir, "z.nmir"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown option --ot \(did you mean --out\?\)/);
+    expect(existsSync(join(dir, "z.nmir"))).toBe(false);
+  });
+});
+
+describe("help and hints", () => {
+  it("explore merge --help shows merge's options only", async () => {
+    const r = await cli("explore", "merge", "--help");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/explore merge <files\.\.>/);
+    expect(r.out).toMatch(/-o, --out .*\[required\]/);
+    expect(r.out).not.toMatch(/--profiles|--weight-bits|model/);
+  });
+
+  it("simulate --help says which engines take --json and .nmir, and marks -o/--out", async () => {
+    const r = await cli("simulate", "--help");
+    expect(r.out).toMatch(/--json\s+reference and chip engines/);
+    expect(r.out).toMatch(/a \.nmir for reference and chip/);
+    expect(r.out).toMatch(/-o, --out/);
+    expect(r.out).toMatch(/--sequence/);
+    const c = await cli("compile", "--help");
+    expect(c.out).toMatch(/-o, --out .*\[string\] \[required\]/);
+  });
+
+  it("compile's warnings name CLI flags, not library option names", async () => {
+    const r = await cli("compile", LIF, "-o", join(dir, "hint.nmir"));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--reset-mode subtract/);
+    expect(r.out).toMatch(/no dt given \(--dt/);
+    expect(r.out).not.toMatch(/import with resetMode|options\.dt/);
   });
 });

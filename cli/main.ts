@@ -30,7 +30,8 @@ function attach(y: Argv, cmd: CliCommand, io: CliIo, parsed: Parsed, parent = ""
       let b = cmd.builder ? cmd.builder(sub) : sub;
       if (cmd.subcommands) {
         for (const s of cmd.subcommands) b = attach(b, s, io, parsed, `${name} `);
-        b = b.demandCommand(1, `choose a sub-command of "${name}"`);
+        // a command with its own handler runs it when no sub-command is named (explore vs explore merge)
+        if (!cmd.handler) b = b.demandCommand(1, `choose a sub-command of "${name}"`);
       }
       // getOptions() is public in yargs but missing from its types
       const o = (b as unknown as { getOptions(): YargsOptions }).getOptions();
@@ -116,6 +117,32 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function unknownOption(name: string, parsed: Parsed): string {
+  const near = closest(
+    name,
+    parsed.options.filter((o) => o.length > 1),
+  );
+  return `unknown option ${flagOf(name)}${near ? ` (did you mean --${near}?)` : ""}`;
+}
+
+/** Flags on the command line that the parsed command does not define (after `--`, nothing counts). */
+function unknownFlags(argv: readonly string[], parsed: Parsed): string[] {
+  const known = new Set([...parsed.options.map(kebab), "help", "version", "debug"]);
+  const out: string[] = [];
+  for (const a of argv) {
+    if (a === "--") break;
+    const m = /^--?([^=]+)/.exec(a);
+    if (!m || /^-\d/.test(a)) continue;
+    const name = m[1]!;
+    const k = kebab(name);
+    if (!known.has(k) && !(k.startsWith("no-") && known.has(k.slice(3))) && !out.includes(name))
+      out.push(name);
+  }
+  return out;
+}
+
 const flagOf = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
 
 /** A yargs usage failure as one SpikegridError: unknown options and words named, with the closest known one. */
@@ -134,22 +161,35 @@ function usageErrorOf(msg: string, argv: readonly string[], parsed: Parsed): Spi
     return new SpikegridError("USAGE", `${where}: missing arguments; usage: spikegrid ${parsed.usage}`, {
       hint,
     });
+  const missing = /^Missing required arguments?: (.*)$/s.exec(msg);
+  // yargs checks required options first; a misspelt one (--ot for --out) is the better thing to report
+  const typos = missing ? unknownFlags(argv, parsed) : [];
+  if (typos.length)
+    return new SpikegridError(
+      "USAGE",
+      `${where}: ${typos.map((n) => unknownOption(n, parsed)).join("; ")}; nothing was run`,
+      {
+        hint,
+      },
+    );
+  if (missing) {
+    const flags = missing[1]!.split(", ").map(flagOf);
+    return new SpikegridError(
+      "USAGE",
+      `${where}: missing required option${flags.length > 1 ? "s" : ""} ${flags.join(", ")}; nothing was run`,
+      { hint },
+    );
+  }
   const unknown = /^Unknown arguments?: (.*)$/s.exec(msg);
   if (!unknown) return new SpikegridError("USAGE", `${where}: ${msg}`, { hint });
   const names = unknown[1]!.split(", ");
-  const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const problems: string[] = [];
   for (const n of names) {
     // yargs lists --foo-bar twice (foo-bar, fooBar): keep the spelling the user typed
     if (kebab(n) !== n && names.includes(kebab(n))) continue;
     const typed = argv.some((a) => a === flagOf(n) || a.startsWith(`${flagOf(n)}=`) || a === `--no-${n}`);
-    if (typed) {
-      const near = closest(
-        n,
-        parsed.options.filter((o) => o.length > 1),
-      );
-      problems.push(`unknown option ${flagOf(n)}${near ? ` (did you mean --${near}?)` : ""}`);
-    } else {
+    if (typed) problems.push(unknownOption(n, parsed));
+    else {
       const near = closest(n, parsed.subcommands);
       const what = parsed.subcommands.length ? "unknown command or extra argument" : "unexpected argument";
       problems.push(`${what} "${n}"${near ? ` (did you mean ${near}?)` : ""}`);

@@ -13,22 +13,8 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
 import { loadNetwork, resetModeArg } from "../load-network.js";
+import { checkOutputs, choiceFlag, intFlag } from "../options.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
-
-/** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
-export function intFlag(flag: string, v: unknown, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SpikegridError("USAGE", `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}`);
-  }
-  return v;
-}
-
-function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (allowed.includes(v as T)) return v as T;
-  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
-}
 
 const db = (x: number) => (x === Number.POSITIVE_INFINITY ? "exact (∞ dB)" : `${x.toFixed(1)} dB`);
 
@@ -41,9 +27,9 @@ function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
   set("weightBits", intFlag("--weight-bits", args["weight-bits"], 1, 16));
   set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
   set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
-  set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
-  set("decay", choice("--decay", args.decay, ["mult12", "shift"] as const));
-  set("clipStart", choice("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
+  set("inputEvent", choiceFlag("--input-event", args["input-event"], ["spike", "graded"] as const));
+  set("decay", choiceFlag("--decay", args.decay, ["mult12", "shift"] as const));
+  set("clipStart", choiceFlag("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
   if (args["per-channel"] === true) o.perChannel = true;
   if (args.strict === true) o.strict = true;
   if (args.dt !== undefined) {
@@ -89,6 +75,10 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
     throw new SpikegridError("USAGE", "--percentile applies only with --convert");
   }
   const options = optionsFrom(args);
+  checkOutputs(
+    [{ flag: "-o/--out", path: out }],
+    [file, args.weights as string | undefined, args.calibrate as string | undefined],
+  );
   options.dump = (pass, text) => io.out(`--- after ${pass} ---\n${text}`);
   const net = await loadNetwork(file, {
     resetMode: resetModeArg(args["reset-mode"]),
@@ -150,7 +140,12 @@ export const compileCommand: CliCommand = {
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "network file (.nir, .onnx)", demandOption: true })
-      .option("out", { alias: "o", type: "string", describe: "the .nmir file to write" })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        demandOption: true,
+        describe: "the .nmir file to write",
+      })
       .option("weights", {
         type: "string",
         describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",

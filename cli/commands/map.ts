@@ -21,7 +21,7 @@ import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { intFlag } from "./compile.js";
+import { checkOutputs, intFlag } from "../options.js";
 
 function placementArg(v: unknown): Placement | undefined {
   if (v === undefined) return undefined;
@@ -69,6 +69,7 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   if (npc !== undefined) opts.neuronsPerCore = npc;
   if (seed !== undefined) opts.seed = seed;
   if (placement) opts.placement = placement;
+  checkOutputs([{ flag: "-o/--out", path: out }], [file, args.input as string | undefined, args.profile]);
   const profile = loadProfile(args.profile);
   const ir = readNmirFile(file);
   if (typeof args.input === "string") opts.traffic = profiledTraffic(ir, args.input);
@@ -92,7 +93,7 @@ export const mapCommand: CliCommand = {
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "compiled network (.nmir)", demandOption: true })
-      .option("profile", { type: "string", describe: "chip profile name or file" })
+      .option("profile", { type: "string", demandOption: true, describe: "chip profile name or file" })
       .option("out", { alias: "o", type: "string", describe: "the mapping JSON to write" })
       .option("max-cores", { type: "number", describe: "use at most N cores" })
       .option("neurons-per-core", { type: "number", describe: "at most N neurons on a core" })

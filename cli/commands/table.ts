@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { summarizeGraph } from "../../compiler/graph/summary.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
 import { isZooRef } from "../../models/zoo.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
 import {
@@ -17,6 +18,10 @@ import {
 import { measureModel } from "../../reports/table/measure.js";
 import type { CliCommand } from "../command.js";
 import { loadNetwork } from "../load-network.js";
+import { checkOutputs, checkStepBudget, intFlag, outFlag, timestepsFlag } from "../options.js";
+
+/** Every table dataset is an MNIST test split: this many held-out digits. */
+const MAX_TABLE_SAMPLES = MNIST_SPLIT.test;
 
 /** Steps of a synthetic input: the model's own sequence length or timesteps setting, else 16. */
 async function defaultSteps(model: string): Promise<number> {
@@ -37,7 +42,10 @@ export const tableCommand: CliCommand = {
       .option("timesteps", { type: "number", describe: "steps per sample (default: the input's T)" })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
       .option("dataset", { type: "string", describe: `labelled inputs: ${Object.keys(DATASETS).join(", ")}` })
-      .option("samples", { type: "number", default: 16, describe: "--dataset: samples to run" })
+      .option("samples", {
+        type: "number",
+        describe: `--dataset: samples to run, 1..${MAX_TABLE_SAMPLES} (default 16)`,
+      })
       .option("format", { choices: TABLE_FORMATS, default: "md", describe: "md | csv | tex" })
       .option("neurobench", { type: "boolean", describe: "add the NeuroBench metrics columns" })
       .option("init", {
@@ -46,11 +54,17 @@ export const tableCommand: CliCommand = {
         describe:
           "networks with only zero weights (zoo models without a checkpoint): seeded PyTorch-default init, or keep zeros",
       })
-      .option("o", { alias: "output", type: "string", describe: "write the table here" })
+      .option("out", { alias: "o", type: "string", describe: "write the table here" })
+      // the old spelling, kept working
+      .option("output", { type: "string", hidden: true })
       .conflicts("input", "dataset"),
   handler: async (args, io) => {
     const models = (args.models as string[]).map(String);
     const format = String(args.format) as TableFormat;
+    const out = outFlag(args, "output");
+    checkOutputs([{ flag: "-o/--out", path: out }], [...models, args.input as string | undefined]);
+    const steps = timestepsFlag(args.timesteps);
+    const samples = intFlag("--samples", args.samples, 1, MAX_TABLE_SAMPLES) ?? 16;
     const notes: string[] = [];
     const profile = args.profile === undefined ? undefined : loadProfile(String(args.profile));
     if (profile)
@@ -62,17 +76,15 @@ export const tableCommand: CliCommand = {
       const net = await loadNetwork(m);
       const port = summarizeGraph(net.graph, m).inputs[0];
       if (!port) throw new SpikegridError("UNSUPPORTED", `${m} has no input; a table needs one`);
-      const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
-      if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
-        throw new SpikegridError(
-          "USAGE",
-          `--timesteps must be a positive integer, got ${String(args.timesteps)}`,
-        );
+      if (typeof args.input !== "string" && typeof args.dataset !== "string") {
+        const perStep = port.shape.reduce((a, b) => a * b, 1);
+        checkStepBudget({ steps: steps ?? 1, samples: 1, perStep, what: "input values" });
+      }
       const inputs: TableInputs =
         typeof args.input === "string"
           ? npyInputs(args.input, port.shape)
           : typeof args.dataset === "string"
-            ? datasetInputs(args.dataset, port.shape, Number(args.samples))
+            ? datasetInputs(args.dataset, port.shape, samples)
             : syntheticInputs(port.shape, steps ?? (await defaultSteps(m)));
       const t0 = performance.now();
       rows.push(
@@ -87,7 +99,6 @@ export const tableCommand: CliCommand = {
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });
-    const out = args.o as string | undefined;
     if (out) {
       writeFileSync(out, text);
       io.out(`wrote ${out}`);
