@@ -27,7 +27,7 @@ import { loadNetwork, resetModeArg } from "../load-network.js";
 import { checkStepBudget, choiceFlag, intFlag, sequenceLayout, timestepsFlag } from "../options.js";
 import { zooOverrides } from "../zoo-set.js";
 import { sampleOf } from "./agreement.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { besideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
 
 /** The options `--engine chip` adds to `simulate` (the mapping ones are `spikegrid map`'s). */
 export const CHIP_OPTIONS = {
@@ -182,7 +182,7 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
       written.push(`${path} (output "${o.id}", scaled by 2^${o.scaleExp})`);
     });
   }
-  const warnings = [...new Set(sim.results.flatMap((r) => r.warnings))];
+  const warnings = summarizeWarnings(sim.results.map((r) => r.warnings));
   const s = sim.sections;
   if (json) {
     const run = buildRunJson({

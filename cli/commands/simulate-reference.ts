@@ -27,7 +27,7 @@ import {
   renderAgreement,
   sampleOf,
 } from "./agreement.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { besideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
 import { streamingFromLabels } from "./simulate-streaming.js";
 
 function modeArg(v: unknown): TimestepMode {
@@ -155,7 +155,9 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
           runs.map((r) => r.outputsScaled.get(ir.outputs[0]!.id)!),
           { metadata: ir.metadata },
         );
-  const warnings = [...new Set([...runs.flatMap((r) => r.warnings), ...(cmp?.warnings ?? [])])];
+  const warnings = [
+    ...new Set([...summarizeWarnings(runs.map((r) => r.warnings)), ...(cmp?.warnings ?? [])]),
+  ];
   if (input?.clipped)
     warnings.push(`${input.clipped} input value(s) clipped to the input's payload range or read as a spike`);
   if (json) {

@@ -211,6 +211,13 @@ export const simulateCommand: CliCommand = {
         if (args[f] !== undefined)
           throw new SpikegridError("USAGE", `--${f} applies to --engine float or reference, not chip`);
     }
+    if (engine === "reference") {
+      for (const f of ["profile", "mapping", "timing", "max-cores", "neurons-per-core", "placement", "seed"])
+        if (args[f] !== undefined)
+          throw new SpikegridError("USAGE", `--${f} applies to --engine chip, not reference`, {
+            hint: `run with --engine chip to use it`,
+          });
+    }
     if (engine !== "float") {
       for (const f of ["sequence", "nir-convention"])
         if (args[f] !== undefined)
