@@ -139,6 +139,17 @@ describe("output paths are checked before any work", () => {
     expect(readNpyFile(spikes).shape).toEqual([2, 5, 1]);
   });
 
+  it("simulate: a file written beside -o/--out may not be an input either", async () => {
+    const x = npy("y.input.npy", [5, 8]);
+    const before = readFileSync(x);
+    refused(
+      await cli("simulate", MLP, "--input", x, "-o", join(dir, "y.npy"), "--record", "input"),
+      /the file for "input" beside -o\/--out .*is the input/,
+      [join(dir, "y.npy")],
+    );
+    expect(readFileSync(x).equals(before)).toBe(true);
+  });
+
   it("table, explore and explore merge", async () => {
     refused(await cli("table", LIF, "-o", dir), /is a directory/);
     refused(await cli("table", LIF, "--output", missing), /does not exist/);

@@ -27,7 +27,7 @@ import { loadNetwork, resetModeArg } from "../load-network.js";
 import { checkStepBudget, choiceFlag, intFlag, sequenceLayout, timestepsFlag } from "../options.js";
 import { zooOverrides } from "../zoo-set.js";
 import { sampleOf } from "./agreement.js";
-import { besideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
+import { besideOut, checkBesideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
 
 /** The options `--engine chip` adds to `simulate` (the mapping ones are `spikegrid map`'s). */
 export const CHIP_OPTIONS = {
@@ -158,6 +158,11 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
   );
   const { mapping, source } = mappingFor(ir, profile, args);
   const record = listArg(args.record);
+  checkBesideOut(
+    out,
+    ir.outputs.slice(1).map((o) => o.id),
+    [file, args.input, args.mapping],
+  );
   const sim = simulateChip(ir, mapping, profile, samples, {
     timing,
     mode,

@@ -27,7 +27,7 @@ import {
   renderAgreement,
   sampleOf,
 } from "./agreement.js";
-import { besideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
+import { besideOut, checkBesideOut, listArg, stack, summarizeWarnings } from "./simulate-output.js";
 import { streamingFromLabels } from "./simulate-streaming.js";
 
 function modeArg(v: unknown): TimestepMode {
@@ -85,6 +85,8 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   const steps = timestepsFlag(args.timesteps) ?? input?.tIn;
   if (steps === undefined) throw new SpikegridError("USAGE", "the module has no inputs: give --timesteps");
   const record = listArg(args.record);
+  const besides = [...ir.outputs.slice(1).map((o) => o.id), ...record];
+  checkBesideOut(out, besides, [file, args.input, args.labels, source]);
   const sizes = new Map([...ir.populations, ...ir.inputs].map((p) => [p.id, shapeSize(p.shape)]));
   const perStep = [...ir.outputs.map((o) => o.src), ...record].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
   checkStepBudget({ steps, samples: input?.batch ?? 1, perStep, what: "output and recorded values" });

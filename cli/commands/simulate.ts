@@ -21,7 +21,7 @@ import {
 } from "../options.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
-import { besideOut, listArg, stack } from "./simulate-output.js";
+import { besideOut, checkBesideOut, listArg, stack } from "./simulate-output.js";
 import { simulateReference } from "./simulate-reference.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 
@@ -74,6 +74,8 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
     );
   const shapes = inferShapes(net.graph);
   const record = listArg(args.record);
+  const outputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Output").map(([id]) => id);
+  checkBesideOut(out, [...outputIds.slice(1), ...record], [file, inputPath, args.weights, args.labels]);
   const kept = [...net.graph.nodes]
     .filter(([id, n]) => n.kind === "Output" || record.includes(id))
     .reduce((a, [id]) => a + (shapes.get(id)?.outputs.out ?? []).reduce((p, d) => p * d, 1), 0);
