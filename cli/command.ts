@@ -9,7 +9,7 @@ export interface CliCommand {
   command: string;
   describe: string;
   builder?: (y: Argv) => Argv;
-  /** Sub-commands (e.g. `profiles list`); when present, `handler` is not used. */
+  /** Sub-commands (e.g. `profiles list`); `handler`, if any, runs when none is named. */
   subcommands?: CliCommand[];
   handler?: (args: Record<string, unknown>, io: CliIo) => Promise<void> | void;
 }

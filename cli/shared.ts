@@ -1,34 +1,8 @@
-// Helpers the commands share: checked flag values (integers, choices, id lists, reset mode, NIR convention)
-// and one sample cut out of a batched input. Commands import these from here, never from each other.
+// Argument helpers the commands share: comma lists, reset mode, NIR convention, and one sample cut out of a
+// batched input (flag checks and output paths are options.ts). Commands import these, never from each other.
 
 import { SpikegridError } from "../common/errors.js";
 import type { NirConvention } from "../compiler/importers/nir/conventions.js";
-
-/** An integer flag in lo..hi, or undefined when absent; anything else is a usage error naming the flag. */
-export function intFlag(
-  flag: string,
-  v: unknown,
-  lo: number,
-  hi: number,
-  why?: (v: unknown) => string,
-): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    const reason = why?.(v) ?? "";
-    throw new SpikegridError(
-      "USAGE",
-      `${flag} must be an integer in ${lo}..${hi}, got ${String(v)}${reason}`,
-    );
-  }
-  return v;
-}
-
-/** One of `allowed`, or undefined when absent; anything else is a usage error naming the flag. */
-export function choice<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (allowed.includes(v as T)) return v as T;
-  throw new SpikegridError("USAGE", `${flag} must be ${allowed.join(" or ")}, got "${String(v)}"`);
-}
 
 /** "a, b,c" → ["a", "b", "c"]; anything else → []. */
 export function listArg(v: unknown): string[] {

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import * as z from "zod";
 import { type ErrorDetail, SpikegridError } from "../common/errors.js";
+import { MAX_TIMESTEPS } from "../common/limits.js";
 import { resolveQuantOptions } from "../compiler/passes/quant-plan.js";
 import { loadProfile, profileNames } from "../hw-profiles/index.js";
 
@@ -19,7 +20,14 @@ export const gridSpecSchema = z.strictObject({
   maxCores: z.array(positiveInt.nullable()).min(1).default([null]),
   weightBits: z.array(z.number().int()).min(1).default([8]),
   stateBits: z.array(z.number().int().nullable()).min(1).default([null]),
-  timesteps: z.array(positiveInt.nullable()).min(1).default([null]),
+  timesteps: z
+    .array(
+      positiveInt
+        .max(MAX_TIMESTEPS, `at most ${MAX_TIMESTEPS} steps (a simulation keeps every step)`)
+        .nullable(),
+    )
+    .min(1)
+    .default([null]),
   /** Samples: a registered dataset (with `samples`) or .npy files. */
   dataset: z.string().optional(),
   samples: positiveInt.optional(),

@@ -188,7 +188,7 @@ const s4Lra = (mixer: "glu" | "gsu") =>
   LRA_TASKS.map(({ task, description, config }) =>
     model({
       name: `${mixer === "glu" ? "binary-s4d" : "gsu"}-${task}`,
-      task: `${description}; bidirectional: run with sequence "whole"`,
+      task: `${description}; bidirectional: simulate with --sequence whole`,
       source: S4_LRA,
       ignoredCheckpointKeys: [],
       params: s4ParamCount(config, mixer).total,

@@ -216,7 +216,7 @@ describe("spikegrid compile", () => {
     expect(s.err).toMatch(/--state-bits must be an integer in 2\.\.32/);
     const noOut = await cli("compile", CNN);
     expect(noOut.code).toBe(2);
-    expect(noOut.err).toMatch(/-o\/--out is required/);
+    expect(noOut.err).toMatch(/missing required option --out/);
     const nir = await cli("simulate", CNN, "--engine", "reference", "--json", join(dir, "r.json"));
     expect(nir.code).toBe(2);
     expect(nir.err).toMatch(/runs \.nmir files[\s\S]*spikegrid compile/);

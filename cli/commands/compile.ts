@@ -13,7 +13,8 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import { loadNetwork } from "../../pipeline/load-network.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { choice, intFlag, resetModeArg } from "../shared.js";
+import { checkOutputs, choiceFlag, intFlag } from "../options.js";
+import { resetModeArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 
 const db = (x: number) => (x === Number.POSITIVE_INFINITY ? "exact (∞ dB)" : `${x.toFixed(1)} dB`);
@@ -32,9 +33,9 @@ function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
   );
   set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
   set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
-  set("inputEvent", choice("--input-event", args["input-event"], ["spike", "graded"] as const));
-  set("decay", choice("--decay", args.decay, ["mult12", "shift"] as const));
-  set("clipStart", choice("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
+  set("inputEvent", choiceFlag("--input-event", args["input-event"], ["spike", "graded"] as const));
+  set("decay", choiceFlag("--decay", args.decay, ["mult12", "shift"] as const));
+  set("clipStart", choiceFlag("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
   if (args["per-channel"] === true) o.perChannel = true;
   if (args.strict === true) o.strict = true;
   if (args.dt !== undefined) {
@@ -80,6 +81,10 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
     throw new SpikegridError("USAGE", "--percentile applies only with --convert");
   }
   const options = optionsFrom(args);
+  checkOutputs(
+    [{ flag: "-o/--out", path: out }],
+    [file, args.weights as string | undefined, args.calibrate as string | undefined],
+  );
   options.dump = (pass, text) => io.out(`--- after ${pass} ---\n${text}`);
   const net = await loadNetwork(file, {
     resetMode: resetModeArg(args["reset-mode"]),
@@ -142,7 +147,12 @@ export const compileCommand: CliCommand = {
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "network file (.nir, .onnx)", demandOption: true })
-      .option("out", { alias: "o", type: "string", describe: "the .nmir file to write" })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        demandOption: true,
+        describe: "the .nmir file to write",
+      })
       .option("weights", {
         type: "string",
         describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",

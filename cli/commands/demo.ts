@@ -10,7 +10,7 @@ import { barProgress, lineProgress } from "../../explore/progress.js";
 import { renderSweep } from "../../explore/summary.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { intFlag } from "../shared.js";
+import { checkOutputDir, intFlag } from "../options.js";
 
 async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const samples = intFlag("--samples", args.samples, 1, 2000);
@@ -21,6 +21,7 @@ async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
     if (eq <= 0) throw new SpikegridError("USAGE", `--set expects key=value, got "${item}"`);
     set[item.slice(0, eq)] = item.slice(eq + 1);
   }
+  checkOutputDir("--out-dir", args["out-dir"] as string | undefined);
   const say = (l: string) => io.out(l);
   const r = await runDemo({
     ...(typeof args.model === "string" ? { model: args.model } : {}),

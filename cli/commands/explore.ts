@@ -2,6 +2,7 @@
 // [--samples N --dataset NAME | --input in.npy --labels labels.npy] [--workers N] [--shard i/n] -o out.jsonl`
 // (or `--grid grid.yaml`), and `spikegrid explore merge a.jsonl b.jsonl -o all.jsonl`. Thin over explore/.
 
+import type { Options } from "yargs";
 import { SpikegridError } from "../../common/errors.js";
 import { checkGridSpec, type GridSpec, parseShard } from "../../explore/grid.js";
 import { loadGridFile } from "../../explore/grid-yaml.js";
@@ -12,6 +13,7 @@ import { runSweep } from "../../explore/run.js";
 import { renderSweep } from "../../explore/summary.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
+import { checkOutputs, MAX_TIMESTEPS } from "../options.js";
 
 /** "8,16,auto" → [8, 16, null]; anything else names the flag. */
 function numberList(flag: string, v: unknown, allowAuto: boolean): (number | null)[] | undefined {
@@ -82,6 +84,17 @@ async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<voi
   const out = args.out as string | undefined;
   if (!out)
     throw new SpikegridError("USAGE", "-o/--out is required: the results .jsonl to write (or resume)");
+  const html = args.html as string | undefined;
+  const inputs = [args.model, args.grid, args.input, args.labels].map((v) =>
+    typeof v === "string" ? v : undefined,
+  );
+  checkOutputs(
+    [
+      { flag: "-o/--out", path: out },
+      { flag: "--html", path: html },
+    ],
+    inputs,
+  );
   const grid = gridFromArgs(args);
   const shard = typeof args.shard === "string" ? parseShard(args.shard) : undefined;
   const workers = args.workers === undefined ? 1 : Number(args.workers);
@@ -116,6 +129,13 @@ async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<voi
 async function runMerge(files: string[], args: Record<string, unknown>, io: CliIo): Promise<void> {
   const out = args.out as string | undefined;
   if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the merged .jsonl to write");
+  checkOutputs(
+    [
+      { flag: "-o/--out", path: out },
+      { flag: "--html", path: args.html as string | undefined },
+    ],
+    files,
+  );
   const m = mergeResults(files, out);
   io.out(
     `merged ${files.length} file(s) → ${out}: ${m.points} of ${m.gridSize} points of grid ${m.grid}${m.duplicates ? `, ${m.duplicates} duplicate(s) dropped` : ""}`,
@@ -130,48 +150,60 @@ async function runMerge(files: string[], args: Record<string, unknown>, io: CliI
   }
 }
 
-export const exploreCommand: CliCommand = {
-  command: "explore [model] [files..]",
-  describe:
-    "sweep profiles × core budgets × bits × timesteps: results table, Pareto front; `explore merge FILES… -o OUT` joins shards",
+/** explore's own options; not global, so `explore merge` neither shows nor accepts them. */
+const EXPLORE_OPTIONS: Record<string, Options> = {
+  grid: { type: "string", describe: "a YAML grid file (flags override its keys)" },
+  profiles: { type: "string", describe: "chip profiles, comma-separated names or files" },
+  "max-cores": { type: "string", describe: "core budgets, e.g. 8,16,32 (auto: the chip's)" },
+  "weight-bits": { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (2..16)" },
+  "state-bits": { type: "string", describe: "state widths (2..32; auto: the profile's)" },
+  timesteps: { type: "string", describe: `steps per sample, 1..${MAX_TIMESTEPS} (auto: the input's)` },
+  samples: { type: "number", describe: "number of samples (first N)" },
+  dataset: { type: "string", describe: "a registered dataset, e.g. mnist-rows" },
+  input: { type: "string", describe: ".npy samples [N, T, ...] (or [T, ...])" },
+  labels: { type: "string", describe: ".npy labels [N] (gives accuracy)" },
+  set: { type: "string", array: true, describe: "zoo setting key=value (repeatable)" },
+  mode: { type: "string", describe: "layer-sync (default) | pipelined" },
+  workers: { type: "number", describe: "worker threads (default 1: in-process)" },
+  shard: { type: "string", describe: "run shard i of n (1-based): i/n" },
+  "max-points": {
+    type: "number",
+    describe: "most grid points allowed (default 100000); a bigger grid is refused before any work",
+  },
+  out: {
+    alias: "o",
+    type: "string",
+    demandOption: true,
+    describe: "results .jsonl (resumed when it exists)",
+  },
+  html: { type: "string", describe: "also write the explore HTML page (table, front, plots)" },
+};
+
+const exploreMergeCommand: CliCommand = {
+  command: "merge <files..>",
+  describe: "join the results .jsonl of shards of one grid into one file",
   builder: (y) =>
     y
-      .positional("model", {
+      .positional("files", { type: "string", array: true, describe: "the shards' results .jsonl files" })
+      .option("out", {
+        alias: "o",
         type: "string",
-        describe: "network file or zoo:NAME (or give --grid); `merge` joins files",
+        demandOption: true,
+        describe: "the merged .jsonl to write",
       })
-      .positional("files", {
-        type: "string",
-        array: true,
-        describe: "with merge: the shards' results .jsonl files",
-      })
-      .option("grid", { type: "string", describe: "a YAML grid file (flags override its keys)" })
-      .option("profiles", { type: "string", describe: "chip profiles, comma-separated names or files" })
-      .option("max-cores", { type: "string", describe: "core budgets, e.g. 8,16,32 (auto: the chip's)" })
-      .option("weight-bits", { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (2..16)" })
-      .option("state-bits", { type: "string", describe: "state widths (2..32; auto: the profile's)" })
-      .option("timesteps", { type: "string", describe: "steps per sample (auto: the input's)" })
-      .option("samples", { type: "number", describe: "number of samples (first N)" })
-      .option("dataset", { type: "string", describe: "a registered dataset, e.g. mnist-rows" })
-      .option("input", { type: "string", describe: ".npy samples [N, T, ...] (or [T, ...])" })
-      .option("labels", { type: "string", describe: ".npy labels [N] (gives accuracy)" })
-      .option("set", { type: "string", array: true, describe: "zoo setting key=value (repeatable)" })
-      .option("mode", { type: "string", describe: "layer-sync (default) | pipelined" })
-      .option("workers", { type: "number", describe: "worker threads (default 1: in-process)" })
-      .option("shard", { type: "string", describe: "run shard i of n (1-based): i/n" })
-      .option("max-points", {
-        type: "number",
-        describe: "most grid points allowed (default 100000); a bigger grid is refused before any work",
-      })
-      .option("out", { alias: "o", type: "string", describe: "results .jsonl (resumed when it exists)" })
-      .option("html", { type: "string", describe: "also write the explore HTML page (table, front, plots)" }),
-  handler: (args, io) => {
-    const files = (args.files as string[] | undefined) ?? [];
-    if (args.model === "merge") return runMerge(files, args, io);
-    if (files.length)
-      throw new SpikegridError("USAGE", `explore takes one MODEL; unexpected ${files.join(" ")}`, {
-        hint: "to join results files: spikegrid explore merge a.jsonl b.jsonl -o all.jsonl",
-      });
-    return runExplore(args, io);
-  },
+      .option("html", { type: "string", describe: "also write the explore HTML page of the merged results" }),
+  handler: (args, io) => runMerge((args.files as string[]).map(String), args, io),
+};
+
+export const exploreCommand: CliCommand = {
+  command: "explore [model]",
+  describe:
+    "sweep profiles × core budgets × bits × timesteps over MODEL (a network file or zoo:NAME; or --grid): results table, Pareto front; `explore merge FILES… -o OUT` joins shards",
+  // MODEL is described above, not with .positional(): a positional's text would show in `explore merge --help`
+  builder: (y) =>
+    y.options(
+      Object.fromEntries(Object.entries(EXPLORE_OPTIONS).map(([k, o]) => [k, { ...o, global: false }])),
+    ),
+  subcommands: [exploreMergeCommand],
+  handler: (args, io) => runExplore(args, io),
 };

@@ -23,7 +23,7 @@ import { moduleWeights, untrainedWarning } from "../../compiler/passes/weights-p
 import { loadProfile } from "../../hw-profiles/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { intFlag } from "../shared.js";
+import { checkOutputs, intFlag } from "../options.js";
 
 function placementArg(v: unknown): Placement | undefined {
   if (v === undefined) return undefined;
@@ -71,6 +71,7 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   if (npc !== undefined) opts.neuronsPerCore = npc;
   if (seed !== undefined) opts.seed = seed;
   if (placement) opts.placement = placement;
+  checkOutputs([{ flag: "-o/--out", path: out }], [file, args.input as string | undefined, args.profile]);
   const profile = loadProfile(args.profile);
   const ir = readNmirFile(file);
   // a CRC-valid file can still be invalid NMIR: refuse it before profiling or partitioning allocate anything
@@ -106,7 +107,7 @@ export const mapCommand: CliCommand = {
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "compiled network (.nmir)", demandOption: true })
-      .option("profile", { type: "string", describe: "chip profile name or file" })
+      .option("profile", { type: "string", demandOption: true, describe: "chip profile name or file" })
       .option("out", { alias: "o", type: "string", describe: "the mapping JSON to write" })
       .option("max-cores", { type: "number", describe: "use at most N cores" })
       .option("neurons-per-core", { type: "number", describe: "at most N neurons on a core" })

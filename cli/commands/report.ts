@@ -1,10 +1,11 @@
-// `spikegrid report run.json [--format terminal|md|csv|json|html] [-o FILE]`: renders a run JSON (validated
+// `spikegrid report run.json [--format terminal|md|csv|json|html] [-o/--out FILE]`: renders a run JSON (validated
 // against run.schema.json) in any registered format; prints to stdout unless -o is given.
 
 import { writeFileSync } from "node:fs";
 import { rendererRegistry, renderReport } from "../../reports/renderers/index.js";
 import { readRunJsonFile } from "../../reports/run-read.js";
 import type { CliCommand } from "../command.js";
+import { checkOutputs, outFlag } from "../options.js";
 
 export const reportCommand: CliCommand = {
   command: "report <run>",
@@ -17,13 +18,16 @@ export const reportCommand: CliCommand = {
         default: "terminal",
         describe: `one of ${rendererRegistry.names().join(", ")}`,
       })
-      .option("o", { alias: "output", type: "string", describe: "write here instead of standard output" }),
+      .option("out", { alias: "o", type: "string", describe: "write here instead of standard output" })
+      // the old spelling, kept working
+      .option("output", { type: "string", hidden: true }),
   handler: (args, io) => {
     const path = String(args.run);
     const format = String(args.format);
     const renderer = rendererRegistry.get(format);
+    const out = outFlag(args, "output");
+    checkOutputs([{ flag: "-o/--out", path: out }], [path]);
     const run = readRunJsonFile(path);
-    const out = args.o as string | undefined;
     const text = renderReport(run, renderer.name, { colour: !out && io.isTTY });
     if (out) {
       writeFileSync(out, text);

@@ -13,7 +13,7 @@ import {
   type Placement,
   validateMapping,
 } from "../../compiler/mapping/index.js";
-import { type NmirModule, readNmirFile } from "../../compiler/nmir/index.js";
+import { type NmirModule, readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
 import { compile } from "../../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
@@ -24,9 +24,10 @@ import { formatRunJson } from "../../reports/run-json.js";
 import { applyChipSections, simulateChip, type Timing } from "../../simulator/chip/index.js";
 import { TIMESTEP_MODES, type TimestepMode } from "../../simulator/reference/index.js";
 import type { CliIo } from "../io.js";
-import { choice, intFlag, listArg, resetModeArg, sampleOf } from "../shared.js";
+import { checkStepBudget, choiceFlag, intFlag, sequenceLayout, timestepsFlag } from "../options.js";
+import { listArg, resetModeArg, sampleOf } from "../shared.js";
 import { zooOverrides } from "../zoo-set.js";
-import { besideOut, stack } from "./simulate-output.js";
+import { besideOut, checkBesideOut, stack, summarizeWarnings } from "./simulate-output.js";
 
 /** The options `--engine chip` adds to `simulate` (the mapping ones are `spikegrid map`'s). */
 export const CHIP_OPTIONS = {
@@ -87,12 +88,19 @@ function mappingFor(ir: NmirModule, profile: ChipProfile, args: Record<string, u
   const maxCores = intFlag("--max-cores", args["max-cores"], 1, 1 << 24);
   const npc = intFlag("--neurons-per-core", args["neurons-per-core"], 1, 1 << 30);
   const seed = intFlag("--seed", args.seed, 0, 2 ** 31 - 1);
-  const placement = choice<Placement>("--placement", args.placement, PLACEMENTS);
+  const placement = choiceFlag<Placement>("--placement", args.placement, PLACEMENTS);
   if (maxCores !== undefined) opts.maxCores = maxCores;
   if (npc !== undefined) opts.neuronsPerCore = npc;
   if (seed !== undefined) opts.seed = seed;
   if (placement) opts.placement = placement;
   return { mapping: mapNetwork(ir, profile, opts).mapping, source: "auto" };
+}
+
+/** Outputs are kept per step and sample: refuse a run whose outputs alone pass the budget. */
+function checkBudget(ir: NmirModule, steps: number, samples: number): void {
+  const sizes = new Map([...ir.populations, ...ir.inputs].map((p) => [p.id, shapeSize(p.shape)]));
+  const perStep = ir.outputs.reduce((a, o) => a + (sizes.get(o.src) ?? 0), 0);
+  checkStepBudget({ steps, samples, perStep, what: "output values" });
 }
 
 /** [T, ...] or [batch, T, ...] input, quantized unless --raw-input, as one sequence per sample. */
@@ -104,23 +112,17 @@ function samplesOf(ir: NmirModule, path: string | undefined, raw: boolean, times
     );
   const port = ir.inputs[0];
   if (!port) {
-    const steps = intFlag("--timesteps", timesteps, 1, 1 << 30);
+    const steps = timestepsFlag(timesteps);
     if (steps === undefined) throw new SpikegridError("USAGE", "the module has no inputs: give --timesteps");
+    checkBudget(ir, steps, 1);
     return { samples: [{}], steps, batched: false };
   }
   if (!path)
     throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
   const x = readNpyFile(path);
-  const batched = x.shape.length === port.shape.length + 2;
-  const tail = x.shape.slice(batched ? 2 : 1);
-  if ((!batched && x.shape.length !== port.shape.length + 1) || tail.some((d, i) => d !== port.shape[i]))
-    throw new SpikegridError(
-      "USAGE",
-      `${path}: shape [${x.shape.join(",")}] does not fit input "${port.id}" [${port.shape.join(",")}]`,
-      {
-        hint: `give [T, ${port.shape.join(", ")}] or [batch, T, ${port.shape.join(", ")}]`,
-      },
-    );
+  const { batched, batch, steps: tIn } = sequenceLayout(path, x.shape, port);
+  const steps = timestepsFlag(timesteps) ?? tIn;
+  checkBudget(ir, steps, batch);
   const floats = toFloat32(x);
   if (floats.some((v) => Number.isNaN(v)))
     throw new SpikegridError("USAGE", `${path} holds NaN`, { hint: "inputs must be finite numbers" });
@@ -128,9 +130,6 @@ function samplesOf(ir: NmirModule, path: string | undefined, raw: boolean, times
     !raw && ir.stage === "quantized"
       ? quantizeInputs(ir, { [port.id]: { shape: x.shape, data: floats } }).get(port.id)!.data
       : floats;
-  const tIn = x.shape[batched ? 1 : 0]!;
-  const steps = intFlag("--timesteps", timesteps, 1, 1 << 30) ?? tIn;
-  const batch = batched ? x.shape[0]! : 1;
   const samples = Array.from({ length: batch }, (_, b) => ({
     [port.id]: sampleOf(data, port.shape, b, tIn, steps),
   }));
@@ -146,19 +145,24 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
   const out = args.out as string | undefined;
   const json = args.json as string | undefined;
   if (!out && !json) throw new SpikegridError("USAGE", "give --out (outputs .npy) and/or --json (run JSON)");
-  const timing = choice<Timing>("--timing", args.timing, ["simple", "detailed"]) ?? "detailed";
+  const timing = choiceFlag<Timing>("--timing", args.timing, ["simple", "detailed"]) ?? "detailed";
   const profile = loadProfile(args.profile);
-  const mode: TimestepMode = choice("--mode", args.mode, TIMESTEP_MODES) ?? profile.timestep.semantics;
+  const mode: TimestepMode = choiceFlag("--mode", args.mode, TIMESTEP_MODES) ?? profile.timestep.semantics;
   const notes: string[] = [];
   const ir = await loadModule(file, profile, args, notes);
-  const { mapping, source } = mappingFor(ir, profile, args);
   const { samples, steps, batched } = samplesOf(
     ir,
     args.input as string | undefined,
     args["raw-input"] === true,
     args.timesteps,
   );
+  const { mapping, source } = mappingFor(ir, profile, args);
   const record = listArg(args.record);
+  checkBesideOut(
+    out,
+    ir.outputs.slice(1).map((o) => o.id),
+    [file, args.input, args.mapping],
+  );
   const sim = simulateChip(ir, mapping, profile, samples, {
     timing,
     mode,
@@ -183,7 +187,7 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
       written.push(`${path} (output "${o.id}", scaled by 2^${o.scaleExp})`);
     });
   }
-  const warnings = [...new Set(sim.results.flatMap((r) => r.warnings))];
+  const warnings = summarizeWarnings(sim.results.map((r) => r.warnings));
   const s = sim.sections;
   if (json) {
     const run = buildRunJson({

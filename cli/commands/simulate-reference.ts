@@ -19,9 +19,10 @@ import {
   type TimestepMode,
 } from "../../simulator/reference/index.js";
 import type { CliIo } from "../io.js";
+import { checkStepBudget, sequenceLayout, timestepsFlag } from "../options.js";
 import { listArg, sampleOf } from "../shared.js";
 import { compareWithFloat, floatReadings, prepareFloatComparison, renderAgreement } from "./agreement.js";
-import { besideOut, stack } from "./simulate-output.js";
+import { besideOut, checkBesideOut, stack, summarizeWarnings } from "./simulate-output.js";
 import { streamingFromLabels } from "./simulate-streaming.js";
 
 function modeArg(v: unknown): TimestepMode {
@@ -44,16 +45,7 @@ function loadInputs(ir: NmirModule, path: string | undefined, raw: boolean) {
   if (!path)
     throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
   const x: Tensor = readNpyFile(path);
-  const rank = x.shape.length;
-  const batched = rank === port.shape.length + 2;
-  const fits = (batched ? x.shape.slice(2) : x.shape.slice(1)).every((d, i) => d === port.shape[i]);
-  if ((!batched && rank !== port.shape.length + 1) || !fits) {
-    throw new SpikegridError(
-      "USAGE",
-      `${path}: shape [${x.shape.join(",")}] does not fit input "${port.id}" [${port.shape.join(",")}]`,
-      { hint: `give [T, ${port.shape.join(", ")}] or [batch, T, ${port.shape.join(", ")}]` },
-    );
-  }
+  const { batched, batch, steps: tIn } = sequenceLayout(path, x.shape, port);
   const floats = toFloat32(x);
   let data: ArrayLike<number> = floats;
   let clipped = 0;
@@ -62,8 +54,7 @@ function loadInputs(ir: NmirModule, path: string | undefined, raw: boolean) {
     data = q.data;
     clipped = q.clipped;
   }
-  const tIn = x.shape[batched ? 1 : 0]!;
-  return { port, data, floats, batched, batch: batched ? x.shape[0]! : 1, tIn, clipped };
+  return { port, data, floats, batched, batch, tIn, clipped };
 }
 
 export async function simulateReference(args: Record<string, unknown>, io: CliIo): Promise<void> {
@@ -86,17 +77,14 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   const mode = modeArg(args.mode);
   const raw = args["raw-input"] === true;
   const input = loadInputs(ir, args.input as string | undefined, raw);
-  const steps = args.timesteps === undefined ? (input?.tIn ?? Number.NaN) : Number(args.timesteps);
-  if (!Number.isInteger(steps) || steps < 1) {
-    throw new SpikegridError(
-      "USAGE",
-      `--timesteps must be a positive integer (got ${String(args.timesteps)})`,
-      {
-        ...(input ? {} : { hint: "the module has no inputs: give --timesteps" }),
-      },
-    );
-  }
+  const steps = timestepsFlag(args.timesteps) ?? input?.tIn;
+  if (steps === undefined) throw new SpikegridError("USAGE", "the module has no inputs: give --timesteps");
   const record = listArg(args.record);
+  const besides = [...ir.outputs.slice(1).map((o) => o.id), ...record];
+  checkBesideOut(out, besides, [file, args.input, args.labels, source]);
+  const sizes = new Map([...ir.populations, ...ir.inputs].map((p) => [p.id, shapeSize(p.shape)]));
+  const perStep = [...ir.outputs.map((o) => o.src), ...record].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
+  checkStepBudget({ steps, samples: input?.batch ?? 1, perStep, what: "output and recorded values" });
   const cmp = source === undefined ? undefined : await prepareFloatComparison(source, ir, args);
   const seen = input && floatReadings(ir, input.port, input.floats, input.data, raw);
   const runs: ReferenceRunResult[] = [];
@@ -164,7 +152,9 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
           runs.map((r) => r.outputsScaled.get(ir.outputs[0]!.id)!),
           { metadata: ir.metadata },
         );
-  const warnings = [...new Set([...runs.flatMap((r) => r.warnings), ...(cmp?.warnings ?? [])])];
+  const warnings = [
+    ...new Set([...summarizeWarnings(runs.map((r) => r.warnings)), ...(cmp?.warnings ?? [])]),
+  ];
   if (input?.clipped)
     warnings.push(`${input.clipped} input value(s) clipped to the input's payload range or read as a spike`);
   if (json) {

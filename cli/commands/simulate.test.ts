@@ -52,7 +52,7 @@ describe("spikegrid simulate --engine float", () => {
       io,
     );
     expect(code).toBe(2);
-    expect(io.stderr.join("\n")).toMatch(/does not fit the network input \[2,8,8\]/);
+    expect(io.stderr.join("\n")).toMatch(/does not fit input "[^"]+" \[2,8,8\]/);
     expect(io.stderr.join("\n")).not.toMatch(/at .*\.ts:\d+/);
   });
 

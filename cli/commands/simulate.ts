@@ -1,4 +1,4 @@
-// `spikegrid simulate FILE --engine float|reference --input in.npy --out out.npy [--timesteps T] [--record A,B]`
+// `spikegrid simulate FILE --engine float|reference|chip --input in.npy -o out.npy [--timesteps T] [--record A,B]`
 // Runs a network (float: a network file; reference: a .nmir) over inputs shaped [T, ...] or [batch, T, ...] and
 // writes outputs per timestep as .npy; the reference engine also writes a run JSON (--json).
 
@@ -11,21 +11,31 @@ import { runFloat } from "../../simulator/float/index.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
+import {
+  checkOutputs,
+  checkStepBudget,
+  choiceFlag,
+  MAX_TIMESTEPS,
+  sequenceLayout,
+  timestepsFlag,
+} from "../options.js";
 import { listArg, nirConventionArg, resetModeArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
-import { besideOut, stack } from "./simulate-output.js";
+import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
 import { simulateReference } from "./simulate-reference.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 
 /** Engines by name; the chip simulator joins this table. */
 const ENGINES = ["float", "reference", "chip"] as const;
+/** The float engine's sequence semantics (simulator/float FloatRunOptions.sequence). */
+const SEQUENCES = ["stream", "whole"] as const;
 
 async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const file = String(args.file);
   const out = args.out as string | undefined;
   const inputPath = args.input as string | undefined;
-  if (!out) throw new SpikegridError("USAGE", "--out is required: the .npy file to write the outputs to");
+  if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the .npy file to write the outputs to");
   const net = await loadNetwork(file, {
     resetMode: resetModeArg(args["reset-mode"]),
     weights: args.weights as string | undefined,
@@ -50,28 +60,29 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
       );
     x = readNpyFile(inputPath);
   }
-  const rank = x?.shape.length ?? 0;
-  const batched = x !== undefined && rank === inShape.length + 2;
-  if (x && !batched && rank !== inShape.length + 1) {
+  const layout = x && sequenceLayout(inputPath!, x.shape, { id: inputIds[0]!, shape: inShape });
+  const batched = layout?.batched ?? false;
+  const batch = layout?.batch ?? 1;
+  const tIn = layout?.steps ?? 0;
+  const steps = timestepsFlag(args.timesteps) ?? tIn;
+  if (steps < 1) throw new SpikegridError("USAGE", "the network has no inputs: give --timesteps");
+  const sequence = choiceFlag("--sequence", args.sequence, SEQUENCES) ?? "stream";
+  if (sequence === "whole" && steps !== tIn && x)
     throw new SpikegridError(
       "USAGE",
-      `${inputPath}: shape [${x.shape.join(",")}] does not fit the network input [${inShape.join(",")}]`,
-      {
-        hint: `give [T, ${inShape.join(", ")}] or [batch, T, ${inShape.join(", ")}]`,
-      },
+      `--sequence whole runs the clip as given (${tIn} steps); --timesteps ${steps} would change the clip`,
+      { hint: "drop --timesteps, or cut/pad the input array itself" },
     );
-  }
-  const batch = batched ? x!.shape[0]! : 1;
-  const tIn = x ? x.shape[batched ? 1 : 0]! : 0;
-  const steps = args.timesteps === undefined ? tIn : Number(args.timesteps);
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new SpikegridError(
-      "USAGE",
-      `--timesteps must be a positive integer (got ${String(args.timesteps)})`,
-    );
-  const flat = x ? toFloat32(x) : new Float32Array();
-  const per = inShape.reduce((a, b) => a * b, 1);
+  const shapes = inferShapes(net.graph);
   const record = listArg(args.record);
+  const outputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Output").map(([id]) => id);
+  checkBesideOut(out, [...outputIds.slice(1), ...record], [file, inputPath, args.weights, args.labels]);
+  const kept = [...net.graph.nodes]
+    .filter(([id, n]) => n.kind === "Output" || record.includes(id))
+    .reduce((a, [id]) => a + (shapes.get(id)?.outputs.out ?? []).reduce((p, d) => p * d, 1), 0);
+  const per = inShape.reduce((a, b) => a * b, 1);
+  checkStepBudget({ steps, samples: batch, perStep: kept + per, what: "input, output and recorded values" });
+  const flat = x ? toFloat32(x) : new Float32Array();
   const outputs = new Map<string, Float64Array[][]>();
   const records = new Map<string, Float64Array[][]>();
   const warnings = new Set<string>(net.warnings);
@@ -79,13 +90,17 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
     const data = new Float64Array(steps * per);
     data.set(flat.subarray(b * tIn * per, b * tIn * per + Math.min(steps, tIn) * per));
     const inputs = inputIds.length ? { [inputIds[0]!]: { shape: [steps, ...inShape], data } } : {};
-    const opts = { timesteps: steps, record, ...(args.dt === undefined ? {} : { dt: Number(args.dt) }) };
+    const opts = {
+      timesteps: steps,
+      record,
+      sequence,
+      ...(args.dt === undefined ? {} : { dt: Number(args.dt) }),
+    };
     const r = runFloat(net.graph, inputs, opts);
     for (const w of r.warnings) warnings.add(w);
     for (const [id, seq] of r.outputs) outputs.set(id, [...(outputs.get(id) ?? []), seq]);
     for (const [id, seq] of r.records) records.set(id, [...(records.get(id) ?? []), seq]);
   }
-  const shapes = inferShapes(net.graph);
   const shapeOf = (id: string, seqs: Float64Array[][]) =>
     shapes.get(id)?.outputs.out ?? [seqs[0]?.[0]?.length ?? 0];
   const written: string[] = [];
@@ -106,7 +121,14 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
     `simulated ${file} (float reference, ${steps} steps${batched ? `, batch ${batch}` : ""}); wrote:\n  ${written.join("\n  ")}`,
   );
   if (typeof args.labels === "string" && outIds.length)
-    io.out(streamingFromLabels(args.labels, outputs.get(outIds[0]!)!, { graph: net.graph }).line);
+    io.out(
+      streamingFromLabels(
+        args.labels,
+        outputs.get(outIds[0]!)!,
+        // a whole-clip run is indexed by frame: no algorithmic delay to skip
+        sequence === "whole" ? { metadata: {} } : { graph: net.graph },
+      ).line,
+    );
 }
 
 export const simulateCommand: CliCommand = {
@@ -116,42 +138,56 @@ export const simulateCommand: CliCommand = {
     y
       .positional("file", {
         type: "string",
-        describe: "network file (.nir, .onnx); .nmir for --engine reference",
+        describe: "network file (.nir, .onnx, zoo:NAME) for float and chip; a .nmir for reference and chip",
       })
       .option("engine", {
         choices: ENGINES,
         default: "float",
-        describe: "float: the float NetGraph reference; reference: the integer NMIR interpreter (.nmir)",
+        describe:
+          "float: the float NetGraph reference; reference: the integer NMIR interpreter (.nmir); chip: the cycle-level chip model (needs --profile)",
       })
       .option("mode", {
         choices: TIMESTEP_MODES,
-        describe: "reference engine: timestep semantics (default layer-sync)",
+        describe: "reference and chip engines: timestep semantics (default layer-sync; chip: the profile's)",
       })
       .option("raw-input", {
         type: "boolean",
-        describe: "reference engine: --input already holds the integer events (no quantization)",
+        describe: "reference and chip engines: --input already holds the integer events (no quantization)",
       })
       .option("json", {
         type: "string",
-        describe: "reference engine: write the run JSON (counts, energy) here",
+        describe: "reference and chip engines: write the run JSON (counts, energy; chip: latency) here",
       })
       .option("compare-float", {
         type: "string",
         describe:
           "reference engine: the network file the .nmir came from (same --dt/--weights/--reset-mode); runs its float reference on the same inputs and reports the agreement",
       })
-      .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
+      .option("input", {
+        type: "string",
+        describe: "input .npy shaped [T, ...] or [batch, T, ...] (required when the network has inputs)",
+      })
       .options(CHIP_OPTIONS)
       .option("set", zooSetOption)
       .option("labels", labelsOption)
-      .option("out", { type: "string", describe: "output .npy (per timestep)" })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        describe:
+          "output .npy per timestep (required by float; further outputs and --record beside it as NAME.ID.npy)",
+      })
+      .option("sequence", {
+        choices: SEQUENCES,
+        describe:
+          "float engine: stream (default: step by step, outputs delayed by the look-ahead) | whole (the clip as one sequence, as PyTorch runs it; bidirectional SSMs need it)",
+      })
       .option("dt", {
         type: "number",
         describe: "integration step in seconds for continuous-time neurons (NIR files use e.g. 1e-4)",
       })
       .option("timesteps", {
         type: "number",
-        describe: "steps to run (default: the input's T; extra steps get zero input)",
+        describe: `steps to run, 1..${MAX_TIMESTEPS} (default: the input's T; extra steps get zero input)`,
       })
       .option("record", {
         type: "string",
@@ -173,6 +209,43 @@ export const simulateCommand: CliCommand = {
   handler: async (args, io) => {
     const engine = String(args.engine);
     const isNmir = String(args.file).toLowerCase().endsWith(".nmir");
+    if (engine === "chip") {
+      for (const f of ["labels", "compare-float"])
+        if (args[f] !== undefined)
+          throw new SpikegridError("USAGE", `--${f} applies to --engine float or reference, not chip`);
+    }
+    if (engine === "reference") {
+      for (const f of ["profile", "mapping", "timing", "max-cores", "neurons-per-core", "placement", "seed"])
+        if (args[f] !== undefined)
+          throw new SpikegridError("USAGE", `--${f} applies to --engine chip, not reference`, {
+            hint: `run with --engine chip to use it`,
+          });
+    }
+    if (engine !== "float") {
+      for (const f of ["sequence", "nir-convention"])
+        if (args[f] !== undefined)
+          throw new SpikegridError("USAGE", `--${f} applies to --engine float only`, {
+            hint: "drop it, or run the network file with --engine float",
+          });
+    }
+    if (engine === "float") {
+      for (const f of ["json", "mode", "raw-input", "compare-float", "mapping", "timing", "profile"])
+        if (args[f] !== undefined)
+          throw new SpikegridError("USAGE", `--${f} applies to --engine reference or chip, not float`, {
+            hint: "compile the network (spikegrid compile) and run the .nmir with --engine reference or chip",
+          });
+    }
+    timestepsFlag(args.timesteps);
+    const inputs = ["file", "input", "weights", "labels", "compare-float", "mapping"].map((k) =>
+      typeof args[k] === "string" ? (args[k] as string) : undefined,
+    );
+    checkOutputs(
+      [
+        { flag: "-o/--out", path: args.out as string | undefined },
+        { flag: "--json", path: args.json as string | undefined },
+      ],
+      inputs,
+    );
     if (engine === "float" && isNmir) {
       throw new SpikegridError("USAGE", `${String(args.file)} is a compiled integer program (NMIR)`, {
         hint: "run it with --engine reference; the float engine runs the original network file (.nir, .onnx, zoo:NAME)",

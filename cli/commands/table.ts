@@ -4,14 +4,19 @@
 import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
 import { isZooRef } from "../../models/zoo.js";
 import { datasetRegistry } from "../../pipeline/datasets.js";
 import { measureRow } from "../../pipeline/table.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
 import type { CliCommand } from "../command.js";
+import { checkOutputs, intFlag, outFlag, timestepsFlag } from "../options.js";
 
 /** The registered datasets by name (for --dataset's help). */
 const DATASETS = Object.fromEntries(datasetRegistry.names().map((n) => [n, n]));
+
+/** Every table dataset is an MNIST test split: this many held-out digits. */
+const MAX_TABLE_SAMPLES = MNIST_SPLIT.test;
 
 /** Steps of a synthetic input: the model's own sequence length or timesteps setting, else 16. */
 async function defaultSteps(model: string): Promise<number> {
@@ -32,7 +37,10 @@ export const tableCommand: CliCommand = {
       .option("timesteps", { type: "number", describe: "steps per sample (default: the input's T)" })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
       .option("dataset", { type: "string", describe: `labelled inputs: ${Object.keys(DATASETS).join(", ")}` })
-      .option("samples", { type: "number", default: 16, describe: "--dataset: samples to run" })
+      .option("samples", {
+        type: "number",
+        describe: `--dataset: samples to run, 1..${MAX_TABLE_SAMPLES} (default 16)`,
+      })
       .option("format", { choices: TABLE_FORMATS, default: "md", describe: "md | csv | tex" })
       .option("neurobench", { type: "boolean", describe: "add the NeuroBench metrics columns" })
       .option("init", {
@@ -41,22 +49,22 @@ export const tableCommand: CliCommand = {
         describe:
           "networks with only zero weights (zoo models without a checkpoint): seeded PyTorch-default init, or keep zeros",
       })
-      .option("o", { alias: "output", type: "string", describe: "write the table here" })
+      .option("out", { alias: "o", type: "string", describe: "write the table here" })
+      // the old spelling, kept working
+      .option("output", { type: "string", hidden: true })
       .conflicts("input", "dataset"),
   handler: async (args, io) => {
     const models = (args.models as string[]).map(String);
     const format = String(args.format) as TableFormat;
+    const out = outFlag(args, "output");
+    checkOutputs([{ flag: "-o/--out", path: out }], [...models, args.input as string | undefined]);
+    const steps = timestepsFlag(args.timesteps);
+    const samples = intFlag("--samples", args.samples, 1, MAX_TABLE_SAMPLES) ?? 16;
     const notes: string[] = [];
     const profile = args.profile === undefined ? undefined : loadProfile(String(args.profile));
     if (profile)
       notes.push(
         `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
-      );
-    const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
-    if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
-      throw new SpikegridError(
-        "USAGE",
-        `--timesteps must be a positive integer, got ${String(args.timesteps)}`,
       );
     const rows: TableRow[] = [];
     for (const m of models) {
@@ -65,7 +73,7 @@ export const tableCommand: CliCommand = {
       const row = await measureRow({
         model: m,
         ...(typeof args.input === "string" ? { input: args.input } : {}),
-        ...(typeof args.dataset === "string" ? { dataset: args.dataset, samples: Number(args.samples) } : {}),
+        ...(typeof args.dataset === "string" ? { dataset: args.dataset, samples } : {}),
         syntheticSteps: steps ?? (await defaultSteps(m)),
         init: args.init === "zeros" ? "zeros" : "random",
         ...(profile ? { profile } : {}),
@@ -76,7 +84,6 @@ export const tableCommand: CliCommand = {
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });
-    const out = args.o as string | undefined;
     if (out) {
       writeFileSync(out, text);
       io.out(`wrote ${out}`);

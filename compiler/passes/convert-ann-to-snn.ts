@@ -56,7 +56,7 @@ export function convertAnnToSnn(g: NetGraph, ctx: PassContext): NetGraph {
     throw new SpikegridError(
       "UNSUPPORTED",
       `ANN→SNN conversion: the edge "${e.src}" → "${e.dst}" closes a loop; conversion takes a feed-forward ANN`,
-      { hint: "compile recurrent networks without options.convert" },
+      { hint: "compile recurrent networks without --convert (library option convert)" },
     );
   }
   const relus = [...roles].filter(([, r]) => r === "relu").map(([id]) => id);

@@ -37,7 +37,10 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   for (const [id, node] of g.nodes) roleOf(id, node); // unlowerable kinds fail before any work
   const dt = o.dt ?? g.dt ?? 1;
   if (o.dt === undefined && g.dt === undefined)
-    note({ level: "warning", message: "no dt given (options.dt or graph.dt): using 1 s per step" });
+    note({
+      level: "warning",
+      message: "no dt given (--dt, library option dt, or the graph's dt): using 1 s per step",
+    });
   const schedule = scheduleGraph(g);
   const { nodes } = schedule;
   const roles: Role[] = nodes.map((sn) => roleOf(sn.id, sn.node));

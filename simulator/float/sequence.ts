@@ -67,7 +67,7 @@ export function runWholeSequence(
           throw new SpikegridError(
             "UNSUPPORTED",
             `whole-sequence run: the recurrent edge ${nodes[s.src]!.id} → ${sn.id} crosses a look-ahead`,
-            { hint: 'run this graph step by step (without sequence: "whole")' },
+            { hint: 'run this graph step by step (--sequence stream; library: sequence "stream")' },
           );
         }
         if (!s.recurrent) lag[s.src] = Math.max(lag[s.src]!, dIn[i]! - dOut[s.src]!);

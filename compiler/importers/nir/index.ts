@@ -19,8 +19,8 @@ function resetWarning(file: string, paths: string[], mode: "value" | "subtract")
     nodes.length > 6 ? `${nodes.slice(0, 6).join(", ")}, … (${nodes.length} in all)` : nodes.join(", ");
   const what =
     mode === "value"
-      ? 'reset to v_reset = 0 (NIR\'s rule); exporters before NIR 1.0 (e.g. sinabs IF neurons) meant reset by subtraction — import with resetMode "subtract" for those'
-      : 'reset by subtracting the threshold (resetMode "subtract"), as the option asks';
+      ? 'reset to v_reset = 0 (NIR\'s rule); exporters before NIR 1.0 (e.g. sinabs IF neurons) meant reset by subtraction — for those pass --reset-mode subtract (library: resetMode "subtract")'
+      : "reset by subtracting the threshold (--reset-mode subtract), as asked";
   return `${file}: no v_reset in ${list}: ${what}`;
 }
 

@@ -59,7 +59,7 @@ function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]
 /** Defaults applied and every value checked (SpikegridError USAGE naming the bad one). */
 export function resolveConvertOptions(o: ConvertOptions): ResolvedConvertOptions {
   if (typeof o !== "object" || o === null || o.calibration === undefined) {
-    throw new SpikegridError("USAGE", "options.convert needs calibration inputs", {
+    throw new SpikegridError("USAGE", "--convert (library option convert) needs calibration inputs", {
       hint: "pass convert: { calibration: { shape: [N, ...inputShape], data } } (CLI: --convert --calibrate in.npy)",
     });
   }

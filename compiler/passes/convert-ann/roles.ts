@@ -40,7 +40,7 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
             id,
             node,
             "is not a ReLU: an IF neuron's firing rate is a rectified linear function of its input, so only ReLU activations have a spiking equivalent",
-            "retrain with ReLU activations, or compile without options.convert (graded relu/clamp layers lower as they are)",
+            "retrain with ReLU activations, or compile without --convert (library option convert) (graded relu/clamp layers lower as they are)",
           );
         default:
           return assertNever(node.fn, "activation function");
@@ -73,7 +73,7 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
         id,
         node,
         "is already a neuron: conversion takes a stateless ReLU ANN",
-        "compile the spiking network without options.convert",
+        "compile the spiking network without --convert (library option convert)",
       );
     case "Delay":
     case "TemporalConv":
@@ -83,14 +83,14 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
         id,
         node,
         "keeps state across timesteps: conversion calibrates a stateless ANN, one step per sample",
-        "compile without options.convert, or convert the stateless part on its own",
+        "compile without --convert (library option convert), or convert the stateless part on its own",
       );
     case "LayerNorm":
       return refuse(
         id,
         node,
         "normalises by this step's feature statistics, which a firing rate does not carry",
-        "compile without options.convert, or use BatchNorm (folded into the weights)",
+        "compile without --convert (library option convert), or use BatchNorm (folded into the weights)",
       );
     case "TernaryGatedMix":
     case "Product":
@@ -99,7 +99,7 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
         id,
         node,
         "multiplies two signals: the product of two firing rates is not carried by the spikes of either",
-        "compile without options.convert (graded products lower as they are)",
+        "compile without --convert (library option convert) (graded products lower as they are)",
       );
     case "Subgraph":
       return refuse(id, node, "is a subgraph", "run flattenSubgraphs before convertAnnToSnn");

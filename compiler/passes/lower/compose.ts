@@ -69,7 +69,7 @@ export function composeCsr(term: Term, limits: Limits): Csr {
       "UNSUPPORTED",
       `composing the path ${term.label} (${inSize} → ${outSize} neurons) into one sparse projection needs ~${work.toExponential(2)} operations, above the limit ${limits.maxComposeWork.toExponential(2)}`,
       {
-        hint: "raise options.maxComposeWork, or give the path a structure lowerToNmir maps directly (a single Affine/Linear, a conv with sum/avg pooling, a Scale) by inserting a population between its parts",
+        hint: "raise the compile option maxComposeWork (library only, no CLI flag), or give the path a structure lowerToNmir maps directly (a single Affine/Linear, a conv with sum/avg pooling, a Scale) by inserting a population between its parts",
       },
     );
   }
@@ -93,7 +93,9 @@ export function composeCsr(term: Term, limits: Limits): Csr {
       throw new SpikegridError(
         "UNSUPPORTED",
         `the path ${term.label} composes into more than ${limits.maxSynapses} synapses (${inSize} → ${outSize} neurons)`,
-        { hint: "raise options.maxSynapses, or insert a population to split the path" },
+        {
+          hint: "raise the compile option maxSynapses (library only, no CLI flag), or insert a population to split the path",
+        },
       );
     }
     rowPtr[i + 1] = cols.length;

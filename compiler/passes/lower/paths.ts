@@ -90,7 +90,9 @@ export function pathsInto(pc: PathContext, dst: number, port: number): Path[] {
         throw new SpikegridError(
           "UNSUPPORTED",
           `more than ${pc.maxPaths} linear paths lead into port "${nodes[dst]!.ports[port]}" of "${nodes[dst]!.id}"`,
-          { hint: "raise options.maxPaths, or insert a population where linear branches fan out and merge" },
+          {
+            hint: "raise the compile option maxPaths (library only, no CLI flag), or insert a population where linear branches fan out and merge",
+          },
         );
       }
     }

@@ -75,7 +75,7 @@ export function diagonalSsmKernel(node: DiagonalSsmNode, ctx: KernelContext): Ke
       "UNSUPPORTED",
       `node "${ctx.id}" (DiagonalSsm) is bidirectional: its output at step t depends on all future inputs, which a step-by-step simulator cannot see`,
       {
-        hint: 'run the finite input as one sequence (runFloat(…, { sequence: "whole" })), or use a causal (unidirectional) SSM for streaming',
+        hint: 'run the finite input as one sequence (CLI: simulate --engine float --sequence whole; library: runFloat(…, { sequence: "whole" })), or use a causal (unidirectional) SSM for streaming',
       },
     );
   }
