@@ -2,7 +2,6 @@
 // [--neurobench] [--init random|zeros]`: a paper table, one row per model (reports/paper-table.ts).
 
 import { writeFileSync } from "node:fs";
-import { SpikegridError } from "../../common/errors.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
 import { isZooRef } from "../../models/zoo.js";
