@@ -19,6 +19,7 @@ describe("console blocks", () => {
   it("parses commands and their output, skipping other blocks", () => {
     const blocks = parseConsoleBlocks(README);
     expect(blocks).toHaveLength(1);
+    expect(blocks[0]?.stderr).toBe(false);
     expect(blocks[0]?.commands).toEqual([
       { command: "echo one", output: "old output\n" },
       { command: "echo two", output: "" },
@@ -43,6 +44,11 @@ describe("console blocks", () => {
         "```",
       ].join("\n"),
     );
+  });
+
+  it("shows standard error only for a block marked so", () => {
+    const blocks = parseConsoleBlocks("<!-- console: stderr -->\n```console\n$ x\n```\n```console\n$ y\n```");
+    expect(blocks.map((b) => b.stderr)).toEqual([true, false]);
   });
 
   it("refuses a block whose first line is not a command, and an unclosed block", () => {

@@ -3,7 +3,7 @@
 
 import { spawnSync } from "node:child_process";
 
-/** One `$ command` line of a console block and the text it printed (stdout and stderr, interleaved). */
+/** One `$ command` line of a console block and the text it printed. */
 export interface ConsoleCommand {
   command: string;
   output: string;
@@ -11,6 +11,11 @@ export interface ConsoleCommand {
 
 /** A ```console block: its line range in the README (the fences excluded) and its commands. */
 export interface ConsoleBlock {
+  /**
+   * Whether the block shows standard error too (interleaved), marked by a `<!-- console: stderr -->` line right
+   * above it; by default only standard output is shown, so progress lines (with their ETAs) stay out.
+   */
+  stderr: boolean;
   /** Index of the first line inside the fences. */
   firstLine: number;
   /** Index of the closing fence. */
@@ -19,6 +24,7 @@ export interface ConsoleBlock {
 }
 
 const PROMPT = "$ ";
+const STDERR_MARK = "<!-- console: stderr -->";
 
 /** Finds every ```console block of a markdown text; text before a block's first `$ ` line is an error. */
 export function parseConsoleBlocks(markdown: string): ConsoleBlock[] {
@@ -41,16 +47,19 @@ export function parseConsoleBlocks(markdown: string): ConsoleBlock[] {
         last.output += `${line}\n`;
       }
     }
-    blocks.push({ firstLine, closingFence: end, commands });
+    blocks.push({ firstLine, closingFence: end, commands, stderr: lines[i - 1]?.trim() === STDERR_MARK });
     i = end;
   }
   return blocks;
 }
 
-/** Runs one README command as a user would (bash, in the repository root) and returns what it printed. */
-export function runReadmeCommand(command: string, cwd: string): string {
+/**
+ * Runs one README command as a user would (bash, in the repository root) and returns what it printed on
+ * standard output, or on both streams interleaved when `stderr` is set.
+ */
+export function runReadmeCommand(command: string, cwd: string, stderr = false): string {
   const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
-  const result = spawnSync("bash", ["-c", `${command} 2>&1`], {
+  const result = spawnSync("bash", ["-c", stderr ? `${command} 2>&1` : command], {
     cwd,
     env,
     encoding: "utf8",
@@ -58,7 +67,9 @@ export function runReadmeCommand(command: string, cwd: string): string {
   });
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    throw new Error(`README command exited ${result.status}: ${command}\n${result.stdout}`);
+    throw new Error(
+      `README command exited ${result.status}: ${command}\n${result.stdout}${result.stderr ?? ""}`,
+    );
   }
   return result.stdout;
 }

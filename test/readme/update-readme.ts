@@ -15,7 +15,9 @@ export function regenerateReadme(root = packageRoot()): { current: string; regen
   const current = readFileSync(join(root, "README.md"), "utf8");
   for (const dir of README_OUTPUT_DIRS) rmSync(join(root, dir), { recursive: true, force: true });
   const blocks = parseConsoleBlocks(current);
-  const outputs = blocks.map((block) => block.commands.map((c) => runReadmeCommand(c.command, root)));
+  const outputs = blocks.map((block) =>
+    block.commands.map((c) => runReadmeCommand(c.command, root, block.stderr)),
+  );
   return { current, regenerated: renderConsoleBlocks(current, blocks, outputs) };
 }
 
