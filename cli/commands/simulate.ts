@@ -1,6 +1,6 @@
-// `spikegrid simulate FILE --engine float|reference --input in.npy --out out.npy [--timesteps T] [--record A,B]`
-// Runs a network (float: a network file; reference: a .nmir) over inputs shaped [T, ...] or [batch, T, ...] and
-// writes outputs per timestep as .npy; the reference engine also writes a run JSON (--json).
+// `spikegrid simulate FILE --engine float|reference|chip --input in.npy --out out.npy [--timesteps T] [--record A,B]`
+// Runs a network over inputs shaped [T, ...] or [batch, T, ...] and writes outputs per timestep as .npy: float
+// here; reference and chip through the pipeline (pipeline/), which also writes the run JSON (--json).
 
 import { SpikegridError } from "../../common/errors.js";
 import { inferShapes } from "../../compiler/graph/index.js";
@@ -116,7 +116,7 @@ export const simulateCommand: CliCommand = {
     y
       .positional("file", {
         type: "string",
-        describe: "network file (.nir, .onnx); .nmir for --engine reference",
+        describe: "network file (.nir, .onnx) or zoo:NAME; or a compiled .nmir for --engine reference|chip",
       })
       .option("engine", {
         choices: ENGINES,
@@ -125,7 +125,8 @@ export const simulateCommand: CliCommand = {
       })
       .option("mode", {
         choices: TIMESTEP_MODES,
-        describe: "reference engine: timestep semantics (default layer-sync)",
+        describe:
+          "reference and chip engines: timestep semantics (default layer-sync on every engine and profile, as table and demo)",
       })
       .option("raw-input", {
         type: "boolean",
