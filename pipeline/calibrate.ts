@@ -5,7 +5,7 @@
 import { observeRanges } from "../compiler/passes/observe-ranges.js";
 import { compile } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
-import type { DataSpec, PipelineData } from "./data.js";
+import { type DataSpec, graphOf, type PipelineData } from "./data.js";
 import { datasetRegistry } from "./datasets.js";
 
 export type Ranges = Record<string, number>;
@@ -26,7 +26,11 @@ export async function calibrationRanges(
   options: QuantCompileOptions = {},
 ): Promise<Ranges> {
   const samples = await calibrationSamples(g, data);
-  const lowered = compile(data.graph, { ...options, stopAfter: "lowerToNmir", dump: () => {} }).ir;
+  const lowered = compile(graphOf(data, "calibration"), {
+    ...options,
+    stopAfter: "lowerToNmir",
+    dump: () => {},
+  }).ir;
   const ranges = observeRanges(lowered, { [data.inputId]: samples });
   let max = 0;
   for (const v of samples.data) max = Math.max(max, Math.abs(v));

@@ -5,7 +5,8 @@ import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
 import { type ChipSections, simulateChip, type Timing } from "../simulator/chip/index.js";
-import type { OpCounts, runReference, TimestepMode } from "../simulator/reference/index.js";
+import type { OpCounts, runReference, StepEvents, TimestepMode } from "../simulator/reference/index.js";
+import { summarizeWarnings } from "./warnings.js";
 
 /** The defaults, in one place: what every command means by "the same setup". */
 export const PIPELINE_DEFAULTS = {
@@ -28,6 +29,12 @@ export function predict(steps: Float64Array[], readout: "mean" | "last"): number
 
 export type Sequence = { shape: number[]; data: Float64Array };
 
+/** One sample's every output (scaled, per step) and recorded populations (events per step). */
+export interface SampleRun {
+  outputsScaled: Map<string, Float64Array[]>;
+  records: Map<string, StepEvents[]>;
+}
+
 /** What a simulation gives, whichever engine ran it. */
 export interface ModuleRun {
   engine: "reference" | "chip";
@@ -38,6 +45,8 @@ export interface ModuleRun {
   sections?: ChipSections;
   /** Events of the first sample's spiking populations (reference engine), for rasters. */
   records?: ReturnType<typeof runReference>["records"];
+  /** Every sample's outputs and records, when asked for (ChipSettings.keepSamples: `simulate` writes them). */
+  perSample?: SampleRun[];
   warnings: string[];
 }
 
@@ -47,6 +56,12 @@ export interface ChipSettings {
   timing: Timing;
   /** Per-step counts (the run JSON's activity plot); off in sweeps, which need only totals. */
   perStepCounts?: boolean;
+  /** Populations whose events to record per sample (kept in `perSample`). */
+  record?: string[];
+  /** Keep every sample's outputs and records (`perSample`). */
+  keepSamples?: boolean;
+  /** Where the mapping came from, for the run JSON ("auto" when mapped here). */
+  mappingSource?: string;
 }
 
 /** Every sample through the chip simulator loaded once with the module and its mapping. */
@@ -68,6 +83,8 @@ export function simulateOnChip(
       timesteps: s.steps,
       timing: s.timing,
       ...(s.perStepCounts ? { perStepCounts: true } : {}),
+      ...(s.record?.length ? { record: s.record } : {}),
+      ...(s.mappingSource ? { mappingSource: s.mappingSource } : {}),
     },
   );
   const out = ir.outputs[0]?.id ?? "";
@@ -76,6 +93,9 @@ export function simulateOnChip(
     outputs: r.outputsScaled.map((m) => m.get(out) ?? []),
     counts: r.results.map((x) => x.counts),
     sections: r.sections,
-    warnings: [...new Set(r.results.flatMap((x) => x.warnings))],
+    ...(s.keepSamples
+      ? { perSample: r.results.map((x) => ({ outputsScaled: x.outputsScaled, records: x.records })) }
+      : {}),
+    warnings: summarizeWarnings(r.results.map((x) => x.warnings)),
   };
 }

@@ -1,10 +1,12 @@
-// The load stage of the pipeline: the float network (file or zoo:NAME, with its load options) and the samples
-// it runs on (a registered dataset, a .npy file with optional labels, or a seeded synthetic input), checked to
-// fit together. Loaded once, in the main thread (explore's worker threads get prepared jobs, never this).
+// The load stage of the pipeline: the float network (file or zoo:NAME, with its load options) or a compiled
+// module (.nmir), and the samples it runs on (a registered dataset, a .npy file with optional labels, or a
+// seeded synthetic input), checked to fit together. Loaded once, in the main thread (explore's worker threads
+// get prepared jobs, never this).
 
 import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
 import { readNpyFile, toFloat32 } from "../compiler/importers/tensors/index.js";
+import { type NmirModule, readNmirFile } from "../compiler/nmir/index.js";
 import { calibrateBatchNorm } from "./calibrate-bn.js";
 import { datasetRegistry } from "./datasets.js";
 import { hasOnlyZeroWeights, initWeights } from "./init-weights.js";
@@ -13,7 +15,7 @@ import { type LoadNetworkOptions, loadNetwork } from "./load-network.js";
 
 /** What decides the network and the samples: the load half of PipelineOptions (explore's GridSpec is one). */
 export interface DataSpec {
-  /** A network file or `zoo:NAME`. */
+  /** A network file or `zoo:NAME`, or a compiled module (`.nmir`: calibration and compile are skipped). */
   model: string;
   /** Zoo configuration overrides (`--set key=value`). */
   set?: Record<string, string | number>;
@@ -32,10 +34,14 @@ export interface DataSpec {
    * PyTorch-default weights (BatchNorm statistics from their own activity), "zeros" / "keep" leave them.
    */
   init?: "random" | "zeros" | "keep";
+  /** The samples already hold a compiled module's integer input events (no quantization; `.nmir` only). */
+  rawInput?: boolean;
 }
 
 export interface PipelineData {
-  graph: NetGraph;
+  /** The float network; absent when the model is a compiled module (then `module` holds it). */
+  graph?: NetGraph;
+  module?: NmirModule;
   inputId: string;
   inputShape: number[];
   /** [N, T, ...inputShape]. */
@@ -50,11 +56,32 @@ export interface PipelineData {
   /** The weights were all zero; `initialised` when they were replaced by the seeded init. */
   zeroWeights: boolean;
   initialised: boolean;
+  /** The samples are integer input events (DataSpec.rawInput). */
+  raw: boolean;
+  /** The samples came as one [T, ...] sample (not [N, T, ...]). */
+  single: boolean;
+}
+
+/** A model path naming a compiled module rather than a network. */
+export function isModuleFile(model: string): boolean {
+  return model.toLowerCase().endsWith(".nmir");
+}
+
+/** The float network of `data`; a compiled module has none, so `what` (calibrate, compile, …) cannot run. */
+export function graphOf(data: PipelineData, what: string): NetGraph {
+  if (data.graph) return data.graph;
+  throw new SpikegridError(
+    "USAGE",
+    `${what} needs the network file; a compiled module (.nmir) has no float network`,
+    {
+      hint: "give the network file (.nir, .onnx, zoo:NAME) the module was compiled from",
+    },
+  );
 }
 
 /** The readout the model's metadata names ("last step" → last), else the mean over steps. */
-function readoutOf(graph: NetGraph): "mean" | "last" {
-  const r = graph.metadata.readout;
+function readoutOf(metadata: Record<string, unknown>): "mean" | "last" {
+  const r = metadata.readout;
   return typeof r === "string" && /\blast\b/.test(r) ? "last" : "mean";
 }
 
@@ -77,6 +104,11 @@ async function loadSamples(g: DataSpec, inputShape: number[]): Promise<RawSample
   }
   const x = readNpyFile(g.input);
   const out: RawSamples = { shape: [...x.shape], data: toFloat32(x), description: g.input };
+  const bad = out.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new SpikegridError("USAGE", `${g.input} holds ${out.data[bad]} at flat index ${bad}`, {
+      hint: "inputs must be finite numbers",
+    });
   if (g.labels !== undefined) {
     const y = readNpyFile(g.labels);
     if (y.shape.length !== 1)
@@ -92,18 +124,60 @@ async function loadSamples(g: DataSpec, inputShape: number[]): Promise<RawSample
   return out;
 }
 
+interface LoadedModel {
+  graph?: NetGraph;
+  module?: NmirModule;
+  inputIds: string[];
+  inputShape: number[];
+  metadata: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** The network (through the importers or the zoo) or the compiled module, and its input. */
+async function loadModel(g: DataSpec): Promise<LoadedModel> {
+  if (isModuleFile(g.model)) {
+    if (g.set && Object.keys(g.set).length)
+      throw new SpikegridError("USAGE", `--set configures zoo models; "${g.model}" is a compiled module`);
+    const module = readNmirFile(g.model);
+    const ids = module.inputs.map((i) => i.id);
+    return {
+      module,
+      inputIds: ids,
+      inputShape: [...(module.inputs[0]?.shape ?? [])],
+      metadata: module.metadata,
+      warnings: [],
+    };
+  }
+  if (g.rawInput)
+    throw new SpikegridError(
+      "USAGE",
+      `raw integer inputs need a compiled module (.nmir); "${g.model}" is a network`,
+      {
+        hint: "give float inputs (they are quantized with the compiled input scale), or compile first",
+      },
+    );
+  const net = await loadNetwork(g.model, { ...g.load, ...(g.set ? { overrides: g.set } : {}) });
+  const inputs = [...net.graph.nodes].filter(([, n]) => n.kind === "Input");
+  return {
+    graph: net.graph,
+    inputIds: inputs.map(([id]) => id),
+    inputShape: [...((inputs[0]?.[1] as { shape: number[] } | undefined)?.shape ?? [])],
+    metadata: net.graph.metadata,
+    warnings: net.warnings,
+  };
+}
+
 /** Loads the network and samples of a spec and checks they fit together (one input; shapes; label count). */
 export async function loadPipelineData(g: DataSpec): Promise<PipelineData> {
-  const net = await loadNetwork(g.model, { ...g.load, ...(g.set ? { overrides: g.set } : {}) });
+  const net = await loadModel(g);
   const graph = net.graph;
-  const inputs = [...graph.nodes].filter(([, n]) => n.kind === "Input");
-  if (inputs.length !== 1)
+  if (net.inputIds.length !== 1)
     throw new SpikegridError(
       "UNSUPPORTED",
-      `${g.model} has ${inputs.length} inputs; the pipeline (simulate, table, explore) feeds exactly one`,
+      `${g.model} has ${net.inputIds.length} inputs${net.inputIds.length ? ` (${net.inputIds.join(", ")})` : ""}; the pipeline (simulate, table, explore) feeds exactly one`,
     );
-  const [inputId, node] = inputs[0]!;
-  const inputShape = [...(node as { shape: number[] }).shape];
+  const inputId = net.inputIds[0]!;
+  const inputShape = net.inputShape;
   const s = await loadSamples(g, inputShape);
   const where = g.input ?? (g.dataset === undefined ? "the synthetic input" : `dataset ${g.dataset}`);
   const single = s.shape.length === inputShape.length + 1;
@@ -125,23 +199,26 @@ export async function loadPipelineData(g: DataSpec): Promise<PipelineData> {
   const labels = s.labels?.subarray(0, keep);
   if (s.labels && s.labels.length < keep)
     throw new SpikegridError("USAGE", `${g.labels ?? where}: ${s.labels.length} labels for ${keep} samples`);
-  const zero = hasOnlyZeroWeights(graph);
+  const zero = graph !== undefined && hasOnlyZeroWeights(graph);
   const initialised = zero && g.init === "random";
-  if (initialised) {
+  if (graph && initialised) {
     initWeights(graph);
     const first = Float64Array.from(data.subarray(0, per)); // sample 0: [T, ...inputShape]
     calibrateBatchNorm(graph, inputId, inputShape, first);
   }
   const out: PipelineData = {
-    graph,
+    ...(graph ? { graph } : {}),
+    ...(net.module ? { module: net.module } : {}),
     inputId,
     inputShape,
     samples: { shape: [keep, ...shape.slice(1)], data },
-    readout: readoutOf(graph),
+    readout: readoutOf(net.metadata),
     description: `${s.description} (${keep} sample(s), ${shape[1]} steps)`,
     warnings: net.warnings,
     zeroWeights: zero,
     initialised,
+    raw: g.rawInput === true,
+    single,
   };
   if (labels) out.labels = labels;
   return out;

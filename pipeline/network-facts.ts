@@ -3,7 +3,7 @@
 
 import type { NetGraph } from "../compiler/graph/graph.js";
 import { summarizeGraph } from "../compiler/graph/summary.js";
-import type { PipelineData } from "./data.js";
+import { graphOf, type PipelineData } from "./data.js";
 
 export interface NetworkFacts {
   /** Learnable parameters of the float network (summarizeGraph). */
@@ -37,11 +37,12 @@ function weightSparsity(g: NetGraph): number {
 }
 
 export function networkFacts(data: PipelineData, name = "network"): NetworkFacts {
-  const summary = summarizeGraph(data.graph, name);
+  const graph = graphOf(data, "the network's facts (Params, dense MACs)");
+  const summary = summarizeGraph(graph, name);
   return {
     params: summary.totals.params,
     denseMacsPerStep: summary.totals.denseMacs,
-    connectionSparsity: weightSparsity(data.graph),
+    connectionSparsity: weightSparsity(graph),
     initialised: data.initialised,
     zeroWeights: data.zeroWeights && !data.initialised,
     inputs: data.description,

@@ -15,7 +15,7 @@ import { type ModuleRun, PIPELINE_DEFAULTS, simulateOnChip } from "./chip-run.js
 import { type DataSpec, loadPipelineData, type PipelineData } from "./data.js";
 import { type NetworkFacts, networkFacts } from "./network-facts.js";
 import { runJsonOf, simulateOnReference } from "./simulate.js";
-import { compileNetwork, mapModule, sequencesFor } from "./stages.js";
+import { compileNetwork, mapModule, samplesFor } from "./stages.js";
 
 /** Every setting of the chain; absent fields take the defaults below (PIPELINE_DEFAULTS). */
 export interface PipelineOptions extends DataSpec {
@@ -39,7 +39,39 @@ export interface PipelineOptions extends DataSpec {
   timesteps?: number;
   /** Per-step activity in the chip run's JSON (default true; sweeps switch it off). */
   perStepCounts?: boolean;
+  /** Where a given `mapping` came from (its file), for the run JSON. */
+  mappingSource?: string;
 }
+
+/** What `execute` keeps beyond the run JSON's needs (`simulate` writes outputs and records per sample). */
+export interface ExecuteExtras {
+  /** Populations whose events to record in every sample. */
+  record?: string[];
+  /** Keep every sample's outputs and records (ModuleRun.perSample). */
+  keepSamples?: boolean;
+}
+
+/** A simulation and what fed it. */
+export interface Execution {
+  sim: ModuleRun;
+  ir: NmirModule;
+  /** The integer input sequences every sample ran on. */
+  sequences: { shape: number[]; data: Float64Array }[];
+  /** Input values clipped when quantizing (none for raw inputs). */
+  clipped: number;
+}
+
+/** Options that leave the calibrated, compiled module as it is (the rest recompile). */
+const AFTER_COMPILE = new Set<keyof PipelineOptions>([
+  "map",
+  "mapping",
+  "mappingSource",
+  "engine",
+  "mode",
+  "timing",
+  "timesteps",
+  "perStepCounts",
+]);
 
 export interface PipelineResult {
   run: RunJson;
@@ -76,6 +108,11 @@ export class Pipeline {
     const next = new Pipeline({ ...this.options, ...patch }, this.data);
     if (patch.compile === undefined && patch.calibrate === undefined && this.#ranges)
       next.#ranges = this.#ranges;
+    const keys = Object.keys(patch) as (keyof PipelineOptions)[];
+    if (keys.every((k) => AFTER_COMPILE.has(k))) {
+      if (this.#ir) next.#ir = this.#ir;
+      if (this.#mapped && patch.map === undefined && patch.mapping === undefined) next.#mapped = this.#mapped;
+    }
     return next;
   }
 
@@ -92,8 +129,14 @@ export class Pipeline {
     return networkFacts(this.data);
   }
 
-  /** The calibrated payload ranges (undefined with `calibrate: false`), observed once. */
+  /** True when the model is a compiled module (.nmir): calibration and compile are skipped. */
+  get precompiled(): boolean {
+    return this.data.module !== undefined;
+  }
+
+  /** The calibrated payload ranges (undefined with `calibrate: false` or a compiled module), observed once. */
   async ranges(): Promise<Ranges | undefined> {
+    if (this.precompiled) return undefined;
     if ((this.options.calibrate ?? PIPELINE_DEFAULTS.calibrate) === false) return undefined;
     this.#ranges ??= await calibrationRanges(this.options, this.data, this.options.compile ?? {});
     return this.#ranges;
@@ -110,8 +153,9 @@ export class Pipeline {
     };
   }
 
+  /** The compiled module (a compiled module's file is used as it is; `compile` options do not apply). */
   async compile(): Promise<NmirModule> {
-    this.#ir ??= compileNetwork(this.data, await this.compileOptions());
+    this.#ir ??= this.data.module ?? compileNetwork(this.data, await this.compileOptions());
     return this.#ir;
   }
 
@@ -125,27 +169,51 @@ export class Pipeline {
     return this.#mapped;
   }
 
+  /** The engine `simulate` runs by default: the options', else chip when a profile is given. */
+  get engine(): "chip" | "reference" {
+    return this.options.engine ?? (this.profile ? "chip" : "reference");
+  }
+
   /** Simulates every sample on `engine` (default: the options' engine) and returns the run JSON. */
-  async simulate(engine = this.options.engine ?? (this.profile ? "chip" : "reference")): Promise<RunJson> {
+  async simulate(engine = this.engine): Promise<RunJson> {
+    const { sim, ir } = await this.execute(engine);
+    return this.runJson(ir, sim);
+  }
+
+  /** Simulates every sample on `engine`: the raw results, before the run JSON. */
+  async execute(engine = this.engine, extras: ExecuteExtras = {}): Promise<Execution> {
     const ir = await this.compile();
-    const sequences = sequencesFor(ir, this.data, this.steps);
+    const { sequences, clipped } = samplesFor(ir, this.data, this.steps);
     let sim: ModuleRun;
     if (engine === "chip") {
       const { mapping } = await this.map();
+      const source = this.options.mapping ? this.options.mappingSource : undefined;
       sim = simulateOnChip(ir, mapping, this.profile!, this.data.inputId, sequences, {
         mode: this.mode,
         steps: this.steps,
         timing: this.options.timing ?? PIPELINE_DEFAULTS.timing,
         perStepCounts: this.options.perStepCounts ?? true,
+        ...extras,
+        ...(source ? { mappingSource: source } : {}),
       });
     } else
-      sim = simulateOnReference(ir, this.data.inputId, sequences, { mode: this.mode, steps: this.steps });
+      sim = simulateOnReference(ir, this.data.inputId, sequences, {
+        mode: this.mode,
+        steps: this.steps,
+        ...extras,
+      });
+    return { sim, ir, sequences, clipped };
+  }
+
+  /** The run JSON of a simulation of this setup (`input`: the input file it names, if any). */
+  runJson(ir: NmirModule, sim: ModuleRun): RunJson {
     return runJsonOf(ir, sim, {
       model: this.options.model,
       mode: this.mode,
       steps: this.steps,
       ...(this.data.labels ? { labels: this.data.labels, labelsName: this.data.description } : {}),
       readout: this.data.readout,
+      ...(this.options.input === undefined ? {} : { input: this.options.input, rawInput: this.data.raw }),
     });
   }
 }

@@ -9,30 +9,35 @@ import type { RunJson } from "../reports/run-json.js";
 import { applyChipSections } from "../simulator/chip/index.js";
 import { runReference, type TimestepMode } from "../simulator/reference/index.js";
 import { type ChipSettings, type ModuleRun, predict, type Sequence } from "./chip-run.js";
+import { summarizeWarnings } from "./warnings.js";
 
 /** Every sample through the reference interpreter; the first sample's spiking populations are recorded. */
 export function simulateOnReference(
   ir: NmirModule,
   inputId: string,
   sequences: readonly Sequence[],
-  s: Pick<ChipSettings, "mode" | "steps">,
+  s: Pick<ChipSettings, "mode" | "steps" | "record" | "keepSamples">,
 ): ModuleRun {
   const out = ir.outputs[0]?.id ?? "";
   const spiking = ir.populations.filter((p) => p.output.kind === "spike").map((p) => p.id);
+  const asked = s.record ?? [];
+  const first = [...new Set([...asked, ...spiking])];
   const run: ModuleRun = { engine: "reference", outputs: [], counts: [], warnings: [] };
-  const warnings = new Set<string>();
+  if (s.keepSamples) run.perSample = [];
+  const warnings: string[][] = [];
   sequences.forEach((q, b) => {
     const r = runReference(
       ir,
       { [inputId]: q },
-      { mode: s.mode, timesteps: s.steps, perStepCounts: true, record: b === 0 ? spiking : [] },
+      { mode: s.mode, timesteps: s.steps, perStepCounts: true, record: b === 0 ? first : asked },
     );
-    if (b === 0) run.records = r.records;
+    if (b === 0) run.records = new Map(spiking.map((id) => [id, r.records.get(id)!]));
+    run.perSample?.push({ outputsScaled: r.outputsScaled, records: r.records });
     run.outputs.push(r.outputsScaled.get(out) ?? []);
     run.counts.push(r.counts);
-    for (const w of r.warnings) warnings.add(w);
+    warnings.push(r.warnings);
   });
-  run.warnings = [...warnings];
+  run.warnings = summarizeWarnings(warnings);
   return run;
 }
 
@@ -45,6 +50,9 @@ export interface RunJsonContext {
   /** What the labels are, for `run.labels`. */
   labelsName?: string;
   readout: "mean" | "last";
+  /** The input file, and whether it held integer events, for `run.input` / `run.rawInput`. */
+  input?: string;
+  rawInput?: boolean;
 }
 
 /** The run JSON of a simulation: counts, theoretical energy, quantization, chip sections, accuracy. */
@@ -59,6 +67,7 @@ export function runJsonOf(ir: NmirModule, sim: ModuleRun, c: RunJsonContext): Ru
     mode: c.mode,
     timesteps: c.steps,
     counts: sim.counts,
+    ...(c.input === undefined ? {} : { input: c.input, rawInput: c.rawInput === true }),
     ...(ir.stage === "quantized" && hasPlan(ir) ? { quantization: quantizationReport(ir, saturations) } : {}),
     ...(sim.warnings.length ? { warnings: sim.warnings } : {}),
     ...(sim.records ? { raster: sim.records } : {}),

@@ -9,7 +9,7 @@ import { compile, compileLowered } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
-import type { PipelineData } from "./data.js";
+import { graphOf, type PipelineData } from "./data.js";
 
 /**
  * The network lowered once per clip start (the only lowering input that changes with the profile: "auto"
@@ -37,7 +37,7 @@ function loweredFor(data: PipelineData, options: QuantCompileOptions): NmirModul
   const key = JSON.stringify([resolveClipStart(options).mode, rest]);
   let ir = byKey.get(key);
   if (!ir) {
-    ir = compile(data.graph, { ...options, stopAfter: "lowerToNmir" }).ir;
+    ir = compile(graphOf(data, "compile"), { ...options, stopAfter: "lowerToNmir" }).ir;
     byKey.set(key, ir);
   }
   return ir;
@@ -53,30 +53,47 @@ export function mapModule(ir: NmirModule, profile: ChipProfile, options: MapOpti
   return mapNetwork(ir, profile, { suggestProfiles: false, ...options });
 }
 
-/** Integer input sequences per sample, each cut or zero-padded to `steps`. */
-export function sampleSequences(ir: NmirModule, data: PipelineData, steps: number) {
+export interface SampleSequences {
+  sequences: { shape: number[]; data: Float64Array }[];
+  /** Input values clipped to the input's payload range, or spikes read from values other than 0 / 1. */
+  clipped: number;
+}
+
+/**
+ * Integer input sequences per sample, each cut or zero-padded to `steps`: quantized with the module's input
+ * scale, or as given when the samples are raw integer events (or the module is not quantized).
+ */
+export function quantizedSamples(ir: NmirModule, data: PipelineData, steps: number): SampleSequences {
   const [n, tIn] = data.samples.shape as [number, number];
   const per = data.inputShape.reduce((a, b) => a * b, 1);
-  const q = quantizeInputs(ir, { [data.inputId]: data.samples }).get(data.inputId)!;
-  const out: { shape: number[]; data: Float64Array }[] = [];
+  const asGiven = data.raw || ir.stage !== "quantized";
+  const q = asGiven
+    ? { data: data.samples.data, clipped: 0 }
+    : quantizeInputs(ir, { [data.inputId]: data.samples }).get(data.inputId)!;
+  const sequences: SampleSequences["sequences"] = [];
   for (let s = 0; s < n; s++) {
     const seq = new Float64Array(steps * per);
     const keep = Math.min(steps, tIn) * per;
     for (let i = 0; i < keep; i++) seq[i] = q.data[s * tIn * per + i]!;
-    out.push({ shape: [steps, ...data.inputShape], data: seq });
+    sequences.push({ shape: [steps, ...data.inputShape], data: seq });
   }
-  return out;
+  return { sequences, clipped: q.clipped };
+}
+
+/** The sequences alone (explore's jobs). */
+export function sampleSequences(ir: NmirModule, data: PipelineData, steps: number) {
+  return quantizedSamples(ir, data, steps).sequences;
 }
 
 /**
- * sampleSequences memoised per loaded data by what decides them (the input's event kind, width and LSB, the
+ * quantizedSamples memoised per loaded data by what decides them (the input's event kind, width and LSB, the
  * steps): most compiles of one network share one input scale, and the sequences are read, never written.
  */
-const sequenceCache = new WeakMap<PipelineData, Map<string, ReturnType<typeof sampleSequences>>>();
+const sequenceCache = new WeakMap<PipelineData, Map<string, SampleSequences>>();
 
-export function sequencesFor(ir: NmirModule, data: PipelineData, steps: number) {
+export function samplesFor(ir: NmirModule, data: PipelineData, steps: number): SampleSequences {
   const port = ir.inputs.find((i) => i.id === data.inputId)!;
-  const key = JSON.stringify([port.event, inputScaleExp(ir, data.inputId), steps]);
+  const key = JSON.stringify([port.event, ir.stage, inputScaleExp(ir, data.inputId), steps]);
   let byKey = sequenceCache.get(data);
   if (!byKey) {
     byKey = new Map();
@@ -84,8 +101,12 @@ export function sequencesFor(ir: NmirModule, data: PipelineData, steps: number) 
   }
   let seqs = byKey.get(key);
   if (!seqs) {
-    seqs = sampleSequences(ir, data, steps);
+    seqs = quantizedSamples(ir, data, steps);
     byKey.set(key, seqs);
   }
   return seqs;
+}
+
+export function sequencesFor(ir: NmirModule, data: PipelineData, steps: number) {
+  return samplesFor(ir, data, steps).sequences;
 }

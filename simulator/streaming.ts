@@ -3,7 +3,7 @@
 
 import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
-import { flattenGraph } from "./float/schedule.js";
+import { flattenGraph } from "../compiler/graph/schedule.js";
 
 export const STREAMING_CONVENTION =
   "LMUFormer all_seq: the prediction after t steps is the argmax of the mean of the head outputs of steps 0..t−1 " +

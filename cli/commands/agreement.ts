@@ -140,7 +140,7 @@ const inf = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? "in
 export function compareWithFloat(
   cmp: FloatComparison,
   ir: NmirModule,
-  intRuns: readonly ReferenceRunResult[],
+  intRuns: readonly Pick<ReferenceRunResult, "outputsScaled" | "records">[],
   floatInputs: readonly Record<string, { shape: number[]; data: Float64Array }>[],
   o: { steps: number; mode: TimestepMode; inputs: RunAgreement["inputs"] },
 ): RunAgreement {

@@ -90,7 +90,7 @@ describe("simulate --engine chip", () => {
       join(dir, "x.npy"),
     );
     expect(a.code).toBe(2);
-    expect(a.err).toContain("does not fit input");
+    expect(a.err).toContain("do not fit input");
     const nan = join(dir, "nan.npy");
     writeNpyFile(nan, {
       dtype: "float64",

@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { readNmirFile } from "../../compiler/nmir/index.js";
+import { summarizeWarnings } from "../../pipeline/warnings.js";
 import { runReference } from "../../simulator/reference/index.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
-import { summarizeWarnings } from "./simulate-output.js";
 
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-sat-"));

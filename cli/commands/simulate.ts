@@ -1,6 +1,6 @@
 // `spikegrid simulate FILE --engine float|reference|chip --input in.npy -o out.npy [--timesteps T] [--record A,B]`
-// Runs a network (float: a network file; reference: a .nmir) over inputs shaped [T, ...] or [batch, T, ...] and
-// writes outputs per timestep as .npy; the reference engine also writes a run JSON (--json).
+// Runs a network over inputs shaped [T, ...] or [batch, T, ...] and writes outputs per timestep as .npy: float
+// here; reference and chip through the pipeline (pipeline/), which also writes the run JSON (--json).
 
 import { SpikegridError } from "../../common/errors.js";
 import { inferShapes } from "../../compiler/graph/index.js";
@@ -138,17 +138,18 @@ export const simulateCommand: CliCommand = {
     y
       .positional("file", {
         type: "string",
-        describe: "network file (.nir, .onnx, zoo:NAME) for float and chip; a .nmir for reference and chip",
+        describe: "network file (.nir, .onnx) or zoo:NAME; or a compiled .nmir for --engine reference|chip",
       })
       .option("engine", {
         choices: ENGINES,
         default: "float",
         describe:
-          "float: the float NetGraph reference; reference: the integer NMIR interpreter (.nmir); chip: the cycle-level chip model (needs --profile)",
+          "float: the float NetGraph reference; reference: the integer NMIR interpreter; chip: the cycle-level chip model (needs --profile)",
       })
       .option("mode", {
         choices: TIMESTEP_MODES,
-        describe: "reference and chip engines: timestep semantics (default layer-sync; chip: the profile's)",
+        describe:
+          "reference and chip engines: timestep semantics (default layer-sync on every engine and profile, as table and demo)",
       })
       .option("raw-input", {
         type: "boolean",

@@ -4,7 +4,6 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scheduleGraph } from "../../simulator/float/index.js";
 import {
   addNode,
   connect,
@@ -17,6 +16,7 @@ import {
   type GraphNode,
   ndarray,
 } from "../graph/index.js";
+import { scheduleGraph } from "../graph/schedule.js";
 import { type Csr, composeCsr } from "./lower/compose.js";
 import { composeConv } from "./lower/conv-compose.js";
 import type { Term, TermStep } from "./lower/paths.js";

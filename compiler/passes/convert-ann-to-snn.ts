@@ -3,8 +3,8 @@
 // neurons, affine maps are rescaled by the calibrated layer scales, outputs become accumulators.
 
 import { SpikegridError } from "../../common/errors.js";
-import { scheduleGraph } from "../../simulator/float/index.js";
 import type { NetGraph } from "../graph/index.js";
+import { scheduleGraph } from "../graph/schedule.js";
 import { calibrateRelus, type LayerScale } from "./convert-ann/calibrate.js";
 import { maxPoolTree, poolInput } from "./convert-ann/max-pool.js";
 import { insertAccumulators, normalizeUnits, rateNeuron } from "./convert-ann/normalize.js";

@@ -1,8 +1,8 @@
 // Graph pass `flattenSubgraphs`: inlines every Subgraph node (as the float reference's flattenGraph does: inner
 // nodes become `sub.inner`), then removes the identity nodes that stood for the subgraphs' Input/Output ports.
 
-import { flattenGraph } from "../../simulator/float/index.js";
 import type { Edge, NetGraph } from "../graph/index.js";
+import { flattenGraph } from "../graph/schedule.js";
 import { edgeKey, recurrentKeys } from "./graph-edit.js";
 import { diagnose, type PassContext } from "./pass.js";
 

@@ -1,8 +1,8 @@
 // Small NetGraph editing helpers shared by the graph passes: copy, replace a node in place (keeping node order,
 // which the layer-sync schedule's DFS depends on), fresh ids and recurrent-edge keys.
 
-import { scheduleGraph } from "../../simulator/float/index.js";
 import type { Edge, GraphNode, NetGraph } from "../graph/index.js";
+import { scheduleGraph } from "../graph/schedule.js";
 
 /** A copy whose node map and edge list can be edited without touching `g` (nodes themselves are shared). */
 export function cloneGraph(g: NetGraph): NetGraph {

@@ -2,8 +2,8 @@
 // semantics: each complex mode is a 2×2 rotation-scaling block of an accumulator with a recurrent edge.
 
 import { SpikegridError } from "../../common/errors.js";
-import { discretizeDiagonalSsm } from "../../simulator/float/index.js";
 import { inferShapes, type NetGraph } from "../graph/index.js";
+import { discretizeDiagonalSsm } from "../graph/ssm.js";
 import { cloneGraph } from "./graph-edit.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { insertAccumulator } from "./recurrent-accumulator.js";

@@ -1,7 +1,7 @@
 // Graph pass `lowerFixedTransforms`: every FixedTransform (DFT real/imag, Haar) becomes a Linear holding its basis,
 // Kronecker-expanded along the transformed axis, so the compiler sees ordinary weights.
 
-import { fixedTransformMatrix } from "../../simulator/float/index.js";
+import { fixedTransformMatrix } from "../graph/fixed-transforms.js";
 import {
   createLinear,
   createReshape,

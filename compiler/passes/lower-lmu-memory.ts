@@ -1,8 +1,8 @@
 // Graph pass `lowerLmuMemory`: every LmuMemory node becomes NetGraph nodes with exactly its float semantics —
 // B̄ per input channel into an identity accumulator m with a recurrent Ā edge: m_t = Ā m_{t−1} + B̄ u_t.
 
-import { lmuMatrices } from "../../simulator/float/index.js";
 import { inferShapes, type NetGraph } from "../graph/index.js";
+import { lmuMatrices } from "../graph/lmu.js";
 import { cloneGraph } from "./graph-edit.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { insertAccumulator } from "./recurrent-accumulator.js";

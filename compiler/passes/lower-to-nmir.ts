@@ -3,8 +3,8 @@
 // stage "lowered" (real-valued weights and parameters). Rules and formulas: README.md.
 
 import { assertNever, SpikegridError } from "../../common/errors.js";
-import { scheduleGraph } from "../../simulator/float/index.js";
 import { createSumPool2d, lookaheadPlan, type NetGraph } from "../graph/index.js";
+import { scheduleGraph } from "../graph/schedule.js";
 import {
   type Connectivity,
   createDynamicMatmul,

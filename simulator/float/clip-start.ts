@@ -10,9 +10,9 @@ import {
   hasFrameConstant,
   type LookaheadPlan,
 } from "../../compiler/graph/index.js";
+import type { ScheduledNode } from "../../compiler/graph/schedule.js";
 import { sizeOf } from "./inputs.js";
 import { createKernel, type KernelContext } from "./kernels/index.js";
-import type { ScheduledNode } from "./schedule.js";
 
 /**
  * The node a kernel is built from. In "free" mode a TemporalConv runs causally from step 0 with nothing

@@ -2,8 +2,8 @@
 // outputs in a ring, as many as its slowest reader looks back (compiler/graph/lookahead.ts).
 
 import type { LookaheadPlan } from "../../compiler/graph/index.js";
+import type { ScheduledNode } from "../../compiler/graph/schedule.js";
 import type { Kernel } from "./kernels/index.js";
-import type { ScheduledNode } from "./schedule.js";
 
 export interface DelayLines {
   /** Node `src`'s output of `delay` steps before step t; undefined before step 0 (it contributes 0). */

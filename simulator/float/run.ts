@@ -8,6 +8,7 @@ import {
   lookaheadPlan,
   type NetGraph,
 } from "../../compiler/graph/index.js";
+import { type Schedule, scheduleGraph } from "../../compiler/graph/schedule.js";
 import { splitBatch } from "./batch.js";
 import { kernelNode, withheldConstants } from "./clip-start.js";
 import { delayLines } from "./delay-lines.js";
@@ -23,7 +24,6 @@ import {
 } from "./inputs.js";
 import { createKernel, type Kernel } from "./kernels/index.js";
 import { eulerTimeConstants } from "./kernels/neurons.js";
-import { type Schedule, scheduleGraph } from "./schedule.js";
 import { runWholeSequence } from "./sequence.js";
 
 export interface FloatRunnerOptions {

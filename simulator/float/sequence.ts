@@ -14,10 +14,10 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import type { NetGraph } from "../../compiler/graph/index.js";
+import { scheduleGraph } from "../../compiler/graph/schedule.js";
 import { checkSequences, type InputTensor, resolveDt, sizeOf } from "./inputs.js";
 import { createKernel } from "./kernels/index.js";
 import type { FloatRunOptions, FloatRunResult } from "./run.js";
-import { scheduleGraph } from "./schedule.js";
 
 export function runWholeSequence(
   graph: NetGraph,

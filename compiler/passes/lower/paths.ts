@@ -2,8 +2,8 @@
 // upstream to the nearest boundaries (signal paths) and to every biased linear node on the way (constant paths).
 
 import { SpikegridError } from "../../../common/errors.js";
-import type { Schedule } from "../../../simulator/float/index.js";
 import type { GraphNode, LookaheadPlan } from "../../graph/index.js";
+import type { Schedule } from "../../graph/schedule.js";
 import { type Bias, linearTaps, type Tap } from "./taps.js";
 
 /** A linear node on a path and the input port the path enters it through. */

@@ -3,8 +3,9 @@
 // each from its node's frame 0 on (the look-ahead plan), as the definition zero-pads before the clip.
 
 import { assertNever } from "../../../common/errors.js";
-import { delaySteps, type ScheduledNode } from "../../../simulator/float/index.js";
+import { delaySteps } from "../../graph/delay.js";
 import { createLinear, createScale, type GraphNode, ndarray } from "../../graph/index.js";
+import type { ScheduledNode } from "../../graph/schedule.js";
 import { batchNormAffine } from "../fold-batch-norm.js";
 
 /** One delayed, stateless, bias-free linear map; `node` undefined is the identity. */
@@ -66,7 +67,7 @@ export function linearTaps(sn: ScheduledNode, dt: number): { taps: Tap[]; bias?:
       return withBias(scale, perChannel(c, ch, inner, total));
     }
     case "Delay": {
-      const steps = delaySteps(node, { id: sn.id, dt, inShapes: sn.inShapes, outShape: sn.outShape });
+      const steps = delaySteps(node, { id: sn.id, dt, outShape: sn.outShape });
       const distinct = [...new Set(steps)].sort((a, b) => a - b);
       if (distinct.length === 1) return { taps: [{ node: undefined, delay: distinct[0]! }] };
       return {

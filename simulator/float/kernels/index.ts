@@ -102,10 +102,6 @@ export function createKernel(node: GraphNode, ctx: KernelContext): Kernel {
 }
 
 export { erf, gelu } from "./activation.js";
-export { type LmuMatrices, lmuImpulseResponse, lmuMatrices } from "./lmu.js";
 export { ternaryWeights } from "./norm.js";
-export { type DiscreteDiagonalSsm, discretizeDiagonalSsm } from "./ssm.js";
 export { bidirectionalSsm } from "./ssm-bidirectional.js";
-export { delaySteps } from "./structural.js";
-export { dftMatrix, fixedTransformMatrix, haarMatrix } from "./transform.js";
 export type { Kernel, KernelContext } from "./types.js";

@@ -6,7 +6,7 @@
 // solves at step T − 1 and emits y_k at step T − 1 + k (the look-ahead of every other node is kept aligned).
 
 import type { DiagonalSsmNode } from "../../../compiler/graph/index.js";
-import { discretizeDiagonalSsm } from "./ssm.js";
+import { discretizeDiagonalSsm } from "../../../compiler/graph/ssm.js";
 import type { Kernel } from "./types.js";
 
 /** The layer's output over the whole input u [T, H] (row-major), as [T, H]. */

@@ -1,7 +1,7 @@
 // Float kernels of the nodes that move values without weights: identity (Input/Output/Flatten/Reshape),
 // Transpose, Concat, Reduce and Delay (τ seconds → whole steps of dt, an error when τ is not a multiple).
 
-import { SpikegridError } from "../../../common/errors.js";
+import { delaySteps } from "../../../compiler/graph/delay.js";
 import type { ConcatNode, DelayNode, ReduceNode, TransposeNode } from "../../../compiler/graph/index.js";
 import {
   type Kernel,
@@ -99,28 +99,6 @@ export function reduceKernel(node: ReduceNode, ctx: KernelContext): Kernel {
     for (let i = 0; i < n; i++) out[map[i]!]! += x![i]!;
     if (scale !== 1) for (let j = 0; j < nOut; j++) out[j]! *= scale;
   });
-}
-
-/** Whole timesteps of each element's delay; throws when τ/dt is not within 1e-6 of an integer. */
-export function delaySteps(node: DelayNode, ctx: KernelContext): Int32Array {
-  const n = sizeOfShape(ctx.outShape);
-  const steps = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const tau = node.delay.data.length === 1 ? node.delay.data[0]! : node.delay.data[i]!;
-    const k = tau / ctx.dt;
-    const r = Math.round(k);
-    if (Math.abs(k - r) > 1e-6) {
-      throw new SpikegridError(
-        "USAGE",
-        `node "${ctx.id}" (Delay): delay ${tau} s is not a whole number of steps of dt = ${ctx.dt} s (${k} steps)`,
-        {
-          hint: "choose a dt that divides every delay (e.g. --dt 1e-4), or round the delays in the producer",
-        },
-      );
-    }
-    steps[i] = r;
-  }
-  return steps;
 }
 
 /** y_t[i] = x_{t − d_i}[i] (0 before the first input arrives), with a ring buffer of max(d) + 1 frames. */

@@ -1,5 +1,5 @@
 // Dense real linear algebra on row-major Float64Array matrices: product, LU solve, matrix exponential.
-// Used by the LMU discretisation (simulator/float/kernels/lmu.ts); typed arrays because mathjs' expm takes
+// Used by the LMU discretisation (lmu.ts here, which the compiler and the float reference share); typed arrays because mathjs' expm takes
 // seconds at d = 256 (the LMUFormer size) and most of a minute at d = 512.
 
 /** C = A·B for A [n, k] and B [k, m] (row-major): four rows of C per pass so each row of B is loaded once. */

@@ -2,17 +2,11 @@
 // deterministic DFS become recurrent edges (they deliver the previous step's value), the rest a topological order.
 
 import { SpikegridError } from "../../common/errors.js";
-import {
-  createActivation,
-  type Edge,
-  type GraphNode,
-  inferShapes,
-  inputPorts,
-  type NetGraph,
-  resolvedDstPort,
-  resolvedSrcPort,
-  validateGraph,
-} from "../../compiler/graph/index.js";
+import { type Edge, inputPorts, type NetGraph, resolvedDstPort, resolvedSrcPort } from "./graph.js";
+import { inferShapes } from "./infer.js";
+import type { GraphNode } from "./nodes.js";
+import { createActivation } from "./nodes-extra.js";
+import { validateGraph } from "./validate.js";
 
 /** One edge into a port of a scheduled node: the index (in `Schedule.nodes`) of its source. */
 export interface ScheduledSource {

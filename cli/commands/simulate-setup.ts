@@ -1,0 +1,189 @@
+// `simulate --engine reference|chip` on the pipeline: its flags as PipelineOptions (load, compile, mapping,
+// mode, steps), the pipeline opened on them, and the per-sample outputs and records written as .npy. A network
+// file is calibrated and compiled as `table` and `demo` do it; a .nmir is simulated as it is.
+
+import { readFileSync } from "node:fs";
+import { SpikegridError } from "../../common/errors.js";
+import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import {
+  type MapOptions,
+  PLACEMENTS,
+  type Placement,
+  validateMapping,
+} from "../../compiler/mapping/index.js";
+import { type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
+import type { SampleRun } from "../../pipeline/chip-run.js";
+import { openPipeline, type Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { Timing } from "../../simulator/chip/index.js";
+import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
+import { checkStepBudget, choiceFlag, intFlag, timestepsFlag } from "../options.js";
+import { nirConventionArg, resetModeArg } from "../shared.js";
+import { zooOverrides } from "../zoo-set.js";
+import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
+
+/** The mapping flags `simulate --engine chip` passes to the mapper (they map here; not with --mapping). */
+const MAP_FLAGS = ["max-cores", "neurons-per-core", "placement", "seed"] as const;
+
+function mapOptionsOf(args: Record<string, unknown>): MapOptions {
+  const opts: MapOptions = {};
+  const maxCores = intFlag("--max-cores", args["max-cores"], 1, 1 << 24);
+  const npc = intFlag("--neurons-per-core", args["neurons-per-core"], 1, 1 << 30);
+  const seed = intFlag("--seed", args.seed, 0, 2 ** 31 - 1);
+  const placement = choiceFlag<Placement>("--placement", args.placement, PLACEMENTS);
+  if (maxCores !== undefined) opts.maxCores = maxCores;
+  if (npc !== undefined) opts.neuronsPerCore = npc;
+  if (seed !== undefined) opts.seed = seed;
+  if (placement) opts.placement = placement;
+  return opts;
+}
+
+/** simulate's flags as the pipeline's options (compile options: the compiler's defaults, --dt). */
+export function simulateOptions(
+  args: Record<string, unknown>,
+  engine: "reference" | "chip",
+): PipelineOptions {
+  const file = String(args.file);
+  const dt = args.dt === undefined ? undefined : Number(args.dt);
+  const timesteps = timestepsFlag(args.timesteps);
+  const mode = choiceFlag("--mode", args.mode, TIMESTEP_MODES);
+  if (typeof args.input !== "string")
+    throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
+  const set = zooOverrides(file, args.set);
+  const opts: PipelineOptions = {
+    model: file,
+    ...(Object.keys(set).length ? { set } : {}),
+    load: {
+      resetMode: resetModeArg(args["reset-mode"]),
+      weights: args.weights as string | undefined,
+      nirConvention: nirConventionArg(args["nir-convention"]),
+      ...(dt === undefined ? {} : { dt }),
+    },
+    compile: dt === undefined ? {} : { dt },
+    input: args.input,
+    ...(args["raw-input"] === true ? { rawInput: true } : {}),
+    ...(typeof args.profile === "string" ? { profile: args.profile } : {}),
+    engine,
+    ...(mode ? { mode } : {}),
+    ...(timesteps === undefined ? {} : { timesteps }),
+  };
+  if (engine === "chip") {
+    opts.timing = choiceFlag<Timing>("--timing", args.timing, ["simple", "detailed"]) ?? "detailed";
+    opts.map = mapOptionsOf(args);
+  }
+  return opts;
+}
+
+/** A mapping JSON (spikegrid map -o), checked against the module and the profile. */
+function readMapping(path: string, ir: NmirModule, p: Pipeline) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new SpikegridError("USAGE", `cannot read the mapping ${path}: ${(e as Error).message}`, {
+      hint: "write one with: spikegrid map model.nmir --profile P -o mapping.json",
+    });
+  }
+  return validateMapping(raw, ir, p.profile!);
+}
+
+/**
+ * The pipeline of a `simulate` run, compiled (and, with --mapping, given its mapping), with the notes to print:
+ * how a network file was compiled and calibrated.
+ */
+export async function openSimulation(
+  args: Record<string, unknown>,
+  engine: "reference" | "chip",
+): Promise<{ pipeline: Pipeline; ir: NmirModule; notes: string[] }> {
+  if (engine === "chip" && typeof args.mapping === "string")
+    for (const f of MAP_FLAGS)
+      if (args[f] !== undefined)
+        throw new SpikegridError("USAGE", `--${f} maps here; it cannot go with --mapping`);
+  let pipeline = await openPipeline(simulateOptions(args, engine));
+  const ir = await pipeline.compile();
+  const notes = pipeline.data.warnings.map((w) => `warning: ${w}`);
+  if (!pipeline.precompiled) {
+    const widths = pipeline.profile
+      ? `the compiler's defaults for ${pipeline.profile.name}`
+      : "the compiler's defaults";
+    const calibrated = (await pipeline.ranges())
+      ? `payload ranges calibrated on ${pipeline.data.description}`
+      : "static payload ranges";
+    notes.push(
+      `note: compiled ${String(args.file)} with ${widths}, ${calibrated} (spikegrid compile for other settings)`,
+    );
+  }
+  if (engine === "chip" && typeof args.mapping === "string")
+    pipeline = pipeline.with({
+      mapping: readMapping(args.mapping, ir, pipeline),
+      mappingSource: args.mapping,
+    });
+  return { pipeline, ir, notes };
+}
+
+/** Writes every output (the first at `out`, the others beside it) and each recorded population beside `out`. */
+export function writeSampleOutputs(
+  out: string,
+  ir: NmirModule,
+  samples: readonly SampleRun[],
+  record: readonly string[],
+  batched: boolean,
+): string[] {
+  const shapeOf = (id: string) =>
+    ir.populations.find((p) => p.id === id)?.shape ?? ir.inputs.find((p) => p.id === id)?.shape ?? [0];
+  const written: string[] = [];
+  ir.outputs.forEach((o, i) => {
+    const path = i === 0 ? out : besideOut(out, o.id);
+    writeNpyFile(
+      path,
+      stack(
+        samples.map((s) => s.outputsScaled.get(o.id)!),
+        shapeOf(o.src),
+        batched,
+      ),
+    );
+    written.push(`${path} (output "${o.id}", scaled by 2^${o.scaleExp})`);
+  });
+  for (const id of record) {
+    const shape = shapeOf(id);
+    const n = shapeSize(shape);
+    const dense = samples.map((s) =>
+      s.records.get(id)!.map((ev) => {
+        const v = new Float64Array(n);
+        ev.index.forEach((j, k) => {
+          v[j] = ev.value[k]!;
+        });
+        return v;
+      }),
+    );
+    const path = besideOut(out, id);
+    writeNpyFile(path, stack(dense, shape, batched));
+    written.push(`${path} (events of "${id}")`);
+  }
+  return written;
+}
+
+/**
+ * Checked before the run: the files written beside --out (further outputs, --record) are writable and none is an
+ * input; outputs and records kept per step and sample stay within the kept-values budget.
+ */
+export function checkSimulationOutputs(
+  p: Pipeline,
+  ir: NmirModule,
+  args: Record<string, unknown>,
+  record: readonly string[],
+): void {
+  const out = args.out as string | undefined;
+  checkBesideOut(
+    out,
+    [...ir.outputs.slice(1).map((o) => o.id), ...record],
+    [args.file, args.input, args.mapping, args.weights],
+  );
+  const sizes = new Map([...ir.populations, ...ir.inputs].map((x) => [x.id, shapeSize(x.shape)]));
+  const kept = [...ir.outputs.map((o) => o.src), ...record].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
+  checkStepBudget({
+    steps: p.steps,
+    samples: p.data.samples.shape[0] ?? 1,
+    perStep: kept,
+    what: "output and recorded values",
+  });
+}
