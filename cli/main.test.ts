@@ -101,7 +101,7 @@ describe("help and hints", () => {
   it("simulate --help says which engines take --json and .nmir, and marks -o/--out", async () => {
     const r = await cli("simulate", "--help");
     expect(r.out).toMatch(/--json\s+reference and chip engines/);
-    expect(r.out).toMatch(/a \.nmir for reference and chip/);
+    expect(r.out).toMatch(/a compiled \.nmir for --engine reference\|chip/);
     expect(r.out).toMatch(/-o, --out/);
     expect(r.out).toMatch(/--sequence/);
     const c = await cli("compile", "--help");
