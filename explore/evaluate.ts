@@ -7,8 +7,9 @@ import { MappingError, type Misfit, type mapNetwork } from "../compiler/mapping/
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
+import { graphWeights } from "../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../hw-profiles/index.js";
-import type { PipelineData } from "../pipeline/data.js";
+import { graphOf, type PipelineData } from "../pipeline/data.js";
 import { compileNetwork, mapModule, sequencesFor } from "../pipeline/stages.js";
 import type { GridPoint, GridSpec } from "./grid.js";
 import type { PointResult } from "./result.js";
@@ -72,6 +73,7 @@ export function preparePoint(
   const profile = loadProfile(point.profile);
   const n = data.samples.shape[0]!;
   const steps = point.timesteps ?? data.samples.shape[1]!;
+  const weights = graphWeights(graphOf(data, "an explore point"));
   const base = {
     grid: id.fingerprint,
     index: point.index,
@@ -83,6 +85,7 @@ export function preparePoint(
     stateBits: point.stateBits ?? Math.min(32, profile.core.stateBits ?? 16),
     timesteps: steps,
     samples: n,
+    ...(weights ? { weights } : {}),
   };
   let ir: NmirModule;
   try {

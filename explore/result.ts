@@ -30,6 +30,8 @@ export const pointResultSchema = z.looseObject({
   /** Steps simulated per sample. */
   timesteps: z.number().int().positive(),
   samples: z.number().int().nonnegative(),
+  /** Where the network's weights came from, when it records it: untrained points describe no trained model. */
+  weights: z.enum(["trained", "default-zeros", "seeded-init"]).optional(),
   fits: z.boolean(),
   /** Why it does not fit (or could not be compiled): one line per misfit. */
   reason: z.string().optional(),

@@ -1,5 +1,6 @@
 // Terminal text of a sweep: the points table, the Pareto front and the points that do not fit with why.
 
+import { untrainedWarning } from "../compiler/passes/weights-provenance.js";
 import { formatSI, renderTable } from "../reports/terminal/table.js";
 import { type SweepFront, sweepFront } from "./pareto.js";
 import type { PointResult } from "./result.js";
@@ -67,10 +68,23 @@ export function renderFront(front: SweepFront): string {
   return lines.join("\n");
 }
 
+/** Once per sweep, not per point: the points' weights are untrained (every point shares the network). */
+export function untrainedNotes(results: readonly PointResult[]): string[] {
+  const kinds = [...new Set(results.map((r) => r.weights))];
+  return kinds.flatMap((w) => {
+    const text = untrainedWarning(w);
+    return text ? [`warning: ${text}`] : [];
+  });
+}
+
 export function renderSweep(results: readonly PointResult[]): string {
   const front = sweepFront(results);
   const notes = [...new Set(results.flatMap((r) => (r.chip?.note ? [r.chip.note] : [])))];
-  return [renderPointsTable(results, front), "", renderFront(front), ...notes.map((n) => `note: ${n}`)].join(
-    "\n",
-  );
+  return [
+    renderPointsTable(results, front),
+    "",
+    renderFront(front),
+    ...notes.map((n) => `note: ${n}`),
+    ...untrainedNotes(results),
+  ].join("\n");
 }

@@ -56,15 +56,5 @@ export function initWeights(graph: NetGraph, seed = INIT_SEED): number {
   return written;
 }
 
-/** True when every weight of the graph's synaptic nodes is zero (a zoo model without a checkpoint). */
-export function hasOnlyZeroWeights(graph: NetGraph): boolean {
-  const visit = (g: NetGraph): boolean => {
-    for (const node of g.nodes.values()) {
-      if (node.kind === "Subgraph") {
-        if (!visit(node.graph)) return false;
-      } else if ("weight" in node && node.weight.data.some((x) => x !== 0)) return false;
-    }
-    return true;
-  };
-  return visit(graph);
-}
+/** True when every learned synaptic weight is zero (the compiler's provenance check, one definition). */
+export { hasOnlyZeroWeights } from "../compiler/passes/weights-provenance.js";

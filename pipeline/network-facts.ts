@@ -3,6 +3,7 @@
 
 import type { NetGraph } from "../compiler/graph/graph.js";
 import { summarizeGraph } from "../compiler/graph/summary.js";
+import { graphWeights, type WeightProvenance } from "../compiler/passes/weights-provenance.js";
 import { graphOf, type PipelineData } from "./data.js";
 
 export interface NetworkFacts {
@@ -16,6 +17,8 @@ export interface NetworkFacts {
   initialised: boolean;
   /** The weights are all zero and were kept so. */
   zeroWeights: boolean;
+  /** Where the weights came from, when the network records it (zoo models; the seeded init for the run). */
+  weights?: WeightProvenance;
   /** What the samples were. */
   inputs: string;
 }
@@ -39,12 +42,14 @@ function weightSparsity(g: NetGraph): number {
 export function networkFacts(data: PipelineData, name = "network"): NetworkFacts {
   const graph = graphOf(data, "the network's facts (Params, dense MACs)");
   const summary = summarizeGraph(graph, name);
+  const weights = graphWeights(graph);
   return {
     params: summary.totals.params,
     denseMacsPerStep: summary.totals.denseMacs,
     connectionSparsity: weightSparsity(graph),
     initialised: data.initialised,
     zeroWeights: data.zeroWeights && !data.initialised,
+    ...(weights ? { weights } : {}),
     inputs: data.description,
   };
 }

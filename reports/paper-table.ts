@@ -52,8 +52,10 @@ export const NOTES: Record<string, string> = {
     "NeuroBench: footprint = 4 bytes × Params (float32 parameters); connection sparsity = zero weights / all weights of the float network; activation sparsity = 1 − events / neuron updates of the compiled network; Dense = every synapse every step (NeuroBench Dense); membrane updates = neuron updates with nonzero input (the only-with-input policy; NeuroBench's MembraneUpdates also counts pure leak). Effective ACs/MACs are the ACs and MACs columns.",
   ann: "Not compilable to the integer IR, so measured by the ANN convention: every dense MAC of the float network counts as a MAC (activation sparsity not exploited), no ACs.",
   init: `${INIT_CONVENTION}; ${CALIBRATION_CONVENTION}.`,
+  untrained:
+    "Weights untrained (a deterministic init, not a checkpoint): accuracy and activity are meaningless; pass a checkpoint (--weights) for the model's figures.",
   zeros:
-    "All weights zero (no checkpoint, --init zeros): the compiler drops zero synapses; the ops left are structural (compiler-made constant sources and start-of-sequence gates of look-ahead convolutions).",
+    "Weights untrained: all zero (no checkpoint, --init zeros): the compiler drops zero synapses; the ops left are structural (compiler-made constant sources and start-of-sequence gates of look-ahead convolutions).",
 };
 
 function columns(rows: readonly TableRow[], o: PaperTableOptions): Column[] {
@@ -133,12 +135,20 @@ function human(v: number | undefined, kind: Kind): string {
   }
 }
 
-/** Footnote ids of a row (beyond the column notes). */
+/**
+ * Footnote ids of a row (beyond the column notes). Untrained weights are marked from the run JSON's
+ * `model.weights` (else the network's record): seeded here for the run (init), kept at zero, or an init the
+ * network came with.
+ */
 function rowNotes(r: TableRow): string[] {
+  const weights = r.run?.model.weights ?? r.weights;
+  const zeros = r.zeroWeights || (weights === "default-zeros" && !r.initialised);
+  const untrained = weights === "seeded-init" && !r.initialised;
   return [
     ...(r.notCompiled ? ["ann"] : []),
     ...(r.initialised ? ["init"] : []),
-    ...(r.zeroWeights ? ["zeros"] : []),
+    ...(zeros ? ["zeros"] : []),
+    ...(untrained ? ["untrained"] : []),
   ];
 }
 

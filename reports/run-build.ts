@@ -9,6 +9,7 @@ import {
   synapseCount,
 } from "../compiler/nmir/index.js";
 import type { QuantizationReport } from "../compiler/passes/quantization-report.js";
+import { moduleRanges, moduleWarnings, moduleWeights } from "../compiler/passes/weights-provenance.js";
 import {
   COUNT_CONVENTIONS,
   type EnergyOptions,
@@ -186,6 +187,8 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
   const t = c.totals;
   const e = theoreticalEnergy(c, o.energy);
   const { convention, ac: _ac, mac: _mac, ...energy } = e;
+  const weights = moduleWeights(o.ir);
+  const ranges = moduleRanges(o.ir);
   const run: RunJson = {
     schemaVersion: RUN_SCHEMA_VERSION,
     tool: { name: "spikegrid", version: toolVersion() },
@@ -200,6 +203,8 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
       neurons: o.ir.populations.reduce((a, p) => a + shapeSize(p.shape), 0),
       synapses: o.ir.projections.reduce((a, p) => a + synapseCount(p.connectivity), 0),
       params: storedParams(o.ir),
+      ...(weights ? { weights } : {}),
+      ...(ranges ? { ranges } : {}),
     },
     run: {
       engine: o.engine,
@@ -235,6 +240,8 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
   const perStep = perStepActivity(o.counts);
   if (perStep) run.perStep = perStep;
   if (o.raster) run.raster = rasters(o.ir, o.raster);
-  if (o.warnings?.length) run.warnings = o.warnings;
+  // untrained weights are said in every run JSON, whichever engine (or caller) gave the warnings
+  const warnings = [...new Set([...moduleWarnings(o.ir), ...(o.warnings ?? [])])];
+  if (warnings.length) run.warnings = warnings;
   return run;
 }

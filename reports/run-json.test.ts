@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { gradedReadout, lifChain, quantize } from "../compiler/passes/quant-testing.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
+import { WEIGHTS_KEY } from "../compiler/passes/weights-provenance.js";
 import { runReference } from "../simulator/reference/index.js";
 import { buildRunJson, storedParams } from "./run-build.js";
 import { checkRunJson, formatRunJson, RUN_SCHEMA_VERSION, runJsonSchemaDocument } from "./run-json.js";
@@ -113,5 +114,43 @@ describe("run JSON", () => {
     );
     expect(s.required).not.toContain("quantization");
     expect(s.additionalProperties).toEqual({});
+  });
+
+  it("records where the weights came from and whether ranges were calibrated, and warns for untrained ones", () => {
+    const untrained = { ...lifChain(), metadata: { [WEIGHTS_KEY]: "seeded-init" } };
+    const { q } = quantize(untrained);
+    const T = 4;
+    const r = runReference(q, { in: { shape: [T, 4], data: new Array(T * 4).fill(1) } });
+    const build = (warnings: string[]) =>
+      buildRunJson({
+        file: "x.nmir",
+        ir: q,
+        engine: "reference",
+        mode: "layer-sync",
+        timesteps: T,
+        counts: [r.counts],
+        warnings,
+      });
+    // whoever assembled the warnings, the run says it once
+    for (const run of [build([]), build(r.warnings)]) {
+      const back = checkRunJson(JSON.parse(formatRunJson(run)));
+      expect(back.model.weights).toBe("seeded-init");
+      expect(back.model.ranges).toBe("static");
+      expect(back.warnings?.filter((w) => /no trained weights/.test(w))).toHaveLength(1);
+      expect(back.warnings?.filter((w) => w.startsWith("no calibration data"))).toHaveLength(1);
+    }
+    const trained = buildRunJson({
+      file: "x.nmir",
+      ir: quantize({ ...lifChain(), metadata: { [WEIGHTS_KEY]: "trained" } }, { ranges: { in: 1 } }).q,
+      engine: "reference",
+      mode: "layer-sync",
+      timesteps: T,
+      counts: [r.counts],
+    });
+    expect(trained.model).toMatchObject({ weights: "trained", ranges: "calibrated" });
+    expect(trained.warnings).toBeUndefined();
+    expect(() => checkRunJson({ ...trained, model: { ...trained.model, weights: "random" } })).toThrow(
+      /model\.weights|does not match/,
+    );
   });
 });

@@ -177,8 +177,14 @@ export const runJsonSchema = z
         neurons: count,
         synapses: count,
         params: count,
+        /** Where the weights came from, when the module records it (NMIR metadata model.weights). */
+        weights: z.enum(["trained", "default-zeros", "seeded-init"]).optional(),
+        /** Whether the payload ranges were observed on samples or guessed (NMIR metadata quant.ranges). */
+        ranges: z.enum(["calibrated", "static"]).optional(),
       })
-      .describe("the simulated module: element counts, neurons, synapses, stored parameters"),
+      .describe(
+        "the simulated module: element counts, neurons, synapses, stored parameters, weights and ranges provenance",
+      ),
     run: z
       .looseObject({
         engine: z.string(),
@@ -256,6 +262,10 @@ export const RUN_CONVENTIONS: Record<string, string> = {
   "energy.theoretical": "E_AC·AC + E_MAC·MAC in joules (DESIGN §7; 0.9/4.6 pJ Horowitz 45 nm by default)",
   "model.params":
     "stored values: weights (conv kernels once) plus per-neuron parameters as stored (a broadcast parameter counts once)",
+  "model.weights":
+    'where the weights came from: "trained" (a checkpoint or a shipped demo), "default-zeros" (a builder\'s all-zero learned matrices) or "seeded-init" (a deterministic init); untrained runs describe no trained model, and warnings says so',
+  "model.ranges":
+    '"calibrated": payload ranges observed on sample inputs before quantizing; "static": the compiler\'s analytic guesses (with untrained weights, activity and saturations are then not meaningful)',
   "model.synapses": "(source neuron, destination neuron) connections, conv padding taps excluded",
   "run.timesteps": "steps simulated per sample",
   "quantization.sqnrDb":

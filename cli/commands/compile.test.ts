@@ -222,4 +222,25 @@ describe("spikegrid compile", () => {
     expect(nir.code).toBe(2);
     expect(nir.err).toMatch(/--input is required/);
   });
+
+  it("an untrained zoo model: the SQNR says what it covers; without --calibrate the counts are said meaningless", async () => {
+    const zoo = ["compile", "zoo:spiking-lmuformer-smnist", "--set", "dim=16"];
+    const r = await cli(...zoo, "-o", join(dir, "u.nmir"));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(
+      /worst SQNR \d+\.\d dB \(\S+\) — of fixed, non-learned matrices only \(\d+ of \d+ projections have nonzero weights; the learned weights are all zero\)/,
+    );
+    expect(r.out).toMatch(/diagnostics: 3 warning\(s\)/); // import (checkpoint not applied), untrained, uncalibrated
+    expect(r.out).toMatch(/warning \[planScales\] no calibration data: .*give --calibrate FILE/);
+    const x = join(dir, "rows.npy");
+    writeNpyFile(x, {
+      dtype: "float32",
+      shape: [2, 28, 28],
+      data: Float32Array.from({ length: 2 * 28 * 28 }, (_, i) => (i % 11) / 11),
+    });
+    const c = await cli(...zoo, "--calibrate", x, "-o", join(dir, "c.nmir"));
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).not.toMatch(/no calibration data/);
+    expect(c.out).toMatch(/warning \[lowerToNmir\] the network has no trained weights/);
+  });
 });

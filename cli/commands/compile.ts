@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../compiler/passes/pass.js";
 import { compile, PASSES } from "../../compiler/passes/pipeline.js";
 import { type QuantCompileOptions, WEIGHT_BITS } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
+import { moduleWeights, worstSqnrText } from "../../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { loadNetwork } from "../../pipeline/load-network.js";
 import type { CliCommand } from "../command.js";
@@ -16,8 +17,6 @@ import type { CliIo } from "../io.js";
 import { checkOutputs, choiceFlag, intFlag } from "../options.js";
 import { resetModeArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
-
-const db = (x: number) => (x === Number.POSITIVE_INFINITY ? "exact (∞ dB)" : `${x.toFixed(1)} dB`);
 
 /** The compile options the flags describe, checked before any file is read. */
 function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
@@ -120,14 +119,9 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
   ];
   if (ir.stage === "quantized") {
     const q = quantizationReport(ir);
-    // all-zero weights are trivially "exact": they carry no signal, so they have no SQNR to report
-    const worst = q.projections.reduce<(typeof q.projections)[number] | undefined>(
-      (a, p) => (p.maxAbs > 0 && (a === undefined || p.sqnrDb < a.sqnrDb) ? p : a),
-      undefined,
-    );
     lines.push(
       `  bits: weights ${q.weightBits} (${q.granularity}), state ${q.stateBits}, payload ${q.payloadBits}, decay ${q.decay}`,
-      `  quantization: worst SQNR ${worst ? `${db(worst.sqnrDb)} (${worst.id})` : "n/a (every weight is zero)"}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
+      `  quantization: worst SQNR ${worstSqnrText(q, moduleWeights(ir))}, ${q.totals.clipped} weights clipped, ${q.totals.zeroed} rounded to 0`,
     );
   }
   const warnings = [

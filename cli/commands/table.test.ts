@@ -107,7 +107,7 @@ describe("spikegrid table", () => {
     expect(random.initialised).toBe(true);
     const ops = (r: typeof row) => r.run!.counts.ac + r.run!.counts.mac;
     expect(ops(row) * 5).toBeLessThan(ops(random));
-    expect(paperTable([row], { format: "md" })).toMatch(/All weights zero/);
+    expect(paperTable([row], { format: "md" })).toMatch(/Weights untrained: all zero/);
     const d = await cli("table", "zoo:spiking-lmuformer", "--dataset", "nope");
     expect(d.code).toBe(2);
     expect(d.err).toMatch(/unknown dataset "nope"/);
@@ -116,5 +116,21 @@ describe("spikegrid table", () => {
     expect(m.err).toMatch(
       /dataset mnist-rows: samples shaped \[\d+,28,28\] do not fit input "\w+" \[128\] of zoo:lmuformer/,
     );
+  }, 60_000);
+
+  it("a row whose run JSON records untrained weights is marked, whatever the network facts say", async () => {
+    const row = await measureRow({ ...reduced, init: "random" });
+    expect(row.run!.model.weights).toBe("seeded-init");
+    // a network that came with an init (no pipeline init, no zero weights): only the run JSON knows
+    const given = { ...row, initialised: false, zeroWeights: false };
+    delete given.weights;
+    const md = paperTable([given], { format: "md" });
+    expect(md).toMatch(/\| zoo:spiking-lmuformer \[\w\] \|/);
+    expect(md).toMatch(/\[\w\] Weights untrained \(a deterministic init, not a checkpoint\)/);
+    const trained = {
+      ...given,
+      run: { ...given.run!, model: { ...given.run!.model, weights: "trained" as const } },
+    };
+    expect(paperTable([trained], { format: "md" })).not.toMatch(/untrained/i);
   }, 60_000);
 });

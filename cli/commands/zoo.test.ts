@@ -64,4 +64,22 @@ describe("spikegrid zoo", () => {
     expect(badSet.code).not.toBe(0);
     expect(badSet.err).toContain('has no setting "width"');
   });
+
+  it("show says whether the zoo ships trained weights for the model (and for these settings)", async () => {
+    const none = await run("zoo", "show", "spikformer-2-256-dvs");
+    expect(none.code).toBe(0);
+    expect(none.out).toMatch(
+      /^weights: NOT trained — the zoo ships no checkpoint for spikformer-2-256-dvs; .*--weights CHECKPOINT$/m,
+    );
+    const trained = await run("zoo", "show", "spiking-lmuformer-smnist");
+    expect(trained.out).toMatch(
+      /^weights: trained \(models\/demos\/spiking-lmuformer-smnist\.safetensors, shipped/m,
+    );
+    const other = await run("zoo", "show", "spiking-lmuformer-smnist", "--set", "dim=16", "--json");
+    expect(JSON.parse(other.out).weights).toEqual({
+      trained: false,
+      shipped: "models/demos/spiking-lmuformer-smnist.safetensors",
+      provenance: "default-zeros",
+    });
+  });
 });

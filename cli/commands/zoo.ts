@@ -2,7 +2,8 @@
 // Thin: models/zoo.ts builds; summarizeGraph counts; this file only formats.
 
 import { type GraphSummary, summarizeGraph } from "../../compiler/graph/index.js";
-import { getZooModel, mergeConfig, ZOO, type ZooModel } from "../../models/zoo.js";
+import { untrainedWarning } from "../../compiler/passes/weights-provenance.js";
+import { getZooModel, loadZooModel, mergeConfig, ZOO, type ZooModel } from "../../models/zoo.js";
 import { renderTable } from "../../reports/terminal/table.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
@@ -58,14 +59,28 @@ function blocks(s: GraphSummary): { block: string; params: number; denseMacs: nu
   return [...out.values()];
 }
 
+/** Whether the zoo ships trained weights for a model, and whether this configuration gets them. */
+function weightsOf(m: ZooModel, weights: unknown, isDefault: boolean) {
+  const shipped = m.weights ?? null;
+  const applied = weights === "trained";
+  const text = applied
+    ? `weights: trained (${shipped}, shipped with the zoo and applied at this configuration)`
+    : shipped
+      ? `weights: NOT trained at this configuration — the zoo's ${shipped} fits the default settings only${isDefault ? "" : " (--set changed them)"}; ${untrainedWarning("default-zeros", "this configuration")}`
+      : `weights: NOT trained — the zoo ships no checkpoint for ${m.name}; ${untrainedWarning(weights === "seeded-init" ? "seeded-init" : "default-zeros", "the model")}`;
+  return { json: { trained: applied, shipped, provenance: weights }, text };
+}
+
 function showCmd(args: Record<string, unknown>, io: CliIo): void {
   const m = getZooModel(String(args.name));
   const overrides = parseSets(args.set);
-  const graph = m.build(overrides);
+  // as every command loads it: the shipped checkpoint applied when the settings are the trained ones
+  const graph = loadZooModel(m.name, overrides).graph;
   const s = summarizeGraph(graph, m.name);
   const config = mergeConfig(m.name, m.defaults, overrides);
   const rows = blocks(s);
   const isDefault = Object.keys(overrides).length === 0;
+  const weights = weightsOf(m, graph.metadata.weights, isDefault);
   if (args.json) {
     io.out(
       JSON.stringify(
@@ -75,6 +90,7 @@ function showCmd(args: Record<string, unknown>, io: CliIo): void {
           source: m.source,
           config,
           params: { measured: s.totals.params, expected: isDefault ? m.params : null },
+          weights: weights.json,
           denseMacsPerStep: s.totals.denseMacs,
           blocks: rows,
           metadata: graph.metadata,
@@ -86,7 +102,7 @@ function showCmd(args: Record<string, unknown>, io: CliIo): void {
     );
     return;
   }
-  const out = [`${m.name} — ${m.task}`, `source: ${sourceText(m)}`, ""];
+  const out = [`${m.name} — ${m.task}`, `source: ${sourceText(m)}`, weights.text, ""];
   out.push(
     renderTable(
       [{ header: "setting" }, { header: "value" }],
@@ -94,7 +110,7 @@ function showCmd(args: Record<string, unknown>, io: CliIo): void {
     ),
   );
   for (const [k, v] of Object.entries(graph.metadata))
-    if (k !== "model" && !(k in config)) out.push(`${k}: ${String(v)}`);
+    if (k !== "model" && k !== "weights" && !(k in config)) out.push(`${k}: ${String(v)}`);
   out.push("");
   out.push(
     renderTable(

@@ -22,6 +22,7 @@ import {
 } from "./quant-plan.js";
 import { absRowSums, type PopulationRange, populationRange, sampleMaxAbs } from "./quant-ranges.js";
 import { accumulatorDeficit } from "./quantize-weights.js";
+import { moduleWeights, RANGES_KEY, uncalibratedWarning } from "./weights-provenance.js";
 
 const clampShift = (s: number) => Math.min(62, Math.max(0, s));
 
@@ -168,7 +169,13 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
     else planPopulation(pops.get(id)!, popRange.get(id)!, plan, sMax, pMax);
   }
   fitAccumulators(ir, plan, (d) => outRange.get(d.id)!, pMax, ctx);
-  return withPlan(ir, plan);
+  // Untrained weights with guessed ranges give activity that means nothing: recorded, and said at compile time.
+  const calibrated = options.calibration !== undefined || Object.keys(options.ranges ?? {}).length > 0;
+  const ranges = calibrated ? "calibrated" : "static";
+  const uncalibrated = uncalibratedWarning(moduleWeights(ir), ranges);
+  if (uncalibrated) diagnose(ctx, "planScales", "warning", uncalibrated);
+  const planned = withPlan(ir, plan);
+  return { ...planned, metadata: { ...planned.metadata, [RANGES_KEY]: ranges } };
 }
 
 /**

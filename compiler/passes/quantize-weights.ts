@@ -238,13 +238,16 @@ export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext(
     }
     return r.projection;
   });
-  const worst = Object.entries(stats).sort((a, b) => a[1].sqnrDb - b[1].sqnrDb)[0];
-  if (worst) {
+  // all-zero matrices are trivially exact: they carry no signal, so they have no SQNR to report
+  const worst = Object.entries(stats)
+    .filter(([, s]) => s.maxAbs > 0)
+    .sort((a, b) => a[1].sqnrDb - b[1].sqnrDb)[0];
+  if (projections.length > 0) {
     diagnose(
       ctx,
       "quantizeWeights",
       "note",
-      `${projections.length} projections at ${plan.weightBits} bits (${plan.granularity}); worst SQNR ${fmtDb(worst[1].sqnrDb)} (${worst[0]})`,
+      `${projections.length} projections at ${plan.weightBits} bits (${plan.granularity}); ${worst ? `worst SQNR ${fmtDb(worst[1].sqnrDb)} (${worst[0]})` : "every weight is zero: no SQNR"}`,
     );
   }
   return markApplied(withWeightStats({ ...ir, projections }, stats), "weights");

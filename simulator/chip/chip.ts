@@ -5,6 +5,7 @@ import { SpikegridError } from "../../common/errors.js";
 import { type Mapping, validateMapping } from "../../compiler/mapping/index.js";
 import { sourceTable } from "../../compiler/nmir/graph.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
+import { moduleWarnings } from "../../compiler/passes/weights-provenance.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { OpCounts } from "../reference/counts.js";
 import {
@@ -157,6 +158,8 @@ class ChipLoad implements LoadedChip {
   readonly memory: ReturnType<typeof coreMemory>;
   readonly sourceInfo: { sizes: Record<string, number>; spiking: string[] };
   private readonly quantized: boolean;
+  /** Untrained weights (and ranges guessed for them), said with every run's numbers. */
+  private readonly provenance: string[];
   private cached: ChipEngine | undefined;
 
   constructor(
@@ -178,6 +181,7 @@ class ChipLoad implements LoadedChip {
       spiking: [...table.values()].filter((s) => s.event.kind === "spike").map((s) => s.id),
     };
     this.quantized = ir.stage === "quantized";
+    this.provenance = moduleWarnings(ir);
   }
 
   private engine(perStepCounts: boolean): ChipEngine {
@@ -220,7 +224,12 @@ class ChipLoad implements LoadedChip {
       }
     }
     const out = { mode, steps, outputs, outputsScaled, records };
-    return { ...out, counts: e.dp.book.snapshot(), warnings: e.dp.warnings(), chip: e.snapshot() };
+    return {
+      ...out,
+      counts: e.dp.book.snapshot(),
+      warnings: [...this.provenance, ...e.dp.warnings()],
+      chip: e.snapshot(),
+    };
   }
 
   stream(opts: Pick<ChipRunOptions, "perStepCounts"> = {}): ChipStream {
@@ -234,7 +243,7 @@ class ChipLoad implements LoadedChip {
       outputsScaled: new Map(),
       records: new Map(),
       counts: e.dp.book.snapshot(),
-      warnings: e.dp.warnings(),
+      warnings: [...this.provenance, ...e.dp.warnings()],
       chip: e.snapshot(),
     });
     return {

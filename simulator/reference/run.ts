@@ -3,6 +3,7 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
+import { moduleWarnings } from "../../compiler/passes/weights-provenance.js";
 import type { OpCounts } from "./counts.js";
 import { checkSequences, type InputSequence, loadInput, type Named, toMap } from "./inputs.js";
 import { createReferenceRunner, type ReferenceRunnerOptions, type StepEvents } from "./runner.js";
@@ -75,6 +76,8 @@ export function referenceRun(
   }
   const ports = new Map(ir.inputs.map((p) => [p.id, p]));
   const quantized = ir.stage === "quantized";
+  // untrained weights (and ranges guessed for them) are said with every run's numbers
+  const provenance = moduleWarnings(ir);
   return (inputs) => {
     const given = toMap(inputs);
     const steps = checkSequences(ir.inputs, given, opts.timesteps);
@@ -104,7 +107,7 @@ export function referenceRun(
       records,
       peaks: new Map(peakIds.map((id, k) => [id, peak[k]!])),
       counts: runner.counts(),
-      warnings: runner.warnings(),
+      warnings: [...provenance, ...runner.warnings()],
     };
   };
 }
