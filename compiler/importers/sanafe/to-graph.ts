@@ -215,13 +215,32 @@ export function buildGraph(
       isAffine: true,
     });
   }
-  // groups no Input reaches take their biases as a recorded constant input (it also gives them their shape)
+  // groups no Input reaches take their biases as a recorded constant input (it also gives them their shape):
+  // first those nothing feeds, then, while a cycle stays unreached, its first group in file order
   const reached = new Set([...somas].filter(([, s]) => s.kind === "input").map(([n]) => n));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of paths)
-      if (reached.has(p.src) && !reached.has(p.dst)) grew = reached.add(p.dst) !== undefined;
-  }
+  const seeds = new Set<string>();
+  const spread = () => {
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of paths)
+        if (reached.has(p.src) && !reached.has(p.dst)) {
+          reached.add(p.dst);
+          grew = true;
+        }
+    }
+  };
+  for (const name of somas.keys())
+    if (!reached.has(name) && !paths.some((p) => p.dst === name)) {
+      seeds.add(name);
+      reached.add(name);
+    }
+  spread();
+  for (const name of somas.keys())
+    if (!reached.has(name)) {
+      seeds.add(name);
+      reached.add(name);
+      spread();
+    }
   const g = createGraph({ dt: 1, metadata: { format: "sanafe", network: net.name } });
   const cuba = (s: Soma) => s.kind === "lif" && s.inputDecay.some((d) => d !== 0);
   const biasInputs = new Set<string>();
@@ -230,7 +249,7 @@ export function buildGraph(
     if (s.kind === "input") {
       addNode(g, name, createInput([n]));
       inputs[name] = { kind: "spikes", size: n, trains: s.trains, length: s.length };
-    } else if (!reached.has(name)) {
+    } else if (seeds.has(name)) {
       addNode(g, `${name}.bias`, createInput([n]));
       // a CubaLIF takes its bias as v_leak (its input enters u): its input only gives the shape
       inputs[`${name}.bias`] = {
