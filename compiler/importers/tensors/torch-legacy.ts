@@ -1,6 +1,7 @@
 // The legacy (pre-1.6, `_use_new_zipfile_serialization=False`) torch.save stream: five pickles (magic,
 // protocol 1001, sys_info, the object, storage keys) followed by each storage as int64 numel + raw elements.
 
+import type { Budget } from "../budget.js";
 import { ByteReader, CORRUPT, importError, unsupported } from "./bytes.js";
 import { unpickle } from "./pickle.js";
 import { decodeElements, itemSize, type TensorData } from "./tensor.js";
@@ -25,7 +26,12 @@ export function isLegacyTorch(bytes: Uint8Array): boolean {
   return bytes[0] === 0x80 && (bytes[1] ?? 9) <= 5;
 }
 
-export function readLegacyTorch(bytes: Uint8Array, file: string, warnings: string[]): unknown {
+export function readLegacyTorch(
+  bytes: Uint8Array,
+  file: string,
+  warnings: string[],
+  budget: Budget,
+): unknown {
   const noGlobals = () => undefined;
   const magic = unpickle(bytes, { file, where: "magic number pickle", findClass: noGlobals });
   if (magic.value !== MAGIC) {
@@ -90,6 +96,7 @@ export function readLegacyTorch(bytes: Uint8Array, file: string, warnings: strin
     },
     file,
     warnings,
+    budget,
   );
 }
 

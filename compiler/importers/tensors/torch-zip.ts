@@ -1,6 +1,7 @@
 // Reads PyTorch checkpoints: the zip format of torch.save since 1.6 (`<archive>/data.pkl` + `data/<key>`
 // storages + `byteorder`) here, the legacy pre-1.6 stream via torch-legacy.ts. Entry points at the bottom.
 
+import { Budget } from "../budget.js";
 import { CORRUPT, guard, importError, plainBytes, readBytes, sniff, unsupported } from "./bytes.js";
 import { unpickle } from "./pickle.js";
 import { type FindOptions, findStateDict } from "./state-dict.js";
@@ -24,7 +25,7 @@ export interface TorchCheckpoint {
 export type TorchReadOptions = FindOptions;
 
 /** Decodes the pickle and storages of a torch.save zip archive into the object it saved. */
-function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
+function readZipObject(zip: ZipArchive, warnings: string[], budget: Budget): unknown {
   const file = zip.file;
   const pkl = [...zip.entries.keys()]
     .filter((n) => n === "data.pkl" || n.endsWith("/data.pkl"))
@@ -73,8 +74,9 @@ function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
     const entry = zip.entries.get(name);
     if (!entry)
       throw importError(file, `zip entry '${name}'`, "storage is missing from the archive", CORRUPT);
-    const bytes = zipEntryData(zip, entry);
     const need = (ref.numel + ref.viewOffset) * itemSize(ref.dtype);
+    // only the storage's own bytes are inflated, and they count against the file's budget first
+    const bytes = zipEntryData(zip, entry, { budget, maxBytes: need });
     if (bytes.length < need) {
       throw importError(
         file,
@@ -88,7 +90,7 @@ function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
     cache.set(id, data);
     return data;
   };
-  return resolveTensors(value, load, file, warnings);
+  return resolveTensors(value, load, file, warnings, budget);
 }
 
 /** Reads a torch.save checkpoint (zip or legacy) from memory. `name` is used in error messages. */
@@ -100,9 +102,10 @@ export function readTorchCheckpoint(
   const bytes = plainBytes(input);
   return guard(name, "a PyTorch checkpoint", () => {
     const warnings: string[] = [];
+    const budget = new Budget("decodedBytes", name);
     let object: unknown;
-    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings);
-    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings);
+    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings, budget);
+    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings, budget);
     else if (bytes.length > 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === "ustar") {
       throw unsupported(
         name,
