@@ -20,9 +20,12 @@ function pad(s: string, width: number, align: "left" | "right"): string {
 
 /** Renders rows under headers with two spaces between columns and a dashed rule under the header. */
 export function renderTable(columns: Column[], rows: string[][]): string {
-  const widths = columns.map((c, i) =>
-    Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ""))),
-  );
+  // a loop, not Math.max(...rows): spreading hundreds of thousands of rows overflows the stack
+  const widths = columns.map((c, i) => {
+    let w = visibleLength(c.header);
+    for (const r of rows) w = Math.max(w, visibleLength(r[i] ?? ""));
+    return w;
+  });
   const line = (cells: string[]) =>
     columns
       .map((c, i) => pad(cells[i] ?? "", widths[i] ?? 0, c.align ?? "left"))

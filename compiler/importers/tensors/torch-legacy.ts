@@ -5,7 +5,7 @@ import type { Budget } from "../budget.js";
 import { ByteReader, CORRUPT, importError, unsupported } from "./bytes.js";
 import { unpickle } from "./pickle.js";
 import { decodeElements, itemSize, type TensorData } from "./tensor.js";
-import { type StorageRef, storageFromPid, torchFindClass } from "./torch-globals.js";
+import { type StorageRef, storageFromPid, type torchFindClass } from "./torch-globals.js";
 import { resolveTensors } from "./torch-tensors.js";
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -31,6 +31,7 @@ export function readLegacyTorch(
   file: string,
   warnings: string[],
   budget: Budget,
+  findClass: typeof torchFindClass,
 ): unknown {
   const noGlobals = () => undefined;
   const magic = unpickle(bytes, { file, where: "magic number pickle", findClass: noGlobals });
@@ -53,7 +54,7 @@ export function readLegacyTorch(
     file,
     where: "object pickle",
     start: sys.end,
-    findClass: torchFindClass,
+    findClass,
     persistentLoad: (pid) => {
       // whole-module saves also pickle ('module', class, source file, source): keep the class placeholder
       if (Array.isArray(pid) && pid[0] === "module") return pid[1];

@@ -25,7 +25,12 @@ export interface TorchCheckpoint {
 export type TorchReadOptions = FindOptions;
 
 /** Decodes the pickle and storages of a torch.save zip archive into the object it saved. */
-function readZipObject(zip: ZipArchive, warnings: string[], budget: Budget): unknown {
+function readZipObject(
+  zip: ZipArchive,
+  warnings: string[],
+  budget: Budget,
+  findClass: typeof torchFindClass,
+): unknown {
   const file = zip.file;
   const pkl = [...zip.entries.keys()]
     .filter((n) => n === "data.pkl" || n.endsWith("/data.pkl"))
@@ -62,7 +67,7 @@ function readZipObject(zip: ZipArchive, warnings: string[], budget: Budget): unk
   const value = unpickle(zipEntryData(zip, pklEntry), {
     file,
     where: `zip entry '${pkl}'`,
-    findClass: torchFindClass,
+    findClass,
     persistentLoad: (pid) => storageFromPid(pid, file, `zip entry '${pkl}'`),
   }).value;
   const cache = new Map<string, TensorData>();
@@ -103,9 +108,16 @@ export function readTorchCheckpoint(
   return guard(name, "a PyTorch checkpoint", () => {
     const warnings: string[] = [];
     const budget = new Budget("decodedBytes", name);
+    // globals off the allow-list: never run, but the user should hear that the file asked for them
+    const refused = new Set<string>();
+    const findClass = (module: string, cls: string): unknown => {
+      const found = torchFindClass(module, cls);
+      if (found === undefined) refused.add(`${module}.${cls}`.slice(0, 120));
+      return found;
+    };
     let object: unknown;
-    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings, budget);
-    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings, budget);
+    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings, budget, findClass);
+    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings, budget, findClass);
     else if (bytes.length > 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === "ustar") {
       throw unsupported(
         name,
@@ -119,6 +131,13 @@ export function readTorchCheckpoint(
         "byte 0",
         `is not a PyTorch checkpoint (${sniff(bytes)})`,
         "pass a file written by torch.save (.pt/.pth/.ckpt)",
+      );
+    }
+    if (refused.size > 0) {
+      const names = [...refused].slice(0, 8).join(", ");
+      warnings.push(
+        `the pickle names Python callables/classes that were not run (kept as inert placeholders): ${names}` +
+          (refused.size > 8 ? ` and ${refused.size - 8} more` : ""),
       );
     }
     const found = findStateDict(object, opts);
