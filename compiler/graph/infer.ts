@@ -2,8 +2,9 @@
 // one incoming edge of known shape (recurrent edges then must agree). Reports every problem, naming nodes.
 
 import { type ErrorDetail, SpikegridError } from "../../common/errors.js";
+import { IMPORT_LIMITS, importLimit } from "../importers/budget.js";
 import { type Edge, inputPorts, type NetGraph, resolvedDstPort, resolvedSrcPort } from "./graph.js";
-import { formatShape, sameShape } from "./ndarray.js";
+import { formatShape, sameShape, sizeOf } from "./ndarray.js";
 import type { NodeKind } from "./nodes.js";
 import { outputShape, ShapeError } from "./shapes.js";
 
@@ -74,6 +75,18 @@ function resolveNode(
         if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
     } else {
       outputs = { out: outputShape(node, inputs) };
+    }
+    // shapes are only numbers here, but every later stage allocates them: a declared 1e6-channel layer
+    // must stop now, not when the compiler or simulator tries to hold its output
+    const limit = importLimit("tensorElements");
+    for (const s of Object.values(outputs)) {
+      const n = sizeOf(s);
+      if (n > limit) {
+        const l = IMPORT_LIMITS.tensorElements;
+        throw new ShapeError(
+          `its output ${formatShape(s)} has ${n.toLocaleString("en-US")} elements, above the limit of ${limit.toLocaleString("en-US")} ${l.what} (set ${l.env} to allow more)`,
+        );
+      }
     }
     table.set(id, { inputs, outputs });
   } catch (e) {

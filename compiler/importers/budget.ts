@@ -42,14 +42,20 @@ export function importLimit(name: LimitName): number {
   const l = IMPORT_LIMITS[name];
   const raw = process.env[l.env];
   if (raw === undefined || raw.trim() === "") return l.defaultValue;
+  // called once per node of huge graphs: parse each distinct setting once
+  const known = parsed.get(`${name}=${raw}`);
+  if (known !== undefined) return known;
   const v = Number(raw);
   if (!Number.isSafeInteger(v) || v <= 0) {
     throw new SpikegridError("USAGE", `${l.env}=${raw} is not a positive integer`, {
       hint: `unset it to use the default ${l.defaultValue}, or set a positive integer`,
     });
   }
+  parsed.set(`${name}=${raw}`, v);
   return v;
 }
+
+const parsed = new Map<string, number>();
 
 /** The exit-2 error for a size past a limit: names the file, the place, the limit and how to raise it. */
 export function limitError(name: LimitName, file: string, where: string, amount: number): SpikegridError {

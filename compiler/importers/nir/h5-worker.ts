@@ -59,8 +59,15 @@ function snapshot(entity, p, st, depth) {
   if (entity.type !== "Dataset") return { kind: "other", path: p, what: String(entity.type || "a reference") };
   const m = entity.metadata;
   const d = { kind: "dataset", path: p, type: m.type, size: m.size, shape: m.shape, total: m.total_size };
-  // Refuse before decoding: a corrupt header can claim terabytes, and HDF5 would try to allocate them.
-  if (m.shape !== null && m.total_size <= st.maxElements && m.total_size * m.size <= st.maxBytes) {
+  // Refuse before decoding: a corrupt header can claim terabytes, and HDF5 would try to allocate them;
+  // an unallocated or gzip'd dataset can decode to far more than the file, so all of them share a budget.
+  const bytes = m.total_size * m.size;
+  if (m.shape === null) return d;
+  if (m.total_size > st.maxElements) d.over = "elements";
+  else if (bytes > st.maxBytes) d.over = "ratio";
+  else if (st.decoded + bytes > st.maxTotalBytes) d.over = "total";
+  else {
+    st.decoded += bytes;
     try {
       d.value = entity.value;
     } catch (e) {
@@ -80,7 +87,7 @@ async function read(msg) {
       const f = new lib.File(p, "r");
       if (f.file_id < 0n) throw new Error("HDF5 could not open it");
       try {
-        return snapshot(f, "/", Object.assign({ count: 0 }, msg.limits), 0);
+        return snapshot(f, "/", Object.assign({ count: 0, decoded: 0 }, msg.limits), 0);
       } finally {
         quietly(() => f.close());
       }
