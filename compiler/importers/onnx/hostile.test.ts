@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SpikegridError } from "../../../common/errors.js";
 import { onnxFoldBomb, onnxPrototypeOp, onnxReluChain } from "../../../test/fuzz/hostile-graphs.js";
+import { lowerToNmir } from "../../passes/lower-to-nmir.js";
 import { importOnnx } from "./importer.js";
 
 const GiB = 2 ** 30;
@@ -35,6 +36,13 @@ describe("hostile ONNX files", () => {
     if (out instanceof SpikegridError) throw out;
     expect(out.graph.nodes.size).toBeGreaterThan(100_000);
   });
+
+  it("the 100,000-node chain lowers to NMIR in seconds (one population per Relu, no scan per population)", () => {
+    const g = importOnnx(onnxReluChain(100_000), "chain.onnx").graph;
+    const out = bounded(() => lowerToNmir(g, { options: {}, diagnostics: [] }), 20_000);
+    if (out instanceof SpikegridError) throw out;
+    expect(out.populations).toHaveLength(100_000);
+  }, 60_000);
 
   it.each(["expand", "range", "add"] as const)(
     "a %s folding to 2^28 elements is refused before folding",
