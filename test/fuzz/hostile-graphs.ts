@@ -246,3 +246,24 @@ export function nirManyLayers(layers: number, rows: number, cols = rows): Promis
   edges.push([prev, "output"]);
   return h5File(nirSpec(nodes, edges));
 }
+
+/** Cause 9 as exporters write it: `layers` gzip'd all-zero `size` × `size` Linear layers (8000² ×4: 1 MB → 1 GB). */
+export function nirZeroLayersGzip(layers: number, size: number): Promise<Uint8Array> {
+  const nodes: Record<string, Plan> = {
+    input: { type: str("Input"), shape: i64([size]) },
+    output: { type: str("Output"), shape: i64([size]) },
+  };
+  const edges: [string, string][] = [];
+  let prev = "input";
+  for (let i = 0; i < layers; i++) {
+    const weight = {
+      t: "float" as const,
+      array: { shape: [size, size], data: new Float32Array(size * size) },
+    };
+    nodes[`lin${i}`] = { type: str("Linear"), weight };
+    edges.push([prev, `lin${i}`]);
+    prev = `lin${i}`;
+  }
+  edges.push([prev, "output"]);
+  return nirFile(nodes, edges, true);
+}

@@ -16,6 +16,8 @@ const path = require("node:path");
 // Emscripten binds the console when the module loads: collect its "Aborted(...)" and UTF-8 warnings as notes.
 let notes = [];
 let hdf5 = [];
+// buffers of decoded datasets, moved (not copied) to the main thread: a copy would double the peak
+let transfers = new Set();
 for (const k of ["log", "info", "warn", "error", "debug"]) {
   console[k] = (...args) => { if (notes.length < 50) notes.push(args.map(String).join(" ")); };
 }
@@ -70,6 +72,9 @@ function snapshot(entity, p, st, depth) {
     st.decoded += bytes;
     try {
       d.value = entity.value;
+      const b = d.value && d.value.buffer;
+      if (ArrayBuffer.isView(d.value) && b instanceof ArrayBuffer && b.byteLength === d.value.byteLength)
+        transfers.add(b);
     } catch (e) {
       if (e && e.name === "RuntimeError") throw e;
       d.error = String((e && e.message) || e);
@@ -152,9 +157,10 @@ async function write(msg) {
 parentPort.on("message", async (msg) => {
   notes = [];
   hdf5 = [];
+  transfers = new Set();
   try {
     const result = msg.op === "read" ? await read(msg) : await write(msg);
-    parentPort.postMessage({ id: msg.id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : []);
+    parentPort.postMessage({ id: msg.id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : [...transfers]);
   } catch (e) {
     const error = String((e && e.message) || e);
     const crashed = !!e && e.name === "RuntimeError";
