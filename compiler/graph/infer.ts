@@ -2,8 +2,9 @@
 // one incoming edge of known shape (recurrent edges then must agree). Reports every problem, naming nodes.
 
 import { type ErrorDetail, SpikegridError } from "../../common/errors.js";
-import { inputPorts, type NetGraph, resolvedDstPort, resolvedSrcPort } from "./graph.js";
-import { formatShape, sameShape } from "./ndarray.js";
+import { IMPORT_LIMITS, importLimit } from "../importers/budget.js";
+import { type Edge, inputPorts, type NetGraph, resolvedDstPort, resolvedSrcPort } from "./graph.js";
+import { formatShape, sameShape, sizeOf } from "./ndarray.js";
 import type { NodeKind } from "./nodes.js";
 import { outputShape, ShapeError } from "./shapes.js";
 
@@ -22,43 +23,104 @@ export function nodeWhere(g: NetGraph, id: string, prefix = ""): string {
   return `node "${prefix}${id}" (${g.nodes.get(id)?.kind ?? "missing"})`;
 }
 
-function resolveOnce(g: NetGraph, table: ShapeTable, problems: ErrorDetail[], prefix: string): boolean {
-  let changed = false;
-  for (const [id, node] of g.nodes) {
-    if (table.has(id)) continue;
-    const ports = inputPorts(node);
-    const inputs: Record<string, number[]> = {};
-    const incoming = g.edges.filter((e) => e.dst === id);
-    for (const e of incoming) {
-      const p = resolvedDstPort(node, e);
-      const srcNode = g.nodes.get(e.src);
-      if (p === undefined || srcNode === undefined || inputs[p]) continue;
-      const sp = resolvedSrcPort(srcNode, e);
-      const s = sp === undefined ? undefined : table.get(e.src)?.outputs[sp];
-      if (s) inputs[p] = s;
+/** Edges by destination and successors by source, so each node looks only at its own edges. */
+interface EdgeIndex {
+  incoming: Map<string, Edge[]>;
+  successors: Map<string, string[]>;
+}
+
+function indexEdges(g: NetGraph): EdgeIndex {
+  const incoming = new Map<string, Edge[]>();
+  const successors = new Map<string, string[]>();
+  for (const e of g.edges) {
+    const into = incoming.get(e.dst);
+    if (into) into.push(e);
+    else incoming.set(e.dst, [e]);
+    const next = successors.get(e.src);
+    if (next) next.push(e.dst);
+    else successors.set(e.src, [e.dst]);
+  }
+  return { incoming, successors };
+}
+
+/** Tries to resolve one node from the shapes known so far; true when it was (successfully or as failed). */
+function resolveNode(
+  g: NetGraph,
+  id: string,
+  incoming: readonly Edge[],
+  table: ShapeTable,
+  problems: ErrorDetail[],
+  prefix: string,
+): boolean {
+  const node = g.nodes.get(id);
+  if (!node) return false;
+  const ports = inputPorts(node);
+  const inputs: Record<string, number[]> = Object.create(null);
+  for (const e of incoming) {
+    const p = resolvedDstPort(node, e);
+    const srcNode = g.nodes.get(e.src);
+    if (p === undefined || srcNode === undefined || inputs[p]) continue;
+    const sp = resolvedSrcPort(srcNode, e);
+    const s = sp === undefined ? undefined : table.get(e.src)?.outputs[sp];
+    if (s) inputs[p] = s;
+  }
+  const intrinsic = node.kind === "Input" || (incoming.length === 0 && NEURON_KINDS.has(node.kind));
+  if (!intrinsic && !ports.every((p) => inputs[p])) return false;
+  try {
+    let outputs: Record<string, number[]>;
+    if (node.kind === "Subgraph") {
+      const inner = inferShapesInto(node.graph, problems, `${prefix}${id}.`, inputs);
+      outputs = Object.create(null);
+      for (const [oid, o] of node.graph.nodes)
+        if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
+    } else {
+      outputs = { out: outputShape(node, inputs) };
     }
-    const intrinsic = node.kind === "Input" || (incoming.length === 0 && NEURON_KINDS.has(node.kind));
-    if (!intrinsic && !ports.every((p) => inputs[p])) continue;
-    try {
-      let outputs: Record<string, number[]>;
-      if (node.kind === "Subgraph") {
-        const inner = inferShapesInto(node.graph, problems, `${prefix}${id}.`, inputs);
-        outputs = {};
-        for (const [oid, o] of node.graph.nodes)
-          if (o.kind === "Output") outputs[oid] = inner.get(oid)?.outputs.out ?? [];
-      } else {
-        outputs = { out: outputShape(node, inputs) };
+    // shapes are only numbers here, but every later stage allocates them: a declared 1e6-channel layer
+    // must stop now, not when the compiler or simulator tries to hold its output
+    const limit = importLimit("tensorElements");
+    for (const s of Object.values(outputs)) {
+      const n = sizeOf(s);
+      if (n > limit) {
+        const l = IMPORT_LIMITS.tensorElements;
+        throw new ShapeError(
+          `its output ${formatShape(s)} has ${n.toLocaleString("en-US")} elements, above the limit of ${limit.toLocaleString("en-US")} ${l.what} (set ${l.env} to allow more)`,
+        );
       }
-      table.set(id, { inputs, outputs });
-      changed = true;
-    } catch (e) {
-      if (!(e instanceof ShapeError)) throw e;
-      problems.push({ where: nodeWhere(g, id, prefix), message: e.message });
-      table.set(id, { inputs, outputs: {} }); // resolved as failed: dependants report "no known input" once
-      changed = true;
+    }
+    table.set(id, { inputs, outputs });
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    problems.push({ where: nodeWhere(g, id, prefix), message: e.message });
+    table.set(id, { inputs, outputs: {} }); // resolved as failed: dependants report "no known input" once
+  }
+  return true;
+}
+
+/**
+ * Resolves nodes to a fixed point with a work queue: every node is tried once in graph order, then again
+ * only when one of its sources resolves. Linear in nodes + edges (a pass-until-stable loop over all nodes
+ * would be quadratic on a long chain listed backwards).
+ */
+function resolveAll(
+  g: NetGraph,
+  index: EdgeIndex,
+  table: ShapeTable,
+  problems: ErrorDetail[],
+  prefix: string,
+) {
+  const queue = [...g.nodes.keys()];
+  const queued = new Set(queue);
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head]!;
+    queued.delete(id);
+    if (table.has(id) || !resolveNode(g, id, index.incoming.get(id) ?? [], table, problems, prefix)) continue;
+    for (const next of index.successors.get(id) ?? []) {
+      if (table.has(next) || queued.has(next)) continue;
+      queued.add(next);
+      queue.push(next);
     }
   }
-  return changed;
 }
 
 function inferShapesInto(
@@ -79,15 +141,13 @@ function inferShapesInto(
       }
     }
   }
-  while (resolveOnce(g, table, problems, prefix)) {
-    /* iterate to a fixed point */
-  }
+  const index = indexEdges(g);
+  resolveAll(g, index, table, problems, prefix);
   const hadProblems = problems.length > 0;
   for (const [id, node] of g.nodes) {
     if (table.has(id)) continue;
-    const missing = inputPorts(node).filter(
-      (p) => !g.edges.some((e) => e.dst === id && resolvedDstPort(node, e) === p),
-    );
+    const into = index.incoming.get(id) ?? [];
+    const missing = inputPorts(node).filter((p) => !into.some((e) => resolvedDstPort(node, e) === p));
     if (!missing.length && hadProblems) continue; // downstream of a failed node: already explained there
     problems.push({
       where: nodeWhere(g, id, prefix),

@@ -2,13 +2,17 @@
 // Every problem names the node (or edge) and says what is wrong; all problems are reported at once.
 
 import { type ErrorDetail, SpikegridError } from "../../common/errors.js";
+import { IMPORT_LIMITS, importLimit, type LimitName } from "../importers/budget.js";
 import { inputPorts, type NetGraph, outputPorts, resolvedDstPort, resolvedSrcPort } from "./graph.js";
 import { inferShapesChecked, nodeWhere, type ShapeTable } from "./infer.js";
 import { formatShape, type NdArray, sizeOf } from "./ndarray.js";
 import type { GraphNode } from "./nodes.js";
 
-/** Larger parameter or activation tensors than this are treated as corrupt input, not as a network. */
-export const MAX_ELEMENTS = 2 ** 28;
+/** "above the limit …, set … to allow more": the tail of every size problem, naming the knob. */
+function overLimit(name: LimitName, amount: number): string {
+  const l = IMPORT_LIMITS[name];
+  return `${amount.toLocaleString("en-US")} elements, above the limit of ${importLimit(name).toLocaleString("en-US")} ${l.what} (set ${l.env} to allow more)`;
+}
 
 function isNdArray(v: unknown): v is NdArray {
   return typeof v === "object" && v !== null && "shape" in v && "data" in v;
@@ -19,7 +23,8 @@ function checkArray(name: string, a: NdArray, out: string[]): void {
     out.push(`${name} has an invalid shape ${formatShape(a.shape)} (dims must be positive integers)`);
     return;
   }
-  if (sizeOf(a.shape) > MAX_ELEMENTS) out.push(`${name} ${formatShape(a.shape)} has more than 2^28 elements`);
+  if (sizeOf(a.shape) > importLimit("tensorElements"))
+    out.push(`${name} ${formatShape(a.shape)} has ${overLimit("tensorElements", sizeOf(a.shape))}`);
   else if (a.data.length !== sizeOf(a.shape))
     out.push(`${name} holds ${a.data.length} values for shape ${formatShape(a.shape)}`);
   for (let i = 0; i < a.data.length; i++) {
@@ -46,8 +51,8 @@ function checkNode(node: GraphNode, out: string[]): void {
   switch (node.kind) {
     case "Input":
       ints(out, "shape", node.shape, 1);
-      if (node.shape.length && sizeOf(node.shape) > MAX_ELEMENTS)
-        out.push("shape has more than 2^28 elements");
+      if (node.shape.length && sizeOf(node.shape) > importLimit("tensorElements"))
+        out.push(`shape ${formatShape(node.shape)} has ${overLimit("tensorElements", sizeOf(node.shape))}`);
       break;
     case "Output":
       if (node.shape) ints(out, "shape", node.shape, 1);
@@ -126,6 +131,16 @@ function checkNode(node: GraphNode, out: string[]): void {
   }
 }
 
+/** Elements of all parameter arrays of a graph, nested graphs included. */
+function parameterElements(g: NetGraph): number {
+  let n = 0;
+  for (const node of g.nodes.values()) {
+    for (const v of Object.values(node)) if (isNdArray(v)) n += v.data.length;
+    if (node.kind === "Subgraph") n += parameterElements(node.graph);
+  }
+  return n;
+}
+
 function checkStructure(g: NetGraph, prefix: string, problems: ErrorDetail[]): void {
   const seen = new Set<string>();
   for (const [i, e] of g.edges.entries()) {
@@ -170,6 +185,12 @@ function checkStructure(g: NetGraph, prefix: string, problems: ErrorDetail[]): v
 export function checkGraph(g: NetGraph): { problems: ErrorDetail[]; shapes?: ShapeTable } {
   const problems: ErrorDetail[] = [];
   checkStructure(g, "", problems);
+  const params = parameterElements(g);
+  if (params > importLimit("graphElements"))
+    problems.push({
+      where: "the network",
+      message: `its parameters have ${overLimit("graphElements", params)}`,
+    });
   if (problems.length) return { problems };
   const { shapes, problems: shapeProblems } = inferShapesChecked(g);
   return { problems: shapeProblems, shapes };

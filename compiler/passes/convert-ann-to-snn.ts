@@ -79,7 +79,7 @@ export function convertAnnToSnn(g: NetGraph, ctx: PassContext): NetGraph {
   const norm = normalizeUnits(out, order, allRoles, lambda);
   for (const id of relus) out.nodes.set(id, rateNeuron(dt));
 
-  const maxPools: Record<string, string[]> = {};
+  const maxPools: Record<string, string[]> = Object.create(null); // keyed by node ids, which may be "__proto__"
   // spikes to take a max of: converted ReLUs, and rate-coded inputs (their spikes are rates in unit 1 too)
   const converted = new Set([...relus, ...(o.inputCoding === "rate" ? inputShapes.keys() : [])]);
   for (const [id, node] of [...out.nodes]) {
@@ -119,7 +119,7 @@ export function convertAnnToSnn(g: NetGraph, ctx: PassContext): NetGraph {
   if (norm.inserted.length > 0) {
     note("note", `units matched by inserted Scale nodes: ${norm.inserted.map((s) => `"${s}"`).join(", ")}`);
   }
-  const accumulators: Record<string, string> = {};
+  const accumulators: Record<string, string> = Object.create(null); // keyed by node ids, which may be "__proto__"
   for (const a of accs) {
     const outId = out.edges.find((e) => e.src === a)!.dst;
     accumulators[outId] = a;

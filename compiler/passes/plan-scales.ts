@@ -107,7 +107,7 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
         continue;
       }
       const pop = pops.get(id)!;
-      const bound: Record<string, Float64Array> = {};
+      const bound: Record<string, Float64Array> = Object.create(null); // keyed by node ids, which may be "__proto__"
       const n = pop.shape.reduce((a, b) => a * b, 1);
       for (const p of into.get(id) ?? []) {
         bound[p.port] ??= new Float64Array(n);
@@ -153,9 +153,9 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
     decay: o.decay,
     granularity: o.perChannel ? "perChannel" : "perProjection",
     ...(o.clipSigma === undefined ? {} : { clipSigma: o.clipSigma }),
-    lsb: {},
-    out: {},
-    range: {},
+    lsb: Object.create(null), // these three are keyed by node ids, which may be "__proto__"
+    out: Object.create(null),
+    range: Object.create(null),
   };
   for (const i of ir.inputs) {
     if (i.event.kind !== "graded") continue;
@@ -243,7 +243,7 @@ function shiftedExp(a: number, b: number, shift: number, want: number): number {
 }
 
 function planPopulation(pop: Population, r: PopulationRange, plan: QuantPlan, sMax: number, pMax: number) {
-  const lsb: Record<string, number> = {};
+  const lsb: Record<string, number> = Object.create(null); // keyed by port names from the file
   for (const [port, range] of Object.entries(r.ports)) lsb[port] = lsbExp(range, sMax);
   plan.lsb[pop.id] = lsb;
   plan.range[pop.id] = Math.max(...Object.values(r.ports));

@@ -267,7 +267,10 @@ export function readPlan(ir: NmirModule): QuantPlan {
     });
   }
   try {
-    const plan = JSON.parse(text) as QuantPlan;
+    // null-prototype records: node ids such as "constructor" must not find Object.prototype members
+    const plan = JSON.parse(text, (_k, v) =>
+      v && typeof v === "object" && !Array.isArray(v) ? Object.assign(Object.create(null), v) : v,
+    ) as QuantPlan;
     if (plan.version !== 1 || typeof plan.lsb !== "object" || typeof plan.out !== "object") throw new Error();
     return plan;
   } catch {

@@ -177,7 +177,7 @@ function quantizeOutput(o: OutputPort, plan: QuantPlan, ctx: PassContext): Outpu
 export function quantizeNeurons(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
   if (isApplied(ir, "neurons")) return ir;
   const plan = readPlan(ir);
-  const clipped: Record<string, number> = {};
+  const clipped: Record<string, number> = Object.create(null); // keyed by node ids, which may be "__proto__"
   const populations = ir.populations.map((p) => {
     const clips = { n: 0 };
     const model = quantizeModel(p, plan, clips);

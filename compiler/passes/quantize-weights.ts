@@ -213,7 +213,7 @@ const fmtDb = (db: number) => (db === Number.POSITIVE_INFINITY ? "exact" : `${db
 export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
   if (isApplied(ir, "weights")) return ir;
   const plan = readPlan(ir);
-  const stats: Record<string, WeightStats> = {};
+  const stats: Record<string, WeightStats> = Object.create(null); // keyed by node ids, which may be "__proto__"
   const projections = ir.projections.map((p) => {
     const r = quantizeProjection(p, plan);
     stats[p.id] = r.stats;

@@ -39,7 +39,7 @@ export function guarded<T>(ctx: ReadContext, where: string, field: string, fn: (
   try {
     return fn();
   } catch (e) {
-    if (e instanceof FieldError) throw importFailed(ctx, where, `field "${field}" ${e.message}`);
+    if (e instanceof FieldError) throw importFailed(ctx, where, `field "${field}" ${e.message}`, e.hint);
     throw e;
   }
 }

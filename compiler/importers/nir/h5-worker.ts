@@ -16,6 +16,8 @@ const path = require("node:path");
 // Emscripten binds the console when the module loads: collect its "Aborted(...)" and UTF-8 warnings as notes.
 let notes = [];
 let hdf5 = [];
+// buffers of decoded datasets, moved (not copied) to the main thread: a copy would double the peak
+let transfers = new Set();
 for (const k of ["log", "info", "warn", "error", "debug"]) {
   console[k] = (...args) => { if (notes.length < 50) notes.push(args.map(String).join(" ")); };
 }
@@ -59,10 +61,20 @@ function snapshot(entity, p, st, depth) {
   if (entity.type !== "Dataset") return { kind: "other", path: p, what: String(entity.type || "a reference") };
   const m = entity.metadata;
   const d = { kind: "dataset", path: p, type: m.type, size: m.size, shape: m.shape, total: m.total_size };
-  // Refuse before decoding: a corrupt header can claim terabytes, and HDF5 would try to allocate them.
-  if (m.shape !== null && m.total_size <= st.maxElements && m.total_size * m.size <= st.maxBytes) {
+  // Refuse before decoding: a corrupt header can claim terabytes, and HDF5 would try to allocate them;
+  // an unallocated or gzip'd dataset can decode to far more than the file, so all of them share a budget.
+  const bytes = m.total_size * m.size;
+  if (m.shape === null) return d;
+  if (m.total_size > st.maxElements) d.over = "elements";
+  else if (bytes > st.maxBytes) d.over = "ratio";
+  else if (st.decoded + bytes > st.maxTotalBytes) d.over = "total";
+  else {
+    st.decoded += bytes;
     try {
       d.value = entity.value;
+      const b = d.value && d.value.buffer;
+      if (ArrayBuffer.isView(d.value) && b instanceof ArrayBuffer && b.byteLength === d.value.byteLength)
+        transfers.add(b);
     } catch (e) {
       if (e && e.name === "RuntimeError") throw e;
       d.error = String((e && e.message) || e);
@@ -80,7 +92,7 @@ async function read(msg) {
       const f = new lib.File(p, "r");
       if (f.file_id < 0n) throw new Error("HDF5 could not open it");
       try {
-        return snapshot(f, "/", Object.assign({ count: 0 }, msg.limits), 0);
+        return snapshot(f, "/", Object.assign({ count: 0, decoded: 0 }, msg.limits), 0);
       } finally {
         quietly(() => f.close());
       }
@@ -145,9 +157,10 @@ async function write(msg) {
 parentPort.on("message", async (msg) => {
   notes = [];
   hdf5 = [];
+  transfers = new Set();
   try {
     const result = msg.op === "read" ? await read(msg) : await write(msg);
-    parentPort.postMessage({ id: msg.id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : []);
+    parentPort.postMessage({ id: msg.id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : [...transfers]);
   } catch (e) {
     const error = String((e && e.message) || e);
     const crashed = !!e && e.name === "RuntimeError";

@@ -26,8 +26,10 @@ function findSignature(bytes: Uint8Array): boolean {
 export interface ReadLimits {
   /** At most this many elements per dataset. */
   maxElements: number;
-  /** At most this many decoded bytes per dataset. */
+  /** At most this many decoded bytes per dataset (what the file's size can plausibly hold). */
   maxBytes: number;
+  /** At most this many decoded bytes for all datasets together. */
+  maxTotalBytes: number;
   /** At most this many groups, datasets and links in the file. */
   maxEntries: number;
   maxDepth: number;

@@ -2,7 +2,8 @@
 // `exportNir`/`exportNirFile` for the way back. See README.md for the field mapping and what export refuses.
 
 import { SpikegridError } from "../../../common/errors.js";
-import { MAX_ELEMENTS, validateGraph } from "../../graph/index.js";
+import { validateGraph } from "../../graph/index.js";
+import { importLimit } from "../budget.js";
 import type { Importer, ImportOptions, ImportResult } from "../registry.js";
 import type { ReadContext } from "./fields.js";
 import { completeShapes } from "./fixups.js";
@@ -41,8 +42,9 @@ export async function importNir(
     typeof opts.timeoutMs === "number" && opts.timeoutMs > 0 ? opts.timeoutMs : 20_000 + bytes.length / 1000;
   // gzip expands at most ~1032×, so a dataset decoding to more than that multiple of the file is a lie.
   const limits = {
-    maxElements: MAX_ELEMENTS,
+    maxElements: importLimit("tensorElements"),
     maxBytes: 1100 * bytes.length + (16 << 20),
+    maxTotalBytes: importLimit("decodedBytes"),
     maxEntries: 1_000_000,
     maxDepth: 64,
   };

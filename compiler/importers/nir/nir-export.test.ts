@@ -93,7 +93,7 @@ describe("round trip: import → export → import", () => {
     const tree = await readH5Tree(
       bytes,
       "x.nir",
-      { maxElements: 1e6, maxBytes: 1e8, maxEntries: 1e4, maxDepth: 16 },
+      { maxElements: 1e6, maxBytes: 1e8, maxTotalBytes: 1e8, maxEntries: 1e4, maxDepth: 16 },
       20_000,
     );
     expect(lookup(tree, "node/nodes/c/padding")).toMatchObject({ kind: "dataset", value: "same" });

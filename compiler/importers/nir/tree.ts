@@ -17,6 +17,9 @@ export interface DatasetSnap {
   value?: unknown;
   /** Why h5wasm could not decode it (e.g. "Float16 not supported"). */
   error?: string;
+  /** Why it was not decoded: more elements than one tensor may hold, more bytes than the file can hold
+   * (compressed), or past the file's total decode budget. */
+  over?: "elements" | "ratio" | "total";
 }
 
 export interface GroupSnap {

@@ -2,10 +2,18 @@
 // kept as they are, plain JS values for metadata. Failures throw FieldError (a plain message).
 
 import type { FloatData, NdArray } from "../../graph/index.js";
+import { IMPORT_LIMITS, importLimit } from "../budget.js";
 import type { DatasetSnap as Dataset } from "./tree.js";
 
 /** A problem with one dataset; the reader adds the node and field names. */
-export class FieldError extends Error {}
+export class FieldError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 type Kind = "int" | "float" | "string" | "enum" | "other";
 
@@ -32,7 +40,17 @@ function checkedValue(ds: Dataset): unknown {
   shapeOf(ds);
   if (ds.error !== undefined) throw new FieldError(`${describeDataset(ds)} cannot be decoded (${ds.error})`);
   if (ds.value === undefined) {
-    throw new FieldError(`claims ${describeDataset(ds)} (${ds.total} elements), more than the file can hold`);
+    const what = `${describeDataset(ds)} (${ds.total.toLocaleString("en-US")} elements)`;
+    if (ds.over === "elements" || ds.over === "total") {
+      const name = ds.over === "elements" ? "tensorElements" : "decodedBytes";
+      const l = IMPORT_LIMITS[name];
+      const amount = ds.over === "elements" ? "it" : "its bytes";
+      throw new FieldError(
+        `declares ${what}; ${amount} would pass the limit of ${importLimit(name).toLocaleString("en-US")} ${l.what}`,
+        `a corrupt or hostile file, or a really bigger model: set ${l.env} to a larger number to allow it`,
+      );
+    }
+    throw new FieldError(`claims ${what}, more than the file can hold`);
   }
   if (ds.value === null) throw new FieldError(`${describeDataset(ds)} has no readable value`);
   return ds.value;

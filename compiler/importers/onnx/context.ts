@@ -4,8 +4,9 @@
 import { SpikegridError } from "../../../common/errors.js";
 import { addNode, connect, type GraphNode, type NdArray, type NetGraph } from "../../graph/index.js";
 import { outputShape, ShapeError } from "../../graph/shapes.js";
+import { type Budget, checkLimit } from "../budget.js";
 import type { NodeProto } from "./proto.js";
-import { type Const, DT, MAX_CONST_ELEMENTS, sizeOfShape } from "./tensors.js";
+import { type Const, DT, sizeOfShape } from "./tensors.js";
 
 /** An activation: the sum of the outputs of `srcs` (several edges into one port sum), shape without batch. */
 export interface Act {
@@ -23,6 +24,8 @@ export type Value = Act | ConstValue;
 
 export interface Ctx {
   file: string;
+  /** Bytes of folded constants made so far (they all live until the import ends). */
+  budget: Budget;
   g: NetGraph;
   opset: number;
   warnings: string[];
@@ -145,12 +148,7 @@ export class NodeCtx {
         "check the input shapes the model declares",
       );
     }
-    if (sizeOfShape(shape) > MAX_CONST_ELEMENTS) {
-      throw this.fail(
-        `its output [${shape}] has more than 2^28 elements`,
-        "the model looks corrupt; check its input shapes",
-      );
-    }
+    checkLimit("tensorElements", sizeOfShape(shape), this.ctx.file, `${this.label}, output [${shape}]`);
     addNode(this.ctx.g, id, node);
     this.created.push(id);
     const single = Object.keys(inputs).length === 1 && node.kind !== "Concat";

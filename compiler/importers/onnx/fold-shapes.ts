@@ -1,9 +1,10 @@
 // Shape and index helpers of constant folding (axes, squeeze/unsqueeze/reshape targets) and the folders that
 // move elements around (Gather, Concat, Slice); shared with the shape converters in ops-shape.ts.
 
+import { checkLimit } from "../budget.js";
 import type { NodeCtx } from "./context.js";
 import { attrInt, attrInts } from "./proto.js";
-import { type Const, MAX_CONST_ELEMENTS, makeConst, sizeOfShape, stridesOf } from "./tensors.js";
+import { type Const, makeConst, sizeOfShape, stridesOf } from "./tensors.js";
 
 export function need(n: NodeCtx, c: Const | undefined, what: string): Const {
   if (!c) throw n.fail(`the ${what} input is missing`, "check the model with onnx.checker");
@@ -20,13 +21,22 @@ export function axisOf(n: NodeCtx, axis: number, rank: number): number {
   return a;
 }
 
-export function checkSize(n: NodeCtx, shape: number[]): number[] {
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || sizeOfShape(shape) > MAX_CONST_ELEMENTS) {
+/**
+ * Checks a constant's shape before it is built: sane dims, at most the per-tensor element limit, and its
+ * `copies` float64 arrays (the result plus any broadcast temporaries) charged to the file's decode budget,
+ * which every folded constant shares — a short chain of Expand/Range/Add cannot grow past it.
+ */
+export function checkSize(n: NodeCtx, shape: number[], copies = 1): number[] {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw n.fail(
       `would build a constant of shape [${shape.join(",")}]`,
       "the model looks corrupt; re-export it",
     );
   }
+  const count = sizeOfShape(shape);
+  const where = `${n.label}, a constant of shape [${shape.join(",")}]`;
+  checkLimit("tensorElements", count, n.ctx.file, where);
+  n.ctx.budget.charge(count * Float64Array.BYTES_PER_ELEMENT * copies, where);
   return shape;
 }
 

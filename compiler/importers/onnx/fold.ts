@@ -42,7 +42,7 @@ function binary(f: (a: number, b: number, int: boolean) => number, outType?: num
     const b = need(n, ins[1], "second");
     const shape = broadcastShape(a.shape, b.shape);
     if (!shape) throw n.fail(`shapes [${a.shape}] and [${b.shape}] do not broadcast`, "check the model");
-    checkSize(n, shape);
+    checkSize(n, shape, 3); // both operands broadcast, then the result
     const x = expandTo(a, shape);
     const y = expandTo(b, shape);
     const dtype = outType ?? a.dtype;
@@ -60,6 +60,7 @@ function binary(f: (a: number, b: number, int: boolean) => number, outType?: num
 function unary(f: (a: number) => number): Folder {
   return (ins, n) => {
     const a = need(n, ins[0], "first");
+    checkSize(n, a.shape);
     return [
       makeConst(
         a.dtype,
@@ -84,7 +85,8 @@ function constantNode(_ins: (Const | undefined)[], n: NodeCtx): Const[] {
 
 const identity: Folder = (ins, n) => [need(n, ins[0], "input")];
 
-export const FOLDERS: Record<string, Folder> = {
+// null prototype: an op_type such as "constructor" or "toString" must not find Object.prototype members
+const FOLDERS_TABLE: Record<string, Folder> = {
   Constant: constantNode,
   Identity: identity,
   Dropout: identity,
@@ -129,6 +131,7 @@ export const FOLDERS: Record<string, Folder> = {
   Transpose: (ins, n) => {
     const a = need(n, ins[0], "data");
     const perm = attrInts(n.node, "perm") ?? a.shape.map((_, i) => a.shape.length - 1 - i);
+    checkSize(n, a.shape);
     return [permute(a, perm)];
   },
   Expand: (ins, n) => {
@@ -146,13 +149,9 @@ export const FOLDERS: Record<string, Folder> = {
   Range: (ins, n) => {
     const [s, l, d] = [0, 1, 2].map((i) => need(n, ins[i], "range").data[0]!) as [number, number, number];
     const len = checkSize(n, [Math.max(0, Math.ceil((l - s) / d))])[0]!;
-    return [
-      makeConst(
-        need(n, ins[0], "start").dtype,
-        [len],
-        Array.from({ length: len }, (_, i) => s + i * d),
-      ),
-    ];
+    const out = new Float64Array(len);
+    for (let i = 0; i < len; i++) out[i] = s + i * d;
+    return [makeConst(need(n, ins[0], "start").dtype, [len], out)];
   },
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
@@ -166,7 +165,8 @@ export const FOLDERS: Record<string, Folder> = {
     const [c, x, y] = [0, 1, 2].map((i) => need(n, ins[i], "where"));
     const shape = broadcastShape(c!.shape, broadcastShape(x!.shape, y!.shape) ?? [Number.NaN]);
     if (!shape || shape.some(Number.isNaN)) throw n.fail("shapes do not broadcast", "check the model");
-    const [cc, xx, yy] = [c!, x!, y!].map((t) => expandTo(t, checkSize(n, shape)));
+    checkSize(n, shape, 4); // three operands broadcast, then the result
+    const [cc, xx, yy] = [c!, x!, y!].map((t) => expandTo(t, shape));
     return [
       makeConst(
         x!.dtype,
@@ -184,3 +184,4 @@ export const FOLDERS: Record<string, Folder> = {
   Exp: unary(Math.exp),
   Relu: unary((a) => Math.max(0, a)),
 };
+export const FOLDERS: Record<string, Folder> = Object.assign(Object.create(null), FOLDERS_TABLE);

@@ -10,6 +10,7 @@ import {
   createOutput,
   validateGraph,
 } from "../../graph/index.js";
+import { Budget, checkLimit } from "../budget.js";
 import type { ImportResult } from "../registry.js";
 import { type Ctx, NodeCtx, sanitize, uniqueId, type Value } from "./context.js";
 import { FOLDERS } from "./fold.js";
@@ -24,7 +25,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from "./proto.js";
-import { type Const, DT, decodeTensor, isFloatType, MAX_CONST_ELEMENTS, sizeOfShape } from "./tensors.js";
+import { type Const, DT, decodeTensor, isFloatType, sizeOfShape } from "./tensors.js";
 
 /** How many node inputs and graph outputs read each value. */
 function countUses(graph: GraphProto): Map<string, number> {
@@ -94,8 +95,7 @@ function inputShape(ctx: Ctx, info: ValueInfoProto): number[] {
       "export with static sizes for every dimension but the batch",
     );
   });
-  if (sizeOfShape(shape) > MAX_CONST_ELEMENTS)
-    throw fail(`[batch, ${shape}] has more than 2^28 elements per sample`, "check the declared input shape");
+  checkLimit("tensorElements", sizeOfShape(shape), ctx.file, `graph input "${info.name}" [batch, ${shape}]`);
   return shape;
 }
 
@@ -198,6 +198,7 @@ function convert(bytes: Uint8Array, file: string): ImportResult {
   const g = createGraph({ metadata: metadataOf(model, opset) });
   const ctx: Ctx = {
     file,
+    budget: new Budget("decodedBytes", file),
     g,
     opset,
     warnings: [],

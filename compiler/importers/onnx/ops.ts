@@ -9,12 +9,17 @@ import { SHAPE_OPS } from "./ops-shape.js";
 export type { Converter };
 
 /** Converters for operators that read activations (constant-only evaluation lives in fold.ts). */
-export const CONVERTERS: Readonly<Record<string, Converter>> = {
+// null prototype: an op_type such as "constructor" or "toString" must not find Object.prototype members
+const CONVERTERS_TABLE: Readonly<Record<string, Converter>> = {
   ...LINEAR_OPS,
   ...ELEMENTWISE_OPS,
   ...SHAPE_OPS,
   ...POOL_OPS,
 };
+export const CONVERTERS: Readonly<Record<string, Converter>> = Object.assign(
+  Object.create(null),
+  CONVERTERS_TABLE,
+);
 
 const ACTIVATIONS =
   "NetGraph's graded activations are relu, clamp, gelu (exact), sigmoid and tanh: replace the activation with the closest one and fine-tune";

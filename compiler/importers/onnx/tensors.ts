@@ -2,6 +2,7 @@
 // every numeric dtype incl. float16/bfloat16) into `Const`, plus the index helpers constant folding needs.
 
 import { type ErrorDetail, SpikegridError } from "../../../common/errors.js";
+import { checkLimit } from "../budget.js";
 import { halfToNumber } from "../tensors/tensor.js";
 import { type Int64, num, type TensorProto } from "./proto.js";
 
@@ -35,9 +36,6 @@ export interface Const {
   shape: number[];
   data: Float64Array;
 }
-
-/** Parameters and intermediate constants above this size are treated as corrupt rather than allocated. */
-export const MAX_CONST_ELEMENTS = 2 ** 28;
 
 export function sizeOfShape(shape: readonly number[]): number {
   let n = 1;
@@ -165,15 +163,7 @@ export function decodeTensor(t: TensorProto, file: string, where: string): Const
     throw fail(file, where, `has invalid dims [${shape.join(",")}]`, "IMPORT_FAILED", corrupt);
   }
   const n = sizeOfShape(shape);
-  if (n > MAX_CONST_ELEMENTS) {
-    throw fail(
-      file,
-      where,
-      `dims [${shape.join(",")}] give more than 2^28 elements`,
-      "IMPORT_FAILED",
-      corrupt,
-    );
-  }
+  checkLimit("tensorElements", n, file, `${where}, dims [${shape.join(",")}]`);
   const size = rawSize(dtype);
   if (size === undefined) {
     const what = dtype === DT.STRING ? "string" : `data type ${dtype}`;

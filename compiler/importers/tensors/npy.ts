@@ -1,6 +1,7 @@
 // NumPy .npy (format 1.0/2.0/3.0) read and write, and .npz (a zip of .npy) read.
 // Spec: numpy/lib/format.py — magic, version, header length, a Python-literal dict header, raw data.
 
+import { Budget } from "../budget.js";
 import {
   ByteReader,
   CORRUPT,
@@ -227,6 +228,10 @@ export function readNpz(bytes: Uint8Array, name: string): StateDict {
     if (!isZip(bytes))
       throw importError(name, "byte 0", "is not a .npz (zip) file", "pass a file made by numpy.savez");
     const zip = readZip(bytes, name);
+    // every member is read, so all declared sizes count against the budget before anything is inflated
+    const budget = new Budget("decodedBytes", name);
+    for (const entry of zip.entries.values())
+      if (entry.method !== 0) budget.charge(entry.size, `zip entry '${entry.name}'`);
     const out: StateDict = new Map();
     for (const entry of zip.entries.values()) {
       if (entry.name.endsWith("/")) continue;

@@ -66,3 +66,32 @@ export function describe(v: unknown): string {
   if (v instanceof PyGlobal || v instanceof PyFunction) return v.name;
   return typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v;
 }
+
+/**
+ * A short Python-like rendering of a pickled value for messages and key paths, at most `max` characters.
+ * Pickles can share references (`a = (a, a)` a hundred times is a few hundred bytes), so a full String()
+ * or JSON.stringify would take exponential time; this stops as soon as the budget is spent.
+ */
+export function shortRepr(v: unknown, max = 60): string {
+  let out = "";
+  const put = (s: string): boolean => {
+    out += s;
+    return out.length <= max;
+  };
+  const walk = (x: unknown): boolean => {
+    if (typeof x === "string") return put(`'${x.slice(0, max)}'`);
+    if (typeof x === "bigint" || typeof x === "number" || typeof x === "boolean") return put(String(x));
+    if (x === null || x === undefined) return put("None");
+    if (Array.isArray(x) || x instanceof Set) {
+      if (!put(Array.isArray(x) ? "(" : "{")) return false;
+      let first = true;
+      for (const y of x) {
+        if ((!first && !put(", ")) || !walk(y)) return false;
+        first = false;
+      }
+      return put(Array.isArray(x) ? ")" : "}");
+    }
+    return put(`<${describe(x)}>`);
+  };
+  return walk(v) ? out : `${out.slice(0, max)}…`;
+}

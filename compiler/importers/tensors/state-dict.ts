@@ -1,7 +1,7 @@
 // Finds the parameters inside whatever a checkpoint holds (a bare state_dict, {'state_dict': …}, Lightning,
 // a pickled nn.Module) and turns the rest into plain JSON-like data for reporting.
 
-import { PyObject } from "./pickle-types.js";
+import { PyObject, shortRepr } from "./pickle-types.js";
 import type { StateDict, Tensor } from "./tensor.js";
 
 export interface FoundStateDict {
@@ -30,6 +30,11 @@ const NESTED_KEYS = [
   "weights",
 ];
 
+/** A dict key as text: strings as they are, anything else (a tuple, maybe a shared-reference bomb) bounded. */
+export function keyText(k: unknown): string {
+  return typeof k === "string" ? k : shortRepr(k);
+}
+
 export function isTensor(v: unknown): v is Tensor {
   return (
     typeof v === "object" &&
@@ -47,7 +52,7 @@ function asStateDict(v: unknown, warnings: string[]): { sd: StateDict; extra: Ma
     const extra = new Map<string, unknown>();
     for (const [k, x] of v) {
       if (isTensor(x) && typeof k === "string") sd.set(k, x);
-      else extra.set(String(k), x);
+      else extra.set(keyText(k), x);
     }
     return sd.size > 0 ? { sd, extra } : null;
   }
@@ -72,13 +77,13 @@ function collectModule(m: PyObject, prefix: string, sd: StateDict, seen: Set<PyO
     if (!(d instanceof Map)) continue;
     for (const [k, t] of d) {
       const nonPersistent = part === "_buffers" && skip instanceof Set && skip.has(k);
-      if (isTensor(t) && !nonPersistent) sd.set(`${prefix}${String(k)}`, t);
+      if (isTensor(t) && !nonPersistent) sd.set(`${prefix}${keyText(k)}`, t);
     }
   }
   const subs = st.get("_modules");
   if (subs instanceof Map) {
     for (const [k, sub] of subs)
-      if (sub instanceof PyObject) collectModule(sub, `${prefix}${String(k)}.`, sd, seen);
+      if (sub instanceof PyObject) collectModule(sub, `${prefix}${keyText(k)}.`, sd, seen);
   }
 }
 
@@ -105,8 +110,8 @@ export function findStateDict(obj: unknown, opts: FindOptions = {}): FoundStateD
   const rest = new Map<string, unknown>();
   if (obj instanceof Map) {
     for (const [k, v] of obj) {
-      const isParam = path === "" && found.sd.get(String(k)) === v;
-      if (String(k) !== path && !isParam) rest.set(String(k), toPlain(v));
+      const isParam = path === "" && found.sd.get(keyText(k)) === v;
+      if (keyText(k) !== path && !isParam) rest.set(keyText(k), toPlain(v));
     }
   } else if (!(obj instanceof PyObject) || found.sd.size === 0) {
     rest.set("", toPlain(obj));
@@ -133,6 +138,10 @@ function strip(sd: StateDict, prefix: string | boolean | undefined, warnings: st
   return out;
 }
 
+/** Values (counted with repeats) one `toPlain` result may expand to; beyond, a note replaces it. */
+const MAX_PLAIN_VALUES = 1_000_000;
+const plainSize = new WeakMap<object, number>();
+
 /**
  * Plain data for reports: dicts → objects, sets → arrays, placeholders → {__class__, args, state},
  * tensors kept. Shared parts convert once; a cycle becomes "<cycle>"; nesting is cut at depth 64.
@@ -151,7 +160,7 @@ export function toPlain(
   const rec = (x: unknown) => toPlain(x, depth + 1, done, path);
   let out: unknown;
   if (Array.isArray(v) || v instanceof Set) out = [...v].map(rec);
-  else if (v instanceof Map) out = Object.fromEntries([...v].map(([k, x]) => [String(k), rec(x)]));
+  else if (v instanceof Map) out = Object.fromEntries([...v].map(([k, x]) => [keyText(k), rec(x)]));
   else if (v instanceof PyObject) {
     const o: Record<string, unknown> = { __class__: v.className };
     if (v.args.length) o.args = rec(v.args);
@@ -162,6 +171,16 @@ export function toPlain(
   } else if ("name" in v && typeof v.name === "string")
     out = v.name; // torch dtypes, storage types, globals
   else out = String(v);
+  // shared references make the expanded size grow exponentially with the pickle's size (a = (a, a) …):
+  // counted once per object here, and anything past the cap becomes a short note instead of the data
+  if (typeof out === "object" && out !== null) {
+    let size = 1;
+    for (const x of Object.values(out))
+      size += typeof x === "object" && x !== null ? (plainSize.get(x) ?? 1) : 1;
+    if (size > MAX_PLAIN_VALUES)
+      out = `<${shortRepr(v, 40)}: ${size.toExponential(1)} values when expanded, not shown>`;
+    else plainSize.set(out, size);
+  }
   path.delete(v);
   done.set(v, out);
   return out;

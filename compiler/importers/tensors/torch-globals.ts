@@ -2,7 +2,7 @@
 // Anything not listed here becomes a PyObject placeholder (see pickle.ts); nothing from the file ever runs.
 
 import { importError } from "./bytes.js";
-import { mergeStateInto, PyFunction } from "./pickle-types.js";
+import { mergeStateInto, PyFunction, shortRepr } from "./pickle-types.js";
 import type { DType } from "./tensor.js";
 
 /** A `torch.FloatStorage`-like type named in a persistent id; `dtype` undefined for kinds we cannot read. */
@@ -80,9 +80,9 @@ export function storageFromPid(pid: unknown, file: string, where: string): Stora
   if (!Array.isArray(pid) || pid[0] !== "storage" || pid.length < 5)
     throw bad("is not a ('storage', …) tuple");
   const [, type, key, location, numel, view] = pid as unknown[];
-  if (!(type instanceof TorchStorageType)) throw bad(`names an unknown storage type ${String(type)}`);
+  if (!(type instanceof TorchStorageType)) throw bad(`names an unknown storage type ${shortRepr(type)}`);
   if (typeof key !== "string" || !/^[\w.-]{1,64}$/.test(key))
-    throw bad(`has a bad storage key ${String(key)}`);
+    throw bad(`has a bad storage key ${shortRepr(key)}`);
   if (typeof numel !== "number" || !Number.isSafeInteger(numel) || numel < 0)
     throw bad(`has a bad size ${numel}`);
   const ref: StorageRef = {
@@ -91,7 +91,7 @@ export function storageFromPid(pid: unknown, file: string, where: string): Stora
     dtype: type.dtype,
     typeName: type.name,
     numel,
-    location: typeof location === "string" ? location : String(location),
+    location: typeof location === "string" ? location : shortRepr(location),
     viewOffset: 0,
   };
   if (Array.isArray(view)) {
@@ -165,7 +165,10 @@ const FIXED: Record<string, PyFunction> = {
   "torch.Size": new PyFunction("torch.Size", (a) => (Array.isArray(a[0]) ? [...a[0]] : [])),
   "torch.device": new PyFunction("torch.device", (a) => a.filter((x) => x !== null).join(":")),
   "argparse.Namespace": dictLike("argparse.Namespace"),
-  "numpy.dtype": new PyFunction("numpy.dtype", (a) => new NumpyDtype(String(a[0]))),
+  "numpy.dtype": new PyFunction(
+    "numpy.dtype",
+    (a) => new NumpyDtype(typeof a[0] === "string" ? a[0] : shortRepr(a[0])),
+  ),
   "numpy.core.multiarray.scalar": new PyFunction("numpy.core.multiarray.scalar", numpyScalar),
   "numpy._core.multiarray.scalar": new PyFunction("numpy._core.multiarray.scalar", numpyScalar),
 };

@@ -1,10 +1,11 @@
 // The legacy (pre-1.6, `_use_new_zipfile_serialization=False`) torch.save stream: five pickles (magic,
 // protocol 1001, sys_info, the object, storage keys) followed by each storage as int64 numel + raw elements.
 
+import type { Budget } from "../budget.js";
 import { ByteReader, CORRUPT, importError, unsupported } from "./bytes.js";
 import { unpickle } from "./pickle.js";
 import { decodeElements, itemSize, type TensorData } from "./tensor.js";
-import { type StorageRef, storageFromPid, torchFindClass } from "./torch-globals.js";
+import { type StorageRef, storageFromPid, type torchFindClass } from "./torch-globals.js";
 import { resolveTensors } from "./torch-tensors.js";
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -25,7 +26,13 @@ export function isLegacyTorch(bytes: Uint8Array): boolean {
   return bytes[0] === 0x80 && (bytes[1] ?? 9) <= 5;
 }
 
-export function readLegacyTorch(bytes: Uint8Array, file: string, warnings: string[]): unknown {
+export function readLegacyTorch(
+  bytes: Uint8Array,
+  file: string,
+  warnings: string[],
+  budget: Budget,
+  findClass: typeof torchFindClass,
+): unknown {
   const noGlobals = () => undefined;
   const magic = unpickle(bytes, { file, where: "magic number pickle", findClass: noGlobals });
   if (magic.value !== MAGIC) {
@@ -47,7 +54,7 @@ export function readLegacyTorch(bytes: Uint8Array, file: string, warnings: strin
     file,
     where: "object pickle",
     start: sys.end,
-    findClass: torchFindClass,
+    findClass,
     persistentLoad: (pid) => {
       // whole-module saves also pickle ('module', class, source file, source): keep the class placeholder
       if (Array.isArray(pid) && pid[0] === "module") return pid[1];
@@ -90,6 +97,7 @@ export function readLegacyTorch(bytes: Uint8Array, file: string, warnings: strin
     },
     file,
     warnings,
+    budget,
   );
 }
 

@@ -1,9 +1,10 @@
 // Turns the TensorRefs an unpickled checkpoint holds into dense Tensors: checks offset/size/stride against
 // the storage, copies views and non-contiguous strides into C order, and shares one decode per storage.
 
+import { type Budget, checkLimit, importLimit } from "../budget.js";
 import { CORRUPT, checkedCount, importError } from "./bytes.js";
-import { PyObject } from "./pickle-types.js";
-import { gatherStrided, itemSize, type Tensor, type TensorData } from "./tensor.js";
+import { PyObject, shortRepr } from "./pickle-types.js";
+import { allocate, gatherStrided, itemSize, type Tensor, type TensorData } from "./tensor.js";
 import { type StorageRef, TensorRef } from "./torch-globals.js";
 
 /** Beyond this, an output larger than its storage (stride-0 broadcast views) is taken for corruption. */
@@ -23,15 +24,8 @@ function intList(v: unknown, what: string, file: string, where: string): number[
   return v as number[];
 }
 
-function fmt(v: unknown): string {
-  try {
-    return (
-      JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))?.slice(0, 80) ?? String(v)
-    );
-  } catch {
-    return String(v);
-  }
-}
+/** Bounded: sizes and strides come from the pickle and may be shared-reference bombs. */
+const fmt = (v: unknown): string => shortRepr(v, 80);
 
 /** One tensor from its ref; `where` names it (the key path) in errors. Returns a string for unreadable kinds. */
 export function materialize(
@@ -81,12 +75,51 @@ export function materialize(
   if (bytes > MAX_EXPANDED_BYTES && bytes > st.numel * itemSize(dtype)) {
     throw importError(file, where, `tensor view expands to ${bytes} bytes, more than its storage`, CORRUPT);
   }
+  checkLimit("tensorElements", n, file, where);
+  // an empty tensor needs none of its storage: a hostile archive may hang a zip bomb behind one
+  if (n === 0) return { dtype, shape: [...shape], data: allocate(dtype, 0) };
   const data = load({ ...st, dtype });
   return {
     dtype,
     shape: [...shape],
     data: gatherStrided(dtype, data, st.viewOffset + offset, shape, stride),
   };
+}
+
+/** Every distinct TensorRef reachable from `root` (iterative; cycles and shared parts visited once). */
+function collectRefs(root: unknown): Set<TensorRef> {
+  const refs = new Set<TensorRef>();
+  const seen = new Set<object>();
+  const todo: unknown[] = [root];
+  while (todo.length) {
+    const node = todo.pop();
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof TensorRef) refs.add(node);
+    else if (Array.isArray(node) || node instanceof Set) for (const v of node) todo.push(v);
+    else if (node instanceof Map) for (const v of node.values()) todo.push(v);
+    else if (node instanceof PyObject) todo.push(node.args, node.state, node.items, node.list);
+  }
+  return refs;
+}
+
+/**
+ * Charges the dense size of every tensor against the file's budget before any is built, so a file of many
+ * stride-0 views (each small on disk, each fine alone) is refused without allocating them.
+ */
+function chargeTensors(refs: Set<TensorRef>, budget: Budget): void {
+  const perTensor = importLimit("tensorElements");
+  let total = 0;
+  for (const ref of refs) {
+    const st = ref.storage;
+    if (!isStorageRef(st) || st.dtype === undefined || !Array.isArray(ref.size)) continue;
+    let n = 1;
+    for (const d of ref.size) n *= typeof d === "number" && d >= 0 ? d : 0;
+    // a bad or oversized single tensor is refused by materialize, which can name its key
+    if (n > perTensor) continue;
+    total += n * itemSize(st.dtype);
+  }
+  budget.charge(total, `its ${refs.size} tensors together`);
 }
 
 /**
@@ -99,7 +132,9 @@ export function resolveTensors(
   load: StorageLoader,
   file: string,
   warnings: string[],
+  budget: Budget,
 ): unknown {
+  chargeTensors(collectRefs(root), budget);
   const done = new Map<TensorRef, Tensor | string>();
   const fix = (v: unknown, path: string): unknown => {
     if (!(v instanceof TensorRef)) return v;
@@ -118,7 +153,7 @@ export function resolveTensors(
     if (typeof node !== "object" || node === null || seen.has(node)) continue;
     seen.add(node);
     // Python-style key paths, e.g. ['state_dict']['conv.weight'], name the tensor in errors
-    const at = (k: unknown) => `${path}[${typeof k === "string" ? `'${k}'` : String(k)}]`;
+    const at = (k: unknown) => `${path}[${typeof k === "string" ? `'${k}'` : shortRepr(k)}]`;
     if (Array.isArray(node)) {
       node.forEach((v, i) => {
         const p = node === holder ? "" : at(i);

@@ -1,6 +1,7 @@
 // Reads PyTorch checkpoints: the zip format of torch.save since 1.6 (`<archive>/data.pkl` + `data/<key>`
 // storages + `byteorder`) here, the legacy pre-1.6 stream via torch-legacy.ts. Entry points at the bottom.
 
+import { Budget } from "../budget.js";
 import { CORRUPT, guard, importError, plainBytes, readBytes, sniff, unsupported } from "./bytes.js";
 import { unpickle } from "./pickle.js";
 import { type FindOptions, findStateDict } from "./state-dict.js";
@@ -24,7 +25,12 @@ export interface TorchCheckpoint {
 export type TorchReadOptions = FindOptions;
 
 /** Decodes the pickle and storages of a torch.save zip archive into the object it saved. */
-function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
+function readZipObject(
+  zip: ZipArchive,
+  warnings: string[],
+  budget: Budget,
+  findClass: typeof torchFindClass,
+): unknown {
   const file = zip.file;
   const pkl = [...zip.entries.keys()]
     .filter((n) => n === "data.pkl" || n.endsWith("/data.pkl"))
@@ -61,7 +67,7 @@ function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
   const value = unpickle(zipEntryData(zip, pklEntry), {
     file,
     where: `zip entry '${pkl}'`,
-    findClass: torchFindClass,
+    findClass,
     persistentLoad: (pid) => storageFromPid(pid, file, `zip entry '${pkl}'`),
   }).value;
   const cache = new Map<string, TensorData>();
@@ -73,8 +79,9 @@ function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
     const entry = zip.entries.get(name);
     if (!entry)
       throw importError(file, `zip entry '${name}'`, "storage is missing from the archive", CORRUPT);
-    const bytes = zipEntryData(zip, entry);
     const need = (ref.numel + ref.viewOffset) * itemSize(ref.dtype);
+    // only the storage's own bytes are inflated, and they count against the file's budget first
+    const bytes = zipEntryData(zip, entry, { budget, maxBytes: need });
     if (bytes.length < need) {
       throw importError(
         file,
@@ -88,7 +95,7 @@ function readZipObject(zip: ZipArchive, warnings: string[]): unknown {
     cache.set(id, data);
     return data;
   };
-  return resolveTensors(value, load, file, warnings);
+  return resolveTensors(value, load, file, warnings, budget);
 }
 
 /** Reads a torch.save checkpoint (zip or legacy) from memory. `name` is used in error messages. */
@@ -100,9 +107,17 @@ export function readTorchCheckpoint(
   const bytes = plainBytes(input);
   return guard(name, "a PyTorch checkpoint", () => {
     const warnings: string[] = [];
+    const budget = new Budget("decodedBytes", name);
+    // globals off the allow-list: never run, but the user should hear that the file asked for them
+    const refused = new Set<string>();
+    const findClass = (module: string, cls: string): unknown => {
+      const found = torchFindClass(module, cls);
+      if (found === undefined) refused.add(`${module}.${cls}`.slice(0, 120));
+      return found;
+    };
     let object: unknown;
-    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings);
-    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings);
+    if (isZip(bytes)) object = readZipObject(readZip(bytes, name), warnings, budget, findClass);
+    else if (isLegacyTorch(bytes)) object = readLegacyTorch(bytes, name, warnings, budget, findClass);
     else if (bytes.length > 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === "ustar") {
       throw unsupported(
         name,
@@ -116,6 +131,13 @@ export function readTorchCheckpoint(
         "byte 0",
         `is not a PyTorch checkpoint (${sniff(bytes)})`,
         "pass a file written by torch.save (.pt/.pth/.ckpt)",
+      );
+    }
+    if (refused.size > 0) {
+      const names = [...refused].slice(0, 8).join(", ");
+      warnings.push(
+        `the pickle names Python callables/classes that were not run (kept as inert placeholders): ${names}` +
+          (refused.size > 8 ? ` and ${refused.size - 8} more` : ""),
       );
     }
     const found = findStateDict(object, opts);

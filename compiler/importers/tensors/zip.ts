@@ -2,7 +2,8 @@
 // deflated entries, CRC-32 check. Written here rather than unzipping everything so sizes are validated
 // against the file before any allocation and errors can name the entry.
 
-import { inflateSync } from "fflate";
+import { Inflate, inflateSync } from "fflate";
+import type { Budget } from "../budget.js";
 import { ByteReader, CORRUPT, importError, plainBytes, unsupported } from "./bytes.js";
 
 export interface ZipEntry {
@@ -123,8 +124,18 @@ export function crc32(b: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** The uncompressed bytes of one entry (a view into the file when stored), CRC-checked. */
-export function zipEntryData(zip: ZipArchive, entry: ZipEntry): Uint8Array {
+export interface EntryReadOptions {
+  /** Inflated bytes are charged here before they are allocated (stored entries are views: free). */
+  budget?: Budget;
+  /** Inflate at most this many bytes (the CRC is then not checked when the entry is longer). */
+  maxBytes?: number;
+}
+
+/**
+ * The uncompressed bytes of one entry (a view into the file when stored), CRC-checked unless cut short by
+ * `maxBytes`. The declared size is checked against the deflate ratio and the budget before inflating.
+ */
+export function zipEntryData(zip: ZipArchive, entry: ZipEntry, opts: EntryReadOptions = {}): Uint8Array {
   const { file, bytes } = zip;
   const where = `zip entry '${entry.name}'`;
   const bad = (msg: string) => importError(file, where, msg, `${CORRUPT} (is the file complete?)`);
@@ -144,6 +155,11 @@ export function zipEntryData(zip: ZipArchive, entry: ZipEntry): Uint8Array {
     // deflate expands at most ~1032x: a larger claim is corruption, and must not drive an allocation
     if (entry.size > raw.length * 1032 + 64)
       throw bad(`claims ${entry.size} bytes from ${raw.length} compressed`);
+    if (opts.maxBytes !== undefined && opts.maxBytes < entry.size) {
+      opts.budget?.charge(opts.maxBytes, where);
+      return inflatePrefix(raw, opts.maxBytes, bad);
+    }
+    opts.budget?.charge(entry.size, where);
     try {
       out = inflateSync(raw, { out: new Uint8Array(entry.size) });
     } catch (e) {
@@ -160,5 +176,25 @@ export function zipEntryData(zip: ZipArchive, entry: ZipEntry): Uint8Array {
     );
   }
   if (crc32(out) !== entry.crc) throw bad("fails its CRC-32 check (the data is corrupt)");
+  return out;
+}
+
+/** The first `n` inflated bytes of a deflate stream, fed in small pieces so the output never overshoots much. */
+function inflatePrefix(raw: Uint8Array, n: number, bad: (msg: string) => Error): Uint8Array {
+  const out = new Uint8Array(n);
+  let got = 0;
+  const inflater = new Inflate((chunk) => {
+    if (got < n) out.set(chunk.subarray(0, n - got), got);
+    got += chunk.length;
+  });
+  // 1 KiB of deflate inflates to at most ~1 MiB: a bounded overshoot per step
+  const STEP = 1024;
+  try {
+    for (let p = 0; p < raw.length && got < n; p += STEP)
+      inflater.push(raw.subarray(p, p + STEP), p + STEP >= raw.length);
+  } catch (e) {
+    throw bad(`does not inflate: ${(e as Error).message}`);
+  }
+  if (got < n) throw bad(`inflates to ${got} bytes, fewer than the ${n} needed`);
   return out;
 }

@@ -42,6 +42,8 @@ export class ModuleBuilder {
   /** Ports that "gate" would have gated and "free" wires directly (for the note of lower/clip-start.ts). */
   readonly ungated: Ungated[] = [];
   private readonly used = new Set<string>();
+  /** `dst\0port` of every projection so far: "is this port fed?" in O(1), not a scan per population. */
+  private readonly fed = new Set<string>();
   private tonic: string | undefined;
 
   constructor(
@@ -68,6 +70,7 @@ export class ModuleBuilder {
     this.projections.push(
       createProjection({ id, src, dst, port, connectivity: conn, weightBits: 32, delay }),
     );
+    this.fed.add(`${dst}\0${port}`);
     return id;
   }
 
@@ -138,7 +141,7 @@ export class ModuleBuilder {
       return new Float64Array(n);
     }
     const bias = this.wire(terms, dstId, port, plan.gain[plan.ports.indexOf(port)]!, n, plan.constants);
-    if (!this.projections.some((p) => p.dst === dstId && p.port === port)) {
+    if (!this.fed.has(`${dstId}\0${port}`)) {
       // NMIR wants every port fed: a population without inputs (self-driven) reads itself with weight 0
       this.project(dstId, dstId, port, createOneToOne({ size: n, weights: realWeights([0]) }), 1);
     }
