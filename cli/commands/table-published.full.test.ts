@@ -1,0 +1,73 @@
+// `spikegrid table` on the two LMUFormers at their published configuration (slow: the full-size models are
+// measured end to end): Params and dense FLOPs equal the zoo's counts, ACs/MACs split per the counting contract.
+
+import { describe, expect, it } from "vitest";
+import { bufferIo } from "../io.js";
+import { runCli } from "../main.js";
+
+async function cli(...argv: string[]) {
+  const io = bufferIo();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+}
+
+const csvRows = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split(","));
+
+describe("spikegrid table at the published size", () => {
+  it("zoo:lmuformer and zoo:spiking-lmuformer: Params and dense FLOPs as established, ACs/MACs split", async () => {
+    const t0 = performance.now();
+    const r = await cli(
+      "table",
+      "zoo:lmuformer",
+      "zoo:spiking-lmuformer",
+      "--profile",
+      "generic-45nm",
+      "--format",
+      "csv",
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.code, r.err).toBe(0);
+    expect(seconds).toBeLessThan(60);
+    const [head, ann, snn] = csvRows(r.out);
+    expect(head).toEqual([
+      "Model",
+      "Params",
+      "FLOPs (dense)",
+      "SOPs",
+      "ACs",
+      "MACs",
+      "E theory",
+      "E chip",
+      "Latency",
+      "Notes",
+    ]);
+    const col = (row: string[], name: string) => Number(row[head!.indexOf(name)]);
+    expect(col(ann!, "Params")).toBe(1_621_796);
+    expect(col(snn!, "Params")).toBe(1_689_894);
+    // 2 × dense MACs per step (1,680,640 for LMUFormer, seed-models.md §5.13) × 128 frames.
+    expect(col(ann!, "FLOPs (dense)")).toBe(2 * 1_680_640 * 128);
+    expect(col(snn!, "FLOPs (dense)")).toBe(2 * 1_943_040 * 128);
+    // LMUFormer (GELU) is not compilable: ANN convention, every dense MAC a MAC.
+    expect(col(ann!, "ACs")).toBe(0);
+    expect(col(ann!, "MACs")).toBe(1_680_640 * 128);
+    // Spiking LMUFormer: spikes give ACs, the graded input and LMU memory give MACs.
+    expect(col(snn!, "ACs")).toBeGreaterThan(0);
+    expect(col(snn!, "MACs")).toBeGreaterThan(0);
+    expect(col(snn!, "SOPs")).toBe(col(snn!, "ACs") + col(snn!, "MACs"));
+    expect(col(snn!, "E theory")).toBeCloseTo(0.9e-12 * col(snn!, "ACs") + 4.6e-12 * col(snn!, "MACs"), 15);
+    expect(r.out).toMatch(/# \[\w\] Not compilable to the integer IR/);
+    expect(r.out).toMatch(/# \[\w\] untrained weights: activity is illustrative/);
+    expect(r.out).toMatch(/# \[\w\] Inputs: one synthetic sample: i\.i\.d\. standard normal values, seeded/);
+    // Chip columns: the compiled spiking model mapped onto generic-45nm and run on the chip simulator; the
+    // profile's energies are the 45 nm ones, so its synaptic energy is the theoretical one plus neuron, spike,
+    // hop and static terms. generic-45nm models no latency: the column stays empty and a note says why.
+    expect(col(snn!, "E chip")).toBeGreaterThan(col(snn!, "E theory") * 0.5);
+    expect(snn![head!.indexOf("Latency")]).toBe("");
+    expect(r.out).toMatch(/zoo:spiking-lmuformer: generic-45nm models no latency/);
+    expect(ann![head!.indexOf("E chip")]).toBe("");
+  }, 120_000);
+});
