@@ -9,6 +9,7 @@ import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { readNmirFile } from "../../compiler/nmir/index.js";
 import { summarizeWarnings } from "../../pipeline/warnings.js";
 import { runReference } from "../../simulator/reference/index.js";
+import { SatCounter, saturationWarning } from "../../simulator/reference/models.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
@@ -87,7 +88,9 @@ describe("saturation warnings", () => {
       expect(lines.length).toBeGreaterThan(0);
       expect(new Set(ids).size).toBe(lines.length);
       for (const l of lines) {
-        expect(l).toMatch(/saturated \d+ times? in [123] of 3 samples \(at most \d+ in one\)/);
+        expect(l).toMatch(
+          /saturated \d+ times? in [123] of 3 samples \(at most \d+ in one\), largest overshoot [\d.,]+× the limit/,
+        );
         expect(l).toMatch(/--state-bits/);
       }
       const json = JSON.parse(readFileSync(run, "utf8")) as { warnings?: string[] };
@@ -96,19 +99,35 @@ describe("saturation warnings", () => {
     120_000,
   );
 
-  it("folds counts across samples and keeps other warnings once", () => {
+  it("folds counts across samples, keeps the largest overshoot, and keeps other warnings once", () => {
     const w = summarizeWarnings([
-      ['population "a" saturated 2 times (values clamped)', "other"],
+      ['population "a" saturated 2 times (values clamped, at most 1.50× the limit)', "other"],
       [
-        'population "a" saturated 1 time (values clamped)',
+        'population "a" saturated 1 time (values clamped, at most 2.25× the limit)',
         "other",
-        'projection "p" saturated 5 times (values clamped)',
+        'projection "p" saturated 5 times (values clamped, at most 1,024× the limit)',
       ],
     ]);
     expect(w).toEqual([
       "other",
-      'population "a" saturated 3 times in 2 of 2 samples (at most 2 in one), values clamped: recompile with more --state-bits, or --calibrate on representative inputs',
-      'projection "p" saturated 5 times in 1 of 2 samples (at most 5 in one), values clamped: recompile with --calibrate on representative inputs (or a smaller --input-range)',
+      'population "a" saturated 3 times in 2 of 2 samples (at most 2 in one), largest overshoot 2.25× the limit, values clamped: recompile with more --state-bits, or --calibrate on representative inputs',
+      'projection "p" saturated 5 times in 1 of 2 samples (at most 5 in one), largest overshoot 1,024× the limit, values clamped: recompile with --calibrate on representative inputs (or a smaller --input-range)',
     ]);
+  });
+
+  it("the overshoot is how far past its limit the worst clamp went", () => {
+    const c = new SatCounter();
+    const t = { saturations: 0, overshoot: 0 };
+    expect(c.sat(5, -8, 7)).toBe(5);
+    expect(c.sat(21, -8, 7)).toBe(7);
+    expect(c.sat(-12, -8, 7)).toBe(-8);
+    c.drainInto(t);
+    expect(t).toEqual({ saturations: 2, overshoot: 3 });
+    c.sat(-20, -8, 7);
+    c.drainInto(t);
+    expect(t).toEqual({ saturations: 3, overshoot: 3 });
+    expect(saturationWarning("population", "x", t)).toBe(
+      'population "x" saturated 3 times (values clamped, at most 3.00× the limit)',
+    );
   });
 });

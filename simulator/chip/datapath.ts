@@ -17,7 +17,13 @@ import {
   zeroPopulationCounts,
 } from "../reference/counts.js";
 import { createMatmulKernel, type MatmulKernel } from "../reference/matmul.js";
-import { createKernel, type NeuronKernel, SatCounter } from "../reference/models.js";
+import {
+  createKernel,
+  type NeuronKernel,
+  SatCounter,
+  type SatTally,
+  saturationWarning,
+} from "../reference/models.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import {
   type Frame,
@@ -125,7 +131,7 @@ export class Datapath {
         kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b)),
         a: h(dm.a),
         b: h(dm.b),
-        tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0 },
+        tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0, overshoot: 0 },
         hist: h(dm.id),
       });
     }
@@ -205,7 +211,7 @@ export class Datapath {
         }
     r.tally.neuronUpdates += n;
     r.tally.activeNeuronUpdates += active;
-    r.tally.saturations += this.portSat.take();
+    this.portSat.drainInto(r.tally);
     r.kernel.step(ports, r.hist.slot(t), r.tally);
   }
 
@@ -224,15 +230,16 @@ export class Datapath {
   /** Saturation summaries, one line per element that clamped (the reference's wording). */
   warnings(): string[] {
     const out: string[] = [];
-    const note = (what: string, id: string, n: number) => {
-      if (n > 0) out.push(`${what} "${id}" saturated ${n} time${n === 1 ? "" : "s"} (values clamped)`);
+    const note = (what: string, id: string, t: SatTally) => {
+      const w = saturationWarning(what, id, t);
+      if (w) out.push(w);
     };
-    for (const r of this.projections) note("projection", r.p.id, r.tally.saturations);
+    for (const r of this.projections) note("projection", r.p.id, r.tally);
     for (const u of this.units.values()) {
-      if (u.kind === "population") note("population", u.id, u.tally.saturations);
+      if (u.kind === "population") note("population", u.id, u.tally);
     }
     for (const u of this.units.values()) {
-      if (u.kind === "matmul") note("dynamic matmul", u.id, u.tally.saturations);
+      if (u.kind === "matmul") note("dynamic matmul", u.id, u.tally);
     }
     return out;
   }

@@ -277,7 +277,7 @@ class ChipProjectionRun implements ProjectionRun {
           acc[j] = 0;
           into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
         }
-      tally.saturations += c.take();
+      c.drainInto(tally);
     } else {
       for (let k = 0; k < outSize; k++) {
         const j = order ? order[k]! : k;

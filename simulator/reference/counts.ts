@@ -17,6 +17,8 @@ export interface ProjectionCounts {
   /** Source events delivered through the projection. */
   events: number;
   saturations: number;
+  /** The largest clamp: |value| / |limit| it passed (0 without clamps). */
+  overshoot: number;
 }
 
 export interface PopulationCounts {
@@ -28,6 +30,8 @@ export interface PopulationCounts {
   spikes: number;
   gradedEvents: number;
   saturations: number;
+  /** The largest clamp: |value| / |limit| it passed (0 without clamps). */
+  overshoot: number;
 }
 
 /** A projection's counts at zero (the reference and the chip datapath start from the same). */
@@ -46,6 +50,7 @@ export function zeroProjectionCounts(
     dense: 0,
     events: 0,
     saturations: 0,
+    overshoot: 0,
   };
 }
 
@@ -60,6 +65,7 @@ export function zeroPopulationCounts(id: string, kind: NeuronKind, neurons: numb
     spikes: 0,
     gradedEvents: 0,
     saturations: 0,
+    overshoot: 0,
   };
 }
 
@@ -70,6 +76,8 @@ export interface MatmulCounts {
   dense: number;
   gradedEvents: number;
   saturations: number;
+  /** The largest clamp: |value| / |limit| it passed (0 without clamps). */
+  overshoot: number;
 }
 
 export interface InputCounts {

@@ -6,10 +6,9 @@ import { expand } from "./arith.js";
 import type { Frame } from "./schedule.js";
 
 /** What a population's update adds to its counts besides updates and active neurons. */
-export interface PopTally {
+export interface PopTally extends SatTally {
   spikes: number;
   gradedEvents: number;
-  saturations: number;
 }
 
 export type StateArray = Int32Array | Float64Array;
@@ -34,25 +33,55 @@ export function retention(d: Param, decayBits: number, n: number): Float64Array 
   return keep;
 }
 
-/** `sat(x, lo, hi)` that counts every clamp which changes x. */
+/** Where a clamp count goes: the number of clamps and the largest overshoot (|value| / |limit| it passed). */
+export interface SatTally {
+  saturations: number;
+  overshoot: number;
+}
+
+/** An overshoot factor as the warnings print it: `1.27×`, `312×`, `4,096×`. */
+export function formatOvershoot(r: number): string {
+  return `${r < 100 ? r.toPrecision(3) : Math.round(r).toLocaleString("en-US")}×`;
+}
+
+/**
+ * The warning of one element that clamped (the reference interpreter's and the chip datapath's wording, which
+ * pipeline/warnings.ts folds per batch), or undefined when it never clamped.
+ */
+export function saturationWarning(what: string, id: string, t: SatTally): string | undefined {
+  const n = t.saturations;
+  if (n === 0) return undefined;
+  return `${what} "${id}" saturated ${n} time${n === 1 ? "" : "s"} (values clamped, at most ${formatOvershoot(t.overshoot)} the limit)`;
+}
+
+/** `sat(x, lo, hi)` that counts every clamp which changes x, and how far past the limit the worst one was. */
 export class SatCounter {
   private n = 0;
+  private worst = 0;
   sat(x: number, lo: number, hi: number): number {
     if (x > hi) {
       this.n++;
+      this.note(x, hi);
       return hi;
     }
     if (x < lo) {
       this.n++;
+      this.note(x, lo);
       return lo;
     }
     return x;
   }
-  /** The count so far, reset to 0. */
-  take(): number {
-    const n = this.n;
+  /** Off the hot path: only a clamp gets here. */
+  private note(x: number, limit: number): void {
+    const r = Math.abs(x) / Math.max(1, Math.abs(limit));
+    if (r > this.worst) this.worst = r;
+  }
+  /** Adds the clamps so far to `tally` (count, largest overshoot) and starts again from none. */
+  drainInto(tally: SatTally): void {
+    tally.saturations += this.n;
+    if (this.worst > tally.overshoot) tally.overshoot = this.worst;
     this.n = 0;
-    return n;
+    this.worst = 0;
   }
 }
 

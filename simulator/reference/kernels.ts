@@ -116,7 +116,7 @@ export class SpikingKernel implements NeuronKernel {
     }
     if (out.count > 0) out.maxAbs = 1;
     tally.spikes += out.count;
-    tally.saturations += c.take();
+    c.drainInto(tally);
   }
 }
 
@@ -181,7 +181,7 @@ export class ReadoutKernel implements NeuronKernel {
       emit(out, i, p);
     }
     tally.gradedEvents += out.count;
-    tally.saturations += c.take();
+    c.drainInto(tally);
   }
 }
 
@@ -223,7 +223,7 @@ export class LinearKernel implements NeuronKernel {
       emit(out, i, y);
     }
     tally.gradedEvents += out.count;
-    tally.saturations += c.take();
+    c.drainInto(tally);
   }
 }
 
@@ -254,7 +254,7 @@ export class ProductKernel implements NeuronKernel {
       emit(out, i, y);
     }
     tally.gradedEvents += out.count;
-    tally.saturations += c.take();
+    c.drainInto(tally);
   }
 }
 

@@ -68,7 +68,7 @@ export function createMatmulKernel(dm: DynamicMatmul, quantized: boolean, binary
       if (binary) tally.ac += ops;
       else tally.mac += ops;
       tally.gradedEvents += out.count;
-      tally.saturations += c.take();
+      c.drainInto(tally);
     },
   };
 }

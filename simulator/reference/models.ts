@@ -8,10 +8,13 @@ import { LinearKernel, ProductKernel, ReadoutKernel, SpikingKernel, ThresholdKer
 
 export {
   emit,
+  formatOvershoot,
   type NeuronKernel,
   type PopTally,
   SatCounter,
+  type SatTally,
   type StateArray,
+  saturationWarning,
 } from "./kernel-parts.js";
 
 export function createKernel(model: NeuronModel, n: number, quantized: boolean): NeuronKernel {

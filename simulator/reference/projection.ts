@@ -78,7 +78,7 @@ export function createProjectionRun(
           acc[j] = 0;
           into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
         }
-        tally.saturations += c.take();
+        c.drainInto(tally);
       } else {
         for (let j = 0; j < outSize; j++) {
           into[j]! += acc[j]! * mul[j]!;

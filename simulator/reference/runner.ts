@@ -17,7 +17,14 @@ import {
 } from "./counts.js";
 import { checkInputIds, checkStepLength, loadInput, type Named, toMap } from "./inputs.js";
 import { createMatmulKernel, type MatmulKernel } from "./matmul.js";
-import { createKernel, type NeuronKernel, SatCounter, type StateArray } from "./models.js";
+import {
+  createKernel,
+  type NeuronKernel,
+  SatCounter,
+  type SatTally,
+  type StateArray,
+  saturationWarning,
+} from "./models.js";
 import { createProjectionRun, type ProjectionRun } from "./projection.js";
 import { type Frame, planSchedule, type Schedule, SourceHistory, type TimestepMode } from "./schedule.js";
 
@@ -130,7 +137,7 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
       kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b)),
       a: history(dm.a),
       b: history(dm.b),
-      tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0 },
+      tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0, overshoot: 0 },
       hist: history(dm.id),
     });
   }
@@ -160,7 +167,7 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
     for (let j = 0; j < n; j++) if (a[j] !== 0 || (b !== undefined && b[j] !== 0)) active++;
     r.tally.neuronUpdates += n;
     r.tally.activeNeuronUpdates += active;
-    r.tally.saturations += portSat.take();
+    portSat.drainInto(r.tally);
     r.kernel.step(r.ports, r.hist.slot(t), r.tally);
   };
 
@@ -237,12 +244,13 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
     },
     warnings() {
       const out: string[] = [];
-      const note = (what: string, id: string, n: number) => {
-        if (n > 0) out.push(`${what} "${id}" saturated ${n} time${n === 1 ? "" : "s"} (values clamped)`);
+      const note = (what: string, id: string, t: SatTally) => {
+        const w = saturationWarning(what, id, t);
+        if (w) out.push(w);
       };
-      for (const r of projections) note("projection", r.p.id, r.tally.saturations);
-      for (const r of pops.values()) note("population", r.pop.id, r.tally.saturations);
-      for (const r of matmuls.values()) note("dynamic matmul", r.dm.id, r.tally.saturations);
+      for (const r of projections) note("projection", r.p.id, r.tally);
+      for (const r of pops.values()) note("population", r.pop.id, r.tally);
+      for (const r of matmuls.values()) note("dynamic matmul", r.dm.id, r.tally);
       return out;
     },
   };
