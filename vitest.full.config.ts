@@ -6,6 +6,8 @@ export default defineConfig({
     include: ["**/*.full.test.ts"],
     exclude: ["node_modules/**", "dist/**"],
     testTimeout: 600_000,
+    pool: "threads",
+    isolate: false,
     setupFiles: ["test/setup.ts"],
     reporters: ["default", "json"],
     outputFile: { json: "dist/vitest-full-results.json" },
