@@ -151,4 +151,27 @@ describe("explore with compile's flags", () => {
     expect(g.code).toBe(2);
     expect(g.err).toContain(`${y}:4:`);
   });
+
+  it("simulate takes compile's flags for a network file and refuses them where they cannot apply", async () => {
+    const nmir = join(dir, "plain.nmir");
+    expect((await cli("compile", CNN, "-o", nmir)).code).toBe(0);
+    const json = join(dir, "refused.json");
+    const r = await cli(
+      "simulate",
+      nmir,
+      "--engine",
+      "reference",
+      "--input",
+      EVENTS,
+      "--input-event",
+      "spike",
+      "--json",
+      json,
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/already compiled: compile flags \(--input-event\) do not apply/);
+    const f = await cli("simulate", CNN, "--input", EVENTS, "--payload-bits", "6", "-o", join(dir, "f.npy"));
+    expect(f.code).toBe(2);
+    expect(f.err).toMatch(/--payload-bits applies to --engine reference or chip, not float/);
+  });
 });
