@@ -1,6 +1,7 @@
-// Evaluates one grid point: compile (weight/state bits, the profile's defaults) → map (core budget) →
-// simulate every sample → metrics, with the pipeline's stages (pipeline/stages.ts, pipeline/simulate.ts). A point that does not compile or fit is a result (fits: false, reason),
-// not a failure of the sweep. Pure given its inputs, so any worker computes the same result.
+// Evaluates one grid point: compile (weight/state bits, the grid's fixed compile options, the profile's
+// defaults) → map (core budget) → simulate every sample → metrics, with the pipeline's stages
+// (pipeline/stages.ts, pipeline/simulate.ts). A point that does not compile or fit is a result (fits: false,
+// reason), not a failure of the sweep. Pure given its inputs, so any worker computes the same result.
 
 import { SpikegridError } from "../common/errors.js";
 import { MappingError, type Misfit, type mapNetwork } from "../compiler/mapping/index.js";
@@ -11,7 +12,7 @@ import { graphWeights } from "../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../hw-profiles/index.js";
 import { graphOf, type PipelineData } from "../pipeline/data.js";
 import { compileNetwork, mapModule, sequencesFor } from "../pipeline/stages.js";
-import type { GridPoint, GridSpec } from "./grid.js";
+import { type GridPoint, type GridSpec, gridCompileOptions } from "./grid.js";
 import type { PointResult } from "./result.js";
 import { type SimulationJob, simulateJob } from "./simulate-job.js";
 
@@ -90,6 +91,7 @@ export function preparePoint(
   let ir: NmirModule;
   try {
     const options: QuantCompileOptions = {
+      ...gridCompileOptions(id.grid),
       weightBits: point.weightBits,
       ...(point.stateBits === null ? {} : { stateBits: point.stateBits }),
       profile,

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { SpikegridError } from "../common/errors.js";
 import { parseYaml, yamlValue } from "../common/yaml.js";
 import { PositionFinder } from "../hw-profiles/positions.js";
-import { checkGridSpec, type GridSpec, type Locate } from "./grid.js";
+import { checkGridSpec, flagLocate, type GridSpec, type Locate } from "./grid.js";
 
 /** Bytes a grid file may have: a grid is a few lines; anything much bigger is not one. */
 export const GRID_FILE_BYTES = 1024 * 1024;
@@ -72,6 +72,6 @@ export function loadGridFile(file: string, overrides: Record<string, unknown> = 
   const { value, locate } = readGridFile(file);
   const merged = { ...value, ...overrides };
   const where: Locate = (path) =>
-    path[0] !== undefined && String(path[0]) in overrides ? `--${String(path[0])} (flag)` : locate(path);
+    path[0] !== undefined && String(path[0]) in overrides ? `${flagLocate(path)} (flag)` : locate(path);
   return checkGridSpec(merged, where, file);
 }

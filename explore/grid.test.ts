@@ -153,6 +153,6 @@ describe("grid files", () => {
     const f = join(tempDir(), "grid.yaml");
     writeFileSync(f, "model: m\nprofiles: [loihi]\ndataset: mnist-rows\nsamples: 2\n");
     expect(loadGridFile(f, { weightBits: [3] }).weightBits).toEqual([3]);
-    expect(errorOf(() => loadGridFile(f, { weightBits: [30] })).describe()).toMatch(/--weightBits \(flag\)/);
+    expect(errorOf(() => loadGridFile(f, { weightBits: [30] })).describe()).toMatch(/--weight-bits \(flag\)/);
   });
 });

@@ -1,5 +1,6 @@
-// The explore grid: which model, which samples, and the axes swept (profiles × core budgets × weight bits ×
-// state bits × timesteps). Checked in full before any work starts; expands to points in one fixed order.
+// The explore grid: which model, which samples, the load and compile settings every point shares, and the axes
+// swept (profiles × core budgets × weight bits × state bits × timesteps). Checked in full before any work
+// starts; expands to points in one fixed order.
 
 import { createHash } from "node:crypto";
 import * as z from "zod";
@@ -7,6 +8,8 @@ import { type ErrorDetail, SpikegridError } from "../common/errors.js";
 import { MAX_TIMESTEPS } from "../common/limits.js";
 import { resolveQuantOptions } from "../compiler/passes/quant-plan.js";
 import { loadProfile, profileNames } from "../hw-profiles/index.js";
+import type { DataSpec } from "../pipeline/data.js";
+import type { PipelineOptions } from "../pipeline/pipeline.js";
 
 const positiveInt = z.number().int().positive();
 
@@ -34,7 +37,39 @@ export const gridSpecSchema = z.strictObject({
   input: z.string().optional(),
   labels: z.string().optional(),
   mode: z.enum(["layer-sync", "pipelined"]).default("layer-sync"),
+  // Fixed for every point: how the network is read (`compile`'s load flags) …
+  resetMode: z.enum(["value", "subtract"]).optional(),
+  weights: z.string().min(1).optional(),
+  nirConvention: z.enum(["nir", "rockpool"]).optional(),
+  /** Integration step in seconds: read by the loader (NIR conventions) and the compiler. */
+  dt: z.number().positive().finite().optional(),
+  // … how it is compiled (`compile`'s flags that are not swept) …
+  inputEvent: z.enum(["spike", "graded"]).optional(),
+  inputRange: z.number().positive().finite().optional(),
+  payloadBits: z.number().int().min(2).max(32).optional(),
+  perChannel: z.boolean().optional(),
+  decay: z.enum(["mult12", "shift"]).optional(),
+  clipStart: z.enum(["gate", "free", "auto"]).optional(),
+  strict: z.boolean().optional(),
+  /** … and what it is calibrated on: a .npy of samples instead of the dataset's split or the samples. */
+  calibrate: z.string().min(1).optional(),
 });
+
+/** The grid keys fixed for every point (load, compile, calibration): the fingerprint holds them. */
+const FIXED_KEYS = [
+  "resetMode",
+  "weights",
+  "nirConvention",
+  "dt",
+  "inputEvent",
+  "inputRange",
+  "payloadBits",
+  "perChannel",
+  "decay",
+  "clipStart",
+  "strict",
+  "calibrate",
+] as const;
 
 export type GridSpecInput = z.input<typeof gridSpecSchema>;
 export type GridSpec = z.output<typeof gridSpecSchema>;
@@ -85,10 +120,15 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
   const r = gridSpecSchema.safeParse(value);
   if (!r.success) {
     throw new SpikegridError("USAGE", `${source}: invalid explore grid`, {
-      details: r.error.issues.map((i) => ({
-        where: locate(i.path as (string | number)[]),
-        message: i.message,
-      })),
+      // an unknown key is named at its own line (zod reports it on the mapping that holds it)
+      details: r.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((k) => ({
+              where: locate([...(i.path as (string | number)[]), k]),
+              message: `unknown key "${k}"`,
+            }))
+          : [{ where: locate(i.path as (string | number)[]), message: i.message }],
+      ),
       hint: "see explore/README.md for the grid keys",
     });
   }
@@ -202,7 +242,10 @@ export function expandGrid(g: GridSpec): GridPoint[] {
  * hashed (only their paths), so a changed checkpoint under the same name needs a fresh output file.
  */
 export function gridFingerprint(g: GridSpec): string {
+  // only the fixed settings given, so a grid without any keeps the fingerprint its results were written with
+  const fixed = FIXED_KEYS.filter((k) => g[k] !== undefined).map((k) => [k, g[k]]);
   const canonical = JSON.stringify({
+    ...(fixed.length ? { fixed } : {}),
     model: g.model,
     set: Object.entries(g.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
     profiles: g.profiles,
@@ -217,6 +260,37 @@ export function gridFingerprint(g: GridSpec): string {
     mode: g.mode,
   });
   return createHash("sha256").update(canonical).digest("hex").slice(0, 12);
+}
+
+/** The load half of a point's pipeline options: the network, its load options, the samples, calibration. */
+export function gridDataSpec(g: GridSpec): DataSpec {
+  const load: NonNullable<DataSpec["load"]> = {};
+  if (g.resetMode) load.resetMode = g.resetMode;
+  if (g.weights !== undefined) load.weights = g.weights;
+  if (g.nirConvention === "rockpool") load.nirConvention = g.nirConvention;
+  if (g.dt !== undefined) load.dt = g.dt;
+  const spec: DataSpec = { model: g.model, load };
+  if (g.set) spec.set = g.set;
+  if (g.dataset !== undefined) spec.dataset = g.dataset;
+  if (g.samples !== undefined) spec.samples = g.samples;
+  if (g.input !== undefined) spec.input = g.input;
+  if (g.labels !== undefined) spec.labels = g.labels;
+  if (g.calibrate !== undefined) spec.calibrationInput = g.calibrate;
+  return spec;
+}
+
+/** The compile options every point shares (its own bits and profile are added per point). */
+export function gridCompileOptions(g: GridSpec): NonNullable<PipelineOptions["compile"]> {
+  const o: NonNullable<PipelineOptions["compile"]> = {};
+  if (g.inputEvent) o.inputEvent = g.inputEvent;
+  if (g.inputRange !== undefined) o.inputRange = g.inputRange;
+  if (g.payloadBits !== undefined) o.payloadBits = g.payloadBits;
+  if (g.perChannel) o.perChannel = true;
+  if (g.decay) o.decay = g.decay;
+  if (g.clipStart) o.clipStart = g.clipStart;
+  if (g.strict) o.strict = true;
+  if (g.dt !== undefined) o.dt = g.dt;
+  return o;
 }
 
 /** `--shard i/n` (1-based i). */

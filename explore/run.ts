@@ -11,6 +11,8 @@ import {
   checkGridBudget,
   type GridPoint,
   type GridSpec,
+  gridCompileOptions,
+  gridDataSpec,
   gridFingerprint,
   gridPoints,
   gridSize,
@@ -94,7 +96,7 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
   const pool = opts.pool ?? own!;
   let data: PipelineData;
   try {
-    data = opts.data ?? (await loadPipelineData(grid));
+    data = opts.data ?? (await loadPipelineData(gridDataSpec(grid)));
   } catch (e) {
     await own?.close();
     throw e;
@@ -110,7 +112,9 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
   progress.start(todoCount, shardSize - todoCount);
   try {
     if (todoCount) {
-      const ranges = opts.ranges ?? (await calibrationRanges(grid, data));
+      // calibrated on the module lowered with the sweep's compile options (they decide its population ids)
+      const ranges =
+        opts.ranges ?? (await calibrationRanges(gridDataSpec(grid), data, gridCompileOptions(grid)));
       const id: SweepIdentity = { grid, fingerprint, size, ranges };
       // in-process: one at a time, in grid order; on a pool: a bounded number queued, written as they finish
       if (pool.workers === 1) for (const p of todoPoints()) done(await pool.point(id, p, data));

@@ -2,6 +2,8 @@
 // module. They depend on neither bits nor profile, so every compile of a network (every point of a sweep)
 // uses the same `ranges`; explore computes them in the main thread while its worker threads start up.
 
+import { SpikegridError } from "../common/errors.js";
+import { readNpyFile, toFloat32 } from "../compiler/importers/tensors/index.js";
 import { observeRanges } from "../compiler/passes/observe-ranges.js";
 import { compile } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
@@ -10,8 +12,39 @@ import { datasetRegistry } from "./datasets.js";
 
 export type Ranges = Record<string, number>;
 
-/** The samples calibration reads: the dataset's calibration split (never held-out digits), else the samples. */
-export async function calibrationSamples(g: Pick<DataSpec, "dataset">, data: PipelineData) {
+/** A `calibrationInput` file: [T, ...input] or [N, T, ...input], finite values. */
+function calibrationFile(path: string, data: PipelineData): { shape: number[]; data: Float32Array } {
+  const x = readNpyFile(path);
+  const want = data.inputShape;
+  const tail = x.shape.slice(x.shape.length - want.length);
+  const fits =
+    (x.shape.length === want.length + 1 || x.shape.length === want.length + 2) &&
+    tail.every((d, i) => d === want[i]) &&
+    x.shape.every((d) => d > 0);
+  if (!fits)
+    throw new SpikegridError(
+      "USAGE",
+      `${path}: calibration samples shaped [${x.shape.join(",")}] do not fit input "${data.inputId}" [${want.join(",")}]`,
+      { hint: `give [N, T, ${want.join(", ")}] (or [T, ${want.join(", ")}])` },
+    );
+  const values = toFloat32(x);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new SpikegridError("USAGE", `${path} holds ${values[bad]} at flat index ${bad}`, {
+      hint: "calibration samples must be finite numbers",
+    });
+  return { shape: [...x.shape], data: values };
+}
+
+/**
+ * The samples calibration reads: a given calibration file (`calibrationInput`, compile's --calibrate), else
+ * the dataset's calibration split (never held-out digits), else the samples.
+ */
+export async function calibrationSamples(
+  g: Pick<DataSpec, "dataset" | "calibrationInput">,
+  data: PipelineData,
+) {
+  if (g.calibrationInput !== undefined) return calibrationFile(g.calibrationInput, data);
   const cal = g.dataset !== undefined ? await datasetRegistry.get(g.dataset).calibration?.() : undefined;
   return cal ? { shape: cal.shape, data: cal.data } : data.samples;
 }
@@ -21,7 +54,7 @@ export async function calibrationSamples(g: Pick<DataSpec, "dataset">, data: Pip
  * module lowered with `options` (the lowering options decide the population ids the ranges are keyed by).
  */
 export async function calibrationRanges(
-  g: Pick<DataSpec, "dataset">,
+  g: Pick<DataSpec, "dataset" | "calibrationInput">,
   data: PipelineData,
   options: QuantCompileOptions = {},
 ): Promise<Ranges> {
@@ -32,6 +65,10 @@ export async function calibrationRanges(
     dump: () => {},
   }).ir;
   const ranges = observeRanges(lowered, { [data.inputId]: samples });
+  // a given input range (compile's --input-range) is the input's, not the observed max
+  const given =
+    typeof options.inputRange === "number" ? options.inputRange : options.inputRange?.[data.inputId];
+  if (given !== undefined) return { ...ranges, [data.inputId]: given };
   let max = 0;
   for (const v of samples.data) max = Math.max(max, Math.abs(v));
   return { ...ranges, [data.inputId]: max || 1 };

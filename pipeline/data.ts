@@ -27,6 +27,8 @@ export interface DataSpec {
   /** … or a .npy file [N, T, ...] / [T, ...] with optional labels [N], … */
   input?: string;
   labels?: string;
+  /** Calibration samples (.npy [N, T, ...] or [T, ...]) instead of the dataset's split or the samples. */
+  calibrationInput?: string;
   /** … or, with neither, one seeded synthetic sample of this many steps. */
   syntheticSteps?: number;
   /**

@@ -106,8 +106,8 @@ export class Pipeline {
   /** The same network, samples and calibration with some options changed (another profile, other bits). */
   with(patch: Partial<PipelineOptions>): Pipeline {
     const next = new Pipeline({ ...this.options, ...patch }, this.data);
-    if (patch.compile === undefined && patch.calibrate === undefined && this.#ranges)
-      next.#ranges = this.#ranges;
+    const sameRanges = [patch.compile, patch.calibrate, patch.calibrationInput].every((v) => v === undefined);
+    if (sameRanges && this.#ranges) next.#ranges = this.#ranges;
     const keys = Object.keys(patch) as (keyof PipelineOptions)[];
     if (keys.every((k) => AFTER_COMPILE.has(k))) {
       if (this.#ir) next.#ir = this.#ir;

@@ -7,51 +7,26 @@ import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.j
 import { shapeSize, synapseCount, writeNmirFile } from "../../compiler/nmir/index.js";
 import type { Diagnostic } from "../../compiler/passes/pass.js";
 import { compile, PASSES } from "../../compiler/passes/pipeline.js";
-import { type QuantCompileOptions, WEIGHT_BITS } from "../../compiler/passes/quant-plan.js";
+import type { QuantCompileOptions } from "../../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../../compiler/passes/quantization-report.js";
 import { moduleWeights, worstSqnrText } from "../../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { loadNetwork } from "../../pipeline/load-network.js";
 import type { CliCommand } from "../command.js";
+import {
+  bitWidthFlags,
+  COMPILE_FLAG_OPTIONS,
+  fixedCompileFlags,
+  LOAD_FLAG_OPTIONS,
+  loadFlags,
+} from "../compile-flags.js";
 import type { CliIo } from "../io.js";
-import { checkOutputs, choiceFlag, intFlag } from "../options.js";
-import { resetModeArg } from "../shared.js";
+import { checkOutputs } from "../options.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 
-/** The compile options the flags describe, checked before any file is read. */
+/** The compile options the flags describe, checked before any file is read (shared with simulate, explore). */
 function optionsFrom(args: Record<string, unknown>): QuantCompileOptions {
-  const o: QuantCompileOptions = {};
-  const set = <K extends keyof QuantCompileOptions>(k: K, v: QuantCompileOptions[K] | undefined) => {
-    if (v !== undefined) o[k] = v;
-  };
-  set(
-    "weightBits",
-    intFlag("--weight-bits", args["weight-bits"], WEIGHT_BITS.min, WEIGHT_BITS.max, (v) =>
-      v === 1 ? ` (${WEIGHT_BITS.whyNotOne})` : "",
-    ),
-  );
-  set("stateBits", intFlag("--state-bits", args["state-bits"], 2, 32));
-  set("payloadBits", intFlag("--payload-bits", args["payload-bits"], 2, 32));
-  set("inputEvent", choiceFlag("--input-event", args["input-event"], ["spike", "graded"] as const));
-  set("decay", choiceFlag("--decay", args.decay, ["mult12", "shift"] as const));
-  set("clipStart", choiceFlag("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const));
-  if (args["per-channel"] === true) o.perChannel = true;
-  if (args.strict === true) o.strict = true;
-  if (args.dt !== undefined) {
-    const dt = Number(args.dt);
-    if (!(dt > 0) || !Number.isFinite(dt))
-      throw new SpikegridError("USAGE", `--dt must be > 0 seconds, got ${String(args.dt)}`);
-    o.dt = dt;
-  }
-  if (args["input-range"] !== undefined) {
-    const r = Number(args["input-range"]);
-    if (!(r > 0) || !Number.isFinite(r))
-      throw new SpikegridError(
-        "USAGE",
-        `--input-range must be a positive number, got ${String(args["input-range"])}`,
-      );
-    o.inputRange = r;
-  }
+  const o: QuantCompileOptions = { ...bitWidthFlags(args), ...fixedCompileFlags(args) };
   if (typeof args.profile === "string") o.profile = loadProfile(args.profile);
   if (typeof args["dump-after"] === "string") {
     const names = PASSES.map((p) => p.name);
@@ -85,11 +60,7 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
     [file, args.weights as string | undefined, args.calibrate as string | undefined],
   );
   options.dump = (pass, text) => io.out(`--- after ${pass} ---\n${text}`);
-  const net = await loadNetwork(file, {
-    resetMode: resetModeArg(args["reset-mode"]),
-    weights: args.weights as string | undefined,
-    overrides: zooOverrides(file, args.set),
-  });
+  const net = await loadNetwork(file, { ...loadFlags(args), overrides: zooOverrides(file, args.set) });
   if (typeof args.calibrate === "string") {
     const inputs = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
     if (inputs.length !== 1) {
@@ -106,7 +77,11 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
         ...(pct === undefined ? {} : { percentile: pct }),
       };
       options.inputRange ??= data.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
-    } else options.calibration = { [inputs[0]!]: { shape: x.shape, data } };
+    } else {
+      options.calibration = { [inputs[0]!]: { shape: x.shape, data } };
+      // a given --input-range is the input's range; the samples calibrate the populations (as the pipeline does)
+      if (options.inputRange !== undefined) options.ranges = { [inputs[0]!]: options.inputRange as number };
+    }
   }
   const { ir, diagnostics } = compile(net.graph, options);
   writeNmirFile(out, ir);
@@ -147,29 +122,10 @@ export const compileCommand: CliCommand = {
         demandOption: true,
         describe: "the .nmir file to write",
       })
-      .option("weights", {
-        type: "string",
-        describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
-      })
       .option("weight-bits", { type: "number", describe: "signed weight mantissa bits, 2..16 (default 8)" })
-      .option("per-channel", { type: "boolean", describe: "one weight exponent per output channel" })
       .option("state-bits", {
         type: "number",
         describe: "v/u width, 2..32 (default: the profile's, else 16)",
-      })
-      .option("payload-bits", {
-        type: "number",
-        describe: "graded payload width, 2..32 (default: the profile's, else 8)",
-      })
-      .option("decay", { type: "string", describe: "mult12 (Loihi, default) | shift (Xylo, powers of two)" })
-      .option("dt", { type: "number", describe: "integration step in seconds (NIR files use e.g. 1e-4)" })
-      .option("input-event", {
-        type: "string",
-        describe: "spike | graded: event kind of the inputs (default graded)",
-      })
-      .option("input-range", {
-        type: "number",
-        describe: "max |input| of graded inputs without --calibrate (default 1)",
       })
       .option("calibrate", { type: "string", describe: ".npy of sample inputs [T, ...] or [batch, T, ...]" })
       .option("convert", {
@@ -184,17 +140,9 @@ export const compileCommand: CliCommand = {
         type: "string",
         describe: "chip profile name or file: its widths are the defaults; report what it cannot run",
       })
-      .option("strict", {
-        type: "boolean",
-        describe: "with --profile: anything the chip cannot run is an error",
-      })
-      .option("clip-start", {
-        type: "string",
-        describe:
-          "gate | free | auto: gate look-ahead partial sums of frames < 0 with product populations (exact), or let the first frames see them; auto (default) = free when --profile has no product neurons",
-      })
       .option("dump-after", { type: "string", describe: "print the IR after this pass" })
       .option("set", zooSetOption)
-      .option("reset-mode", { type: "string", describe: "NIR neurons without v_reset: value | subtract" }),
+      .options(LOAD_FLAG_OPTIONS)
+      .options(COMPILE_FLAG_OPTIONS),
   handler: (args, io) => runCompile(args, io),
 };

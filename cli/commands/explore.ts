@@ -1,6 +1,7 @@
 // `spikegrid explore MODEL --profiles a,b --max-cores 8,16 --weight-bits 2,4,8 [--state-bits …] [--timesteps …]
-// [--samples N --dataset NAME | --input in.npy --labels labels.npy] [--workers N] [--shard i/n] -o out.jsonl`
-// (or `--grid grid.yaml`), and `spikegrid explore merge a.jsonl b.jsonl -o all.jsonl`. Thin over explore/.
+// [--samples N --dataset NAME | --input in.npy --labels labels.npy] [compile's load and compile flags, fixed for
+// every point: --reset-mode, --weights, --input-event, --dt, --calibrate, …] [--workers N] [--shard i/n]
+// -o out.jsonl` (or `--grid grid.yaml`), and `spikegrid explore merge a.jsonl b.jsonl -o all.jsonl`. Thin over explore/.
 
 import type { Options } from "yargs";
 import { SpikegridError } from "../../common/errors.js";
@@ -12,6 +13,7 @@ import { mergeResults, readResults } from "../../explore/results-file.js";
 import { runSweep } from "../../explore/run.js";
 import { renderSweep } from "../../explore/summary.js";
 import type { CliCommand } from "../command.js";
+import { COMPILE_FLAG_OPTIONS, fixedCompileFlags, LOAD_FLAG_OPTIONS, loadFlags } from "../compile-flags.js";
 import type { CliIo } from "../io.js";
 import { checkOutputs, MAX_TIMESTEPS } from "../options.js";
 
@@ -71,6 +73,9 @@ export function gridFromArgs(args: Record<string, unknown>): GridSpec {
   put("input", args.input);
   put("labels", args.labels);
   put("mode", args.mode);
+  // compile's load and compile flags (one translation, cli/compile-flags.ts), fixed for every point
+  for (const [k, v] of Object.entries({ ...loadFlags(args), ...fixedCompileFlags(args) })) put(k, v);
+  put("calibrate", args.calibrate);
   if (typeof args.grid === "string") return loadGridFile(args.grid, flags);
   if (flags.model === undefined)
     throw new SpikegridError(
@@ -85,7 +90,7 @@ async function runExplore(args: Record<string, unknown>, io: CliIo): Promise<voi
   if (!out)
     throw new SpikegridError("USAGE", "-o/--out is required: the results .jsonl to write (or resume)");
   const html = args.html as string | undefined;
-  const inputs = [args.model, args.grid, args.input, args.labels].map((v) =>
+  const inputs = [args.model, args.grid, args.input, args.labels, args.weights, args.calibrate].map((v) =>
     typeof v === "string" ? v : undefined,
   );
   checkOutputs(
@@ -164,6 +169,13 @@ const EXPLORE_OPTIONS: Record<string, Options> = {
   labels: { type: "string", describe: ".npy labels [N] (gives accuracy)" },
   set: { type: "string", array: true, describe: "zoo setting key=value (repeatable)" },
   mode: { type: "string", describe: "layer-sync (default) | pipelined" },
+  ...LOAD_FLAG_OPTIONS,
+  ...COMPILE_FLAG_OPTIONS,
+  calibrate: {
+    type: "string",
+    describe:
+      ".npy of calibration samples [T, ...] or [N, T, ...] (default: the dataset's calibration split, else the samples)",
+  },
   workers: { type: "number", describe: "worker threads (default 1: in-process)" },
   shard: { type: "string", describe: "run shard i of n (1-based): i/n" },
   "max-points": {
@@ -198,7 +210,7 @@ const exploreMergeCommand: CliCommand = {
 export const exploreCommand: CliCommand = {
   command: "explore [model]",
   describe:
-    "sweep profiles × core budgets × bits × timesteps over MODEL (a network file or zoo:NAME; or --grid): results table, Pareto front; `explore merge FILES… -o OUT` joins shards",
+    "sweep profiles × core budgets × bits × timesteps over MODEL (a network file or zoo:NAME; or --grid), every point loaded and compiled with the same `compile` flags (--reset-mode, --input-event, --dt, --weights, --calibrate, …): results table, Pareto front; `explore merge FILES… -o OUT` joins shards",
   // MODEL is described above, not with .positional(): a positional's text would show in `explore merge --help`
   builder: (y) =>
     y.options(

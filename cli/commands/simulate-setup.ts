@@ -13,11 +13,12 @@ import {
 } from "../../compiler/mapping/index.js";
 import { type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
 import type { SampleRun } from "../../pipeline/chip-run.js";
+import { isModuleFile } from "../../pipeline/data.js";
 import { openPipeline, type Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Timing } from "../../simulator/chip/index.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
+import { bitWidthFlags, fixedCompileFlags, loadFlags } from "../compile-flags.js";
 import { checkStepBudget, choiceFlag, intFlag, timestepsFlag } from "../options.js";
-import { nirConventionArg, resetModeArg } from "../shared.js";
 import { zooOverrides } from "../zoo-set.js";
 import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
 
@@ -37,28 +38,34 @@ function mapOptionsOf(args: Record<string, unknown>): MapOptions {
   return opts;
 }
 
-/** simulate's flags as the pipeline's options (compile options: the compiler's defaults, --dt). */
+/** simulate's flags as the pipeline's options (load and compile flags: `compile`'s, cli/compile-flags.ts). */
 export function simulateOptions(
   args: Record<string, unknown>,
   engine: "reference" | "chip",
 ): PipelineOptions {
   const file = String(args.file);
-  const dt = args.dt === undefined ? undefined : Number(args.dt);
   const timesteps = timestepsFlag(args.timesteps);
   const mode = choiceFlag("--mode", args.mode, TIMESTEP_MODES);
+  const load = loadFlags(args);
+  const compile = { ...bitWidthFlags(args), ...fixedCompileFlags(args) };
   if (typeof args.input !== "string")
     throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
+  if (isModuleFile(file)) {
+    // --dt stays: it also reads the network file of --compare-float
+    const given = Object.keys(compile).filter((k) => k !== "dt");
+    if (given.length)
+      throw new SpikegridError(
+        "USAGE",
+        `${file} is already compiled: compile flags (${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}) do not apply`,
+        { hint: "give them to spikegrid compile, or simulate the network file" },
+      );
+  }
   const set = zooOverrides(file, args.set);
   const opts: PipelineOptions = {
     model: file,
     ...(Object.keys(set).length ? { set } : {}),
-    load: {
-      resetMode: resetModeArg(args["reset-mode"]),
-      weights: args.weights as string | undefined,
-      nirConvention: nirConventionArg(args["nir-convention"]),
-      ...(dt === undefined ? {} : { dt }),
-    },
-    compile: dt === undefined ? {} : { dt },
+    load,
+    compile,
     input: args.input,
     ...(args["raw-input"] === true ? { rawInput: true } : {}),
     ...(typeof args.profile === "string" ? { profile: args.profile } : {}),
@@ -105,11 +112,12 @@ export async function openSimulation(
     const widths = pipeline.profile
       ? `the compiler's defaults for ${pipeline.profile.name}`
       : "the compiler's defaults";
+    const flags = Object.keys(pipeline.options.compile ?? {}).length ? " and the given compile flags" : "";
     const calibrated = (await pipeline.ranges())
       ? `payload ranges calibrated on ${pipeline.data.description}`
       : "static payload ranges";
     notes.push(
-      `note: compiled ${String(args.file)} with ${widths}, ${calibrated} (spikegrid compile for other settings)`,
+      `note: compiled ${String(args.file)} with ${widths}${flags}, ${calibrated} (spikegrid compile for other settings)`,
     );
   }
   if (engine === "chip" && typeof args.mapping === "string")

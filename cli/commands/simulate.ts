@@ -2,6 +2,7 @@
 // Runs a network over inputs shaped [T, ...] or [batch, T, ...] and writes outputs per timestep as .npy: float
 // here; reference and chip through the pipeline (pipeline/), which also writes the run JSON (--json).
 
+import type { Options } from "yargs";
 import { SpikegridError } from "../../common/errors.js";
 import { inferShapes } from "../../compiler/graph/index.js";
 import type { Tensor } from "../../compiler/importers/tensors/index.js";
@@ -10,6 +11,7 @@ import { loadNetwork } from "../../pipeline/load-network.js";
 import { runFloat } from "../../simulator/float/index.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
+import { COMPILE_FLAG_OPTIONS, LOAD_FLAG_OPTIONS, loadFlags } from "../compile-flags.js";
 import type { CliIo } from "../io.js";
 import {
   checkOutputs,
@@ -19,12 +21,30 @@ import {
   sequenceLayout,
   timestepsFlag,
 } from "../options.js";
-import { listArg, nirConventionArg, resetModeArg } from "../shared.js";
+import { listArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
 import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
 import { simulateReference } from "./simulate-reference.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
+
+/**
+ * The compile flags of a network file run on the reference or chip engine (`compile`'s, through the same
+ * translation, cli/compile-flags.ts); --dt also reads the float engine's continuous-time neurons.
+ */
+const SIMULATE_COMPILE_OPTIONS = {
+  "weight-bits": {
+    type: "number",
+    describe: "signed weight mantissa bits, 2..16 (default: the profile's, at most 8)",
+  },
+  "state-bits": { type: "number", describe: "v/u width, 2..32 (default: the profile's, else 16)" },
+  ...Object.fromEntries(
+    Object.entries(COMPILE_FLAG_OPTIONS).map(([k, o]) => [
+      k,
+      k === "dt" ? o : { ...o, describe: `reference and chip engines, network file: ${o.describe}` },
+    ]),
+  ),
+} as Record<string, Options>;
 
 /** Engines by name; the chip simulator joins this table. */
 const ENGINES = ["float", "reference", "chip"] as const;
@@ -36,13 +56,7 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
   const out = args.out as string | undefined;
   const inputPath = args.input as string | undefined;
   if (!out) throw new SpikegridError("USAGE", "-o/--out is required: the .npy file to write the outputs to");
-  const net = await loadNetwork(file, {
-    resetMode: resetModeArg(args["reset-mode"]),
-    weights: args.weights as string | undefined,
-    nirConvention: nirConventionArg(args["nir-convention"]),
-    ...(args.dt === undefined ? {} : { dt: Number(args.dt) }),
-    overrides: zooOverrides(file, args.set),
-  });
+  const net = await loadNetwork(file, { ...loadFlags(args), overrides: zooOverrides(file, args.set) });
   const inputIds = [...net.graph.nodes].filter(([, n]) => n.kind === "Input").map(([id]) => id);
   if (inputIds.length > 1) {
     throw new SpikegridError(
@@ -170,6 +184,8 @@ export const simulateCommand: CliCommand = {
       })
       .options(CHIP_OPTIONS)
       .option("set", zooSetOption)
+      .options(LOAD_FLAG_OPTIONS)
+      .options(SIMULATE_COMPILE_OPTIONS)
       .option("labels", labelsOption)
       .option("out", {
         alias: "o",
@@ -182,10 +198,6 @@ export const simulateCommand: CliCommand = {
         describe:
           "float engine: stream (default: step by step, outputs delayed by the look-ahead) | whole (the clip as one sequence, as PyTorch runs it; bidirectional SSMs need it)",
       })
-      .option("dt", {
-        type: "number",
-        describe: "integration step in seconds for continuous-time neurons (NIR files use e.g. 1e-4)",
-      })
       .option("timesteps", {
         type: "number",
         describe: `steps to run, 1..${MAX_TIMESTEPS} (default: the input's T; extra steps get zero input)`,
@@ -193,19 +205,6 @@ export const simulateCommand: CliCommand = {
       .option("record", {
         type: "string",
         describe: "comma-separated node ids whose per-step outputs to save beside --out",
-      })
-      .option("weights", {
-        type: "string",
-        describe: "a state_dict (.pt/.pth/.safetensors/.npz) applied by key name",
-      })
-      .option("reset-mode", {
-        type: "string",
-        describe: "NIR neurons without v_reset: value (reset to 0) | subtract",
-      })
-      .option("nir-convention", {
-        type: "string",
-        describe:
-          "nir (default): NIR's forward Euler | rockpool: read LIFs with Rockpool's discretisation (needs --dt)",
       }),
   handler: async (args, io) => {
     const engine = String(args.engine);
@@ -230,7 +229,17 @@ export const simulateCommand: CliCommand = {
           });
     }
     if (engine === "float") {
-      for (const f of ["json", "mode", "raw-input", "compare-float", "mapping", "timing", "profile"])
+      const compileOnly = Object.keys(SIMULATE_COMPILE_OPTIONS).filter((f) => f !== "dt");
+      for (const f of [
+        "json",
+        "mode",
+        "raw-input",
+        "compare-float",
+        "mapping",
+        "timing",
+        "profile",
+        ...compileOnly,
+      ])
         if (args[f] !== undefined)
           throw new SpikegridError("USAGE", `--${f} applies to --engine reference or chip, not float`, {
             hint: "compile the network (spikegrid compile) and run the .nmir with --engine reference or chip",
