@@ -268,9 +268,9 @@ export function sanafeArchToProfile(
       memoryModel: { kind: "csr" },
       weightBits: estimate(
         32,
-        "SANA-FE keeps weights as doubles and never quantizes; 32 is the widest spikegrid compiles",
+        "SANA-FE keeps weights as doubles and never quantizes: the widest width a profile can state (the compiler caps weights at its own widest, 16)",
       ),
-      stateBits: estimate(32, "SANA-FE keeps potentials as doubles; 32 is the widest spikegrid compiles"),
+      stateBits: estimate(32, "SANA-FE keeps potentials as doubles: the widest state a profile can state"),
       capabilities: {
         gradedSpikes: false,
         productNeurons: false,
