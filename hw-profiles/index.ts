@@ -7,6 +7,8 @@ export { clearProfileCache, parseProfileText, type ValidationResult } from "./pa
 export { formatProblem, invalidProfileError, type ProfileProblem } from "./problems.js";
 export { estimatesAmong, isEstimate, provenanceCounts, provenanceOf } from "./provenance.js";
 export { BUILTIN_PROFILES, listProfiles, profileNames, profileRegistry } from "./registry.js";
+export { isSanafeArch, sanafeArchToProfile } from "./sanafe-arch.js";
+export { sanafeArchToProfileYaml } from "./sanafe-import.js";
 export {
   COST_NAMES,
   type CostName,

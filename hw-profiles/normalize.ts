@@ -158,7 +158,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       }),
     })),
     costs,
-    ...withDefined({ barrier: barrier(p.barrier), clockHz }),
+    ...withDefined({ barrier: barrier(p.barrier), clockHz, notes: p.notes && [...p.notes] }),
     staticPower: withDefined({ perCoreW: si(p.staticPower?.perCore), perChipW: si(p.staticPower?.perChip) }),
     timestep: { ...p.timestep },
     sources: { ...p.sources },

@@ -9,6 +9,7 @@ import { checkConsistency, checkSources } from "./checks.js";
 import { normalizeProfile } from "./normalize.js";
 import { PositionFinder } from "./positions.js";
 import { addZodIssues, describeFound, ProblemList, type ProfileProblem } from "./problems.js";
+import { isSanafeArch, sanafeArchToProfile } from "./sanafe-arch.js";
 import { profileFileSchema } from "./schema.js";
 import type { ChipProfile } from "./types.js";
 
@@ -58,7 +59,13 @@ export function parseProfileText(text: string, file: string): ValidationResult {
     });
     return { file, problems: list.problems };
   }
-  const data = read.value;
+  let data = read.value;
+  // A SANA-FE architecture file is a profile too: converted, then checked like any profile.
+  if (isSanafeArch(data)) {
+    const converted = sanafeArchToProfile(data, file, list);
+    if (!converted) return { file, problems: list.problems };
+    data = converted.profile;
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     list.add([], `expected a mapping at the top level (keys ${TOP_KEYS}), found ${describeFound(data)}`);
     return { file, problems: list.problems };

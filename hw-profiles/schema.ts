@@ -223,6 +223,10 @@ export const profileFileSchema = z
         .enum(["all", "active"])
         .describe("all: every neuron every step; active: only those with input"),
     }),
+    notes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("what a conversion could not express (e.g. from a SANA-FE architecture file)"),
   })
   .meta({
     title: "spikegrid chip profile",

@@ -135,4 +135,6 @@ export interface ChipProfile {
   /** Source key → full citation. */
   sources: Record<string, string>;
   provenance: ProvenanceTable;
+  /** What a conversion (e.g. from a SANA-FE architecture file) could not express. */
+  notes?: string[];
 }

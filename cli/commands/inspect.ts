@@ -3,6 +3,7 @@
 
 import { extname } from "node:path";
 import { SpikegridError } from "../../common/errors.js";
+import { importerByContent } from "../../compiler/importers/registry.js";
 import { checkNmir, printNmir, readNmirFile, summarizeNmir } from "../../compiler/nmir/index.js";
 import { isZooRef } from "../../models/zoo.js";
 import type { CliCommand } from "../command.js";
@@ -57,9 +58,13 @@ function formatOf(file: string): InspectFormat {
   const lower = file.toLowerCase();
   const format = inspectFormats.find((f) => lower.endsWith(f.ext));
   if (format) return format;
+  // Formats without an extension of their own (a SANA-FE network .yaml) are recognised by content.
+  const byContent = importerByContent(file);
+  if (byContent)
+    return { ext: extname(file), describe: `${byContent.name} network`, inspect: inspectNetwork };
   const ext = extname(file) || "(none)";
   throw new SpikegridError("USAGE", `inspect cannot read "${file}": unknown file extension ${ext}`, {
-    hint: `inspect reads ${inspectFormats.map((f) => `${f.ext} (${f.describe})`).join(", ")}`,
+    hint: `inspect reads ${inspectFormats.map((f) => `${f.ext} (${f.describe})`).join(", ")}, and network files recognised by content (SANA-FE .yaml)`,
   });
 }
 

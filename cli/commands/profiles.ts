@@ -1,6 +1,7 @@
-// `spikegrid profiles list | show | validate`: browse the chip profiles and check a user's profile file.
+// `spikegrid profiles list | show | validate | import-sanafe`: browse the chip profiles and check a user's profile file.
 // Thin: all loading and validation is hw-profiles' library API; this file only formats.
 
+import { writeFileSync } from "node:fs";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import {
   type ChipProfile,
@@ -11,11 +12,13 @@ import {
   loadProfile,
   type ProvenanceEntry,
   provenanceCounts,
+  sanafeArchToProfileYaml,
   validateProfileFile,
 } from "../../hw-profiles/index.js";
 import { formatSI, renderTable } from "../../reports/terminal/table.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
+import { checkOutputs, outFlag } from "../options.js";
 
 const colours = (io: CliIo): ChalkInstance => new Chalk({ level: io.isTTY ? chalk.level : 0 });
 
@@ -189,7 +192,26 @@ function showProfile(args: Record<string, unknown>, io: CliIo): void {
     out.push("", "notes:");
     for (const [text, i] of notes) out.push(`  [${i}] ${text}`);
   }
+  if (p.notes?.length) {
+    out.push("", "conversion notes (not expressed by the profile's numbers):");
+    for (const n of p.notes) out.push(`  - ${n}`);
+  }
   io.out(out.join("\n"));
+}
+
+function importSanafeCmd(args: Record<string, unknown>, io: CliIo): void {
+  const file = String(args.file);
+  const out = outFlag(args);
+  checkOutputs([{ flag: "-o/--out", path: out }], [file]);
+  const { yaml, notes, profile } = sanafeArchToProfileYaml(file);
+  if (out === undefined) io.out(yaml);
+  else {
+    writeFileSync(out, yaml);
+    const counts = provenanceCounts(profile);
+    io.err(`wrote ${out}: profile ${profile.name} (${counts.numbers} numbers, ${counts.estimate} estimates)`);
+  }
+  io.err(`conversion notes (${notes.length}, also in the profile's notes:):`);
+  for (const n of notes) io.err(`  - ${n}`);
 }
 
 function validateCmd(args: Record<string, unknown>, io: CliIo): void {
@@ -223,6 +245,23 @@ export const profilesCommand: CliCommand = {
           })
           .option("json", jsonOption("the profile and its provenance")),
       handler: showProfile,
+    },
+    {
+      command: "import-sanafe <file>",
+      describe:
+        "convert a SANA-FE architecture file into a spikegrid profile (YAML, with provenance and notes)",
+      builder: (y) =>
+        y
+          .positional("file", {
+            type: "string",
+            describe: "a SANA-FE arch .yaml (top-level `architecture:`)",
+          })
+          .option("out", {
+            alias: "o",
+            type: "string",
+            describe: "write the profile here (default: stdout)",
+          }),
+      handler: importSanafeCmd,
     },
     {
       command: "validate <file>",

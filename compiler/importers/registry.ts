@@ -1,7 +1,7 @@
 // The importer registry: each checkpoint format is one file exporting an `Importer`, registered in
 // register-all.ts. `importFile` picks the importer by content signature first, then by file extension.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { SpikegridError } from "../../common/errors.js";
 import { Registry } from "../../common/registry.js";
@@ -48,6 +48,26 @@ export function importerFor(fileName: string, head: Uint8Array): Importer {
   throw new SpikegridError("UNSUPPORTED", `${fileName}: not a network file spikegrid can read`, {
     hint: `supported formats: ${known || "(none registered)"}`,
   });
+}
+
+/** The importer whose signature matches the file's first bytes (content, not extension); undefined if none. */
+export function importerByContent(path: string): Importer | undefined {
+  let head: Uint8Array;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      head = new Uint8Array(64);
+      head = head.subarray(0, readSync(fd, head, 0, 64, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  return importers
+    .entries()
+    .map(([, imp]) => imp)
+    .find((imp) => imp.sniff(head));
 }
 
 /** Reads a file from disk and imports it with the matching importer. */
