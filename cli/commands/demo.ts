@@ -44,7 +44,7 @@ async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
       `wrote ${r.files.run} (run JSON), ${r.files.results} (explore points)`,
       `report: ${resolve(r.files.report)}  (open it in a browser)`,
       `done in ${r.seconds.toFixed(1)} s`,
-      "next: your own network — spikegrid compile YOUR.nir --profile loihi -o model.nmir (README.md, “Your own checkpoint”)",
+      "next: your own network — npx spikegrid compile YOUR.nir --profile loihi -o model.nmir (README.md, “Your own checkpoint”)",
     ].join("\n"),
   );
 }
