@@ -1,6 +1,7 @@
 // A hostile-input campaign against the installed CLI: every generator of test/fuzz and compiler/nmir/hostile.ts
 // writes its file, the command a user would run on it runs in a child process, and each case is judged: exit 0
-// or 2 (never 1, a signal or a time-out), no stack trace, peak RSS under 2 GB, no output written on failure.
+// or 2 (never 1, a signal or a time-out), no stack trace, peak RSS under 2 GB, no output written on failure, the
+// input file unchanged.
 // Usage: npx tsc -p tsconfig.json && node dist/bench/fuzz-campaign.js [--timeout-s 120] [--only NAME]
 // Prints one JSON line per case, then a summary line; exits 1 when any case fails.
 
@@ -27,6 +28,7 @@ import {
   pthZipBomb,
   safetensorsManyKeys,
 } from "../test/fuzz/hostile-tensors.js";
+import { chipRun } from "../test/reports/run-fixture.js";
 
 const RSS_LIMIT = 2 * 1024 ** 3;
 
@@ -92,6 +94,81 @@ function cases(): Case[] {
   list.push(...nmir("nmir 2^32-1 neurons", () => wideModule(2 ** 32 - 1)));
   list.push(...nmir("nmir empty", () => emptyModule()));
   list.push(...nmir("nmir 20k-deep chain", () => chainModule(20_000)));
+  // the CLI's own inputs: run JSON, grid YAML, profile YAML, absurd numbers
+  const json = (v: unknown) => () => new TextEncoder().encode(JSON.stringify(v));
+  const text = (t: string) => () => new TextEncoder().encode(t);
+  const aliasBomb = (tail: string) => {
+    const rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 10; i++)
+      rows.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    return `${rows.join("\n")}\n${tail}\n`;
+  };
+  const run = chipRun();
+  const steps = (run as { perStep?: unknown[] }).perStep ?? [];
+  list.push(
+    {
+      name: "run JSON 1e5×1e5 mesh: report html",
+      file: "r.json",
+      bytes: json({ ...run, grid: { width: 1e5, height: 1e5 } }),
+      argv: ["report", "FILE", "--format", "html", "-o", "OUT"],
+    },
+    {
+      name: "run JSON 2M perStep: report html",
+      file: "r.json",
+      bytes: json({
+        ...run,
+        perStep: Array.from({ length: 2_000_000 }, (_, i) => steps[i % Math.max(1, steps.length)] ?? {}),
+      }),
+      argv: ["report", "FILE", "--format", "html", "-o", "OUT"],
+    },
+    {
+      name: "grid YAML alias bomb: explore",
+      file: "g.yaml",
+      bytes: text(aliasBomb("model: m.nir\nprofiles: [loihi]\nbomb: *a9")),
+      argv: ["explore", "--grid", "FILE", "-o", "OUT"],
+    },
+    {
+      name: "profile YAML alias bomb: profiles validate",
+      file: "p.yaml",
+      bytes: text(aliasBomb("bomb: *a9")),
+      argv: ["profiles", "validate", "FILE"],
+    },
+    {
+      name: "compile --weight-bits 1",
+      file: "a.nir",
+      bytes: () => nirScaleChain(3),
+      argv: ["compile", "FILE", "--weight-bits", "1", "-o", "OUT"],
+    },
+    {
+      name: "compile --wieght-bits 4 (misspelt)",
+      file: "a.nir",
+      bytes: () => nirScaleChain(3),
+      argv: ["compile", "FILE", "--wieght-bits", "4", "-o", "OUT"],
+    },
+    {
+      name: "simulate --timesteps 1e9",
+      file: "a.nir",
+      bytes: () => nirScaleChain(3),
+      argv: ["simulate", "FILE", "--engine", "float", "--timesteps", "1e9", "-o", "OUT"],
+    },
+    {
+      name: "table --samples 1e9",
+      file: "a.nir",
+      bytes: () => nirScaleChain(3),
+      argv: ["table", "FILE", "--samples", "1e9"],
+    },
+    {
+      name: "map -o onto its own input",
+      file: "m.nmir",
+      bytes: () => "nmir",
+      nmir: () => chainModule(3),
+      argv: ["map", "FILE", "--profile", "loihi", "-o", "FILE"],
+    },
+  );
   const only = flag("--only", "");
   return only ? list.filter((c) => c.name.includes(only)) : list;
 }
@@ -105,6 +182,7 @@ interface Verdict {
   timedOut: boolean;
   stackTrace: boolean;
   wroteOnFailure: boolean;
+  inputModified: boolean;
   firstLine: string;
   ok: boolean;
 }
@@ -125,6 +203,7 @@ async function run(c: Case, dir: string, timeoutMs: number): Promise<Verdict> {
   const bytes = await c.bytes();
   if (bytes === "nmir") writeNmirFile(file, c.nmir!());
   else writeFileSync(file, bytes);
+  const before = readFileSync(file);
   const argv = c.argv.map((a) => (a === "FILE" ? file : a === "OUT" ? out : a));
   const t0 = performance.now();
   const child = spawn(process.execPath, [packagePath("bin", "spikegrid.js"), ...argv], {
@@ -156,6 +235,7 @@ async function run(c: Case, dir: string, timeoutMs: number): Promise<Verdict> {
   const ms = performance.now() - t0;
   const stackTrace = /\n\s+at .+\(.+:\d+:\d+\)/.test(stderr);
   const wroteOnFailure = exit !== 0 && existsSync(out);
+  const inputModified = !readFileSync(file).equals(before);
   const ok =
     !timedOut &&
     signal === null &&
@@ -173,6 +253,7 @@ async function run(c: Case, dir: string, timeoutMs: number): Promise<Verdict> {
     timedOut,
     stackTrace,
     wroteOnFailure,
+    inputModified,
     firstLine,
     ok,
   };
