@@ -64,5 +64,9 @@ describe("console blocks", () => {
       ),
     ).toBe("report: <repo>/a.html\ndone in <t> s\n(8 point(s); <t> s, 2 worker(s))");
     expect(maskVolatile("accuracy 98.4 %", "/x")).toBe("accuracy 98.4 %");
+    // generated in another clone
+    expect(maskVolatile("report: /work/main/spikegrid-demo/report.html  (open it)", "/tmp/ci/repo")).toBe(
+      "report: <repo>/spikegrid-demo/report.html  (open it)",
+    );
   });
 });

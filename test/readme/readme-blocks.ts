@@ -94,13 +94,18 @@ export function renderConsoleBlocks(markdown: string, blocks: ConsoleBlock[], ou
 
 /**
  * What may differ between two honest runs of the same command: wall-clock durations and the folder the
- * repository was cloned into. Everything else must match to the character.
+ * repository was cloned into (this run's, or the one the README was generated in). Everything else must match to
+ * the character.
  */
 export function maskVolatile(text: string, repoRoot: string): string {
-  return text
-    .split(repoRoot)
-    .join("<repo>")
-    .replace(/\bdone in \d+(\.\d+)? s\b/g, "done in <t> s")
-    .replace(/; \d+(\.\d+)? s, (\d+) worker/g, "; <t> s, $2 worker")
-    .replace(/\b\d+(\.\d+)?(e[+-]?\d+)? (ms|s) wall\b/g, "<t> wall");
+  return (
+    text
+      .split(repoRoot)
+      .join("<repo>")
+      // the clone the README was generated in: an absolute path to a folder the commands write into
+      .replace(/(^|[\s(])\/[^\s]*?\/(spikegrid-demo|out|examples)\//gm, "$1<repo>/$2/")
+      .replace(/\bdone in \d+(\.\d+)? s\b/g, "done in <t> s")
+      .replace(/; \d+(\.\d+)? s, (\d+) worker/g, "; <t> s, $2 worker")
+      .replace(/\b\d+(\.\d+)?(e[+-]?\d+)? (ms|s) wall\b/g, "<t> wall")
+  );
 }
