@@ -64,12 +64,22 @@ export async function calibrationRanges(
     stopAfter: "lowerToNmir",
     dump: () => {},
   }).ir;
-  const ranges = observeRanges(lowered, { [data.inputId]: samples });
+  // a network's further inputs (a SANA-FE file's bias inputs) are calibrated on their own recorded values
+  const more = data.moreInputs ?? [];
+  const ranges = observeRanges(lowered, {
+    [data.inputId]: samples,
+    ...Object.fromEntries(more.map((f) => [f.id, f.samples])),
+  });
+  const moreMax = Object.fromEntries(more.map((f) => [f.id, maxAbs(f.samples.data) || 1]));
   // a given input range (compile's --input-range) is the input's, not the observed max
   const given =
     typeof options.inputRange === "number" ? options.inputRange : options.inputRange?.[data.inputId];
-  if (given !== undefined) return { ...ranges, [data.inputId]: given };
+  if (given !== undefined) return { ...ranges, ...moreMax, [data.inputId]: given };
+  return { ...ranges, ...moreMax, [data.inputId]: maxAbs(samples.data) || 1 };
+}
+
+function maxAbs(values: ArrayLike<number>): number {
   let max = 0;
-  for (const v of samples.data) max = Math.max(max, Math.abs(v));
-  return { ...ranges, [data.inputId]: max || 1 };
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]!));
+  return max;
 }

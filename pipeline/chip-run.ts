@@ -27,7 +27,13 @@ export function predict(steps: Float64Array[], readout: "mean" | "last"): number
   return best;
 }
 
-export type Sequence = { shape: number[]; data: Float64Array };
+/** One sample's input sequence [steps, ...shape]; `alongside`: the sample's further inputs, by input id. */
+export type Sequence = { shape: number[]; data: Float64Array; alongside?: Record<string, Sequence> };
+
+/** The simulators' input record of one sample: the primary input's sequence and those fed alongside. */
+export function feedOf(inputId: string, q: Sequence): Record<string, Sequence> {
+  return { [inputId]: { shape: q.shape, data: q.data }, ...q.alongside };
+}
 
 /** One sample's every output (scaled, per step) and recorded populations (events per step). */
 export interface SampleRun {
@@ -77,7 +83,7 @@ export function simulateOnChip(
     ir,
     mapping,
     profile,
-    sequences.map((q) => ({ [inputId]: q })),
+    sequences.map((q) => feedOf(inputId, q)),
     {
       mode: s.mode,
       timesteps: s.steps,

@@ -12,6 +12,7 @@ import { datasetRegistry } from "./datasets.js";
 import { hasOnlyZeroWeights, initWeights } from "./init-weights.js";
 import { syntheticSamples } from "./inputs.js";
 import { type LoadNetworkOptions, loadNetwork } from "./load-network.js";
+import { recordedSamples } from "./recorded.js";
 
 /** What decides the network and the samples: the load half of PipelineOptions (explore's GridSpec is one). */
 export interface DataSpec {
@@ -29,8 +30,12 @@ export interface DataSpec {
   labels?: string;
   /** Calibration samples (.npy [N, T, ...] or [T, ...]) instead of the dataset's split or the samples. */
   calibrationInput?: string;
-  /** … or, with neither, one seeded synthetic sample of this many steps. */
+  /** … or, with neither, one seeded synthetic sample of this many steps (a SANA-FE file: its recorded inputs). */
   syntheticSteps?: number;
+  /** Steps of a file's recorded inputs (default: the longest recorded spike train). */
+  recordedSteps?: number;
+  /** No samples given and none to invent: the file must carry recorded inputs (simulate without --input). */
+  requireRecorded?: boolean;
   /**
    * Networks whose weights are all zero (zoo models without a checkpoint): "random" gives them seeded
    * PyTorch-default weights (BatchNorm statistics from their own activity), "zeros" / "keep" leave them.
@@ -48,6 +53,10 @@ export interface PipelineData {
   inputShape: number[];
   /** [N, T, ...inputShape]. */
   samples: { shape: number[]; data: Float32Array };
+  /** The network's further inputs (a SANA-FE file's bias inputs), fed alongside with the same N and T. */
+  moreInputs?: FurtherInput[];
+  /** The samples are the file's own recorded inputs; `spikesOnly` when every one is a spike train. */
+  recorded?: { spikesOnly: boolean };
   labels?: Int32Array;
   /** How a class is read from the per-step outputs: argmax of their mean, or of the last step. */
   readout: "mean" | "last";
@@ -62,6 +71,13 @@ export interface PipelineData {
   raw: boolean;
   /** The samples came as one [T, ...] sample (not [N, T, ...]). */
   single: boolean;
+}
+
+export interface FurtherInput {
+  id: string;
+  shape: number[];
+  /** [N, T, ...shape]. */
+  samples: { shape: number[]; data: Float32Array };
 }
 
 /** A model path naming a compiled module rather than a network. */
@@ -173,6 +189,13 @@ async function loadModel(g: DataSpec): Promise<LoadedModel> {
 export async function loadPipelineData(g: DataSpec): Promise<PipelineData> {
   const net = await loadModel(g);
   const graph = net.graph;
+  const recorded =
+    g.input === undefined && g.dataset === undefined && graph ? recordedSamples(graph, g) : undefined;
+  if (recorded) return recordedData(g, net, recorded);
+  if (g.requireRecorded)
+    throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]", {
+      hint: `${g.model} carries no recorded inputs (a SANA-FE network file with input spike trains does)`,
+    });
   if (net.inputIds.length !== 1)
     throw new SpikegridError(
       "UNSUPPORTED",
@@ -225,5 +248,26 @@ export async function loadPipelineData(g: DataSpec): Promise<PipelineData> {
     single,
   };
   if (labels) out.labels = labels;
+  return out;
+}
+
+/** The data of a file fed its own recorded inputs (one sample; the first input is the primary one). */
+function recordedData(g: DataSpec, net: LoadedModel, r: NonNullable<ReturnType<typeof recordedSamples>>) {
+  const [first, ...rest] = r.inputs;
+  const out: PipelineData = {
+    graph: net.graph!,
+    inputId: first!.id,
+    inputShape: first!.shape,
+    samples: first!.samples,
+    ...(rest.length ? { moreInputs: rest } : {}),
+    recorded: { spikesOnly: r.spikesOnly },
+    readout: readoutOf(net.metadata),
+    description: `the recorded inputs of ${g.model} (${r.inputs.map((i) => i.id).join(", ")}; ${r.steps} steps)`,
+    warnings: net.warnings,
+    zeroWeights: false,
+    initialised: false,
+    raw: false,
+    single: true,
+  };
   return out;
 }

@@ -138,15 +138,25 @@ export class Pipeline {
   async ranges(): Promise<Ranges | undefined> {
     if (this.precompiled) return undefined;
     if ((this.options.calibrate ?? PIPELINE_DEFAULTS.calibrate) === false) return undefined;
-    this.#ranges ??= await calibrationRanges(this.options, this.data, this.options.compile ?? {});
+    this.#ranges ??= await calibrationRanges(this.options, this.data, this.compileSettings);
     return this.#ranges;
+  }
+
+  /**
+   * The given compile settings; a file fed its own recorded spike trains (SANA-FE) compiles its inputs as spike
+   * events unless an input event is given (with bias inputs they stay graded: a bias is not a spike).
+   */
+  get compileSettings(): NonNullable<PipelineOptions["compile"]> {
+    const given = this.options.compile ?? {};
+    if (!this.data.recorded?.spikesOnly || given.inputEvent !== undefined) return given;
+    return { ...given, inputEvent: "spike" };
   }
 
   /** The compile options of this setup: the given ones, the profile, the calibrated ranges. */
   async compileOptions(): Promise<QuantCompileOptions> {
     const ranges = await this.ranges();
     return {
-      ...this.options.compile,
+      ...this.compileSettings,
       ...(this.profile ? { profile: this.profile } : {}),
       ...(ranges ? { ranges } : {}),
       dump: () => {},
@@ -214,13 +224,20 @@ export class Pipeline {
       ...(this.data.labels ? { labels: this.data.labels, labelsName: this.data.description } : {}),
       readout: this.data.readout,
       ...(this.options.input === undefined ? {} : { input: this.options.input, rawInput: this.data.raw }),
+      ...(this.data.recorded
+        ? { input: `${this.options.model} (its recorded inputs)`, rawInput: false }
+        : {}),
     });
   }
 }
 
 /** Loads the network and samples of `options` (the other stages run when asked). */
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
-  return new Pipeline(options, await loadPipelineData(options));
+  const recordedSteps = options.recordedSteps ?? options.timesteps;
+  return new Pipeline(
+    options,
+    await loadPipelineData({ ...options, ...(recordedSteps === undefined ? {} : { recordedSteps }) }),
+  );
 }
 
 /** The whole chain: load → calibrate → compile → map → simulate → run JSON. */

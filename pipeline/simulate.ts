@@ -8,7 +8,7 @@ import { buildRunJson } from "../reports/run-build.js";
 import type { RunJson } from "../reports/run-json.js";
 import { applyChipSections } from "../simulator/chip/index.js";
 import { runReference, type TimestepMode } from "../simulator/reference/index.js";
-import { type ChipSettings, type ModuleRun, predict, type Sequence } from "./chip-run.js";
+import { type ChipSettings, feedOf, type ModuleRun, predict, type Sequence } from "./chip-run.js";
 import { summarizeWarnings } from "./warnings.js";
 
 /** Every sample through the reference interpreter; the first sample's spiking populations are recorded. */
@@ -26,11 +26,12 @@ export function simulateOnReference(
   if (s.keepSamples) run.perSample = [];
   const warnings: string[][] = [];
   sequences.forEach((q, b) => {
-    const r = runReference(
-      ir,
-      { [inputId]: q },
-      { mode: s.mode, timesteps: s.steps, perStepCounts: true, record: b === 0 ? first : asked },
-    );
+    const r = runReference(ir, feedOf(inputId, q), {
+      mode: s.mode,
+      timesteps: s.steps,
+      perStepCounts: true,
+      record: b === 0 ? first : asked,
+    });
     if (b === 0) run.records = new Map(spiking.map((id) => [id, r.records.get(id)!]));
     run.perSample?.push({ outputsScaled: r.outputsScaled, records: r.records });
     run.outputs.push(r.outputsScaled.get(out) ?? []);

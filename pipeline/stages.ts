@@ -9,6 +9,7 @@ import { compile, compileLowered } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
+import type { Sequence } from "./chip-run.js";
 import { graphOf, type PipelineData } from "./data.js";
 
 /**
@@ -54,30 +55,47 @@ export function mapModule(ir: NmirModule, profile: ChipProfile, options: MapOpti
 }
 
 export interface SampleSequences {
-  sequences: { shape: number[]; data: Float64Array }[];
+  /** Per sample: the primary input's sequence, carrying the sample's further inputs (`alongside`), if any. */
+  sequences: Sequence[];
   /** Input values clipped to the input's payload range, or spikes read from values other than 0 / 1. */
   clipped: number;
 }
 
 /**
  * Integer input sequences per sample, each cut or zero-padded to `steps`: quantized with the module's input
- * scale, or as given when the samples are raw integer events (or the module is not quantized).
+ * scale, or as given when the samples are raw integer events (or the module is not quantized). A network
+ * with several inputs (PipelineData.moreInputs) gets one sequence per input id in each sample.
  */
 export function quantizedSamples(ir: NmirModule, data: PipelineData, steps: number): SampleSequences {
-  const [n, tIn] = data.samples.shape as [number, number];
-  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  const n = data.samples.shape[0]!;
+  const fed = [
+    { id: data.inputId, shape: data.inputShape, samples: data.samples },
+    ...(data.moreInputs ?? []),
+  ];
   const asGiven = data.raw || ir.stage !== "quantized";
-  const q = asGiven
-    ? { data: data.samples.data, clipped: 0 }
-    : quantizeInputs(ir, { [data.inputId]: data.samples }).get(data.inputId)!;
-  const sequences: SampleSequences["sequences"] = [];
-  for (let s = 0; s < n; s++) {
-    const seq = new Float64Array(steps * per);
-    const keep = Math.min(steps, tIn) * per;
-    for (let i = 0; i < keep; i++) seq[i] = q.data[s * tIn * per + i]!;
-    sequences.push({ shape: [steps, ...data.inputShape], data: seq });
-  }
-  return { sequences, clipped: q.clipped };
+  const quantized = asGiven
+    ? undefined
+    : quantizeInputs(ir, Object.fromEntries(fed.map((f) => [f.id, f.samples])));
+  let clipped = 0;
+  const perInput = fed.map((f) => {
+    const tIn = f.samples.shape[1]!;
+    const per = f.shape.reduce((a, b) => a * b, 1);
+    const q = quantized ? quantized.get(f.id)! : { data: f.samples.data, clipped: 0 };
+    clipped += q.clipped;
+    const out: Sequence[] = [];
+    for (let s = 0; s < n; s++) {
+      const seq = new Float64Array(steps * per);
+      const keep = Math.min(steps, tIn) * per;
+      for (let i = 0; i < keep; i++) seq[i] = q.data[s * tIn * per + i]!;
+      out.push({ shape: [steps, ...f.shape], data: seq });
+    }
+    return out;
+  });
+  const [first, ...rest] = perInput;
+  const sequences = first!.map((q, s) =>
+    rest.length ? { ...q, alongside: Object.fromEntries(rest.map((r, k) => [fed[k + 1]!.id, r[s]!])) } : q,
+  );
+  return { sequences, clipped };
 }
 
 /** The sequences alone (explore's jobs). */
@@ -93,7 +111,8 @@ const sequenceCache = new WeakMap<PipelineData, Map<string, SampleSequences>>();
 
 export function samplesFor(ir: NmirModule, data: PipelineData, steps: number): SampleSequences {
   const port = ir.inputs.find((i) => i.id === data.inputId)!;
-  const key = JSON.stringify([port.event, ir.stage, inputScaleExp(ir, data.inputId), steps]);
+  const more = (data.moreInputs ?? []).map((f) => inputScaleExp(ir, f.id));
+  const key = JSON.stringify([port.event, ir.stage, inputScaleExp(ir, data.inputId), steps, more]);
   let byKey = sequenceCache.get(data);
   if (!byKey) {
     byKey = new Map();

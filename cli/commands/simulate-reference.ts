@@ -42,7 +42,12 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     const given = sampleOf(data.samples.data, port.shape, b, tIn, steps).data;
     const seen = floatReadings(ir, port, given, q.data, raw);
     inputKind = seen.kind === "dequantized" ? "dequantized" : "float";
-    return { [port.id]: { shape: q.shape, data: Float64Array.from(seen.values) } };
+    // further inputs (a SANA-FE file's bias inputs) reach the float network as recorded
+    const more = (data.moreInputs ?? []).map((f) => [f.id, sampleOf(f.samples.data, f.shape, b, tIn, steps)]);
+    return {
+      [port.id]: { shape: q.shape, data: Float64Array.from(seen.values) },
+      ...Object.fromEntries(more),
+    };
   });
   const agreed = cmp && compareWithFloat(cmp, ir, runs, floatSamples, { steps, mode, inputs: inputKind });
   const batched = !data.single;

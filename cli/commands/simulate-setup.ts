@@ -48,7 +48,9 @@ export function simulateOptions(
   const mode = choiceFlag("--mode", args.mode, TIMESTEP_MODES);
   const load = loadFlags(args);
   const compile = { ...bitWidthFlags(args), ...fixedCompileFlags(args) };
-  if (typeof args.input !== "string")
+  // without --input, a network file that records its own inputs (SANA-FE) runs on them (checked on loading)
+  const recorded = typeof args.input !== "string";
+  if (recorded && (isModuleFile(file) || args["raw-input"] === true))
     throw new SpikegridError("USAGE", "--input is required: a .npy file shaped [T, ...] or [batch, T, ...]");
   if (isModuleFile(file)) {
     // --dt stays: it also reads the network file of --compare-float
@@ -66,7 +68,7 @@ export function simulateOptions(
     ...(Object.keys(set).length ? { set } : {}),
     load,
     compile,
-    input: args.input,
+    ...(recorded ? { requireRecorded: true } : { input: args.input as string }),
     ...(args["raw-input"] === true ? { rawInput: true } : {}),
     ...(typeof args.profile === "string" ? { profile: args.profile } : {}),
     engine,
@@ -108,6 +110,16 @@ export async function openSimulation(
   let pipeline = await openPipeline(simulateOptions(args, engine));
   const ir = await pipeline.compile();
   const notes = pipeline.data.warnings.map((w) => `warning: ${w}`);
+  const recorded = pipeline.data.recorded;
+  if (recorded) {
+    const event = pipeline.compileSettings.inputEvent;
+    const how = recorded.spikesOnly
+      ? event === "spike" && args["input-event"] === undefined
+        ? " (compiled as spike events, as --input-event spike)"
+        : ""
+      : " (graded input events: bias inputs are not spikes)";
+    notes.push(`note: inputs: ${pipeline.data.description}${how}`);
+  }
   if (!pipeline.precompiled) {
     const widths = pipeline.profile
       ? `the compiler's defaults for ${pipeline.profile.name}`

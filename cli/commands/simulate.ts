@@ -180,7 +180,8 @@ export const simulateCommand: CliCommand = {
       })
       .option("input", {
         type: "string",
-        describe: "input .npy shaped [T, ...] or [batch, T, ...] (required when the network has inputs)",
+        describe:
+          "input .npy shaped [T, ...] or [batch, T, ...] (required when the network has inputs, unless the file records them: SANA-FE)",
       })
       .options(CHIP_OPTIONS)
       .option("set", zooSetOption)
