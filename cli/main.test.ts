@@ -5,20 +5,13 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli } from "../test/cli-run.js";
 import { sharedFixture } from "../test/shared-fixtures.js";
 import type { CliCommand } from "./command.js";
 import { commands } from "./commands/index.js";
-import { bufferIo } from "./io.js";
-import { runCli } from "./main.js";
 
 const LIF = sharedFixture("nir/01_lif/lif_norse.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-main-"));
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 /** Every runnable command line: the command words plus a real file for each required positional. */
 function leaves(list: readonly CliCommand[], prefix: string[] = []): string[][] {

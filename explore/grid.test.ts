@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SpikegridError } from "../common/errors.js";
+import { errorOf } from "../test/cli-run.js";
 import { checkGridSpec, expandGrid, gridFingerprint, parseShard, shardPoints } from "./grid.js";
 import { GRID_FILE_BYTES, loadGridFile } from "./grid-yaml.js";
 import { tempDir } from "./test-helpers.js";
@@ -12,16 +12,6 @@ const base = {
   dataset: "mnist-rows",
   samples: 2,
 };
-
-function errorOf(f: () => unknown): SpikegridError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpikegridError) return e;
-    throw e;
-  }
-  throw new Error("expected a SpikegridError");
-}
 
 describe("checkGridSpec", () => {
   it("names an unknown profile and lists the known ones", () => {

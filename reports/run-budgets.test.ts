@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bufferIo } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
-import { SpikegridError } from "../common/errors.js";
+import { errorOf } from "../test/cli-run.js";
 import { chipRun } from "../test/reports/run-fixture.js";
 import { gridHeatmap, gridView } from "./html/heatmap.js";
 import { decimateMinMax, extent, niceTicks } from "./html/series.js";
@@ -18,16 +18,6 @@ import type { RunJson } from "./run-json.js";
 import { readRunJsonFile } from "./run-read.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sg-run-budgets-"));
-
-function errorOf(f: () => unknown): SpikegridError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpikegridError) return e;
-    throw e;
-  }
-  throw new Error("expected a SpikegridError");
-}
 
 /** `n` steps of activity: a sawtooth with one spike peak in the middle (decimation must keep it). */
 function longPerStep(n: number) {

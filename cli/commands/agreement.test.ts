@@ -17,9 +17,8 @@ import { randomInput, rng } from "../../compiler/passes/testing.js";
 import { checkRunJson, type RunAgreement } from "../../reports/run-json.js";
 import { runFloat } from "../../simulator/float/index.js";
 import { runReference } from "../../simulator/reference/index.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const LAYERS = ["1", "3", "6", "10", "12"];
@@ -30,12 +29,6 @@ const model = join(dir, "cnn.nmir");
 const xPath = join(dir, "x.npy");
 let ir: NmirModule;
 let samples: Float64Array[];
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 async function simulate(mode: "layer-sync" | "pipelined"): Promise<{ a: RunAgreement; out: string }> {
   const json = join(dir, `${mode}.json`);

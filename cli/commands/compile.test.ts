@@ -8,9 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readNpyFile, writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { checkNmir, readNmirFile } from "../../compiler/nmir/index.js";
 import { checkRunJson } from "../../reports/run-json.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 import { compileCommand } from "./compile.js";
 import { commands } from "./index.js";
 
@@ -20,12 +19,6 @@ if (!commands.includes(compileCommand)) commands.push(compileCommand);
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-compile-"));
 const model = join(dir, "cnn.nmir");
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 /** Deterministic sparse spikes [T, 2, 34, 34]. */
 function spikes(T: number): Float32Array {

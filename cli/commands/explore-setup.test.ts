@@ -7,18 +7,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readNpyFile, writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { tempDir } from "../../explore/test-helpers.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
+import { cli } from "../../test/cli-run.js";
 
 const CNN = "examples/cnn_sinabs.nir";
 const EVENTS = "examples/events.npy";
 const POINT = ["--profiles", "loihi", "--max-cores", "32", "--weight-bits", "8"];
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 interface Numbers {
   sops: number;

@@ -8,20 +8,13 @@ import { describe, expect, it } from "vitest";
 import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { brokenModules, emptyModule, wideModule } from "../../compiler/nmir/hostile.js";
 import { writeNmirFile } from "../../compiler/nmir/index.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
+import { cli } from "../../test/cli-run.js";
 import { commands } from "./index.js";
 import { mapCommand } from "./map.js";
 
 if (!commands.includes(mapCommand)) commands.push(mapCommand);
 
 const dir = mkdtempSync(join(tmpdir(), "sg-map-hostile-"));
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 describe("map refuses invalid NMIR", () => {
   const cases: [string, Parameters<typeof writeNmirFile>[1]][] = [

@@ -9,9 +9,8 @@ import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { checkMapping } from "../../compiler/mapping/index.js";
 import { readNmirFile } from "../../compiler/nmir/index.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 import { commands } from "./index.js";
 import { mapCommand } from "./map.js";
 
@@ -21,12 +20,6 @@ if (!commands.includes(mapCommand)) commands.push(mapCommand);
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-map-"));
 const model = join(dir, "cnn.nmir");
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 beforeAll(async () => {
   const r = await cli("compile", CNN, "-o", model, "--weight-bits", "8");

@@ -5,14 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../explore/test-helpers.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
+import { cli } from "../../test/cli-run.js";
 
 /** The columns of the markdown table's first data row, by header. */
 function firstRow(md: string): Record<string, string> {

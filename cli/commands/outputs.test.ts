@@ -7,21 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readNpyFile, writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 
 const LIF = sharedFixture("nir/01_lif/lif_norse.nir");
 const MLP = "test/fixtures/golden/onnx/mlp.onnx"; // input [8] per step
 const dir = mkdtempSync(join(tmpdir(), "sg-outputs-"));
 const model = join(dir, "lif.nmir");
 const spikes = join(dir, "spikes.npy");
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 function npy(name: string, shape: number[]): string {
   const path = join(dir, name);

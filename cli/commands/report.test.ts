@@ -9,20 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { randomInput, rng } from "../../compiler/passes/testing.js";
 import { checkRunJson, type RunJson } from "../../reports/run-json.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-report-"));
 const json = join(dir, "run.json");
 let run: RunJson;
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 beforeAll(async () => {
   const nmir = join(dir, "cnn.nmir");

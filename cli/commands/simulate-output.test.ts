@@ -10,20 +10,13 @@ import { readNmirFile } from "../../compiler/nmir/index.js";
 import { summarizeWarnings } from "../../pipeline/warnings.js";
 import { runReference } from "../../simulator/reference/index.js";
 import { SatCounter, saturationWarning } from "../../simulator/reference/models.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
 
 const CNN = sharedFixture("nir/02_cnn/cnn_sinabs.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-sat-"));
 const model = join(dir, "cnn6.nmir");
 const events = join(dir, "events.npy");
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 /** Dense random events [3, 6, 2, 34, 34]: a 6-bit state clamps in every sample. */
 function denseEvents(): Float32Array {

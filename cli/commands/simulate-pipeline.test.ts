@@ -8,17 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../explore/test-helpers.js";
 import { checkRunJson, type RunJson } from "../../reports/run-json.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
+import { cli } from "../../test/cli-run.js";
 
 const CNN = "examples/cnn_sinabs.nir";
 const EVENTS = "examples/events.npy";
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 /** The table's first row as numbers by column (csv). */
 async function tableRow(...flags: string[]): Promise<Record<string, number>> {

@@ -2,14 +2,7 @@
 // measured end to end): Params and dense FLOPs equal the zoo's counts, ACs/MACs split per the counting contract.
 
 import { describe, expect, it } from "vitest";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
+import { cli } from "../../test/cli-run.js";
 
 const csvRows = (text: string) =>
   text

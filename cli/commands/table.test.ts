@@ -4,14 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { measureRow } from "../../pipeline/table.js";
 import { paperTable } from "../../reports/paper-table.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
+import { cli } from "../../test/cli-run.js";
 
 const csvRows = (text: string) =>
   text

@@ -1,7 +1,7 @@
 // Element limits in validation: all parameters of a graph together, and every inferred output shape.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { SpikegridError } from "../../common/errors.js";
+import { errorOf } from "../../test/cli-run.js";
 import { chain, createGraph } from "./graph.js";
 import { createInput, createOutput } from "./nodes.js";
 import { createAffine, createConv2d } from "./nodes-synaptic.js";
@@ -25,21 +25,11 @@ function twoLayers() {
   return g;
 }
 
-function failure(f: () => unknown): SpikegridError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpikegridError) return e;
-    throw e;
-  }
-  throw new Error("expected a SpikegridError");
-}
-
 describe("graph element limits", () => {
   it("all parameters together against SPIKEGRID_MAX_GRAPH_ELEMENTS", () => {
     expect(() => validateGraph(twoLayers())).not.toThrow();
     process.env.SPIKEGRID_MAX_GRAPH_ELEMENTS = "50";
-    const e = failure(() => validateGraph(twoLayers()));
+    const e = errorOf(() => validateGraph(twoLayers()));
     expect(e.code).toBe("GRAPH_INVALID");
     expect(e.details[0]?.message).toBe(
       "its parameters have 60 elements, above the limit of 50 elements per graph (all parameters and constants) (set SPIKEGRID_MAX_GRAPH_ELEMENTS to allow more)",
@@ -56,7 +46,7 @@ describe("graph element limits", () => {
     ]);
     expect(() => validateGraph(g)).not.toThrow();
     process.env.SPIKEGRID_MAX_TENSOR_ELEMENTS = "100";
-    const e = failure(() => validateGraph(g));
+    const e = errorOf(() => validateGraph(g));
     expect(e.details.map((d) => d.where)).toEqual(['node "conv" (Conv2d)']);
     expect(e.details[0]?.message).toBe(
       "its output [8,4,4] has 128 elements, above the limit of 100 elements per tensor (set SPIKEGRID_MAX_TENSOR_ELEMENTS to allow more)",

@@ -5,20 +5,13 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferIo } from "../../cli/io.js";
-import { runCli } from "../../cli/main.js";
 import { SpikegridError } from "../../common/errors.js";
+import { cli } from "../../test/cli-run.js";
 import { sharedFixture } from "../../test/shared-fixtures.js";
 import { pow2Exp, resolveQuantOptions, WEIGHT_BITS } from "./quant-plan.js";
 import { lifChain, quantize } from "./quant-testing.js";
 
 const LIF = sharedFixture("nir/01_lif/lif_norse.nir");
-
-async function cli(...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 describe("weight bits 2..16", () => {
   it("the library refuses 1 bit with the reason, and pow2Exp refuses a zero-wide field instead of looping", () => {
