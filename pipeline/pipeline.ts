@@ -3,6 +3,7 @@
 // these stages, so one setup gives one answer. `openPipeline` exposes the stages (a command that must react to
 // a network the compiler refuses or a chip it does not fit); `runPipeline` runs them all.
 
+import type { Progress } from "../common/progress.js";
 import type { MapOptions, Mapping, MapResult } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
@@ -41,6 +42,8 @@ export interface PipelineOptions extends DataSpec {
   perStepCounts?: boolean;
   /** Where a given `mapping` came from (its file), for the run JSON. */
   mappingSource?: string;
+  /** Told each stage (calibrate, the compiler's passes, the mapper's phases, simulate); default nothing. */
+  progress?: Progress;
 }
 
 /** What `execute` keeps beyond the run JSON's needs (`simulate` writes outputs and records per sample). */
@@ -138,6 +141,7 @@ export class Pipeline {
   async ranges(): Promise<Ranges | undefined> {
     if (this.precompiled) return undefined;
     if ((this.options.calibrate ?? PIPELINE_DEFAULTS.calibrate) === false) return undefined;
+    if (!this.#ranges) this.options.progress?.stage("calibrate");
     this.#ranges ??= await calibrationRanges(this.options, this.data, this.compileSettings);
     return this.#ranges;
   }
@@ -159,6 +163,7 @@ export class Pipeline {
       ...this.compileSettings,
       ...(this.profile ? { profile: this.profile } : {}),
       ...(ranges ? { ranges } : {}),
+      ...(this.options.progress ? { progress: this.options.progress } : {}),
       dump: () => {},
     };
   }
@@ -175,7 +180,10 @@ export class Pipeline {
     const ir = await this.compile();
     this.#mapped ??= this.options.mapping
       ? { mapping: this.options.mapping }
-      : mapModule(ir, this.profile, this.options.map);
+      : mapModule(ir, this.profile, {
+          ...this.options.map,
+          ...(this.options.progress ? { progress: this.options.progress } : {}),
+        });
     return this.#mapped;
   }
 
@@ -194,6 +202,7 @@ export class Pipeline {
   async execute(engine = this.engine, extras: ExecuteExtras = {}): Promise<Execution> {
     const ir = await this.compile();
     const { sequences, clipped } = samplesFor(ir, this.data, this.steps);
+    this.options.progress?.stage(`simulate (${engine})`);
     let sim: ModuleRun;
     if (engine === "chip") {
       const { mapping } = await this.map();

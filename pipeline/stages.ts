@@ -33,6 +33,7 @@ function loweredFor(data: PipelineData, options: QuantCompileOptions): NmirModul
     payloadBits: _b,
     ranges: _r,
     dump: _d,
+    progress: _g,
     ...rest
   } = options;
   const key = JSON.stringify([resolveClipStart(options).mode, rest]);

@@ -3,6 +3,7 @@
 // → quantized NMIR (.nmir) with a short summary.
 
 import { SpikegridError } from "../../common/errors.js";
+import { noProgress } from "../../common/progress.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
 import { shapeSize, synapseCount, writeNmirFile } from "../../compiler/nmir/index.js";
 import type { Diagnostic } from "../../compiler/passes/pass.js";
@@ -83,7 +84,14 @@ async function runCompile(args: Record<string, unknown>, io: CliIo): Promise<voi
       if (options.inputRange !== undefined) options.ranges = { [inputs[0]!]: options.inputRange as number };
     }
   }
-  const { ir, diagnostics } = compile(net.graph, options);
+  const progress = io.progress?.("compile") ?? noProgress;
+  let compiled: ReturnType<typeof compile>;
+  try {
+    compiled = compile(net.graph, { ...options, progress });
+  } finally {
+    progress.done();
+  }
+  const { ir, diagnostics } = compiled;
   writeNmirFile(out, ir);
   const neurons = ir.populations.reduce((a, p) => a + shapeSize(p.shape), 0);
   const synapses = ir.projections.reduce((a, p) => a + synapseCount(p.connectivity), 0);

@@ -5,6 +5,7 @@
 
 import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
+import { noProgress } from "../../common/progress.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
 import {
   checkMappable,
@@ -87,8 +88,15 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const untrained = untrainedWarning(moduleWeights(ir), file);
   if (untrained) io.err(`warning: ${untrained}`);
   if (typeof args.input === "string") opts.traffic = profiledTraffic(ir, args.input);
+  const progress = io.progress?.("map") ?? noProgress;
   try {
-    const { mapping, fit } = mapNetwork(ir, profile, opts);
+    let mapped: ReturnType<typeof mapNetwork>;
+    try {
+      mapped = mapNetwork(ir, profile, { ...opts, progress });
+    } finally {
+      progress.done();
+    }
+    const { mapping, fit } = mapped;
     if (out) writeFileSync(out, `${JSON.stringify(mapping, null, 2)}\n`);
     if (args.json === true) {
       io.out(JSON.stringify({ mapping, fit }, null, 2));

@@ -68,6 +68,7 @@ export const tableCommand: CliCommand = {
     const rows: TableRow[] = [];
     for (const m of models) {
       const t0 = performance.now();
+      const progress = io.progress?.(`table ${m}`);
       // the pipeline's chain, as `demo`, `simulate` and explore run it: same setup, same numbers
       const row = await measureRow({
         model: m,
@@ -77,7 +78,8 @@ export const tableCommand: CliCommand = {
         init: args.init === "zeros" ? "zeros" : "random",
         ...(profile ? { profile } : {}),
         ...(steps === undefined ? {} : { timesteps: steps }),
-      });
+        ...(progress ? { progress } : {}),
+      }).finally(() => progress?.done());
       rows.push(row);
       if (row.chipNote) notes.push(`${m}: ${row.chipNote}`);
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

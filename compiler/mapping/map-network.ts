@@ -3,6 +3,7 @@
 // XY. When it does not fit it throws a MappingError carrying the fit report with every explained misfit.
 
 import { SpikegridError } from "../../common/errors.js";
+import { noProgress, type Progress } from "../../common/progress.js";
 import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 import { type NmirModule, verify } from "../nmir/index.js";
 import { encodingsOf } from "./encoding.js";
@@ -33,6 +34,8 @@ export interface MapOptions {
   seed?: number;
   /** On a misfit, try the built-in profiles and list those that fit (default true). */
   suggestProfiles?: boolean;
+  /** Told each phase (partition, pack, place, route, other profiles) and the nodes / bins done in it. */
+  progress?: Progress;
 }
 
 export interface MapResult {
@@ -95,10 +98,13 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analys
   intOption("neuronsPerCore", opts.neuronsPerCore);
   const chip = profile.grid.coresPerChip;
   const cores = Math.min(opts.maxCores ?? chip, chip);
+  const progress = opts.progress ?? noProgress;
   const p = partition(ir, profile, {
     cores,
     ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+    progress,
   });
+  progress.stage("pack", p.slices.length, "slice");
   const packed = pack(p.slices, profile, {
     cores,
     ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
@@ -127,10 +133,14 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
   // (analyseFit verified the module; the other profiles below reuse that)
   if (!fit.fits) {
     if (opts.suggestProfiles !== false) {
-      fit.profilesThatFit = BUILTIN_PROFILES.filter((name) => {
+      const progress = opts.progress ?? noProgress;
+      progress.stage("other profiles", BUILTIN_PROFILES.length, "profile");
+      fit.profilesThatFit = BUILTIN_PROFILES.filter((name, i) => {
+        progress.tick(i);
         if (name === profile.name) return false;
         try {
-          return analyse(ir, loadProfile(name), { ...opts, maxCores: undefined }).fit.fits;
+          const others = { ...opts, maxCores: undefined, progress: noProgress };
+          return analyse(ir, loadProfile(name), others).fit.fits;
         } catch {
           return false;
         }
@@ -147,15 +157,18 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
       fit.profilesThatFit?.length ? `it fits on: ${fit.profilesThatFit.join(", ")}` : undefined,
     );
   }
+  const progress = opts.progress ?? noProgress;
   const edges = trafficEdges(ir, bins, opts.traffic);
   const pr = placementProblem(profile, bins, cores, edges, opts.neuronsPerCore);
   const placement = opts.placement ?? "greedy";
+  progress.stage("place", bins.length, "core");
   const place =
     placement === "sequential"
       ? placeSequential(pr)
       : placement === "greedy"
-        ? placeGreedy(pr)
-        : placeAnneal(pr, { seed: opts.seed ?? 1 });
+        ? placeGreedy(pr, progress)
+        : placeAnneal(pr, { seed: opts.seed ?? 1, progress });
+  progress.stage("route");
   const routing = routeXY(profile, edges, place, pr.positions);
   const encodings = encodingsOf(ir, profile);
   const mapping: Mapping = {

@@ -4,6 +4,7 @@
 // with their b axons and b synapse copies, encoding.ts). Speck cannot split a layer: a layer is one slice and must
 // fit the largest of its unequal cores.
 
+import { noProgress, type Progress } from "../../common/progress.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import { bitPlanes, MAX_BITPLANES } from "./encoding.js";
@@ -111,6 +112,8 @@ function suggestionFor(
 export interface PartitionOptions {
   neuronsPerCore?: number;
   cores: number;
+  /** Told each node partitioned (stage "partition"). */
+  progress?: Progress;
 }
 
 /** The slices of every node, or the misfits that prevent it. */
@@ -123,7 +126,10 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
   const isSpeck = profile.core.memoryModel.kind === "speck";
   const slices: UsedSlice[] = [];
   const misfits: Misfit[] = [];
-  for (const node of nodes) {
+  const progress = opts.progress ?? noProgress;
+  progress.stage("partition", nodes.length);
+  for (const [i, node] of nodes.entries()) {
+    progress.tick(i);
     const caps = capabilityMisfits(node, profile);
     misfits.push(...caps);
     if (caps.length > 0 || node.size === 0) continue;
@@ -173,6 +179,7 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
       start += lo;
     }
   }
+  progress.tick(nodes.length);
   return { nodes, slices, misfits };
 }
 

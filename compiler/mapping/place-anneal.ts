@@ -2,6 +2,7 @@
 // holding another bin), accept by Metropolis with geometric cooling, and keep the best assignment seen.
 // It never returns anything worse than its start.
 
+import { noProgress, type Progress } from "../../common/progress.js";
 import { rng } from "./math.js";
 import { binCost, type PlacementProblem, placementCost } from "./place-cost.js";
 import { placeGreedy } from "./place-greedy.js";
@@ -11,10 +12,13 @@ export interface AnnealOptions {
   seed?: number;
   /** Moves tried (default 400 per bin, at least 20,000, at most 400,000). */
   iterations?: number;
+  /** Told the greedy start's bins, then the moves tried (every 1024th). */
+  progress?: Progress;
 }
 
 export function placeAnneal(pr: PlacementProblem, opts: AnnealOptions = {}): number[] {
-  const greedy = placeGreedy(pr);
+  const progress = opts.progress ?? noProgress;
+  const greedy = placeGreedy(pr, progress);
   const sequential = placeSequential(pr);
   const place = placementCost(pr, sequential) < placementCost(pr, greedy) ? sequential : greedy;
   const n = pr.bins.length;
@@ -31,7 +35,9 @@ export function placeAnneal(pr: PlacementProblem, opts: AnnealOptions = {}): num
   const meanW = pr.edges.reduce((a, e) => a + e.weight, 0) / Math.max(1, pr.edges.length);
   let t = Math.max(1e-9, meanW * 2);
   const cooling = (1e-3 / 2) ** (1 / iters);
+  progress.stage("anneal", iters, "move");
   for (let it = 0; it < iters && cost > 0; it++, t *= cooling) {
+    if ((it & 1023) === 0) progress.tick(it);
     const b = Math.floor(rand() * n);
     const to = Math.floor(rand() * pr.cores);
     const from = place[b] ?? 0;

@@ -1,10 +1,12 @@
 // Greedy placement: bins by decreasing total traffic; the first goes to the core nearest the grid's centre,
 // each next one to the free core (that can hold it) with the least traffic × hops to the bins already placed.
 
+import { noProgress, type Progress } from "../../common/progress.js";
 import { hopsBetween, type PlacementProblem } from "./place-cost.js";
 import { placeSequential } from "./place-sequential.js";
 
-export function placeGreedy(pr: PlacementProblem): number[] {
+/** `progress` is told each bin placed (bins of the current stage). */
+export function placeGreedy(pr: PlacementProblem, progress: Progress = noProgress): number[] {
   const n = pr.bins.length;
   const total = pr.neighbours.map((ns) => ns.reduce((a, x) => a + x.weight, 0));
   const order = Array.from({ length: n }, (_, i) => i).sort(
@@ -15,7 +17,8 @@ export function placeGreedy(pr: PlacementProblem): number[] {
   const g = pr.profile.grid;
   const cx = (g.width - 1) / 2;
   const cy = (g.height - 1) / 2;
-  for (const b of order) {
+  for (const [i, b] of order.entries()) {
+    progress.tick(i);
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
     const placedNeighbours = (pr.neighbours[b] ?? []).some((x) => (place[x.bin] ?? -1) >= 0);
@@ -36,6 +39,7 @@ export function placeGreedy(pr: PlacementProblem): number[] {
     place[b] = best;
     free.delete(best);
   }
+  progress.tick(n);
   return place;
 }
 

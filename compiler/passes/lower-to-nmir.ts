@@ -91,7 +91,10 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
     return id;
   };
 
+  const progress = ctx.options.progress;
+  progress?.stage("lowerToNmir", nodes.length);
   for (const [i, sn] of nodes.entries()) {
+    progress?.tick(i);
     const { id, node } = sn;
     const n = size(sn.outShape);
     const role = roles[i]!;
@@ -144,6 +147,7 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
         assertNever(role, "role");
     }
   }
+  progress?.tick(nodes.length);
 
   /** MaxPool2d on spikes: one plain spiking path, then a sum-pool projection into a threshold (> 0). */
   function maxPoolProjection(i: number): { src: string; conn: Connectivity; delay: number } {

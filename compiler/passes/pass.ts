@@ -1,6 +1,7 @@
 // The pass contract of the compiler (DESIGN §11): a pass is one named verb over a NetGraph or an NMIR module;
 // pipeline.ts runs them from one ordered table. Options and diagnostics travel in the context, never in modules.
 
+import type { Progress } from "../../common/progress.js";
 import type { NetGraph } from "../graph/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import type { ConvertOptions } from "./convert-ann/options.js";
@@ -37,6 +38,8 @@ export interface CompileOptions {
   clipStart?: "gate" | "free" | "auto";
   /** convertAnnToSnn: convert a ReLU ANN to a rate-coded SNN with these calibration data; off when absent. */
   convert?: ConvertOptions;
+  /** Told each pass as it starts and, in lowerToNmir, each node lowered (default: nothing). */
+  progress?: Progress;
 }
 
 export interface Diagnostic {

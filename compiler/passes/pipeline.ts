@@ -160,6 +160,7 @@ function runPasses(
   let g: NetGraph | undefined = "graph" in from ? from.graph : undefined;
   let ir: NmirModule | undefined = "ir" in from ? from.ir : undefined;
   for (const pass of run) {
+    options.progress?.stage(pass.name);
     const t0 = performance.now();
     let result: string;
     let text: () => string;
