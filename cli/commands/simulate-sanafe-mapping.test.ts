@@ -175,4 +175,24 @@ describe("simulate a SANA-FE file on its own mappings:", () => {
     expect(flags.err).toMatch(/--max-cores maps with spikegrid's mapper.*\n.*--mapping auto/);
     expect(existsSync(json)).toBe(false);
   });
+
+  it("a core over its limits: exit 2 at the entry of its neurons; the stock loihi profile takes the placement too", async () => {
+    const small = join(dir, "small.yaml");
+    writeFileSync(small, ARCH.replace("max_neurons_supported: 64", "max_neurons_supported: 3"));
+    const file = join(dir, "net.yaml");
+    const json = join(dir, "small.json");
+    const r = await cli("simulate", file, "--engine", "chip", "--profile", small, "--json", json);
+    expect(r.code).toBe(2);
+    // core 0.1 holds a.2..3 (line 19) and b.1..2: 4 neurons where the chip allows 3
+    expect(r.err).toMatch(
+      /net\.yaml:19: the file's mapping does not fit two-tiles: .*core 1 uses 4 neurons, its limit is 3/,
+    );
+    expect(r.err).toContain("--mapping auto");
+    expect(existsSync(json)).toBe(false);
+    const loihi = await cli("simulate", file, "--engine", "chip", "--profile", "loihi", "--json", json);
+    expect(loihi.code).toBe(0);
+    const cores = coresOf(json).map(([c, , slices]) => [c, slices]);
+    expect(cores).toHaveLength(3);
+    expect(cores.map(([, s]) => s)).toEqual([["a[2:4]", "b[1:3]"], ["b[0:1]"], ["a[0:2]"]]);
+  });
 });

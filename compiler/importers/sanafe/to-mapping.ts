@@ -97,7 +97,7 @@ export function sanafeMapping(
       .filter((at): at is string => at !== undefined);
     throw new SpikegridError(
       "USAGE",
-      `${where[0] ?? file}: the file's mapping does not fit ${profile.name}: ${e.details.map((d) => `${d.where}: ${d.message}`).join("; ") || e.message}`,
+      `${where[0] ?? file}: the file's mapping does not fit ${profile.name}: ${e.details.map((d) => d.message).join("; ") || e.message}`,
       { hint: HINT },
     );
   }
