@@ -14,7 +14,11 @@ import { checkSimulationOutputs, openSimulation, writeSampleOutputs } from "./si
 /** The options `--engine chip` adds to `simulate` (the mapping ones are `spikegrid map`'s). */
 export const CHIP_OPTIONS = {
   profile: { type: "string", describe: "chip engine: chip profile name or file" },
-  mapping: { type: "string", describe: "chip engine: a mapping JSON (spikegrid map -o); default: map here" },
+  mapping: {
+    type: "string",
+    describe:
+      "chip engine: a mapping JSON (spikegrid map -o), or auto to map here; default: a SANA-FE file's own mappings:, else map here",
+  },
   timing: {
     type: "string",
     describe: "chip engine: simple (busiest core) | detailed (event-driven with link contention, default)",

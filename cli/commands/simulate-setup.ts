@@ -4,6 +4,8 @@
 
 import { readFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
+import { sanafeMapping } from "../../compiler/importers/sanafe/index.js";
+import { sanafePlacementOf } from "../../compiler/importers/sanafe/to-mapping.js";
 import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import {
   type MapOptions,
@@ -103,7 +105,8 @@ export async function openSimulation(
   args: Record<string, unknown>,
   engine: "reference" | "chip",
 ): Promise<{ pipeline: Pipeline; ir: NmirModule; notes: string[] }> {
-  if (engine === "chip" && typeof args.mapping === "string")
+  const mappingFile = typeof args.mapping === "string" && args.mapping !== "auto" ? args.mapping : undefined;
+  if (engine === "chip" && mappingFile)
     for (const f of MAP_FLAGS)
       if (args[f] !== undefined)
         throw new SpikegridError("USAGE", `--${f} maps here; it cannot go with --mapping`);
@@ -132,11 +135,27 @@ export async function openSimulation(
       `note: compiled ${String(args.file)} with ${widths}${flags}, ${calibrated} (spikegrid compile for other settings)`,
     );
   }
-  if (engine === "chip" && typeof args.mapping === "string")
+  if (engine === "chip" && mappingFile)
+    pipeline = pipeline.with({ mapping: readMapping(mappingFile, ir, pipeline), mappingSource: mappingFile });
+  const placement = sanafePlacementOf(pipeline.data.graph);
+  if (engine === "chip" && !mappingFile && args.mapping !== "auto" && placement) {
+    // a SANA-FE file's own mappings: are the default mapping; --mapping auto lets spikegrid's mapper place it
+    const file = String(args.file);
+    for (const f of MAP_FLAGS)
+      if (args[f] !== undefined)
+        throw new SpikegridError(
+          "USAGE",
+          `--${f} maps with spikegrid's mapper; ${file} carries its own mapping`,
+          {
+            hint: "add --mapping auto to let spikegrid map the network",
+          },
+        );
     pipeline = pipeline.with({
-      mapping: readMapping(args.mapping, ir, pipeline),
-      mappingSource: args.mapping,
+      mapping: sanafeMapping(placement, ir, pipeline.profile!, file),
+      mappingSource: file,
     });
+    notes.push(`note: mapping from ${file} (its mappings:; --mapping auto lets spikegrid map)`);
+  }
   return { pipeline, ir, notes };
 }
 

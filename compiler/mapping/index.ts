@@ -2,6 +2,8 @@
 
 export { describeMisfit, formatFitSummary } from "./fit-report.js";
 export type { CoreUtilisation, FitReport, Misfit } from "./fit-types.js";
+export { type AssignedCore, mappingForCores } from "./from-cores.js";
+export { tiles as usableTiles } from "./grid.js";
 export { formatGrid } from "./grid-view.js";
 export {
   analyseFit,

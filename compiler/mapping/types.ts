@@ -69,7 +69,8 @@ export interface Mapping {
   routes: Route[];
   /** Keyed by tile number. */
   routingTables: Record<string, RoutingTableEntry[]>;
-  placement: Placement;
+  /** How the cores were placed: by one of spikegrid's placers, or as a network file's own mapping says. */
+  placement: Placement | "file";
   cost: Cost;
   /**
    * How graded events travel where the profile sends only binary spikes, by population id: as b bit planes
@@ -107,7 +108,7 @@ export const mappingSchema = z.object({
     z.string(),
     z.array(z.object({ fromCore: int, out: z.array(z.enum(["local", "E", "W", "N", "S"])) })),
   ),
-  placement: z.enum(PLACEMENTS),
+  placement: z.enum([...PLACEMENTS, "file"]),
   cost: z.object({ trafficHops: z.number().nonnegative(), trafficSource: z.enum(["profiled", "fan-out"]) }),
   encodings: z
     .record(z.string(), z.object({ kind: z.literal("bitplanes"), bits: z.number().int().min(1) }))

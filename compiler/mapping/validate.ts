@@ -15,7 +15,7 @@ import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
 import { capabilityMisfits } from "./partition.js";
 import { type TrafficEdge, trafficEdges } from "./traffic.js";
-import { type Mapping, mappingSchema, type RoutingTableEntry, type Usage } from "./types.js";
+import { type Mapping, mappingSchema, type RoutingTableEntry, type Slice, type Usage } from "./types.js";
 
 /**
  * Problems of `raw` as a mapping of `ir` on `profile`; empty when valid. Linear in the file and in the
@@ -175,7 +175,12 @@ function coverageProblem(size: number, runs: Run[]): string | undefined {
 }
 
 /** Every core's usage recomputed from its slices (the file's own usage is never trusted). */
-function coreBins(m: Mapping, ir: NmirModule, profile: ChipProfile, byId: Map<string, MapNode>): Bin[] {
+export function coreBins(
+  m: { cores: readonly { index: number; slices: readonly Slice[] }[] },
+  ir: NmirModule,
+  profile: ChipProfile,
+  byId: Map<string, MapNode>,
+): Bin[] {
   const inputIds = new Set(ir.inputs.map((i) => i.id));
   const sizes = sourceSizes(ir);
   const facts = new Map<string, NodeFacts>();

@@ -5,14 +5,15 @@ import { SpikegridError } from "../../../common/errors.js";
 import type { NetGraph } from "../../graph/graph.js";
 import { validateGraph } from "../../graph/index.js";
 import type { Importer, ImportOptions, ImportResult } from "../registry.js";
-import { type ChipShape, parseMappings, type SanafePlacement } from "./mappings.js";
+import { type ChipShape, parseMappings, placementRuns, type SanafePlacement } from "./mappings.js";
 import { parseNetwork } from "./network.js";
 import { readSomas } from "./soma.js";
 import { buildGraph, type SanafeInput } from "./to-graph.js";
 import { YamlFile } from "./yaml-read.js";
 
-export type { ChipShape, SanafePlacement } from "./mappings.js";
+export type { ChipShape, PlaceRun, SanafePlacement } from "./mappings.js";
 export type { SanafeInput } from "./to-graph.js";
+export { sanafeMapping } from "./to-mapping.js";
 
 export interface SanafeImport extends ImportResult {
   /** The file's `mappings:` per group and neuron; undefined when it has none. */
@@ -32,7 +33,8 @@ export function importSanafe(text: string, fileName: string, chip?: ChipShape): 
     warnings.push(
       `${fileName}: SANA-FE truncates a leaking potential to a multiple of 1/64 each step; the float network leaks exactly (the compiled integer network truncates at its own LSB)`,
     );
-  graph.metadata.sanafe = { inputs };
+  // the placement as plain runs: the pipeline keeps only the graph, and a chip run maps from it (to-mapping.ts)
+  graph.metadata.sanafe = placement ? { inputs, placement: placementRuns(f, placement) } : { inputs };
   for (const g of net.groups.values())
     if (g.dendriteKeys.size)
       warnings.push(

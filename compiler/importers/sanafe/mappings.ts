@@ -132,3 +132,29 @@ export function neuronsPerCore(p: SanafePlacement): Map<string, number> {
     for (const s of slots) out.set(`${s.tile}.${s.core}`, (out.get(`${s.tile}.${s.core}`) ?? 0) + 1);
   return out;
 }
+
+/** Consecutive neurons of one group on one SANA-FE core; `at` is the mapping entry's `file:line`. */
+export interface PlaceRun {
+  tile: number;
+  core: number;
+  start: number;
+  count: number;
+  at: string;
+}
+
+/** The placement as runs per group (plain data kept in the graph's metadata for the mapping of a run). */
+export function placementRuns(f: YamlFile, p: SanafePlacement): Record<string, PlaceRun[]> {
+  const out: Record<string, PlaceRun[]> = {};
+  for (const [group, slots] of p) {
+    const runs: PlaceRun[] = [];
+    let prev: NeuronPlace | undefined;
+    slots.forEach((s, n) => {
+      const last = runs[runs.length - 1];
+      if (last && prev === s) last.count++;
+      else runs.push({ tile: s.tile, core: s.core, start: n, count: 1, at: f.at(s.path) });
+      prev = s;
+    });
+    out[group] = runs;
+  }
+  return out;
+}
