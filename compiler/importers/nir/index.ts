@@ -2,8 +2,8 @@
 // `exportNir`/`exportNirFile` for the way back. See README.md for the field mapping and what export refuses.
 
 import { SpikegridError } from "../../../common/errors.js";
-import { validateGraph } from "../../graph/index.js";
 import { importLimit } from "../budget.js";
+import { checkImportedGraph } from "../checked-graph.js";
 import type { Importer, ImportOptions, ImportResult } from "../registry.js";
 import type { ReadContext } from "./fields.js";
 import { completeShapes } from "./fixups.js";
@@ -52,18 +52,8 @@ export async function importNir(
   const ctx: ReadContext = { file: fileName, resetMode, warnings: [], defaultedReset: [] };
   const { graph, version } = readNirRoot(ctx, tree);
   if (ctx.defaultedReset.length) ctx.warnings.unshift(resetWarning(fileName, ctx.defaultedReset, resetMode));
-  try {
-    completeShapes(graph, ctx.warnings);
-    validateGraph(graph, fileName);
-  } catch (e) {
-    if (e instanceof SpikegridError) throw e;
-    // Shape inference on a corrupt-but-parseable file must still end in a user-facing error, not a crash.
-    throw new SpikegridError(
-      "IMPORT_FAILED",
-      `${fileName}: the network could not be checked (${String(e)})`,
-      { cause: e },
-    );
-  }
+  // shape inference on a corrupt-but-parseable file must still end in a user-facing error, not a crash
+  checkImportedGraph(graph, fileName, () => completeShapes(graph, ctx.warnings));
   const result: ImportResult = { graph, format: "nir", warnings: ctx.warnings };
   if (version !== undefined) result.formatVersion = version;
   return result;

@@ -3,27 +3,10 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { SpikegridError } from "../../../common/errors.js";
+import { bounded, GiB } from "../../../test/fuzz/bounded.js";
 import { onnxFoldBomb, onnxPrototypeOp, onnxReluChain } from "../../../test/fuzz/hostile-graphs.js";
 import { lowerToNmir } from "../../passes/lower-to-nmir.js";
 import { importOnnx } from "./importer.js";
-
-const GiB = 2 ** 30;
-
-/** Runs `f`, asserting a time and rss-growth bound generous for a loaded 2-core machine. */
-function bounded<T>(f: () => T, maxMs = 15_000): T | SpikegridError {
-  const rss0 = process.memoryUsage().rss;
-  const t0 = performance.now();
-  let out: T | SpikegridError;
-  try {
-    out = f();
-  } catch (e) {
-    if (!(e instanceof SpikegridError)) throw e;
-    out = e;
-  }
-  expect(performance.now() - t0).toBeLessThan(maxMs);
-  expect(process.memoryUsage().rss - rss0).toBeLessThan(0.5 * GiB);
-  return out;
-}
 
 afterEach(() => {
   delete process.env.SPIKEGRID_MAX_DECODED_BYTES;
@@ -32,14 +15,17 @@ afterEach(() => {
 describe("hostile ONNX files", () => {
   it("a 100,000-node Relu chain imports in seconds (shape inference is linear)", () => {
     const file = onnxReluChain(100_000);
-    const out = bounded(() => importOnnx(file, "chain.onnx"), 20_000);
+    const out = bounded(() => importOnnx(file, "chain.onnx"), { maxMs: 20_000, maxGrowth: 0.5 * GiB });
     if (out instanceof SpikegridError) throw out;
     expect(out.graph.nodes.size).toBeGreaterThan(100_000);
   });
 
   it("the 100,000-node chain lowers to NMIR in seconds (one population per Relu, no scan per population)", () => {
     const g = importOnnx(onnxReluChain(100_000), "chain.onnx").graph;
-    const out = bounded(() => lowerToNmir(g, { options: {}, diagnostics: [] }), 20_000);
+    const out = bounded(() => lowerToNmir(g, { options: {}, diagnostics: [] }), {
+      maxMs: 20_000,
+      maxGrowth: 0.5 * GiB,
+    });
     if (out instanceof SpikegridError) throw out;
     expect(out.populations).toHaveLength(100_000);
   }, 60_000);
@@ -49,7 +35,7 @@ describe("hostile ONNX files", () => {
     (kind) => {
       const file = onnxFoldBomb(kind, 28);
       expect(file.length).toBeLessThan(1000);
-      const out = bounded(() => importOnnx(file, "bomb.onnx"));
+      const out = bounded(() => importOnnx(file, "bomb.onnx"), { maxGrowth: 0.5 * GiB });
       expect(out).toBeInstanceOf(SpikegridError);
       const e = out as SpikegridError;
       expect(e.code).toBe("IMPORT_FAILED");
@@ -60,7 +46,7 @@ describe("hostile ONNX files", () => {
 
   it("folded constants share one budget per file: Expand + Range + Add past it are refused", () => {
     process.env.SPIKEGRID_MAX_DECODED_BYTES = String(64 * 2 ** 20);
-    const out = bounded(() => importOnnx(onnxFoldBomb("add", 22), "bomb.onnx"));
+    const out = bounded(() => importOnnx(onnxFoldBomb("add", 22), "bomb.onnx"), { maxGrowth: 0.5 * GiB });
     expect(out).toBeInstanceOf(SpikegridError);
     expect((out as SpikegridError).message).toMatch(/decoded bytes per file \(at node #2 .*Add/);
     expect((out as SpikegridError).hint).toMatch(/SPIKEGRID_MAX_DECODED_BYTES/);
@@ -69,7 +55,7 @@ describe("hostile ONNX files", () => {
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
     "op_type %s is an unsupported operator",
     (op) => {
-      const out = bounded(() => importOnnx(onnxPrototypeOp(op), "proto.onnx"));
+      const out = bounded(() => importOnnx(onnxPrototypeOp(op), "proto.onnx"), { maxGrowth: 0.5 * GiB });
       expect(out).toBeInstanceOf(SpikegridError);
       expect((out as SpikegridError).code).toBe("UNSUPPORTED");
       expect((out as SpikegridError).message).toContain(op);

@@ -1,9 +1,8 @@
 // SANA-FE SNN YAML importer: `sanafeImporter` for the registry (recognised by a top-level `network:`),
 // `importSanafe` for text, `sanafeInputs` for the recorded inputs a run uses when given no --input.
 
-import { SpikegridError } from "../../../common/errors.js";
 import type { NetGraph } from "../../graph/graph.js";
-import { validateGraph } from "../../graph/index.js";
+import { checkImportedGraph } from "../checked-graph.js";
 import type { Importer, ImportOptions, ImportResult } from "../registry.js";
 import { type ChipShape, parseMappings, placementRuns, type SanafePlacement } from "./mappings.js";
 import { parseNetwork } from "./network.js";
@@ -41,16 +40,7 @@ export function importSanafe(text: string, fileName: string, chip?: ChipShape): 
         `${f.at(g.path)}: group "${g.name}": dendrite/synapse-scoped neuron attributes ${[...g.dendriteKeys].join(", ")} were ignored`,
       );
   if (!placement) warnings.push(`${fileName}: no mappings: section; spikegrid maps the network itself`);
-  try {
-    validateGraph(graph, fileName);
-  } catch (e) {
-    if (e instanceof SpikegridError) throw e;
-    throw new SpikegridError(
-      "IMPORT_FAILED",
-      `${fileName}: the network could not be checked (${String(e)})`,
-      { cause: e },
-    );
-  }
+  checkImportedGraph(graph, fileName);
   const r: SanafeImport = { graph, format: "sanafe", warnings, inputs };
   if (placement) r.placement = placement;
   return r;

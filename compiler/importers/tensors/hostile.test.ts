@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { SpikegridError } from "../../../common/errors.js";
+import { bounded, GiB } from "../../../test/fuzz/bounded.js";
 import {
   npzZipBomb,
   pthSharedRefs,
@@ -12,25 +13,7 @@ import {
 import { readNpz } from "./npy.js";
 import { readTorchCheckpoint } from "./torch-zip.js";
 
-const GiB = 2 ** 30;
 /** Generous on a loaded 2-core machine: the fixed readers take well under a second. */
-const MAX_MS = 15_000;
-
-/** Runs `f`, checking time and memory growth (rss, which counts typed arrays); returns its outcome. */
-function bounded<T>(f: () => T, maxGrowth = 0.75 * GiB): T | SpikegridError {
-  const rss0 = process.memoryUsage().rss;
-  const t0 = performance.now();
-  let out: T | SpikegridError;
-  try {
-    out = f();
-  } catch (e) {
-    if (!(e instanceof SpikegridError)) throw e;
-    out = e;
-  }
-  expect(performance.now() - t0).toBeLessThan(MAX_MS);
-  expect(process.memoryUsage().rss - rss0).toBeLessThan(maxGrowth);
-  return out;
-}
 
 function expectLimit(out: unknown, pattern: RegExp): void {
   expect(out).toBeInstanceOf(SpikegridError);
@@ -64,7 +47,7 @@ describe("stride-0 views over one 4-element storage", () => {
     const file = pthStrideZeroViews(n);
     expect(file.length).toBeLessThan(8000);
     expectLimit(
-      bounded(() => readTorchCheckpoint(file, "views.pth"), 0.3 * GiB),
+      bounded(() => readTorchCheckpoint(file, "views.pth"), { maxGrowth: 0.3 * GiB }),
       /decoded bytes per file/,
     );
   });
@@ -74,24 +57,28 @@ describe("zip bombs", () => {
   it("a .pth whose 1.1 GiB storages sit behind shape-[0] tensors: read without inflating them", () => {
     const file = pthZipBomb(2, 1.1 * GiB);
     expect(file.length).toBeLessThan(4e6);
-    const out = bounded(() => readTorchCheckpoint(file, "bomb.pth"), 0.3 * GiB);
+    const out = bounded(() => readTorchCheckpoint(file, "bomb.pth"), { maxGrowth: 0.3 * GiB });
     if (out instanceof SpikegridError) throw out;
     expect([...out.stateDict.values()].map((t) => t.shape)).toEqual([[0], [0]]);
   });
   it("a .pth whose one-element storages are 1.1 GiB entries: only the needed bytes are inflated", () => {
-    const out = bounded(() => readTorchCheckpoint(pthZipBomb(2, 1.1 * GiB, [1], 1), "b.pth"), 0.3 * GiB);
+    const out = bounded(() => readTorchCheckpoint(pthZipBomb(2, 1.1 * GiB, [1], 1), "b.pth"), {
+      maxGrowth: 0.3 * GiB,
+    });
     if (out instanceof SpikegridError) throw out;
     expect(out.stateDict.get("w0")?.data).toEqual(new Float32Array(1));
   });
   it("a .pth whose tensors need 2.2 GiB of inflated storage: refused before inflating", () => {
-    const out = bounded(() => readTorchCheckpoint(pthZipBomb(2, 1.1 * GiB, [1]), "b.pth"), 0.3 * GiB);
+    const out = bounded(() => readTorchCheckpoint(pthZipBomb(2, 1.1 * GiB, [1]), "b.pth"), {
+      maxGrowth: 0.3 * GiB,
+    });
     expectLimit(out, /decoded bytes per file.*zip entry 'archive\/data\/\d'/);
   });
   it("a .npz of two 1.1 GiB members: refused before inflating", () => {
     const file = npzZipBomb(2, 1.1 * GiB);
     expect(file.length).toBeLessThan(4e6);
     expectLimit(
-      bounded(() => readNpz(file, "bomb.npz"), 0.3 * GiB),
+      bounded(() => readNpz(file, "bomb.npz"), { maxGrowth: 0.3 * GiB }),
       /decoded bytes per file.*zip entry 'a\d\.npy'/,
     );
   });
