@@ -4,8 +4,8 @@
 import { assertNever } from "../common/errors.js";
 import { coresPerChip } from "./checks.js";
 import { buildProvenance } from "./provenance.js";
-import type { CostFile, CostName, MemoryModelFile, ProfileFile, Quantity } from "./schema.js";
-import type { Barrier, ChipProfile, CoreLimits, Cost, Costs, MemoryModel } from "./types.js";
+import type { CostFile, CostName, MemoryModelFile, ProfileFile, Quantity, UnitsFile } from "./schema.js";
+import type { Barrier, ChipProfile, CoreLimits, Cost, Costs, MemoryModel, Units } from "./types.js";
 import { CYCLES, dimensionOfUnit, toSI } from "./units.js";
 
 /** A quantity's value in SI (counts unchanged); undefined for an absent quantity or cycles without a clock. */
@@ -104,6 +104,23 @@ function barrier(b: ProfileFile["barrier"]): Barrier | undefined {
   }
 }
 
+function units(u: UnitsFile | undefined, clockHz: number | undefined): Units | undefined {
+  if (!u) return undefined;
+  const named = (m: Record<string, CostFile> | undefined) =>
+    Object.entries(m ?? {}).map(([name, c]) => ({ name, cost: cost(c, clockHz) }));
+  return {
+    synapse: named(u.synapse),
+    dendrite: named(u.dendrite),
+    soma: Object.entries(u.soma ?? {}).map(([name, s]) => ({
+      name,
+      model: s.model ?? "lif",
+      access: s.access ? cost(s.access, clockHz) : {},
+      update: s.update ? cost(s.update, clockHz) : {},
+      spikeOut: s.spikeOut ? cost(s.spikeOut, clockHz) : {},
+    })),
+  };
+}
+
 /** The runtime profile of a file that passed the schema and the consistency checks. */
 export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
   const clockHz = si(p.clock);
@@ -158,7 +175,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       }),
     })),
     costs,
-    ...withDefined({ barrier: barrier(p.barrier), clockHz, notes: p.notes && [...p.notes] }),
+    ...withDefined({ units: units(p.units, clockHz), barrier: barrier(p.barrier), clockHz, notes: p.notes && [...p.notes] }),
     staticPower: withDefined({ perCoreW: si(p.staticPower?.perCore), perChipW: si(p.staticPower?.perChip) }),
     timestep: { ...p.timestep },
     sources: { ...p.sources },

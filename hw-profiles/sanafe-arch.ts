@@ -84,7 +84,7 @@ function firstOther(units: SanafeUnit[], chosen: SanafeUnit | undefined, section
   for (const u of units)
     if (u !== chosen)
       notes.push(
-        `${section} unit ${unitLabel(u)}${u.count > 1 ? ` × ${u.count}` : ""}: ${costText(u)}; not carried: the profile holds one ${section} cost, ${chosen ? `from ${chosen.name}` : "none"}`,
+        `${section} unit ${unitLabel(u)}${u.count > 1 ? ` × ${u.count}` : ""}: ${costText(u)}; the default convention charges one ${section} cost, ${chosen ? `from ${chosen.name}` : "none"}${section === "soma" || section === "synapse" ? ` (--convention sanafe charges each unit's own, units.${section})` : ""}`,
       );
 }
 
@@ -98,6 +98,37 @@ function unitNotes(core: SanafeCore, notes: string[]) {
       if (u.other.length)
         notes.push(`${sec} unit ${u.name}: ${u.other.join(", ")} (no spikegrid field; not carried)`);
     }
+}
+
+/** Every synapse, dendrite and soma unit of the first core with its own costs (the profile's `units:`). */
+function namedUnits(core: SanafeCore): Q {
+  const section = (list: SanafeUnit[], energy: string, latency: string) =>
+    Object.fromEntries(
+      list.flatMap((u) => {
+        const c = cost(u, [energy], [latency], "");
+        return c ? [[u.name, c]] : [];
+      }),
+    );
+  const soma = Object.fromEntries(
+    core.units.soma.map((u) => {
+      const part = (what: string) => cost(u, [`energy_${what}`], [`latency_${what}`], "");
+      const s: Q = { model: u.model === "input" ? "input" : "lif" };
+      for (const [key, what] of [
+        ["access", "access_neuron"],
+        ["update", "update_neuron"],
+        ["spikeOut", "spike_out"],
+      ] as const) {
+        const c = part(what);
+        if (c) s[key] = c;
+      }
+      return [u.name, s];
+    }),
+  );
+  return {
+    synapse: section(core.units.synapse, "energy_process_spike", "latency_process_spike"),
+    dendrite: section(core.units.dendrite, "energy_update", "latency_update"),
+    soma,
+  };
 }
 
 /** The spikegrid profile file (plain data) and its conversion notes; undefined with problems in `list`. */
@@ -138,7 +169,7 @@ export function sanafeArchToProfile(
   firstOther(core.units.synapse, synapse, "synapse", notes);
   for (const u of core.units.dendrite)
     notes.push(
-      `dendrite unit ${unitLabel(u)} (${costText(u)}): spikegrid has no dendrite event; not carried`,
+      `dendrite unit ${unitLabel(u)} (${costText(u)}): charged per synaptic look-up under --convention sanafe (units.dendrite); the default convention has no dendrite event`,
     );
   firstOther(core.units.axon_in, core.units.axon_in[0], "axon_in", notes);
   firstOther(core.units.axon_out, core.units.axon_out[0], "axon_out", notes);
@@ -281,6 +312,7 @@ export function sanafeArchToProfile(
       },
     },
     costs,
+    units: namedUnits(core),
     barrier: barrier(a, notes),
     timestep: { semantics: "pipelined", updatePolicy: "all" },
     notes,

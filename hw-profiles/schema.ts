@@ -205,6 +205,25 @@ const barrier = z
   ])
   .describe("barrier: {kind: table, points} | {kind: tick, period} | {kind: none}");
 
+/** A soma unit's three costs, SANA-FE's soma model: access (every neuron, every step), update (its state
+ * changed), spike out (it fired). */
+const somaUnit = z.strictObject({
+  model: z.enum(["lif", "input"]).optional().describe("what the unit runs (default lif)"),
+  access: cost.optional(),
+  update: cost.optional(),
+  spikeOut: cost.optional(),
+});
+const unitName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-[\]]*$/, "a unit name: letters, digits, _ . - [ ]");
+const units = z
+  .strictObject({
+    synapse: z.record(unitName, cost).optional().describe("per synaptic look-up, by unit name"),
+    dendrite: z.record(unitName, cost).optional().describe("per synaptic look-up at the target's dendrite"),
+    soma: z.record(unitName, somaUnit).optional().describe("per neuron, by unit name"),
+  })
+  .describe(
+    "named per-unit costs (SANA-FE's synapse / dendrite / soma units); the first of a section is the default unit; the convention sanafe charges each neuron and connection by the unit it names",
+  );
+
 export const profileFileSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'"),
@@ -214,6 +233,7 @@ export const profileFileSchema = z
     core,
     coreOverrides: z.array(coreOverride).optional(),
     costs,
+    units: units.optional(),
     barrier: barrier.optional(),
     staticPower: z.strictObject({ perCore: powerQ.optional(), perChip: powerQ.optional() }).optional(),
     clock: frequencyQ.optional(),
@@ -239,6 +259,7 @@ export type CountQuantity = z.infer<typeof countQ>;
 export type UnitQuantity = z.infer<typeof energyQ>;
 export type Quantity = CountQuantity | UnitQuantity;
 export type CostFile = z.infer<typeof cost>;
+export type UnitsFile = z.infer<typeof units>;
 export type MemoryModelFile = ProfileFile["core"]["memoryModel"];
 export type BarrierFile = NonNullable<ProfileFile["barrier"]>;
 

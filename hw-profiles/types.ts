@@ -13,6 +13,26 @@ export interface Cost {
 /** Per-event costs by name. Missing names are not modelled. `hop` given alone also fills `hopEW` and `hopNS`. */
 export type Costs = Partial<Record<CostName, Cost>>;
 
+/** One named unit's costs (SANA-FE's synapse / dendrite units: per synaptic look-up). */
+export interface NamedCost {
+  name: string;
+  cost: Cost;
+}
+/** A named soma unit: access (every neuron, every step), update (state changed), spike out (fired). */
+export interface SomaUnit {
+  name: string;
+  model: "lif" | "input";
+  access: Cost;
+  update: Cost;
+  spikeOut: Cost;
+}
+/** Named per-unit costs in file order; the first of a section is the default unit. */
+export interface Units {
+  synapse: NamedCost[];
+  dendrite: NamedCost[];
+  soma: SomaUnit[];
+}
+
 /** Limits that can differ from core to core (see `coreLimits`). */
 export interface CoreLimits {
   neurons: number;
@@ -128,6 +148,8 @@ export interface ChipProfile {
   /** Per-core replacements of `core` limits (e.g. Speck's unequal cores); later entries win. */
   coreOverrides: { cores: number[]; limits: Partial<CoreLimits> }[];
   costs: Costs;
+  /** Named unit costs (SANA-FE units); absent when the profile names none. */
+  units?: Units;
   barrier?: Barrier;
   staticPower: { perCoreW?: number; perChipW?: number };
   clockHz?: number;
