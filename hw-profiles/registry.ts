@@ -9,6 +9,7 @@ import type { ChipProfile } from "./types.js";
 
 export const BUILTIN_PROFILES = [
   "loihi",
+  "loihi-sanafe",
   "loihi2",
   "truenorth",
   "spinnaker2",
