@@ -149,6 +149,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       chips: g.chips.value,
       chipLink: g.chipLink && cost(g.chipLink, clockHz),
       routingEntriesPerChip: si(g.routingEntriesPerChip),
+      linkBuffer: si(g.linkBuffer),
     }),
     core: withDefined({
       neurons: p.core.neurons.value,
@@ -175,7 +176,12 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       }),
     })),
     costs,
-    ...withDefined({ units: units(p.units, clockHz), barrier: barrier(p.barrier), clockHz, notes: p.notes && [...p.notes] }),
+    ...withDefined({
+      units: units(p.units, clockHz),
+      barrier: barrier(p.barrier),
+      clockHz,
+      notes: p.notes && [...p.notes],
+    }),
     staticPower: withDefined({ perCoreW: si(p.staticPower?.perCore), perChipW: si(p.staticPower?.perChip) }),
     timestep: { ...p.timestep },
     sources: { ...p.sources },

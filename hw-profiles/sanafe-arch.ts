@@ -175,9 +175,6 @@ export function sanafeArchToProfile(
   firstOther(core.units.axon_out, core.units.axon_out[0], "axon_out", notes);
   for (const c of allCores) unitNotes(c, notes);
   notes.push(
-    `link_buffer_size ${a.linkBufferSize} (messages per link, SANA-FE's detailed timing model): no spikegrid field; not carried`,
-  );
-  notes.push(
     `buffer_position ${core.bufferPosition}${core.bufferInsideUnit ? " (inside the unit)" : ""}: a spike sent in step t reaches the soma in step t + 1, which is timestep.semantics pipelined`,
   );
   for (const o of a.otherAttributes)
@@ -263,6 +260,9 @@ export function sanafeArchToProfile(
     routing: "xy",
     multicast: false,
     chips: fromFile(1, undefined, "one SANA-FE architecture is one flat mesh"),
+    ...(a.linkBufferSize >= 1
+      ? { linkBuffer: fromFile(a.linkBufferSize, undefined, "architecture.attributes.link_buffer_size") }
+      : {}),
   };
   const declared = perTile.reduce((s, n, i) => s + n * a.tiles[i]!.count, 0);
   if (tileCount < a.width * a.height) {

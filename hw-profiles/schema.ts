@@ -104,6 +104,9 @@ const grid = z.strictObject({
   chips: positive(),
   chipLink: cost.optional().describe("cost of crossing a chip-to-chip link"),
   routingEntriesPerChip: countQ.optional(),
+  linkBuffer: positive()
+    .optional()
+    .describe("messages a link buffers (SANA-FE's link_buffer_size; its detailed timing's congestion model)"),
 });
 
 const speckCoreGroup = z.strictObject({
@@ -213,7 +216,9 @@ const somaUnit = z.strictObject({
   update: cost.optional(),
   spikeOut: cost.optional(),
 });
-const unitName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-[\]]*$/, "a unit name: letters, digits, _ . - [ ]");
+const unitName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.\-[\]]*$/, "a unit name: letters, digits, _ . - [ ]");
 const units = z
   .strictObject({
     synapse: z.record(unitName, cost).optional().describe("per synaptic look-up, by unit name"),

@@ -111,6 +111,8 @@ export interface Grid {
   chips: number;
   chipLink?: Cost;
   routingEntriesPerChip?: number;
+  /** Messages a link buffers (SANA-FE's link_buffer_size), for the sanafe convention's congestion model. */
+  linkBuffer?: number;
 }
 
 export interface ProvenanceEntry {

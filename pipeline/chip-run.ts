@@ -5,6 +5,7 @@ import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
 import { type ChipSections, simulateChip, type Timing } from "../simulator/chip/index.js";
+import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import type { OpCounts, runReference, StepEvents, TimestepMode } from "../simulator/reference/index.js";
 import { summarizeWarnings } from "./warnings.js";
 
@@ -68,6 +69,8 @@ export interface ChipSettings {
   keepSamples?: boolean;
   /** Where the mapping came from, for the run JSON ("auto" when mapped here). */
   mappingSource?: string;
+  /** The sanafe convention's network (pipeline/convention.ts); absent: the default convention. */
+  sanafe?: ConventionNet;
 }
 
 /** Every sample through the chip simulator loaded once with the module and its mapping. */
@@ -91,6 +94,7 @@ export function simulateOnChip(
       ...(s.perStepCounts ? { perStepCounts: true } : {}),
       ...(s.record?.length ? { record: s.record } : {}),
       ...(s.mappingSource ? { mappingSource: s.mappingSource } : {}),
+      ...(s.sanafe ? { sanafe: s.sanafe } : {}),
     },
   );
   const out = ir.outputs[0]?.id ?? "";

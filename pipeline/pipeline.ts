@@ -3,6 +3,7 @@
 // these stages, so one setup gives one answer. `openPipeline` exposes the stages (a command that must react to
 // a network the compiler refuses or a chip it does not fit); `runPipeline` runs them all.
 
+import { SpikegridError } from "../common/errors.js";
 import type { Progress } from "../common/progress.js";
 import type { MapOptions, Mapping, MapResult } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
@@ -10,9 +11,11 @@ import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { type ChipProfile, loadProfile } from "../hw-profiles/index.js";
 import type { RunJson } from "../reports/run-json.js";
 import type { Timing } from "../simulator/chip/index.js";
+import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import type { TimestepMode } from "../simulator/reference/index.js";
 import { calibrationRanges, type Ranges } from "./calibrate.js";
 import { type ModuleRun, PIPELINE_DEFAULTS, simulateOnChip } from "./chip-run.js";
+import { type Convention, sanafeNetOf } from "./convention.js";
 import { type DataSpec, loadPipelineData, type PipelineData } from "./data.js";
 import { type NetworkFacts, networkFacts } from "./network-facts.js";
 import { runJsonOf, simulateOnReference } from "./simulate.js";
@@ -42,6 +45,11 @@ export interface PipelineOptions extends DataSpec {
   perStepCounts?: boolean;
   /** Where a given `mapping` came from (its file), for the run JSON. */
   mappingSource?: string;
+  /**
+   * Counting, cost and timing rules of a chip run: "neurobench" (default: spikegrid's, NeuroBench's op counts)
+   * or "sanafe" (SANA-FE's, for a SANA-FE network file; simulator/chip/sanafe).
+   */
+  convention?: Convention;
   /** Told each stage (calibrate, the compiler's passes, the mapper's phases, simulate); default nothing. */
   progress?: Progress;
 }
@@ -74,6 +82,7 @@ const AFTER_COMPILE = new Set<keyof PipelineOptions>([
   "timing",
   "timesteps",
   "perStepCounts",
+  "convention",
 ]);
 
 export interface PipelineResult {
@@ -98,6 +107,7 @@ export class Pipeline {
   #ranges?: Ranges;
   #ir?: NmirModule;
   #mapped?: MappedModule;
+  #sanafe?: ConventionNet;
 
   constructor(options: PipelineOptions, data: PipelineData) {
     this.options = options;
@@ -207,7 +217,9 @@ export class Pipeline {
     if (engine === "chip") {
       const { mapping } = await this.map();
       const source = this.options.mapping ? this.options.mappingSource : undefined;
+      const sanafe = this.options.convention === "sanafe" ? this.sanafeNet() : undefined;
       sim = simulateOnChip(ir, mapping, this.profile!, this.data.inputId, sequences, {
+        ...(sanafe ? { sanafe } : {}),
         mode: this.mode,
         steps: this.steps,
         timing: this.options.timing ?? PIPELINE_DEFAULTS.timing,
@@ -215,13 +227,26 @@ export class Pipeline {
         ...extras,
         ...(source ? { mappingSource: source } : {}),
       });
-    } else
+    } else {
+      if (this.options.convention === "sanafe")
+        throw new SpikegridError(
+          "USAGE",
+          "--convention sanafe needs the chip engine: give --profile (a SANA-FE arch file, loihi-sanafe, …)",
+          { hint: "add --profile loihi-sanafe (and --engine chip)" },
+        );
       sim = simulateOnReference(ir, this.data.inputId, sequences, {
         mode: this.mode,
         steps: this.steps,
         ...extras,
       });
+    }
     return { sim, ir, sequences, clipped };
+  }
+
+  /** The sanafe convention's view of the network: only a SANA-FE network file carries what it needs. */
+  private sanafeNet(): ConventionNet {
+    this.#sanafe ??= sanafeNetOf(this.options.model, this.data.graph, this.profile!);
+    return this.#sanafe;
   }
 
   /** The run JSON of a simulation of this setup (`input`: the input file it names, if any). */

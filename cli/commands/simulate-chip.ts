@@ -23,6 +23,11 @@ export const CHIP_OPTIONS = {
     type: "string",
     describe: "chip engine: simple (busiest core) | detailed (event-driven with link contention, default)",
   },
+  convention: {
+    type: "string",
+    describe:
+      "chip engine: neurobench (default: spikegrid's counts and the profile's events) | sanafe (SANA-FE's counting, unit costs and detailed timing; a SANA-FE network file)",
+  },
   "max-cores": { type: "number", describe: "chip engine, when mapping here: use at most N cores" },
   "neurons-per-core": {
     type: "number",
@@ -66,7 +71,7 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
   const per = s.latency.perTimestepS.mean;
   io.out(
     [
-      `simulated ${file} on ${profile.name} (chip engine, ${timing} timing, ${mode}, ${steps} steps${sequences.length > 1 ? `, batch ${sequences.length}` : ""}, ${mapping.cores.length} cores, mapping ${source})`,
+      `simulated ${file} on ${profile.name} (chip engine, ${p.options.convention === "sanafe" ? "convention sanafe, SANA-FE's detailed" : timing} timing, ${mode}, ${steps} steps${sequences.length > 1 ? `, batch ${sequences.length}` : ""}, ${mapping.cores.length} cores, mapping ${source})`,
       `  latency ${(per * 1e6).toPrecision(4)} µs per step (${s.latency.cycles.perTimestepMean.toPrecision(4)} cycles), ${(s.latency.perSampleS * 1e3).toPrecision(4)} ms per sample${s.latency.estimate ? " (rests on estimates)" : ""}`,
       `  energy ${s.energyChip.totalJ.toExponential(3)} J chip (${s.energyChip.dynamicJ.toExponential(3)} dynamic, ${s.energyChip.staticJ.toExponential(3)} static); ${s.counts.packets} packets, ${s.counts.hops} hops`,
       ...(written.length ? [`wrote:\n  ${written.join("\n  ")}`] : []),

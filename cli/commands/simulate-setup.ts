@@ -15,6 +15,7 @@ import {
 } from "../../compiler/mapping/index.js";
 import { type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
 import type { SampleRun } from "../../pipeline/chip-run.js";
+import { CONVENTIONS, type Convention } from "../../pipeline/convention.js";
 import { isModuleFile } from "../../pipeline/data.js";
 import { openPipeline, type Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Timing } from "../../simulator/chip/index.js";
@@ -79,6 +80,8 @@ export function simulateOptions(
   };
   if (engine === "chip") {
     opts.timing = choiceFlag<Timing>("--timing", args.timing, ["simple", "detailed"]) ?? "detailed";
+    const convention = choiceFlag<Convention>("--convention", args.convention, [...CONVENTIONS]);
+    if (convention) opts.convention = convention;
     opts.map = mapOptionsOf(args);
   }
   return opts;

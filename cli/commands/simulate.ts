@@ -216,7 +216,16 @@ export const simulateCommand: CliCommand = {
           throw new SpikegridError("USAGE", `--${f} applies to --engine float or reference, not chip`);
     }
     if (engine === "reference") {
-      for (const f of ["profile", "mapping", "timing", "max-cores", "neurons-per-core", "placement", "seed"])
+      for (const f of [
+        "profile",
+        "mapping",
+        "timing",
+        "convention",
+        "max-cores",
+        "neurons-per-core",
+        "placement",
+        "seed",
+      ])
         if (args[f] !== undefined)
           throw new SpikegridError("USAGE", `--${f} applies to --engine chip, not reference`, {
             hint: `run with --engine chip to use it`,
@@ -238,6 +247,7 @@ export const simulateCommand: CliCommand = {
         "compare-float",
         "mapping",
         "timing",
+        "convention",
         "profile",
         ...compileOnly,
       ])

@@ -6,6 +6,10 @@ import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { InputSequence, Named } from "../reference/inputs.js";
 import { type ChipOptions, type ChipRunOptions, type ChipRunResult, createChip } from "./chip.js";
+import type { SanafeTotals } from "./sanafe/account.js";
+import type { ConventionNet } from "./sanafe/net.js";
+import { SanafeObserver } from "./sanafe/observe.js";
+import { sanafeSections } from "./sanafe/sections.js";
 import { type ChipSections, chipRunSections } from "./sections.js";
 
 export interface SimulateChipOptions extends ChipOptions, ChipRunOptions {
@@ -13,6 +17,8 @@ export interface SimulateChipOptions extends ChipOptions, ChipRunOptions {
   timesteps?: number;
   /** Where the mapping came from, for `run.mapping` (default "auto"). */
   mappingSource?: string;
+  /** Count, cost and time the run by SANA-FE's rules over this network (sanafe/): the sanafe convention. */
+  sanafe?: ConventionNet;
 }
 
 export interface SimulateChipResult {
@@ -22,6 +28,8 @@ export interface SimulateChipResult {
   outputsScaled: Map<string, Float64Array[]>[];
   results: ChipRunResult[];
   sections: ChipSections;
+  /** Under the sanafe convention: SANA-FE's totals per sample. */
+  sanafe?: SanafeTotals[];
 }
 
 export function simulateChip(
@@ -39,11 +47,20 @@ export function simulateChip(
     ...(opts.record ? { record: opts.record } : {}),
     ...(opts.perStepCounts ? { perStepCounts: true } : {}),
   };
-  const results = samples.map((s) => chip.run(s, opts.timesteps, runOpts));
+  const totals: SanafeTotals[] = [];
+  const results = samples.map((s) => {
+    if (!opts.sanafe) return chip.run(s, opts.timesteps, runOpts);
+    const observer = new SanafeObserver(opts.sanafe);
+    const r = chip.run(s, opts.timesteps, { ...runOpts, observer });
+    totals.push(observer.totals());
+    return r;
+  });
+  const sections = chipRunSections(results, opts.mappingSource ?? "auto");
   return {
     outputs: results.map((r) => r.outputs),
     outputsScaled: results.map((r) => r.outputsScaled),
     results,
-    sections: chipRunSections(results, opts.mappingSource ?? "auto"),
+    sections: opts.sanafe ? sanafeSections(sections, totals) : sections,
+    ...(opts.sanafe ? { sanafe: totals } : {}),
   };
 }

@@ -25,6 +25,7 @@ import { buildLayout } from "./layout.js";
 import { coreMemory } from "./memory.js";
 import { ChipModel } from "./model.js";
 import { Noc } from "./noc.js";
+import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
 import { destinationTables, type SlotTable, synapseTable } from "./tables.js";
@@ -41,6 +42,8 @@ export interface ChipRunOptions {
   record?: readonly string[];
   /** Keep every step's op counts in `counts.perStep`. */
   perStepCounts?: boolean;
+  /** Called around every step with the datapath (the sanafe convention's counting, sanafe/observe.ts). */
+  observer?: StepObserver;
 }
 
 /** The same fields as `runReference`'s result, plus the chip statistics. */
@@ -208,9 +211,12 @@ class ChipLoad implements LoadedChip {
     const records = new Map(record.map((id) => [id, [] as StepEvents[]]));
     const load = (id: string, frame: Frame, step: number) =>
       loadInput(ports.get(id)!, given.get(id)!.data, step * frame.values.length, frame, quantized, step);
+    const obs = opts.observer;
     for (let t = 0; t < steps; t++) {
+      obs?.before(e.dp, t);
       e.dp.advance(load);
       e.model.step(t);
+      obs?.after(e.dp, t);
       for (const o of ir.outputs) {
         const raw = Float64Array.from(e.dp.frame(o.src, t)!.values);
         const f = 2 ** o.scaleExp;

@@ -15,7 +15,8 @@ import type { ChipRunResult } from "./chip.js";
 import { EVENT_KINDS } from "./costs.js";
 
 export interface ChipSections {
-  counts: { packets: number; hops: number; inputPackets: number };
+  /** Under the sanafe convention, also its ac / mac / synapticOps / neuronUpdates / spikes. */
+  counts: { packets: number; hops: number; inputPackets: number } & Partial<Record<string, number>>;
   energyChip: RunChipEnergy;
   latency: RunLatency;
   memory: RunMemory;
@@ -24,7 +25,7 @@ export interface ChipSections {
   links: RunLink[];
   perStep: RunPerStep;
   raster?: RunRaster[];
-  run: { profile: string; timing: "simple" | "detailed"; mapping: string };
+  run: { profile: string; timing: "simple" | "detailed"; mapping: string; convention?: "sanafe" };
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

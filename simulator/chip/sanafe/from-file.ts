@@ -1,0 +1,275 @@
+// A SANA-FE network file → the ConventionNet (net.ts) on a profile: its groups in file order, every connection
+// SANA-FE creates (dense: all pairs; sparse / neuron: the pairs listed; conv2d: every in-bounds kernel tap, zero
+// weights included), each neuron on the core its `mappings:` names and each unit by the name it gives.
+
+import { SpikegridError } from "../../../common/errors.js";
+import { parseMappings } from "../../../compiler/importers/sanafe/mappings.js";
+import { type Attrs, parseNetwork, type SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import { readSomas } from "../../../compiler/importers/sanafe/soma.js";
+import { YamlFile } from "../../../compiler/importers/sanafe/yaml-read.js";
+import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
+import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
+
+/** Connections a file may expand to before the convention refuses it (a dense 2^13 × 2^13 layer is 2^26). */
+export const MAX_SANAFE_CONNECTIONS = 2 ** 28;
+
+const HINT = "name a unit the profile's units: section defines (spikegrid profiles show PROFILE lists them)";
+
+/** Unit tables of a profile: its named units, else its generic costs as one default unit per section. */
+function unitTables(profile: ChipProfile) {
+  const c = profile.costs;
+  const u = profile.units;
+  const idle = eventCost(c.neuronUpdateIdle);
+  const active = eventCost(c.neuronUpdateActive);
+  const generic: SomaCost = {
+    access: idle,
+    update: { e: Math.max(0, active.e - idle.e), l: Math.max(0, active.l - idle.l) },
+    spikeOut: eventCost(c.spikeOut),
+  };
+  const synapse = u?.synapse.length
+    ? u.synapse.map((s) => ({ name: s.name, cost: eventCost(s.cost) }))
+    : [{ name: "", cost: eventCost(c.synopAC) }];
+  const dendrite = u?.dendrite.length
+    ? u.dendrite.map((s) => ({ name: s.name, cost: eventCost(s.cost) }))
+    : [{ name: "", cost: { e: 0, l: 0 } }];
+  const soma = u?.soma.length
+    ? u.soma.map((s) => ({
+        name: s.name,
+        input: s.model === "input",
+        cost: { access: eventCost(s.access), update: eventCost(s.update), spikeOut: eventCost(s.spikeOut) },
+      }))
+    : [{ name: "", input: false, cost: generic }];
+  return { synapse, dendrite, soma, named: u !== undefined };
+}
+
+const textAttr = (a: Attrs, key: string): string | undefined => {
+  const v = a.get(key)?.value;
+  return typeof v === "string" && v !== "" ? v : undefined;
+};
+
+/** Calls `visit(src, dst)` for every connection SANA-FE makes from one edge (group-local indices). */
+function forEachConnection(
+  e: SanafeEdge,
+  nSrc: number,
+  nDst: number,
+  visit: (src: number, dst: number) => void,
+): void {
+  if (e.kind === "neuron" || e.kind === "sparse") {
+    for (const [s, d] of e.pairs ?? []) visit(s, d);
+    return;
+  }
+  if (e.kind === "dense") {
+    for (let s = 0; s < nSrc; s++) for (let d = 0; d < nDst; d++) visit(s, d);
+    return;
+  }
+  const c = e.conv!;
+  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
+  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  for (let co = 0; co < c.kernelCount; co++)
+    for (let yo = 0; yo < oh; yo++)
+      for (let xo = 0; xo < ow; xo++) {
+        const dst = co * ow * oh + yo * ow + xo;
+        for (let ci = 0; ci < c.inputChannels; ci++)
+          for (let ky = 0; ky < c.kernelHeight; ky++)
+            for (let kx = 0; kx < c.kernelWidth; kx++) {
+              const y = yo * c.strideHeight + ky;
+              const x = xo * c.strideWidth + kx;
+              visit(ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x, dst);
+            }
+      }
+}
+
+/** Connections one edge makes (checked against the budget before anything is allocated for them). */
+function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
+  if (e.kind === "neuron" || e.kind === "sparse") return e.pairs?.length ?? 0;
+  if (e.kind === "dense") return nSrc * nDst;
+  const c = e.conv!;
+  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
+  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  return c.kernelCount * ow * oh * c.inputChannels * c.kernelHeight * c.kernelWidth;
+}
+
+/** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
+export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
+  const f = YamlFile.parse(text, file, "IMPORT_FAILED");
+  const net = parseNetwork(f);
+  const placement = parseMappings(f, net);
+  if (!placement)
+    throw new SpikegridError("USAGE", `${file}: --convention sanafe needs the file's mappings: section`, {
+      hint: "add mappings: (every neuron on a tile.core), as SANA-FE itself requires",
+    });
+  const somas = readSomas(f, net.groups.values(), []);
+  const units = unitTables(profile);
+  const { height, width, coresPerTile } = profile.grid;
+
+  const groups: ConventionNet["groups"] = [];
+  let n = 0;
+  for (const g of net.groups.values()) {
+    groups.push({ id: g.name, start: n, size: g.size, input: somas.get(g.name)!.kind === "input" });
+    n += g.size;
+  }
+  const startOf = new Map(groups.map((g) => [g.id, g.start]));
+  const coreId = new Int32Array(n);
+  const somaOf = new Int32Array(n);
+  const dendriteOf = new Int32Array(n);
+  const synapseOf = new Int32Array(n);
+  const hasBias = new Uint8Array(n);
+  const isInput = new Uint8Array(n);
+  const order = new Float64Array(n);
+  const tiles = new Map<number, number>();
+  const pick = (
+    list: { name: string }[],
+    name: string | undefined,
+    section: string,
+    at: string,
+    dflt = 0,
+  ) => {
+    if (name === undefined || !units.named) return dflt;
+    const i = list.findIndex((u) => u.name === name);
+    if (i < 0)
+      throw new SpikegridError(
+        "USAGE",
+        `${at}: ${section} unit "${name}" is not a unit of ${profile.name} (it has ${list.map((u) => u.name).join(", ")})`,
+        { hint: HINT },
+      );
+    return i;
+  };
+  const firstInputSoma = Math.max(
+    0,
+    units.soma.findIndex((s) => s.input),
+  );
+  for (const g of net.groups.values()) {
+    const base = startOf.get(g.name)!;
+    const places = placement.get(g.name)!;
+    const soma = somas.get(g.name)!;
+    g.neurons.forEach((a, i) => {
+      const k = base + i;
+      const p = places[i]!;
+      const at = f.at(p.path);
+      if (p.tile >= width * height || p.core >= coresPerTile)
+        throw new SpikegridError(
+          "USAGE",
+          `${at}: core ${p.tile}.${p.core} is not on ${profile.name} (${width * height} tiles of ${coresPerTile} cores)`,
+          { hint: "map the neuron to a core the profile has" },
+        );
+      coreId[k] = p.tile * coresPerTile + p.core;
+      tiles.set(coreId[k]!, p.tile);
+      isInput[k] = soma.kind === "input" ? 1 : 0;
+      hasBias[k] = soma.kind === "lif" && soma.bias[i] !== 0 ? 1 : 0;
+      const somaName = p.soma ?? textAttr(a, "soma_hw_name");
+      somaOf[k] = pick(units.soma, somaName, "soma", at, soma.kind === "input" ? firstInputSoma : 0);
+      synapseOf[k] = pick(units.synapse, p.synapse ?? textAttr(a, "synapse_hw_name"), "synapse", at);
+      dendriteOf[k] = pick(units.dendrite, p.dendrite ?? textAttr(a, "dendrite_hw_name"), "dendrite", at);
+      // SANA-FE processes a core's neurons in the order the mapping entries map them
+      order[k] = Number(p.path[1] ?? 0) * 2 ** 24 + i;
+    });
+  }
+  // cores in SANA-FE's id order (tile by tile), each with its neurons in mapping order
+  const ids = [...tiles.keys()].sort((a, b) => a - b);
+  const slotOf = new Map(ids.map((id, s) => [id, s]));
+  const coreOf = Int32Array.from(coreId, (id) => slotOf.get(id)!);
+  const members: number[][] = ids.map(() => []);
+  for (let k = 0; k < n; k++) members[coreOf[k]!]!.push(k);
+  const cores: ConventionNet["cores"] = ids.map((id, s) => {
+    const tile = tiles.get(id)!;
+    return {
+      id,
+      tile,
+      x: Math.floor(tile / height),
+      y: tile % height,
+      offset: id % coresPerTile,
+      neurons: Int32Array.from(members[s]!.sort((a, b) => order[a]! - order[b]!)),
+    };
+  });
+
+  // every connection, bucketed by source neuron
+  let total = 0;
+  const sizeOf = new Map(groups.map((g) => [g.id, g.size]));
+  for (const e of net.edges) total += connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+  if (total > MAX_SANAFE_CONNECTIONS)
+    throw new SpikegridError(
+      "USAGE",
+      `${file}: ${total} connections exceed the sanafe convention's budget MAX_SANAFE_CONNECTIONS (${MAX_SANAFE_CONNECTIONS})`,
+      { hint: "run the default convention, or split the network" },
+    );
+  const postStart = new Int32Array(n + 1);
+  const each = (visit: (src: number, dst: number) => void) => {
+    for (const e of net.edges) {
+      const s0 = startOf.get(e.src)!;
+      const d0 = startOf.get(e.dst)!;
+      forEachConnection(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!, (s, d) => visit(s0 + s, d0 + d));
+    }
+  };
+  each((s) => postStart[s + 1]!++);
+  for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
+  const fill = postStart.slice(0, n);
+  const post = new Int32Array(total);
+  each((s, d) => {
+    post[fill[s]!++] = d;
+  });
+
+  // messages: per source neuron, one per destination core, with the look-ups it costs there
+  const syn = units.synapse.map((u) => u.cost);
+  const den = units.dendrite.map((u) => u.cost);
+  const acc = { count: new Float64Array(ids.length), j: new Float64Array(ids.length) };
+  const accD = new Float64Array(ids.length);
+  const accL = new Float64Array(ids.length);
+  const msgStart = new Int32Array(n + 1);
+  const mc: number[] = [];
+  const ms: number[] = [];
+  const mj: number[] = [];
+  const md: number[] = [];
+  const ml: number[] = [];
+  const touched: number[] = [];
+  for (let k = 0; k < n; k++) {
+    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
+      const d = post[r]!;
+      const c = coreOf[d]!;
+      if (acc.count[c] === 0) touched.push(c);
+      const sc: EventCost = syn[synapseOf[d]!]!;
+      const dc: EventCost = den[dendriteOf[d]!]!;
+      acc.count[c]!++;
+      acc.j[c]! += sc.e + dc.e;
+      accD[c]! += dc.e;
+      accL[c]! += sc.l + dc.l;
+    }
+    touched.sort((a, b) => a - b);
+    for (const c of touched) {
+      mc.push(c);
+      ms.push(acc.count[c]!);
+      mj.push(acc.j[c]!);
+      md.push(accD[c]!);
+      ml.push(accL[c]!);
+      acc.count[c] = 0;
+      acc.j[c] = 0;
+      accD[c] = 0;
+      accL[c] = 0;
+    }
+    touched.length = 0;
+    msgStart[k + 1] = mc.length;
+  }
+  const usedTiles = new Set(cores.map((c) => c.tile)).size;
+  return {
+    groups,
+    neurons: n,
+    cores,
+    coreOf,
+    soma: units.soma.map((s) => s.cost),
+    somaOf,
+    hasBias,
+    isInput,
+    postStart,
+    post,
+    msgStart,
+    msgCore: Int32Array.from(mc),
+    msgSynapses: Float64Array.from(ms),
+    msgSynapseJ: Float64Array.from(mj),
+    msgDendriteJ: Float64Array.from(md),
+    msgLatencyS: Float64Array.from(ml),
+    ...networkCosts(profile),
+    syncS: barrierLatencyS(profile, usedTiles) ?? 0,
+    gridWidth: width,
+    gridHeight: height,
+    coresPerTile,
+  };
+}
