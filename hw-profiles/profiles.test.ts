@@ -1,4 +1,4 @@
-// The seven shipped profiles: they load, carry provenance for every number, and hold the reference values.
+// The shipped profiles (the seven of the design and loihi-sanafe): they load, carry provenance for every number, and hold the reference values.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,9 +32,9 @@ function numericLeaves(data: unknown, path: string[] = []): { path: string; quan
 const STRUCTURAL = [/^barrier\.points\.\d+\.tiles$/, /\.cores\.\d+$/, /^grid\.unavailableTiles\./];
 
 describe("shipped profiles", () => {
-  it("are exactly the seven of the design, each named like its file", () => {
+  it("are exactly the seven of the design and loihi-sanafe, each named like its file", () => {
     expect(profileRegistry.names().sort()).toEqual(
-      ["generic-45nm", "loihi", "loihi2", "speck", "spinnaker2", "truenorth", "xylo"].sort(),
+      ["generic-45nm", "loihi", "loihi-sanafe", "loihi2", "speck", "spinnaker2", "truenorth", "xylo"].sort(),
     );
     for (const [name, file] of profileRegistry.entries()) expect(basename(file)).toBe(`${name}.yaml`);
   });
@@ -173,5 +173,24 @@ describe("shipped profiles", () => {
     const all = listProfiles();
     expect(all.map((p) => p.name)).toEqual([...BUILTIN_PROFILES]);
     expect(all[0]).toBe(loadProfile("loihi"));
+  });
+});
+
+describe("loihi-sanafe", () => {
+  it("loads SANA-FE's Loihi preset with every unit, its link buffer and its provenance", () => {
+    const p = loadProfile("loihi-sanafe");
+    expect(p.units?.synapse.map((u) => [u.name, u.cost.energyJ])).toEqual([
+      ["loihi_dense_synapse", 35.5e-12],
+      ["loihi_sparse_synapse", 33.6e-12],
+      ["loihi_conv_synapse", 24e-12],
+    ]);
+    expect(p.units?.soma[0]).toMatchObject({ name: "loihi_lif", model: "lif" });
+    expect(p.units?.soma[0]?.spikeOut.energyJ).toBeCloseTo(69.3e-12, 18);
+    expect(p.costs.axonOut?.energyJ).toBeCloseTo(111e-12, 18);
+    expect(p.grid.linkBuffer).toBe(16);
+    expect(p.staticPower).toEqual({});
+    const prov = p.provenance.get("units.synapse.loihi_conv_synapse.energy");
+    expect(prov).toMatchObject({ status: "published", sourceKey: "sanafeLoihi" });
+    expect(prov?.source).toMatch(/8951ab0/);
   });
 });
