@@ -47,6 +47,12 @@ export const NOTES: Record<string, string> = {
   ops: "SOPs = ACs + MACs of the compiled integer network in the reference interpreter: one op per (event, synapse with a nonzero weight); an AC when the event is a spike, a MAC when it carries a graded payload; zero payloads are not events, bias is not an op (NeuroBench Effective_ACs / Effective_MACs); dynamic-matmul products included.",
   energy: "E theory = 0.9 pJ × ACs + 4.6 pJ × MACs (Horowitz 45 nm, the Spikformer-family convention).",
   chip: "E chip = Σ events × the profile's per-event energy + static power × simulated time; latency = simulated time per sample. ~ marks values resting on estimate-status profile numbers.",
+  energySanafe:
+    "E theory = 0.9 pJ × ACs + 4.6 pJ × MACs (Horowitz 45 nm) of spikegrid's own counts (nonzero-weight synapses only, the NeuroBench convention), not of this table's SANA-FE SOPs.",
+  opsSanafe:
+    "SOPs = ACs = synaptic events by SANA-FE's rules (convention sanafe): one per synapse a message reaches, zero weights included, counted in the step the message is sent; MACs 0.",
+  chipSanafe:
+    "E chip and latency by SANA-FE's rules (convention sanafe): synapse, dendrite and soma energy by the unit each neuron and connection names, every neuron accessed every step, one message per (firing neuron, destination core), hops by direction, no static power; latency = SANA-FE's detailed timing per sample.",
   accuracy: "Accuracy: argmax of the time-summed first output against the labels.",
   neurobench:
     "NeuroBench: footprint = 4 bytes × Params (float32 parameters); connection sparsity = zero weights / all weights of the float network; activation sparsity = 1 − events / neuron updates of the compiled network; Dense = every synapse every step (NeuroBench Dense); membrane updates = neuron updates with nonzero input (the only-with-input policy; NeuroBench's MembraneUpdates also counts pure leak). Effective ACs/MACs are the ACs and MACs columns.",
@@ -59,28 +65,32 @@ export const NOTES: Record<string, string> = {
 };
 
 function columns(rows: readonly TableRow[], o: PaperTableOptions): Column[] {
+  // one convention per table: the CLI sets it for every row
+  const sanafe = rows.some((r) => r.run?.run.convention === "sanafe");
+  const opsNote = sanafe ? "opsSanafe" : "ops";
+  const chipNote = sanafe ? "chipSanafe" : "chip";
   const cols: Column[] = [
     { header: "Params", kind: "int", note: "params", value: (r) => r.params },
     { header: "FLOPs (dense)", kind: "int", note: "flops", value: (r) => 2 * r.denseMacsPerStep * r.steps },
     {
       header: "SOPs",
       kind: "int",
-      note: "ops",
+      note: opsNote,
       value: (r) => ((a, m) => (a === undefined || m === undefined ? undefined : a + m))(acs(r), macs(r)),
     },
-    { header: "ACs", kind: "int", note: "ops", value: acs },
-    { header: "MACs", kind: "int", note: "ops", value: macs },
+    { header: "ACs", kind: "int", note: opsNote, value: acs },
+    { header: "MACs", kind: "int", note: opsNote, value: macs },
     {
       header: "E theory",
       kind: "J",
-      note: "energy",
+      note: sanafe ? "energySanafe" : "energy",
       value: (r) => (r.notCompiled ? 4.6e-12 * annMacs(r) : perSample(r, (x) => x.energy.theoretical.totalJ)),
     },
   ];
   if (rows.some((r) => r.chip)) {
     cols.push(
-      { header: "E chip", kind: "J", note: "chip", value: (r) => r.chip?.energyJ },
-      { header: "Latency", kind: "s", note: "chip", value: (r) => r.chip?.latencyS },
+      { header: "E chip", kind: "J", note: chipNote, value: (r) => r.chip?.energyJ },
+      { header: "Latency", kind: "s", note: chipNote, value: (r) => r.chip?.latencyS },
     );
   }
   if (rows.some((r) => r.accuracy !== undefined))

@@ -2,14 +2,16 @@
 // [--neurobench] [--init random|zeros]`: a paper table, one row per model (reports/paper-table.ts).
 
 import { writeFileSync } from "node:fs";
+import { SpikegridError } from "../../common/errors.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
 import { isZooRef } from "../../models/zoo.js";
+import { CONVENTIONS, type Convention } from "../../pipeline/convention.js";
 import { datasetRegistry } from "../../pipeline/datasets.js";
 import { measureRow } from "../../pipeline/table.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
 import type { CliCommand } from "../command.js";
-import { checkOutputs, intFlag, outFlag, timestepsFlag } from "../options.js";
+import { checkOutputs, choiceFlag, intFlag, outFlag, timestepsFlag } from "../options.js";
 
 /** The registered datasets by name (for --dataset's help). */
 const DATASETS = Object.fromEntries(datasetRegistry.names().map((n) => [n, n]));
@@ -42,6 +44,11 @@ export const tableCommand: CliCommand = {
       })
       .option("format", { choices: TABLE_FORMATS, default: "md", describe: "md | csv | tex" })
       .option("neurobench", { type: "boolean", describe: "add the NeuroBench metrics columns" })
+      .option("convention", {
+        type: "string",
+        describe:
+          "chip columns: neurobench (default: spikegrid's counts and the profile's events) | sanafe (SANA-FE's counting, unit costs and detailed timing; SANA-FE network files)",
+      })
       .option("init", {
         choices: ["random", "zeros"],
         default: "random",
@@ -61,9 +68,20 @@ export const tableCommand: CliCommand = {
     const samples = intFlag("--samples", args.samples, 1, MAX_TABLE_SAMPLES) ?? 16;
     const notes: string[] = [];
     const profile = args.profile === undefined ? undefined : loadProfile(String(args.profile));
+    const convention = choiceFlag<Convention>("--convention", args.convention, [...CONVENTIONS]);
+    if (convention === "sanafe" && !profile)
+      throw new SpikegridError(
+        "USAGE",
+        "--convention sanafe is a convention of the chip columns: give --profile",
+        {
+          hint: "add --profile loihi-sanafe (or a SANA-FE arch file)",
+        },
+      );
     if (profile)
       notes.push(
-        `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
+        convention === "sanafe"
+          ? `chip columns: ${profile.name}, convention sanafe (SANA-FE's counts, unit costs and detailed timing, the file's own mapping), layer-sync; per sample.`
+          : `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
       );
     const rows: TableRow[] = [];
     for (const m of models) {
@@ -77,6 +95,7 @@ export const tableCommand: CliCommand = {
         syntheticSteps: steps ?? (await defaultSteps(m)),
         init: args.init === "zeros" ? "zeros" : "random",
         ...(profile ? { profile } : {}),
+        ...(convention ? { convention } : {}),
         ...(steps === undefined ? {} : { timesteps: steps }),
         ...(progress ? { progress } : {}),
       }).finally(() => progress?.done());
