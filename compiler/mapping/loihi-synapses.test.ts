@@ -77,6 +77,12 @@ describe("Loihi synapse encodings, hand-computed", () => {
     expect(loihiGroup(c, 8, 0, 9, mem)).toEqual({ axons: 16, bits: 576, format: "dense", lists: 9 });
   });
 
+  it("a convolution over one source position is a dense layer: discrete axons, one per channel", () => {
+    // 1 × 1 conv over [4, 1, 1]: 4 sources × 3 targets, dense lists of 3 × 8 + 10 → one word each
+    const c = createConv2d({ inShape: [4, 1, 1], kernel: [3, 4, 1, 1], weights: new Int32Array(12).fill(2) });
+    expect(loihiGroup(c, 8, 0, 3, mem)).toEqual({ axons: 4, bits: 256, format: "dense", lists: 4 });
+  });
+
   it("a population axon's compartment base stays below the limit: a larger offset costs a list copy", () => {
     const c = createConv2d({ inShape: [1, 4, 4], kernel: [1, 1, 2, 2], weights: Int32Array.of(1, 2, 3, 4) });
     // base < 2: interior pixels at bases 0, 1, 3, 4 now need 2 distinct lists (targets +0 and +1 shifted)

@@ -201,6 +201,16 @@ function groupBy(
   return { ...g, axons };
 }
 
+/**
+ * Whether `c` is a convolution over more than one source position: only then do population axons share lists
+ * (a convolution over a single position is a dense layer, one distinct list per channel; it keeps discrete
+ * axons rather than one axon carrying every channel as an atom).
+ */
+function sharedPositions(c: Connectivity): c is Extract<Connectivity, { kind: "conv1d" | "conv2d" }> {
+  if (c.kind === "conv2d") return c.inShape[1] * c.inShape[2] > 1;
+  return c.kind === "conv1d" && c.inShape[1] > 1;
+}
+
 /** Input axons and synapse memory of projection `c`'s synapses onto neurons `start .. start + count − 1`. */
 export function loihiGroup(
   c: Connectivity,
@@ -210,10 +220,7 @@ export function loihiGroup(
   m: LoihiMemory,
 ): LoihiGroup {
   if (count <= 0) return { axons: 0, bits: 0, format: "dense", lists: 0 };
-  const g =
-    c.kind === "conv1d" || c.kind === "conv2d"
-      ? populationGroup(c, start, count, m)
-      : discreteGroup(c, start, count);
+  const g = sharedPositions(c) ? populationGroup(c, start, count, m) : discreteGroup(c, start, count);
   const { bits, format } = cheapest(g, storedWeightBits(weightBits), m);
   return { axons: g.axons, bits, format, lists: g.lists.length };
 }
