@@ -37,6 +37,15 @@ function memoryModel(m: MemoryModelFile, coreCount: number): MemoryModel {
       return { kind: m.kind };
     case "csr":
       return withDefined({ kind: "csr" as const, wordBits: si(m.wordBits), indexBits: si(m.indexBits) });
+    case "loihi":
+      return {
+        kind: "loihi",
+        // a required memory quantity: si gives its value in bits
+        wordBits: si(m.wordBits)!,
+        blockSynapses: m.blockSynapses.value,
+        blockHeaderBits: m.blockHeaderBits.value,
+        compartmentBase: m.compartmentBase.value,
+      };
     case "speck": {
       const cores = Array.from({ length: coreCount }, () => ({
         kernelEntries: 0,

@@ -116,7 +116,15 @@ const speckCoreGroup = z.strictObject({
   biasEntries: countQ,
 });
 
-export const MEMORY_MODELS = ["dense", "csr", "conv-shared", "speck", "truenorth-crossbar", "xylo"] as const;
+export const MEMORY_MODELS = [
+  "dense",
+  "csr",
+  "conv-shared",
+  "loihi",
+  "speck",
+  "truenorth-crossbar",
+  "xylo",
+] as const;
 export type MemoryModelKind = (typeof MEMORY_MODELS)[number];
 
 const memoryModel = z
@@ -128,6 +136,19 @@ const memoryModel = z
       indexBits: bits(1).optional().describe("bits of the target index stored with each synapse"),
     }),
     z.strictObject({ kind: z.literal("conv-shared") }),
+    z
+      .strictObject({
+        kind: z.literal("loihi"),
+        wordBits: memoryQ.describe("synapse memory is allocated in words of this size"),
+        blockSynapses: positiveQ.describe("most synapses one synapse-list block (one header) holds"),
+        blockHeaderBits: countQ.describe("bits of a block's header (synapse-format index + synapse count)"),
+        compartmentBase: positiveQ.describe(
+          "a population axon's compartment base stays below this; a larger offset needs its own list copy",
+        ),
+      })
+      .describe(
+        "Loihi's synapse encodings: per-axon synapse lists in dense, sparse or run-length format, population axons sharing a convolution's lists (compiler/mapping/README.md)",
+      ),
     z.strictObject({
       kind: z.literal("speck"),
       coreTable: z.array(speckCoreGroup).min(1),

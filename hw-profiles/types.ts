@@ -61,6 +61,13 @@ export type MemoryModel =
   | { kind: "csr"; wordBits?: number; indexBits?: number }
   | { kind: "conv-shared" }
   | {
+      kind: "loihi";
+      wordBits: number;
+      blockSynapses: number;
+      blockHeaderBits: number;
+      compartmentBase: number;
+    }
+  | {
       kind: "speck";
       /** Indexed by core number. */
       cores: SpeckCoreMemory[];

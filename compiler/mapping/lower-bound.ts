@@ -3,6 +3,7 @@
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { connOutSize, type NmirModule } from "../nmir/index.js";
+import { storedWeightBits } from "./loihi-synapses.js";
 import { limitsOf, MAX_KEYS, type NodeFacts, nodeFacts, sliceUsage } from "./memory-models.js";
 import { type MapNode, sourceSizes } from "./nodes.js";
 import { sliceSynapses } from "./synapses.js";
@@ -12,7 +13,7 @@ import type { Usage } from "./types.js";
  * What node `node` needs on any partition into slices, summed over the slices: neurons, state and output
  * routes grow linearly with a slice, so the whole node's count is exact; input axons of the whole node (its
  * distinct sources) never exceed the sum over slices; synapse memory is at least every synapse's weight
- * (csr: and its index; conv-shared: the kernel once). Speck layers are never split, so theirs is exact.
+ * (csr: and its index; conv-shared and loihi: the kernel once). Speck layers are never split, so theirs is exact.
  */
 export function nodeDemand(
   node: MapNode,
@@ -32,6 +33,11 @@ export function nodeDemand(
     if (m.kind === "csr") bits += synapses * (p.weightBits + (m.indexBits ?? 1));
     else if (m.kind === "conv-shared" && (c.kind === "conv1d" || c.kind === "conv2d"))
       bits += c.weights.length * p.weightBits * planes;
+    else if (m.kind === "loihi")
+      // every weight stored at least once: a convolution's kernel (shared population lists), else each synapse
+      bits +=
+        (c.kind === "conv1d" || c.kind === "conv2d" ? c.weights.length * planes : synapses) *
+        storedWeightBits(p.weightBits);
     else if (m.kind === "truenorth-crossbar") bits += synapses;
     else bits += synapses * p.weightBits;
   }

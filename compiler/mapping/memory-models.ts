@@ -1,6 +1,7 @@
 // What one slice of a node uses on a core under the profile's memory model, and what a core offers.
 // dense: sources × neurons × weight bits. csr: nnz × (weight + index bits) + row pointers, rounded up to
-// the profile's word. conv-shared: a convolution's kernel once per slice, other projections dense.
+// the profile's word. conv-shared: a convolution's kernel once per slice, other projections dense. loihi:
+// Loihi's synapse encodings and population axons (loihi-synapses.ts).
 // speck: sinabs' formulas, whole layers only (see speckUsage). truenorth-crossbar: a 256 × 256 binary
 // crossbar with ≤ axonTypes distinct weights per neuron. xylo: hidden/output neurons, input channels, fan-out.
 
@@ -9,6 +10,7 @@ import { coreLimits } from "../../hw-profiles/index.js";
 import { bitsFor, connOutSize, type Projection } from "../nmir/index.js";
 import type { AbsorbedPool } from "../passes/lower/pool-record.js";
 import { bitPlanes } from "./encoding.js";
+import { loihiGroup } from "./loihi-synapses.js";
 import { log2ceil } from "./math.js";
 import type { MapNode } from "./nodes.js";
 import { maxDistinctWeights, maxFanOut, sliceSynapses } from "./synapses.js";
@@ -185,9 +187,17 @@ export function sliceUsage(
   const planesOf = (k: number) => Math.max(1, facts.srcPlanes?.[k] ?? 0);
   for (const [k, p] of node.incoming.entries()) {
     if (m.kind === "xylo" && !inputIds.has(p.src)) continue;
+    if (m.kind === "loihi") {
+      // one pass gives both (a convolution's population axons are its source positions); each bit plane is
+      // its own synapse group: the same lists at exponent + i
+      const g = loihiGroup(p.connectivity, p.weightBits, start, count, m);
+      inputAxons += g.axons * planesOf(k);
+      synapseBits += g.bits * planesOf(k);
+      continue;
+    }
     inputAxons += sliceSynapses(p.connectivity, start, count).sources * planesOf(k);
   }
-  if (m.kind !== "xylo")
+  if (m.kind !== "xylo" && m.kind !== "loihi")
     for (const [k, p] of node.incoming.entries())
       synapseBits += projectionBits(p, profile, start, count, planesOf(k));
   // A dynamic matmul reads both operands whole.
