@@ -6,6 +6,7 @@
 import type { Progress } from "../common/progress.js";
 import type { MapOptions, Mapping, MapResult } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
+import { type InputValues, inputValuesOf } from "../compiler/passes/exact-plan.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { type ChipProfile, loadProfile } from "../hw-profiles/index.js";
 import type { RunJson } from "../reports/run-json.js";
@@ -163,9 +164,25 @@ export class Pipeline {
       ...this.compileSettings,
       ...(this.profile ? { profile: this.profile } : {}),
       ...(ranges ? { ranges } : {}),
+      ...this.inputValues(),
       ...(this.options.progress ? { progress: this.options.progress } : {}),
       dump: () => {},
     };
+  }
+
+  /**
+   * The values the run's inputs carry (largest |value| and grain), so the compiler can plan an integer-exact
+   * module when they and the network allow it; none for raw integer events, which are fed as they are.
+   */
+  inputValues(): Pick<QuantCompileOptions, "inputValues"> {
+    if (this.data.raw) return {};
+    const fed = [{ id: this.data.inputId, samples: this.data.samples }, ...(this.data.moreInputs ?? [])];
+    const values: Record<string, InputValues> = Object.create(null); // keyed by node ids
+    for (const f of fed) {
+      const v = inputValuesOf(f.samples.data);
+      if (v) values[f.id] = v;
+    }
+    return { inputValues: values };
   }
 
   /** The compiled module (a compiled module's file is used as it is; `compile` options do not apply). */
