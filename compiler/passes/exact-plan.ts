@@ -4,7 +4,11 @@
 
 import type { NmirModule, Param, Population, Projection } from "../nmir/index.js";
 import type { ResolvedQuantOptions } from "./quant-plan.js";
-import { signedMax } from "./quant-plan.js";
+import { signedMax, WEIGHT_BITS } from "./quant-plan.js";
+
+/** The widest state the compiler plans (NMIR's vBits limit). */
+const STATE_BITS_MAX = 32;
+
 import { absRowSums, maxAbs } from "./quant-ranges.js";
 import { QUANT_DECAY_BITS } from "./quantize-neurons.js";
 import { accumulatorExpFloor } from "./quantize-weights.js";
@@ -36,10 +40,19 @@ export type ExactOutcome =
       range: Map<string, number>;
       /** Populations whose state leaks (truncated at their LSB each step). */
       leaky: string[];
-      /** The payload width: the resolved one, or with `payloadFree` the (wider) one the graded inputs need. */
-      payloadBits: number;
+      /** The widths: the resolved ones, a free one widened to what the network's values need. */
+      widths: Widths;
     }
   | { exact: false; reason: string; width: boolean };
+
+export interface Widths {
+  weightBits: number;
+  stateBits: number;
+  payloadBits: number;
+}
+
+/** Which widths are only the compiler's defaults (neither given nor declared by the profile). */
+export type FreeWidths = Record<keyof Widths, boolean>;
 
 /** Exponent of the lowest set bit of a nonzero finite double (x = odd · 2^e); undefined for 0 or non-finite. */
 export function grainExp(x: number): number | undefined {
@@ -128,20 +141,23 @@ function projectionGrain(p: Projection, unitExp: number): ProjectionGrain {
  * w·u_src (for a leaking one 2^-6 when that is finer, see LEAK_FRACTION_BITS), and one step's bound —
  * max(|vth|, |vReset|, |vMin|) + Σ|w|·max|src| + |bias| — must fit the state width at λ (coarser, down to the grain,
  * when a leaking one does not fit at 2^-6). Weight mantissas must fit at their projection's grain.
- * `payloadFree`: the payload width is only the compiler's default (neither given nor declared by the profile), so a
- * graded input may widen it to the width its values need, up to the state width.
+ * A `free` width is only the compiler's default (neither given nor declared by the profile): weights widen to the
+ * mantissas the network needs (up to 16 bits), the state is 32 bits (the most headroom: nothing may clip), payloads
+ * widen to what the graded inputs' values need (up to the state width).
  */
 export function exactPlan(
   ir: NmirModule,
   o: ResolvedQuantOptions,
   values: Readonly<Record<string, InputValues>>,
-  payloadFree = false,
+  free: FreeWidths = { weightBits: false, stateBits: false, payloadBits: false },
 ): ExactOutcome {
   const no = (reason: string, width = false): ExactOutcome => ({ exact: false, reason, width });
   if (o.clipSigma !== undefined) return no("clipSigma clips weights on purpose");
   if (ir.dynamicMatmuls.length > 0) return no(`dynamic matmul "${ir.dynamicMatmuls[0]!.id}"`);
-  const sMax = signedMax(o.stateBits);
+  const stateBits = free.stateBits ? STATE_BITS_MAX : o.stateBits;
+  const sMax = signedMax(stateBits);
   let payloadBits = o.payloadBits;
+  let weightBits = o.weightBits;
   const out = new Map<string, number>();
   const srcMax = new Map<string, number>();
   for (const i of ir.inputs) {
@@ -152,7 +168,7 @@ export function exactPlan(
     const k = v.grainExp ?? 0;
     const bits = m > 0 ? Math.ceil(Math.log2(m / 2 ** k + 1)) + 1 : 2;
     if (bits > payloadBits) {
-      if (!payloadFree || bits > o.stateBits)
+      if (!free.payloadBits || bits > stateBits)
         return no(
           `graded input "${i.id}": its values need ${bits}-bit payloads (--payload-bits ${bits})`,
           true,
@@ -200,7 +216,8 @@ export function exactPlan(
       const pg = projectionGrain(p, unit);
       if (pg.grain === undefined) continue;
       if (Number.isNaN(pg.grain)) return no(`projection "${p.id}" holds non-finite weights`);
-      if (pg.bits > o.weightBits)
+      if (pg.bits > weightBits && free.weightBits && pg.bits <= WEIGHT_BITS.max) weightBits = pg.bits;
+      if (pg.bits > weightBits)
         return no(
           `projection "${p.id}": its weights need ${pg.bits}-bit mantissas (--weight-bits ${pg.bits})`,
           true,
@@ -224,19 +241,24 @@ export function exactPlan(
     while (k < g && b / 2 ** k > limit) k++;
     if (b / 2 ** k > limit)
       return no(
-        `population "${pop.id}": one step's bound ${b} needs more than ${m.kind === "threshold" ? 32 : o.stateBits} bits at its grain 2^${g}`,
+        `population "${pop.id}": one step's bound ${b} needs more than ${m.kind === "threshold" ? 32 : stateBits} bits at its grain 2^${g}`,
         true,
       );
     // an int32 accumulator below its floor would raise the weight exponent past the grain (quantizeWeights)
-    const floor = accumulatorExpFloor(o.stateBits);
+    const floor = accumulatorExpFloor(stateBits);
     if (floors.some((f) => f - k < floor))
-      return no(
-        `population "${pop.id}": its weights lie below the ${o.stateBits}-bit accumulator floor`,
-        true,
-      );
+      return no(`population "${pop.id}": its weights lie below the ${stateBits}-bit accumulator floor`, true);
     if (leak) leaky.push(pop.id);
     lsb.set(pop.id, k);
     bound.set(pop.id, b);
   }
-  return { exact: true, lsb, out, bound, range: srcMax, leaky, payloadBits };
+  return {
+    exact: true,
+    lsb,
+    out,
+    bound,
+    range: srcMax,
+    leaky,
+    widths: { weightBits, stateBits, payloadBits },
+  };
 }

@@ -92,11 +92,14 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   const widths = profileWidthsNote(options, o);
   if (widths) diagnose(ctx, "planScales", "note", widths);
   if (options.exact !== false) {
-    // a payload width neither given nor declared by the profile is only a default: exact values may widen it
-    const payloadFree =
-      options.payloadBits === undefined &&
-      profileOf(options.profile)?.core.capabilities.payloadBits === undefined;
-    const exact = exactPlan(ir, o, inputValuesFrom(options), payloadFree);
+    // a width neither given nor declared by the profile is only a default: exact values may widen it
+    const profile = profileOf(options.profile);
+    const free = {
+      weightBits: options.weightBits === undefined && profile === undefined,
+      stateBits: options.stateBits === undefined && profile?.core.stateBits === undefined,
+      payloadBits: options.payloadBits === undefined && profile?.core.capabilities.payloadBits === undefined,
+    };
+    const exact = exactPlan(ir, o, inputValuesFrom(options), free);
     if (exact.exact) return exactModule(ir, o, exact, ctx);
     // representable values that miss the widths are worth a line; non-dyadic weights are the common case
     if (exact.width) diagnose(ctx, "planScales", "note", `not integer-exact: ${exact.reason}`);
@@ -216,9 +219,7 @@ function exactModule(
 ): NmirModule {
   const plan: QuantPlan = {
     version: 1,
-    weightBits: o.weightBits,
-    stateBits: o.stateBits,
-    payloadBits: e.payloadBits,
+    ...e.widths,
     decay: o.decay,
     granularity: o.perChannel ? "perChannel" : "perProjection",
     lsb: Object.create(null), // keyed by node ids, which may be "__proto__"
@@ -241,11 +242,10 @@ function exactModule(
       : `2^${Math.min(...ks)}..2^${Math.max(...ks)}`
     : "none";
   const coarse = e.leaky.filter((id) => e.lsb.get(id)! > -LEAK_FRACTION_BITS);
-  const wider =
-    e.payloadBits > o.payloadBits
-      ? ` (the width the graded inputs' values need; ${o.payloadBits} was only the default)`
-      : "";
-  const widths = `${o.weightBits}-bit weights, ${o.stateBits}-bit state${e.out.size ? `, ${e.payloadBits}-bit payloads${wider}` : ""}`;
+  const w = e.widths;
+  const widened = (k: keyof typeof w) =>
+    w[k] !== o[k] ? ` (the default ${o[k]} widened: no width was given)` : "";
+  const widths = `${w.weightBits}-bit weights${widened("weightBits")}, ${w.stateBits}-bit state${widened("stateBits")}${e.out.size ? `, ${w.payloadBits}-bit payloads${widened("payloadBits")}` : ""}`;
   diagnose(
     ctx,
     "planScales",
