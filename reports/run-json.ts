@@ -223,6 +223,12 @@ export const runJsonSchema = z
     accuracy: accuracySchema.optional().describe("when labels are given"),
     streaming: streamingSchema.optional().describe("accuracy as a function of samples seen (all_seq)"),
     warnings: z.array(z.string()).optional(),
+    errors: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "saturations of an integer-exact compile: the run clipped where nothing may clip, so it is not exact",
+      ),
   })
   .describe("spikegrid run: what `spikegrid simulate --json` writes (reports/README.md)");
 
