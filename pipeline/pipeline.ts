@@ -17,7 +17,7 @@ import { type ModuleRun, PIPELINE_DEFAULTS, simulateOnChip } from "./chip-run.js
 import { type DataSpec, loadPipelineData, type PipelineData } from "./data.js";
 import { type NetworkFacts, networkFacts } from "./network-facts.js";
 import { runJsonOf, simulateOnReference } from "./simulate.js";
-import { compileNetwork, mapModule, samplesFor } from "./stages.js";
+import { compileNetwork, compilesExactly, mapModule, samplesFor } from "./stages.js";
 
 /** Every setting of the chain; absent fields take the defaults below (PIPELINE_DEFAULTS). */
 export interface PipelineOptions extends DataSpec {
@@ -97,6 +97,7 @@ export class Pipeline {
   readonly data: PipelineData;
   readonly profile: ChipProfile | undefined;
   #ranges?: Ranges;
+  #exact?: boolean;
   #ir?: NmirModule;
   #mapped?: MappedModule;
 
@@ -159,7 +160,7 @@ export class Pipeline {
 
   /** The compile options of this setup: the given ones, the profile, the calibrated ranges. */
   async compileOptions(): Promise<QuantCompileOptions> {
-    const ranges = await this.ranges();
+    const ranges = (await this.exact()) ? undefined : await this.ranges();
     return {
       ...this.compileSettings,
       ...(this.profile ? { profile: this.profile } : {}),
@@ -168,6 +169,20 @@ export class Pipeline {
       ...(this.options.progress ? { progress: this.options.progress } : {}),
       dump: () => {},
     };
+  }
+
+  /**
+   * Whether the network compiles integer-exactly (compiler/passes/exact-plan.ts): its plan comes from the network's
+   * exact values, so calibration is skipped (false for a compiled module).
+   */
+  async exact(): Promise<boolean> {
+    if (this.precompiled) return false;
+    this.#exact ??= compilesExactly(this.data, {
+      ...this.compileSettings,
+      ...(this.profile ? { profile: this.profile } : {}),
+      ...this.inputValues(),
+    });
+    return this.#exact;
   }
 
   /**

@@ -92,14 +92,7 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   const widths = profileWidthsNote(options, o);
   if (widths) diagnose(ctx, "planScales", "note", widths);
   if (options.exact !== false) {
-    // a width neither given nor declared by the profile is only a default: exact values may widen it
-    const profile = profileOf(options.profile);
-    const free = {
-      weightBits: options.weightBits === undefined && profile === undefined,
-      stateBits: options.stateBits === undefined && profile?.core.stateBits === undefined,
-      payloadBits: options.payloadBits === undefined && profile?.core.capabilities.payloadBits === undefined,
-    };
-    const exact = exactPlan(ir, o, inputValuesFrom(options), free);
+    const exact = exactOutcome(ir, options);
     if (exact.exact) return exactModule(ir, o, exact, ctx);
     // representable values that miss the widths are worth a line; non-dyadic weights are the common case
     if (exact.width) diagnose(ctx, "planScales", "note", `not integer-exact: ${exact.reason}`);
@@ -208,6 +201,21 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   if (uncalibrated) diagnose(ctx, "planScales", "warning", uncalibrated);
   const planned = withPlan(ir, plan);
   return { ...planned, metadata: { ...planned.metadata, [RANGES_KEY]: ranges } };
+}
+
+/**
+ * Whether (and how) `ir` compiles integer-exactly with `options` (exact-plan.ts). A width neither given nor
+ * declared by the profile is only a default, so the network's exact values may widen it.
+ */
+export function exactOutcome(ir: NmirModule, options: QuantizeOptions): ExactOutcome {
+  const o = resolveQuantOptions(options);
+  const profile = profileOf(options.profile);
+  const free = {
+    weightBits: options.weightBits === undefined && profile === undefined,
+    stateBits: options.stateBits === undefined && profile?.core.stateBits === undefined,
+    payloadBits: options.payloadBits === undefined && profile?.core.capabilities.payloadBits === undefined,
+  };
+  return exactPlan(ir, o, inputValuesFrom(options), free);
 }
 
 /** The module with an integer-exact plan (exact-plan.ts), and a note saying so. */
