@@ -8,7 +8,7 @@ import { importSanafe, sanafeInputs } from "../importers/sanafe/index.js";
 import { sanafeSpikes } from "../importers/sanafe/sanafe-model.js";
 import { grainExp, inputValuesOf, setGrainExp } from "./exact-plan.js";
 import { compile } from "./pipeline.js";
-import { isExactModule, readPlan } from "./quant-plan.js";
+import { isExactModule, type QuantCompileOptions, readPlan } from "./quant-plan.js";
 import { readParamStats, readWeightStats } from "./quant-stats.js";
 import { lifChain, quantize } from "./quant-testing.js";
 import { quantizeInputs } from "./quantize-inputs.js";
@@ -79,11 +79,12 @@ const networkArb = fc.record({
 });
 
 /** Compiles a SANA-FE text with the values of its recorded inputs, and runs it on the reference interpreter. */
-function compileAndRun(text: string, options: Parameters<typeof compile>[1] = {}) {
+function compileAndRun(text: string, options: QuantCompileOptions = {}) {
   const { graph } = importSanafe(text, "net.yaml");
   const inputs = sanafeInputs(graph, STEPS);
   const inputValues = Object.fromEntries([...inputs].map(([id, x]) => [id, inputValuesOf(x.data)!]));
-  const { ir, diagnostics } = compile(graph, { inputValues, ...options });
+  const opts: QuantCompileOptions = { inputValues, ...options };
+  const { ir, diagnostics } = compile(graph, opts);
   const ints = quantizeInputs(
     ir,
     Object.fromEntries([...inputs].map(([id, x]) => [id, { shape: x.shape, data: x.data }])),

@@ -35,8 +35,9 @@ export type ExactOutcome =
       lsb: Map<string, number>;
       /** Graded input id → exponent of its payload LSB. */
       out: Map<string, number>;
-      /** Population id → one step's bound; graded input id → its largest |value|. */
+      /** Population id → one step's bound (what its state must hold at its LSB). */
       bound: Map<string, number>;
+      /** Graded input id → its largest |value|. */
       range: Map<string, number>;
       /** Populations whose state leaks (truncated at their LSB each step). */
       leaky: string[];
