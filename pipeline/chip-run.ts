@@ -3,11 +3,12 @@
 
 import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
+import { moduleRanges } from "../compiler/passes/weights-provenance.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
 import { type ChipSections, simulateChip, type Timing } from "../simulator/chip/index.js";
 import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import type { OpCounts, runReference, StepEvents, TimestepMode } from "../simulator/reference/index.js";
-import { summarizeWarnings } from "./warnings.js";
+import { runDiagnostics } from "./warnings.js";
 
 /** The defaults, in one place: what every command means by "the same setup". */
 export const PIPELINE_DEFAULTS = {
@@ -55,6 +56,8 @@ export interface ModuleRun {
   /** Every sample's outputs and records, when asked for (ChipSettings.keepSamples: `simulate` writes them). */
   perSample?: SampleRun[];
   warnings: string[];
+  /** Saturations of an integer-exact compile (pipeline/warnings.ts runDiagnostics): the run is not exact. */
+  errors?: string[];
 }
 
 export interface ChipSettings {
@@ -106,6 +109,9 @@ export function simulateOnChip(
     ...(s.keepSamples
       ? { perSample: r.results.map((x) => ({ outputsScaled: x.outputsScaled, records: x.records })) }
       : {}),
-    warnings: summarizeWarnings(r.results.map((x) => x.warnings)),
+    ...runDiagnostics(
+      r.results.map((x) => x.warnings),
+      moduleRanges(ir) === "exact",
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { SpikegridError } from "../common/errors.js";
 import type { Progress } from "../common/progress.js";
 import type { MapOptions, Mapping, MapResult } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
+import { type InputValues, inputValuesOf } from "../compiler/passes/exact-plan.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { type ChipProfile, loadProfile } from "../hw-profiles/index.js";
 import type { RunJson } from "../reports/run-json.js";
@@ -19,7 +20,7 @@ import { type Convention, sanafeNetOf } from "./convention.js";
 import { type DataSpec, loadPipelineData, type PipelineData } from "./data.js";
 import { type NetworkFacts, networkFacts } from "./network-facts.js";
 import { runJsonOf, simulateOnReference } from "./simulate.js";
-import { compileNetwork, mapModule, samplesFor } from "./stages.js";
+import { compileNetwork, compilesExactly, mapModule, samplesFor } from "./stages.js";
 
 /** Every setting of the chain; absent fields take the defaults below (PIPELINE_DEFAULTS). */
 export interface PipelineOptions extends DataSpec {
@@ -105,6 +106,7 @@ export class Pipeline {
   readonly data: PipelineData;
   readonly profile: ChipProfile | undefined;
   #ranges?: Ranges;
+  #exact?: boolean;
   #ir?: NmirModule;
   #mapped?: MappedModule;
   #sanafe?: ConventionNet;
@@ -168,14 +170,44 @@ export class Pipeline {
 
   /** The compile options of this setup: the given ones, the profile, the calibrated ranges. */
   async compileOptions(): Promise<QuantCompileOptions> {
-    const ranges = await this.ranges();
+    const ranges = (await this.exact()) ? undefined : await this.ranges();
     return {
       ...this.compileSettings,
       ...(this.profile ? { profile: this.profile } : {}),
       ...(ranges ? { ranges } : {}),
+      ...this.inputValues(),
       ...(this.options.progress ? { progress: this.options.progress } : {}),
       dump: () => {},
     };
+  }
+
+  /**
+   * Whether the network compiles integer-exactly (compiler/passes/exact-plan.ts): its plan comes from the network's
+   * exact values, so calibration is skipped (false for a compiled module).
+   */
+  async exact(): Promise<boolean> {
+    if (this.precompiled) return false;
+    this.#exact ??= compilesExactly(this.data, {
+      ...this.compileSettings,
+      ...(this.profile ? { profile: this.profile } : {}),
+      ...this.inputValues(),
+    });
+    return this.#exact;
+  }
+
+  /**
+   * The values the run's inputs carry (largest |value| and grain), so the compiler can plan an integer-exact
+   * module when they and the network allow it; none for raw integer events, which are fed as they are.
+   */
+  inputValues(): Pick<QuantCompileOptions, "inputValues"> {
+    if (this.data.raw) return {};
+    const fed = [{ id: this.data.inputId, samples: this.data.samples }, ...(this.data.moreInputs ?? [])];
+    const values: Record<string, InputValues> = Object.create(null); // keyed by node ids
+    for (const f of fed) {
+      const v = inputValuesOf(f.samples.data);
+      if (v) values[f.id] = v;
+    }
+    return { inputValues: values };
   }
 
   /** The compiled module (a compiled module's file is used as it is; `compile` options do not apply). */

@@ -4,12 +4,13 @@
 import type { NmirModule } from "../compiler/nmir/index.js";
 import { hasPlan } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
+import { moduleRanges } from "../compiler/passes/weights-provenance.js";
 import { buildRunJson } from "../reports/run-build.js";
 import type { RunJson } from "../reports/run-json.js";
 import { applyChipSections } from "../simulator/chip/index.js";
 import { runReference, type TimestepMode } from "../simulator/reference/index.js";
 import { type ChipSettings, feedOf, type ModuleRun, predict, type Sequence } from "./chip-run.js";
-import { summarizeWarnings } from "./warnings.js";
+import { runDiagnostics } from "./warnings.js";
 
 /** Every sample through the reference interpreter; the first sample's spiking populations are recorded. */
 export function simulateOnReference(
@@ -38,7 +39,7 @@ export function simulateOnReference(
     run.counts.push(r.counts);
     warnings.push(r.warnings);
   });
-  run.warnings = summarizeWarnings(warnings);
+  Object.assign(run, runDiagnostics(warnings, moduleRanges(ir) === "exact"));
   return run;
 }
 
@@ -71,6 +72,7 @@ export function runJsonOf(ir: NmirModule, sim: ModuleRun, c: RunJsonContext): Ru
     ...(c.input === undefined ? {} : { input: c.input, rawInput: c.rawInput === true }),
     ...(ir.stage === "quantized" && hasPlan(ir) ? { quantization: quantizationReport(ir, saturations) } : {}),
     ...(sim.warnings.length ? { warnings: sim.warnings } : {}),
+    ...(sim.errors?.length ? { errors: sim.errors } : {}),
     ...(sim.records ? { raster: sim.records } : {}),
   });
   if (sim.sections) applyChipSections(run, sim.sections);

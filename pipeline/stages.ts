@@ -6,6 +6,7 @@ import { type MapOptions, mapNetwork } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import { resolveClipStart } from "../compiler/passes/lower/clip-start.js";
 import { compile, compileLowered } from "../compiler/passes/pipeline.js";
+import { exactOutcome } from "../compiler/passes/plan-scales.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { inputScaleExp, quantizeInputs } from "../compiler/passes/quantize-inputs.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
@@ -32,6 +33,7 @@ function loweredFor(data: PipelineData, options: QuantCompileOptions): NmirModul
     stateBits: _s,
     payloadBits: _b,
     ranges: _r,
+    inputValues: _v,
     dump: _d,
     progress: _g,
     ...rest
@@ -43,6 +45,12 @@ function loweredFor(data: PipelineData, options: QuantCompileOptions): NmirModul
     byKey.set(key, ir);
   }
   return ir;
+}
+
+/** Whether the network compiles integer-exactly with `options`: then its plan needs no calibrated ranges. */
+export function compilesExactly(data: PipelineData, options: QuantCompileOptions): boolean {
+  if (options.exact === false) return false;
+  return exactOutcome(loweredFor(data, options), options).exact;
 }
 
 /** The compile stage: the loaded network to quantized NMIR with `options` (ranges from calibration). */

@@ -147,6 +147,8 @@ export interface BuildRunOptions {
   input?: string;
   rawInput?: boolean;
   warnings?: string[];
+  /** Run-time errors: saturations of an integer-exact compile (pipeline/warnings.ts runDiagnostics). */
+  errors?: string[];
   /** Recorded events of the first sample by source id; spiking populations among them become rasters. */
   raster?: ReadonlyMap<string, readonly StepEvents[]>;
 }
@@ -243,5 +245,6 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
   // untrained weights are said in every run JSON, whichever engine (or caller) gave the warnings
   const warnings = [...new Set([...moduleWarnings(o.ir), ...(o.warnings ?? [])])];
   if (warnings.length) run.warnings = warnings;
+  if (o.errors?.length) run.errors = [...o.errors];
   return run;
 }

@@ -180,7 +180,7 @@ export const runJsonSchema = z
         /** Where the weights came from, when the module records it (NMIR metadata model.weights). */
         weights: z.enum(["trained", "default-zeros", "seeded-init"]).optional(),
         /** Whether the payload ranges were observed on samples or guessed (NMIR metadata quant.ranges). */
-        ranges: z.enum(["calibrated", "static"]).optional(),
+        ranges: z.enum(["calibrated", "static", "exact"]).optional(),
       })
       .describe(
         "the simulated module: element counts, neurons, synapses, stored parameters, weights and ranges provenance",
@@ -223,6 +223,12 @@ export const runJsonSchema = z
     accuracy: accuracySchema.optional().describe("when labels are given"),
     streaming: streamingSchema.optional().describe("accuracy as a function of samples seen (all_seq)"),
     warnings: z.array(z.string()).optional(),
+    errors: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "saturations of an integer-exact compile: the run clipped where nothing may clip, so it is not exact",
+      ),
   })
   .describe("spikegrid run: what `spikegrid simulate --json` writes (reports/README.md)");
 
@@ -265,7 +271,7 @@ export const RUN_CONVENTIONS: Record<string, string> = {
   "model.weights":
     'where the weights came from: "trained" (a checkpoint or a shipped demo), "default-zeros" (a builder\'s all-zero learned matrices) or "seeded-init" (a deterministic init); untrained runs describe no trained model, and warnings says so',
   "model.ranges":
-    '"calibrated": payload ranges observed on sample inputs before quantizing; "static": the compiler\'s analytic guesses (with untrained weights, activity and saturations are then not meaningful)',
+    '"calibrated": payload ranges observed on sample inputs before quantizing; "static": the compiler\'s analytic guesses (with untrained weights, activity and saturations are then not meaningful); "exact": an integer-exact compile (every weight, threshold, bias, reset and decay representable: no rounding, no clipping; a saturation in the run is an error)',
   "model.synapses": "(source neuron, destination neuron) connections, conv padding taps excluded",
   "run.timesteps": "steps simulated per sample",
   "quantization.sqnrDb":

@@ -66,6 +66,7 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
   }
   for (const n of notes) io.err(n);
   for (const w of warnings) io.err(`warning: ${w}`);
+  for (const e of sim.errors ?? []) io.err(`error: ${e}`);
   const tIn = p.data.samples.shape[1]!;
   if (steps > tIn) io.err(`note: inputs have ${tIn} steps; later steps were fed zeros`);
   const per = s.latency.perTimestepS.mean;

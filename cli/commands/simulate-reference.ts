@@ -77,6 +77,7 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
   }
   for (const n of notes) io.err(n);
   for (const w of warnings) io.err(`warning: ${w}`);
+  for (const e of sim.errors ?? []) io.err(`error: ${e}`);
   if (steps > tIn) io.err(`note: inputs have ${tIn} steps; later steps were fed zeros`);
   const b = sequences.length;
   const wrote = written.length ? `; wrote:\n  ${written.join("\n  ")}` : "";

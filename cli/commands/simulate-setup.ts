@@ -131,9 +131,11 @@ export async function openSimulation(
       ? `the compiler's defaults for ${pipeline.profile.name}`
       : "the compiler's defaults";
     const flags = Object.keys(pipeline.options.compile ?? {}).length ? " and the given compile flags" : "";
-    const calibrated = (await pipeline.ranges())
-      ? `payload ranges calibrated on ${pipeline.data.description}`
-      : "static payload ranges";
+    const calibrated = (await pipeline.exact())
+      ? "integer-exact (its weights, thresholds, biases, resets and decays fit the widths: nothing rounds or clips)"
+      : (await pipeline.ranges())
+        ? `payload ranges calibrated on ${pipeline.data.description}`
+        : "static payload ranges";
     notes.push(
       `note: compiled ${String(args.file)} with ${widths}${flags}, ${calibrated} (spikegrid compile for other settings)`,
     );

@@ -5,11 +5,19 @@
 import { SpikegridError } from "../../common/errors.js";
 import type { DynamicMatmul, NmirModule, Population, Projection } from "../nmir/index.js";
 import { layerSyncOrder } from "../nmir/index.js";
+import {
+  type ExactOutcome,
+  exactPlan,
+  type InputValues,
+  inputValuesOf,
+  LEAK_FRACTION_BITS,
+} from "./exact-plan.js";
 import { observeRanges } from "./observe-ranges.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { LOOP_RANGE_WORK, type LoopRange, loopRange } from "./quant-loop-range.js";
 import {
   pow2Exp,
+  profileOf,
   profileWidthsNote,
   type QuantizeOptions,
   type QuantPlan,
@@ -39,6 +47,17 @@ function calibrationMax(c: QuantizeOptions["calibration"], id: string): number |
   if (!c) return undefined;
   const t: SampleTensor | undefined = c instanceof Map ? c.get(id) : c[id];
   return t ? sampleMaxAbs(t.data) : undefined;
+}
+
+/** The graded inputs' values the exact plan reads: `inputValues`, else those of the calibration samples. */
+function inputValuesFrom(o: QuantizeOptions): Record<string, InputValues> {
+  const values: Record<string, InputValues> = Object.create(null); // keyed by node ids
+  const c = o.calibration;
+  for (const [id, t] of c instanceof Map ? [...c] : Object.entries(c ?? {})) {
+    const v = inputValuesOf(t.data);
+    if (v) values[id] = v;
+  }
+  return Object.assign(values, o.inputValues);
 }
 
 function inputRangeOf(o: QuantizeOptions, id: string): number {
@@ -72,6 +91,12 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   const o = resolveQuantOptions(options);
   const widths = profileWidthsNote(options, o);
   if (widths) diagnose(ctx, "planScales", "note", widths);
+  if (options.exact !== false) {
+    const exact = exactOutcome(ir, options);
+    if (exact.exact) return exactModule(ir, o, exact, ctx);
+    // representable values that miss the widths are worth a line; non-dyadic weights are the common case
+    if (exact.width) diagnose(ctx, "planScales", "note", `not integer-exact: ${exact.reason}`);
+  }
   // Calibration runs give observed payload ranges; explicit `ranges` win over both.
   const observed: Record<string, number> = {
     ...(options.calibration ? observeRanges(ir, options.calibration) : {}),
@@ -176,6 +201,67 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   if (uncalibrated) diagnose(ctx, "planScales", "warning", uncalibrated);
   const planned = withPlan(ir, plan);
   return { ...planned, metadata: { ...planned.metadata, [RANGES_KEY]: ranges } };
+}
+
+/**
+ * Whether (and how) `ir` compiles integer-exactly with `options` (exact-plan.ts). A width neither given nor
+ * declared by the profile is only a default, so the network's exact values may widen it.
+ */
+export function exactOutcome(ir: NmirModule, options: QuantizeOptions): ExactOutcome {
+  const o = resolveQuantOptions(options);
+  const profile = profileOf(options.profile);
+  const free = {
+    weightBits: options.weightBits === undefined && profile === undefined,
+    stateBits: options.stateBits === undefined && profile?.core.stateBits === undefined,
+    payloadBits: options.payloadBits === undefined && profile?.core.capabilities.payloadBits === undefined,
+  };
+  return exactPlan(ir, o, inputValuesFrom(options), free);
+}
+
+/** The module with an integer-exact plan (exact-plan.ts), and a note saying so. */
+function exactModule(
+  ir: NmirModule,
+  o: ReturnType<typeof resolveQuantOptions>,
+  e: Extract<ExactOutcome, { exact: true }>,
+  ctx: PassContext,
+): NmirModule {
+  const plan: QuantPlan = {
+    version: 1,
+    ...e.widths,
+    decay: o.decay,
+    granularity: o.perChannel ? "perChannel" : "perProjection",
+    lsb: Object.create(null), // keyed by node ids, which may be "__proto__"
+    out: Object.create(null),
+    range: Object.create(null),
+    exact: true,
+  };
+  for (const [id, k] of e.lsb) {
+    plan.lsb[id] = Object.assign(Object.create(null), { in: k });
+    plan.range[id] = e.bound.get(id)!;
+  }
+  for (const [id, k] of e.out) {
+    plan.out[id] = k;
+    plan.range[id] = e.range.get(id)!;
+  }
+  const ks = [...e.lsb.values()];
+  const lsbText = ks.length
+    ? Math.min(...ks) === Math.max(...ks)
+      ? `2^${ks[0]}`
+      : `2^${Math.min(...ks)}..2^${Math.max(...ks)}`
+    : "none";
+  const coarse = e.leaky.filter((id) => e.lsb.get(id)! > -LEAK_FRACTION_BITS);
+  const w = e.widths;
+  const widened = (k: keyof typeof w) =>
+    w[k] !== o[k] ? ` (the default ${o[k]} widened: no width was given)` : "";
+  const widths = `${w.weightBits}-bit weights${widened("weightBits")}, ${w.stateBits}-bit state${widened("stateBits")}${e.out.size ? `, ${w.payloadBits}-bit payloads${widened("payloadBits")}` : ""}`;
+  diagnose(
+    ctx,
+    "planScales",
+    "note",
+    `integer-exact: every weight, threshold, bias, reset and decay is representable at ${widths} — no rounding, no clipping; potential LSBs ${lsbText} from the network's values and one step's bound${e.leaky.length ? ` (a leak truncates at 2^-${LEAK_FRACTION_BITS}, as Loihi and SANA-FE do${coarse.length ? `, except ${coarse.join(", ")}, whose bound needs a coarser LSB` : ""})` : ""}; a saturation at run time is an error`,
+  );
+  const planned = withPlan(ir, plan);
+  return { ...planned, metadata: { ...planned.metadata, [RANGES_KEY]: "exact" } };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import type { InputValues } from "./exact-plan.js";
 import type { CompileOptions, PassContext } from "./pass.js";
 
 /** `mult12`: v loses round(dv)/4096 per step (Loihi). `shift`: the loss is a power of two (Xylo `v >> dash`). */
@@ -46,6 +47,17 @@ export interface QuantizeOptions {
   clipSigma?: number;
   /** A chip profile (or its name / path) whose widths supply the defaults above. */
   profile?: ChipProfile | string;
+  /**
+   * Compile integer-exactly when the module allows it (default true): every weight, threshold, bias, reset and
+   * decay representable at the widths gives LSBs from the network's exact values (exact-plan.ts); false always
+   * plans from ranges.
+   */
+  exact?: boolean;
+  /**
+   * The values graded inputs will carry (largest |value| and grain, `inputValuesOf` of the samples to be run), for
+   * the exact plan; `calibration` samples supply them too.
+   */
+  inputValues?: Record<string, InputValues>;
 }
 
 /** The compile options the quantization passes and markUnsupported read (beyond CompileOptions). */
@@ -94,6 +106,8 @@ export interface QuantPlan {
   out: Record<string, number>;
   /** Id → the real range R the scale was chosen to cover (state for populations, payload for inputs). */
   range: Record<string, number>;
+  /** An integer-exact plan: nothing rounds or clips, so a saturation at run time is an error (exact-plan.ts). */
+  exact?: true;
 }
 
 /** Metadata key holding the plan as JSON. */
@@ -256,6 +270,16 @@ export function withPlan(ir: NmirModule, plan: QuantPlan): NmirModule {
 
 export function hasPlan(ir: NmirModule): boolean {
   return ir.metadata[PLAN_KEY] !== undefined;
+}
+
+/** Whether a module was compiled integer-exactly (its plan says so; false without a readable plan). */
+export function isExactModule(ir: NmirModule): boolean {
+  if (!hasPlan(ir)) return false;
+  try {
+    return readPlan(ir).exact === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The plan stored by planScales; throws NMIR_INVALID when there is none or it is unreadable. */

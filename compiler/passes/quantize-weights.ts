@@ -226,6 +226,19 @@ export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext(
         `projection "${p.id}"`,
       );
     }
+    if (
+      plan.exact &&
+      (r.stats.clipped > 0 || (r.stats.maxAbs > 0 && r.stats.sqnrDb !== Number.POSITIVE_INFINITY))
+    ) {
+      // exact-plan.ts checked every width this depends on: reaching here is a fault of the plan, said plainly
+      diagnose(
+        ctx,
+        "quantizeWeights",
+        "warning",
+        `the integer-exact plan did not hold: weights rounded or clipped (SQNR ${fmtDb(r.stats.sqnrDb)})`,
+        `projection "${p.id}"`,
+      );
+    }
     if (r.stats.clipped > 0) {
       const n = p.connectivity.weights.length;
       diagnose(

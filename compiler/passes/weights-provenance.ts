@@ -12,9 +12,12 @@ export type WeightProvenance = "trained" | "default-zeros" | "seeded-init";
 /** NMIR metadata key holding the provenance (absent: unknown, e.g. a file whose weights are its own). */
 export const WEIGHTS_KEY = "model.weights";
 
-/** NMIR metadata key: "calibrated" (observed payload ranges) or "static" (the compiler's analytic guesses). */
+/**
+ * NMIR metadata key: "calibrated" (observed payload ranges), "static" (the compiler's analytic guesses) or "exact"
+ * (an integer-exact compile: LSBs from the network's exact values, exact-plan.ts).
+ */
 export const RANGES_KEY = "quant.ranges";
-export type RangesProvenance = "calibrated" | "static";
+export type RangesProvenance = "calibrated" | "static" | "exact";
 
 const PROVENANCES: readonly WeightProvenance[] = ["trained", "default-zeros", "seeded-init"];
 
@@ -56,7 +59,7 @@ export function moduleWeights(ir: NmirModule): WeightProvenance | undefined {
 /** Whether a module's payload ranges were calibrated (absent: compiled before this was recorded). */
 export function moduleRanges(ir: NmirModule): RangesProvenance | undefined {
   const r = ir.metadata[RANGES_KEY];
-  return r === "calibrated" || r === "static" ? r : undefined;
+  return r === "calibrated" || r === "static" || r === "exact" ? r : undefined;
 }
 
 /** A builder's weights: untrained either way — all learned matrices zero, or its deterministic init. */

@@ -72,15 +72,17 @@ describe("spikingjelly LIF (τ 2, θ 1, hard reset) compiled to quantized NMIR",
   const ge = compiled("ge");
   const gt = compiled("gt");
 
-  it("compiles to one lif population with integer parameters: the leak is exactly one bit, θ a power of two", () => {
+  it("compiles integer-exactly to one lif population: the leak is exactly one bit, θ a power of two", () => {
     expect(ge.stage).toBe("quantized");
     expect(checkNmir(ge)).toEqual([]);
     const m = ge.populations[0]!.model;
     if (m.kind !== "lif") throw new Error(`expected lif, got ${m.kind}`);
-    // dt/τ = 1/2 → dv = 2048/4096; θ 1 with headroom 4 → λ = 2^-12, vth = 4096; fire ≥ survives quantization.
+    // dt/τ = 1/2 → dv = 2048/4096; θ 1 and the gain 1/2 are exact: a leaking potential's LSB is 2^-6 (the
+    // integer-exact plan, compiler/passes/exact-plan.ts), vth = 64; fire ≥ survives quantization.
+    expect(ge.metadata["quant.ranges"]).toBe("exact");
     expect([m.dv[0], m.vth[0], m.vReset[0], m.bias[0], m.fire, m.reset]).toEqual([
       2048,
-      4096,
+      64,
       0,
       0,
       "ge",
