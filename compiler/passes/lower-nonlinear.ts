@@ -7,6 +7,7 @@ import { SpikegridError } from "../../common/errors.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { listProfiles } from "../../hw-profiles/index.js";
 import {
+  createActivation,
   createAffine,
   createLinear,
   createProduct,
@@ -75,6 +76,8 @@ function layerNormNodes(
   for (let i = 0; i < d; i++) gamma[i * d + i] = node.weight.data[i]!;
   const nodes: [string, GraphNode][] = [
     [`${id}.center`, createLinear(ndarray([d, d], center))],
+    // the deviations d as a graded population: three readers then take it one to one
+    [`${id}.dev`, createActivation("identity")],
     [`${id}.square`, createProduct()],
     [`${id}.var`, createAffine(ndarray([1, d], new Float64Array(d).fill(1 / d)), ndarray([1], [node.eps]))],
     [`${id}.rsqrt`, createTableActivation(a.table)],
@@ -83,12 +86,13 @@ function layerNormNodes(
     [id, createAffine(ndarray([d, d], gamma), ndarray([d], Float64Array.from(node.bias.data)))],
   ];
   const edges = [
-    { src: `${id}.center`, dst: `${id}.square`, dstPort: "a" },
-    { src: `${id}.center`, dst: `${id}.square`, dstPort: "b" },
+    { src: `${id}.center`, dst: `${id}.dev` },
+    { src: `${id}.dev`, dst: `${id}.square`, dstPort: "a" },
+    { src: `${id}.dev`, dst: `${id}.square`, dstPort: "b" },
     { src: `${id}.square`, dst: `${id}.var` },
     { src: `${id}.var`, dst: `${id}.rsqrt` },
     { src: `${id}.rsqrt`, dst: `${id}.spread` },
-    { src: `${id}.center`, dst: `${id}.scaled`, dstPort: "a" },
+    { src: `${id}.dev`, dst: `${id}.scaled`, dstPort: "a" },
     { src: `${id}.spread`, dst: `${id}.scaled`, dstPort: "b" },
     { src: `${id}.scaled`, dst: id },
   ];

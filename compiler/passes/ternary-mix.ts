@@ -10,7 +10,6 @@ import {
   createAffine,
   createLinear,
   createProduct,
-  createReshape,
   createThreshold,
   ndarray,
   scalar,
@@ -33,7 +32,9 @@ export function ternaryGatedMixNodes(
   const nodes: [string, GraphNode][] = [];
   const edges: Edge[] = [];
   const y = `${id}.y`;
-  nodes.push([y, createReshape([h])]);
+  // y, and every level of the max tree, are graded identity populations: each stage then reads one
+  // population through one small matrix (composing back through the SSM readout costs H·S unit vectors per path)
+  nodes.push([y, createActivation("identity")]);
   // v = [y; −y; 0 …] padded to a power of two (max|y| ≥ 0, so zeros never win)
   let n = 2 ** Math.ceil(Math.log2(2 * h));
   nodes.push([
@@ -70,7 +71,7 @@ export function ternaryGatedMixNodes(
         ),
       ),
     ]);
-    nodes.push([next, createReshape([half])]);
+    nodes.push([next, createActivation("identity")]);
     edges.push(
       { src: m, dst: `${m}.diff` },
       { src: `${m}.diff`, dst: `${m}.relu` },
