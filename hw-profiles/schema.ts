@@ -186,6 +186,12 @@ const capabilities = z.strictObject({
   gradedSpikes: z.boolean(),
   payloadBits: bits(1).optional(),
   productNeurons: z.boolean(),
+  functionNeurons: z
+    .boolean()
+    .optional()
+    .describe(
+      "graded neurons that evaluate a piecewise-linear table (sigmoid, GELU, 1/sqrt x) per step; absent = false",
+    ),
   dynamicMatmul: z.boolean(),
   maxDelay: countQ.optional().describe("longest synaptic delay in timesteps"),
 });

@@ -45,6 +45,11 @@ export interface Capabilities {
   gradedSpikes: boolean;
   payloadBits?: number;
   productNeurons: boolean;
+  /**
+   * Graded neurons that evaluate a table function each step (NMIR `function`: sigmoid, GELU, 1/√x of a
+   * LayerNorm). Absent in a file means false.
+   */
+  functionNeurons?: boolean;
   dynamicMatmul: boolean;
   /** Longest synaptic delay, in timesteps. */
   maxDelay?: number;

@@ -24,7 +24,10 @@ const gsuLayer: S4Layer = (g, p, c, u) => {
   ]);
 };
 
-/** SequenceModel with s4_gsu layers (float reference only: the lowering refuses TernaryGatedMix and LayerNorm). */
+/**
+ * SequenceModel with s4_gsu layers. On chips with graded function and product neurons lowerNonlinear rewrites
+ * TernaryGatedMix (exactly), LayerNorm and GELU (table function neurons); elsewhere compile refuses them.
+ */
 export function buildGsu(c: S4Config): NetGraph {
   return buildS4Model(c, "gsu", gsuLayer);
 }

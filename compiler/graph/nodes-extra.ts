@@ -59,14 +59,30 @@ export interface FixedTransformNode {
   normalize: "none" | "ortho";
 }
 
-export type ActivationFn = "relu" | "clamp" | "gelu" | "sigmoid" | "tanh" | "identity";
+export type ActivationFn = "relu" | "clamp" | "gelu" | "sigmoid" | "tanh" | "identity" | "table";
 
-/** Graded elementwise activation; `clamp` uses [min, max]; `gelu` is the exact erf form. */
+/**
+ * A piecewise-linear function of one real (what a chip's function neuron evaluates, NMIR `function`):
+ * breakpoints xs (K ≥ 2, strictly increasing), values ys at them, slopes (K + 1): slopes[0] left of xs[0],
+ * slopes[k] on [xs[k−1], xs[k]), slopes[K] right of xs[K−1]; `fn` names what it approximates.
+ */
+export interface PwlTable {
+  fn: string;
+  xs: readonly number[];
+  ys: readonly number[];
+  slopes: readonly number[];
+}
+
+/**
+ * Graded elementwise activation; `clamp` uses [min, max]; `gelu` is the exact erf form; `table` is the
+ * piecewise-linear `table` (the compiler's approximation of a smooth function).
+ */
 export interface ActivationNode {
   kind: "Activation";
   fn: ActivationFn;
   min?: number;
   max?: number;
+  table?: PwlTable;
 }
 
 /** Elementwise product of ports `a` and `b` (gates, GLU); equal shapes. */
@@ -119,6 +135,22 @@ export function createActivation(
   range: { min?: number; max?: number } = {},
 ): ActivationNode {
   return { kind: "Activation", fn, ...range };
+}
+export function createTableActivation(table: PwlTable): ActivationNode {
+  return { kind: "Activation", fn: "table", table };
+}
+
+/** The value of a piecewise-linear table at x (real arithmetic; NMIR's function neuron at stage lowered). */
+export function pwlValue(t: PwlTable, x: number): number {
+  let lo = 0;
+  let hi = t.xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  const at = lo === 0 ? 0 : lo - 1;
+  return t.ys[at]! + (x - t.xs[at]!) * t.slopes[lo]!;
 }
 export function createProduct(): ProductNode {
   return { kind: "Product" };

@@ -111,6 +111,17 @@ function checkNode(node: GraphNode, out: string[]): void {
       ) {
         out.push("clamp needs min ≤ max");
       }
+      if (node.fn === "table") {
+        const t = node.table;
+        const k = t?.xs.length ?? 0;
+        if (!t || k < 2 || t.ys.length !== k || t.slopes.length !== k + 1)
+          out.push("table needs K ≥ 2 breakpoints xs, K values ys and K + 1 slopes");
+        else if (
+          ![...t.xs, ...t.ys, ...t.slopes].every(Number.isFinite) ||
+          t.xs.some((x, i) => i > 0 && !(x > t.xs[i - 1]!))
+        )
+          out.push("table needs finite values and strictly increasing breakpoints xs");
+      }
       break;
     case "Concat":
       ints(out, "inputs", [node.inputs], 1);

@@ -22,6 +22,8 @@ export interface MapNode {
   /** Payload width of a graded population's events. */
   payloadBits?: number;
   product: boolean;
+  /** What a `function` population's table evaluates (its `fn`); absent for other kinds. */
+  table?: string;
   /** Operand ids of a matmul. */
   operands: string[];
   /** Pooling absorbed by incoming projections, by projection id (lowerToNmir's `pool.<id>` metadata). */
@@ -60,6 +62,7 @@ export function mapNodes(ir: NmirModule): MapNode[] {
       graded: p.output.kind === "graded",
       ...(p.output.kind === "graded" ? { payloadBits: p.output.bits } : {}),
       product: p.model.kind === "product",
+      ...(p.model.kind === "function" ? { table: p.model.fn } : {}),
       operands: [],
       ...(pools.size > 0 ? { pools } : {}),
       ...base(p.id),

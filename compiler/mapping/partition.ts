@@ -54,6 +54,13 @@ export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[]
     );
   if (node.product && !c.capabilities.productNeurons)
     add("productNeurons", 1, 0, "use a profile with product neurons (e.g. loihi2, generic-45nm)");
+  if (node.table !== undefined && !c.capabilities.functionNeurons)
+    add(
+      "functionNeurons",
+      1,
+      0,
+      `${node.table} is a table function neuron: use a profile with function neurons (e.g. loihi2, spinnaker2, generic-45nm)`,
+    );
   if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
     add("dynamicMatmul", 1, 0, "use a profile with dynamic matmul (e.g. generic-45nm)");
   return out;

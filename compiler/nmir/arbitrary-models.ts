@@ -7,6 +7,7 @@ import { signedRange } from "./model-info.js";
 import {
   createCubaLi,
   createCubaLif,
+  createFunction,
   createIf,
   createLi,
   createLif,
@@ -135,6 +136,24 @@ export function randomModel(d: Draw, kind: NeuronKind, n: number): NeuronModel {
         bias: d.param(n, -1000, 1000),
         fire: d.pick(["gt", "ge"]),
       });
+    case "function": {
+      // strictly increasing breakpoints over a small or a wide span, so inputs land in tails and segments
+      const k = d.int(2, 8);
+      const span = d.pick([20, 2000, 2 ** 30]);
+      const xs = new Set<number>();
+      while (xs.size < k) xs.add(d.int(-span, span));
+      const sorted = Int32Array.from([...xs].sort((a, b) => a - b));
+      const wide = 2 ** 31 - 1;
+      return createFunction({
+        fn: d.pick(["sigmoid", "gelu", "rsqrt"]),
+        bias: d.param(n, -1000, 1000),
+        xs: sorted,
+        ys: d.ints(k, -d.pick([1000, wide]), d.pick([1000, wide])),
+        slopes: d.ints(k + 1, -d.pick([1000, wide]), d.pick([1000, wide])),
+        slopeShift: d.int(0, 40),
+        outBits: d.int(1, 32),
+      });
+    }
     default:
       return assertNever(kind, "neuron kind");
   }

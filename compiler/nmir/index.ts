@@ -58,6 +58,7 @@ export {
 export {
   createCubaLi,
   createCubaLif,
+  createFunction,
   createIf,
   createLi,
   createLif,
@@ -74,6 +75,7 @@ export type {
   CubaLifModel,
   CubaLiModel,
   FireRule,
+  FunctionModel,
   IfModel,
   LifModel,
   LiModel,
@@ -86,7 +88,7 @@ export type {
   SpikingFields,
   ThresholdModel,
 } from "./neuron-models.js";
-export { NEURON_KINDS } from "./neuron-models.js";
+export { MAX_FUNCTION_POINTS, NEURON_KINDS } from "./neuron-models.js";
 export { type ArraySummary, type NmirSummary, printNmir, summarizeArray, summarizeNmir } from "./print.js";
 export {
   type DynamicMatmul,

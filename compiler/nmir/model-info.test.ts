@@ -5,6 +5,7 @@ import { bitsFor, checkModelFields, inputPorts, modelOutput, modelParams, stateV
 import {
   createCubaLi,
   createCubaLif,
+  createFunction,
   createIf,
   createLi,
   createLif,
@@ -24,6 +25,7 @@ const one: Record<(typeof NEURON_KINDS)[number], NeuronModel> = {
   linear: createLinear({ outBits: 8, activation: { kind: "relu" } }),
   product: createProduct({ outBits: 16, shift: 7 }),
   threshold: createThreshold({ vth: 0, fire: "ge" }),
+  function: createFunction({ fn: "sigmoid", xs: [-4, 4], ys: [0, 8], slopes: [0, 1, 0], outBits: 8 }),
 };
 
 describe("model tables", () => {
@@ -39,7 +41,8 @@ describe("model tables", () => {
     ]);
     expect(stateVars(one.cubaLif).map((s) => `${s.name}:${s.bits}`)).toEqual(["u:12", "v:24"]);
     expect(stateVars(one.cubaLi).map((s) => `${s.name}:${s.bits}`)).toEqual(["u:10", "v:20"]);
-    for (const k of ["linear", "product", "threshold"] as const) expect(stateVars(one[k])).toEqual([]);
+    for (const k of ["linear", "product", "threshold", "function"] as const)
+      expect(stateVars(one[k])).toEqual([]);
     expect([0, 1, 2, 3, 4, 255, 256].map(bitsFor)).toEqual([0, 1, 2, 2, 3, 8, 9]);
   });
 
@@ -78,5 +81,29 @@ describe("model tables", () => {
     expect(checkModelFields(clamp, "quantized")).toEqual([
       "clamp bounds [0, 6.5] must be integers within 4-bit signed [-8, 7]",
     ]);
+  });
+});
+
+describe("function neuron table checks", () => {
+  const f = (o: { xs: number[]; ys: number[]; slopes: number[] }) =>
+    checkModelFields(createFunction({ fn: "t", outBits: 8, ...o }), "quantized");
+  it("accepts a sound table and names each fault of a broken one", () => {
+    expect(f({ xs: [0, 1, 5], ys: [0, 1, 2], slopes: [0, 1, 0, 0] })).toEqual([]);
+    expect(f({ xs: [0, 0], ys: [0, 1], slopes: [0, 1, 0] })).toEqual([
+      "xs must increase strictly: xs[1] = 0 after 0",
+    ]);
+    expect(f({ xs: [0, 1], ys: [0], slopes: [0, 1] })).toEqual([
+      "ys has 1 values for 2 breakpoints",
+      "slopes has 2 values; 2 breakpoints need 3",
+    ]);
+    expect(f({ xs: [3], ys: [0], slopes: [0, 0] })[0]).toMatch(
+      /1 breakpoints; a function neuron holds 2\.\.1024/,
+    );
+    expect(
+      checkModelFields(
+        createFunction({ fn: "t", outBits: 8, xs: [0, 0.5], ys: [0, 1], slopes: [0, 2, 0] }),
+        "quantized",
+      ),
+    ).toEqual(["xs must be an Int32Array at stage quantized"]);
   });
 });

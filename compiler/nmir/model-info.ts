@@ -2,7 +2,14 @@
 // memory from them), parameters with their integer ranges, output event kind, and checks of scalar fields.
 
 import { assertNever } from "../../common/errors.js";
-import type { Activation, NeuronModel, Param, SpikingFields } from "./neuron-models.js";
+import {
+  type Activation,
+  type FunctionModel,
+  MAX_FUNCTION_POINTS,
+  type NeuronModel,
+  type Param,
+  type SpikingFields,
+} from "./neuron-models.js";
 import type { EventKind, Stage } from "./types.js";
 
 export interface StateVar {
@@ -52,6 +59,7 @@ export function stateVars(model: NeuronModel): StateVar[] {
     case "linear":
     case "product":
     case "threshold":
+    case "function":
       return [];
     default:
       return assertNever(model, "neuron model");
@@ -70,6 +78,7 @@ export function modelOutput(model: NeuronModel): EventKind {
     case "cubaLi":
     case "linear":
     case "product":
+    case "function":
       return { kind: "graded", bits: model.outBits };
     default:
       return assertNever(model, "neuron model");
@@ -129,6 +138,8 @@ export function modelParams(model: NeuronModel): ParamSpec[] {
       return [];
     case "threshold":
       return [signed("vth", model.vth, 32), signed("bias", model.bias, 32)];
+    case "function":
+      return [signed("bias", model.bias, 32)];
     default:
       return assertNever(model, "neuron model");
   }
@@ -192,6 +203,11 @@ export function checkModelFields(model: NeuronModel, stage: Stage): string[] {
     case "threshold":
       oneOf("fire", model.fire, ["gt", "ge"], out);
       break;
+    case "function":
+      intIn("slopeShift", model.slopeShift, 0, 62, out);
+      intIn("outBits", model.outBits, 1, 32, out);
+      checkFunctionTable(model, stage, out);
+      break;
     default:
       return assertNever(model, "neuron model");
   }
@@ -218,5 +234,37 @@ function checkActivation(a: Activation, outBits: number, stage: Stage, out: stri
     }
     default:
       assertNever(a, "activation");
+  }
+}
+
+const isArray = (x: unknown): x is Param => x instanceof Int32Array || x instanceof Float64Array;
+
+/** The table of a function neuron: sizes, strictly increasing breakpoints, int32 values once quantized. */
+function checkFunctionTable(m: FunctionModel, stage: Stage, out: string[]): void {
+  if (typeof m.fn !== "string") out.push(`fn = ${JSON.stringify(m.fn)} must be a string`);
+  if (!isArray(m.xs) || !isArray(m.ys) || !isArray(m.slopes)) {
+    out.push("xs, ys and slopes must be Int32Array or Float64Array");
+    return;
+  }
+  const k = m.xs.length;
+  if (k < 2 || k > MAX_FUNCTION_POINTS)
+    out.push(`table has ${k} breakpoints; a function neuron holds 2..${MAX_FUNCTION_POINTS}`);
+  if (m.ys.length !== k) out.push(`ys has ${m.ys.length} values for ${k} breakpoints`);
+  if (m.slopes.length !== k + 1)
+    out.push(`slopes has ${m.slopes.length} values; ${k} breakpoints need ${k + 1}`);
+  for (const [name, a] of [
+    ["xs", m.xs],
+    ["ys", m.ys],
+    ["slopes", m.slopes],
+  ] as const) {
+    if (stage === "quantized" && !(a instanceof Int32Array))
+      out.push(`${name} must be an Int32Array at stage quantized`);
+    else if (!a.every(Number.isFinite)) out.push(`${name} holds a non-finite value`);
+  }
+  for (let i = 1; i < k; i++) {
+    if (!(m.xs[i]! > m.xs[i - 1]!)) {
+      out.push(`xs must increase strictly: xs[${i}] = ${m.xs[i]} after ${m.xs[i - 1]}`);
+      break;
+    }
   }
 }

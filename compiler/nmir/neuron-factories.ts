@@ -6,6 +6,7 @@ import type {
   CubaLifModel,
   CubaLiModel,
   FireRule,
+  FunctionModel,
   IfModel,
   LifModel,
   LiModel,
@@ -143,4 +144,26 @@ export function createProduct(o: { shift?: number; outBits: number }): ProductMo
 /** Defaults: bias 0, fire "gt". */
 export function createThreshold(o: { vth: ParamInit; bias?: ParamInit; fire?: FireRule }): ThresholdModel {
   return { kind: "threshold", vth: toParam(o.vth), bias: toParam(o.bias ?? 0), fire: o.fire ?? "gt" };
+}
+
+/** Defaults: bias 0, slopeShift 0. The table arrays are taken as given (see FunctionModel). */
+export function createFunction(o: {
+  fn: string;
+  bias?: ParamInit;
+  xs: ParamInit;
+  ys: ParamInit;
+  slopes: ParamInit;
+  slopeShift?: number;
+  outBits: number;
+}): FunctionModel {
+  return {
+    kind: "function",
+    fn: o.fn,
+    bias: toParam(o.bias ?? 0),
+    xs: toParam(o.xs),
+    ys: toParam(o.ys),
+    slopes: toParam(o.slopes),
+    slopeShift: o.slopeShift ?? 0,
+    outBits: o.outBits,
+  };
 }

@@ -227,6 +227,38 @@ export interface ThresholdModel {
   fire: FireRule;
 }
 
+/** Most breakpoints a function neuron's table holds (its table is 3K + 1 words per population). */
+export const MAX_FUNCTION_POINTS = 1024;
+
+/**
+ * Graded function neuron: one piecewise-linear table shared by the population (sigmoid, GELU, tanh, 1/√x of
+ * a LayerNorm), for chips whose neurons are programs (Loihi 2 microcode, SpiNNaker2 Arm cores).
+ * State: none. Table (not per neuron): K breakpoints `xs[0] < … < xs[K−1]` (2 ≤ K ≤ MAX_FUNCTION_POINTS,
+ * int32), values `ys[0..K−1]` (int32), `slopes[0..K]` (int32, in units of 2^−slopeShift): `slopes[0]` left of
+ * xs[0], `slopes[k]` on [xs[k−1], xs[k]), `slopes[K]` right of xs[K−1] (so tails can be flat or linear).
+ * ```
+ * x = in + bias                                                (|x| < 2^32, exact)
+ * k = #{j : xs[j] ≤ x}                                          (0..K: a binary search)
+ * y = k == 0 ? ys[0] + mulShift(x − xs[0], slopes[0], slopeShift)
+ *            : ys[k−1] + mulShift(x − xs[k−1], slopes[k], slopeShift)
+ * payload = sat(y, outBits)                                    (payload 0 = no event)
+ * ```
+ * Output: a graded event of outBits. `fn` names what the table approximates (for reports only).
+ */
+export interface FunctionModel {
+  kind: "function";
+  fn: string;
+  /** Added to the input sum, signed int32, per neuron. */
+  bias: Param;
+  xs: Param;
+  ys: Param;
+  slopes: Param;
+  /** Fraction bits of the slopes, 0..62. */
+  slopeShift: number;
+  /** Payload width, signed, 1..32. */
+  outBits: number;
+}
+
 export type NeuronModel =
   | LifModel
   | CubaLifModel
@@ -235,7 +267,8 @@ export type NeuronModel =
   | CubaLiModel
   | LinearModel
   | ProductModel
-  | ThresholdModel;
+  | ThresholdModel
+  | FunctionModel;
 
 export type NeuronKind = NeuronModel["kind"];
 
@@ -249,4 +282,5 @@ export const NEURON_KINDS: readonly NeuronKind[] = [
   "linear",
   "product",
   "threshold",
+  "function",
 ];

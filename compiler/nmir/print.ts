@@ -60,6 +60,14 @@ function modelFields(m: NeuronModel): string[] {
       return [`shift=${m.shift}`, `outBits=${m.outBits}`];
     case "threshold":
       return [...params, `fire=${m.fire}`];
+    case "function":
+      return [
+        `fn=${m.fn}`,
+        ...params,
+        `table=${m.xs.length} points ${showArray(m.xs)} → ${showArray(m.ys)}`,
+        `slopeShift=${m.slopeShift}`,
+        `outBits=${m.outBits}`,
+      ];
     default:
       return assertNever(m, "neuron model");
   }

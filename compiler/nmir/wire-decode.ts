@@ -151,6 +151,17 @@ function model(x: unknown, path: string): NeuronModel {
         bias: param(b.bias, `${at}.bias`),
         fire: enumName(b, "fire", at, FIRES),
       };
+    case "function":
+      return {
+        kind: "function",
+        fn: str(b, "fn"),
+        bias: param(b.bias, `${at}.bias`),
+        xs: param(b.xs, `${at}.xs`),
+        ys: param(b.ys, `${at}.ys`),
+        slopes: param(b.slopes, `${at}.slopes`),
+        slopeShift: num(b, "slopeShift"),
+        outBits: num(b, "outBits"),
+      };
     default:
       throw new WireError(path, `unknown neuron model "${kind}"`);
   }

@@ -149,6 +149,18 @@ function model(path: string, m: NeuronModel): Wire {
           fire: enumOf(`${path}.fire`, FIRE_WIRE, m.fire),
         },
       };
+    case "function":
+      return {
+        function: {
+          fn: m.fn,
+          bias: param(`${path}.bias`, m.bias),
+          xs: param(`${path}.xs`, m.xs),
+          ys: param(`${path}.ys`, m.ys),
+          slopes: param(`${path}.slopes`, m.slopes),
+          slopeShift: u32(`${path}.slopeShift`, m.slopeShift),
+          outBits: u32(`${path}.outBits`, m.outBits),
+        },
+      };
     default:
       return assertNever(m, "neuron model");
   }

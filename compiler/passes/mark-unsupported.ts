@@ -55,6 +55,14 @@ export function unsupportedBy(ir: NmirModule, profile: ChipProfile): Unsupported
         options: [...otherProfiles(profile, (x) => x.core.capabilities.productNeurons), "remove the gate"],
       });
     }
+    if (p.model.kind === "function" && !cap.functionNeurons) {
+      out.push({
+        where: `population "${p.id}" (function)`,
+        message: `evaluates ${p.model.fn} as a ${p.model.xs.length}-point table function each step; ${chip} has no function (programmable graded) neurons`,
+        limit: "core.capabilities.functionNeurons",
+        options: [...otherProfiles(profile, (x) => x.core.capabilities.functionNeurons === true)],
+      });
+    }
     const state = profile.core.stateBits;
     const wide = stateVars(p.model).filter((s) => s.signed && state !== undefined && s.bits > state);
     if (state !== undefined && wide.length) {

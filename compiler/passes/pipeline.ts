@@ -11,6 +11,7 @@ import { foldBatchNorm } from "./fold-batch-norm.js";
 import { lowerDiagonalSsm } from "./lower-diagonal-ssm.js";
 import { lowerFixedTransforms } from "./lower-fixed-transforms.js";
 import { lowerLmuMemory } from "./lower-lmu-memory.js";
+import { lowerNonlinear } from "./lower-nonlinear.js";
 import { lowerToNmir } from "./lower-to-nmir.js";
 import { markUnsupported } from "./mark-unsupported.js";
 import type { CompileOptions, Diagnostic, Pass, PassContext } from "./pass.js";
@@ -26,6 +27,7 @@ export const PASSES: readonly Pass[] = [
   { name: "flattenSubgraphs", kind: "graph", run: flattenSubgraphs },
   { name: "foldBatchNorm", kind: "graph", run: foldBatchNorm },
   { name: "convertAnnToSnn", kind: "graph", run: convertAnnToSnn },
+  { name: "lowerNonlinear", kind: "graph", run: lowerNonlinear },
   { name: "lowerLmuMemory", kind: "graph", run: lowerLmuMemory },
   { name: "lowerDiagonalSsm", kind: "graph", run: lowerDiagonalSsm },
   { name: "lowerFixedTransforms", kind: "graph", run: lowerFixedTransforms },

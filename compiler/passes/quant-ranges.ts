@@ -2,6 +2,7 @@
 // range each population's state (v, u, accumulator) and graded payload must cover. All in lowered units.
 
 import { assertNever } from "../../common/errors.js";
+import { tableValue } from "../../simulator/reference/function-kernel.js";
 import type { Connectivity, NeuronModel, Param, Population } from "../nmir/index.js";
 import { connOutSize } from "../nmir/index.js";
 
@@ -85,6 +86,7 @@ function maxOver(n: number, f: (j: number) => number): number {
  * - li, cubaLi: steady state of the bound under the leak, (bound + |bias|) · 2^decayBits/dv per stage.
  * - linear: accumulator bound + |bias|; payload = that · |outMul| / 2^outShift, capped by a clamp activation.
  * - product: each port's bound; payload = product of the two / 2^shift.
+ * - function: in as linear; payload = the table's largest |value| over the input range.
  * - threshold: the larger of headroom·|vth|, |bias| and the input bound (its `in` is compared, not stored).
  */
 export function populationRange(
@@ -136,6 +138,17 @@ export function populationRange(
     }
     case "threshold":
       return { ports: { in: Math.max(o.headroom * maxAbs(m.vth), maxAbs(m.bias), maxAbs(inB)) } };
+    case "function": {
+      // the table's largest |value| over [−r, r]: a piecewise-linear curve peaks at an end or a breakpoint
+      const r = maxOver(n, (j) => inB[j]! + at(m.bias, j));
+      const xs = Float64Array.from(m.xs);
+      const ys = Float64Array.from(m.ys);
+      const slopes = Float64Array.from(m.slopes);
+      const f = (x: number) => Math.abs(tableValue(xs, ys, slopes, m.slopeShift, x, false));
+      let out = Math.max(f(-r), f(r));
+      for (const x of xs) if (x > -r && x < r) out = Math.max(out, f(x));
+      return { ports: { in: r }, out: observed ?? out };
+    }
     default:
       return assertNever(m, "neuron model");
   }

@@ -29,6 +29,7 @@ import {
   sourceUnitExp,
 } from "./quant-plan.js";
 import { withParamStats } from "./quant-stats.js";
+import { quantizeTable } from "./quantize-table.js";
 
 /** Decay fraction bits after quantization (Loihi's d/4096). */
 export const QUANT_DECAY_BITS = 12;
@@ -131,6 +132,16 @@ function quantizeModel(pop: Population, plan: QuantPlan, clips: { n: number }): 
     case "threshold": {
       const k = lsb("in");
       return { ...m, vth: scaleParam(m.vth, k, 32, clips), bias: scaleParam(m.bias, k, 32, clips) };
+    }
+    case "function": {
+      // x = in + bias at the port's LSB; the table maps it to payload units (quantize-table.ts)
+      const k = lsb("in");
+      return {
+        ...m,
+        bias: scaleParam(m.bias, k, 32, clips),
+        ...quantizeTable(m, k, plan.out[pop.id]!),
+        outBits: plan.payloadBits,
+      };
     }
     default:
       return assertNever(m, "neuron model");

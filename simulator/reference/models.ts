@@ -3,6 +3,7 @@
 
 import { assertNever } from "../../common/errors.js";
 import type { NeuronModel } from "../../compiler/nmir/neuron-models.js";
+import { FunctionKernel } from "./function-kernel.js";
 import type { NeuronKernel } from "./kernel-parts.js";
 import { LinearKernel, ProductKernel, ReadoutKernel, SpikingKernel, ThresholdKernel } from "./kernels.js";
 
@@ -32,6 +33,8 @@ export function createKernel(model: NeuronModel, n: number, quantized: boolean):
       return new ProductKernel(model, n, quantized);
     case "threshold":
       return new ThresholdKernel(model, n);
+    case "function":
+      return new FunctionKernel(model, n, quantized);
     default:
       return assertNever(model, "neuron model");
   }

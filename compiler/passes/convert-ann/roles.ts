@@ -36,6 +36,7 @@ export function convertRole(id: string, node: GraphNode): ConvertRole {
         case "gelu":
         case "sigmoid":
         case "tanh":
+        case "table":
           return refuse(
             id,
             node,

@@ -7,6 +7,7 @@ import type { GraphNode, NdArray, SpikeOptions } from "../../graph/index.js";
 import {
   createCubaLi,
   createCubaLif,
+  createFunction,
   createIf,
   createLi,
   createLif,
@@ -163,6 +164,23 @@ export function planPopulation(node: GraphNode, n: number, dt: number): Populati
         model: () => createThreshold({ vth: 0, bias: 0, fire: "gt" }),
       };
     case "Activation": {
+      // y = table(M x + c): a function population (table in real units; quantizeNeurons scales it)
+      const t = node.table;
+      if (node.fn === "table" && t)
+        return {
+          ports: ["in"],
+          gain: [ones],
+          constants: "bias",
+          model: ([c]) =>
+            createFunction({
+              fn: t.fn,
+              bias: param(c!),
+              xs: Float64Array.from(t.xs),
+              ys: Float64Array.from(t.ys),
+              slopes: Float64Array.from(t.slopes),
+              outBits: LOWERED_BITS,
+            }),
+        };
       // y = act(M x + c): a stateless linear population, in + bias then relu/clamp/none
       const fn = node.fn;
       const activation =

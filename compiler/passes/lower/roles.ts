@@ -34,6 +34,7 @@ export function roleOf(id: string, node: GraphNode): Role {
         case "relu":
         case "clamp":
         case "identity":
+        case "table":
           return "population";
         case "gelu":
         case "sigmoid":
@@ -42,7 +43,7 @@ export function roleOf(id: string, node: GraphNode): Role {
             id,
             node,
             `${node.fn} is a smooth nonlinearity; NMIR's graded (linear) neurons only pass, rectify or clamp`,
-            "convert the network to spikes (ANN→SNN conversion: replace the activation by IF/LIF neurons), or retrain with relu or clamp",
+            "run the graph pass lowerNonlinear first (compile does: a table function neuron), convert the network to spikes (ANN→SNN conversion), or retrain with relu or clamp",
           );
         default:
           return assertNever(node.fn, "activation function");

@@ -2,7 +2,7 @@
 // W. J. Cody's rational Chebyshev approximations (netlib specfun/erf, 1987), accurate to ~1e-16.
 
 import { assertNever } from "../../../common/errors.js";
-import type { ActivationNode } from "../../../compiler/graph/index.js";
+import { type ActivationNode, pwlValue } from "../../../compiler/graph/index.js";
 import { type Kernel, type KernelContext, sizeOfShape, statelessKernel } from "./types.js";
 
 // Cody's coefficients (netlib specfun/erf), written as the shortest decimals of the same doubles.
@@ -106,6 +106,12 @@ export function activationKernel(node: ActivationNode, ctx: KernelContext): Kern
       });
     case "identity":
       return statelessKernel(n, ([x], out) => out.set(x!));
+    case "table": {
+      const t = node.table!;
+      return statelessKernel(n, ([x], out) => {
+        for (let i = 0; i < n; i++) out[i] = pwlValue(t, x![i]!);
+      });
+    }
     default:
       return assertNever(fn, "activation function");
   }
