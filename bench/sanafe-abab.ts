@@ -155,7 +155,7 @@ for (let i = 1; i <= rounds; i++) {
   }
 }
 
-const wall = (tool: "sanafe" | "spikegrid") => median(results[tool].map((r) => r.wallS));
+const wall = (tool: "sanafe" | "spikegrid") => round3(median(results[tool].map((r) => r.wallS)));
 const rss = (tool: "sanafe" | "spikegrid") => median(results[tool].map((r) => r.peakRssMB));
 const cpu = (tool: "sanafe" | "spikegrid") => round3(median(results[tool].map((r) => r.cpuS)));
 console.log(
