@@ -107,12 +107,26 @@ describe("spikegrid fires SANA-FE's spikes on the reference networks", () => {
     expect(diff(expectedKeys(want), got)).toEqual({ missing: [], extra: [] });
   });
 
+  // The cases not exact today run once; a plain test checks that they ran and nearly agree, so that the
+  // it.fails below can fail only on the spikes (and passes, turning red, once they are exact).
+  const runs = new Map<string, Promise<string[]>>();
+  const runOnce = (name: string, engine: string[], flags: string[] = []) => {
+    const k = [name, ...engine, ...flags].join(" ");
+    if (!runs.has(k)) runs.set(k, spikegridSpikes(e(name), engine, flags));
+    return runs.get(k)!;
+  };
+  const WIDE = ["--weight-bits", "16", "--state-bits", "32"];
+
   // Not exact today: the default compile gives c1 a potential LSB of 2^-10 (2^-26 at --state-bits 32) and
   // truncates the leak there, where SANA-FE truncates to 1/64 — c1.15 fires at timestep 10, c1.22 at 17 instead
-  // of 20, … (3 extra, 5 shifted spikes of 1649). Exact once the compile puts a leaking population's LSB at 2^-6.
-  it.fails("conv with the default compile, reference engine", async () => {
-    const want = e("conv");
-    expect(diff(expectedKeys(want), await spikegridSpikes(want, REFERENCE))).toEqual({
+  // of 20, … (5 of SANA-FE's 1649 fires missing, 8 extra). Exact once a leaking population's LSB is 2^-6.
+  it("conv with the default compile runs and agrees on all but a few fires", async () => {
+    const want = expectedKeys(e("conv"));
+    const { missing, extra } = diff(want, await runOnce("conv", REFERENCE));
+    expect(missing.length + extra.length).toBeLessThan(want.length / 50);
+  });
+  it.fails("conv with the default compile, reference engine: exact", async () => {
+    expect(diff(expectedKeys(e("conv")), await runOnce("conv", REFERENCE))).toEqual({
       missing: [],
       extra: [],
     });
@@ -122,12 +136,22 @@ describe("spikegrid fires SANA-FE's spikes on the reference networks", () => {
   // static range for h is 20 (stored as ±32), so v saturates once and h.1 fires at timestep 49 instead of 48.
   // Exact once the range comes from an exact bound of the network (with soft reset the potential can climb to
   // (max input + bias − threshold) / (1 − leak_decay)).
+  it.each([
+    ["reference", REFERENCE],
+    ["chip", CHIP],
+  ])("dense-sparse runs and agrees on all but a few fires, %s engine", async (_, engine) => {
+    const want = expectedKeys(e("dense-sparse"));
+    const { missing, extra } = diff(want, await runOnce("dense-sparse", engine, WIDE));
+    expect(missing.length + extra.length).toBeLessThan(want.length / 50);
+  });
   it.fails.each([
     ["reference", REFERENCE],
     ["chip", CHIP],
-  ])("dense-sparse (dense, sparse, biases, leak, soft and hard reset), %s engine", async (_, engine) => {
-    const want = e("dense-sparse");
-    const got = await spikegridSpikes(want, engine, ["--weight-bits", "16", "--state-bits", "32"]);
-    expect(diff(expectedKeys(want), got)).toEqual({ missing: [], extra: [] });
-  });
+  ])(
+    "dense-sparse (dense, sparse, biases, leak, soft and hard reset), %s engine: exact",
+    async (_, engine) => {
+      const got = await runOnce("dense-sparse", engine, WIDE);
+      expect(diff(expectedKeys(e("dense-sparse")), got)).toEqual({ missing: [], extra: [] });
+    },
+  );
 });
