@@ -127,6 +127,16 @@ function units(u: UnitsFile | undefined, clockHz: number | undefined): Units | u
       update: s.update ? cost(s.update, clockHz) : {},
       spikeOut: s.spikeOut ? cost(s.spikeOut, clockHz) : {},
     })),
+    ...(u.hops
+      ? {
+          hops: {
+            north: cost(u.hops.north, clockHz),
+            south: cost(u.hops.south, clockHz),
+            east: cost(u.hops.east, clockHz),
+            west: cost(u.hops.west, clockHz),
+          },
+        }
+      : {}),
   };
 }
 

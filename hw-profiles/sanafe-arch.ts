@@ -101,7 +101,7 @@ function unitNotes(core: SanafeCore, notes: string[]) {
 }
 
 /** Every synapse, dendrite and soma unit of the first core with its own costs (the profile's `units:`). */
-function namedUnits(core: SanafeCore): Q {
+function namedUnits(core: SanafeCore, hop: Record<string, number>, tileName: string): Q {
   const section = (list: SanafeUnit[], energy: string, latency: string) =>
     Object.fromEntries(
       list.flatMap((u) => {
@@ -128,6 +128,24 @@ function namedUnits(core: SanafeCore): Q {
     synapse: section(core.units.synapse, "energy_process_spike", "latency_process_spike"),
     dendrite: section(core.units.dendrite, "energy_update", "latency_update"),
     soma,
+    // each direction apart: the default convention's hopEW / hopNS hold the means of opposite directions
+    hops: Object.fromEntries(
+      (["north", "south", "east", "west"] as const).map((d) => [
+        d,
+        {
+          energy: fromFile(
+            inUnit(hop[`energy_${d}_hop`]!, "pJ"),
+            "pJ",
+            `energy_${d}_hop of tile ${tileName}`,
+          ),
+          latency: fromFile(
+            inUnit(hop[`latency_${d}_hop`]!, "ns"),
+            "ns",
+            `latency_${d}_hop of tile ${tileName}`,
+          ),
+        },
+      ]),
+    ),
   };
 }
 
@@ -312,7 +330,7 @@ export function sanafeArchToProfile(
       },
     },
     costs,
-    units: namedUnits(core),
+    units: namedUnits(core, tile.hop, tile.name),
     barrier: barrier(a, notes),
     timestep: { semantics: "pipelined", updatePolicy: "all" },
     notes,

@@ -251,6 +251,12 @@ const units = z
     synapse: z.record(unitName, cost).optional().describe("per synaptic look-up, by unit name"),
     dendrite: z.record(unitName, cost).optional().describe("per synaptic look-up at the target's dendrite"),
     soma: z.record(unitName, somaUnit).optional().describe("per neuron, by unit name"),
+    hops: z
+      .strictObject({ north: cost, south: cost, east: cost, west: cost })
+      .optional()
+      .describe(
+        "per hop by direction (SANA-FE's tile hop costs; east = +x, north = +y); the convention sanafe charges these where given, else hopEW / hopNS",
+      ),
   })
   .describe(
     "named per-unit costs (SANA-FE's synapse / dendrite / soma units); the first of a section is the default unit; the convention sanafe charges each neuron and connection by the unit it names",

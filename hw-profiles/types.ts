@@ -31,6 +31,8 @@ export interface Units {
   synapse: NamedCost[];
   dendrite: NamedCost[];
   soma: SomaUnit[];
+  /** Per hop by direction (east = +x, north = +y), when the file states them apart. */
+  hops?: { north: Cost; south: Cost; east: Cost; west: Cost };
 }
 
 /** Limits that can differ from core to core (see `coreLimits`). */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sanafeSpikes } from "../../compiler/importers/sanafe/sanafe-model.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
+import { runSanafeConvention } from "../../simulator/chip/sanafe/run-sanafe.js";
 import { cli } from "../cli-run.js";
 import { type ExpectedRun, loadExpected, REFERENCE_NETWORKS } from "./references.js";
 
@@ -86,72 +87,45 @@ describe("the reference networks and their SANA-FE numbers", () => {
 });
 
 describe("spikegrid fires SANA-FE's spikes on the reference networks", () => {
-  const e = (name: string) => loadExpected(DIR, name);
-
-  it.each([
-    ["reference", REFERENCE],
-    ["chip", CHIP],
-  ])("neurons (neuron edges, self edge, biases, leak, hard and soft reset), %s engine", async (_, engine) => {
-    const want = e("neurons");
+  // the default compile of these networks is integer-exact (every value a multiple of 2^-6, decays k/4096)
+  it.each(
+    REFERENCE_NETWORKS.flatMap((ref) => [
+      [ref.name, "reference", REFERENCE],
+      [ref.name, "chip", CHIP],
+    ]) as [string, string, string[]][],
+  )("%s, default compile, %s engine: every fire at SANA-FE's step and neuron", async (name, _, engine) => {
+    const want = loadExpected(DIR, name);
     expect(diff(expectedKeys(want), await spikegridSpikes(want, engine))).toEqual({ missing: [], extra: [] });
   });
+});
 
-  // With 12-bit state the compile picks c1's potential LSB = 2^-6, where truncating the leak toward zero is
-  // SANA-FE's v = trunc(64·v)/64 exactly (c2 does not leak; o's leak never leaves a remainder that matters here).
-  it.each([
-    ["reference", REFERENCE],
-    ["chip", CHIP],
-  ])("conv (conv2d, dense, per-channel biases, leaks) at --state-bits 12, %s engine", async (_, engine) => {
-    const want = e("conv");
-    const got = await spikegridSpikes(want, engine, ["--weight-bits", "16", "--state-bits", "12"]);
-    expect(diff(expectedKeys(want), got)).toEqual({ missing: [], extra: [] });
-  });
-
-  // The cases not exact today run once; a plain test checks that they ran and nearly agree, so that the
-  // it.fails below can fail only on the spikes (and passes, turning red, once they are exact).
-  const runs = new Map<string, Promise<string[]>>();
-  const runOnce = (name: string, engine: string[], flags: string[] = []) => {
-    const k = [name, ...engine, ...flags].join(" ");
-    if (!runs.has(k)) runs.set(k, spikegridSpikes(e(name), engine, flags));
-    return runs.get(k)!;
-  };
-  const WIDE = ["--weight-bits", "16", "--state-bits", "32"];
-
-  // Not exact today: the default compile gives c1 a potential LSB of 2^-10 (2^-26 at --state-bits 32) and
-  // truncates the leak there, where SANA-FE truncates to 1/64 — c1.15 fires at timestep 10, c1.22 at 17 instead
-  // of 20, … (5 of SANA-FE's 1649 fires missing, 8 extra). Exact once a leaking population's LSB is 2^-6.
-  it("conv with the default compile runs and agrees on all but a few fires", async () => {
-    const want = expectedKeys(e("conv"));
-    const { missing, extra } = diff(want, await runOnce("conv", REFERENCE));
-    expect(missing.length + extra.length).toBeLessThan(want.length / 50);
-  });
-  it.fails("conv with the default compile, reference engine: exact", async () => {
-    expect(diff(expectedKeys(e("conv")), await runOnce("conv", REFERENCE))).toEqual({
-      missing: [],
-      extra: [],
+describe("--convention sanafe counts, costs and times the reference networks as SANA-FE did", () => {
+  it.each(REFERENCE_NETWORKS)("$name", async (ref) => {
+    const e = loadExpected(DIR, ref.name);
+    const text = readFileSync(join(DIR, ref.network), "utf8");
+    const r = await runSanafeConvention(text, join(process.cwd(), DIR, ref.arch), ref.timesteps);
+    const t = e.totals;
+    expect({
+      fired: r.fired,
+      synapticEvents: r.synapticEvents,
+      messages: r.messages,
+      hops: r.hops,
+      neuronsUpdated: r.neuronsUpdated,
+    }).toEqual({
+      fired: t.fired,
+      synapticEvents: t.synapticEvents,
+      messages: t.messages,
+      hops: t.hops,
+      neuronsUpdated: t.neuronsUpdated,
     });
+    // SANA-FE prints 7 significant digits
+    const close = (got: number, want: number) =>
+      expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-6 * Math.abs(want) + 1e-18);
+    close(r.energy.totalJ, t.energyJ.total);
+    close(r.energy.synapseJ, t.energyJ.synapse);
+    close(r.energy.dendriteJ, t.energyJ.dendrite);
+    close(r.energy.somaJ, t.energyJ.soma);
+    close(r.energy.networkJ, t.energyJ.network);
+    close(r.simulatedS, t.simTimeS);
   });
-
-  // Not exact today at any width: h (soft reset, input above its threshold) reaches v = 33.75 while the compile's
-  // static range for h is 20 (stored as ±32), so v saturates once and h.1 fires at timestep 49 instead of 48.
-  // Exact once the range comes from an exact bound of the network (with soft reset the potential can climb to
-  // (max input + bias − threshold) / (1 − leak_decay)).
-  it.each([
-    ["reference", REFERENCE],
-    ["chip", CHIP],
-  ])("dense-sparse runs and agrees on all but a few fires, %s engine", async (_, engine) => {
-    const want = expectedKeys(e("dense-sparse"));
-    const { missing, extra } = diff(want, await runOnce("dense-sparse", engine, WIDE));
-    expect(missing.length + extra.length).toBeLessThan(want.length / 50);
-  });
-  it.fails.each([
-    ["reference", REFERENCE],
-    ["chip", CHIP],
-  ])(
-    "dense-sparse (dense, sparse, biases, leak, soft and hard reset), %s engine: exact",
-    async (_, engine) => {
-      const got = await runOnce("dense-sparse", engine, WIDE);
-      expect(diff(expectedKeys(e("dense-sparse")), got)).toEqual({ missing: [], extra: [] });
-    },
-  );
 });

@@ -68,7 +68,7 @@ export class SanafeAccount {
     let synJ = 0;
     let denJ = 0;
     let netJ = 0;
-    const { axonIn, axonOut, hopEW, hopNS } = net;
+    const { axonIn, axonOut } = net;
     net.cores.forEach((core, slot) => {
       const q = this.queues.byCore[slot]!;
       q.dest.length = 0;
@@ -97,12 +97,15 @@ export class SanafeAccount {
           const dest = net.cores[dc]!;
           const dx = Math.abs(dest.x - core.x);
           const dy = Math.abs(dest.y - core.y);
+          // SANA-FE's rule: +x is east, anything else west; +y north, else south
+          const ew = core.x < dest.x ? net.hopEast : net.hopWest;
+          const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
           t.messages++;
           t.hops += dx + dy;
           t.synapticEvents += net.msgSynapses[m]!;
           synJ += net.msgSynapseJ[m]! - net.msgDendriteJ[m]!;
           denJ += net.msgDendriteJ[m]!;
-          netJ += axonOut.e + axonIn.e + dx * hopEW.e + dy * hopNS.e;
+          netJ += axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
           q.dest.push(dc);
           q.gen.push(pending + axonOut.l);
           q.proc.push(axonIn.l + net.msgLatencyS[m]!);

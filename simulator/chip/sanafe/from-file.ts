@@ -15,6 +15,19 @@ export const MAX_SANAFE_CONNECTIONS = 2 ** 28;
 
 const HINT = "name a unit the profile's units: section defines (spikegrid profiles show PROFILE lists them)";
 
+/**
+ * Whether unit `declared` (an arch file's name, possibly a replica range `base[a..b]`) is the unit a network
+ * names: `base[i]` with a ≤ i ≤ b names one replica of the range (replicas share the costs).
+ */
+export function unitNamed(declared: string, name: string): boolean {
+  if (declared === name) return true;
+  const range = /^(.*)\[(\d+)\.\.(\d+)\]$/.exec(declared);
+  const one = /^(.*)\[(\d+)\]$/.exec(name);
+  if (!range || !one || range[1] !== one[1]) return false;
+  const i = Number(one[2]);
+  return i >= Number(range[2]) && i <= Number(range[3]);
+}
+
 /** Unit tables of a profile: its named units, else its generic costs as one default unit per section. */
 function unitTables(profile: ChipProfile) {
   const c = profile.costs;
@@ -125,7 +138,7 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
     dflt = 0,
   ) => {
     if (name === undefined || !units.named) return dflt;
-    const i = list.findIndex((u) => u.name === name);
+    const i = list.findIndex((u) => unitNamed(u.name, name));
     if (i < 0)
       throw new SpikegridError(
         "USAGE",

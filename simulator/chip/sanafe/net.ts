@@ -61,8 +61,11 @@ export interface ConventionNet {
   /** Per core slot: axon in/out costs; hop costs per direction; link buffer; sync (barrier) latency. */
   axonIn: EventCost;
   axonOut: EventCost;
-  hopEW: EventCost;
-  hopNS: EventCost;
+  /** SANA-FE's directions: east = +x, west = −x (or no x move), north = +y, south = −y (or none). */
+  hopEast: EventCost;
+  hopWest: EventCost;
+  hopNorth: EventCost;
+  hopSouth: EventCost;
   linkBuffer: number;
   syncS: number;
   gridWidth: number;
@@ -73,13 +76,19 @@ export interface ConventionNet {
 /** The hop, axon and sync costs of a profile as the convention charges them. */
 export function networkCosts(
   profile: ChipProfile,
-): Pick<ConventionNet, "axonIn" | "axonOut" | "hopEW" | "hopNS" | "linkBuffer"> {
+): Pick<
+  ConventionNet,
+  "axonIn" | "axonOut" | "hopEast" | "hopWest" | "hopNorth" | "hopSouth" | "linkBuffer"
+> {
   const c = profile.costs;
+  const h = profile.units?.hops;
   return {
     axonIn: eventCost(c.axonIn),
     axonOut: eventCost(c.axonOut),
-    hopEW: eventCost(c.hopEW ?? c.hop),
-    hopNS: eventCost(c.hopNS ?? c.hop),
+    hopEast: eventCost(h?.east ?? c.hopEW ?? c.hop),
+    hopWest: eventCost(h?.west ?? c.hopEW ?? c.hop),
+    hopNorth: eventCost(h?.north ?? c.hopNS ?? c.hop),
+    hopSouth: eventCost(h?.south ?? c.hopNS ?? c.hop),
     // SANA-FE's own default link buffer when a profile states none
     linkBuffer: profile.grid.linkBuffer ?? 16,
   };

@@ -137,7 +137,8 @@ export function scheduleDetailed(net: ConventionNet, q: MessageQueues): number {
       const dx = Math.abs(a.x - b.x);
       const dy = Math.abs(a.y - b.y);
       const hops = dx + dy;
-      const minHop = dx * net.hopEW.l + dy * net.hopNS.l;
+      const minHop =
+        dx * (a.x < b.x ? net.hopEast : net.hopWest).l + dy * (a.y < b.y ? net.hopNorth : net.hopSouth).l;
       routeLinks(net, c, d, route);
       let along = 0;
       for (const l of route) along += density[l]!;
