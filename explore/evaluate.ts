@@ -127,7 +127,7 @@ export function preparePoint(
     if (sanafe) {
       // the file's own placement and SANA-FE's view of the network on this chip: a placement or a unit name
       // the chip cannot take does not fit it
-      const placed = fileMapped(id.grid.model, data, ir, profile);
+      const placed = fileMapped(id.grid.model, data, point.profile, ir, profile);
       if ("reason" in placed)
         return { result: { ...base, fits: false, stage: "map", reason: placed.reason } };
       mapped = placed;
@@ -185,13 +185,17 @@ export function preparePoint(
 /** SANA-FE's view of the network per loaded data and profile: the same for every point of that profile. */
 const sanafeNets = new WeakMap<PipelineData, Map<string, ConventionNet>>();
 
-function sanafeNetFor(model: string, data: PipelineData, profile: ChipProfile): ConventionNet {
+/** Keyed by the grid's profile entry (a name or a file), which two chip files of one name cannot share. */
+function sanafeNetFor(model: string, data: PipelineData, key: string, profile: ChipProfile): ConventionNet {
   let byProfile = sanafeNets.get(data);
-  if (!byProfile) sanafeNets.set(data, (byProfile = new Map()));
-  let net = byProfile.get(profile.name);
+  if (!byProfile) {
+    byProfile = new Map();
+    sanafeNets.set(data, byProfile);
+  }
+  let net = byProfile.get(key);
   if (!net) {
     net = sanafeNetOf(model, data.graph, profile);
-    byProfile.set(profile.name, net);
+    byProfile.set(key, net);
   }
   return net;
 }
@@ -203,6 +207,7 @@ function sanafeNetFor(model: string, data: PipelineData, profile: ChipProfile): 
 function fileMapped(
   model: string,
   data: PipelineData,
+  key: string,
   ir: NmirModule,
   profile: ChipProfile,
 ): (PointMapping & { net: ConventionNet }) | { reason: string } {
@@ -212,7 +217,7 @@ function fileMapped(
   let net: ConventionNet;
   try {
     mapping = sanafeMapping(placement, ir, profile, model);
-    net = sanafeNetFor(model, data, profile);
+    net = sanafeNetFor(model, data, key, profile);
   } catch (e) {
     if (!(e instanceof SpikegridError)) throw e;
     return { reason: e.message };
