@@ -1,11 +1,13 @@
 // The one place explore simulates a mapped point: the pipeline's chip stage (pipeline/simulate.ts) runs every
 // sample, giving the outputs (bit-exact to the reference interpreter), the op counts, and the chip's energy and
-// latency. Chip figures come from that engine only — never estimated here.
+// latency (under the sanafe convention, SANA-FE's counts, energy and timing). Chip figures come from that engine
+// only — never estimated here.
 
 import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
 import { PIPELINE_DEFAULTS, simulateOnChip } from "../pipeline/chip-run.js";
+import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import type { OpCounts } from "../simulator/reference/index.js";
 
 export interface ChipFigures {
@@ -26,6 +28,8 @@ export interface ChipRunInput {
   inputId: string;
   mode: "layer-sync" | "pipelined";
   steps: number;
+  /** Count, cost and time by SANA-FE's rules over this network (the sanafe convention). */
+  sanafe?: ConventionNet;
 }
 
 export interface PointSimulation {
@@ -33,6 +37,8 @@ export interface PointSimulation {
   outputs: Float64Array[][];
   counts: OpCounts[];
   chip: ChipFigures;
+  /** Under the sanafe convention: SANA-FE's synaptic events and fired neurons, summed over the samples. */
+  sanafe?: { synapticEvents: number; fired: number };
 }
 
 /**
@@ -51,6 +57,7 @@ export function simulatePoint(run: ChipRunInput): PointSimulation {
     mode: run.mode,
     steps: run.steps,
     timing: PIPELINE_DEFAULTS.timing,
+    ...(run.sanafe ? { sanafe: run.sanafe } : {}),
   });
   const n = run.samples.length;
   const s = r.sections!;
@@ -66,6 +73,7 @@ export function simulatePoint(run: ChipRunInput): PointSimulation {
   return {
     outputs: r.outputs,
     counts: r.counts,
+    ...(run.sanafe ? { sanafe: { synapticEvents: s.counts.ac ?? 0, fired: s.counts.spikes ?? 0 } } : {}),
     chip: {
       energyJ: n > 0 ? s.energyChip.totalJ / n : null,
       perSampleS: timed ? s.latency.perSampleS : null,

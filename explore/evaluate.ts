@@ -1,17 +1,22 @@
 // Evaluates one grid point: compile (weight/state bits, the grid's fixed compile options, the profile's
 // defaults) → map (core budget) → simulate every sample → metrics, with the pipeline's stages
-// (pipeline/stages.ts, pipeline/simulate.ts). A point that does not compile or fit is a result (fits: false,
-// reason), not a failure of the sweep. Pure given its inputs, so any worker computes the same result.
+// (pipeline/stages.ts, pipeline/simulate.ts); under the sanafe convention on the file's own mappings, with
+// SANA-FE's view of the network for the point's profile. A point that does not compile or fit is a result
+// (fits: false, reason), not a failure of the sweep. Pure given its inputs, so any worker computes the same result.
 
 import { SpikegridError } from "../common/errors.js";
-import { MappingError, type Misfit, type mapNetwork } from "../compiler/mapping/index.js";
+import { sanafeMapping } from "../compiler/importers/sanafe/index.js";
+import { sanafePlacementOf } from "../compiler/importers/sanafe/to-mapping.js";
+import { type FitReport, type Mapping, MappingError, type Misfit } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
 import { graphWeights } from "../compiler/passes/weights-provenance.js";
-import { loadProfile } from "../hw-profiles/index.js";
+import { type ChipProfile, loadProfile } from "../hw-profiles/index.js";
+import { sanafeNetOf } from "../pipeline/convention.js";
 import { graphOf, type PipelineData } from "../pipeline/data.js";
 import { compileNetwork, mapModule, sequencesFor } from "../pipeline/stages.js";
+import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import { type GridPoint, type GridSpec, gridCompileOptions } from "./grid.js";
 import type { PointResult } from "./result.js";
 import { type SimulationJob, simulateJob } from "./simulate-job.js";
@@ -44,6 +49,15 @@ export function summarizeMisfits(misfits: readonly Misfit[]): string {
 
 const jsonDb = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? "inf" : x);
 
+/** What a point reads of its mapping: the mapper's answer, or the file's own mapping (sanafe convention). */
+interface PointMapping {
+  mapping: Mapping;
+  fit: Pick<FitReport, "coresUsed" | "coresNeeded" | "coresAvailable"> & {
+    perCore: { fraction: Record<string, number> }[];
+    totals: Record<string, { used: number } | undefined>;
+  };
+}
+
 /** What a point needs besides its coordinates: the grid, its fingerprint and size, the calibrated ranges. */
 export interface SweepIdentity {
   grid: GridSpec;
@@ -75,6 +89,7 @@ export function preparePoint(
   const n = data.samples.shape[0]!;
   const steps = point.timesteps ?? data.samples.shape[1]!;
   const weights = graphWeights(graphOf(data, "an explore point"));
+  const sanafe = id.grid.convention === "sanafe";
   const base = {
     grid: id.fingerprint,
     index: point.index,
@@ -87,11 +102,12 @@ export function preparePoint(
     timesteps: steps,
     samples: n,
     ...(weights ? { weights } : {}),
+    ...(sanafe ? { convention: "sanafe" as const } : {}),
   };
   let ir: NmirModule;
   try {
     const options: QuantCompileOptions = {
-      ...gridCompileOptions(id.grid),
+      ...gridCompileOptions(id.grid, data),
       weightBits: point.weightBits,
       ...(point.stateBits === null ? {} : { stateBits: point.stateBits }),
       profile,
@@ -105,9 +121,18 @@ export function preparePoint(
   }
   const q = quantizationReport(ir);
   base.stateBits = q.stateBits;
-  let mapped: ReturnType<typeof mapNetwork>;
+  let mapped: PointMapping;
+  let net: ConventionNet | undefined;
   try {
-    mapped = mapModule(ir, profile, point.maxCores === null ? {} : { maxCores: point.maxCores });
+    if (sanafe) {
+      // the file's own placement and SANA-FE's view of the network on this chip: a placement or a unit name
+      // the chip cannot take does not fit it
+      const placed = fileMapped(id.grid.model, data, point.profile, ir, profile);
+      if ("reason" in placed)
+        return { result: { ...base, fits: false, stage: "map", reason: placed.reason } };
+      mapped = placed;
+      net = placed.net;
+    } else mapped = mapModule(ir, profile, point.maxCores === null ? {} : { maxCores: point.maxCores });
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
     return {
@@ -148,10 +173,79 @@ export function preparePoint(
       mapping,
       sequences: sequencesFor(ir, data, steps),
       inputId: data.inputId,
+      ...(net ? { sanafe: net } : {}),
       mode: id.grid.mode,
       steps,
       ...(data.labels ? { labels: data.labels } : {}),
       readout: data.readout,
     },
   };
+}
+
+/** SANA-FE's view of the network per loaded data and profile: the same for every point of that profile. */
+const sanafeNets = new WeakMap<PipelineData, Map<string, ConventionNet>>();
+
+/** Keyed by the grid's profile entry (a name or a file), which two chip files of one name cannot share. */
+function sanafeNetFor(model: string, data: PipelineData, key: string, profile: ChipProfile): ConventionNet {
+  let byProfile = sanafeNets.get(data);
+  if (!byProfile) {
+    byProfile = new Map();
+    sanafeNets.set(data, byProfile);
+  }
+  let net = byProfile.get(key);
+  if (!net) {
+    net = sanafeNetOf(model, data.graph, profile);
+    byProfile.set(key, net);
+  }
+  return net;
+}
+
+/**
+ * A sanafe-convention point's mapping: the file's `mappings:` on the chip (as `simulate` runs it by default),
+ * its fit read from the cores it uses, and the ConventionNet; or why the chip cannot take the file.
+ */
+function fileMapped(
+  model: string,
+  data: PipelineData,
+  key: string,
+  ir: NmirModule,
+  profile: ChipProfile,
+): (PointMapping & { net: ConventionNet }) | { reason: string } {
+  const placement = sanafePlacementOf(data.graph);
+  if (!placement) return { reason: `${model} has no mappings: to place the network by` };
+  let mapping: Mapping;
+  let net: ConventionNet;
+  try {
+    mapping = sanafeMapping(placement, ir, profile, model);
+    net = sanafeNetFor(model, data, key, profile);
+  } catch (e) {
+    if (!(e instanceof SpikegridError)) throw e;
+    return { reason: e.message };
+  }
+  const perCore = mapping.cores.map((c) => {
+    const fraction: Record<string, number> = {};
+    for (const [k, limit] of Object.entries(c.limits)) {
+      const u = c.usage[k] ?? 0;
+      fraction[k] = limit > 0 ? u / limit : u > 0 ? Number.POSITIVE_INFINITY : 0;
+    }
+    return { fraction };
+  });
+  const total = (k: string) =>
+    mapping.cores.some((c) => c.usage[k] !== undefined)
+      ? { used: mapping.cores.reduce((a, c) => a + (c.usage[k] ?? 0), 0) }
+      : undefined;
+  const used = mapping.cores.length;
+  const totals: PointMapping["fit"]["totals"] = {};
+  for (const k of ["synapseBits", "stateBits"]) {
+    const t = total(k);
+    if (t) totals[k] = t;
+  }
+  const fit = {
+    coresUsed: used,
+    coresNeeded: used,
+    coresAvailable: profile.grid.coresPerChip,
+    perCore,
+    totals,
+  };
+  return { mapping, fit, net };
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../test/cli-run.js";
-import { checkGridSpec, expandGrid, gridFingerprint, parseShard, shardPoints } from "./grid.js";
+import { checkGridSpec, expandGrid, gridDataSpec, gridFingerprint, parseShard, shardPoints } from "./grid.js";
 import { GRID_FILE_BYTES, loadGridFile } from "./grid-yaml.js";
 import { tempDir } from "./test-helpers.js";
 
@@ -19,6 +19,27 @@ describe("checkGridSpec", () => {
     expect(e.code).toBe("USAGE");
     expect(e.describe()).toMatch(/--profiles: .*loihii/);
     expect(e.hint).toMatch(/loihi2/);
+  });
+
+  it("convention: sanafe is in the fingerprint, the default adds nothing; a core budget axis is refused", () => {
+    const g = checkGridSpec(base);
+    expect(gridFingerprint(checkGridSpec({ ...base, convention: "neurobench" }))).toBe(gridFingerprint(g));
+    expect(gridFingerprint(checkGridSpec({ ...base, convention: "sanafe" }))).not.toBe(gridFingerprint(g));
+    const e = errorOf(() => checkGridSpec({ ...base, convention: "sanafe", maxCores: [4, null] }));
+    expect(e.code).toBe("USAGE");
+    expect(e.describe()).toMatch(
+      /--max-cores: --convention sanafe runs every point on the SANA-FE file's own/,
+    );
+    expect(errorOf(() => checkGridSpec({ ...base, convention: "loihi" })).describe()).toMatch(
+      /--convention: .*"neurobench"/,
+    );
+    // without samples: the default refuses, sanafe runs on the file's recorded inputs as long as the longest point
+    const { dataset: _d, samples: _s, ...noSamples } = base;
+    expect(errorOf(() => checkGridSpec(noSamples)).describe()).toMatch(/no samples/);
+    const spec = gridDataSpec(checkGridSpec({ ...noSamples, convention: "sanafe", timesteps: [4, 9] }));
+    expect(spec).toMatchObject({ requireRecorded: true, recordedSteps: 9 });
+    const auto = gridDataSpec(checkGridSpec({ ...noSamples, convention: "sanafe", timesteps: [4, null] }));
+    expect(auto.recordedSteps).toBeUndefined();
   });
 
   it("refuses bits outside the compiler's limits, naming the flag", () => {

@@ -1,6 +1,6 @@
-// The explore grid: which model, which samples, the load and compile settings every point shares, and the axes
-// swept (profiles × core budgets × weight bits × state bits × timesteps). Checked in full before any work
-// starts; expands to points in one fixed order.
+// The explore grid: which model, which samples, the load and compile settings and the counting convention every
+// point shares, and the axes swept (profiles × core budgets × weight bits × state bits × timesteps). Checked in
+// full before any work starts; expands to points in one fixed order.
 
 import { createHash } from "node:crypto";
 import * as z from "zod";
@@ -8,7 +8,8 @@ import { type ErrorDetail, SpikegridError } from "../common/errors.js";
 import { MAX_TIMESTEPS } from "../common/limits.js";
 import { resolveQuantOptions } from "../compiler/passes/quant-plan.js";
 import { loadProfile, profileNames } from "../hw-profiles/index.js";
-import type { DataSpec } from "../pipeline/data.js";
+import { CONVENTIONS } from "../pipeline/convention.js";
+import type { DataSpec, PipelineData } from "../pipeline/data.js";
 import type { PipelineOptions } from "../pipeline/pipeline.js";
 
 const positiveInt = z.number().int().positive();
@@ -53,6 +54,11 @@ export const gridSpecSchema = z.strictObject({
   strict: z.boolean().optional(),
   /** … and what it is calibrated on: a .npy of samples instead of the dataset's split or the samples. */
   calibrate: z.string().min(1).optional(),
+  /**
+   * How every point's chip run is counted, costed and timed: neurobench (default) or sanafe (SANA-FE's rules
+   * over a SANA-FE network file's own connections and mappings; pipeline/convention.ts). Not an axis.
+   */
+  convention: z.enum(CONVENTIONS).optional(),
 });
 
 /** The grid keys fixed for every point (load, compile, calibration): the fingerprint holds them. */
@@ -158,7 +164,15 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
   }
   if (g.dataset !== undefined && g.input !== undefined)
     problems.push({ where: locate(["input"]), message: "give a dataset or an input file, not both" });
-  if (g.dataset === undefined && g.input === undefined)
+  const sanafe = g.convention === "sanafe";
+  if (sanafe && g.maxCores.some((c) => c !== null))
+    problems.push({
+      where: locate(["maxCores"]),
+      message:
+        "--convention sanafe runs every point on the SANA-FE file's own mappings: (its messages, hops and timing follow the cores the file names), so there is no core budget to sweep",
+    });
+  // without samples, a SANA-FE file runs on its own recorded inputs (checked when it is loaded)
+  if (g.dataset === undefined && g.input === undefined && !sanafe)
     problems.push({
       where: locate(["dataset"]),
       message: "no samples: give a dataset (with samples) or input",
@@ -246,6 +260,8 @@ export function gridFingerprint(g: GridSpec): string {
   const fixed = FIXED_KEYS.filter((k) => g[k] !== undefined).map((k) => [k, g[k]]);
   const canonical = JSON.stringify({
     ...(fixed.length ? { fixed } : {}),
+    // the default convention adds nothing, so its results keep their fingerprint
+    ...(g.convention === "sanafe" ? { convention: g.convention } : {}),
     model: g.model,
     set: Object.entries(g.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
     profiles: g.profiles,
@@ -276,13 +292,27 @@ export function gridDataSpec(g: GridSpec): DataSpec {
   if (g.input !== undefined) spec.input = g.input;
   if (g.labels !== undefined) spec.labels = g.labels;
   if (g.calibrate !== undefined) spec.calibrationInput = g.calibrate;
+  if (g.dataset === undefined && g.input === undefined) {
+    // a SANA-FE file's recorded inputs, as long as the longest point needs them (bias inputs stay on that long;
+    // shorter points are cut); with an auto point, the trains' own length
+    spec.requireRecorded = true;
+    if (g.timesteps.every((t) => t !== null)) spec.recordedSteps = Math.max(...(g.timesteps as number[]));
+  }
   return spec;
 }
 
-/** The compile options every point shares (its own bits and profile are added per point). */
-export function gridCompileOptions(g: GridSpec): NonNullable<PipelineOptions["compile"]> {
+/**
+ * The compile options every point shares (its own bits and profile are added per point). A file fed its own
+ * recorded spike trains compiles its inputs as spike events unless the grid names an input event, as
+ * `simulate` does (Pipeline.compileSettings).
+ */
+export function gridCompileOptions(
+  g: GridSpec,
+  data?: Pick<PipelineData, "recorded">,
+): NonNullable<PipelineOptions["compile"]> {
   const o: NonNullable<PipelineOptions["compile"]> = {};
   if (g.inputEvent) o.inputEvent = g.inputEvent;
+  else if (data?.recorded?.spikesOnly) o.inputEvent = "spike";
   if (g.inputRange !== undefined) o.inputRange = g.inputRange;
   if (g.payloadBits !== undefined) o.payloadBits = g.payloadBits;
   if (g.perChannel) o.perChannel = true;

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { formatSI } from "../reports/terminal/table.js";
-import { sweepFront } from "./pareto.js";
+import { SANAFE_SWEEP_NOTE, sweepConvention, sweepFront } from "./pareto.js";
 import { accuracyVsBitsSvg, escapeXml as esc, scatterSvg } from "./plots.js";
 import type { PointResult } from "./result.js";
 
@@ -55,8 +55,11 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
   const chip = results.some((r) => r.fits && typeof r.energy?.chipJ === "number");
   const latency = results.some((r) => r.fits && typeof r.latency?.perSampleS === "number");
   const energyOf = (r: PointResult) => (chip ? r.energy?.chipJ : r.energy?.theoreticalJ);
+  const sanafe = sweepConvention(results) === "sanafe";
   const energyLabel = chip
-    ? "energy per sample (chip simulator)"
+    ? sanafe
+      ? "energy per sample (chip simulator, convention sanafe)"
+      : "energy per sample (chip simulator)"
     : "energy per sample (theoretical E_AC·AC + E_MAC·MAC)";
   const plots: string[] = [];
   if (latency)
@@ -64,7 +67,11 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
       scatterSvg(results, f.front, {
         title: "Energy × latency per sample (Pareto front ringed)",
         x: { label: energyLabel, unit: "J", value: energyOf },
-        y: { label: "latency per sample", unit: "s", value: (r) => r.latency?.perSampleS },
+        y: {
+          label: sanafe ? "latency per sample (convention sanafe)" : "latency per sample",
+          unit: "s",
+          value: (r) => r.latency?.perSampleS,
+        },
       }),
     );
   if (results.some((r) => typeof r.accuracy === "number")) {
@@ -77,7 +84,10 @@ export function exploreHtmlSection(results: readonly PointResult[]): string {
       accuracyVsBitsSvg(results),
     );
   }
-  const notes = [...new Set(results.flatMap((r) => (r.chip?.note ? [r.chip.note] : [])))];
+  const notes = [
+    ...(sanafe ? [SANAFE_SWEEP_NOTE] : []),
+    ...new Set(results.flatMap((r) => (r.chip?.note ? [r.chip.note] : []))),
+  ];
   const excluded = f.excluded.length
     ? `<h3>Does not fit (${f.excluded.length})</h3><ul>${f.excluded.map((x) => `<li><code>${esc(x.key)}</code>: ${esc(x.reason)}</li>`).join("")}</ul>`
     : "";

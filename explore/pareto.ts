@@ -64,6 +64,15 @@ export function atChanceReason(r: PointResult): string | undefined {
 
 const num = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
 
+/** The counting convention of a sweep's results: "sanafe" when they say so, else the default. */
+export function sweepConvention(results: readonly PointResult[]): "neurobench" | "sanafe" {
+  return results.length > 0 && results.every((r) => r.convention === "sanafe") ? "sanafe" : "neurobench";
+}
+
+/** What the sanafe convention changes in a sweep's figures, for the summary and the HTML page. */
+export const SANAFE_SWEEP_NOTE =
+  "convention sanafe: ops, chip energy and latency by SANA-FE's rules on the file's own mappings: (ACs = synaptic events, zero weights included; no MACs; spikes = neurons fired; its unit costs, no static power; its detailed timing); E theoretical stays 0.9 pJ·AC + 4.6 pJ·MAC of the datapath's own counts";
+
 /**
  * The front of a sweep. Energy is the chip simulator's when every fitting point has it, else the theoretical
  * E_AC·AC + E_MAC·MAC (named as such); latency and accuracy only when every fitting point has them.
@@ -77,14 +86,20 @@ export function sweepFront(results: readonly PointResult[]): SweepFront {
   const unmeasured: string[] = [];
   const all = (f: (r: PointResult) => number | null | undefined) =>
     fit.length > 0 && fit.every((r) => num(f(r)));
+  // a sweep has one convention (it is part of the grid's fingerprint); SANA-FE's is named on its objectives
+  const sanafe = sweepConvention(results) === "sanafe" ? ", convention sanafe" : "";
   if (all((r) => r.energy?.chipJ))
-    objectives.push({ name: "energy (chip)", sense: "min", value: (r) => r.energy!.chipJ! });
+    objectives.push({ name: `energy (chip${sanafe})`, sense: "min", value: (r) => r.energy!.chipJ! });
   else if (all((r) => r.energy?.theoreticalJ)) {
     objectives.push({ name: "energy (theoretical)", sense: "min", value: (r) => r.energy!.theoreticalJ });
     unmeasured.push("energy (chip)");
   }
   if (all((r) => r.latency?.perSampleS))
-    objectives.push({ name: "latency", sense: "min", value: (r) => r.latency!.perSampleS! });
+    objectives.push({
+      name: sanafe ? "latency (convention sanafe)" : "latency",
+      sense: "min",
+      value: (r) => r.latency!.perSampleS!,
+    });
   else unmeasured.push("latency");
   const atChance: { key: string; reason: string }[] = [];
   let candidates = fit;

@@ -32,6 +32,11 @@ export const pointResultSchema = z.looseObject({
   samples: z.number().int().nonnegative(),
   /** Where the network's weights came from, when it records it: untrained points describe no trained model. */
   weights: z.enum(["trained", "default-zeros", "seeded-init"]).optional(),
+  /**
+   * "sanafe" when ops, chip energy and latency follow SANA-FE's rules (ops.ac = its synaptic events, zero
+   * weights included; mac 0; spikes = fired); absent under the default convention (NeuroBench's).
+   */
+  convention: z.literal("sanafe").optional(),
   fits: z.boolean(),
   /** Why it does not fit (or could not be compiled): one line per misfit. */
   reason: z.string().optional(),

@@ -97,6 +97,7 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
   let data: PipelineData;
   try {
     data = opts.data ?? (await loadPipelineData(gridDataSpec(grid)));
+    if (grid.convention === "sanafe") checkSanafeModel(grid, data);
   } catch (e) {
     await own?.close();
     throw e;
@@ -114,7 +115,7 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
     if (todoCount) {
       // calibrated on the module lowered with the sweep's compile options (they decide its population ids)
       const ranges =
-        opts.ranges ?? (await calibrationRanges(gridDataSpec(grid), data, gridCompileOptions(grid)));
+        opts.ranges ?? (await calibrationRanges(gridDataSpec(grid), data, gridCompileOptions(grid, data)));
       const id: SweepIdentity = { grid, fingerprint, size, ranges };
       // in-process: one at a time, in grid order; on a pool: a bounded number queued, written as they finish
       if (pool.workers === 1) for (const p of todoPoints()) done(await pool.point(id, p, data));
@@ -144,6 +145,16 @@ export async function runSweep(grid: GridSpec, opts: SweepOptions): Promise<Swee
     skipped: shardSize - todoCount,
     wallMs: performance.now() - t0,
   };
+}
+
+/** The sanafe convention counts by a SANA-FE network file's own connections: refused before any point runs. */
+function checkSanafeModel(grid: GridSpec, data: PipelineData): void {
+  if (data.graph?.metadata.format === "sanafe") return;
+  throw new SpikegridError(
+    "USAGE",
+    `--convention sanafe counts by a SANA-FE network file's own connections and mappings; ${grid.model} is not one`,
+    { hint: "explore a SANA-FE SNN YAML (network: … mappings: …), or leave out --convention" },
+  );
 }
 
 /**

@@ -1,12 +1,13 @@
 // The simulation half of a grid point (evaluate.ts prepares it: compile, map): every sample through the chip
 // simulator, then accuracy, op counts, theoretical and chip energy, latency. A job is plain data (the module,
-// the mapping, the integer input sequences), so it runs the same in this thread or in a worker thread that
-// never loads the network or the samples itself.
+// the mapping, the integer input sequences, under the sanafe convention SANA-FE's view of the network), so it
+// runs the same in this thread or in a worker thread that never loads the network or the samples itself.
 
 import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import { loadProfile } from "../hw-profiles/index.js";
 import { predict } from "../pipeline/chip-run.js";
+import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import { theoreticalEnergy } from "../simulator/reference/index.js";
 import { simulatePoint } from "./chip-metrics.js";
 import type { PointResult } from "./result.js";
@@ -19,6 +20,8 @@ export interface SimulationJob {
   /** Integer input sequences, [steps, ...inputShape] each. */
   sequences: { shape: number[]; data: Float64Array }[];
   inputId: string;
+  /** The sanafe convention's network (typed arrays and plain objects: it structured-clones to a worker). */
+  sanafe?: ConventionNet;
   mode: "layer-sync" | "pipelined";
   steps: number;
   labels?: Int32Array;
@@ -33,6 +36,7 @@ export function simulateJob(job: SimulationJob): PointResult {
     profile: loadProfile(job.head.profile),
     samples: job.sequences,
     inputId: job.inputId,
+    ...(job.sanafe ? { sanafe: job.sanafe } : {}),
     mode: job.mode,
     steps: job.steps,
   });
@@ -51,6 +55,13 @@ export function simulateJob(job: SimulationJob): PointResult {
   const chip = sim.chip;
   const chance = job.labels && n > 0 ? mostFrequentShare(job.labels.subarray(0, n)) : undefined;
   const per = (x: number) => (n > 0 ? x / n : 0);
+  // sanafe convention: SANA-FE's synaptic events (zero weights included) and fired neurons, no MACs; the
+  // theoretical energy stays the datapath's ACs and MACs, as in `simulate --convention sanafe`'s run JSON
+  if (sim.sanafe) {
+    totals.ac = sim.sanafe.synapticEvents;
+    totals.mac = 0;
+    totals.spikes = sim.sanafe.fired;
+  }
   return {
     ...job.head,
     accuracy: job.labels && n > 0 ? correct / n : null,

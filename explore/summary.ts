@@ -2,7 +2,7 @@
 
 import { untrainedWarning } from "../compiler/passes/weights-provenance.js";
 import { formatSI, renderTable } from "../reports/terminal/table.js";
-import { type SweepFront, sweepFront } from "./pareto.js";
+import { SANAFE_SWEEP_NOTE, type SweepFront, sweepConvention, sweepFront } from "./pareto.js";
 import type { PointResult } from "./result.js";
 
 const dash = "–";
@@ -79,7 +79,10 @@ export function untrainedNotes(results: readonly PointResult[]): string[] {
 
 export function renderSweep(results: readonly PointResult[]): string {
   const front = sweepFront(results);
-  const notes = [...new Set(results.flatMap((r) => (r.chip?.note ? [r.chip.note] : [])))];
+  const notes = [
+    ...(sweepConvention(results) === "sanafe" ? [SANAFE_SWEEP_NOTE] : []),
+    ...new Set(results.flatMap((r) => (r.chip?.note ? [r.chip.note] : []))),
+  ];
   return [
     renderPointsTable(results, front),
     "",

@@ -1,6 +1,7 @@
 // `spikegrid explore MODEL --profiles a,b --max-cores 8,16 --weight-bits 2,4,8 [--state-bits …] [--timesteps …]
 // [--samples N --dataset NAME | --input in.npy --labels labels.npy] [compile's load and compile flags, fixed for
-// every point: --reset-mode, --weights, --input-event, --dt, --calibrate, …] [--workers N] [--shard i/n]
+// every point: --reset-mode, --weights, --input-event, --dt, --calibrate, …] [--convention neurobench|sanafe]
+// [--workers N] [--shard i/n]
 // -o out.jsonl` (or `--grid grid.yaml`), and `spikegrid explore merge a.jsonl b.jsonl -o all.jsonl`. Thin over explore/.
 
 import type { Options } from "yargs";
@@ -76,6 +77,7 @@ export function gridFromArgs(args: Record<string, unknown>): GridSpec {
   // compile's load and compile flags (one translation, cli/compile-flags.ts), fixed for every point
   for (const [k, v] of Object.entries({ ...loadFlags(args), ...fixedCompileFlags(args) })) put(k, v);
   put("calibrate", args.calibrate);
+  put("convention", args.convention);
   if (typeof args.grid === "string") return loadGridFile(args.grid, flags);
   if (flags.model === undefined)
     throw new SpikegridError(
@@ -175,6 +177,11 @@ const EXPLORE_OPTIONS: Record<string, Options> = {
     type: "string",
     describe:
       ".npy of calibration samples [T, ...] or [N, T, ...] (default: the dataset's calibration split, else the samples)",
+  },
+  convention: {
+    type: "string",
+    describe:
+      "chip runs of every point: neurobench (default: spikegrid's counts and the profile's events) | sanafe (SANA-FE's counting, unit costs and detailed timing on a SANA-FE network file's own mappings:; no --max-cores)",
   },
   workers: { type: "number", describe: "worker threads (default 1: in-process)" },
   shard: { type: "string", describe: "run shard i of n (1-based): i/n" },
