@@ -116,7 +116,9 @@ function projectionBits(
       return Math.ceil(bits / word) * word;
     }
     case "conv-shared":
-      if (c.kind === "conv1d" || c.kind === "conv2d") return c.weights.length * wb * planes;
+      // shared kernels: a conv's, or a rowwise matrix (a 1×1 conv over its rows)
+      if (c.kind === "conv1d" || c.kind === "conv2d" || c.kind === "rowwise")
+        return c.weights.length * wb * planes;
       return sources * count * wb;
     case "truenorth-crossbar":
       return sources * count;

@@ -3,7 +3,13 @@
 // destination neuron uses (TrueNorth's axon types). Costs O(synapses of the slice) (O(nnz) for sparse).
 
 import { assertNever } from "../../common/errors.js";
-import { type Connectivity, connInSize, connOutSize } from "../nmir/index.js";
+import {
+  type Connectivity,
+  connInSize,
+  connOutSize,
+  destinationChannel,
+  rowwiseIndex,
+} from "../nmir/index.js";
 
 /** Calls `f(src, dst, weightIndex)` for every synapse whose destination is in `start .. start + count − 1`. */
 export function forEachSynapse(
@@ -74,6 +80,16 @@ export function forEachSynapse(
       }
       return;
     }
+    case "rowwise": {
+      const [nOut, nIn] = c.kernel;
+      const { src } = rowwiseIndex(c);
+      for (let j = start; j < end; j++) {
+        const o = destinationChannel(c, j);
+        const r = c.dstTransposed ? j % c.rows : Math.floor(j / nOut);
+        for (let i = 0; i < nIn; i++) f(src(r, i), j, o * nIn + i);
+      }
+      return;
+    }
     default:
       assertNever(c, "connectivity");
   }
@@ -90,6 +106,20 @@ export function sliceSynapses(c: Connectivity, start: number, count: number): Sl
   if (count <= 0) return { synapses: 0, sources: 0 };
   if (c.kind === "dense") return { synapses: c.inSize * count, sources: c.inSize };
   if (c.kind === "oneToOne") return { synapses: count, sources: count };
+  if (c.kind === "rowwise") {
+    // every destination reads the inFeatures sources of its row: count the distinct rows
+    const nOut = c.kernel[0];
+    const rows = new Uint8Array(c.rows);
+    let distinct = 0;
+    for (let j = start; j < start + count; j++) {
+      const r = c.dstTransposed ? j % c.rows : Math.floor(j / nOut);
+      if (rows[r] === 0) {
+        rows[r] = 1;
+        distinct++;
+      }
+    }
+    return { synapses: count * c.kernel[1], sources: distinct * c.kernel[1] };
+  }
   const seen = new Uint8Array(connInSize(c));
   let synapses = 0;
   let sources = 0;
