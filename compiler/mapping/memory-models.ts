@@ -192,8 +192,15 @@ export function sliceUsage(
   if (m.kind !== "xylo")
     for (const [k, p] of node.incoming.entries())
       synapseBits += projectionBits(p, profile, start, count, planesOf(k));
-  // A dynamic matmul reads both operands whole.
-  for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
+  // Output Y[i, j] reads row i of A and column j of B (k values each): a slice reads the rows and columns it
+  // touches (the whole operands when it spans them)
+  const mm = node.matmul;
+  if (mm && count > 0) {
+    const first = Math.floor(start / mm.n);
+    const last = Math.floor((start + count - 1) / mm.n);
+    const cols = last > first ? Math.min(mm.n, count) : count;
+    inputAxons += (last - first + 1) * mm.k + cols * mm.k;
+  } else for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
   const u: Usage = { neurons: count, inputAxons, stateBits: count * node.stateBitsPerNeuron };
   if (m.kind === "xylo") {
     if (node.outputOnly) u.outputNeurons = count;

@@ -18,6 +18,9 @@ const PASS = "insertRelays";
 /** Default of `relayAbove`: composites of at most this many (source × destination) pairs stay one projection. */
 export const RELAY_ABOVE = 2 ** 24;
 
+/** A Reduce over more inputs than this, followed by a matrix, is held by a relay (fan-in of one core's axons). */
+export const REDUCE_FAN_IN = 1024;
+
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const isMatrix = (n: GraphNode) =>
   n.kind === "Linear" ||
@@ -73,7 +76,7 @@ function linearRegion(
 
 export function insertRelays(g: NetGraph, ctx: PassContext): NetGraph {
   const limit = ctx.options.relayAbove ?? RELAY_ABOVE;
-  const matrices = [...g.nodes].filter(([, n]) => isMatrix(n) && n.kind !== "Reduce");
+  const matrices = [...g.nodes].filter(([, n]) => isMatrix(n));
   if (!matrices.length) return g;
   const shapes: ShapeTable = inferShapes(g);
   const outShape = (id: string) => shapes.get(id)!.outputs.out!;
@@ -93,7 +96,9 @@ export function insertRelays(g: NetGraph, ctx: PassContext): NetGraph {
     const { inside, boundaryInputs } = linearRegion(g, id, outEdges, isLinear);
     const broken = inside.some((x) => breaksRowwise(g.nodes.get(x)!, outShape(x).length));
     const widest = boundaryInputs.reduce((m, b) => Math.max(m, inSize(b)), 0);
-    if (broken && size(outShape(id)) * widest > limit) relayAfter.push(id);
+    // a Reduce composed with what follows gives every destination the whole unreduced input as fan-in
+    const reduce = g.nodes.get(id)!.kind === "Reduce" && inSize(id) > REDUCE_FAN_IN;
+    if (broken && (reduce || size(outShape(id)) * widest > limit)) relayAfter.push(id);
   }
   if (!relayAfter.length) return g;
   const out = cloneGraph(g);
