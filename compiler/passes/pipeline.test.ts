@@ -9,6 +9,7 @@ import {
   createInput,
   createLIF,
   createOutput,
+  createScale,
   createTranspose,
   ndarray,
   scalar,
@@ -41,13 +42,14 @@ describe("compile", () => {
   it("runs graph passes, then lowerToNmir, then NMIR passes, reporting each", () => {
     const kinds = PASSES.map((p) => p.kind);
     expect(kinds.indexOf("lower")).toBe(kinds.lastIndexOf("lower"));
-    expect(PASSES.slice(0, 7).map((p) => p.name)).toEqual([
+    expect(PASSES.slice(0, 8).map((p) => p.name)).toEqual([
       "flattenSubgraphs",
       "foldBatchNorm",
       "convertAnnToSnn",
       "lowerLmuMemory",
       "lowerDiagonalSsm",
       "lowerFixedTransforms",
+      "insertRelays",
       "lowerToNmir",
     ]);
     const { ir, report } = compile(net(), { dt: 1, stopAfter: "lowerToNmir" });
@@ -96,6 +98,9 @@ describe("compile", () => {
     chain(g, [
       ["x", createInput([4, 4])],
       ["t", createTranspose([1, 0])],
+      // a per-element factor between transposes: not a selection, so it is composed from unit vectors
+      ["s", createScale(ndarray([4, 4], Float64Array.from({ length: 16 }, (_, i) => i + 1)))],
+      ["t2", createTranspose([1, 0])],
       [
         "l",
         createLIF({
@@ -109,7 +114,7 @@ describe("compile", () => {
       ["y", createOutput()],
     ]);
     expect(() => compile(g, { dt: 1, maxComposeWork: 10, stopAfter: "lowerToNmir" })).toThrow(
-      /composing the path x → t → l .* above the limit/,
+      /composing the path x → t → s → t2 → l .* above the limit/,
     );
     expect(compile(g, { dt: 1, stopAfter: "lowerToNmir" }).ir.projections[0]!.connectivity.kind).toBe(
       "sparse",
