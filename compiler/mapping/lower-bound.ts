@@ -31,7 +31,7 @@ export function nodeDemand(
     const c = p.connectivity;
     const synapses = sliceSynapses(c, 0, connOutSize(c)).synapses * planes;
     if (m.kind === "csr") bits += synapses * (p.weightBits + (m.indexBits ?? 1));
-    else if (m.kind === "conv-shared" && (c.kind === "conv1d" || c.kind === "conv2d"))
+    else if (m.kind === "conv-shared" && (c.kind === "conv1d" || c.kind === "conv2d" || c.kind === "rowwise"))
       bits += c.weights.length * p.weightBits * planes;
     else if (m.kind === "loihi")
       // every weight stored at least once: a convolution's kernel (shared population lists), else each synapse

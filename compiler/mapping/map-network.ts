@@ -11,8 +11,9 @@ import { buildFitReport, describeMisfit } from "./fit-report.js";
 import type { FitReport } from "./fit-types.js";
 import { coreLowerBound } from "./lower-bound.js";
 import { limitsOf } from "./memory-models.js";
+import { type MapNode, mapNodes } from "./nodes.js";
 import { type Bin, pack } from "./pack.js";
-import { partition } from "./partition.js";
+import { capabilityMisfits, partition } from "./partition.js";
 import { placeAnneal } from "./place-anneal.js";
 import { placementProblem } from "./place-cost.js";
 import { placeGreedy } from "./place-greedy.js";
@@ -128,6 +129,13 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analys
   };
 }
 
+/** Whether `profile` surely cannot hold the module: some node lacks a capability, or the demand exceeds its cores. */
+function cannotFit(ir: NmirModule, nodes: readonly MapNode[], profile: ChipProfile): boolean {
+  if (nodes.some((n) => capabilityMisfits(n, profile).length > 0)) return true;
+  const cores = profile.grid.coresPerChip;
+  return coreLowerBound(ir, nodes, profile, cores) > cores;
+}
+
 export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
   const { bins, fit, cores, atLeast } = analyseFit(ir, profile, opts);
   // (analyseFit verified the module; the other profiles below reuse that)
@@ -135,12 +143,16 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     if (opts.suggestProfiles !== false) {
       const progress = opts.progress ?? noProgress;
       progress.stage("other profiles", BUILTIN_PROFILES.length, "profile");
+      const nodes = mapNodes(ir);
       fit.profilesThatFit = BUILTIN_PROFILES.filter((name, i) => {
         progress.tick(i);
         if (name === profile.name) return false;
         try {
+          const other = loadProfile(name);
+          // a missing capability or a demand above the whole chip rules a profile out before partitioning
+          if (cannotFit(ir, nodes, other)) return false;
           const others = { ...opts, maxCores: undefined, progress: noProgress };
-          return analyse(ir, loadProfile(name), others).fit.fits;
+          return analyse(ir, other, others).fit.fits;
         } catch {
           return false;
         }

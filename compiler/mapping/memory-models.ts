@@ -118,7 +118,9 @@ function projectionBits(
       return Math.ceil(bits / word) * word;
     }
     case "conv-shared":
-      if (c.kind === "conv1d" || c.kind === "conv2d") return c.weights.length * wb * planes;
+      // shared kernels: a conv's, or a rowwise matrix (a 1×1 conv over its rows)
+      if (c.kind === "conv1d" || c.kind === "conv2d" || c.kind === "rowwise")
+        return c.weights.length * wb * planes;
       return sources * count * wb;
     case "truenorth-crossbar":
       return sources * count;
@@ -200,8 +202,15 @@ export function sliceUsage(
   if (m.kind !== "xylo" && m.kind !== "loihi")
     for (const [k, p] of node.incoming.entries())
       synapseBits += projectionBits(p, profile, start, count, planesOf(k));
-  // A dynamic matmul reads both operands whole.
-  for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
+  // Output Y[i, j] reads row i of A and column j of B (k values each): a slice reads the rows and columns it
+  // touches (the whole operands when it spans them)
+  const mm = node.matmul;
+  if (mm && count > 0) {
+    const first = Math.floor(start / mm.n);
+    const last = Math.floor((start + count - 1) / mm.n);
+    const cols = last > first ? Math.min(mm.n, count) : count;
+    inputAxons += (last - first + 1) * mm.k + cols * mm.k;
+  } else for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
   const u: Usage = { neurons: count, inputAxons, stateBits: count * node.stateBitsPerNeuron };
   if (m.kind === "xylo") {
     if (node.outputOnly) u.outputNeurons = count;

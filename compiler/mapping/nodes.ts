@@ -24,6 +24,8 @@ export interface MapNode {
   product: boolean;
   /** What a `function` population's table evaluates (its `fn`); absent for other kinds. */
   table?: string;
+  /** A matmul's dimensions: output [m, n] = A [m, k] · B [k, n]. */
+  matmul?: { m: number; k: number; n: number };
   /** Operand ids of a matmul. */
   operands: string[];
   /** Pooling absorbed by incoming projections, by projection id (lowerToNmir's `pool.<id>` metadata). */
@@ -78,6 +80,7 @@ export function mapNodes(ir: NmirModule): MapNode[] {
     graded: true,
     product: false,
     operands: [m.a, m.b],
+    matmul: { m: m.m, k: m.k, n: m.n },
     ...base(m.id),
   }));
   return [...pops, ...mms];

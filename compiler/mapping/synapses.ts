@@ -3,7 +3,13 @@
 // destination neuron uses (TrueNorth's axon types). Costs O(synapses of the slice) (O(nnz) for sparse).
 
 import { assertNever } from "../../common/errors.js";
-import { type Connectivity, connInSize, connOutSize } from "../nmir/index.js";
+import {
+  type Connectivity,
+  connInSize,
+  connOutSize,
+  destinationChannel,
+  rowwiseIndex,
+} from "../nmir/index.js";
 
 /** Calls `f(src, dst, weightIndex)` for every synapse whose destination is in `start .. start + count − 1`. */
 export function forEachSynapse(
@@ -74,6 +80,16 @@ export function forEachSynapse(
       }
       return;
     }
+    case "rowwise": {
+      const [nOut, nIn] = c.kernel;
+      const { src } = rowwiseIndex(c);
+      for (let j = start; j < end; j++) {
+        const o = destinationChannel(c, j);
+        const r = c.dstTransposed ? j % c.rows : Math.floor(j / nOut);
+        for (let i = 0; i < nIn; i++) f(src(r, i), j, o * nIn + i);
+      }
+      return;
+    }
     default:
       assertNever(c, "connectivity");
   }
@@ -90,6 +106,22 @@ export function sliceSynapses(c: Connectivity, start: number, count: number): Sl
   if (count <= 0) return { synapses: 0, sources: 0 };
   if (c.kind === "dense") return { synapses: c.inSize * count, sources: c.inSize };
   if (c.kind === "oneToOne") return { synapses: count, sources: count };
+  if (c.kind === "rowwise") {
+    // every destination reads the inFeatures sources of its row: count the distinct rows
+    const nOut = c.kernel[0];
+    const rows = new Uint8Array(c.rows);
+    let distinct = 0;
+    for (let j = start; j < start + count; j++) {
+      const r = c.dstTransposed ? j % c.rows : Math.floor(j / nOut);
+      if (rows[r] === 0) {
+        rows[r] = 1;
+        distinct++;
+      }
+    }
+    return { synapses: count * c.kernel[1], sources: distinct * c.kernel[1] };
+  }
+  if (c.kind === "conv1d" || c.kind === "conv2d") return convSliceSynapses(c, start, count);
+  if (c.kind === "sparse") return sparseSliceSynapses(c, start, count);
   const seen = new Uint8Array(connInSize(c));
   let synapses = 0;
   let sources = 0;
@@ -127,4 +159,125 @@ export function maxFanOut(c: Connectivity): number {
     counts[i] = (counts[i] ?? 0) + 1;
   });
   return counts.reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** A conv as [C, H, W] (conv1d: H = 1) with per-axis geometry. */
+function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+  const two = c.kind === "conv2d";
+  const [cin, h, w] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
+  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
+  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
+  const pick = (v: number | [number, number], ax: number) => (typeof v === "number" ? (ax ? v : 1) : v[ax]!);
+  const sh = two ? pick(c.stride, 0) : 1;
+  const sw = pick(c.stride, 1);
+  const ph = two ? pick(c.padding, 0) : 0;
+  const pw = pick(c.padding, 1);
+  const dh = two ? pick(c.dilation, 0) : 1;
+  const dw = pick(c.dilation, 1);
+  return { cin, h, w, cout, ho, wo, cinG, kh, kw, sh, sw, ph, pw, dh, dw, groups: c.groups };
+}
+
+/** In-range input positions each output position reads (input plane index lists), computed once per conv. */
+const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
+
+function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+  let t = convWindows.get(c);
+  if (t) return t;
+  const g = convGeometry(c);
+  const plane = g.ho * g.wo;
+  const start = new Int32Array(plane + 1);
+  const pos: number[] = [];
+  for (let p = 0; p < plane; p++) {
+    const r = Math.floor(p / g.wo);
+    const col = p % g.wo;
+    for (let ty = 0; ty < g.kh; ty++) {
+      const y = r * g.sh - g.ph + ty * g.dh;
+      if (y < 0 || y >= g.h) continue;
+      for (let tx = 0; tx < g.kw; tx++) {
+        const x = col * g.sw - g.pw + tx * g.dw;
+        if (x >= 0 && x < g.w) pos.push(y * g.w + x);
+      }
+    }
+    start[p + 1] = pos.length;
+  }
+  t = { start, pos: Int32Array.from(pos) };
+  convWindows.set(c, t);
+  return t;
+}
+
+/**
+ * The same counts as walking every synapse, in O(destinations × taps) instead of × cinG: a destination at
+ * output position p reads cinG × |window(p)| synapses; the distinct sources of a group are cinG × the input
+ * positions any of its destinations' windows cover.
+ */
+function convSliceSynapses(
+  c: Connectivity & { kind: "conv1d" | "conv2d" },
+  start: number,
+  count: number,
+): SliceSynapses {
+  const g = convGeometry(c);
+  const { start: ws, pos } = windowsOf(c);
+  const plane = g.ho * g.wo;
+  const coutG = g.cout / g.groups;
+  const inPlane = g.h * g.w;
+  let synapses = 0;
+  let sources = 0;
+  // per group: output positions already seen, input positions already covered
+  const seenOut = new Uint8Array(plane);
+  const covered = new Uint8Array(inPlane);
+  let group = -1;
+  let groupCovered = 0;
+  for (let j = start; j < start + count; j++) {
+    const co = Math.floor(j / plane);
+    const p = j % plane;
+    const q = Math.floor(co / coutG);
+    if (q !== group) {
+      sources += groupCovered * g.cinG;
+      seenOut.fill(0);
+      covered.fill(0);
+      groupCovered = 0;
+      group = q;
+    }
+    synapses += g.cinG * (ws[p + 1]! - ws[p]!);
+    if (seenOut[p]) continue;
+    seenOut[p] = 1;
+    for (let k = ws[p]!; k < ws[p + 1]!; k++) {
+      if (covered[pos[k]!] === 0) {
+        covered[pos[k]!] = 1;
+        groupCovered++;
+      }
+    }
+  }
+  sources += groupCovered * g.cinG;
+  // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
+  return { synapses, sources: Math.min(sources, g.cin * inPlane) };
+}
+
+/** CSR by destination (column lists of a sparse connectivity), computed once per connectivity. */
+const sparseColumns = new WeakMap<Connectivity, { start: Int32Array; src: Int32Array }>();
+
+function sparseSliceSynapses(c: Connectivity & { kind: "sparse" }, start: number, count: number) {
+  let t = sparseColumns.get(c);
+  if (!t) {
+    const colStart = new Int32Array(c.outSize + 1);
+    for (const j of c.colIdx) colStart[j + 1]!++;
+    for (let j = 0; j < c.outSize; j++) colStart[j + 1]! += colStart[j]!;
+    const fill = colStart.slice(0, c.outSize);
+    const src = new Int32Array(c.colIdx.length);
+    for (let i = 0; i < c.inSize; i++)
+      for (let r = c.rowPtr[i]!; r < c.rowPtr[i + 1]!; r++) src[fill[c.colIdx[r]!]!++] = i;
+    t = { start: colStart, src };
+    sparseColumns.set(c, t);
+  }
+  const seen = new Uint8Array(c.inSize);
+  let sources = 0;
+  const end = Math.min(start + count, c.outSize);
+  for (let k = t.start[start]!; k < t.start[end]!; k++) {
+    const i = t.src[k]!;
+    if (seen[i] === 0) {
+      seen[i] = 1;
+      sources++;
+    }
+  }
+  return { synapses: t.start[end]! - t.start[start]!, sources };
 }

@@ -9,6 +9,7 @@ import {
   type Connectivity,
   createConv1d,
   createConv2d,
+  createRowwise,
   outChannels,
 } from "./connectivity.js";
 import {
@@ -85,6 +86,20 @@ function connectivity(
     }
     case "oneToOne":
       return [{ kind, size: n, weights: d.weights(d.bool() ? 1 : n, bits) }, [...src]];
+    case "rowwise": {
+      const rows = d.pick(divisors(n));
+      const nIn = n / rows;
+      const nOut = d.int(1, 4);
+      const weights = d.weights(nOut * nIn, bits);
+      const conn = createRowwise({
+        rows,
+        kernel: [nOut, nIn],
+        weights,
+        srcTransposed: d.bool(),
+        dstTransposed: d.bool(),
+      });
+      return [conn, [rows, nOut]];
+    }
     default:
       return assertNever(kind, "connectivity kind");
   }

@@ -77,7 +77,26 @@ export interface OneToOneConn {
   weights: Weights;
 }
 
-export type Connectivity = DenseConn | SparseConn | Conv1dConn | Conv2dConn | OneToOneConn;
+/**
+ * One matrix W [outFeatures, inFeatures] applied to each of `rows` rows with the same weights (a per-token
+ * Linear: every token shares W, as a 1×1 conv shares its kernel), either end read in either layout. Source
+ * element (r, i) is neuron `srcTransposed ? i·rows + r : r·inFeatures + i`, destination element (r, o) is
+ * neuron `dstTransposed ? o·rows + r : r·outFeatures + o`:
+ * `acc[dst(r, o)] = Σ_i weights[o·inFeatures + i] · x[src(r, i)]`.
+ * It stores inFeatures·outFeatures weights for rows·inFeatures·outFeatures synapses; the output channel of
+ * destination (r, o) is o (`destinationChannel`).
+ */
+export interface RowwiseConn {
+  kind: "rowwise";
+  rows: number;
+  /** [outFeatures, inFeatures]; weights are stored in this order. */
+  kernel: [number, number];
+  weights: Weights;
+  srcTransposed: boolean;
+  dstTransposed: boolean;
+}
+
+export type Connectivity = DenseConn | SparseConn | Conv1dConn | Conv2dConn | OneToOneConn | RowwiseConn;
 export type ConnectivityKind = Connectivity["kind"];
 
 export const CONNECTIVITY_KINDS: readonly ConnectivityKind[] = [
@@ -86,6 +105,7 @@ export const CONNECTIVITY_KINDS: readonly ConnectivityKind[] = [
   "conv1d",
   "conv2d",
   "oneToOne",
+  "rowwise",
 ];
 
 /** PyTorch's output length of a convolution along one axis. */
@@ -106,6 +126,8 @@ export function connInSize(c: Connectivity): number {
       return product(c.inShape);
     case "oneToOne":
       return c.size;
+    case "rowwise":
+      return c.rows * c.kernel[1];
     default:
       return assertNever(c, "connectivity");
   }
@@ -122,17 +144,29 @@ export function connOutSize(c: Connectivity): number {
       return product(c.outShape);
     case "oneToOne":
       return c.size;
+    case "rowwise":
+      return c.rows * c.kernel[0];
     default:
       return assertNever(c, "connectivity");
   }
 }
 
 /**
- * Output channels, the unit of a perChannel scale: Cout for convolutions, every destination neuron otherwise.
- * Destination neuron j belongs to channel `floor(j / (connOutSize / outChannels))`.
+ * Output channels, the unit of a perChannel scale: Cout for convolutions, outFeatures for rowwise, every
+ * destination neuron otherwise. Destination neuron j belongs to channel `destinationChannel(c, j)`.
  */
 export function outChannels(c: Connectivity): number {
+  if (c.kind === "rowwise") return c.kernel[0];
   return c.kind === "conv1d" || c.kind === "conv2d" ? c.outShape[0] : connOutSize(c);
+}
+
+/**
+ * The output channel of destination neuron j: `floor(j / (connOutSize / outChannels))`, except rowwise with
+ * a row-major destination, where channels interleave (j mod outFeatures).
+ */
+export function destinationChannel(c: Connectivity, j: number): number {
+  if (c.kind === "rowwise") return c.dstTransposed ? Math.floor(j / c.rows) : j % c.kernel[0];
+  return Math.floor(j / (connOutSize(c) / outChannels(c)));
 }
 
 /** Weights the connectivity stores (conv kernels are shared, so far fewer than synapses). */
@@ -147,6 +181,8 @@ export function expectedWeightCount(c: Connectivity): number {
       return product(c.kernel);
     case "oneToOne":
       return c.weights.length === 1 ? 1 : c.size;
+    case "rowwise":
+      return c.kernel[0] * c.kernel[1];
     default:
       return assertNever(c, "connectivity");
   }
@@ -183,6 +219,8 @@ export function synapseCount(c: Connectivity): number {
     }
     case "oneToOne":
       return c.size;
+    case "rowwise":
+      return c.rows * c.kernel[0] * c.kernel[1];
     default:
       return assertNever(c, "connectivity");
   }
@@ -273,4 +311,32 @@ export function createConv2d(o: {
 
 export function createOneToOne(o: { size: number; weights: Weights }): OneToOneConn {
   return { kind: "oneToOne", size: o.size, weights: o.weights };
+}
+
+/** Layouts default to row-major at both ends. */
+export function createRowwise(o: {
+  rows: number;
+  kernel: [number, number];
+  weights: Weights;
+  srcTransposed?: boolean;
+  dstTransposed?: boolean;
+}): RowwiseConn {
+  return {
+    kind: "rowwise",
+    rows: o.rows,
+    kernel: o.kernel,
+    weights: o.weights,
+    srcTransposed: o.srcTransposed ?? false,
+    dstTransposed: o.dstTransposed ?? false,
+  };
+}
+
+/** Source and destination neuron of element (r, i) / (r, o) of a rowwise connectivity. */
+export function rowwiseIndex(c: RowwiseConn) {
+  const [nOut, nIn] = c.kernel;
+  const { rows } = c;
+  return {
+    src: c.srcTransposed ? (r: number, i: number) => i * rows + r : (r: number, i: number) => r * nIn + i,
+    dst: c.dstTransposed ? (r: number, o: number) => o * rows + r : (r: number, o: number) => r * nOut + o,
+  };
 }

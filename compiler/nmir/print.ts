@@ -88,6 +88,11 @@ function connectivityText(c: Connectivity): string {
     }
     case "oneToOne":
       return `oneToOne ${c.size}`;
+    case "rowwise":
+      return (
+        `rowwise ${c.rows}×[${c.kernel[1]}→${c.kernel[0]}]` +
+        `${c.srcTransposed ? " src^T" : ""}${c.dstTransposed ? " dst^T" : ""}`
+      );
     default:
       return assertNever(c, "connectivity");
   }

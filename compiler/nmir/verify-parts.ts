@@ -5,6 +5,7 @@ import { assertNever } from "../../common/errors.js";
 import {
   type Connectivity,
   connInSize,
+  connOutSize,
   convOutLength,
   expectedWeightCount,
   outChannels,
@@ -156,6 +157,20 @@ export function checkConnectivity(
       const bad = intField("size", c.size, 1);
       if (bad.length > 0) return malformed(bad);
       sizes(c.size, c.size);
+      break;
+    }
+    case "rowwise": {
+      const k = Array.isArray(c.kernel) ? c.kernel : [];
+      const bad = [
+        ...intField("rows", c.rows, 1),
+        ...(k.length === 2 ? [] : ["rowwise kernel must be [outFeatures, inFeatures]"]),
+        ...k.flatMap((v, i) => intField(`kernel[${i}]`, v, 1)),
+        ...(typeof c.srcTransposed === "boolean" && typeof c.dstTransposed === "boolean"
+          ? []
+          : ["rowwise srcTransposed and dstTransposed must be booleans"]),
+      ];
+      if (bad.length > 0) return malformed(bad);
+      sizes(connInSize(c), connOutSize(c));
       break;
     }
     default:

@@ -215,6 +215,15 @@ function connectivity(x: unknown, path: string): Connectivity {
       };
     case "oneToOne":
       return { kind: "oneToOne", size: num(b, "size"), weights: w };
+    case "rowwise":
+      return {
+        kind: "rowwise",
+        rows: num(b, "rows"),
+        kernel: tuple(b, "kernel", 2, at),
+        weights: w,
+        srcTransposed: b.srcTransposed === true,
+        dstTransposed: b.dstTransposed === true,
+      };
     default:
       throw new WireError(path, `unknown connectivity "${kind}"`);
   }

@@ -209,6 +209,16 @@ function connectivity(path: string, c: Connectivity): Wire {
     }
     case "oneToOne":
       return { oneToOne: { size: u32(`${path}.size`, c.size), weights: w } };
+    case "rowwise":
+      return {
+        rowwise: {
+          rows: u32(`${path}.rows`, c.rows),
+          kernel: u32s(`${path}.kernel`, c.kernel),
+          weights: w,
+          srcTransposed: c.srcTransposed,
+          dstTransposed: c.dstTransposed,
+        },
+      };
     default:
       return assertNever(c, "connectivity");
   }

@@ -30,6 +30,12 @@ export interface CompileOptions {
   /** Largest number of linear paths into one population port. Default 4096. */
   maxPaths?: number;
   /**
+   * insertRelays: a Linear/Affine followed, through linear nodes only, by what one structured projection cannot
+   * hold (another matrix, a Transpose, a per-element Scale) gets a graded relay population after it when its
+   * output size × the widest destination exceeds this. Default 2^24; 0 relays every such chain.
+   */
+  relayAbove?: number;
+  /**
    * lowerToNmir: what a population sees before its frame 0 when look-ahead delays it. "gate": nothing, as the
    * whole-clip definition (a `<id>.gate` product population per such port; needs product neurons). "free": no
    * gates; the first frames see the look-ahead partial sums of frames < 0. "auto" (default): "free" when

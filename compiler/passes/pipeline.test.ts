@@ -9,6 +9,7 @@ import {
   createInput,
   createLIF,
   createOutput,
+  createScale,
   createTranspose,
   ndarray,
   scalar,
@@ -49,6 +50,7 @@ describe("compile", () => {
       "lowerLmuMemory",
       "lowerDiagonalSsm",
       "lowerFixedTransforms",
+      "insertRelays",
       "lowerToNmir",
     ]);
     const { ir, report } = compile(net(), { dt: 1, stopAfter: "lowerToNmir" });
@@ -97,6 +99,9 @@ describe("compile", () => {
     chain(g, [
       ["x", createInput([4, 4])],
       ["t", createTranspose([1, 0])],
+      // a per-element factor between transposes: not a selection, so it is composed from unit vectors
+      ["s", createScale(ndarray([4, 4], Float64Array.from({ length: 16 }, (_, i) => i + 1)))],
+      ["t2", createTranspose([1, 0])],
       [
         "l",
         createLIF({
@@ -110,7 +115,7 @@ describe("compile", () => {
       ["y", createOutput()],
     ]);
     expect(() => compile(g, { dt: 1, maxComposeWork: 10, stopAfter: "lowerToNmir" })).toThrow(
-      /composing the path x → t → l .* above the limit/,
+      /composing the path x → t → s → t2 → l .* above the limit/,
     );
     expect(compile(g, { dt: 1, stopAfter: "lowerToNmir" }).ir.projections[0]!.connectivity.kind).toBe(
       "sparse",

@@ -8,6 +8,7 @@ import { convertAnnToSnn } from "./convert-ann-to-snn.js";
 import { describeGraph } from "./describe-graph.js";
 import { flattenSubgraphs } from "./flatten-subgraphs.js";
 import { foldBatchNorm } from "./fold-batch-norm.js";
+import { insertRelays } from "./insert-relays.js";
 import { lowerDiagonalSsm } from "./lower-diagonal-ssm.js";
 import { lowerFixedTransforms } from "./lower-fixed-transforms.js";
 import { lowerLmuMemory } from "./lower-lmu-memory.js";
@@ -31,6 +32,7 @@ export const PASSES: readonly Pass[] = [
   { name: "lowerLmuMemory", kind: "graph", run: lowerLmuMemory },
   { name: "lowerDiagonalSsm", kind: "graph", run: lowerDiagonalSsm },
   { name: "lowerFixedTransforms", kind: "graph", run: lowerFixedTransforms },
+  { name: "insertRelays", kind: "graph", run: insertRelays },
   { name: "lowerToNmir", kind: "lower", run: lowerToNmir },
   { name: "planScales", kind: "nmir", run: planScales },
   { name: "quantizeNeurons", kind: "nmir", run: quantizeNeurons },

@@ -4,7 +4,7 @@
 import { assertNever } from "../../common/errors.js";
 import { tableValue } from "../../simulator/reference/function-kernel.js";
 import type { Connectivity, NeuronModel, Param, Population } from "../nmir/index.js";
-import { connOutSize } from "../nmir/index.js";
+import { connOutSize, destinationChannel } from "../nmir/index.js";
 
 /**
  * Σ_i |w_ji| per destination neuron j: the input j receives when every source neuron emits one unit.
@@ -40,6 +40,17 @@ export function absRowSums(c: Connectivity): Float64Array {
     case "oneToOne":
       for (let i = 0; i < c.size; i++) out[i] = Math.abs(w[w.length === 1 ? 0 : i]!);
       return out;
+    case "rowwise": {
+      // every row sees the same row o of W
+      const nIn = c.kernel[1];
+      for (let j = 0; j < out.length; j++) {
+        const o = destinationChannel(c, j);
+        let s = 0;
+        for (let i = o * nIn; i < (o + 1) * nIn; i++) s += Math.abs(w[i]!);
+        out[j] = s;
+      }
+      return out;
+    }
     default:
       return assertNever(c, "connectivity");
   }

@@ -53,6 +53,9 @@ export function weightChannels(c: Connectivity): Int32Array {
     case "oneToOne":
       // A shared weight (length 1) belongs to every channel; channel 0 stands for all of them.
       return Int32Array.from({ length: n }, (_, i) => i);
+    case "rowwise":
+      // W[o][i] serves output feature o of every row
+      return Int32Array.from({ length: n }, (_, i) => Math.floor(i / c.kernel[1]));
     default:
       return assertNever(c, "connectivity");
   }

@@ -2,7 +2,7 @@
 // transposed copy, CSR rows, conv kernel windows from per-axis tap tables, one-to-one) into an accumulator.
 
 import { assertNever } from "../../common/errors.js";
-import type { Connectivity } from "../../compiler/nmir/connectivity.js";
+import type { Connectivity, RowwiseConn } from "../../compiler/nmir/connectivity.js";
 import type { Frame } from "./schedule.js";
 
 /** A connectivity prepared for event-driven delivery. */
@@ -170,6 +170,8 @@ export function createFan(c: Connectivity): Fan {
         },
       };
     }
+    case "rowwise":
+      return rowwiseFan(c, W);
     default:
       return assertNever(c, "connectivity");
   }
@@ -249,5 +251,46 @@ function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: Float64Arra
       return ops;
     },
     forEach: walk,
+  };
+}
+
+/** A shared [out, in] matrix per row: source (r, i) reaches (r, o) for every o with weight W[o][i]. */
+function rowwiseFan(c: RowwiseConn, W: Float64Array): Fan {
+  const [nOut, nIn] = c.kernel;
+  const { rows, srcTransposed, dstTransposed } = c;
+  // column i of W, contiguous per source feature
+  const wt = new Float64Array(nIn * nOut);
+  for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) wt[i * nOut + o] = W[o * nIn + i]!;
+  // destination of (r, o) = base(r) + o·step
+  const step = dstTransposed ? rows : 1;
+  const base = (r: number) => (dstTransposed ? r : r * nOut);
+  const split = (s: number): [number, number] =>
+    srcTransposed ? [s % rows, Math.floor(s / rows)] : [Math.floor(s / nIn), s % nIn];
+  return {
+    inSize: rows * nIn,
+    outSize: rows * nOut,
+    maxInL1: maxRowL1(W, nIn),
+    deliver(f, acc) {
+      let ops = 0;
+      for (let e = 0; e < f.count; e++) {
+        const s = f.idx[e]!;
+        const x = f.values[s]!;
+        const [r, i] = split(s);
+        const b = base(r);
+        for (let o = 0, k = i * nOut; o < nOut; o++, k++) {
+          const w = wt[k]!;
+          if (w !== 0) {
+            acc[b + o * step]! += w * x;
+            ops++;
+          }
+        }
+      }
+      return ops;
+    },
+    forEach(s, visit) {
+      const [r, i] = split(s);
+      const b = base(r);
+      for (let o = 0; o < nOut; o++) visit(b + o * step, wt[i * nOut + o]!);
+    },
   };
 }

@@ -1,7 +1,7 @@
 // One projection at run time: reads its source `lag` steps back, accumulates exactly (float64 when the bound
 // max|x|·Σ|w| < 2^53 proves it exact, BigInt otherwise), saturates to int32, scales by 2^exp, adds to the port.
 
-import { outChannels, synapseCount } from "../../compiler/nmir/connectivity.js";
+import { destinationChannel, synapseCount } from "../../compiler/nmir/connectivity.js";
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "./arith.js";
 import { type ProjectionCounts, zeroProjectionCounts } from "./counts.js";
@@ -24,8 +24,7 @@ export interface ProjectionRun {
 export function scaleFactors(p: Projection, outSize: number): Float64Array {
   const mul = new Float64Array(outSize);
   if (p.scale.kind === "perProjection") return mul.fill(2 ** p.scale.exp);
-  const per = outSize / outChannels(p.connectivity);
-  for (let j = 0; j < outSize; j++) mul[j] = 2 ** p.scale.exps[Math.floor(j / per)]!;
+  for (let j = 0; j < outSize; j++) mul[j] = 2 ** p.scale.exps[destinationChannel(p.connectivity, j)]!;
   return mul;
 }
 

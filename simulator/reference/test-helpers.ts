@@ -99,6 +99,16 @@ export function nonzeroFanOut(c: Connectivity): Int32Array {
       return Int32Array.from({ length: c.size }, (_, i) =>
         c.weights[c.weights.length === 1 ? 0 : i] !== 0 ? 1 : 0,
       );
+    case "rowwise": {
+      // (r, i) → (r, o) for every o: source r·in + i (or i·rows + r when srcTransposed)
+      const [nOut, nIn] = c.kernel;
+      const out = new Int32Array(c.rows * nIn);
+      for (let r = 0; r < c.rows; r++)
+        for (let i = 0; i < nIn; i++)
+          for (let o = 0; o < nOut; o++)
+            if (c.weights[o * nIn + i] !== 0) out[c.srcTransposed ? i * c.rows + r : r * nIn + i]!++;
+      return out;
+    }
     case "conv1d":
     case "conv2d": {
       const is2 = c.kind === "conv2d";
@@ -147,6 +157,18 @@ export function accByDefinition(c: Connectivity, x: readonly number[]): bigint[]
     }
     case "oneToOne":
       return Array.from({ length: c.size }, (_, i) => W(c.weights.length === 1 ? 0 : i) * X(i));
+    case "rowwise": {
+      const [nOut, nIn] = c.kernel;
+      const acc = new Array<bigint>(c.rows * nOut).fill(0n);
+      for (let r = 0; r < c.rows; r++)
+        for (let o = 0; o < nOut; o++) {
+          let sum = 0n;
+          for (let i = 0; i < nIn; i++)
+            sum += W(o * nIn + i) * X(c.srcTransposed ? i * c.rows + r : r * nIn + i);
+          acc[c.dstTransposed ? o * c.rows + r : r * nOut + o] = sum;
+        }
+      return acc;
+    }
     case "conv1d":
     case "conv2d": {
       const is2 = c.kind === "conv2d";

@@ -15,6 +15,7 @@ import { type Csr, composeCsr, type Limits } from "./compose.js";
 import { type ConvSpec, composeConv } from "./conv-compose.js";
 import type { Term } from "./paths.js";
 import { isReindex } from "./roles.js";
+import { gatherCsr, reduceCsr, rowwiseConnectivity } from "./structured.js";
 
 /** Weights at stage "lowered" (the one place that picks their array type). */
 export function realWeights(values: ArrayLike<number>): Weights {
@@ -145,11 +146,18 @@ export function buildConnectivity(
       how: `${conn.kind}${pools ? ` (${pools} pooling stage${pools > 1 ? "s" : ""} composed)` : ""}`,
     };
   }
+  // a per-row Linear keeps one shared matrix (through the transposes around it), not rows copies of it
+  const rowwise = rowwiseConnectivity(term, core, gain);
+  if (rowwise) {
+    const how = `rowwise (${rowwise.kind === "rowwise" ? rowwise.rows : 0} rows share one matrix)`;
+    return { conn: rowwise, how };
+  }
+  const structured = { ...term, steps: core };
   let csr: Csr;
   if (only?.kind === "Linear") {
     const [nOut, nIn] = only.weight.shape as [number, number];
     csr = rowwiseCsr(only.weight.data, nOut, nIn, size(term.inShape) / nIn);
-  } else csr = composeCsr({ ...term, steps: core }, limits);
+  } else csr = gatherCsr(structured) ?? reduceCsr(structured) ?? composeCsr(structured, limits);
   for (let r = 0; r < csr.values.length; r++) csr.values[r]! *= gain[csr.colIdx[r]!]!;
   return fromCsr(csr);
 }
