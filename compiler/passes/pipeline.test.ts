@@ -100,7 +100,15 @@ describe("compile", () => {
       ["x", createInput([4, 4])],
       ["t", createTranspose([1, 0])],
       // a per-element factor between transposes: not a selection, so it is composed from unit vectors
-      ["s", createScale(ndarray([4, 4], Float64Array.from({ length: 16 }, (_, i) => i + 1)))],
+      [
+        "s",
+        createScale(
+          ndarray(
+            [4, 4],
+            Float64Array.from({ length: 16 }, (_, i) => i + 1),
+          ),
+        ),
+      ],
       ["t2", createTranspose([1, 0])],
       [
         "l",

@@ -134,7 +134,8 @@ export function reduceCsr(term: Term): Csr | undefined {
   const red = term.steps[at];
   const [lin, ...rest] = term.steps.slice(at + 1);
   if (!red || red.node.kind !== "Reduce" || rest.length) return undefined;
-  if (lin && (lin.node.kind !== "Linear" || lin.node.weight.shape[1] !== size(red.outShape))) return undefined;
+  if (lin && (lin.node.kind !== "Linear" || lin.node.weight.shape[1] !== size(red.outShape)))
+    return undefined;
   const moves = term.steps.slice(0, at);
   if (!moves.every((s) => MOVES.has(s.node.kind))) return undefined;
   const shape = red.inShapes[red.port]!;
