@@ -38,7 +38,7 @@ describe("spikegrid profiles", () => {
     const { code, out } = await run("profiles", "list", "--json");
     expect(code).toBe(0);
     const rows = JSON.parse(out);
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(8);
     const loihi = rows.find((r: { name: string }) => r.name === "loihi");
     expect(loihi).toMatchObject({
       cores: 128,
@@ -101,7 +101,7 @@ describe("spikegrid profiles", () => {
     const unknown = await run("profiles", "show", "truenorht");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/PROFILE_UNKNOWN.*did you mean "truenorth"/);
-    expect(unknown.err).toContain("known profiles: loihi, loihi2, truenorth");
+    expect(unknown.err).toContain("known profiles: loihi, loihi-sanafe, loihi2, truenorth");
     const missing = await run("profiles", "validate", "no/such/file.yaml");
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("[FILE_NOT_FOUND]");

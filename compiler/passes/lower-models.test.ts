@@ -167,19 +167,16 @@ describe("graded gates, attention and max-pool", () => {
     expect(() => lower(g, { dt: 1 })).toThrow(/MaxPool2d\) cannot be lowered/);
   });
 
-  it("refuses gelu naming the node and suggesting ANN→SNN conversion", () => {
+  it("tabulates gelu as a function neuron; a chip without function neurons refuses it naming node and capability", () => {
     const g = createGraph();
     chain(g, [
       ["x", createInput([2])],
       ["act", createActivation("gelu")],
       ["y", createOutput()],
     ]);
-    expect(() => lower(g, { dt: 1 })).toThrow(/node "act" \(Activation\) cannot be lowered/);
-    try {
-      lower(g, { dt: 1 });
-    } catch (e) {
-      expect((e as { hint: string }).hint).toMatch(/ANN→SNN/);
-    }
+    const { ir } = lower(g, { dt: 1 });
+    expect(ir.populations.map((p) => p.model.kind)).toContain("function");
+    expect(() => lower(g, { dt: 1, profile: "truenorth" })).toThrow(/node "act".*truenorth/s);
   });
 });
 

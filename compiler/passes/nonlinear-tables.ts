@@ -1,8 +1,8 @@
 // The piecewise-linear tables lowerNonlinear gives function neurons (sigmoid, GELU, tanh, 1/√x), and the
 // error of each against the exact function on a stated synthetic input.
 
-import { gelu } from "../../simulator/float/index.js";
 import { type PwlTable, pwlValue } from "../graph/index.js";
+import { gelu } from "../graph/nonlinear-math.js";
 
 /** A table through (x, f(x)) at the given breakpoints, with fixed tail slopes. */
 export function tableOf(

@@ -42,7 +42,7 @@ describe("compile", () => {
   it("runs graph passes, then lowerToNmir, then NMIR passes, reporting each", () => {
     const kinds = PASSES.map((p) => p.kind);
     expect(kinds.indexOf("lower")).toBe(kinds.lastIndexOf("lower"));
-    expect(PASSES.slice(0, 8).map((p) => p.name)).toEqual([
+    expect(PASSES.slice(0, 9).map((p) => p.name)).toEqual([
       "flattenSubgraphs",
       "foldBatchNorm",
       "convertAnnToSnn",

@@ -25,6 +25,7 @@ describe("width defaults with a profile", () => {
   it("are the profile's weight and state widths (weights less a sign-magnitude sign bit, at most 16)", () => {
     const want: Record<string, [number, number]> = {
       loihi: [8, 24],
+      "loihi-sanafe": [16, 32],
       loihi2: [8, 16],
       truenorth: [9, 20],
       spinnaker2: [16, 32],

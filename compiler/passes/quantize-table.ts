@@ -29,8 +29,14 @@ export function quantizeTable(
   if (xs.length === 1) {
     // every breakpoint within one input LSB: a step of one LSB on the left tail's slope keeps the table valid
     const s = (m.slopes[0]! / 2 ** m.slopeShift) * 2 ** (k - o);
-    xs.push(xs[0]! + 1);
-    ys.push(toInt32(ys[0]! + s));
+    // (before it when the breakpoint sits at the top of int32, where one more would wrap)
+    if (xs[0]! < INT32_MAX) {
+      xs.push(xs[0]! + 1);
+      ys.push(toInt32(ys[0]! + s));
+    } else {
+      xs.unshift(xs[0]! - 1);
+      ys.unshift(toInt32(ys[0]! - s));
+    }
   }
   const unit = 2 ** (k - o - m.slopeShift);
   const real = [m.slopes[0]! * unit];

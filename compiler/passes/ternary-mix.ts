@@ -3,7 +3,6 @@
 //   s⁺ = [y − δ_y > 0], s⁻ = [−y − δ_y > 0] (threshold neurons, fire "gt": snntorch's Heaviside, 0 at ties),
 //   out = (s⁺·W − s⁻·W + bias) ⊙ (y·T) with T the ternary weights derived once from W (a product population).
 
-import { ternaryWeights } from "../../simulator/float/index.js";
 import type { Edge, GraphNode, TernaryGatedMixNode } from "../graph/index.js";
 import {
   createActivation,
@@ -14,6 +13,7 @@ import {
   ndarray,
   scalar,
 } from "../graph/index.js";
+import { ternaryWeights } from "../graph/nonlinear-math.js";
 
 /** [rows, cols] matrix with entries set by `f(r, c)` (0 elsewhere). */
 function matrix(rows: number, cols: number, f: (r: number, c: number) => number): Float64Array {

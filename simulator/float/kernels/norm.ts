@@ -2,6 +2,10 @@
 // whole feature vector of the step before any output (a mean / variance, a max |y|).
 
 import type { LayerNormNode, TernaryGatedMixNode } from "../../../compiler/graph/index.js";
+import { ternary, ternaryWeights } from "../../../compiler/graph/nonlinear-math.js";
+
+export { ternary, ternaryWeights };
+
 import { type Kernel, type KernelContext, sizeOfShape, statelessKernel } from "./types.js";
 
 /** torch.nn.LayerNorm over the last axis: biased variance, eps inside the square root. */
@@ -22,20 +26,6 @@ export function layerNormKernel(node: LayerNormNode, ctx: KernelContext): Kernel
       for (let i = 0; i < d; i++) out[o + i] = (x![o + i]! - mean) * inv * w[i]! + b[i]!;
     }
   });
-}
-
-/** snntorch fast_sigmoid forward on a − δ and −a − δ: +1, −1 or 0 (ties with the threshold give 0). */
-export function ternary(a: number, delta: number): number {
-  return (a - delta > 0 ? 1 : 0) - (-a - delta > 0 ? 1 : 0);
-}
-
-/** The ternary weights T = H(W − δ) − H(−W − δ), δ = ratio·max|W| (s4_gsu.py `gsu_spike`). */
-export function ternaryWeights(w: ArrayLike<number>, ratio: number): Float64Array {
-  let max = 0;
-  for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
-  const out = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = ternary(w[i]!, ratio * max);
-  return out;
 }
 
 /** out = (ternary(y) @ W + bias) ⊙ (y @ ternary(W)); W is [H_in, H_out] (row i = input feature i). */
