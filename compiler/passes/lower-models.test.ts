@@ -30,6 +30,7 @@ import {
   ndarray,
   scalar,
 } from "../graph/index.js";
+import type { QuantCompileOptions } from "./quant-plan.js";
 import { compareLowered, dyadic, lower, randomInput, rng, testLif, WEIGHT_TOL } from "./testing.js";
 
 describe("neuron parameter mapping", () => {
@@ -176,7 +177,8 @@ describe("graded gates, attention and max-pool", () => {
     ]);
     const { ir } = lower(g, { dt: 1 });
     expect(ir.populations.map((p) => p.model.kind)).toContain("function");
-    expect(() => lower(g, { dt: 1, profile: "truenorth" })).toThrow(/node "act".*truenorth/s);
+    const onTruenorth: QuantCompileOptions = { dt: 1, profile: "truenorth" };
+    expect(() => lower(g, onTruenorth)).toThrow(/node "act".*truenorth/s);
   });
 });
 
