@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sanafeSpikes } from "../../compiler/importers/sanafe/sanafe-model.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
+import { readNmirFile } from "../../compiler/nmir/index.js";
 import { runDiagnostics } from "../../pipeline/warnings.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
@@ -121,5 +122,55 @@ describe("simulate an integer SANA-FE network: the default compile is exact", ()
     expect(exact.warnings).toEqual(["other"]);
     expect(exact.errors).toHaveLength(1);
     expect(exact.errors[0]).toMatch(/saturated 24 times in 2 of 2 samples .* on an integer-exact compile/);
+  });
+});
+
+// v reaches exactly 64, then leaks: SANA-FE's 0.99975585937 is a hair under 4095/4096, so trunc(64·64·d) is 4094,
+// not 4095 (v = 63.96875), and 63.96875 + 36.03125 = 100 does not pass the threshold 100; at the dyadic 4095/4096
+// it would (100.015625). `leakBelow` keeps SANA-FE's truncation.
+const hairBelow = (decay: string) => `network:
+  groups:
+    - name: i
+      neurons: [{0: {spikes: [1, 0, 0, 0, 0]}}, {1: {spikes: [0, 1, 0, 0, 0]}}]
+    - name: n
+      attributes: {threshold: 100, leak_decay: ${decay}}
+      neurons: [0]
+  edges:
+    - i -> n: {type: dense, weight: [64, 36.03125]}
+`;
+
+describe("a decimal decay a hair under 4095/4096 truncates as SANA-FE's double does (leakBelow)", () => {
+  it.each([
+    ["0.99975585937", 0],
+    ["0.999755859375", 1],
+  ])("leak_decay %s: n fires %i times, as SANA-FE's model, on both engines", async (decay, fires) => {
+    const dir = mkdtempSync(join(tmpdir(), "leak-below-"));
+    const text = hairBelow(decay);
+    const net = join(dir, "net.yaml");
+    writeFileSync(net, text);
+    expect(sanafeSpikes(text, 5).n!.flat().length).toBe(fires);
+    for (const engine of [["reference"], ["chip", "--profile", "generic-45nm", "--mapping", "auto"]]) {
+      const out = join(dir, `${engine[0]}.npy`);
+      const r = await simulate([
+        net,
+        "--engine",
+        ...engine,
+        "--timesteps",
+        "5",
+        "--out",
+        out,
+        "--record",
+        "n",
+      ]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(/integer-exact/);
+      expect(raster(out.replace(/\.npy$/, ".n.npy")).flat().length).toBe(fires);
+    }
+    // the flag is in the compiled module and survives the .nmir file
+    const io = bufferIo();
+    const nmir = join(dir, "m.nmir");
+    expect(await runCli(["compile", net, "--input-event", "spike", "-o", nmir], io), io.stderr.join("\n")).toBe(0);
+    const n = readNmirFile(nmir).populations.find((p) => p.id === "n")!.model;
+    expect(n.kind === "lif" && n.leakBelow === true).toBe(fires === 0);
   });
 });

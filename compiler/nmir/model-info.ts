@@ -173,6 +173,8 @@ export function checkModelFields(model: NeuronModel, stage: Stage): string[] {
   switch (model.kind) {
     case "lif":
       intIn("decayBits", model.decayBits, 0, 21, out);
+      if (model.leakBelow !== undefined && typeof model.leakBelow !== "boolean")
+        out.push(`leakBelow must be a boolean, found ${String(model.leakBelow)}`);
       spikingScalars(model, out);
       break;
     case "cubaLif":

@@ -62,7 +62,9 @@ export interface SpikingFields {
  * ```
  * if ref > 0: ref = ref - 1                                    (no integration, no spike; v holds)
  * else:
- *   v = sat(mulShift(v, 2^decayBits - dv, decayBits) + in + bias, vBits)
+ *   v = sat(kept(v) + in + bias, vBits)
+ *     kept(v) = mulShift(v, 2^decayBits - dv, decayBits)
+ *     with leakBelow, when p = v·(2^decayBits − dv) ≠ 0 is a multiple of 2^decayBits: p/2^decayBits − sign(v)
  *   spike = fire == "ge" ? v >= vth : v > vth
  *   if spike: reset "zero": v = vReset | "subtract": v = sat(v - vth, vBits) | "none": v unchanged
  *             ref = refractory
@@ -76,6 +78,12 @@ export interface LifModel extends SpikingFields {
   dv: Param;
   /** Fraction bits of the decays, 0..21 (12 = Loihi; ≤ 21 keeps v·dv exact in float64). */
   decayBits: number;
+  /**
+   * The real decay is a hair below the dyadic (2^decayBits − dv)/2^decayBits (a decimal such as SANA-FE's
+   * 0.99975585937 for 4095/4096): truncating v·d toward zero then lands one LSB lower exactly when the dyadic
+   * product is a whole number. Exact for trunc(v·d) while |v|·(dyadic − d) < 2^−decayBits. Absent: false.
+   */
+  leakBelow?: boolean;
 }
 
 /**

@@ -45,7 +45,10 @@ function modelFields(m: NeuronModel): string[] {
     case "lif":
     case "cubaLif":
     case "if": {
-      const decay = m.kind === "if" ? [] : [`decayBits=${m.decayBits}`];
+      const decay =
+        m.kind === "if"
+          ? []
+          : [`decayBits=${m.decayBits}`, ...(m.kind === "lif" && m.leakBelow ? ["leakBelow"] : [])];
       return [...params, ...decay, `reset=${m.reset}`, `fire=${m.fire}`, `refractory=${m.refractory}`];
     }
     case "li":

@@ -112,6 +112,7 @@ function model(x: unknown, path: string): NeuronModel {
         dv: param(b.dv, `${at}.dv`),
         decayBits: num(b, "decayBits"),
         ...spiking(b.spiking, `${at}.spiking`),
+        ...(b.leakBelow === true ? { leakBelow: true } : {}),
       };
     case "cubaLif":
       return {

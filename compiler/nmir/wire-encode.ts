@@ -100,6 +100,7 @@ function model(path: string, m: NeuronModel): Wire {
           dv: param(`${path}.dv`, m.dv),
           decayBits: u32(`${path}.decayBits`, m.decayBits),
           spiking: spiking(path, m),
+          ...(m.leakBelow ? { leakBelow: true } : {}),
         },
       };
     case "cubaLif":

@@ -62,6 +62,20 @@ export function quantizeDecay(d: Param, bits: number, mode: DecayMode): Int32Arr
   });
 }
 
+/**
+ * Whether every neuron's real decay sits a hair below its 12-bit dyadic one (dv a hair above the integer it
+ * rounds to), as a decimal like 0.99975585937 for 4095/4096 does: an integer-exact plan keeps that with
+ * `leakBelow`, so truncation matches the real product's (SANA-FE computes v·d in double precision).
+ */
+function decayBelowDyadic(dv: Param, bits: number): boolean {
+  if (dv.length === 0) return false;
+  for (const x of dv) {
+    const k = x * 2 ** (QUANT_DECAY_BITS - bits);
+    if (!(k > Math.round(k))) return false;
+  }
+  return true;
+}
+
 function quantizeModel(pop: Population, plan: QuantPlan, clips: { n: number }): NeuronModel {
   const m = pop.model;
   const S = plan.stateBits;
@@ -81,7 +95,15 @@ function quantizeModel(pop: Population, plan: QuantPlan, clips: { n: number }): 
         vBits: S,
       };
       if (s.kind === "if") return s;
-      if (s.kind === "lif") return { ...s, dv: dec(s.dv, s.decayBits), decayBits: QUANT_DECAY_BITS };
+      if (s.kind === "lif") {
+        const below = plan.exact === true && plan.decay === "mult12" && decayBelowDyadic(s.dv, s.decayBits);
+        return {
+          ...s,
+          dv: dec(s.dv, s.decayBits),
+          decayBits: QUANT_DECAY_BITS,
+          ...(below ? { leakBelow: true } : {}),
+        };
+      }
       return {
         ...s,
         du: dec(s.du, s.decayBits),

@@ -49,6 +49,7 @@ export class SpikingKernel implements NeuronKernel {
   private readonly v: StateArray;
   private readonly u: StateArray;
   private readonly ref: Int32Array;
+  private readonly below: boolean;
 
   constructor(
     m: LifModel | CubaLifModel | IfModel,
@@ -69,6 +70,7 @@ export class SpikingKernel implements NeuronKernel {
     this.refractory = m.refractory;
     this.resetMode = m.reset;
     this.ge = m.fire === "ge";
+    this.below = m.kind === "lif" && m.leakBelow === true;
     this.v = stateArray(n, q);
     this.u = stateArray(this.cuba ? n : 0, q);
     this.ref = new Int32Array(this.refractory > 0 ? n : 0);
@@ -85,7 +87,7 @@ export class SpikingKernel implements NeuronKernel {
 
   step(ins: readonly Float64Array[], out: Frame, tally: PopTally): void {
     const { n, q, c, cuba, div, keepU, keepV, uLo, uHi, lo, hi, u, v, ref, refractory } = this;
-    const { bias, vth, vReset, vMin, ge } = this;
+    const { bias, vth, vReset, vMin, ge, below } = this;
     const reset = this.resetMode;
     const input = ins[0]!;
     for (let i = 0; i < n; i++) {
@@ -102,7 +104,9 @@ export class SpikingKernel implements NeuronKernel {
         continue;
       }
       const d = (v[i]! * keepV[i]!) / div;
-      let x = c.sat((q ? Math.trunc(d) : d) + drive + bias[i]!, lo, hi);
+      // leakBelow: the real decay is a hair under keep/div, so a whole-number product truncates one lower
+      const kept = q ? (below && d !== 0 && Number.isInteger(d) ? d - Math.sign(d) : Math.trunc(d)) : d;
+      let x = c.sat(kept + drive + bias[i]!, lo, hi);
       const th = vth[i]!;
       if (ge ? x >= th : x > th) {
         if (reset === "zero") x = vReset[i]!;
