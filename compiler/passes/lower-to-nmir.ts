@@ -25,6 +25,7 @@ import { type PathContext, pathsInto, pathTerms, type Term, tapTable } from "./l
 import { POOL_KEY_PREFIX } from "./lower/pool-record.js";
 import { emitsSpikes, isReindex, type Role, roleOf } from "./lower/roles.js";
 import { diagnose, type PassContext } from "./pass.js";
+import { SEQUENCE_BUFFERS_KEY } from "../nmir/phases.js";
 import { graphWeights, untrainedWarning, WEIGHTS_KEY } from "./weights-provenance.js";
 
 const PASS = "lowerToNmir";
@@ -189,6 +190,12 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
   const weights = graphWeights(g);
   if (weights) metadata[WEIGHTS_KEY] = weights;
+  // sequence buffers (a bidirectional SSM, lower-bidirectional-ssm.ts): the phase contract, and the user's
+  // outputs first — consumers read outputs[0] as the network's readout
+  const buffers = g.metadata[SEQUENCE_BUFFERS_KEY];
+  if (typeof buffers === "string") metadata[SEQUENCE_BUFFERS_KEY] = buffers;
+  const stored = new Set(typeof buffers === "string" ? sequenceBuffersOf(buffers) : []);
+  const outputs = [...b.outputs.filter((x) => !stored.has(x.id)), ...b.outputs.filter((x) => stored.has(x.id))];
   const untrained = untrainedWarning(weights);
   if (untrained) note({ level: "warning", message: untrained });
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
@@ -200,7 +207,12 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
     populations: b.populations,
     projections: b.projections,
     dynamicMatmuls: b.dynamicMatmuls,
-    outputs: b.outputs,
+    outputs,
     metadata,
   });
+}
+
+/** Output ids the buffers store (the graph's JSON as lower-bidirectional-ssm.ts writes it). */
+function sequenceBuffersOf(json: string): string[] {
+  return (JSON.parse(json) as { output: string }[]).map((b) => b.output);
 }
