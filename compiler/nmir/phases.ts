@@ -73,12 +73,31 @@ function sourcesOf(ir: NmirModule): Map<string, Set<string>> {
  */
 export function phasePlan(ir: NmirModule): PhasePlan {
   const buffers = sequenceBuffers(ir);
+  const { phaseOf, sources } = derivePhases(ir, buffers);
+  const outputs = new Map(ir.outputs.map((o) => [o.id, o]));
+  for (const b of buffers) {
+    const src = outputs.get(b.output)!.src;
+    if (!phaseOf.has(b.input))
+      throw invalid(`buffer "${b.input}" is fed by "${src}", which runs in no phase`);
+    const n = ir.inputs.find((i) => i.id === b.input)!.shape;
+    const size = sizeOfSource(ir, src);
+    if (shapeSize(n) !== size) throw invalid(`"${b.input}" has ${shapeSize(n)} values, "${src}" ${size}`);
+  }
+  checkPhases(sources, phaseOf);
+  const phases = 1 + Math.max(0, ...phaseOf.values());
+  return { phases, buffers, phaseOf };
+}
+
+function derivePhases(
+  ir: NmirModule,
+  buffers: SequenceBuffer[],
+): { phaseOf: Map<string, number>; sources: Map<string, Set<string>> } {
   const phaseOf = new Map<string, number>();
   const outputs = new Map(ir.outputs.map((o) => [o.id, o]));
   const bufferInputs = new Map(buffers.map((b) => [b.input, b]));
   for (const b of buffers) {
     const port = ir.inputs.find((i) => i.id === b.input);
-    if (!port || port.event.kind !== "graded") throw invalid(`"${b.input}" is not a graded input`);
+    if (!port) throw invalid(`"${b.input}" is not an input`);
     if (!outputs.has(b.output)) throw invalid(`"${b.output}" is not an output`);
   }
   for (const i of ir.inputs) if (!bufferInputs.has(i.id)) phaseOf.set(i.id, 0);
@@ -107,22 +126,71 @@ export function phasePlan(ir: NmirModule): PhasePlan {
     }
   }
   for (const id of sources.keys()) if (!phaseOf.has(id)) phaseOf.set(id, -1);
-  for (const b of buffers) {
-    const src = outputs.get(b.output)!.src;
-    if (!phaseOf.has(b.input)) throw invalid(`buffer "${b.input}" is fed by "${src}", which runs in no phase`);
-    const n = ir.inputs.find((i) => i.id === b.input)!.shape;
-    const size = sizeOfSource(ir, src);
-    if (shapeSize(n) !== size) throw invalid(`"${b.input}" has ${shapeSize(n)} values, "${src}" ${size}`);
-  }
+  return { phaseOf, sources };
+}
+
+function checkPhases(sources: Map<string, Set<string>>, phaseOf: Map<string, number>): void {
   for (const [id, srcs] of sources) {
     const p = phaseOf.get(id)!;
     for (const s of srcs) {
       const q = phaseOf.get(s) ?? -1;
-      if (q >= 0 && q !== p) throw invalid(`"${id}" (phase ${p}) reads "${s}" of phase ${q}: only buffers cross phases`);
+      if (q >= 0 && q !== p)
+        throw invalid(`"${id}" (phase ${p}) reads "${s}" of phase ${q}: only buffers cross phases`);
     }
   }
-  const phases = 1 + Math.max(0, ...phaseOf.values());
-  return { phases, buffers, phaseOf };
+}
+
+/**
+ * A projection from an earlier phase (a residual around a bidirectional layer) becomes a forward buffer: the
+ * source is stored in its phase (output `<src>.carry<p>`) and replayed by input `<src>.carry<p>.in` (its event
+ * kind and shape) in the reading phase p. Returns `ir` itself when nothing crosses.
+ */
+export function carryAcrossPhases(ir: NmirModule): NmirModule {
+  const buffers = sequenceBuffers(ir);
+  if (!buffers.length) return ir;
+  const plan = phasePlanLoose(ir);
+  const carried = new Map<string, string>(); // `${src}@${phase}` → input id
+  const out = { ...ir, inputs: [...ir.inputs], outputs: [...ir.outputs], projections: [...ir.projections] };
+  const extra: SequenceBuffer[] = [];
+  const taken = new Set(
+    [...ir.inputs, ...ir.populations, ...ir.projections, ...ir.outputs, ...ir.dynamicMatmuls].map(
+      (x) => x.id,
+    ),
+  );
+  out.projections = ir.projections.map((proj) => {
+    const q = plan.get(proj.src) ?? -1;
+    const p = plan.get(proj.dst) ?? -1;
+    if (q < 0 || q >= p) return proj;
+    const key = `${proj.src}@${p}`;
+    let input = carried.get(key);
+    if (!input) {
+      let base = `${proj.src}.carry${p}`;
+      for (let i = 2; taken.has(base) || taken.has(`${base}.in`); i++) base = `${proj.src}.carry${p}~${i}`;
+      input = `${base}.in`;
+      taken.add(base).add(input);
+      const src = ir.populations.find((x) => x.id === proj.src) ?? ir.inputs.find((x) => x.id === proj.src);
+      const m = ir.dynamicMatmuls.find((x) => x.id === proj.src);
+      out.inputs.push({
+        id: input,
+        shape: src ? [...src.shape] : [m!.m, m!.n],
+        event: src ? ("output" in src ? src.output : src.event) : m!.output,
+      });
+      out.outputs.push({ id: base, src: proj.src, scaleExp: 0 });
+      extra.push({ input, output: base, reverse: false, lag: p - q });
+      carried.set(key, input);
+    }
+    return { ...proj, src: input };
+  });
+  if (!extra.length) return ir;
+  return {
+    ...out,
+    metadata: { ...ir.metadata, [SEQUENCE_BUFFERS_KEY]: JSON.stringify([...buffers, ...extra]) },
+  };
+}
+
+/** Phases as phasePlan derives them, without the agreement check (what carryAcrossPhases repairs). */
+function phasePlanLoose(ir: NmirModule): Map<string, number> {
+  return derivePhases(ir, sequenceBuffers(ir)).phaseOf;
 }
 
 function sizeOfSource(ir: NmirModule, id: string): number {

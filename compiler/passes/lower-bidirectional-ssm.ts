@@ -63,7 +63,11 @@ export function insertBidirectional(
   g.nodes.set(ids.delay, createDelay(ndarray([h], new Float64Array(h).fill(dt))));
   g.nodes.set(ids.back, createReshape([h]));
   g.nodes.set(ids.bstore, createOutput());
-  g.edges.push({ src: ids.rev, dst: ids.delay }, { src: ids.delay, dst: ids.back }, { src: ids.back, dst: ids.bstore });
+  g.edges.push(
+    { src: ids.rev, dst: ids.delay },
+    { src: ids.delay, dst: ids.back },
+    { src: ids.back, dst: ids.bstore },
+  );
   insertAccumulator(g, ids.back, bwd);
   g.nodes.set(ids.fwd, createInput([h]));
   g.nodes.set(ids.bwd, createInput([h, 1])); // summed with the readout C, [h, 1], before its Reshape
@@ -76,4 +80,3 @@ export function insertBidirectional(
   ];
   g.metadata[GRAPH_BUFFERS_KEY] = JSON.stringify([...graphBuffers(g), ...buffers]);
 }
-

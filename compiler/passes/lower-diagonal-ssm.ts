@@ -5,8 +5,8 @@
 import { type DiagonalSsmNode, inferShapes, type NetGraph } from "../graph/index.js";
 import { discretizeDiagonalSsm } from "../graph/ssm.js";
 import { cloneGraph } from "./graph-edit.js";
-import { diagnose, type PassContext } from "./pass.js";
 import { insertBidirectional } from "./lower-bidirectional-ssm.js";
+import { diagnose, type PassContext } from "./pass.js";
 import { type AccumulatorSpec, insertAccumulator } from "./recurrent-accumulator.js";
 
 const PASS = "lowerDiagonalSsm";
@@ -29,7 +29,13 @@ export function lowerDiagonalSsm(g: NetGraph, ctx: PassContext): NetGraph {
     const fwd = accumulatorSpec(node, h, node.cRe.data, node.cIm.data, node.d.data);
     if (!node.bidirectional) {
       insertAccumulator(out, id, fwd);
-      diagnose(ctx, PASS, "note", `S4D (${node.discretization}) with ${h} channels × ${modes} complex modes → ${h * fwd.state} real states in "${id}.x"`, id);
+      diagnose(
+        ctx,
+        PASS,
+        "note",
+        `S4D (${node.discretization}) with ${h} channels × ${modes} complex modes → ${h * fwd.state} real states in "${id}.x"`,
+        id,
+      );
       continue;
     }
     const bwd = accumulatorSpec(node, h, node.cBackRe!.data, node.cBackIm!.data, new Float64Array(h));

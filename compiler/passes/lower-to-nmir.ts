@@ -16,6 +16,7 @@ import {
   type NmirModule,
   spikeEvent,
 } from "../nmir/index.js";
+import { carryAcrossPhases, SEQUENCE_BUFFERS_KEY } from "../nmir/phases.js";
 import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
 import { resolveClipStart, ungatedNote } from "./lower/clip-start.js";
 import { buildConnectivity } from "./lower/connectivity.js";
@@ -25,7 +26,6 @@ import { type PathContext, pathsInto, pathTerms, type Term, tapTable } from "./l
 import { POOL_KEY_PREFIX } from "./lower/pool-record.js";
 import { emitsSpikes, isReindex, type Role, roleOf } from "./lower/roles.js";
 import { diagnose, type PassContext } from "./pass.js";
-import { SEQUENCE_BUFFERS_KEY } from "../nmir/phases.js";
 import { graphWeights, untrainedWarning, WEIGHTS_KEY } from "./weights-provenance.js";
 
 const PASS = "lowerToNmir";
@@ -195,21 +195,26 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   const buffers = g.metadata[SEQUENCE_BUFFERS_KEY];
   if (typeof buffers === "string") metadata[SEQUENCE_BUFFERS_KEY] = buffers;
   const stored = new Set(typeof buffers === "string" ? sequenceBuffersOf(buffers) : []);
-  const outputs = [...b.outputs.filter((x) => !stored.has(x.id)), ...b.outputs.filter((x) => stored.has(x.id))];
+  const outputs = [
+    ...b.outputs.filter((x) => !stored.has(x.id)),
+    ...b.outputs.filter((x) => stored.has(x.id)),
+  ];
   const untrained = untrainedWarning(weights);
   if (untrained) note({ level: "warning", message: untrained });
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
-  return createModule({
-    name,
-    stage: "lowered",
-    dt,
-    inputs: b.inputs,
-    populations: b.populations,
-    projections: b.projections,
-    dynamicMatmuls: b.dynamicMatmuls,
-    outputs,
-    metadata,
-  });
+  return carryAcrossPhases(
+    createModule({
+      name,
+      stage: "lowered",
+      dt,
+      inputs: b.inputs,
+      populations: b.populations,
+      projections: b.projections,
+      dynamicMatmuls: b.dynamicMatmuls,
+      outputs,
+      metadata,
+    }),
+  );
 }
 
 /** Output ids the buffers store (the graph's JSON as lower-bidirectional-ssm.ts writes it). */

@@ -2,10 +2,10 @@
 // fresh run of its part over the T steps, fed by the user's inputs (phase 0) or the stored sequences.
 
 import { SpikegridError } from "../../common/errors.js";
-import { roundHalfAway, signedMax } from "../../compiler/passes/quant-plan.js";
-import { inputScaleExp } from "../../compiler/passes/quantize-inputs.js";
 import { type PhasePlan, phaseModule, phasePlan } from "../../compiler/nmir/phases.js";
 import { type NmirModule, shapeSize } from "../../compiler/nmir/types.js";
+import { roundHalfAway, signedMax } from "../../compiler/passes/quant-plan.js";
+import { inputScaleExp } from "../../compiler/passes/quantize-inputs.js";
 import { COUNT_CONVENTIONS, type OpCounts, sumTotals } from "./counts.js";
 import { type InputSequence, type Named, toMap } from "./inputs.js";
 import { type ReferenceRunOptions, type ReferenceRunResult, runReference } from "./run.js";
@@ -132,8 +132,7 @@ export function mergePhaseCounts(all: readonly OpCounts[]): OpCounts {
         if (!had) m.set(e.id, { ...e });
         else
           for (const [k, v] of Object.entries(e))
-            if (typeof v === "number" && k !== "neurons" && k !== "synapses")
-              had[k] = (had[k] as number) + v;
+            if (typeof v === "number" && k !== "neurons" && k !== "synapses") had[k] = (had[k] as number) + v;
       }
     return [...m.values()];
   };
