@@ -16,6 +16,7 @@ import {
   type NmirModule,
   spikeEvent,
 } from "../nmir/index.js";
+import { carryAcrossPhases, SEQUENCE_BUFFERS_KEY } from "../nmir/phases.js";
 import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
 import { resolveClipStart, ungatedNote } from "./lower/clip-start.js";
 import { buildConnectivity } from "./lower/connectivity.js";
@@ -189,18 +190,34 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   for (const [id, r] of b.pools) metadata[`${POOL_KEY_PREFIX}${id}`] = JSON.stringify(r);
   const weights = graphWeights(g);
   if (weights) metadata[WEIGHTS_KEY] = weights;
+  // sequence buffers (a bidirectional SSM, lower-bidirectional-ssm.ts): the phase contract, and the user's
+  // outputs first — consumers read outputs[0] as the network's readout
+  const buffers = g.metadata[SEQUENCE_BUFFERS_KEY];
+  if (typeof buffers === "string") metadata[SEQUENCE_BUFFERS_KEY] = buffers;
+  const stored = new Set(typeof buffers === "string" ? sequenceBuffersOf(buffers) : []);
+  const outputs = [
+    ...b.outputs.filter((x) => !stored.has(x.id)),
+    ...b.outputs.filter((x) => stored.has(x.id)),
+  ];
   const untrained = untrainedWarning(weights);
   if (untrained) note({ level: "warning", message: untrained });
   const name = o.name ?? (typeof g.metadata.name === "string" ? g.metadata.name : "network");
-  return createModule({
-    name,
-    stage: "lowered",
-    dt,
-    inputs: b.inputs,
-    populations: b.populations,
-    projections: b.projections,
-    dynamicMatmuls: b.dynamicMatmuls,
-    outputs: b.outputs,
-    metadata,
-  });
+  return carryAcrossPhases(
+    createModule({
+      name,
+      stage: "lowered",
+      dt,
+      inputs: b.inputs,
+      populations: b.populations,
+      projections: b.projections,
+      dynamicMatmuls: b.dynamicMatmuls,
+      outputs,
+      metadata,
+    }),
+  );
+}
+
+/** Output ids the buffers store (the graph's JSON as lower-bidirectional-ssm.ts writes it). */
+function sequenceBuffersOf(json: string): string[] {
+  return (JSON.parse(json) as { output: string }[]).map((b) => b.output);
 }

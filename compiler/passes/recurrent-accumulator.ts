@@ -30,8 +30,9 @@ export interface AccumulatorSpec {
  * `id.in` (Reshape to [channels, 1]) → `id.B` → `id.x` (identity, the state) ⇄ `id.A` (recurrent), then
  * `id.x` (→ `id.C`) → `id` (Reshape back to 1-d). Edges into `id` enter `id.in`; readers keep reading `id`.
  * The state is the only cycle and is entered only through `id.B`, so the schedule cuts exactly `id.A → id.x`.
+ * Returns the ids of the entry Reshape and of the state.
  */
-export function insertAccumulator(g: NetGraph, id: string, spec: AccumulatorSpec): void {
+export function insertAccumulator(g: NetGraph, id: string, spec: AccumulatorSpec): { in: string; x: string } {
   const { channels: ch, state: s } = spec;
   const taken = new Set<string>();
   const fresh = (suffix: string) => {
@@ -61,4 +62,5 @@ export function insertAccumulator(g: NetGraph, id: string, spec: AccumulatorSpec
     link(ids.x, ids.c);
     link(ids.c, id);
   } else link(ids.x, id);
+  return { in: ids.in, x: ids.x };
 }
