@@ -67,7 +67,7 @@ describe("bidirectional DiagonalSsm as three phases", () => {
           const want = runFloat(g, { u: { shape: [T, h], data: x } }, { sequence: "whole" }).outputs.get(
             "y",
           )!;
-          const { ir } = compile(g, { stopAfter: "lowerToNmir" });
+          const { ir } = compile(g, { stopAfter: "lowerToNmir", bidirectional: "phases" });
           expect(phasePlan(ir).phases).toBe(1 + 2 * layers);
           const got = runReferencePhased(ir, { u: { shape: [T, h], data: x } });
           expect(got.counts.totals.steps).toBe(T * (1 + 2 * layers));

@@ -2,6 +2,7 @@
 // each complex mode is a 2×2 rotation-scaling block of an accumulator with a recurrent edge; a bidirectional
 // one becomes three phases joined by sequence buffers (lower-bidirectional-ssm.ts).
 
+import { SpikegridError } from "../../common/errors.js";
 import { type DiagonalSsmNode, inferShapes, type NetGraph } from "../graph/index.js";
 import { discretizeDiagonalSsm } from "../graph/ssm.js";
 import { cloneGraph } from "./graph-edit.js";
@@ -38,6 +39,14 @@ export function lowerDiagonalSsm(g: NetGraph, ctx: PassContext): NetGraph {
       );
       continue;
     }
+    if (ctx.options.bidirectional !== "phases")
+      throw new SpikegridError(
+        "UNSUPPORTED",
+        `node "${id}" (DiagonalSsm) is bidirectional: its output at step t depends on all future inputs; the buffered two-pass schedule a chip would need is lowered for the real-valued module only, not yet quantized or run on the chip model`,
+        {
+          hint: "run the float reference (spikegrid simulate FILE --engine float --sequence whole), or use a causal (unidirectional) SSM",
+        },
+      );
     const bwd = accumulatorSpec(node, h, node.cBackRe!.data, node.cBackIm!.data, new Float64Array(h));
     insertBidirectional(out, id, h, ctx.options.dt ?? g.dt ?? 1, fwd, bwd);
     diagnose(

@@ -30,6 +30,13 @@ export interface CompileOptions {
   /** Largest number of linear paths into one population port. Default 4096. */
   maxPaths?: number;
   /**
+   * lowerDiagonalSsm: a bidirectional SSM is refused ("refuse", the default), or lowered to the three-phase
+   * schedule with sequence buffers ("phases"). "phases" gives a stage-lowered module only (stop after
+   * lowerToNmir; run it with runReferencePhased): quantizing sequence buffers and the chip's phased run are not
+   * built yet, and planScales refuses such a module.
+   */
+  bidirectional?: "refuse" | "phases";
+  /**
    * insertRelays: a Linear/Affine followed, through linear nodes only, by what one structured projection cannot
    * hold (another matrix, a Transpose, a per-element Scale) gets a graded relay population after it when its
    * output size × the widest destination exceeds this. Default 2^24; 0 relays every such chain.

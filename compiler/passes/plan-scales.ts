@@ -87,6 +87,12 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
       hint: "quantization passes take the lowered module",
     });
   }
+  if (ir.metadata["sequence.buffers"] !== undefined)
+    throw new SpikegridError(
+      "UNSUPPORTED",
+      `module "${ir.name}" runs in phases joined by sequence buffers (a bidirectional SSM); quantizing it is not built yet`,
+      { hint: "stop after lowerToNmir and run it with the phased reference (runReferencePhased)" },
+    );
   const options = quantOptions(ctx);
   const o = resolveQuantOptions(options);
   const widths = profileWidthsNote(options, o);
