@@ -4,9 +4,15 @@
 import type { NetGraph } from "../../graph/graph.js";
 import { checkImportedGraph } from "../checked-graph.js";
 import type { Importer, ImportOptions, ImportResult } from "../registry.js";
-import { type ChipShape, parseMappings, placementRuns, type SanafePlacement } from "./mappings.js";
-import { parseNetwork } from "./network.js";
-import { readSomas } from "./soma.js";
+import {
+  type ChipShape,
+  type NeuronPlace,
+  parseMappings,
+  placementRuns,
+  type SanafePlacement,
+} from "./mappings.js";
+import { parseNetwork, type SanafeNetwork } from "./network.js";
+import { readSomas, type Soma } from "./soma.js";
 import { buildGraph, type SanafeInput } from "./to-graph.js";
 import { YamlFile } from "./yaml-read.js";
 
@@ -40,10 +46,48 @@ export function importSanafe(text: string, fileName: string, chip?: ChipShape): 
         `${f.at(g.path)}: group "${g.name}": dendrite/synapse-scoped neuron attributes ${[...g.dendriteKeys].join(", ")} were ignored`,
       );
   if (!placement) warnings.push(`${fileName}: no mappings: section; spikegrid maps the network itself`);
+  else warnings.push(...sharedInputUnits(f, net, somas, placement));
   checkImportedGraph(graph, fileName);
   const r: SanafeImport = { graph, format: "sanafe", warnings, inputs };
   if (placement) r.placement = placement;
   return r;
+}
+
+/**
+ * SANA-FE's input soma holds one spike train per unit instance (the last `spikes:` set on it) and steps it once
+ * per neuron update, so input neurons with trains that share a unit on one core do not get their own trains
+ * there. spikegrid gives every neuron its own: say so, once per shared unit.
+ */
+function sharedInputUnits(
+  f: YamlFile,
+  net: SanafeNetwork,
+  somas: Map<string, Soma>,
+  placement: SanafePlacement,
+): string[] {
+  const byUnit = new Map<string, { first: NeuronPlace; names: string[] }>();
+  for (const g of net.groups.values()) {
+    const soma = somas.get(g.name);
+    if (soma?.kind !== "input") continue;
+    g.neurons.forEach((a, i) => {
+      if (!soma.trains[i]?.length) return;
+      const p = placement.get(g.name)![i]!;
+      const hw = a.get("soma_hw_name")?.value;
+      const unit = p.soma ?? (typeof hw === "string" ? hw : "(the core's first soma unit)");
+      const key = `${p.tile}.${p.core} ${unit}`;
+      const entry = byUnit.get(key) ?? { first: p, names: [] };
+      entry.names.push(`${g.name}.${i}`);
+      byUnit.set(key, entry);
+    });
+  }
+  return [...byUnit]
+    .filter(([, e]) => e.names.length > 1)
+    .map(([key, e]) => {
+      const shown =
+        e.names.length > 4
+          ? `${e.names.slice(0, 4).join(", ")} and ${e.names.length - 4} more`
+          : e.names.join(", ");
+      return `${f.at(e.first.path)}: input neurons ${shown} share soma unit ${key.split(" ").slice(1).join(" ")} on core ${key.split(" ")[0]}: SANA-FE keeps one spike train per unit (the last set) and steps it once per neuron update, so its run differs from spikegrid's, which gives each neuron its own train — map each input neuron to its own unit (soma: NAME[i]) to compare the two`;
+    });
 }
 
 /**

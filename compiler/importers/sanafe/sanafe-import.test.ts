@@ -141,3 +141,28 @@ describe("SANA-FE SNN import", () => {
     expect(want.src?.flat().length).toBeGreaterThan(0);
   });
 });
+
+describe("input neurons sharing one input soma unit", () => {
+  const net = (mapping: string) => `network:
+  groups:
+    - name: i
+      attributes: {soma_hw_name: loihi_inputs}
+      neurons: [{0: {spikes: [1, 0, 1]}}, {1: {spikes: [0, 1, 1]}}]
+    - name: a
+      neurons: [0..1]
+  edges:
+    - i -> a: {type: dense, weight: [1, 0, 0, 1]}
+mappings:
+${mapping}
+  - a: {core: 0.1}
+`;
+  it("warns that SANA-FE keeps one train per unit; own units per neuron do not warn", () => {
+    const shared = importSanafe(net("  - i: {core: 0.0}"), "net.yaml").warnings;
+    expect(shared.join("\n")).toMatch(/input neurons i\.0, i\.1 share soma unit loihi_inputs on core 0\.0/);
+    const own = importSanafe(
+      net("  - i.0: {core: 0.0, soma: 'in[0]'}\n  - i.1: {core: 0.0, soma: 'in[1]'}"),
+      "net.yaml",
+    ).warnings;
+    expect(own.join("\n")).not.toMatch(/share soma unit/);
+  });
+});
