@@ -169,7 +169,10 @@ describe("a decimal decay a hair under 4095/4096 truncates as SANA-FE's double d
     // the flag is in the compiled module and survives the .nmir file
     const io = bufferIo();
     const nmir = join(dir, "m.nmir");
-    expect(await runCli(["compile", net, "--input-event", "spike", "-o", nmir], io), io.stderr.join("\n")).toBe(0);
+    expect(
+      await runCli(["compile", net, "--input-event", "spike", "-o", nmir], io),
+      io.stderr.join("\n"),
+    ).toBe(0);
     const n = readNmirFile(nmir).populations.find((p) => p.id === "n")!.model;
     expect(n.kind === "lif" && n.leakBelow === true).toBe(fires === 0);
   });

@@ -82,7 +82,7 @@ export function rowwiseConnectivity(
 ): Connectivity | undefined {
   const at = core.findIndex((s) => s.node.kind === "Linear");
   const lin = core[at];
-  if (!lin || lin.node.kind !== "Linear") return undefined;
+  if (lin?.node.kind !== "Linear") return undefined;
   if (!core.every((s, k) => k === at || MOVES.has(s.node.kind))) return undefined;
   const [nOut, nIn] = lin.node.weight.shape as [number, number];
   const linIn = lin.inShapes[lin.port]!;
@@ -133,7 +133,7 @@ export function reduceCsr(term: Term): Csr | undefined {
   const at = term.steps.findIndex((s) => s.node.kind === "Reduce");
   const red = term.steps[at];
   const [lin, ...rest] = term.steps.slice(at + 1);
-  if (!red || red.node.kind !== "Reduce" || rest.length) return undefined;
+  if (red?.node.kind !== "Reduce" || rest.length) return undefined;
   if (lin && (lin.node.kind !== "Linear" || lin.node.weight.shape[1] !== size(red.outShape)))
     return undefined;
   const moves = term.steps.slice(0, at);
@@ -166,7 +166,7 @@ export function reduceCsr(term: Term): Csr | undefined {
     keep[pre ? pre[k]! : k] = kept;
   }
   const outSize = size(term.outShape);
-  if (!lin || lin.node.kind !== "Linear") {
+  if (lin?.node.kind !== "Linear") {
     const rowPtr = Int32Array.from({ length: inSize + 1 }, (_, i) => i);
     return { inSize, outSize, rowPtr, colIdx: keep, values: new Float64Array(inSize).fill(c) };
   }
