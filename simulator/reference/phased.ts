@@ -1,7 +1,6 @@
 // A module with sequence buffers (compiler/nmir/phases.ts) run phase by phase on any engine: each phase is a
 // fresh run of its part over the T steps, fed by the user's inputs (phase 0) or the stored sequences.
 
-import { SpikegridError } from "../../common/errors.js";
 import { type PhasePlan, phaseModule, phasePlan } from "../../compiler/nmir/phases.js";
 import { type NmirModule, shapeSize } from "../../compiler/nmir/types.js";
 import { roundHalfAway, signedMax } from "../../compiler/passes/quant-plan.js";
