@@ -186,6 +186,15 @@ describe("integer-exact compile", () => {
     const ir = lifChain();
     const before = quantize(ir, { exact: false }).q;
     const now = quantize(ir).q;
+    // with a dyadic decay the weights are what fails: the note never suggests a --weight-bits past 16
+    const leakFree = {
+      ...ir,
+      populations: ir.populations.map((p) => ({ ...p, model: { ...p.model, dv: new Float64Array([1]) } })),
+    } as typeof ir;
+    const why =
+      quantize(leakFree).diagnostics.find((d) => /not integer-exact/.test(d.message))?.message ?? "";
+    expect(why).toMatch(/mantissas, past the widest the compiler takes \(16\)/);
+    expect(why).not.toMatch(/--weight-bits/);
     expect(isExactModule(now)).toBe(false);
     expect(now).toEqual(before);
     const text = randomNetwork({

@@ -220,7 +220,9 @@ export function exactPlan(
       if (pg.bits > weightBits && free.weightBits && pg.bits <= WEIGHT_BITS.max) weightBits = pg.bits;
       if (pg.bits > weightBits)
         return no(
-          `projection "${p.id}": its weights need ${pg.bits}-bit mantissas (--weight-bits ${pg.bits})`,
+          pg.bits <= WEIGHT_BITS.max
+            ? `projection "${p.id}": its weights need ${pg.bits}-bit mantissas (--weight-bits ${pg.bits})`
+            : `projection "${p.id}": its weights need ${pg.bits}-bit mantissas, past the widest the compiler takes (${WEIGHT_BITS.max}): real-valued weights round`,
           true,
         );
       take(pg.grain);
