@@ -43,7 +43,8 @@ class Reader {
   private lineStart = 0;
   /** Indentation of the content line the reader stands on; −1 at the end of the text. */
   private indent = 0;
-  readonly places = new WeakMap<object, Places>();
+  /** A plain Map: it lives and dies with the document, and a WeakMap of ~10⁵ keys is slow to collect. */
+  readonly places = new Map<object, Places>();
 
   constructor(private readonly s: string) {}
 
@@ -154,11 +155,9 @@ class Reader {
     const obj: { [key: string]: YValue } = {};
     const keys: string[] = [];
     const lines: number[] = [];
-    const seen = new Set<string>();
     for (;;) {
       const key = this.blockKey();
-      if (seen.has(key) || key === "__proto__") throw new Unsupported();
-      seen.add(key);
+      if (key === "__proto__" || Object.hasOwn(obj, key)) throw new Unsupported();
       let v: YValue;
       let line = this.lineNo;
       while (this.code() === SP) this.pos++;
@@ -329,7 +328,7 @@ class Reader {
         if (map) {
           const c = this.code();
           const key = c === QUOTE1 || c === QUOTE2 ? this.quoted() : this.flowPlain();
-          if (this.code() !== COLON || key.length > MAX_KEY || key === "__proto__" || key in obj)
+          if (this.code() !== COLON || key.length > MAX_KEY || key === "__proto__" || Object.hasOwn(obj, key))
             throw new Unsupported();
           this.pos++;
           this.flowSpace(indent);
