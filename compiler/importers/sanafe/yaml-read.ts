@@ -4,6 +4,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { SpikegridError } from "../../../common/errors.js";
 import { yamlValue } from "../../../common/yaml.js";
+import { readFastYaml } from "./yaml-fast.js";
 
 /** A JS value read from the document: strings at the leaves (YAML's failsafe schema), plus null. */
 export type YValue = string | null | YValue[] | { [key: string]: YValue };
@@ -11,18 +12,19 @@ export type YPath = (string | number)[];
 
 /** A parsed file: its values and a way to turn a key path into `file:line`. */
 export class YamlFile {
-  readonly root: YValue;
   private constructor(
     readonly file: string,
-    private readonly doc: ReturnType<typeof parseDocument>,
-    private readonly lineOfOffset: (offset: number) => number,
-    root: unknown,
-  ) {
-    this.root = root as YValue;
-  }
+    readonly root: YValue,
+    private readonly lineAt: (path: YPath) => number | undefined,
+  ) {}
 
-  /** Parses text; syntax errors and alias bombs become IMPORT_FAILED at file:line. */
+  /**
+   * Parses text: plain files by the fast reader (yaml-fast.ts), any other by the `yaml` package; syntax errors
+   * and alias bombs become IMPORT_FAILED at file:line.
+   */
   static parse(text: string, file: string, code: "IMPORT_FAILED" | "PROFILE_INVALID"): YamlFile {
+    const fast = readFastYaml(text);
+    if (fast) return new YamlFile(file, fast.root, (path) => fast.line(path));
     const lines = new LineCounter();
     const doc = parseDocument(text, {
       schema: "failsafe",
@@ -42,16 +44,12 @@ export class YamlFile {
     const read = yamlValue({ doc, lines, problems: [] });
     if ("problem" in read)
       throw new SpikegridError(code, `${file}:${read.problem.line ?? "?"}: ${read.problem.message}`);
-    return new YamlFile(file, doc, (o) => lines.linePos(o).line, read.value);
+    return new YamlFile(file, read.value as YValue, (path) => lineInDoc(doc, lines, path));
   }
 
   /** The 1-based line of the node at `path` (the nearest existing ancestor when it is absent). */
   line(path: YPath): number | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === "object" && node.range) return this.lineOfOffset(node.range[0]);
-    }
-    return undefined;
+    return this.lineAt(path);
   }
 
   /** `file:line` of a path, for messages. */
@@ -70,6 +68,19 @@ export class YamlFile {
     const key = path.length ? ` (at ${path.join(".")})` : "";
     throw new SpikegridError(code, `${this.at(path)}: ${what}${key}`, hint ? { hint } : {});
   }
+}
+
+/** The line of the node at `path` in a `yaml` document (the nearest existing ancestor when it is absent). */
+function lineInDoc(
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  path: YPath,
+): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
 }
 
 export function isMap(v: YValue | undefined): v is { [key: string]: YValue } {

@@ -4,7 +4,7 @@
 // synaptic look-ups counted and charged in the step it is sent; hops by direction; no static power.
 
 import type { ConventionNet } from "./net.js";
-import { type MessageQueues, scheduleDetailed } from "./schedule.js";
+import { DetailedScheduler, type MessageQueues } from "./schedule.js";
 
 export interface SanafeTotals {
   steps: number;
@@ -42,11 +42,39 @@ export class SanafeAccount {
   private gotInput: Uint8Array;
   private nextInput: Uint8Array;
   private readonly queues: MessageQueues;
+  private readonly scheduler: DetailedScheduler;
+  /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
+  private readonly somaE: Float64Array;
+  private readonly somaL: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.gotInput = new Uint8Array(net.neurons);
     this.nextInput = new Uint8Array(net.neurons);
-    this.queues = { byCore: net.cores.map(() => ({ dest: [], gen: [], proc: [] })) };
+    // a core sends at most one message per (neuron, destination core) and one neuron-work placeholder a step
+    const cores = net.cores.length;
+    const start = new Int32Array(cores + 1);
+    net.cores.forEach((core, slot) => {
+      let capacity = 1;
+      for (const k of core.neurons) capacity += net.msgStart[k + 1]! - net.msgStart[k]!;
+      start[slot + 1] = start[slot]! + capacity;
+    });
+    const total = start[cores]!;
+    this.queues = {
+      start,
+      count: new Int32Array(cores),
+      dest: new Int32Array(total),
+      gen: new Float64Array(total),
+      proc: new Float64Array(total),
+    };
+    this.scheduler = new DetailedScheduler(net);
+    this.somaE = new Float64Array(net.soma.length * 3);
+    this.somaL = new Float64Array(net.soma.length * 3);
+    net.soma.forEach((s, i) => {
+      [s.access, s.update, s.spikeOut].forEach((c, j) => {
+        this.somaE[i * 3 + j] = c.e;
+        this.somaL[i * 3 + j] = c.l;
+      });
+    });
   }
 
   reset(): void {
@@ -68,57 +96,72 @@ export class SanafeAccount {
     let synJ = 0;
     let denJ = 0;
     let netJ = 0;
-    const { axonIn, axonOut } = net;
-    net.cores.forEach((core, slot) => {
-      const q = this.queues.byCore[slot]!;
-      q.dest.length = 0;
-      q.gen.length = 0;
-      q.proc.length = 0;
+    let updatedCount = 0;
+    let firedCount = 0;
+    let messages = 0;
+    let hops = 0;
+    let synapticEvents = 0;
+    const { axonIn, axonOut, somaOf, isInput, hasBias, postStart, post, msgStart, msgCore } = net;
+    const { msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = net;
+    const { somaE, somaL } = this;
+    const q = this.queues;
+    for (let slot = 0; slot < net.cores.length; slot++) {
+      const core = net.cores[slot]!;
+      const neurons = core.neurons;
+      let at = q.start[slot]!;
       let pending = 0;
-      for (const k of core.neurons) {
-        const s = net.soma[net.somaOf[k]!]!;
-        somaJ += s.access.e;
-        pending += s.access.l;
+      for (let i = 0; i < neurons.length; i++) {
+        const k = neurons[i]!;
+        const u = somaOf[k]! * 3;
+        somaJ += somaE[u]!;
+        pending += somaL[u]!;
         const fire = fired[k] === 1;
-        const updated =
-          fire || (net.isInput[k] === 0 && (vNonzero[k] === 1 || got[k] === 1 || net.hasBias[k] === 1));
+        const updated = fire || (isInput[k] === 0 && (vNonzero[k] === 1 || got[k] === 1 || hasBias[k] === 1));
         if (updated) {
-          t.neuronsUpdated++;
-          somaJ += s.update.e;
-          pending += s.update.l;
+          updatedCount++;
+          somaJ += somaE[u + 1]!;
+          pending += somaL[u + 1]!;
         }
         if (!fire) continue;
-        t.fired++;
-        somaJ += s.spikeOut.e;
-        pending += s.spikeOut.l;
-        for (let r = net.postStart[k]!; r < net.postStart[k + 1]!; r++) next[net.post[r]!] = 1;
-        for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
-          const dc = net.msgCore[m]!;
+        firedCount++;
+        somaJ += somaE[u + 2]!;
+        pending += somaL[u + 2]!;
+        for (let r = postStart[k]!; r < postStart[k + 1]!; r++) next[post[r]!] = 1;
+        for (let m = msgStart[k]!; m < msgStart[k + 1]!; m++) {
+          const dc = msgCore[m]!;
           const dest = net.cores[dc]!;
           const dx = Math.abs(dest.x - core.x);
           const dy = Math.abs(dest.y - core.y);
           // SANA-FE's rule: +x is east, anything else west; +y north, else south
           const ew = core.x < dest.x ? net.hopEast : net.hopWest;
           const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
-          t.messages++;
-          t.hops += dx + dy;
-          t.synapticEvents += net.msgSynapses[m]!;
-          synJ += net.msgSynapseJ[m]! - net.msgDendriteJ[m]!;
-          denJ += net.msgDendriteJ[m]!;
+          messages++;
+          hops += dx + dy;
+          synapticEvents += msgSynapses[m]!;
+          synJ += msgSynapseJ[m]! - msgDendriteJ[m]!;
+          denJ += msgDendriteJ[m]!;
           netJ += axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
-          q.dest.push(dc);
-          q.gen.push(pending + axonOut.l);
-          q.proc.push(axonIn.l + net.msgLatencyS[m]!);
+          q.dest[at] = dc;
+          q.gen[at] = pending + axonOut.l;
+          q.proc[at] = axonIn.l + msgLatencyS[m]!;
+          at++;
           pending = 0;
         }
       }
       // neuron processing after the core's last message: a placeholder that only takes time
       if (pending !== 0) {
-        q.dest.push(-1);
-        q.gen.push(pending);
-        q.proc.push(0);
+        q.dest[at] = -1;
+        q.gen[at] = pending;
+        q.proc[at] = 0;
+        at++;
       }
-    });
+      q.count[slot] = at - q.start[slot]!;
+    }
+    t.neuronsUpdated += updatedCount;
+    t.fired += firedCount;
+    t.messages += messages;
+    t.hops += hops;
+    t.synapticEvents += synapticEvents;
     this.gotInput = next;
     this.nextInput = got;
     const e = t.energy;
@@ -127,7 +170,7 @@ export class SanafeAccount {
     e.dendriteJ += denJ;
     e.networkJ += netJ;
     e.totalJ += somaJ + synJ + denJ + netJ;
-    const stepS = scheduleDetailed(net, this.queues) + net.syncS;
+    const stepS = this.scheduler.schedule(q) + net.syncS;
     t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
     t.simulatedS += stepS;

@@ -60,19 +60,34 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
   return typeof v === "string" && v !== "" ? v : undefined;
 };
 
-/** Calls `visit(src, dst)` for every connection SANA-FE makes from one edge (group-local indices). */
-function forEachConnection(
+/**
+ * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
+ * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
+ * when `fill` is undefined, else written at `post[fill[src]++]`. Inline loops, no callback per connection:
+ * a network has millions of them.
+ */
+function addConnections(
   e: SanafeEdge,
   nSrc: number,
   nDst: number,
-  visit: (src: number, dst: number) => void,
+  s0: number,
+  d0: number,
+  postStart: Int32Array,
+  fill?: Int32Array,
+  post?: Int32Array,
 ): void {
   if (e.kind === "neuron" || e.kind === "sparse") {
-    for (const [s, d] of e.pairs ?? []) visit(s, d);
+    for (const [s, d] of e.pairs ?? []) {
+      if (fill) post![fill[s0 + s]!++] = d0 + d;
+      else postStart[s0 + s + 1]!++;
+    }
     return;
   }
   if (e.kind === "dense") {
-    for (let s = 0; s < nSrc; s++) for (let d = 0; d < nDst; d++) visit(s, d);
+    for (let s = s0; s < s0 + nSrc; s++) {
+      if (!fill) postStart[s + 1]! += nDst;
+      else for (let d = d0; d < d0 + nDst; d++) post![fill[s]!++] = d;
+    }
     return;
   }
   const c = e.conv!;
@@ -81,14 +96,16 @@ function forEachConnection(
   for (let co = 0; co < c.kernelCount; co++)
     for (let yo = 0; yo < oh; yo++)
       for (let xo = 0; xo < ow; xo++) {
-        const dst = co * ow * oh + yo * ow + xo;
+        const dst = d0 + co * ow * oh + yo * ow + xo;
         for (let ci = 0; ci < c.inputChannels; ci++)
-          for (let ky = 0; ky < c.kernelHeight; ky++)
+          for (let ky = 0; ky < c.kernelHeight; ky++) {
+            const row = s0 + ci * c.inputWidth * c.inputHeight + (yo * c.strideHeight + ky) * c.inputWidth;
             for (let kx = 0; kx < c.kernelWidth; kx++) {
-              const y = yo * c.strideHeight + ky;
-              const x = xo * c.strideWidth + kx;
-              visit(ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x, dst);
+              const src = row + xo * c.strideWidth + kx;
+              if (fill) post![fill[src]!++] = dst;
+              else postStart[src + 1]!++;
             }
+          }
       }
 }
 
@@ -130,21 +147,27 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
   const isInput = new Uint8Array(n);
   const order = new Float64Array(n);
   const tiles = new Map<number, number>();
+  const unitIndex = new Map<string, number>();
   const pick = (
     list: { name: string }[],
     name: string | undefined,
     section: string,
-    at: string,
+    at: () => string,
     dflt = 0,
   ) => {
     if (name === undefined || !units.named) return dflt;
+    // a file names few units for many neurons: each name is looked up once per section
+    const memo = `${section}\u0000${name}`;
+    const known = unitIndex.get(memo);
+    if (known !== undefined) return known;
     const i = list.findIndex((u) => unitNamed(u.name, name));
     if (i < 0)
       throw new SpikegridError(
         "USAGE",
-        `${at}: ${section} unit "${name}" is not a unit of ${profile.name} (it has ${list.map((u) => u.name).join(", ")})`,
+        `${at()}: ${section} unit "${name}" is not a unit of ${profile.name} (it has ${list.map((u) => u.name).join(", ")})`,
         { hint: HINT },
       );
+    unitIndex.set(memo, i);
     return i;
   };
   const firstInputSoma = Math.max(
@@ -158,11 +181,12 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
     g.neurons.forEach((a, i) => {
       const k = base + i;
       const p = places[i]!;
-      const at = f.at(p.path);
+      // where the neuron is mapped, for messages only (finding the line is not free)
+      const at = () => f.at(p.path);
       if (p.tile >= width * height || p.core >= coresPerTile)
         throw new SpikegridError(
           "USAGE",
-          `${at}: core ${p.tile}.${p.core} is not on ${profile.name} (${width * height} tiles of ${coresPerTile} cores)`,
+          `${at()}: core ${p.tile}.${p.core} is not on ${profile.name} (${width * height} tiles of ${coresPerTile} cores)`,
           { hint: "map the neuron to a core the profile has" },
         );
       coreId[k] = p.tile * coresPerTile + p.core;
@@ -206,20 +230,22 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
       { hint: "run the default convention, or split the network" },
     );
   const postStart = new Int32Array(n + 1);
-  const each = (visit: (src: number, dst: number) => void) => {
-    for (const e of net.edges) {
-      const s0 = startOf.get(e.src)!;
-      const d0 = startOf.get(e.dst)!;
-      forEachConnection(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!, (s, d) => visit(s0 + s, d0 + d));
-    }
-  };
-  each((s) => postStart[s + 1]!++);
+  for (const e of net.edges)
+    addConnections(
+      e,
+      sizeOf.get(e.src)!,
+      sizeOf.get(e.dst)!,
+      startOf.get(e.src)!,
+      startOf.get(e.dst)!,
+      postStart,
+    );
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
   const post = new Int32Array(total);
-  each((s, d) => {
-    post[fill[s]!++] = d;
-  });
+  for (const e of net.edges) {
+    const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
+    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post);
+  }
 
   // messages: per source neuron, one per destination core, with the look-ups it costs there
   const syn = units.synapse.map((u) => u.cost);
@@ -227,12 +253,26 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
   const acc = { count: new Float64Array(ids.length), j: new Float64Array(ids.length) };
   const accD = new Float64Array(ids.length);
   const accL = new Float64Array(ids.length);
+  // first the number of messages (distinct destination cores) per neuron, so the tables are allocated once
   const msgStart = new Int32Array(n + 1);
-  const mc: number[] = [];
-  const ms: number[] = [];
-  const mj: number[] = [];
-  const md: number[] = [];
-  const ml: number[] = [];
+  const seenBy = new Int32Array(ids.length).fill(-1);
+  for (let k = 0; k < n; k++) {
+    let count = 0;
+    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
+      const c = coreOf[post[r]!]!;
+      if (seenBy[c] !== k) {
+        seenBy[c] = k;
+        count++;
+      }
+    }
+    msgStart[k + 1] = msgStart[k]! + count;
+  }
+  const messages = msgStart[n]!;
+  const msgCore = new Int32Array(messages);
+  const msgSynapses = new Float64Array(messages);
+  const msgSynapseJ = new Float64Array(messages);
+  const msgDendriteJ = new Float64Array(messages);
+  const msgLatencyS = new Float64Array(messages);
   const touched: number[] = [];
   for (let k = 0; k < n; k++) {
     for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
@@ -247,19 +287,20 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
       accL[c]! += sc.l + dc.l;
     }
     touched.sort((a, b) => a - b);
+    let m = msgStart[k]!;
     for (const c of touched) {
-      mc.push(c);
-      ms.push(acc.count[c]!);
-      mj.push(acc.j[c]!);
-      md.push(accD[c]!);
-      ml.push(accL[c]!);
+      msgCore[m] = c;
+      msgSynapses[m] = acc.count[c]!;
+      msgSynapseJ[m] = acc.j[c]!;
+      msgDendriteJ[m] = accD[c]!;
+      msgLatencyS[m] = accL[c]!;
+      m++;
       acc.count[c] = 0;
       acc.j[c] = 0;
       accD[c] = 0;
       accL[c] = 0;
     }
     touched.length = 0;
-    msgStart[k + 1] = mc.length;
   }
   const usedTiles = new Set(cores.map((c) => c.tile)).size;
   return {
@@ -274,11 +315,11 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
     postStart,
     post,
     msgStart,
-    msgCore: Int32Array.from(mc),
-    msgSynapses: Float64Array.from(ms),
-    msgSynapseJ: Float64Array.from(mj),
-    msgDendriteJ: Float64Array.from(md),
-    msgLatencyS: Float64Array.from(ml),
+    msgCore,
+    msgSynapses,
+    msgSynapseJ,
+    msgDendriteJ,
+    msgLatencyS,
     ...networkCosts(profile),
     syncS: barrierLatencyS(profile, usedTiles) ?? 0,
     gridWidth: width,
