@@ -126,6 +126,18 @@ function runSpikegrid(i: number) {
   return { t, numbers };
 }
 
+/** Counts equal or not; energy and simulated time as relative differences (SANA-FE prints 7 digits). */
+function agreement(a: Record<string, number>, b: Record<string, number>) {
+  const counts = ["fired", "synapticEvents", "messages", "neuronsUpdated"];
+  const rel = (k: string) => (a[k] ? Math.abs(b[k]! - a[k]!) / Math.abs(a[k]!) : null);
+  return {
+    countsEqual: counts.every((k) => a[k] === b[k]),
+    differing: counts.filter((k) => a[k] !== b[k]),
+    energyRelDiff: rel("energyJ"),
+    simTimeRelDiff: rel("simTimeS"),
+  };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -134,11 +146,14 @@ const median = (xs: number[]) => {
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const results: Record<"sanafe" | "spikegrid", Timed[]> = { sanafe: [], spikegrid: [] };
+/** The last round's figures of each tool, compared in the summary. */
+const figures: Partial<Record<"sanafe" | "spikegrid", Record<string, number>>> = {};
 for (let i = 1; i <= rounds; i++) {
   for (const tool of ["sanafe", "spikegrid"] as const) {
     const load1Before = round3(loadavg()[0]!);
     const { t, numbers } = tool === "sanafe" ? runSanafe(i) : runSpikegrid(i);
     results[tool].push(t);
+    figures[tool] = numbers;
     const { stdout: _, ...measured } = t;
     console.log(
       JSON.stringify({
@@ -176,6 +191,8 @@ console.log(
       medianPeakRssMB: rss("spikegrid"),
       medianCpuS: cpu("spikegrid"),
     },
+    // SANA-FE's own figures against spikegrid's: counts must be equal, energy and time relative differences
+    agreement: agreement(figures.sanafe ?? {}, figures.spikegrid ?? {}),
     speedup: round3(wall("sanafe") / wall("spikegrid")),
     memoryRatio: round3(rss("spikegrid") / rss("sanafe")),
     // on a loaded machine wall time stretches with the load; CPU time (all threads) much less so
