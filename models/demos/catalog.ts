@@ -2,6 +2,7 @@
 // training code so the zoo (and every command) can import it without tfjs.
 
 import { type LmuFormerConfig, lmuFormerDefaults } from "../lmuformer.js";
+import { type S4Config, s4SmnistDefaults } from "../s4d.js";
 
 /**
  * Spiking LMUFormer on sMNIST-28 (one image row per step): the zoo architecture at a reduced width.
@@ -11,5 +12,45 @@ export const SPIKING_LMUFORMER_SMNIST: { config: LmuFormerConfig; weights: strin
   config: { ...lmuFormerDefaults, dim: 48, depth: 1, inChannels: 28, numClasses: 10, mlpRatio: 4, theta: 28 },
   /** Package-relative path of the trained state_dict (official PyTorch key names). */
   weights: "models/demos/spiking-lmuformer-smnist.safetensors",
+  steps: 28,
+};
+
+/**
+ * Causal Binary S4D on sMNIST-28: 2 prenorm layers of H = 64 channels, 8 complex modes each (N = 16), LayerNorm,
+ * GLU mixing, mean readout. Causal (`bidirectional: "no"`) so that it streams on a chip. S4D-Lin: its B̄ spans a
+ * smaller range over the modes than S4D-Inv's, which helps the per-projection 8-bit weights of chips.
+ */
+export interface S4Demo {
+  config: S4Config;
+  /** The layer's mixing after the SSM: Binary S4D's GLU or the GSU. */
+  mixer: "glu" | "gsu";
+  weights: string;
+  steps: number;
+}
+
+export const BINARY_S4D_SMNIST: S4Demo = {
+  config: {
+    ...s4SmnistDefaults,
+    inputFeatures: 28,
+    dModel: 64,
+    nLayers: 2,
+    dState: 16,
+    nSsm: 64,
+    norm: "layer",
+    prenorm: "yes",
+    bidirectional: "no",
+    measure: "diag-lin",
+    pool: "mean",
+  },
+  mixer: "glu",
+  weights: "models/demos/binary-s4d-smnist.safetensors",
+  steps: 28,
+};
+
+/** GSU on sMNIST-28: the Binary S4D demo's backbone and sizes with s4_gsu.py's ternary gated mixing. */
+export const GSU_SMNIST: S4Demo = {
+  config: { ...BINARY_S4D_SMNIST.config },
+  mixer: "gsu",
+  weights: "models/demos/gsu-smnist.safetensors",
   steps: 28,
 };
