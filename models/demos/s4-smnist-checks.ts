@@ -19,7 +19,7 @@ import { loadMnistSequences } from "./mnist-sequences.js";
 import { predictS4, S4SequenceTf, s4ParamsFromStateDict } from "./s4-smnist-tf.js";
 import { useWasmBackend } from "./spiking-lmuformer-tf.js";
 
-/** Accuracy floors on the first 300 (float, 8-bit) and 200 (chip) held-out digits, a little under the measured. */
+/** Accuracy floors on the first 300 (float, 8-bit) and 200 (chip) held-out digits, 1.5–2.5 points under the measured. */
 export interface S4DemoFloors {
   float: number;
   quantized: number;
