@@ -48,6 +48,22 @@ describe("spikegrid demo --model", () => {
     expect(demoModel("zoo:gsu-image")).toBe("zoo:gsu-image");
   });
 
+  it("runs the Binary S4D demo by its bare name on loihi2 (its LayerNorm needs function neurons loihi lacks)", async () => {
+    const dir = join(tempDir(), "demo-s4d");
+    const io = bufferIo();
+    const code = await runCli(
+      ["demo", "--model", "binary-s4d-smnist", "--samples", "8", "--out-dir", dir, "--workers", "1"],
+      io,
+    );
+    expect(io.stderr.join("\n")).not.toMatch(/error/);
+    expect(code).toBe(0);
+    const out = io.stdout.join("\n");
+    expect(out).toMatch(/model zoo:binary-s4d-smnist: 8 held-out MNIST digits/);
+    expect(out).toMatch(/compiled for loihi2 \(8-bit weights\)/);
+    expect(out).toMatch(/simulated 8 digits on the loihi2 chip model: accuracy/);
+    expect(existsSync(join(dir, "report.html"))).toBe(true);
+  }, 300_000);
+
   it("refuses a name that is neither a file nor a trained demo in one line (exit 2), listing the demos", async () => {
     const dir = join(tempDir(), "demo-unknown");
     const io = bufferIo();

@@ -9,6 +9,7 @@ import { SpikegridError } from "../../common/errors.js";
 import { runDemo } from "../../explore/demo.js";
 import { barProgress, lineProgress } from "../../explore/progress.js";
 import { renderSweep } from "../../explore/summary.js";
+import { DEMO_PROFILES } from "../../models/demos/catalog.js";
 import { isZooRef, trainedDemoNames } from "../../models/zoo.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
@@ -34,12 +35,15 @@ async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
     set[item.slice(0, eq)] = item.slice(eq + 1);
   }
   checkOutputDir("--out-dir", args["out-dir"] as string | undefined);
+  const model = typeof args.model === "string" ? demoModel(args.model) : undefined;
+  const profile =
+    typeof args.profile === "string" ? args.profile : model && DEMO_PROFILES[model.replace(/^zoo:/, "")];
   const say = (l: string) => io.out(l);
   const r = await runDemo({
-    ...(typeof args.model === "string" ? { model: demoModel(args.model) } : {}),
+    ...(model ? { model } : {}),
     ...(Object.keys(set).length ? { set } : {}),
     ...(samples === undefined ? {} : { samples }),
-    ...(typeof args.profile === "string" ? { profile: args.profile } : {}),
+    ...(profile ? { profile } : {}),
     ...(typeof args["out-dir"] === "string" ? { outDir: args["out-dir"] } : {}),
     workers,
     log: say,
@@ -67,7 +71,11 @@ export const demoCommand: CliCommand = {
   builder: (y) =>
     y
       .option("samples", { type: "number", describe: "held-out MNIST digits to simulate (default 64)" })
-      .option("profile", { type: "string", describe: "chip profile to compile for (default loihi)" })
+      .option("profile", {
+        type: "string",
+        describe:
+          "chip profile to compile for (default loihi; loihi2 for the S4 demos, which need function neurons)",
+      })
       .option("out-dir", {
         type: "string",
         describe: "where run.json, explore.jsonl, report.html go (default spikegrid-demo)",

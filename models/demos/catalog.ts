@@ -54,3 +54,12 @@ export const GSU_SMNIST: S4Demo = {
   weights: "models/demos/gsu-smnist.safetensors",
   steps: 28,
 };
+
+/**
+ * The chip `spikegrid demo --model NAME` compiles a trained demo for when no --profile is given: the S4 demos'
+ * LayerNorm, GLU sigmoid and GELU need graded function neurons, which Loihi 1 (the demo's default) lacks.
+ */
+export const DEMO_PROFILES: Readonly<Record<string, string>> = {
+  "binary-s4d-smnist": "loihi2",
+  "gsu-smnist": "loihi2",
+};
