@@ -26,6 +26,8 @@ export interface S4Demo {
   mixer: "glu" | "gsu";
   weights: string;
   steps: number;
+  /** Epochs the shipped file was trained for (train.js's default for it). */
+  epochs: number;
 }
 
 export const BINARY_S4D_SMNIST: S4Demo = {
@@ -45,6 +47,7 @@ export const BINARY_S4D_SMNIST: S4Demo = {
   mixer: "glu",
   weights: "models/demos/binary-s4d-smnist.safetensors",
   steps: 28,
+  epochs: 24,
 };
 
 /** GSU on sMNIST-28: the Binary S4D demo's backbone and sizes with s4_gsu.py's ternary gated mixing. */
@@ -53,6 +56,7 @@ export const GSU_SMNIST: S4Demo = {
   mixer: "gsu",
   weights: "models/demos/gsu-smnist.safetensors",
   steps: 28,
+  epochs: 16,
 };
 
 /**

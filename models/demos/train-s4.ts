@@ -16,7 +16,7 @@ import { arg, gather, tfAccuracy } from "./train-util.js";
 
 export async function trainS4Smnist(demo: S4Demo): Promise<void> {
   const { config: cfg, steps, weights, mixer } = demo;
-  const epochs = arg("epochs", 20);
+  const epochs = arg("epochs", demo.epochs);
   const seed = arg("seed", 1);
   const batch = arg("batch", 50);
   const lr = arg("lr", 4e-3);
