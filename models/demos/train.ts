@@ -1,5 +1,7 @@
 // Trains a demo checkpoint and checks it against the NetGraph it is shipped for:
 //   node dist/models/demos/train.js spiking-lmuformer-smnist [--epochs 12] [--batch 32] [--lr 2e-3] [--seed 1] [--out FILE]
+//   node dist/models/demos/train.js binary-s4d-smnist | gsu-smnist [...]: the S4 demos (train-s4.ts).
+// For the Spiking LMUFormer:
 // 1. trains the tfjs model (spiking-lmuformer-tf.ts) on the 8,000 training digits (Adam, surrogate gradients);
 // 2. writes the state_dict with the official key names as .safetensors (metadata: config, split, epochs, time);
 // 3. loads it into the zoo builder with applyStateDict, runs runFloat (the whole-clip definition, and the stream)
