@@ -41,6 +41,9 @@ const EXPECTED: Record<string, number> = {
   "gsu-image": 1_995_274,
   "gsu-pathfinder": 798_722,
   "gsu-pathx": 798_722,
+  // the trained causal sMNIST-28 demo: the sum of its checkpoint's tensor sizes
+  "binary-s4d-smnist": 25_930,
+  "gsu-smnist": 17_866,
 };
 
 /** Official state_dict keys (and shapes) of each model, read from the official code. */

@@ -8,7 +8,7 @@ import type { IgnoredKey } from "../compiler/importers/apply-state-dict.js";
 import { applyStateDict } from "../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile } from "../compiler/importers/tensors/index.js";
 import { builderWeights } from "../compiler/passes/weights-provenance.js";
-import { SPIKING_LMUFORMER_SMNIST } from "./demos/catalog.js";
+import { BINARY_S4D_SMNIST, GSU_SMNIST, SPIKING_LMUFORMER_SMNIST } from "./demos/catalog.js";
 import { buildFwformer, FW_MIXERS } from "./fwformer.js";
 import { buildGsu } from "./gsu.js";
 import {
@@ -263,6 +263,26 @@ export const ZOO: readonly ZooModel[] = [
   }),
   ...s4Lra("glu"),
   ...s4Lra("gsu"),
+  model({
+    name: "binary-s4d-smnist",
+    task: "MNIST digits row by row (sMNIST-28); causal, streams on chips",
+    source: { ...S4_LRA, repo: "github.com/stanmatei/learning_long_sequences_snns (s4_surrogate.py)" },
+    ignoredCheckpointKeys: [],
+    params: s4ParamCount(BINARY_S4D_SMNIST.config, "glu").total,
+    defaults: { ...BINARY_S4D_SMNIST.config },
+    builder: buildBinaryS4D,
+    weights: BINARY_S4D_SMNIST.weights,
+  }),
+  model({
+    name: "gsu-smnist",
+    task: "MNIST digits row by row (sMNIST-28); causal, streams on chips",
+    source: { ...S4_LRA, repo: "github.com/stanmatei/learning_long_sequences_snns (s4_gsu.py)" },
+    ignoredCheckpointKeys: [],
+    params: s4ParamCount(GSU_SMNIST.config, "gsu").total,
+    defaults: { ...GSU_SMNIST.config },
+    builder: buildGsu,
+    weights: GSU_SMNIST.weights,
+  }),
 ];
 
 /** The model called `name` ("zoo:" prefix allowed), or USAGE listing the known names. */
@@ -275,6 +295,11 @@ export function getZooModel(name: string): ZooModel {
     });
   }
   return m;
+}
+
+/** The zoo models that ship trained weights (the demos `spikegrid demo --model NAME` runs), in listing order. */
+export function trainedDemoNames(): string[] {
+  return ZOO.filter((z) => z.weights).map((z) => z.name);
 }
 
 /** Whether a network argument names a zoo model (`zoo:NAME`) rather than a file. */

@@ -5,6 +5,7 @@ import type { PointResult } from "../../explore/result.js";
 import { tempDir } from "../../explore/test-helpers.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
+import { demoModel } from "./demo.js";
 
 describe("spikegrid demo", () => {
   it("compiles, maps, simulates, prints the table and the sweep, and writes the report it names", async () => {
@@ -37,5 +38,41 @@ describe("spikegrid demo", () => {
     expect(acc(8)).toBeGreaterThanOrEqual(0.9);
     expect(acc(8)).toBeGreaterThan(acc(3));
     expect(acc(3)).toBeGreaterThan(acc(2));
+  });
+});
+
+describe("spikegrid demo --model", () => {
+  it("takes a trained demo's bare name as its zoo model, and passes zoo:NAME and files through", () => {
+    expect(demoModel("binary-s4d-smnist")).toBe("zoo:binary-s4d-smnist");
+    expect(demoModel("spiking-lmuformer-smnist")).toBe("zoo:spiking-lmuformer-smnist");
+    expect(demoModel("zoo:gsu-image")).toBe("zoo:gsu-image");
+  });
+
+  it("runs the Binary S4D demo by its bare name on loihi2 (its LayerNorm needs function neurons loihi lacks)", async () => {
+    const dir = join(tempDir(), "demo-s4d");
+    const io = bufferIo();
+    const code = await runCli(
+      ["demo", "--model", "binary-s4d-smnist", "--samples", "8", "--out-dir", dir, "--workers", "1"],
+      io,
+    );
+    expect(io.stderr.join("\n")).not.toMatch(/error/);
+    expect(code).toBe(0);
+    const out = io.stdout.join("\n");
+    expect(out).toMatch(/model zoo:binary-s4d-smnist: 8 held-out MNIST digits/);
+    expect(out).toMatch(/compiled for loihi2 \(8-bit weights\)/);
+    expect(out).toMatch(/simulated 8 digits on the loihi2 chip model: accuracy/);
+    expect(existsSync(join(dir, "report.html"))).toBe(true);
+  }, 300_000);
+
+  it("refuses a name that is neither a file nor a trained demo in one line (exit 2), listing the demos", async () => {
+    const dir = join(tempDir(), "demo-unknown");
+    const io = bufferIo();
+    const code = await runCli(["demo", "--model", "no-such-demo", "--out-dir", dir], io);
+    expect(code).toBe(2);
+    const err = io.stderr.join("\n");
+    expect(err).toMatch(/--model no-such-demo: no such file, and no trained demo is called that/);
+    expect(err).toMatch(/binary-s4d-smnist/);
+    expect(err).not.toMatch(/\bat .*\.js:\d+/);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // training code so the zoo (and every command) can import it without tfjs.
 
 import { type LmuFormerConfig, lmuFormerDefaults } from "../lmuformer.js";
+import { type S4Config, s4SmnistDefaults } from "../s4d.js";
 
 /**
  * Spiking LMUFormer on sMNIST-28 (one image row per step): the zoo architecture at a reduced width.
@@ -12,4 +13,57 @@ export const SPIKING_LMUFORMER_SMNIST: { config: LmuFormerConfig; weights: strin
   /** Package-relative path of the trained state_dict (official PyTorch key names). */
   weights: "models/demos/spiking-lmuformer-smnist.safetensors",
   steps: 28,
+};
+
+/**
+ * Causal Binary S4D on sMNIST-28: 2 prenorm layers of H = 64 channels, 8 complex modes each (N = 16), LayerNorm,
+ * GLU mixing, mean readout. Causal (`bidirectional: "no"`) so that it streams on a chip. S4D-Lin: its B̄ spans a
+ * smaller range over the modes than S4D-Inv's, which helps the per-projection 8-bit weights of chips.
+ */
+export interface S4Demo {
+  config: S4Config;
+  /** The layer's mixing after the SSM: Binary S4D's GLU or the GSU. */
+  mixer: "glu" | "gsu";
+  weights: string;
+  steps: number;
+  /** Epochs the shipped file was trained for (train.js's default for it). */
+  epochs: number;
+}
+
+export const BINARY_S4D_SMNIST: S4Demo = {
+  config: {
+    ...s4SmnistDefaults,
+    inputFeatures: 28,
+    dModel: 64,
+    nLayers: 2,
+    dState: 16,
+    nSsm: 64,
+    norm: "layer",
+    prenorm: "yes",
+    bidirectional: "no",
+    measure: "diag-lin",
+    pool: "mean",
+  },
+  mixer: "glu",
+  weights: "models/demos/binary-s4d-smnist.safetensors",
+  steps: 28,
+  epochs: 24,
+};
+
+/** GSU on sMNIST-28: the Binary S4D demo's backbone and sizes with s4_gsu.py's ternary gated mixing. */
+export const GSU_SMNIST: S4Demo = {
+  config: { ...BINARY_S4D_SMNIST.config },
+  mixer: "gsu",
+  weights: "models/demos/gsu-smnist.safetensors",
+  steps: 28,
+  epochs: 16,
+};
+
+/**
+ * The chip `spikegrid demo --model NAME` compiles a trained demo for when no --profile is given: the S4 demos'
+ * LayerNorm, GLU sigmoid and GELU need graded function neurons, which Loihi 1 (the demo's default) lacks.
+ */
+export const DEMO_PROFILES: Readonly<Record<string, string>> = {
+  "binary-s4d-smnist": "loihi2",
+  "gsu-smnist": "loihi2",
 };

@@ -1,5 +1,7 @@
 // Trains a demo checkpoint and checks it against the NetGraph it is shipped for:
 //   node dist/models/demos/train.js spiking-lmuformer-smnist [--epochs 12] [--batch 32] [--lr 2e-3] [--seed 1] [--out FILE]
+//   node dist/models/demos/train.js binary-s4d-smnist | gsu-smnist [...]: the S4 demos (train-s4.ts).
+// For the Spiking LMUFormer:
 // 1. trains the tfjs model (spiking-lmuformer-tf.ts) on the 8,000 training digits (Adam, surrogate gradients);
 // 2. writes the state_dict with the official key names as .safetensors (metadata: config, split, epochs, time);
 // 3. loads it into the zoo builder with applyStateDict, runs runFloat (the whole-clip definition, and the stream)
@@ -12,9 +14,9 @@ import { packagePath } from "../../common/package-root.js";
 import { applyStateDict } from "../../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile, writeSafetensorsFile } from "../../compiler/importers/tensors/index.js";
 import { buildSpikingLmuFormer } from "../lmuformer.js";
-import { SPIKING_LMUFORMER_SMNIST } from "./catalog.js";
+import { BINARY_S4D_SMNIST, GSU_SMNIST, SPIKING_LMUFORMER_SMNIST } from "./catalog.js";
 import { accuracy, calibrationSet, compileQuantized, floatLogits, quantizedLogits } from "./evaluate.js";
-import { loadMnistSequences, MNIST_SPLIT, type MnistSequences, mulberry32 } from "./mnist-sequences.js";
+import { loadMnistSequences, MNIST_SPLIT, mulberry32 } from "./mnist-sequences.js";
 import {
   type BnBatchStats,
   initParams,
@@ -24,6 +26,8 @@ import {
   updateRunningStats,
   useWasmBackend,
 } from "./spiking-lmuformer-tf.js";
+import { trainS4Smnist } from "./train-s4.js";
+import { arg, gather, tfAccuracy } from "./train-util.js";
 
 /**
  * tfjs-core's Node bundle registers no gradients; its ESM gradient files import without ".js" suffixes, which
@@ -38,42 +42,6 @@ async function enableGradients(): Promise<void> {
   }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`);
   await import("@tensorflow/tfjs-core/dist/register_all_gradients.js");
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
-  return v;
-}
-
-/** Rows `idx` of a [N, T, F] set as one tensor batch. */
-function gather(d: MnistSequences, idx: number[]): { x: tf.Tensor3D; y: tf.Tensor2D } {
-  const [, t, f] = d.shape;
-  const per = t * f;
-  const x = new Float32Array(idx.length * per);
-  idx.forEach((n, i) => {
-    x.set(d.x.subarray(n * per, (n + 1) * per), i * per);
-  });
-  const y = tf.oneHot(
-    tf.tensor1d(
-      Int32Array.from(idx, (n) => d.labels[n]!),
-      "int32",
-    ),
-    10,
-  );
-  return { x: tf.tensor3d(x, [idx.length, t, f]), y: y as tf.Tensor2D };
-}
-
-function tfAccuracy(logits: Float32Array, labels: Int32Array, k: number): number {
-  let ok = 0;
-  for (let n = 0; n < labels.length; n++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (logits[n * k + c]! > logits[n * k + best]!) best = c;
-    if (best === labels[n]) ok++;
-  }
-  return ok / labels.length;
 }
 
 async function trainSpikingLmuFormerSmnist(): Promise<void> {
@@ -167,6 +135,8 @@ async function trainSpikingLmuFormerSmnist(): Promise<void> {
 
 const TRAINERS: Record<string, () => Promise<void>> = {
   "spiking-lmuformer-smnist": trainSpikingLmuFormerSmnist,
+  "binary-s4d-smnist": () => trainS4Smnist(BINARY_S4D_SMNIST),
+  "gsu-smnist": () => trainS4Smnist(GSU_SMNIST),
 };
 
 const name = process.argv[2] ?? "";
