@@ -11,7 +11,7 @@ const csvRows = (text: string) =>
     .map((l) => l.split(","));
 
 describe("spikegrid table at the published size", () => {
-  it("zoo:lmuformer and zoo:spiking-lmuformer: Params and dense FLOPs as established, ACs/MACs split", async () => {
+  it("zoo:lmuformer and zoo:spiking-lmuformer: Params and dense FLOPs as established, ACs/MACs split, both compiled", async () => {
     const t0 = performance.now();
     const r = await cli(
       "table",
@@ -44,15 +44,17 @@ describe("spikegrid table at the published size", () => {
     // 2 × dense MACs per step (1,680,640 for LMUFormer, seed-models.md §5.13) × 128 frames.
     expect(col(ann!, "FLOPs (dense)")).toBe(2 * 1_680_640 * 128);
     expect(col(snn!, "FLOPs (dense)")).toBe(2 * 1_943_040 * 128);
-    // LMUFormer (GELU) is not compilable: ANN convention, every dense MAC a MAC.
-    expect(col(ann!, "ACs")).toBe(0);
-    expect(col(ann!, "MACs")).toBe(1_680_640 * 128);
+    // LMUFormer (GELU) compiles since GELU lowers to a table function neuron (generic-45nm has them): a graded
+    // network, so its ops are mostly MACs, fewer than the dense count (zero payloads are not events); its ACs are
+    // the compiler-made constant source's spikes (one IF neuron firing every step to deliver the biases).
+    expect(col(ann!, "MACs")).toBeGreaterThan(10 * col(ann!, "ACs"));
+    expect(col(ann!, "MACs")).toBeLessThan(1_680_640 * 128);
+    expect(col(ann!, "SOPs")).toBe(col(ann!, "ACs") + col(ann!, "MACs"));
     // Spiking LMUFormer: spikes give ACs, the graded input and LMU memory give MACs.
     expect(col(snn!, "ACs")).toBeGreaterThan(0);
     expect(col(snn!, "MACs")).toBeGreaterThan(0);
     expect(col(snn!, "SOPs")).toBe(col(snn!, "ACs") + col(snn!, "MACs"));
     expect(col(snn!, "E theory")).toBeCloseTo(0.9e-12 * col(snn!, "ACs") + 4.6e-12 * col(snn!, "MACs"), 15);
-    expect(r.out).toMatch(/# \[\w\] Not compilable to the integer IR/);
     expect(r.out).toMatch(/# \[\w\] untrained weights: activity is illustrative/);
     expect(r.out).toMatch(/# \[\w\] Inputs: one synthetic sample: i\.i\.d\. standard normal values, seeded/);
     // Chip columns: the compiled spiking model mapped onto generic-45nm and run on the chip simulator; the
@@ -61,6 +63,6 @@ describe("spikegrid table at the published size", () => {
     expect(col(snn!, "E chip")).toBeGreaterThan(col(snn!, "E theory") * 0.5);
     expect(snn![head!.indexOf("Latency")]).toBe("");
     expect(r.out).toMatch(/zoo:spiking-lmuformer: generic-45nm models no latency/);
-    expect(ann![head!.indexOf("E chip")]).toBe("");
+    expect(col(ann!, "E chip")).toBeGreaterThan(0);
   }, 120_000);
 });
