@@ -15,6 +15,7 @@ import type { Tensor } from "../../compiler/importers/tensors/tensor.js";
 import { GSU_RATIO } from "../gsu.js";
 import type { S4Config } from "../s4d.js";
 import { mulberry32 } from "./mnist-sequences.js";
+import { predictInBatches } from "./train-util.js";
 
 type ParamKind = "uniform" | "ones" | "zeros" | "randn" | "logDt" | "invAReal" | "aImag";
 export interface S4ParamSpec {
@@ -288,14 +289,5 @@ export function predictS4(
   shape: [number, number, number],
   batch = 200,
 ): Float32Array {
-  const [n, t, f] = shape;
-  const k = model.cfg.numClasses;
-  const out = new Float32Array(n * k);
-  for (let i = 0; i < n; i += batch) {
-    const b = Math.min(batch, n - i);
-    const y = tf.tidy(() => model.logits(p, tf.tensor3d(x.subarray(i * t * f, (i + b) * t * f), [b, t, f])));
-    out.set(y.dataSync(), i * k);
-    y.dispose();
-  }
-  return out;
+  return predictInBatches((xb) => model.logits(p, xb), model.cfg.numClasses, x, shape, batch);
 }

@@ -19,6 +19,7 @@ import { lmuImpulseResponse } from "../../simulator/float/index.js";
 import type { LmuFormerConfig } from "../lmuformer.js";
 import { lifLayer } from "./lif-surrogate.js";
 import { mulberry32 } from "./mnist-sequences.js";
+import { predictInBatches } from "./train-util.js";
 
 type ParamKind = "weight" | "bias" | "gamma" | "beta" | "mean" | "var";
 export interface ParamSpec {
@@ -258,16 +259,7 @@ export function predict(
   shape: [number, number, number],
   batch = 200,
 ): Float32Array {
-  const [n, t, f] = shape;
-  const k = model.cfg.numClasses;
-  const out = new Float32Array(n * k);
-  for (let i = 0; i < n; i += batch) {
-    const b = Math.min(batch, n - i);
-    const y = tf.tidy(() => model.logits(p, tf.tensor3d(x.subarray(i * t * f, (i + b) * t * f), [b, t, f])));
-    out.set(y.dataSync(), i * k);
-    y.dispose();
-  }
-  return out;
+  return predictInBatches((xb) => model.logits(p, xb), model.cfg.numClasses, x, shape, batch);
 }
 
 /** Selects the tfjs wasm backend (the one the demos are trained and checked with). */

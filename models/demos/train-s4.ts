@@ -12,7 +12,7 @@ import type { S4Demo } from "./catalog.js";
 import { accuracy, calibrationSet, compileQuantized, floatLogits, quantizedLogits } from "./evaluate.js";
 import { loadMnistSequences, MNIST_SPLIT, mulberry32 } from "./mnist-sequences.js";
 import { initS4Params, predictS4, S4SequenceTf, s4ToStateDict } from "./s4-smnist-tf.js";
-import { arg, gather, tfAccuracy } from "./train-util.js";
+import { arg, gather, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
 export async function trainS4Smnist(demo: S4Demo): Promise<void> {
   const { config: cfg, steps, weights, mixer } = demo;
@@ -35,13 +35,8 @@ export async function trainS4Smnist(demo: S4Demo): Promise<void> {
   const batches = Math.floor(train.shape[0] / batch);
   let best = { acc: -1, sd: s4ToStateDict(cfg, mixer, params), epoch: 0 };
   for (let epoch = 0; epoch < epochs; epoch++) {
-    (opt as unknown as { learningRate: number }).learningRate =
-      lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
-    const order = Array.from({ length: train.shape[0] }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    setCosineRate(opt, lr, epoch, epochs);
+    const order = shuffled(train.shape[0], rand);
     let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       const { x, y } = gather(train, order.slice(b * batch, (b + 1) * batch));

@@ -1,4 +1,5 @@
-// Helpers shared by the demo trainers (train.ts, train-s4.ts): command-line numbers, batches, accuracy.
+// Helpers shared by the demo trainers (train.ts, train-s4.ts) and their tfjs models: command-line numbers,
+// batches, shuffling, the learning-rate schedule, batched eval logits, accuracy.
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { MnistSequences } from "./mnist-sequences.js";
@@ -37,4 +38,39 @@ export function tfAccuracy(logits: Float32Array, labels: Int32Array, k: number):
     if (best === labels[n]) ok++;
   }
   return ok / labels.length;
+}
+
+/** A Fisher–Yates shuffle of 0..n−1 drawn from `rand`. */
+export function shuffled(n: number, rand: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Cosine learning-rate decay over all epochs: lr·(1 + cos(π·epoch/epochs))/2. */
+export function setCosineRate(opt: tf.Optimizer, lr: number, epoch: number, epochs: number): void {
+  (opt as unknown as { learningRate: number }).learningRate =
+    lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+}
+
+/** Logits [N, k] of `logits` over x [N, T, F] (Float32, C order), `batch` rows at a time. */
+export function predictInBatches(
+  logits: (x: tf.Tensor3D) => tf.Tensor,
+  k: number,
+  x: Float32Array,
+  shape: [number, number, number],
+  batch = 200,
+): Float32Array {
+  const [n, t, f] = shape;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i += batch) {
+    const b = Math.min(batch, n - i);
+    const y = tf.tidy(() => logits(tf.tensor3d(x.subarray(i * t * f, (i + b) * t * f), [b, t, f])));
+    out.set(y.dataSync(), i * k);
+    y.dispose();
+  }
+  return out;
 }

@@ -27,7 +27,7 @@ import {
   useWasmBackend,
 } from "./spiking-lmuformer-tf.js";
 import { trainS4Smnist } from "./train-s4.js";
-import { arg, gather, tfAccuracy } from "./train-util.js";
+import { arg, gather, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
 /**
  * tfjs-core's Node bundle registers no gradients; its ESM gradient files import without ".js" suffixes, which
@@ -62,14 +62,8 @@ async function trainSpikingLmuFormerSmnist(): Promise<void> {
   const t0 = performance.now();
   const batches = Math.floor(train.shape[0] / batch);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    // cosine learning-rate decay over all epochs
-    (opt as unknown as { learningRate: number }).learningRate =
-      lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
-    const order = Array.from({ length: train.shape[0] }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    setCosineRate(opt, lr, epoch, epochs);
+    const order = shuffled(train.shape[0], rand);
     let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       const stats: BnBatchStats[] = [];
