@@ -5,11 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sanafeSpikes } from "../../compiler/importers/sanafe/sanafe-model.js";
-import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
 import { readNmirFile } from "../../compiler/nmir/index.js";
 import { runDiagnostics } from "../../pipeline/warnings.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
+import { cli, raster, simulate } from "../../test/cli-run.js";
 
 // weights up to −289 (10 bits), biases up to 255 (a 9-bit payload on the bias input), a 4095/4096 leak
 const LEAKY = `network:
@@ -34,21 +32,6 @@ const SINKING = `network:
       attributes: {threshold: 100}
       neurons: [{0: {bias: -3}}, {1: {bias: 2}}]
 `;
-
-function raster(path: string): number[][] {
-  const x = readNpyFile(path);
-  const [t, n] = x.shape as [number, number];
-  const v = toFloat32(x);
-  return Array.from({ length: t }, (_, s) =>
-    Array.from({ length: n }, (_, j) => j).filter((j) => v[s * n + j] !== 0),
-  );
-}
-
-async function simulate(args: string[]) {
-  const io = bufferIo();
-  const code = await runCli(["simulate", ...args], io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 describe("simulate an integer SANA-FE network: the default compile is exact", () => {
   it("fires as SANA-FE's model, same step and neuron, on the reference and chip engines", async () => {
@@ -167,12 +150,9 @@ describe("a decimal decay a hair under 4095/4096 truncates as SANA-FE's double d
       expect(raster(out.replace(/\.npy$/, ".n.npy")).flat().length).toBe(fires);
     }
     // the flag is in the compiled module and survives the .nmir file
-    const io = bufferIo();
     const nmir = join(dir, "m.nmir");
-    expect(
-      await runCli(["compile", net, "--input-event", "spike", "-o", nmir], io),
-      io.stderr.join("\n"),
-    ).toBe(0);
+    const c = await cli("compile", net, "--input-event", "spike", "-o", nmir);
+    expect(c.code, c.err).toBe(0);
     const n = readNmirFile(nmir).populations.find((p) => p.id === "n")!.model;
     expect(n.kind === "lif" && n.leakBelow === true).toBe(fires === 0);
   });

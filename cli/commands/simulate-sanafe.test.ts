@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importSanafe, sanafeInputs } from "../../compiler/importers/sanafe/index.js";
 import { sanafeSpikes } from "../../compiler/importers/sanafe/sanafe-model.js";
-import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
-import { bufferIo } from "../io.js";
-import { runCli } from "../main.js";
+import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
+import { raster, simulate } from "../../test/cli-run.js";
 
 // one input group, integer weights, no leak: exact in any compile
 const ONE_INPUT = `network:
@@ -39,22 +38,6 @@ const WITH_BIAS = `network:
     - src -> dst: {type: dense, weight: [1, 0, 1, 1, 0, 1]}
     - i -> dst: {type: dense, weight: [1, 0]}
 `;
-
-/** Spikes per step of a recorded population (the dense [T, n] events beside --out) as index lists. */
-function raster(path: string): number[][] {
-  const x = readNpyFile(path);
-  const [t, n] = x.shape as [number, number];
-  const v = toFloat32(x);
-  return Array.from({ length: t }, (_, s) =>
-    Array.from({ length: n }, (_, j) => j).filter((j) => v[s * n + j] !== 0),
-  );
-}
-
-async function simulate(args: string[]) {
-  const io = bufferIo();
-  const code = await runCli(["simulate", ...args], io);
-  return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
-}
 
 describe("simulate a SANA-FE network on its recorded inputs", () => {
   it("runs without --input for the trains' length, as SANA-FE's model and as --input with the same trains", async () => {

@@ -12,7 +12,7 @@ import type { S4Demo } from "./catalog.js";
 import { accuracy, calibrationSet, compileQuantized, floatLogits, quantizedLogits } from "./evaluate.js";
 import { loadMnistSequences, MNIST_SPLIT, mulberry32 } from "./mnist-sequences.js";
 import { initS4Params, predictS4, S4SequenceTf, s4ToStateDict } from "./s4-smnist-tf.js";
-import { arg, gather, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
+import { arg, gather, logitAgreement, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
 export async function trainS4Smnist(demo: S4Demo): Promise<void> {
   const { config: cfg, steps, weights, mixer } = demo;
@@ -76,14 +76,7 @@ export async function trainS4Smnist(demo: S4Demo): Promise<void> {
   for (const [k, t] of sd) params.get(k)!.assign(tf.tensor(t.data as Float32Array, [...t.shape]));
   const tfLogits = predictS4(model, params, test.x, test.shape);
   const fl = floatLogits(graph, test);
-  let worst = 0;
-  let over = 0;
-  fl.forEach((row, n) => {
-    let m = 0;
-    for (let c = 0; c < 10; c++) m = Math.max(m, Math.abs(row[c]! - tfLogits[n * 10 + c]!));
-    worst = Math.max(worst, m);
-    if (m > 1e-4) over++;
-  });
+  const { worst, over } = logitAgreement(fl, tfLogits, 10);
   console.log(
     `runFloat vs tfjs on ${fl.length} held-out: max |Δlogit| ${worst.toExponential(2)}, ${over} above 1e-4; tfjs acc ${(100 * tfAccuracy(tfLogits, test.labels, 10)).toFixed(2)}%, float acc ${(100 * accuracy(fl, test.labels)).toFixed(2)}%`,
   );

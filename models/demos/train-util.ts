@@ -74,3 +74,20 @@ export function predictInBatches(
   }
   return out;
 }
+
+/** Largest |Δ| per sample between float-reference logits (rows) and tfjs logits [N, k]; how many exceed 1e-4. */
+export function logitAgreement(
+  rows: readonly ArrayLike<number>[],
+  tfLogits: Float32Array,
+  k: number,
+): { worst: number; over: number } {
+  let worst = 0;
+  let over = 0;
+  rows.forEach((row, n) => {
+    let m = 0;
+    for (let c = 0; c < k; c++) m = Math.max(m, Math.abs(row[c]! - tfLogits[n * k + c]!));
+    worst = Math.max(worst, m);
+    if (m > 1e-4) over++;
+  });
+  return { worst, over };
+}

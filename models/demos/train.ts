@@ -27,7 +27,7 @@ import {
   useWasmBackend,
 } from "./spiking-lmuformer-tf.js";
 import { trainS4Smnist } from "./train-s4.js";
-import { arg, gather, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
+import { arg, gather, logitAgreement, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
 /**
  * tfjs-core's Node bundle registers no gradients; its ESM gradient files import without ".js" suffixes, which
@@ -104,14 +104,7 @@ async function trainSpikingLmuFormerSmnist(): Promise<void> {
   const tfLogits = predict(model, params, test.x, test.shape);
   const t1 = performance.now();
   const fl = floatLogits(graph, test);
-  let worst = 0;
-  let over = 0;
-  fl.forEach((row, n) => {
-    let m = 0;
-    for (let c = 0; c < 10; c++) m = Math.max(m, Math.abs(row[c]! - tfLogits[n * 10 + c]!));
-    worst = Math.max(worst, m);
-    if (m > 1e-4) over++;
-  });
+  const { worst, over } = logitAgreement(fl, tfLogits, 10);
   const floatAcc = accuracy(fl, test.labels);
   console.log(
     `runFloat vs tfjs on ${fl.length} held-out: max |Δlogit| ${worst.toExponential(2)}, ${over} above 1e-4; tfjs acc ${(100 * tfAccuracy(tfLogits, test.labels, 10)).toFixed(2)}%, float acc ${(100 * floatAcc).toFixed(2)}% (${((performance.now() - t1) / 1000).toFixed(0)} s)`,
