@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { calibrationRanges } from "../pipeline/calibrate.js";
 import { loadPipelineData } from "../pipeline/data.js";
+import { twoLayerNet } from "../test/sanafe/small-files.js";
 import { preparePoint } from "./evaluate.js";
 import {
   checkGridSpec,
@@ -18,22 +19,7 @@ import {
 import { simulateJob } from "./simulate-job.js";
 import { tempDir } from "./test-helpers.js";
 
-// two input trains → three LIFs on another core; one zero weight (a SANA-FE look-up all the same)
-const NET = `network:
-  groups:
-    - name: i
-      neurons:
-        - 0: {spikes: [1, 0, 1, 1, 0, 1]}
-        - 1: {spikes: [0, 1, 1, 0, 0, 1]}
-    - name: a
-      attributes: {threshold: 0.5}
-      neurons: [0..2]
-  edges:
-    - i -> a: {type: dense, weight: [1, 0.25, 0, 0.5, 0.5, 1]}
-mappings:
-  - i: {core: 0.0, soma: loihi_inputs}
-  - a: {core: 1.0}
-`;
+const NET = twoLayerNet("1.0");
 
 describe("a sanafe-convention point", () => {
   it("travels to a worker thread as plain data and simulates the same there", async () => {

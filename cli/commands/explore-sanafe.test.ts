@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { tempDir } from "../../explore/test-helpers.js";
 import { cli } from "../../test/cli-run.js";
+import { smallArch } from "../../test/sanafe/small-files.js";
 
 // two input trains (tile 0) → three LIFs (core 0.1) → two biased LIFs on tile 1: messages cross tiles, zero
 // weights are SANA-FE look-ups, and 0.25 / 0.75 round away at 2 weight bits (the bits change the spikes)
@@ -36,56 +37,7 @@ ${o.oneLayer ? "" : "    - a -> b: {type: dense, weight: [0.5, 0, 0.75, 0.25, 1,
 ${o.oneLayer ? "" : `  - b: {core: ${o.bCore ?? "1.0"}}\n`}`;
 
 /** A 1 × 2 mesh of tiles with two cores each, in SANA-FE's arch format; its units take the file's names. */
-const ARCH = `architecture:
-  name: Tiny Chip
-  attributes:
-    width: 1
-    height: 2
-    link_buffer_size: 8
-    sync_model: table
-    latency_sync: {1: 0.5e-6, 2: 0.9e-6}
-  tile:
-    - name: t[0..1]
-      attributes:
-        energy_north_hop: 4.0e-12
-        latency_north_hop: 6.0e-9
-        energy_south_hop: 4.0e-12
-        latency_south_hop: 6.0e-9
-        energy_east_hop: 2.0e-12
-        latency_east_hop: 3.0e-9
-        energy_west_hop: 3.0e-12
-        latency_west_hop: 3.0e-9
-      core:
-        - name: c[0..1]
-          attributes:
-            buffer_position: soma
-            max_neurons_supported: 64
-          axon_in:
-            - name: ain
-              attributes: {energy_message_in: 1.0e-12, latency_message_in: 8.0e-9}
-          synapse:
-            - name: syn
-              attributes: {model: current_based, energy_process_spike: 20.0e-12, latency_process_spike: 2.5e-9}
-          dendrite:
-            - name: acc
-              attributes: {model: accumulator, energy_update: 0.0, latency_update: 0.0}
-          soma:
-            - name: lif
-              attributes:
-                model: leaky_integrate_fire
-                energy_access_neuron: 10.0e-12
-                latency_access_neuron: 2.0e-9
-                energy_update_neuron: 5.5e-12
-                latency_update_neuron: 1.5e-9
-                energy_spike_out: 30.0e-12
-                latency_spike_out: 20.0e-9
-            - name: loihi_inputs
-              attributes: {model: input, energy_access_neuron: 0, latency_access_neuron: 0,
-                energy_update_neuron: 0, latency_update_neuron: 0, energy_spike_out: 0, latency_spike_out: 0}
-          axon_out:
-            - name: aout
-              attributes: {energy_message_out: 90.0e-12, latency_message_out: 4.0e-9}
-`;
+const ARCH = smallArch({ name: "Tiny Chip", width: 1, height: 2 });
 
 function setup() {
   const dir = tempDir();

@@ -6,37 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../../test/cli-run.js";
+import { smallArch } from "../../test/sanafe/small-files.js";
 
 /** 2 tiles side by side (SANA-FE tile 0 at x 0, tile 1 at x 1), 2 cores each. */
-const ARCH = `architecture:
-  name: Two Tiles
-  attributes: {width: 2, height: 1, link_buffer_size: 8}
-  tile:
-    - name: t[0..1]
-      attributes: {energy_north_hop: 4.0e-12, latency_north_hop: 6.0e-9, energy_south_hop: 4.0e-12,
-        latency_south_hop: 6.0e-9, energy_east_hop: 2.0e-12, latency_east_hop: 3.0e-9, energy_west_hop: 2.0e-12,
-        latency_west_hop: 3.0e-9}
-      core:
-        - name: c[0..1]
-          attributes: {buffer_position: soma, max_neurons_supported: 64}
-          axon_in:
-            - name: ain
-              attributes: {energy_message_in: 1.0e-12, latency_message_in: 8.0e-9}
-          synapse:
-            - name: syn
-              attributes: {model: current_based, energy_process_spike: 20.0e-12, latency_process_spike: 2.5e-9}
-          dendrite:
-            - name: acc
-              attributes: {model: accumulator, energy_update: 0.0, latency_update: 0.0}
-          soma:
-            - name: lif
-              attributes: {model: leaky_integrate_fire, energy_access_neuron: 10.0e-12, latency_access_neuron: 2.0e-9,
-                energy_update_neuron: 5.5e-12, latency_update_neuron: 1.5e-9, energy_spike_out: 30.0e-12,
-                latency_spike_out: 20.0e-9}
-          axon_out:
-            - name: aout
-              attributes: {energy_message_out: 90.0e-12, latency_message_out: 4.0e-9}
-`;
+const ARCH = smallArch({ name: "Two Tiles", width: 2, height: 1, sync: false });
 
 /** Two layers split over three cores of both tiles; `bCore` is where neuron b.0 goes. */
 function net(bCore = "1.0"): string {

@@ -6,23 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../../test/cli-run.js";
+import { twoLayerNet } from "../../test/sanafe/small-files.js";
 
 // two inputs (0.0) → three LIFs (0.1); one weight is 0: SANA-FE counts its look-ups, spikegrid's convention not
-const NET = `network:
-  groups:
-    - name: i
-      neurons:
-        - 0: {spikes: [1, 0, 1, 1, 0, 1]}
-        - 1: {spikes: [0, 1, 1, 0, 0, 1]}
-    - name: a
-      attributes: {threshold: 0.5}
-      neurons: [0..2]
-  edges:
-    - i -> a: {type: dense, weight: [1, 0.25, 0, 0.5, 0.5, 1]}
-mappings:
-  - i: {core: 0.0, soma: loihi_inputs}
-  - a: {core: 0.1}
-`;
+const NET = twoLayerNet();
 
 describe("table --convention sanafe", () => {
   it("states SANA-FE's rules and agrees with simulate", async () => {
