@@ -74,6 +74,14 @@ describe("spikegrid report", () => {
     expect(outs.md).toMatch(/\| ACs \(synaptic accumulates\) \| [\d.]+( k| M)? \|/);
     expect(outs.terminal).toMatch(/ACs \(synaptic accumulates\)\s+[\d.]+/);
     expect(outs.html).toContain('data-plot="raster"');
+    // without --format the file name picks it: a .html file holds the page, not terminal tables
+    const page = join(dir, "page.html");
+    const r = await cli("report", json, "-o", page);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(page, "utf8")).toBe(outs.html);
+    const txt = join(dir, "plain.txt");
+    expect((await cli("report", json, "-o", txt)).code).toBe(0);
+    expect(readFileSync(txt, "utf8")).toBe(outs.terminal);
   });
 
   it("a real chip-engine run (simulate --engine chip) renders with chip sections and estimate marks", async () => {

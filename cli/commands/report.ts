@@ -7,6 +7,13 @@ import { readRunJsonFile } from "../../reports/run-read.js";
 import type { CliCommand } from "../command.js";
 import { checkOutputs, outFlag } from "../options.js";
 
+/** The format a file name asks for (`.html`, `.md`, `.csv`, `.json`), else terminal tables. */
+function formatOfPath(out: string | undefined): string {
+  const ext = /\.([a-z]+)$/i.exec(out ?? "")?.[1]?.toLowerCase();
+  const byExt: Record<string, string> = { html: "html", htm: "html", md: "md", csv: "csv", json: "json" };
+  return (ext && byExt[ext]) || "terminal";
+}
+
 export const reportCommand: CliCommand = {
   command: "report <run>",
   describe: "render a run JSON as terminal tables, markdown, CSV, JSON or a self-contained HTML page",
@@ -15,17 +22,16 @@ export const reportCommand: CliCommand = {
       .positional("run", { type: "string", describe: "run JSON written by `simulate --json`" })
       .option("format", {
         type: "string",
-        default: "terminal",
-        describe: `one of ${rendererRegistry.names().join(", ")}`,
+        describe: `one of ${rendererRegistry.names().join(", ")} (default: from the -o extension, else terminal)`,
       })
       .option("out", { alias: "o", type: "string", describe: "write here instead of standard output" })
       // the old spelling, kept working
       .option("output", { type: "string", hidden: true }),
   handler: (args, io) => {
     const path = String(args.run);
-    const format = String(args.format);
-    const renderer = rendererRegistry.get(format);
     const out = outFlag(args, "output");
+    const format = typeof args.format === "string" ? args.format : formatOfPath(out);
+    const renderer = rendererRegistry.get(format);
     checkOutputs([{ flag: "-o/--out", path: out }], [path]);
     const run = readRunJsonFile(path);
     const text = renderReport(run, renderer.name, { colour: !out && io.isTTY });
