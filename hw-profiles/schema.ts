@@ -192,6 +192,12 @@ const capabilities = z.strictObject({
     .describe(
       "graded neurons that evaluate a piecewise-linear table (sigmoid, GELU, 1/sqrt x) per step; absent = false",
     ),
+  compartmentJoins: z
+    .boolean()
+    .optional()
+    .describe(
+      "multi-compartment neurons whose dendritic joins (AND, OR, MIN, PASS, ...) combine two inputs, so a stateless coincidence (AND) neuron of two spikes exists; absent = false",
+    ),
   dynamicMatmul: z.boolean(),
   maxDelay: countQ.optional().describe("longest synaptic delay in timesteps"),
 });

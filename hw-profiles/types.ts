@@ -52,6 +52,12 @@ export interface Capabilities {
    * LayerNorm). Absent in a file means false.
    */
   functionNeurons?: boolean;
+  /**
+   * Multi-compartment neurons with dendritic joins (Loihi: AND, OR, MIN, PASS, …), so a stateless coincidence
+   * (AND) neuron of two spikes exists: spiking self-attention of binary Q, K lowers to such neurons
+   * (compiler/passes/lower-attention.ts). Absent in a file means false.
+   */
+  compartmentJoins?: boolean;
   dynamicMatmul: boolean;
   /** Longest synaptic delay, in timesteps. */
   maxDelay?: number;

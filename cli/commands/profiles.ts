@@ -130,6 +130,7 @@ function settings(p: ChipProfile): [string, string][] {
     ["core.capabilities.gradedSpikes", String(p.core.capabilities.gradedSpikes)],
     ["core.capabilities.productNeurons", String(p.core.capabilities.productNeurons)],
     ["core.capabilities.functionNeurons", String(p.core.capabilities.functionNeurons ?? false)],
+    ["core.capabilities.compartmentJoins", String(p.core.capabilities.compartmentJoins ?? false)],
     ["core.capabilities.dynamicMatmul", String(p.core.capabilities.dynamicMatmul)],
     ...(p.barrier ? [["barrier.kind", p.barrier.kind] as [string, string]] : []),
     ["timestep.semantics", p.timestep.semantics],

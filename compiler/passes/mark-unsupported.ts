@@ -5,7 +5,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import { type ChipProfile, listProfiles } from "../../hw-profiles/index.js";
 import { MAX_BITPLANES } from "../mapping/encoding.js";
-import { type NmirModule, projectionLabel, stateVars } from "../nmir/index.js";
+import { type NmirModule, projectionLabel, sourceTable, stateVars } from "../nmir/index.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
 
@@ -34,13 +34,30 @@ export function unsupportedBy(ir: NmirModule, profile: ChipProfile): Unsupported
   const cap = profile.core.capabilities;
   const chip = `profile "${profile.name}"`;
   if (!cap.dynamicMatmul) {
+    const events = sourceTable(ir);
     for (const d of ir.dynamicMatmuls) {
+      const binary = events.get(d.a)?.event.kind === "spike" && events.get(d.b)?.event.kind === "spike";
+      const lowers = (p: ChipProfile) =>
+        p.core.capabilities.productNeurons || (binary && p.core.capabilities.compartmentJoins === true);
+      const native = listProfiles().filter(
+        (p) => p.name !== profile.name && p.core.capabilities.dynamicMatmul,
+      );
+      const lowered = listProfiles().filter(
+        (p) => p.name !== profile.name && !p.core.capabilities.dynamicMatmul && lowers(p),
+      );
       out.push({
         where: `dynamic matmul "${d.id}"`,
-        message: `multiplies two event streams each step; ${chip} has no dynamic-matmul capability`,
+        message: `multiplies two event streams each step (${d.m}×${d.k} · ${d.k}×${d.n}, ${binary ? "spike × spike" : "a graded operand"}); ${chip} has no dynamic matmul and no ${binary ? "compartment joins (core.capabilities.compartmentJoins) or product neurons" : "product neurons (core.capabilities.productNeurons)"} to lower it to`,
         limit: "core.capabilities.dynamicMatmul",
         options: [
-          ...otherProfiles(profile, (p) => p.core.capabilities.dynamicMatmul),
+          ...(native.length
+            ? [`a profile that runs it natively (${native.map((p) => p.name).join(", ")})`]
+            : []),
+          ...(lowered.length
+            ? [
+                `a profile that lowers it to ${binary ? "coincidence" : "product"} neurons (${lowered.map((p) => p.name).join(", ")})`,
+              ]
+            : []),
           "replace the attention by a fixed token mixer (e.g. a DFT or wavelet transform)",
         ],
       });

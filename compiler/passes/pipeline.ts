@@ -9,6 +9,7 @@ import { describeGraph } from "./describe-graph.js";
 import { flattenSubgraphs } from "./flatten-subgraphs.js";
 import { foldBatchNorm } from "./fold-batch-norm.js";
 import { insertRelays } from "./insert-relays.js";
+import { lowerAttention } from "./lower-attention.js";
 import { lowerDiagonalSsm } from "./lower-diagonal-ssm.js";
 import { lowerFixedTransforms } from "./lower-fixed-transforms.js";
 import { lowerLmuMemory } from "./lower-lmu-memory.js";
@@ -37,6 +38,7 @@ export const PASSES: readonly Pass[] = [
   { name: "planScales", kind: "nmir", run: planScales },
   { name: "quantizeNeurons", kind: "nmir", run: quantizeNeurons },
   { name: "quantizeWeights", kind: "nmir", run: quantizeWeights },
+  { name: "lowerAttention", kind: "nmir", run: lowerAttention },
   { name: "markUnsupported", kind: "nmir", run: markUnsupported },
 ];
 

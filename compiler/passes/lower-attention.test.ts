@@ -1,0 +1,245 @@
+// lowerAttention: random small spiking self-attention blocks (tokens 2–6, head dim 1–4, heads 1–2, spike or
+// graded operands, shifts, narrow outputs that saturate, a residual join) lowered for loihi2 give the dynamic
+// matmul form's outputs bit for bit on the reference interpreter and the chip engine, in both timestep modes.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { loadProfile } from "../../hw-profiles/index.js";
+import { createChip } from "../../simulator/chip/index.js";
+import { type InputSequence, runReference, TIMESTEP_MODES } from "../../simulator/reference/index.js";
+import { inputsArb } from "../../simulator/reference/test-helpers.js";
+import { mapNetwork } from "../mapping/index.js";
+import { generousProfile } from "../mapping/test-fixtures.js";
+import {
+  createDense,
+  createDynamicMatmul,
+  createInput,
+  createLif,
+  createModule,
+  createOutput,
+  createPopulation,
+  createProjection,
+  gradedEvent,
+  type NmirModule,
+  spikeEvent,
+  verify,
+} from "../nmir/index.js";
+import { lowerAttention } from "./lower-attention.js";
+import { markUnsupported } from "./mark-unsupported.js";
+import { quantContext } from "./quant-plan.js";
+
+interface Block {
+  tokens: number;
+  dim: number;
+  heads: number;
+  qkBits: number; // 0 = spikes
+  vBits: number; // 0 = spikes
+  shifts: [number, number];
+  outBits: [number, number];
+  residual: boolean;
+  weights: number[];
+}
+
+const blockArb: fc.Arbitrary<Block> = fc
+  .record({
+    tokens: fc.integer({ min: 2, max: 6 }),
+    dim: fc.integer({ min: 1, max: 4 }),
+    heads: fc.integer({ min: 1, max: 2 }),
+    qkBits: fc.constantFrom(0, 0, 3),
+    vBits: fc.constantFrom(0, 0, 4),
+    shifts: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+    outBits: fc.tuple(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 3, max: 12 })),
+    residual: fc.boolean(),
+  })
+  .chain((b) => {
+    const n = b.tokens * b.dim * b.heads;
+    const count = n * n * (b.heads + (b.residual ? 1 : 0));
+    return fc
+      .array(fc.integer({ min: -40, max: 40 }), { minLength: count, maxLength: count })
+      .map((weights) => ({ ...b, weights }));
+  });
+
+const ev = (bits: number) => (bits === 0 ? spikeEvent() : gradedEvent(bits));
+
+/** Per head q·kᵀ then (q·kᵀ)·v; every head's output and v₀ (residual) into one LIF; outputs: LIF and heads. */
+function blockModule(b: Block): NmirModule {
+  const { tokens: N, dim: d, heads: H } = b;
+  const n = N * d * H;
+  const inputs = [];
+  const dms = [];
+  const projections = [];
+  let w = 0;
+  const dense = (inSize: number) => {
+    const weights = Int32Array.from(b.weights.slice(w, w + inSize * n));
+    w += inSize * n;
+    return createDense({ inSize, outSize: n, weights });
+  };
+  for (let h = 0; h < H; h++) {
+    for (const t of ["q", "k"]) inputs.push(createInput(`${t}${h}`, [N, d], ev(b.qkBits)));
+    inputs.push(createInput(`v${h}`, [N, d], ev(b.vBits)));
+    const [o1, o2] = b.outBits;
+    dms.push(
+      createDynamicMatmul({
+        id: `attn${h}`,
+        a: `q${h}`,
+        b: `k${h}`,
+        m: N,
+        k: d,
+        n: N,
+        transposeB: true,
+        shift: b.shifts[0],
+        outBits: o1,
+      }),
+      createDynamicMatmul({
+        id: `out${h}`,
+        a: `attn${h}`,
+        b: `v${h}`,
+        m: N,
+        k: N,
+        n: d,
+        shift: b.shifts[1],
+        outBits: o2,
+      }),
+    );
+    projections.push(
+      createProjection({
+        id: `p${h}`,
+        src: `out${h}`,
+        dst: "lif",
+        connectivity: dense(N * d),
+        weightBits: 8,
+      }),
+    );
+  }
+  if (b.residual)
+    projections.push(
+      createProjection({ id: "res", src: "v0", dst: "lif", connectivity: dense(N * d), weightBits: 8 }),
+    );
+  return createModule({
+    name: "ssa",
+    stage: "quantized",
+    inputs,
+    populations: [
+      createPopulation({ id: "lif", shape: [n], model: createLif({ vth: 20, dv: 1024, vBits: 16 }) }),
+    ],
+    projections,
+    dynamicMatmuls: dms,
+    outputs: [
+      createOutput("y", "lif"),
+      ...dms.filter((x) => x.id.startsWith("out")).map((x) => createOutput(`y_${x.id}`, x.id)),
+    ],
+  });
+}
+
+/** Each input sequence followed by `extra` silent steps. */
+function pad(inputs: Map<string, InputSequence>, extra: number): Map<string, InputSequence> {
+  return new Map(
+    [...inputs].map(([id, s]) => {
+      const data = new Float64Array(s.data.length + (s.data.length / s.shape[0]!) * extra);
+      data.set(s.data);
+      return [id, { shape: [s.shape[0]! + extra, ...s.shape.slice(1)], data }];
+    }),
+  );
+}
+
+function runBoth(ir: NmirModule, inputs: Map<string, InputSequence>, mode: (typeof TIMESTEP_MODES)[number]) {
+  const ref = runReference(ir, inputs, { mode });
+  const profile = generousProfile();
+  const { mapping } = mapNetwork(ir, profile, { suggestProfiles: false });
+  const chip = createChip(profile, { mode }).load(ir, mapping).run(inputs);
+  return { ref: ref.outputs, chip: chip.outputs };
+}
+
+const T = 6;
+
+describe("lowerAttention", () => {
+  it("equals the dynamic matmul form bit for bit on both engines, both modes (loihi2)", () => {
+    const loihi2 = loadProfile("loihi2");
+    const cases = blockArb.chain((b) => {
+      const ir = blockModule(b);
+      return fc
+        .record({ inputs: inputsArb(ir, T), mode: fc.constantFrom(...TIMESTEP_MODES) })
+        .map((c) => ({ ...c, b, ir }));
+    });
+    fc.assert(
+      fc.property(cases, ({ ir, inputs, mode }) => {
+        verify(ir, "quantized");
+        const ctx = quantContext({ profile: loihi2 });
+        const low = lowerAttention(ir, ctx);
+        expect(low.dynamicMatmuls).toEqual([]);
+        verify(low, "quantized");
+        const summary = JSON.parse(low.metadata["attention.lowering"]!);
+        const lag = mode === "pipelined" ? summary.pipelinedSteps : 0;
+        expect(summary.pipelinedSteps).toBe(2);
+        const want = runReference(ir, inputs, { mode }).outputs;
+        const got = runBoth(low, pad(inputs, lag), mode);
+        for (const [id, steps] of want) {
+          for (let t = 0; t < T; t++) {
+            expect(got.ref.get(id)![t + lag]).toEqual(steps[t]);
+            expect(got.chip.get(id)![t + lag]).toEqual(steps[t]);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("picks coincidence neurons for spike × spike and product neurons for graded operands, and counts them", () => {
+    const b: Block = {
+      tokens: 3,
+      dim: 2,
+      heads: 1,
+      qkBits: 0,
+      vBits: 0,
+      shifts: [0, 1],
+      outBits: [4, 8],
+      residual: true,
+      weights: new Array(2 * 36).fill(1),
+    };
+    const ctx = quantContext({ profile: "loihi2" });
+    const low = lowerAttention(blockModule(b), ctx);
+    const kinds = Object.fromEntries(low.populations.map((p) => [p.id, p.model.kind]));
+    expect(kinds["attn0.terms"]).toBe("threshold");
+    expect(kinds["out0.terms"]).toBe("product"); // attn0 is graded
+    expect(kinds.attn0).toBe("linear");
+    const s = JSON.parse(low.metadata["attention.lowering"]!);
+    expect(s.termNeurons).toBe(3 * 2 * 3 + 3 * 3 * 2);
+    expect(s.synapses).toBe(3 * s.termNeurons);
+    // v0 reaches out0's terms one hop late and the residual two hops late: one shared chain of two relays
+    expect(s.relayNeurons).toBe(2 * 6);
+    expect(kinds["v0.hop2"]).toBe("threshold");
+    expect(
+      ctx.diagnostics.some((d) => d.pass === "lowerAttention" && /36 term neurons/.test(d.message)),
+    ).toBe(true);
+  });
+
+  it("keeps the matmuls where no form fits and markUnsupported names the capability and what would fit", () => {
+    const b: Block = {
+      tokens: 2,
+      dim: 2,
+      heads: 1,
+      qkBits: 0,
+      vBits: 0,
+      shifts: [0, 0],
+      outBits: [4, 8],
+      residual: false,
+      weights: new Array(16).fill(1),
+    };
+    const ir = blockModule(b);
+    // loihi: joins but no product neurons: q·kᵀ lowers, the graded score × v stays
+    const ctx = quantContext({ profile: "loihi" });
+    const low = lowerAttention(ir, ctx);
+    expect(low.dynamicMatmuls.map((d) => d.id)).toEqual(["out0"]);
+    expect(ctx.diagnostics.find((d) => d.where === 'dynamic matmul "out0"')?.message).toMatch(
+      /no product neurons/,
+    );
+    const tn = quantContext({ profile: "truenorth" });
+    expect(lowerAttention(ir, tn)).toBe(ir);
+    markUnsupported(ir, tn);
+    const line = tn.diagnostics.find((d) => d.pass === "markUnsupported")!;
+    expect(line.where).toBe('dynamic matmul "attn0"');
+    expect(line.message).toMatch(/compartmentJoins/);
+    expect(line.message).toMatch(/loihi2/);
+    expect(line.message).toMatch(/spinnaker2/);
+  });
+});

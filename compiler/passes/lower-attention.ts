@@ -1,0 +1,235 @@
+// Pass lowerAttention: for a profile without dynamic matmuls, each NMIR dynamic matmul (spiking self-attention
+// Q·Kᵀ, attn·V) becomes neurons and static synapses the chip has — coincidence (AND) or product neurons, one per
+// term A[i,l]·B[l,j], and an accumulator per output that sums, shifts and saturates them exactly as the matmul.
+
+import { SpikegridError } from "../../common/errors.js";
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import { NMIR_LIMITS } from "../nmir/budgets.js";
+import {
+  createLinear,
+  createPopulation,
+  createProduct,
+  createProjection,
+  createSparse,
+  createThreshold,
+  type DynamicMatmul,
+  type EventKind,
+  type NmirModule,
+  type Population,
+  type Projection,
+  sourceTable,
+} from "../nmir/index.js";
+import { alignHops } from "./lower/align-hops.js";
+import { diagnose, type PassContext } from "./pass.js";
+import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
+
+/** How one matmul is lowered: spike × spike by AND neurons, anything graded by product neurons. */
+export type AttentionForm = "coincidence" | "product";
+
+/** What lowering one matmul added (compile diagnostics and `metadata["attention.lowering"]`). */
+export interface LoweredMatmul {
+  id: string;
+  form: AttentionForm;
+  /** Coincidence or product neurons, m·k·n (the m·n accumulators take the matmul's place). */
+  termNeurons: number;
+  accumulators: number;
+  /** Operand synapses (2 per term) plus accumulation synapses (1 per term). */
+  synapses: number;
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Largest |value| a source emits: 1 for spikes, 2^(bits−1) for a signed graded payload. */
+function maxAbs(e: EventKind): number {
+  return e.kind === "spike" ? 1 : 2 ** (e.bits - 1);
+}
+
+/** Bits of a signed payload holding every product a·b (a spike counts as the value 1). */
+function productBits(a: EventKind, b: EventKind): number {
+  if (a.kind === "spike") return b.kind === "spike" ? 2 : b.bits;
+  if (b.kind === "spike") return a.bits;
+  return a.bits + b.bits;
+}
+
+/** The form `profile` allows for a matmul of `a` × `b`, or why none fits. */
+export function attentionForm(
+  profile: ChipProfile,
+  a: EventKind,
+  b: EventKind,
+): { form: AttentionForm } | { reason: string } {
+  const cap = profile.core.capabilities;
+  const binary = a.kind === "spike" && b.kind === "spike";
+  if (binary && (cap.compartmentJoins || cap.productNeurons)) return { form: "coincidence" };
+  if (cap.productNeurons) return { form: "product" };
+  return {
+    reason: binary
+      ? `profile "${profile.name}" has neither compartment joins (core.capabilities.compartmentJoins) nor product neurons (core.capabilities.productNeurons) for coincidence neurons`
+      : `an operand is graded, so each term needs a product neuron; profile "${profile.name}" has no product neurons (core.capabilities.productNeurons)`,
+  };
+}
+
+/** CSR by source with weight 1: source s → `targets(s)` (each a list of destination neurons). */
+function fanOut(inSize: number, outSize: number, per: number, target: (s: number, r: number) => number) {
+  const rowPtr = new Int32Array(inSize + 1);
+  const colIdx = new Int32Array(inSize * per);
+  for (let s = 0; s < inSize; s++) {
+    rowPtr[s + 1] = (s + 1) * per;
+    for (let r = 0; r < per; r++) colIdx[s * per + r] = target(s, r);
+  }
+  return createSparse({ inSize, outSize, rowPtr, colIdx, weights: new Int32Array(inSize * per).fill(1) });
+}
+
+/**
+ * The term population `<id>.terms` ([m, n, k]: neuron (i, j, l) = (i·n + j)·k + l holds A[i,l]·B[l,j]), its
+ * operand projections, and the accumulator population `<id>` (the matmul's own id, so every reader stays)
+ * with its projection from the terms. All edges have delay 0: in layer-sync mode the accumulator holds this
+ * step's A·B as the matmul did; in pipelined mode it is one step later (the term hop).
+ */
+function lowerOne(dm: DynamicMatmul, form: AttentionForm, a: EventKind, b: EventKind) {
+  const { m, k, n, id } = dm;
+  const terms = `${id}.terms`;
+  const size = m * k * n;
+  const termModel =
+    form === "coincidence"
+      ? createThreshold({ vth: 2, fire: "ge" })
+      : createProduct({ outBits: productBits(a, b) });
+  const populations: Population[] = [
+    createPopulation({ id: terms, shape: [m, n, k], model: termModel }),
+    createPopulation({
+      id,
+      shape: [m, n],
+      model: createLinear({ outShift: dm.shift, outBits: dm.outBits }),
+    }),
+  ];
+  const portA = form === "coincidence" ? "in" : "a";
+  const portB = form === "coincidence" ? "in" : "b";
+  // A is m×k row-major; B is k×n, or n×k read transposed.
+  const fromA = fanOut(m * k, size, n, (s, j) => {
+    const i = Math.floor(s / k);
+    return (i * n + j) * k + (s - i * k);
+  });
+  const fromB = fanOut(k * n, size, m, (s, i) => {
+    const [l, j] = dm.transposeB ? [s % k, Math.floor(s / k)] : [Math.floor(s / n), s % n];
+    return (i * n + j) * k + l;
+  });
+  const sum = fanOut(size, m * n, 1, (s) => Math.floor(s / k));
+  const projections: Projection[] = [
+    createProjection({
+      id: `${terms}.a`,
+      src: dm.a,
+      dst: terms,
+      port: portA,
+      connectivity: fromA,
+      weightBits: 2,
+    }),
+    createProjection({
+      id: `${terms}.b`,
+      src: dm.b,
+      dst: terms,
+      port: portB,
+      connectivity: fromB,
+      weightBits: 2,
+    }),
+    createProjection({ id: `${id}.sum`, src: terms, dst: id, connectivity: sum, weightBits: 2 }),
+  ];
+  return { populations, projections, termNeurons: size, synapses: 3 * size };
+}
+
+/** Why a matmul cannot be lowered bit-exactly at its widths, or undefined when it can. */
+function widthProblem(dm: DynamicMatmul, a: EventKind, b: EventKind): string | undefined {
+  const bits = productBits(a, b);
+  if (bits > 32) return `a term a·b needs ${bits}-bit payloads, more than NMIR's 32`;
+  if (dm.k * maxAbs(a) * maxAbs(b) > INT32_MAX)
+    return `the sum of ${dm.k} terms can exceed the accumulator's int32 input, where the matmul sums exactly`;
+  return undefined;
+}
+
+/**
+ * Lowers every dynamic matmul of a quantized module for `options.profile` when that profile has no dynamic
+ * matmul but has the neurons the form needs; a matmul it cannot lower stays (markUnsupported names why).
+ */
+export function lowerAttention(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
+  if (ir.dynamicMatmuls.length === 0 || ir.stage !== "quantized") return ir;
+  const profile = profileOf(quantOptions(ctx).profile);
+  if (!profile || profile.core.capabilities.dynamicMatmul) return ir;
+  const sources = sourceTable(ir);
+  const plans = ir.dynamicMatmuls.map((dm) => {
+    const a = sources.get(dm.a)!.event;
+    const b = sources.get(dm.b)!.event;
+    const choice = attentionForm(profile, a, b);
+    const problem = "form" in choice ? widthProblem(dm, a, b) : choice.reason;
+    return { dm, a, b, form: "form" in choice && !problem ? choice.form : undefined, problem };
+  });
+  const lowered = plans.filter((p) => p.form !== undefined);
+  for (const p of plans) {
+    if (p.problem)
+      diagnose(ctx, "lowerAttention", "warning", `not lowered: ${p.problem}`, `dynamic matmul "${p.dm.id}"`);
+  }
+  if (lowered.length === 0) return ir;
+  const total = [...sources.values()].reduce((s, x) => s + x.size, 0);
+  const added = lowered.reduce((s, p) => s + p.dm.m * p.dm.k * p.dm.n, 0);
+  if (total + added > NMIR_LIMITS.neurons) {
+    throw new SpikegridError(
+      "UNSUPPORTED",
+      `lowering ${lowered.length} dynamic matmul(s) for profile "${profile.name}" needs ${added.toLocaleString("en-US")} coincidence/product neurons, above the NMIR limit of ${NMIR_LIMITS.neurons.toLocaleString("en-US")} neurons (NMIR_LIMITS.neurons) with the ${total.toLocaleString("en-US")} already there`,
+      { hint: "use a profile with dynamic matmul (spinnaker2, generic-45nm), or fewer tokens or heads" },
+    );
+  }
+  const ids = new Set(lowered.map((p) => p.dm.id));
+  const populations = [...ir.populations];
+  const projections = [...ir.projections];
+  const report: LoweredMatmul[] = [];
+  for (const p of lowered) {
+    const { dm } = p;
+    const built = lowerOne(dm, p.form!, p.a, p.b);
+    populations.push(...built.populations);
+    projections.push(...built.projections);
+    report.push({
+      id: dm.id,
+      form: p.form!,
+      termNeurons: built.termNeurons,
+      accumulators: dm.m * dm.n,
+      synapses: built.synapses,
+    });
+  }
+  const unaligned: NmirModule = {
+    ...ir,
+    populations,
+    projections,
+    dynamicMatmuls: ir.dynamicMatmuls.filter((d) => !ids.has(d.id)),
+  };
+  const aligned = alignHops(unaligned, ids);
+  if (aligned.loop !== undefined) {
+    diagnose(
+      ctx,
+      "lowerAttention",
+      "warning",
+      `a loop passes through the lowered matmul(s) ${aligned.loop}: exact in layer-sync mode only; in pipelined mode each lowered matmul takes one more step than the matmul did`,
+    );
+  }
+  const neurons = report.reduce((s, r) => s + r.termNeurons, 0);
+  const synapses = report.reduce((s, r) => s + r.synapses, 0);
+  const forms = [...new Set(report.map((r) => r.form))].join(" and ");
+  const summary = {
+    matmuls: report,
+    termNeurons: neurons,
+    synapses,
+    relayNeurons: aligned.relayNeurons,
+    relaySynapses: aligned.relaySynapses,
+    pipelinedSteps: aligned.steps,
+  };
+  diagnose(
+    ctx,
+    "lowerAttention",
+    "note",
+    `${report.length} dynamic matmul(s) lowered to ${forms} neurons for profile "${profile.name}": ` +
+      `+${neurons.toLocaleString("en-US")} term neurons and +${synapses.toLocaleString("en-US")} synapses ` +
+      `(the ${report.reduce((s, r) => s + r.accumulators, 0).toLocaleString("en-US")} accumulators take the matmuls' place); ` +
+      `layer-sync: outputs on the same step; pipelined: outputs ${aligned.steps} step(s) later, joins kept aligned by ` +
+      `${aligned.relayNeurons.toLocaleString("en-US")} relay neurons (+${aligned.relaySynapses.toLocaleString("en-US")} synapses)`,
+  );
+  return {
+    ...aligned.ir,
+    metadata: { ...ir.metadata, "attention.lowering": JSON.stringify(summary) },
+  };
+}
