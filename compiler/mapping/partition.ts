@@ -62,7 +62,12 @@ export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[]
       `${node.table} is a table function neuron: use a profile with function neurons (e.g. loihi2, spinnaker2, generic-45nm)`,
     );
   if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
-    add("dynamicMatmul", 1, 0, "use a profile with dynamic matmul (e.g. generic-45nm)");
+    add(
+      "dynamicMatmul",
+      1,
+      0,
+      "use a profile with dynamic matmul (spinnaker2, generic-45nm), or compile for a profile with product neurons or compartment joins (loihi2, loihi) so the compiler lowers it",
+    );
   return out;
 }
 

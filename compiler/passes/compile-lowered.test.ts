@@ -31,6 +31,7 @@ describe("compileLowered", () => {
           "planScales",
           "quantizeNeurons",
           "quantizeWeights",
+          "lowerAttention",
           "markUnsupported",
         ]);
         expect(printNmir(lowered)).toBe(before);

@@ -20,6 +20,7 @@ import {
   sourceTable,
 } from "../nmir/index.js";
 import { alignHops } from "./lower/align-hops.js";
+import { payloadBounds, payloadGrains } from "./lower/payload-bounds.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
 
@@ -39,16 +40,9 @@ export interface LoweredMatmul {
 
 const INT32_MAX = 2 ** 31 - 1;
 
-/** Largest |value| a source emits: 1 for spikes, 2^(bits−1) for a signed graded payload. */
-function maxAbs(e: EventKind): number {
-  return e.kind === "spike" ? 1 : 2 ** (e.bits - 1);
-}
-
-/** Bits of a signed payload holding every product a·b (a spike counts as the value 1). */
-function productBits(a: EventKind, b: EventKind): number {
-  if (a.kind === "spike") return b.kind === "spike" ? 2 : b.bits;
-  if (b.kind === "spike") return a.bits;
-  return a.bits + b.bits;
+/** Bits of a signed payload holding every product a·b of operands bounded by `maxA`, `maxB`. */
+function productBits(maxA: number, maxB: number): number {
+  return Math.max(2, Math.ceil(Math.log2(maxA * maxB + 1)) + 1);
 }
 
 /** The form `profile` allows for a matmul of `a` × `b`, or why none fits. */
@@ -85,20 +79,20 @@ function fanOut(inSize: number, outSize: number, per: number, target: (s: number
  * with its projection from the terms. All edges have delay 0: in layer-sync mode the accumulator holds this
  * step's A·B as the matmul did; in pipelined mode it is one step later (the term hop).
  */
-function lowerOne(dm: DynamicMatmul, form: AttentionForm, a: EventKind, b: EventKind) {
+function lowerOne(dm: DynamicMatmul, form: AttentionForm, maxA: number, maxB: number, preShift: number) {
   const { m, k, n, id } = dm;
   const terms = `${id}.terms`;
   const size = m * k * n;
   const termModel =
     form === "coincidence"
       ? createThreshold({ vth: 2, fire: "ge" })
-      : createProduct({ outBits: productBits(a, b) });
+      : createProduct({ shift: preShift, outBits: productBits(maxA, maxB / 2 ** preShift) });
   const populations: Population[] = [
     createPopulation({ id: terms, shape: [m, n, k], model: termModel }),
     createPopulation({
       id,
       shape: [m, n],
-      model: createLinear({ outShift: dm.shift, outBits: dm.outBits }),
+      model: createLinear({ outShift: dm.shift - preShift, outBits: dm.outBits }),
     }),
   ];
   const portA = form === "coincidence" ? "in" : "a";
@@ -136,10 +130,11 @@ function lowerOne(dm: DynamicMatmul, form: AttentionForm, a: EventKind, b: Event
 }
 
 /** Why a matmul cannot be lowered bit-exactly at its widths, or undefined when it can. */
-function widthProblem(dm: DynamicMatmul, a: EventKind, b: EventKind): string | undefined {
-  const bits = productBits(a, b);
+function widthProblem(dm: DynamicMatmul, maxA: number, maxB: number, preShift: number): string | undefined {
+  const term = (maxA * maxB) / 2 ** preShift;
+  const bits = productBits(term, 1);
   if (bits > 32) return `a term a·b needs ${bits}-bit payloads, more than NMIR's 32`;
-  if (dm.k * maxAbs(a) * maxAbs(b) > INT32_MAX)
+  if (dm.k * term > INT32_MAX)
     return `the sum of ${dm.k} terms can exceed the accumulator's int32 input, where the matmul sums exactly`;
   return undefined;
 }
@@ -153,12 +148,25 @@ export function lowerAttention(ir: NmirModule, ctx: PassContext = quantContext()
   const profile = profileOf(quantOptions(ctx).profile);
   if (!profile || profile.core.capabilities.dynamicMatmul) return ir;
   const sources = sourceTable(ir);
+  const bounds = payloadBounds(ir);
+  const grains = payloadGrains(ir, bounds);
   const plans = ir.dynamicMatmuls.map((dm) => {
-    const a = sources.get(dm.a)!.event;
-    const b = sources.get(dm.b)!.event;
-    const choice = attentionForm(profile, a, b);
-    const problem = "form" in choice ? widthProblem(dm, a, b) : choice.reason;
-    return { dm, a, b, form: "form" in choice && !problem ? choice.form : undefined, problem };
+    const [maxA, maxB] = [bounds.get(dm.a)!, bounds.get(dm.b)!];
+    const choice = attentionForm(profile, sources.get(dm.a)!.event, sources.get(dm.b)!.event);
+    // Every term a·b is a multiple of 2^(grain a + grain b): the product neurons drop those bits exactly.
+    const preShift =
+      "form" in choice && choice.form === "product"
+        ? Math.min(dm.shift, grains.get(dm.a)! + grains.get(dm.b)!)
+        : 0;
+    const problem = "form" in choice ? widthProblem(dm, maxA, maxB, preShift) : choice.reason;
+    return {
+      dm,
+      maxA,
+      maxB,
+      preShift,
+      form: "form" in choice && !problem ? choice.form : undefined,
+      problem,
+    };
   });
   const lowered = plans.filter((p) => p.form !== undefined);
   for (const p of plans) {
@@ -181,7 +189,7 @@ export function lowerAttention(ir: NmirModule, ctx: PassContext = quantContext()
   const report: LoweredMatmul[] = [];
   for (const p of lowered) {
     const { dm } = p;
-    const built = lowerOne(dm, p.form!, p.a, p.b);
+    const built = lowerOne(dm, p.form!, p.maxA, p.maxB, p.preShift);
     populations.push(...built.populations);
     projections.push(...built.projections);
     report.push({
