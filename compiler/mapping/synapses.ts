@@ -101,23 +101,31 @@ export interface SliceSynapses {
   sources: number;
 }
 
+/** Counts of whole connectivities: the lower bound and every profile's demand check ask for them again. */
+const wholeCounts = new WeakMap<Connectivity, SliceSynapses>();
+
 /** Synapses and distinct sources of destination neurons `start .. start + count − 1`. */
 export function sliceSynapses(c: Connectivity, start: number, count: number): SliceSynapses {
   if (count <= 0) return { synapses: 0, sources: 0 };
+  if (start !== 0 || count !== connOutSize(c)) return countSlice(c, start, count);
+  let whole = wholeCounts.get(c);
+  if (!whole) {
+    whole = countSlice(c, 0, count);
+    wholeCounts.set(c, whole);
+  }
+  return { ...whole };
+}
+
+function countSlice(c: Connectivity, start: number, count: number): SliceSynapses {
   if (c.kind === "dense") return { synapses: c.inSize * count, sources: c.inSize };
   if (c.kind === "oneToOne") return { synapses: count, sources: count };
   if (c.kind === "rowwise") {
-    // every destination reads the inFeatures sources of its row: count the distinct rows
+    // every destination reads the inFeatures sources of its row. Distinct rows of consecutive destinations:
+    // row-major, rows ⌊j / nOut⌋ form one run; transposed, rows j mod rows cycle, so min(count, rows).
     const nOut = c.kernel[0];
-    const rows = new Uint8Array(c.rows);
-    let distinct = 0;
-    for (let j = start; j < start + count; j++) {
-      const r = c.dstTransposed ? j % c.rows : Math.floor(j / nOut);
-      if (rows[r] === 0) {
-        rows[r] = 1;
-        distinct++;
-      }
-    }
+    const distinct = c.dstTransposed
+      ? Math.min(count, c.rows)
+      : Math.floor((start + count - 1) / nOut) - Math.floor(start / nOut) + 1;
     return { synapses: count * c.kernel[1], sources: distinct * c.kernel[1] };
   }
   if (c.kind === "conv1d" || c.kind === "conv2d") return convSliceSynapses(c, start, count);
@@ -177,6 +185,13 @@ function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   return { cin, h, w, cout, ho, wo, cinG, kh, kw, sh, sw, ph, pw, dh, dw, groups: c.groups };
 }
 
+/** Taps t in [lo, hi) of a kernel of `k` taps with `base + t·dil` inside [0, len). */
+function tapRange(base: number, dil: number, k: number, len: number): [number, number] {
+  const lo = Math.max(0, Math.ceil(-base / dil));
+  const hi = Math.min(k, Math.floor((len - 1 - base) / dil) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
 /** In-range input positions each output position reads (input plane index lists), computed once per conv. */
 const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
 
@@ -190,19 +205,45 @@ function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   for (let p = 0; p < plane; p++) {
     const r = Math.floor(p / g.wo);
     const col = p % g.wo;
-    for (let ty = 0; ty < g.kh; ty++) {
+    // only the taps that land inside the input (a wide, mostly padded kernel costs its in-range taps)
+    const [y0, y1] = tapRange(r * g.sh - g.ph, g.dh, g.kh, g.h);
+    const [x0, x1] = tapRange(col * g.sw - g.pw, g.dw, g.kw, g.w);
+    for (let ty = y0; ty < y1; ty++) {
       const y = r * g.sh - g.ph + ty * g.dh;
-      if (y < 0 || y >= g.h) continue;
-      for (let tx = 0; tx < g.kw; tx++) {
-        const x = col * g.sw - g.pw + tx * g.dw;
-        if (x >= 0 && x < g.w) pos.push(y * g.w + x);
-      }
+      for (let tx = x0; tx < x1; tx++) pos.push(y * g.w + col * g.sw - g.pw + tx * g.dw);
     }
     start[p + 1] = pos.length;
   }
   t = { start, pos: Int32Array.from(pos) };
   convWindows.set(c, t);
   return t;
+}
+
+/** Reusable marks of one conv: a cell is set for the current group when it holds the current stamp. */
+interface Stamps {
+  seenOut: Int32Array;
+  covered: Int32Array;
+  stamp: number;
+}
+
+const convStamps = new WeakMap<Connectivity, Stamps>();
+
+function stampsOf(c: Connectivity, plane: number, inPlane: number): Stamps {
+  let t = convStamps.get(c);
+  if (!t) {
+    t = { seenOut: new Int32Array(plane), covered: new Int32Array(inPlane), stamp: 0 };
+    convStamps.set(c, t);
+  }
+  return t;
+}
+
+function nextStamp(t: Stamps): number {
+  if (t.stamp === 0x7fffffff) {
+    t.seenOut.fill(0);
+    t.covered.fill(0);
+    t.stamp = 0;
+  }
+  return ++t.stamp;
 }
 
 /**
@@ -222,28 +263,28 @@ function convSliceSynapses(
   const inPlane = g.h * g.w;
   let synapses = 0;
   let sources = 0;
-  // per group: output positions already seen, input positions already covered
-  const seenOut = new Uint8Array(plane);
-  const covered = new Uint8Array(inPlane);
+  // per group: output positions already seen, input positions already covered (marked with this group's
+  // stamp, so a call costs O(count), not O(plane): the partitioner asks for many small slices of big planes)
+  const scratch = stampsOf(c, plane, inPlane);
   let group = -1;
   let groupCovered = 0;
+  let stamp = 0;
   for (let j = start; j < start + count; j++) {
     const co = Math.floor(j / plane);
     const p = j % plane;
     const q = Math.floor(co / coutG);
     if (q !== group) {
       sources += groupCovered * g.cinG;
-      seenOut.fill(0);
-      covered.fill(0);
+      stamp = nextStamp(scratch);
       groupCovered = 0;
       group = q;
     }
     synapses += g.cinG * (ws[p + 1]! - ws[p]!);
-    if (seenOut[p]) continue;
-    seenOut[p] = 1;
+    if (scratch.seenOut[p] === stamp) continue;
+    scratch.seenOut[p] = stamp;
     for (let k = ws[p]!; k < ws[p + 1]!; k++) {
-      if (covered[pos[k]!] === 0) {
-        covered[pos[k]!] = 1;
+      if (scratch.covered[pos[k]!] !== stamp) {
+        scratch.covered[pos[k]!] = stamp;
         groupCovered++;
       }
     }

@@ -10,7 +10,6 @@ import {
   createPopulation,
   createProduct,
   createProjection,
-  createSparse,
   createThreshold,
   type DynamicMatmul,
   type EventKind,
@@ -20,6 +19,7 @@ import {
   sourceTable,
 } from "../nmir/index.js";
 import { alignHops } from "./lower/align-hops.js";
+import { attentionWiring } from "./lower/attention-wiring.js";
 import { payloadBounds, payloadGrains } from "./lower/payload-bounds.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
@@ -62,19 +62,8 @@ export function attentionForm(
   };
 }
 
-/** CSR by source with weight 1: source s → `targets(s)` (each a list of destination neurons). */
-function fanOut(inSize: number, outSize: number, per: number, target: (s: number, r: number) => number) {
-  const rowPtr = new Int32Array(inSize + 1);
-  const colIdx = new Int32Array(inSize * per);
-  for (let s = 0; s < inSize; s++) {
-    rowPtr[s + 1] = (s + 1) * per;
-    for (let r = 0; r < per; r++) colIdx[s * per + r] = target(s, r);
-  }
-  return createSparse({ inSize, outSize, rowPtr, colIdx, weights: new Int32Array(inSize * per).fill(1) });
-}
-
 /**
- * The term population `<id>.terms` ([m, n, k]: neuron (i, j, l) = (i·n + j)·k + l holds A[i,l]·B[l,j]), its
+ * The term population `<id>.terms` (one neuron per A[i,l]·B[l,j], laid out by `attentionWiring`), its
  * operand projections, and the accumulator population `<id>` (the matmul's own id, so every reader stays)
  * with its projection from the terms. All edges have delay 0: in layer-sync mode the accumulator holds this
  * step's A·B as the matmul did; in pipelined mode it is one step later (the term hop).
@@ -83,12 +72,13 @@ function lowerOne(dm: DynamicMatmul, form: AttentionForm, maxA: number, maxB: nu
   const { m, k, n, id } = dm;
   const terms = `${id}.terms`;
   const size = m * k * n;
+  const wiring = attentionWiring(dm);
   const termModel =
     form === "coincidence"
       ? createThreshold({ vth: 2, fire: "ge" })
       : createProduct({ shift: preShift, outBits: productBits(maxA, maxB / 2 ** preShift) });
   const populations: Population[] = [
-    createPopulation({ id: terms, shape: [m, n, k], model: termModel }),
+    createPopulation({ id: terms, shape: wiring.shape, model: termModel }),
     createPopulation({
       id,
       shape: [m, n],
@@ -97,16 +87,7 @@ function lowerOne(dm: DynamicMatmul, form: AttentionForm, maxA: number, maxB: nu
   ];
   const portA = form === "coincidence" ? "in" : "a";
   const portB = form === "coincidence" ? "in" : "b";
-  // A is m×k row-major; B is k×n, or n×k read transposed.
-  const fromA = fanOut(m * k, size, n, (s, j) => {
-    const i = Math.floor(s / k);
-    return (i * n + j) * k + (s - i * k);
-  });
-  const fromB = fanOut(k * n, size, m, (s, i) => {
-    const [l, j] = dm.transposeB ? [s % k, Math.floor(s / k)] : [Math.floor(s / n), s % n];
-    return (i * n + j) * k + l;
-  });
-  const sum = fanOut(size, m * n, 1, (s) => Math.floor(s / k));
+  const { fromA, fromB, sum } = wiring;
   const projections: Projection[] = [
     createProjection({
       id: `${terms}.a`,

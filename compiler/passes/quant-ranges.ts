@@ -41,14 +41,15 @@ export function absRowSums(c: Connectivity): Float64Array {
       for (let i = 0; i < c.size; i++) out[i] = Math.abs(w[w.length === 1 ? 0 : i]!);
       return out;
     case "rowwise": {
-      // every row sees the same row o of W
-      const nIn = c.kernel[1];
-      for (let j = 0; j < out.length; j++) {
-        const o = destinationChannel(c, j);
+      // every row sees the same row o of W: sum each row of W once, not once per token
+      const [nOut, nIn] = c.kernel;
+      const perO = new Float64Array(nOut);
+      for (let o = 0; o < nOut; o++) {
         let s = 0;
         for (let i = o * nIn; i < (o + 1) * nIn; i++) s += Math.abs(w[i]!);
-        out[j] = s;
+        perO[o] = s;
       }
+      for (let j = 0; j < out.length; j++) out[j] = perO[destinationChannel(c, j)]!;
       return out;
     }
     default:
