@@ -5,11 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
-import { createChip } from "../../simulator/chip/index.js";
-import { type InputSequence, runReference, TIMESTEP_MODES } from "../../simulator/reference/index.js";
+import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import { inputsArb } from "../../simulator/reference/test-helpers.js";
-import { mapNetwork } from "../mapping/index.js";
-import { generousProfile } from "../mapping/test-fixtures.js";
 import {
   createDense,
   createDynamicMatmul,
@@ -25,6 +22,7 @@ import {
   verify,
 } from "../nmir/index.js";
 import { lowerAttention } from "./lower-attention.js";
+import { expectLoweredEqual } from "./lower-attention-testing.js";
 import { markUnsupported } from "./mark-unsupported.js";
 import { quantContext } from "./quant-plan.js";
 
@@ -131,25 +129,6 @@ function blockModule(b: Block): NmirModule {
   });
 }
 
-/** Each input sequence followed by `extra` silent steps. */
-function pad(inputs: Map<string, InputSequence>, extra: number): Map<string, InputSequence> {
-  return new Map(
-    [...inputs].map(([id, s]) => {
-      const data = new Float64Array(s.data.length + (s.data.length / s.shape[0]!) * extra);
-      data.set(s.data);
-      return [id, { shape: [s.shape[0]! + extra, ...s.shape.slice(1)], data }];
-    }),
-  );
-}
-
-function runBoth(ir: NmirModule, inputs: Map<string, InputSequence>, mode: (typeof TIMESTEP_MODES)[number]) {
-  const ref = runReference(ir, inputs, { mode });
-  const profile = generousProfile();
-  const { mapping } = mapNetwork(ir, profile, { suggestProfiles: false });
-  const chip = createChip(profile, { mode }).load(ir, mapping).run(inputs);
-  return { ref: ref.outputs, chip: chip.outputs };
-}
-
 const T = 6;
 
 describe("lowerAttention", () => {
@@ -168,17 +147,8 @@ describe("lowerAttention", () => {
         const low = lowerAttention(ir, ctx);
         expect(low.dynamicMatmuls).toEqual([]);
         verify(low, "quantized");
-        const summary = JSON.parse(low.metadata["attention.lowering"]!);
-        const lag = mode === "pipelined" ? summary.pipelinedSteps : 0;
-        expect(summary.pipelinedSteps).toBe(2);
-        const want = runReference(ir, inputs, { mode }).outputs;
-        const got = runBoth(low, pad(inputs, lag), mode);
-        for (const [id, steps] of want) {
-          for (let t = 0; t < T; t++) {
-            expect(got.ref.get(id)![t + lag]).toEqual(steps[t]);
-            expect(got.chip.get(id)![t + lag]).toEqual(steps[t]);
-          }
-        }
+        expect(JSON.parse(low.metadata["attention.lowering"]!).pipelinedSteps).toBe(2);
+        expectLoweredEqual(ir, low, inputs, T, mode);
       }),
       { numRuns: 60 },
     );
