@@ -29,7 +29,7 @@ import { lowerAttention } from "./lower-attention.js";
 import { expectLoweredEqual } from "./lower-attention-testing.js";
 import { observeRanges } from "./observe-ranges.js";
 import { compile } from "./pipeline.js";
-import { quantContext } from "./quant-plan.js";
+import { type QuantCompileOptions, quantContext } from "./quant-plan.js";
 import { quantizeInputs } from "./quantize-inputs.js";
 import { randomInput, rng } from "./testing.js";
 
@@ -186,9 +186,10 @@ describe("lowerAttention on Spikformer shapes", () => {
     const lowered = compile(g, { dt: 1, stopAfter: "lowerToNmir" }).ir;
     const ranges = { ...observeRanges(lowered, { input: x }), input: 1 };
     const profile = loadProfile("loihi2");
+    const quant: QuantCompileOptions = { dt: 1, profile, ranges };
     // loihi2's widths: the module just before lowerAttention keeps the matmuls (as generic-45nm runs them)
-    const before = compile(g, { dt: 1, profile, ranges, stopAfter: "quantizeWeights" }).ir;
-    const whole = compile(g, { dt: 1, profile, ranges }).ir;
+    const before = compile(g, { ...quant, stopAfter: "quantizeWeights" }).ir;
+    const whole = compile(g, quant).ir;
     expect(before.dynamicMatmuls.length).toBe(4);
     expect(whole.dynamicMatmuls).toEqual([]);
     const low = lowerAttention(before, quantContext({ profile }));
