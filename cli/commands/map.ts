@@ -19,6 +19,7 @@ import {
   profileTraffic,
 } from "../../compiler/mapping/index.js";
 import { readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
+import { attentionCostLine } from "../../compiler/passes/lower/attention-cost.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { moduleWeights, untrainedWarning } from "../../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../../hw-profiles/index.js";
@@ -102,9 +103,16 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
       io.out(JSON.stringify({ mapping, fit }, null, 2));
       return;
     }
-    io.out(`${formatGrid(profile, mapping, fit)}\n${formatFitSummary(fit)}${out ? `\nwrote ${out}` : ""}`);
+    const cores = mapping.cores.map((c) => c.slices.map((s) => s.population));
+    const attention = attentionCostLine(ir, cores);
+    io.out(
+      `${formatGrid(profile, mapping, fit)}\n${formatFitSummary(fit)}${attention ? `\n${attention}` : ""}${out ? `\nwrote ${out}` : ""}`,
+    );
   } catch (e) {
     if (e instanceof MappingError && args.json === true) io.out(JSON.stringify({ fit: e.fit }, null, 2));
+    // what attention costs on this chip also explains a misfit
+    const attention = e instanceof MappingError && args.json !== true ? attentionCostLine(ir) : undefined;
+    if (attention) io.err(attention);
     throw e;
   }
 }

@@ -21,6 +21,7 @@ import {
   spikeEvent,
   verify,
 } from "../nmir/index.js";
+import { attentionCostLine } from "./lower/attention-cost.js";
 import { lowerAttention } from "./lower-attention.js";
 import { expectLoweredEqual } from "./lower-attention-testing.js";
 import { markUnsupported } from "./mark-unsupported.js";
@@ -181,6 +182,12 @@ describe("lowerAttention", () => {
     expect(
       ctx.diagnostics.some((d) => d.pass === "lowerAttention" && /36 term neurons/.test(d.message)),
     ).toBe(true);
+    // map's line: neurons and synapses added, and the cores holding any lowered population
+    const cores = [["lif"], ["attn0.terms", "x"], ["v0.hop1"], ["out0"]];
+    expect(attentionCostLine(low, cores)).toBe(
+      "attention lowering (2 dynamic matmuls): +48 neurons (36 term, 12 relay), +120 synapses, on 3 of 4 cores; pipelined outputs 2 step(s) later",
+    );
+    expect(attentionCostLine(blockModule(b))).toBeUndefined();
   });
 
   it("keeps the matmuls where no form fits and markUnsupported names the capability and what would fit", () => {
