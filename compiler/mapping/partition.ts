@@ -227,11 +227,10 @@ function tiled(
       );
       const usage = use(runs);
       if (overLimit(usage, tight) !== undefined) return undefined;
-      runs.forEach((r, k) =>
+      for (const [k, r] of runs.entries())
         out.push(
           k === 0 ? { population: id, ...r, usage } : { population: id, ...r, usage: {}, withPrevious: true },
-        ),
-      );
+        );
     }
   return out;
 }
