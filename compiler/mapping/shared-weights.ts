@@ -14,6 +14,18 @@ export interface Run {
   count: number;
 }
 
+/** A core's slices grouped by node, so each node's runs are charged together (its shared matrix once). */
+export function runsByNode<T extends Run>(slices: readonly T[], nodeOf: (s: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const s of slices) {
+    const id = nodeOf(s);
+    const list = out.get(id);
+    if (list) list.push(s);
+    else out.set(id, [s]);
+  }
+  return out;
+}
+
 export function isSharedConn(c: Connectivity): c is SharedConn {
   return c.kind === "conv1d" || c.kind === "conv2d" || c.kind === "rowwise";
 }

@@ -14,6 +14,7 @@ import { addUsage, limitsOf, type NodeFacts, nodeFacts, runsUsage } from "./memo
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
 import { capabilityMisfits } from "./partition.js";
+import { runsByNode } from "./shared-weights.js";
 import { type TrafficEdge, trafficEdges } from "./traffic.js";
 import { type Mapping, mappingSchema, type RoutingTableEntry, type Slice, type Usage } from "./types.js";
 
@@ -186,14 +187,8 @@ export function coreBins(
   const facts = new Map<string, NodeFacts>();
   return m.cores.map((c) => {
     // a node's slices on one core together: a shared matrix is stored once per core (shared-weights.ts)
-    const runs = new Map<string, Slice[]>();
-    for (const s of c.slices) {
-      const list = runs.get(s.population);
-      if (list) list.push(s);
-      else runs.set(s.population, [s]);
-    }
     let usage: Usage = {};
-    for (const [id, list] of runs) {
+    for (const [id, list] of runsByNode(c.slices, (s) => s.population)) {
       const node = byId.get(id)!;
       let f = facts.get(node.id);
       if (!f) {
