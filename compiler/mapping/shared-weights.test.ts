@@ -2,6 +2,8 @@
 // on two cores (csr and dense), and a per-token-linear network whose core count drops to the hand count.
 import { describe, expect, it } from "vitest";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import { buildLayout } from "../../simulator/chip/layout.js";
+import { coreMemory } from "../../simulator/chip/memory.js";
 import {
   type Connectivity,
   createConv1d,
@@ -148,5 +150,9 @@ describe("a per-token linear network", () => {
     expect(fit.coresAtLeast).toBe(4);
     for (const c of mapping.cores) expect(c.usage.synapseBits).toBe(2048);
     expect(() => validateMapping(mapping, ir, small(true))).not.toThrow();
+    // the chip simulator's memory table charges each core's 4 token runs one matrix too
+    const layout = buildLayout(small(true), mapping, new Map([["y", 256]]));
+    const memory = coreMemory(ir, small(true), layout);
+    expect(memory.map((m) => m.synapseBits)).toEqual([2048, 2048, 2048, 2048]);
   });
 });
