@@ -33,10 +33,16 @@ function cost(c: CostFile, clockHz: number | undefined): Cost {
 function memoryModel(m: MemoryModelFile, coreCount: number): MemoryModel {
   switch (m.kind) {
     case "dense":
+      return withDefined({ kind: "dense" as const, sharedWeights: m.sharedWeights?.value });
     case "conv-shared":
       return { kind: m.kind };
     case "csr":
-      return withDefined({ kind: "csr" as const, wordBits: si(m.wordBits), indexBits: si(m.indexBits) });
+      return withDefined({
+        kind: "csr" as const,
+        wordBits: si(m.wordBits),
+        indexBits: si(m.indexBits),
+        sharedWeights: m.sharedWeights?.value,
+      });
     case "loihi":
       return {
         kind: "loihi",

@@ -12,7 +12,8 @@ export function buildProvenance(file: ProfileFile, clockHz: number | undefined):
   const table: ProvenanceTable = new Map();
   forEachQuantity(file, (q, path) => {
     const keyPath = dotted(path);
-    const value = q.value as number;
+    // a flag (e.g. memoryModel.sharedWeights) counts as 1 / 0; `original` keeps true / false
+    const value = typeof q.value === "boolean" ? Number(q.value) : (q.value as number);
     const unit = typeof q.unit === "string" ? q.unit : undefined;
     const dim = unit === undefined ? undefined : dimensionOfUnit(unit);
     // Cycles without a clock stay cycles; everything else becomes SI.
@@ -22,7 +23,7 @@ export function buildProvenance(file: ProfileFile, clockHz: number | undefined):
       status: q.status as Status,
       sourceKey: q.source as string,
       source: file.sources[q.source as string] ?? "",
-      original: unit === undefined ? String(value) : `${value} ${unit}`,
+      original: unit === undefined ? String(q.value) : `${value} ${unit}`,
       value:
         dim === undefined || unit === undefined || raw ? value : (toSI(dim, value, unit, clockHz) ?? value),
       unit: dim === undefined ? "" : raw ? CYCLES : SI_UNIT[dim],

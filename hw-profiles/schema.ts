@@ -55,6 +55,15 @@ const coresPerTileQ = countIn(1, MAX_CORES_PER_CHIP, "CoresPerTile");
 const bitsQ = countIn(1, 32, "Bits");
 const stateBitsQ = countIn(2, 32, "StateBits");
 const positive = () => positiveQ;
+/** A yes/no property of the chip with provenance (e.g. memoryModel.sharedWeights). */
+const flagQ = z
+  .strictObject({ value: z.boolean(), ...provenance })
+  .meta({ id: "Flag", description: "flag {value: true | false, status, source, note?}" });
+const sharedWeights = flagQ
+  .optional()
+  .describe(
+    "a core stores a shared matrix (a convolution's kernel, a per-token linear's [out, in] matrix) once for all the rows it hosts (compiler/mapping/README.md)",
+  );
 const bits = (lo: 1 | 2) => (lo === 1 ? bitsQ : stateBitsQ);
 
 /** One per-event cost: energy and/or latency (at least one; checked after parsing). */
@@ -129,11 +138,12 @@ export type MemoryModelKind = (typeof MEMORY_MODELS)[number];
 
 const memoryModel = z
   .discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("dense") }),
+    z.strictObject({ kind: z.literal("dense"), sharedWeights }),
     z.strictObject({
       kind: z.literal("csr"),
       wordBits: memoryQ.optional().describe("synapse memory is allocated in words of this size"),
       indexBits: bits(1).optional().describe("bits of the target index stored with each synapse"),
+      sharedWeights,
     }),
     z.strictObject({ kind: z.literal("conv-shared") }),
     z

@@ -70,8 +70,9 @@ export interface SpeckCoreMemory {
 }
 
 export type MemoryModel =
-  | { kind: "dense" }
-  | { kind: "csr"; wordBits?: number; indexBits?: number }
+  /** sharedWeights: a conv kernel or rowwise matrix is stored once per core (compiler/mapping/README.md). */
+  | { kind: "dense"; sharedWeights?: boolean }
+  | { kind: "csr"; wordBits?: number; indexBits?: number; sharedWeights?: boolean }
   | { kind: "conv-shared" }
   | {
       kind: "loihi";

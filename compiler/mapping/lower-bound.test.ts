@@ -34,7 +34,7 @@ function profileWith(c: Caps, cores: number): ChipProfile {
   };
 }
 
-/** ⌈demand / capacity⌉ for neurons, synapse weight bits, input axons and output routes (dense memory model). */
+/** ⌈demand / capacity⌉ for neurons, synapse weight bits, input axons and output routes (dense memory model, shared matrices). */
 function perLimitBounds(ir: NmirModule, c: Caps): number[] {
   let neurons = 0;
   let synapseBits = 0;
@@ -53,7 +53,10 @@ function perLimitBounds(ir: NmirModule, c: Caps): number[] {
     routes += n * (readers.get(p.id) ?? 0);
     for (const q of ir.projections.filter((x) => x.dst === p.id)) {
       const s = sliceSynapses(q.connectivity, 0, connOutSize(q.connectivity));
-      synapseBits += s.synapses * q.weightBits;
+      // generic-45nm's dense model shares a conv kernel or rowwise matrix: stored at least once in all
+      const k = q.connectivity.kind;
+      const shared = k === "conv1d" || k === "conv2d" || k === "rowwise";
+      synapseBits += (shared ? q.connectivity.weights.length : s.synapses) * q.weightBits;
       axons += s.sources;
     }
   }

@@ -1,6 +1,7 @@
 // What one slice of a node uses on a core under the profile's memory model, and what a core offers.
 // dense: sources × neurons × weight bits. csr: nnz × (weight + index bits) + row pointers, rounded up to
-// the profile's word. conv-shared: a convolution's kernel once per slice, other projections dense. loihi:
+// the profile's word; with `sharedWeights` a conv kernel or rowwise matrix is stored once per core for the
+// channels it hosts (shared-weights.ts). conv-shared: such a kernel whole, once per core, others dense. loihi:
 // Loihi's synapse encodings and population axons (loihi-synapses.ts).
 // speck: sinabs' formulas, whole layers only (see speckUsage). truenorth-crossbar: a 256 × 256 binary
 // crossbar with ≤ axonTypes distinct weights per neuron. xylo: hidden/output neurons, input channels, fan-out.
@@ -13,7 +14,8 @@ import { bitPlanes } from "./encoding.js";
 import { loihiGroup } from "./loihi-synapses.js";
 import { log2ceil } from "./math.js";
 import type { MapNode } from "./nodes.js";
-import { maxDistinctWeights, maxFanOut, sliceSynapses } from "./synapses.js";
+import { isSharedConn, type Run, sharedMatrixBits, sharesWeights } from "./shared-weights.js";
+import { maxDistinctWeights, maxFanOut, type SliceSynapses, sliceSynapses } from "./synapses.js";
 import type { Usage } from "./types.js";
 
 /** Usage keys combined by maximum rather than by sum when slices share a core. */
@@ -96,17 +98,18 @@ export function speckUsage(node: MapNode, srcPlanes: readonly number[] = []): Us
   return { neurons: node.size, kernelEntries: kernel, neuronEntries, biasEntries: channels };
 }
 
-/** `planes` ≥ 1: a bit-plane encoded source stores every synapse once per plane (its own synapse list). */
+/**
+ * Bits of one projection on one run of destinations, each synapse its own entry (no sharing). `planes` ≥ 1: a
+ * bit-plane encoded source stores every synapse once per plane (its own synapse list).
+ */
 function projectionBits(
   p: Projection,
   profile: ChipProfile,
-  start: number,
+  one: SliceSynapses,
   count: number,
   planes: number,
 ): number {
   const m = profile.core.memoryModel;
-  const c = p.connectivity;
-  const one = sliceSynapses(c, start, count);
   const synapses = one.synapses * planes;
   const sources = one.sources * planes;
   const wb = p.weightBits;
@@ -117,11 +120,6 @@ function projectionBits(
       const word = m.wordBits ?? 1;
       return Math.ceil(bits / word) * word;
     }
-    case "conv-shared":
-      // shared kernels: a conv's, or a rowwise matrix (a 1×1 conv over its rows)
-      if (c.kind === "conv1d" || c.kind === "conv2d" || c.kind === "rowwise")
-        return c.weights.length * wb * planes;
-      return sources * count * wb;
     case "truenorth-crossbar":
       return sources * count;
     default:
@@ -175,7 +173,25 @@ export function sliceUsage(
   inputIds: ReadonlySet<string>,
   sizes: ReadonlyMap<string, number>,
 ): Usage {
+  return runsUsage(node, facts, [{ start, count }], profile, inputIds, sizes);
+}
+
+/**
+ * What `runs` of `node` on one core use together: per run as one slice, except that a shared matrix (conv
+ * kernel, rowwise matrix) under a sharing memory model is charged once for the channels any run needs; csr
+ * takes the cheaper of that and one entry per synapse.
+ */
+export function runsUsage(
+  node: MapNode,
+  facts: NodeFacts,
+  runs: readonly Run[],
+  profile: ChipProfile,
+  inputIds: ReadonlySet<string>,
+  sizes: ReadonlyMap<string, number>,
+): Usage {
   const m = profile.core.memoryModel;
+  let count = 0;
+  for (const r of runs) count += r.count;
   if (m.kind === "speck" && facts.speck) {
     return {
       ...facts.speck,
@@ -185,31 +201,44 @@ export function sliceUsage(
   }
   let inputAxons = 0;
   let synapseBits = 0;
+  const shared = sharesWeights(m);
   // a bit-plane encoded source arrives on one axon per plane (encoding.ts)
   const planesOf = (k: number) => Math.max(1, facts.srcPlanes?.[k] ?? 0);
   for (const [k, p] of node.incoming.entries()) {
     if (m.kind === "xylo" && !inputIds.has(p.src)) continue;
+    const planes = planesOf(k);
     if (m.kind === "loihi") {
       // one pass gives both (a convolution's population axons are its source positions); each bit plane is
       // its own synapse group: the same lists at exponent + i
-      const g = loihiGroup(p.connectivity, p.weightBits, start, count, m);
-      inputAxons += g.axons * planesOf(k);
-      synapseBits += g.bits * planesOf(k);
+      for (const r of runs) {
+        const g = loihiGroup(p.connectivity, p.weightBits, r.start, r.count, m);
+        inputAxons += g.axons * planes;
+        synapseBits += g.bits * planes;
+      }
       continue;
     }
-    inputAxons += sliceSynapses(p.connectivity, start, count).sources * planesOf(k);
+    const c = p.connectivity;
+    const ones = runs.map((r) => sliceSynapses(c, r.start, r.count));
+    for (const o of ones) inputAxons += o.sources * planes;
+    if (m.kind === "xylo") continue;
+    let own = 0;
+    for (const [i, r] of runs.entries()) own += projectionBits(p, profile, ones[i]!, r.count, planes);
+    if (shared && isSharedConn(c)) {
+      const once = sharedMatrixBits(c, p.weightBits, m, runs, ones, planes, count);
+      synapseBits += m.kind === "csr" ? Math.min(once, own) : once;
+    } else synapseBits += own;
   }
-  if (m.kind !== "xylo" && m.kind !== "loihi")
-    for (const [k, p] of node.incoming.entries())
-      synapseBits += projectionBits(p, profile, start, count, planesOf(k));
   // Output Y[i, j] reads row i of A and column j of B (k values each): a slice reads the rows and columns it
   // touches (the whole operands when it spans them)
   const mm = node.matmul;
   if (mm && count > 0) {
-    const first = Math.floor(start / mm.n);
-    const last = Math.floor((start + count - 1) / mm.n);
-    const cols = last > first ? Math.min(mm.n, count) : count;
-    inputAxons += (last - first + 1) * mm.k + cols * mm.k;
+    for (const r of runs) {
+      if (r.count <= 0) continue;
+      const first = Math.floor(r.start / mm.n);
+      const last = Math.floor((r.start + r.count - 1) / mm.n);
+      const cols = last > first ? Math.min(mm.n, r.count) : r.count;
+      inputAxons += (last - first + 1) * mm.k + cols * mm.k;
+    }
   } else for (const o of node.operands) inputAxons += sizes.get(o) ?? 0;
   const u: Usage = { neurons: count, inputAxons, stateBits: count * node.stateBitsPerNeuron };
   if (m.kind === "xylo") {

@@ -35,7 +35,13 @@ export interface PackResult {
 export function pack(slices: UsedSlice[], profile: ChipProfile, opts: PackOptions): PackResult {
   if (profile.core.memoryModel.kind === "speck") return packSpeck(slices, profile, opts);
   const bins: Bin[] = [];
+  let previous: Bin | undefined;
   for (const s of slices) {
+    if (s.withPrevious && previous) {
+      // the rest of a tile: its usage is on the tile's first run, already in that bin
+      previous.slices.push(s);
+      continue;
+    }
     let bin: Bin | undefined;
     for (let i = Math.max(0, bins.length - WINDOW); i < bins.length && !bin; i++) {
       const b = bins[i] as Bin;
@@ -49,6 +55,7 @@ export function pack(slices: UsedSlice[], profile: ChipProfile, opts: PackOption
     }
     bin.slices.push(s);
     bin.usage = addUsage(bin.usage, s.usage);
+    previous = bin;
   }
   return { bins, unplaced: [] };
 }

@@ -9,12 +9,19 @@ import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import { bitPlanes, MAX_BITPLANES } from "./encoding.js";
 import type { Misfit } from "./fit-types.js";
-import { limitsOf, type NodeFacts, nodeFacts, overLimit, sliceUsage } from "./memory-models.js";
+import { limitsOf, type NodeFacts, nodeFacts, overLimit, runsUsage, sliceUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
+import type { Run } from "./shared-weights.js";
+import { bestTileShape, type FeatureGrid, featureGrid, tileRuns } from "./tiles.js";
 import type { Slice, Usage } from "./types.js";
 
 export interface UsedSlice extends Slice {
   usage: Usage;
+  /**
+   * Goes on the same core as the slice before it: a tile of a per-token linear's destination (tiles.ts) is one
+   * run per row or feature, and the tile's usage is on its first run (the others carry none).
+   */
+  withPrevious?: true;
 }
 
 export interface PartitionResult {
@@ -157,6 +164,8 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
       else misfits.push(...speckMisfits(node, u, profile, opts));
       continue;
     }
+    const contiguous: UsedSlice[] = [];
+    const misfitsBefore = misfits.length;
     let start = 0;
     while (start < node.size) {
       const one = use(start, 1);
@@ -187,12 +196,48 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
         if (overLimit(use(start, mid), tight) === undefined) lo = mid;
         else hi = mid - 1;
       }
-      slices.push({ population: node.id, start, count: lo, usage: use(start, lo) });
+      contiguous.push({ population: node.id, start, count: lo, usage: use(start, lo) });
       start += lo;
     }
+    const grid = misfits.length === misfitsBefore ? featureGrid(node, profile.core.memoryModel) : undefined;
+    const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
+    slices.push(...((grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous));
   }
   progress.tick(nodes.length);
   return { nodes, slices, misfits };
+}
+
+/**
+ * A per-token linear's destination as tiles of features × rows, when fewer tiles than `contiguous` slices fit
+ * (and every tile does): each tile is its runs, the first carrying the tile's usage.
+ */
+function tiled(
+  id: string,
+  grid: FeatureGrid,
+  use: (runs: Run[]) => Usage,
+  tight: Usage,
+  contiguous: number,
+): UsedSlice[] | undefined {
+  const shape = bestTileShape(grid, use, tight, contiguous);
+  if (!shape) return undefined;
+  const out: UsedSlice[] = [];
+  for (let o0 = 0; o0 < grid.features; o0 += shape.features)
+    for (let r0 = 0; r0 < grid.rows; r0 += shape.rows) {
+      const runs = tileRuns(
+        grid,
+        r0,
+        Math.min(shape.rows, grid.rows - r0),
+        o0,
+        Math.min(shape.features, grid.features - o0),
+      );
+      const usage = use(runs);
+      if (overLimit(usage, tight) !== undefined) return undefined;
+      for (const [k, r] of runs.entries())
+        out.push(
+          k === 0 ? { population: id, ...r, usage } : { population: id, ...r, usage: {}, withPrevious: true },
+        );
+    }
+  return out;
 }
 
 function speckMisfits(node: MapNode, u: Usage, profile: ChipProfile, opts: PartitionOptions): Misfit[] {

@@ -10,10 +10,11 @@ import type { NmirModule } from "../nmir/index.js";
 import { encodingsOf } from "./encoding.js";
 import { type CorePosition, corePositions } from "./grid.js";
 import { checkMappable } from "./map-network.js";
-import { addUsage, limitsOf, type NodeFacts, nodeFacts, sliceUsage } from "./memory-models.js";
+import { addUsage, limitsOf, type NodeFacts, nodeFacts, runsUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
 import { capabilityMisfits } from "./partition.js";
+import { runsByNode } from "./shared-weights.js";
 import { type TrafficEdge, trafficEdges } from "./traffic.js";
 import { type Mapping, mappingSchema, type RoutingTableEntry, type Slice, type Usage } from "./types.js";
 
@@ -185,15 +186,16 @@ export function coreBins(
   const sizes = sourceSizes(ir);
   const facts = new Map<string, NodeFacts>();
   return m.cores.map((c) => {
+    // a node's slices on one core together: a shared matrix is stored once per core (shared-weights.ts)
     let usage: Usage = {};
-    for (const s of c.slices) {
-      const node = byId.get(s.population)!;
+    for (const [id, list] of runsByNode(c.slices, (s) => s.population)) {
+      const node = byId.get(id)!;
       let f = facts.get(node.id);
       if (!f) {
         f = nodeFacts(node, profile, byId);
         facts.set(node.id, f);
       }
-      usage = addUsage(usage, sliceUsage(node, f, s.start, s.count, profile, inputIds, sizes));
+      usage = addUsage(usage, runsUsage(node, f, list, profile, inputIds, sizes));
     }
     const slices = c.slices.map((s) => ({ ...s, usage: {} }));
     return { core: c.index, slices, usage, limits: limitsOf(profile, c.index) };

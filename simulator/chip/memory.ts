@@ -1,9 +1,10 @@
 // Memory per core in use under the profile's memory model (the mapper's own accounting, recomputed from the
-// slices): synapse bits (conv kernels stored once per slice under `conv-shared`), neuron state bits, routing
+// slices): synapse bits (a shared conv kernel or rowwise matrix once per core), neuron state bits, routing
 // entries (output axons), and the utilization of every limit the profile sets.
 
-import { addUsage, limitsOf, nodeFacts, sliceUsage } from "../../compiler/mapping/memory-models.js";
+import { addUsage, limitsOf, nodeFacts, runsUsage } from "../../compiler/mapping/memory-models.js";
 import { mapNodes, sourceSizes } from "../../compiler/mapping/nodes.js";
+import { runsByNode } from "../../compiler/mapping/shared-weights.js";
 import type { Usage } from "../../compiler/mapping/types.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
@@ -26,13 +27,9 @@ export function coreMemory(ir: NmirModule, profile: ChipProfile, layout: Layout)
   const sizes = sourceSizes(ir);
   return layout.bySlot.map((slices, s) => {
     let usage: Usage = {};
-    for (const sl of slices) {
-      const node = byId.get(sl.node)!;
-      usage = addUsage(
-        usage,
-        sliceUsage(node, facts.get(sl.node)!, sl.start, sl.count, profile, inputIds, sizes),
-      );
-    }
+    // a node's slices on one core together: a shared matrix is stored once per core
+    for (const [id, runs] of runsByNode(slices, (sl) => sl.node))
+      usage = addUsage(usage, runsUsage(byId.get(id)!, facts.get(id)!, runs, profile, inputIds, sizes));
     const limits = limitsOf(profile, layout.coreIndex[s]!);
     const utilization: Record<string, number> = {};
     for (const [k, v] of Object.entries(usage)) {
