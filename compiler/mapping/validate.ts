@@ -56,6 +56,9 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
         where,
         message: `core ${c.index} sits at tile ${pos.tile} (${pos.x}, ${pos.y}), not ${c.tile} (${c.x}, ${c.y})`,
       });
+    const chip = Math.floor(c.index / profile.grid.coresPerChip);
+    if (c.chip !== undefined && c.chip !== chip)
+      out.push({ where: `${where}.chip`, message: `core ${c.index} is on chip ${chip}, not ${c.chip}` });
     if (seenCore.has(c.index))
       out.push({ where: `${where}.index`, message: `core ${c.index} appears twice` });
     seenCore.add(c.index);
@@ -196,7 +199,8 @@ export function coreBins(
       usage = addUsage(usage, sliceUsage(node, f, s.start, s.count, profile, inputIds, sizes));
     }
     const slices = c.slices.map((s) => ({ ...s, usage: {} }));
-    return { core: c.index, slices, usage, limits: limitsOf(profile, c.index) };
+    // a system's chips are identical: a core's limits are those of its number on its chip
+    return { core: c.index, slices, usage, limits: limitsOf(profile, c.index % profile.grid.coresPerChip) };
   });
 }
 
