@@ -299,14 +299,14 @@ const units = z
 
 export const profileFileSchema = z
   .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'"),
+    description: z.string().min(1),
     extends: z
       .string()
       .optional()
       .describe(
         "a built-in profile whose keys this file starts from (top-level keys here replace them; sources merge)",
       ),
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'"),
-    description: z.string().min(1),
     sources: z.record(z.string(), z.string().min(1)).describe("source key → full citation"),
     grid,
     core,

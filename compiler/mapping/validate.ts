@@ -139,7 +139,9 @@ function countProblems(raw: unknown, profile: ChipProfile, cores: number): Error
 /** Routes name cores of the chip and paths stay on its grid (each listed once per route). */
 function routeShapeProblems(m: Mapping, profile: ChipProfile, cores: number): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  const { width, height } = profile.grid;
+  // a system's grid: its chips side by side (grid.ts)
+  const width = profile.grid.width * (profile.system?.chipsX ?? 1);
+  const height = profile.grid.height * (profile.system?.chipsY ?? 1);
   const core = (where: string, c: number) => {
     if (c >= cores)
       out.push({ where, message: `core ${c} does not exist (${profile.name} has cores 0..${cores - 1})` });
