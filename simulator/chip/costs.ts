@@ -49,6 +49,9 @@ export interface CostTable {
   latencyStatus: (string | undefined)[];
   /** Cycles one packet holds a chip-to-chip link: packetBits / bandwidth (0 when not modelled). */
   chipLinkOccupancy: number;
+  /** The system's packet size and link bandwidth (0 when not a system / not modelled). */
+  chipLinkPacketBits: number;
+  chipLinkBitsPerS: number;
   /** Static power while the chip runs, W: per chip × chips in use (a single chip: × grid.chips) + per core × cores in use. */
   staticPowerW: number;
   staticStatus: string | undefined;
@@ -123,6 +126,8 @@ export function costTable(
     energyStatus: EVENT_KINDS.map((k) => status(profile, k, "energy")),
     latencyStatus: EVENT_KINDS.map((k) => status(profile, k, "latency")),
     chipLinkOccupancy: occupancyS * clockHz,
+    chipLinkPacketBits: sy?.packetBits ?? 0,
+    chipLinkBitsPerS: sy?.link.bandwidthBitsPerS ?? 0,
     staticPowerW,
     staticStatus,
     barrierCycles: barrierS * clockHz,

@@ -3,7 +3,8 @@
 // share a link serialize (a link carries one packet per hop latency); `simple` timing ignores contention.
 // Multicast packets follow the union of their XY paths: a link already crossed by the same packet is free.
 // On a multi-chip system the grid is global (chips side by side): a step across a chip boundary is a
-// chip-to-chip link (CHIP_LINK), with the link's latency, and held packetBits / bandwidth per packet.
+// chip-to-chip link (CHIP_LINK), with the link's latency, and held packetBits / bandwidth per packet; all
+// crossings from one chip to a neighbour share that one link (and its bandwidth).
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { CHIP_LINK, type CostTable, HOP_EW, HOP_NS } from "./costs.js";
@@ -48,6 +49,7 @@ export class Noc {
   private readonly width: number;
   private readonly chipW: number;
   private readonly chipH: number;
+  private readonly nChips: number;
   /** One packet per event reaching every destination core (else one packet per destination core). */
   readonly multicast: boolean;
 
@@ -62,12 +64,18 @@ export class Noc {
     this.chipH = profile.grid.height;
     this.width = this.chipW * (sy?.chipsX ?? 1);
     this.nTiles = this.width * this.chipH * (sy?.chipsY ?? 1);
+    this.nChips = (sy?.chipsX ?? 1) * (sy?.chipsY ?? 1);
     this.p2p = profile.grid.routing === "point-to-point";
     this.multicast = profile.grid.multicast;
   }
 
   private link(from: number, to: number, kind: number): number {
-    const key = from * this.nTiles + to;
+    // every crossing between the same two chips (in one direction) shares one chip-to-chip link: its
+    // bandwidth is the chip pair's, whatever the boundary tiles
+    const key =
+      kind === CHIP_LINK
+        ? -1 - (this.chipOfTile(from) * this.nChips + this.chipOfTile(to))
+        : from * this.nTiles + to;
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.linkFrom.length;
@@ -77,6 +85,13 @@ export class Noc {
       this.linkKind.push(kind);
     }
     return id;
+  }
+
+  /** Chip of a global tile id (y·width + x). */
+  chipOfTile(tile: number): number {
+    const x = tile % this.width;
+    const y = Math.floor(tile / this.width);
+    return Math.floor(y / this.chipH) * (this.width / this.chipW) + Math.floor(x / this.chipW);
   }
 
   /** The links from slot a's tile to slot b's tile (empty on the same tile); call `finalize` after the last. */

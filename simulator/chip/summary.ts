@@ -44,9 +44,6 @@ export interface LinkSummary {
 export interface ChipLinkSummary {
   fromChip: number;
   toChip: number;
-  /** The tiles it joins on the global grid. */
-  from: [number, number];
-  to: [number, number];
   packets: number;
   energyJ: number;
   /** packets × packetBits / bandwidth, in cycles. */
@@ -214,21 +211,14 @@ function systemSummary(
 ): SystemSummary {
   const sy = profile.system!;
   const g = profile.grid;
-  const w = g.width * sy.chipsX;
-  const tileOf = (id: number): [number, number] => [id % w, Math.floor(id / w)];
-  const chipOf = ([x, y]: [number, number]) => Math.floor(y / g.height) * sy.chipsX + Math.floor(x / g.width);
   const busy = noc.linkBusy;
   const links: ChipLinkSummary[] = [];
   for (const l of noc.chipLinks) {
     const packets = noc.linkPackets[l]!;
     if (packets === 0) continue;
-    const from = tileOf(noc.linkFrom[l]!);
-    const to = tileOf(noc.linkTo[l]!);
     links.push({
-      fromChip: chipOf(from),
-      toChip: chipOf(to),
-      from,
-      to,
+      fromChip: noc.chipOfTile(noc.linkFrom[l]!),
+      toChip: noc.chipOfTile(noc.linkTo[l]!),
       packets,
       energyJ: packets * costs.energyJ[CHIP_LINK]!,
       busyCycles: busy[l]!,

@@ -19,7 +19,7 @@ const case_ = fc
   .record({
     ir: nmirModuleArb({ stage: "quantized" }),
     npc: fc.integer({ min: 1, max: 8 }),
-    chips: fc.constantFrom([2, 1], [1, 2], [3, 1], [2, 2]),
+    chips: fc.constantFrom({ cx: 2, cy: 1 }, { cx: 1, cy: 2 }, { cx: 3, cy: 1 }, { cx: 2, cy: 2 }),
     multicast: fc.boolean(),
     gbps: fc.constantFrom(0.5, 8, 100),
     mode: fc.constantFrom(...TIMESTEP_MODES),
@@ -57,11 +57,11 @@ describe("chip simulator vs reference on multi-chip systems", () => {
     let multiChip = 0;
     let crossed = 0;
     fc.assert(
-      fc.property(case_, ({ ir, npc, chips: [cx, cy], multicast, gbps, mode, timing, inputs }) => {
-        const n = cx! * cy!;
+      fc.property(case_, ({ ir, npc, chips: { cx, cy }, multicast, gbps, mode, timing, inputs }) => {
+        const n = cx * cy;
         const one = mapNetwork(ir, generousProfile(), { neuronsPerCore: npc, suggestProfiles: false });
         const side = Math.max(1, Math.ceil(one.fit.coresUsed / n));
-        const profile = system(cx!, cy!, side, multicast, gbps);
+        const profile = system(cx, cy, side, multicast, gbps);
         const { mapping, fit } = mapNetwork(ir, profile, { neuronsPerCore: npc, suggestProfiles: false });
         expect(fit.chipsUsed).toBeLessThanOrEqual(n);
         const record = [...sourceTable(ir).keys()];
