@@ -60,6 +60,7 @@ export interface CostTable {
   barrierKind: "table" | "tick" | "none";
   /** The system's timestep synchronisation after the chips' barriers (more than one chip in use), cycles. */
   systemBarrierCycles: number;
+  systemBarrierStatus: string | undefined;
   barrierStatus: string | undefined;
 }
 
@@ -132,6 +133,7 @@ export function costTable(
     staticStatus,
     barrierCycles: barrierS * clockHz,
     systemBarrierCycles: systemBarrierS * clockHz,
+    systemBarrierStatus: provenanceOf(profile, "system.barrier")?.status,
     barrierKind: b?.kind ?? "none",
     barrierStatus,
   };

@@ -74,6 +74,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       latencyEstimate = true;
   });
   if (costs.barrierStatus === "estimate" && costs.barrierCycles > 0) latencyEstimate = true;
+  if (costs.systemBarrierStatus === "estimate" && costs.systemBarrierCycles > 0) latencyEstimate = true;
   if (costs.staticStatus === "estimate" && staticJ > 0) estimates.push("static");
 
   const stepCycles = chips.flatMap((c) => c.perStep.cycles);
@@ -167,7 +168,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       throughputSamplesPerS: perSampleS > 0 ? 1 / perSampleS : 0,
       breakdown: { compute: mean("compute"), noc: mean("noc"), barrier: mean("barrier") },
       estimate: latencyEstimate,
-      modelled: costs.cycles.some((c) => c > 0) || costs.barrierCycles > 0,
+      modelled: costs.cycles.some((c) => c > 0) || costs.barrierCycles > 0 || costs.systemBarrierCycles > 0,
       convention: `timing '${c0.timing}' (${c0.timing === "simple" ? "busiest core's work + longest uncontended packet route + barrier" : "event-driven: cores process packets as they arrive, links serialize packets (one per hop latency), layer-sync units wait for their inputs"}), ${c0.mode} semantics${clockNote}`,
     },
     memory: {
