@@ -76,7 +76,20 @@ export function chipMisfit(
   };
 }
 
-/** Global core of each bin: chips assigned, then each chip placed on its own mesh (edges within the chip). */
+/**
+ * The physical chip of the k-th chip in fill order: a snake over the chip grid (left to right, then right to
+ * left on the next row), so consecutive chips — which carry consecutive layers — are always neighbours.
+ */
+export function snakeChip(k: number, chipsX: number): number {
+  const y = Math.floor(k / chipsX);
+  const i = k % chipsX;
+  return y * chipsX + (y % 2 === 0 ? i : chipsX - 1 - i);
+}
+
+/**
+ * Global core of each bin: chips assigned (`chipOf`, in fill order, laid out as a snake), then each chip
+ * placed on its own mesh (edges within the chip).
+ */
 export function placeOnSystem(
   profile: ChipProfile,
   bins: Bin[],
@@ -85,6 +98,7 @@ export function placeOnSystem(
   opts: { placement: Placement; seed: number; neuronsPerCore?: number; progress: Progress },
 ): number[] {
   const perChip = profile.grid.coresPerChip;
+  const chipsX = profile.system?.chipsX ?? 1;
   const byChip = new Map<number, number[]>();
   chipOf.forEach((c, b) => {
     const list = byChip.get(c);
@@ -114,8 +128,9 @@ export function placeOnSystem(
         : opts.placement === "greedy"
           ? placeGreedy(pr, opts.progress)
           : placeAnneal(pr, { seed: opts.seed, progress: opts.progress });
+    const physical = snakeChip(chip, chipsX);
     members.forEach((b, k) => {
-      place[b] = chip * perChip + (at[k] ?? k);
+      place[b] = physical * perChip + (at[k] ?? k);
     });
   }
   return place;

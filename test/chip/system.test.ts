@@ -3,7 +3,7 @@
 // amount (detailed and simple timing), and a chip-count misfit names the chips needed and available.
 
 import { describe, expect, it } from "vitest";
-import { assignChips } from "../../compiler/mapping/chip-partition.js";
+import { assignChips, snakeChip } from "../../compiler/mapping/chip-partition.js";
 import { MappingError, mapNetwork } from "../../compiler/mapping/index.js";
 import type { Bin } from "../../compiler/mapping/pack.js";
 import {
@@ -130,6 +130,11 @@ describe("chip-count misfits", () => {
       expect([m.needed, m.available]).toEqual([4, 2]);
       expect(m.suggestion).toMatch(/2 more than the 2 of hand-2chips/);
     }
+  });
+
+  it("lays chips out as a snake, so consecutive chips are neighbours", () => {
+    // a 2 × 3 chip grid: fill order 0 1 | 2 3 | 4 5 → chips (0,0) (1,0) (1,1) (0,1) (0,2) (1,2)
+    expect([0, 1, 2, 3, 4, 5].map((k) => snakeChip(k, 2))).toEqual([0, 1, 3, 2, 4, 5]);
   });
 
   it("keeps a layer's cores on one chip when the chips left hold the rest, else fills chip by chip", () => {
