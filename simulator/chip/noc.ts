@@ -54,7 +54,7 @@ export class Noc {
   readonly multicast: boolean;
 
   constructor(
-    private readonly profile: ChipProfile,
+    profile: ChipProfile,
     private readonly layout: Layout,
     private readonly costs: CostTable,
     readonly contention: boolean,
