@@ -90,5 +90,8 @@ describe("multi-chip systems on the command line", () => {
     expect(rep.out).toMatch(/System: chips, energy split, chip-to-chip links/);
     expect(rep.out).toMatch(/chips used 2 of 8 \(2 × 4\)/);
     expect(rep.out).toMatch(/link chip \d+ → chip \d+/);
+    const html = join(dir, "r.html");
+    expect((await cli("report", json, "-o", html)).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toMatch(/System: chips, energy split, chip-to-chip links/);
   }, 120_000);
 });
