@@ -3,7 +3,7 @@
 
 import { didYouMean, type KeyPath } from "./positions.js";
 import type { ProblemList } from "./problems.js";
-import { MAX_CORES_PER_CHIP, type ProfileFile } from "./schema.js";
+import { MAX_CORES_PER_CHIP, MAX_SYSTEM_CORES, type ProfileFile } from "./schema.js";
 
 /** Calls `visit` for every quantity-like mapping (one with `value` and `source`) in any parsed data. */
 export function forEachQuantity(
@@ -142,6 +142,8 @@ export function checkConsistency(p: ProfileFile, list: ProblemList): void {
     }
   }
 
+  if (p.system) checkSystem(p, n, list);
+
   if (p.barrier?.kind === "table") {
     p.barrier.points.forEach((pt, i) => {
       const prev = p.barrier?.kind === "table" ? p.barrier.points[i - 1] : undefined;
@@ -153,4 +155,34 @@ export function checkConsistency(p: ProfileFile, list: ProblemList): void {
       }
     });
   }
+}
+
+/** A system: its grid is one chip, its cores stay enumerable, one link energy form. */
+function checkSystem(p: ProfileFile, coresOnChip: number, list: ProblemList): void {
+  const sy = p.system;
+  if (!sy) return;
+  if (p.grid.chips.value !== 1)
+    list.add(
+      ["grid", "chips", "value"],
+      `with \`system:\` the grid describes one chip; expected 1, found ${p.grid.chips.value} (the chip count is system.chips.x × y)`,
+    );
+  const chips = sy.chips.x.value * sy.chips.y.value;
+  if (chips * coresOnChip > MAX_SYSTEM_CORES)
+    list.add(
+      ["system", "chips"],
+      `${chips} chips × ${coresOnChip} cores = ${chips * coresOnChip} cores; at most ${MAX_SYSTEM_CORES} are supported (MAX_SYSTEM_CORES)`,
+    );
+  if (sy.link.energyPerPacket && sy.link.energyPerBit)
+    list.add(["system", "link", "energyPerBit"], "give energyPerPacket or energyPerBit, not both", "key");
+  if (sy.link.bandwidth && sy.link.bandwidth.value === 0)
+    list.add(
+      ["system", "link", "bandwidth", "value"],
+      "a link bandwidth must be above 0; leave it out when unknown",
+    );
+  if (p.grid.routing !== "xy")
+    list.add(
+      ["system"],
+      "a system needs `grid.routing: xy` (routes cross chip boundaries as XY paths)",
+      "key",
+    );
 }

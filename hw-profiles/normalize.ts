@@ -4,8 +4,16 @@
 import { assertNever } from "../common/errors.js";
 import { coresPerChip } from "./checks.js";
 import { buildProvenance } from "./provenance.js";
-import type { CostFile, CostName, MemoryModelFile, ProfileFile, Quantity, UnitsFile } from "./schema.js";
-import type { Barrier, ChipProfile, CoreLimits, Cost, Costs, MemoryModel, Units } from "./types.js";
+import type {
+  CostFile,
+  CostName,
+  MemoryModelFile,
+  ProfileFile,
+  Quantity,
+  SystemFile,
+  UnitsFile,
+} from "./schema.js";
+import type { Barrier, ChipProfile, CoreLimits, Cost, Costs, MemoryModel, System, Units } from "./types.js";
 import { CYCLES, dimensionOfUnit, toSI } from "./units.js";
 
 /** A quantity's value in SI (counts unchanged); undefined for an absent quantity or cycles without a clock. */
@@ -105,6 +113,31 @@ function memoryModel(m: MemoryModelFile, coreCount: number): MemoryModel {
   }
 }
 
+/** Products of SI numbers without binary noise (10 pJ × 40 = 4e-10, not 3.9999999999999996e-10). */
+const clean = (x: number) => Number(x.toPrecision(12));
+
+function system(sy: SystemFile | undefined, clockHz: number | undefined): System | undefined {
+  if (!sy) return undefined;
+  const hops = sy.link.hops?.value ?? 1;
+  const packetBits = sy.packetBits.value;
+  const perBit = si(sy.link.energyPerBit);
+  const perPacket = si(sy.link.energyPerPacket) ?? (perBit === undefined ? undefined : perBit * packetBits);
+  const latency = si(sy.link.latency, clockHz);
+  return withDefined({
+    chipsX: sy.chips.x.value,
+    chipsY: sy.chips.y.value,
+    packetBits,
+    link: withDefined({
+      energyPerPacketJ: perPacket === undefined ? undefined : clean(perPacket * hops),
+      latencyS: latency === undefined ? undefined : clean(latency * hops),
+      bandwidthBitsPerS: si(sy.link.bandwidth),
+      hops,
+    }),
+    staticPowerPerChipW: si(sy.staticPowerPerChip),
+    barrierS: si(sy.barrier),
+  });
+}
+
 function barrier(b: ProfileFile["barrier"]): Barrier | undefined {
   if (!b) return undefined;
   switch (b.kind) {
@@ -171,7 +204,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       coresPerChip: n,
       routing: g.routing,
       multicast: g.multicast,
-      chips: g.chips.value,
+      chips: p.system ? p.system.chips.x.value * p.system.chips.y.value : g.chips.value,
       chipLink: g.chipLink && cost(g.chipLink, clockHz),
       routingEntriesPerChip: si(g.routingEntriesPerChip),
       linkBuffer: si(g.linkBuffer),
@@ -205,6 +238,7 @@ export function normalizeProfile(p: ProfileFile, file: string): ChipProfile {
       units: units(p.units, clockHz),
       barrier: barrier(p.barrier),
       clockHz,
+      system: system(p.system, clockHz),
       notes: p.notes && [...p.notes],
     }),
     staticPower: withDefined({ perCoreW: si(p.staticPower?.perCore), perChipW: si(p.staticPower?.perChip) }),

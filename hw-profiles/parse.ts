@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { SpikegridError } from "../common/errors.js";
 import { parseYaml, yamlValue } from "../common/yaml.js";
 import { checkConsistency, checkSources } from "./checks.js";
+import { applyExtends } from "./extends.js";
 import { normalizeProfile } from "./normalize.js";
 import { PositionFinder } from "./positions.js";
 import { addZodIssues, describeFound, ProblemList, type ProfileProblem } from "./problems.js";
@@ -70,6 +71,9 @@ export function parseProfileText(text: string, file: string): ValidationResult {
     list.add([], `expected a mapping at the top level (keys ${TOP_KEYS}), found ${describeFound(data)}`);
     return { file, problems: list.problems };
   }
+  const merged = applyExtends(data as Record<string, unknown>, list);
+  if (!merged) return { file, problems: list.problems };
+  data = merged;
   const parsed = profileFileSchema.safeParse(data);
   if (!parsed.success) addZodIssues(list, parsed.error.issues, data, profileFileSchema);
   checkSources(data, list);

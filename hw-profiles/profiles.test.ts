@@ -32,9 +32,22 @@ function numericLeaves(data: unknown, path: string[] = []): { path: string; quan
 const STRUCTURAL = [/^barrier\.points\.\d+\.tiles$/, /\.cores\.\d+$/, /^grid\.unavailableTiles\./];
 
 describe("shipped profiles", () => {
-  it("are exactly the seven of the design and loihi-sanafe, each named like its file", () => {
+  it("are exactly the seven of the design, loihi-sanafe and four systems, each named like its file", () => {
     expect(profileRegistry.names().sort()).toEqual(
-      ["generic-45nm", "loihi", "loihi-sanafe", "loihi2", "speck", "spinnaker2", "truenorth", "xylo"].sort(),
+      [
+        "generic-45nm",
+        "loihi",
+        "loihi-sanafe",
+        "loihi2",
+        "speck",
+        "spinnaker2",
+        "truenorth",
+        "xylo",
+        "loihi2-kapoho-point",
+        "loihi2-hala-point",
+        "loihi-pohoiki-springs",
+        "spinnaker2-48",
+      ].sort(),
     );
     for (const [name, file] of profileRegistry.entries()) expect(basename(file)).toBe(`${name}.yaml`);
   });

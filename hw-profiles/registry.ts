@@ -16,6 +16,10 @@ export const BUILTIN_PROFILES = [
   "speck",
   "xylo",
   "generic-45nm",
+  "loihi2-kapoho-point",
+  "loihi2-hala-point",
+  "loihi-pohoiki-springs",
+  "spinnaker2-48",
 ] as const;
 
 /** Built-in profile name → absolute path of its YAML file. */

@@ -29,6 +29,7 @@ export const durationQ = quantity("duration", "Duration");
 export const powerQ = quantity("power", "Power");
 export const memoryQ = quantity("memory", "Memory");
 export const frequencyQ = quantity("frequency", "Frequency");
+export const bandwidthQ = quantity("bandwidth", "Bandwidth");
 /** A dimensionless integer (neurons, axons, bits of a weight, tile counts): no `unit`. */
 export const countQ = z
   .strictObject({ value: z.number().int().nonnegative(), ...provenance })
@@ -110,13 +111,47 @@ const grid = z.strictObject({
   multicast: z
     .boolean()
     .describe("true: one packet reaches many cores; false: one packet per destination core"),
-  chips: positive(),
-  chipLink: cost.optional().describe("cost of crossing a chip-to-chip link"),
+  chips: positive().describe("chips of this kind; a profile with `system:` describes one chip here (1)"),
+  chipLink: cost
+    .optional()
+    .describe("cost of crossing a chip-to-chip link (informational; `system.link` is charged)"),
   routingEntriesPerChip: countQ.optional(),
   linkBuffer: positive()
     .optional()
     .describe("messages a link buffers (SANA-FE's link_buffer_size; its detailed timing's congestion model)"),
 });
+
+/** Chips per side of a system's chip grid, and chips × cores in all: what mapping can enumerate. */
+export const MAX_SYSTEM_CORES = 2 ** 22;
+
+/** A board or rack of identical chips on a 2-D chip grid joined by chip-to-chip links (system.ts). */
+const system = z
+  .strictObject({
+    chips: z
+      .strictObject({ x: gridSideQ.describe("chips along x"), y: gridSideQ.describe("chips along y") })
+      .describe("the chip grid: chip (cx, cy) sits at x = cx, y = cy; each chip is the `grid:` mesh"),
+    packetBits: positive().describe("bits one spike packet occupies on a chip-to-chip link"),
+    link: z
+      .strictObject({
+        energyPerPacket: energyQ.optional(),
+        energyPerBit: energyQ.optional().describe("× packetBits gives the energy per packet"),
+        latency: latencyQ.optional().describe("time for a packet to cross one chip boundary"),
+        bandwidth: bandwidthQ
+          .optional()
+          .describe("per link and direction; a packet holds the link packetBits / bandwidth"),
+        hops: positive()
+          .optional()
+          .describe("link traversals between adjacent chips (default 1): energy and latency × hops"),
+      })
+      .describe("one chip-to-chip link between adjacent chips (per direction)"),
+    staticPowerPerChip: powerQ
+      .optional()
+      .describe("static power per chip in use in this system (replaces staticPower.perChip)"),
+    barrier: durationQ
+      .optional()
+      .describe("system-wide timestep synchronisation, added to each step when more than one chip is in use"),
+  })
+  .describe("a multi-chip system (board, rack) of identical chips");
 
 const speckCoreGroup = z.strictObject({
   cores: z.array(z.number().int().nonnegative()).min(1).describe("core indices this row applies to"),
@@ -282,6 +317,12 @@ export const profileFileSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'"),
     description: z.string().min(1),
+    extends: z
+      .string()
+      .optional()
+      .describe(
+        "a built-in profile whose keys this file starts from (top-level keys here replace them; sources merge)",
+      ),
     sources: z.record(z.string(), z.string().min(1)).describe("source key → full citation"),
     grid,
     core,
@@ -291,6 +332,7 @@ export const profileFileSchema = z
     barrier: barrier.optional(),
     staticPower: z.strictObject({ perCore: powerQ.optional(), perChip: powerQ.optional() }).optional(),
     clock: frequencyQ.optional(),
+    system: system.optional(),
     timestep: z.strictObject({
       semantics: z.enum(["layer-sync", "pipelined"]),
       updatePolicy: z
@@ -315,6 +357,7 @@ export type Quantity = CountQuantity | UnitQuantity;
 export type CostFile = z.infer<typeof cost>;
 export type UnitsFile = z.infer<typeof units>;
 export type MemoryModelFile = ProfileFile["core"]["memoryModel"];
+export type SystemFile = NonNullable<ProfileFile["system"]>;
 export type BarrierFile = NonNullable<ProfileFile["barrier"]>;
 
 /** The JSON Schema of the file format (written to hw-profiles/profile.schema.json by json-schema.test.ts). */

@@ -136,6 +136,29 @@ export interface Grid {
   linkBuffer?: number;
 }
 
+/** One chip-to-chip link (per direction) of a system, SI. Absent numbers are not modelled. */
+export interface SystemLink {
+  /** energyPerPacket, or energyPerBit × packetBits; already × hops. */
+  energyPerPacketJ?: number;
+  /** Time to cross one chip boundary, already × hops. */
+  latencyS?: number;
+  bandwidthBitsPerS?: number;
+  /** Link traversals between adjacent chips. */
+  hops: number;
+}
+
+/** A board or rack: `chipsX × chipsY` identical chips (the profile's grid each) on a 2-D chip grid. */
+export interface System {
+  chipsX: number;
+  chipsY: number;
+  packetBits: number;
+  link: SystemLink;
+  /** Static power per chip in use (replaces `staticPower.perChipW` when given). */
+  staticPowerPerChipW?: number;
+  /** System-wide timestep synchronisation added to each step when more than one chip is in use. */
+  barrierS?: number;
+}
+
 export interface ProvenanceEntry {
   /** Where the number sits in the file, e.g. `costs.synopAC.energy` (for `hopEW` filled from `hop`, the `hop` path). */
   keyPath: string;
@@ -176,6 +199,8 @@ export interface ChipProfile {
   barrier?: Barrier;
   staticPower: { perCoreW?: number; perChipW?: number };
   clockHz?: number;
+  /** Present for multi-chip systems; then `grid` is one chip and `grid.chips` = chipsX × chipsY. */
+  system?: System;
   timestep: { semantics: "layer-sync" | "pipelined"; updatePolicy: "all" | "active" };
   /** Source key → full citation. */
   sources: Record<string, string>;

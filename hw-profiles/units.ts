@@ -2,7 +2,7 @@
 // Profiles keep the author's unit for display; the loader converts with these tables.
 
 /** The physical dimensions a profile quantity can have; `count` is a dimensionless integer. */
-export type Dimension = "energy" | "latency" | "duration" | "power" | "memory" | "frequency";
+export type Dimension = "energy" | "latency" | "duration" | "power" | "memory" | "frequency" | "bandwidth";
 
 // "µ" (micro sign U+00B5), "μ" (Greek mu U+03BC) and "u" are all accepted: people type all three.
 const ENERGY = { fJ: 1e-15, pJ: 1e-12, nJ: 1e-9, µJ: 1e-6, μJ: 1e-6, uJ: 1e-6, mJ: 1e-3, J: 1 };
@@ -22,6 +22,17 @@ const MEMORY = {
   MiB: 8 * 1024 ** 2,
 };
 const FREQUENCY = { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 };
+// Link bandwidths (chip-to-chip links of a system), normalised to bits per second.
+const BANDWIDTH = {
+  "bit/s": 1,
+  "kbit/s": 1e3,
+  "Mbit/s": 1e6,
+  "Gbit/s": 1e9,
+  "B/s": 8,
+  "kB/s": 8e3,
+  "MB/s": 8e6,
+  "GB/s": 8e9,
+};
 
 /** `cycles` is a latency unit without a fixed SI factor: it becomes seconds only through the profile's clock. */
 export const CYCLES = "cycles";
@@ -33,6 +44,7 @@ const FACTORS: Record<Dimension, Record<string, number>> = {
   power: POWER,
   memory: MEMORY,
   frequency: FREQUENCY,
+  bandwidth: BANDWIDTH,
 };
 
 /** The SI unit each dimension normalises to. */
@@ -43,6 +55,7 @@ export const SI_UNIT: Record<Dimension, string> = {
   power: "W",
   memory: "bit",
   frequency: "Hz",
+  bandwidth: "bit/s",
 };
 
 /** Every unit spelling accepted for a dimension, in the order shown in error messages. */
@@ -68,7 +81,7 @@ export function toSI(dim: Dimension, value: number, unit: string, clockHz?: numb
 /** The dimension a unit belongs to (units are unique across dimensions; time units report as latency). */
 export function dimensionOfUnit(unit: string): Dimension | undefined {
   if (unit === CYCLES) return "latency";
-  for (const dim of ["energy", "latency", "power", "memory", "frequency"] as const) {
+  for (const dim of ["energy", "latency", "power", "memory", "frequency", "bandwidth"] as const) {
     if (siFactor(dim, unit) !== undefined) return dim;
   }
   return undefined;

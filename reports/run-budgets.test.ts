@@ -56,6 +56,13 @@ describe("run JSON size budgets", () => {
     expect(() => checkRunBudgets(chipRun())).not.toThrow();
   });
 
+  it("bounds a multi-chip run's chip-to-chip link rows like mesh links (4 × cores)", () => {
+    const link = { fromChip: 0, toChip: 1, packets: 1, energyJ: 0, busyCycles: 0 };
+    const run = { ...chipRun(), system: { links: Array.from({ length: 9 }, () => link) } };
+    const text = errorOf(() => checkRunBudgets(run, "run.json", { ...RUN_BUDGETS, cores: 2 })).describe();
+    expect(text).toMatch(/system\.links: 9 chip-to-chip links exceed the report budget of 8 \(cores\)/);
+  });
+
   it("refuses a run JSON file over the byte budget before reading it", () => {
     const file = join(dir, "big.json");
     writeFileSync(file, " ".repeat(2000));

@@ -69,6 +69,13 @@ export function checkRunBudgets(
     over("grid", w * h, budgets.gridCells, `grid cells (${w} × ${h})`, "gridCells");
   over("cores", len(at(value, "cores")), budgets.cores, "cores", "cores");
   over("links", len(at(value, "links")), 4 * budgets.cores, "links", "cores");
+  over(
+    "system.links",
+    len(at(at(value, "system"), "links")),
+    4 * budgets.cores,
+    "chip-to-chip links",
+    "cores",
+  );
   over("perLayer", len(at(value, "perLayer")), budgets.layers, "layers", "layers");
   const q = at(value, "quantization");
   over("quantization.projections", len(at(q, "projections")), budgets.layers, "projections", "layers");

@@ -87,6 +87,34 @@ export const linkRowSchema = z.looseObject({
   busyCycles: z.number().nonnegative(),
 });
 
+/** Multi-chip systems: chips in use, traffic per chip-to-chip link, energy on-chip / inter-chip / static. */
+export const systemSchema = z.looseObject({
+  chips: z.looseObject({ x: count, y: count }),
+  coresPerChip: count,
+  chipsUsed: count,
+  /** Packets × chip-to-chip links crossed, over every sample. */
+  crossings: count,
+  /** One row per directed chip-to-chip link (chip → neighbouring chip) that carried packets, busiest first. */
+  links: z.array(
+    z.looseObject({
+      fromChip: count,
+      toChip: count,
+      packets: count,
+      energyJ: joules,
+      busyCycles: z.number().nonnegative(),
+    }),
+  ),
+  /** onChipJ + interChipJ = energy.chip.dynamicJ; staticJ = energy.chip.staticJ. */
+  energy: z.looseObject({ onChipJ: joules, interChipJ: joules, staticJ: joules }),
+  link: z.looseObject({
+    packetBits: count,
+    energyPerPacketJ: joules.optional(),
+    latencyS: z.number().nonnegative().optional(),
+    bandwidthBitsPerS: z.number().positive().optional(),
+  }),
+  convention: z.string(),
+});
+
 export const memorySchema = z.looseObject({
   model: z.string(),
   synapseBits: count,

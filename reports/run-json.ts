@@ -19,6 +19,7 @@ import {
   perStepSchema,
   rasterSchema,
   streamingSchema,
+  systemSchema,
 } from "./run-json-sections.js";
 
 /** Bump on an incompatible change; adding optional fields or sections is compatible. */
@@ -218,6 +219,11 @@ export const runJsonSchema = z
       .array(linkRowSchema)
       .optional()
       .describe("chip engine: one row per mesh link that carried packets"),
+    system: systemSchema
+      .optional()
+      .describe(
+        "chip engine on a multi-chip system: chips used, traffic per chip-to-chip link, energy split",
+      ),
     perStep: perStepSchema.optional().describe("activity per timestep index, summed over samples"),
     raster: z.array(rasterSchema).optional().describe("spike rasters of the first sample"),
     accuracy: accuracySchema.optional().describe("when labels are given"),
@@ -242,6 +248,7 @@ export type RunLatency = z.infer<typeof latencySchema>;
 export type RunMemory = z.infer<typeof memorySchema>;
 export type RunCore = z.infer<typeof coreRowSchema>;
 export type RunLink = z.infer<typeof linkRowSchema>;
+export type RunSystem = z.infer<typeof systemSchema>;
 export type RunPerStep = z.infer<typeof perStepSchema>;
 export type RunRaster = z.infer<typeof rasterSchema>;
 export type RunStreaming = z.infer<typeof streamingSchema>;

@@ -115,3 +115,43 @@ export function linkTable(run: RunJson): ViewTable | undefined {
     rows,
   };
 }
+
+/** Multi-chip systems: chips used, the energy split and the busiest chip-to-chip links (at most 8 rows). */
+export function systemTable(run: RunJson): ViewTable | undefined {
+  const sy = run.system;
+  if (!sy) return undefined;
+  const total = sy.energy.onChipJ + sy.energy.interChipJ + sy.energy.staticJ || 1;
+  const split = (what: string, j: number, key: string): Cell[] => [
+    text(what),
+    count(undefined),
+    si(j, "J", `system.energy.${key}`),
+    pct(j / total),
+  ];
+  const rows: Cell[][] = [
+    [
+      text(`chips used ${sy.chipsUsed} of ${sy.chips.x * sy.chips.y} (${sy.chips.x} × ${sy.chips.y})`),
+      count(sy.crossings, "system.crossings"),
+      text(""),
+      text(""),
+    ],
+    split("energy on-chip", sy.energy.onChipJ, "onChipJ"),
+    split("energy inter-chip", sy.energy.interChipJ, "interChipJ"),
+    split("energy static", sy.energy.staticJ, "staticJ"),
+    ...sy.links
+      .slice(0, 8)
+      .map((l, i): Cell[] => [
+        text(`link chip ${l.fromChip} → chip ${l.toChip}`),
+        count(l.packets, `system.links.${i}.packets`),
+        si(l.energyJ, "J", `system.links.${i}.energyJ`),
+        pct(l.energyJ / total),
+      ]),
+  ];
+  if (sy.links.length > 8)
+    rows.push([text(`… ${sy.links.length - 8} more links`), count(undefined), text(""), text("")]);
+  return {
+    id: "system",
+    title: "System: chips, energy split, chip-to-chip links (packets: crossings)",
+    columns: ["", "Packets", "Energy", "Share"].map((header, i) => ({ header, numeric: i >= 1 })),
+    rows,
+  };
+}

@@ -4,7 +4,7 @@
 
 import type { RunJson } from "./run-json.js";
 import { type Cell, cellHelpers, type ReportView, type ViewTable } from "./view-cells.js";
-import { coreTable, energyTable, linkTable, memoryTable } from "./view-chip.js";
+import { coreTable, energyTable, linkTable, memoryTable, systemTable } from "./view-chip.js";
 
 export * from "./view-cells.js";
 
@@ -158,6 +158,7 @@ export function reportView(run: RunJson): ReportView {
     summaryTable(run),
     layerTable(run),
     energyTable(run),
+    systemTable(run),
     memoryTable(run),
     coreTable(run),
     linkTable(run),

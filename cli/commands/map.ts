@@ -1,4 +1,4 @@
-// `spikegrid map model.nmir --profile P [--max-cores N] [--neurons-per-core N] [--placement
+// `spikegrid map model.nmir --profile P [--max-cores N] [--max-chips N] [--neurons-per-core N] [--placement
 // sequential|greedy|anneal] [--seed N] [--input in.npy] -o mapping.json [--json]`: partition, pack, place and
 // route a compiled network on a chip; prints the core grid as a heat map and the fit summary. A misfit
 // exits 2 with every reason and what would make it fit.
@@ -66,10 +66,12 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const out = args.out as string | undefined;
   const opts: MapOptions = {};
   const maxCores = intFlag("--max-cores", args["max-cores"], 1, 1 << 24);
+  const maxChips = intFlag("--max-chips", args["max-chips"], 1, 1 << 24);
   const npc = intFlag("--neurons-per-core", args["neurons-per-core"], 1, 1 << 30);
   const seed = intFlag("--seed", args.seed, 0, 2 ** 31 - 1);
   const placement = placementArg(args.placement);
   if (maxCores !== undefined) opts.maxCores = maxCores;
+  if (maxChips !== undefined) opts.maxChips = maxChips;
   if (npc !== undefined) opts.neuronsPerCore = npc;
   if (seed !== undefined) opts.seed = seed;
   if (placement) opts.placement = placement;
@@ -126,6 +128,7 @@ export const mapCommand: CliCommand = {
       .option("profile", { type: "string", demandOption: true, describe: "chip profile name or file" })
       .option("out", { alias: "o", type: "string", describe: "the mapping JSON to write" })
       .option("max-cores", { type: "number", describe: "use at most N cores" })
+      .option("max-chips", { type: "number", describe: "multi-chip systems: use at most N chips" })
       .option("neurons-per-core", { type: "number", describe: "at most N neurons on a core" })
       .option("placement", { type: "string", describe: "sequential | greedy (default) | anneal" })
       .option("seed", { type: "number", describe: "annealing seed (default 1)" })

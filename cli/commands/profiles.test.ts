@@ -38,8 +38,14 @@ describe("spikegrid profiles", () => {
     const { code, out } = await run("profiles", "list", "--json");
     expect(code).toBe(0);
     const rows = JSON.parse(out);
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(12);
     const loihi = rows.find((r: { name: string }) => r.name === "loihi");
+    // a system lists all its chips' cores
+    expect(rows.find((r: { name: string }) => r.name === "loihi2-kapoho-point")).toMatchObject({
+      chips: 8,
+      coresPerChip: 128,
+      cores: 1024,
+    });
     expect(loihi).toMatchObject({
       cores: 128,
       neuronsPerCore: 1024,

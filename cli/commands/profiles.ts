@@ -3,6 +3,7 @@
 
 import { writeFileSync } from "node:fs";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
+import { formatChipGrid, formatSystemLinks } from "../../compiler/mapping/system-view.js";
 import {
   type ChipProfile,
   COST_NAMES,
@@ -165,6 +166,7 @@ function showProfile(args: Record<string, unknown>, io: CliIo): void {
   const c = colours(io);
   const out: string[] = [`${c.bold(p.name)} — ${p.description}`, `file: ${p.file}`, ""];
   out.push(renderTable([{ header: "setting" }, { header: "value" }], settings(p)), "");
+  if (p.system) out.push(formatChipGrid(p), ...formatSystemLinks(p), "");
   const notes = new Map<string, number>();
   const rows = numbers(p).map(([key, e]) => {
     const est = e.status === "estimate";

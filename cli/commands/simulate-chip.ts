@@ -29,6 +29,10 @@ export const CHIP_OPTIONS = {
       "chip engine: neurobench (default: spikegrid's counts and the profile's events) | sanafe (SANA-FE's counting, unit costs and detailed timing; a SANA-FE network file)",
   },
   "max-cores": { type: "number", describe: "chip engine, when mapping here: use at most N cores" },
+  "max-chips": {
+    type: "number",
+    describe: "chip engine on a multi-chip system, when mapping here: use at most N chips",
+  },
   "neurons-per-core": {
     type: "number",
     describe: "chip engine, when mapping here: at most N neurons a core",

@@ -26,15 +26,17 @@ import { zooOverrides } from "../zoo-set.js";
 import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
 
 /** The mapping flags `simulate --engine chip` passes to the mapper (they map here; not with --mapping). */
-const MAP_FLAGS = ["max-cores", "neurons-per-core", "placement", "seed"] as const;
+const MAP_FLAGS = ["max-cores", "max-chips", "neurons-per-core", "placement", "seed"] as const;
 
 function mapOptionsOf(args: Record<string, unknown>): MapOptions {
   const opts: MapOptions = {};
   const maxCores = intFlag("--max-cores", args["max-cores"], 1, 1 << 24);
+  const maxChips = intFlag("--max-chips", args["max-chips"], 1, 1 << 24);
   const npc = intFlag("--neurons-per-core", args["neurons-per-core"], 1, 1 << 30);
   const seed = intFlag("--seed", args.seed, 0, 2 ** 31 - 1);
   const placement = choiceFlag<Placement>("--placement", args.placement, PLACEMENTS);
   if (maxCores !== undefined) opts.maxCores = maxCores;
+  if (maxChips !== undefined) opts.maxChips = maxChips;
   if (npc !== undefined) opts.neuronsPerCore = npc;
   if (seed !== undefined) opts.seed = seed;
   if (placement) opts.placement = placement;

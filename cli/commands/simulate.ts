@@ -222,6 +222,7 @@ export const simulateCommand: CliCommand = {
         "timing",
         "convention",
         "max-cores",
+        "max-chips",
         "neurons-per-core",
         "placement",
         "seed",

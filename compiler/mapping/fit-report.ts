@@ -98,7 +98,7 @@ export function describeMisfit(m: Misfit): string {
 /** The fit summary: cores used and the total utilisation of every limit. */
 export function formatFitSummary(r: FitReport): string {
   const lines = [
-    `${r.fits ? "fits" : "does not fit"} on ${r.profile}: ${r.coresNeeded} of ${r.coresAvailable} cores`,
+    `${r.fits ? "fits" : "does not fit"} on ${r.profile}: ${r.coresNeeded} of ${r.coresAvailable} cores${r.chipsNeeded !== undefined ? `, ${r.chipsNeeded} of ${r.chipsAvailable} chips` : ""}`,
   ];
   for (const [k, t] of Object.entries(r.totals)) {
     if (t.available > 0)

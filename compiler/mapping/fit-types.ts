@@ -35,6 +35,10 @@ export interface FitReport {
   coresNeeded: number;
   /** A true lower bound: max over summed limits of ⌈total demand / largest per-core capacity⌉ (lower-bound.ts). */
   coresAtLeast: number;
+  /** Multi-chip systems only: chips the mapping uses, those allowed (system or --max-chips), those needed. */
+  chipsUsed?: number;
+  chipsAvailable?: number;
+  chipsNeeded?: number;
   perCore: CoreUtilisation[];
   /** Σ usage and Σ limits over the used cores. */
   totals: Record<string, { used: number; available: number }>;

@@ -3,6 +3,7 @@
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { FitReport } from "./fit-types.js";
+import { formatChipGrid } from "./system-view.js";
 import type { Mapping } from "./types.js";
 
 const LEVELS = [".", "1", "2", "3", "4", "5", "6", "7", "8", "9", "#"] as const;
@@ -24,20 +25,24 @@ export function formatGrid(profile: ChipProfile, mapping: Mapping, fit: FitRepor
     worst.set(key, Math.max(worst.get(key) ?? 0, f));
     return { c, f };
   });
-  const width = Math.min(g.width, 128);
+  // a system's global grid: its chips side by side (grid.ts)
+  const gw = g.width * (profile.system?.chipsX ?? 1);
+  const gh = g.height * (profile.system?.chipsY ?? 1);
+  const width = Math.min(gw, 128);
   const lines = [
-    `core grid of ${profile.name} (${g.width} × ${g.height} tiles, ${g.coresPerTile} core(s) per tile)`,
+    ...(profile.system ? [formatChipGrid(profile, mapping)] : []),
+    `core grid of ${profile.name} (${gw} × ${gh} tiles, ${g.coresPerTile} core(s) per tile)`,
   ];
-  for (let y = 0; y < Math.min(g.height, 64); y++) {
+  for (let y = 0; y < Math.min(gh, 64); y++) {
     let row = "  ";
     for (let x = 0; x < width; x++) {
       const key = `${x},${y}`;
       const f = worst.get(key);
-      row += off.has(key) ? "x" : f === undefined ? "·" : levelChar(f);
+      row += off.has(`${x % g.width},${y % g.height}`) ? "x" : f === undefined ? "·" : levelChar(f);
     }
     lines.push(row);
   }
-  if (g.height > 64 || g.width > 128) lines.push("  (grid clipped to 128 × 64 tiles)");
+  if (gh > 64 || gw > 128) lines.push("  (grid clipped to 128 × 64 tiles)");
   lines.push("  legend: · unused, 1–9 = up to 10–90% of the fullest limit, # over 90%, x unavailable tile");
   const busiest = coreFrac.sort((a, b) => b.f - a.f).slice(0, top);
   for (const { c, f } of busiest) {

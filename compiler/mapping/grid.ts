@@ -1,5 +1,7 @@
 // Where cores sit: core i is on tile ⌊i / coresPerTile⌋, tiles numbered row-major over the grid without
-// the unavailable tiles. Manhattan distance between tiles is the XY hop count.
+// the unavailable tiles. Manhattan distance between tiles is the XY hop count. A system (profile.system) is
+// one global grid: chip c sits at chip (c mod chipsX, ⌊c / chipsX⌋), its core l is global core
+// c·coresPerChip + l, its tiles shifted by the chip's position × the chip's mesh size.
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 
@@ -19,8 +21,34 @@ export function tiles(profile: ChipProfile): [number, number][] {
   return out;
 }
 
-/** Positions of cores 0 .. coresPerChip − 1. */
+/** Positions of every core: one chip's, or a system's global grid (all its chips). */
 export function corePositions(profile: ChipProfile): CorePosition[] {
+  const local = chipCorePositions(profile);
+  const sy = profile.system;
+  if (!sy) return local;
+  const g = profile.grid;
+  const tilesPerChip = tiles(profile).length;
+  const out: CorePosition[] = [];
+  for (let c = 0; c < sy.chipsX * sy.chipsY; c++) {
+    const dx = (c % sy.chipsX) * g.width;
+    const dy = Math.floor(c / sy.chipsX) * g.height;
+    for (const p of local) out.push({ tile: p.tile + c * tilesPerChip, x: p.x + dx, y: p.y + dy });
+  }
+  return out;
+}
+
+/** Chip of a (global) core; 0 on a single chip. */
+export function chipOfCore(profile: ChipProfile, core: number): number {
+  return Math.floor(core / profile.grid.coresPerChip);
+}
+
+/** Chips of the profile: the system's, else 1. */
+export function systemChips(profile: ChipProfile): number {
+  return profile.system ? profile.system.chipsX * profile.system.chipsY : 1;
+}
+
+/** Positions of one chip's cores 0 .. coresPerChip − 1. */
+export function chipCorePositions(profile: ChipProfile): CorePosition[] {
   const t = tiles(profile);
   const n = Math.min(profile.grid.coresPerChip, t.length * profile.grid.coresPerTile);
   return Array.from({ length: n }, (_, i) => {

@@ -15,6 +15,7 @@ export {
 } from "./map-network.js";
 export { speckUsage } from "./memory-models.js";
 export { profileTraffic } from "./profile-traffic.js";
+export { formatChipGrid, formatSystemLinks } from "./system-view.js";
 export type { SpikeCounts } from "./traffic.js";
 export * from "./types.js";
 export { checkMapping, validateMapping } from "./validate.js";

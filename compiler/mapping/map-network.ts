@@ -6,9 +6,11 @@ import { SpikegridError } from "../../common/errors.js";
 import { noProgress, type Progress } from "../../common/progress.js";
 import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 import { type NmirModule, verify } from "../nmir/index.js";
+import { assignChips, chipMisfit, placeOnSystem } from "./chip-partition.js";
 import { encodingsOf } from "./encoding.js";
 import { buildFitReport, describeMisfit } from "./fit-report.js";
 import type { FitReport } from "./fit-types.js";
+import { type CorePosition, chipOfCore, corePositions, systemChips } from "./grid.js";
 import { coreLowerBound } from "./lower-bound.js";
 import { limitsOf } from "./memory-models.js";
 import { type MapNode, mapNodes } from "./nodes.js";
@@ -23,8 +25,10 @@ import { type SpikeCounts, trafficEdges } from "./traffic.js";
 import { MAPPING_SCHEMA_VERSION, type Mapping, type Placement } from "./types.js";
 
 export interface MapOptions {
-  /** Use at most this many cores (default: the chip's). */
+  /** Use at most this many cores (default: the chip's, or the whole system's). */
   maxCores?: number;
+  /** On a multi-chip system: use at most this many chips (default: all of them). */
+  maxChips?: number;
   /** Put at most this many neurons on a core. */
   neuronsPerCore?: number;
   /** Default "greedy". */
@@ -70,6 +74,8 @@ interface Analysis {
   cores: number;
   /** The demand lower bound on cores (coreLowerBound). */
   atLeast: number;
+  /** Chip of each bin (all 0 on a single chip). */
+  chipOf: number[];
 }
 
 /**
@@ -97,17 +103,21 @@ export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOption
 function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analysis {
   intOption("maxCores", opts.maxCores);
   intOption("neuronsPerCore", opts.neuronsPerCore);
+  intOption("maxChips", opts.maxChips);
   const chip = profile.grid.coresPerChip;
-  const cores = Math.min(opts.maxCores ?? chip, chip);
+  const chips = Math.min(opts.maxChips ?? systemChips(profile), systemChips(profile));
+  const cores = Math.min(opts.maxCores ?? chip * chips, chip * chips);
+  // per-core limits are those of a core on one chip (every chip of a system is the same)
+  const onChip = Math.min(cores, chip);
   const progress = opts.progress ?? noProgress;
   const p = partition(ir, profile, {
-    cores,
+    cores: onChip,
     ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
     progress,
   });
   progress.stage("pack", p.slices.length, "slice");
   const packed = pack(p.slices, profile, {
-    cores,
+    cores: onChip,
     ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
   });
   const misfits = [...p.misfits];
@@ -120,24 +130,35 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analys
       suggestion: `Speck holds one layer per core: ${p.slices.length} layers need ${p.slices.length} fitting cores; no free core is left that holds this layer`,
     });
   const encodings = encodingsOf(ir, profile);
-  const atLeast = coreLowerBound(ir, p.nodes, profile, cores, opts.neuronsPerCore);
-  return {
-    bins: packed.bins,
-    fit: buildFitReport(profile, packed.bins, cores, misfits, undefined, encodings, atLeast),
-    cores,
-    atLeast,
-  };
+  const atLeast = coreLowerBound(ir, p.nodes, profile, onChip, opts.neuronsPerCore);
+  const fit = buildFitReport(profile, packed.bins, cores, misfits, undefined, encodings, atLeast);
+  const { chipOf, used } = assignChips(packed.bins, chip, chips);
+  if (profile.system) {
+    // on a system the core count follows from the chips: say how many chips are needed
+    const needed = Math.max(fit.coresNeeded, (used - 1) * chip + 1);
+    const m =
+      chipMisfit(profile, needed, chips) ??
+      (used > chips ? chipMisfit(profile, used * chip, chips) : undefined);
+    if (m) {
+      fit.misfits = [...fit.misfits.filter((x) => !(x.population === "*" && x.limit === "cores")), m];
+      fit.fits = false;
+    }
+    fit.chipsUsed = Math.min(used, chips);
+    fit.chipsAvailable = chips;
+    fit.chipsNeeded = Math.max(used, Math.ceil(fit.coresNeeded / chip));
+  }
+  return { bins: packed.bins, fit, cores, atLeast, chipOf };
 }
 
 /** Whether `profile` surely cannot hold the module: some node lacks a capability, or the demand exceeds its cores. */
 function cannotFit(ir: NmirModule, nodes: readonly MapNode[], profile: ChipProfile): boolean {
   if (nodes.some((n) => capabilityMisfits(n, profile).length > 0)) return true;
   const cores = profile.grid.coresPerChip;
-  return coreLowerBound(ir, nodes, profile, cores) > cores;
+  return coreLowerBound(ir, nodes, profile, cores) > cores * systemChips(profile);
 }
 
 export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
-  const { bins, fit, cores, atLeast } = analyseFit(ir, profile, opts);
+  const { bins, fit, cores, atLeast, chipOf } = analyseFit(ir, profile, opts);
   // (analyseFit verified the module; the other profiles below reuse that)
   if (!fit.fits) {
     if (opts.suggestProfiles !== false) {
@@ -151,37 +172,61 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
           const other = loadProfile(name);
           // a missing capability or a demand above the whole chip rules a profile out before partitioning
           if (cannotFit(ir, nodes, other)) return false;
-          const others = { ...opts, maxCores: undefined, progress: noProgress };
+          const others = { ...opts, maxCores: undefined, maxChips: undefined, progress: noProgress };
           return analyse(ir, other, others).fit.fits;
         } catch {
           return false;
         }
       });
     }
-    const onlyCores = fit.misfits.every((m) => m.limit === "cores" && m.population === "*");
-    const usage = onlyCores && opts.maxCores !== undefined && fit.coresNeeded <= profile.grid.coresPerChip;
+    const onlyCores = fit.misfits.every(
+      (m) => (m.limit === "cores" || m.limit === "chips") && m.population === "*",
+    );
+    const allCores = profile.grid.coresPerChip * systemChips(profile);
+    const limited = opts.maxCores !== undefined || opts.maxChips !== undefined;
+    const usage = onlyCores && limited && fit.coresNeeded <= allCores;
+    const flag =
+      opts.maxChips !== undefined && fit.misfits.some((m) => m.limit === "chips")
+        ? `--max-chips ${opts.maxChips}`
+        : `--max-cores ${opts.maxCores}`;
+    const need = fit.misfits.some((m) => m.limit === "chips")
+      ? `${fit.chipsNeeded} chips (${fit.coresNeeded} cores)`
+      : `${fit.coresNeeded} cores`;
     throw new MappingError(
       usage ? "USAGE" : "UNSUPPORTED",
       usage
-        ? `--max-cores ${opts.maxCores} is too small: ${ir.name} needs ${fit.coresNeeded} cores on ${profile.name}`
-        : `${ir.name} does not fit on ${profile.name}`,
+        ? `${flag} is too small: ${ir.name} needs ${need} on ${profile.name}`
+        : `${ir.name} does not fit on ${profile.name}${profile.system ? ` (needs ${need}, it has ${fit.chipsAvailable} chips)` : ""}`,
       fit,
       fit.profilesThatFit?.length ? `it fits on: ${fit.profilesThatFit.join(", ")}` : undefined,
     );
   }
   const progress = opts.progress ?? noProgress;
   const edges = trafficEdges(ir, bins, opts.traffic);
-  const pr = placementProblem(profile, bins, cores, edges, opts.neuronsPerCore);
   const placement = opts.placement ?? "greedy";
   progress.stage("place", bins.length, "core");
-  const place =
-    placement === "sequential"
-      ? placeSequential(pr)
-      : placement === "greedy"
-        ? placeGreedy(pr, progress)
-        : placeAnneal(pr, { seed: opts.seed ?? 1, progress });
+  let place: number[];
+  let positions: CorePosition[];
+  if (profile.system) {
+    place = placeOnSystem(profile, bins, edges, chipOf, {
+      placement,
+      seed: opts.seed ?? 1,
+      progress,
+      ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+    });
+    positions = corePositions(profile);
+  } else {
+    const pr = placementProblem(profile, bins, cores, edges, opts.neuronsPerCore);
+    place =
+      placement === "sequential"
+        ? placeSequential(pr)
+        : placement === "greedy"
+          ? placeGreedy(pr, progress)
+          : placeAnneal(pr, { seed: opts.seed ?? 1, progress });
+    positions = pr.positions;
+  }
   progress.stage("route");
-  const routing = routeXY(profile, edges, place, pr.positions);
+  const routing = routeXY(profile, edges, place, positions);
   const encodings = encodingsOf(ir, profile);
   const mapping: Mapping = {
     schemaVersion: MAPPING_SCHEMA_VERSION,
@@ -189,15 +234,16 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     cores: bins
       .map((b, i) => {
         const index = place[i] ?? b.core;
-        const pos = pr.positions[index] ?? { tile: 0, x: 0, y: 0 };
+        const pos = positions[index] ?? { tile: 0, x: 0, y: 0 };
         return {
           index,
+          ...(profile.system ? { chip: chipOfCore(profile, index) } : {}),
           x: pos.x,
           y: pos.y,
           tile: pos.tile,
           slices: b.slices.map((s) => ({ population: s.population, start: s.start, count: s.count })),
           usage: b.usage,
-          limits: limitsOf(profile, index, opts.neuronsPerCore),
+          limits: limitsOf(profile, index % profile.grid.coresPerChip, opts.neuronsPerCore),
         };
       })
       .sort((a, b) => a.index - b.index),
@@ -207,5 +253,11 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     cost: { trafficHops: routing.trafficHops, trafficSource: opts.traffic ? "profiled" : "fan-out" },
     ...(Object.keys(encodings).length > 0 ? { encodings } : {}),
   };
-  return { mapping, fit: buildFitReport(profile, bins, cores, [], place, encodings, atLeast) };
+  const done = buildFitReport(profile, bins, cores, [], place, encodings, atLeast);
+  if (profile.system) {
+    done.chipsUsed = new Set(chipOf).size;
+    done.chipsAvailable = fit.chipsAvailable;
+    done.chipsNeeded = fit.chipsNeeded;
+  }
+  return { mapping, fit: done };
 }

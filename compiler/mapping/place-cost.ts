@@ -2,7 +2,7 @@
 // bins, and the cost Σ traffic × hops of an assignment (bin → core number).
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import { type CorePosition, corePositions, hops } from "./grid.js";
+import { type CorePosition, chipCorePositions, hops } from "./grid.js";
 import { limitsOf, overLimit } from "./memory-models.js";
 import type { Bin } from "./pack.js";
 import type { TrafficEdge } from "./traffic.js";
@@ -27,7 +27,8 @@ export function placementProblem(
   edges: TrafficEdge[],
   neuronsPerCore?: number,
 ): PlacementProblem {
-  const positions = corePositions(profile);
+  // placement is within one chip (a system's chips are placed one by one, chip-partition.ts)
+  const positions = chipCorePositions(profile);
   const uniform = profile.coreOverrides.length === 0 && profile.core.memoryModel.kind !== "speck";
   const limits = uniform ? [] : Array.from({ length: cores }, (_, c) => limitsOf(profile, c, neuronsPerCore));
   const allowed = (b: number, c: number) => {

@@ -26,9 +26,11 @@ export interface Slice {
 export type Usage = Record<string, number>;
 
 export interface MappedCore {
-  /** Core number on the chip, 0 .. coresPerChip − 1. */
+  /** Core number on the chip, 0 .. coresPerChip − 1; on a multi-chip system the global number chip·coresPerChip + core. */
   index: number;
-  /** Tile position on the grid. */
+  /** Multi-chip systems: the chip (⌊index / coresPerChip⌋), at chip-grid position (chip mod chipsX, ⌊chip / chipsX⌋). */
+  chip?: number;
+  /** Tile position on the grid (a system's global grid: chip position × the chip's mesh + the tile on it). */
   x: number;
   y: number;
   /** Tile number (row-major over the available tiles). */
@@ -88,6 +90,7 @@ export const mappingSchema = z.object({
   cores: z.array(
     z.object({
       index: int,
+      chip: int.optional(),
       x: int,
       y: int,
       tile: int,

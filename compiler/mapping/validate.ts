@@ -57,6 +57,9 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
         where,
         message: `core ${c.index} sits at tile ${pos.tile} (${pos.x}, ${pos.y}), not ${c.tile} (${c.x}, ${c.y})`,
       });
+    const chip = Math.floor(c.index / profile.grid.coresPerChip);
+    if (c.chip !== undefined && c.chip !== chip)
+      out.push({ where: `${where}.chip`, message: `core ${c.index} is on chip ${chip}, not ${c.chip}` });
     if (seenCore.has(c.index))
       out.push({ where: `${where}.index`, message: `core ${c.index} appears twice` });
     seenCore.add(c.index);
@@ -137,7 +140,9 @@ function countProblems(raw: unknown, profile: ChipProfile, cores: number): Error
 /** Routes name cores of the chip and paths stay on its grid (each listed once per route). */
 function routeShapeProblems(m: Mapping, profile: ChipProfile, cores: number): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  const { width, height } = profile.grid;
+  // a system's grid: its chips side by side (grid.ts)
+  const width = profile.grid.width * (profile.system?.chipsX ?? 1);
+  const height = profile.grid.height * (profile.system?.chipsY ?? 1);
   const core = (where: string, c: number) => {
     if (c >= cores)
       out.push({ where, message: `core ${c} does not exist (${profile.name} has cores 0..${cores - 1})` });
@@ -198,7 +203,8 @@ export function coreBins(
       usage = addUsage(usage, runsUsage(node, f, list, profile, inputIds, sizes));
     }
     const slices = c.slices.map((s) => ({ ...s, usage: {} }));
-    return { core: c.index, slices, usage, limits: limitsOf(profile, c.index) };
+    // a system's chips are identical: a core's limits are those of its number on its chip
+    return { core: c.index, slices, usage, limits: limitsOf(profile, c.index % profile.grid.coresPerChip) };
   });
 }
 

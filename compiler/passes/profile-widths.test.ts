@@ -32,6 +32,11 @@ describe("width defaults with a profile", () => {
       speck: [8, 16],
       xylo: [8, 16],
       "generic-45nm": [16, 32],
+      // systems: their chip's widths
+      "loihi2-kapoho-point": [8, 16],
+      "loihi2-hala-point": [8, 16],
+      "loihi-pohoiki-springs": [8, 24],
+      "spinnaker2-48": [16, 32],
     };
     for (const name of BUILTIN_PROFILES) {
       const p = loadProfile(name);

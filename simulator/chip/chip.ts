@@ -177,7 +177,7 @@ class ChipLoad implements LoadedChip {
     this.sizes = new Map([...table].map(([id, s]) => [id, s.size]));
     const nodeSizes = new Map([...this.sizes].filter(([id]) => !ir.inputs.some((i) => i.id === id)));
     this.layout = buildLayout(profile, this.mapping, nodeSizes);
-    this.costs = costTable(profile, this.layout.slots, this.layout.tilesInUse);
+    this.costs = costTable(profile, this.layout.slots, this.layout.tilesInUse, this.layout.chipsInUse);
     this.memory = coreMemory(ir, profile, this.layout);
     this.sourceInfo = {
       sizes: Object.fromEntries(this.sizes),

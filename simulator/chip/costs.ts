@@ -15,6 +15,7 @@ export const EVENT_KINDS = [
   "axonIn",
   "axonOut",
   "memoryAccess",
+  "chipLink",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = EVENT_KINDS.length;
@@ -28,6 +29,8 @@ export const HOP_NS = 6;
 export const AXON_IN = 7;
 export const AXON_OUT = 8;
 export const MEM = 9;
+/** A packet crossing a chip-to-chip link of a system (profile.system.link), instead of a mesh hop. */
+export const CHIP_LINK = 10;
 
 /** Used when the profile has no clock (an asynchronous chip such as Loihi): 1 cycle = 1 ns. */
 export const NOMINAL_CLOCK_HZ = 1e9;
@@ -44,40 +47,75 @@ export interface CostTable {
   modelled: boolean[];
   energyStatus: (string | undefined)[];
   latencyStatus: (string | undefined)[];
-  /** Static power while the chip runs, W: per chip + per core × cores in use. */
+  /** Cycles one packet holds a chip-to-chip link: packetBits / bandwidth (0 when not modelled). */
+  chipLinkOccupancy: number;
+  /** The system's packet size and link bandwidth (0 when not a system / not modelled). */
+  chipLinkPacketBits: number;
+  chipLinkBitsPerS: number;
+  /** Static power while the chip runs, W: per chip × chips in use (a single chip: × grid.chips) + per core × cores in use. */
   staticPowerW: number;
   staticStatus: string | undefined;
   /** Barrier cycles for the tiles in use (table) or the tick period in cycles (`tick`: a step lasts at least this). */
   barrierCycles: number;
   barrierKind: "table" | "tick" | "none";
+  /** The system's timestep synchronisation after the chips' barriers (more than one chip in use), cycles. */
+  systemBarrierCycles: number;
+  systemBarrierStatus: string | undefined;
   barrierStatus: string | undefined;
 }
 
 /** The provenance status of `costs.<kind>.<what>` (hopEW/hopNS may come from `hop`). */
 function status(profile: ChipProfile, kind: EventKind, what: "energy" | "latency"): string | undefined {
+  if (kind === "chipLink") {
+    const keys =
+      what === "energy"
+        ? ["system.link.energyPerPacket", "system.link.energyPerBit"]
+        : ["system.link.latency"];
+    return keys.map((k) => provenanceOf(profile, k)?.status).find((x) => x !== undefined);
+  }
   const e =
     provenanceOf(profile, `costs.${kind}.${what}`) ??
     (kind === "hopEW" || kind === "hopNS" ? provenanceOf(profile, `costs.hop.${what}`) : undefined);
   return e?.status;
 }
 
-export function costTable(profile: ChipProfile, coresInUse: number, tilesInUse: number): CostTable {
+/**
+ * `tilesInUse`: on a system, the most tiles in use on one chip (each chip runs its own barrier); `chipsInUse`:
+ * chips holding a core in use (static power per chip, and the system barrier when more than one).
+ */
+export function costTable(
+  profile: ChipProfile,
+  coresInUse: number,
+  tilesInUse: number,
+  chipsInUse = 1,
+): CostTable {
   const clockHz = profile.clockHz ?? NOMINAL_CLOCK_HZ;
   const energyJ = new Float64Array(K);
   const cycles = new Float64Array(K);
   const modelled: boolean[] = [];
+  const link = profile.system?.link;
   EVENT_KINDS.forEach((kind, k) => {
-    const c = profile.costs[kind];
+    const c =
+      kind === "chipLink"
+        ? link && { energyJ: link.energyPerPacketJ, latencyS: link.latencyS }
+        : profile.costs[kind];
     energyJ[k] = c?.energyJ ?? 0;
     cycles[k] = c?.latencyCycles ?? (c?.latencyS === undefined ? 0 : c.latencyS * clockHz);
     modelled.push(c?.energyJ !== undefined);
   });
   const sp = profile.staticPower;
-  const staticPowerW = (sp.perChipW ?? 0) * profile.grid.chips + (sp.perCoreW ?? 0) * coresInUse;
+  const sy = profile.system;
+  const perChipW = sy?.staticPowerPerChipW ?? sp.perChipW ?? 0;
+  const staticPowerW = perChipW * (sy ? chipsInUse : profile.grid.chips) + (sp.perCoreW ?? 0) * coresInUse;
   const staticStatus =
+    (sy?.staticPowerPerChipW !== undefined
+      ? provenanceOf(profile, "system.staticPowerPerChip")?.status
+      : undefined) ??
     provenanceOf(profile, "staticPower.perChip")?.status ??
     provenanceOf(profile, "staticPower.perCore")?.status;
+  const systemBarrierS = sy && chipsInUse > 1 ? (sy.barrierS ?? 0) : 0;
   const barrierS = barrierLatencyS(profile, tilesInUse) ?? 0;
+  const occupancyS = sy?.link.bandwidthBitsPerS ? sy.packetBits / sy.link.bandwidthBitsPerS : 0;
   const b = profile.barrier;
   const barrierStatus = [...profile.provenance.values()].find((e) => e.keyPath.startsWith("barrier"))?.status;
   return {
@@ -88,9 +126,14 @@ export function costTable(profile: ChipProfile, coresInUse: number, tilesInUse: 
     modelled,
     energyStatus: EVENT_KINDS.map((k) => status(profile, k, "energy")),
     latencyStatus: EVENT_KINDS.map((k) => status(profile, k, "latency")),
+    chipLinkOccupancy: occupancyS * clockHz,
+    chipLinkPacketBits: sy?.packetBits ?? 0,
+    chipLinkBitsPerS: sy?.link.bandwidthBitsPerS ?? 0,
     staticPowerW,
     staticStatus,
     barrierCycles: barrierS * clockHz,
+    systemBarrierCycles: systemBarrierS * clockHz,
+    systemBarrierStatus: provenanceOf(profile, "system.barrier")?.status,
     barrierKind: b?.kind ?? "none",
     barrierStatus,
   };

@@ -19,9 +19,13 @@ export interface Layout {
   coreIndex: Int32Array;
   tileX: Int32Array;
   tileY: Int32Array;
-  /** Tile number of each slot (row-major over the grid, y·width + x). */
+  /** Tile number of each slot (row-major over the grid, y·width + x; a system's global grid). */
   tileId: Int32Array;
+  /** Tiles in use; on a multi-chip system, the most on one chip (each chip runs its own barrier). */
   tilesInUse: number;
+  /** Chip of each slot (0 on a single chip) and the chips holding a slot. */
+  chipOf: Int32Array;
+  chipsInUse: number;
   /** node id → slot of each of its neurons. */
   slotOf: Map<string, Int32Array>;
   /** node id → its slices. */
@@ -42,6 +46,9 @@ export function buildLayout(
   const tileX = new Int32Array(slots);
   const tileY = new Int32Array(slots);
   const tileId = new Int32Array(slots);
+  const chipOf = new Int32Array(slots);
+  // a system's grid: its chips side by side (compiler/mapping/grid.ts)
+  const gridWidth = profile.grid.width * (profile.system?.chipsX ?? 1);
   const slotOf = new Map<string, Int32Array>();
   const slices = new Map<string, SliceOnSlot[]>();
   const bySlot: SliceOnSlot[][] = [];
@@ -53,7 +60,8 @@ export function buildLayout(
     coreIndex[s] = c.index;
     tileX[s] = c.x;
     tileY[s] = c.y;
-    tileId[s] = c.y * profile.grid.width + c.x;
+    tileId[s] = c.y * gridWidth + c.x;
+    chipOf[s] = Math.floor(c.index / profile.grid.coresPerChip);
     const here: SliceOnSlot[] = [];
     for (const sl of c.slices) {
       const of = slotOf.get(sl.population);
@@ -78,9 +86,24 @@ export function buildLayout(
     tileX,
     tileY,
     tileId,
-    tilesInUse: new Set(tileId).size,
+    tilesInUse: maxTilesPerChip(tileId, chipOf),
+    chipOf,
+    chipsInUse: new Set(chipOf).size,
     slotOf,
     slices,
     bySlot,
   };
+}
+
+function maxTilesPerChip(tileId: Int32Array, chipOf: Int32Array): number {
+  const perChip = new Map<number, Set<number>>();
+  tileId.forEach((t, s) => {
+    const c = chipOf[s]!;
+    const set = perChip.get(c) ?? new Set<number>();
+    set.add(t);
+    perChip.set(c, set);
+  });
+  let most = 0;
+  for (const set of perChip.values()) most = Math.max(most, set.size);
+  return most;
 }

@@ -125,9 +125,15 @@ export class ChipModel {
       clockEnd = Math.max(clockEnd, this.clock[c]!);
       tally.busy[c]! += this.stepBusy[c]!;
     }
-    const end = this.timing === "detailed" ? Math.max(clockEnd, router.maxDeliver) : compute + router.maxNet;
-    const { barrierCycles, barrierKind } = this.costs;
-    const barrier = barrierKind === "tick" ? Math.max(0, barrierCycles - end) : barrierCycles;
+    // simple timing: a chip-to-chip link that serialises more than the on-chip time sets the step (README)
+    const linkBound = router.stepChipLinkBusy();
+    const end =
+      this.timing === "detailed"
+        ? Math.max(clockEnd, router.maxDeliver)
+        : Math.max(compute + router.maxNet, linkBound);
+    const { barrierCycles, barrierKind, systemBarrierCycles } = this.costs;
+    const barrier =
+      (barrierKind === "tick" ? Math.max(0, barrierCycles - end) : barrierCycles) + systemBarrierCycles;
     const cycles = end + barrier;
     let dyn = 0;
     for (let k = 0; k < K; k++) dyn += this.stepEv[k]! * this.costs.energyJ[k]!;

@@ -2,24 +2,32 @@
 // the sending of one packet through them. `detailed` timing keeps each link's next free time, so packets that
 // share a link serialize (a link carries one packet per hop latency); `simple` timing ignores contention.
 // Multicast packets follow the union of their XY paths: a link already crossed by the same packet is free.
+// On a multi-chip system the grid is global (chips side by side): a step across a chip boundary is a
+// chip-to-chip link (CHIP_LINK), with the link's latency, and held packetBits / bandwidth per packet; all
+// crossings from one chip to a neighbour share that one link (and its bandwidth).
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import { type CostTable, HOP_EW, HOP_NS } from "./costs.js";
+import { CHIP_LINK, type CostTable, HOP_EW, HOP_NS } from "./costs.js";
 import type { Layout } from "./layout.js";
 
 export class Noc {
   /** Tile ids (y·width + x) each link joins. */
   readonly linkFrom: number[] = [];
   readonly linkTo: number[] = [];
-  /** HOP_EW or HOP_NS: the direction's cost applies. */
+  /** HOP_EW, HOP_NS or CHIP_LINK: that kind's cost applies. */
   readonly linkKind: number[] = [];
-  /** Cycles per link crossing (also its occupancy per packet). */
+  /** Cycles per link crossing. */
   linkLat = new Float64Array(0);
+  /** Cycles a packet holds the link (a mesh link: its latency; a chip link: packetBits / bandwidth). */
+  linkOcc = new Float64Array(0);
+  /** The chip-to-chip links among the links, and their packets this step (simple timing's link bound). */
+  chipLinks = new Int32Array(0);
   /** Packets per link, over the whole run. */
   linkPackets = new Float64Array(0);
   /** Hops of the last `send` by direction (new link crossings only, for multicast). */
   lastEW = 0;
   lastNS = 0;
+  lastCL = 0;
   private readonly ids = new Map<number, number>();
   private readonly paths = new Map<number, Int32Array>();
   /** After `finalize`: path of slot pair (a·slots + b) as pathLinks[off .. off + len − 1]. */
@@ -31,26 +39,43 @@ export class Noc {
   /** After `finalize`: east-west and north-south links on the path of each slot pair (a·slots + b). */
   pathEW = new Int32Array(0);
   pathNS = new Int32Array(0);
+  /** Chip-to-chip links on the path of each slot pair. */
+  pathCL = new Int32Array(0);
   private out = new Float64Array(0);
   private stamp = new Int32Array(0);
   private readonly nTiles: number;
   private readonly p2p: boolean;
+  /** Mesh width of the whole grid and of one chip (equal on a single chip). */
+  private readonly width: number;
+  private readonly chipW: number;
+  private readonly chipH: number;
+  private readonly nChips: number;
   /** One packet per event reaching every destination core (else one packet per destination core). */
   readonly multicast: boolean;
 
   constructor(
-    private readonly profile: ChipProfile,
+    profile: ChipProfile,
     private readonly layout: Layout,
     private readonly costs: CostTable,
     readonly contention: boolean,
   ) {
-    this.nTiles = profile.grid.width * profile.grid.height;
+    const sy = profile.system;
+    this.chipW = profile.grid.width;
+    this.chipH = profile.grid.height;
+    this.width = this.chipW * (sy?.chipsX ?? 1);
+    this.nTiles = this.width * this.chipH * (sy?.chipsY ?? 1);
+    this.nChips = (sy?.chipsX ?? 1) * (sy?.chipsY ?? 1);
     this.p2p = profile.grid.routing === "point-to-point";
     this.multicast = profile.grid.multicast;
   }
 
   private link(from: number, to: number, kind: number): number {
-    const key = from * this.nTiles + to;
+    // every crossing between the same two chips (in one direction) shares one chip-to-chip link: its
+    // bandwidth is the chip pair's, whatever the boundary tiles
+    const key =
+      kind === CHIP_LINK
+        ? -1 - (this.chipOfTile(from) * this.nChips + this.chipOfTile(to))
+        : from * this.nTiles + to;
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.linkFrom.length;
@@ -62,13 +87,21 @@ export class Noc {
     return id;
   }
 
+  /** Chip of a global tile id (y·width + x). */
+  chipOfTile(tile: number): number {
+    const x = tile % this.width;
+    const y = Math.floor(tile / this.width);
+    return Math.floor(y / this.chipH) * (this.width / this.chipW) + Math.floor(x / this.chipW);
+  }
+
   /** The links from slot a's tile to slot b's tile (empty on the same tile); call `finalize` after the last. */
   path(a: number, b: number): Int32Array {
     const key = a * this.layout.slots + b;
     const known = this.paths.get(key);
     if (known) return known;
     const { tileX, tileY } = this.layout;
-    const w = this.profile.grid.width;
+    const w = this.width;
+    const { chipW, chipH } = this;
     let x = tileX[a]!;
     let y = tileY[a]!;
     const [bx, by] = [tileX[b]!, tileY[b]!];
@@ -78,12 +111,14 @@ export class Noc {
     } else {
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
-        links.push(this.link(y * w + x, y * w + nx, HOP_EW));
+        const cross = Math.floor(x / chipW) !== Math.floor(nx / chipW);
+        links.push(this.link(y * w + x, y * w + nx, cross ? CHIP_LINK : HOP_EW));
         x = nx;
       }
       while (y !== by) {
         const ny = y + (y < by ? 1 : -1);
-        links.push(this.link(y * w + x, ny * w + x, HOP_NS));
+        const cross = Math.floor(y / chipH) !== Math.floor(ny / chipH);
+        links.push(this.link(y * w + x, ny * w + x, cross ? CHIP_LINK : HOP_NS));
         y = ny;
       }
     }
@@ -96,10 +131,15 @@ export class Noc {
   finalize(): void {
     const n = this.linkFrom.length;
     this.linkLat = Float64Array.from(this.linkKind, (k) => this.costs.cycles[k]!);
+    this.linkOcc = Float64Array.from(this.linkKind, (k, l) =>
+      k === CHIP_LINK ? this.costs.chipLinkOccupancy : this.linkLat[l]!,
+    );
+    this.chipLinks = Int32Array.from(this.linkKind.flatMap((k, l) => (k === CHIP_LINK ? [l] : [])));
     this.linkPackets = new Float64Array(n);
     this.free = new Float64Array(n);
     this.out = new Float64Array(n);
     this.stamp = new Int32Array(n).fill(-1);
+    this.stepLinkPackets = new Float64Array(n);
     const pairs = this.layout.slots * this.layout.slots;
     this.pathOff = new Int32Array(pairs).fill(-1);
     this.pathLen = new Int32Array(pairs);
@@ -109,29 +149,44 @@ export class Noc {
     let at = 0;
     this.pathEW = new Int32Array(pairs);
     this.pathNS = new Int32Array(pairs);
+    this.pathCL = new Int32Array(pairs);
     for (const [key, p] of this.paths) {
       this.pathOff[key] = at;
       this.pathLen[key] = p.length;
       this.pathLinks.set(p, at);
       at += p.length;
       for (const l of p) {
-        if (this.linkKind[l] === HOP_EW) this.pathEW[key]!++;
-        else this.pathNS[key]!++;
+        const kind = this.linkKind[l];
+        if (kind === HOP_EW) this.pathEW[key]!++;
+        else if (kind === HOP_NS) this.pathNS[key]!++;
+        else this.pathCL[key]!++;
       }
     }
   }
 
   /**
-   * Busy cycles per link over the run: packets × the link's latency (a link is held one hop latency per packet),
+   * Busy cycles per link over the run: packets × the link's occupancy (a mesh link is held one hop latency per
+   * packet, a chip link packetBits / bandwidth),
    * one product rather than a running sum, so no rounding accumulates.
    */
   get linkBusy(): Float64Array {
-    return Float64Array.from(this.linkPackets, (n, l) => n * this.linkLat[l]!);
+    return Float64Array.from(this.linkPackets, (n, l) => n * this.linkOcc[l]!);
+  }
+
+  /** Packets per link this step (kept for chip links only). */
+  stepLinkPackets = new Float64Array(0);
+
+  /** The busiest chip link's cycles this step: its packets × packetBits / bandwidth. */
+  stepChipLinkBusy(): number {
+    let most = 0;
+    for (const l of this.chipLinks) most = Math.max(most, this.stepLinkPackets[l]! * this.linkOcc[l]!);
+    return most;
   }
 
   /** Every link free again (a new timestep: the barrier drained the network). */
   newStep(): void {
     this.free.fill(0);
+    for (const l of this.chipLinks) this.stepLinkPackets[l] = 0;
     this.stamp.fill(-1);
   }
 
@@ -152,6 +207,7 @@ export class Noc {
     const links = this.pathLinks;
     let ew = 0;
     let ns = 0;
+    let cl = 0;
     for (let h = off; h < end; h++) {
       const l = links[h]!;
       if (this.stamp[l] === id) {
@@ -160,16 +216,22 @@ export class Noc {
       }
       const lat = this.linkLat[l]!;
       const depart = this.contention && this.free[l]! > t ? this.free[l]! : t;
-      this.free[l] = depart + lat;
+      this.free[l] = depart + this.linkOcc[l]!;
       t = depart + lat;
       this.out[l] = t;
       this.stamp[l] = id;
       this.linkPackets[l]!++;
-      if (this.linkKind[l] === HOP_EW) ew++;
-      else ns++;
+      const kind = this.linkKind[l];
+      if (kind === HOP_EW) ew++;
+      else if (kind === HOP_NS) ns++;
+      else {
+        cl++;
+        this.stepLinkPackets[l]!++;
+      }
     }
     this.lastEW = ew;
     this.lastNS = ns;
+    this.lastCL = cl;
     return t;
   }
 }

@@ -5,7 +5,7 @@
 // integer sums, so every figure is that of counting packet by packet. Multicast packets walk their route tree
 // link by link (Noc.send) and are counted as they go.
 
-import { AXON_IN, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
+import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
 import { PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
@@ -81,6 +81,11 @@ export class Router {
     this.touched = new Int32Array(noc.multicast ? 0 : slots * slots);
   }
 
+  /** The busiest chip-to-chip link's cycles this step (simple timing's link bound; 0 on a single chip). */
+  stepChipLinkBusy(): number {
+    return this.noc.stepChipLinkBusy();
+  }
+
   newStep(): void {
     this.maxDeliver = 0;
     this.maxNet = 0;
@@ -109,12 +114,13 @@ export class Router {
     const { sTime: time, sPair: pair, sRow: row } = this.pending;
     const { noc, arrival, pairCount, touched, axonIn, span } = this;
     const keepArrival = this.pending.withRow;
-    const { pathLinks, linkLat, free, contention } = noc;
+    const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
     let nTouched = this.nTouched;
     let ew = 0;
     let ns = 0;
+    let cl = 0;
     for (let x = 0; x < n; x++) {
       const inject = time[x]!;
       const key = pair[x]!;
@@ -122,14 +128,17 @@ export class Router {
       if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
       ew += span[4 * key + 2]!;
       ns += span[4 * key + 3]!;
+      const crossings = pathCL[key]!;
       let t = inject;
+      // a link is held for its occupancy (a mesh link: its latency; a chip link: packetBits / bandwidth)
       for (let h = off, end = span[4 * key + 1]!; h < end; h++) {
         const l = pathLinks[h]!;
-        const lat = linkLat[l]!;
         if (contention && free[l]! > t) t = free[l]!;
-        t += lat;
-        free[l] = t;
+        free[l] = t + linkOcc[l]!;
+        t += linkLat[l]!;
+        if (crossings > 0 && linkKind[l] === CHIP_LINK) stepLinkPackets[l]!++;
       }
+      cl += crossings;
       const arr = t + axonIn;
       if (keepArrival) arrival[row[x]!] = arr;
       if (arr > maxDeliver) maxDeliver = arr;
@@ -143,7 +152,9 @@ export class Router {
     stepEv[MEM]! += n;
     stepEv[HOP_EW]! += ew;
     stepEv[HOP_NS]! += ns;
+    stepEv[CHIP_LINK]! += cl;
     tally.hops += ew + ns;
+    tally.chipLinkCrossings += cl;
     this.stepHops += ew + ns;
   }
 
@@ -166,6 +177,7 @@ export class Router {
       ev[b * K + MEM]! += n;
       ev[a * K + HOP_EW]! += e;
       ev[a * K + HOP_NS]! += s;
+      ev[a * K + CHIP_LINK]! += n * noc.pathCL[key]!;
       for (let h = pathOff[key]!, end = h + pathLen[key]!; h < end; h++) linkPackets[pathLinks[h]!]! += n;
     }
     this.nTouched = 0;
@@ -184,6 +196,7 @@ export class Router {
     const ev = tally.events;
     let hopsEW = 0;
     let hopsNS = 0;
+    let crossings = 0;
     for (let x = 0; x < n; x++) {
       const r0 = row[x]!;
       const r1 = r0 + rows[x]!;
@@ -193,11 +206,13 @@ export class Router {
       tally.packetsOut[a]!++;
       let ew = 0;
       let ns = 0;
+      let cl = 0;
       for (let r = r0; r < r1; r++) {
         const b = rowSlot[r]!;
         const arr = noc.send(id, a, b, inject) + axonIn;
         ew += noc.lastEW;
         ns += noc.lastNS;
+        cl += noc.lastCL;
         arrival[r] = arr;
         tally.packetsIn[b]!++;
         ev[b * K + AXON_IN]!++;
@@ -207,14 +222,18 @@ export class Router {
       }
       ev[a * K + HOP_EW]! += ew;
       ev[a * K + HOP_NS]! += ns;
+      ev[a * K + CHIP_LINK]! += cl;
       hopsEW += ew;
       hopsNS += ns;
+      crossings += cl;
       stepEv[AXON_IN]! += r1 - r0;
       stepEv[MEM]! += r1 - r0;
     }
     stepEv[HOP_EW]! += hopsEW;
     stepEv[HOP_NS]! += hopsNS;
+    stepEv[CHIP_LINK]! += crossings;
     tally.hops += hopsEW + hopsNS;
+    tally.chipLinkCrossings += crossings;
     this.stepHops += hopsEW + hopsNS;
   }
 }

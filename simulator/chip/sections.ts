@@ -10,6 +10,7 @@ import type {
   RunMemory,
   RunPerStep,
   RunRaster,
+  RunSystem,
 } from "../../reports/run-json.js";
 import type { ChipRunResult } from "./chip.js";
 import { EVENT_KINDS } from "./costs.js";
@@ -25,6 +26,8 @@ export interface ChipSections {
   links: RunLink[];
   perStep: RunPerStep;
   raster?: RunRaster[];
+  /** Multi-chip systems only. */
+  system?: RunSystem;
   run: { profile: string; timing: "simple" | "detailed"; mapping: string; convention?: "sanafe" };
 }
 
@@ -71,6 +74,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       latencyEstimate = true;
   });
   if (costs.barrierStatus === "estimate" && costs.barrierCycles > 0) latencyEstimate = true;
+  if (costs.systemBarrierStatus === "estimate" && costs.systemBarrierCycles > 0) latencyEstimate = true;
   if (costs.staticStatus === "estimate" && staticJ > 0) estimates.push("static");
 
   const stepCycles = chips.flatMap((c) => c.perStep.cycles);
@@ -164,7 +168,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       throughputSamplesPerS: perSampleS > 0 ? 1 / perSampleS : 0,
       breakdown: { compute: mean("compute"), noc: mean("noc"), barrier: mean("barrier") },
       estimate: latencyEstimate,
-      modelled: costs.cycles.some((c) => c > 0) || costs.barrierCycles > 0,
+      modelled: costs.cycles.some((c) => c > 0) || costs.barrierCycles > 0 || costs.systemBarrierCycles > 0,
       convention: `timing '${c0.timing}' (${c0.timing === "simple" ? "busiest core's work + longest uncontended packet route + barrier" : "event-driven: cores process packets as they arrive, links serialize packets (one per hop latency), layer-sync units wait for their inputs"}), ${c0.mode} semantics${clockNote}`,
     },
     memory: {
@@ -191,7 +195,54 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
   };
   const raster = rasters(first);
   if (raster.length) out.raster = raster;
+  const system = systemSection(results);
+  if (system) out.system = system;
   return out;
+}
+
+/** The system level summed over samples: links merged by (from, to), energies summed. */
+function systemSection(results: readonly ChipRunResult[]): RunSystem | undefined {
+  const s0 = results[0]?.chip.system;
+  if (!s0) return undefined;
+  const costs = results[0]!.chip.costs;
+  const links = new Map<string, RunSystem["links"][number]>();
+  const energy = { onChipJ: 0, interChipJ: 0, staticJ: 0 };
+  let crossings = 0;
+  let chipsUsed = 0;
+  for (const r of results) {
+    const sy = r.chip.system!;
+    chipsUsed = Math.max(chipsUsed, sy.chipsInUse);
+    crossings += sy.crossings;
+    energy.onChipJ += sy.energy.onChipJ;
+    energy.interChipJ += sy.energy.interChipJ;
+    energy.staticJ += sy.energy.staticJ;
+    for (const l of sy.links) {
+      const key = `${l.fromChip}>${l.toChip}`;
+      const had = links.get(key);
+      if (had) {
+        had.packets += l.packets;
+        had.energyJ += l.energyJ;
+        had.busyCycles += l.busyCycles;
+      } else links.set(key, { ...l });
+    }
+  }
+  const k = EVENT_KINDS.indexOf("chipLink");
+  return {
+    chips: { x: s0.chipsX, y: s0.chipsY },
+    coresPerChip: s0.coresPerChip,
+    chipsUsed,
+    crossings,
+    links: [...links.values()].sort((a, b) => b.packets - a.packets || a.fromChip - b.fromChip),
+    energy,
+    link: {
+      packetBits: costs.chipLinkPacketBits,
+      ...(costs.modelled[k] ? { energyPerPacketJ: costs.energyJ[k]! } : {}),
+      ...(costs.cycles[k]! > 0 ? { latencyS: costs.cycles[k]! / costs.clockHz } : {}),
+      ...(costs.chipLinkBitsPerS > 0 ? { bandwidthBitsPerS: costs.chipLinkBitsPerS } : {}),
+    },
+    convention:
+      "a route crossing a chip boundary uses the chip-to-chip link for that step instead of a mesh hop: energy per packet (or per bit × packetBits) × hops, its latency, and the link held packetBits / bandwidth per packet (detailed timing: FIFO serialisation; simple timing: a step lasts at least the busiest link's packets × packetBits / bandwidth); static power per chip × chips in use; the system barrier is added to every step when more than one chip is in use. onChipJ = the other events' energy",
+  };
 }
 
 /** Rasters of the recorded spiking sources of the first sample (≤ 64 neurons, ≤ 256 steps each). */
@@ -222,5 +273,6 @@ export function applyChipSections(run: RunJson, s: ChipSections): RunJson {
   run.links = s.links;
   run.perStep = s.perStep;
   if (s.raster) run.raster = s.raster;
+  if (s.system) run.system = s.system;
   return run;
 }

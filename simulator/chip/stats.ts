@@ -44,7 +44,10 @@ export class ChipTally {
   readonly updates: Float64Array;
   readonly activeUpdates: Float64Array;
   packets = 0;
+  /** Mesh hops (a chip-to-chip crossing is not a hop: it is counted in chipLinkCrossings). */
   hops = 0;
+  /** Packets × chip-to-chip links crossed (multi-chip systems). */
+  chipLinkCrossings = 0;
   /** Packets from the host carrying input events (no mesh hops). */
   inputPackets = 0;
   steps = 0;
@@ -84,6 +87,7 @@ export class ChipTally {
       a.fill(0);
     this.packets = 0;
     this.hops = 0;
+    this.chipLinkCrossings = 0;
     this.inputPackets = 0;
     this.steps = 0;
     this.cycles = 0;

@@ -3,7 +3,7 @@
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { TimestepMode } from "../reference/schedule.js";
-import { AC, type CostTable, EVENT_KINDS, K, MAC } from "./costs.js";
+import { AC, CHIP_LINK, type CostTable, EVENT_KINDS, K, MAC } from "./costs.js";
 import type { Layout } from "./layout.js";
 import type { CoreMemory } from "./memory.js";
 import type { Noc } from "./noc.js";
@@ -40,6 +40,29 @@ export interface LinkSummary {
   busyCycles: number;
 }
 
+/** One directed chip-to-chip link of a system and what crossed it over the run. */
+export interface ChipLinkSummary {
+  fromChip: number;
+  toChip: number;
+  packets: number;
+  energyJ: number;
+  /** packets × packetBits / bandwidth, in cycles. */
+  busyCycles: number;
+}
+
+/** The system level of a multi-chip run: chips in use, traffic per chip-to-chip link, energy split. */
+export interface SystemSummary {
+  chipsX: number;
+  chipsY: number;
+  coresPerChip: number;
+  chipsInUse: number;
+  /** Packets × chip-to-chip links crossed. */
+  crossings: number;
+  links: ChipLinkSummary[];
+  /** onChipJ + interChipJ = dynamicJ; + staticJ = totalJ. */
+  energy: { onChipJ: number; interChipJ: number; staticJ: number };
+}
+
 export interface ChipSummary {
   profile: string;
   timing: Timing;
@@ -73,6 +96,8 @@ export interface ChipSummary {
   sizes: Record<string, number>;
   /** Ids of the sources that emit binary spikes. */
   spiking: string[];
+  /** Multi-chip systems only. */
+  system?: SystemSummary;
 }
 
 export function summarize(
@@ -95,7 +120,7 @@ export function summarize(
     if (costs.modelled[k]) byEvent[kind] = events[kind] * costs.energyJ[k]!;
   });
   const dynamicJ = Object.values(byEvent).reduce((a, b) => a + b, 0);
-  const w = profile.grid.width;
+  const w = profile.grid.width * (profile.system?.chipsX ?? 1);
   const tileOf = (id: number): [number, number] => [id % w, Math.floor(id / w)];
   const cores: CoreSummary[] = layout.bySlot.map((slices, c) => {
     const ev: Record<string, number> = {};
@@ -125,13 +150,14 @@ export function summarize(
     };
   });
   const links: LinkSummary[] = [];
+  const linkBusy = noc.linkBusy; // a getter that builds the array: read it once
   for (let l = 0; l < noc.linkFrom.length; l++) {
     if (noc.linkPackets[l] === 0) continue;
     links.push({
       from: tileOf(noc.linkFrom[l]!),
       to: tileOf(noc.linkTo[l]!),
       packets: noc.linkPackets[l]!,
-      busyCycles: noc.linkBusy[l]!,
+      busyCycles: linkBusy[l]!,
     });
   }
   const s = tally.series;
@@ -142,7 +168,7 @@ export function summarize(
     mode,
     clockHz: costs.clockHz,
     nominalClock: costs.nominalClock,
-    grid: { width: profile.grid.width, height: profile.grid.height },
+    grid: { width: w, height: profile.grid.height * (profile.system?.chipsY ?? 1) },
     tilesInUse: layout.tilesInUse,
     steps: tally.steps,
     packets: tally.packets,
@@ -168,5 +194,45 @@ export function summarize(
     costs,
     memoryModel: profile.core.memoryModel.kind,
     ...sources,
+    ...(profile.system
+      ? { system: systemSummary(profile, layout, costs, noc, tally, dynamicJ, staticJ) }
+      : {}),
+  };
+}
+
+function systemSummary(
+  profile: ChipProfile,
+  layout: Layout,
+  costs: CostTable,
+  noc: Noc,
+  tally: ChipTally,
+  dynamicJ: number,
+  staticJ: number,
+): SystemSummary {
+  const sy = profile.system!;
+  const g = profile.grid;
+  const busy = noc.linkBusy;
+  const links: ChipLinkSummary[] = [];
+  for (const l of noc.chipLinks) {
+    const packets = noc.linkPackets[l]!;
+    if (packets === 0) continue;
+    links.push({
+      fromChip: noc.chipOfTile(noc.linkFrom[l]!),
+      toChip: noc.chipOfTile(noc.linkTo[l]!),
+      packets,
+      energyJ: packets * costs.energyJ[CHIP_LINK]!,
+      busyCycles: busy[l]!,
+    });
+  }
+  links.sort((a, b) => b.packets - a.packets || a.fromChip - b.fromChip || a.toChip - b.toChip);
+  const interChipJ = costs.modelled[CHIP_LINK] ? tally.total(CHIP_LINK) * costs.energyJ[CHIP_LINK]! : 0;
+  return {
+    chipsX: sy.chipsX,
+    chipsY: sy.chipsY,
+    coresPerChip: g.coresPerChip,
+    chipsInUse: layout.chipsInUse,
+    crossings: tally.chipLinkCrossings,
+    links,
+    energy: { onChipJ: dynamicJ - interChipJ, interChipJ, staticJ },
   };
 }

@@ -1,5 +1,6 @@
 // Test support for the chip simulator: a small hand-costed profile and a mapping placed at chosen tiles.
 
+import { corePositions } from "../../compiler/mapping/grid.js";
 import type { Mapping } from "../../compiler/mapping/index.js";
 import { mapNetwork } from "../../compiler/mapping/index.js";
 import { xyPath } from "../../compiler/mapping/route-xy.js";
@@ -49,10 +50,20 @@ export function placeAt(ir: NmirModule, profile: ChipProfile, npc: number, at: [
     placement: "sequential",
     suggestProfiles: false,
   });
-  const w = profile.grid.width;
+  // the core at each tile (one core per tile), on one chip or a system's global grid
+  const where = new Map(corePositions(profile).map((p, index) => [`${p.x},${p.y}`, { index, tile: p.tile }]));
+  const at_ = (x: number, y: number) => where.get(`${x},${y}`)!;
   const cores = mapping.cores.map((c, k) => {
     const [x, y] = at[k]!;
-    return { ...c, index: y * w + x, x, y, tile: y * w + x };
+    const { index, tile } = at_(x, y);
+    return {
+      ...c,
+      index,
+      x,
+      y,
+      tile,
+      ...(profile.system ? { chip: Math.floor(index / profile.grid.coresPerChip) } : {}),
+    };
   });
   const tables: Mapping["routingTables"] = {};
   const add = (tile: number, fromCore: number, d: "local" | "E" | "W" | "N" | "S") => {
@@ -75,11 +86,34 @@ export function placeAt(ir: NmirModule, profile: ChipProfile, npc: number, at: [
       for (let i = 0; i + 1 < path.length; i++) {
         const [x0, y0] = path[i]!;
         const [x1, y1] = path[i + 1]!;
-        add(y0 * w + x0, a.index, x1 > x0 ? "E" : x1 < x0 ? "W" : y1 > y0 ? "S" : "N");
+        add(at_(x0, y0).tile, a.index, x1 > x0 ? "E" : x1 < x0 ? "W" : y1 > y0 ? "S" : "N");
       }
       add(b.tile, a.index, "local");
     }
     return { fromCore: a.index, toCores: to, hops };
   });
   return { ...mapping, cores, routes, routingTables: tables };
+}
+
+/**
+ * Two chips side by side (a system of 2 × 1 chips), each the hand profile's costs on 2 × 1 tiles of one core:
+ * global tiles (0,0) (1,0) on chip 0, (2,0) (3,0) on chip 1. The chip-to-chip link: 7 pJ per packet, 9 ns,
+ * 32-bit packets at `gbps` Gbit/s (32 Gbit/s: a packet holds the link 1 ns); static 2 mW per chip in use;
+ * system barrier 10 ns.
+ */
+export function twoChipProfile(gbps = 32): ChipProfile {
+  const h = handProfile();
+  return {
+    ...h,
+    name: "hand-2chips",
+    grid: { ...h.grid, width: 2, height: 1, coresPerChip: 2, chips: 2 },
+    system: {
+      chipsX: 2,
+      chipsY: 1,
+      packetBits: 32,
+      link: { energyPerPacketJ: 7 * pJ, latencyS: 9 * ns, bandwidthBitsPerS: gbps * 1e9, hops: 1 },
+      staticPowerPerChipW: 2e-3,
+      barrierS: 10 * ns,
+    },
+  };
 }
