@@ -46,6 +46,12 @@ export class SanafeAccount {
   /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
   private readonly somaE: Float64Array;
   private readonly somaL: Float64Array;
+  /** Per message: its hops, its synapse-only energy, its network energy (axon out + in + hops by direction) and
+   * its proc time at the destination (axon in + look-ups), each computed once as the step loop would. */
+  private readonly msgHops: Int32Array;
+  private readonly msgSynOnlyJ: Float64Array;
+  private readonly msgNetJ: Float64Array;
+  private readonly msgProcS: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.gotInput = new Uint8Array(net.neurons);
@@ -69,6 +75,27 @@ export class SanafeAccount {
     this.scheduler = new DetailedScheduler(net);
     this.somaE = new Float64Array(net.soma.length * 3);
     this.somaL = new Float64Array(net.soma.length * 3);
+    const messages = net.msgCore.length;
+    this.msgHops = new Int32Array(messages);
+    this.msgSynOnlyJ = new Float64Array(messages);
+    this.msgNetJ = new Float64Array(messages);
+    this.msgProcS = new Float64Array(messages);
+    const { axonIn, axonOut } = net;
+    for (let k = 0; k < net.neurons; k++) {
+      const core = net.cores[net.coreOf[k]!]!;
+      for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
+        const dest = net.cores[net.msgCore[m]!]!;
+        const dx = Math.abs(dest.x - core.x);
+        const dy = Math.abs(dest.y - core.y);
+        // SANA-FE's rule: +x is east, anything else west; +y north, else south
+        const ew = core.x < dest.x ? net.hopEast : net.hopWest;
+        const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
+        this.msgHops[m] = dx + dy;
+        this.msgSynOnlyJ[m] = net.msgSynapseJ[m]! - net.msgDendriteJ[m]!;
+        this.msgNetJ[m] = axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
+        this.msgProcS[m] = axonIn.l + net.msgLatencyS[m]!;
+      }
+    }
     net.soma.forEach((s, i) => {
       [s.access, s.update, s.spikeOut].forEach((c, j) => {
         this.somaE[i * 3 + j] = c.e;
@@ -101,14 +128,13 @@ export class SanafeAccount {
     let messages = 0;
     let hops = 0;
     let synapticEvents = 0;
-    const { axonIn, axonOut, somaOf, isInput, hasBias, postStart, post, msgStart, msgCore } = net;
-    const { msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = net;
-    const { somaE, somaL } = this;
-    const q = this.queues;
+    const { somaOf, isInput, hasBias, postStart, post, msgStart, msgCore, msgSynapses, msgDendriteJ } = net;
+    const { somaE, somaL, msgHops, msgSynOnlyJ, msgNetJ, msgProcS } = this;
+    const axonOutL = net.axonOut.l;
+    const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = this.queues;
     for (let slot = 0; slot < net.cores.length; slot++) {
-      const core = net.cores[slot]!;
-      const neurons = core.neurons;
-      let at = q.start[slot]!;
+      const neurons = net.cores[slot]!.neurons;
+      let at = qStart[slot]!;
       let pending = 0;
       for (let i = 0; i < neurons.length; i++) {
         const k = neurons[i]!;
@@ -126,36 +152,31 @@ export class SanafeAccount {
         firedCount++;
         somaJ += somaE[u + 2]!;
         pending += somaL[u + 2]!;
-        for (let r = postStart[k]!; r < postStart[k + 1]!; r++) next[post[r]!] = 1;
-        for (let m = msgStart[k]!; m < msgStart[k + 1]!; m++) {
-          const dc = msgCore[m]!;
-          const dest = net.cores[dc]!;
-          const dx = Math.abs(dest.x - core.x);
-          const dy = Math.abs(dest.y - core.y);
-          // SANA-FE's rule: +x is east, anything else west; +y north, else south
-          const ew = core.x < dest.x ? net.hopEast : net.hopWest;
-          const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
+        const postEnd = postStart[k + 1]!;
+        for (let r = postStart[k]!; r < postEnd; r++) next[post[r]!] = 1;
+        const msgEnd = msgStart[k + 1]!;
+        for (let m = msgStart[k]!; m < msgEnd; m++) {
           messages++;
-          hops += dx + dy;
+          hops += msgHops[m]!;
           synapticEvents += msgSynapses[m]!;
-          synJ += msgSynapseJ[m]! - msgDendriteJ[m]!;
+          synJ += msgSynOnlyJ[m]!;
           denJ += msgDendriteJ[m]!;
-          netJ += axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
-          q.dest[at] = dc;
-          q.gen[at] = pending + axonOut.l;
-          q.proc[at] = axonIn.l + msgLatencyS[m]!;
+          netJ += msgNetJ[m]!;
+          qDest[at] = msgCore[m]!;
+          qGen[at] = pending + axonOutL;
+          qProc[at] = msgProcS[m]!;
           at++;
           pending = 0;
         }
       }
       // neuron processing after the core's last message: a placeholder that only takes time
       if (pending !== 0) {
-        q.dest[at] = -1;
-        q.gen[at] = pending;
-        q.proc[at] = 0;
+        qDest[at] = -1;
+        qGen[at] = pending;
+        qProc[at] = 0;
         at++;
       }
-      q.count[slot] = at - q.start[slot]!;
+      qCount[slot] = at - qStart[slot]!;
     }
     t.neuronsUpdated += updatedCount;
     t.fired += firedCount;
@@ -170,7 +191,7 @@ export class SanafeAccount {
     e.dendriteJ += denJ;
     e.networkJ += netJ;
     e.totalJ += somaJ + synJ + denJ + netJ;
-    const stepS = this.scheduler.schedule(q) + net.syncS;
+    const stepS = this.scheduler.schedule(this.queues) + net.syncS;
     t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
     t.simulatedS += stepS;
