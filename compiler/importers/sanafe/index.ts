@@ -11,10 +11,11 @@ import {
   placementRuns,
   type SanafePlacement,
 } from "./mappings.js";
-import { parseNetwork, type SanafeNetwork } from "./network.js";
+import type { SanafeNetwork } from "./network.js";
+import { parseSanafeFile } from "./parsed.js";
 import { readSomas, type Soma } from "./soma.js";
 import { buildGraph, type SanafeInput } from "./to-graph.js";
-import { YamlFile } from "./yaml-read.js";
+import type { YamlFile } from "./yaml-read.js";
 
 export type { ChipShape, PlaceRun, SanafePlacement } from "./mappings.js";
 export type { SanafeInput } from "./to-graph.js";
@@ -28,8 +29,7 @@ export interface SanafeImport extends ImportResult {
 
 /** Parses a SANA-FE SNN YAML into a validated NetGraph; `chip` also checks `mappings:` against a chip. */
 export function importSanafe(text: string, fileName: string, chip?: ChipShape): SanafeImport {
-  const f = YamlFile.parse(text, fileName, "IMPORT_FAILED");
-  const net = parseNetwork(f);
+  const { f, net } = parseSanafeFile(text, fileName);
   const warnings: string[] = [];
   const placement = parseMappings(f, net, chip);
   const somas = readSomas(f, net.groups.values(), warnings);

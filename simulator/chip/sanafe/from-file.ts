@@ -4,9 +4,9 @@
 
 import { SpikegridError } from "../../../common/errors.js";
 import { parseMappings } from "../../../compiler/importers/sanafe/mappings.js";
-import { type Attrs, parseNetwork, type SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import type { Attrs, SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
 import { readSomas } from "../../../compiler/importers/sanafe/soma.js";
-import { YamlFile } from "../../../compiler/importers/sanafe/yaml-read.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
@@ -121,8 +121,7 @@ function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
-  const f = YamlFile.parse(text, file, "IMPORT_FAILED");
-  const net = parseNetwork(f);
+  const { f, net } = parseSanafeFile(text, file);
   const placement = parseMappings(f, net);
   if (!placement)
     throw new SpikegridError("USAGE", `${file}: --convention sanafe needs the file's mappings: section`, {
