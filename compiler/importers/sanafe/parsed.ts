@@ -1,5 +1,6 @@
-// A SANA-FE network file parsed once per process: `simulate --convention sanafe` reads the same file twice (the
-// importer, then the convention's connection table), so the last file's YAML and groups / edges are kept.
+// A SANA-FE network file parsed once for two readers: `simulate --convention sanafe` reads the same file twice
+// (the importer, then the convention's connection table), so the next reader of the same text takes the last
+// parse — held weakly, so a run that never reads the file again does not keep the tree alive.
 
 import { parseNetwork, type SanafeNetwork } from "./network.js";
 import { YamlFile } from "./yaml-read.js";
@@ -9,14 +10,19 @@ export interface ParsedSanafe {
   net: SanafeNetwork;
 }
 
-let last: { file: string; text: string; parsed: ParsedSanafe } | undefined;
+let last: { file: string; text: string; parsed: WeakRef<ParsedSanafe> } | undefined;
 
-/** The YAML and the network of `text` (read from `file`); the same text again returns the same objects. */
+/**
+ * The YAML and the network of `text` (read from `file`). The next call with the same file and text gets the
+ * same objects once (unless the garbage collector took them: then it parses again); nothing mutates them.
+ */
 export function parseSanafeFile(text: string, file: string): ParsedSanafe {
   // comparing the text (a memcmp) is far cheaper than parsing it again
-  if (last && last.file === file && last.text === text) return last.parsed;
+  const kept = last && last.file === file && last.text === text ? last.parsed.deref() : undefined;
+  last = undefined;
+  if (kept) return kept;
   const f = YamlFile.parse(text, file, "IMPORT_FAILED");
   const parsed = { f, net: parseNetwork(f) };
-  last = { file, text, parsed };
+  last = { file, text, parsed: new WeakRef(parsed) };
   return parsed;
 }
