@@ -102,8 +102,10 @@ export function sanafeInputs(
   const out = new Map<string, { shape: number[]; data: Float64Array }>();
   for (const [id, inp] of Object.entries(meta?.inputs ?? {})) {
     const data = new Float64Array(steps * inp.size);
-    if (inp.kind === "constant") for (let t = 0; t < steps; t++) data.set(inp.values, t * inp.size);
-    else
+    if (inp.kind === "constant") {
+      const row = Float64Array.from(inp.values);
+      for (let t = 0; t < steps; t++) data.set(row, t * inp.size);
+    } else
       inp.trains.forEach((ts, i) => {
         for (const t of ts) if (t < steps) data[t * inp.size + i] = 1;
       });

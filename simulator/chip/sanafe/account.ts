@@ -110,10 +110,10 @@ export class SanafeAccount {
   }
 
   /**
-   * One step. `fired[k]`: neuron k fired this step; `vNonzero[k]`: its potential before this step's update was
-   * nonzero (SANA-FE's potential after the previous step's reset).
+   * One step. `fired[k]`: neuron k fired this step; `vBefore[k]`: its potential before this step's update
+   * (SANA-FE's potential after the previous step's reset; only whether it is nonzero counts).
    */
-  step(fired: Uint8Array, vNonzero: Uint8Array): void {
+  step(fired: Uint8Array, vBefore: Float64Array): void {
     const net = this.net;
     const t = this.totals;
     const got = this.gotInput;
@@ -142,7 +142,7 @@ export class SanafeAccount {
         somaJ += somaE[u]!;
         pending += somaL[u]!;
         const fire = fired[k] === 1;
-        const updated = fire || (isInput[k] === 0 && (vNonzero[k] === 1 || got[k] === 1 || hasBias[k] === 1));
+        const updated = fire || (isInput[k] === 0 && (got[k] === 1 || hasBias[k] === 1 || vBefore[k] !== 0));
         if (updated) {
           updatedCount++;
           somaJ += somaE[u + 1]!;
