@@ -12,8 +12,8 @@ import {
   type SanafePlacement,
 } from "./mappings.js";
 import type { SanafeNetwork } from "./network.js";
-import { parseSanafeFile } from "./parsed.js";
-import { readSomas, type Soma } from "./soma.js";
+import { mappingsOf, parseSanafeFile, somasOf } from "./parsed.js";
+import type { Soma } from "./soma.js";
 import { buildGraph, type SanafeInput } from "./to-graph.js";
 import type { YamlFile } from "./yaml-read.js";
 
@@ -29,10 +29,11 @@ export interface SanafeImport extends ImportResult {
 
 /** Parses a SANA-FE SNN YAML into a validated NetGraph; `chip` also checks `mappings:` against a chip. */
 export function importSanafe(text: string, fileName: string, chip?: ChipShape): SanafeImport {
-  const { f, net } = parseSanafeFile(text, fileName);
+  const parsed = parseSanafeFile(text, fileName);
+  const { f, net } = parsed;
   const warnings: string[] = [];
-  const placement = parseMappings(f, net, chip);
-  const somas = readSomas(f, net.groups.values(), warnings);
+  const placement = chip ? parseMappings(f, net, chip) : mappingsOf(parsed);
+  const somas = somasOf(parsed, warnings);
   const { graph, inputs } = buildGraph(f, net, somas, warnings);
   if ([...somas.values()].some((s) => s.kind === "lif" && s.leakDecay.some((d) => d !== 1)))
     warnings.push(

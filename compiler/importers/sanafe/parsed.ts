@@ -2,12 +2,33 @@
 // (the importer, then the convention's connection table), so the next reader of the same text takes the last
 // parse — held weakly, so a run that never reads the file again does not keep the tree alive.
 
+import { parseMappings, type SanafePlacement } from "./mappings.js";
 import { parseNetwork, type SanafeNetwork } from "./network.js";
+import { readSomas, type Soma } from "./soma.js";
 import { YamlFile } from "./yaml-read.js";
 
 export interface ParsedSanafe {
   f: YamlFile;
   net: SanafeNetwork;
+  /** Filled by the first reader that needs them (mappingsOf, somasOf). */
+  placement?: { value: SanafePlacement | undefined };
+  somas?: { value: Map<string, Soma>; warnings: string[] };
+}
+
+/** The file's `mappings:` (not checked against a chip), read once per parse. */
+export function mappingsOf(p: ParsedSanafe): SanafePlacement | undefined {
+  p.placement ??= { value: parseMappings(p.f, p.net) };
+  return p.placement.value;
+}
+
+/** Every group's soma model, read once per parse; its warnings are added to `warnings` on every call. */
+export function somasOf(p: ParsedSanafe, warnings: string[]): Map<string, Soma> {
+  if (!p.somas) {
+    const own: string[] = [];
+    p.somas = { value: readSomas(p.f, p.net.groups.values(), own), warnings: own };
+  }
+  warnings.push(...p.somas.warnings);
+  return p.somas.value;
 }
 
 let last: { file: string; text: string; parsed: WeakRef<ParsedSanafe> } | undefined;

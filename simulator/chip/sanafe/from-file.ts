@@ -3,10 +3,8 @@
 // weights included), each neuron on the core its `mappings:` names and each unit by the name it gives.
 
 import { SpikegridError } from "../../../common/errors.js";
-import { parseMappings } from "../../../compiler/importers/sanafe/mappings.js";
 import type { Attrs, SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
-import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
-import { readSomas } from "../../../compiler/importers/sanafe/soma.js";
+import { mappingsOf, parseSanafeFile, somasOf } from "../../../compiler/importers/sanafe/parsed.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
@@ -121,13 +119,14 @@ function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
-  const { f, net } = parseSanafeFile(text, file);
-  const placement = parseMappings(f, net);
+  const parsed = parseSanafeFile(text, file);
+  const { f, net } = parsed;
+  const placement = mappingsOf(parsed);
   if (!placement)
     throw new SpikegridError("USAGE", `${file}: --convention sanafe needs the file's mappings: section`, {
       hint: "add mappings: (every neuron on a tile.core), as SANA-FE itself requires",
     });
-  const somas = readSomas(f, net.groups.values(), []);
+  const somas = somasOf(parsed, []);
   const units = unitTables(profile);
   const { height, width, coresPerTile } = profile.grid;
 
