@@ -52,6 +52,19 @@ export class SanafeAccount {
   private readonly msgSynOnlyJ: Float64Array;
   private readonly msgNetJ: Float64Array;
   private readonly msgProcS: Float64Array;
+  /** Every neuron in processing order (core slot by core slot, `slotStart` marks each core's first), with its
+   * soma's access and update costs at the same position, so the per-neuron loop reads memory in order. */
+  private readonly order: Int32Array;
+  private readonly slotStart: Int32Array;
+  private readonly accessE: Float64Array;
+  private readonly accessL: Float64Array;
+  private readonly updateE: Float64Array;
+  private readonly updateL: Float64Array;
+  /** Per neuron: 0 an input (updated only when it fires), 1 a bias (always updated), 2 any other. */
+  private readonly rule: Uint8Array;
+  /** Per neuron, the hops and synaptic look-ups of all its messages (whole numbers: summed once, exactly). */
+  private readonly neuronHops: Float64Array;
+  private readonly neuronSynapses: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.gotInput = new Uint8Array(net.neurons);
@@ -102,6 +115,34 @@ export class SanafeAccount {
         this.somaL[i * 3 + j] = c.l;
       });
     });
+    const n = net.neurons;
+    this.order = new Int32Array(n);
+    this.slotStart = new Int32Array(cores + 1);
+    this.accessE = new Float64Array(n);
+    this.accessL = new Float64Array(n);
+    this.updateE = new Float64Array(n);
+    this.updateL = new Float64Array(n);
+    let i = 0;
+    net.cores.forEach((core, slot) => {
+      for (const k of core.neurons) {
+        const soma = net.soma[net.somaOf[k]!]!;
+        this.order[i] = k;
+        this.accessE[i] = soma.access.e;
+        this.accessL[i] = soma.access.l;
+        this.updateE[i] = soma.update.e;
+        this.updateL[i] = soma.update.l;
+        i++;
+      }
+      this.slotStart[slot + 1] = i;
+    });
+    this.rule = Uint8Array.from(net.isInput, (input, k) => (input ? 0 : net.hasBias[k] ? 1 : 2));
+    this.neuronHops = new Float64Array(n);
+    this.neuronSynapses = new Float64Array(n);
+    for (let k = 0; k < n; k++)
+      for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
+        this.neuronHops[k]! += this.msgHops[m]!;
+        this.neuronSynapses[k]! += net.msgSynapses[m]!;
+      }
   }
 
   reset(): void {
@@ -128,37 +169,38 @@ export class SanafeAccount {
     let messages = 0;
     let hops = 0;
     let synapticEvents = 0;
-    const { somaOf, isInput, hasBias, postStart, post, msgStart, msgCore, msgSynapses, msgDendriteJ } = net;
-    const { somaE, somaL, msgHops, msgSynOnlyJ, msgNetJ, msgProcS } = this;
+    const { somaOf, postStart, post, msgStart, msgCore, msgDendriteJ } = net;
+    const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = this;
+    const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = this;
     const axonOutL = net.axonOut.l;
     const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = this.queues;
     for (let slot = 0; slot < net.cores.length; slot++) {
-      const neurons = net.cores[slot]!.neurons;
       let at = qStart[slot]!;
       let pending = 0;
-      for (let i = 0; i < neurons.length; i++) {
-        const k = neurons[i]!;
-        const u = somaOf[k]! * 3;
-        somaJ += somaE[u]!;
-        pending += somaL[u]!;
+      const end = slotStart[slot + 1]!;
+      for (let i = slotStart[slot]!; i < end; i++) {
+        const k = order[i]!;
+        somaJ += accessE[i]!;
+        pending += accessL[i]!;
         const fire = fired[k] === 1;
-        const updated = fire || (isInput[k] === 0 && (got[k] === 1 || hasBias[k] === 1 || vBefore[k] !== 0));
-        if (updated) {
+        const how = rule[k]!;
+        if (fire || how === 1 || (how === 2 && (got[k] === 1 || vBefore[k] !== 0))) {
           updatedCount++;
-          somaJ += somaE[u + 1]!;
-          pending += somaL[u + 1]!;
+          somaJ += updateE[i]!;
+          pending += updateL[i]!;
         }
         if (!fire) continue;
         firedCount++;
-        somaJ += somaE[u + 2]!;
-        pending += somaL[u + 2]!;
+        const u = somaOf[k]! * 3 + 2;
+        somaJ += somaE[u]!;
+        pending += somaL[u]!;
         const postEnd = postStart[k + 1]!;
         for (let r = postStart[k]!; r < postEnd; r++) next[post[r]!] = 1;
         const msgEnd = msgStart[k + 1]!;
+        messages += msgEnd - msgStart[k]!;
+        hops += neuronHops[k]!;
+        synapticEvents += neuronSynapses[k]!;
         for (let m = msgStart[k]!; m < msgEnd; m++) {
-          messages++;
-          hops += msgHops[m]!;
-          synapticEvents += msgSynapses[m]!;
           synJ += msgSynOnlyJ[m]!;
           denJ += msgDendriteJ[m]!;
           netJ += msgNetJ[m]!;
