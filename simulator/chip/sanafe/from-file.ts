@@ -271,18 +271,28 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
   const msgSynapseJ = new Float64Array(messages);
   const msgDendriteJ = new Float64Array(messages);
   const msgLatencyS = new Float64Array(messages);
+  // per target neuron, what one look-up of it costs (its synapse and dendrite units), flat for the loop below
+  const lookupJ = new Float64Array(n);
+  const lookupDendriteJ = new Float64Array(n);
+  const lookupS = new Float64Array(n);
+  for (let d = 0; d < n; d++) {
+    const sc: EventCost = syn[synapseOf[d]!]!;
+    const dc: EventCost = den[dendriteOf[d]!]!;
+    lookupJ[d] = sc.e + dc.e;
+    lookupDendriteJ[d] = dc.e;
+    lookupS[d] = sc.l + dc.l;
+  }
   const touched: number[] = [];
   for (let k = 0; k < n; k++) {
-    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
+    const end = postStart[k + 1]!;
+    for (let r = postStart[k]!; r < end; r++) {
       const d = post[r]!;
       const c = coreOf[d]!;
       if (acc.count[c] === 0) touched.push(c);
-      const sc: EventCost = syn[synapseOf[d]!]!;
-      const dc: EventCost = den[dendriteOf[d]!]!;
       acc.count[c]!++;
-      acc.j[c]! += sc.e + dc.e;
-      accD[c]! += dc.e;
-      accL[c]! += sc.l + dc.l;
+      acc.j[c]! += lookupJ[d]!;
+      accD[c]! += lookupDendriteJ[d]!;
+      accL[c]! += lookupS[d]!;
     }
     touched.sort((a, b) => a - b);
     let m = msgStart[k]!;
