@@ -8,8 +8,10 @@ import { describe, expect, it } from "vitest";
 import { cli } from "../test/cli-run.js";
 import { sharedFixture } from "../test/shared-fixtures.js";
 import type { CliCommand } from "./command.js";
-import { commands } from "./commands/index.js";
+import { allCommands, COMMAND_NAMES } from "./commands/index.js";
 
+/** Every command, loaded (a command line alone loads only the command it names). */
+const COMMANDS = await allCommands();
 const LIF = sharedFixture("nir/01_lif/lif_norse.nir");
 const dir = mkdtempSync(join(tmpdir(), "sg-main-"));
 
@@ -25,7 +27,11 @@ function leaves(list: readonly CliCommand[], prefix: string[] = []): string[][] 
 }
 
 describe("unknown options and commands", () => {
-  const all = leaves(commands);
+  const all = leaves(COMMANDS);
+
+  it("names each command by its own first word (the table loads a command by that name)", () => {
+    expect(COMMANDS.map((c) => c.command.split(" ")[0])).toEqual(COMMAND_NAMES);
+  });
 
   it("covers every command", () => {
     expect(all.map((a) => a.filter((w) => w !== LIF).join(" "))).toEqual(

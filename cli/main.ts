@@ -4,7 +4,7 @@
 import yargs, { type Argv } from "yargs";
 import { isSpikegridError, SpikegridError } from "../common/errors.js";
 import type { CliCommand } from "./command.js";
-import { commands } from "./commands/index.js";
+import { COMMAND_NAMES, commandsFor } from "./commands/index.js";
 import { type CliIo, processIo } from "./io.js";
 
 /** The command whose builder ran last (the one being parsed): its name and options, for usage errors. */
@@ -67,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     name: "",
     usage: "<command>",
     options: [],
-    subcommands: commands.map((c) => c.command.split(" ")[0]!),
+    subcommands: [...COMMAND_NAMES],
   };
   let y: Argv = yargs(argv)
     .scriptName("spikegrid")
@@ -87,8 +87,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     })
     .help()
     .version();
-  for (const c of commands) y = attach(y, c, io, parsed);
   try {
+    for (const c of await commandsFor(argv)) y = attach(y, c, io, parsed);
     let helpText = "";
     await y.parseAsync(argv, {}, (_err, _argv, output) => {
       helpText = output;

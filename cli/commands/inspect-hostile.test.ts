@@ -4,17 +4,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { pthMaliciousGlobal, safetensorsManyKeys } from "../../test/fuzz/hostile-tensors.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
-import { commands } from "./index.js";
-import { inspectCommand } from "./inspect.js";
 
 const dir = mkdtempSync(join(tmpdir(), "inspect-hostile-"));
-beforeAll(() => {
-  if (!commands.includes(inspectCommand)) commands.push(inspectCommand);
-});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...argv: string[]) {

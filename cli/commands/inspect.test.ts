@@ -8,14 +8,11 @@ import { writeNmirFile } from "../../compiler/nmir/codec.js";
 import { exampleNmir } from "../../compiler/nmir/example.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
-import { commands } from "./index.js";
-import { inspectCommand } from "./inspect.js";
 
 const dir = mkdtempSync(join(tmpdir(), "inspect-"));
 const good = join(dir, "example.nmir");
 
 beforeAll(() => {
-  if (!commands.includes(inspectCommand)) commands.push(inspectCommand);
   writeNmirFile(good, exampleNmir());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

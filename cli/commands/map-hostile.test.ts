@@ -9,10 +9,6 @@ import { writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { brokenModules, emptyModule, wideModule } from "../../compiler/nmir/hostile.js";
 import { writeNmirFile } from "../../compiler/nmir/index.js";
 import { cli } from "../../test/cli-run.js";
-import { commands } from "./index.js";
-import { mapCommand } from "./map.js";
-
-if (!commands.includes(mapCommand)) commands.push(mapCommand);
 
 const dir = mkdtempSync(join(tmpdir(), "sg-map-hostile-"));
 

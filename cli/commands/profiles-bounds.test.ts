@@ -4,23 +4,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { packagePath } from "../../common/package-root.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
-import { commands } from "./index.js";
-import { profilesCommand } from "./profiles.js";
 
 async function run(...argv: string[]) {
   const io = bufferIo();
   const code = await runCli(argv, io);
   return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
 }
-
-beforeAll(() => {
-  if (!commands.includes(profilesCommand)) commands.push(profilesCommand);
-});
 
 const dir = mkdtempSync(join(tmpdir(), "sg-profile-bounds-"));
 const loihi = readFileSync(packagePath("hw-profiles", "loihi.yaml"), "utf8");

@@ -6,8 +6,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { packagePath } from "../../common/package-root.js";
 import { bufferIo } from "../io.js";
 import { runCli } from "../main.js";
-import { commands } from "./index.js";
-import { profilesCommand } from "./profiles.js";
 
 async function run(...argv: string[]) {
   const io = bufferIo();
@@ -17,7 +15,6 @@ async function run(...argv: string[]) {
 
 beforeAll(() => {
   // Until the lead adds the command to the table, register it here (once).
-  if (!commands.includes(profilesCommand)) commands.push(profilesCommand);
 });
 
 describe("spikegrid profiles", () => {

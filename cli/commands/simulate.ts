@@ -8,7 +8,6 @@ import { inferShapes } from "../../compiler/graph/index.js";
 import type { Tensor } from "../../compiler/importers/tensors/index.js";
 import { readNpyFile, toFloat32, writeNpyFile } from "../../compiler/importers/tensors/index.js";
 import { loadNetwork } from "../../pipeline/load-network.js";
-import { runFloat } from "../../simulator/float/index.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import type { CliCommand } from "../command.js";
 import { COMPILE_FLAG_OPTIONS, LOAD_FLAG_OPTIONS, loadFlags } from "../compile-flags.js";
@@ -25,7 +24,6 @@ import { listArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
 import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
-import { simulateReference } from "./simulate-reference.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 
 /**
@@ -110,6 +108,8 @@ async function simulateFloat(args: Record<string, unknown>, io: CliIo): Promise<
       sequence,
       ...(args.dt === undefined ? {} : { dt: Number(args.dt) }),
     };
+    // the float engine (and the reference engine below) load only when a run uses them
+    const { runFloat } = await import("../../simulator/float/index.js");
     const r = runFloat(net.graph, inputs, opts);
     for (const w of r.warnings) warnings.add(w);
     for (const [id, seq] of r.outputs) outputs.set(id, [...(outputs.get(id) ?? []), seq]);
@@ -274,7 +274,7 @@ export const simulateCommand: CliCommand = {
       });
     }
     if (engine === "float") return simulateFloat(args, io);
-    if (engine === "reference") return simulateReference(args, io);
+    if (engine === "reference") return (await import("./simulate-reference.js")).simulateReference(args, io);
     if (engine === "chip") return simulateChipCommand(args, io);
     throw new SpikegridError("USAGE", `unknown engine "${engine}"`, {
       hint: `engines: ${ENGINES.join(", ")}`,

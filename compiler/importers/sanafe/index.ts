@@ -11,10 +11,11 @@ import {
   placementRuns,
   type SanafePlacement,
 } from "./mappings.js";
-import { parseNetwork, type SanafeNetwork } from "./network.js";
-import { readSomas, type Soma } from "./soma.js";
+import type { SanafeNetwork } from "./network.js";
+import { mappingsOf, parseSanafeFile, somasOf } from "./parsed.js";
+import type { Soma } from "./soma.js";
 import { buildGraph, type SanafeInput } from "./to-graph.js";
-import { YamlFile } from "./yaml-read.js";
+import type { YamlFile } from "./yaml-read.js";
 
 export type { ChipShape, PlaceRun, SanafePlacement } from "./mappings.js";
 export type { SanafeInput } from "./to-graph.js";
@@ -28,11 +29,11 @@ export interface SanafeImport extends ImportResult {
 
 /** Parses a SANA-FE SNN YAML into a validated NetGraph; `chip` also checks `mappings:` against a chip. */
 export function importSanafe(text: string, fileName: string, chip?: ChipShape): SanafeImport {
-  const f = YamlFile.parse(text, fileName, "IMPORT_FAILED");
-  const net = parseNetwork(f);
+  const parsed = parseSanafeFile(text, fileName);
+  const { f, net } = parsed;
   const warnings: string[] = [];
-  const placement = parseMappings(f, net, chip);
-  const somas = readSomas(f, net.groups.values(), warnings);
+  const placement = chip ? parseMappings(f, net, chip) : mappingsOf(parsed);
+  const somas = somasOf(parsed, warnings);
   const { graph, inputs } = buildGraph(f, net, somas, warnings);
   if ([...somas.values()].some((s) => s.kind === "lif" && s.leakDecay.some((d) => d !== 1)))
     warnings.push(
@@ -102,8 +103,10 @@ export function sanafeInputs(
   const out = new Map<string, { shape: number[]; data: Float64Array }>();
   for (const [id, inp] of Object.entries(meta?.inputs ?? {})) {
     const data = new Float64Array(steps * inp.size);
-    if (inp.kind === "constant") for (let t = 0; t < steps; t++) data.set(inp.values, t * inp.size);
-    else
+    if (inp.kind === "constant") {
+      const row = Float64Array.from(inp.values);
+      for (let t = 0; t < steps; t++) data.set(row, t * inp.size);
+    } else
       inp.trains.forEach((ts, i) => {
         for (const t of ts) if (t < steps) data[t * inp.size + i] = 1;
       });

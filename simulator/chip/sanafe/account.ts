@@ -46,6 +46,25 @@ export class SanafeAccount {
   /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
   private readonly somaE: Float64Array;
   private readonly somaL: Float64Array;
+  /** Per message: its hops, its synapse-only energy, its network energy (axon out + in + hops by direction) and
+   * its proc time at the destination (axon in + look-ups), each computed once as the step loop would. */
+  private readonly msgHops: Int32Array;
+  private readonly msgSynOnlyJ: Float64Array;
+  private readonly msgNetJ: Float64Array;
+  private readonly msgProcS: Float64Array;
+  /** Every neuron in processing order (core slot by core slot, `slotStart` marks each core's first), with its
+   * soma's access and update costs at the same position, so the per-neuron loop reads memory in order. */
+  private readonly order: Int32Array;
+  private readonly slotStart: Int32Array;
+  private readonly accessE: Float64Array;
+  private readonly accessL: Float64Array;
+  private readonly updateE: Float64Array;
+  private readonly updateL: Float64Array;
+  /** Per neuron: 0 an input (updated only when it fires), 1 a bias (always updated), 2 any other. */
+  private readonly rule: Uint8Array;
+  /** Per neuron, the hops and synaptic look-ups of all its messages (whole numbers: summed once, exactly). */
+  private readonly neuronHops: Float64Array;
+  private readonly neuronSynapses: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.gotInput = new Uint8Array(net.neurons);
@@ -69,12 +88,61 @@ export class SanafeAccount {
     this.scheduler = new DetailedScheduler(net);
     this.somaE = new Float64Array(net.soma.length * 3);
     this.somaL = new Float64Array(net.soma.length * 3);
+    const messages = net.msgCore.length;
+    this.msgHops = new Int32Array(messages);
+    this.msgSynOnlyJ = new Float64Array(messages);
+    this.msgNetJ = new Float64Array(messages);
+    this.msgProcS = new Float64Array(messages);
+    const { axonIn, axonOut } = net;
+    for (let k = 0; k < net.neurons; k++) {
+      const core = net.cores[net.coreOf[k]!]!;
+      for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
+        const dest = net.cores[net.msgCore[m]!]!;
+        const dx = Math.abs(dest.x - core.x);
+        const dy = Math.abs(dest.y - core.y);
+        // SANA-FE's rule: +x is east, anything else west; +y north, else south
+        const ew = core.x < dest.x ? net.hopEast : net.hopWest;
+        const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
+        this.msgHops[m] = dx + dy;
+        this.msgSynOnlyJ[m] = net.msgSynapseJ[m]! - net.msgDendriteJ[m]!;
+        this.msgNetJ[m] = axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
+        this.msgProcS[m] = axonIn.l + net.msgLatencyS[m]!;
+      }
+    }
     net.soma.forEach((s, i) => {
       [s.access, s.update, s.spikeOut].forEach((c, j) => {
         this.somaE[i * 3 + j] = c.e;
         this.somaL[i * 3 + j] = c.l;
       });
     });
+    const n = net.neurons;
+    this.order = new Int32Array(n);
+    this.slotStart = new Int32Array(cores + 1);
+    this.accessE = new Float64Array(n);
+    this.accessL = new Float64Array(n);
+    this.updateE = new Float64Array(n);
+    this.updateL = new Float64Array(n);
+    let i = 0;
+    net.cores.forEach((core, slot) => {
+      for (const k of core.neurons) {
+        const soma = net.soma[net.somaOf[k]!]!;
+        this.order[i] = k;
+        this.accessE[i] = soma.access.e;
+        this.accessL[i] = soma.access.l;
+        this.updateE[i] = soma.update.e;
+        this.updateL[i] = soma.update.l;
+        i++;
+      }
+      this.slotStart[slot + 1] = i;
+    });
+    this.rule = Uint8Array.from(net.isInput, (input, k) => (input ? 0 : net.hasBias[k] ? 1 : 2));
+    this.neuronHops = new Float64Array(n);
+    this.neuronSynapses = new Float64Array(n);
+    for (let k = 0; k < n; k++)
+      for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
+        this.neuronHops[k]! += this.msgHops[m]!;
+        this.neuronSynapses[k]! += net.msgSynapses[m]!;
+      }
   }
 
   reset(): void {
@@ -83,10 +151,10 @@ export class SanafeAccount {
   }
 
   /**
-   * One step. `fired[k]`: neuron k fired this step; `vNonzero[k]`: its potential before this step's update was
-   * nonzero (SANA-FE's potential after the previous step's reset).
+   * One step. `fired[k]`: neuron k fired this step; `vBefore[k]`: its potential before this step's update
+   * (SANA-FE's potential after the previous step's reset; only whether it is nonzero counts).
    */
-  step(fired: Uint8Array, vNonzero: Uint8Array): void {
+  step(fired: Uint8Array, vBefore: Float64Array): void {
     const net = this.net;
     const t = this.totals;
     const got = this.gotInput;
@@ -101,61 +169,56 @@ export class SanafeAccount {
     let messages = 0;
     let hops = 0;
     let synapticEvents = 0;
-    const { axonIn, axonOut, somaOf, isInput, hasBias, postStart, post, msgStart, msgCore } = net;
-    const { msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = net;
-    const { somaE, somaL } = this;
-    const q = this.queues;
+    const { somaOf, postStart, post, msgStart, msgCore, msgDendriteJ } = net;
+    const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = this;
+    const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = this;
+    const axonOutL = net.axonOut.l;
+    const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = this.queues;
     for (let slot = 0; slot < net.cores.length; slot++) {
-      const core = net.cores[slot]!;
-      const neurons = core.neurons;
-      let at = q.start[slot]!;
+      let at = qStart[slot]!;
       let pending = 0;
-      for (let i = 0; i < neurons.length; i++) {
-        const k = neurons[i]!;
-        const u = somaOf[k]! * 3;
-        somaJ += somaE[u]!;
-        pending += somaL[u]!;
+      const end = slotStart[slot + 1]!;
+      for (let i = slotStart[slot]!; i < end; i++) {
+        const k = order[i]!;
+        somaJ += accessE[i]!;
+        pending += accessL[i]!;
         const fire = fired[k] === 1;
-        const updated = fire || (isInput[k] === 0 && (vNonzero[k] === 1 || got[k] === 1 || hasBias[k] === 1));
-        if (updated) {
+        const how = rule[k]!;
+        if (fire || how === 1 || (how === 2 && (got[k] === 1 || vBefore[k] !== 0))) {
           updatedCount++;
-          somaJ += somaE[u + 1]!;
-          pending += somaL[u + 1]!;
+          somaJ += updateE[i]!;
+          pending += updateL[i]!;
         }
         if (!fire) continue;
         firedCount++;
-        somaJ += somaE[u + 2]!;
-        pending += somaL[u + 2]!;
-        for (let r = postStart[k]!; r < postStart[k + 1]!; r++) next[post[r]!] = 1;
-        for (let m = msgStart[k]!; m < msgStart[k + 1]!; m++) {
-          const dc = msgCore[m]!;
-          const dest = net.cores[dc]!;
-          const dx = Math.abs(dest.x - core.x);
-          const dy = Math.abs(dest.y - core.y);
-          // SANA-FE's rule: +x is east, anything else west; +y north, else south
-          const ew = core.x < dest.x ? net.hopEast : net.hopWest;
-          const ns = core.y < dest.y ? net.hopNorth : net.hopSouth;
-          messages++;
-          hops += dx + dy;
-          synapticEvents += msgSynapses[m]!;
-          synJ += msgSynapseJ[m]! - msgDendriteJ[m]!;
+        const u = somaOf[k]! * 3 + 2;
+        somaJ += somaE[u]!;
+        pending += somaL[u]!;
+        const postEnd = postStart[k + 1]!;
+        for (let r = postStart[k]!; r < postEnd; r++) next[post[r]!] = 1;
+        const msgEnd = msgStart[k + 1]!;
+        messages += msgEnd - msgStart[k]!;
+        hops += neuronHops[k]!;
+        synapticEvents += neuronSynapses[k]!;
+        for (let m = msgStart[k]!; m < msgEnd; m++) {
+          synJ += msgSynOnlyJ[m]!;
           denJ += msgDendriteJ[m]!;
-          netJ += axonOut.e + axonIn.e + dx * ew.e + dy * ns.e;
-          q.dest[at] = dc;
-          q.gen[at] = pending + axonOut.l;
-          q.proc[at] = axonIn.l + msgLatencyS[m]!;
+          netJ += msgNetJ[m]!;
+          qDest[at] = msgCore[m]!;
+          qGen[at] = pending + axonOutL;
+          qProc[at] = msgProcS[m]!;
           at++;
           pending = 0;
         }
       }
       // neuron processing after the core's last message: a placeholder that only takes time
       if (pending !== 0) {
-        q.dest[at] = -1;
-        q.gen[at] = pending;
-        q.proc[at] = 0;
+        qDest[at] = -1;
+        qGen[at] = pending;
+        qProc[at] = 0;
         at++;
       }
-      q.count[slot] = at - q.start[slot]!;
+      qCount[slot] = at - qStart[slot]!;
     }
     t.neuronsUpdated += updatedCount;
     t.fired += firedCount;
@@ -170,7 +233,7 @@ export class SanafeAccount {
     e.dendriteJ += denJ;
     e.networkJ += netJ;
     e.totalJ += somaJ + synJ + denJ + netJ;
-    const stepS = this.scheduler.schedule(q) + net.syncS;
+    const stepS = this.scheduler.schedule(this.queues) + net.syncS;
     t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
     t.simulatedS += stepS;

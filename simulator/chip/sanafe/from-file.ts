@@ -3,10 +3,8 @@
 // weights included), each neuron on the core its `mappings:` names and each unit by the name it gives.
 
 import { SpikegridError } from "../../../common/errors.js";
-import { parseMappings } from "../../../compiler/importers/sanafe/mappings.js";
-import { type Attrs, parseNetwork, type SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
-import { readSomas } from "../../../compiler/importers/sanafe/soma.js";
-import { YamlFile } from "../../../compiler/importers/sanafe/yaml-read.js";
+import type { Attrs, SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import { mappingsOf, parseSanafeFile, somasOf } from "../../../compiler/importers/sanafe/parsed.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
@@ -121,14 +119,14 @@ function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
-  const f = YamlFile.parse(text, file, "IMPORT_FAILED");
-  const net = parseNetwork(f);
-  const placement = parseMappings(f, net);
+  const parsed = parseSanafeFile(text, file);
+  const { f, net } = parsed;
+  const placement = mappingsOf(parsed);
   if (!placement)
     throw new SpikegridError("USAGE", `${file}: --convention sanafe needs the file's mappings: section`, {
       hint: "add mappings: (every neuron on a tile.core), as SANA-FE itself requires",
     });
-  const somas = readSomas(f, net.groups.values(), []);
+  const somas = somasOf(parsed, []);
   const units = unitTables(profile);
   const { height, width, coresPerTile } = profile.grid;
 
@@ -273,18 +271,28 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
   const msgSynapseJ = new Float64Array(messages);
   const msgDendriteJ = new Float64Array(messages);
   const msgLatencyS = new Float64Array(messages);
+  // per target neuron, what one look-up of it costs (its synapse and dendrite units), flat for the loop below
+  const lookupJ = new Float64Array(n);
+  const lookupDendriteJ = new Float64Array(n);
+  const lookupS = new Float64Array(n);
+  for (let d = 0; d < n; d++) {
+    const sc: EventCost = syn[synapseOf[d]!]!;
+    const dc: EventCost = den[dendriteOf[d]!]!;
+    lookupJ[d] = sc.e + dc.e;
+    lookupDendriteJ[d] = dc.e;
+    lookupS[d] = sc.l + dc.l;
+  }
   const touched: number[] = [];
   for (let k = 0; k < n; k++) {
-    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
+    const end = postStart[k + 1]!;
+    for (let r = postStart[k]!; r < end; r++) {
       const d = post[r]!;
       const c = coreOf[d]!;
       if (acc.count[c] === 0) touched.push(c);
-      const sc: EventCost = syn[synapseOf[d]!]!;
-      const dc: EventCost = den[dendriteOf[d]!]!;
       acc.count[c]!++;
-      acc.j[c]! += sc.e + dc.e;
-      accD[c]! += dc.e;
-      accL[c]! += sc.l + dc.l;
+      acc.j[c]! += lookupJ[d]!;
+      accD[c]! += lookupDendriteJ[d]!;
+      accL[c]! += lookupS[d]!;
     }
     touched.sort((a, b) => a - b);
     let m = msgStart[k]!;

@@ -15,12 +15,13 @@ export interface StepObserver {
 export class SanafeObserver implements StepObserver {
   readonly account: SanafeAccount;
   private readonly fired: Uint8Array;
-  private readonly vNonzero: Uint8Array;
+  /** Every neuron's potential before the step (0 for inputs), copied per group in one block. */
+  private readonly vBefore: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.account = new SanafeAccount(net);
     this.fired = new Uint8Array(net.neurons);
-    this.vNonzero = new Uint8Array(net.neurons);
+    this.vBefore = new Float64Array(net.neurons);
   }
 
   before(dp: Datapath): void {
@@ -28,7 +29,7 @@ export class SanafeObserver implements StepObserver {
       const u = dp.units.get(g.id);
       const v = u?.kind === "population" ? u.kernel.state.v : undefined;
       if (!v) continue;
-      for (let i = 0; i < g.size; i++) this.vNonzero[g.start + i] = v[i] !== 0 ? 1 : 0;
+      this.vBefore.set(v.length === g.size ? v : v.subarray(0, g.size), g.start);
     }
   }
 
@@ -42,7 +43,7 @@ export class SanafeObserver implements StepObserver {
         if (f.values[i] !== 0 && i < g.size) this.fired[g.start + i] = 1;
       }
     }
-    this.account.step(this.fired, this.vNonzero);
+    this.account.step(this.fired, this.vBefore);
   }
 
   totals(): SanafeTotals {

@@ -19,58 +19,74 @@ export interface MessageQueues {
   proc: Float64Array;
 }
 
-/** A binary min-heap of (time, id) pairs; ties go to the smaller id (deterministic). Grows as needed. */
-class MinHeap {
+/**
+ * A binary min-heap of (time, tie) keys, each carrying a value; ties go to the smaller tie (deterministic, keys
+ * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed.
+ */
+class KeyHeap {
   private t = new Float64Array(64);
-  private id = new Int32Array(64);
+  private tie = new Int32Array(64);
+  private val = new Int32Array(64);
   size = 0;
   topTime(): number {
     return this.t[0]!;
   }
-  push(time: number, id: number): void {
-    if (this.size === this.t.length) {
-      const t2 = new Float64Array(this.size * 2);
-      t2.set(this.t);
-      this.t = t2;
-      const id2 = new Int32Array(this.size * 2);
-      id2.set(this.id);
-      this.id = id2;
-    }
-    const t = this.t;
-    const ids = this.id;
+  topValue(): number {
+    return this.val[0]!;
+  }
+  push(time: number, tie: number, value: number): void {
+    if (this.size === this.t.length) this.grow();
+    const { t, tie: ties, val } = this;
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (t[p]! < time || (t[p] === time && ids[p]! < id)) break;
+      if (t[p]! < time || (t[p] === time && ties[p]! < tie)) break;
       t[i] = t[p]!;
-      ids[i] = ids[p]!;
+      ties[i] = ties[p]!;
+      val[i] = val[p]!;
       i = p;
     }
     t[i] = time;
-    ids[i] = id;
+    ties[i] = tie;
+    val[i] = value;
   }
-  pop(): number {
-    const t = this.t;
-    const ids = this.id;
-    const top = ids[0]!;
+  /** Removes the minimum. */
+  pop(): void {
     const n = --this.size;
-    const lt = t[n]!;
-    const lid = ids[n]!;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && (t[c + 1]! < t[c]! || (t[c + 1] === t[c] && ids[c + 1]! < ids[c]!))) c++;
-        if (t[c]! > lt || (t[c] === lt && ids[c]! > lid)) break;
-        t[i] = t[c]!;
-        ids[i] = ids[c]!;
-        i = c;
-      }
-      t[i] = lt;
-      ids[i] = lid;
+    if (n > 0) this.siftDown(this.t[n]!, this.tie[n]!, this.val[n]!, n);
+  }
+  /** Gives the minimum a new key (its value unchanged). */
+  replaceTop(time: number, tie: number): void {
+    this.siftDown(time, tie, this.val[0]!, this.size);
+  }
+  private siftDown(time: number, tie: number, value: number, n: number): void {
+    const { t, tie: ties, val } = this;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (t[c + 1]! < t[c]! || (t[c + 1] === t[c] && ties[c + 1]! < ties[c]!))) c++;
+      if (t[c]! > time || (t[c] === time && ties[c]! > tie)) break;
+      t[i] = t[c]!;
+      ties[i] = ties[c]!;
+      val[i] = val[c]!;
+      i = c;
     }
-    return top;
+    t[i] = time;
+    ties[i] = tie;
+    val[i] = value;
+  }
+  private grow(): void {
+    const n = this.t.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.t);
+    this.t = t;
+    const tie = new Int32Array(n);
+    tie.set(this.tie);
+    this.tie = tie;
+    const val = new Int32Array(n);
+    val.set(this.val);
+    this.val = val;
   }
 }
 
@@ -106,7 +122,10 @@ function routeLinks(net: ConventionNet, src: number, dst: number, out: number[])
 /**
  * The detailed scheduler of one network: the route, hop count and minimum hop latency of every (source core,
  * destination core) pair computed once, and every per-step buffer kept between steps, so a step allocates
- * nothing once the buffers have grown to the busiest step.
+ * nothing once the buffers have grown to the busiest step. A destination core receives its messages in the
+ * order they were sent (each waits for the one before: received times never decrease), so the messages in
+ * flight are one FIFO per destination core and only the cores' first messages are kept in a heap — the same
+ * order as one heap of every message (earliest received first, ties to the earlier sent) at a fraction of it.
  */
 export class DetailedScheduler {
   private readonly cores: number;
@@ -118,13 +137,20 @@ export class DetailedScheduler {
   private readonly density: Float64Array;
   private readonly finished: Float64Array;
   private readonly next: Int32Array;
-  private readonly sent: Float64Array;
-  private readonly ready = new MinHeap();
-  private readonly inFlight = new MinHeap();
-  /** Per message in flight: its pair, the density it added per link, its proc time. */
+  /** Cores by the time their next message leaves (tie: core slot). */
+  private readonly ready = new KeyHeap();
+  /** Destination cores by the received time of their first message in flight (tie: its flight number). */
+  private readonly arriving = new KeyHeap();
+  /** Per destination core, its first and last message in flight (−1: none). */
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  /** Per message in flight: its pair, the density it added per link, its proc and received times, the next
+   * message in flight to the same core. */
   private flightPair = new Int32Array(1024);
   private flightAdjust = new Float64Array(1024);
   private flightProc = new Float64Array(1024);
+  private flightReceived = new Float64Array(1024);
+  private flightNext = new Int32Array(1024);
 
   constructor(private readonly net: ConventionNet) {
     const cores = net.cores.length;
@@ -150,70 +176,74 @@ export class DetailedScheduler {
     this.density = new Float64Array(net.gridWidth * net.gridHeight * (net.coresPerTile + DIRECTIONS));
     this.finished = new Float64Array(cores);
     this.next = new Int32Array(cores);
-    this.sent = new Float64Array(cores);
+    this.head = new Int32Array(cores);
+    this.tail = new Int32Array(cores);
   }
 
   private growFlights(): void {
     const n = this.flightPair.length * 2;
-    const pair = new Int32Array(n);
-    pair.set(this.flightPair);
-    this.flightPair = pair;
-    const adjust = new Float64Array(n);
-    adjust.set(this.flightAdjust);
-    this.flightAdjust = adjust;
-    const proc = new Float64Array(n);
-    proc.set(this.flightProc);
-    this.flightProc = proc;
+    const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.flightPair = grow(this.flightPair, new Int32Array(n));
+    this.flightAdjust = grow(this.flightAdjust, new Float64Array(n));
+    this.flightProc = grow(this.flightProc, new Float64Array(n));
+    this.flightReceived = grow(this.flightReceived, new Float64Array(n));
+    this.flightNext = grow(this.flightNext, new Int32Array(n));
   }
 
   /** The scheduled length of one step (s), without the sync. */
   schedule(q: MessageQueues): number {
     const cores = this.cores;
-    const { density, finished, next, sent, ready, inFlight, routeStart, links, hops: hopsOf } = this;
+    const { density, finished, next, ready, arriving, head, tail, routeStart, links, hops: hopsOf } = this;
+    const { minHop } = this;
     const linkBuffer = this.net.linkBuffer;
+    const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = q;
     density.fill(0);
     finished.fill(0);
     next.fill(0);
-    sent.fill(0);
+    head.fill(-1);
     ready.size = 0;
-    inFlight.size = 0;
+    arriving.size = 0;
+    let { flightPair, flightAdjust, flightProc, flightReceived, flightNext } = this;
     let flights = 0;
     let meanProc = 0;
     let inNoc = 0;
     let last = 0;
-    for (let c = 0; c < cores; c++)
-      if (q.count[c]! > 0) {
-        sent[c] = q.gen[q.start[c]!]!;
-        ready.push(sent[c]!, c);
-      }
+    for (let c = 0; c < cores; c++) if (qCount[c]! > 0) ready.push(qGen[qStart[c]!]!, c, c);
     while (ready.size) {
-      const c = ready.pop();
+      const c = ready.topValue();
       const m = next[c]!;
-      const at = q.start[c]! + m;
-      let t = sent[c]!;
+      const at = qStart[c]! + m;
+      let t = ready.topTime();
       if (t > last) last = t;
       // messages received by now leave the network
-      while (inFlight.size && inFlight.topTime() <= t) {
-        const f = inFlight.pop();
-        const p = this.flightPair[f]!;
-        const adjust = this.flightAdjust[f]!;
+      while (arriving.size && arriving.topTime() <= t) {
+        const d = arriving.topValue();
+        const f = head[d]!;
+        const p = flightPair[f]!;
+        const adjust = flightAdjust[f]!;
         for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) density[links[r]!]! -= adjust;
-        if (inNoc > 1) meanProc += (meanProc - this.flightProc[f]!) / (inNoc - 1);
+        if (inNoc > 1) meanProc += (meanProc - flightProc[f]!) / (inNoc - 1);
         else meanProc = 0;
         inNoc--;
+        const after = flightNext[f]!;
+        head[d] = after;
+        if (after < 0) arriving.pop();
+        else arriving.replaceTop(flightReceived[after]!, after);
       }
-      const d = q.dest[at]!;
+      const d = qDest[at]!;
       if (d >= 0) {
         const p = c * cores + d;
         const hops = hopsOf[p]!;
-        const minHop = this.minHop[p]!;
         let along = 0;
         for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) along += density[links[r]!]!;
         const capacity = (hops + 1) * linkBuffer;
         if (along > capacity) t += (along - capacity) * meanProc;
         const congestion = (along * meanProc) / (hops + 1);
-        const earliest = t + Math.max(minHop, congestion);
-        const proc = q.proc[at]!;
+        const earliest = t + Math.max(minHop[p]!, congestion);
+        const proc = qProc[at]!;
         const received = Math.max(finished[d]!, earliest);
         finished[d] = Math.max(finished[d]! + proc, earliest + proc);
         if (finished[d]! > last) last = finished[d]!;
@@ -221,18 +251,28 @@ export class DetailedScheduler {
         for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) density[links[r]!]! += adjust;
         meanProc += (proc - meanProc) / (inNoc + 1);
         inNoc++;
-        if (flights === this.flightPair.length) this.growFlights();
-        this.flightPair[flights] = p;
-        this.flightAdjust[flights] = adjust;
-        this.flightProc[flights] = proc;
-        inFlight.push(received, flights++);
+        if (flights === flightPair.length) {
+          this.growFlights();
+          ({ flightPair, flightAdjust, flightProc, flightReceived, flightNext } = this);
+        }
+        const f = flights++;
+        flightPair[f] = p;
+        flightAdjust[f] = adjust;
+        flightProc[f] = proc;
+        flightReceived[f] = received;
+        flightNext[f] = -1;
+        if (head[d]! < 0) {
+          head[d] = f;
+          arriving.push(received, f, d);
+        } else flightNext[tail[d]!] = f;
+        tail[d] = f;
       }
-      if (m + 1 < q.count[c]!) {
+      if (m + 1 < qCount[c]!) {
         next[c] = m + 1;
-        sent[c] = t + q.gen[at + 1]!;
-        if (sent[c]! > last) last = sent[c]!;
-        ready.push(sent[c]!, c);
-      }
+        const sent = t + qGen[at + 1]!;
+        if (sent > last) last = sent;
+        ready.replaceTop(sent, c);
+      } else ready.pop();
     }
     return last;
   }
