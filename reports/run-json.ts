@@ -16,6 +16,7 @@ import {
   latencySchema,
   linkRowSchema,
   memorySchema,
+  phasesSchema,
   perStepSchema,
   rasterSchema,
   streamingSchema,
@@ -209,6 +210,9 @@ export const runJsonSchema = z
     quantization: quantizationSchema.optional().describe("what quantizing cost (a quantized module)"),
     latency: latencySchema.optional().describe("chip engine: cycles and seconds per step and per sample"),
     memory: memorySchema.optional().describe("chip engine: memory under the profile's memory model"),
+    phases: phasesSchema
+      .optional()
+      .describe("a module with sequence buffers (bidirectional SSM): phases, stored sequences, added time"),
     grid: z
       .looseObject({ width: count, height: count })
       .optional()
@@ -240,6 +244,7 @@ export type RunAgreement = z.infer<typeof agreementSchema>;
 export type RunChipEnergy = z.infer<typeof chipEnergySchema>;
 export type RunLatency = z.infer<typeof latencySchema>;
 export type RunMemory = z.infer<typeof memorySchema>;
+export type RunPhases = z.infer<typeof phasesSchema>;
 export type RunCore = z.infer<typeof coreRowSchema>;
 export type RunLink = z.infer<typeof linkRowSchema>;
 export type RunPerStep = z.infer<typeof perStepSchema>;

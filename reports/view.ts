@@ -4,7 +4,7 @@
 
 import type { RunJson } from "./run-json.js";
 import { type Cell, cellHelpers, type ReportView, type ViewTable } from "./view-cells.js";
-import { coreTable, energyTable, linkTable, memoryTable } from "./view-chip.js";
+import { coreTable, energyTable, linkTable, memoryTable, phasesTable } from "./view-chip.js";
 
 export * from "./view-cells.js";
 
@@ -159,6 +159,7 @@ export function reportView(run: RunJson): ReportView {
     layerTable(run),
     energyTable(run),
     memoryTable(run),
+    phasesTable(run),
     coreTable(run),
     linkTable(run),
     quantizationTable(run),

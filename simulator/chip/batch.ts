@@ -2,6 +2,7 @@
 // sections — the entry point of `simulate --engine chip`, `explore` and `table`.
 
 import type { Mapping } from "../../compiler/mapping/index.js";
+import { sequenceBuffers } from "../../compiler/nmir/phases.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { InputSequence, Named } from "../reference/inputs.js";
@@ -10,6 +11,7 @@ import type { SanafeTotals } from "./sanafe/account.js";
 import type { ConventionNet } from "./sanafe/net.js";
 import { SanafeObserver } from "./sanafe/observe.js";
 import { sanafeSections } from "./sanafe/sections.js";
+import { phasesSection, simulateChipPhased } from "./phased.js";
 import { type ChipSections, chipRunSections } from "./sections.js";
 
 export interface SimulateChipOptions extends ChipOptions, ChipRunOptions {
@@ -39,6 +41,10 @@ export function simulateChip(
   samples: readonly Named<InputSequence>[],
   opts: SimulateChipOptions = {},
 ): SimulateChipResult {
+  if (sequenceBuffers(ir).length) {
+    const r = simulateChipPhased(ir, mapping, profile, samples, opts);
+    return { ...r, sections: { ...r.sections, phases: phasesSection(r.phased) } };
+  }
   const chip = createChip(profile, {
     ...(opts.timing ? { timing: opts.timing } : {}),
     ...(opts.mode ? { mode: opts.mode } : {}),

@@ -9,6 +9,7 @@ import type {
   RunLink,
   RunMemory,
   RunPerStep,
+  RunPhases,
   RunRaster,
 } from "../../reports/run-json.js";
 import type { ChipRunResult } from "./chip.js";
@@ -25,6 +26,8 @@ export interface ChipSections {
   links: RunLink[];
   perStep: RunPerStep;
   raster?: RunRaster[];
+  /** A module with sequence buffers: its phases, stored sequences and the time they add (phased.ts). */
+  phases?: RunPhases;
   run: { profile: string; timing: "simple" | "detailed"; mapping: string; convention?: "sanafe" };
 }
 
@@ -222,5 +225,6 @@ export function applyChipSections(run: RunJson, s: ChipSections): RunJson {
   run.links = s.links;
   run.perStep = s.perStep;
   if (s.raster) run.raster = s.raster;
+  if (s.phases) run.phases = s.phases;
   return run;
 }
