@@ -16,8 +16,8 @@ import {
   latencySchema,
   linkRowSchema,
   memorySchema,
-  phasesSchema,
   perStepSchema,
+  phasesSchema,
   rasterSchema,
   streamingSchema,
 } from "./run-json-sections.js";

@@ -7,11 +7,11 @@ import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { InputSequence, Named } from "../reference/inputs.js";
 import { type ChipOptions, type ChipRunOptions, type ChipRunResult, createChip } from "./chip.js";
+import { phasesSection, simulateChipPhased } from "./phased.js";
 import type { SanafeTotals } from "./sanafe/account.js";
 import type { ConventionNet } from "./sanafe/net.js";
 import { SanafeObserver } from "./sanafe/observe.js";
 import { sanafeSections } from "./sanafe/sections.js";
-import { phasesSection, simulateChipPhased } from "./phased.js";
 import { type ChipSections, chipRunSections } from "./sections.js";
 
 export interface SimulateChipOptions extends ChipOptions, ChipRunOptions {
