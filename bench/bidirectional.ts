@@ -70,7 +70,18 @@ function main(argv: string[]): void {
           ["map", ["map", m, "--profile", profile]],
           [
             "simulate",
-            ["simulate", m, "--engine", "chip", "--profile", profile, "--input", x, "--json", join(dir, "run.json")],
+            [
+              "simulate",
+              m,
+              "--engine",
+              "chip",
+              "--profile",
+              profile,
+              "--input",
+              x,
+              "--json",
+              join(dir, "run.json"),
+            ],
           ],
         ];
         for (const [name, args] of steps) {
