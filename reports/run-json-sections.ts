@@ -98,6 +98,17 @@ export const memorySchema = z.looseObject({
   convention: z.string(),
 });
 
+/** An op the compiler approximated (lowerNonlinear): its error on a synthetic input and on calibration data. */
+export const approximationSchema = z.looseObject({
+  id: z.string(),
+  op: z.string(),
+  points: count,
+  synthetic: z.number().nonnegative(),
+  maxAbs: z.number().nonnegative().optional(),
+  relRms: z.number().nonnegative().optional(),
+  steps: count.optional(),
+});
+
 /** A module run in phases joined by sequence buffers (compiler/nmir/phases.ts). */
 export const phasesSchema = z.looseObject({
   phases: z.number().int().min(2),

@@ -9,6 +9,7 @@ import { packagePath } from "../common/package-root.js";
 import { checkRunBudgets } from "./run-budgets.js";
 import {
   accuracySchema,
+  approximationSchema,
   chipEnergySchema,
   coreRowSchema,
   count,
@@ -210,6 +211,12 @@ export const runJsonSchema = z
     quantization: quantizationSchema.optional().describe("what quantizing cost (a quantized module)"),
     latency: latencySchema.optional().describe("chip engine: cycles and seconds per step and per sample"),
     memory: memorySchema.optional().describe("chip engine: memory under the profile's memory model"),
+    approximations: z
+      .array(approximationSchema)
+      .optional()
+      .describe(
+        "ops the compiler approximated (function-neuron tables; the ternary mix, exact): error on a stated synthetic input, and float vs lowered at the node's output on the first calibration sample",
+      ),
     phases: phasesSchema
       .optional()
       .describe("a module with sequence buffers (bidirectional SSM): phases, stored sequences, added time"),

@@ -87,6 +87,31 @@ export function phasesTable(run: RunJson): ViewTable | undefined {
   };
 }
 
+/** What the compiler approximated and how far the lowered node is from the float one (table and data). */
+export function approximationsTable(run: RunJson): ViewTable | undefined {
+  const list = run.approximations;
+  if (!list?.length) return undefined;
+  const rows = list.map((a, i): Cell[] => [
+    text(a.id),
+    text(a.op),
+    count(a.points, `approximations.${i}.points`),
+    { value: a.synthetic, format: "text" as const, path: `approximations.${i}.synthetic` },
+    a.maxAbs === undefined
+      ? text("—")
+      : { value: a.maxAbs, format: "text" as const, path: `approximations.${i}.maxAbs` },
+    a.relRms === undefined
+      ? text("—")
+      : { value: a.relRms, format: "text" as const, path: `approximations.${i}.relRms` },
+  ]);
+  const headers = ["Node", "Approximation", "Points", "Synthetic error", "Data max |error|", "Data rel. RMS"];
+  return {
+    id: "approximations",
+    title: "Approximations: float vs lowered (synthetic input; first calibration sample)",
+    columns: headers.map((header, i) => ({ header, numeric: i >= 2 })),
+    rows,
+  };
+}
+
 export function coreTable(run: RunJson): ViewTable | undefined {
   if (!run.cores?.length) return undefined;
   const est = (run.energy.chip?.estimates.length ?? 0) > 0;

@@ -4,7 +4,14 @@
 
 import type { RunJson } from "./run-json.js";
 import { type Cell, cellHelpers, type ReportView, type ViewTable } from "./view-cells.js";
-import { coreTable, energyTable, linkTable, memoryTable, phasesTable } from "./view-chip.js";
+import {
+  approximationsTable,
+  coreTable,
+  energyTable,
+  linkTable,
+  memoryTable,
+  phasesTable,
+} from "./view-chip.js";
 
 export * from "./view-cells.js";
 
@@ -163,6 +170,7 @@ export function reportView(run: RunJson): ReportView {
     coreTable(run),
     linkTable(run),
     quantizationTable(run),
+    approximationsTable(run),
   ].filter((t): t is ViewTable => t !== undefined);
   const cells = tables.flatMap((t) => t.rows.flat());
   const r = run.run;
