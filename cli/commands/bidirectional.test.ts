@@ -88,6 +88,13 @@ describe("bidirectional models from the command line", () => {
     expect(run.phases!.addedSteps).toBe(2 * 6);
     expect(run.phases!.bufferBits).toBeGreaterThan(0);
     expect(run.perStep!.cycles!.length).toBe(3 * 6);
+    // map says what the stored sequences take per step; the chip run charges that × T (input stores rounded up
+    // per core they are spread over)
+    const mapped = await cli("map", m, "--profile", "generic-45nm");
+    expect(mapped.code, mapped.err).toBe(0);
+    const perStep = Number(/take (\d+) bits per step/.exec(mapped.err)![1]);
+    expect(run.phases!.bufferBits).toBeGreaterThanOrEqual(perStep * 6);
+    expect(run.phases!.bufferBits).toBeLessThanOrEqual(perStep * 6 + run.phases!.bufferCores!.length);
     const refRun = checkRunJson(JSON.parse(readFileSync(join(dir, "ref.json"), "utf8")));
     expect(refRun.phases!.bufferValues).toBe(run.phases!.bufferValues);
     expect(refRun.counts.ac).toBe(run.counts.ac);

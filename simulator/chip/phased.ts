@@ -255,3 +255,16 @@ export function phasesSection(p: PhasedChipInfo): RunPhases {
 
 export const PHASES_CONVENTION =
   "a bidirectional layer runs as buffered passes over the clip: phase k is a run of T steps of its populations; a stored sequence is T × n values at its payload width (spikes 1 bit), held on the cores of the population that produced it (a module input's on the cores of the population its replay feeds) in their neuron-state memory; counts, energy and time add over the phases; addedLatencyS: the simulated time of every phase after the first, per sample";
+
+/** Bits the stored sequences take per step of the clip (× T for the run): Σ n × payload width over stores. */
+export function storedBitsPerStep(ir: NmirModule): number {
+  const table = sourceTable(ir);
+  const stores = new Set(phasePlan(ir).buffers.map((b) => b.output));
+  let bits = 0;
+  for (const o of ir.outputs) {
+    if (!stores.has(o.id)) continue;
+    const info = table.get(o.src)!;
+    bits += info.size * (info.event.kind === "graded" ? info.event.bits : 1);
+  }
+  return bits;
+}
