@@ -91,17 +91,16 @@ export function phasesTable(run: RunJson): ViewTable | undefined {
 export function approximationsTable(run: RunJson): ViewTable | undefined {
   const list = run.approximations;
   if (!list?.length) return undefined;
+  // errors as 2-significant-digit exponents (a count or SI cell would round them to 0)
+  const err = (v: number | undefined, path: string): Cell =>
+    v === undefined ? text("—") : { ...text(v.toExponential(1)), path };
   const rows = list.map((a, i): Cell[] => [
     text(a.id),
     text(a.op),
     count(a.points, `approximations.${i}.points`),
-    { value: a.synthetic, format: "text" as const, path: `approximations.${i}.synthetic` },
-    a.maxAbs === undefined
-      ? text("—")
-      : { value: a.maxAbs, format: "text" as const, path: `approximations.${i}.maxAbs` },
-    a.relRms === undefined
-      ? text("—")
-      : { value: a.relRms, format: "text" as const, path: `approximations.${i}.relRms` },
+    err(a.synthetic, `approximations.${i}.synthetic`),
+    err(a.maxAbs, `approximations.${i}.maxAbs`),
+    err(a.relRms, `approximations.${i}.relRms`),
   ]);
   const headers = ["Node", "Approximation", "Points", "Synthetic error", "Data max |error|", "Data rel. RMS"];
   return {

@@ -95,6 +95,18 @@ describe("bidirectional models from the command line", () => {
     const perStep = Number(/take (\d+) bits per step/.exec(mapped.err)![1]);
     expect(run.phases!.bufferBits).toBeGreaterThanOrEqual(perStep * 6);
     expect(run.phases!.bufferBits).toBeLessThanOrEqual(perStep * 6 + run.phases!.bufferCores!.length);
+    // the report shows the phases and the approximations measured on the calibration clip
+    expect(run.approximations!.map((a) => a.op).sort()).toEqual([
+      "LayerNorm 1/√ table",
+      "gelu table",
+      "ternary mix",
+    ]);
+    for (const a of run.approximations!) expect(a.steps).toBe(6);
+    const shown = await cli("report", join(dir, "chip.json"));
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(/Phases and sequence buffers/);
+    expect(shown.out).toMatch(/added steps[^\n]*12/);
+    expect(shown.out).toMatch(/Approximations: float vs lowered/);
     const refRun = checkRunJson(JSON.parse(readFileSync(join(dir, "ref.json"), "utf8")));
     expect(refRun.phases!.bufferValues).toBe(run.phases!.bufferValues);
     expect(refRun.counts.ac).toBe(run.counts.ac);
