@@ -112,4 +112,23 @@ describe("bidirectional models from the command line", () => {
     expect(refRun.counts.ac).toBe(run.counts.ac);
     expect(refRun.counts.mac).toBe(run.counts.mac);
   }, 60_000);
+
+  it("explore takes --bidirectional for every point: refuse stops it, phases runs it", async () => {
+    const x = join(dir, "x.npy");
+    tokens(x);
+    const args = (mode: string) =>
+      ["explore", MODEL, ...SMALL, "--profiles", "generic-45nm", "--input", x, "--weight-bits", "8"].concat([
+        "--bidirectional",
+        mode,
+        "--out",
+        join(dir, `explore-${mode}.jsonl`),
+      ]);
+    const refused = await cli(...args("refuse"));
+    expect(refused.err).toMatch(/--bidirectional refuse forbids/);
+    const ran = await cli(...args("phases"));
+    expect(ran.code, ran.err).toBe(0);
+    const point = JSON.parse(readFileSync(join(dir, "explore-phases.jsonl"), "utf8").trim().split("\n")[0]!);
+    expect(point.fits).toBe(true);
+    expect(point.profile).toBe("generic-45nm");
+  }, 60_000);
 });
