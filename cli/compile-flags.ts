@@ -15,7 +15,15 @@ export type LoadFlagOptions = Omit<LoadNetworkOptions, "overrides">;
 /** The compile settings one run (or every point of a sweep) shares; bit widths and profile are apart. */
 export type FixedCompileOptions = Pick<
   QuantCompileOptions,
-  "payloadBits" | "inputEvent" | "decay" | "clipStart" | "perChannel" | "strict" | "dt" | "inputRange"
+  | "payloadBits"
+  | "inputEvent"
+  | "decay"
+  | "clipStart"
+  | "perChannel"
+  | "strict"
+  | "dt"
+  | "inputRange"
+  | "bidirectional"
 >;
 
 /** `--dt`: a positive number of seconds, or undefined when absent. */
@@ -48,7 +56,9 @@ export function fixedCompileFlags(args: Record<string, unknown>): FixedCompileOp
   const decay = choiceFlag("--decay", args.decay, ["mult12", "shift"] as const);
   const clipStart = choiceFlag("--clip-start", args["clip-start"], ["gate", "free", "auto"] as const);
   const dt = dtFlag(args.dt);
+  const bidirectional = choiceFlag("--bidirectional", args.bidirectional, ["phases", "refuse"] as const);
   if (payloadBits !== undefined) o.payloadBits = payloadBits;
+  if (bidirectional) o.bidirectional = bidirectional;
   if (inputEvent) o.inputEvent = inputEvent;
   if (decay) o.decay = decay;
   if (clipStart) o.clipStart = clipStart;
@@ -110,6 +120,11 @@ export const COMPILE_FLAG_OPTIONS = {
     describe: "max |input| of graded inputs (default: observed on the calibration samples, else 1)",
   },
   strict: { type: "boolean", describe: "with a profile: anything the chip cannot run is an error" },
+  bidirectional: {
+    type: "string",
+    describe:
+      "phases (default): a bidirectional SSM runs as 3 passes over the clip joined by stored sequences (2·T more steps, the buffers in core memory) | refuse: the network must stream in one pass",
+  },
   "clip-start": {
     type: "string",
     describe:

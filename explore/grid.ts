@@ -51,6 +51,8 @@ export const gridSpecSchema = z.strictObject({
   perChannel: z.boolean().optional(),
   decay: z.enum(["mult12", "shift"]).optional(),
   clipStart: z.enum(["gate", "free", "auto"]).optional(),
+  /** A bidirectional SSM as buffered phases (default) or refused. */
+  bidirectional: z.enum(["phases", "refuse"]).optional(),
   strict: z.boolean().optional(),
   /** … and what it is calibrated on: a .npy of samples instead of the dataset's split or the samples. */
   calibrate: z.string().min(1).optional(),
@@ -73,6 +75,7 @@ const FIXED_KEYS = [
   "perChannel",
   "decay",
   "clipStart",
+  "bidirectional",
   "strict",
   "calibrate",
 ] as const;
@@ -318,6 +321,7 @@ export function gridCompileOptions(
   if (g.perChannel) o.perChannel = true;
   if (g.decay) o.decay = g.decay;
   if (g.clipStart) o.clipStart = g.clipStart;
+  if (g.bidirectional) o.bidirectional = g.bidirectional;
   if (g.strict) o.strict = true;
   if (g.dt !== undefined) o.dt = g.dt;
   return o;

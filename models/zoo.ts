@@ -188,7 +188,7 @@ const s4Lra = (mixer: "glu" | "gsu") =>
   LRA_TASKS.map(({ task, description, config }) =>
     model({
       name: `${mixer === "glu" ? "binary-s4d" : "gsu"}-${task}`,
-      task: `${description}; bidirectional: simulate with --sequence whole`,
+      task: `${description}; bidirectional: --engine float needs --sequence whole, chips run it in buffered phases`,
       source: S4_LRA,
       ignoredCheckpointKeys: [],
       params: s4ParamCount(config, mixer).total,

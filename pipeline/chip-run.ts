@@ -5,6 +5,7 @@ import type { Mapping } from "../compiler/mapping/index.js";
 import type { NmirModule } from "../compiler/nmir/index.js";
 import { moduleRanges } from "../compiler/passes/weights-provenance.js";
 import type { ChipProfile } from "../hw-profiles/index.js";
+import type { RunPhases } from "../reports/run-json.js";
 import { type ChipSections, simulateChip, type Timing } from "../simulator/chip/index.js";
 import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
 import type { OpCounts, runReference, StepEvents, TimestepMode } from "../simulator/reference/index.js";
@@ -49,6 +50,8 @@ export interface ModuleRun {
   /** Per sample: the first output's scaled values per step. */
   outputs: Float64Array[][];
   counts: OpCounts[];
+  /** Reference engine, a module with sequence buffers: its phases (the chip engine's are in `sections`). */
+  phases?: RunPhases;
   /** Chip engine: energy, latency, memory, cores, links. */
   sections?: ChipSections;
   /** Events of the first sample's spiking populations (reference engine), for rasters. */

@@ -7,6 +7,7 @@ import { SpikegridError } from "../common/errors.js";
 import type { NetGraph } from "../compiler/graph/graph.js";
 import { readNpyFile, toFloat32 } from "../compiler/importers/tensors/index.js";
 import { type NmirModule, readNmirFile } from "../compiler/nmir/index.js";
+import { userPorts } from "../compiler/nmir/phases.js";
 import { calibrateBatchNorm } from "./calibrate-bn.js";
 import { datasetRegistry } from "./datasets.js";
 import { hasOnlyZeroWeights, initWeights } from "./init-weights.js";
@@ -157,11 +158,11 @@ async function loadModel(g: DataSpec): Promise<LoadedModel> {
     if (g.set && Object.keys(g.set).length)
       throw new SpikegridError("USAGE", `--set configures zoo models; "${g.model}" is a compiled module`);
     const module = readNmirFile(g.model);
-    const ids = module.inputs.map((i) => i.id);
+    const ids = userPorts(module).inputs; // a sequence buffer's input is fed by the phased run, not the user
     return {
       module,
       inputIds: ids,
-      inputShape: [...(module.inputs[0]?.shape ?? [])],
+      inputShape: [...(module.inputs.find((i) => i.id === ids[0])?.shape ?? [])],
       metadata: module.metadata,
       warnings: [],
     };

@@ -2,13 +2,16 @@
 // of either engine's result: counts, theoretical energy, quantization, chip sections, accuracy.
 
 import type { NmirModule } from "../compiler/nmir/index.js";
+import { sequenceBuffers } from "../compiler/nmir/phases.js";
 import { hasPlan } from "../compiler/passes/quant-plan.js";
 import { quantizationReport } from "../compiler/passes/quantization-report.js";
 import { moduleRanges } from "../compiler/passes/weights-provenance.js";
 import { buildRunJson } from "../reports/run-build.js";
 import type { RunJson } from "../reports/run-json.js";
 import { applyChipSections } from "../simulator/chip/index.js";
+import { PHASES_CONVENTION } from "../simulator/chip/phased.js";
 import { runReference, type TimestepMode } from "../simulator/reference/index.js";
+import { runReferencePhased } from "../simulator/reference/phased.js";
 import { type ChipSettings, feedOf, type ModuleRun, predict, type Sequence } from "./chip-run.js";
 import { runDiagnostics } from "./warnings.js";
 
@@ -26,13 +29,21 @@ export function simulateOnReference(
   const run: ModuleRun = { engine: "reference", outputs: [], counts: [], warnings: [] };
   if (s.keepSamples) run.perSample = [];
   const warnings: string[][] = [];
+  const phased = sequenceBuffers(ir).length > 0;
   sequences.forEach((q, b) => {
-    const r = runReference(ir, feedOf(inputId, q), {
-      mode: s.mode,
-      timesteps: s.steps,
-      perStepCounts: true,
-      record: b === 0 ? first : asked,
-    });
+    const opts = { mode: s.mode, timesteps: s.steps, perStepCounts: true, record: b === 0 ? first : asked };
+    const feed = feedOf(inputId, q);
+    const p = phased ? runReferencePhased(ir, feed, opts) : undefined;
+    const r = p ?? runReference(ir, feed, opts);
+    if (b === 0 && p)
+      run.phases = {
+        phases: p.phases,
+        stepsPerPhase: p.steps,
+        addedSteps: p.steps * (p.phases - 1),
+        bufferValues: p.bufferValues,
+        peakBufferValues: p.peakBufferValues,
+        convention: PHASES_CONVENTION,
+      };
     if (b === 0) run.records = new Map(spiking.map((id) => [id, r.records.get(id)!]));
     run.perSample?.push({ outputsScaled: r.outputsScaled, records: r.records });
     run.outputs.push(r.outputsScaled.get(out) ?? []);
@@ -76,6 +87,7 @@ export function runJsonOf(ir: NmirModule, sim: ModuleRun, c: RunJsonContext): Ru
     ...(sim.records ? { raster: sim.records } : {}),
   });
   if (sim.sections) applyChipSections(run, sim.sections);
+  else if (sim.phases) run.phases = sim.phases;
   if (c.labels) {
     const n = sim.outputs.length;
     let correct = 0;

@@ -8,6 +8,7 @@ import {
   shapeSize,
   synapseCount,
 } from "../compiler/nmir/index.js";
+import { readApproximations } from "../compiler/passes/approximations.js";
 import type { QuantizationReport } from "../compiler/passes/quantization-report.js";
 import { moduleRanges, moduleWarnings, moduleWeights } from "../compiler/passes/weights-provenance.js";
 import {
@@ -239,6 +240,8 @@ export function buildRunJson(o: BuildRunOptions): RunJson {
     },
   };
   if (o.quantization) run.quantization = quantizationJson(o.quantization);
+  const approximations = readApproximations(o.ir.metadata);
+  if (approximations.length) run.approximations = approximations.map((a) => ({ ...a }));
   const perStep = perStepActivity(o.counts);
   if (perStep) run.perStep = perStep;
   if (o.raster) run.raster = rasters(o.ir, o.raster);

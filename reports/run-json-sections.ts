@@ -126,6 +126,34 @@ export const memorySchema = z.looseObject({
   convention: z.string(),
 });
 
+/** An op the compiler approximated (lowerNonlinear): its error on a synthetic input and on calibration data. */
+export const approximationSchema = z.looseObject({
+  id: z.string(),
+  op: z.string(),
+  points: count,
+  synthetic: z.number().nonnegative(),
+  maxAbs: z.number().nonnegative().optional(),
+  relRms: z.number().nonnegative().optional(),
+  steps: count.optional(),
+});
+
+/** A module run in phases joined by sequence buffers (compiler/nmir/phases.ts). */
+export const phasesSchema = z.looseObject({
+  phases: z.number().int().min(2),
+  stepsPerPhase: count,
+  /** Steps beyond the clip's own: (phases − 1) × T. */
+  addedSteps: count,
+  /** Chip engine: simulated time of the phases after the first, per sample. */
+  addedLatencyS: z.number().nonnegative().optional(),
+  /** Σ T × n over stored sequences, and the most held at once. */
+  bufferValues: count,
+  peakBufferValues: count,
+  /** Chip engine: bits on the cores (values × payload width) and the cores that hold them. */
+  bufferBits: count.optional(),
+  bufferCores: z.array(z.looseObject({ core: count, bits: count })).optional(),
+  convention: z.string(),
+});
+
 /** Per timestep index t, summed over the samples of the batch. */
 export const perStepSchema = z.looseObject({
   spikes: z.array(count),

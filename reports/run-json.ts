@@ -9,6 +9,7 @@ import { packagePath } from "../common/package-root.js";
 import { checkRunBudgets } from "./run-budgets.js";
 import {
   accuracySchema,
+  approximationSchema,
   chipEnergySchema,
   coreRowSchema,
   count,
@@ -17,6 +18,7 @@ import {
   linkRowSchema,
   memorySchema,
   perStepSchema,
+  phasesSchema,
   rasterSchema,
   streamingSchema,
   systemSchema,
@@ -210,6 +212,15 @@ export const runJsonSchema = z
     quantization: quantizationSchema.optional().describe("what quantizing cost (a quantized module)"),
     latency: latencySchema.optional().describe("chip engine: cycles and seconds per step and per sample"),
     memory: memorySchema.optional().describe("chip engine: memory under the profile's memory model"),
+    approximations: z
+      .array(approximationSchema)
+      .optional()
+      .describe(
+        "ops the compiler approximated (function-neuron tables; the ternary mix, exact): error on a stated synthetic input, and float vs lowered at the node's output on the first calibration sample",
+      ),
+    phases: phasesSchema
+      .optional()
+      .describe("a module with sequence buffers (bidirectional SSM): phases, stored sequences, added time"),
     grid: z
       .looseObject({ width: count, height: count })
       .optional()
@@ -246,6 +257,7 @@ export type RunAgreement = z.infer<typeof agreementSchema>;
 export type RunChipEnergy = z.infer<typeof chipEnergySchema>;
 export type RunLatency = z.infer<typeof latencySchema>;
 export type RunMemory = z.infer<typeof memorySchema>;
+export type RunPhases = z.infer<typeof phasesSchema>;
 export type RunCore = z.infer<typeof coreRowSchema>;
 export type RunLink = z.infer<typeof linkRowSchema>;
 export type RunSystem = z.infer<typeof systemSchema>;

@@ -56,6 +56,61 @@ export function memoryTable(run: RunJson): ViewTable | undefined {
   };
 }
 
+/** A module run in phases (bidirectional layers): what the buffered schedule adds in time and memory. */
+export function phasesTable(run: RunJson): ViewTable | undefined {
+  const p = run.phases;
+  if (!p) return undefined;
+  const rows: Cell[][] = [
+    [text("phases (passes over the clip)"), count(p.phases, "phases.phases")],
+    [text("steps per phase (T)"), count(p.stepsPerPhase, "phases.stepsPerPhase")],
+    [text("added steps ((phases − 1) × T)"), count(p.addedSteps, "phases.addedSteps")],
+    ...(p.addedLatencyS === undefined
+      ? []
+      : [[text("added latency per sample"), si(p.addedLatencyS, "s", "phases.addedLatencyS")]]),
+    [text("stored values (Σ T × n)"), count(p.bufferValues, "phases.bufferValues")],
+    [text("most stored at once"), count(p.peakBufferValues, "phases.peakBufferValues")],
+    ...(p.bufferBits === undefined
+      ? []
+      : [
+          [text("stored bits on cores"), count(p.bufferBits, "phases.bufferBits")],
+          [text("cores holding them"), count(p.bufferCores?.length ?? 0, "phases.bufferCores")],
+        ]),
+  ];
+  return {
+    id: "phases",
+    title: "Phases and sequence buffers (bidirectional layers)",
+    columns: [
+      { header: "Quantity", numeric: false },
+      { header: "Value", numeric: true },
+    ],
+    rows,
+  };
+}
+
+/** What the compiler approximated and how far the lowered node is from the float one (table and data). */
+export function approximationsTable(run: RunJson): ViewTable | undefined {
+  const list = run.approximations;
+  if (!list?.length) return undefined;
+  // errors as 2-significant-digit exponents (a count or SI cell would round them to 0)
+  const err = (v: number | undefined, path: string): Cell =>
+    v === undefined ? text("—") : { ...text(v.toExponential(1)), path };
+  const rows = list.map((a, i): Cell[] => [
+    text(a.id),
+    text(a.op),
+    count(a.points, `approximations.${i}.points`),
+    err(a.synthetic, `approximations.${i}.synthetic`),
+    err(a.maxAbs, `approximations.${i}.maxAbs`),
+    err(a.relRms, `approximations.${i}.relRms`),
+  ]);
+  const headers = ["Node", "Approximation", "Points", "Synthetic error", "Data max |error|", "Data rel. RMS"];
+  return {
+    id: "approximations",
+    title: "Approximations: float vs lowered (synthetic input; first calibration sample)",
+    columns: headers.map((header, i) => ({ header, numeric: i >= 2 })),
+    rows,
+  };
+}
+
 export function coreTable(run: RunJson): ViewTable | undefined {
   if (!run.cores?.length) return undefined;
   const est = (run.energy.chip?.estimates.length ?? 0) > 0;

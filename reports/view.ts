@@ -4,7 +4,15 @@
 
 import type { RunJson } from "./run-json.js";
 import { type Cell, cellHelpers, type ReportView, type ViewTable } from "./view-cells.js";
-import { coreTable, energyTable, linkTable, memoryTable, systemTable } from "./view-chip.js";
+import {
+  approximationsTable,
+  coreTable,
+  energyTable,
+  linkTable,
+  memoryTable,
+  phasesTable,
+  systemTable,
+} from "./view-chip.js";
 
 export * from "./view-cells.js";
 
@@ -160,9 +168,11 @@ export function reportView(run: RunJson): ReportView {
     energyTable(run),
     systemTable(run),
     memoryTable(run),
+    phasesTable(run),
     coreTable(run),
     linkTable(run),
     quantizationTable(run),
+    approximationsTable(run),
   ].filter((t): t is ViewTable => t !== undefined);
   const cells = tables.flatMap((t) => t.rows.flat());
   const r = run.run;

@@ -19,10 +19,12 @@ import {
   profileTraffic,
 } from "../../compiler/mapping/index.js";
 import { readNmirFile, shapeSize } from "../../compiler/nmir/index.js";
+import { phasePlan, sequenceBuffers } from "../../compiler/nmir/phases.js";
 import { attentionCostLine } from "../../compiler/passes/lower/attention-cost.js";
 import { quantizeInputs } from "../../compiler/passes/quantize-inputs.js";
 import { moduleWeights, untrainedWarning } from "../../compiler/passes/weights-provenance.js";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { storedBitsPerStep } from "../../simulator/chip/phased.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
 import { checkOutputs, intFlag } from "../options.js";
@@ -110,6 +112,10 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
     io.out(
       `${formatGrid(profile, mapping, fit)}\n${formatFitSummary(fit)}${attention ? `\n${attention}` : ""}${out ? `\nwrote ${out}` : ""}`,
     );
+    if (sequenceBuffers(ir).length)
+      io.err(
+        `note: ${file} runs in ${phasePlan(ir).phases} phases (bidirectional layers); its stored sequences take ${storedBitsPerStep(ir)} bits per step of the clip (× T) in the neuron-state memory of the cores of the populations that produce them: simulate --engine chip charges them (run JSON "phases")`,
+      );
   } catch (e) {
     if (e instanceof MappingError && args.json === true) io.out(JSON.stringify({ fit: e.fit }, null, 2));
     // what attention costs on this chip also explains a misfit

@@ -14,6 +14,7 @@ import {
   validateMapping,
 } from "../../compiler/mapping/index.js";
 import { type NmirModule, shapeSize } from "../../compiler/nmir/index.js";
+import { userPorts } from "../../compiler/nmir/phases.js";
 import type { SampleRun } from "../../pipeline/chip-run.js";
 import { CONVENTIONS, type Convention } from "../../pipeline/convention.js";
 import { isModuleFile } from "../../pipeline/data.js";
@@ -177,7 +178,7 @@ export function writeSampleOutputs(
   const shapeOf = (id: string) =>
     ir.populations.find((p) => p.id === id)?.shape ?? ir.inputs.find((p) => p.id === id)?.shape ?? [0];
   const written: string[] = [];
-  ir.outputs.forEach((o, i) => {
+  userOutputs(ir).forEach((o, i) => {
     const path = i === 0 ? out : besideOut(out, o.id);
     writeNpyFile(
       path,
@@ -212,6 +213,12 @@ export function writeSampleOutputs(
  * Checked before the run: the files written beside --out (further outputs, --record) are writable and none is an
  * input; outputs and records kept per step and sample stay within the kept-values budget.
  */
+/** The outputs a user reads: a sequence buffer's output is the phased run's, not written. */
+function userOutputs(ir: NmirModule): NmirModule["outputs"] {
+  const ids = new Set(userPorts(ir).outputs);
+  return ir.outputs.filter((o) => ids.has(o.id));
+}
+
 export function checkSimulationOutputs(
   p: Pipeline,
   ir: NmirModule,
@@ -221,11 +228,19 @@ export function checkSimulationOutputs(
   const out = args.out as string | undefined;
   checkBesideOut(
     out,
-    [...ir.outputs.slice(1).map((o) => o.id), ...record],
+    [
+      ...userOutputs(ir)
+        .slice(1)
+        .map((o) => o.id),
+      ...record,
+    ],
     [args.file, args.input, args.mapping, args.weights],
   );
   const sizes = new Map([...ir.populations, ...ir.inputs].map((x) => [x.id, shapeSize(x.shape)]));
-  const kept = [...ir.outputs.map((o) => o.src), ...record].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
+  const kept = [...userOutputs(ir).map((o) => o.src), ...record].reduce(
+    (a, id) => a + (sizes.get(id) ?? 0),
+    0,
+  );
   checkStepBudget({
     steps: p.steps,
     samples: p.data.samples.shape[0] ?? 1,

@@ -3,6 +3,7 @@
 // lowerFixedTransforms), and the rewritten nodes have the documented structure.
 
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/cli-run.js";
 import {
   addNode,
   chain,
@@ -123,11 +124,16 @@ describe("lowerDiagonalSsm", () => {
     expect(b.kind === "Conv1d" && b.weight.shape).toEqual([3 * 8, 1, 1]);
     expect(floatOutputDiff(g, low, { u: input }).diff).toBeLessThanOrEqual(1e-9);
   });
-  it("refuses a bidirectional SSM as UNSUPPORTED", () => {
+  it("lowers a bidirectional SSM to phases by default, and refuses it with bidirectional: refuse", () => {
     const { g } = ssmGraph(5, "zoh");
     const n = g.nodes.get("ssm")!;
     if (n.kind === "DiagonalSsm") Object.assign(n, { bidirectional: true, cBackRe: n.cRe, cBackIm: n.cIm });
-    expect(() => lowerDiagonalSsm(g, passContext())).toThrow(/bidirectional/);
+    expect(lowerDiagonalSsm(g, passContext()).metadata["sequence.buffers"]).toBeDefined();
+    const refuse = { ...passContext(), options: { bidirectional: "refuse" as const } };
+    const e = errorOf(() => lowerDiagonalSsm(g, refuse));
+    expect(e.code).toBe("UNSUPPORTED");
+    expect(e.message).toMatch(/is bidirectional/);
+    expect(e.hint).toMatch(/--bidirectional phases/);
   });
 });
 

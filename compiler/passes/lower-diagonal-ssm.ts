@@ -39,12 +39,12 @@ export function lowerDiagonalSsm(g: NetGraph, ctx: PassContext): NetGraph {
       );
       continue;
     }
-    if (ctx.options.bidirectional !== "phases")
+    if (ctx.options.bidirectional === "refuse")
       throw new SpikegridError(
         "UNSUPPORTED",
-        `node "${id}" (DiagonalSsm) is bidirectional: its output at step t depends on all future inputs; the buffered two-pass schedule a chip would need is lowered for the real-valued module only, not yet quantized or run on the chip model`,
+        `node "${id}" (DiagonalSsm) is bidirectional: its output at step t depends on all future inputs, so it cannot stream step by step, and --bidirectional refuse forbids the buffered phases`,
         {
-          hint: "run the float reference (spikegrid simulate FILE --engine float --sequence whole), or use a causal (unidirectional) SSM",
+          hint: "compile with --bidirectional phases (the default: a buffered schedule of 2 extra passes over the clip), or use a causal (unidirectional) SSM",
         },
       );
     const bwd = accumulatorSpec(node, h, node.cBackRe!.data, node.cBackIm!.data, new Float64Array(h));

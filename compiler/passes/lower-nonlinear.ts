@@ -17,11 +17,13 @@ import {
   type NetGraph,
   ndarray,
 } from "../graph/index.js";
+import { APPROXIMATIONS_KEY, type ApproximationRecord, readApproximations } from "./approximations.js";
 import { cloneGraph, replaceNode } from "./graph-edit.js";
 import { measureOnCalibration } from "./nonlinear-agreement.js";
 import {
   type Approximation,
   geluApprox,
+  probeError,
   probeText,
   rsqrtApprox,
   sigmoidApprox,
@@ -117,6 +119,7 @@ export function lowerNonlinear(g: NetGraph, ctx: PassContext): NetGraph {
   const shapes = inferShapes(g);
   const out = cloneGraph(g);
   const approximated: string[] = [];
+  const mixes: string[] = [];
   const tables = new Map<string, Approximation>();
   for (const [id, node] of targets) {
     const inShape = shapes.get(id)!.inputs.in!;
@@ -147,6 +150,7 @@ export function lowerNonlinear(g: NetGraph, ctx: PassContext): NetGraph {
           },
         );
       built = ternaryGatedMixNodes(id, node);
+      mixes.push(id);
       diagnose(
         ctx,
         PASS,
@@ -172,9 +176,24 @@ export function lowerNonlinear(g: NetGraph, ctx: PassContext): NetGraph {
       `node "${id}"`,
     );
   }
-  if (options.calibration && approximated.length > 0) {
-    for (const line of measureOnCalibration(g, out, approximated, options.calibration, options.dt))
-      diagnose(ctx, PASS, "note", line.message, `node "${line.id}"`);
-  }
+  // measured on data where calibration samples are given: the tables and (exact by construction) the mixes
+  const measured =
+    options.calibration && approximated.length + mixes.length > 0
+      ? measureOnCalibration(g, out, [...approximated, ...mixes], options.calibration, options.dt)
+      : [];
+  for (const line of measured) diagnose(ctx, PASS, "note", line.message, `node "${line.id}"`);
+  const records: ApproximationRecord[] = [...approximated, ...mixes].map((id) => {
+    const a = tables.get(id);
+    const m = measured.find((x) => x.id === id);
+    return {
+      id,
+      op: a ? (a.table.fn === "rsqrt" ? "LayerNorm 1/√ table" : `${a.table.fn} table`) : "ternary mix",
+      points: a?.table.xs.length ?? 0,
+      synthetic: a ? probeError(a) : 0,
+      ...(m ? { maxAbs: m.maxAbs, relRms: m.relRms, steps: m.steps } : {}),
+    };
+  });
+  if (records.length)
+    out.metadata[APPROXIMATIONS_KEY] = JSON.stringify([...readApproximations(g.metadata), ...records]);
   return out;
 }

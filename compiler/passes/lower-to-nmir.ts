@@ -17,6 +17,7 @@ import {
   spikeEvent,
 } from "../nmir/index.js";
 import { carryAcrossPhases, SEQUENCE_BUFFERS_KEY } from "../nmir/phases.js";
+import { APPROXIMATIONS_KEY } from "./approximations.js";
 import { ModuleBuilder, type SourceInfo } from "./lower/builder.js";
 import { resolveClipStart, ungatedNote } from "./lower/clip-start.js";
 import { buildConnectivity } from "./lower/connectivity.js";
@@ -192,6 +193,8 @@ export function lowerToNmir(g: NetGraph, ctx: PassContext): NmirModule {
   if (weights) metadata[WEIGHTS_KEY] = weights;
   // sequence buffers (a bidirectional SSM, lower-bidirectional-ssm.ts): the phase contract, and the user's
   // outputs first — consumers read outputs[0] as the network's readout
+  const approximations = g.metadata[APPROXIMATIONS_KEY]; // lowerNonlinear's, for the run JSON
+  if (typeof approximations === "string") metadata[APPROXIMATIONS_KEY] = approximations;
   const buffers = g.metadata[SEQUENCE_BUFFERS_KEY];
   if (typeof buffers === "string") metadata[SEQUENCE_BUFFERS_KEY] = buffers;
   const stored = new Set(typeof buffers === "string" ? sequenceBuffersOf(buffers) : []);

@@ -10,6 +10,7 @@ export const AGREEMENT_STEPS = 256;
 
 export interface NodeAgreement {
   id: string;
+  steps: number;
   maxAbs: number;
   /** Root-mean-square error over the RMS of the exact output. */
   relRms: number;
@@ -68,6 +69,7 @@ export function measureOnCalibration(
     const relRms = ss > 0 ? Math.sqrt(se / ss) : Math.sqrt(se);
     return {
       id,
+      steps,
       maxAbs,
       relRms,
       message: `float vs lowered on the first calibration sample (${steps} steps${whole ? ", whole sequence" : ""}): max |error| ${maxAbs.toExponential(1)}, relative RMS error ${relRms.toExponential(1)}`,

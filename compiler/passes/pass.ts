@@ -30,10 +30,9 @@ export interface CompileOptions {
   /** Largest number of linear paths into one population port. Default 4096. */
   maxPaths?: number;
   /**
-   * lowerDiagonalSsm: a bidirectional SSM is refused ("refuse", the default), or lowered to the three-phase
-   * schedule with sequence buffers ("phases"). "phases" gives a stage-lowered module only (stop after
-   * lowerToNmir; run it with runReferencePhased): quantizing sequence buffers and the chip's phased run are not
-   * built yet, and planScales refuses such a module.
+   * lowerDiagonalSsm: a bidirectional SSM is lowered to the three-phase schedule with sequence buffers
+   * ("phases", the default; compiler/nmir/phases.ts — quantized by planScales, run phase by phase by the
+   * reference and chip engines), or refused ("refuse": a module that must stream in one pass).
    */
   bidirectional?: "refuse" | "phases";
   /**

@@ -5,6 +5,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import type { DynamicMatmul, NmirModule, Population, Projection } from "../nmir/index.js";
 import { layerSyncOrder } from "../nmir/index.js";
+import { phasePlan, sequenceBuffers } from "../nmir/phases.js";
 import {
   type ExactOutcome,
   exactPlan,
@@ -87,17 +88,12 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
       hint: "quantization passes take the lowered module",
     });
   }
-  if (ir.metadata["sequence.buffers"] !== undefined)
-    throw new SpikegridError(
-      "UNSUPPORTED",
-      `module "${ir.name}" runs in phases joined by sequence buffers (a bidirectional SSM); quantizing it is not built yet`,
-      { hint: "stop after lowerToNmir and run it with the phased reference (runReferencePhased)" },
-    );
   const options = quantOptions(ctx);
   const o = resolveQuantOptions(options);
   const widths = profileWidthsNote(options, o);
   if (widths) diagnose(ctx, "planScales", "note", widths);
-  if (options.exact !== false) {
+  const phased = phaseGroups(ir);
+  if (options.exact !== false && !phased) {
     const exact = exactOutcome(ir, options);
     if (exact.exact) return exactModule(ir, o, exact, ctx);
     // representable values that miss the widths are worth a line; non-dyadic weights are the common case
@@ -130,39 +126,43 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   const popRange = new Map<string, PopulationRange>();
   const loops = new Map<string, LoopRange>();
   const loopCache = new Map<string, { key: string; loop: LoopRange | undefined }>();
-  for (let pass = 0; pass < 2; pass++) {
-    for (const id of order) {
-      const d = dms.get(id);
-      if (d) {
-        outRange.set(id, observed[id] ?? (d.k * srcRange(d.a) * srcRange(d.b)) / 2 ** d.shift);
-        continue;
-      }
-      const pop = pops.get(id)!;
-      const bound: Record<string, Float64Array> = Object.create(null); // keyed by node ids, which may be "__proto__"
-      const n = pop.shape.reduce((a, b) => a * b, 1);
-      for (const p of into.get(id) ?? []) {
-        bound[p.port] ??= new Float64Array(n);
-        const b = bound[p.port]!;
-        const sums = rowSums.get(p.id)!;
-        const r = srcRange(p.src);
-        for (let j = 0; j < n; j++) b[j]! += sums[j]! * r;
-      }
-      // A graded accumulator reading itself back gets its impulse-response bound (quant-loop-range.ts).
-      // It depends only on the ranges of its other sources: computed again only when those changed.
-      const key = (into.get(id) ?? []).map((p) => (p.src === id ? "" : srcRange(p.src))).join(",");
-      const cached = loopCache.get(id);
-      const loop =
-        observed[id] !== undefined
-          ? undefined
-          : cached?.key === key
-            ? cached.loop
-            : loopRange(ir, pop, srcRange, o.horizon);
-      if (observed[id] === undefined) loopCache.set(id, { key, loop });
-      if (loop) loops.set(id, loop);
-      const range = loop?.range ?? populationRange(pop, bound, o, observed[id]);
-      popRange.set(id, range);
-      if (range.out !== undefined) outRange.set(id, range.out);
+  const rangeOf = (id: string): void => {
+    const d = dms.get(id);
+    if (d) {
+      outRange.set(id, observed[id] ?? (d.k * srcRange(d.a) * srcRange(d.b)) / 2 ** d.shift);
+      return;
     }
+    const pop = pops.get(id)!;
+    const bound: Record<string, Float64Array> = Object.create(null); // keyed by node ids, which may be "__proto__"
+    const n = pop.shape.reduce((a, b) => a * b, 1);
+    for (const p of into.get(id) ?? []) {
+      bound[p.port] ??= new Float64Array(n);
+      const b = bound[p.port]!;
+      const sums = rowSums.get(p.id)!;
+      const r = srcRange(p.src);
+      for (let j = 0; j < n; j++) b[j]! += sums[j]! * r;
+    }
+    // A graded accumulator reading itself back gets its impulse-response bound (quant-loop-range.ts).
+    // It depends only on the ranges of its other sources: computed again only when those changed.
+    const key = (into.get(id) ?? []).map((p) => (p.src === id ? "" : srcRange(p.src))).join(",");
+    const cached = loopCache.get(id);
+    const loop =
+      observed[id] !== undefined
+        ? undefined
+        : cached?.key === key
+          ? cached.loop
+          : loopRange(ir, pop, srcRange, o.horizon);
+    if (observed[id] === undefined) loopCache.set(id, { key, loop });
+    if (loop) loops.set(id, loop);
+    const range = loop?.range ?? populationRange(pop, bound, o, observed[id]);
+    popRange.set(id, range);
+    if (range.out !== undefined) outRange.set(id, range.out);
+  };
+  // Phase by phase (one group when the module has no sequence buffers): a buffer input replays its output's
+  // source, so it takes that source's range, known once the earlier phase is planned.
+  for (const group of phased?.groups ?? [{ order, replays: [] }]) {
+    for (const b of group.replays) if (!spike.has(b.input)) outRange.set(b.input, srcRange(b.src));
+    for (let pass = 0; pass < 2; pass++) for (const id of group.order) rangeOf(id);
   }
 
   for (const [id, l] of loops) {
@@ -199,7 +199,11 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
     if (d) plan.out[id] = matmulOutExp(d, outRange.get(id)!, plan, pMax);
     else planPopulation(pops.get(id)!, popRange.get(id)!, plan, sMax, pMax);
   }
+  if (phased) for (const b of phased.replays) copyReplayExp(b, plan);
   fitAccumulators(ir, plan, (d) => outRange.get(d.id)!, pMax, ctx);
+  // fitAccumulators may coarsen a source after its replay: the replay then takes the coarser LSB (a
+  // right shift with rounding when replayed, never a clip)
+  if (phased) for (const b of phased.replays) copyReplayExp(b, plan, true);
   // Untrained weights with guessed ranges give activity that means nothing: recorded, and said at compile time.
   const calibrated = options.calibration !== undefined || Object.keys(options.ranges ?? {}).length > 0;
   const ranges = calibrated ? "calibrated" : "static";
@@ -207,6 +211,44 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   if (uncalibrated) diagnose(ctx, "planScales", "warning", uncalibrated);
   const planned = withPlan(ir, plan);
   return { ...planned, metadata: { ...planned.metadata, [RANGES_KEY]: ranges } };
+}
+
+interface Replay {
+  /** The buffer input and the source its output stores. */
+  input: string;
+  src: string;
+}
+
+/** Elements of a phased module by phase (layer-sync order, free sources in every phase) and its replays. */
+function phaseGroups(
+  ir: NmirModule,
+): { groups: { order: string[]; replays: Replay[] }[]; replays: Replay[] } | undefined {
+  if (!sequenceBuffers(ir).length) return undefined;
+  const plan = phasePlan(ir);
+  const order = layerSyncOrder(ir);
+  const srcOf = new Map(ir.outputs.map((o) => [o.id, o.src]));
+  const replays = plan.buffers.map((b) => ({ input: b.input, src: srcOf.get(b.output)! }));
+  const groups = Array.from({ length: plan.phases }, (_, k) => ({
+    order: order.filter((id) => {
+      const p = plan.phaseOf.get(id);
+      return p === k || p === -1;
+    }),
+    replays: plan.buffers
+      .filter((b) => plan.phaseOf.get(b.input) === k)
+      .map((b) => ({ input: b.input, src: srcOf.get(b.output)! })),
+  }));
+  return { groups, replays };
+}
+
+/**
+ * A buffer input's payload LSB: its source's, so the replay is an exact copy (bufferSequence); `coarserOnly`:
+ * only when that is coarser than the input's own (an LSB fitAccumulators coarsened stays).
+ */
+function copyReplayExp(b: Replay, plan: QuantPlan, coarserOnly = false): void {
+  const src = plan.out[b.src];
+  const own = plan.out[b.input];
+  if (src === undefined || own === undefined) return; // spikes replay as spikes
+  plan.out[b.input] = coarserOnly ? Math.max(own, src) : src;
 }
 
 /**

@@ -2,10 +2,12 @@
 // sections — the entry point of `simulate --engine chip`, `explore` and `table`.
 
 import type { Mapping } from "../../compiler/mapping/index.js";
+import { sequenceBuffers } from "../../compiler/nmir/phases.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { InputSequence, Named } from "../reference/inputs.js";
 import { type ChipOptions, type ChipRunOptions, type ChipRunResult, createChip } from "./chip.js";
+import { phasesSection, simulateChipPhased } from "./phased.js";
 import type { SanafeTotals } from "./sanafe/account.js";
 import type { ConventionNet } from "./sanafe/net.js";
 import { SanafeObserver } from "./sanafe/observe.js";
@@ -39,6 +41,10 @@ export function simulateChip(
   samples: readonly Named<InputSequence>[],
   opts: SimulateChipOptions = {},
 ): SimulateChipResult {
+  if (sequenceBuffers(ir).length) {
+    const r = simulateChipPhased(ir, mapping, profile, samples, opts);
+    return { ...r, sections: { ...r.sections, phases: phasesSection(r.phased) } };
+  }
   const chip = createChip(profile, {
     ...(opts.timing ? { timing: opts.timing } : {}),
     ...(opts.mode ? { mode: opts.mode } : {}),

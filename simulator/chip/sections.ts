@@ -9,6 +9,7 @@ import type {
   RunLink,
   RunMemory,
   RunPerStep,
+  RunPhases,
   RunRaster,
   RunSystem,
 } from "../../reports/run-json.js";
@@ -28,6 +29,8 @@ export interface ChipSections {
   raster?: RunRaster[];
   /** Multi-chip systems only. */
   system?: RunSystem;
+  /** A module with sequence buffers: its phases, stored sequences and the time they add (phased.ts). */
+  phases?: RunPhases;
   run: { profile: string; timing: "simple" | "detailed"; mapping: string; convention?: "sanafe" };
 }
 
@@ -274,5 +277,6 @@ export function applyChipSections(run: RunJson, s: ChipSections): RunJson {
   run.perStep = s.perStep;
   if (s.raster) run.raster = s.raster;
   if (s.system) run.system = s.system;
+  if (s.phases) run.phases = s.phases;
   return run;
 }
