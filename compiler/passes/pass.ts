@@ -43,6 +43,12 @@ export interface CompileOptions {
    */
   relayAbove?: number;
   /**
+   * shareSums: projections into one port that differ only in their source (one matrix applied to every term of
+   * a residual stream) become a sum relay and one projection. Default: on when `profile` stores shared matrices
+   * once per core (memoryModel.sharedWeights), else off.
+   */
+  shareSums?: boolean;
+  /**
    * lowerToNmir: what a population sees before its frame 0 when look-ahead delays it. "gate": nothing, as the
    * whole-clip definition (a `<id>.gate` product population per such port; needs product neurons). "free": no
    * gates; the first frames see the look-ahead partial sums of frames < 0. "auto" (default): "free" when
