@@ -4,7 +4,7 @@
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/compile-map.js [MODEL…] [--profile P…]
 // (default: spikformer-4-384, every fwformer-*-4-384, spikformer-2-256-dvs on generic-45nm, loihi2, spinnaker2);
-// --no-share-sums compiles without sum relays (the compile option shareSums: false) for before/after figures.
+// --share-sums compiles with sum relays (the compile option shareSums: true) for before/after figures.
 
 import { fork } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -29,7 +29,7 @@ const PROFILES = ["generic-45nm", "loihi2", "spinnaker2"];
 function runOne(model: string, profileName: string, shareSums: boolean): void {
   const profile = loadProfile(profileName);
   const t0 = performance.now();
-  const options: QuantCompileOptions = shareSums ? { profile } : { profile, shareSums: false };
+  const options: QuantCompileOptions = shareSums ? { profile, shareSums: true } : { profile };
   const { ir } = compile(loadZooModel(model).graph, options);
   const t1 = performance.now();
   let result: Record<string, unknown>;
@@ -51,7 +51,7 @@ function runOne(model: string, profileName: string, shareSums: boolean): void {
       bench: "compile-map",
       model,
       profile: profileName,
-      ...(shareSums ? {} : { shareSums: false }),
+      ...(shareSums ? { shareSums: true } : {}),
       compileS: +((t1 - t0) / 1000).toFixed(2),
       mapS: +((t2 - t1) / 1000).toFixed(2),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -63,13 +63,13 @@ function runOne(model: string, profileName: string, shareSums: boolean): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "--one") return runOne(argv[1]!, argv[2]!, argv[3] !== "--no-share-sums");
+  if (argv[0] === "--one") return runOne(argv[1]!, argv[2]!, argv[3] === "--share-sums");
   const models: string[] = [];
   const profiles: string[] = [];
   const flags: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--profile") profiles.push(argv[++i]!);
-    else if (argv[i] === "--no-share-sums") flags.push(argv[i]!);
+    else if (argv[i] === "--share-sums") flags.push(argv[i]!);
     else models.push(argv[i]!);
   }
   const self = fileURLToPath(import.meta.url);

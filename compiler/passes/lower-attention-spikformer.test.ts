@@ -188,7 +188,7 @@ describe("lowerAttention on Spikformer shapes", () => {
     const profile = loadProfile("loihi2");
     const quant: QuantCompileOptions = { dt: 1, profile, ranges };
     // loihi2's widths: the module just before lowerAttention keeps the matmuls (as generic-45nm runs them)
-    const before = compile(g, { ...quant, stopAfter: "shareSums" }).ir;
+    const before = compile(g, { ...quant, stopAfter: "quantizeWeights" }).ir;
     const whole = compile(g, quant).ir;
     expect(before.dynamicMatmuls.length).toBe(4);
     expect(whole.dynamicMatmuls).toEqual([]);

@@ -44,8 +44,8 @@ export interface CompileOptions {
   relayAbove?: number;
   /**
    * shareSums: projections into one port that differ only in their source (one matrix applied to every term of
-   * a residual stream) become a sum relay and one projection. Default: on when `profile` stores shared matrices
-   * once per core (memoryModel.sharedWeights), else off.
+   * a residual stream) become a sum relay and one projection (exact in both timestep modes). Default off: the
+   * pipelined-mode hop relays cost more cores than the copies saved on the zoo transformers (bench/README.md).
    */
   shareSums?: boolean;
   /**

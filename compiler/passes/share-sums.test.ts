@@ -149,7 +149,7 @@ describe("shareSums", () => {
     );
   });
 
-  it("is on for profiles storing shared matrices once per core, off otherwise and for one source", () => {
+  it("is on only when asked and the profile stores shared matrices once per core; off for one source", () => {
     const s: Stack = {
       rows: 2,
       features: 3,
@@ -160,15 +160,15 @@ describe("shareSums", () => {
       weights: Array.from({ length: 2 * 9 + 6 }, (_, i) => (i % 7) - 3),
     };
     const ir = stackModule(s);
-    const on = shareSums(ir, quantContext({ profile: loadProfile("loihi2") }));
+    const on = shareSums(ir, quantContext({ profile: loadProfile("loihi2"), shareSums: true }));
     expect(on.populations.map((p) => p.id)).toContain("s2.in.sum");
     expect(JSON.parse(on.metadata.shareSums!)).toMatchObject({
       relays: 1,
       relayNeurons: 6,
       removedCopies: 1,
     });
-    expect(shareSums(ir, quantContext({ profile: loadProfile("loihi") }))).toBe(ir);
-    expect(shareSums(ir, quantContext({ profile: loadProfile("loihi2"), shareSums: false }))).toBe(ir);
+    expect(shareSums(ir, quantContext({ profile: loadProfile("loihi"), shareSums: true }))).toBe(ir);
+    expect(shareSums(ir, quantContext({ profile: loadProfile("loihi2") }))).toBe(ir);
     expect(
       shareSums(stackModule({ ...s, layers: 1 }), quantContext({ shareSums: true })).populations,
     ).toHaveLength(2);

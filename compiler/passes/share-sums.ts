@@ -122,8 +122,7 @@ function worthIt(group: Projection[], srcSize: number): boolean {
 }
 
 /**
- * For a quantized module compiled for a profile that stores shared matrices once per core (or with
- * `options.shareSums: true`): each group of projections into one port that differ only in their source
+ * With `options.shareSums: true` (and a profile, if any, that stores shared matrices once per core): each group of projections into one port that differ only in their source
  * becomes a sum relay `<dst>.<port>.sum` (a `linear` population wide enough for the sum, fed one-to-one with
  * weight 1) and one projection from it. Layer-sync: same step; pipelined: outputs later by the relays' hops,
  * joins kept aligned by identity relays (lower/align-hops.ts), as lowerAttention does.
@@ -131,8 +130,11 @@ function worthIt(group: Projection[], srcSize: number): boolean {
 export function shareSums(ir: NmirModule, ctx: PassContext = quantContext()): NmirModule {
   if (ir.stage !== "quantized") return ir;
   const option = ctx.options.shareSums;
+  // Off by default: measured on the CIFAR transformers (bench/README.md), the hop relays pipelined mode needs
+  // outweigh the matrix copies saved (loihi2 339 → 331 cores on fwformer-1dfft but 355 → 386 on 2dfft;
+  // spinnaker2, neuron-bound, 5,192 → 10,184). Only where the profile shares matrices.
   const profile = profileOf(quantOptions(ctx).profile);
-  const enabled = option ?? (profile !== undefined && sharesWeights(profile.core.memoryModel));
+  const enabled = option === true && (profile === undefined || sharesWeights(profile.core.memoryModel));
   if (!enabled) return ir;
   const groups = sharedGroups(ir);
   if (groups.length === 0) return ir;
