@@ -3,7 +3,8 @@
 // projections, fits, cores | misfit}. A misfit (MappingError) is a result, timed like a fit.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/compile-map.js [MODEL…] [--profile P…]
-// (default: spikformer-4-384, every fwformer-*-4-384, spikformer-2-256-dvs on generic-45nm, loihi2, spinnaker2)
+// (default: spikformer-4-384, every fwformer-*-4-384, spikformer-2-256-dvs on generic-45nm, loihi2, spinnaker2);
+// --share-sums compiles with sum relays (the compile option shareSums: true) for before/after figures.
 
 import { fork } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -25,10 +26,10 @@ const MODELS = [
 const PROFILES = ["generic-45nm", "loihi2", "spinnaker2"];
 
 /** One run in this process: prints its JSON line. */
-function runOne(model: string, profileName: string): void {
+function runOne(model: string, profileName: string, shareSums: boolean): void {
   const profile = loadProfile(profileName);
   const t0 = performance.now();
-  const options: QuantCompileOptions = { profile };
+  const options: QuantCompileOptions = shareSums ? { profile, shareSums: true } : { profile };
   const { ir } = compile(loadZooModel(model).graph, options);
   const t1 = performance.now();
   let result: Record<string, unknown>;
@@ -50,6 +51,7 @@ function runOne(model: string, profileName: string): void {
       bench: "compile-map",
       model,
       profile: profileName,
+      ...(shareSums ? { shareSums: true } : {}),
       compileS: +((t1 - t0) / 1000).toFixed(2),
       mapS: +((t2 - t1) / 1000).toFixed(2),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -61,11 +63,13 @@ function runOne(model: string, profileName: string): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "--one") return runOne(argv[1]!, argv[2]!);
+  if (argv[0] === "--one") return runOne(argv[1]!, argv[2]!, argv[3] === "--share-sums");
   const models: string[] = [];
   const profiles: string[] = [];
+  const flags: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--profile") profiles.push(argv[++i]!);
+    else if (argv[i] === "--share-sums") flags.push(argv[i]!);
     else models.push(argv[i]!);
   }
   const self = fileURLToPath(import.meta.url);
@@ -73,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     for (const profile of profiles.length ? profiles : PROFILES) {
       // sequential children: the figures must not share two cores with each other
       await new Promise<void>((resolve, reject) => {
-        const child = fork(self, ["--one", model, profile], { stdio: "inherit" });
+        const child = fork(self, ["--one", model, profile, ...flags], { stdio: "inherit" });
         child.on("exit", (code) =>
           code === 0 ? resolve() : reject(new Error(`${model} on ${profile} exited ${code}`)),
         );

@@ -31,6 +31,7 @@ describe("compileLowered", () => {
           "planScales",
           "quantizeNeurons",
           "quantizeWeights",
+          "shareSums",
           "lowerAttention",
           "markUnsupported",
         ]);

@@ -42,6 +42,12 @@ export interface CompileOptions {
    */
   relayAbove?: number;
   /**
+   * shareSums: projections into one port that differ only in their source (one matrix applied to every term of
+   * a residual stream) become a sum relay and one projection (exact in both timestep modes). Default off: the
+   * pipelined-mode hop relays cost more cores than the copies saved on the zoo transformers (bench/README.md).
+   */
+  shareSums?: boolean;
+  /**
    * lowerToNmir: what a population sees before its frame 0 when look-ahead delays it. "gate": nothing, as the
    * whole-clip definition (a `<id>.gate` product population per such port; needs product neurons). "free": no
    * gates; the first frames see the look-ahead partial sums of frames < 0. "auto" (default): "free" when

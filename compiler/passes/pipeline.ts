@@ -20,6 +20,7 @@ import type { CompileOptions, Diagnostic, Pass, PassContext } from "./pass.js";
 import { planScales } from "./plan-scales.js";
 import { quantizeNeurons } from "./quantize-neurons.js";
 import { quantizeWeights } from "./quantize-weights.js";
+import { shareSums } from "./share-sums.js";
 
 /**
  * The pass table, in execution order: graph passes, then the one lowering, then NMIR passes. Adding a pass is
@@ -38,6 +39,7 @@ export const PASSES: readonly Pass[] = [
   { name: "planScales", kind: "nmir", run: planScales },
   { name: "quantizeNeurons", kind: "nmir", run: quantizeNeurons },
   { name: "quantizeWeights", kind: "nmir", run: quantizeWeights },
+  { name: "shareSums", kind: "nmir", run: shareSums },
   { name: "lowerAttention", kind: "nmir", run: lowerAttention },
   { name: "markUnsupported", kind: "nmir", run: markUnsupported },
 ];
