@@ -63,7 +63,7 @@ describe("markUnsupported", () => {
     const mm = byLimit.get('dynamic matmul "qk" core.capabilities.dynamicMatmul')!;
     expect(mm.options[0]).toMatch(/a profile that runs it natively \(.*generic-45nm/);
     expect(mm.options[0]).toMatch(/natively \(.*spinnaker2/);
-    expect(mm.options[1]).toMatch(/lowers it to product neurons \(loihi2\)/);
+    expect(mm.options[1]).toMatch(/lowers it to product neurons \(loihi2[,)]/);
     expect(byLimit.get('projection "pa" (x → g.a) core.weightBits')!.message).toBe(
       'stores 12-bit weights; profile "loihi" stores 9-bit weights',
     );
