@@ -29,6 +29,8 @@ const EXPECTED: Record<string, number> = {
   "fwformer-2dwt-4-384": 7_544_506,
   "fwformer-dwtc-4-384": 7_741_114,
   "spikformer-2-256-dvs": 2_566_666,
+  "spikformer-mnist": 28_966,
+  "fwformer-mnist": 25_671,
   // Binary S4D / GSU on LRA: official module shapes (s4ParamCount); Image = seed-models.md §4.3, Path-X = §4.3
   // + the prenorm final BatchNorm(256) (models/README.md § Binary S4D and GSU)
   "binary-s4d-listops": 534_026,
@@ -117,6 +119,16 @@ const OFFICIAL_KEYS: Record<string, [string, number[]][]> = {
     ["model.layers.7.layer.GSU_bias", [128]],
     ["model.layers.7.layer.norm.bias", [128]],
     ["model.layers.7.layer.kernel.kernel.log_dt", [128]],
+  ],
+  "spikformer-mnist": [
+    ["patch_embed.proj_conv.weight", [4, 1, 3, 3]],
+    ["block.0.attn.q_linear.weight", [32, 32]],
+    ["head.weight", [10, 32]],
+  ],
+  "fwformer-mnist": [
+    ["block.0.attn.fw_dft_im_neg.scale", [1]],
+    ["block.0.attn.fw_bn.running_var", [32]],
+    ["block.0.mlp.fc1_linear.weight", [128, 32]],
   ],
   "spikformer-2-256-dvs": [
     ["patch_embed.proj_conv.weight", [32, 2, 3, 3]],
