@@ -152,11 +152,13 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
   // a fresh sweep each time: resuming the previous demo's file would skip all the work it shows
   rmSync(files.results, { force: true });
   // The sweep, on the chip simulated above: core budgets of 1, 2 and 4 (too few for some bit widths: those
-  // points say why) × weight bits down to 2 (accuracy falls with them).
+  // points say why) × weight bits down to 2 (accuracy falls with them). A network on more than 4 cores (the
+  // image demos) gets half, all and twice its cores instead, so that some points fit.
+  const used = mapped.fit?.coresUsed ?? mapped.mapping.cores.length;
   const grid = checkGridSpec({
     ...base,
     profiles: [profile],
-    maxCores: [1, 2, 4],
+    maxCores: used <= 4 ? [1, 2, 4] : [Math.ceil(used / 2), used, 2 * used],
     weightBits: [2, 3, 4, 6, 8],
   });
   const sweep = await runSweep(grid, {

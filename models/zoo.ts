@@ -270,17 +270,18 @@ export const ZOO: readonly ZooModel[] = [
   {
     ...spikformer(
       "spikformer-mnist",
-      "MNIST digits, 28×28 static image on T=4 steps, 16 tokens",
-      28_966,
+      "MNIST digits, 28×28 static image on T=2 steps, 16 tokens",
+      113_026,
       SPIKFORMER_MNIST.config,
     ),
+    weights: SPIKFORMER_MNIST.weights,
   },
   model({
     name: "fwformer-mnist",
-    task: "MNIST digits, 28×28 static image on T=4 steps, 16 tokens; 2D-FFT mixer",
+    task: "MNIST digits, 28×28 static image on T=2 steps, 16 tokens; 2D-FFT mixer",
     source: FWFORMER,
     ignoredCheckpointKeys: SPIKFORMER_UNUSED,
-    params: 25_671,
+    params: 100_291,
     defaults: { ...FWFORMER_MNIST.config },
     builder: buildFwformer,
   }),

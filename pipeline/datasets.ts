@@ -67,7 +67,7 @@ datasetRegistry.register(
   "mnist-images",
   mnistDataset(
     "mnist-images",
-    { steps: 4 },
-    "held-out MNIST digits as images, the static 28×28 digit on each of T = 4 steps ([1, 28, 28])",
+    { steps: 2 },
+    "held-out MNIST digits as images, the static 28×28 digit on each of T = 2 steps ([1, 28, 28])",
   ),
 );

@@ -62,9 +62,10 @@ export const GSU_SMNIST: S4Demo = {
 };
 
 /**
- * A Spikformer-family demo on MNIST images: the static 28×28 digit on each of T steps. The zoo's CIFAR layout
- * (tokens [N, D], nn.Linear q/k/v) at MNIST size: SPS pools after its first 3 stages, 28 → 14 → 7 → 4, so the
- * tokens are the 16 cells of a 4×4 grid (7×7-pixel patches); one encoder block.
+ * A Spikformer-family demo on MNIST images: the static 28×28 digit on each of T = 2 steps. The zoo's CIFAR
+ * layout (tokens [N, D], nn.Linear q/k/v) at MNIST size: D = 64, 4 heads, one encoder block; SPS pools after its
+ * first 3 stages, 28 → 14 → 7 → 4, so the tokens are the 16 cells of a 4×4 grid (7×7-pixel patches). Early
+ * pooling and T = 2 (not the official late pooling and T = 4) keep tfjs training to minutes on 2 shared cores.
  */
 export interface ImageDemo {
   config: SpikformerConfig & { spsPooled: string };
@@ -78,29 +79,29 @@ export interface ImageDemo {
 const mnistSpikformer = {
   variant: "cifar",
   depth: 1,
-  dim: 32,
-  heads: 2,
+  dim: 64,
+  heads: 4,
   mlpRatio: 4,
   inChannels: 1,
   imageSize: 28,
   numClasses: 10,
-  timesteps: 4,
+  timesteps: 2,
   spsPooled: "1110",
 } as const;
 
 export const SPIKFORMER_MNIST: ImageDemo = {
   config: { ...mnistSpikformer },
   weights: "models/demos/spikformer-mnist.safetensors",
-  steps: 4,
-  epochs: 5,
+  steps: 2,
+  epochs: 3,
 };
 
 /** FWformer on MNIST: the Spikformer demo's network with SSA replaced by the 2D-FFT mixer (FNet's Re(FFT2)). */
 export const FWFORMER_MNIST: ImageDemo & { config: { mixer: FwMixer } } = {
   config: { ...mnistSpikformer, mixer: "2dfft" },
   weights: "models/demos/fwformer-mnist.safetensors",
-  steps: 4,
-  epochs: 5,
+  steps: 2,
+  epochs: 3,
 };
 
 /**

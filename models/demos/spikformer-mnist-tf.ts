@@ -61,8 +61,12 @@ function specs(demo: ImageDemo): { list: Spec[]; graph: NetGraph } {
 
 const trainable = (k: Kind) => k !== "mean" && k !== "var" && k !== "fixed";
 
-/** PyTorch's initial state from mulberry32(seed): U(±1/√fan_in) weights and biases, BN γ=1 β=0 μ=0 σ²=1. */
-export function initImageParams(demo: ImageDemo, seed: number): Params {
+/**
+ * PyTorch's initial state from mulberry32(seed): U(±1/√fan_in) weights and biases, BN β=0 μ=0 σ²=1, except BN
+ * γ = `gamma` (train-image.ts: 2, so ~16 % of a unit-variance input crosses v_th on the first of T = 2 steps;
+ * at PyTorch's γ = 1 only ~2 % do, and after 100 batches the held-out accuracy was 57 % against 67 %).
+ */
+export function initImageParams(demo: ImageDemo, seed: number, gamma = 1): Params {
   const rand = mulberry32(seed);
   const { list, graph } = specs(demo);
   const shapes = new Map(list.map((s) => [s.key, s.shape]));
@@ -74,7 +78,8 @@ export function initImageParams(demo: ImageDemo, seed: number): Params {
       const w = shapes.get(s.key.replace(/\.bias$/, ".weight"))!;
       const bound = 1 / Math.sqrt(w.slice(1).reduce((a, b) => a * b, 1));
       for (let i = 0; i < n; i++) data[i] = (2 * rand() - 1) * bound;
-    } else if (s.kind === "gamma" || s.kind === "var") data.fill(1);
+    } else if (s.kind === "gamma") data.fill(gamma);
+    else if (s.kind === "var") data.fill(1);
     else if (s.kind === "fixed") data.set((graph.nodes.get(s.key.slice(0, -6)) as ScaleNode).scale.data);
     params.set(s.key, tf.variable(tf.tensor(data, s.shape), trainable(s.kind), s.key));
   }

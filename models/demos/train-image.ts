@@ -39,13 +39,14 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
   const epochs = arg("epochs", demo.epochs);
   const seed = arg("seed", 1);
   const batch = arg("batch", 32);
-  const lr = arg("lr", 2e-3);
+  const lr = arg("lr", 5e-3);
+  const gamma = arg("bn-gamma", 2);
   const outIdx = process.argv.indexOf("--out");
   const out = outIdx > 0 ? process.argv[outIdx + 1]! : packagePath(demo.weights);
   const train = loadMnistSequences({ split: "train" });
   const probe = loadMnistSequences({ split: "test", count: 500 });
   const model = new SpikformerImageTf(demo);
-  const params = initImageParams(demo, seed);
+  const params = initImageParams(demo, seed, gamma);
   const trainable = [...params.values()].filter((v) => v.trainable);
   const opt = tf.train.adam(lr, 0.9, 0.999);
   const rand = mulberry32(seed + 1000);
@@ -68,6 +69,10 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
       updateRunningStats(params, stats);
       lossSum += (await value.data())[0]!;
       tf.dispose([value, x, y, ...Object.values(grads)]);
+      if ((b + 1) % 50 === 0)
+        console.log(
+          `  batch ${b + 1}/${batches}: mean loss ${(lossSum / (b + 1)).toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
     }
     // the probe is held-out: it picks the epoch kept, so the report's held-out figures use all 2,000 digits
     const acc = tfAccuracy(predictImages(model, params, probe.x, 500), probe.labels, 10);
@@ -86,6 +91,8 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
     epochs: String(epochs),
     keptEpoch: String(best.epoch),
     seed: String(seed),
+    lr: String(lr),
+    bnGammaInit: String(gamma),
     trainSeconds: trainSeconds.toFixed(0),
   });
   console.log(`wrote ${out} (epoch ${best.epoch}, ${trainSeconds.toFixed(0)} s of training)`);
