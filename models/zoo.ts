@@ -284,6 +284,7 @@ export const ZOO: readonly ZooModel[] = [
     params: 100_291,
     defaults: { ...FWFORMER_MNIST.config },
     builder: buildFwformer,
+    weights: FWFORMER_MNIST.weights,
   }),
   ...s4Lra("glu"),
   ...s4Lra("gsu"),
