@@ -28,6 +28,8 @@ import { runSweep, type SweepResult } from "./run.js";
 export interface DemoOptions {
   model?: string;
   set?: Record<string, string>;
+  /** The registered dataset the digits come from (default mnist-rows; mnist-images for the image demos). */
+  dataset?: string;
   /** Held-out digits simulated (default 64). */
   samples?: number;
   /** The chip the walkthrough compiles for (default loihi). */
@@ -62,7 +64,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const base = {
     model,
     ...(o.set ? { set: o.set } : {}),
-    dataset: "mnist-rows",
+    dataset: o.dataset ?? "mnist-rows",
     samples: o.samples ?? 64,
   };
   // checked before any work: the profile name, the sample count
@@ -131,13 +133,18 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
     `compiled for ${profile} (${quantizationReport(ir).weightBits}-bit weights) and mapped onto ${mapped.fit?.coresUsed ?? mapped.mapping.cores.length} of ${chip.grid.coresPerChip} cores`,
   );
   const run = await pipeline.simulate();
-  run.run.labels = "mnist-rows (held-out split)";
+  run.run.labels = `${base.dataset} (held-out split)`;
   const correct = run.accuracy?.correct ?? 0;
   o.log(
     `simulated ${n} digits on the ${profile} chip model: accuracy ${((run.accuracy?.fraction ?? 0) * 100).toFixed(1)} % (${correct}/${n})`,
   );
   o.onTable?.(
-    demoTable(run, pipeline.network(), model, `${n} held-out MNIST digits (mnist-rows), ${steps} steps each`),
+    demoTable(
+      run,
+      pipeline.network(),
+      model,
+      `${n} held-out MNIST digits (${base.dataset}), ${steps} steps each`,
+    ),
   );
   const replaced = Object.values(files).filter((f) => existsSync(f));
   mkdirSync(outDir, { recursive: true });
@@ -145,11 +152,13 @@ async function demoWith(o: DemoOptions, c: DemoContext): Promise<DemoResult> {
   // a fresh sweep each time: resuming the previous demo's file would skip all the work it shows
   rmSync(files.results, { force: true });
   // The sweep, on the chip simulated above: core budgets of 1, 2 and 4 (too few for some bit widths: those
-  // points say why) × weight bits down to 2 (accuracy falls with them).
+  // points say why) × weight bits down to 2 (accuracy falls with them). A network on more than 4 cores (the
+  // image demos) gets half, all and twice its cores instead, so that some points fit.
+  const used = mapped.fit?.coresUsed ?? mapped.mapping.cores.length;
   const grid = checkGridSpec({
     ...base,
     profiles: [profile],
-    maxCores: [1, 2, 4],
+    maxCores: used <= 4 ? [1, 2, 4] : [Math.ceil(used / 2), used, 2 * used],
     weightBits: [2, 3, 4, 6, 8],
   });
   const sweep = await runSweep(grid, {

@@ -8,6 +8,7 @@
 // padding H − h) keeps row h behind one zero padding row → SumPool2d kernel [2, 1] adds the zero row away →
 // Reshape [N, d]; then DynamicMatmul per head and Concat of the heads along the feature axis.
 
+import { SpikegridError } from "../common/errors.js";
 import { createGraph, type NetGraph } from "../compiler/graph/graph.js";
 import {
   createAffine,
@@ -41,6 +42,12 @@ export interface SpikformerConfig {
   numClasses: number;
   /** Timesteps T the official forward uses (recorded in metadata; the caller repeats or streams the input). */
   timesteps: number;
+  /**
+   * Which of the 4 SPS stages a MaxPool 3×3/2 follows, one 0/1 character per stage: the official CIFAR file
+   * pools after the last 2 ("0011"), DVS and ImageNet after all 4 ("1111"), the default per variant. The MNIST
+   * demos pool after the first 3 ("1110", 28 → 14 → 7 → 4), which keeps their training cheap.
+   */
+  spsPooled?: string;
 }
 
 const pool = () => createMaxPool2d({ kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1] });
@@ -48,7 +55,13 @@ const pool = () => createMaxPool2d({ kernel: [3, 3], stride: [2, 2], pads: [1, 1
 /** SPS: 4 × [Conv2d 3×3 → BN → LIF (→ MaxPool)] then x + RPE(x); returns the [D, h, w] stream and h·w. */
 function sps(g: NetGraph, c: SpikformerConfig, x: Stream): { x: Stream; side: number } {
   const widths = [c.dim / 8, c.dim / 4, c.dim / 2, c.dim];
-  const pooled = c.variant === "cifar" ? [false, false, true, true] : [true, true, true, true];
+  const mask = c.spsPooled ?? (c.variant === "cifar" ? "0011" : "1111");
+  if (!/^[01]{4}$/.test(mask))
+    throw new SpikegridError(
+      "USAGE",
+      `spsPooled must be 4 characters 0 or 1 (one per SPS stage), got "${mask}"`,
+    );
+  const pooled = [...mask].map((ch) => ch === "1");
   let side = c.imageSize;
   let cin = c.inChannels;
   for (let i = 0; i < 4; i++) {

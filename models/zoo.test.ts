@@ -29,6 +29,8 @@ const EXPECTED: Record<string, number> = {
   "fwformer-2dwt-4-384": 7_544_506,
   "fwformer-dwtc-4-384": 7_741_114,
   "spikformer-2-256-dvs": 2_566_666,
+  "spikformer-mnist": 113_026,
+  "fwformer-mnist": 100_291,
   // Binary S4D / GSU on LRA: official module shapes (s4ParamCount); Image = seed-models.md §4.3, Path-X = §4.3
   // + the prenorm final BatchNorm(256) (models/README.md § Binary S4D and GSU)
   "binary-s4d-listops": 534_026,
@@ -117,6 +119,16 @@ const OFFICIAL_KEYS: Record<string, [string, number[]][]> = {
     ["model.layers.7.layer.GSU_bias", [128]],
     ["model.layers.7.layer.norm.bias", [128]],
     ["model.layers.7.layer.kernel.kernel.log_dt", [128]],
+  ],
+  "spikformer-mnist": [
+    ["patch_embed.proj_conv.weight", [8, 1, 3, 3]],
+    ["block.0.attn.q_linear.weight", [64, 64]],
+    ["head.weight", [10, 64]],
+  ],
+  "fwformer-mnist": [
+    ["block.0.attn.fw_dft_im_neg.scale", [1]],
+    ["block.0.attn.fw_bn.running_var", [64]],
+    ["block.0.mlp.fc1_linear.weight", [256, 64]],
   ],
   "spikformer-2-256-dvs": [
     ["patch_embed.proj_conv.weight", [32, 2, 3, 3]],
@@ -261,4 +273,35 @@ describe("multi-head SSA", () => {
       }
     });
   }
+});
+
+describe("Spikformer SPS pooling (spsPooled)", () => {
+  const maxPools = (g: NetGraph) =>
+    [...g.nodes.keys()].filter((k) => k.startsWith("patch_embed.maxpool")).length;
+
+  it("pools after the stages the mask names, and the defaults are the official files' (CIFAR 0011, others 1111)", () => {
+    expect(maxPools(getZooModel("spikformer-4-384").build())).toBe(2);
+    expect(maxPools(getZooModel("spikformer-2-256-dvs").build())).toBe(4);
+    const g = getZooModel("spikformer-mnist").build();
+    expect([...g.nodes.keys()].filter((k) => k.startsWith("patch_embed.maxpool"))).toEqual([
+      "patch_embed.maxpool",
+      "patch_embed.maxpool1",
+      "patch_embed.maxpool2",
+    ]);
+    // 28 → 14 → 7 → 4: 16 tokens of width 64 reach the head's mean
+    expect(summarizeGraph(g).totals.params).toBe(113_026);
+    const run = runFloat(g, { input: { shape: [1, 1, 28, 28], data: new Float32Array(784) } });
+    expect(run.outputs.get("output")![0]!.length).toBe(10);
+  });
+
+  it("refuses a mask that is not 4 characters 0/1 with USAGE naming the setting", () => {
+    let err: unknown;
+    try {
+      getZooModel("spikformer-mnist").build({ spsPooled: "111" });
+    } catch (e) {
+      err = e;
+    }
+    expect(isSpikegridError(err) && err.code).toBe("USAGE");
+    expect(String((err as Error).message)).toMatch(/spsPooled must be 4 characters/);
+  });
 });

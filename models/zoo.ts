@@ -8,7 +8,13 @@ import type { IgnoredKey } from "../compiler/importers/apply-state-dict.js";
 import { applyStateDict } from "../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile } from "../compiler/importers/tensors/index.js";
 import { builderWeights } from "../compiler/passes/weights-provenance.js";
-import { BINARY_S4D_SMNIST, GSU_SMNIST, SPIKING_LMUFORMER_SMNIST } from "./demos/catalog.js";
+import {
+  BINARY_S4D_SMNIST,
+  FWFORMER_MNIST,
+  GSU_SMNIST,
+  SPIKFORMER_MNIST,
+  SPIKING_LMUFORMER_SMNIST,
+} from "./demos/catalog.js";
 import { buildFwformer, FW_MIXERS } from "./fwformer.js";
 import { buildGsu } from "./gsu.js";
 import {
@@ -260,6 +266,25 @@ export const ZOO: readonly ZooModel[] = [
     imageSize: 128,
     numClasses: 10,
     timesteps: 16,
+  }),
+  {
+    ...spikformer(
+      "spikformer-mnist",
+      "MNIST digits, 28×28 static image on T=2 steps, 16 tokens",
+      113_026,
+      SPIKFORMER_MNIST.config,
+    ),
+    weights: SPIKFORMER_MNIST.weights,
+  },
+  model({
+    name: "fwformer-mnist",
+    task: "MNIST digits, 28×28 static image on T=2 steps, 16 tokens; 2D-FFT mixer",
+    source: FWFORMER,
+    ignoredCheckpointKeys: SPIKFORMER_UNUSED,
+    params: 100_291,
+    defaults: { ...FWFORMER_MNIST.config },
+    builder: buildFwformer,
+    weights: FWFORMER_MNIST.weights,
   }),
   ...s4Lra("glu"),
   ...s4Lra("gsu"),

@@ -9,7 +9,7 @@ import { SpikegridError } from "../../common/errors.js";
 import { runDemo } from "../../explore/demo.js";
 import { barProgress, lineProgress } from "../../explore/progress.js";
 import { renderSweep } from "../../explore/summary.js";
-import { DEMO_PROFILES } from "../../models/demos/catalog.js";
+import { DEMO_DATASETS, DEMO_PROFILES } from "../../models/demos/catalog.js";
 import { isZooRef, trainedDemoNames } from "../../models/zoo.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
@@ -38,9 +38,11 @@ async function demo(args: Record<string, unknown>, io: CliIo): Promise<void> {
   const model = typeof args.model === "string" ? demoModel(args.model) : undefined;
   const profile =
     typeof args.profile === "string" ? args.profile : model && DEMO_PROFILES[model.replace(/^zoo:/, "")];
+  const dataset = model && DEMO_DATASETS[model.replace(/^zoo:/, "")];
   const say = (l: string) => io.out(l);
   const r = await runDemo({
     ...(model ? { model } : {}),
+    ...(dataset ? { dataset } : {}),
     ...(Object.keys(set).length ? { set } : {}),
     ...(samples === undefined ? {} : { samples }),
     ...(profile ? { profile } : {}),
@@ -74,7 +76,7 @@ export const demoCommand: CliCommand = {
       .option("profile", {
         type: "string",
         describe:
-          "chip profile to compile for (default loihi; loihi2 for the S4 demos, which need function neurons)",
+          "chip profile to compile for (default loihi; loihi2 for the S4 demos and the FWformer, generic-45nm for the Spikformer)",
       })
       .option("out-dir", {
         type: "string",

@@ -1,8 +1,10 @@
 // The trained demo checkpoints shipped with the zoo: their configuration and weights file. Kept free of
 // training code so the zoo (and every command) can import it without tfjs.
 
+import type { FwMixer } from "../fwformer.js";
 import { type LmuFormerConfig, lmuFormerDefaults } from "../lmuformer.js";
 import { type S4Config, s4SmnistDefaults } from "../s4d.js";
+import type { SpikformerConfig } from "../spikformer.js";
 
 /**
  * Spiking LMUFormer on sMNIST-28 (one image row per step): the zoo architecture at a reduced width.
@@ -60,10 +62,62 @@ export const GSU_SMNIST: S4Demo = {
 };
 
 /**
+ * A Spikformer-family demo on MNIST images: the static 28×28 digit on each of T = 2 steps. The zoo's CIFAR
+ * layout (tokens [N, D], nn.Linear q/k/v) at MNIST size: D = 64, 4 heads, one encoder block; SPS pools after its
+ * first 3 stages, 28 → 14 → 7 → 4, so the tokens are the 16 cells of a 4×4 grid (7×7-pixel patches). Early
+ * pooling and T = 2 (not the official late pooling and T = 4) keep tfjs training to minutes on 2 shared cores.
+ */
+export interface ImageDemo {
+  config: SpikformerConfig & { spsPooled: string };
+  weights: string;
+  /** Timesteps T: the image is presented on each (the `mnist-images` dataset's T). */
+  steps: number;
+  /** Epochs the shipped file was trained for (train.js's default for it). */
+  epochs: number;
+}
+
+const mnistSpikformer = {
+  variant: "cifar",
+  depth: 1,
+  dim: 64,
+  heads: 4,
+  mlpRatio: 4,
+  inChannels: 1,
+  imageSize: 28,
+  numClasses: 10,
+  timesteps: 2,
+  spsPooled: "1110",
+} as const;
+
+export const SPIKFORMER_MNIST: ImageDemo = {
+  config: { ...mnistSpikformer },
+  weights: "models/demos/spikformer-mnist.safetensors",
+  steps: 2,
+  epochs: 3,
+};
+
+/** FWformer on MNIST: the Spikformer demo's network with SSA replaced by the 2D-FFT mixer (FNet's Re(FFT2)). */
+export const FWFORMER_MNIST: ImageDemo & { config: { mixer: FwMixer } } = {
+  config: { ...mnistSpikformer, mixer: "2dfft" },
+  weights: "models/demos/fwformer-mnist.safetensors",
+  steps: 2,
+  epochs: 3,
+};
+
+/**
  * The chip `spikegrid demo --model NAME` compiles a trained demo for when no --profile is given: the S4 demos'
  * LayerNorm, GLU sigmoid and GELU need graded function neurons, which Loihi 1 (the demo's default) lacks.
  */
 export const DEMO_PROFILES: Readonly<Record<string, string>> = {
   "binary-s4d-smnist": "loihi2",
   "gsu-smnist": "loihi2",
+  // spiking self-attention needs dynamic matmul, which only generic-45nm offers
+  "spikformer-mnist": "generic-45nm",
+  "fwformer-mnist": "loihi2",
+};
+
+/** The dataset a demo runs on when it is not `mnist-rows` (sMNIST-28). */
+export const DEMO_DATASETS: Readonly<Record<string, string>> = {
+  "spikformer-mnist": "mnist-images",
+  "fwformer-mnist": "mnist-images",
 };

@@ -19,10 +19,10 @@ export function calibrationSet(): LabelledSequences {
   return loadMnistSequences({ split: "train", count: 64, order: "row" });
 }
 
-/** Sequences [N, T, F] with labels, as `loadMnistSequences` returns them. */
+/** Sequences [N, T, ...step shape] with labels, as `loadMnistSequences` / `loadMnistImages` return them. */
 export interface LabelledSequences {
   x: Float32Array;
-  shape: [number, number, number];
+  shape: number[];
   labels: Int32Array;
 }
 
@@ -93,12 +93,13 @@ export function quantizedLogits(ir: NmirModule, data: LabelledSequences): Float6
   // the module streams: frame f leaves at step f + delay, so feed `delay` zero steps after the clip
   const delay = Number(ir.metadata.algorithmicDelaySteps ?? 0);
   const { x: xs, shape } = padSteps(data, delay);
-  const [n, t, f] = shape;
+  const [n, ...perSample] = shape as [number, ...number[]];
+  const size = perSample.reduce((a, b) => a * b, 1);
   const out: Float64Array[] = [];
   for (let s = 0; s < n; s++) {
-    const x = { shape: [t, f], data: xs.subarray(s * t * f, (s + 1) * t * f) };
+    const x = { shape: perSample, data: xs.subarray(s * size, (s + 1) * size) };
     const q = quantizeInputs(ir, { input: x }).get("input")!;
-    const run = runReference(ir, { input: { shape: [t, f], data: q.data } });
+    const run = runReference(ir, { input: { shape: perSample, data: q.data } });
     out.push(meanOverSteps(run.outputsScaled.get("output")!.slice(delay)));
   }
   return out;
@@ -110,13 +111,11 @@ export function lookaheadDelay(graph: NetGraph): number {
 }
 
 /** The sequences with `extra` zero steps appended to each. */
-function padSteps(
-  data: LabelledSequences,
-  extra: number,
-): { x: Float32Array; shape: [number, number, number] } {
-  const [n, t, f] = data.shape;
+function padSteps(data: LabelledSequences, extra: number): { x: Float32Array; shape: number[] } {
+  const [n, t, ...step] = data.shape as [number, number, ...number[]];
+  const f = step.reduce((a, b) => a * b, 1);
   if (extra === 0) return { x: data.x, shape: data.shape };
   const x = new Float32Array(n * (t + extra) * f);
   for (let s = 0; s < n; s++) x.set(data.x.subarray(s * t * f, (s + 1) * t * f), s * (t + extra) * f);
-  return { x, shape: [n, t + extra, f] };
+  return { x, shape: [n, t + extra, ...step] };
 }

@@ -101,3 +101,25 @@ export function loadMnistSequences(opts: {
   }
   return { x, shape: [count, t, f], labels, ids };
 }
+
+/** Digits as static images for the Spikformer-family demos: x [count, T, 1, 28, 28], the image on every step. */
+export interface MnistImages {
+  x: Float32Array;
+  shape: [number, number, number, number, number];
+  labels: Int32Array;
+  ids: Int32Array;
+}
+
+/** The first `count` digits of a split (as `loadMnistSequences`), each repeated on `steps` steps. */
+export function loadMnistImages(opts: { split: MnistSplit; count?: number; steps: number }): MnistImages {
+  const m = loadMnistSequences({
+    split: opts.split,
+    ...(opts.count === undefined ? {} : { count: opts.count }),
+  });
+  const n = m.labels.length;
+  const t = opts.steps;
+  const x = new Float32Array(n * t * 784);
+  for (let s = 0; s < n; s++)
+    for (let k = 0; k < t; k++) x.set(m.x.subarray(s * 784, (s + 1) * 784), (s * t + k) * 784);
+  return { x, shape: [n, t, 1, 28, 28], labels: m.labels, ids: m.ids };
+}

@@ -1,6 +1,7 @@
 // Trains a demo checkpoint and checks it against the NetGraph it is shipped for:
 //   node dist/models/demos/train.js spiking-lmuformer-smnist [--epochs 12] [--batch 32] [--lr 2e-3] [--seed 1] [--out FILE]
 //   node dist/models/demos/train.js binary-s4d-smnist | gsu-smnist [...]: the S4 demos (train-s4.ts).
+//   node dist/models/demos/train.js spikformer-mnist | fwformer-mnist [...]: the image demos (train-image.ts).
 // For the Spiking LMUFormer:
 // 1. trains the tfjs model (spiking-lmuformer-tf.ts) on the 8,000 training digits (Adam, surrogate gradients);
 // 2. writes the state_dict with the official key names as .safetensors (metadata: config, split, epochs, time);
@@ -14,7 +15,13 @@ import { packagePath } from "../../common/package-root.js";
 import { applyStateDict } from "../../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile, writeSafetensorsFile } from "../../compiler/importers/tensors/index.js";
 import { buildSpikingLmuFormer } from "../lmuformer.js";
-import { BINARY_S4D_SMNIST, GSU_SMNIST, SPIKING_LMUFORMER_SMNIST } from "./catalog.js";
+import {
+  BINARY_S4D_SMNIST,
+  FWFORMER_MNIST,
+  GSU_SMNIST,
+  SPIKFORMER_MNIST,
+  SPIKING_LMUFORMER_SMNIST,
+} from "./catalog.js";
 import { accuracy, calibrationSet, compileQuantized, floatLogits, quantizedLogits } from "./evaluate.js";
 import { loadMnistSequences, MNIST_SPLIT, mulberry32 } from "./mnist-sequences.js";
 import {
@@ -26,6 +33,7 @@ import {
   updateRunningStats,
   useWasmBackend,
 } from "./spiking-lmuformer-tf.js";
+import { trainImageDemo } from "./train-image.js";
 import { trainS4Smnist } from "./train-s4.js";
 import { arg, gather, logitAgreement, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
@@ -124,6 +132,8 @@ const TRAINERS: Record<string, () => Promise<void>> = {
   "spiking-lmuformer-smnist": trainSpikingLmuFormerSmnist,
   "binary-s4d-smnist": () => trainS4Smnist(BINARY_S4D_SMNIST),
   "gsu-smnist": () => trainS4Smnist(GSU_SMNIST),
+  "spikformer-mnist": () => trainImageDemo("spikformer-mnist", SPIKFORMER_MNIST),
+  "fwformer-mnist": () => trainImageDemo("fwformer-mnist", FWFORMER_MNIST),
 };
 
 const name = process.argv[2] ?? "";

@@ -1,0 +1,105 @@
+// The checks every shipped MNIST image demo (Spikformer, FWformer) passes, for their *.full.test.ts: it fits the
+// zoo builder key for key, the zoo loads it by default, the tfjs model it was trained with computes runFloat's
+// logits, it classifies 1,000 held-out digits on the float reference, and it compiles, maps and runs on its
+// chip model at the profile's default widths with the accuracy the issue asks for on the same 1,000 digits.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packagePath } from "../../common/package-root.js";
+import type { AffineNode } from "../../compiler/graph/nodes.js";
+import { applyStateDict } from "../../compiler/importers/apply-state-dict.js";
+import { readSafetensorsFile } from "../../compiler/importers/tensors/index.js";
+import { openPipeline } from "../../pipeline/pipeline.js";
+import { loadZooModel } from "../zoo.js";
+import { DEMO_DATASETS, DEMO_PROFILES, type ImageDemo } from "./catalog.js";
+import { accuracy, floatLogits } from "./evaluate.js";
+import { loadMnistImages, loadMnistSequences } from "./mnist-sequences.js";
+import {
+  buildImageDemo,
+  imageParamsFromStateDict,
+  predictImages,
+  SpikformerImageTf,
+} from "./spikformer-mnist-tf.js";
+import { useWasmBackend } from "./spiking-lmuformer-tf.js";
+
+/** Accuracy floors on the first 1,000 held-out digits: float reference and the chip model. */
+export interface ImageDemoFloors {
+  float: number;
+  chip: number;
+}
+
+const HELD_OUT = 1000;
+
+export function describeImageDemo(name: string, DEMO: ImageDemo, floors: ImageDemoFloors): void {
+  const stateDict = () => readSafetensorsFile(packagePath(DEMO.weights)).stateDict;
+  const profile = DEMO_PROFILES[name]!;
+
+  function trainedGraph() {
+    const g = buildImageDemo(DEMO);
+    return { g, report: applyStateDict(g, stateDict()) };
+  }
+
+  describe(`${name} checkpoint`, () => {
+    it("fits the builder with no missing, unexpected or mis-shaped keys", () => {
+      const { report } = trainedGraph();
+      expect(report.missing).toEqual([]);
+      expect(report.unexpected).toEqual([]);
+      expect(report.mismatched).toEqual([]);
+      expect(report.applied.length).toBe(stateDict().size);
+    });
+
+    it(`is what zoo:${name} loads by default, and only at the trained configuration`, () => {
+      const head = (g: ReturnType<typeof buildImageDemo>) => (g.nodes.get("head") as AffineNode).weight.data;
+      const loaded = loadZooModel(`zoo:${name}`);
+      expect(loaded.graph.metadata.weights).toBe("trained");
+      expect([...head(loaded.graph)]).toEqual([...(stateDict().get("head.weight")!.data as Float32Array)]);
+      const other = loadZooModel(`zoo:${name}`, { dim: 16 });
+      expect(other.warnings.join()).toMatch(/not applied/);
+      expect(head(other.graph).every((v) => v === 0)).toBe(true);
+    });
+
+    it(`float accuracy ≥ ${floors.float} on ${HELD_OUT} held-out digits`, () => {
+      const heldOut = loadMnistImages({ split: "test", count: HELD_OUT, steps: DEMO.steps });
+      expect(accuracy(floatLogits(trainedGraph().g, heldOut), heldOut.labels)).toBeGreaterThanOrEqual(
+        floors.float,
+      );
+    });
+
+    it(`compiles, maps and runs on the ${profile} chip model at its default widths: ≥ ${floors.chip} on ${HELD_OUT} held-out digits`, async () => {
+      const pipeline = await openPipeline({
+        model: `zoo:${name}`,
+        dataset: DEMO_DATASETS[name]!,
+        samples: HELD_OUT,
+        profile,
+        engine: "chip",
+      });
+      const mapped = await pipeline.map();
+      expect(mapped.mapping.cores.length).toBeGreaterThan(0);
+      const run = await pipeline.simulate();
+      expect(run.run.profile).toBe(profile);
+      expect(run.accuracy!.total).toBe(HELD_OUT);
+      expect(run.accuracy!.fraction).toBeGreaterThanOrEqual(floors.chip);
+    }, 1_200_000);
+
+    describe("the tfjs training model", () => {
+      beforeAll(useWasmBackend);
+
+      it("computes the logits runFloat computes (≤ 1e-4) on held-out digits", () => {
+        const few = loadMnistImages({ split: "test", count: 8, steps: DEMO.steps });
+        const flat = loadMnistSequences({ split: "test", count: 8 });
+        const expected = floatLogits(trainedGraph().g, few);
+        const model = new SpikformerImageTf(DEMO);
+        const params = imageParamsFromStateDict(DEMO, stateDict());
+        const got = predictImages(model, params, flat.x, 8);
+        expected.forEach((row, n) => {
+          for (let c = 0; c < 10; c++) expect(Math.abs(got[n * 10 + c]! - row[c]!)).toBeLessThan(1e-4);
+        });
+        // the head sees spikes: the logits are not its bias alone
+        const bias = stateDict().get("head.bias")!.data as Float32Array;
+        expect(expected.some((row) => row.some((v, c) => Math.abs(v - bias[c]!) > 1e-3))).toBe(true);
+        model.dispose();
+        tf.dispose([...params.values()]);
+      });
+    });
+  });
+}
