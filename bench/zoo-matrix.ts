@@ -20,6 +20,8 @@ const BIN = fileURLToPath(new URL("../../bin/spikegrid.js", import.meta.url));
 
 interface Step {
   status: "ok" | "misfit" | "error" | "timeout" | "skipped";
+  /** The command's exit code when it failed other than by a misfit (1 = an internal fault of the CLI). */
+  exit?: number;
   s?: number;
   peakRssMB?: number;
   /** The first error line (misfit or fault), without the "spikegrid: " prefix. */
@@ -43,13 +45,17 @@ function runCli(args: string[], budgetS: number): Step & { stdout: string } {
   const message = errLine?.replace(/^spikegrid: /, "");
   if (r.status === 0) return { status: "ok", s, peakRssMB, stdout: r.stdout };
   // a misfit is a user-level answer (exit 2) naming needed vs available; anything else is a fault
+  const lines = (r.stderr ?? "").split("\n");
   const misfit = r.status === 2 && /does not fit|needs .* available/.test(r.stderr ?? "");
-  const detail = misfit ? (r.stderr ?? "").split("\n").find((l) => /needs .* available/.test(l)) : undefined;
+  const detail = misfit ? lines.find((l) => /needs .* available/.test(l)) : undefined;
+  // what would fit: the hint map prints after the misfit ("hint: it fits on: …")
+  const fitsOn = misfit ? lines.find((l) => /^hint: .*fits on/.test(l)) : undefined;
   return {
     status: misfit ? "misfit" : "error",
+    ...(misfit ? {} : { exit: r.status ?? undefined }),
     s,
     peakRssMB,
-    message: (detail ?? message ?? `exit ${r.status}`).trim(),
+    message: [detail ?? message ?? `exit ${r.status}`, fitsOn].filter(Boolean).join(" ").trim(),
     stdout: r.stdout,
   };
 }
@@ -58,7 +64,7 @@ function runCli(args: string[], budgetS: number): Step & { stdout: string } {
 function writeInput(model: string, path: string): number[] {
   const { graph } = loadZooModel(model);
   const input = [...graph.nodes.values()].find((n) => n.kind === "Input");
-  if (!input || input.kind !== "Input") throw new Error(`zoo model ${model} has no Input node`);
+  if (input?.kind !== "Input") throw new Error(`zoo model ${model} has no Input node`);
   const steps = typeof graph.metadata.timesteps === "number" ? graph.metadata.timesteps : DEFAULT_STEPS;
   const shape = [steps, ...input.shape];
   const n = shape.reduce((a, b) => a * b, 1);
@@ -92,7 +98,8 @@ function runCell(model: string, profile: string, budgetS: number): void {
       simulate = runCli(args, left());
       if (simulate.status === "ok") run = JSON.parse(readFileSync(json, "utf8"));
     }
-    const cores = /(\d[\d,]*) cores?\b/.exec(map.stdout ?? "")?.[1]?.replace(/,/g, "");
+    // "fits on loihi2: 2 of 128 cores" (the core-grid header's "1 core(s) per tile" is not the count)
+    const cores = /^fits on .*: ([\d,]+) of [\d,]+ cores/m.exec(map.stdout ?? "")?.[1]?.replace(/,/g, "");
     const strip = ({ stdout: _, ...s }: Step & { stdout?: string }) => s;
     console.log(
       JSON.stringify({
@@ -128,10 +135,16 @@ async function main(argv: string[]): Promise<void> {
     for (const profile of profiles.length ? profiles : PROFILES) {
       // sequential cells: the figures must not share the two cores with each other
       const r = spawnSync(process.execPath, [self, "--cell", model, profile, String(timeout)], {
-        stdio: "inherit",
+        stdio: ["ignore", "inherit", "pipe"],
+        encoding: "utf8",
       });
-      if (r.status !== 0)
-        console.log(JSON.stringify({ bench: "zoo-matrix", model, profile, cell: "crashed", exit: r.status }));
+      // a cell that exits non-zero is a fault of this bench (the CLI's own failures are statuses in its line)
+      if (r.status !== 0) {
+        const error = (r.stderr ?? "").split("\n").find((l) => /Error|error/.test(l));
+        console.log(
+          JSON.stringify({ bench: "zoo-matrix", model, profile, cell: "crashed", exit: r.status, error }),
+        );
+      }
     }
 }
 

@@ -1,7 +1,7 @@
 // Flag checks every command shares: integer and choice flags, the step budget, input shapes, and output paths.
 // All run before any file is read or written, so a bad command line costs nothing and changes nothing.
 
-import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { SpikegridError } from "../common/errors.js";
 import { MAX_KEPT_VALUES, MAX_TIMESTEPS } from "../common/limits.js";
@@ -167,4 +167,21 @@ function siblingName(path: string): string {
   const b = basename(path);
   const dot = b.lastIndexOf(".");
   return dot > 0 ? `${b.slice(0, dot)}.out${b.slice(dot)}` : `${b}.out`;
+}
+
+/**
+ * Writes an output the command produced. The checks above run before the work; a write can still fail after
+ * it (disk full, quota, a read-only or vanished folder): that is the machine's state, not a fault of
+ * spikegrid, so it is one line naming the file and the cause (FILE_READ: the shared "file I/O failed" code).
+ */
+export function writeOutputFile(flag: string, path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === "ENOSPC" ? "no space left on the device" : String(e);
+    throw new SpikegridError("FILE_READ", `${flag} ${path} could not be written: ${why}`, {
+      hint: "free space or write elsewhere; nothing else was changed",
+      cause: e,
+    });
+  }
 }

@@ -3,7 +3,6 @@
 // route a compiled network on a chip; prints the core grid as a heat map and the fit summary. A misfit
 // exits 2 with every reason and what would make it fit.
 
-import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { noProgress } from "../../common/progress.js";
 import { readNpyFile, toFloat32 } from "../../compiler/importers/tensors/index.js";
@@ -27,7 +26,7 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import { storedBitsPerStep } from "../../simulator/chip/phased.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { checkOutputs, intFlag } from "../options.js";
+import { checkOutputs, intFlag, writeOutputFile } from "../options.js";
 
 function placementArg(v: unknown): Placement | undefined {
   if (v === undefined) return undefined;
@@ -102,7 +101,7 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
       progress.done();
     }
     const { mapping, fit } = mapped;
-    if (out) writeFileSync(out, `${JSON.stringify(mapping, null, 2)}\n`);
+    if (out) writeOutputFile("-o/--out", out, `${JSON.stringify(mapping, null, 2)}\n`);
     if (args.json === true) {
       io.out(JSON.stringify({ mapping, fit }, null, 2));
       return;

@@ -1,7 +1,6 @@
 // `spikegrid profiles list | show | validate | import-sanafe`: browse the chip profiles and check a user's profile file.
 // Thin: all loading and validation is hw-profiles' library API; this file only formats.
 
-import { writeFileSync } from "node:fs";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import { formatChipGrid, formatSystemLinks } from "../../compiler/mapping/system-view.js";
 import {
@@ -19,7 +18,7 @@ import {
 import { formatSI, renderTable } from "../../reports/terminal/table.js";
 import type { CliCommand } from "../command.js";
 import type { CliIo } from "../io.js";
-import { checkOutputs, outFlag } from "../options.js";
+import { checkOutputs, outFlag, writeOutputFile } from "../options.js";
 
 const colours = (io: CliIo): ChalkInstance => new Chalk({ level: io.isTTY ? chalk.level : 0 });
 
@@ -210,7 +209,7 @@ function importSanafeCmd(args: Record<string, unknown>, io: CliIo): void {
   const { yaml, notes, profile } = sanafeArchToProfileYaml(file);
   if (out === undefined) io.out(yaml);
   else {
-    writeFileSync(out, yaml);
+    writeOutputFile("-o/--out", out, yaml);
     const counts = provenanceCounts(profile);
     io.err(`wrote ${out}: profile ${profile.name} (${counts.numbers} numbers, ${counts.estimate} estimates)`);
   }

@@ -1,11 +1,10 @@
 // `spikegrid report run.json [--format terminal|md|csv|json|html] [-o/--out FILE]`: renders a run JSON (validated
 // against run.schema.json) in any registered format; prints to stdout unless -o is given.
 
-import { writeFileSync } from "node:fs";
 import { rendererRegistry, renderReport } from "../../reports/renderers/index.js";
 import { readRunJsonFile } from "../../reports/run-read.js";
 import type { CliCommand } from "../command.js";
-import { checkOutputs, outFlag } from "../options.js";
+import { checkOutputs, outFlag, writeOutputFile } from "../options.js";
 
 /** The format a file name asks for (`.html`, `.md`, `.csv`, `.json`), else terminal tables. */
 function formatOfPath(out: string | undefined): string {
@@ -36,7 +35,7 @@ export const reportCommand: CliCommand = {
     const run = readRunJsonFile(path);
     const text = renderReport(run, renderer.name, { colour: !out && io.isTTY });
     if (out) {
-      writeFileSync(out, text);
+      writeOutputFile("-o/--out", out, text);
       io.out(`wrote ${out} (${renderer.name}: ${renderer.describe})`);
     } else io.out(text);
   },

@@ -4,10 +4,10 @@
 // MODEL is a .nmir, or a network file / zoo:NAME calibrated on the inputs and compiled with the compiler
 // defaults for the profile, as `table` and `demo` do. The mode is layer-sync unless --mode says otherwise.
 
-import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { formatRunJson } from "../../reports/run-json.js";
 import type { CliIo } from "../io.js";
+import { writeOutputFile } from "../options.js";
 import { listArg } from "../shared.js";
 import { checkSimulationOutputs, openSimulation, writeSampleOutputs } from "./simulate-setup.js";
 
@@ -65,7 +65,7 @@ export async function simulateChipCommand(args: Record<string, unknown>, io: Cli
     warnings.push(`${clipped} input value(s) clipped to the input's payload range or read as a spike`);
   const s = sim.sections!;
   if (json) {
-    writeFileSync(json, formatRunJson(p.runJson(ir, { ...sim, warnings })));
+    writeOutputFile("--json", json, formatRunJson(p.runJson(ir, { ...sim, warnings })));
     written.push(`${json} (run JSON with the chip sections)`);
   }
   for (const n of notes) io.err(n);

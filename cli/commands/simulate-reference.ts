@@ -4,11 +4,11 @@
 // runs as it is), writing scaled outputs per step and a run JSON with op counts and theoretical energy;
 // --compare-float adds the agreement with the float reference (agreement.ts).
 
-import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { hasPlan } from "../../compiler/passes/quant-plan.js";
 import { formatRunJson } from "../../reports/run-json.js";
 import type { CliIo } from "../io.js";
+import { writeOutputFile } from "../options.js";
 import { listArg, sampleOf } from "../shared.js";
 import { compareWithFloat, floatReadings, prepareFloatComparison, renderAgreement } from "./agreement.js";
 import { checkSimulationOutputs, openSimulation, writeSampleOutputs } from "./simulate-setup.js";
@@ -70,7 +70,7 @@ export async function simulateReference(args: Record<string, unknown>, io: CliIo
     const run = p.runJson(ir, { ...sim, warnings });
     if (agreed && run.quantization) run.quantization.agreement = agreed;
     if (streamed) Object.assign(run, streamed.result);
-    writeFileSync(json, formatRunJson(run));
+    writeOutputFile("--json", json, formatRunJson(run));
     written.push(
       `${json} (run JSON: ${run.counts.ac} AC, ${run.counts.mac} MAC, ${run.energy.theoretical.totalJ.toExponential(3)} J theoretical)`,
     );

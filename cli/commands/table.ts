@@ -1,7 +1,6 @@
 // `spikegrid table MODEL… [--profile P] [--timesteps T] [--input in.npy | --dataset NAME] [--format md|csv|tex]
 // [--neurobench] [--init random|zeros]`: a paper table, one row per model (reports/paper-table.ts).
 
-import { writeFileSync } from "node:fs";
 import { SpikegridError } from "../../common/errors.js";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
@@ -11,7 +10,7 @@ import { datasetRegistry } from "../../pipeline/datasets.js";
 import { measureRow } from "../../pipeline/table.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
 import type { CliCommand } from "../command.js";
-import { checkOutputs, choiceFlag, intFlag, outFlag, timestepsFlag } from "../options.js";
+import { checkOutputs, choiceFlag, intFlag, outFlag, timestepsFlag, writeOutputFile } from "../options.js";
 
 /** The registered datasets by name (for --dataset's help). */
 const DATASETS = Object.fromEntries(datasetRegistry.names().map((n) => [n, n]));
@@ -105,7 +104,7 @@ export const tableCommand: CliCommand = {
     }
     const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });
     if (out) {
-      writeFileSync(out, text);
+      writeOutputFile("-o/--out", out, text);
       io.out(`wrote ${out}`);
     } else io.out(text);
   },

@@ -92,7 +92,12 @@ export function formatEncodings(profile: string, encodings: Record<string, Encod
 /** One line per misfit. */
 export function describeMisfit(m: Misfit): string {
   const who = m.population === "*" ? "network" : m.population;
-  return `${who}: ${m.limit} needs ${m.needed}, available ${m.available} — ${m.suggestion}`;
+  return `${who}: ${describeMisfitLimit(m)}`;
+}
+
+/** A misfit without its population (for error details, whose `where` names it). */
+export function describeMisfitLimit(m: Misfit): string {
+  return `${m.limit} needs ${m.needed}, available ${m.available} — ${m.suggestion}`;
 }
 
 /** The fit summary: cores used and the total utilisation of every limit. */

@@ -49,6 +49,9 @@ describe("mapNetwork on cnn_sinabs", () => {
     expect(e.code).toBe("USAGE");
     expect(e.message).toContain(`needs ${need} cores`);
     expect(e.fit.misfits[0]?.suggestion).toContain(`--max-cores to ${need}`);
+    // the detail names the population once: "- network: cores needs …", not "- network: network: …"
+    expect(e.describe()).toMatch(/\n {2}- network: cores needs \d+, available 3 /);
+    expect(e.describe()).not.toMatch(/network: network:/);
   });
 
   it("--neurons-per-core caps every core", () => {

@@ -8,7 +8,7 @@ import { BUILTIN_PROFILES, type ChipProfile, loadProfile } from "../../hw-profil
 import { type NmirModule, verify } from "../nmir/index.js";
 import { assignChips, chipMisfit, placeOnSystem } from "./chip-partition.js";
 import { encodingsOf } from "./encoding.js";
-import { buildFitReport, describeMisfit } from "./fit-report.js";
+import { buildFitReport, describeMisfitLimit } from "./fit-report.js";
 import type { FitReport } from "./fit-types.js";
 import { type CorePosition, chipOfCore, corePositions, systemChips } from "./grid.js";
 import { coreLowerBound } from "./lower-bound.js";
@@ -55,7 +55,7 @@ export class MappingError extends SpikegridError {
     super(code, message, {
       details: fit.misfits.map((m) => ({
         where: m.population === "*" ? "network" : m.population,
-        message: describeMisfit(m),
+        message: describeMisfitLimit(m),
       })),
       ...(hint ? { hint } : {}),
     });

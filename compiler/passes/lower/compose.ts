@@ -3,7 +3,7 @@
 
 import { SpikegridError } from "../../../common/errors.js";
 import { createKernel, type Kernel } from "../../../simulator/float/kernels/index.js";
-import { denseOps, inputPorts } from "../../graph/index.js";
+import { denseOps, inputPorts, type LinearNode } from "../../graph/index.js";
 import type { Term } from "./paths.js";
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -24,7 +24,11 @@ export interface Csr {
 
 /** x ↦ term(x) through the steps' kernels (other ports of a Concat read zeros). Returns a live buffer. */
 export function termFunction(term: Term): (x: Float64Array) => Float64Array {
-  const stages = term.steps.map((s) => {
+  const stages = term.steps.map((s): ((x: Float64Array) => Float64Array) => {
+    if (s.node.kind === "Linear") {
+      const sparse = sparseInputLinear(s.node, size(s.inShapes[0]!));
+      if (sparse) return sparse;
+    }
     const kernel: Kernel = createKernel(s.node, {
       id: s.label,
       dt: 1,
@@ -32,16 +36,53 @@ export function termFunction(term: Term): (x: Float64Array) => Float64Array {
       outShape: s.outShape,
     });
     const zeros = s.inShapes.map((shape) => new Float64Array(size(shape)));
-    return { kernel, zeros, port: s.port };
+    return (x) => {
+      kernel.step(zeros.map((z, p) => (p === s.port ? x : z)));
+      return kernel.out;
+    };
   });
   return (x) => {
     let cur = x;
-    for (const st of stages) {
-      const inputs = st.zeros.map((z, p) => (p === st.port ? cur : z));
-      st.kernel.step(inputs);
-      cur = st.kernel.out;
-    }
+    for (const stage of stages) cur = stage(cur);
     return cur;
+  };
+}
+
+/**
+ * A Linear stage (y[r, o] = Σᵢ W[o, i]·x[r, i]) that visits only the nonzero inputs: composing feeds unit
+ * vectors through sparse maps, and the dense kernel's in × out products per evaluation made the LRA models'
+ * compile take minutes. Per output it performs the dense kernel's additions in the same order (from +0, i
+ * ascending) minus the w·0 terms, which add a zero and leave the sum unchanged, so the result is bit-identical
+ * — given finite weights (w·0 is NaN for w = ±∞); otherwise undefined, and the kernel is used.
+ */
+function sparseInputLinear(
+  node: LinearNode,
+  inSize: number,
+): ((x: Float64Array) => Float64Array) | undefined {
+  const [nOut, nIn] = node.weight.shape as [number, number];
+  const w = node.weight.data;
+  const wT = new Float64Array(nIn * nOut); // column i of W, contiguous
+  for (let o = 0; o < nOut; o++)
+    for (let i = 0; i < nIn; i++) {
+      const v = w[o * nIn + i]!;
+      if (!Number.isFinite(v)) return undefined;
+      wT[i * nOut + o] = v;
+    }
+  const rows = inSize / nIn;
+  const out = new Float64Array(rows * nOut);
+  return (x) => {
+    out.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const xo = r * nIn;
+      const yo = r * nOut;
+      for (let i = 0; i < nIn; i++) {
+        const xi = x[xo + i]!;
+        if (xi === 0) continue;
+        const col = i * nOut;
+        for (let o = 0; o < nOut; o++) out[yo + o] = out[yo + o]! + wT[col + o]! * xi;
+      }
+    }
+    return out;
   };
 }
 
