@@ -15,6 +15,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { renameTarget } from "../common/atomic-write.js";
 import { SpikegridError } from "../common/errors.js";
 import { formatResultLine, type PointResult, pointResultSchema } from "./result.js";
 
@@ -225,7 +226,9 @@ export function canonicalOrder(results: readonly PointResult[]): PointResult[] {
 /** Writes `file` through a sibling temp file and a rename: never half a file, even on a kill. */
 function writeAtomically(file: string, fill: (write: (text: string | Buffer) => void) => void): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  const target = renameTarget(file);
+  // a device or pipe is written in place (a rename would replace it); a symlink's target gets the rename
+  const tmp = target === undefined ? file : `${target}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   try {
     fill((t) => {
@@ -234,11 +237,11 @@ function writeAtomically(file: string, fill: (write: (text: string | Buffer) => 
     });
   } catch (e) {
     closeSync(fd);
-    rmSync(tmp, { force: true });
+    if (target !== undefined) rmSync(tmp, { force: true });
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, file);
+  if (target !== undefined) renameSync(tmp, target);
 }
 
 /** Rewrites `file` with `results` in grid order. */

@@ -2,7 +2,15 @@
 // one line naming the flag, the file and the cause — not exit 1 "internal error … a bug in spikegrid".
 // /dev/full (Linux) fails every write with ENOSPC; written in place, never renamed over.
 
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -45,5 +53,24 @@ describe.skipIf(!hasFull)("a full disk when the output is written", () => {
 
   it("map -o", async () => {
     diskFull(await cli("map", model, "--profile", "loihi", "-o", FULL), "-o/--out");
+  }, 60_000);
+});
+
+describe.skipIf(!hasFull)("compile -o onto a device or a symlink", () => {
+  it("writes through /dev/full (exit 2) and leaves it a device", async () => {
+    const r = await cli("compile", LIF, "--dt", "1e-4", "-o", FULL);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/internal error|a bug in spikegrid/);
+    expect(statSync(FULL).isCharacterDevice()).toBe(true);
+  }, 60_000);
+
+  it("writes a symlink's target and keeps the link", async () => {
+    const target = join(dir, "real.nmir");
+    const link = join(dir, "link.nmir");
+    writeFileSync(target, "old");
+    symlinkSync(target, link);
+    expect((await cli("compile", LIF, "--dt", "1e-4", "-o", link)).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target).length).toBeGreaterThan(3);
   }, 60_000);
 });

@@ -1,9 +1,10 @@
 // The .nmir file format: a 14-byte little-endian header (magic "NMIR", uint16 version, uint32 payload length,
 // uint32 CRC-32) then one protobuf `Module` (nmir.proto). Malformed input becomes NMIR_DECODE, never a crash.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import protobuf from "protobufjs";
+import { writeFileAtomically } from "../../common/atomic-write.js";
 import { SpikegridError } from "../../common/errors.js";
 import { packagePath } from "../../common/package-root.js";
 import { NMIR_FORMAT_VERSION, type NmirModule } from "./types.js";
@@ -143,15 +144,13 @@ export function readNmirFile(path: string): NmirModule {
   return decodeNmir(bytes, path);
 }
 
-/** Encodes and writes a .nmir file, via a temporary name and a rename so a crash leaves no half file. */
+/** Encodes and writes a .nmir file, via a temporary name and a rename so a crash leaves no half file (a symlink
+ * or device given as the path is written through, never replaced). */
 export function writeNmirFile(path: string, m: NmirModule): void {
   const bytes = encodeNmir(m);
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+    writeFileAtomically(path, bytes);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw fileError(e, path, "write");
   }
 }
