@@ -5,7 +5,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import { connInSize, type NmirModule } from "../nmir/index.js";
 import type { Bin } from "./pack.js";
-import { forEachSynapse } from "./synapses.js";
+import { markSources } from "./source-marks.js";
 
 /** Recorded spike counts per neuron, by population id (e.g. summed over a reference-simulator run). */
 export type SpikeCounts = Record<string, ArrayLike<number>>;
@@ -82,10 +82,7 @@ export function trafficEdges(
       let marked: Uint8Array | undefined;
       if (p.connectivity.kind !== "dense") {
         const m = new Uint8Array(connInSize(p.connectivity));
-        for (const d of dRuns)
-          forEachSynapse(p.connectivity, d.start, d.count, (i) => {
-            m[i] = 1;
-          });
+        for (const d of dRuns) markSources(p.connectivity, d.start, d.count, m);
         marked = m;
       }
       for (const [sBin, sRuns] of srcs.bins) add(sBin, dBin, runWeight(p.src, marked, sRuns));
