@@ -84,11 +84,14 @@ describe("spikegrid explore", () => {
       "loihi,nochip",
       "--weight-bits",
       "0,8",
+      "--max-chips",
+      "2,0",
       ...SAMPLES,
       "-o",
       out,
     ]);
     expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-chips/);
     expect(bad.err).toMatch(/--profiles: unknown chip profile "nochip"|--profiles: .*nochip/);
     expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 0/);
     expect(existsSync(out)).toBe(false);
