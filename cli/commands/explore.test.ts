@@ -84,17 +84,27 @@ describe("spikegrid explore", () => {
       "loihi,nochip",
       "--weight-bits",
       "0,8",
+      ...SAMPLES,
+      "-o",
+      out,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--profiles: unknown chip profile "nochip"|--profiles: .*nochip/);
+    expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 0/);
+    expect(existsSync(out)).toBe(false);
+    const chips = await cli([
+      "explore",
+      ...MODEL,
+      "--profiles",
+      "loihi2-kapoho-point",
       "--max-chips",
       "2,0",
       ...SAMPLES,
       "-o",
       out,
     ]);
-    expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--max-chips/);
-    expect(bad.err).toMatch(/--profiles: unknown chip profile "nochip"|--profiles: .*nochip/);
-    expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 0/);
-    expect(existsSync(out)).toBe(false);
+    expect(chips.code).toBe(2);
+    expect(chips.err).toMatch(/--max-chips: Too small/);
     const yaml = join(dir, "bad.yaml");
     writeFileSync(yaml, "model: zoo:spiking-lmuformer-smnist\nprofiles: [loihi2\n");
     const y = await cli(["explore", "--grid", yaml, "-o", out]);
