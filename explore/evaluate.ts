@@ -17,12 +17,29 @@ import { sanafeNetOf } from "../pipeline/convention.js";
 import { graphOf, type PipelineData } from "../pipeline/data.js";
 import { compileNetwork, mapModule, sequencesFor } from "../pipeline/stages.js";
 import type { ConventionNet } from "../simulator/chip/sanafe/net.js";
-import { type GridPoint, type GridSpec, gridCompileOptions } from "./grid.js";
+import { type GridPoint, type GridSpec, gridCompileOptions, sweepsChips } from "./grid.js";
 import type { PointResult } from "./result.js";
 import { type SimulationJob, simulateJob } from "./simulate-job.js";
 
 export { predict } from "../pipeline/chip-run.js";
 export { sampleSequences } from "../pipeline/stages.js";
+
+/** Chips used / needed / available on a multi-chip system profile (nothing on one chip). */
+type ChipCounts = Pick<
+  FitReport,
+  "coresUsed" | "coresNeeded" | "coresAvailable" | "chipsUsed" | "chipsNeeded" | "chipsAvailable"
+>;
+
+function chipsOf(fit: ChipCounts): { chips?: { used?: number; needed?: number; available: number } } {
+  if (fit.chipsAvailable === undefined) return {};
+  return {
+    chips: {
+      ...(fit.chipsUsed === undefined ? {} : { used: fit.chipsUsed }),
+      ...(fit.chipsNeeded === undefined ? {} : { needed: fit.chipsNeeded }),
+      available: fit.chipsAvailable,
+    },
+  };
+}
 
 /**
  * One line per violated limit (a 16-bit sweep point can break the weight width of every projection; the
@@ -52,7 +69,7 @@ const jsonDb = (x: number): number | "inf" => (x === Number.POSITIVE_INFINITY ? 
 /** What a point reads of its mapping: the mapper's answer, or the file's own mapping (sanafe convention). */
 interface PointMapping {
   mapping: Mapping;
-  fit: Pick<FitReport, "coresUsed" | "coresNeeded" | "coresAvailable"> & {
+  fit: ChipCounts & {
     perCore: { fraction: Record<string, number> }[];
     totals: Record<string, { used: number } | undefined>;
   };
@@ -97,6 +114,7 @@ export function preparePoint(
     key: point.key,
     profile: point.profile,
     maxCores: point.maxCores,
+    ...(sweepsChips(id.grid) ? { maxChips: point.maxChips } : {}),
     weightBits: point.weightBits,
     stateBits: point.stateBits ?? Math.min(32, profile.core.stateBits ?? 16),
     timesteps: steps,
@@ -132,7 +150,11 @@ export function preparePoint(
         return { result: { ...base, fits: false, stage: "map", reason: placed.reason } };
       mapped = placed;
       net = placed.net;
-    } else mapped = mapModule(ir, profile, point.maxCores === null ? {} : { maxCores: point.maxCores });
+    } else
+      mapped = mapModule(ir, profile, {
+        ...(point.maxCores === null ? {} : { maxCores: point.maxCores }),
+        ...(point.maxChips === null ? {} : { maxChips: point.maxChips }),
+      });
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
     return {
@@ -143,6 +165,7 @@ export function preparePoint(
         reason: summarizeMisfits(e.fit.misfits),
         misfits: e.fit.misfits.map((m) => ({ ...m })),
         cores: { used: e.fit.coresUsed, needed: e.fit.coresNeeded, available: e.fit.coresAvailable },
+        ...chipsOf(e.fit),
       },
     };
   }
@@ -157,6 +180,7 @@ export function preparePoint(
         ...base,
         fits: true,
         cores: { used: fit.coresUsed, needed: fit.coresNeeded, available: fit.coresAvailable },
+        ...chipsOf(fit),
         memory: {
           // absent when the profile's memory model counts something else (Speck: kernel entries)
           ...(fit.totals.synapseBits ? { synapseBits: fit.totals.synapseBits.used } : {}),

@@ -58,7 +58,7 @@ export function readGridFile(file: string): { value: Record<string, unknown>; lo
 /** YAML conveniences: a single value where a list is expected, and `auto` for a default (`null`). */
 function normalizeYamlGrid(v: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...v };
-  for (const axis of ["profiles", "maxCores", "weightBits", "stateBits", "timesteps"]) {
+  for (const axis of ["profiles", "maxCores", "maxChips", "weightBits", "stateBits", "timesteps"]) {
     const x = out[axis];
     if (x === undefined) continue;
     const list = Array.isArray(x) ? x : [x];

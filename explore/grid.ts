@@ -1,5 +1,5 @@
 // The explore grid: which model, which samples, the load and compile settings and the counting convention every
-// point shares, and the axes swept (profiles × core budgets × weight bits × state bits × timesteps). Checked in
+// point shares, and the axes swept (profiles × core budgets × chip budgets × weight bits × state bits × timesteps). Checked in
 // full before any work starts; expands to points in one fixed order.
 
 import { createHash } from "node:crypto";
@@ -14,6 +14,9 @@ import type { PipelineOptions } from "../pipeline/pipeline.js";
 
 const positiveInt = z.number().int().positive();
 
+/** The largest chip budget taken (as `map --max-chips`). */
+export const MAX_CHIPS_FLAG = 1 << 24;
+
 /** The grid as written (flags or YAML). `null` on an axis means "the default" (profile's width, input's T). */
 export const gridSpecSchema = z.strictObject({
   /** A network file or `zoo:NAME`. */
@@ -22,6 +25,8 @@ export const gridSpecSchema = z.strictObject({
   set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   profiles: z.array(z.string().min(1)).min(1),
   maxCores: z.array(positiveInt.nullable()).min(1).default([null]),
+  /** Chip budgets of multi-chip system profiles (`--max-chips`; null: every chip of the system). */
+  maxChips: z.array(positiveInt.max(MAX_CHIPS_FLAG).nullable()).min(1).default([null]),
   weightBits: z.array(z.number().int()).min(1).default([8]),
   stateBits: z.array(z.number().int().nullable()).min(1).default([null]),
   timesteps: z
@@ -91,6 +96,8 @@ export interface GridPoint {
   key: string;
   profile: string;
   maxCores: number | null;
+  /** At most this many chips of a multi-chip system (null: all); a single chip ignores it. */
+  maxChips: number | null;
   weightBits: number;
   stateBits: number | null;
   timesteps: number | null;
@@ -102,6 +109,7 @@ export type Locate = (path: readonly (string | number)[]) => string;
 export const flagLocate: Locate = (path) => {
   const flags: Record<string, string> = {
     maxCores: "--max-cores",
+    maxChips: "--max-chips",
     weightBits: "--weight-bits",
     stateBits: "--state-bits",
     timesteps: "--timesteps",
@@ -174,6 +182,12 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
       message:
         "--convention sanafe runs every point on the SANA-FE file's own mappings: (its messages, hops and timing follow the cores the file names), so there is no core budget to sweep",
     });
+  if (sanafe && g.maxChips.some((c) => c !== null))
+    problems.push({
+      where: locate(["maxChips"]),
+      message:
+        "--convention sanafe runs every point on the SANA-FE file's own mappings:, so there is no chip budget to sweep",
+    });
   // without samples, a SANA-FE file runs on its own recorded inputs (checked when it is loaded)
   if (g.dataset === undefined && g.input === undefined && !sanafe)
     problems.push({
@@ -195,8 +209,14 @@ export function checkGridSpec(value: unknown, locate: Locate = flagLocate, sourc
 
 const keyPart = (v: number | null) => (v === null ? "auto" : String(v));
 
+/** An axis left at its default (one `null`): it adds nothing to keys or the fingerprint. */
+const isDefaultAxis = (axis: readonly (number | null)[]) => axis.length === 1 && axis[0] === null;
+
+/** Whether the grid sweeps chip budgets: only then do keys, the fingerprint and results carry `maxChips`. */
+export const sweepsChips = (g: Pick<GridSpec, "maxChips">) => !isDefaultAxis(g.maxChips);
+
 /** The swept axes, outermost first: the order points are numbered in. */
-const AXES = ["profiles", "maxCores", "weightBits", "stateBits", "timesteps"] as const;
+const AXES = ["profiles", "maxCores", "maxChips", "weightBits", "stateBits", "timesteps"] as const;
 
 /** Points a grid declares unless raised (`--max-points`, `SweepOptions.maxPoints`): days of work already. */
 export const GRID_POINT_BUDGET = 100_000;
@@ -231,14 +251,18 @@ export function pointAt(g: GridSpec, index: number): GridPoint {
   const nT = g.timesteps.length;
   const nS = g.stateBits.length * nT;
   const nW = g.weightBits.length * nS;
-  const nC = g.maxCores.length * nW;
+  const nH = g.maxChips.length * nW;
+  const nC = g.maxCores.length * nH;
   const profile = pick(g.profiles, nC);
-  const maxCores = pick(g.maxCores, nW);
+  const maxCores = pick(g.maxCores, nH);
+  const maxChips = pick(g.maxChips, nW);
   const weightBits = pick(g.weightBits, nS);
   const stateBits = pick(g.stateBits, nT);
   const timesteps = pick(g.timesteps, 1);
-  const key = `${profile}|cores=${keyPart(maxCores)}|w=${weightBits}|s=${keyPart(stateBits)}|T=${keyPart(timesteps)}`;
-  return { index, key, profile, maxCores, weightBits, stateBits, timesteps };
+  // the chips part only when the grid sweeps chips, so earlier grids keep their keys
+  const chips = isDefaultAxis(g.maxChips) ? "" : `|chips=${keyPart(maxChips)}`;
+  const key = `${profile}|cores=${keyPart(maxCores)}${chips}|w=${weightBits}|s=${keyPart(stateBits)}|T=${keyPart(timesteps)}`;
+  return { index, key, profile, maxCores, maxChips, weightBits, stateBits, timesteps };
 }
 
 /** The points of `shard` (all without one) in grid order, made one at a time: nothing is materialised. */
@@ -269,6 +293,8 @@ export function gridFingerprint(g: GridSpec): string {
     set: Object.entries(g.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
     profiles: g.profiles,
     maxCores: g.maxCores,
+    // only a swept chip budget, so a grid without one keeps the fingerprint its results were written with
+    ...(isDefaultAxis(g.maxChips) ? {} : { maxChips: g.maxChips }),
     weightBits: g.weightBits,
     stateBits: g.stateBits,
     timesteps: g.timesteps,

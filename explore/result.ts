@@ -24,6 +24,8 @@ export const pointResultSchema = z.looseObject({
   key: z.string(),
   profile: z.string(),
   maxCores: z.number().int().positive().nullable(),
+  /** The chip budget of a grid that sweeps `maxChips` (null: every chip of the system); absent otherwise. */
+  maxChips: z.number().int().positive().nullable().optional(),
   weightBits: z.number().int(),
   /** The state width compiled with (the profile's when the grid said auto). */
   stateBits: z.number().int(),
@@ -44,6 +46,14 @@ export const pointResultSchema = z.looseObject({
   misfits: z.array(misfitSchema).optional(),
   cores: z
     .looseObject({ used: z.number().int(), needed: z.number().int(), available: z.number().int() })
+    .optional(),
+  /** Multi-chip system profiles: chips in use (fits), needed (a misfit) and available (system or budget). */
+  chips: z
+    .looseObject({
+      used: z.number().int().optional(),
+      needed: z.number().int().optional(),
+      available: z.number().int(),
+    })
     .optional(),
   memory: z
     .looseObject({

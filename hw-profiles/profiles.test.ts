@@ -47,6 +47,7 @@ describe("shipped profiles", () => {
         "loihi2-hala-point",
         "loihi-pohoiki-springs",
         "spinnaker2-48",
+        "spinnaker2-sandia",
       ].sort(),
     );
     for (const [name, file] of profileRegistry.entries()) expect(basename(file)).toBe(`${name}.yaml`);

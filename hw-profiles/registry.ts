@@ -20,6 +20,7 @@ export const BUILTIN_PROFILES = [
   "loihi2-hala-point",
   "loihi-pohoiki-springs",
   "spinnaker2-48",
+  "spinnaker2-sandia",
 ] as const;
 
 /** Built-in profile name → absolute path of its YAML file. */

@@ -13,6 +13,7 @@ describe("system profiles", () => {
     ["loihi2-hala-point", 32, 36, 1152, "loihi2"],
     ["loihi-pohoiki-springs", 32, 24, 768, "loihi"],
     ["spinnaker2-48", 8, 6, 48, "spinnaker2"],
+    ["spinnaker2-sandia", 32, 36, 1152, "spinnaker2"],
   ])("%s: %i × %i = %i chips of the %s chip", (name, x, y, chips, chip) => {
     const p = loadProfile(name as string);
     const base = loadProfile(chip as string);

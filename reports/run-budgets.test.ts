@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bufferIo } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
+import { loadProfile } from "../hw-profiles/index.js";
 import { errorOf } from "../test/cli-run.js";
 import { chipRun } from "../test/reports/run-fixture.js";
 import { gridHeatmap, gridView } from "./html/heatmap.js";
@@ -61,6 +62,15 @@ describe("run JSON size budgets", () => {
     const run = { ...chipRun(), system: { links: Array.from({ length: 9 }, () => link) } };
     const text = errorOf(() => checkRunBudgets(run, "run.json", { ...RUN_BUDGETS, cores: 2 })).describe();
     expect(text).toMatch(/system\.links: 9 chip-to-chip links exceed the report budget of 8 \(cores\)/);
+  });
+
+  it("takes a run of every core of the largest shipped systems (one core row each)", () => {
+    for (const name of ["loihi2-hala-point", "spinnaker2-sandia"]) {
+      const p = loadProfile(name);
+      const cores = p.grid.coresPerChip * p.grid.chips;
+      const run = { ...chipRun(), cores: new Array(cores).fill({}), links: new Array(4 * cores).fill({}) };
+      expect(() => checkRunBudgets(run, name)).not.toThrow();
+    }
   });
 
   it("refuses a run JSON file over the byte budget before reading it", () => {

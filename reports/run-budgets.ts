@@ -9,7 +9,10 @@ export interface RunBudgets {
   fileBytes: number;
   /** grid.width × grid.height: the chip mesh. */
   gridCells: number;
-  /** Rows of `cores` (and a quarter of the limit on `links`: four links per tile). */
+  /**
+   * Rows of `cores` (and a quarter of the limit on `links`: four links per tile). Multi-chip systems write one
+   * row per core in use: Hala Point has 140,544 cores, the 1,152-chip SpiNNaker2 system 175,104.
+   */
   cores: number;
   /** Rows of `perLayer`, `quantization.projections`, `quantization.populations`, and rasters. */
   layers: number;
@@ -19,11 +22,14 @@ export interface RunBudgets {
   rasterSpikes: number;
 }
 
-/** Far above any run the tool writes (TrueNorth's 64×64 mesh, 10⁴ layers, 10⁶ timesteps), far below a crash. */
+/**
+ * Far above any run the tool writes (TrueNorth's 64×64 mesh, the largest shipped systems' cores, 10⁴ layers,
+ * 10⁶ timesteps), far below a crash; the file-size budget still bounds what parsing costs.
+ */
 export const RUN_BUDGETS: Readonly<RunBudgets> = {
   fileBytes: 64 * 1024 * 1024,
   gridCells: 4096 * 4096,
-  cores: 65_536,
+  cores: 262_144,
   layers: 100_000,
   perStepEntries: 16_777_216,
   rasterSpikes: 1_048_576,

@@ -92,6 +92,19 @@ describe("spikegrid explore", () => {
     expect(bad.err).toMatch(/--profiles: unknown chip profile "nochip"|--profiles: .*nochip/);
     expect(bad.err).toMatch(/--weight-bits: weightBits must be an integer in 2\.\.16, got 0/);
     expect(existsSync(out)).toBe(false);
+    const chips = await cli([
+      "explore",
+      ...MODEL,
+      "--profiles",
+      "loihi2-kapoho-point",
+      "--max-chips",
+      "2,0",
+      ...SAMPLES,
+      "-o",
+      out,
+    ]);
+    expect(chips.code).toBe(2);
+    expect(chips.err).toMatch(/--max-chips: Too small/);
     const yaml = join(dir, "bad.yaml");
     writeFileSync(yaml, "model: zoo:spiking-lmuformer-smnist\nprofiles: [loihi2\n");
     const y = await cli(["explore", "--grid", yaml, "-o", out]);

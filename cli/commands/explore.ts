@@ -66,6 +66,7 @@ export function gridFromArgs(args: Record<string, unknown>): GridSpec {
           .filter(Boolean),
   );
   put("maxCores", numberList("--max-cores", args["max-cores"], true));
+  put("maxChips", numberList("--max-chips", args["max-chips"], true));
   put("weightBits", numberList("--weight-bits", args["weight-bits"], false));
   put("stateBits", numberList("--state-bits", args["state-bits"], true));
   put("timesteps", numberList("--timesteps", args.timesteps, true));
@@ -162,6 +163,11 @@ const EXPLORE_OPTIONS: Record<string, Options> = {
   grid: { type: "string", describe: "a YAML grid file (flags override its keys)" },
   profiles: { type: "string", describe: "chip profiles, comma-separated names or files" },
   "max-cores": { type: "string", describe: "core budgets, e.g. 8,16,32 (auto: the chip's)" },
+  "max-chips": {
+    type: "string",
+    describe:
+      "chip budgets of multi-chip system profiles, e.g. 1,2,8 (auto: the system's; one chip ignores it)",
+  },
   "weight-bits": { type: "string", describe: "weight widths, e.g. 2,4,6,8,16 (2..16)" },
   "state-bits": { type: "string", describe: "state widths (2..32; auto: the profile's)" },
   timesteps: { type: "string", describe: `steps per sample, 1..${MAX_TIMESTEPS} (auto: the input's)` },

@@ -170,7 +170,7 @@ export function maxFanOut(c: Connectivity): number {
 }
 
 /** A conv as [C, H, W] (conv1d: H = 1) with per-axis geometry. */
-function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+export function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   const two = c.kind === "conv2d";
   const [cin, h, w] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
   const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
@@ -195,7 +195,7 @@ function tapRange(base: number, dil: number, k: number, len: number): [number, n
 /** In-range input positions each output position reads (input plane index lists), computed once per conv. */
 const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
 
-function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   let t = convWindows.get(c);
   if (t) return t;
   const g = convGeometry(c);

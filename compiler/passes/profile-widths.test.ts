@@ -37,6 +37,7 @@ describe("width defaults with a profile", () => {
       "loihi2-hala-point": [8, 16],
       "loihi-pohoiki-springs": [8, 24],
       "spinnaker2-48": [16, 32],
+      "spinnaker2-sandia": [16, 32],
     };
     for (const name of BUILTIN_PROFILES) {
       const p = loadProfile(name);

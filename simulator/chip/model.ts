@@ -62,7 +62,6 @@ export class ChipModel {
       noc,
       this.dest,
       this.ids.map((id) => layout.slotOf.get(id)),
-      layout.slots,
       costs.cycles[AXON_IN]!,
     );
     this.cyc = costs.cycles;

@@ -10,6 +10,9 @@ import type { ChipProfile } from "../../hw-profiles/index.js";
 import { CHIP_LINK, type CostTable, HOP_EW, HOP_NS } from "./costs.js";
 import type { Layout } from "./layout.js";
 
+/** Slot pairs up to which a dense pair-id table is kept (2^22 Int32 = 16 MiB); beyond, a hash map. */
+const PAIR_TABLE_MAX = 2 ** 22;
+
 export class Noc {
   /** Tile ids (y·width + x) each link joins. */
   readonly linkFrom: number[] = [];
@@ -29,14 +32,25 @@ export class Noc {
   lastNS = 0;
   lastCL = 0;
   private readonly ids = new Map<number, number>();
-  private readonly paths = new Map<number, Int32Array>();
-  /** After `finalize`: path of slot pair (a·slots + b) as pathLinks[off .. off + len − 1]. */
+  /**
+   * Slot pairs with a path, numbered in the order first asked for: pair p goes from pairSrc[p] to pairDst[p].
+   * Only pairs that exchange packets get an entry (a dense slots² table is gigabytes at 10⁴ cores in use).
+   */
+  private readonly pairIds = new Map<number, number>();
+  private readonly pathList: Int32Array[] = [];
+  private readonly srcList: number[] = [];
+  private readonly dstList: number[] = [];
+  pairSrc = new Int32Array(0);
+  pairDst = new Int32Array(0);
+  /** After `finalize`: a slots² table of pair ids when that is small (fast look-up for multicast sends). */
+  private pairTable: Int32Array | undefined;
+  /** After `finalize`: path of pair p as pathLinks[off .. off + len − 1]. */
   pathOff = new Int32Array(0);
   pathLen = new Int32Array(0);
   pathLinks = new Int32Array(0);
   /** Next free cycle of each link this step (detailed timing). */
   free = new Float64Array(0);
-  /** After `finalize`: east-west and north-south links on the path of each slot pair (a·slots + b). */
+  /** After `finalize`: east-west and north-south links on the path of each pair. */
   pathEW = new Int32Array(0);
   pathNS = new Int32Array(0);
   /** Chip-to-chip links on the path of each slot pair. */
@@ -94,11 +108,23 @@ export class Noc {
     return Math.floor(y / this.chipH) * (this.width / this.chipW) + Math.floor(x / this.chipW);
   }
 
+  /** Number of slot pairs with a path. */
+  get pairs(): number {
+    return this.pathList.length;
+  }
+
+  /** The pair id of slots a → b, or −1 when no path was asked for. */
+  pairOf(a: number, b: number): number {
+    const key = a * this.layout.slots + b;
+    if (this.pairTable) return this.pairTable[key]!;
+    return this.pairIds.get(key) ?? -1;
+  }
+
   /** The links from slot a's tile to slot b's tile (empty on the same tile); call `finalize` after the last. */
   path(a: number, b: number): Int32Array {
     const key = a * this.layout.slots + b;
-    const known = this.paths.get(key);
-    if (known) return known;
+    const known = this.pairIds.get(key);
+    if (known !== undefined) return this.pathList[known]!;
     const { tileX, tileY } = this.layout;
     const w = this.width;
     const { chipW, chipH } = this;
@@ -123,7 +149,10 @@ export class Noc {
       }
     }
     const p = Int32Array.from(links);
-    this.paths.set(key, p);
+    this.pairIds.set(key, this.pathList.length);
+    this.pathList.push(p);
+    this.srcList.push(a);
+    this.dstList.push(b);
     return p;
   }
 
@@ -140,17 +169,25 @@ export class Noc {
     this.out = new Float64Array(n);
     this.stamp = new Int32Array(n).fill(-1);
     this.stepLinkPackets = new Float64Array(n);
-    const pairs = this.layout.slots * this.layout.slots;
+    const pairs = this.pathList.length;
+    this.pairSrc = Int32Array.from(this.srcList);
+    this.pairDst = Int32Array.from(this.dstList);
+    const slots = this.layout.slots;
+    if (slots * slots <= PAIR_TABLE_MAX) {
+      this.pairTable = new Int32Array(slots * slots).fill(-1);
+      for (const [key, id] of this.pairIds) this.pairTable[key] = id;
+    }
     this.pathOff = new Int32Array(pairs).fill(-1);
     this.pathLen = new Int32Array(pairs);
     let total = 0;
-    for (const p of this.paths.values()) total += p.length;
+    for (const p of this.pathList) total += p.length;
     this.pathLinks = new Int32Array(total);
     let at = 0;
     this.pathEW = new Int32Array(pairs);
     this.pathNS = new Int32Array(pairs);
     this.pathCL = new Int32Array(pairs);
-    for (const [key, p] of this.paths) {
+    for (let key = 0; key < pairs; key++) {
+      const p = this.pathList[key]!;
       this.pathOff[key] = at;
       this.pathLen[key] = p.length;
       this.pathLinks.set(p, at);
@@ -200,8 +237,8 @@ export class Noc {
    * Links this packet already crossed (multicast branches) cost nothing again.
    */
   send(id: number, a: number, b: number, t: number): number {
-    const key = a * this.layout.slots + b;
-    const off = this.pathOff[key]!;
+    const key = this.pairOf(a, b);
+    const off = key < 0 ? -1 : this.pathOff[key]!;
     if (off < 0) throw new Error(`no path from slot ${a} to slot ${b}: call path() before finalize()`);
     const end = off + this.pathLen[key]!;
     const links = this.pathLinks;

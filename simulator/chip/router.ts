@@ -15,8 +15,8 @@ export class Router {
   /** Every source's destination rows flattened (source s owns rows base[s] ..): destination slot of each row. */
   readonly rowSlot: Int32Array;
   readonly base: Int32Array;
-  /** Source slot of each row's packet, and its (source slot, destination slot) pair as from·slots + to (−1 for
-   * rows of inputs, which sit on no core). */
+  /** Source slot of each row's packet, and the id of its (source slot, destination slot) pair (Noc.pairOf; −1
+   * for rows of inputs, which sit on no core). */
   private readonly rowFrom: Int32Array;
   readonly rowPair: Int32Array;
   /** Whether anything reads `arrival` of routed packets (same-step work, dynamic-matmul operands): if not, the
@@ -33,7 +33,6 @@ export class Router {
   /** Packets and hops of the step. */
   stepPackets = 0;
   stepHops = 0;
-  private readonly slots: number;
   /** Unicast packets per slot pair since the last `flush`, and the pairs with any. */
   private readonly pairCount: Float64Array;
   /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 1]) (−1: no path), then its EW and
@@ -47,10 +46,8 @@ export class Router {
     private readonly noc: Noc,
     dest: readonly SlotTable[],
     srcSlot: readonly (Int32Array | undefined)[],
-    slots: number,
     private readonly axonIn: number,
   ) {
-    this.slots = slots;
     this.base = new Int32Array(dest.length + 1);
     dest.forEach((d, s) => {
       this.base[s + 1] = this.base[s]! + d.slot.length;
@@ -67,18 +64,19 @@ export class Router {
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
           const g = this.base[s]! + r;
           this.rowFrom[g] = of[i]!;
-          this.rowPair[g] = of[i]! * slots + d.slot[r]!;
+          this.rowPair[g] = noc.pairOf(of[i]!, d.slot[r]!);
         }
     });
-    this.pairCount = new Float64Array(noc.multicast ? 0 : slots * slots);
-    this.span = new Int32Array(noc.multicast ? 0 : 4 * slots * slots);
+    // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
+    this.pairCount = new Float64Array(noc.multicast ? 0 : noc.pairs);
+    this.span = new Int32Array(noc.multicast ? 0 : 4 * noc.pairs);
     for (let key = 0; key < this.pairCount.length; key++) {
       this.span[4 * key] = noc.pathOff[key]!;
       this.span[4 * key + 1] = noc.pathOff[key]! + noc.pathLen[key]!;
       this.span[4 * key + 2] = noc.pathEW[key]!;
       this.span[4 * key + 3] = noc.pathNS[key]!;
     }
-    this.touched = new Int32Array(noc.multicast ? 0 : slots * slots);
+    this.touched = new Int32Array(noc.multicast ? 0 : noc.pairs);
   }
 
   /** The busiest chip-to-chip link's cycles this step (simple timing's link bound; 0 on a single chip). */
@@ -160,15 +158,15 @@ export class Router {
 
   /** The unicast packet counts per pair into the per-core and per-link tallies, then cleared. */
   flush(tally: ChipTally): void {
-    const { pairCount, touched, slots, noc } = this;
+    const { pairCount, touched, noc } = this;
     const { pathOff, pathLen, pathLinks, linkPackets } = noc;
     const ev = tally.events;
     for (let q = 0; q < this.nTouched; q++) {
       const key = touched[q]!;
       const n = pairCount[key]!;
       pairCount[key] = 0;
-      const a = Math.floor(key / slots);
-      const b = key - a * slots;
+      const a = noc.pairSrc[key]!;
+      const b = noc.pairDst[key]!;
       const e = n * noc.pathEW[key]!;
       const s = n * noc.pathNS[key]!;
       tally.packetsOut[a]! += n;

@@ -14,6 +14,13 @@ function twos(x: number): number {
   return k;
 }
 
+/** The smallest twos() over `xs` (Infinity for none, as Math.min()), in a loop: a spread of millions of weights overflows the stack. */
+function minTwos(xs: ArrayLike<number>): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < xs.length && m > 0; i++) m = Math.min(m, twos(xs[i]!));
+  return m;
+}
+
 /**
  * Grain g of every source: each payload it can emit is a multiple of 2^g (0 for spikes and inputs). Through a
  * linear population: the grain of its input (weights' and sources' factors of two, scales) times outMul's,
@@ -29,14 +36,14 @@ export function payloadGrains(ir: NmirModule, bounds: ReadonlyMap<string, number
     for (const pop of ir.populations) {
       const m = pop.model;
       if (m.kind !== "linear" || pop.output.kind !== "graded") continue;
-      let gin = Math.min(...Array.from(m.bias, twos));
+      let gin = minTwos(m.bias);
       for (const p of into.get(pop.id) ?? []) {
         const exps = p.scale.kind === "perProjection" ? [p.scale.exp] : Array.from(p.scale.exps);
-        const acc = Math.min(...Array.from(p.connectivity.weights, twos)) + g.get(p.src)!;
+        const acc = minTwos(p.connectivity.weights) + g.get(p.src)!;
         const e = Math.min(...exps);
         gin = Math.min(gin, acc + e >= 0 ? acc + e : 0);
       }
-      const gy = gin + Math.min(...Array.from(m.outMul, twos)) - m.outShift;
+      const gy = gin + minTwos(m.outMul) - m.outShift;
       const mightClamp =
         m.activation.kind === "clamp" || bounds.get(pop.id)! >= 2 ** (pop.output.bits - 1) - 1;
       g.set(pop.id, gy >= 0 && !mightClamp ? Math.min(gy, 62) : 0);

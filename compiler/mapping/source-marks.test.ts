@@ -1,0 +1,91 @@
+// markSources marks exactly the sources forEachSynapse visits, on random convolutions (groups, stride,
+// padding, dilation; 1-D and 2-D) and rowwise projections, for random destination runs.
+
+import { describe, expect, it } from "vitest";
+import {
+  type Connectivity,
+  connInSize,
+  connOutSize,
+  createConv1d,
+  createConv2d,
+  createRowwise,
+} from "../nmir/index.js";
+import { markSources } from "./source-marks.js";
+import { forEachSynapse } from "./synapses.js";
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return (n: number) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+function randomConn(r: (n: number) => number): Connectivity {
+  const groups = 1 + r(3);
+  const cin = groups * (1 + r(3));
+  const cout = groups * (1 + r(3));
+  const k = 1 + r(3);
+  const stride = 1 + r(2);
+  const padding = r(2);
+  const dilation = 1 + r(2);
+  const ones = (n: number) => new Int32Array(n).fill(1);
+  switch (r(4)) {
+    case 0: {
+      const len = k * dilation + 1 + r(8);
+      return createConv1d({
+        inShape: [cin, len],
+        kernel: [cout, cin / groups, k],
+        weights: ones(cout * (cin / groups) * k),
+        stride,
+        padding,
+        dilation,
+        groups,
+      });
+    }
+    case 1:
+    case 2: {
+      const h = k * dilation + 1 + r(6);
+      const w = k * dilation + 1 + r(6);
+      const kernel: [number, number, number, number] = [cout, cin / groups, k, k];
+      return createConv2d({
+        inShape: [cin, h, w],
+        kernel,
+        weights: ones(cout * (cin / groups) * k * k),
+        stride,
+        padding,
+        dilation,
+        groups,
+      });
+    }
+    default: {
+      const [nOut, nIn] = [1 + r(5), 1 + r(5)];
+      return createRowwise({
+        rows: 1 + r(6),
+        kernel: [nOut, nIn],
+        weights: ones(nOut * nIn),
+        srcTransposed: r(2) === 1,
+        dstTransposed: r(2) === 1,
+      });
+    }
+  }
+}
+
+describe("markSources", () => {
+  it("= the sources forEachSynapse visits, on 400 random connectivities and runs", () => {
+    const r = rng(7);
+    for (let trial = 0; trial < 400; trial++) {
+      const c = randomConn(r);
+      const n = connOutSize(c);
+      const start = r(n);
+      const count = 1 + r(n - start);
+      const want = new Uint8Array(connInSize(c));
+      forEachSynapse(c, start, count, (i) => {
+        want[i] = 1;
+      });
+      const got = new Uint8Array(connInSize(c));
+      markSources(c, start, count, got);
+      expect([...got], `${c.kind} trial ${trial} run ${start}+${count}`).toEqual([...want]);
+    }
+  });
+});
