@@ -35,7 +35,7 @@ describe("spikegrid profiles", () => {
     const { code, out } = await run("profiles", "list", "--json");
     expect(code).toBe(0);
     const rows = JSON.parse(out);
-    expect(rows).toHaveLength(12);
+    expect(rows).toHaveLength(13);
     const loihi = rows.find((r: { name: string }) => r.name === "loihi");
     // a system lists all its chips' cores
     expect(rows.find((r: { name: string }) => r.name === "loihi2-kapoho-point")).toMatchObject({
