@@ -1,8 +1,8 @@
 // The shipped MNIST FWformer (2D-FFT mixer) checkpoint (models/README.md "Trained demos"): key fit, zoo default,
-// tfjs = runFloat, float and loihi2 chip-model accuracy on 1,000 held-out digits. Measured 93.0 % float (short of
-// the 95 % asked for: 3 epochs only) and 93.4 % on the chip model; the floors hold those.
+// tfjs = runFloat, float and loihi2 chip-model accuracy on 1,000 held-out digits (the 95 % / 93 %).
+// Measured 95.2 % float and 95.1 % on the chip model.
 
 import { FWFORMER_MNIST } from "./catalog.js";
 import { describeImageDemo } from "./image-demo-checks.js";
 
-describeImageDemo("fwformer-mnist", FWFORMER_MNIST, { float: 0.92, chip: 0.93 });
+describeImageDemo("fwformer-mnist", FWFORMER_MNIST, { float: 0.95, chip: 0.93 });

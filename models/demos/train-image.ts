@@ -11,6 +11,7 @@ import { accuracy, compileQuantized, floatLogits, quantizedLogits } from "./eval
 import { loadMnistImages, loadMnistSequences, MNIST_SPLIT, mulberry32 } from "./mnist-sequences.js";
 import {
   buildImageDemo,
+  imageParamsFromStateDict,
   imageStateDict,
   initImageParams,
   predictImages,
@@ -46,14 +47,22 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
   const train = loadMnistSequences({ split: "train" });
   const probe = loadMnistSequences({ split: "test", count: 500 });
   const model = new SpikformerImageTf(demo);
-  const params = initImageParams(demo, seed, gamma);
+  // --init FILE continues from a checkpoint (official keys, BatchNorm running stats included) instead of seed init
+  const initIdx = process.argv.indexOf("--init");
+  const init = initIdx > 0 ? process.argv[initIdx + 1]! : undefined;
+  const params = init
+    ? imageParamsFromStateDict(demo, readSafetensorsFile(init).stateDict)
+    : initImageParams(demo, seed, gamma);
   const trainable = [...params.values()].filter((v) => v.trainable);
   const opt = tf.train.adam(lr, 0.9, 0.999);
   const rand = mulberry32(seed + 1000);
   const t0 = performance.now();
   const limit = arg("max-batches", Number.POSITIVE_INFINITY);
   const batches = Math.min(limit, Math.floor(train.labels.length / batch));
-  let best = { acc: -1, sd: imageStateDict(demo, params), epoch: 0 };
+  // a continued run keeps its starting point unless an epoch does better on the probe
+  const startAcc = init ? tfAccuracy(predictImages(model, params, probe.x, 500), probe.labels, 10) : -1;
+  if (init) console.log(`init ${init}: held-out[0:500] ${(100 * startAcc).toFixed(2)}%`);
+  let best = { acc: startAcc, sd: imageStateDict(demo, params), epoch: 0 };
   for (let epoch = 0; epoch < epochs; epoch++) {
     setCosineRate(opt, lr, epoch, epochs);
     const order = shuffled(train.labels.length, rand);
@@ -92,7 +101,12 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
     keptEpoch: String(best.epoch),
     seed: String(seed),
     lr: String(lr),
-    bnGammaInit: String(gamma),
+    ...(init
+      ? {
+          init: init.split("/").pop()!,
+          initMetadata: JSON.stringify(readSafetensorsFile(init).metadata ?? {}),
+        }
+      : { bnGammaInit: String(gamma) }),
     trainSeconds: trainSeconds.toFixed(0),
   });
   console.log(`wrote ${out} (epoch ${best.epoch}, ${trainSeconds.toFixed(0)} s of training)`);
