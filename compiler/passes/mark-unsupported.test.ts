@@ -105,6 +105,11 @@ describe("markUnsupported", () => {
   it("graded events are fine on Loihi 2 (32-bit payloads); only the matmul remains", () => {
     const found = unsupportedBy(gatedModule(), loadProfile("loihi2"));
     expect(found.map((u) => u.limit)).toEqual(["core.capabilities.dynamicMatmul", "core.weightBits"]);
+    // Loihi 2 has product neurons: a matmul left unlowered is the lowering's decision, not a missing capability
+    const mm = found[0]!;
+    expect(mm.message).toMatch(/could lower it to product neurons, but lowerAttention left it/);
+    expect(mm.message).not.toMatch(/no product neurons/);
+    expect(mm.options.join("; ")).not.toMatch(/lowers it to product neurons/);
   });
 
   it("state wider than the cores hold is named with the flag that fixes it", () => {

@@ -45,15 +45,20 @@ export function unsupportedBy(ir: NmirModule, profile: ChipProfile): Unsupported
       const lowered = listProfiles().filter(
         (p) => p.name !== profile.name && !p.core.capabilities.dynamicMatmul && lowers(p),
       );
+      // a profile that could lower it but did not: the lowering's own warning says why (not the capability)
+      const couldLower = lowers(profile);
+      const why = couldLower
+        ? `${chip} has no dynamic matmul and could lower it to ${binary ? "coincidence" : "product"} neurons, but lowerAttention left it (its warning says why, e.g. the terms' sum can exceed the int32 accumulator input)`
+        : `${chip} has no dynamic matmul and no ${binary ? "compartment joins (core.capabilities.compartmentJoins) or product neurons" : "product neurons (core.capabilities.productNeurons)"} to lower it to`;
       out.push({
         where: `dynamic matmul "${d.id}"`,
-        message: `multiplies two event streams each step (${d.m}×${d.k} · ${d.k}×${d.n}, ${binary ? "spike × spike" : "a graded operand"}); ${chip} has no dynamic matmul and no ${binary ? "compartment joins (core.capabilities.compartmentJoins) or product neurons" : "product neurons (core.capabilities.productNeurons)"} to lower it to`,
+        message: `multiplies two event streams each step (${d.m}×${d.k} · ${d.k}×${d.n}, ${binary ? "spike × spike" : "a graded operand"}); ${why}`,
         limit: "core.capabilities.dynamicMatmul",
         options: [
           ...(native.length
             ? [`a profile that runs it natively (${native.map((p) => p.name).join(", ")})`]
             : []),
-          ...(lowered.length
+          ...(lowered.length && !couldLower
             ? [
                 `a profile that lowers it to ${binary ? "coincidence" : "product"} neurons (${lowered.map((p) => p.name).join(", ")})`,
               ]
