@@ -2,17 +2,7 @@
 // the statistics of photographs: Field 1987, van der Schaaf & van Hateren 1996), built as a sum of octaves of
 // smoothly interpolated random grids, each octave's amplitude proportional to its scale.
 
-/** Mulberry32: a small seeded PRNG, so the same seed gives the same image on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../compiler/mapping/math.js";
 
 /** One octave: a (cells+1)² grid of N(0,1)-ish values, cubic-smoothed between cell corners, over size². */
 function octave(size: number, cells: number, rand: () => number, out: Float64Array, amp: number): void {
@@ -41,7 +31,7 @@ function octave(size: number, cells: number, rand: () => number, out: Float64Arr
  * mean 0 and standard deviation 1 per channel (an ImageNet-normalised input).
  */
 export function naturalImage(size: number, channels: number, seed: number): Float32Array {
-  const rand = mulberry32(seed);
+  const rand = rng(seed); // mulberry32: the same seed gives the same image on every machine
   const px = size * size;
   const luminance = new Float64Array(px);
   for (let cells = 2; cells <= size / 2; cells *= 2) octave(size, cells, rand, luminance, 1 / cells);

@@ -3,6 +3,7 @@
 
 import type { Layout } from "./layout.js";
 import type { coreMemory } from "./memory.js";
+import { mergeLinkRows } from "./sections.js";
 import type { ChipSummary, CoreSummary } from "./summary.js";
 
 /** T steps with no work: a phase with nothing on cores (its outputs read module inputs only). */
@@ -104,16 +105,7 @@ export function mergeSummaries(
       memory: memory[s]!,
     };
   });
-  const links = new Map<string, ChipSummary["links"][number]>();
-  for (const c of phases)
-    for (const l of c.links) {
-      const key = `${l.from}>${l.to}`;
-      const had = links.get(key);
-      if (had) {
-        had.packets += l.packets;
-        had.busyCycles += l.busyCycles;
-      } else links.set(key, { ...l });
-    }
+  const links = mergeLinkRows<ChipSummary["links"][number]>(phases.map((c) => c.links));
   const series = (k: keyof ChipSummary["perStep"]) => phases.flatMap((c) => c.perStep[k]);
   return {
     ...first,

@@ -119,16 +119,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
       },
     };
   });
-  const links = new Map<string, RunLink>();
-  for (const c of chips)
-    for (const l of c.links) {
-      const key = `${l.from}>${l.to}`;
-      const had = links.get(key);
-      if (had) {
-        had.packets += l.packets;
-        had.busyCycles += l.busyCycles;
-      } else links.set(key, { ...l });
-    }
+  const links = mergeLinkRows(chips.map((c) => c.links));
   const maxUtilization: Record<string, number> = {};
   for (const r of c0.cores)
     for (const [k, v] of Object.entries(r.memory.utilization))
@@ -186,7 +177,7 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
     },
     grid: c0.grid,
     cores,
-    links: [...links.values()],
+    links: [...links.values()].map((l) => ({ ...l })), // plain rows (RunLink)
     perStep: {
       spikes: bySteps(chips.map((c) => c.perStep.spikes)),
       synapticOps: bySteps(chips.map((c) => c.perStep.synapticOps)),
@@ -279,4 +270,21 @@ export function applyChipSections(run: RunJson, s: ChipSections): RunJson {
   if (s.system) run.system = s.system;
   if (s.phases) run.phases = s.phases;
   return run;
+}
+
+/** Link rows of several runs (batch samples, phases) added per (from, to): packets and busy cycles summed. */
+export function mergeLinkRows<L extends { from: unknown; to: unknown; packets: number; busyCycles: number }>(
+  lists: readonly (readonly L[])[],
+): Map<string, L> {
+  const links = new Map<string, L>();
+  for (const list of lists)
+    for (const l of list) {
+      const key = `${l.from}>${l.to}`;
+      const had = links.get(key);
+      if (had) {
+        had.packets += l.packets;
+        had.busyCycles += l.busyCycles;
+      } else links.set(key, { ...l });
+    }
+  return links;
 }

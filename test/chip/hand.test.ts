@@ -3,34 +3,8 @@
 // share a link taking longer than the same flows on disjoint links.
 
 import { describe, expect, it } from "vitest";
-import {
-  createDense,
-  createIf,
-  createInput,
-  createModule,
-  createOneToOne,
-  createOutput,
-  createPopulation,
-  createProjection,
-  type NmirModule,
-} from "../../compiler/nmir/index.js";
 import { createChip } from "../../simulator/chip/index.js";
-import { handProfile, placeAt } from "./helpers.js";
-
-/** x (n spikes) → a (n IF, vth 0) → b (n IF, vth 0), one to one with weight 1: every input spike crosses both. */
-function chain(n: number): NmirModule {
-  const m = createModule({ name: "chain", stage: "quantized", inputs: [createInput("x", [n])] });
-  for (const id of ["a", "b"])
-    m.populations.push(createPopulation({ id, shape: [n], model: createIf({ vth: 0, vBits: 16 }) }));
-  const conn = () =>
-    n === 1
-      ? createDense({ inSize: 1, outSize: 1, weights: Int32Array.of(1) })
-      : createOneToOne({ size: n, weights: Int32Array.of(1) });
-  m.projections.push(createProjection({ id: "xa", src: "x", dst: "a", connectivity: conn(), weightBits: 8 }));
-  m.projections.push(createProjection({ id: "ab", src: "a", dst: "b", connectivity: conn(), weightBits: 8 }));
-  m.outputs.push(createOutput("y", "b"));
-  return m;
-}
+import { chain, handProfile, placeAt } from "./helpers.js";
 
 const ones = (n: number) => ({ x: { shape: [1, n], data: new Float64Array(n).fill(1) } });
 

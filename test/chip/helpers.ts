@@ -4,7 +4,17 @@ import { corePositions } from "../../compiler/mapping/grid.js";
 import type { Mapping } from "../../compiler/mapping/index.js";
 import { mapNetwork } from "../../compiler/mapping/index.js";
 import { xyPath } from "../../compiler/mapping/route-xy.js";
-import type { NmirModule } from "../../compiler/nmir/index.js";
+import {
+  createDense,
+  createIf,
+  createInput,
+  createModule,
+  createOneToOne,
+  createOutput,
+  createPopulation,
+  createProjection,
+  type NmirModule,
+} from "../../compiler/nmir/index.js";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 
 const pJ = 1e-12;
@@ -116,4 +126,19 @@ export function twoChipProfile(gbps = 32): ChipProfile {
       barrierS: 10 * ns,
     },
   };
+}
+
+/** x (n spikes) → a (n IF, vth 0) → b (n IF, vth 0), one to one with weight 1: every input spike crosses both. */
+export function chain(n: number): NmirModule {
+  const m = createModule({ name: "chain", stage: "quantized", inputs: [createInput("x", [n])] });
+  for (const id of ["a", "b"])
+    m.populations.push(createPopulation({ id, shape: [n], model: createIf({ vth: 0, vBits: 16 }) }));
+  const conn = () =>
+    n === 1
+      ? createDense({ inSize: 1, outSize: 1, weights: Int32Array.of(1) })
+      : createOneToOne({ size: n, weights: Int32Array.of(1) });
+  m.projections.push(createProjection({ id: "xa", src: "x", dst: "a", connectivity: conn(), weightBits: 8 }));
+  m.projections.push(createProjection({ id: "ab", src: "a", dst: "b", connectivity: conn(), weightBits: 8 }));
+  m.outputs.push(createOutput("y", "b"));
+  return m;
 }
