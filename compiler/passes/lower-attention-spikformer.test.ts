@@ -9,7 +9,7 @@ import { buildSpikformer } from "../../models/spikformer.js";
 import { calibrateBatchNorm } from "../../pipeline/calibrate-bn.js";
 import { initWeights } from "../../pipeline/init-weights.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
-import { inputsArb } from "../../simulator/reference/test-helpers.js";
+import { runCaseArb } from "../../simulator/reference/test-helpers.js";
 import {
   createDense,
   createDynamicMatmul,
@@ -149,9 +149,7 @@ describe("lowerAttention on Spikformer shapes", () => {
     const loihi2 = loadProfile("loihi2");
     const cases = relayArb.chain((b) => {
       const ir = relayModule(b);
-      return fc
-        .record({ inputs: inputsArb(ir, T), mode: fc.constantFrom(...TIMESTEP_MODES) })
-        .map((c) => ({ ...c, ir }));
+      return runCaseArb(ir, T);
     });
     fc.assert(
       fc.property(cases, ({ ir, inputs, mode }) => {

@@ -5,8 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
-import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
-import { inputsArb } from "../../simulator/reference/test-helpers.js";
+import { runCaseArb } from "../../simulator/reference/test-helpers.js";
 import {
   createDense,
   createDynamicMatmul,
@@ -137,9 +136,7 @@ describe("lowerAttention", () => {
     const loihi2 = loadProfile("loihi2");
     const cases = blockArb.chain((b) => {
       const ir = blockModule(b);
-      return fc
-        .record({ inputs: inputsArb(ir, T), mode: fc.constantFrom(...TIMESTEP_MODES) })
-        .map((c) => ({ ...c, b, ir }));
+      return runCaseArb(ir, T).map((c) => ({ ...c, b }));
     });
     fc.assert(
       fc.property(cases, ({ ir, inputs, mode }) => {

@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
-import { runReference, TIMESTEP_MODES } from "../../simulator/reference/index.js";
-import { inputsArb } from "../../simulator/reference/test-helpers.js";
+import { runReference } from "../../simulator/reference/index.js";
+import { runCaseArb } from "../../simulator/reference/test-helpers.js";
 import {
   createDense,
   createInput,
@@ -131,9 +131,7 @@ describe("shareSums", () => {
       .filter((s) => s.layers >= 2)
       .chain((s) => {
         const ir = stackModule(s);
-        return fc
-          .record({ inputs: inputsArb(ir, T), mode: fc.constantFrom(...TIMESTEP_MODES) })
-          .map((c) => ({ ...c, ir }));
+        return runCaseArb(ir, T);
       });
     fc.assert(
       fc.property(cases, ({ ir, inputs, mode }) => {

@@ -16,6 +16,7 @@ import { signedRange } from "../../compiler/nmir/model-info.js";
 import type { NeuronModel } from "../../compiler/nmir/neuron-models.js";
 import { type EventKind, type NmirModule, shapeSize } from "../../compiler/nmir/types.js";
 import type { InputSequence } from "./inputs.js";
+import { TIMESTEP_MODES } from "./schedule.js";
 
 /** `[T, n]` sequence from rows of values. */
 export function seq(rows: readonly (readonly number[])[]): InputSequence {
@@ -198,4 +199,11 @@ export function accByDefinition(c: Connectivity, x: readonly number[]): bigint[]
       return acc;
     }
   }
+}
+
+/** A module's run cases for property tests: random inputs over T steps and either timestep mode. */
+export function runCaseArb(ir: NmirModule, T: number) {
+  return fc
+    .record({ inputs: inputsArb(ir, T), mode: fc.constantFrom(...TIMESTEP_MODES) })
+    .map((c) => ({ ...c, ir }));
 }
