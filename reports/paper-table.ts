@@ -18,16 +18,19 @@ export interface PaperTableOptions {
   neurobench?: boolean;
   /** Notes for every row (profile, chip availability). */
   notes?: string[];
+  /** Show the Dataset / Profile column even when every row has the same one (rows that differ always do). */
+  show?: { dataset?: boolean; profile?: boolean };
 }
 
-type Kind = "int" | "J" | "s" | "fraction" | "bytes";
+type Kind = "int" | "J" | "s" | "fraction" | "bytes" | "text";
 
 interface Column {
   header: string;
   kind: Kind;
   /** Footnote id explaining the column. */
   note?: string;
-  value(r: TableRow): number | undefined;
+  /** A number, or the text of a "text" column. */
+  value(r: TableRow): number | string | undefined;
 }
 
 const perSample = (r: TableRow, f: (run: NonNullable<TableRow["run"]>) => number) =>
@@ -69,7 +72,14 @@ function columns(rows: readonly TableRow[], o: PaperTableOptions): Column[] {
   const sanafe = rows.some((r) => r.run?.run.convention === "sanafe");
   const opsNote = sanafe ? "opsSanafe" : "ops";
   const chipNote = sanafe ? "chipSanafe" : "chip";
+  const differ = (f: (r: TableRow) => string | undefined) => new Set(rows.map(f)).size > 1;
   const cols: Column[] = [
+    ...(o.show?.dataset || differ((r) => r.dataset)
+      ? [{ header: "Dataset", kind: "text" as const, value: (r: TableRow) => r.dataset }]
+      : []),
+    ...(o.show?.profile || differ((r) => r.profile)
+      ? [{ header: "Profile", kind: "text" as const, value: (r: TableRow) => r.profile }]
+      : []),
     { header: "Params", kind: "int", note: "params", value: (r) => r.params },
     { header: "FLOPs (dense)", kind: "int", note: "flops", value: (r) => 2 * r.denseMacsPerStep * r.steps },
     {
@@ -87,7 +97,8 @@ function columns(rows: readonly TableRow[], o: PaperTableOptions): Column[] {
       value: (r) => (r.notCompiled ? 4.6e-12 * annMacs(r) : perSample(r, (x) => x.energy.theoretical.totalJ)),
     },
   ];
-  if (rows.some((r) => r.chip)) {
+  // a row with a profile keeps the chip columns even when its module did not fit (the cells say so)
+  if (rows.some((r) => r.chip || r.profile)) {
     cols.push(
       { header: "E chip", kind: "J", note: chipNote, value: (r) => r.chip?.energyJ },
       { header: "Latency", kind: "s", note: chipNote, value: (r) => r.chip?.latencyS },
@@ -130,9 +141,12 @@ const group = (n: number) => {
   return `${i!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${f ? `.${f}` : ""}`;
 };
 
-function human(v: number | undefined, kind: Kind): string {
+function human(v: number | string | undefined, kind: Kind): string {
   if (v === undefined) return "—";
+  if (typeof v === "string") return v;
   switch (kind) {
+    case "text":
+      return String(v);
     case "int":
       return group(v);
     case "J":
@@ -145,20 +159,29 @@ function human(v: number | undefined, kind: Kind): string {
   }
 }
 
+/** A row's own footnote: its id is its text (rows with the same text share a letter). */
+const TEXT_NOTE = "text:";
+
 /**
  * Footnote ids of a row (beyond the column notes). Untrained weights are marked from the run JSON's
  * `model.weights` (else the network's record): seeded here for the run (init), kept at zero, or an init the
- * network came with.
+ * network came with. Why a row has no chip figures (not compiled, a misfit) or lacks one is the row's own note.
  */
 function rowNotes(r: TableRow): string[] {
   const weights = r.run?.model.weights ?? r.weights;
   const zeros = r.zeroWeights || (weights === "default-zeros" && !r.initialised);
   const untrained = weights === "seeded-init" && !r.initialised;
+  const own = [
+    ...(r.notCompiled ? [`not compiled${r.profile ? ` for ${r.profile}` : ""}: ${r.notCompiled}`] : []),
+    ...(r.misfit ? [`does not fit ${r.profile ?? "the chip"} (no chip figures): ${r.misfit}`] : []),
+    ...(r.chipNote ? [r.chipNote] : []),
+  ];
   return [
     ...(r.notCompiled ? ["ann"] : []),
     ...(r.initialised ? ["init"] : []),
     ...(zeros ? ["zeros"] : []),
     ...(untrained ? ["untrained"] : []),
+    ...own.map((t) => `${TEXT_NOTE}${t}`),
   ];
 }
 
@@ -179,6 +202,7 @@ export function paperTable(rows: readonly TableRow[], o: PaperTableOptions): str
   const headerMarks = cols.map((c) => (c.note ? mark(c.note) : ""));
   const rowMarks = rows.map((r) => rowNotes(r).map(mark));
   const texts: Record<string, string> = { ...NOTES };
+  for (const id of ids) if (id.startsWith(TEXT_NOTE)) texts[id] = id.slice(TEXT_NOTE.length);
   const inputs = [...new Set(rows.map((r) => r.inputs))];
   const extra = [...inputs.map((t) => `Inputs: ${t}.`), ...(o.notes ?? [])];
   extra.forEach((t, i) => {
@@ -186,15 +210,17 @@ export function paperTable(rows: readonly TableRow[], o: PaperTableOptions): str
     mark(`extra${i}`);
   });
   const footnotes = ids.map((id, i) => ({ letter: String.fromCharCode(97 + i), text: texts[id] ?? id }));
+  const isChip = (c: Column) => c.note === "chip" || c.note === "chipSanafe";
+  // a misfit row's chip cells say so (its footnote names the limits), rather than a bare dash
   const chipCell = (r: TableRow, c: Column, s: string) =>
-    c.note === "chip" && r.chip?.estimate && s !== "—" ? `~${s}` : s;
+    isChip(c) && r.misfit ? "misfit" : c.note === "chip" && r.chip?.estimate && s !== "—" ? `~${s}` : s;
 
   if (o.format === "csv") {
     const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     const lines = [["Model", ...cols.map((c) => c.header), "Notes"].map(q).join(",")];
     rows.forEach((r, i) => {
       lines.push(
-        [q(r.model), ...cols.map((c) => String(c.value(r) ?? "")), q(rowMarks[i]!.join(" "))].join(","),
+        [q(r.model), ...cols.map((c) => q(String(c.value(r) ?? ""))), q(rowMarks[i]!.join(" "))].join(","),
       );
     });
     for (const f of footnotes) lines.push(`# [${f.letter}] ${f.text}`);
@@ -226,7 +252,7 @@ export function paperTable(rows: readonly TableRow[], o: PaperTableOptions): str
   const cell = (s: string) => s.replace(/\|/g, "\\|");
   const lines = [
     `| Model | ${cols.map((c, i) => `${c.header}${headerMarks[i] ? ` [${headerMarks[i]}]` : ""}`).join(" | ")} |`,
-    `| --- | ${cols.map(() => "---:").join(" | ")} |`,
+    `| --- | ${cols.map((c) => (c.kind === "text" ? "---" : "---:")).join(" | ")} |`,
     ...rows.map(
       (r, i) =>
         `| ${cell(r.model)}${rowMarks[i]!.length ? ` [${rowMarks[i]!.join(",")}]` : ""} | ${cols.map((c) => cell(chipCell(r, c, human(c.value(r), c.kind)))).join(" | ")} |`,

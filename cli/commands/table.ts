@@ -1,13 +1,13 @@
-// `spikegrid table MODEL… [--profile P] [--timesteps T] [--input in.npy | --dataset NAME] [--format md|csv|tex]
-// [--neurobench] [--init random|zeros]`: a paper table, one row per model (reports/paper-table.ts).
+// `spikegrid table [MODEL…] [--demos] [--profile P|auto] [--timesteps T] [--input in.npy | --dataset NAME|auto]
+// [--format md|csv|tex] [--neurobench] [--init random|zeros]`: a paper table, one row per model (reports/paper-table.ts).
 
 import { SpikegridError } from "../../common/errors.js";
-import { loadProfile } from "../../hw-profiles/index.js";
+import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
 import { MNIST_SPLIT } from "../../models/demos/mnist-sequences.js";
 import { isZooRef } from "../../models/zoo.js";
 import { CONVENTIONS, type Convention } from "../../pipeline/convention.js";
 import { datasetRegistry } from "../../pipeline/datasets.js";
-import { measureRow } from "../../pipeline/table.js";
+import { AUTO, measureRow, rowSetups, trainedDemoRefs } from "../../pipeline/table.js";
 import { paperTable, TABLE_FORMATS, type TableFormat, type TableRow } from "../../reports/paper-table.js";
 import type { CliCommand } from "../command.js";
 import { checkOutputs, choiceFlag, intFlag, outFlag, timestepsFlag, writeOutputFile } from "../options.js";
@@ -28,15 +28,26 @@ async function defaultSteps(model: string): Promise<number> {
 }
 
 export const tableCommand: CliCommand = {
-  command: "table <models..>",
-  describe: "a paper table (Params, FLOPs, SOPs, ACs, MACs, energy, accuracy) of one or more models",
+  command: "table [models..]",
+  describe: "a paper table (Params, FLOPs, SOPs, ACs, MACs, energy, latency, accuracy) of one or more models",
   builder: (y) =>
     y
       .positional("models", { type: "string", array: true, describe: "network files or zoo:NAME" })
-      .option("profile", { type: "string", describe: "chip profile for chip energy and latency" })
+      .option("demos", {
+        type: "boolean",
+        describe: `add every trained demo (${trainedDemoRefs().join(", ")}) after the models given`,
+      })
+      .option("profile", {
+        type: "string",
+        describe:
+          "chip profile for chip energy and latency, or auto: each trained demo's own (`spikegrid demo --model NAME`'s default)",
+      })
       .option("timesteps", { type: "number", describe: "steps per sample (default: the input's T)" })
       .option("input", { type: "string", describe: "input .npy shaped [T, ...] or [batch, T, ...]" })
-      .option("dataset", { type: "string", describe: `labelled inputs: ${Object.keys(DATASETS).join(", ")}` })
+      .option("dataset", {
+        type: "string",
+        describe: `labelled inputs: ${Object.keys(DATASETS).join(", ")}, or auto: each trained demo's own`,
+      })
       .option("samples", {
         type: "number",
         describe: `--dataset: samples to run, 1..${MAX_TABLE_SAMPLES} (default 16)`,
@@ -59,16 +70,33 @@ export const tableCommand: CliCommand = {
       .option("output", { type: "string", hidden: true })
       .conflicts("input", "dataset"),
   handler: async (args, io) => {
-    const models = (args.models as string[]).map(String);
+    const given = ((args.models as string[] | undefined) ?? []).map(String);
+    const models = [
+      ...given,
+      ...(args.demos === true ? trainedDemoRefs().filter((d) => !given.includes(d)) : []),
+    ];
+    if (models.length === 0)
+      throw new SpikegridError("USAGE", "table needs models: network files or zoo:NAME, or --demos", {
+        hint: "for example spikegrid table --demos --dataset auto --profile auto",
+      });
     const format = String(args.format) as TableFormat;
     const out = outFlag(args, "output");
     checkOutputs([{ flag: "-o/--out", path: out }], [...models, args.input as string | undefined]);
     const steps = timestepsFlag(args.timesteps);
     const samples = intFlag("--samples", args.samples, 1, MAX_TABLE_SAMPLES) ?? 16;
     const notes: string[] = [];
-    const profile = args.profile === undefined ? undefined : loadProfile(String(args.profile));
+    // every model's dataset and chip settled (and each chip loaded) before any work
+    const setups = rowSetups(models, {
+      dataset: typeof args.dataset === "string" ? args.dataset : undefined,
+      profile: args.profile === undefined ? undefined : String(args.profile),
+    });
+    const profiles = new Map<string, ChipProfile>();
+    for (const s of setups)
+      if (s.profile && !profiles.has(s.profile)) profiles.set(s.profile, loadProfile(s.profile));
+    const perRowProfile = args.profile === AUTO;
+    const profile = perRowProfile ? undefined : [...profiles.values()][0];
     const convention = choiceFlag<Convention>("--convention", args.convention, [...CONVENTIONS]);
-    if (convention === "sanafe" && !profile)
+    if (convention === "sanafe" && profiles.size === 0)
       throw new SpikegridError(
         "USAGE",
         "--convention sanafe is a convention of the chip columns: give --profile",
@@ -76,33 +104,41 @@ export const tableCommand: CliCommand = {
           hint: "add --profile loihi-sanafe (or a SANA-FE arch file)",
         },
       );
-    if (profile)
+    if (profiles.size > 0) {
+      const chip = perRowProfile
+        ? "each row's Profile (its trained demo's default chip, as `spikegrid demo --model NAME`)"
+        : profile!.name;
       notes.push(
         convention === "sanafe"
-          ? `chip columns: ${profile.name}, convention sanafe (SANA-FE's counts, unit costs and detailed timing, the file's own mapping), layer-sync; per sample.`
-          : `chip columns: ${profile.name}, default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
+          ? `chip columns: ${chip}, convention sanafe (SANA-FE's counts, unit costs and detailed timing, the file's own mapping), layer-sync; per sample.`
+          : `chip columns: ${chip}, convention neurobench (spikegrid's counts, the profile's per-event energies and static power), default mapping (\`spikegrid map\` options), detailed timing, layer-sync; per sample.`,
       );
+    }
     const rows: TableRow[] = [];
-    for (const m of models) {
+    for (const { model: m, dataset, profile: chip } of setups) {
       const t0 = performance.now();
       const progress = io.progress?.(`table ${m}`);
       // the pipeline's chain, as `demo`, `simulate` and explore run it: same setup, same numbers
       const row = await measureRow({
         model: m,
         ...(typeof args.input === "string" ? { input: args.input } : {}),
-        ...(typeof args.dataset === "string" ? { dataset: args.dataset, samples } : {}),
+        ...(dataset ? { dataset, samples } : {}),
         syntheticSteps: steps ?? (await defaultSteps(m)),
         init: args.init === "zeros" ? "zeros" : "random",
-        ...(profile ? { profile } : {}),
+        ...(chip ? { profile: profiles.get(chip)! } : {}),
         ...(convention ? { convention } : {}),
         ...(steps === undefined ? {} : { timesteps: steps }),
         ...(progress ? { progress } : {}),
       }).finally(() => progress?.done());
       rows.push(row);
-      if (row.chipNote) notes.push(`${m}: ${row.chipNote}`);
       io.err(`measured ${m} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
-    const text = paperTable(rows, { format, neurobench: args.neurobench === true, notes });
+    const text = paperTable(rows, {
+      format,
+      neurobench: args.neurobench === true,
+      notes,
+      show: { dataset: args.dataset === AUTO, profile: perRowProfile },
+    });
     if (out) {
       writeOutputFile("-o/--out", out, text);
       io.out(`wrote ${out}`);

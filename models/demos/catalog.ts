@@ -121,3 +121,13 @@ export const DEMO_DATASETS: Readonly<Record<string, string>> = {
   "spikformer-mnist": "mnist-images",
   "fwformer-mnist": "mnist-images",
 };
+
+/** The chip a trained demo compiles for by default (`spikegrid demo --model NAME`, `table --profile auto`). */
+export function demoProfile(name: string): string {
+  return DEMO_PROFILES[name] ?? "loihi";
+}
+
+/** The dataset a trained demo is evaluated on (`spikegrid demo --model NAME`, `table --dataset auto`). */
+export function demoDataset(name: string): string {
+  return DEMO_DATASETS[name] ?? "mnist-rows";
+}

@@ -25,7 +25,14 @@ export interface TableRow extends NetworkFacts {
   accuracy?: number;
   /** Chip energy and latency per sample (a chip run), or why there are none. */
   chip?: ChipFigures;
+  /** What the chip columns leave out of a chip run (a profile that models no latency). */
   chipNote?: string;
+  /** The dataset the row ran on (absent: `--input` or a synthetic sample). */
+  dataset?: string;
+  /** The chip profile the row was compiled (and, when it fits, mapped and run) for. */
+  profile?: string;
+  /** Why the compiled module does not fit `profile`: the named limits (then no chip figures). */
+  misfit?: string;
 }
 
 /** The row of a run: ops and theoretical energy from its counts, chip figures from its chip sections. */
