@@ -23,6 +23,7 @@ import {
 import { listArg } from "../shared.js";
 import { zooOverrides, zooSetOption } from "../zoo-set.js";
 import { CHIP_OPTIONS, simulateChipCommand } from "./simulate-chip.js";
+import { directRequested } from "./simulate-direct.js";
 import { besideOut, checkBesideOut, stack } from "./simulate-output.js";
 import { labelsOption, streamingFromLabels } from "./simulate-streaming.js";
 
@@ -203,12 +204,21 @@ export const simulateCommand: CliCommand = {
         type: "number",
         describe: `steps to run, 1..${MAX_TIMESTEPS} (default: the input's T; extra steps get zero input)`,
       })
+      .option("direct", {
+        type: "boolean",
+        describe:
+          "chip engine, --convention sanafe, a SANA-FE file with its own mappings: run SANA-FE's model directly where it fires what the compiled chip fires (default); --no-direct always runs the compiled chip",
+      })
       .option("record", {
         type: "string",
         describe: "comma-separated node ids whose per-step outputs to save beside --out",
       }),
   handler: async (args, io) => {
     const engine = String(args.engine);
+    if (directRequested(args)) {
+      const { simulateDirect } = await import("./simulate-direct.js");
+      if (await simulateDirect(args, io)) return;
+    }
     const isNmir = String(args.file).toLowerCase().endsWith(".nmir");
     if (engine === "chip") {
       for (const f of ["labels", "compare-float"])
