@@ -63,12 +63,10 @@ export function directPlan(
   // the compiled state: widths the exact compile takes when the profile states none
   const weightBits = Math.min(core.weightBits ?? 16, 16);
   const stateBits = Math.min(core.stateBits ?? 32, 32);
-  const fed = new Set<string>();
   for (const e of net.edges) {
     if (e.ignored.length) return "an edge has attributes the importer ignores";
     if (e.delays?.some((d) => d !== 0)) return "an edge has dendrite delays";
     if (somas.get(e.dst)!.kind === "input") return "an edge targets an input group";
-    fed.add(e.dst);
     for (const w of e.weights) if (!on64thGrid(w)) return "a weight is not a multiple of 1/64";
     if (mantissaBits(e.weights) > weightBits) return `weights need more than ${weightBits} bits`;
   }
@@ -100,7 +98,7 @@ export function directPlan(
       }
       continue;
     }
-    const why = lifRefusal(soma, fed.has(g.name));
+    const why = lifRefusal(soma) ?? biasRefusal(parsed, g.name, soma);
     if (why) return `group "${g.name}": ${why}`;
     for (let i = 0; i < g.size; i++, k++) {
       s.trainStart[k + 1] = steps.length;
@@ -134,13 +132,43 @@ export function directPlan(
   return { somas: s, limit };
 }
 
+/**
+ * Why a fed group's biases have no exact place in the compiled graph, if they have none: the importer puts them in
+ * the weights of a dense / sparse / neuron edge into the group, or of a conv2d edge when uniform per output
+ * channel, on an edge outside any cycle (to-graph.ts placeBiases); anything else is carried inexactly or refused.
+ */
+function biasRefusal(parsed: ParsedSanafe, group: string, soma: LifSoma): string | undefined {
+  const edges = parsed.net.edges.filter((e) => e.dst === group);
+  if (!edges.length || soma.bias.every((b) => b === 0)) return undefined;
+  const downstream = new Set([group]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of parsed.net.edges)
+      if (downstream.has(e.src) && !downstream.has(e.dst)) {
+        downstream.add(e.dst);
+        grew = true;
+      }
+  }
+  const acyclic = edges.filter((e) => !downstream.has(e.src));
+  if (acyclic.some((e) => e.kind !== "conv2d")) return undefined;
+  const conv = acyclic.find((e) => e.kind === "conv2d");
+  if (conv && uniformPerChannel(soma.bias, conv.conv!.kernelCount)) return undefined;
+  return "biases the compiled graph cannot hold exactly (no acyclic dense/sparse edge, not uniform per channel)";
+}
+
+function uniformPerChannel(bias: Float64Array, channels: number): boolean {
+  const per = bias.length / channels;
+  for (let c = 0; c < channels; c++)
+    for (let i = 1; i < per; i++) if (bias[c * per + i] !== bias[c * per]) return false;
+  return true;
+}
+
 /** Why a LIF group is outside the direct run, if it is. */
-function lifRefusal(soma: LifSoma, fed: boolean): string | undefined {
+function lifRefusal(soma: LifSoma): string | undefined {
   const leaks = soma.leakDecay.some((d) => d !== 1);
   if (leaks && soma.leakDecay.some((d) => d === 1)) return "mixes leak_decay 1 and < 1";
   if (soma.leakDecay.some((d) => !exactDecay(d))) return "a leak_decay is not k/4096";
   if (soma.inputDecay.some((d) => d !== 0)) return "input_decay ≠ 0";
-  if (fed && soma.bias.some((b) => b !== 0)) return "biases on a group that edges feed";
   for (const xs of [soma.threshold, soma.reverseThreshold, soma.reset, soma.bias])
     for (const x of xs) if (!on64thGrid(x)) return "a parameter is not a multiple of 1/64";
   return undefined;
