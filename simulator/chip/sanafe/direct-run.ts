@@ -33,7 +33,7 @@ export interface DirectRunResult {
   totals: SanafeTotals;
   /** Spikes per neuron over the run (global order). */
   firedPerNeuron: Int32Array;
-  /** Spikes per step (every group, inputs included). */
+  /** Spikes of the LIF groups per step (input trains not included, as the compiled chip's series). */
   spikesPerStep: Int32Array;
   /** Per LIF neuron: steps in which its input (current, or a bias) was nonzero. */
   activePerNeuron: Int32Array;
@@ -140,7 +140,9 @@ export function runDirect(
       v[k] = vk;
       if (vk > limit || vk < -limit) return result(t);
     }
-    spikesPerStep[t] = count;
+    let inputs = 0;
+    for (let i = 0; i < count; i++) inputs += isInput[firedList[i]!]!;
+    spikesPerStep[t] = count - inputs;
     lastCount = count;
     reachedNext.fill(0);
     for (let i = 0; i < count; i++) {
