@@ -8,7 +8,16 @@ import type { CliIo } from "../io.js";
 import { writeOutputFile } from "../options.js";
 
 /** The flags a direct run reads; any other flag given leaves the run to the compiled chip. */
-const DIRECT_FLAGS = new Set(["file", "engine", "profile", "convention", "timesteps", "json", "debug", "direct"]);
+const DIRECT_FLAGS = new Set([
+  "file",
+  "engine",
+  "profile",
+  "convention",
+  "timesteps",
+  "json",
+  "debug",
+  "direct",
+]);
 
 /** A SANA-FE network file: .yaml/.yml whose first non-comment line is `network:` or `mappings:`. */
 function isSanafeNetwork(path: string): string | undefined {

@@ -53,7 +53,11 @@ export function directPlan(
 ): DirectPlan | string {
   const core = profile.core;
   if (profile.system) return "a multi-chip system profile";
-  if (core.synapseMemoryBits !== undefined || core.inputAxons !== undefined || core.outputRoutes !== undefined)
+  if (
+    core.synapseMemoryBits !== undefined ||
+    core.inputAxons !== undefined ||
+    core.outputRoutes !== undefined
+  )
     return `${profile.name} limits synapse memory, input axons or output routes (checked on the compiled mapping)`;
   if (profile.coreOverrides.length) return `${profile.name} has per-core limits`;
   const warnings: string[] = [];

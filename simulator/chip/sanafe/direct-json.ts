@@ -70,11 +70,17 @@ export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<s
   });
   const ac = layers.reduce((a, l) => a + l.ac, 0);
   const mac = layers.reduce((a, l) => a + l.mac, 0);
-  const { ac: _ac, mac: _mac, ...energy } = theoreticalEnergy({
+  const {
+    ac: _ac,
+    mac: _mac,
+    ...energy
+  } = theoreticalEnergy({
     totals: { ac, mac, matmulAc: 0, matmulMac: 0 },
   } as Parameters<typeof theoreticalEnergy>[0]);
   for (const l of layers) l.theoreticalJ = energy.eAC * l.ac + energy.eMAC * l.mac;
-  const inputSpikes = net.groups.filter((g) => g.input).reduce((a, g) => a + sum(r.firedPerNeuron, g.start, g.start + g.size), 0);
+  const inputSpikes = net.groups
+    .filter((g) => g.input)
+    .reduce((a, g) => a + sum(r.firedPerNeuron, g.start, g.start + g.size), 0);
   const skeleton = skeletonSections(info, r);
   const s = sanafeSections(skeleton, [r.totals]);
   const connections = net.post.length + lif.reduce((a, g) => a + biasSynapses(g), 0);

@@ -3,10 +3,10 @@
 // resets, the reverse floor, neurons over several tiles — the same counts, energy, timing, per-step series and
 // per-layer rows, number for number. Outside the direct run's domain it hands over to the compiled chip.
 
-import fc from "fast-check";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bufferIo } from "../../../cli/io.js";
 import { runCli } from "../../../cli/main.js";
@@ -46,7 +46,9 @@ function randomNet(seed: number): string {
     "    - name: c",
     `      attributes: {threshold: ${th(10, 90)}, leak_decay: ${leak()}}`,
     "      neurons:",
-    ...[0, 1].flatMap((ch) => Array.from({ length: 4 }, (_, k) => `        - ${ch * 4 + k}: {bias: ${ch + 1}}`)),
+    ...[0, 1].flatMap((ch) =>
+      Array.from({ length: 4 }, (_, k) => `        - ${ch * 4 + k}: {bias: ${ch + 1}}`),
+    ),
     "    - name: d",
     `      attributes: {threshold: ${th(10, 90)}, leak_decay: ${leak()}, reverse_threshold: ${-int(5, 60)}, reverse_reset_mode: saturate}`,
     "      neurons: [0..2]",
@@ -79,7 +81,16 @@ function randomNet(seed: number): string {
 async function run(dir: string, net: string, extra: string[]) {
   const json = join(dir, `run${extra.length}.json`);
   const io = bufferIo();
-  const args = ["simulate", net, "--engine", "chip", "--profile", join(dir, "arch.yaml"), "--timesteps", String(STEPS)];
+  const args = [
+    "simulate",
+    net,
+    "--engine",
+    "chip",
+    "--profile",
+    join(dir, "arch.yaml"),
+    "--timesteps",
+    String(STEPS),
+  ];
   const code = await runCli([...args, "--convention", "sanafe", "--json", json, ...extra], io);
   if (code !== 0) throw new Error(io.stderr.join("\n"));
   return { run: JSON.parse(readFileSync(json, "utf8")), err: io.stderr.join("\n") };
@@ -101,7 +112,12 @@ function comparable(run: Record<string, unknown>) {
     energy: [e.totalJ, e.sanafe, e.byEvent, e.events, e.costs],
     latency: run.latency,
     perStep: run.perStep,
-    layers: (run.perLayer as Record<string, unknown>[]).map((l) => [l.id, l.neurons, l.spikes, l.neuronUpdates]),
+    layers: (run.perLayer as Record<string, unknown>[]).map((l) => [
+      l.id,
+      l.neurons,
+      l.spikes,
+      l.neuronUpdates,
+    ]),
   };
 }
 
@@ -137,10 +153,15 @@ describe("the direct run fires, counts, costs and times as the compiled chip", (
       writeFileSync(join(dir, "arch.yaml"), smallArch({ name: "grid2x2", width: 2, height: 2 }));
       const net = join(dir, "net.yaml");
       // leak_decay 0.9 is no k/4096: the compiled chip rounds it, SANA-FE's model would not
-      writeFileSync(net, randomNet(7).replace(/leak_decay: [0-9.]+, reset_mode: soft/, "leak_decay: 0.9, reset_mode: soft"));
+      writeFileSync(
+        net,
+        randomNet(7).replace(/leak_decay: [0-9.]+, reset_mode: soft/, "leak_decay: 0.9, reset_mode: soft"),
+      );
       const r = await run(dir, net, []);
       expect(r.run.run.path).toBeUndefined();
-      expect(r.err).toMatch(/note: ran the compiled chip, not SANA-FE's model directly: group "b": a leak_decay is not k\/4096/);
+      expect(r.err).toMatch(
+        /note: ran the compiled chip, not SANA-FE's model directly: group "b": a leak_decay is not k\/4096/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -47,7 +47,9 @@ export interface DirectRunResult {
 /** Per source neuron, its connections by destination group: (group, nonzero-weight count), CSR. */
 function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
   const groupOf = new Int32Array(net.neurons);
-  net.groups.forEach((g, i) => groupOf.fill(i, g.start, g.start + g.size));
+  net.groups.forEach((g, i) => {
+    groupOf.fill(i, g.start, g.start + g.size);
+  });
   const start = new Int32Array(net.neurons + 1);
   const group: number[] = [];
   const nonzero: number[] = [];
@@ -57,7 +59,10 @@ function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
       const g = groupOf[net.post[r]!]!;
       let j = at;
       while (j < group.length && group[j] !== g) j++;
-      if (j === group.length) group.push(g), nonzero.push(0);
+      if (j === group.length) {
+        group.push(g);
+        nonzero.push(0);
+      }
       if (net.weight[r] !== 0) nonzero[j]!++;
     }
     start[k + 1] = group.length;

@@ -56,7 +56,11 @@ export function runSanafeDirect(
     },
     result,
   );
-  return { json, steps: run, cores: net.cores.filter((c) => c.neurons.some((k) => plan.somas.isInput[k] === 0)).length };
+  return {
+    json,
+    steps: run,
+    cores: net.cores.filter((c) => c.neurons.some((k) => plan.somas.isInput[k] === 0)).length,
+  };
 }
 
 /**
