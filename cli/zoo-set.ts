@@ -5,11 +5,7 @@ import { SpikegridError } from "../common/errors.js";
 import { isZooRef } from "../models/zoo.js";
 
 /** The yargs definition of `--set` (repeatable). */
-export const zooSetOption = {
-  type: "string",
-  array: true,
-  describe: "zoo:NAME only: override a model setting, key=value (repeatable; see spikegrid zoo show NAME)",
-} as const;
+export { zooSetOption } from "./zoo-set-option.js";
 
 /** `--set key=value` pairs as an overrides object (values stay strings; the zoo checks keys and types). */
 export function parseSets(v: unknown): Record<string, string> {

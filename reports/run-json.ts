@@ -172,7 +172,8 @@ export const runJsonSchema = z
       .looseObject({
         file: z.string(),
         name: z.string(),
-        stage: z.enum(["lowered", "quantized"]),
+        /** file: a SANA-FE network file run directly under the sanafe convention (run.path "direct"). */
+        stage: z.enum(["lowered", "quantized", "file"]),
         inputs: count,
         populations: count,
         projections: count,
@@ -201,6 +202,8 @@ export const runJsonSchema = z
         profile: z.string().optional(),
         timing: z.enum(["simple", "detailed"]).optional(),
         mapping: z.string().optional(),
+        /** "direct": SANA-FE's own model run on a SANA-FE file's mappings (simulator/chip/sanafe/direct.ts). */
+        path: z.literal("direct").optional(),
       })
       .describe("engine, timestep semantics, steps per sample, samples"),
     counts: countsSchema.describe("op counts summed over every step of every sample (see conventions)"),

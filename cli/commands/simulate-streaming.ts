@@ -13,11 +13,7 @@ import {
   streamingSummary,
 } from "../../simulator/streaming.js";
 
-export const labelsOption = {
-  type: "string",
-  describe:
-    "labels .npy [batch] of class indices: report accuracy by samples seen (LMUFormer all_seq) and the algorithmic delay",
-} as const;
+export { labelsOption } from "./simulate-options.js";
 
 /** Streaming accuracy of the first output against `path`'s labels; the delay comes from `graph` or NMIR metadata. */
 export function streamingFromLabels(

@@ -14,7 +14,8 @@ import type {
   RunSystem,
 } from "../../reports/run-json.js";
 import type { ChipRunResult } from "./chip.js";
-import { EVENT_KINDS } from "./costs.js";
+import { type CostTable, EVENT_KINDS } from "./costs.js";
+import { SANAFE_COUNT_CONVENTIONS } from "./sanafe/sections.js";
 
 export interface ChipSections {
   /** Under the sanafe convention, also its ac / mac / synapticOps / neuronUpdates / spikes. */
@@ -44,6 +45,21 @@ const bySteps = (series: number[][]) => {
   return Array.from({ length: n }, (_, t) => sum(series.map((s) => s[t] ?? 0)));
 };
 
+/** The run JSON's energy.chip.costs: each modelled event kind's energy, latency and status; the estimate kinds. */
+export function costRowsOf(costs: CostTable): { costRows: RunChipEnergy["costs"]; estimates: string[] } {
+  const costRows: RunChipEnergy["costs"] = {};
+  const estimates: string[] = [];
+  EVENT_KINDS.forEach((kind, k) => {
+    if (!costs.modelled[k]) return;
+    const status = costs.energyStatus[k] ?? "unknown";
+    const row: RunChipEnergy["costs"][string] = { energyJ: costs.energyJ[k]!, status };
+    if (costs.cycles[k]! > 0) row.latencyS = costs.cycles[k]! / costs.clockHz;
+    costRows[kind] = row;
+    if (status === "estimate") estimates.push(kind);
+  });
+  return { costRows, estimates };
+}
+
 /** `mapping`: where the mapping came from (a file path, or "auto" when mapped here). */
 export function chipRunSections(results: readonly ChipRunResult[], mapping = "auto"): ChipSections {
   const first = results[0];
@@ -61,17 +77,8 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
   const dynamicJ = sum(chips.map((c) => c.energy.dynamicJ));
   const staticJ = sum(chips.map((c) => c.energy.staticJ));
   const simulatedS = sum(chips.map((c) => c.simulatedS));
-  const costRows: RunChipEnergy["costs"] = {};
-  const estimates: string[] = [];
+  const { costRows, estimates } = costRowsOf(costs);
   let latencyEstimate = false;
-  EVENT_KINDS.forEach((kind, k) => {
-    if (!costs.modelled[k]) return;
-    const status = costs.energyStatus[k] ?? "unknown";
-    const row: RunChipEnergy["costs"][string] = { energyJ: costs.energyJ[k]!, status };
-    if (costs.cycles[k]! > 0) row.latencyS = costs.cycles[k]! / costs.clockHz;
-    costRows[kind] = row;
-    if (status === "estimate") estimates.push(kind);
-  });
   EVENT_KINDS.forEach((_, k) => {
     if (costs.cycles[k]! > 0 && (events[EVENT_KINDS[k]!] ?? 0) > 0 && costs.latencyStatus[k] === "estimate")
       latencyEstimate = true;
@@ -259,6 +266,7 @@ function rasters(r: ChipRunResult): RunRaster[] {
 export function applyChipSections(run: RunJson, s: ChipSections): RunJson {
   run.run = { ...run.run, ...s.run };
   run.counts = { ...run.counts, ...s.counts };
+  if (s.run.convention === "sanafe") run.conventions = { ...run.conventions, ...SANAFE_COUNT_CONVENTIONS };
   run.energy = { ...run.energy, chip: s.energyChip };
   run.latency = s.latency;
   run.memory = s.memory;

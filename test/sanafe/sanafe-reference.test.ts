@@ -100,10 +100,16 @@ describe("spikegrid fires SANA-FE's spikes on the reference networks", () => {
 });
 
 describe("--convention sanafe counts, costs and times the reference networks as SANA-FE did", () => {
-  it.each(REFERENCE_NETWORKS)("$name", async (ref) => {
+  // the direct run (SANA-FE's model on the file's mappings) and the compiled chip (--no-direct)
+  const cases = REFERENCE_NETWORKS.flatMap((ref) =>
+    (["direct", "compiled chip"] as const).map((path) => ({ ...ref, path })),
+  );
+  it.each(cases)("$name, $path", async (ref) => {
     const e = loadExpected(DIR, ref.name);
     const text = readFileSync(join(DIR, ref.network), "utf8");
-    const r = await runSanafeConvention(text, join(process.cwd(), DIR, ref.arch), ref.timesteps);
+    const extra = ref.path === "direct" ? [] : ["--no-direct"];
+    const r = await runSanafeConvention(text, join(process.cwd(), DIR, ref.arch), ref.timesteps, extra);
+    expect((r.run.run as { path?: string }).path).toBe(ref.path === "direct" ? "direct" : undefined);
     const t = e.totals;
     expect({
       fired: r.fired,

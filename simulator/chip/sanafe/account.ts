@@ -20,6 +20,9 @@ export interface SanafeTotals {
   simulatedS: number;
   perStepS: number[];
   perStepJ: number[];
+  /** Messages and synaptic events of each step. */
+  perStepMessages: number[];
+  perStepSynapticEvents: number[];
 }
 
 export const zeroTotals = (): SanafeTotals => ({
@@ -34,6 +37,8 @@ export const zeroTotals = (): SanafeTotals => ({
   simulatedS: 0,
   perStepS: [],
   perStepJ: [],
+  perStepMessages: [],
+  perStepSynapticEvents: [],
 });
 
 export class SanafeAccount {
@@ -152,14 +157,16 @@ export class SanafeAccount {
 
   /**
    * One step. `fired[k]`: neuron k fired this step; `vBefore[k]`: its potential before this step's update
-   * (SANA-FE's potential after the previous step's reset; only whether it is nonzero counts).
+   * (SANA-FE's potential after the previous step's reset; only whether it is nonzero counts). `reached`, when
+   * the caller already walked the spikes' connections: `reached[k]` = 1 when a spike of the step before reached
+   * neuron k (else the account marks them itself, from this step's spikes, for the next).
    */
-  step(fired: Uint8Array, vBefore: Float64Array): void {
+  step(fired: Uint8Array, vBefore: Float64Array, reached?: Uint8Array): void {
     const net = this.net;
     const t = this.totals;
-    const got = this.gotInput;
+    const got = reached ?? this.gotInput;
     const next = this.nextInput;
-    next.fill(0);
+    if (!reached) next.fill(0);
     let somaJ = 0;
     let synJ = 0;
     let denJ = 0;
@@ -194,8 +201,10 @@ export class SanafeAccount {
         const u = somaOf[k]! * 3 + 2;
         somaJ += somaE[u]!;
         pending += somaL[u]!;
-        const postEnd = postStart[k + 1]!;
-        for (let r = postStart[k]!; r < postEnd; r++) next[post[r]!] = 1;
+        if (!reached) {
+          const postEnd = postStart[k + 1]!;
+          for (let r = postStart[k]!; r < postEnd; r++) next[post[r]!] = 1;
+        }
         const msgEnd = msgStart[k + 1]!;
         messages += msgEnd - msgStart[k]!;
         hops += neuronHops[k]!;
@@ -225,8 +234,10 @@ export class SanafeAccount {
     t.messages += messages;
     t.hops += hops;
     t.synapticEvents += synapticEvents;
-    this.gotInput = next;
-    this.nextInput = got;
+    if (!reached) {
+      this.gotInput = next;
+      this.nextInput = got;
+    }
     const e = t.energy;
     e.somaJ += somaJ;
     e.synapseJ += synJ;
@@ -236,6 +247,8 @@ export class SanafeAccount {
     const stepS = this.scheduler.schedule(this.queues) + net.syncS;
     t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
+    t.perStepMessages.push(messages);
+    t.perStepSynapticEvents.push(synapticEvents);
     t.simulatedS += stepS;
     t.steps++;
     t.syncS = net.syncS;

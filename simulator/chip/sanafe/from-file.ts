@@ -4,7 +4,12 @@
 
 import { SpikegridError } from "../../../common/errors.js";
 import type { Attrs, SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
-import { mappingsOf, parseSanafeFile, somasOf } from "../../../compiler/importers/sanafe/parsed.js";
+import {
+  mappingsOf,
+  type ParsedSanafe,
+  parseSanafeFile,
+  somasOf,
+} from "../../../compiler/importers/sanafe/parsed.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
@@ -73,18 +78,30 @@ function addConnections(
   postStart: Int32Array,
   fill?: Int32Array,
   post?: Int32Array,
+  weight?: Float64Array,
 ): void {
+  // the file's weights, one per connection (network.ts checks the count)
+  const w = e.weights;
   if (e.kind === "neuron" || e.kind === "sparse") {
-    for (const [s, d] of e.pairs ?? []) {
-      if (fill) post![fill[s0 + s]!++] = d0 + d;
-      else postStart[s0 + s + 1]!++;
-    }
+    (e.pairs ?? []).forEach(([s, d], k) => {
+      if (!fill) postStart[s0 + s + 1]!++;
+      else {
+        const at = fill[s0 + s]!++;
+        post![at] = d0 + d;
+        if (weight) weight[at] = w[k]!;
+      }
+    });
     return;
   }
   if (e.kind === "dense") {
-    for (let s = s0; s < s0 + nSrc; s++) {
-      if (!fill) postStart[s + 1]! += nDst;
-      else for (let d = d0; d < d0 + nDst; d++) post![fill[s]!++] = d;
+    for (let s = 0; s < nSrc; s++) {
+      if (!fill) postStart[s0 + s + 1]! += nDst;
+      else
+        for (let d = 0; d < nDst; d++) {
+          const at = fill[s0 + s]!++;
+          post![at] = d0 + d;
+          if (weight) weight[at] = w[s * nDst + d]!;
+        }
     }
     return;
   }
@@ -100,8 +117,14 @@ function addConnections(
             const row = s0 + ci * c.inputWidth * c.inputHeight + (yo * c.strideHeight + ky) * c.inputWidth;
             for (let kx = 0; kx < c.kernelWidth; kx++) {
               const src = row + xo * c.strideWidth + kx;
-              if (fill) post![fill[src]!++] = dst;
-              else postStart[src + 1]!++;
+              if (!fill) postStart[src + 1]!++;
+              else {
+                const at = fill[src]!++;
+                post![at] = dst;
+                // conv2d weights are [ky][kx][c_in][c_out]
+                if (weight)
+                  weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]!;
+              }
             }
           }
       }
@@ -119,7 +142,26 @@ function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
-  const parsed = parseSanafeFile(text, file);
+  return conventionNetOf(parseSanafeFile(text, file), file, profile);
+}
+
+/**
+ * The convention's view of a parsed SANA-FE file; with `weight`, also every connection's weight at the same
+ * position as its target in `post` (the direct run, direct-run.ts, integrates them).
+ */
+export function conventionNetOf(
+  parsed: ParsedSanafe,
+  file: string,
+  profile: ChipProfile,
+  withWeights: true,
+): ConventionNet & { weight: Float64Array };
+export function conventionNetOf(parsed: ParsedSanafe, file: string, profile: ChipProfile): ConventionNet;
+export function conventionNetOf(
+  parsed: ParsedSanafe,
+  file: string,
+  profile: ChipProfile,
+  withWeights = false,
+): ConventionNet & { weight?: Float64Array } {
   const { f, net } = parsed;
   const placement = mappingsOf(parsed);
   if (!placement)
@@ -240,9 +282,10 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
   const post = new Int32Array(total);
+  const weight = withWeights ? new Float64Array(total) : undefined;
   for (const e of net.edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post);
+    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight);
   }
 
   // messages: per source neuron, one per destination core, with the look-ups it costs there
@@ -333,5 +376,6 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
     gridWidth: width,
     gridHeight: height,
     coresPerTile,
+    ...(weight ? { weight } : {}),
   };
 }

@@ -13,6 +13,22 @@ export const SANAFE_ENERGY_CONVENTION =
 export const SANAFE_LATENCY_CONVENTION =
   "convention sanafe: SANA-FE's detailed timing — per core, neurons in mapping order (access, update, spike-out latencies) then one message per destination core after message_out; messages handled in send order, network delay max(hop latencies, congestion of messages in flight on the XY route), blocking past (hops + 1) × link buffer, each destination core processes messages one after another (message_in + look-ups); step = last processed message + the sync latency for the tiles in use";
 
+/** What the counts mean under the sanafe convention (they replace the default convention's texts). */
+export const SANAFE_COUNT_CONVENTIONS: Record<string, string> = {
+  "counts.ac":
+    "convention sanafe: SANA-FE's synaptic events — one look-up per (message, connection on its destination core), zero weights included, counted in the step the message is sent",
+  "counts.mac": "convention sanafe: 0 (SANA-FE counts every synaptic event in counts.ac)",
+  "counts.synapticOps": "convention sanafe: = counts.ac (SANA-FE's synaptic events)",
+  "counts.neuronUpdates":
+    "convention sanafe: SANA-FE's neurons updated — a neuron whose potential was nonzero before the step, that a message reached the step before, that has a bias, or (an input) that fired",
+  "counts.spikes": "convention sanafe: SANA-FE's fired count, every group's neurons (input groups included)",
+  "counts.packets":
+    "convention sanafe: SANA-FE's messages — one per (firing neuron, destination core holding any of its connections)",
+  "counts.hops": "convention sanafe: mesh hops of those messages (XY routes, |dx| + |dy|)",
+  perStep:
+    "per timestep index t, summed over the samples of the batch; convention sanafe: packets = SANA-FE's messages, synapticOps = its synaptic events, cycles and energyJ its detailed timing and energy of the step",
+};
+
 /** Sections of a chip run with SANA-FE's figures (one totals per sample) in place of the default convention's. */
 export function sanafeSections(s: ChipSections, totals: readonly SanafeTotals[]): ChipSections {
   const samples = totals.length || 1;
@@ -26,7 +42,7 @@ export function sanafeSections(s: ChipSections, totals: readonly SanafeTotals[])
   const steps = add((t) => t.steps);
   const stepS = totals.flatMap((t) => t.perStepS);
   const hz = s.latency.clockHz;
-  const bySteps = (key: "perStepS" | "perStepJ") => {
+  const bySteps = (key: "perStepS" | "perStepJ" | "perStepMessages" | "perStepSynapticEvents") => {
     const n = Math.max(0, ...totals.map((t) => t[key].length));
     return Array.from({ length: n }, (_, i) => sum(totals.map((t) => t[key][i] ?? 0)));
   };
@@ -81,7 +97,13 @@ export function sanafeSections(s: ChipSections, totals: readonly SanafeTotals[])
       breakdown: { compute: Math.max(0, meanStep - sync), noc: 0, barrier: sync },
       convention: SANAFE_LATENCY_CONVENTION,
     },
-    perStep: { ...s.perStep, cycles: bySteps("perStepS").map((x) => x * hz), energyJ: bySteps("perStepJ") },
+    perStep: {
+      ...s.perStep,
+      cycles: bySteps("perStepS").map((x) => x * hz),
+      energyJ: bySteps("perStepJ"),
+      packets: bySteps("perStepMessages"),
+      synapticOps: bySteps("perStepSynapticEvents"),
+    },
     run: { ...s.run, timing: "detailed", convention: "sanafe" },
   };
 }
