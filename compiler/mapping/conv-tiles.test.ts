@@ -17,6 +17,7 @@ import { createLif } from "../nmir/neuron-factories.js";
 import { mapNetwork } from "./map-network.js";
 import { nodeFacts, runsUsage } from "./memory-models.js";
 import { mapNodes } from "./nodes.js";
+import { partition } from "./partition.js";
 import type { Run } from "./shared-weights.js";
 import { featureGrid } from "./tiles.js";
 import { validateMapping } from "./validate.js";
@@ -97,6 +98,42 @@ describe("a 1×1 convolution's destination as tiles", () => {
     for (const r of aToB) expect(r.toCores).toHaveLength(1);
     expect(() => validateMapping(mapping, ir, small(8))).not.toThrow();
   });
+});
+
+describe("a tiled layer of many runs", () => {
+  it("partitions 2 channels × 500,000 positions into 500,000 tiles of 2 runs (a million slices)", () => {
+    // cores of 2 neurons: tiles of both channels at 1 position tie with the contiguous slices; the slices
+    // once overflowed the call stack when spread into the result
+    const n = 500_000;
+    const ir = createModule({
+      name: "wide",
+      stage: "quantized",
+      inputs: [createInput("x", [2, n])],
+      populations: [createPopulation({ id: "a", shape: [2, n], model: lif() })],
+      projections: [
+        createProjection({
+          id: "xa",
+          src: "x",
+          dst: "a",
+          connectivity: createConv1d({
+            inShape: [2, n],
+            kernel: [2, 2, 1],
+            weights: Int32Array.from([1, 2, 3, 4]),
+          }),
+          weightBits: 8,
+        }),
+      ],
+      outputs: [createOutput("out", "a")],
+    });
+    const { slices, misfits } = partition(ir, small(2), { cores: 1024 });
+    expect(misfits).toEqual([]);
+    expect(slices).toHaveLength(2 * n);
+    expect(slices.filter((s) => s.withPrevious)).toHaveLength(n);
+    expect(slices.slice(0, 2).map((s) => [s.start, s.count])).toEqual([
+      [0, 1],
+      [n, 1],
+    ]);
+  }, 60_000);
 });
 
 describe("one matrix read by several projections", () => {

@@ -210,7 +210,9 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
         ? featureGrid(node, profile.core.memoryModel, readersOf.get(node.id))
         : undefined;
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
-    slices.push(...((grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous));
+    // one push per slice: a tiled node can have hundreds of thousands of runs (too many for a spread's arguments)
+    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous)
+      slices.push(s);
   }
   progress.tick(nodes.length);
   return { nodes, slices, misfits };
