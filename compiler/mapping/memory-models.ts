@@ -14,7 +14,14 @@ import { bitPlanes } from "./encoding.js";
 import { loihiGroup } from "./loihi-synapses.js";
 import { log2ceil } from "./math.js";
 import type { MapNode } from "./nodes.js";
-import { isSharedConn, type Run, sharedMatrixBits, sharesWeights } from "./shared-weights.js";
+import {
+  isSharedConn,
+  type Run,
+  sameMatrix,
+  sharedMatrixBits,
+  sharedMatrixExtraBits,
+  sharesWeights,
+} from "./shared-weights.js";
 import { maxDistinctWeights, maxFanOut, type SliceSynapses, sliceSynapses } from "./synapses.js";
 import type { Usage } from "./types.js";
 
@@ -136,6 +143,11 @@ export interface NodeFacts {
   srcPlanes?: number[];
   /** Bit planes of the node's own events (0: sent as they are). */
   planes?: number;
+  /**
+   * Per incoming projection, the first earlier one with the very same matrix (sameMatrix), when the memory
+   * model shares matrices: a core stores that matrix once for both.
+   */
+  matrixOf?: number[];
 }
 
 export function nodeFacts(node: MapNode, profile: ChipProfile, nodes: Map<string, MapNode>): NodeFacts {
@@ -145,7 +157,17 @@ export function nodeFacts(node: MapNode, profile: ChipProfile, nodes: Map<string
     return src ? bitPlanes(src, profile) : 0;
   });
   const planes = bitPlanes(node, profile);
-  const enc = { srcPlanes, planes };
+  const enc: NodeFacts = { srcPlanes, planes };
+  if (sharesWeights(m)) {
+    const matrixOf = node.incoming.map((p, k) => {
+      for (let j = 0; j < k; j++) {
+        const q = node.incoming[j]!;
+        if (srcPlanes[j] === srcPlanes[k] && sameMatrix(q, p)) return j;
+      }
+      return k;
+    });
+    if (matrixOf.some((j, k) => j !== k)) enc.matrixOf = matrixOf;
+  }
   if (m.kind === "speck") return { speck: speckUsage(node, srcPlanes), ...enc };
   if (m.kind === "truenorth-crossbar") {
     const types = node.incoming.map((p, k) => maxDistinctWeights(p.connectivity, srcPlanes[k]));
@@ -202,6 +224,7 @@ export function runsUsage(
   let inputAxons = 0;
   let synapseBits = 0;
   const shared = sharesWeights(m);
+  const groups = new Map<number, { once: number; own: number }>();
   // a bit-plane encoded source arrives on one axon per plane (encoding.ts)
   const planesOf = (k: number) => Math.max(1, facts.srcPlanes?.[k] ?? 0);
   for (const [k, p] of node.incoming.entries()) {
@@ -224,10 +247,18 @@ export function runsUsage(
     let own = 0;
     for (const [i, r] of runs.entries()) own += projectionBits(p, profile, ones[i]!, r.count, planes);
     if (shared && isSharedConn(c)) {
-      const once = sharedMatrixBits(c, p.weightBits, m, runs, ones, planes, count);
-      synapseBits += m.kind === "csr" ? Math.min(once, own) : once;
+      // a matrix stored once for every projection that reads it (facts.matrixOf): charged with the first
+      const first = facts.matrixOf?.[k] ?? k;
+      const g = groups.get(first) ?? { once: 0, own: 0 };
+      g.once +=
+        first === k
+          ? sharedMatrixBits(c, p.weightBits, m, runs, ones, planes, count)
+          : sharedMatrixExtraBits(c, m, runs, ones, planes, count);
+      g.own += own;
+      groups.set(first, g);
     } else synapseBits += own;
   }
+  for (const g of groups.values()) synapseBits += m.kind === "csr" ? Math.min(g.once, g.own) : g.once;
   // Output Y[i, j] reads row i of A and column j of B (k values each): a slice reads the rows and columns it
   // touches (the whole operands when it spans them)
   const mm = node.matmul;

@@ -6,7 +6,7 @@
 
 import { noProgress, type Progress } from "../../common/progress.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import type { NmirModule } from "../nmir/index.js";
+import type { NmirModule, Projection } from "../nmir/index.js";
 import { bitPlanes, MAX_BITPLANES } from "./encoding.js";
 import type { Misfit } from "./fit-types.js";
 import { limitsOf, type NodeFacts, nodeFacts, overLimit, runsUsage, sliceUsage } from "./memory-models.js";
@@ -142,6 +142,12 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
   const inputIds = new Set(ir.inputs.map((i) => i.id));
   const sizes = sourceSizes(ir);
   const tight = tightestLimits(profile, opts.cores, opts.neuronsPerCore);
+  const readersOf = new Map<string, Projection[]>();
+  for (const q of ir.projections) {
+    const list = readersOf.get(q.src);
+    if (list) list.push(q);
+    else readersOf.set(q.src, [q]);
+  }
   const isSpeck = profile.core.memoryModel.kind === "speck";
   const slices: UsedSlice[] = [];
   const misfits: Misfit[] = [];
@@ -199,17 +205,24 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
       contiguous.push({ population: node.id, start, count: lo, usage: use(start, lo) });
       start += lo;
     }
-    const grid = misfits.length === misfitsBefore ? featureGrid(node, profile.core.memoryModel) : undefined;
+    const grid =
+      misfits.length === misfitsBefore
+        ? featureGrid(node, profile.core.memoryModel, readersOf.get(node.id))
+        : undefined;
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
-    slices.push(...((grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous));
+    // one push per slice: a tiled node can have hundreds of thousands of runs (too many for a spread's arguments)
+    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous)
+      slices.push(s);
   }
   progress.tick(nodes.length);
   return { nodes, slices, misfits };
 }
 
 /**
- * A per-token linear's destination as tiles of features × rows, when fewer tiles than `contiguous` slices fit
- * (and every tile does): each tile is its runs, the first carrying the tile's usage.
+ * A grid destination (tiles.ts) as tiles of features × rows, when no more tiles than `contiguous` slices fit
+ * (and every tile does): each tile is its runs, the first carrying the tile's usage. A tie goes to the tiles:
+ * as many cores, but a reader of every feature of a few rows (a 1×1 convolution, a per-token linear) then
+ * reads a few cores instead of all of them.
  */
 function tiled(
   id: string,
@@ -218,7 +231,7 @@ function tiled(
   tight: Usage,
   contiguous: number,
 ): UsedSlice[] | undefined {
-  const shape = bestTileShape(grid, use, tight, contiguous);
+  const shape = bestTileShape(grid, use, tight, contiguous + 1);
   if (!shape) return undefined;
   const out: UsedSlice[] = [];
   for (let o0 = 0; o0 < grid.features; o0 += shape.features)

@@ -3,7 +3,13 @@
 // with `sharedWeights`, conv-shared). What each format charges is in compiler/mapping/README.md.
 
 import type { MemoryModel } from "../../hw-profiles/index.js";
-import { bitsFor, type Connectivity, destinationChannel, outChannels } from "../nmir/index.js";
+import {
+  bitsFor,
+  type Connectivity,
+  destinationChannel,
+  outChannels,
+  type Projection,
+} from "../nmir/index.js";
 import type { SliceSynapses } from "./synapses.js";
 
 export type SharedConn = Connectivity & { kind: "conv1d" | "conv2d" | "rowwise" };
@@ -101,4 +107,49 @@ export function sharedMatrixBits(
   const bits = entries * (weightBits + idx) + (lists + 1) * ptr + rows * (ptr + idx);
   const word = m.wordBits ?? 1;
   return Math.ceil(bits / word) * word;
+}
+
+/**
+ * Bits a second projection with the very same matrix (`sameMatrix`) adds on a core that already stores it:
+ * csr its rows' axon entries (a list pointer and a destination base per row read); dense and conv-shared
+ * nothing — the core's program adds W·x for every source it is told reads this matrix, so a residual stream's
+ * terms read through one per-token linear share one stored copy.
+ */
+export function sharedMatrixExtraBits(
+  c: SharedConn,
+  m: MemoryModel,
+  runs: readonly Run[],
+  ones: readonly SliceSynapses[],
+  planes: number,
+  total: number,
+): number {
+  if (m.kind !== "csr") return 0;
+  let rows = 0;
+  for (const o of ones) rows += Math.ceil(o.sources / sourcesPerRow(c));
+  rows *= planes;
+  const entries = distinctOutChannels(c, runs) * weightsPerOut(c) * planes;
+  const idx = m.indexBits ?? Math.max(1, bitsFor(total - 1));
+  const word = m.wordBits ?? 1;
+  return Math.ceil((rows * (Math.max(1, bitsFor(entries)) + idx)) / word) * word;
+}
+
+/** Same stored matrix: same kind, shape, geometry, weights, width and scale (the sources may differ). */
+export function sameMatrix(a: Projection, b: Projection): boolean {
+  const x = a.connectivity;
+  const y = b.connectivity;
+  if (x.kind !== y.kind || !isSharedConn(x) || !isSharedConn(y)) return false;
+  if (a.weightBits !== b.weightBits || !sameScale(a, b)) return false;
+  const { weights: wx, srcTransposed: _sx, ...gx } = x as SharedConn & { srcTransposed?: boolean };
+  const { weights: wy, srcTransposed: _sy, ...gy } = y as SharedConn & { srcTransposed?: boolean };
+  if (JSON.stringify(gx) !== JSON.stringify(gy) || wx.length !== wy.length) return false;
+  for (let i = 0; i < wx.length; i++) if (wx[i] !== wy[i]) return false;
+  return true;
+}
+
+function sameScale(a: Projection, b: Projection): boolean {
+  const x = a.scale;
+  const y = b.scale;
+  if (x.kind === "perProjection" || y.kind === "perProjection")
+    return x.kind === y.kind && x.kind === "perProjection" && y.kind === "perProjection" && x.exp === y.exp;
+  return x.exps.length === y.exps.length && x.exps.every((e, i) => e === y.exps[i]);
 }

@@ -1,5 +1,6 @@
-// markSources marks exactly the sources forEachSynapse visits, on random convolutions (groups, stride,
-// padding, dilation; 1-D and 2-D) and rowwise projections, for random destination runs.
+// markSources / visitSources find exactly the sources forEachSynapse visits, on random convolutions (groups,
+// stride, padding, dilation; 1-D and 2-D), rowwise and sparse projections, for random destination runs (one,
+// or several on one core as a tile's).
 
 import { describe, expect, it } from "vitest";
 import {
@@ -9,8 +10,9 @@ import {
   createConv1d,
   createConv2d,
   createRowwise,
+  createSparse,
 } from "../nmir/index.js";
-import { markSources } from "./source-marks.js";
+import { markSources, visitSources } from "./source-marks.js";
 import { forEachSynapse } from "./synapses.js";
 
 function rng(seed: number) {
@@ -30,7 +32,24 @@ function randomConn(r: (n: number) => number): Connectivity {
   const padding = r(2);
   const dilation = 1 + r(2);
   const ones = (n: number) => new Int32Array(n).fill(1);
-  switch (r(4)) {
+  switch (r(5)) {
+    case 3: {
+      // random CSR by source, repeated (i, j) pairs allowed
+      const [inSize, outSize] = [1 + r(12), 1 + r(12)];
+      const rowPtr = new Int32Array(inSize + 1);
+      const cols: number[] = [];
+      for (let i = 0; i < inSize; i++) {
+        for (let k = r(4); k > 0; k--) cols.push(r(outSize));
+        rowPtr[i + 1] = cols.length;
+      }
+      return createSparse({
+        inSize,
+        outSize,
+        rowPtr,
+        colIdx: Int32Array.from(cols),
+        weights: ones(cols.length),
+      });
+    }
     case 0: {
       const len = k * dilation + 1 + r(8);
       return createConv1d({
@@ -86,6 +105,30 @@ describe("markSources", () => {
       const got = new Uint8Array(connInSize(c));
       markSources(c, start, count, got);
       expect([...got], `${c.kind} trial ${trial} run ${start}+${count}`).toEqual([...want]);
+    }
+  });
+});
+
+describe("visitSources", () => {
+  it("over several runs visits the union of the runs' sources, on 400 random connectivities", () => {
+    const r = rng(11);
+    for (let trial = 0; trial < 400; trial++) {
+      const c = randomConn(r);
+      const n = connOutSize(c);
+      const runs = Array.from({ length: 1 + r(4) }, () => {
+        const start = r(n);
+        return { start, count: 1 + r(Math.min(3, n - start)) };
+      });
+      const want = new Uint8Array(connInSize(c));
+      for (const { start, count } of runs)
+        forEachSynapse(c, start, count, (i) => {
+          want[i] = 1;
+        });
+      const got = new Uint8Array(connInSize(c));
+      visitSources(c, runs, (i) => {
+        got[i] = 1;
+      });
+      expect([...got], `${c.kind} trial ${trial} runs ${JSON.stringify(runs)}`).toEqual([...want]);
     }
   });
 });

@@ -1,64 +1,113 @@
-// The source neurons a run of destination neurons reads (traffic between cores): the same set forEachSynapse
-// visits, marked per convolution group and input position instead of per synapse, so a conv slice costs its
-// output positions' windows plus its groups' input channels × marked positions, not synapses × a callback.
+// The source neurons a core's runs of destination neurons read (traffic between cores): the same set
+// forEachSynapse visits, found per convolution group and input position instead of per synapse, so a conv
+// core costs its output positions' windows plus its groups' input channels × read positions, and the runs of
+// one tile (one per channel, the same positions) read those positions once, not once per channel.
 
-import { type Connectivity, rowwiseIndex } from "../nmir/index.js";
+import { type Connectivity, rowwiseIndex, type SparseConn } from "../nmir/index.js";
+import type { Run } from "./shared-weights.js";
 import { convGeometry, forEachSynapse, windowsOf } from "./synapses.js";
 
 /** Sets mark[src] = 1 for every source neuron with a synapse onto destinations `start .. start + count − 1`. */
 export function markSources(c: Connectivity, start: number, count: number, mark: Uint8Array): void {
-  if (c.kind === "conv1d" || c.kind === "conv2d") markConvSources(c, start, count, mark);
-  else if (c.kind === "rowwise" && !c.dstTransposed) markRowwiseSources(c, start, count, mark);
-  else
-    forEachSynapse(c, start, count, (i) => {
-      mark[i] = 1;
-    });
+  visitSources(c, [{ start, count }], (i) => {
+    mark[i] = 1;
+  });
 }
 
-function markConvSources(
+/**
+ * Calls `visit(src)` for every source neuron with a synapse onto one of `runs`: convolutions and token-major
+ * rowwise projections mostly once per source (a source may repeat when runs of different groups interleave),
+ * other kinds once per synapse — the caller drops repeats. Work follows the sources read, not the source
+ * population's size.
+ */
+export function visitSources(c: Connectivity, runs: readonly Run[], visit: (src: number) => void): void {
+  if (c.kind === "conv1d" || c.kind === "conv2d") convSources(c, runs, visit);
+  else if (c.kind === "rowwise" && !c.dstTransposed) rowwiseSources(c, runs, visit);
+  else if (c.kind === "sparse") sparseSources(c, runs, visit);
+  else for (const r of runs) forEachSynapse(c, r.start, r.count, visit);
+}
+
+/** A sparse projection's sources by destination (CSC), built once: a run costs its synapses, not every row. */
+const bySparseDestination = new WeakMap<SparseConn, { start: Int32Array; src: Int32Array }>();
+
+function sparseSources(c: SparseConn, runs: readonly Run[], visit: (src: number) => void): void {
+  let t = bySparseDestination.get(c);
+  if (!t) {
+    const start = new Int32Array(c.outSize + 1);
+    for (let r = 0; r < c.colIdx.length; r++) start[c.colIdx[r]! + 1]!++;
+    for (let j = 0; j < c.outSize; j++) start[j + 1]! += start[j]!;
+    const fill = start.slice(0, c.outSize);
+    const src = new Int32Array(c.colIdx.length);
+    for (let i = 0; i < c.inSize; i++)
+      for (let r = c.rowPtr[i]!; r < c.rowPtr[i + 1]!; r++) src[fill[c.colIdx[r]!]!++] = i;
+    t = { start, src };
+    bySparseDestination.set(c, t);
+  }
+  for (const { start, count } of runs)
+    for (let j = start; j < start + count; j++)
+      for (let s = t.start[j]!; s < t.start[j + 1]!; s++) visit(t.src[s]!);
+}
+
+function convSources(
   c: Connectivity & { kind: "conv1d" | "conv2d" },
-  start: number,
-  count: number,
-  mark: Uint8Array,
+  runs: readonly Run[],
+  visit: (src: number) => void,
 ): void {
   const g = convGeometry(c);
   const plane = g.ho * g.wo;
   const inPlane = g.h * g.w;
   const coutG = g.cout / g.groups;
   const win = windowsOf(c);
-  const inMask = new Uint8Array(inPlane);
-  const end = start + count;
-  // one group at a time: its channels read the same input channels, so the positions its part of the run
-  // covers decide which input positions (windows) every one of those channels contributes
-  for (let j0 = start; j0 < end; ) {
-    const q = Math.floor(Math.floor(j0 / plane) / coutG);
-    const j1 = Math.min(end, (q + 1) * coutG * plane);
-    inMask.fill(0);
-    const positions = j1 - j0 >= plane ? plane : j1 - j0;
-    for (let k = 0; k < positions; k++) {
-      const p = positions === plane ? k : (j0 + k) % plane;
-      for (let s = win.start[p]!; s < win.start[p + 1]!; s++) inMask[win.pos[s]!] = 1;
+  // per group, the input positions its channels' parts of the runs read (stamp = group + 1 marks a position
+  // as listed for that group); every input channel of the group contributes those positions
+  const stamp = new Int32Array(inPlane);
+  const read = new Map<number, number[]>();
+  for (const { start, count } of runs) {
+    const end = start + count;
+    for (let j0 = start; j0 < end; ) {
+      const q = Math.floor(Math.floor(j0 / plane) / coutG);
+      const j1 = Math.min(end, (q + 1) * coutG * plane);
+      let list = read.get(q);
+      if (!list) {
+        list = [];
+        read.set(q, list);
+      }
+      const positions = Math.min(j1 - j0, plane);
+      for (let k = 0; k < positions; k++) {
+        const p = (j0 + k) % plane;
+        for (let s = win.start[p]!; s < win.start[p + 1]!; s++) {
+          const x = win.pos[s]!;
+          if (stamp[x] !== q + 1) {
+            stamp[x] = q + 1;
+            list.push(x);
+          }
+        }
+      }
+      j0 = j1;
     }
+  }
+  for (const [q, list] of read)
     for (let cg = 0; cg < g.cinG; cg++) {
       const ci = q * g.cinG + cg;
       if (ci >= g.cin) continue;
       const base = ci * inPlane;
-      for (let x = 0; x < inPlane; x++) if (inMask[x] === 1) mark[base + x] = 1;
+      for (const x of list) visit(base + x);
     }
-    j0 = j1;
-  }
 }
 
 /** Token-major rowwise: destination j is (row ⌊j / out⌋, feature j mod out) and reads every input of its row. */
-function markRowwiseSources(
+function rowwiseSources(
   c: Connectivity & { kind: "rowwise" },
-  start: number,
-  count: number,
-  mark: Uint8Array,
+  runs: readonly Run[],
+  visit: (src: number) => void,
 ): void {
   const [nOut, nIn] = c.kernel;
   const { src } = rowwiseIndex(c);
-  const r0 = Math.floor(start / nOut);
-  const r1 = Math.floor((start + count - 1) / nOut);
-  for (let r = r0; r <= r1; r++) for (let i = 0; i < nIn; i++) mark[src(r, i)] = 1;
+  const rows = new Set<number>();
+  for (const { start, count } of runs) {
+    if (count <= 0) continue;
+    const r1 = Math.floor((start + count - 1) / nOut);
+    for (let r = Math.floor(start / nOut); r <= r1; r++) rows.add(r);
+  }
+  for (const r of rows) for (let i = 0; i < nIn; i++) visit(src(r, i));
 }

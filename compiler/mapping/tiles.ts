@@ -1,9 +1,12 @@
-// Tiles of a per-token linear's destination: its neurons form a [rows, features] grid (rowwise connectivity),
-// and a core that holds a block of features for a block of rows stores only those features' matrix rows once
-// (shared-weights.ts). Contiguous slices of a token-major population instead hold every feature of a few
-// tokens, so each core needs the whole matrix; a tile keeps out-features together across tokens.
+// Tiles of a destination whose neurons form a [rows, features] grid: a per-token linear's (rowwise) tokens ×
+// out-features, or a convolution's output positions × channels (channel-major). A core that holds a block of
+// features for a block of rows stores only those features' matrix rows or filters once (shared-weights.ts),
+// and reads only those rows' sources: contiguous slices of a token-major linear hold every feature of a few
+// tokens (each core needs the whole matrix), and contiguous slices of a channel-major map hold one channel at
+// every position (each core of a 1×1 convolution reads every core of its source). A tile keeps both local.
 
 import type { MemoryModel } from "../../hw-profiles/index.js";
+import type { Connectivity, Projection } from "../nmir/index.js";
 import { overLimit } from "./memory-models.js";
 import type { MapNode } from "./nodes.js";
 import { type Run, sharesWeights } from "./shared-weights.js";
@@ -16,19 +19,51 @@ export interface FeatureGrid {
   featureMajor: boolean;
 }
 
-/** The grid every incoming rowwise projection agrees on, when the memory model shares their matrices. */
-export function featureGrid(node: MapNode, m: MemoryModel): FeatureGrid | undefined {
-  if (!sharesWeights(m)) return undefined;
+const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+/** The grid a projection writes its destination in (undefined: no grid, e.g. dense or one-to-one). */
+function destinationGrid(c: Connectivity): FeatureGrid | undefined {
+  if (c.kind === "rowwise") return { rows: c.rows, features: c.kernel[0], featureMajor: c.dstTransposed };
+  if (c.kind === "conv1d" || c.kind === "conv2d")
+    return { rows: product(c.outShape.slice(1)), features: c.outShape[0], featureMajor: true };
+  return undefined;
+}
+
+/** The grid a projection reads its source in. */
+function sourceGrid(c: Connectivity): FeatureGrid | undefined {
+  if (c.kind === "rowwise") return { rows: c.rows, features: c.kernel[1], featureMajor: c.srcTransposed };
+  if (c.kind === "conv1d" || c.kind === "conv2d")
+    return { rows: product(c.inShape.slice(1)), features: c.inShape[0], featureMajor: true };
+  return undefined;
+}
+
+/** The one grid all of `grids` agree on (undefined when there is none or they differ). */
+function agreed(grids: readonly (FeatureGrid | undefined)[]): FeatureGrid | undefined | "conflict" {
   let g: FeatureGrid | undefined;
-  for (const p of node.incoming) {
-    const c = p.connectivity;
-    if (c.kind !== "rowwise") continue;
-    const here = { rows: c.rows, features: c.kernel[0], featureMajor: c.dstTransposed };
+  for (const here of grids) {
+    if (!here) continue;
     if (g && (g.rows !== here.rows || g.features !== here.features || g.featureMajor !== here.featureMajor))
-      return undefined;
+      return "conflict";
     g = here;
   }
-  return g && g.rows * g.features === node.size ? g : undefined;
+  return g;
+}
+
+/**
+ * The node's grid, when the memory model shares matrices: the one every incoming rowwise projection or
+ * convolution writes; for a node fed by neither (a sum relay fed one-to-one, a head concatenation fed by
+ * sparse picks), the one its `outgoing` rowwise projections or convolutions read it in, so it is cut the way
+ * its readers want it.
+ */
+export function featureGrid(
+  node: MapNode,
+  m: MemoryModel,
+  outgoing: readonly Projection[] = [],
+): FeatureGrid | undefined {
+  if (!sharesWeights(m)) return undefined;
+  let g = agreed(node.incoming.map((p) => destinationGrid(p.connectivity)));
+  if (g === undefined) g = agreed(outgoing.map((p) => sourceGrid(p.connectivity)));
+  return g !== undefined && g !== "conflict" && g.rows * g.features === node.size ? g : undefined;
 }
 
 /** Rows r0 .. r0 + nr − 1 × features o0 .. o0 + nf − 1 as runs of consecutive neurons. */
@@ -71,6 +106,9 @@ export function bestTileShape(
     previous = nf;
     const blocks = Math.ceil(g.features / nf);
     if (blocks >= bound) break;
+    // a tile holds at most ⌊neurons / nf⌋ rows: skip a split that cannot beat the best without searching it
+    const rowsAtMost = Math.floor((limits.neurons ?? Number.POSITIVE_INFINITY) / nf);
+    if (rowsAtMost < 1 || blocks * Math.ceil(g.rows / rowsAtMost) >= bound) continue;
     if (!fits(1, nf)) continue;
     let lo = 1;
     let step = 2;

@@ -3,9 +3,11 @@
 // once, as if each neuron fired once per step) or profiled (each such neuron counts its recorded spikes).
 
 import { SpikegridError } from "../../common/errors.js";
-import { connInSize, type NmirModule } from "../nmir/index.js";
+import type { NmirModule } from "../nmir/index.js";
+import { sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
-import { markSources } from "./source-marks.js";
+import type { Run } from "./shared-weights.js";
+import { visitSources } from "./source-marks.js";
 
 /** Recorded spike counts per neuron, by population id (e.g. summed over a reference-simulator run). */
 export type SpikeCounts = Record<string, ArrayLike<number>>;
@@ -23,14 +25,17 @@ export interface TrafficEdge {
  */
 export const TRAFFIC_PAIR_BUDGET = 2 ** 22;
 
-/** One population's neurons by bin: its slices grouped per bin, so work is per bin, not per slice. */
+/** Where one population's neurons are: the bin of each neuron (−1: none), and its bins in ascending order. */
 interface Placed {
-  bins: Map<number, { start: number; count: number }[]>;
+  binOf: Int32Array;
+  bins: number[];
 }
 
 /**
- * Edges between distinct bins (by index in `bins`), merged. Work per projection is O(destination bins ×
- * (source neurons + synapses into the bin)), however finely the populations are sliced.
+ * Edges between distinct bins (by index in `bins`), merged, in order of projection, destination bin and
+ * source bin. Work per projection is O(Σ over destination bins of the sources they read) — a bin's runs are
+ * visited together (source-marks.ts), each source neuron counted once per destination bin — however finely
+ * the populations are sliced and however large the source population is.
  */
 export function trafficEdges(
   ir: NmirModule,
@@ -38,17 +43,23 @@ export function trafficEdges(
   spikes?: SpikeCounts,
   budget = TRAFFIC_PAIR_BUDGET,
 ): TrafficEdge[] {
+  const sizes = sourceSizes(ir);
   const where = new Map<string, Placed>();
+  const runsOf = new Map<string, Map<number, Run[]>>();
   bins.forEach((b, bin) => {
     for (const s of b.slices) {
       let placed = where.get(s.population);
       if (!placed) {
-        placed = { bins: new Map() };
+        placed = { binOf: new Int32Array(sizes.get(s.population) ?? 0).fill(-1), bins: [] };
         where.set(s.population, placed);
+        runsOf.set(s.population, new Map());
       }
-      const runs = placed.bins.get(bin) ?? [];
-      runs.push({ start: s.start, count: s.count });
-      placed.bins.set(bin, runs);
+      placed.binOf.fill(bin, s.start, s.start + s.count);
+      if (placed.bins[placed.bins.length - 1] !== bin) placed.bins.push(bin);
+      const byBin = runsOf.get(s.population)!;
+      const runs = byBin.get(bin);
+      if (runs) runs.push({ start: s.start, count: s.count });
+      else byBin.set(bin, [{ start: s.start, count: s.count }]);
     }
   });
   const edges = new Map<number, number>();
@@ -60,41 +71,51 @@ export function trafficEdges(
     if (had === undefined && edges.size >= budget) overBudget(ir, bins.length, budget, reading);
     edges.set(k, (had ?? 0) + w);
   };
-  const weightOf = (src: string, i: number) => {
-    if (!spikes) return 1;
-    return Number(spikes[src]?.[i] ?? 0);
-  };
-  const runWeight = (
-    src: string,
-    marked: Uint8Array | undefined,
-    runs: { start: number; count: number }[],
-  ) => {
-    let w = 0;
-    for (const r of runs)
-      for (let i = r.start; i < r.start + r.count; i++) if (!marked || marked[i] === 1) w += weightOf(src, i);
-    return w;
+  const weightOf = (src: string, i: number) => (spikes ? Number(spikes[src]?.[i] ?? 0) : 1);
+  // every neuron of a source, summed per bin (dense projections and matmul operands read them all)
+  const totals = new Map<string, Map<number, number>>();
+  const totalsOf = (src: string) => {
+    let t = totals.get(src);
+    if (t) return t;
+    t = new Map();
+    for (const [bin, runs] of runsOf.get(src) ?? []) {
+      let w = 0;
+      for (const r of runs) for (let i = r.start; i < r.start + r.count; i++) w += weightOf(src, i);
+      t.set(bin, w);
+    }
+    totals.set(src, t);
+    return t;
   };
   for (const p of ir.projections) {
     const srcs = where.get(p.src);
-    if (!srcs) continue;
-    reading = `projection "${p.id}" (${p.src} → ${p.dst}, ${srcs.bins.size} × ${where.get(p.dst)?.bins.size ?? 0} cores)`;
-    for (const [dBin, dRuns] of where.get(p.dst)?.bins ?? []) {
-      let marked: Uint8Array | undefined;
-      if (p.connectivity.kind !== "dense") {
-        const m = new Uint8Array(connInSize(p.connectivity));
-        for (const d of dRuns) markSources(p.connectivity, d.start, d.count, m);
-        marked = m;
-      }
-      for (const [sBin, sRuns] of srcs.bins) add(sBin, dBin, runWeight(p.src, marked, sRuns));
+    const dsts = runsOf.get(p.dst);
+    if (!srcs || !dsts) continue;
+    reading = `projection "${p.id}" (${p.src} → ${p.dst}, ${srcs.bins.length} × ${dsts.size} cores)`;
+    if (p.connectivity.kind === "dense") {
+      const t = totalsOf(p.src);
+      for (const [dBin] of dsts) for (const sBin of srcs.bins) add(sBin, dBin, t.get(sBin) ?? 0);
+      continue;
+    }
+    // seen[i] = destination bin + 1 once source i is counted for that bin
+    const seen = new Int32Array(srcs.binOf.length);
+    const acc = new Map<number, number>();
+    for (const [dBin, dRuns] of dsts) {
+      acc.clear();
+      visitSources(p.connectivity, dRuns, (i) => {
+        if (seen[i] === dBin + 1) return;
+        seen[i] = dBin + 1;
+        const sBin = srcs.binOf[i]!;
+        if (sBin < 0) return;
+        acc.set(sBin, (acc.get(sBin) ?? 0) + weightOf(p.src, i));
+      });
+      for (const sBin of [...acc.keys()].sort((a, b) => a - b)) add(sBin, dBin, acc.get(sBin)!);
     }
   }
   for (const mm of ir.dynamicMatmuls) {
     reading = `dynamic matmul "${mm.id}"`;
-    for (const [dBin] of where.get(mm.id)?.bins ?? []) {
+    for (const [dBin] of runsOf.get(mm.id) ?? [])
       for (const op of [mm.a, mm.b])
-        for (const [sBin, sRuns] of where.get(op)?.bins ?? [])
-          add(sBin, dBin, runWeight(op, undefined, sRuns));
-    }
+        for (const [sBin, w] of runsOf.has(op) ? totalsOf(op) : []) add(sBin, dBin, w);
   }
   return [...edges].map(([k, weight]) => ({
     from: Math.floor(k / bins.length),
