@@ -1,8 +1,9 @@
 // Benchmark: memory and speed of the chip simulator at scale — a zoo model compiled and mapped once onto a
 // (system) profile, its files kept in a cache folder, then `simulate --engine chip` of one sample in a fresh
 // process. One JSON line per run: {bench, model, image, system, steps, neurons, cores, baseRssMB, peakRssMB,
-// bytesPerNeuron, simulateS, stepsPerS, heapUsedMB, load}. bytesPerNeuron = (peak RSS − RSS once the module and
-// mapping are loaded) / neurons: what simulating adds per neuron.
+// bytesPerNeuron, simulateS, stepsPerS, heapUsedMB, load}. bytesPerNeuron = (peak RSS while simulating − RSS
+// once the module and mapping are loaded) / neurons: what simulating adds per neuron. On Linux the peak is reset
+// once they are loaded (so reading the .nmir does not count); elsewhere it is the whole process's.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/chip-scale.js [--model M] [--system P] [--image N]
 //      [--steps T] [--cache DIR] [--json RUN.json]
@@ -34,7 +35,21 @@ interface Args {
 const MB = 1024 * 1024;
 /** bench/systems.ts's image seed. */
 const IMAGE_SEED = 1;
-const rssPeak = () => process.resourceUsage().maxRSS * 1024;
+/** Peak RSS since the last `resetPeak` (Linux: VmHWM), else the process's peak. */
+function rssPeak(): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Starts the peak RSS again from the current RSS (Linux), so loading the module does not count. */
+function resetPeak(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {}
+}
 
 /** Compiles and maps the model (seeded-init weights, as bench/systems.ts) and writes the cache's three files. */
 async function prepare(a: Args): Promise<void> {
@@ -78,6 +93,7 @@ async function simulate(a: Args): Promise<void> {
   p = p.with({ mapping: validateMapping(raw, ir, p.profile!), mappingSource: mappingFile });
   const { mapping } = await p.map();
   (globalThis as { gc?: () => void }).gc?.();
+  resetPeak();
   const base = process.memoryUsage().rss;
   const t0 = performance.now();
   const { sim } = await p.execute("chip");
