@@ -101,7 +101,11 @@ export class Datapath {
     // datapath holds the largest population's worth of each rather than one per projection and population.
     const largest = ir.populations.reduce((m, p) => Math.max(m, sources.get(p.id)!.size), 0);
     const acc = new Float64Array(largest);
-    const portBuffers = [new Float64Array(largest), new Float64Array(largest)];
+    const portBuffers: Float64Array[] = [];
+    const portBuffer = (k: number) => {
+      while (portBuffers.length <= k) portBuffers.push(new Float64Array(largest));
+      return portBuffers[k]!;
+    };
     this.projections = ir.projections.map((p) =>
       createChipProjectionRun(
         p,
@@ -121,7 +125,7 @@ export class Datapath {
         pop,
         n,
         kernel: createKernel(pop.model, n, q),
-        ports: names.map((_, k) => (portBuffers[k] ??= new Float64Array(largest)).subarray(0, n)),
+        ports: names.map((_, k) => portBuffer(k).subarray(0, n)),
         projections: names.map((port) =>
           this.projections.filter((r) => r.p.dst === pop.id && r.p.port === port),
         ),
