@@ -61,16 +61,26 @@ export class Router {
     this.keepArrival = keepArrival || multicast;
     this.pending.withRow = this.keepArrival;
     this.arrival = new Float64Array(this.keepArrival ? rows : 0);
+    // the pair of the last row per destination slot: the next neuron's row to it is mostly the same pair
+    const lastFrom = new Int32Array(noc.slots).fill(-1);
+    const lastPair = new Int32Array(noc.slots);
     dest.forEach((d, s) => {
       if (multicast) this.rowSlot.set(d.slot, this.base[s]!);
       const of = srcSlot[s];
       if (!of) return;
-      for (let i = 0; i < of.length; i++)
+      for (let i = 0; i < of.length; i++) {
+        const a = of[i]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
           const g = this.base[s]! + r;
-          if (multicast) this.rowFrom[g] = of[i]!;
-          this.rowPair[g] = noc.pairOf(of[i]!, d.slot[r]!);
+          const b = d.slot[r]!;
+          if (multicast) this.rowFrom[g] = a;
+          if (lastFrom[b] !== a) {
+            lastFrom[b] = a;
+            lastPair[b] = noc.pairOf(a, b);
+          }
+          this.rowPair[g] = lastPair[b]!;
         }
+      }
     });
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
     this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
