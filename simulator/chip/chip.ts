@@ -113,11 +113,19 @@ class ChipEngine {
     );
     const dest = destinationTables(ir, sizes, layout, synapses);
     this.noc = new Noc(profile, layout, costs, timing === "detailed");
+    // every (source slot, destination slot) pair a packet takes; neighbouring neurons share their core and
+    // mostly their destinations, so a pair just asked for is not asked again (one look-up per new pair)
+    const lastFrom = new Int32Array(layout.slots).fill(-1);
     for (const [src, d] of dest) {
       const from = layout.slotOf.get(src);
       if (!from) continue;
       for (let i = 0; i < from.length; i++)
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) this.noc.path(from[i]!, d.slot[r]!);
+        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
+          const b = d.slot[r]!;
+          if (lastFrom[b] === from[i]) continue;
+          lastFrom[b] = from[i]!;
+          this.noc.path(from[i]!, b);
+        }
     }
     this.noc.finalize();
     this.tally = new ChipTally(layout.slots);

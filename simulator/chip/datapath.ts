@@ -40,7 +40,7 @@ export interface PopUnit {
   pop: Population;
   n: number;
   kernel: NeuronKernel;
-  /** This step's port inputs (in, or a and b) after the last update. */
+  /** The port inputs (in, or a and b) of the update running: views of buffers every population shares. */
   ports: Float64Array[];
   projections: ProjectionRun[][];
   tally: PopulationCounts;
@@ -96,6 +96,16 @@ export class Datapath {
     for (const [id, s] of sources) this.hist.set(id, new SourceHistory(s.size, this.plan.depth.get(id) ?? 1));
     const h = (id: string) => this.hist.get(id)!;
     const isSpike = (id: string) => sources.get(id)!.event.kind === "spike";
+    // One accumulator for every projection and one buffer per input port for every population: a projection
+    // leaves its accumulator zero, and port inputs are read only by the update that filled them, so the
+    // datapath holds the largest population's worth of each rather than one per projection and population.
+    const largest = ir.populations.reduce((m, p) => Math.max(m, sources.get(p.id)!.size), 0);
+    const acc = new Float64Array(largest);
+    const portBuffers: Float64Array[] = [];
+    const portBuffer = (k: number) => {
+      while (portBuffers.length <= k) portBuffers.push(new Float64Array(largest));
+      return portBuffers[k]!;
+    };
     this.projections = ir.projections.map((p) =>
       createChipProjectionRun(
         p,
@@ -103,6 +113,7 @@ export class Datapath {
         isSpike(p.src) ? "spike" : "graded",
         this.plan.projectionLag.get(p.id)!,
         q,
+        acc,
       ),
     );
     for (const pop of ir.populations) {
@@ -114,7 +125,7 @@ export class Datapath {
         pop,
         n,
         kernel: createKernel(pop.model, n, q),
-        ports: names.map(() => new Float64Array(n)),
+        ports: names.map((_, k) => portBuffer(k).subarray(0, n)),
         projections: names.map((port) =>
           this.projections.filter((r) => r.p.dst === pop.id && r.p.port === port),
         ),

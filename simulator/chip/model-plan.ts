@@ -1,13 +1,12 @@
 // The per-unit plan of the chip model (model.ts): for every population and dynamic matmul, the slots holding it,
-// its inputs with their synapse tables, lags, AC/MAC kind and bit planes, and — for layer-sync same-step inputs —
-// which router row's arrival each synaptic run waits for. Built once when a mapping is loaded.
+// its inputs with their synapse tables, lags, AC/MAC kind and bit planes, and whether each input's work waits
+// for this step's packets (layer-sync, delay 0). Built once when a mapping is loaded.
 
 import { encodingsOf } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
 import type { Layout } from "./layout.js";
-import type { Router } from "./router.js";
 import type { SlotTable } from "./tables.js";
 
 interface InPlan {
@@ -19,8 +18,6 @@ interface InPlan {
   sameStep: boolean;
   /** Bit planes of the source (0: its events arrive as they are). */
   planes: number;
-  /** When sameStep: per table row, the router row whose arrival the work waits for. */
-  arrivalRow: Int32Array;
 }
 
 export interface UnitPlan {
@@ -47,8 +44,6 @@ export function buildUnitPlans(
   layout: Layout,
   synapses: ReadonlyMap<string, SlotTable>,
   index: ReadonlyMap<string, number>,
-  dest: SlotTable[],
-  router: Router,
 ): UnitPlan[] {
   const sameStep = dp.mode === "layer-sync";
   // the mapping carries exactly these (validateMapping checks them against the same rule)
@@ -63,7 +58,11 @@ export function buildUnitPlans(
     const runs = unit.kind === "population" ? unit.projections.flat() : [];
     const active = new Float64Array(slots.length);
     if (unit.kind === "population") {
-      unit.coreOf = Int32Array.from(slotOf, (s) => slots.indexOf(s));
+      const q = new Int32Array(layout.slots);
+      slots.forEach((s, k) => {
+        q[s] = k;
+      });
+      unit.coreOf = Int32Array.from(slotOf, (s) => q[s]!);
       unit.activeByCore = active;
     }
     return {
@@ -84,7 +83,6 @@ export function buildUnitPlans(
           table,
           sameStep: same,
           planes: planesOf(r.p.src),
-          arrivalRow: same ? arrivalRows(dest, router, src, table) : new Int32Array(0),
         };
       }),
       operands: unit.kind === "matmul" ? [index.get(unit.dm.a)!, index.get(unit.dm.b)!] : [],
@@ -94,17 +92,4 @@ export function buildUnitPlans(
       prevMac: 0,
     };
   });
-}
-
-/** For each row (source neuron i, slot c) of a synapse table: the router row of i's packet to c. */
-function arrivalRows(dest: SlotTable[], router: Router, si: number, table: SlotTable): Int32Array {
-  const d = dest[si]!;
-  const out = new Int32Array(table.slot.length);
-  for (let i = 0; i + 1 < table.start.length; i++)
-    for (let r = table.start[i]!; r < table.start[i + 1]!; r++) {
-      let g = d.start[i]!;
-      while (d.slot[g] !== table.slot[r]) g++;
-      out[r] = router.base[si]! + g;
-    }
-  return out;
 }

@@ -27,11 +27,11 @@ import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
-import type { SlotTable } from "./tables.js";
+import type { DestTable, SlotTable } from "./tables.js";
 
 export class ChipModel {
   private readonly ids: string[];
-  private readonly dest: SlotTable[];
+  private readonly dest: DestTable[];
   private readonly router: Router;
   private readonly phases: UnitPlan[][];
   private readonly plans: UnitPlan[];
@@ -51,19 +51,13 @@ export class ChipModel {
     private readonly costs: CostTable,
     private readonly noc: Noc,
     synapses: ReadonlyMap<string, SlotTable>,
-    dest: ReadonlyMap<string, SlotTable>,
+    dest: ReadonlyMap<string, DestTable>,
     readonly timing: Timing,
     private readonly tally: ChipTally,
   ) {
     this.ids = [...dest.keys()];
     const index = new Map(this.ids.map((id, i) => [id, i]));
     this.dest = this.ids.map((id) => dest.get(id)!);
-    this.router = new Router(
-      noc,
-      this.dest,
-      this.ids.map((id) => layout.slotOf.get(id)),
-      costs.cycles[AXON_IN]!,
-    );
     this.cyc = costs.cycles;
     this.allUpdate = profile.timestep.updatePolicy === "all";
     const n = layout.slots;
@@ -71,11 +65,16 @@ export class ChipModel {
     this.stepBusy = new Float64Array(n);
     this.bufWork = new Float64Array(n);
     const sameStep = dp.mode === "layer-sync";
-    this.plans = buildUnitPlans(dp, profile, layout, synapses, index, this.dest, this.router);
+    this.plans = buildUnitPlans(dp, profile, layout, synapses, index);
     this.phases = sameStep ? this.plans.map((p) => [p]) : [this.plans];
-    this.router.keepArrival =
+    this.router = new Router(
+      noc,
+      this.dest,
+      this.ids.map((id) => layout.slotOf.get(id)),
+      costs.cycles[AXON_IN]!,
       this.plans.some((p) => p.inputs.some((ip) => ip.sameStep)) ||
-      (dp.plan.matmulLag === 0 && this.plans.some((p) => p.unit.kind === "matmul"));
+        (dp.plan.matmulLag === 0 && this.plans.some((p) => p.unit.kind === "matmul")),
+    );
   }
 
   reset(): void {
@@ -99,6 +98,7 @@ export class ChipModel {
     this.stepEv.fill(0);
     this.stepSpikes = 0;
     // Input events come from the host straight into the cores that read them (no mesh hops).
+    const keep = router.keepArrival;
     this.dp.ir.inputs.forEach((port) => {
       const si = this.ids.indexOf(port.id);
       const f = this.dp.frame(port.id, t)!;
@@ -107,7 +107,7 @@ export class ChipModel {
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          router.arrival[base + r] = cyc[AXON_IN]!;
+          if (keep) router.arrival[base + r] = cyc[AXON_IN]!;
           this.receive(d.slot[r]!);
           tally.inputPackets++;
         }
@@ -180,20 +180,28 @@ export class ChipModel {
       const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
       if (!f || f.count === 0) continue;
       const w = cyc[ip.kind]!;
-      const { kind, sameStep, arrivalRow } = ip;
+      const { kind, sameStep } = ip;
       const { start, slot, count } = ip.table;
+      // same-step work waits for the packet of its (neuron, slot) row among the source's destination rows:
+      // both lists ascend by slot, so one forward walk finds each
+      const d = this.dest[ip.src]!;
+      const dSlot = d.slot;
+      const base = this.router.base[ip.src]!;
       let ops = 0;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         // bit planes: one AC per synapse per set bit; the work starts when the event's last bit arrived
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
+        let g = d.start[i]!;
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
           ev[c * K + kind]! += n;
           ops += n;
-          if (sameStep) items.push(c, arrival[arrivalRow[r]!]!, n * w, 0, 0);
-          else bufWork[c]! += n * w;
+          if (sameStep) {
+            while (dSlot[g] !== c) g++;
+            items.push(c, arrival[base + g]!, n * w, 0, 0);
+          } else bufWork[c]! += n * w;
         }
       }
       this.stepEv[kind]! += ops;

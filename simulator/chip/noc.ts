@@ -113,6 +113,11 @@ export class Noc {
     return this.pathList.length;
   }
 
+  /** Cores in use (slots). */
+  get slots(): number {
+    return this.layout.slots;
+  }
+
   /** The pair id of slots a → b, or −1 when no path was asked for. */
   pairOf(a: number, b: number): number {
     const key = a * this.layout.slots + b;

@@ -1,6 +1,7 @@
 // The chip's projection run against the reference's, connectivity by connectivity: conv (groups, stride,
 // padding, dilation, conv1d), dense, spikes and graded payloads, the BigInt path past 2^53, per-channel scales,
-// stage lowered with non-finite payloads — equal `into` (bit for bit, −0 included) and equal tallies.
+// stage lowered with non-finite payloads — equal `into` (bit for bit, −0 included) and equal tallies; the chip
+// run's accumulator, shared by every projection of a datapath, is left zero after each delivery.
 
 import { describe, expect, it } from "vitest";
 import {
@@ -43,7 +44,9 @@ function same(
   const event = o.graded ? "graded" : "spike";
   const q = o.quantized ?? true;
   const ref = createProjectionRun(p, hist, event, 0, q);
-  const chip = createChipProjectionRun(p, hist, event, 0, q);
+  // longer than the destination, as the datapath's shared one is for all but its largest population
+  const shared = new Float64Array(conn.kind === "dense" ? conn.outSize : 1024);
+  const chip = createChipProjectionRun(p, hist, event, 0, q, shared);
   for (let t = 0; t < 4; t++) {
     const f = hist.slot(t);
     for (let i = 0; i < inSize; i++) {
@@ -60,6 +63,7 @@ function same(
     chip.deliver(t, b);
     // Object.is: −0 and +0 differ, NaN equals NaN
     for (let j = 0; j < a.length; j++) expect([t, j, Object.is(a[j], b[j])]).toEqual([t, j, true]);
+    expect(shared.findIndex((x) => x !== 0)).toBe(-1);
   }
   expect(chip.tally).toEqual(ref.tally);
 }

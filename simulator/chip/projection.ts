@@ -27,21 +27,31 @@ import type { Frame, SourceHistory } from "../reference/schedule.js";
  */
 interface Accumulate {
   deliver(f: Frame, acc: Float64Array): number;
-  /** acc index → destination neuron (undefined: the identity). */
-  readonly order?: Int32Array;
+  /** Conv: the accumulator is channel-last, acc[pos·cout + co] for destination neuron co·outPlane + pos. */
+  readonly channelLast?: { cout: number; outPlane: number };
 }
 
 const finite = (x: number) => x < Infinity && x > -Infinity;
 
+/** A rearranged copy of the weights in their own element type (int32, or float32 when lowered): exact as
+ * doubles, at half or less of a Float64Array's bytes. */
+type WeightCopy = Int32Array | Float32Array | Float64Array;
+const weightCopy = (w: ArrayLike<number>, n: number): WeightCopy =>
+  w instanceof Int32Array
+    ? new Int32Array(n)
+    : w instanceof Float32Array
+      ? new Float32Array(n)
+      : new Float64Array(n);
+
 class DenseAccumulate implements Accumulate {
   private readonly outSize: number;
-  private readonly wt: Float64Array;
+  private readonly wt: WeightCopy;
   private readonly nnz: Int32Array;
 
   constructor(c: Connectivity & { kind: "dense" }) {
     const { inSize, outSize } = c;
     this.outSize = outSize;
-    this.wt = new Float64Array(inSize * outSize);
+    this.wt = weightCopy(c.weights, inSize * outSize);
     this.nnz = new Int32Array(inSize);
     for (let j = 0; j < outSize; j++)
       for (let i = 0; i < inSize; i++) {
@@ -77,8 +87,8 @@ class DenseAccumulate implements Accumulate {
 }
 
 class ConvAccumulate implements Accumulate {
-  readonly order: Int32Array;
-  private readonly wt: Float64Array;
+  readonly channelLast: { cout: number; outPlane: number };
+  private readonly wt: WeightCopy;
   private readonly nnz: Int32Array;
   private readonly rows: ReturnType<typeof axisTable>;
   private readonly cols: ReturnType<typeof axisTable>;
@@ -108,7 +118,7 @@ class ConvAccumulate implements Accumulate {
     const outPlane = ho * wo;
     const taps = kh * kw;
     // wt[(cil·taps + tap)·cout + co] = W[co][cil][tap]; nnz[(cil·taps + tap)·groups + g]: nonzeros of g's run
-    this.wt = new Float64Array(cinG * taps * cout);
+    this.wt = weightCopy(c.weights, cinG * taps * cout);
     this.nnz = new Int32Array(cinG * taps * groups);
     for (let co = 0; co < cout; co++)
       for (let cil = 0; cil < cinG; cil++)
@@ -117,9 +127,7 @@ class ConvAccumulate implements Accumulate {
           this.wt[(cil * taps + tap) * cout + co] = w;
           if (w !== 0) this.nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
         }
-    this.order = new Int32Array(cout * outPlane);
-    for (let pos = 0; pos < outPlane; pos++)
-      for (let co = 0; co < cout; co++) this.order[pos * cout + co] = co * outPlane + pos;
+    this.channelLast = { cout, outPlane };
     [this.plane, this.wd, this.cinG, this.taps, this.kw] = [h * wd, wd, cinG, taps, kw];
     [this.wo, this.cout, this.coutG, this.groups] = [wo, cout, coutG, groups];
   }
@@ -178,6 +186,8 @@ class FanAccumulate implements Accumulate {
 /**
  * `createProjectionRun` of the reference, with the accumulate above for conv and dense. Kept apart rather than
  * folded into the reference: the oracle stays the plain destination-order loop the property tests compare with.
+ * `acc`: scratch of at least the destination's size, all zero, that this run leaves all zero (±0) after each
+ * delivery — so every projection of a datapath can share one (default: its own).
  */
 export function createChipProjectionRun(
   p: Projection,
@@ -185,21 +195,25 @@ export function createChipProjectionRun(
   srcEvent: "spike" | "graded",
   lag: number,
   quantized: boolean,
+  acc?: Float64Array,
 ): ProjectionRun {
-  return new ChipProjectionRun(p, src, srcEvent, lag, quantized);
+  return new ChipProjectionRun(p, src, srcEvent, lag, quantized, acc);
 }
 
 class ChipProjectionRun implements ProjectionRun {
   readonly fan: Fan;
   readonly tally: ProjectionCounts;
   private readonly fast: Accumulate;
-  private readonly order: Int32Array | undefined;
-  /** Destination neuron → acc index (the inverse of `order`), for the exact path and the scaling. */
-  private readonly accIndex: Int32Array | undefined;
-  private readonly mul: Float64Array;
+  private readonly outSize: number;
+  /** Conv: acc[pos·cout + co] holds destination co·outPlane + pos (0: acc is in destination order). */
+  private readonly cout: number;
+  private readonly outPlane: number;
+  /** The scale factor of every destination (per projection), else per destination (per channel). */
+  private readonly mulOne: number;
+  private readonly mul: Float64Array | undefined;
   private readonly dense: number;
   private readonly acc: Float64Array;
-  private readonly big: bigint[];
+  private big: bigint[] = [];
   private readonly c = new SatCounter();
   private readonly spikes: boolean;
 
@@ -209,10 +223,12 @@ class ChipProjectionRun implements ProjectionRun {
     srcEvent: "spike" | "graded",
     readonly lag: number,
     private readonly quantized: boolean,
+    acc?: Float64Array,
   ) {
     const fan = createFan(p.connectivity);
     this.fan = fan;
     const { outSize } = fan;
+    this.outSize = outSize;
     const conn = p.connectivity;
     this.fast =
       conn.kind === "dense"
@@ -220,36 +236,42 @@ class ChipProjectionRun implements ProjectionRun {
         : conn.kind === "conv1d" || conn.kind === "conv2d"
           ? new ConvAccumulate(conn)
           : new FanAccumulate(fan);
-    this.order = this.fast.order;
-    const order = this.order;
-    this.accIndex = order && new Int32Array(order.length);
-    if (order) for (let k = 0; k < order.length; k++) this.accIndex![order[k]!] = k;
-    this.mul = scaleFactors(p, outSize);
+    this.cout = this.fast.channelLast?.cout ?? 0;
+    this.outPlane = this.fast.channelLast?.outPlane ?? 0;
+    this.mulOne = p.scale.kind === "perProjection" ? 2 ** p.scale.exp : 0;
+    this.mul = p.scale.kind === "perProjection" ? undefined : scaleFactors(p, outSize);
     this.dense = synapseCount(p.connectivity);
-    this.acc = new Float64Array(outSize);
-    this.big = new Array(outSize).fill(0n);
+    this.acc = acc ?? new Float64Array(outSize);
     this.spikes = srcEvent === "spike";
     this.tally = zeroProjectionCounts(p, srcEvent);
   }
 
+  /** acc index of destination neuron j. */
+  private accAt(j: number): number {
+    if (this.cout === 0) return j;
+    const co = Math.floor(j / this.outPlane);
+    return (j - co * this.outPlane) * this.cout + co;
+  }
+
   /** The exact path: BigInt sums (destination order), saturated to int32 into acc (its layout), counted. */
   private deliverExact(f: Frame): number {
-    const { big, fan, acc, accIndex, c } = this;
+    const { fan, acc, c } = this;
     const [lo, hi] = INT32;
+    // rare (sums that may pass 2^53): its buffer is made the first time, not held by every projection
+    if (this.big.length !== fan.outSize) this.big = new Array(fan.outSize);
+    const big = this.big;
     big.fill(0n);
     const ops = deliverBig(fan, f, big);
     for (let j = 0; j < fan.outSize; j++) {
       const a = big[j]!;
-      const v =
+      acc[this.accAt(j)] =
         a > BigInt(hi) ? c.sat(Infinity, lo, hi) : a < BigInt(lo) ? c.sat(-Infinity, lo, hi) : Number(a);
-      if (accIndex) acc[accIndex[j]!] = v;
-      else acc[j] = v;
     }
     return ops;
   }
 
   deliver(t: number, into: Float64Array): void {
-    const { tally, acc, mul, c, quantized, accIndex, order } = this;
+    const { tally, acc, mul, mulOne, c, quantized, outSize, cout, outPlane } = this;
     tally.dense += this.dense;
     const f = this.src.at(t - this.lag);
     if (!f || f.count === 0) return;
@@ -258,32 +280,36 @@ class ChipProjectionRun implements ProjectionRun {
       !quantized || f.maxAbs * this.fan.maxInL1 < EXACT ? this.fast.deliver(f, acc) : this.deliverExact(f);
     if (this.spikes) tally.ac += ops;
     else tally.mac += ops;
-    const outSize = acc.length;
     const [lo, hi] = INT32;
+    // destination order (j ascending): `into` and `mul` are read in sequence, acc at its layout's places;
+    // every acc entry read is set back to 0
     if (quantized) {
-      // destination order: `into` and `mul` are read in sequence, acc at its layout's places
-      if (accIndex)
-        for (let j = 0; j < outSize; j++) {
-          const k = accIndex[j]!;
-          const a = acc[k]!;
-          if (a === 0) continue;
-          acc[k] = 0;
-          into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
-        }
+      if (cout > 0)
+        for (let co = 0, j = 0; co < cout; co++)
+          for (let pos = 0, k = co; pos < outPlane; pos++, j++, k += cout) {
+            const a = acc[k]!;
+            if (a === 0) continue;
+            acc[k] = 0;
+            into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * (mul ? mul[j]! : mulOne)), lo, hi);
+          }
       else
         for (let j = 0; j < outSize; j++) {
           const a = acc[j]!;
           if (a === 0) continue;
           acc[j] = 0;
-          into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * mul[j]!), lo, hi);
+          into[j]! += c.sat(Math.trunc(c.sat(a, lo, hi) * (mul ? mul[j]! : mulOne)), lo, hi);
         }
       c.drainInto(tally);
-    } else {
-      for (let k = 0; k < outSize; k++) {
-        const j = order ? order[k]! : k;
-        into[j]! += acc[k]! * mul[j]!;
-        acc[k] = 0;
+    } else if (cout > 0)
+      for (let co = 0, j = 0; co < cout; co++)
+        for (let pos = 0, k = co; pos < outPlane; pos++, j++, k += cout) {
+          into[j]! += acc[k]! * (mul ? mul[j]! : mulOne);
+          acc[k] = 0;
+        }
+    else
+      for (let j = 0; j < outSize; j++) {
+        into[j]! += acc[j]! * (mul ? mul[j]! : mulOne);
+        acc[j] = 0;
       }
-    }
   }
 }

@@ -9,22 +9,20 @@ import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
 import { PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
-import type { SlotTable } from "./tables.js";
+import type { DestTable } from "./tables.js";
 
 export class Router {
-  /** Every source's destination rows flattened (source s owns rows base[s] ..): destination slot of each row. */
-  readonly rowSlot: Int32Array;
+  /** Source s owns the flattened destination rows base[s] .. base[s + 1] (its DestTable's rows, in order). */
   readonly base: Int32Array;
-  /** Source slot of each row's packet, and the id of its (source slot, destination slot) pair (Noc.pairOf; −1
-   * for rows of inputs, which sit on no core). */
+  /** Multicast only: destination slot and source slot of each row (unicast packets carry their pair). */
+  private readonly rowSlot: Int32Array;
   private readonly rowFrom: Int32Array;
+  /** Id of each row's (source slot, destination slot) pair (Noc.pairOf; −1 for rows of inputs, which sit on
+   * no core). */
   readonly rowPair: Int32Array;
-  /** Whether anything reads `arrival` of routed packets (same-step work, dynamic-matmul operands): if not, the
-   * router does not write it (a large array, written in time order: mostly cache misses). */
-  set keepArrival(keep: boolean) {
-    this.pending.withRow = keep || this.noc.multicast;
-  }
-  /** Arrival cycle of each row's packet this step (read for same-step work and dynamic-matmul operands). */
+  readonly keepArrival: boolean;
+  /** Arrival cycle of each row's packet this step (read for same-step work and dynamic-matmul operands; empty
+   * unless `keepArrival`). */
   readonly arrival: Float64Array;
   readonly pending = new PacketBuffer();
   /** Latest delivery and longest single route of the step. */
@@ -44,39 +42,56 @@ export class Router {
 
   constructor(
     private readonly noc: Noc,
-    dest: readonly SlotTable[],
+    dest: readonly DestTable[],
     srcSlot: readonly (Int32Array | undefined)[],
     private readonly axonIn: number,
+    /** Whether anything reads `arrival` of routed packets (same-step work, dynamic-matmul operands): if not,
+     * the router neither writes nor holds it (8 bytes a row, written in time order: mostly cache misses). */
+    keepArrival: boolean,
   ) {
     this.base = new Int32Array(dest.length + 1);
     dest.forEach((d, s) => {
       this.base[s + 1] = this.base[s]! + d.slot.length;
     });
-    this.rowSlot = new Int32Array(this.base[dest.length]!);
-    for (let s = 0; s < dest.length; s++) this.rowSlot.set(dest[s]!.slot, this.base[s]!);
-    this.arrival = new Float64Array(this.rowSlot.length);
-    this.rowFrom = new Int32Array(this.rowSlot.length).fill(-1);
-    this.rowPair = new Int32Array(this.rowSlot.length).fill(-1);
+    const rows = this.base[dest.length]!;
+    const multicast = noc.multicast;
+    this.rowSlot = new Int32Array(multicast ? rows : 0);
+    this.rowFrom = new Int32Array(multicast ? rows : 0).fill(-1);
+    this.rowPair = new Int32Array(rows).fill(-1);
+    this.keepArrival = keepArrival || multicast;
+    this.pending.withRow = this.keepArrival;
+    this.arrival = new Float64Array(this.keepArrival ? rows : 0);
+    // the pair of the last row per destination slot: the next neuron's row to it is mostly the same pair
+    const lastFrom = new Int32Array(noc.slots).fill(-1);
+    const lastPair = new Int32Array(noc.slots);
     dest.forEach((d, s) => {
+      if (multicast) this.rowSlot.set(d.slot, this.base[s]!);
       const of = srcSlot[s];
       if (!of) return;
-      for (let i = 0; i < of.length; i++)
+      for (let i = 0; i < of.length; i++) {
+        const a = of[i]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
           const g = this.base[s]! + r;
-          this.rowFrom[g] = of[i]!;
-          this.rowPair[g] = noc.pairOf(of[i]!, d.slot[r]!);
+          const b = d.slot[r]!;
+          if (multicast) this.rowFrom[g] = a;
+          if (lastFrom[b] !== a) {
+            lastFrom[b] = a;
+            lastPair[b] = noc.pairOf(a, b);
+          }
+          this.rowPair[g] = lastPair[b]!;
         }
+      }
     });
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
-    this.pairCount = new Float64Array(noc.multicast ? 0 : noc.pairs);
-    this.span = new Int32Array(noc.multicast ? 0 : 4 * noc.pairs);
+    this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
+    this.span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
     for (let key = 0; key < this.pairCount.length; key++) {
       this.span[4 * key] = noc.pathOff[key]!;
       this.span[4 * key + 1] = noc.pathOff[key]! + noc.pathLen[key]!;
       this.span[4 * key + 2] = noc.pathEW[key]!;
       this.span[4 * key + 3] = noc.pathNS[key]!;
     }
-    this.touched = new Int32Array(noc.multicast ? 0 : noc.pairs);
+    this.touched = new Int32Array(multicast ? 0 : noc.pairs);
   }
 
   /** The busiest chip-to-chip link's cycles this step (simple timing's link bound; 0 on a single chip). */

@@ -71,8 +71,17 @@ export function axisTable(
   return table;
 }
 
+/** An array for a rearranged copy of W in W's own element type (the same numbers, no wider). */
+function copyOf(W: ArrayLike<number>, n: number): Int32Array | Float32Array | Float64Array {
+  return W instanceof Int32Array
+    ? new Int32Array(n)
+    : W instanceof Float32Array
+      ? new Float32Array(n)
+      : new Float64Array(n);
+}
+
 /** max over groups of rows of Σ|w| (rows of `rowLen` consecutive weights). */
-function maxRowL1(w: Float64Array, rowLen: number): number {
+function maxRowL1(w: ArrayLike<number>, rowLen: number): number {
   let best = 0;
   for (let r = 0; r + rowLen <= w.length; r += rowLen) {
     let s = 0;
@@ -83,11 +92,15 @@ function maxRowL1(w: Float64Array, rowLen: number): number {
 }
 
 export function createFan(c: Connectivity): Fan {
-  const W = Float64Array.from(c.weights);
+  // read in place (an int32 or float32 element is the same number as a double): a model's weights are held once
+  const W: ArrayLike<number> =
+    c.weights instanceof Int32Array || c.weights instanceof Float32Array
+      ? c.weights
+      : Float64Array.from(c.weights);
   switch (c.kind) {
     case "dense": {
       const { inSize, outSize } = c;
-      const wt = new Float64Array(inSize * outSize);
+      const wt = copyOf(W, inSize * outSize);
       for (let j = 0; j < outSize; j++)
         for (let i = 0; i < inSize; i++) wt[i * outSize + j] = W[j * inSize + i]!;
       return {
@@ -178,7 +191,7 @@ export function createFan(c: Connectivity): Fan {
 }
 
 /** conv1d is conv2d with H = 1, so one implementation serves both. */
-function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: Float64Array): Fan {
+function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: ArrayLike<number>): Fan {
   const [cin, h, wd] = c.kind === "conv2d" ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
   const [cout, ho, wo] = c.kind === "conv2d" ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
   const [, cinG, kh, kw] = c.kind === "conv2d" ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
@@ -255,11 +268,11 @@ function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: Float64Arra
 }
 
 /** A shared [out, in] matrix per row: source (r, i) reaches (r, o) for every o with weight W[o][i]. */
-function rowwiseFan(c: RowwiseConn, W: Float64Array): Fan {
+function rowwiseFan(c: RowwiseConn, W: ArrayLike<number>): Fan {
   const [nOut, nIn] = c.kernel;
   const { rows, srcTransposed, dstTransposed } = c;
   // column i of W, contiguous per source feature
-  const wt = new Float64Array(nIn * nOut);
+  const wt = copyOf(W, nIn * nOut);
   for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) wt[i * nOut + o] = W[o * nIn + i]!;
   // destination of (r, o) = base(r) + o·step
   const step = dstTransposed ? rows : 1;
