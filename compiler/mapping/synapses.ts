@@ -192,8 +192,11 @@ function tapRange(base: number, dil: number, k: number, len: number): [number, n
   return [lo, Math.max(lo, hi)];
 }
 
-/** In-range input positions each output position reads (input plane index lists), computed once per conv. */
-const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
+/**
+ * In-range input positions each output position reads (input plane index lists), computed once per conv, and
+ * `covered`: the input positions any output position reads (a whole output plane's union).
+ */
+const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array; covered: number }>();
 
 export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   let t = convWindows.get(c);
@@ -214,7 +217,15 @@ export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
     }
     start[p + 1] = pos.length;
   }
-  t = { start, pos: Int32Array.from(pos) };
+  const hit = new Uint8Array(g.h * g.w);
+  let covered = 0;
+  for (const q of pos) {
+    if (hit[q] === 0) {
+      hit[q] = 1;
+      covered++;
+    }
+  }
+  t = { start, pos: Int32Array.from(pos), covered };
   convWindows.set(c, t);
   return t;
 }
@@ -247,9 +258,12 @@ function nextStamp(t: Stamps): number {
 }
 
 /**
- * The same counts as walking every synapse, in O(destinations × taps) instead of × cinG: a destination at
- * output position p reads cinG × |window(p)| synapses; the distinct sources of a group are cinG × the input
- * positions any of its destinations' windows cover.
+ * The same counts as walking every synapse, without walking them: destination j = channel · plane + position
+ * reads cinG × |window(position)| synapses (prefix sums of the window sizes), and the distinct sources of a
+ * group are cinG × the input positions its destinations' windows cover — every covered position once a group
+ * holds a whole channel, else the union of the windows of the positions it holds (only a slice's first and
+ * last channels can be partial). A call costs O(channels + 2 · plane × taps), not O(count × taps): the
+ * partitioner asks for many large slices of long planes.
  */
 function convSliceSynapses(
   c: Connectivity & { kind: "conv1d" | "conv2d" },
@@ -257,39 +271,52 @@ function convSliceSynapses(
   count: number,
 ): SliceSynapses {
   const g = convGeometry(c);
-  const { start: ws, pos } = windowsOf(c);
+  const { start: ws, pos, covered: wholeCover } = windowsOf(c);
   const plane = g.ho * g.wo;
   const coutG = g.cout / g.groups;
   const inPlane = g.h * g.w;
-  let synapses = 0;
-  let sources = 0;
+  const end = start + count;
+  // synapses of destinations 0 .. j − 1
+  const before = (j: number) => Math.floor(j / plane) * ws[plane]! + ws[j % plane]!;
+  const synapses = g.cinG * (before(end) - before(start));
   // per group: output positions already seen, input positions already covered (marked with this group's
-  // stamp, so a call costs O(count), not O(plane): the partitioner asks for many small slices of big planes)
+  // stamp, so a partial channel costs O(its positions), not O(plane))
   const scratch = stampsOf(c, plane, inPlane);
+  let sources = 0;
   let group = -1;
   let groupCovered = 0;
+  let groupWhole = false;
   let stamp = 0;
-  for (let j = start; j < start + count; j++) {
-    const co = Math.floor(j / plane);
-    const p = j % plane;
+  const lastChannel = Math.floor((end - 1) / plane);
+  for (let co = Math.floor(start / plane); co <= lastChannel; co++) {
     const q = Math.floor(co / coutG);
     if (q !== group) {
-      sources += groupCovered * g.cinG;
+      sources += (groupWhole ? wholeCover : groupCovered) * g.cinG;
       stamp = nextStamp(scratch);
       groupCovered = 0;
+      groupWhole = false;
       group = q;
     }
-    synapses += g.cinG * (ws[p + 1]! - ws[p]!);
-    if (scratch.seenOut[p] === stamp) continue;
-    scratch.seenOut[p] = stamp;
-    for (let k = ws[p]!; k < ws[p + 1]!; k++) {
-      if (scratch.covered[pos[k]!] !== stamp) {
-        scratch.covered[pos[k]!] = stamp;
-        groupCovered++;
+    if (groupWhole) continue;
+    const base = co * plane;
+    const p0 = Math.max(start, base) - base;
+    const p1 = Math.min(end, base + plane) - base;
+    if (p1 - p0 === plane) {
+      groupWhole = true;
+      continue;
+    }
+    for (let p = p0; p < p1; p++) {
+      if (scratch.seenOut[p] === stamp) continue;
+      scratch.seenOut[p] = stamp;
+      for (let k = ws[p]!; k < ws[p + 1]!; k++) {
+        if (scratch.covered[pos[k]!] !== stamp) {
+          scratch.covered[pos[k]!] = stamp;
+          groupCovered++;
+        }
       }
     }
   }
-  sources += groupCovered * g.cinG;
+  sources += (groupWhole ? wholeCover : groupCovered) * g.cinG;
   // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
   return { synapses, sources: Math.min(sources, g.cin * inPlane) };
 }
