@@ -230,19 +230,18 @@ export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   return t;
 }
 
-/** Reusable marks of one conv: a cell is set for the current group when it holds the current stamp. */
+/** Reusable marks of one conv: an input position is covered for the current group when it holds the stamp. */
 interface Stamps {
-  seenOut: Int32Array;
   covered: Int32Array;
   stamp: number;
 }
 
 const convStamps = new WeakMap<Connectivity, Stamps>();
 
-function stampsOf(c: Connectivity, plane: number, inPlane: number): Stamps {
+function stampsOf(c: Connectivity, inPlane: number): Stamps {
   let t = convStamps.get(c);
   if (!t) {
-    t = { seenOut: new Int32Array(plane), covered: new Int32Array(inPlane), stamp: 0 };
+    t = { covered: new Int32Array(inPlane), stamp: 0 };
     convStamps.set(c, t);
   }
   return t;
@@ -250,7 +249,6 @@ function stampsOf(c: Connectivity, plane: number, inPlane: number): Stamps {
 
 function nextStamp(t: Stamps): number {
   if (t.stamp === 0x7fffffff) {
-    t.seenOut.fill(0);
     t.covered.fill(0);
     t.stamp = 0;
   }
@@ -260,10 +258,10 @@ function nextStamp(t: Stamps): number {
 /**
  * The same counts as walking every synapse, without walking them: destination j = channel · plane + position
  * reads cinG × |window(position)| synapses (prefix sums of the window sizes), and the distinct sources of a
- * group are cinG × the input positions its destinations' windows cover — every covered position once a group
- * holds a whole channel, else the union of the windows of the positions it holds (only a slice's first and
- * last channels can be partial). A call costs O(channels + 2 · plane × taps), not O(count × taps): the
- * partitioner asks for many large slices of long planes.
+ * group are cinG × the input positions its destinations' windows cover — every covered position once the
+ * slice holds ≥ plane consecutive destinations of the group (they include every position), else the union of
+ * the windows of its < plane positions (only a slice's first and last groups can be such). A call costs
+ * O(groups + 2 · plane × taps), not O(count × taps): the partitioner asks for many large slices of long planes.
  */
 function convSliceSynapses(
   c: Connectivity & { kind: "conv1d" | "conv2d" },
@@ -279,44 +277,30 @@ function convSliceSynapses(
   // synapses of destinations 0 .. j − 1
   const before = (j: number) => Math.floor(j / plane) * ws[plane]! + ws[j % plane]!;
   const synapses = g.cinG * (before(end) - before(start));
-  // per group: output positions already seen, input positions already covered (marked with this group's
-  // stamp, so a partial channel costs O(its positions), not O(plane))
-  const scratch = stampsOf(c, plane, inPlane);
+  const scratch = stampsOf(c, inPlane);
   let sources = 0;
-  let group = -1;
-  let groupCovered = 0;
-  let groupWhole = false;
-  let stamp = 0;
-  const lastChannel = Math.floor((end - 1) / plane);
-  for (let co = Math.floor(start / plane); co <= lastChannel; co++) {
-    const q = Math.floor(co / coutG);
-    if (q !== group) {
-      sources += (groupWhole ? wholeCover : groupCovered) * g.cinG;
-      stamp = nextStamp(scratch);
-      groupCovered = 0;
-      groupWhole = false;
-      group = q;
-    }
-    if (groupWhole) continue;
-    const base = co * plane;
-    const p0 = Math.max(start, base) - base;
-    const p1 = Math.min(end, base + plane) - base;
-    if (p1 - p0 === plane) {
-      groupWhole = true;
+  const lastGroup = Math.floor(Math.floor((end - 1) / plane) / coutG);
+  for (let q = Math.floor(Math.floor(start / plane) / coutG); q <= lastGroup; q++) {
+    // the group's destinations in the slice: channels ⌈q·coutG⌉ .. ⌈(q+1)·coutG⌉ − 1
+    const from = Math.max(start, Math.ceil(q * coutG) * plane);
+    const to = Math.min(end, Math.ceil((q + 1) * coutG) * plane);
+    if (to - from >= plane) {
+      sources += wholeCover * g.cinG;
       continue;
     }
-    for (let p = p0; p < p1; p++) {
-      if (scratch.seenOut[p] === stamp) continue;
-      scratch.seenOut[p] = stamp;
+    // fewer than plane consecutive destinations: distinct positions, each window marked once
+    const stamp = nextStamp(scratch);
+    let covered = 0;
+    for (let j = from, p = from % plane; j < to; j++, p = p + 1 === plane ? 0 : p + 1) {
       for (let k = ws[p]!; k < ws[p + 1]!; k++) {
         if (scratch.covered[pos[k]!] !== stamp) {
           scratch.covered[pos[k]!] = stamp;
-          groupCovered++;
+          covered++;
         }
       }
     }
+    sources += covered * g.cinG;
   }
-  sources += (groupWhole ? wholeCover : groupCovered) * g.cinG;
   // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
   return { synapses, sources: Math.min(sources, g.cin * inPlane) };
 }
