@@ -1,6 +1,7 @@
 // Synapse-level facts about a run of destination neurons of one projection: how many synapses land there,
 // how many distinct source neurons (input axons) they come from, and how many distinct weight values each
-// destination neuron uses (TrueNorth's axon types). Costs O(synapses of the slice) (O(nnz) for sparse).
+// destination neuron uses (TrueNorth's axon types). Counts come in closed form where the connectivity has one
+// (conv: conv-counts.ts; rowwise), else cost O(synapses of the slice) (O(nnz) for sparse).
 
 import { assertNever } from "../../common/errors.js";
 import {
@@ -10,6 +11,9 @@ import {
   destinationChannel,
   rowwiseIndex,
 } from "../nmir/index.js";
+import { convGeometry, convSliceSynapses, tapRange } from "./conv-counts.js";
+
+export { convGeometry } from "./conv-counts.js";
 
 /** Calls `f(src, dst, weightIndex)` for every synapse whose destination is in `start .. start + count − 1`. */
 export function forEachSynapse(
@@ -169,34 +173,8 @@ export function maxFanOut(c: Connectivity): number {
   return counts.reduce((a, b) => Math.max(a, b), 0);
 }
 
-/** A conv as [C, H, W] (conv1d: H = 1) with per-axis geometry. */
-export function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
-  const two = c.kind === "conv2d";
-  const [cin, h, w] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-  const pick = (v: number | [number, number], ax: number) => (typeof v === "number" ? (ax ? v : 1) : v[ax]!);
-  const sh = two ? pick(c.stride, 0) : 1;
-  const sw = pick(c.stride, 1);
-  const ph = two ? pick(c.padding, 0) : 0;
-  const pw = pick(c.padding, 1);
-  const dh = two ? pick(c.dilation, 0) : 1;
-  const dw = pick(c.dilation, 1);
-  return { cin, h, w, cout, ho, wo, cinG, kh, kw, sh, sw, ph, pw, dh, dw, groups: c.groups };
-}
-
-/** Taps t in [lo, hi) of a kernel of `k` taps with `base + t·dil` inside [0, len). */
-function tapRange(base: number, dil: number, k: number, len: number): [number, number] {
-  const lo = Math.max(0, Math.ceil(-base / dil));
-  const hi = Math.min(k, Math.floor((len - 1 - base) / dil) + 1);
-  return [lo, Math.max(lo, hi)];
-}
-
-/**
- * In-range input positions each output position reads (input plane index lists), computed once per conv, and
- * `covered`: the input positions any output position reads (a whole output plane's union).
- */
-const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array; covered: number }>();
+/** In-range input positions each output position reads (input plane index lists), computed once per conv. */
+const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
 
 export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   let t = convWindows.get(c);
@@ -217,92 +195,9 @@ export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
     }
     start[p + 1] = pos.length;
   }
-  const hit = new Uint8Array(g.h * g.w);
-  let covered = 0;
-  for (const q of pos) {
-    if (hit[q] === 0) {
-      hit[q] = 1;
-      covered++;
-    }
-  }
-  t = { start, pos: Int32Array.from(pos), covered };
+  t = { start, pos: Int32Array.from(pos) };
   convWindows.set(c, t);
   return t;
-}
-
-/** Reusable marks of one conv: an input position is covered for the current group when it holds the stamp. */
-interface Stamps {
-  covered: Int32Array;
-  stamp: number;
-}
-
-const convStamps = new WeakMap<Connectivity, Stamps>();
-
-function stampsOf(c: Connectivity, inPlane: number): Stamps {
-  let t = convStamps.get(c);
-  if (!t) {
-    t = { covered: new Int32Array(inPlane), stamp: 0 };
-    convStamps.set(c, t);
-  }
-  return t;
-}
-
-function nextStamp(t: Stamps): number {
-  if (t.stamp === 0x7fffffff) {
-    t.covered.fill(0);
-    t.stamp = 0;
-  }
-  return ++t.stamp;
-}
-
-/**
- * The same counts as walking every synapse, without walking them: destination j = channel · plane + position
- * reads cinG × |window(position)| synapses (prefix sums of the window sizes), and the distinct sources of a
- * group are cinG × the input positions its destinations' windows cover — every covered position once the
- * slice holds ≥ plane consecutive destinations of the group (they include every position), else the union of
- * the windows of its < plane positions (only a slice's first and last groups can be such). A call costs
- * O(groups + 2 · plane × taps), not O(count × taps): the partitioner asks for many large slices of long planes.
- */
-function convSliceSynapses(
-  c: Connectivity & { kind: "conv1d" | "conv2d" },
-  start: number,
-  count: number,
-): SliceSynapses {
-  const g = convGeometry(c);
-  const { start: ws, pos, covered: wholeCover } = windowsOf(c);
-  const plane = g.ho * g.wo;
-  const coutG = g.cout / g.groups;
-  const inPlane = g.h * g.w;
-  const end = start + count;
-  // synapses of destinations 0 .. j − 1
-  const before = (j: number) => Math.floor(j / plane) * ws[plane]! + ws[j % plane]!;
-  const synapses = g.cinG * (before(end) - before(start));
-  const scratch = stampsOf(c, inPlane);
-  let sources = 0;
-  const lastGroup = Math.floor(Math.floor((end - 1) / plane) / coutG);
-  for (let q = Math.floor(Math.floor(start / plane) / coutG); q <= lastGroup; q++) {
-    // the group's destinations in the slice: channels ⌈q·coutG⌉ .. ⌈(q+1)·coutG⌉ − 1
-    const from = Math.max(start, Math.ceil(q * coutG) * plane);
-    const to = Math.min(end, Math.ceil((q + 1) * coutG) * plane);
-    if (to - from >= plane) {
-      sources += wholeCover * g.cinG;
-      continue;
-    }
-    // fewer than plane consecutive destinations: distinct positions, each window marked once
-    const stamp = nextStamp(scratch);
-    let covered = 0;
-    for (let j = from, p = from % plane; j < to; j++, p = p + 1 === plane ? 0 : p + 1) {
-      for (let k = ws[p]!; k < ws[p + 1]!; k++) {
-        if (scratch.covered[pos[k]!] !== stamp) {
-          scratch.covered[pos[k]!] = stamp;
-          covered++;
-        }
-      }
-    }
-    sources += covered * g.cinG;
-  }
-  // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
-  return { synapses, sources: Math.min(sources, g.cin * inPlane) };
 }
 
 /** CSR by destination (column lists of a sparse connectivity), computed once per connectivity. */
