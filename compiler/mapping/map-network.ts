@@ -116,8 +116,13 @@ export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOption
   return analyse(ir, profile, opts);
 }
 
-/** `reuse`: a packing of the same module to take instead of partitioning again when its key matches. */
-function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions, reuse?: Packing): Analysis {
+/** `packings`: packings of the same module by key, taken instead of partitioning again (and added to). */
+function analyse(
+  ir: NmirModule,
+  profile: ChipProfile,
+  opts: MapOptions,
+  packings?: Map<string, Packing>,
+): Analysis {
   intOption("maxCores", opts.maxCores);
   intOption("neuronsPerCore", opts.neuronsPerCore);
   intOption("maxChips", opts.maxChips);
@@ -128,7 +133,7 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions, reuse?:
   const onChip = Math.min(cores, chip);
   const progress = opts.progress ?? noProgress;
   const key = packingKey(profile, onChip, opts.neuronsPerCore);
-  let packing = reuse?.key === key ? reuse : undefined;
+  let packing = packings?.get(key);
   if (!packing) {
     const partitioned = partition(ir, profile, {
       cores: onChip,
@@ -141,6 +146,7 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions, reuse?:
       ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
     });
     packing = { key, partitioned, packed };
+    packings?.set(key, packing);
   }
   const { partitioned: p, packed } = packing;
   const misfits = [...p.misfits];
@@ -188,6 +194,8 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
       const progress = opts.progress ?? noProgress;
       progress.stage("other profiles", BUILTIN_PROFILES.length, "profile");
       const nodes = mapNodes(ir);
+      // profiles of the same chip (systems, this one) share a packing; only whether each fits is read here
+      const packings = new Map([[packing.key, packing]]);
       fit.profilesThatFit = BUILTIN_PROFILES.filter((name, i) => {
         progress.tick(i);
         if (name === profile.name) return false;
@@ -196,8 +204,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
           // a missing capability or a demand above the whole chip rules a profile out before partitioning
           if (cannotFit(ir, nodes, other)) return false;
           const others = { ...opts, maxCores: undefined, maxChips: undefined, progress: noProgress };
-          // a system of the same chip reuses this profile's packing (only whether it fits is read here)
-          return analyse(ir, other, others, packing).fit.fits;
+          return analyse(ir, other, others, packings).fit.fits;
         } catch {
           return false;
         }
