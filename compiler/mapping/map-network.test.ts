@@ -2,9 +2,9 @@
 // on truenorth and for a too-small --max-cores; annealing vs sequential placement; hand-edited files.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadProfile } from "../../hw-profiles/index.js";
+import { BUILTIN_PROFILES, loadProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
-import { checkMapping, MappingError, mapNetwork, validateMapping } from "./index.js";
+import { analyseFit, checkMapping, MappingError, mapNetwork, validateMapping } from "./index.js";
 import { cnnIr } from "./test-fixtures.js";
 
 let ir: NmirModule;
@@ -74,6 +74,18 @@ describe("mapNetwork on cnn_sinabs", () => {
     expect(greedy).toBeLessThan(seq);
     expect(anneal).toBeLessThanOrEqual(greedy);
     expect(anneal / seq).toBeLessThan(0.7);
+  });
+});
+
+describe("the profiles a misfit would fit on", () => {
+  it("are those that fit on their own (a system of the same chip reuses the packing)", () => {
+    // 8 neurons per core: > 1,000 cores, so loihi2 misfits and only larger systems hold it
+    const e = misfit(() => mapNetwork(ir, loadProfile("loihi2"), { neuronsPerCore: 8 }));
+    const alone = BUILTIN_PROFILES.filter(
+      (name) => name !== "loihi2" && analyseFit(ir, loadProfile(name), { neuronsPerCore: 8 }).fit.fits,
+    );
+    expect(alone).toContain("loihi2-hala-point");
+    expect(e.fit.profilesThatFit).toEqual(alone);
   });
 });
 

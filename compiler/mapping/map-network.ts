@@ -14,8 +14,8 @@ import { type CorePosition, chipOfCore, corePositions, systemChips } from "./gri
 import { coreLowerBound } from "./lower-bound.js";
 import { limitsOf } from "./memory-models.js";
 import { type MapNode, mapNodes } from "./nodes.js";
-import { type Bin, pack } from "./pack.js";
-import { capabilityMisfits, partition } from "./partition.js";
+import { type Bin, type PackResult, pack } from "./pack.js";
+import { capabilityMisfits, type PartitionResult, partition } from "./partition.js";
 import { placeAnneal } from "./place-anneal.js";
 import { placementProblem } from "./place-cost.js";
 import { placeGreedy } from "./place-greedy.js";
@@ -76,6 +76,22 @@ interface Analysis {
   atLeast: number;
   /** Chip of each bin (all 0 on a single chip). */
   chipOf: number[];
+  packing: Packing;
+}
+
+/**
+ * The partition and packing of a module for one core design. They read only the profile's core, its per-core
+ * overrides, the cores on a chip and the neuron cap (partition.ts, pack.ts), so every profile that shares those
+ * (a system of the same chip) has the same slices and bins; only misfit texts name the profile.
+ */
+interface Packing {
+  key: string;
+  partitioned: PartitionResult;
+  packed: PackResult;
+}
+
+function packingKey(profile: ChipProfile, onChip: number, neuronsPerCore: number | undefined): string {
+  return JSON.stringify([profile.core, profile.coreOverrides, onChip, neuronsPerCore ?? null]);
 }
 
 /**
@@ -100,7 +116,13 @@ export function analyseFit(ir: NmirModule, profile: ChipProfile, opts: MapOption
   return analyse(ir, profile, opts);
 }
 
-function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analysis {
+/** `packings`: packings of the same module by key, taken instead of partitioning again (and added to). */
+function analyse(
+  ir: NmirModule,
+  profile: ChipProfile,
+  opts: MapOptions,
+  packings?: Map<string, Packing>,
+): Analysis {
   intOption("maxCores", opts.maxCores);
   intOption("neuronsPerCore", opts.neuronsPerCore);
   intOption("maxChips", opts.maxChips);
@@ -110,16 +132,23 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analys
   // per-core limits are those of a core on one chip (every chip of a system is the same)
   const onChip = Math.min(cores, chip);
   const progress = opts.progress ?? noProgress;
-  const p = partition(ir, profile, {
-    cores: onChip,
-    ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
-    progress,
-  });
-  progress.stage("pack", p.slices.length, "slice");
-  const packed = pack(p.slices, profile, {
-    cores: onChip,
-    ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
-  });
+  const key = packingKey(profile, onChip, opts.neuronsPerCore);
+  let packing = packings?.get(key);
+  if (!packing) {
+    const partitioned = partition(ir, profile, {
+      cores: onChip,
+      ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+      progress,
+    });
+    progress.stage("pack", partitioned.slices.length, "slice");
+    const packed = pack(partitioned.slices, profile, {
+      cores: onChip,
+      ...(opts.neuronsPerCore ? { neuronsPerCore: opts.neuronsPerCore } : {}),
+    });
+    packing = { key, partitioned, packed };
+    packings?.set(key, packing);
+  }
+  const { partitioned: p, packed } = packing;
   const misfits = [...p.misfits];
   for (const s of packed.unplaced)
     misfits.push({
@@ -147,7 +176,7 @@ function analyse(ir: NmirModule, profile: ChipProfile, opts: MapOptions): Analys
     fit.chipsAvailable = chips;
     fit.chipsNeeded = Math.max(used, Math.ceil(fit.coresNeeded / chip));
   }
-  return { bins: packed.bins, fit, cores, atLeast, chipOf };
+  return { bins: packed.bins, fit, cores, atLeast, chipOf, packing };
 }
 
 /** Whether `profile` surely cannot hold the module: some node lacks a capability, or the demand exceeds its cores. */
@@ -158,13 +187,15 @@ function cannotFit(ir: NmirModule, nodes: readonly MapNode[], profile: ChipProfi
 }
 
 export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOptions = {}): MapResult {
-  const { bins, fit, cores, atLeast, chipOf } = analyseFit(ir, profile, opts);
+  const { bins, fit, cores, atLeast, chipOf, packing } = analyseFit(ir, profile, opts);
   // (analyseFit verified the module; the other profiles below reuse that)
   if (!fit.fits) {
     if (opts.suggestProfiles !== false) {
       const progress = opts.progress ?? noProgress;
       progress.stage("other profiles", BUILTIN_PROFILES.length, "profile");
       const nodes = mapNodes(ir);
+      // profiles of the same chip (systems, this one) share a packing; only whether each fits is read here
+      const packings = new Map([[packing.key, packing]]);
       fit.profilesThatFit = BUILTIN_PROFILES.filter((name, i) => {
         progress.tick(i);
         if (name === profile.name) return false;
@@ -173,7 +204,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
           // a missing capability or a demand above the whole chip rules a profile out before partitioning
           if (cannotFit(ir, nodes, other)) return false;
           const others = { ...opts, maxCores: undefined, maxChips: undefined, progress: noProgress };
-          return analyse(ir, other, others).fit.fits;
+          return analyse(ir, other, others, packings).fit.fits;
         } catch {
           return false;
         }

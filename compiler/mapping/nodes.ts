@@ -1,7 +1,7 @@
 // The things the mapper places: every population and every dynamic matmul of an NMIR module, in module
 // (layer) order, with the projections that feed them and the number of outgoing connections.
 
-import { type NmirModule, type Projection, shapeSize, stateVars } from "../nmir/index.js";
+import { type NmirModule, type Projection, shapeSize, sourceTable, stateVars } from "../nmir/index.js";
 import { type AbsorbedPool, poolRecords } from "../passes/lower/pool-record.js";
 
 export interface MapNode {
@@ -28,6 +28,8 @@ export interface MapNode {
   matmul?: { m: number; k: number; n: number };
   /** Operand ids of a matmul. */
   operands: string[];
+  /** A matmul whose operands both send binary spikes (coincidence neurons can lower it). */
+  binaryOperands?: boolean;
   /** Pooling absorbed by incoming projections, by projection id (lowerToNmir's `pool.<id>` metadata). */
   pools?: ReadonlyMap<string, AbsorbedPool>;
 }
@@ -70,6 +72,8 @@ export function mapNodes(ir: NmirModule): MapNode[] {
       ...base(p.id),
     };
   });
+  const events = ir.dynamicMatmuls.length > 0 ? sourceTable(ir) : undefined;
+  const spikes = (id: string) => events?.get(id)?.event.kind === "spike";
   const mms: MapNode[] = ir.dynamicMatmuls.map((m) => ({
     id: m.id,
     kind: "matmul",
@@ -80,6 +84,7 @@ export function mapNodes(ir: NmirModule): MapNode[] {
     graded: true,
     product: false,
     operands: [m.a, m.b],
+    binaryOperands: spikes(m.a) && spikes(m.b),
     matmul: { m: m.m, k: m.k, n: m.n },
     ...base(m.id),
   }));

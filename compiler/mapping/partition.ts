@@ -5,7 +5,7 @@
 // fit the largest of its unequal cores.
 
 import { noProgress, type Progress } from "../../common/progress.js";
-import type { ChipProfile } from "../../hw-profiles/index.js";
+import { type ChipProfile, listProfiles } from "../../hw-profiles/index.js";
 import type { NmirModule, Projection } from "../nmir/index.js";
 import { bitPlanes, MAX_BITPLANES } from "./encoding.js";
 import type { Misfit } from "./fit-types.js";
@@ -69,13 +69,40 @@ export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[]
       `${node.table} is a table function neuron: use a profile with function neurons (e.g. loihi2, spinnaker2, generic-45nm)`,
     );
   if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
-    add(
-      "dynamicMatmul",
-      1,
-      0,
-      "use a profile with dynamic matmul (spinnaker2, generic-45nm), or compile for a profile with product neurons or compartment joins (loihi2, loihi) so the compiler lowers it",
-    );
+    add("dynamicMatmul", 1, 0, matmulSuggestion(node, profile));
   return out;
+}
+
+/** Whether compiling for `p` lowers a matmul (lowerAttention: AND neurons for spike × spike, else products). */
+function lowersMatmul(p: ChipProfile, binary: boolean): boolean {
+  const cap = p.core.capabilities;
+  return !cap.dynamicMatmul && (cap.productNeurons || (binary && cap.compartmentJoins === true));
+}
+
+/**
+ * What to do about a matmul left in the module on a profile without dynamic matmul: compile for a chip that
+ * lowers it (this one, when it can — unless the lowering already left it, which compile's warning explains),
+ * or use one that runs it natively. Names come from the built-in single-chip profiles.
+ */
+function matmulSuggestion(node: MapNode, profile: ChipProfile): string {
+  const binary = node.binaryOperands === true;
+  const form = binary ? "coincidence (AND)" : "product";
+  const chips = listProfiles().filter((p) => !p.system);
+  const native = chips.filter((p) => p.core.capabilities.dynamicMatmul).map((p) => p.name);
+  const runNative = native.length ? `use a profile that runs it natively (${native.join(", ")})` : "";
+  if (lowersMatmul(profile, binary))
+    return `${profile.name} lowers this matmul to ${form} neurons when the module is compiled for it: recompile with --profile ${profile.name}; if it was compiled for ${profile.name}, lowerAttention left it (compile's warning says why, e.g. the terms' sum can exceed the int32 accumulator input)${runNative ? `, so ${runNative}` : ""}`;
+  const lowering = chips.filter((p) => p.name !== profile.name && lowersMatmul(p, binary)).map((p) => p.name);
+  const why = binary
+    ? "neither compartment joins nor product neurons"
+    : "no product neurons (an operand is graded)";
+  const options = [
+    ...(runNative ? [runNative] : []),
+    ...(lowering.length
+      ? [`compile for one that lowers it to ${form} neurons (${lowering.join(", ")})`]
+      : []),
+  ];
+  return `${profile.name} has no dynamic matmul and ${why} to lower it to${options.length ? `: ${options.join(", or ")}` : ""}`;
 }
 
 /** Elementwise minimum of the limits of every core (the limits a slice must meet to go anywhere). */

@@ -53,28 +53,46 @@ function sourcesPerRow(c: SharedConn): number {
   return c.kernel[1];
 }
 
-/** Distinct output channels (rowwise out-features, conv filters) the runs' neurons belong to. */
+/**
+ * Distinct output channels (rowwise out-features, conv filters) the runs' neurons belong to: each run's
+ * channels are an interval (token-major rowwise: channels cycle with j, so an interval modulo the channel
+ * count, split in two where it wraps), and the answer is the length of their union — O(runs log runs), not
+ * O(neurons).
+ */
 export function distinctOutChannels(c: SharedConn, runs: readonly Run[]): number {
   const n = outChannels(c);
-  const seen = new Uint8Array(n);
-  let distinct = 0;
-  const mark = (o: number) => {
-    if (seen[o] === 0) {
-      seen[o] = 1;
-      distinct++;
-    }
-  };
+  // half-open channel intervals [from[i], to[i])
+  const from: number[] = [];
+  const to: number[] = [];
   for (const r of runs) {
     if (r.count <= 0) continue;
     if (c.kind === "rowwise" && !c.dstTransposed) {
-      // token-major: channels cycle with j, so n neurons already cover them all
-      for (let j = r.start; j < r.start + Math.min(r.count, n); j++) mark(destinationChannel(c, j));
+      // n consecutive neurons of a token-major destination already cover every channel
+      if (r.count >= n) return n;
+      const first = destinationChannel(c, r.start);
+      const stop = first + r.count;
+      from.push(first);
+      to.push(Math.min(stop, n));
+      if (stop > n) {
+        from.push(0);
+        to.push(stop - n);
+      }
     } else {
       // channel-major (conv, feature-major rowwise): a run's channels are one interval
-      const last = destinationChannel(c, r.start + r.count - 1);
-      for (let o = destinationChannel(c, r.start); o <= last; o++) mark(o);
+      from.push(destinationChannel(c, r.start));
+      to.push(destinationChannel(c, r.start + r.count - 1) + 1);
     }
-    if (distinct === n) break;
+  }
+  const order = from.map((_, i) => i).sort((x, y) => from[x]! - from[y]!);
+  let distinct = 0;
+  let reached = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    const lo = Math.max(from[i]!, reached);
+    const hi = to[i]!;
+    if (hi > lo) {
+      distinct += hi - lo;
+      reached = hi;
+    }
   }
   return distinct;
 }

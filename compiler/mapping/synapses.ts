@@ -1,6 +1,7 @@
 // Synapse-level facts about a run of destination neurons of one projection: how many synapses land there,
 // how many distinct source neurons (input axons) they come from, and how many distinct weight values each
-// destination neuron uses (TrueNorth's axon types). Costs O(synapses of the slice) (O(nnz) for sparse).
+// destination neuron uses (TrueNorth's axon types). Counts come in closed form where the connectivity has one
+// (conv: conv-counts.ts; rowwise), else cost O(synapses of the slice) (O(nnz) for sparse).
 
 import { assertNever } from "../../common/errors.js";
 import {
@@ -10,6 +11,9 @@ import {
   destinationChannel,
   rowwiseIndex,
 } from "../nmir/index.js";
+import { convGeometry, convSliceSynapses, tapRange } from "./conv-counts.js";
+
+export { convGeometry } from "./conv-counts.js";
 
 /** Calls `f(src, dst, weightIndex)` for every synapse whose destination is in `start .. start + count − 1`. */
 export function forEachSynapse(
@@ -169,29 +173,6 @@ export function maxFanOut(c: Connectivity): number {
   return counts.reduce((a, b) => Math.max(a, b), 0);
 }
 
-/** A conv as [C, H, W] (conv1d: H = 1) with per-axis geometry. */
-export function convGeometry(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
-  const two = c.kind === "conv2d";
-  const [cin, h, w] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-  const pick = (v: number | [number, number], ax: number) => (typeof v === "number" ? (ax ? v : 1) : v[ax]!);
-  const sh = two ? pick(c.stride, 0) : 1;
-  const sw = pick(c.stride, 1);
-  const ph = two ? pick(c.padding, 0) : 0;
-  const pw = pick(c.padding, 1);
-  const dh = two ? pick(c.dilation, 0) : 1;
-  const dw = pick(c.dilation, 1);
-  return { cin, h, w, cout, ho, wo, cinG, kh, kw, sh, sw, ph, pw, dh, dw, groups: c.groups };
-}
-
-/** Taps t in [lo, hi) of a kernel of `k` taps with `base + t·dil` inside [0, len). */
-function tapRange(base: number, dil: number, k: number, len: number): [number, number] {
-  const lo = Math.max(0, Math.ceil(-base / dil));
-  const hi = Math.min(k, Math.floor((len - 1 - base) / dil) + 1);
-  return [lo, Math.max(lo, hi)];
-}
-
 /** In-range input positions each output position reads (input plane index lists), computed once per conv. */
 const convWindows = new WeakMap<Connectivity, { start: Int32Array; pos: Int32Array }>();
 
@@ -217,81 +198,6 @@ export function windowsOf(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
   t = { start, pos: Int32Array.from(pos) };
   convWindows.set(c, t);
   return t;
-}
-
-/** Reusable marks of one conv: a cell is set for the current group when it holds the current stamp. */
-interface Stamps {
-  seenOut: Int32Array;
-  covered: Int32Array;
-  stamp: number;
-}
-
-const convStamps = new WeakMap<Connectivity, Stamps>();
-
-function stampsOf(c: Connectivity, plane: number, inPlane: number): Stamps {
-  let t = convStamps.get(c);
-  if (!t) {
-    t = { seenOut: new Int32Array(plane), covered: new Int32Array(inPlane), stamp: 0 };
-    convStamps.set(c, t);
-  }
-  return t;
-}
-
-function nextStamp(t: Stamps): number {
-  if (t.stamp === 0x7fffffff) {
-    t.seenOut.fill(0);
-    t.covered.fill(0);
-    t.stamp = 0;
-  }
-  return ++t.stamp;
-}
-
-/**
- * The same counts as walking every synapse, in O(destinations × taps) instead of × cinG: a destination at
- * output position p reads cinG × |window(p)| synapses; the distinct sources of a group are cinG × the input
- * positions any of its destinations' windows cover.
- */
-function convSliceSynapses(
-  c: Connectivity & { kind: "conv1d" | "conv2d" },
-  start: number,
-  count: number,
-): SliceSynapses {
-  const g = convGeometry(c);
-  const { start: ws, pos } = windowsOf(c);
-  const plane = g.ho * g.wo;
-  const coutG = g.cout / g.groups;
-  const inPlane = g.h * g.w;
-  let synapses = 0;
-  let sources = 0;
-  // per group: output positions already seen, input positions already covered (marked with this group's
-  // stamp, so a call costs O(count), not O(plane): the partitioner asks for many small slices of big planes)
-  const scratch = stampsOf(c, plane, inPlane);
-  let group = -1;
-  let groupCovered = 0;
-  let stamp = 0;
-  for (let j = start; j < start + count; j++) {
-    const co = Math.floor(j / plane);
-    const p = j % plane;
-    const q = Math.floor(co / coutG);
-    if (q !== group) {
-      sources += groupCovered * g.cinG;
-      stamp = nextStamp(scratch);
-      groupCovered = 0;
-      group = q;
-    }
-    synapses += g.cinG * (ws[p + 1]! - ws[p]!);
-    if (scratch.seenOut[p] === stamp) continue;
-    scratch.seenOut[p] = stamp;
-    for (let k = ws[p]!; k < ws[p + 1]!; k++) {
-      if (scratch.covered[pos[k]!] !== stamp) {
-        scratch.covered[pos[k]!] = stamp;
-        groupCovered++;
-      }
-    }
-  }
-  sources += groupCovered * g.cinG;
-  // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
-  return { synapses, sources: Math.min(sources, g.cin * inPlane) };
 }
 
 /** CSR by destination (column lists of a sparse connectivity), computed once per connectivity. */
