@@ -281,7 +281,8 @@ export class ChipModel {
     const ev = this.tally.events;
     const d = this.dest[u.src]!;
     const base = this.router.base[u.src]!;
-    const pairs = this.router.rowPair;
+    const router = this.router;
+    const dSlot = d.slot;
     const multicast = this.noc.multicast;
     const spikeOut = cyc[SPIKE_OUT]!;
     const axonOut = cyc[AXON_OUT]!;
@@ -310,7 +311,8 @@ export class ChipModel {
         for (let q = 0; q < per; q++) {
           tc += axonOut;
           busy += axonOut;
-          pending.push(tc, multicast ? r1 - r0 : pairs[base + r0 + q]!, base + r0 + q);
+          const key = multicast ? r1 - r0 : router.pairOf(c, dSlot[r0 + q]!);
+          pending.push(tc, key, base + r0 + q);
           if (tc < lo) lo = tc;
           if (tc > hi) hi = tc;
         }

@@ -17,9 +17,9 @@ export class Router {
   /** Multicast only: destination slot and source slot of each row (unicast packets carry their pair). */
   private readonly rowSlot: Int32Array;
   private readonly rowFrom: Int32Array;
-  /** Id of each row's (source slot, destination slot) pair (Noc.pairOf; −1 for rows of inputs, which sit on
-   * no core). */
-  readonly rowPair: Int32Array;
+  /** The pair last looked up per destination slot (`pairOf`): its source slot (−1: none yet) and pair id. */
+  private readonly lastFrom: Int32Array;
+  private readonly lastPair: Int32Array;
   readonly keepArrival: boolean;
   /** Arrival cycle of each row's packet this step (read for same-step work and dynamic-matmul operands; empty
    * unless `keepArrival`). */
@@ -57,31 +57,19 @@ export class Router {
     const multicast = noc.multicast;
     this.rowSlot = new Int32Array(multicast ? rows : 0);
     this.rowFrom = new Int32Array(multicast ? rows : 0).fill(-1);
-    this.rowPair = new Int32Array(rows).fill(-1);
     this.keepArrival = keepArrival || multicast;
     this.pending.withRow = this.keepArrival;
     this.arrival = new Float64Array(this.keepArrival ? rows : 0);
-    // the pair of the last row per destination slot: the next neuron's row to it is mostly the same pair
-    const lastFrom = new Int32Array(noc.slots).fill(-1);
-    const lastPair = new Int32Array(noc.slots);
-    dest.forEach((d, s) => {
-      if (multicast) this.rowSlot.set(d.slot, this.base[s]!);
-      const of = srcSlot[s];
-      if (!of) return;
-      for (let i = 0; i < of.length; i++) {
-        const a = of[i]!;
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          const g = this.base[s]! + r;
-          const b = d.slot[r]!;
-          if (multicast) this.rowFrom[g] = a;
-          if (lastFrom[b] !== a) {
-            lastFrom[b] = a;
-            lastPair[b] = noc.pairOf(a, b);
-          }
-          this.rowPair[g] = lastPair[b]!;
-        }
-      }
-    });
+    this.lastFrom = new Int32Array(noc.slots).fill(-1);
+    this.lastPair = new Int32Array(noc.slots);
+    if (multicast)
+      dest.forEach((d, s) => {
+        this.rowSlot.set(d.slot, this.base[s]!);
+        const of = srcSlot[s];
+        if (of)
+          for (let i = 0; i < of.length; i++)
+            this.rowFrom.fill(of[i]!, this.base[s]! + d.start[i]!, this.base[s]! + d.start[i + 1]!);
+      });
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
     this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
     this.span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
@@ -92,6 +80,19 @@ export class Router {
       this.span[4 * key + 3] = noc.pathNS[key]!;
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
+  }
+
+  /**
+   * The id of the (source slot a, destination slot b) pair (Noc.pairOf), looked up only when the last packet to
+   * b came from another slot: a unicast packet's pair is found as it is sent rather than stored per row (4
+   * bytes a row), and neighbouring neurons share their core and mostly their destinations.
+   */
+  pairOf(a: number, b: number): number {
+    if (this.lastFrom[b] === a) return this.lastPair[b]!;
+    const key = this.noc.pairOf(a, b);
+    this.lastFrom[b] = a;
+    this.lastPair[b] = key;
+    return key;
   }
 
   /** The busiest chip-to-chip link's cycles this step (simple timing's link bound; 0 on a single chip). */

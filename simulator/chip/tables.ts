@@ -10,31 +10,38 @@ import type { NmirModule } from "../../compiler/nmir/types.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
 
+/** Row entries: 16 bits when every value fits (slots of fewer than 65,536 cores, counts below 65,536). */
+export type RowInts = Int32Array | Uint16Array;
+
 /** CSR over source neurons of destination slots, ascending per neuron. */
 export interface DestTable {
   start: Int32Array;
-  slot: Int32Array;
+  slot: RowInts;
 }
 
 /** A DestTable with the synaptic ops (nonzero synapses) of each (source neuron, destination slot) row. */
 export interface SlotTable extends DestTable {
-  count: Int32Array;
+  count: RowInts;
 }
 
-/** An Int32Array filled by push, grown by half again when full; `done` gives the filled part (a copy). */
+/** Non-negative ints filled by push, grown by half again when full; `done` gives the filled part (a copy). */
 class IntList {
   n = 0;
   private a = new Int32Array(1024);
+  private max = 0;
   push(x: number): void {
     if (this.n === this.a.length) {
       const b = new Int32Array(Math.ceil(this.a.length * 1.5));
       b.set(this.a);
       this.a = b;
     }
+    if (x > this.max) this.max = x;
     this.a[this.n++] = x;
   }
-  done(): Int32Array {
-    const out = this.a.slice(0, this.n);
+  /** The values, 16-bit when they fit. */
+  done(): RowInts {
+    const part = this.a.subarray(0, this.n);
+    const out = this.max < 65536 ? Uint16Array.from(part) : part.slice();
     this.a = new Int32Array(0);
     return out;
   }
