@@ -15,6 +15,34 @@ function fractions(usage: Usage, limits: Usage): Record<string, number> {
   return f;
 }
 
+/**
+ * What to change when the cores run out, from the limit the bins fill most (Σ usage / limit over the bins:
+ * the resource that needs the most cores' worth): neurons call for a smaller network, not fewer weight bits.
+ */
+export function bindingAdvice(bins: readonly Bin[]): string {
+  const fill = new Map<string, number>();
+  for (const b of bins)
+    for (const [k, l] of Object.entries(b.limits))
+      if (!MAX_KEYS.has(k) && l > 0) fill.set(k, (fill.get(k) ?? 0) + (b.usage[k] ?? 0) / l);
+  let key: string | undefined;
+  for (const [k, f] of fill) if (key === undefined || f > fill.get(key)!) key = k;
+  const worth = key === undefined ? "" : ` (${Math.ceil(fill.get(key)! - 1e-9)} cores' worth)`;
+  switch (key) {
+    case "neurons":
+      return `neurons bind${worth}: use a smaller network (fewer channels, tokens or heads) or a profile with more cores`;
+    case "synapseBits":
+      return `synapse memory binds${worth}: use fewer weight bits, smaller or sparser layers, or another profile`;
+    case "stateBits":
+      return `neuron state binds${worth}: use fewer state bits, a smaller network or another profile`;
+    case "inputAxons":
+      return `input axons bind${worth}: reduce the layers' fan-in, or use another profile`;
+    case "outputRoutes":
+      return `output routes bind${worth}: reduce the fan-out, or use another profile`;
+    default:
+      return `${key === undefined ? "" : `${key} binds${worth}: `}use a smaller network or another profile`;
+  }
+}
+
 export function buildFitReport(
   profile: ChipProfile,
   bins: Bin[],
@@ -41,7 +69,7 @@ export function buildFitReport(
       suggestion:
         coresAvailable < chip && needed <= chip
           ? `needs ${needed} cores (${how}): raise --max-cores to ${needed}`
-          : `needs ${needed} cores (${how}), ${needed - coresAvailable} more than the ${coresAvailable} available: use fewer weight bits, a smaller network or another profile`,
+          : `needs ${needed} cores (${how}), ${needed - coresAvailable} more than the ${coresAvailable} available: ${bindingAdvice(bins)}`,
     });
   }
   const perCore = bins.map((b, i) => ({
