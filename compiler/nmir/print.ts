@@ -119,12 +119,36 @@ function table(rows: string[][], indent = "  "): string[] {
   );
 }
 
+/** Longest metadata value shown whole in the text dump; the JSON summary always holds every value whole. */
+export const METADATA_TEXT_LIMIT = 120;
+
+/**
+ * A metadata value as the text dump shows it: whole when short; else its start and what it is (a quantization
+ * plan or a sequence-buffer list runs to tens of kB of JSON, which would bury the module on one line).
+ */
+export function metadataText(value: string): string {
+  if (value.length <= METADATA_TEXT_LIMIT) return value;
+  let what = `${value.length.toLocaleString("en-US")} characters`;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed)) what = `JSON array of ${parsed.length} entries, ${what}`;
+    else if (parsed !== null && typeof parsed === "object") {
+      const keys = Object.keys(parsed);
+      const shown = keys.slice(0, 6).join(", ");
+      what = `JSON object {${shown}${keys.length > 6 ? `, … (${keys.length} keys)` : ""}}, ${what}`;
+    }
+  } catch {
+    // not JSON: the length says enough
+  }
+  return `${value.slice(0, 48)}… (${what}; inspect --json shows it whole)`;
+}
+
 /** The readable text dump: header, inputs, populations with parameters, projections, matmuls, outputs. */
 export function printNmir(m: NmirModule): string {
   const dt = m.dt === undefined ? "" : `  dt=${num(m.dt * 1000)}ms`;
   const lines = [`NMIR module "${m.name}"  stage=${m.stage}  format=v${m.formatVersion}${dt}`];
   const meta = Object.entries(m.metadata);
-  if (meta.length > 0) lines.push(`metadata: ${meta.map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  if (meta.length > 0) lines.push("metadata", ...table(meta.map(([k, v]) => [k, metadataText(v)])));
 
   const section = (title: string, count: number, body: string[]) => {
     lines.push("", `${title} (${count})`, ...body);
