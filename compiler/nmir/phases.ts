@@ -244,3 +244,24 @@ export function userPorts(ir: NmirModule): { inputs: string[]; outputs: string[]
     outputs: ir.outputs.filter((o) => !bout.has(o.id)).map((o) => o.id),
   };
 }
+
+/**
+ * Which phases run over the clip in reverse step order: phase 0 runs forward; a buffer input replays its
+ * source's phase order, flipped when the buffer is reversed; a phase takes its inputs' order. A phase whose
+ * inputs disagree maps to undefined (no single order; not produced by the compiler).
+ */
+export function reversedPhases(plan: PhasePlan, ir: NmirModule): Map<number, boolean | undefined> {
+  const reversed = new Map<number, boolean | undefined>([[0, false]]);
+  const outputs = new Map(ir.outputs.map((o) => [o.id, o.src]));
+  const byPhase = [...plan.buffers].sort(
+    (a, b) => (plan.phaseOf.get(a.input) ?? 0) - (plan.phaseOf.get(b.input) ?? 0),
+  );
+  for (const b of byPhase) {
+    const from = reversed.get(plan.phaseOf.get(outputs.get(b.output)!) ?? 0);
+    const phase = plan.phaseOf.get(b.input)!;
+    const order = from === undefined ? undefined : from !== b.reverse;
+    const had = reversed.get(phase);
+    reversed.set(phase, reversed.has(phase) && had !== order ? undefined : order);
+  }
+  return reversed;
+}
