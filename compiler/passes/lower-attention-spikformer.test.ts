@@ -1,6 +1,7 @@
 // lowerAttention on Spikformer's own shapes: operands are 16-bit head-selection relays of spikes carrying 0 or
-// 2^g (g 12..14) with large matmul shifts, which only the payload bounds and factor-of-two grains make lowerable;
-// and a tiny seeded Spikformer compiled through the model path, lowered for loihi2, equals its matmul form.
+// 2^g (g 12..14) with large matmul shifts, which only the payload bounds and factor-of-two grains make lowerable
+// (also behind the padded selection convs of the calibrated MNIST demo's heads 1..3); and a tiny seeded
+// Spikformer compiled through the model path, lowered for loihi2, equals its matmul form.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
