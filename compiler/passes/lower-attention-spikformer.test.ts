@@ -9,6 +9,8 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import { buildSpikformer } from "../../models/spikformer.js";
 import { calibrateBatchNorm } from "../../pipeline/calibrate-bn.js";
 import { initWeights } from "../../pipeline/init-weights.js";
+import { quantizationJson } from "../../reports/run-build.js";
+import { quantizationSchema } from "../../reports/run-json.js";
 import { TIMESTEP_MODES } from "../../simulator/reference/index.js";
 import { runCaseArb } from "../../simulator/reference/test-helpers.js";
 import {
@@ -32,6 +34,7 @@ import { expectLoweredEqual } from "./lower-attention-testing.js";
 import { observeRanges } from "./observe-ranges.js";
 import { compile } from "./pipeline.js";
 import { type QuantCompileOptions, quantContext } from "./quant-plan.js";
+import { quantizationReport } from "./quantization-report.js";
 import { quantizeInputs } from "./quantize-inputs.js";
 import { randomInput, rng } from "./testing.js";
 
@@ -273,6 +276,13 @@ describe("lowerAttention on Spikformer shapes", () => {
     expect(whole.dynamicMatmuls).toEqual([]);
     const low = lowerAttention(before, quantContext({ profile }));
     expect(low).toEqual(whole);
+    // the projections it adds are exact (weight 1, nothing rounded): reported as such, and the run JSON
+    // holds the report (a NaN SQNR for them failed run.schema.json, so `demo` could not write its run)
+    const added = whole.projections.filter((p) => !before.projections.some((q) => q.id === p.id));
+    const report = quantizationReport(whole);
+    for (const p of report.projections.filter((r) => added.some((a) => a.id === r.id)))
+      expect([p.id, p.sqnrDb, p.clipped, p.zeroed]).toEqual([p.id, Number.POSITIVE_INFINITY, 0, 0]);
+    expect(quantizationSchema.safeParse(quantizationJson(report)).success).toBe(true);
     const inputs = quantizeInputs(before, { input: x });
     for (const mode of TIMESTEP_MODES) {
       const want = expectLoweredEqual(before, low, inputs, 3, mode);
