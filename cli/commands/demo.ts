@@ -76,7 +76,7 @@ export const demoCommand: CliCommand = {
       .option("profile", {
         type: "string",
         describe:
-          "chip profile to compile for (default loihi; loihi2 for the S4 demos and the FWformer, generic-45nm for the Spikformer)",
+          "chip profile to compile for (default loihi; loihi2 for the S4 demos, the Spikformer and the FWformer)",
       })
       .option("out-dir", {
         type: "string",

@@ -15,9 +15,6 @@ const csv = (text: string) => {
   const cell = (row: string[], name: string) => row[head.indexOf(name)]!;
   return { head, rows, cell, num: (row: string[], name: string) => Number(cell(row, name)) };
 };
-/** The text of the footnote a letter marks, from a CSV table's `# [x] text` lines. */
-const footnote = (text: string, letter: string) =>
-  text.split("\n").find((l) => l.startsWith(`# [${letter}] `)) ?? "";
 
 describe("table --dataset auto --profile auto", () => {
   it("runs each demo on its own dataset and chip, says which, and matches the explicit setup", async () => {
@@ -40,18 +37,16 @@ describe("table --dataset auto --profile auto", () => {
     for (const c of ["ACs", "MACs", "E theory", "E chip", "Latency", "Accuracy"]) expect(t.head).toContain(c);
     const [lmu, sf] = t.rows;
     expect([t.cell(lmu!, "Dataset"), t.cell(lmu!, "Profile")]).toEqual(["mnist-rows", "loihi"]);
-    expect([t.cell(sf!, "Dataset"), t.cell(sf!, "Profile")]).toEqual(["mnist-images", "generic-45nm"]);
+    expect([t.cell(sf!, "Dataset"), t.cell(sf!, "Profile")]).toEqual(["mnist-images", "loihi2"]);
     for (const row of [lmu!, sf!]) {
       expect(t.num(row, "ACs")).toBeGreaterThan(0);
       expect(t.num(row, "MACs")).toBeGreaterThan(0);
       expect(t.num(row, "E chip")).toBeGreaterThan(0);
       expect(t.num(row, "Accuracy")).toBeGreaterThanOrEqual(0.75);
     }
-    expect(t.num(lmu!, "Latency")).toBeGreaterThan(0);
-    // generic-45nm models no latency: the cell is empty and the row's own note says why
-    expect(t.cell(sf!, "Latency")).toBe("");
-    const sfNotes = t.cell(sf!, "Notes").split(" ");
-    expect(sfNotes.map((l) => footnote(r.out, l)).join("\n")).toMatch(/generic-45nm models no latency/);
+    // both on real chips: the Spikformer's attention lowered for loihi2, so it has a latency (no misfit note)
+    for (const row of [lmu!, sf!]) expect(t.num(row, "Latency")).toBeGreaterThan(0);
+    expect(r.out).not.toMatch(/misfit|does not fit/);
     // every chip number states its convention
     expect(r.out).toMatch(/chip columns: each row's Profile .*convention neurobench/);
     expect(r.out).toMatch(/NeuroBench Effective_ACs \/ Effective_MACs/);

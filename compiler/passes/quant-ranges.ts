@@ -5,10 +5,12 @@ import { assertNever } from "../../common/errors.js";
 import { tableValue } from "../../simulator/reference/function-kernel.js";
 import type { Connectivity, NeuronModel, Param, Population } from "../nmir/index.js";
 import { connOutSize, destinationChannel } from "../nmir/index.js";
+import { convAbsRowSums } from "./conv-row-sums.js";
 
 /**
- * Σ_i |w_ji| per destination neuron j: the input j receives when every source neuron emits one unit.
- * It is the all-sources-active bound (pessimistic for wide layers; calibration ranges replace it).
+ * Σ_i |w_ji| per destination neuron j (over its synapses: a conv tap over padding is none): the input j
+ * receives when every source neuron emits one unit. It is the all-sources-active bound (pessimistic for wide
+ * layers; calibration ranges replace it).
  */
 export function absRowSums(c: Connectivity): Float64Array {
   const out = new Float64Array(connOutSize(c));
@@ -25,18 +27,9 @@ export function absRowSums(c: Connectivity): Float64Array {
       for (let r = 0; r < c.colIdx.length; r++) out[c.colIdx[r]!]! += Math.abs(w[r]!);
       return out;
     case "conv1d":
-    case "conv2d": {
-      // Every output position of channel co sees at most the whole kernel of co (padding only removes taps).
-      const cout = c.kernel[0];
-      const perCo = w.length / cout;
-      const perOut = out.length / cout;
-      for (let co = 0; co < cout; co++) {
-        let s = 0;
-        for (let k = co * perCo; k < (co + 1) * perCo; k++) s += Math.abs(w[k]!);
-        out.fill(s, co * perOut, (co + 1) * perOut);
-      }
-      return out;
-    }
+    case "conv2d":
+      // a tap over padding reads 0: only the taps inside the source count
+      return convAbsRowSums(c);
     case "oneToOne":
       for (let i = 0; i < c.size; i++) out[i] = Math.abs(w[w.length === 1 ? 0 : i]!);
       return out;

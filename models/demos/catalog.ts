@@ -106,13 +106,14 @@ export const FWFORMER_MNIST: ImageDemo & { config: { mixer: FwMixer } } = {
 
 /**
  * The chip `spikegrid demo --model NAME` compiles a trained demo for when no --profile is given: the S4 demos'
- * LayerNorm, GLU sigmoid and GELU need graded function neurons, which Loihi 1 (the demo's default) lacks.
+ * LayerNorm, GLU sigmoid and GELU need graded function neurons, which Loihi 1 (the demo's default) lacks, and the
+ * Spikformer's attention matmuls need Loihi 2's product neurons.
  */
 export const DEMO_PROFILES: Readonly<Record<string, string>> = {
   "binary-s4d-smnist": "loihi2",
   "gsu-smnist": "loihi2",
-  // spiking self-attention needs dynamic matmul, which only generic-45nm offers
-  "spikformer-mnist": "generic-45nm",
+  // spiking self-attention lowered to product neurons and accumulators (compiler/passes/lower-attention.ts)
+  "spikformer-mnist": "loihi2",
   "fwformer-mnist": "loihi2",
 };
 

@@ -1,5 +1,5 @@
 // The shipped MNIST Spikformer checkpoint (models/README.md "Trained demos"): key fit, zoo default, tfjs =
-// runFloat, float and generic-45nm chip-model accuracy on 1,000 held-out digits (the 95 % / 93 %).
+// runFloat, float and loihi2 chip-model accuracy on 1,000 held-out digits (the 95 % / 93 %).
 
 import { SPIKFORMER_MNIST } from "./catalog.js";
 import { describeImageDemo } from "./image-demo-checks.js";
