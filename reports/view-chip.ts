@@ -193,7 +193,7 @@ export function systemTable(run: RunJson): ViewTable | undefined {
     split("energy on-chip", sy.energy.onChipJ, "onChipJ"),
     split("energy inter-chip", sy.energy.interChipJ, "interChipJ"),
     split("energy static", sy.energy.staticJ, "staticJ"),
-    ...hostRows(sy, total),
+    ...hostRows(sy, total, run.energy.chip?.estimates ?? []),
     ...sy.links
       .slice(0, 8)
       .map((l, i): Cell[] => [
@@ -214,27 +214,28 @@ export function systemTable(run: RunJson): ViewTable | undefined {
 }
 
 /** The host link's rows of the System table: its energy share, then packets, bits and busy time per direction. */
-function hostRows(sy: NonNullable<RunJson["system"]>, total: number): Cell[][] {
+function hostRows(sy: NonNullable<RunJson["system"]>, total: number, estimates: readonly string[]): Cell[][] {
   const h = sy.host;
   if (!h || sy.energy.hostJ === undefined) return [];
+  const [estIn, estOut] = [estimates.includes("hostIn"), estimates.includes("hostOut")];
   const busy = (s: number) => (h.bandwidthBitsPerS ? `, link busy ${formatSI(s, "s")}` : "");
   return [
     [
       text("energy host I/O"),
       count(undefined),
-      si(sy.energy.hostJ, "J", "system.energy.hostJ"),
+      si(sy.energy.hostJ, "J", "system.energy.hostJ", estIn || estOut),
       pct(sy.energy.hostJ / total),
     ],
     [
       text(`host → system: ${h.bitsIn} bits${busy(h.busyInS)}`),
       count(h.packetsIn, "system.host.packetsIn"),
-      si(h.energyInJ, "J", "system.host.energyInJ"),
+      si(h.energyInJ, "J", "system.host.energyInJ", estIn),
       pct(h.energyInJ / total),
     ],
     [
       text(`system → host: ${h.bitsOut} bits${busy(h.busyOutS)}`),
       count(h.packetsOut, "system.host.packetsOut"),
-      si(h.energyOutJ, "J", "system.host.energyOutJ"),
+      si(h.energyOutJ, "J", "system.host.energyOutJ", estOut),
       pct(h.energyOutJ / total),
     ],
   ];
