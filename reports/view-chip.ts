@@ -207,7 +207,7 @@ export function systemTable(run: RunJson): ViewTable | undefined {
     rows.push([text(`… ${sy.links.length - 8} more links`), count(undefined), text(""), text("")]);
   return {
     id: "system",
-    title: `System: chips, energy split, ${sy.host ? "host link, " : ""}chip-to-chip links (packets: crossings)`,
+    title: `System: chips, energy split, chip-to-chip links${sy.host ? ", host link" : ""} (packets: crossings)`,
     columns: ["", "Packets", "Energy", "Share"].map((header, i) => ({ header, numeric: i >= 1 })),
     rows,
   };
