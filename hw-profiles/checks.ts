@@ -179,6 +179,14 @@ function checkSystem(p: ProfileFile, coresOnChip: number, list: ProblemList): vo
       ["system", "link", "bandwidth", "value"],
       "a link bandwidth must be above 0; leave it out when unknown",
     );
+  const host = sy.host;
+  if (host?.energyPerPacket && host.energyPerBit)
+    list.add(["system", "host", "energyPerBit"], "give energyPerPacket or energyPerBit, not both", "key");
+  if (host?.bandwidth && host.bandwidth.value === 0)
+    list.add(
+      ["system", "host", "bandwidth", "value"],
+      "a host link bandwidth must be above 0; leave it out when unknown",
+    );
   if (p.grid.routing !== "xy")
     list.add(
       ["system"],

@@ -13,7 +13,17 @@ import type {
   SystemFile,
   UnitsFile,
 } from "./schema.js";
-import type { Barrier, ChipProfile, CoreLimits, Cost, Costs, MemoryModel, System, Units } from "./types.js";
+import type {
+  Barrier,
+  ChipProfile,
+  CoreLimits,
+  Cost,
+  Costs,
+  MemoryModel,
+  System,
+  SystemHost,
+  Units,
+} from "./types.js";
 import { CYCLES, dimensionOfUnit, toSI } from "./units.js";
 
 /** A quantity's value in SI (counts unchanged); undefined for an absent quantity or cycles without a clock. */
@@ -133,8 +143,26 @@ function system(sy: SystemFile | undefined, clockHz: number | undefined): System
       bandwidthBitsPerS: si(sy.link.bandwidth),
       hops,
     }),
+    host: host(sy.host, packetBits, clockHz),
     staticPowerPerChipW: si(sy.staticPowerPerChip),
     barrierS: si(sy.barrier),
+  });
+}
+
+function host(
+  h: SystemFile["host"],
+  systemPacketBits: number,
+  clockHz: number | undefined,
+): SystemHost | undefined {
+  if (!h) return undefined;
+  const packetBits = h.packetBits?.value ?? systemPacketBits;
+  const perBit = si(h.energyPerBit);
+  const perPacket = si(h.energyPerPacket) ?? (perBit === undefined ? undefined : clean(perBit * packetBits));
+  return withDefined({
+    energyPerPacketJ: perPacket,
+    latencyS: si(h.latency, clockHz),
+    bandwidthBitsPerS: si(h.bandwidth),
+    packetBits,
   });
 }
 

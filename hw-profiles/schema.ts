@@ -144,6 +144,24 @@ const system = z
           .describe("link traversals between adjacent chips (default 1): energy and latency × hops"),
       })
       .describe("one chip-to-chip link between adjacent chips (per direction)"),
+    host: z
+      .strictObject({
+        bandwidth: bandwidthQ
+          .optional()
+          .describe("per direction; a packet holds the host link packetBits / bandwidth"),
+        energyPerPacket: energyQ.optional(),
+        energyPerBit: energyQ.optional().describe("× packetBits gives the energy per packet"),
+        latency: latencyQ.optional().describe("time for a packet to cross between the host and the system"),
+        packetBits: positive()
+          .optional()
+          .describe(
+            "bits one input event or output value occupies on the host link (default system.packetBits)",
+          ),
+      })
+      .optional()
+      .describe(
+        "the host link (per direction): input events enter the system and output values leave it through it",
+      ),
     staticPowerPerChip: powerQ
       .optional()
       .describe("static power per chip in use in this system (replaces staticPower.perChip)"),

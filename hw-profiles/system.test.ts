@@ -1,5 +1,6 @@
 // Multi-chip system profiles: the shipped boards and racks (chip counts, link numbers in SI with provenance),
-// `extends:` of a built-in chip, and the system's own rules (one chip in `grid`, one link energy form).
+// `extends:` of a built-in chip, the system's own rules (one chip in `grid`, one link energy form) and its host
+// link (system.host).
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +72,57 @@ describe("system profiles", () => {
     writeFileSync(file, "extends: loihi7\nname: x\n");
     expect(validateProfileFile(file).problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/"loihi7" is not a built-in profile/),
+    ]);
+  });
+
+  it("a host link: energy per bit × its packet bits (default system.packetBits), provenance per number", () => {
+    const kp = loadProfile("loihi2-kapoho-point");
+    // 100 pJ/bit × 32-bit packets, Gigabit Ethernet, 10 µs
+    expect(kp.system?.host).toEqual({
+      energyPerPacketJ: 3.2e-9,
+      latencyS: 1e-5,
+      bandwidthBitsPerS: 1e9,
+      packetBits: 32,
+    });
+    for (const name of ["loihi2-hala-point", "loihi-pohoiki-springs", "spinnaker2-48", "spinnaker2-sandia"]) {
+      const p = loadProfile(name);
+      expect(p.system?.host?.bandwidthBitsPerS, name).toBeGreaterThan(0);
+      expect(provenanceOf(p, "system.host.energyPerBit")?.status, name).toBe("estimate");
+      expect(provenanceOf(p, "system.host.bandwidth")?.sourceKey, name).toBeTruthy();
+    }
+    const dir = mkdtempSync(join(tmpdir(), "sg-host-"));
+    const file = join(dir, "h.yaml");
+    const q = (v: number, unit = "") =>
+      `{ value: ${v}, ${unit ? `unit: ${unit}, ` : ""}status: estimate, source: e }`;
+    const board = [
+      "extends: loihi2",
+      "name: my-board",
+      "sources: { e: guess }",
+      "system:",
+      `  chips: { x: ${q(2)}, y: ${q(1)} }`,
+      `  packetBits: ${q(40)}`,
+      "  link: {}",
+      "  host:",
+    ];
+    writeFileSync(
+      file,
+      [...board, `    energyPerBit: ${q(100, "pJ")}`, `    latency: ${q(2, "µs")}`].join("\n"),
+    );
+    const ok = validateProfileFile(file);
+    expect(ok.problems).toEqual([]);
+    expect(ok.profile?.system?.host).toEqual({ energyPerPacketJ: 4e-9, latencyS: 2e-6, packetBits: 40 });
+    writeFileSync(
+      file,
+      [
+        ...board,
+        `    energyPerBit: ${q(100, "pJ")}`,
+        `    energyPerPacket: ${q(1, "nJ")}`,
+        `    bandwidth: ${q(0, "Gbit/s")}`,
+      ].join("\n"),
+    );
+    expect(validateProfileFile(file).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^system\.host\.energyPerBit: give energyPerPacket or energyPerBit, not both/),
+      expect.stringMatching(/^system\.host\.bandwidth\.value: a host link bandwidth must be above 0/),
     ]);
   });
 });

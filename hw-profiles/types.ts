@@ -147,12 +147,27 @@ export interface SystemLink {
   hops: number;
 }
 
+/**
+ * The host link of a system (per direction), SI: input events enter and output values leave through it. Absent
+ * numbers are not modelled.
+ */
+export interface SystemHost {
+  /** energyPerPacket, or energyPerBit × packetBits. */
+  energyPerPacketJ?: number;
+  latencyS?: number;
+  bandwidthBitsPerS?: number;
+  /** Bits per packet on the host link (host.packetBits, else system.packetBits). */
+  packetBits: number;
+}
+
 /** A board or rack: `chipsX × chipsY` identical chips (the profile's grid each) on a 2-D chip grid. */
 export interface System {
   chipsX: number;
   chipsY: number;
   packetBits: number;
   link: SystemLink;
+  /** The host link; absent: host I/O is not modelled. */
+  host?: SystemHost;
   /** Static power per chip in use (replaces `staticPower.perChipW` when given). */
   staticPowerPerChipW?: number;
   /** System-wide timestep synchronisation added to each step when more than one chip is in use. */

@@ -104,8 +104,29 @@ export const systemSchema = z.looseObject({
       busyCycles: z.number().nonnegative(),
     }),
   ),
-  /** onChipJ + interChipJ = energy.chip.dynamicJ; staticJ = energy.chip.staticJ. */
-  energy: z.looseObject({ onChipJ: joules, interChipJ: joules, staticJ: joules }),
+  /** onChipJ + interChipJ (+ hostJ) = energy.chip.dynamicJ; staticJ = energy.chip.staticJ. */
+  energy: z.looseObject({ onChipJ: joules, interChipJ: joules, staticJ: joules, hostJ: joules.optional() }),
+  /** A profile with a host link (system.host): its traffic, energy and time over every sample. */
+  host: z
+    .looseObject({
+      packetsIn: count,
+      packetsOut: count,
+      bitsIn: count,
+      bitsOut: count,
+      energyInJ: joules,
+      energyOutJ: joules,
+      /** Time the link spent serialising packets (packets × packetBits / bandwidth), per direction. */
+      busyInS: z.number().nonnegative(),
+      busyOutS: z.number().nonnegative(),
+      /** Steps whose end the host link set. */
+      boundSteps: count,
+      packetBits: count,
+      energyPerPacketJ: joules.optional(),
+      latencyS: z.number().nonnegative().optional(),
+      bandwidthBitsPerS: z.number().positive().optional(),
+      convention: z.string(),
+    })
+    .optional(),
   link: z.looseObject({
     packetBits: count,
     energyPerPacketJ: joules.optional(),

@@ -2,6 +2,7 @@
 // Cells are flagged as resting on estimates (energy.chip.estimates) or over budget (utilization > 1).
 
 import type { RunJson } from "./run-json.js";
+import { formatSI } from "./terminal/table.js";
 import { type Cell, cellHelpers, type ViewTable } from "./view-cells.js";
 
 const { text, count, si, pct } = cellHelpers;
@@ -175,7 +176,7 @@ export function linkTable(run: RunJson): ViewTable | undefined {
 export function systemTable(run: RunJson): ViewTable | undefined {
   const sy = run.system;
   if (!sy) return undefined;
-  const total = sy.energy.onChipJ + sy.energy.interChipJ + sy.energy.staticJ || 1;
+  const total = sy.energy.onChipJ + sy.energy.interChipJ + sy.energy.staticJ + (sy.energy.hostJ ?? 0) || 1;
   const split = (what: string, j: number, key: string): Cell[] => [
     text(what),
     count(undefined),
@@ -192,6 +193,7 @@ export function systemTable(run: RunJson): ViewTable | undefined {
     split("energy on-chip", sy.energy.onChipJ, "onChipJ"),
     split("energy inter-chip", sy.energy.interChipJ, "interChipJ"),
     split("energy static", sy.energy.staticJ, "staticJ"),
+    ...hostRows(sy, total, run.energy.chip?.estimates ?? []),
     ...sy.links
       .slice(0, 8)
       .map((l, i): Cell[] => [
@@ -205,8 +207,36 @@ export function systemTable(run: RunJson): ViewTable | undefined {
     rows.push([text(`… ${sy.links.length - 8} more links`), count(undefined), text(""), text("")]);
   return {
     id: "system",
-    title: "System: chips, energy split, chip-to-chip links (packets: crossings)",
+    title: `System: chips, energy split, chip-to-chip links${sy.host ? ", host link" : ""} (packets: crossings)`,
     columns: ["", "Packets", "Energy", "Share"].map((header, i) => ({ header, numeric: i >= 1 })),
     rows,
   };
+}
+
+/** The host link's rows of the System table: its energy share, then packets, bits and busy time per direction. */
+function hostRows(sy: NonNullable<RunJson["system"]>, total: number, estimates: readonly string[]): Cell[][] {
+  const h = sy.host;
+  if (!h || sy.energy.hostJ === undefined) return [];
+  const [estIn, estOut] = [estimates.includes("hostIn"), estimates.includes("hostOut")];
+  const busy = (s: number) => (h.bandwidthBitsPerS ? `, link busy ${formatSI(s, "s")}` : "");
+  return [
+    [
+      text("energy host I/O"),
+      count(undefined),
+      si(sy.energy.hostJ, "J", "system.energy.hostJ", estIn || estOut),
+      pct(sy.energy.hostJ / total),
+    ],
+    [
+      text(`host → system: ${h.bitsIn} bits${busy(h.busyInS)}`),
+      count(h.packetsIn, "system.host.packetsIn"),
+      si(h.energyInJ, "J", "system.host.energyInJ", estIn),
+      pct(h.energyInJ / total),
+    ],
+    [
+      text(`system → host: ${h.bitsOut} bits${busy(h.busyOutS)}`),
+      count(h.packetsOut, "system.host.packetsOut"),
+      si(h.energyOutJ, "J", "system.host.energyOutJ", estOut),
+      pct(h.energyOutJ / total),
+    ],
+  ];
 }

@@ -84,12 +84,16 @@ describe("multi-chip systems on the command line", () => {
     expect(run.system.chipsUsed).toBe(2);
     expect(run.system.links.length).toBeGreaterThan(0);
     const e = run.system.energy;
-    expect(e.onChipJ + e.interChipJ).toBeCloseTo(run.energy.chip.dynamicJ, 12);
+    // the board declares a host link: input events in and output values out are the host share
+    expect(e.onChipJ + e.interChipJ + e.hostJ).toBeCloseTo(run.energy.chip.dynamicJ, 12);
+    expect(run.system.host.packetsIn).toBe(run.counts.inputPackets);
+    expect(e.hostJ).toBeCloseTo((run.system.host.packetsIn + run.system.host.packetsOut) * 3.2e-9, 12);
     expect(e.staticJ).toBe(run.energy.chip.staticJ);
     const rep = await cli("report", json);
     expect(rep.out).toMatch(/System: chips, energy split, chip-to-chip links/);
     expect(rep.out).toMatch(/chips used 2 of 8 \(2 × 4\)/);
     expect(rep.out).toMatch(/link chip \d+ → chip \d+/);
+    expect(rep.out).toMatch(/host → system: \d+ bits, link busy/);
     const html = join(dir, "r.html");
     expect((await cli("report", json, "-o", html)).code).toBe(0);
     expect(readFileSync(html, "utf8")).toMatch(/System: chips, energy split, chip-to-chip links/);

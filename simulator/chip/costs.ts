@@ -16,6 +16,8 @@ export const EVENT_KINDS = [
   "axonOut",
   "memoryAccess",
   "chipLink",
+  "hostIn",
+  "hostOut",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = EVENT_KINDS.length;
@@ -31,6 +33,12 @@ export const AXON_OUT = 8;
 export const MEM = 9;
 /** A packet crossing a chip-to-chip link of a system (profile.system.link), instead of a mesh hop. */
 export const CHIP_LINK = 10;
+/** A packet from the host carrying an input event into a core (profile.system.host), charged to that core. */
+export const HOST_IN = 11;
+/** A packet to the host carrying an output value, charged to the core that emitted it. */
+export const HOST_OUT = 12;
+/** Event kinds that exist only on a system with a host link (left out of summaries otherwise). */
+export const HOST_KINDS: readonly number[] = [HOST_IN, HOST_OUT];
 
 /** Used when the profile has no clock (an asynchronous chip such as Loihi): 1 cycle = 1 ns. */
 export const NOMINAL_CLOCK_HZ = 1e9;
@@ -52,6 +60,14 @@ export interface CostTable {
   /** The system's packet size and link bandwidth (0 when not a system / not modelled). */
   chipLinkPacketBits: number;
   chipLinkBitsPerS: number;
+  /** Whether the profile declares a host link (system.host); hostIn / hostOut cost its energy and latency. */
+  host: boolean;
+  /** Cycles one packet holds the host link in one direction: packetBits / bandwidth (0 when not modelled). */
+  hostOccupancy: number;
+  /** The host link's packet size and bandwidth (0 when no host link / not modelled). */
+  hostPacketBits: number;
+  hostBitsPerS: number;
+  hostBandwidthStatus: string | undefined;
   /** Static power while the chip runs, W: per chip × chips in use (a single chip: × grid.chips) + per core × cores in use. */
   staticPowerW: number;
   staticStatus: string | undefined;
@@ -66,11 +82,9 @@ export interface CostTable {
 
 /** The provenance status of `costs.<kind>.<what>` (hopEW/hopNS may come from `hop`). */
 function status(profile: ChipProfile, kind: EventKind, what: "energy" | "latency"): string | undefined {
-  if (kind === "chipLink") {
-    const keys =
-      what === "energy"
-        ? ["system.link.energyPerPacket", "system.link.energyPerBit"]
-        : ["system.link.latency"];
+  if (kind === "chipLink" || kind === "hostIn" || kind === "hostOut") {
+    const at = kind === "chipLink" ? "system.link" : "system.host";
+    const keys = what === "energy" ? [`${at}.energyPerPacket`, `${at}.energyPerBit`] : [`${at}.latency`];
     return keys.map((k) => provenanceOf(profile, k)?.status).find((x) => x !== undefined);
   }
   const e =
@@ -94,11 +108,14 @@ export function costTable(
   const cycles = new Float64Array(K);
   const modelled: boolean[] = [];
   const link = profile.system?.link;
+  const host = profile.system?.host;
   EVENT_KINDS.forEach((kind, k) => {
     const c =
       kind === "chipLink"
         ? link && { energyJ: link.energyPerPacketJ, latencyS: link.latencyS }
-        : profile.costs[kind];
+        : kind === "hostIn" || kind === "hostOut"
+          ? host && { energyJ: host.energyPerPacketJ, latencyS: host.latencyS }
+          : profile.costs[kind];
     energyJ[k] = c?.energyJ ?? 0;
     cycles[k] = c?.latencyCycles ?? (c?.latencyS === undefined ? 0 : c.latencyS * clockHz);
     modelled.push(c?.energyJ !== undefined);
@@ -116,6 +133,7 @@ export function costTable(
   const systemBarrierS = sy && chipsInUse > 1 ? (sy.barrierS ?? 0) : 0;
   const barrierS = barrierLatencyS(profile, tilesInUse) ?? 0;
   const occupancyS = sy?.link.bandwidthBitsPerS ? sy.packetBits / sy.link.bandwidthBitsPerS : 0;
+  const hostOccupancyS = host?.bandwidthBitsPerS ? host.packetBits / host.bandwidthBitsPerS : 0;
   const b = profile.barrier;
   const barrierStatus = [...profile.provenance.values()].find((e) => e.keyPath.startsWith("barrier"))?.status;
   return {
@@ -129,6 +147,11 @@ export function costTable(
     chipLinkOccupancy: occupancyS * clockHz,
     chipLinkPacketBits: sy?.packetBits ?? 0,
     chipLinkBitsPerS: sy?.link.bandwidthBitsPerS ?? 0,
+    host: host !== undefined,
+    hostOccupancy: hostOccupancyS * clockHz,
+    hostPacketBits: host?.packetBits ?? 0,
+    hostBitsPerS: host?.bandwidthBitsPerS ?? 0,
+    hostBandwidthStatus: provenanceOf(profile, "system.host.bandwidth")?.status,
     staticPowerW,
     staticStatus,
     barrierCycles: barrierS * clockHz,

@@ -13,6 +13,8 @@ import {
   AXON_IN,
   AXON_OUT,
   type CostTable,
+  HOST_IN,
+  HOST_OUT,
   K,
   MAC,
   MEM,
@@ -43,6 +45,11 @@ export class ChipModel {
   private readonly allUpdate: boolean;
   private readonly cyc: Float64Array;
   private stepSpikes = 0;
+  /** Output ports reading each source (by source index): each of its events goes to the host once per port. */
+  private readonly outPorts: Int32Array;
+  /** This step's output packets: the time each left its core (host link, system.host). */
+  private hostOut = new Float64Array(64);
+  private hostOutN = 0;
 
   constructor(
     private readonly dp: Datapath,
@@ -58,6 +65,12 @@ export class ChipModel {
     this.ids = [...dest.keys()];
     const index = new Map(this.ids.map((id, i) => [id, i]));
     this.dest = this.ids.map((id) => dest.get(id)!);
+    this.outPorts = new Int32Array(this.ids.length);
+    if (costs.host)
+      for (const o of dp.ir.outputs) {
+        const si = index.get(o.src);
+        if (si !== undefined) this.outPorts[si]!++;
+      }
     this.cyc = costs.cycles;
     this.allUpdate = profile.timestep.updatePolicy === "all";
     const n = layout.slots;
@@ -97,8 +110,16 @@ export class ChipModel {
     this.stepBusy.fill(0);
     this.stepEv.fill(0);
     this.stepSpikes = 0;
-    // Input events come from the host straight into the cores that read them (no mesh hops).
+    // Input events come from the host straight into the cores that read them (no mesh hops). With a host
+    // link (system.host) they cross it first, one packet per destination core, in order: each holds the link
+    // packetBits / bandwidth and arrives its latency after it departs.
     const keep = router.keepArrival;
+    const host = this.costs.host;
+    const hostOcc = this.costs.hostOccupancy;
+    const hostLat = cyc[HOST_IN]!;
+    let hostFree = 0;
+    let hostInEnd = 0;
+    let hostIn = 0;
     this.dp.ir.inputs.forEach((port) => {
       const si = this.ids.indexOf(port.id);
       const f = this.dp.frame(port.id, t)!;
@@ -107,16 +128,28 @@ export class ChipModel {
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          if (keep) router.arrival[base + r] = cyc[AXON_IN]!;
+          let at = cyc[AXON_IN]!;
+          if (host) {
+            const depart = hostFree;
+            hostFree = depart + hostOcc;
+            at += depart + hostLat;
+            if (at > hostInEnd) hostInEnd = at;
+            this.count(d.slot[r]!, HOST_IN, 1);
+            hostIn++;
+          }
+          if (keep) router.arrival[base + r] = at;
           this.receive(d.slot[r]!);
           tally.inputPackets++;
         }
       }
     });
+    this.hostOutN = 0;
     for (const phase of this.phases) {
       for (const u of phase) this.unitStep(u, t);
       router.route(tally, this.stepEv);
     }
+    const hostOutEnd = host ? this.drainHostOut() : 0;
+    const hostOutN = this.hostOutN;
     let compute = 0;
     let clockEnd = 0;
     for (let c = 0; c < this.layout.slots; c++) {
@@ -126,10 +159,33 @@ export class ChipModel {
     }
     // simple timing: a chip-to-chip link that serialises more than the on-chip time sets the step (README)
     const linkBound = router.stepChipLinkBusy();
-    const end =
+    let end =
       this.timing === "detailed"
         ? Math.max(clockEnd, router.maxDeliver)
         : Math.max(compute + router.maxNet, linkBound);
+    if (host) {
+      // detailed: the step lasts until the last host packet arrived (an input's wait is already in the cores'
+      // clocks); simple: the host latency lengthens the longest route, and a host link serialising more than
+      // the rest of the step sets it, as a chip-to-chip link does
+      const inBusy = hostIn * hostOcc;
+      const outBusy = hostOutN * hostOcc;
+      const hostEnd =
+        this.timing === "detailed"
+          ? Math.max(hostInEnd, hostOutEnd)
+          : Math.max(
+              compute + router.maxNet + (hostIn > 0 ? hostLat : 0) + (hostOutN > 0 ? cyc[HOST_OUT]! : 0),
+              inBusy,
+              outBusy,
+            );
+      if (hostEnd > end) {
+        end = hostEnd;
+        tally.hostBoundSteps++;
+      }
+      tally.hostInPackets += hostIn;
+      tally.hostOutPackets += hostOutN;
+      tally.hostInBusy += inBusy;
+      tally.hostOutBusy += outBusy;
+    }
     const { barrierCycles, barrierKind, systemBarrierCycles } = this.costs;
     const barrier =
       (barrierKind === "tick" ? Math.max(0, barrierCycles - end) : barrierCycles) + systemBarrierCycles;
@@ -148,6 +204,35 @@ export class ChipModel {
     s.energyJ.push(dyn + (this.costs.staticPowerW * cycles) / this.costs.clockHz);
     tally.cycles += cycles;
     tally.steps++;
+  }
+
+  /**
+   * The step's output packets through the host link in the order they left their cores: each departs when it
+   * left and the link is free, holds it packetBits / bandwidth, arrives its latency later. The last arrival.
+   */
+  private drainHostOut(): number {
+    const n = this.hostOutN;
+    if (n === 0) return 0;
+    const times = this.hostOut.subarray(0, n).sort();
+    const occ = this.costs.hostOccupancy;
+    const lat = this.cyc[HOST_OUT]!;
+    let free = 0;
+    let last = 0;
+    for (let k = 0; k < n; k++) {
+      const depart = Math.max(times[k]!, free);
+      free = depart + occ;
+      last = depart + lat;
+    }
+    return last;
+  }
+
+  private pushHostOut(time: number): void {
+    if (this.hostOutN === this.hostOut.length) {
+      const grown = new Float64Array(this.hostOut.length * 2);
+      grown.set(this.hostOut);
+      this.hostOut = grown;
+    }
+    this.hostOut[this.hostOutN++] = time;
   }
 
   private count(c: number, kind: number, n: number): void {
@@ -286,6 +371,7 @@ export class ChipModel {
     const multicast = this.noc.multicast;
     const spikeOut = cyc[SPIKE_OUT]!;
     const axonOut = cyc[AXON_OUT]!;
+    const ports = this.outPorts[u.src]!;
     let spikes = 0;
     let packets = 0;
     let lo = Number.POSITIVE_INFINITY;
@@ -319,8 +405,12 @@ export class ChipModel {
       }
       clock[c] = tc;
       stepBusy[c] = busy;
+      // output values leave for the host once the event is out of its core, one packet per output port
+      for (let o = 0; o < ports; o++) this.pushHostOut(tc);
+      if (ports > 0) ev[c * K + HOST_OUT]! += ports;
     }
     pending.bound(lo, hi);
+    if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
     if (u.spikes || u.planes > 0) this.stepSpikes += spikes;
     this.stepEv[SPIKE_OUT]! += spikes;
     this.stepEv[AXON_OUT]! += packets;

@@ -85,6 +85,11 @@ export function chipRunSections(results: readonly ChipRunResult[], mapping = "au
   });
   if (costs.barrierStatus === "estimate" && costs.barrierCycles > 0) latencyEstimate = true;
   if (costs.systemBarrierStatus === "estimate" && costs.systemBarrierCycles > 0) latencyEstimate = true;
+  const hostPackets = sum(
+    chips.map((c) => (c.system?.host ? c.system.host.packetsIn + c.system.host.packetsOut : 0)),
+  );
+  if (costs.hostBandwidthStatus === "estimate" && costs.hostOccupancy > 0 && hostPackets > 0)
+    latencyEstimate = true;
   if (costs.staticStatus === "estimate" && staticJ > 0) estimates.push("static");
 
   const stepCycles = chips.flatMap((c) => c.perStep.cycles);
@@ -207,7 +212,8 @@ function systemSection(results: readonly ChipRunResult[]): RunSystem | undefined
   if (!s0) return undefined;
   const costs = results[0]!.chip.costs;
   const links = new Map<string, RunSystem["links"][number]>();
-  const energy = { onChipJ: 0, interChipJ: 0, staticJ: 0 };
+  const energy: RunSystem["energy"] = { onChipJ: 0, interChipJ: 0, staticJ: 0 };
+  if (s0.host) energy.hostJ = 0;
   let crossings = 0;
   let chipsUsed = 0;
   for (const r of results) {
@@ -217,6 +223,7 @@ function systemSection(results: readonly ChipRunResult[]): RunSystem | undefined
     energy.onChipJ += sy.energy.onChipJ;
     energy.interChipJ += sy.energy.interChipJ;
     energy.staticJ += sy.energy.staticJ;
+    if (energy.hostJ !== undefined) energy.hostJ += sy.energy.hostJ ?? 0;
     for (const l of sy.links) {
       const key = `${l.fromChip}>${l.toChip}`;
       const had = links.get(key);
@@ -228,6 +235,7 @@ function systemSection(results: readonly ChipRunResult[]): RunSystem | undefined
     }
   }
   const k = EVENT_KINDS.indexOf("chipLink");
+  const host = s0.host ? hostSection(results, costs) : undefined;
   return {
     chips: { x: s0.chipsX, y: s0.chipsY },
     coresPerChip: s0.coresPerChip,
@@ -243,6 +251,41 @@ function systemSection(results: readonly ChipRunResult[]): RunSystem | undefined
     },
     convention:
       "a route crossing a chip boundary uses the chip-to-chip link for that step instead of a mesh hop: energy per packet (or per bit × packetBits) × hops, its latency, and the link held packetBits / bandwidth per packet (detailed timing: FIFO serialisation; simple timing: a step lasts at least the busiest link's packets × packetBits / bandwidth); static power per chip × chips in use; the system barrier is added to every step when more than one chip is in use. onChipJ = the other events' energy",
+    ...(host ? { host } : {}),
+  };
+}
+
+/** The host link summed over samples (system.host). */
+function hostSection(results: readonly ChipRunResult[], costs: CostTable): NonNullable<RunSystem["host"]> {
+  const h = { packetsIn: 0, packetsOut: 0, energyInJ: 0, energyOutJ: 0, busyIn: 0, busyOut: 0, bound: 0 };
+  for (const r of results) {
+    const x = r.chip.system?.host;
+    if (!x) continue;
+    h.packetsIn += x.packetsIn;
+    h.packetsOut += x.packetsOut;
+    h.energyInJ += x.energyInJ;
+    h.energyOutJ += x.energyOutJ;
+    h.busyIn += x.busyInCycles;
+    h.busyOut += x.busyOutCycles;
+    h.bound += x.boundSteps;
+  }
+  const k = EVENT_KINDS.indexOf("hostIn");
+  return {
+    packetsIn: h.packetsIn,
+    packetsOut: h.packetsOut,
+    bitsIn: h.packetsIn * costs.hostPacketBits,
+    bitsOut: h.packetsOut * costs.hostPacketBits,
+    energyInJ: h.energyInJ,
+    energyOutJ: h.energyOutJ,
+    busyInS: h.busyIn / costs.clockHz,
+    busyOutS: h.busyOut / costs.clockHz,
+    boundSteps: h.bound,
+    packetBits: costs.hostPacketBits,
+    ...(costs.modelled[k] ? { energyPerPacketJ: costs.energyJ[k]! } : {}),
+    ...(costs.cycles[k]! > 0 ? { latencyS: costs.cycles[k]! / costs.clockHz } : {}),
+    ...(costs.hostBitsPerS > 0 ? { bandwidthBitsPerS: costs.hostBitsPerS } : {}),
+    convention:
+      "one host packet per input packet (input event × destination core) and per output event (spike or nonzero value) × output port; each pays the host link's energy per packet (or per bit × packetBits, hostIn / hostOut in byEvent, charged to the receiving / emitting core) and holds the link packetBits / bandwidth per direction; inputs arrive at their cores directly (the route from where the host attaches is not modelled). Detailed timing: inputs depart in order from the step's start and reach their cores latency + axonIn later, outputs depart when they left their core, FIFO; the step lasts until the last host packet arrived. Simple timing: the host latency (in, out) lengthens the longest route, and a step lasts at least each direction's packets × packetBits / bandwidth. hostJ = energyInJ + energyOutJ",
   };
 }
 

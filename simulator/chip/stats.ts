@@ -50,6 +50,14 @@ export class ChipTally {
   chipLinkCrossings = 0;
   /** Packets from the host carrying input events (no mesh hops). */
   inputPackets = 0;
+  /** Host link (system.host): packets in (one per input packet) and out (one per output event per port). */
+  hostInPackets = 0;
+  hostOutPackets = 0;
+  /** Cycles the host link serialised packets in each direction (packets × packetBits / bandwidth). */
+  hostInBusy = 0;
+  hostOutBusy = 0;
+  /** Steps whose end was set by the host link (its last packet arrived after everything else). */
+  hostBoundSteps = 0;
   steps = 0;
   cycles = 0;
   readonly series: StepSeries = {
@@ -89,6 +97,11 @@ export class ChipTally {
     this.hops = 0;
     this.chipLinkCrossings = 0;
     this.inputPackets = 0;
+    this.hostInPackets = 0;
+    this.hostOutPackets = 0;
+    this.hostInBusy = 0;
+    this.hostOutBusy = 0;
+    this.hostBoundSteps = 0;
     this.steps = 0;
     this.cycles = 0;
     for (const s of Object.values(this.series)) s.length = 0;

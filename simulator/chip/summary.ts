@@ -3,7 +3,17 @@
 
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { TimestepMode } from "../reference/schedule.js";
-import { AC, CHIP_LINK, type CostTable, EVENT_KINDS, K, MAC } from "./costs.js";
+import {
+  AC,
+  CHIP_LINK,
+  type CostTable,
+  EVENT_KINDS,
+  HOST_IN,
+  HOST_KINDS,
+  HOST_OUT,
+  K,
+  MAC,
+} from "./costs.js";
 import type { Layout } from "./layout.js";
 import type { CoreMemory } from "./memory.js";
 import type { Noc } from "./noc.js";
@@ -50,6 +60,21 @@ export interface ChipLinkSummary {
   busyCycles: number;
 }
 
+/** The host link's traffic over the run, in and out (system.host). */
+export interface HostSummary {
+  packetsIn: number;
+  packetsOut: number;
+  bitsIn: number;
+  bitsOut: number;
+  energyInJ: number;
+  energyOutJ: number;
+  /** Cycles the link serialised packets: packets × packetBits / bandwidth (0 when no bandwidth is given). */
+  busyInCycles: number;
+  busyOutCycles: number;
+  /** Steps whose end the host link set. */
+  boundSteps: number;
+}
+
 /** The system level of a multi-chip run: chips in use, traffic per chip-to-chip link, energy split. */
 export interface SystemSummary {
   chipsX: number;
@@ -59,8 +84,10 @@ export interface SystemSummary {
   /** Packets × chip-to-chip links crossed. */
   crossings: number;
   links: ChipLinkSummary[];
-  /** onChipJ + interChipJ = dynamicJ; + staticJ = totalJ. */
-  energy: { onChipJ: number; interChipJ: number; staticJ: number };
+  /** onChipJ + interChipJ (+ hostJ) = dynamicJ; + staticJ = totalJ. hostJ only with a host link. */
+  energy: { onChipJ: number; interChipJ: number; staticJ: number; hostJ?: number };
+  /** A profile with `system.host` only. */
+  host?: HostSummary;
 }
 
 export interface ChipSummary {
@@ -115,7 +142,10 @@ export function summarize(
   const staticJ = costs.staticPowerW * simulatedS;
   const events: Record<string, number> = {};
   const byEvent: Record<string, number> = {};
+  // the host kinds exist only on a system with a host link: a profile without one reports as before
+  const counted = (k: number) => costs.host || !HOST_KINDS.includes(k);
   EVENT_KINDS.forEach((kind, k) => {
+    if (!counted(k)) return;
     events[kind] = tally.total(k);
     if (costs.modelled[k]) byEvent[kind] = events[kind] * costs.energyJ[k]!;
   });
@@ -126,6 +156,7 @@ export function summarize(
     const ev: Record<string, number> = {};
     const by: Record<string, number> = {};
     EVENT_KINDS.forEach((kind, k) => {
+      if (!counted(k)) return;
       ev[kind] = tally.events[c * K + k]!;
       if (costs.modelled[k]) by[kind] = ev[kind] * costs.energyJ[k]!;
     });
@@ -226,6 +257,21 @@ function systemSummary(
   }
   links.sort((a, b) => b.packets - a.packets || a.fromChip - b.fromChip || a.toChip - b.toChip);
   const interChipJ = costs.modelled[CHIP_LINK] ? tally.total(CHIP_LINK) * costs.energyJ[CHIP_LINK]! : 0;
+  const energyOf = (k: number) => (costs.modelled[k] ? tally.total(k) * costs.energyJ[k]! : 0);
+  const host: HostSummary | undefined = costs.host
+    ? {
+        packetsIn: tally.hostInPackets,
+        packetsOut: tally.hostOutPackets,
+        bitsIn: tally.hostInPackets * costs.hostPacketBits,
+        bitsOut: tally.hostOutPackets * costs.hostPacketBits,
+        energyInJ: energyOf(HOST_IN),
+        energyOutJ: energyOf(HOST_OUT),
+        busyInCycles: tally.hostInBusy,
+        busyOutCycles: tally.hostOutBusy,
+        boundSteps: tally.hostBoundSteps,
+      }
+    : undefined;
+  const hostJ = host ? host.energyInJ + host.energyOutJ : 0;
   return {
     chipsX: sy.chipsX,
     chipsY: sy.chipsY,
@@ -233,6 +279,9 @@ function systemSummary(
     chipsInUse: layout.chipsInUse,
     crossings: tally.chipLinkCrossings,
     links,
-    energy: { onChipJ: dynamicJ - interChipJ, interChipJ, staticJ },
+    energy: host
+      ? { onChipJ: dynamicJ - interChipJ - hostJ, interChipJ, staticJ, hostJ }
+      : { onChipJ: dynamicJ - interChipJ, interChipJ, staticJ },
+    ...(host ? { host } : {}),
   };
 }
