@@ -80,9 +80,18 @@ export interface LoadedChip {
   stream(opts?: Pick<ChipRunOptions, "perStepCounts">): ChipStream;
 }
 
+/** How a module is loaded beyond its mapping. */
+export interface LoadOptions {
+  /**
+   * Inputs and outputs that never cross the host link: a phased run's stored sequences, held in the cores'
+   * state memory and replayed from there (phased.ts).
+   */
+  onChipPorts?: ReadonlySet<string>;
+}
+
 export interface Chip {
   readonly profile: ChipProfile;
-  load(ir: NmirModule, mapping: Mapping): LoadedChip;
+  load(ir: NmirModule, mapping: Mapping, opts?: LoadOptions): LoadedChip;
 }
 
 export function createChip(profile: ChipProfile, opts: ChipOptions = {}): Chip {
@@ -92,7 +101,10 @@ export function createChip(profile: ChipProfile, opts: ChipOptions = {}): Chip {
       hint: 'use "simple" (busiest core) or "detailed" (event-driven with link contention)',
     });
   const mode = opts.mode ?? profile.timestep.semantics;
-  return { profile, load: (ir, mapping) => new ChipLoad(profile, ir, mapping, timing, mode) };
+  return {
+    profile,
+    load: (ir, mapping, o = {}) => new ChipLoad(profile, ir, mapping, timing, mode, o.onChipPorts),
+  };
 }
 
 /** What a run steps: the datapath, the chip model over it, their tallies and the network on chip. */
@@ -129,7 +141,18 @@ class ChipEngine {
     }
     this.noc.finalize();
     this.tally = new ChipTally(layout.slots);
-    this.model = new ChipModel(this.dp, profile, layout, costs, this.noc, synapses, dest, timing, this.tally);
+    this.model = new ChipModel(
+      this.dp,
+      profile,
+      layout,
+      costs,
+      this.noc,
+      synapses,
+      dest,
+      timing,
+      this.tally,
+      chip.onChipPorts,
+    );
   }
 
   reset(): void {
@@ -179,6 +202,7 @@ class ChipLoad implements LoadedChip {
     raw: Mapping,
     readonly timing: Timing,
     readonly mode: TimestepMode,
+    readonly onChipPorts: ReadonlySet<string> = new Set(),
   ) {
     this.mapping = validateMapping(raw, ir, profile);
     const table = sourceTable(ir);

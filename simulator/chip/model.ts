@@ -61,6 +61,8 @@ export class ChipModel {
     dest: ReadonlyMap<string, DestTable>,
     readonly timing: Timing,
     private readonly tally: ChipTally,
+    /** Inputs and outputs that never cross the host link (a phased run's stored sequences). */
+    private readonly onChipPorts: ReadonlySet<string> = new Set(),
   ) {
     this.ids = [...dest.keys()];
     const index = new Map(this.ids.map((id, i) => [id, i]));
@@ -68,6 +70,7 @@ export class ChipModel {
     this.outPorts = new Int32Array(this.ids.length);
     if (costs.host)
       for (const o of dp.ir.outputs) {
+        if (onChipPorts.has(o.id)) continue;
         const si = index.get(o.src);
         if (si !== undefined) this.outPorts[si]!++;
       }
@@ -121,6 +124,7 @@ export class ChipModel {
     let hostInEnd = 0;
     let hostIn = 0;
     this.dp.ir.inputs.forEach((port) => {
+      const fromHost = host && !this.onChipPorts.has(port.id);
       const si = this.ids.indexOf(port.id);
       const f = this.dp.frame(port.id, t)!;
       const d = this.dest[si]!;
@@ -129,7 +133,7 @@ export class ChipModel {
         const i = f.idx[e]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
           let at = cyc[AXON_IN]!;
-          if (host) {
+          if (fromHost) {
             const depart = hostFree;
             hostFree = depart + hostOcc;
             at += depart + hostLat;

@@ -4,7 +4,7 @@
 import type { Layout } from "./layout.js";
 import type { coreMemory } from "./memory.js";
 import { mergeLinkRows } from "./sections.js";
-import type { ChipSummary, CoreSummary } from "./summary.js";
+import type { ChipLinkSummary, ChipSummary, CoreSummary, HostSummary, SystemSummary } from "./summary.js";
 
 /** T steps with no work: a phase with nothing on cores (its outputs read module inputs only). */
 export function idleSummary(
@@ -22,7 +22,8 @@ export function idleSummary(
   | "perStep"
   | "cores"
   | "links"
-> {
+> &
+  Pick<Partial<ChipSummary>, "system"> {
   const zeros = () => new Array<number>(T).fill(0);
   return {
     steps: T,
@@ -50,6 +51,67 @@ export function idleSummary(
 }
 
 export type PhaseSummary = ReturnType<typeof idleSummary>;
+
+/**
+ * The system level of a phased run: every phase's chip-to-chip and host traffic summed link by link, chips in
+ * use of the whole mapping, and the energy split of the merged totals (on-chip = dynamic − inter-chip − host).
+ */
+export function mergeSystems(
+  first: SystemSummary,
+  phases: PhaseSummary[],
+  layout: Layout,
+  energy: { dynamicJ: number; staticJ: number },
+): SystemSummary {
+  const systems = phases.flatMap((p) => (p.system ? [p.system] : []));
+  const links = new Map<string, ChipLinkSummary>();
+  for (const l of systems.flatMap((x) => x.links)) {
+    const key = `${l.fromChip}>${l.toChip}`;
+    const had = links.get(key);
+    links.set(
+      key,
+      had
+        ? {
+            ...had,
+            packets: had.packets + l.packets,
+            energyJ: had.energyJ + l.energyJ,
+            busyCycles: had.busyCycles + l.busyCycles,
+          }
+        : { ...l },
+    );
+  }
+  const sum = (f: (x: SystemSummary) => number) => systems.reduce((a, x) => a + f(x), 0);
+  const interChipJ = sum((x) => x.energy.interChipJ);
+  let host: HostSummary | undefined;
+  if (first.host) {
+    const hs = systems.flatMap((x) => (x.host ? [x.host] : []));
+    const total = (k: keyof HostSummary) => hs.reduce((a, h) => a + h[k], 0);
+    host = {
+      packetsIn: total("packetsIn"),
+      packetsOut: total("packetsOut"),
+      bitsIn: total("bitsIn"),
+      bitsOut: total("bitsOut"),
+      energyInJ: total("energyInJ"),
+      energyOutJ: total("energyOutJ"),
+      busyInCycles: total("busyInCycles"),
+      busyOutCycles: total("busyOutCycles"),
+      boundSteps: total("boundSteps"),
+    };
+  }
+  const hostJ = host ? host.energyInJ + host.energyOutJ : 0;
+  const onChipJ = energy.dynamicJ - interChipJ - hostJ;
+  return {
+    ...first,
+    chipsInUse: layout.chipsInUse,
+    crossings: sum((x) => x.crossings),
+    links: [...links.values()].sort(
+      (a, b) => b.packets - a.packets || a.fromChip - b.fromChip || a.toChip - b.toChip,
+    ),
+    energy: host
+      ? { onChipJ, interChipJ, staticJ: energy.staticJ, hostJ }
+      : { onChipJ, interChipJ, staticJ: energy.staticJ },
+    ...(host ? { host } : {}),
+  };
+}
 
 /** Sums phase summaries core by core onto the whole module's cores; static energy over the total time. */
 export function mergeSummaries(
@@ -132,5 +194,6 @@ export function mergeSummaries(
     cores,
     links: [...links.values()],
     ...sources,
+    ...(first.system ? { system: mergeSystems(first.system, phases, layout, { dynamicJ, staticJ }) } : {}),
   };
 }

@@ -132,10 +132,20 @@ export function simulateChipPhased(
   });
   // a phase with nothing on cores (it only stores a module input) takes its T steps with no chip work
   const loaded: (LoadedChip | undefined)[] = [];
+  // A population's stored sequence stays in the state memory of its cores: its store and replay never cross
+  // the host link. A module input stored for a later phase is held on the cores its replay feeds, so it
+  // crosses the host link as it is replayed (as a fed input does).
+  const sourceOf = new Map(ir.outputs.map((o) => [o.id, o.src]));
+  const moduleInputs = new Set(ir.inputs.map((i) => i.id));
+  const onChipPorts = new Set(
+    plan.buffers
+      .filter((b) => !moduleInputs.has(sourceOf.get(b.output)!))
+      .flatMap((b) => [b.input, b.output]),
+  );
   for (let k = 0; k < plan.phases; k++) {
     const sub = phaseModule(ir, plan, k);
     const empty = sub.populations.length === 0 && sub.dynamicMatmuls.length === 0;
-    loaded.push(empty ? undefined : chip.load(sub, phaseMapping(mapping, sub)));
+    loaded.push(empty ? undefined : chip.load(sub, phaseMapping(mapping, sub), { onChipPorts }));
   }
   const runOpts: ChipRunOptions = opts.perStepCounts ? { perStepCounts: true } : {};
   let info: PhasedChipInfo | undefined;

@@ -11,10 +11,10 @@ import { generousProfile } from "../../compiler/mapping/test-fixtures.js";
 import { nmirModuleArb } from "../../compiler/nmir/arbitrary.js";
 import { sourceTable } from "../../compiler/nmir/graph.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
-import type { ChipProfile } from "../../hw-profiles/index.js";
 import { runReference, TIMESTEP_MODES } from "../reference/index.js";
 import { inputsArb } from "../reference/test-helpers.js";
 import { createChip } from "./index.js";
+import { generousSystem } from "./system-fixtures.js";
 
 const T = 4;
 const case_ = fc
@@ -29,48 +29,6 @@ const case_ = fc
     hostGbps: fc.option(fc.constantFrom(0.01, 1, 100), { nil: undefined }),
   })
   .chain((c) => inputsArb(c.ir, T).map((inputs) => ({ ...c, inputs })));
-
-/** A system of `cx × cy` generous chips of `side × 1` tiles, with a modelled chip-to-chip link. */
-function system(
-  cx: number,
-  cy: number,
-  side: number,
-  multicast: boolean,
-  gbps: number,
-  hostGbps?: number,
-): ChipProfile {
-  const g = generousProfile();
-  return {
-    ...g,
-    name: "generous-system",
-    grid: {
-      ...g.grid,
-      width: side,
-      height: 1,
-      coresPerTile: 1,
-      coresPerChip: side,
-      multicast,
-      chips: cx * cy,
-    },
-    system: {
-      chipsX: cx,
-      chipsY: cy,
-      packetBits: 32,
-      link: { energyPerPacketJ: 5e-10, latencyS: 1e-7, bandwidthBitsPerS: gbps * 1e9, hops: 1 },
-      barrierS: 1e-6,
-      ...(hostGbps === undefined
-        ? {}
-        : {
-            host: {
-              energyPerPacketJ: 3e-9,
-              latencyS: 1e-5,
-              bandwidthBitsPerS: hostGbps * 1e9,
-              packetBits: 32,
-            },
-          }),
-    },
-  };
-}
 
 /** Output events of a run: nonzero values of every output read from a unit (an input's is on no core). */
 function outputEvents(ir: NmirModule, outputs: Map<string, Float64Array[]>): number {
@@ -95,7 +53,7 @@ describe("chip simulator vs reference on multi-chip systems", () => {
           const n = cx * cy;
           const one = mapNetwork(ir, generousProfile(), { neuronsPerCore: npc, suggestProfiles: false });
           const side = Math.max(1, Math.ceil(one.fit.coresUsed / n));
-          const profile = system(cx, cy, side, multicast, gbps, hostGbps);
+          const profile = generousSystem(cx, cy, side, multicast, gbps, hostGbps);
           const { mapping, fit } = mapNetwork(ir, profile, { neuronsPerCore: npc, suggestProfiles: false });
           expect(fit.chipsUsed).toBeLessThanOrEqual(n);
           const record = [...sourceTable(ir).keys()];
