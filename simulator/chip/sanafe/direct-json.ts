@@ -51,7 +51,7 @@ export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<s
     const i = groupIndex.get(g.id)!;
     const ac = r.nonzeroOpsInto[i]!;
     const mac = biasEvents(g);
-    const dense = (connectionsInto(net, g) + biasSynapses(g)) * steps;
+    const dense = (g.connectionsIn + biasSynapses(g)) * steps;
     return {
       id: g.id,
       kind: somas.leakDecay[g.start] === 1 ? "if" : "lif",
@@ -155,13 +155,6 @@ export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<s
 function countNonzero(xs: Float64Array, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (xs[i] !== 0) n++;
-  return n;
-}
-
-function connectionsInto(net: ConventionNet, g: ConventionNet["groups"][number]): number {
-  let n = 0;
-  const end = g.start + g.size;
-  for (const d of net.post) if (d >= g.start && d < end) n++;
   return n;
 }
 

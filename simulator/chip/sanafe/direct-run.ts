@@ -76,7 +76,9 @@ function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
  * fire when v > threshold, then the reset; then the reverse floor. A spike of step t reaches its targets at
  * t + 1. Currents add as integers in 1/64 units (weights are multiples of 1/64 and each neuron's Σ|w| is bounded
  * by the domain, so they are exact and the same as SANA-FE's double sums). Stops early (outgrewAt ≥ 0) once |v|
- * passes `limit`.
+ * passes `limit`. One pass over the neurons in processing order (core by core) updates each, delivers its spike
+ * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
+ * twice.
  */
 export function runDirect(
   net: ConventionNet & { weight: Float64Array },
@@ -91,16 +93,14 @@ export function runDirect(
   let next = new Int32Array(n);
   let reached = new Uint8Array(n);
   let reachedNext = new Uint8Array(n);
-  const vBefore = new Float64Array(n);
-  const fired = new Uint8Array(n);
   const firedList = new Int32Array(n);
   const firedPerNeuron = new Int32Array(n);
   const spikesPerStep = new Int32Array(steps);
   const activePerNeuron = new Int32Array(n);
-  const byGroup = connectionsByGroup(net);
   const nonzeroOpsInto = new Float64Array(net.groups.length);
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
+    const byGroup = connectionsByGroup(net);
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
     for (let k = 0; k < n; k++)
@@ -112,55 +112,108 @@ export function runDirect(
   const trainAt = s.trainStart.slice(0, n);
   const { isInput, threshold, reverseThreshold, reset, bias, leakDecay, resetMode } = s;
   const { reverseSaturate, trainStart, trainSteps } = s;
-  const { postStart, post } = net;
+  const { postStart, post, somaOf, msgStart, msgCore, msgDendriteJ } = net;
   const w64 = new Int32Array(net.weight.length);
   for (let r = 0; r < w64.length; r++) w64[r] = net.weight[r]! * 64;
+  const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = account;
+  const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = account;
+  const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = account.queues;
+  const axonOutL = net.axonOut.l;
+  const cores = net.cores.length;
   for (let t = 0; t < steps; t++) {
     let count = 0;
-    for (let k = 0; k < n; k++) {
-      if (isInput[k] === 1) {
-        const at = trainAt[k]!;
-        const fire = at < trainStart[k + 1]! && trainSteps[at] === t;
-        if (fire) trainAt[k] = at + 1;
-        fired[k] = fire ? 1 : 0;
-        if (fire) firedList[count++] = k;
-        continue;
-      }
-      let vk = v[k]!;
-      vBefore[k] = vk;
-      const input = current[k]!;
-      if (input !== 0 || bias[k] !== 0) activePerNeuron[k]!++;
-      vk = Math.trunc(vk * leakDecay[k]! * 64) / 64 + bias[k]! + input / 64;
-      current[k] = 0;
-      let fire = 0;
-      if (vk > threshold[k]!) {
-        fire = 1;
-        firedList[count++] = k;
-        const mode = resetMode[k]!;
-        if (mode === RESET_HARD) vk = reset[k]!;
-        else if (mode === RESET_SOFT) vk -= threshold[k]!;
-      }
-      if (reverseSaturate[k] === 1 && vk < reverseThreshold[k]!) vk = reverseThreshold[k]!;
-      fired[k] = fire;
-      v[k] = vk;
-      if (vk > limit || vk < -limit) return result(t);
-    }
     let inputs = 0;
-    for (let i = 0; i < count; i++) inputs += isInput[firedList[i]!]!;
+    let somaJ = 0;
+    let synJ = 0;
+    let denJ = 0;
+    let netJ = 0;
+    let updatedCount = 0;
+    let messages = 0;
+    let hops = 0;
+    let synapticEvents = 0;
+    for (let slot = 0; slot < cores; slot++) {
+      let at = qStart[slot]!;
+      let pending = 0;
+      const end = slotStart[slot + 1]!;
+      for (let i = slotStart[slot]!; i < end; i++) {
+        const k = order[i]!;
+        somaJ += accessE[i]!;
+        pending += accessL[i]!;
+        let fire = false;
+        let updated: boolean;
+        if (isInput[k] === 1) {
+          const from = trainAt[k]!;
+          fire = from < trainStart[k + 1]! && trainSteps[from] === t;
+          if (fire) {
+            trainAt[k] = from + 1;
+            inputs++;
+          }
+          updated = fire || rule[k] === 1;
+        } else {
+          let vk = v[k]!;
+          const input = current[k]!;
+          const b = bias[k]!;
+          updated = rule[k] === 1 || (rule[k] === 2 && (reached[k] === 1 || vk !== 0));
+          if (input !== 0 || b !== 0) activePerNeuron[k]!++;
+          vk = Math.trunc(vk * leakDecay[k]! * 64) / 64 + b + input / 64;
+          current[k] = 0;
+          if (vk > threshold[k]!) {
+            fire = true;
+            const mode = resetMode[k]!;
+            if (mode === RESET_HARD) vk = reset[k]!;
+            else if (mode === RESET_SOFT) vk -= threshold[k]!;
+          }
+          if (reverseSaturate[k] === 1 && vk < reverseThreshold[k]!) vk = reverseThreshold[k]!;
+          v[k] = vk;
+          if (vk > limit || vk < -limit) return result(t);
+        }
+        reached[k] = 0;
+        if (fire) updated = true;
+        if (updated) {
+          updatedCount++;
+          somaJ += updateE[i]!;
+          pending += updateL[i]!;
+        }
+        if (!fire) continue;
+        firedList[count++] = k;
+        firedPerNeuron[k]!++;
+        const u = somaOf[k]! * 3 + 2;
+        somaJ += somaE[u]!;
+        pending += somaL[u]!;
+        // the spike reaches its targets next step
+        const postEnd = postStart[k + 1]!;
+        for (let r = postStart[k]!; r < postEnd; r++) {
+          const d = post[r]!;
+          next[d]! += w64[r]!;
+          reachedNext[d] = 1;
+        }
+        const msgEnd = msgStart[k + 1]!;
+        messages += msgEnd - msgStart[k]!;
+        hops += neuronHops[k]!;
+        synapticEvents += neuronSynapses[k]!;
+        for (let m = msgStart[k]!; m < msgEnd; m++) {
+          synJ += msgSynOnlyJ[m]!;
+          denJ += msgDendriteJ[m]!;
+          netJ += msgNetJ[m]!;
+          qDest[at] = msgCore[m]!;
+          qGen[at] = pending + axonOutL;
+          qProc[at] = msgProcS[m]!;
+          at++;
+          pending = 0;
+        }
+      }
+      // neuron processing after the core's last message: a placeholder that only takes time
+      if (pending !== 0) {
+        qDest[at] = -1;
+        qGen[at] = pending;
+        qProc[at] = 0;
+        at++;
+      }
+      qCount[slot] = at - qStart[slot]!;
+    }
     spikesPerStep[t] = count - inputs;
     lastCount = count;
-    reachedNext.fill(0);
-    for (let i = 0; i < count; i++) {
-      const k = firedList[i]!;
-      firedPerNeuron[k]!++;
-      const end = postStart[k + 1]!;
-      for (let r = postStart[k]!; r < end; r++) {
-        const d = post[r]!;
-        next[d]! += w64[r]!;
-        reachedNext[d] = 1;
-      }
-    }
-    account.step(fired, vBefore, reached);
+    account.close(updatedCount, count, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
     // this step's spikes are the next step's input
     [current, next] = [next, current];
     [reached, reachedNext] = [reachedNext, reached];

@@ -175,7 +175,8 @@ export function conventionNetOf(
   const groups: ConventionNet["groups"] = [];
   let n = 0;
   for (const g of net.groups.values()) {
-    groups.push({ id: g.name, start: n, size: g.size, input: somas.get(g.name)!.kind === "input" });
+    const input = somas.get(g.name)!.kind === "input";
+    groups.push({ id: g.name, start: n, size: g.size, input, connectionsIn: 0 });
     n += g.size;
   }
   const startOf = new Map(groups.map((g) => [g.id, g.start]));
@@ -262,7 +263,12 @@ export function conventionNetOf(
   // every connection, bucketed by source neuron
   let total = 0;
   const sizeOf = new Map(groups.map((g) => [g.id, g.size]));
-  for (const e of net.edges) total += connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+  const groupOf = new Map(groups.map((g) => [g.id, g]));
+  for (const e of net.edges) {
+    const count = connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+    total += count;
+    groupOf.get(e.dst)!.connectionsIn += count;
+  }
   if (total > MAX_SANAFE_CONNECTIONS)
     throw new SpikegridError(
       "USAGE",
