@@ -233,14 +233,15 @@ export class SanafeAccount {
       this.gotInput = next;
       this.nextInput = got;
     }
-    this.close(updatedCount, firedCount, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
+    this.addStep(updatedCount, firedCount, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
+    this.addStepTime(this.scheduler.schedule(this.queues));
   }
 
   /**
-   * Ends a step whose queues are filled: adds its counts and energy (summed in processing order) to the totals
-   * and schedules its messages.
+   * Adds a step's counts and energy (summed in processing order) to the totals; its time follows by
+   * `addStepTime`, step by step in the same order (the direct run schedules on another thread).
    */
-  close(
+  addStep(
     updatedCount: number,
     firedCount: number,
     messages: number,
@@ -251,7 +252,6 @@ export class SanafeAccount {
     denJ: number,
     netJ: number,
   ): void {
-    const net = this.net;
     const t = this.totals;
     t.neuronsUpdated += updatedCount;
     t.fired += firedCount;
@@ -264,13 +264,18 @@ export class SanafeAccount {
     e.dendriteJ += denJ;
     e.networkJ += netJ;
     e.totalJ += somaJ + synJ + denJ + netJ;
-    const stepS = this.scheduler.schedule(this.queues) + net.syncS;
-    t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
     t.perStepMessages.push(messages);
     t.perStepSynapticEvents.push(synapticEvents);
-    t.simulatedS += stepS;
     t.steps++;
-    t.syncS = net.syncS;
+  }
+
+  /** Adds the scheduled length (s, without the sync) of the next step not yet timed. */
+  addStepTime(scheduledS: number): void {
+    const t = this.totals;
+    const stepS = scheduledS + this.net.syncS;
+    t.perStepS.push(stepS);
+    t.simulatedS += stepS;
+    t.syncS = this.net.syncS;
   }
 }

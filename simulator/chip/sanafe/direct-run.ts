@@ -5,6 +5,8 @@
 
 import { SanafeAccount, type SanafeTotals } from "./account.js";
 import type { ConventionNet } from "./net.js";
+import { scheduleGeometry } from "./schedule.js";
+import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
 
 /** Reset after a fire: none (also SANA-FE's `saturate`, which has no forward reset), soft (v −= threshold),
  * hard (v = reset). */
@@ -78,13 +80,15 @@ function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
  * by the domain, so they are exact and the same as SANA-FE's double sums). Stops early (outgrewAt ≥ 0) once |v|
  * passes `limit`. One pass over the neurons in processing order (core by core) updates each, delivers its spike
  * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
- * twice.
+ * twice. The steps' messages are timed by `scheduler` (by default on a worker thread beside this loop), which
+ * the run ends.
  */
 export function runDirect(
   net: ConventionNet & { weight: Float64Array },
   s: DirectSomas,
   steps: number,
   limit: number,
+  scheduler = new BatchScheduler(),
 ): DirectRunResult {
   const n = net.neurons;
   const account = new SanafeAccount(net);
@@ -100,6 +104,8 @@ export function runDirect(
   const nonzeroOpsInto = new Float64Array(net.groups.length);
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
+    if (outgrewAt >= 0) scheduler.close();
+    else for (const time of scheduler.finish(steps).subarray(0, steps)) account.addStepTime(time);
     const byGroup = connectionsByGroup(net);
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
@@ -117,9 +123,15 @@ export function runDirect(
   for (let r = 0; r < w64.length; r++) w64[r] = net.weight[r]! * 64;
   const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = account;
   const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = account;
-  const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = account.queues;
   const axonOutL = net.axonOut.l;
   const cores = net.cores.length;
+  // a batch always has room for one more step of the most messages (and placeholders) a step can send
+  const stepMost = account.queues.start[cores]!;
+  const capacity = stepMost + 16384;
+  scheduler.begin(scheduleGeometry(net), steps, capacity);
+  let batch = scheduler.take(0);
+  let { counts: qCount, dest: qDest, gen: qGen, proc: qProc } = batch;
+  let at = 0;
   for (let t = 0; t < steps; t++) {
     let count = 0;
     let inputs = 0;
@@ -131,8 +143,9 @@ export function runDirect(
     let messages = 0;
     let hops = 0;
     let synapticEvents = 0;
+    const countsAt = batch.steps * cores;
     for (let slot = 0; slot < cores; slot++) {
-      let at = qStart[slot]!;
+      const first = at;
       let pending = 0;
       const end = slotStart[slot + 1]!;
       for (let i = slotStart[slot]!; i < end; i++) {
@@ -209,11 +222,20 @@ export function runDirect(
         qProc[at] = 0;
         at++;
       }
-      qCount[slot] = at - qStart[slot]!;
+      qCount[countsAt + slot] = at - first;
     }
     spikesPerStep[t] = count - inputs;
     lastCount = count;
-    account.close(updatedCount, count, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
+    account.addStep(updatedCount, count, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
+    batch.steps++;
+    if (batch.steps === BATCH_STEPS || capacity - at < stepMost || t === steps - 1) {
+      scheduler.submit(batch);
+      if (t < steps - 1) {
+        batch = scheduler.take(t + 1);
+        ({ counts: qCount, dest: qDest, gen: qGen, proc: qProc } = batch);
+        at = 0;
+      }
+    }
     // this step's spikes are the next step's input
     [current, next] = [next, current];
     [reached, reachedNext] = [reachedNext, reached];

@@ -5,7 +5,23 @@
 // messages, and is received when its core finished the ones before it (`proc`: axon-in + look-ups). The step
 // lasts until the last message is processed (plus the sync, added by the caller).
 
-import type { ConventionNet } from "./net.js";
+import type { ConventionNet, SanafeCore } from "./net.js";
+
+/** What the scheduler reads of a network: where its cores are, the mesh, its hop costs and link buffer. Plain
+ * data, so it can be posted to a worker thread (schedule-worker.ts). */
+export type ScheduleGeometry = Pick<
+  ConventionNet,
+  "coresPerTile" | "gridWidth" | "gridHeight" | "hopEast" | "hopWest" | "hopNorth" | "hopSouth" | "linkBuffer"
+> & { cores: Pick<SanafeCore, "x" | "y" | "offset">[] };
+
+/** The geometry of `net` as plain data. */
+export function scheduleGeometry(net: ConventionNet): ScheduleGeometry {
+  const { coresPerTile, gridWidth, gridHeight, hopEast, hopWest, hopNorth, hopSouth, linkBuffer } = net;
+  return {
+    cores: net.cores.map(({ x, y, offset }) => ({ x, y, offset })),
+    ...{ coresPerTile, gridWidth, gridHeight, hopEast, hopWest, hopNorth, hopSouth, linkBuffer },
+  };
+}
 
 /**
  * Per core slot, the step's messages in send order, in flat buffers: core c's messages are at
@@ -23,7 +39,7 @@ export interface MessageQueues {
  * A binary min-heap of (time, tie) keys, each carrying a value; ties go to the smaller tie (deterministic, keys
  * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed.
  */
-class KeyHeap {
+export class KeyHeap {
   private t = new Float64Array(64);
   private tie = new Int32Array(64);
   private val = new Int32Array(64);
@@ -90,14 +106,14 @@ class KeyHeap {
   }
 }
 
-const NORTH = 0;
-const EAST = 1;
-const SOUTH = 2;
-const WEST = 3;
-const DIRECTIONS = 4;
-
 /** The router links an XY route occupies (SANA-FE's link numbering: 4 directions + one per core of a tile). */
-function routeLinks(net: ConventionNet, src: number, dst: number, out: number[]): void {
+export function routeLinks(net: ScheduleGeometry, src: number, dst: number, out: number[]): void {
+  // kept inside the function: the worker thread's source is this module's functions as text
+  const NORTH = 0;
+  const EAST = 1;
+  const SOUTH = 2;
+  const WEST = 3;
+  const DIRECTIONS = 4;
   const a = net.cores[src]!;
   const b = net.cores[dst]!;
   const per = net.coresPerTile + DIRECTIONS;
@@ -152,7 +168,7 @@ export class DetailedScheduler {
   private flightReceived = new Float64Array(1024);
   private flightNext = new Int32Array(1024);
 
-  constructor(private readonly net: ConventionNet) {
+  constructor(private readonly net: ScheduleGeometry) {
     const cores = net.cores.length;
     this.cores = cores;
     this.routeStart = new Int32Array(cores * cores + 1);
@@ -173,7 +189,8 @@ export class DetailedScheduler {
         this.routeStart[p + 1] = all.length;
       }
     this.links = Int32Array.from(all);
-    this.density = new Float64Array(net.gridWidth * net.gridHeight * (net.coresPerTile + DIRECTIONS));
+    // per router: 4 directions + one link per core of the tile
+    this.density = new Float64Array(net.gridWidth * net.gridHeight * (net.coresPerTile + 4));
     this.finished = new Float64Array(cores);
     this.next = new Int32Array(cores);
     this.head = new Int32Array(cores);
