@@ -19,7 +19,7 @@ export interface DirectRunInfo {
   file: string;
   networkName: string;
   profile: ChipProfile;
-  net: ConventionNet & { weight: Float64Array };
+  net: ConventionNet & { weight64: Int32Array };
   somas: DirectSomas;
   steps: number;
   /** Edges into each group (ConventionNet group order), by their `src -> dst` text. */

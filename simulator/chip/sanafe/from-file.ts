@@ -78,7 +78,7 @@ function addConnections(
   postStart: Int32Array,
   fill?: Int32Array,
   post?: Int32Array,
-  weight?: Float64Array,
+  weight?: Int32Array,
 ): void {
   // the file's weights, one per connection (network.ts checks the count)
   const w = e.weights;
@@ -88,7 +88,7 @@ function addConnections(
       else {
         const at = fill[s0 + s]!++;
         post![at] = d0 + d;
-        if (weight) weight[at] = w[k]!;
+        if (weight) weight[at] = w[k]! * 64;
       }
     });
     return;
@@ -100,7 +100,7 @@ function addConnections(
         for (let d = 0; d < nDst; d++) {
           const at = fill[s0 + s]!++;
           post![at] = d0 + d;
-          if (weight) weight[at] = w[s * nDst + d]!;
+          if (weight) weight[at] = w[s * nDst + d]! * 64;
         }
     }
     return;
@@ -123,7 +123,8 @@ function addConnections(
                 post![at] = dst;
                 // conv2d weights are [ky][kx][c_in][c_out]
                 if (weight)
-                  weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]!;
+                  weight[at] =
+                    w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]! * 64;
               }
             }
           }
@@ -146,22 +147,23 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
 }
 
 /**
- * The convention's view of a parsed SANA-FE file; with `weight`, also every connection's weight at the same
- * position as its target in `post` (the direct run, direct-run.ts, integrates them).
+ * The convention's view of a parsed SANA-FE file; with `withWeights`, also every connection's weight × 64 at the
+ * same position as its target in `post` (the direct run, direct-run.ts, integrates them; exact for the weights its
+ * domain takes: multiples of 1/64 below 2^20).
  */
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights: true,
-): ConventionNet & { weight: Float64Array };
+): ConventionNet & { weight64: Int32Array };
 export function conventionNetOf(parsed: ParsedSanafe, file: string, profile: ChipProfile): ConventionNet;
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights = false,
-): ConventionNet & { weight?: Float64Array } {
+): ConventionNet & { weight64?: Int32Array } {
   const { f, net } = parsed;
   const placement = mappingsOf(parsed);
   if (!placement)
@@ -288,7 +290,7 @@ export function conventionNetOf(
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
   const post = new Int32Array(total);
-  const weight = withWeights ? new Float64Array(total) : undefined;
+  const weight = withWeights ? new Int32Array(total) : undefined;
   for (const e of net.edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
     addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight);
@@ -382,6 +384,6 @@ export function conventionNetOf(
     gridWidth: width,
     gridHeight: height,
     coresPerTile,
-    ...(weight ? { weight } : {}),
+    ...(weight ? { weight64: weight } : {}),
   };
 }

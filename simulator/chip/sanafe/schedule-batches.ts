@@ -29,6 +29,20 @@ const MAX_BATCHES = 3;
 /** How long the worker may go without finishing a step before the run fails (an internal fault, not a hang). */
 const STALL_MS = 60_000;
 
+const emptyBatch = (
+  counts: Int32Array,
+  dest: Int32Array,
+  gen: Float64Array,
+  proc: Float64Array,
+): QueueBatch => ({
+  first: 0,
+  steps: 0,
+  counts,
+  dest,
+  gen,
+  proc,
+});
+
 /** A batch's buffers, moved (not copied) between the threads. */
 const transfers = (b: QueueBatch) =>
   [b.dest.buffer, b.gen.buffer, b.proc.buffer, b.counts.buffer] as ArrayBuffer[];
@@ -168,14 +182,13 @@ export class BatchScheduler {
     let b = this.free.pop();
     if (!b) {
       this.allocated++;
-      b = {
-        first,
-        steps: 0,
-        counts: new Int32Array(BATCH_STEPS * this.cores),
-        dest: new Int32Array(this.capacity),
-        gen: new Float64Array(this.capacity),
-        proc: new Float64Array(this.capacity),
-      };
+      const { cores, capacity } = this;
+      b = emptyBatch(
+        new Int32Array(BATCH_STEPS * cores),
+        new Int32Array(capacity),
+        new Float64Array(capacity),
+        new Float64Array(capacity),
+      );
     }
     b.first = first;
     b.steps = 0;
@@ -216,7 +229,8 @@ export class BatchScheduler {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const got = m.message as QueueBatch | { error: string };
       if ("error" in got) this.failure = got.error;
-      else this.free.push(got);
+      // rebuilt here: a batch that crossed threads is a clone, of another shape than the step loop has seen
+      else this.free.push(emptyBatch(got.counts, got.dest, got.gen, got.proc));
     }
   }
 
