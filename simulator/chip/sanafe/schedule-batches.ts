@@ -1,8 +1,9 @@
 // The direct run's steps scheduled in batches, on a worker thread beside the neuron loop where one can start
 // (SANA-FE, too, times its messages on a second thread), else on the calling thread: the step loop fills a batch
 // of steps' message queues, hands it over and goes on with the next steps; the step times are joined at the end.
+// The batches are a ring in shared memory: a hand-over is a counter, nothing is copied or moved.
 
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import {
   DetailedScheduler,
   KeyHeap,
@@ -24,35 +25,49 @@ export interface QueueBatch {
 
 /** Steps per batch: small enough that the scheduler starts early, large enough that a hand-over is rare. */
 export const BATCH_STEPS = 32;
-/** Batches in use at once (each holds the busiest step and then some: a few MB on a large network). */
-const MAX_BATCHES = 3;
+/** Batches in the ring (each holds the busiest step and then some: a few MB on a large network). */
+const RING = 3;
 /** How long the worker may go without finishing a step before the run fails (an internal fault, not a hang). */
 const STALL_MS = 60_000;
 
-const emptyBatch = (
-  counts: Int32Array,
-  dest: Int32Array,
-  gen: Float64Array,
-  proc: Float64Array,
-): QueueBatch => ({
-  first: 0,
-  steps: 0,
-  counts,
-  dest,
-  gen,
-  proc,
-});
+/** The shared counters (Int32): batches handed over, steps scheduled, a failure flag, a stop request; then per
+ * ring slot its first step and step count. */
+const SUBMITTED = 0;
+const DONE_STEPS = 1;
+const FAILED = 2;
+const STOP = 3;
+/** Where ring slot `slot`'s first step is (its step count follows). */
+const slotAt = (slot: number) => 4 + 2 * slot;
 
-/** A batch's buffers, moved (not copied) between the threads. */
-const transfers = (b: QueueBatch) =>
-  [b.dest.buffer, b.gen.buffer, b.proc.buffer, b.counts.buffer] as ArrayBuffer[];
+/** The ring's buffers (shared with the worker), and the views over them. */
+interface Ring {
+  control: SharedArrayBuffer;
+  times: SharedArrayBuffer;
+  slots: {
+    counts: SharedArrayBuffer;
+    dest: SharedArrayBuffer;
+    gen: SharedArrayBuffer;
+    proc: SharedArrayBuffer;
+  }[];
+}
+
+function batchesOf(ring: Ring): QueueBatch[] {
+  return ring.slots.map((s) => ({
+    first: 0,
+    steps: 0,
+    counts: new Int32Array(s.counts),
+    dest: new Int32Array(s.dest),
+    gen: new Float64Array(s.gen),
+    proc: new Float64Array(s.proc),
+  }));
+}
 
 /** Schedules every step of `b` in order, writing step first + s's time (s, without the sync) to `times`. */
 function scheduleBatch(
   scheduler: DetailedScheduler,
   b: QueueBatch,
   cores: number,
-  times: Float64Array,
+  times: Float64Array<ArrayBufferLike>,
 ): void {
   const q: MessageQueues = {
     start: new Int32Array(cores),
@@ -72,173 +87,161 @@ function scheduleBatch(
   }
 }
 
-/** The worker thread's side: the first message gives the network and the shared buffers, each later one a batch
- * to schedule; a scheduled batch goes back for reuse. `Scheduler` comes as an argument: the worker defines it
- * from its source text, where this module's imports do not exist. */
-function workerMain(port: MessagePort, Scheduler: typeof DetailedScheduler): void {
-  let scheduler: DetailedScheduler | undefined;
-  let cores = 0;
-  let times: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  let progress: Int32Array<ArrayBufferLike> = new Int32Array(2);
-  port.on("message", (m: QueueBatch | WorkerStart) => {
-    try {
-      if ("geometry" in m) {
-        progress = new Int32Array(m.progress);
-        times = new Float64Array(m.times);
-        cores = m.geometry.cores.length;
-        scheduler = new Scheduler(m.geometry);
-        return;
+/** The worker thread's side: waits for each batch handed over, schedules it, counts it done. `Scheduler` and
+ * `batches` come as arguments: the worker defines them from its source text, where this module's imports do not
+ * exist. */
+function workerMain(
+  geometry: ScheduleGeometry,
+  ring: Ring,
+  Scheduler: typeof DetailedScheduler,
+  batches: (ring: Ring) => QueueBatch[],
+): void {
+  const control = new Int32Array(ring.control);
+  try {
+    const scheduler = new Scheduler(geometry);
+    const times = new Float64Array(ring.times);
+    const slots = batches(ring);
+    for (let next = 0; ; next++) {
+      while (Atomics.load(control, SUBMITTED) <= next) {
+        if (Atomics.load(control, STOP) !== 0) return;
+        Atomics.wait(control, SUBMITTED, next, 1000);
       }
-      scheduleBatch(scheduler!, m, cores, times);
-      Atomics.store(progress, 0, m.first + m.steps);
-    } catch (e) {
-      Atomics.store(progress, 1, 1);
-      port.postMessage({ error: String((e as Error)?.stack ?? e) });
+      const slot = next % slots.length;
+      const b = slots[slot]!;
+      b.first = control[slotAt(slot)]!;
+      b.steps = control[slotAt(slot) + 1]!;
+      scheduleBatch(scheduler, b, geometry.cores.length, times);
+      Atomics.store(control, DONE_STEPS, b.first + b.steps);
+      Atomics.notify(control, DONE_STEPS);
     }
-    Atomics.notify(progress, 0);
-    if (!("geometry" in m)) port.postMessage(m, transfers(m));
-  });
-}
-
-interface WorkerStart {
-  geometry: ScheduleGeometry;
-  times: SharedArrayBuffer;
-  progress: SharedArrayBuffer;
+  } catch {
+    // the step loop sees the flag and fails the run (an internal fault)
+    Atomics.store(control, FAILED, 1);
+    Atomics.notify(control, DONE_STEPS);
+  }
 }
 
 /** The worker's source: this module's scheduler (and what it uses) as text, so it runs from the TypeScript
  * sources under test and from the built files alike, with nothing to resolve. */
 const workerSource = () => `"use strict";
-const { workerData } = require("node:worker_threads");
+const { parentPort } = require("node:worker_threads");
+const SUBMITTED = ${SUBMITTED}, DONE_STEPS = ${DONE_STEPS}, FAILED = ${FAILED}, STOP = ${STOP};
+const slotAt = ${slotAt};
 ${KeyHeap}
 ${routeLinks}
 ${DetailedScheduler}
-const transfers = ${transfers};
 ${scheduleBatch}
+${batchesOf}
 ${workerMain}
-workerMain(workerData.port, DetailedScheduler);
+parentPort.once("message", (m) => workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf));
 `;
 
 /**
  * Takes batches and gives every step's scheduled time once all are in. Made before the network is read (a worker
  * thread takes a while to start: it starts while the file is parsed), then `begin` gives it the network; `take`
- * gives an empty batch with room for `capacity` messages; `submit` hands a filled one over.
+ * gives the next empty batch; `submit` hands a filled one over.
  */
 export class BatchScheduler {
   private cores = 0;
-  private capacity = 0;
-  private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  private progress: Int32Array<ArrayBufferLike> = new Int32Array(2);
   private readonly worker?: Worker;
-  private readonly port?: MessagePort;
   private inline?: DetailedScheduler;
-  private readonly free: QueueBatch[] = [];
-  private allocated = 0;
-  private failure?: string;
+  private control: Int32Array<ArrayBufferLike> = new Int32Array(slotAt(1));
+  private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private batches: QueueBatch[] = [];
+  private submitted = 0;
+  /** Per batch handed over (by number), the step after its last. */
+  private readonly ends: number[] = [];
 
   /** With `threaded`, on a worker thread if one starts (else on this thread). */
   constructor(threaded = true) {
     if (!threaded) return;
     try {
-      const { port1, port2 } = new MessageChannel();
-      this.worker = new Worker(workerSource(), {
-        eval: true,
-        workerData: { port: port2 },
-        transferList: [port2],
-      });
+      this.worker = new Worker(workerSource(), { eval: true });
       this.worker.unref();
-      this.port = port1;
+      // a failure reaches the step loop through the shared flag (or the stall limit), not as an event
+      this.worker.on("error", () => {});
     } catch {
       // no worker thread here: schedule on this one
     }
   }
 
-  /** The network to schedule, its step count and the messages a batch must hold (the busiest step's). */
+  /** The network to schedule, its step count and the messages a batch must hold (the busiest step's and more). */
   begin(geometry: ScheduleGeometry, steps: number, capacity: number): void {
     this.cores = geometry.cores.length;
-    this.capacity = capacity;
-    const times = new SharedArrayBuffer(8 * Math.max(1, steps));
-    const progress = new SharedArrayBuffer(8);
-    this.times = new Float64Array(times);
-    this.progress = new Int32Array(progress);
-    if (this.port) this.port.postMessage({ geometry, times, progress } satisfies WorkerStart);
+    const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const ring: Ring = {
+      control: shared(4 * slotAt(RING)),
+      times: shared(8 * Math.max(1, steps)),
+      slots: Array.from({ length: this.worker ? RING : 1 }, () => ({
+        counts: shared(4 * BATCH_STEPS * this.cores),
+        dest: shared(4 * capacity),
+        gen: shared(8 * capacity),
+        proc: shared(8 * capacity),
+      })),
+    };
+    this.control = new Int32Array(ring.control);
+    this.times = new Float64Array(ring.times);
+    this.batches = batchesOf(ring);
+    if (this.worker) this.worker.postMessage({ geometry, ring });
     else this.inline = new DetailedScheduler(geometry);
   }
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
   close(): void {
-    this.port?.close();
+    Atomics.store(this.control, STOP, 1);
+    Atomics.notify(this.control, SUBMITTED);
     void this.worker?.terminate();
   }
 
+  /** The next batch (empty), starting at step `first`; waits while the worker still reads it. */
   take(first: number): QueueBatch {
-    this.drain();
-    // a bounded number of batches: when the scheduler lags, the step loop waits for one to come back
-    while (!this.free.length && this.allocated >= MAX_BATCHES) {
-      this.check();
-      Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 5);
-      this.drain();
-    }
-    let b = this.free.pop();
-    if (!b) {
-      this.allocated++;
-      const { cores, capacity } = this;
-      b = emptyBatch(
-        new Int32Array(BATCH_STEPS * cores),
-        new Int32Array(capacity),
-        new Float64Array(capacity),
-        new Float64Array(capacity),
-      );
-    }
+    const n = this.submitted;
+    const b = this.batches[n % this.batches.length]!;
+    if (n >= this.batches.length) this.waitFor(this.ends[n - this.batches.length]!);
     b.first = first;
     b.steps = 0;
     return b;
   }
 
   submit(b: QueueBatch): void {
+    const n = this.submitted++;
+    this.ends[n] = b.first + b.steps;
     if (this.inline) {
       scheduleBatch(this.inline, b, this.cores, this.times);
-      this.free.push(b);
-    } else this.port!.postMessage(b, transfers(b));
+      Atomics.store(this.control, DONE_STEPS, b.first + b.steps);
+      return;
+    }
+    const at = slotAt(n % this.batches.length);
+    this.control[at] = b.first;
+    this.control[at + 1] = b.steps;
+    Atomics.store(this.control, SUBMITTED, n + 1);
+    Atomics.notify(this.control, SUBMITTED);
   }
 
   /** Waits for the first `steps` steps' times (s, without the sync), then ends the worker. */
-  finish(steps: number): Float64Array {
-    if (this.worker) {
-      let done = Atomics.load(this.progress, 0);
-      let since = Date.now();
-      while (done < steps) {
-        this.check();
-        Atomics.wait(this.progress, 0, done, 1000);
-        const now = Atomics.load(this.progress, 0);
-        if (now !== done) since = Date.now();
-        else if (Date.now() - since > STALL_MS) {
-          this.close();
-          throw new Error(`the scheduling thread stopped (no step scheduled in ${STALL_MS / 1000} s)`);
-        }
-        done = now;
-      }
-      this.close();
-    }
+  finish(steps: number): Float64Array<ArrayBufferLike> {
+    this.waitFor(steps);
+    this.close();
     return this.times;
   }
 
-  /** Takes back the batches the worker is done with. */
-  private drain(): void {
-    if (!this.port) return;
-    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const got = m.message as QueueBatch | { error: string };
-      if ("error" in got) this.failure = got.error;
-      // rebuilt here: a batch that crossed threads is a clone, of another shape than the step loop has seen
-      else this.free.push(emptyBatch(got.counts, got.dest, got.gen, got.proc));
+  /** Waits until the first `steps` steps are scheduled. */
+  private waitFor(steps: number): void {
+    let done = Atomics.load(this.control, DONE_STEPS);
+    let since = Date.now();
+    while (done < steps) {
+      if (Atomics.load(this.control, FAILED) !== 0) {
+        this.close();
+        throw new Error("the scheduling thread failed");
+      }
+      Atomics.wait(this.control, DONE_STEPS, done, 1000);
+      const now = Atomics.load(this.control, DONE_STEPS);
+      if (now !== done) since = Date.now();
+      else if (Date.now() - since > STALL_MS) {
+        this.close();
+        throw new Error(`the scheduling thread stopped (no step scheduled in ${STALL_MS / 1000} s)`);
+      }
+      done = now;
     }
-  }
-
-  /** Throws the worker's failure, if it had one. */
-  private check(): void {
-    if (Atomics.load(this.progress, 1) === 0) return;
-    this.drain();
-    this.close();
-    throw new Error(`the scheduling thread failed: ${this.failure ?? "(no message)"}`);
   }
 }
