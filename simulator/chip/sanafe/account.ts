@@ -163,7 +163,6 @@ export class SanafeAccount {
    */
   step(fired: Uint8Array, vBefore: Float64Array, reached?: Uint8Array): void {
     const net = this.net;
-    const t = this.totals;
     const got = reached ?? this.gotInput;
     const next = this.nextInput;
     if (!reached) next.fill(0);

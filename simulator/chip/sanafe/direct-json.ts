@@ -35,7 +35,7 @@ export const DIRECT_RUN_CONVENTION =
 
 /** The run JSON object (schema: reports/run-json.ts) of a direct run. */
 export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<string, unknown> {
-  const { net, somas, steps, profile } = info;
+  const { net, somas, steps } = info;
   const lif = net.groups.filter((g) => !g.input);
   const sum = (xs: ArrayLike<number>, from = 0, to = xs.length) => {
     let s = 0;

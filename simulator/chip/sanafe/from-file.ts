@@ -11,6 +11,7 @@ import {
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
+import { messageTable } from "./messages.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
 /** Connections a file may expand to before the convention refuses it (a dense 2^13 × 2^13 layer is 2^26). */
@@ -299,29 +300,6 @@ export function conventionNetOf(
   // messages: per source neuron, one per destination core, with the look-ups it costs there
   const syn = units.synapse.map((u) => u.cost);
   const den = units.dendrite.map((u) => u.cost);
-  const acc = { count: new Float64Array(ids.length), j: new Float64Array(ids.length) };
-  const accD = new Float64Array(ids.length);
-  const accL = new Float64Array(ids.length);
-  // first the number of messages (distinct destination cores) per neuron, so the tables are allocated once
-  const msgStart = new Int32Array(n + 1);
-  const seenBy = new Int32Array(ids.length).fill(-1);
-  for (let k = 0; k < n; k++) {
-    let count = 0;
-    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
-      const c = coreOf[post[r]!]!;
-      if (seenBy[c] !== k) {
-        seenBy[c] = k;
-        count++;
-      }
-    }
-    msgStart[k + 1] = msgStart[k]! + count;
-  }
-  const messages = msgStart[n]!;
-  const msgCore = new Int32Array(messages);
-  const msgSynapses = new Float64Array(messages);
-  const msgSynapseJ = new Float64Array(messages);
-  const msgDendriteJ = new Float64Array(messages);
-  const msgLatencyS = new Float64Array(messages);
   // per target neuron, what one look-up of it costs (its synapse and dendrite units), flat for the loop below
   const lookupJ = new Float64Array(n);
   const lookupDendriteJ = new Float64Array(n);
@@ -333,34 +311,15 @@ export function conventionNetOf(
     lookupDendriteJ[d] = dc.e;
     lookupS[d] = sc.l + dc.l;
   }
-  const touched: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const end = postStart[k + 1]!;
-    for (let r = postStart[k]!; r < end; r++) {
-      const d = post[r]!;
-      const c = coreOf[d]!;
-      if (acc.count[c] === 0) touched.push(c);
-      acc.count[c]!++;
-      acc.j[c]! += lookupJ[d]!;
-      accD[c]! += lookupDendriteJ[d]!;
-      accL[c]! += lookupS[d]!;
-    }
-    touched.sort((a, b) => a - b);
-    let m = msgStart[k]!;
-    for (const c of touched) {
-      msgCore[m] = c;
-      msgSynapses[m] = acc.count[c]!;
-      msgSynapseJ[m] = acc.j[c]!;
-      msgDendriteJ[m] = accD[c]!;
-      msgLatencyS[m] = accL[c]!;
-      m++;
-      acc.count[c] = 0;
-      acc.j[c] = 0;
-      accD[c] = 0;
-      accL[c] = 0;
-    }
-    touched.length = 0;
-  }
+  const { msgStart, msgCore, msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = messageTable(
+    postStart,
+    post,
+    coreOf,
+    ids.length,
+    lookupJ,
+    lookupDendriteJ,
+    lookupS,
+  );
   const usedTiles = new Set(cores.map((c) => c.tile)).size;
   return {
     groups,
