@@ -90,7 +90,7 @@ export function runDirect(
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
     if (outgrewAt >= 0) scheduler.close();
-    else for (const time of scheduler.finish(steps).subarray(0, steps)) account.addStepTime(time);
+    else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
     const { firedList, firedPerNeuron, activePerNeuron } = stepper;
     const byGroup = connectionsByGroup(net);
     const delivered = firedPerNeuron.slice();

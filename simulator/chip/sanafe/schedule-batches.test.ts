@@ -59,7 +59,7 @@ function batchedTimes(seed: number, steps: number, threaded: boolean): Float64Ar
       }
     }
   }
-  return Float64Array.from(s.finish(steps).subarray(0, steps));
+  return Float64Array.from(s.finish().subarray(0, steps));
 }
 
 function directTimes(seed: number, steps: number): Float64Array {

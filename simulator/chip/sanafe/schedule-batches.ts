@@ -30,10 +30,10 @@ const RING = 3;
 /** How long the worker may go without finishing a step before the run fails (an internal fault, not a hang). */
 const STALL_MS = 60_000;
 
-/** The shared counters (Int32): batches handed over, steps scheduled, a failure flag, a stop request; then per
- * ring slot its first step and step count. */
+/** The shared counters (Int32): batches handed over, batches the worker scheduled, a failure flag, a stop
+ * request; then per ring slot its first step and step count. */
 const SUBMITTED = 0;
-const DONE_STEPS = 1;
+const DONE = 1;
 const FAILED = 2;
 const STOP = 3;
 /** Where ring slot `slot`'s first step is (its step count follows). */
@@ -111,13 +111,13 @@ function workerMain(
       b.first = control[slotAt(slot)]!;
       b.steps = control[slotAt(slot) + 1]!;
       scheduleBatch(scheduler, b, geometry.cores.length, times);
-      Atomics.store(control, DONE_STEPS, b.first + b.steps);
-      Atomics.notify(control, DONE_STEPS);
+      Atomics.store(control, DONE, next + 1);
+      Atomics.notify(control, DONE);
     }
   } catch {
     // the step loop sees the flag and fails the run (an internal fault)
     Atomics.store(control, FAILED, 1);
-    Atomics.notify(control, DONE_STEPS);
+    Atomics.notify(control, DONE);
   }
 }
 
@@ -125,7 +125,7 @@ function workerMain(
  * sources under test and from the built files alike, with nothing to resolve. */
 const workerSource = () => `"use strict";
 const { parentPort } = require("node:worker_threads");
-const SUBMITTED = ${SUBMITTED}, DONE_STEPS = ${DONE_STEPS}, FAILED = ${FAILED}, STOP = ${STOP};
+const SUBMITTED = ${SUBMITTED}, DONE = ${DONE}, FAILED = ${FAILED}, STOP = ${STOP};
 const slotAt = ${slotAt};
 ${KeyHeap}
 ${routeLinks}
@@ -139,18 +139,19 @@ parentPort.once("message", (m) => workerMain(m.geometry, m.ring, DetailedSchedul
 /**
  * Takes batches and gives every step's scheduled time once all are in. Made before the network is read (a worker
  * thread takes a while to start: it starts while the file is parsed), then `begin` gives it the network; `take`
- * gives the next empty batch; `submit` hands a filled one over.
+ * gives the next empty batch; `submit` hands a filled one over. When the worker lags (every ring slot still
+ * waiting), the step loop gets a batch of its own and schedules it itself: the two threads share the work.
  */
 export class BatchScheduler {
   private cores = 0;
   private readonly worker?: Worker;
-  private inline?: DetailedScheduler;
+  private scheduler?: DetailedScheduler;
   private control: Int32Array<ArrayBufferLike> = new Int32Array(slotAt(1));
   private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  private batches: QueueBatch[] = [];
-  private submitted = 0;
-  /** Per batch handed over (by number), the step after its last. */
-  private readonly ends: number[] = [];
+  private ring: QueueBatch[] = [];
+  /** The batch this thread schedules itself (all of them without a worker). */
+  private own?: QueueBatch;
+  private handed = 0;
 
   /** With `threaded`, on a worker thread if one starts (else on this thread). */
   constructor(threaded = true) {
@@ -169,21 +170,23 @@ export class BatchScheduler {
   begin(geometry: ScheduleGeometry, steps: number, capacity: number): void {
     this.cores = geometry.cores.length;
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const slot = () => ({
+      counts: shared(4 * BATCH_STEPS * this.cores),
+      dest: shared(4 * capacity),
+      gen: shared(8 * capacity),
+      proc: shared(8 * capacity),
+    });
     const ring: Ring = {
       control: shared(4 * slotAt(RING)),
       times: shared(8 * Math.max(1, steps)),
-      slots: Array.from({ length: this.worker ? RING : 1 }, () => ({
-        counts: shared(4 * BATCH_STEPS * this.cores),
-        dest: shared(4 * capacity),
-        gen: shared(8 * capacity),
-        proc: shared(8 * capacity),
-      })),
+      slots: Array.from({ length: this.worker ? RING : 0 }, slot),
     };
     this.control = new Int32Array(ring.control);
     this.times = new Float64Array(ring.times);
-    this.batches = batchesOf(ring);
-    if (this.worker) this.worker.postMessage({ geometry, ring });
-    else this.inline = new DetailedScheduler(geometry);
+    this.ring = batchesOf(ring);
+    [this.own] = batchesOf({ ...ring, slots: [slot()] });
+    this.scheduler = new DetailedScheduler(geometry);
+    this.worker?.postMessage({ geometry, ring });
   }
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
@@ -193,55 +196,49 @@ export class BatchScheduler {
     void this.worker?.terminate();
   }
 
-  /** The next batch (empty), starting at step `first`; waits while the worker still reads it. */
+  /** The next batch (empty), starting at step `first`: the next ring slot once the worker is done with it, else
+   * this thread's own. */
   take(first: number): QueueBatch {
-    const n = this.submitted;
-    const b = this.batches[n % this.batches.length]!;
-    if (n >= this.batches.length) this.waitFor(this.ends[n - this.batches.length]!);
+    const n = this.handed;
+    const free = this.ring.length > 0 && Atomics.load(this.control, DONE) > n - this.ring.length;
+    const b = free ? this.ring[n % this.ring.length]! : this.own!;
     b.first = first;
     b.steps = 0;
     return b;
   }
 
   submit(b: QueueBatch): void {
-    const n = this.submitted++;
-    this.ends[n] = b.first + b.steps;
-    if (this.inline) {
-      scheduleBatch(this.inline, b, this.cores, this.times);
-      Atomics.store(this.control, DONE_STEPS, b.first + b.steps);
+    if (b === this.own) {
+      scheduleBatch(this.scheduler!, b, this.cores, this.times);
       return;
     }
-    const at = slotAt(n % this.batches.length);
+    const n = this.handed++;
+    const at = slotAt(n % this.ring.length);
     this.control[at] = b.first;
     this.control[at + 1] = b.steps;
     Atomics.store(this.control, SUBMITTED, n + 1);
     Atomics.notify(this.control, SUBMITTED);
   }
 
-  /** Waits for the first `steps` steps' times (s, without the sync), then ends the worker. */
-  finish(steps: number): Float64Array<ArrayBufferLike> {
-    this.waitFor(steps);
-    this.close();
-    return this.times;
-  }
-
-  /** Waits until the first `steps` steps are scheduled. */
-  private waitFor(steps: number): void {
-    let done = Atomics.load(this.control, DONE_STEPS);
+  /** Waits for every step's time (s, without the sync), then ends the worker. */
+  finish(): Float64Array<ArrayBufferLike> {
+    let done = Atomics.load(this.control, DONE);
     let since = Date.now();
-    while (done < steps) {
+    while (done < this.handed) {
       if (Atomics.load(this.control, FAILED) !== 0) {
         this.close();
         throw new Error("the scheduling thread failed");
       }
-      Atomics.wait(this.control, DONE_STEPS, done, 1000);
-      const now = Atomics.load(this.control, DONE_STEPS);
+      Atomics.wait(this.control, DONE, done, 1000);
+      const now = Atomics.load(this.control, DONE);
       if (now !== done) since = Date.now();
       else if (Date.now() - since > STALL_MS) {
         this.close();
-        throw new Error(`the scheduling thread stopped (no step scheduled in ${STALL_MS / 1000} s)`);
+        throw new Error(`the scheduling thread stopped (no batch scheduled in ${STALL_MS / 1000} s)`);
       }
       done = now;
     }
+    this.close();
+    return this.times;
   }
 }
