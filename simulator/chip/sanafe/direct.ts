@@ -46,7 +46,7 @@ function directRun(
   const parsed = parseSanafeFile(text, file);
   const net = conventionNetOf(parsed, file, profile, true);
   const fanInAbs = new Float64Array(net.neurons);
-  for (let r = 0; r < net.post.length; r++) fanInAbs[net.post[r]!]! += Math.abs(net.weight64[r]!) / 64;
+  for (let k = 0; k < net.neurons; k++) fanInAbs[k] = net.fanIn64[k]! / 64;
   const plan = directPlan(parsed, profile, fanInAbs);
   if (typeof plan === "string") return { reason: plan };
   const longest = plan.somas.trainSteps.reduce((a, t) => Math.max(a, t + 1), 0);

@@ -67,8 +67,8 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
 /**
  * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
  * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
- * when `fill` is undefined, else written at `post[fill[src]++]`. Inline loops, no callback per connection:
- * a network has millions of them.
+ * when `fill` is undefined, else written at `post[fill[src]++]`, with its weight × 64 in `weight` and its |weight|
+ * × 64 added to `fanIn[dst]` when given. Inline loops, no callback per connection: a network has millions of them.
  */
 function addConnections(
   e: SanafeEdge,
@@ -80,6 +80,7 @@ function addConnections(
   fill?: Int32Array,
   post?: Int32Array,
   weight?: Int32Array,
+  fanIn?: Float64Array,
 ): void {
   // the file's weights, one per connection (network.ts checks the count)
   const w = e.weights;
@@ -90,6 +91,7 @@ function addConnections(
         const at = fill[s0 + s]!++;
         post![at] = d0 + d;
         if (weight) weight[at] = w[k]! * 64;
+        if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
       }
     });
     return;
@@ -102,6 +104,7 @@ function addConnections(
           const at = fill[s0 + s]!++;
           post![at] = d0 + d;
           if (weight) weight[at] = w[s * nDst + d]! * 64;
+          if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
         }
     }
     return;
@@ -109,26 +112,41 @@ function addConnections(
   const c = e.conv!;
   const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
   const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  if (!fill) {
+    // counted by columns and rows: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y
+    const cx = new Int32Array(c.inputWidth);
+    const cy = new Int32Array(c.inputHeight);
+    for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
+    for (let yo = 0; yo < oh; yo++)
+      for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
+    for (let ci = 0; ci < c.inputChannels; ci++)
+      for (let y = 0; y < c.inputHeight; y++)
+        for (let x = 0; x < c.inputWidth; x++) {
+          const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
+          postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
+        }
+    return;
+  }
   for (let co = 0; co < c.kernelCount; co++)
     for (let yo = 0; yo < oh; yo++)
       for (let xo = 0; xo < ow; xo++) {
         const dst = d0 + co * ow * oh + yo * ow + xo;
+        let fan = 0;
         for (let ci = 0; ci < c.inputChannels; ci++)
           for (let ky = 0; ky < c.kernelHeight; ky++) {
             const row = s0 + ci * c.inputWidth * c.inputHeight + (yo * c.strideHeight + ky) * c.inputWidth;
             for (let kx = 0; kx < c.kernelWidth; kx++) {
               const src = row + xo * c.strideWidth + kx;
-              if (!fill) postStart[src + 1]!++;
-              else {
-                const at = fill[src]!++;
-                post![at] = dst;
-                // conv2d weights are [ky][kx][c_in][c_out]
-                if (weight)
-                  weight[at] =
-                    w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]! * 64;
+              const at = fill[src]!++;
+              post![at] = dst;
+              // conv2d weights are [ky][kx][c_in][c_out]
+              if (weight) {
+                weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]! * 64;
+                fan += Math.abs(weight[at]!);
               }
             }
           }
+        if (fanIn) fanIn[dst]! += fan;
       }
 }
 
@@ -150,21 +168,21 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
 /**
  * The convention's view of a parsed SANA-FE file; with `withWeights`, also every connection's weight × 64 at the
  * same position as its target in `post` (the direct run, direct-run.ts, integrates them; exact for the weights its
- * domain takes: multiples of 1/64 below 2^20).
+ * domain takes: multiples of 1/64 below 2^20) and every neuron's Σ|weight| × 64 over its inputs (`fanIn64`).
  */
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights: true,
-): ConventionNet & { weight64: Int32Array };
+): ConventionNet & { weight64: Int32Array; fanIn64: Float64Array };
 export function conventionNetOf(parsed: ParsedSanafe, file: string, profile: ChipProfile): ConventionNet;
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights = false,
-): ConventionNet & { weight64?: Int32Array } {
+): ConventionNet & { weight64?: Int32Array; fanIn64?: Float64Array } {
   const { f, net } = parsed;
   const placement = mappingsOf(parsed);
   if (!placement)
@@ -292,9 +310,10 @@ export function conventionNetOf(
   const fill = postStart.slice(0, n);
   const post = new Int32Array(total);
   const weight = withWeights ? new Int32Array(total) : undefined;
+  const fanIn = withWeights ? new Float64Array(n) : undefined;
   for (const e of net.edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight);
+    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight, fanIn);
   }
 
   // messages: per source neuron, one per destination core, with the look-ups it costs there
@@ -343,6 +362,6 @@ export function conventionNetOf(
     gridWidth: width,
     gridHeight: height,
     coresPerTile,
-    ...(weight ? { weight64: weight } : {}),
+    ...(weight ? { weight64: weight, fanIn64: fanIn } : {}),
   };
 }
