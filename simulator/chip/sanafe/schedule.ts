@@ -150,6 +150,8 @@ export class DetailedScheduler {
   private readonly links: Int32Array;
   private readonly hops: Int32Array;
   private readonly minHop: Float64Array;
+  /** Per pair, the density a message adds to each link of its route: 1 / (2 + hops). */
+  private readonly adjustOf: Float64Array;
   private readonly density: Float64Array;
   private readonly finished: Float64Array;
   private readonly next: Int32Array;
@@ -174,6 +176,7 @@ export class DetailedScheduler {
     this.routeStart = new Int32Array(cores * cores + 1);
     this.hops = new Int32Array(cores * cores);
     this.minHop = new Float64Array(cores * cores);
+    this.adjustOf = new Float64Array(cores * cores);
     const all: number[] = [];
     for (let c = 0; c < cores; c++)
       for (let d = 0; d < cores; d++) {
@@ -183,6 +186,7 @@ export class DetailedScheduler {
         const dx = Math.abs(a.x - b.x);
         const dy = Math.abs(a.y - b.y);
         this.hops[p] = dx + dy;
+        this.adjustOf[p] = 1 / (2 + dx + dy);
         this.minHop[p] =
           dx * (a.x < b.x ? net.hopEast : net.hopWest).l + dy * (a.y < b.y ? net.hopNorth : net.hopSouth).l;
         routeLinks(net, c, d, all);
@@ -214,7 +218,7 @@ export class DetailedScheduler {
   schedule(q: MessageQueues): number {
     const cores = this.cores;
     const { density, finished, next, ready, arriving, head, tail, routeStart, links, hops: hopsOf } = this;
-    const { minHop } = this;
+    const { minHop, adjustOf } = this;
     const linkBuffer = this.net.linkBuffer;
     const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = q;
     density.fill(0);
@@ -254,8 +258,16 @@ export class DetailedScheduler {
       if (d >= 0) {
         const p = c * cores + d;
         const hops = hopsOf[p]!;
+        // the density along the route before this message, and this message added to it, in one walk
         let along = 0;
-        for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) along += density[links[r]!]!;
+        const adjust = adjustOf[p]!;
+        const routeEnd = routeStart[p + 1]!;
+        for (let r = routeStart[p]!; r < routeEnd; r++) {
+          const link = links[r]!;
+          const x = density[link]!;
+          along += x;
+          density[link] = x + adjust;
+        }
         const capacity = (hops + 1) * linkBuffer;
         if (along > capacity) t += (along - capacity) * meanProc;
         const congestion = (along * meanProc) / (hops + 1);
@@ -264,8 +276,6 @@ export class DetailedScheduler {
         const received = Math.max(finished[d]!, earliest);
         finished[d] = Math.max(finished[d]! + proc, earliest + proc);
         if (finished[d]! > last) last = finished[d]!;
-        const adjust = 1 / (2 + hops);
-        for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) density[links[r]!]! += adjust;
         meanProc += (proc - meanProc) / (inNoc + 1);
         inNoc++;
         if (flights === flightPair.length) {
