@@ -1,7 +1,8 @@
 // The direct run of a SANA-FE network file under the sanafe convention: SANA-FE's leaky_integrate_fire and
 // input somas stepped in doubles over typed arrays (no NetGraph, no compile, no mapping: the file's own
-// `mappings:` place every neuron), each step handed to the convention's account (account.ts). It runs only where
-// it fires what the compiled chip fires (direct-domain.ts decides; direct-run.test.ts checks it on random nets).
+// `mappings:` place every neuron), each step doing the convention's account (account.ts) as it goes
+// (direct-step.ts) and its messages timed on a second thread (schedule-batches.ts). It runs only where it fires
+// what the compiled chip fires (direct-domain.ts decides; direct-run.test.ts checks it on random nets).
 
 import { SanafeAccount, type SanafeTotals } from "./account.js";
 import {
