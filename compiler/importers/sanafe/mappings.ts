@@ -2,7 +2,7 @@
 // Checked here: every neuron mapped exactly once; against a chip (tile and core counts, unit names) when given.
 
 import type { SanafeNetwork } from "./network.js";
-import { attributeEntries, isMap, rangeOf, type YamlFile, type YPath } from "./yaml-read.js";
+import { attributeEntries, isMap, rangeOf, type YamlFile, type YPath, type YValue } from "./yaml-read.js";
 
 export interface NeuronPlace {
   tile: number;
@@ -39,11 +39,12 @@ export function parseMappings(
     [...net.groups].map(([n, g]) => [n, new Array<NeuronPlace>(g.size)]),
   );
   list.forEach((item, i) => {
-    const at: YPath = ["mappings", i];
-    if (!isMap(item) || Object.keys(item).length !== 1)
-      f.fail(at, "a mapping entry is one - group.neuron: {core: tile.core}");
-    const [address, info] = Object.entries(item)[0]!;
-    const p = [...at, address];
+    const keys = isMap(item) ? Object.keys(item) : [];
+    if (keys.length !== 1)
+      f.fail(["mappings", i], "a mapping entry is one - group.neuron: {core: tile.core}");
+    const address = keys[0]!;
+    const info = (item as { [key: string]: YValue })[address];
+    const p: YPath = ["mappings", i, address];
     const dot = address.indexOf(".");
     const group = (dot < 0 ? address : address.slice(0, dot)).trim();
     const g = net.groups.get(group);
@@ -57,17 +58,22 @@ export function parseMappings(
     if (!ids) f.fail(p, `"${address}" is not group, group.neuron or group.a..b`);
     if (ids[1] >= g.size) f.fail(p, `neuron ${group}.${ids[1]} does not exist (the group has ${g.size})`);
     const place: Partial<NeuronPlace> = { path: p };
-    for (const [k, v, kp] of attributeEntries(info, p)) {
-      if (typeof v !== "string") f.fail(kp, `${k} must be a name or tile.core`);
+    // the usual entry is one map: its keys read in place, each key's path made only for a message
+    const entries = isMap(info)
+      ? Object.keys(info).map((k) => [k, info[k]!, p] as [string, YValue, YPath])
+      : attributeEntries(info, p);
+    for (const [k, v, parent] of entries) {
+      const kp = () => (parent === p ? [...p, k] : parent);
+      if (typeof v !== "string") f.fail(kp(), `${k} must be a name or tile.core`);
       if (k === "core") {
         const m = /^\s*(\d+)\.(\d+)\s*$/.exec(v);
-        if (!m) f.fail(kp, `core "${v}" is not tile.core`, "write core: 0.1 for tile 0, core 1");
+        if (!m) f.fail(kp(), `core "${v}" is not tile.core`, "write core: 0.1 for tile 0, core 1");
         place.tile = Number(m[1]);
         place.core = Number(m[2]);
       } else if (k === "soma" || k === "synapse" || k === "dendrite") place[k] = v.trim();
       else
         f.fail(
-          kp,
+          kp(),
           `unknown mapping key "${k}"`,
           "a mapping takes core, and optionally soma, synapse, dendrite unit names",
         );

@@ -46,30 +46,30 @@ export class SanafeAccount {
   /** Neurons a message reached in the step before (their soma sees a current this step). */
   private gotInput: Uint8Array;
   private nextInput: Uint8Array;
-  private readonly queues: MessageQueues;
+  readonly queues: MessageQueues;
   private readonly scheduler: DetailedScheduler;
   /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
-  private readonly somaE: Float64Array;
-  private readonly somaL: Float64Array;
+  readonly somaE: Float64Array;
+  readonly somaL: Float64Array;
   /** Per message: its hops, its synapse-only energy, its network energy (axon out + in + hops by direction) and
    * its proc time at the destination (axon in + look-ups), each computed once as the step loop would. */
   private readonly msgHops: Int32Array;
-  private readonly msgSynOnlyJ: Float64Array;
-  private readonly msgNetJ: Float64Array;
-  private readonly msgProcS: Float64Array;
+  readonly msgSynOnlyJ: Float64Array;
+  readonly msgNetJ: Float64Array;
+  readonly msgProcS: Float64Array;
   /** Every neuron in processing order (core slot by core slot, `slotStart` marks each core's first), with its
    * soma's access and update costs at the same position, so the per-neuron loop reads memory in order. */
-  private readonly order: Int32Array;
-  private readonly slotStart: Int32Array;
-  private readonly accessE: Float64Array;
-  private readonly accessL: Float64Array;
-  private readonly updateE: Float64Array;
-  private readonly updateL: Float64Array;
+  readonly order: Int32Array;
+  readonly slotStart: Int32Array;
+  readonly accessE: Float64Array;
+  readonly accessL: Float64Array;
+  readonly updateE: Float64Array;
+  readonly updateL: Float64Array;
   /** Per neuron: 0 an input (updated only when it fires), 1 a bias (always updated), 2 any other. */
-  private readonly rule: Uint8Array;
+  readonly rule: Uint8Array;
   /** Per neuron, the hops and synaptic look-ups of all its messages (whole numbers: summed once, exactly). */
-  private readonly neuronHops: Float64Array;
-  private readonly neuronSynapses: Float64Array;
+  readonly neuronHops: Float64Array;
+  readonly neuronSynapses: Float64Array;
 
   constructor(readonly net: ConventionNet) {
     this.gotInput = new Uint8Array(net.neurons);
@@ -163,7 +163,6 @@ export class SanafeAccount {
    */
   step(fired: Uint8Array, vBefore: Float64Array, reached?: Uint8Array): void {
     const net = this.net;
-    const t = this.totals;
     const got = reached ?? this.gotInput;
     const next = this.nextInput;
     if (!reached) next.fill(0);
@@ -229,28 +228,53 @@ export class SanafeAccount {
       }
       qCount[slot] = at - qStart[slot]!;
     }
+    if (!reached) {
+      this.gotInput = next;
+      this.nextInput = got;
+    }
+    this.addStep(updatedCount, firedCount, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
+    this.addStepTime(this.scheduler.schedule(this.queues));
+  }
+
+  /**
+   * Adds a step's counts and energy (summed in processing order) to the totals; its time follows by
+   * `addStepTime`, step by step in the same order (the direct run schedules on another thread).
+   */
+  addStep(
+    updatedCount: number,
+    firedCount: number,
+    messages: number,
+    hops: number,
+    synapticEvents: number,
+    somaJ: number,
+    synJ: number,
+    denJ: number,
+    netJ: number,
+  ): void {
+    const t = this.totals;
     t.neuronsUpdated += updatedCount;
     t.fired += firedCount;
     t.messages += messages;
     t.hops += hops;
     t.synapticEvents += synapticEvents;
-    if (!reached) {
-      this.gotInput = next;
-      this.nextInput = got;
-    }
     const e = t.energy;
     e.somaJ += somaJ;
     e.synapseJ += synJ;
     e.dendriteJ += denJ;
     e.networkJ += netJ;
     e.totalJ += somaJ + synJ + denJ + netJ;
-    const stepS = this.scheduler.schedule(this.queues) + net.syncS;
-    t.perStepS.push(stepS);
     t.perStepJ.push(somaJ + synJ + denJ + netJ);
     t.perStepMessages.push(messages);
     t.perStepSynapticEvents.push(synapticEvents);
-    t.simulatedS += stepS;
     t.steps++;
-    t.syncS = net.syncS;
+  }
+
+  /** Adds the scheduled length (s, without the sync) of the next step not yet timed. */
+  addStepTime(scheduledS: number): void {
+    const t = this.totals;
+    const stepS = scheduledS + this.net.syncS;
+    t.perStepS.push(stepS);
+    t.simulatedS += stepS;
+    t.syncS = this.net.syncS;
   }
 }

@@ -19,7 +19,7 @@ export interface DirectRunInfo {
   file: string;
   networkName: string;
   profile: ChipProfile;
-  net: ConventionNet & { weight: Float64Array };
+  net: ConventionNet & { weight64: Int32Array };
   somas: DirectSomas;
   steps: number;
   /** Edges into each group (ConventionNet group order), by their `src -> dst` text. */
@@ -35,7 +35,7 @@ export const DIRECT_RUN_CONVENTION =
 
 /** The run JSON object (schema: reports/run-json.ts) of a direct run. */
 export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<string, unknown> {
-  const { net, somas, steps, profile } = info;
+  const { net, somas, steps } = info;
   const lif = net.groups.filter((g) => !g.input);
   const sum = (xs: ArrayLike<number>, from = 0, to = xs.length) => {
     let s = 0;
@@ -51,7 +51,7 @@ export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<s
     const i = groupIndex.get(g.id)!;
     const ac = r.nonzeroOpsInto[i]!;
     const mac = biasEvents(g);
-    const dense = (connectionsInto(net, g) + biasSynapses(g)) * steps;
+    const dense = (g.connectionsIn + biasSynapses(g)) * steps;
     return {
       id: g.id,
       kind: somas.leakDecay[g.start] === 1 ? "if" : "lif",
@@ -155,13 +155,6 @@ export function directRunJson(info: DirectRunInfo, r: DirectRunResult): Record<s
 function countNonzero(xs: Float64Array, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (xs[i] !== 0) n++;
-  return n;
-}
-
-function connectionsInto(net: ConventionNet, g: ConventionNet["groups"][number]): number {
-  let n = 0;
-  const end = g.start + g.size;
-  for (const d of net.post) if (d >= g.start && d < end) n++;
   return n;
 }
 

@@ -1,33 +1,29 @@
 // The direct run of a SANA-FE network file under the sanafe convention: SANA-FE's leaky_integrate_fire and
 // input somas stepped in doubles over typed arrays (no NetGraph, no compile, no mapping: the file's own
-// `mappings:` place every neuron), each step handed to the convention's account (account.ts). It runs only where
-// it fires what the compiled chip fires (direct-domain.ts decides; direct-run.test.ts checks it on random nets).
+// `mappings:` place every neuron), each step doing the convention's account (account.ts) as it goes
+// (direct-step.ts) and its messages timed on a second thread (schedule-batches.ts). It runs only where it fires
+// what the compiled chip fires (direct-domain.ts decides; direct-run.test.ts checks it on random nets).
 
 import { SanafeAccount, type SanafeTotals } from "./account.js";
+import {
+  type DirectSomas,
+  DirectStepper,
+  STEP_DENDRITE_J,
+  STEP_FIRED,
+  STEP_HOPS,
+  STEP_INPUTS,
+  STEP_MESSAGES,
+  STEP_NETWORK_J,
+  STEP_SOMA_J,
+  STEP_SYNAPSE_J,
+  STEP_SYNAPTIC_EVENTS,
+  STEP_UPDATED,
+} from "./direct-step.js";
 import type { ConventionNet } from "./net.js";
+import { scheduleGeometry } from "./schedule.js";
+import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
 
-/** Reset after a fire: none (also SANA-FE's `saturate`, which has no forward reset), soft (v −= threshold),
- * hard (v = reset). */
-export const RESET_NONE = 0;
-export const RESET_SOFT = 1;
-export const RESET_HARD = 2;
-
-/** Every neuron's soma in global order (the ConventionNet's): LIF parameters, or an input's spike train. */
-export interface DirectSomas {
-  isInput: Uint8Array;
-  threshold: Float64Array;
-  reverseThreshold: Float64Array;
-  reset: Float64Array;
-  bias: Float64Array;
-  leakDecay: Float64Array;
-  inputDecay: Float64Array;
-  resetMode: Uint8Array;
-  /** 1: reverse_reset_mode saturate (v floored at reverse_threshold); 0: none. */
-  reverseSaturate: Uint8Array;
-  /** Input neurons: the steps (0-based, ascending) their `spikes:` train has a 1 at (CSR over trainSteps). */
-  trainStart: Int32Array;
-  trainSteps: Int32Array;
-}
+export { type DirectSomas, RESET_HARD, RESET_NONE, RESET_SOFT } from "./direct-step.js";
 
 export interface DirectRunResult {
   totals: SanafeTotals;
@@ -45,7 +41,7 @@ export interface DirectRunResult {
 }
 
 /** Per source neuron, its connections by destination group: (group, nonzero-weight count), CSR. */
-function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
+function connectionsByGroup(net: ConventionNet & { weight64: Int32Array }) {
   const groupOf = new Int32Array(net.neurons);
   net.groups.forEach((g, i) => {
     groupOf.fill(i, g.start, g.start + g.size);
@@ -63,7 +59,7 @@ function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
         group.push(g);
         nonzero.push(0);
       }
-      if (net.weight[r] !== 0) nonzero[j]!++;
+      if (net.weight64[r] !== 0) nonzero[j]!++;
     }
     start[k + 1] = group.length;
   }
@@ -76,31 +72,28 @@ function connectionsByGroup(net: ConventionNet & { weight: Float64Array }) {
  * fire when v > threshold, then the reset; then the reverse floor. A spike of step t reaches its targets at
  * t + 1. Currents add as integers in 1/64 units (weights are multiples of 1/64 and each neuron's Σ|w| is bounded
  * by the domain, so they are exact and the same as SANA-FE's double sums). Stops early (outgrewAt ≥ 0) once |v|
- * passes `limit`.
+ * passes `limit`. One pass over the neurons in processing order (core by core) updates each, delivers its spike
+ * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
+ * twice. The steps' messages are timed by `scheduler` (by default on a worker thread beside this loop), which
+ * the run ends.
  */
 export function runDirect(
-  net: ConventionNet & { weight: Float64Array },
+  net: ConventionNet & { weight64: Int32Array },
   s: DirectSomas,
   steps: number,
   limit: number,
+  scheduler = new BatchScheduler(),
 ): DirectRunResult {
   const n = net.neurons;
   const account = new SanafeAccount(net);
-  const v = new Float64Array(n);
-  let current = new Int32Array(n);
-  let next = new Int32Array(n);
-  let reached = new Uint8Array(n);
-  let reachedNext = new Uint8Array(n);
-  const vBefore = new Float64Array(n);
-  const fired = new Uint8Array(n);
-  const firedList = new Int32Array(n);
-  const firedPerNeuron = new Int32Array(n);
   const spikesPerStep = new Int32Array(steps);
-  const activePerNeuron = new Int32Array(n);
-  const byGroup = connectionsByGroup(net);
   const nonzeroOpsInto = new Float64Array(net.groups.length);
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
+    if (outgrewAt >= 0) scheduler.close();
+    else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
+    const { firedList, firedPerNeuron, activePerNeuron } = stepper;
+    const byGroup = connectionsByGroup(net);
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
     for (let k = 0; k < n; k++)
@@ -109,61 +102,40 @@ export function runDirect(
     const totals = account.totals;
     return { totals, firedPerNeuron, spikesPerStep, activePerNeuron, nonzeroOpsInto, outgrewAt };
   };
-  const trainAt = s.trainStart.slice(0, n);
-  const { isInput, threshold, reverseThreshold, reset, bias, leakDecay, resetMode } = s;
-  const { reverseSaturate, trainStart, trainSteps } = s;
-  const { postStart, post } = net;
-  const w64 = new Int32Array(net.weight.length);
-  for (let r = 0; r < w64.length; r++) w64[r] = net.weight[r]! * 64;
+  const stepper = new DirectStepper(net, s, account, limit);
+  const cores = net.cores.length;
+  // a batch always has room for one more step of the most messages (and placeholders) a step can send
+  const stepMost = account.queues.start[cores]!;
+  const capacity = stepMost + 16384;
+  scheduler.begin(scheduleGeometry(net), steps, capacity);
+  let batch = scheduler.take(0);
+  let at = 0;
+  const sums = stepper.sums;
   for (let t = 0; t < steps; t++) {
-    let count = 0;
-    for (let k = 0; k < n; k++) {
-      if (isInput[k] === 1) {
-        const at = trainAt[k]!;
-        const fire = at < trainStart[k + 1]! && trainSteps[at] === t;
-        if (fire) trainAt[k] = at + 1;
-        fired[k] = fire ? 1 : 0;
-        if (fire) firedList[count++] = k;
-        continue;
-      }
-      let vk = v[k]!;
-      vBefore[k] = vk;
-      const input = current[k]!;
-      if (input !== 0 || bias[k] !== 0) activePerNeuron[k]!++;
-      vk = Math.trunc(vk * leakDecay[k]! * 64) / 64 + bias[k]! + input / 64;
-      current[k] = 0;
-      let fire = 0;
-      if (vk > threshold[k]!) {
-        fire = 1;
-        firedList[count++] = k;
-        const mode = resetMode[k]!;
-        if (mode === RESET_HARD) vk = reset[k]!;
-        else if (mode === RESET_SOFT) vk -= threshold[k]!;
-      }
-      if (reverseSaturate[k] === 1 && vk < reverseThreshold[k]!) vk = reverseThreshold[k]!;
-      fired[k] = fire;
-      v[k] = vk;
-      if (vk > limit || vk < -limit) return result(t);
-    }
-    let inputs = 0;
-    for (let i = 0; i < count; i++) inputs += isInput[firedList[i]!]!;
-    spikesPerStep[t] = count - inputs;
+    at = stepper.step(t, batch, at);
+    if (at < 0) return result(t);
+    const count = sums[STEP_FIRED]!;
+    spikesPerStep[t] = count - sums[STEP_INPUTS]!;
     lastCount = count;
-    reachedNext.fill(0);
-    for (let i = 0; i < count; i++) {
-      const k = firedList[i]!;
-      firedPerNeuron[k]!++;
-      const end = postStart[k + 1]!;
-      for (let r = postStart[k]!; r < end; r++) {
-        const d = post[r]!;
-        next[d]! += w64[r]!;
-        reachedNext[d] = 1;
+    account.addStep(
+      sums[STEP_UPDATED]!,
+      count,
+      sums[STEP_MESSAGES]!,
+      sums[STEP_HOPS]!,
+      sums[STEP_SYNAPTIC_EVENTS]!,
+      sums[STEP_SOMA_J]!,
+      sums[STEP_SYNAPSE_J]!,
+      sums[STEP_DENDRITE_J]!,
+      sums[STEP_NETWORK_J]!,
+    );
+    batch.steps++;
+    if (batch.steps === BATCH_STEPS || capacity - at < stepMost || t === steps - 1) {
+      scheduler.submit(batch);
+      if (t < steps - 1) {
+        batch = scheduler.take(t + 1);
+        at = 0;
       }
     }
-    account.step(fired, vBefore, reached);
-    // this step's spikes are the next step's input
-    [current, next] = [next, current];
-    [reached, reachedNext] = [reachedNext, reached];
   }
   return result(-1);
 }

@@ -9,6 +9,7 @@ import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
 import { conventionNetOf } from "./from-file.js";
 import type { ConventionNet } from "./net.js";
+import { BatchScheduler } from "./schedule-batches.js";
 
 export interface DirectRun {
   json: Record<string, unknown>;
@@ -26,16 +27,32 @@ export function runSanafeDirect(
   profile: ChipProfile,
   steps?: number,
 ): DirectRun | { reason: string } {
+  // the step scheduler's thread starts while the file is read
+  const scheduler = new BatchScheduler();
+  try {
+    return directRun(text, file, profile, scheduler, steps);
+  } finally {
+    scheduler.close();
+  }
+}
+
+function directRun(
+  text: string,
+  file: string,
+  profile: ChipProfile,
+  scheduler: BatchScheduler,
+  steps?: number,
+): DirectRun | { reason: string } {
   const parsed = parseSanafeFile(text, file);
   const net = conventionNetOf(parsed, file, profile, true);
   const fanInAbs = new Float64Array(net.neurons);
-  for (let r = 0; r < net.post.length; r++) fanInAbs[net.post[r]!]! += Math.abs(net.weight[r]!);
+  for (let k = 0; k < net.neurons; k++) fanInAbs[k] = net.fanIn64[k]! / 64;
   const plan = directPlan(parsed, profile, fanInAbs);
   if (typeof plan === "string") return { reason: plan };
   const longest = plan.somas.trainSteps.reduce((a, t) => Math.max(a, t + 1), 0);
   const run = steps ?? longest;
   if (run < 1) return { reason: "no --timesteps and no input train gives the steps" };
-  const result = runDirect(net, plan.somas, run, plan.limit);
+  const result = runDirect(net, plan.somas, run, plan.limit, scheduler);
   if (result.outgrewAt >= 0)
     return { reason: `a potential outgrew the compiled state's range at step ${result.outgrewAt}` };
   const edgesInto = net.groups.map((g) =>

@@ -11,6 +11,7 @@ import {
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
 import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
+import { messageTable } from "./messages.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
 /** Connections a file may expand to before the convention refuses it (a dense 2^13 × 2^13 layer is 2^26). */
@@ -66,8 +67,8 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
 /**
  * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
  * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
- * when `fill` is undefined, else written at `post[fill[src]++]`. Inline loops, no callback per connection:
- * a network has millions of them.
+ * when `fill` is undefined, else written at `post[fill[src]++]`, with its weight × 64 in `weight` and its |weight|
+ * × 64 added to `fanIn[dst]` when given. Inline loops, no callback per connection: a network has millions of them.
  */
 function addConnections(
   e: SanafeEdge,
@@ -78,7 +79,8 @@ function addConnections(
   postStart: Int32Array,
   fill?: Int32Array,
   post?: Int32Array,
-  weight?: Float64Array,
+  weight?: Int32Array,
+  fanIn?: Float64Array,
 ): void {
   // the file's weights, one per connection (network.ts checks the count)
   const w = e.weights;
@@ -88,7 +90,8 @@ function addConnections(
       else {
         const at = fill[s0 + s]!++;
         post![at] = d0 + d;
-        if (weight) weight[at] = w[k]!;
+        if (weight) weight[at] = w[k]! * 64;
+        if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
       }
     });
     return;
@@ -100,7 +103,8 @@ function addConnections(
         for (let d = 0; d < nDst; d++) {
           const at = fill[s0 + s]!++;
           post![at] = d0 + d;
-          if (weight) weight[at] = w[s * nDst + d]!;
+          if (weight) weight[at] = w[s * nDst + d]! * 64;
+          if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
         }
     }
     return;
@@ -108,25 +112,41 @@ function addConnections(
   const c = e.conv!;
   const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
   const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  if (!fill) {
+    // counted by columns and rows: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y
+    const cx = new Int32Array(c.inputWidth);
+    const cy = new Int32Array(c.inputHeight);
+    for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
+    for (let yo = 0; yo < oh; yo++)
+      for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
+    for (let ci = 0; ci < c.inputChannels; ci++)
+      for (let y = 0; y < c.inputHeight; y++)
+        for (let x = 0; x < c.inputWidth; x++) {
+          const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
+          postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
+        }
+    return;
+  }
   for (let co = 0; co < c.kernelCount; co++)
     for (let yo = 0; yo < oh; yo++)
       for (let xo = 0; xo < ow; xo++) {
         const dst = d0 + co * ow * oh + yo * ow + xo;
+        let fan = 0;
         for (let ci = 0; ci < c.inputChannels; ci++)
           for (let ky = 0; ky < c.kernelHeight; ky++) {
             const row = s0 + ci * c.inputWidth * c.inputHeight + (yo * c.strideHeight + ky) * c.inputWidth;
             for (let kx = 0; kx < c.kernelWidth; kx++) {
               const src = row + xo * c.strideWidth + kx;
-              if (!fill) postStart[src + 1]!++;
-              else {
-                const at = fill[src]!++;
-                post![at] = dst;
-                // conv2d weights are [ky][kx][c_in][c_out]
-                if (weight)
-                  weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]!;
+              const at = fill[src]!++;
+              post![at] = dst;
+              // conv2d weights are [ky][kx][c_in][c_out]
+              if (weight) {
+                weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]! * 64;
+                fan += Math.abs(weight[at]!);
               }
             }
           }
+        if (fanIn) fanIn[dst]! += fan;
       }
 }
 
@@ -146,22 +166,23 @@ export function conventionNetFromSanafe(text: string, file: string, profile: Chi
 }
 
 /**
- * The convention's view of a parsed SANA-FE file; with `weight`, also every connection's weight at the same
- * position as its target in `post` (the direct run, direct-run.ts, integrates them).
+ * The convention's view of a parsed SANA-FE file; with `withWeights`, also every connection's weight × 64 at the
+ * same position as its target in `post` (the direct run, direct-run.ts, integrates them; exact for the weights its
+ * domain takes: multiples of 1/64 below 2^20) and every neuron's Σ|weight| × 64 over its inputs (`fanIn64`).
  */
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights: true,
-): ConventionNet & { weight: Float64Array };
+): ConventionNet & { weight64: Int32Array; fanIn64: Float64Array };
 export function conventionNetOf(parsed: ParsedSanafe, file: string, profile: ChipProfile): ConventionNet;
 export function conventionNetOf(
   parsed: ParsedSanafe,
   file: string,
   profile: ChipProfile,
   withWeights = false,
-): ConventionNet & { weight?: Float64Array } {
+): ConventionNet & { weight64?: Int32Array; fanIn64?: Float64Array } {
   const { f, net } = parsed;
   const placement = mappingsOf(parsed);
   if (!placement)
@@ -175,7 +196,8 @@ export function conventionNetOf(
   const groups: ConventionNet["groups"] = [];
   let n = 0;
   for (const g of net.groups.values()) {
-    groups.push({ id: g.name, start: n, size: g.size, input: somas.get(g.name)!.kind === "input" });
+    const input = somas.get(g.name)!.kind === "input";
+    groups.push({ id: g.name, start: n, size: g.size, input, connectionsIn: 0 });
     n += g.size;
   }
   const startOf = new Map(groups.map((g) => [g.id, g.start]));
@@ -262,7 +284,12 @@ export function conventionNetOf(
   // every connection, bucketed by source neuron
   let total = 0;
   const sizeOf = new Map(groups.map((g) => [g.id, g.size]));
-  for (const e of net.edges) total += connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+  const groupOf = new Map(groups.map((g) => [g.id, g]));
+  for (const e of net.edges) {
+    const count = connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+    total += count;
+    groupOf.get(e.dst)!.connectionsIn += count;
+  }
   if (total > MAX_SANAFE_CONNECTIONS)
     throw new SpikegridError(
       "USAGE",
@@ -282,38 +309,16 @@ export function conventionNetOf(
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
   const post = new Int32Array(total);
-  const weight = withWeights ? new Float64Array(total) : undefined;
+  const weight = withWeights ? new Int32Array(total) : undefined;
+  const fanIn = withWeights ? new Float64Array(n) : undefined;
   for (const e of net.edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight);
+    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight, fanIn);
   }
 
   // messages: per source neuron, one per destination core, with the look-ups it costs there
   const syn = units.synapse.map((u) => u.cost);
   const den = units.dendrite.map((u) => u.cost);
-  const acc = { count: new Float64Array(ids.length), j: new Float64Array(ids.length) };
-  const accD = new Float64Array(ids.length);
-  const accL = new Float64Array(ids.length);
-  // first the number of messages (distinct destination cores) per neuron, so the tables are allocated once
-  const msgStart = new Int32Array(n + 1);
-  const seenBy = new Int32Array(ids.length).fill(-1);
-  for (let k = 0; k < n; k++) {
-    let count = 0;
-    for (let r = postStart[k]!; r < postStart[k + 1]!; r++) {
-      const c = coreOf[post[r]!]!;
-      if (seenBy[c] !== k) {
-        seenBy[c] = k;
-        count++;
-      }
-    }
-    msgStart[k + 1] = msgStart[k]! + count;
-  }
-  const messages = msgStart[n]!;
-  const msgCore = new Int32Array(messages);
-  const msgSynapses = new Float64Array(messages);
-  const msgSynapseJ = new Float64Array(messages);
-  const msgDendriteJ = new Float64Array(messages);
-  const msgLatencyS = new Float64Array(messages);
   // per target neuron, what one look-up of it costs (its synapse and dendrite units), flat for the loop below
   const lookupJ = new Float64Array(n);
   const lookupDendriteJ = new Float64Array(n);
@@ -325,34 +330,15 @@ export function conventionNetOf(
     lookupDendriteJ[d] = dc.e;
     lookupS[d] = sc.l + dc.l;
   }
-  const touched: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const end = postStart[k + 1]!;
-    for (let r = postStart[k]!; r < end; r++) {
-      const d = post[r]!;
-      const c = coreOf[d]!;
-      if (acc.count[c] === 0) touched.push(c);
-      acc.count[c]!++;
-      acc.j[c]! += lookupJ[d]!;
-      accD[c]! += lookupDendriteJ[d]!;
-      accL[c]! += lookupS[d]!;
-    }
-    touched.sort((a, b) => a - b);
-    let m = msgStart[k]!;
-    for (const c of touched) {
-      msgCore[m] = c;
-      msgSynapses[m] = acc.count[c]!;
-      msgSynapseJ[m] = acc.j[c]!;
-      msgDendriteJ[m] = accD[c]!;
-      msgLatencyS[m] = accL[c]!;
-      m++;
-      acc.count[c] = 0;
-      acc.j[c] = 0;
-      accD[c] = 0;
-      accL[c] = 0;
-    }
-    touched.length = 0;
-  }
+  const { msgStart, msgCore, msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = messageTable(
+    postStart,
+    post,
+    coreOf,
+    ids.length,
+    lookupJ,
+    lookupDendriteJ,
+    lookupS,
+  );
   const usedTiles = new Set(cores.map((c) => c.tile)).size;
   return {
     groups,
@@ -376,6 +362,6 @@ export function conventionNetOf(
     gridWidth: width,
     gridHeight: height,
     coresPerTile,
-    ...(weight ? { weight } : {}),
+    ...(weight ? { weight64: weight, fanIn64: fanIn } : {}),
   };
 }

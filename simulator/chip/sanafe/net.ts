@@ -35,6 +35,8 @@ export interface SanafeGroupRef {
   start: number;
   size: number;
   input: boolean;
+  /** Connections into the group (zero weights included), as the file's edges make them. */
+  connectionsIn: number;
 }
 
 export interface ConventionNet {

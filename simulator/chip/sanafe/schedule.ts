@@ -5,7 +5,23 @@
 // messages, and is received when its core finished the ones before it (`proc`: axon-in + look-ups). The step
 // lasts until the last message is processed (plus the sync, added by the caller).
 
-import type { ConventionNet } from "./net.js";
+import type { ConventionNet, SanafeCore } from "./net.js";
+
+/** What the scheduler reads of a network: where its cores are, the mesh, its hop costs and link buffer. Plain
+ * data, so it can be posted to a worker thread (schedule-worker.ts). */
+export type ScheduleGeometry = Pick<
+  ConventionNet,
+  "coresPerTile" | "gridWidth" | "gridHeight" | "hopEast" | "hopWest" | "hopNorth" | "hopSouth" | "linkBuffer"
+> & { cores: Pick<SanafeCore, "x" | "y" | "offset">[] };
+
+/** The geometry of `net` as plain data. */
+export function scheduleGeometry(net: ConventionNet): ScheduleGeometry {
+  const { coresPerTile, gridWidth, gridHeight, hopEast, hopWest, hopNorth, hopSouth, linkBuffer } = net;
+  return {
+    cores: net.cores.map(({ x, y, offset }) => ({ x, y, offset })),
+    ...{ coresPerTile, gridWidth, gridHeight, hopEast, hopWest, hopNorth, hopSouth, linkBuffer },
+  };
+}
 
 /**
  * Per core slot, the step's messages in send order, in flat buffers: core c's messages are at
@@ -23,7 +39,7 @@ export interface MessageQueues {
  * A binary min-heap of (time, tie) keys, each carrying a value; ties go to the smaller tie (deterministic, keys
  * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed.
  */
-class KeyHeap {
+export class KeyHeap {
   private t = new Float64Array(64);
   private tie = new Int32Array(64);
   private val = new Int32Array(64);
@@ -90,14 +106,14 @@ class KeyHeap {
   }
 }
 
-const NORTH = 0;
-const EAST = 1;
-const SOUTH = 2;
-const WEST = 3;
-const DIRECTIONS = 4;
-
 /** The router links an XY route occupies (SANA-FE's link numbering: 4 directions + one per core of a tile). */
-function routeLinks(net: ConventionNet, src: number, dst: number, out: number[]): void {
+export function routeLinks(net: ScheduleGeometry, src: number, dst: number, out: number[]): void {
+  // kept inside the function: the worker thread's source is this module's functions as text
+  const NORTH = 0;
+  const EAST = 1;
+  const SOUTH = 2;
+  const WEST = 3;
+  const DIRECTIONS = 4;
   const a = net.cores[src]!;
   const b = net.cores[dst]!;
   const per = net.coresPerTile + DIRECTIONS;
@@ -134,6 +150,8 @@ export class DetailedScheduler {
   private readonly links: Int32Array;
   private readonly hops: Int32Array;
   private readonly minHop: Float64Array;
+  /** Per pair, the density a message adds to each link of its route: 1 / (2 + hops). */
+  private readonly adjustOf: Float64Array;
   private readonly density: Float64Array;
   private readonly finished: Float64Array;
   private readonly next: Int32Array;
@@ -152,12 +170,13 @@ export class DetailedScheduler {
   private flightReceived = new Float64Array(1024);
   private flightNext = new Int32Array(1024);
 
-  constructor(private readonly net: ConventionNet) {
+  constructor(private readonly net: ScheduleGeometry) {
     const cores = net.cores.length;
     this.cores = cores;
     this.routeStart = new Int32Array(cores * cores + 1);
     this.hops = new Int32Array(cores * cores);
     this.minHop = new Float64Array(cores * cores);
+    this.adjustOf = new Float64Array(cores * cores);
     const all: number[] = [];
     for (let c = 0; c < cores; c++)
       for (let d = 0; d < cores; d++) {
@@ -167,13 +186,15 @@ export class DetailedScheduler {
         const dx = Math.abs(a.x - b.x);
         const dy = Math.abs(a.y - b.y);
         this.hops[p] = dx + dy;
+        this.adjustOf[p] = 1 / (2 + dx + dy);
         this.minHop[p] =
           dx * (a.x < b.x ? net.hopEast : net.hopWest).l + dy * (a.y < b.y ? net.hopNorth : net.hopSouth).l;
         routeLinks(net, c, d, all);
         this.routeStart[p + 1] = all.length;
       }
     this.links = Int32Array.from(all);
-    this.density = new Float64Array(net.gridWidth * net.gridHeight * (net.coresPerTile + DIRECTIONS));
+    // per router: 4 directions + one link per core of the tile
+    this.density = new Float64Array(net.gridWidth * net.gridHeight * (net.coresPerTile + 4));
     this.finished = new Float64Array(cores);
     this.next = new Int32Array(cores);
     this.head = new Int32Array(cores);
@@ -197,7 +218,7 @@ export class DetailedScheduler {
   schedule(q: MessageQueues): number {
     const cores = this.cores;
     const { density, finished, next, ready, arriving, head, tail, routeStart, links, hops: hopsOf } = this;
-    const { minHop } = this;
+    const { minHop, adjustOf } = this;
     const linkBuffer = this.net.linkBuffer;
     const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = q;
     density.fill(0);
@@ -237,8 +258,16 @@ export class DetailedScheduler {
       if (d >= 0) {
         const p = c * cores + d;
         const hops = hopsOf[p]!;
+        // the density along the route before this message, and this message added to it, in one walk
         let along = 0;
-        for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) along += density[links[r]!]!;
+        const adjust = adjustOf[p]!;
+        const routeEnd = routeStart[p + 1]!;
+        for (let r = routeStart[p]!; r < routeEnd; r++) {
+          const link = links[r]!;
+          const x = density[link]!;
+          along += x;
+          density[link] = x + adjust;
+        }
         const capacity = (hops + 1) * linkBuffer;
         if (along > capacity) t += (along - capacity) * meanProc;
         const congestion = (along * meanProc) / (hops + 1);
@@ -247,8 +276,6 @@ export class DetailedScheduler {
         const received = Math.max(finished[d]!, earliest);
         finished[d] = Math.max(finished[d]! + proc, earliest + proc);
         if (finished[d]! > last) last = finished[d]!;
-        const adjust = 1 / (2 + hops);
-        for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) density[links[r]!]! += adjust;
         meanProc += (proc - meanProc) / (inNoc + 1);
         inNoc++;
         if (flights === flightPair.length) {

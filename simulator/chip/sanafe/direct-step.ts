@@ -1,0 +1,215 @@
+// One step of the direct run (direct-run.ts): every neuron in processing order, core by core — its soma updated,
+// its spike delivered, and the account's work for it (account.ts `step`: the same sums in the same order) — its
+// messages written to the scheduler's batch. A class of its own, called once a step, so the engine optimizes it
+// as a whole function early instead of replacing one long loop on the stack several times.
+
+import type { SanafeAccount } from "./account.js";
+import type { ConventionNet } from "./net.js";
+import type { QueueBatch } from "./schedule-batches.js";
+
+/** Reset after a fire: none (also SANA-FE's `saturate`, which has no forward reset), soft (v −= threshold),
+ * hard (v = reset). */
+export const RESET_NONE = 0;
+export const RESET_SOFT = 1;
+export const RESET_HARD = 2;
+
+/** Every neuron's soma in global order (the ConventionNet's): LIF parameters, or an input's spike train. */
+export interface DirectSomas {
+  isInput: Uint8Array;
+  threshold: Float64Array;
+  reverseThreshold: Float64Array;
+  reset: Float64Array;
+  bias: Float64Array;
+  leakDecay: Float64Array;
+  inputDecay: Float64Array;
+  resetMode: Uint8Array;
+  /** 1: reverse_reset_mode saturate (v floored at reverse_threshold); 0: none. */
+  reverseSaturate: Uint8Array;
+  /** Input neurons: the steps (0-based, ascending) their `spikes:` train has a 1 at (CSR over trainSteps). */
+  trainStart: Int32Array;
+  trainSteps: Int32Array;
+}
+
+/** Where a step's sums are in `DirectStepper.sums`. */
+export const STEP_FIRED = 0;
+export const STEP_INPUTS = 1;
+export const STEP_UPDATED = 2;
+export const STEP_MESSAGES = 3;
+export const STEP_HOPS = 4;
+export const STEP_SYNAPTIC_EVENTS = 5;
+export const STEP_SOMA_J = 6;
+export const STEP_SYNAPSE_J = 7;
+export const STEP_DENDRITE_J = 8;
+export const STEP_NETWORK_J = 9;
+
+export class DirectStepper {
+  /** The last step's counts and energy (STEP_*). */
+  readonly sums = new Float64Array(10);
+  /** Potentials, thresholds, floors, resets and biases in 1/64 units: v·64 is an integer (the domain puts every
+   * value on the 1/64 grid), so trunc(v·leak·64)/64 + bias + u/64 is, exactly, (trunc(V·leak) + B + U)/64. */
+  private readonly v: Float64Array;
+  private readonly threshold: Float64Array;
+  private readonly reverseThreshold: Float64Array;
+  private readonly reset: Float64Array;
+  private readonly bias: Float64Array;
+  private readonly limit64: number;
+  /** This step's input current (1/64 units) and whether any spike reached the neuron; the next step's. */
+  private current: Int32Array;
+  private next: Int32Array;
+  private reached: Uint8Array;
+  private reachedNext: Uint8Array;
+  /** Per input neuron, the position of its next spike in its train. */
+  private readonly trainAt: Int32Array;
+  readonly firedList: Int32Array;
+  readonly firedPerNeuron: Int32Array;
+  readonly activePerNeuron: Int32Array;
+
+  constructor(
+    private readonly net: ConventionNet & { weight64: Int32Array },
+    private readonly s: DirectSomas,
+    private readonly account: SanafeAccount,
+    limit: number,
+  ) {
+    const n = net.neurons;
+    const in64 = (xs: Float64Array) => Float64Array.from(xs, (x) => x * 64);
+    this.v = new Float64Array(n);
+    this.threshold = in64(s.threshold);
+    this.reverseThreshold = in64(s.reverseThreshold);
+    this.reset = in64(s.reset);
+    this.bias = in64(s.bias);
+    this.limit64 = limit * 64;
+    this.current = new Int32Array(n);
+    this.next = new Int32Array(n);
+    this.reached = new Uint8Array(n);
+    this.reachedNext = new Uint8Array(n);
+    this.trainAt = s.trainStart.slice(0, n);
+    this.firedList = new Int32Array(n);
+    this.firedPerNeuron = new Int32Array(n);
+    this.activePerNeuron = new Int32Array(n);
+  }
+
+  /**
+   * Step t: its messages go to `batch` from position `at` (its per-core counts at the batch's next step), its
+   * sums to `sums`. Returns the batch position after them, or −1 when a potential passed the limit.
+   */
+  step(t: number, batch: QueueBatch, at: number): number {
+    const { v, threshold, reverseThreshold, reset, bias, limit64, current, next, reached, reachedNext } =
+      this;
+    const { trainAt, firedList, firedPerNeuron, activePerNeuron } = this;
+    const { isInput, leakDecay, resetMode, reverseSaturate, trainStart, trainSteps } = this.s;
+    const { postStart, post, somaOf, msgStart, msgCore, msgDendriteJ, weight64: w64 } = this.net;
+    const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = this.account;
+    const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = this.account;
+    const { counts: qCount, dest: qDest, gen: qGen, proc: qProc } = batch;
+    const axonOutL = this.net.axonOut.l;
+    const cores = this.net.cores.length;
+    let count = 0;
+    let inputs = 0;
+    let somaJ = 0;
+    let synJ = 0;
+    let denJ = 0;
+    let netJ = 0;
+    let updatedCount = 0;
+    let messages = 0;
+    let hops = 0;
+    let synapticEvents = 0;
+    const countsAt = batch.steps * cores;
+    for (let slot = 0; slot < cores; slot++) {
+      const first = at;
+      let pending = 0;
+      const end = slotStart[slot + 1]!;
+      for (let i = slotStart[slot]!; i < end; i++) {
+        const k = order[i]!;
+        somaJ += accessE[i]!;
+        pending += accessL[i]!;
+        let fire = false;
+        let updated: boolean;
+        if (isInput[k] === 1) {
+          const from = trainAt[k]!;
+          fire = from < trainStart[k + 1]! && trainSteps[from] === t;
+          if (fire) {
+            trainAt[k] = from + 1;
+            inputs++;
+          }
+          updated = fire || rule[k] === 1;
+        } else {
+          let vk = v[k]!;
+          const input = current[k]!;
+          const b = bias[k]!;
+          updated = rule[k] === 1 || (rule[k] === 2 && (reached[k] === 1 || vk !== 0));
+          if (input !== 0 || b !== 0) activePerNeuron[k]!++;
+          vk = Math.trunc(vk * leakDecay[k]!) + b + input;
+          current[k] = 0;
+          if (vk > threshold[k]!) {
+            fire = true;
+            const mode = resetMode[k]!;
+            if (mode === RESET_HARD) vk = reset[k]!;
+            else if (mode === RESET_SOFT) vk -= threshold[k]!;
+          }
+          if (reverseSaturate[k] === 1 && vk < reverseThreshold[k]!) vk = reverseThreshold[k]!;
+          v[k] = vk;
+          if (vk > limit64 || vk < -limit64) return -1;
+        }
+        reached[k] = 0;
+        if (fire) updated = true;
+        if (updated) {
+          updatedCount++;
+          somaJ += updateE[i]!;
+          pending += updateL[i]!;
+        }
+        if (!fire) continue;
+        firedList[count++] = k;
+        firedPerNeuron[k]!++;
+        const u = somaOf[k]! * 3 + 2;
+        somaJ += somaE[u]!;
+        pending += somaL[u]!;
+        // the spike reaches its targets next step
+        const postEnd = postStart[k + 1]!;
+        for (let r = postStart[k]!; r < postEnd; r++) {
+          const d = post[r]!;
+          next[d]! += w64[r]!;
+          reachedNext[d] = 1;
+        }
+        const msgEnd = msgStart[k + 1]!;
+        messages += msgEnd - msgStart[k]!;
+        hops += neuronHops[k]!;
+        synapticEvents += neuronSynapses[k]!;
+        for (let m = msgStart[k]!; m < msgEnd; m++) {
+          synJ += msgSynOnlyJ[m]!;
+          denJ += msgDendriteJ[m]!;
+          netJ += msgNetJ[m]!;
+          qDest[at] = msgCore[m]!;
+          qGen[at] = pending + axonOutL;
+          qProc[at] = msgProcS[m]!;
+          at++;
+          pending = 0;
+        }
+      }
+      // neuron processing after the core's last message: a placeholder that only takes time
+      if (pending !== 0) {
+        qDest[at] = -1;
+        qGen[at] = pending;
+        qProc[at] = 0;
+        at++;
+      }
+      qCount[countsAt + slot] = at - first;
+    }
+    const sums = this.sums;
+    sums[STEP_FIRED] = count;
+    sums[STEP_INPUTS] = inputs;
+    sums[STEP_UPDATED] = updatedCount;
+    sums[STEP_MESSAGES] = messages;
+    sums[STEP_HOPS] = hops;
+    sums[STEP_SYNAPTIC_EVENTS] = synapticEvents;
+    sums[STEP_SOMA_J] = somaJ;
+    sums[STEP_SYNAPSE_J] = synJ;
+    sums[STEP_DENDRITE_J] = denJ;
+    sums[STEP_NETWORK_J] = netJ;
+    // this step's spikes are the next step's input (every current and reached flag read above is now 0)
+    this.current = next;
+    this.next = current;
+    this.reached = reachedNext;
+    this.reachedNext = reached;
+    return at;
+  }
+}

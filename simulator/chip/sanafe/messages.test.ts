@@ -1,0 +1,80 @@
+// The message table against its definition (a plain walk summing every look-up in connection order), on random
+// networks whose cores have uniform look-up costs, mixed ones, or both — the same numbers, bit for bit.
+
+import { describe, expect, it } from "vitest";
+import { rng } from "../../../compiler/mapping/math.js";
+import { messageTable } from "./messages.js";
+
+function randomNet(seed: number, mixedCores: number) {
+  const r = rng(seed);
+  const n = 40;
+  const cores = 5;
+  const coreOf = Int32Array.from({ length: n }, () => Math.floor(r() * cores));
+  // per core one cost (uniform), except the first `mixedCores` cores: per neuron
+  const costs = [0.1e-12, 0.3e-12, 0.7e-12];
+  const unitOf = (d: number) => (coreOf[d]! < mixedCores ? d % 3 : coreOf[d]! % 3);
+  const lookupJ = Float64Array.from({ length: n }, (_, d) => costs[unitOf(d)]! + 0.05e-12);
+  const lookupDendriteJ = Float64Array.from({ length: n }, (_, d) => costs[unitOf(d)]! / 3);
+  const lookupS = Float64Array.from({ length: n }, (_, d) => costs[unitOf(d)]! * 1e3);
+  const postStart = new Int32Array(n + 1);
+  const post: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const fan = Math.floor(r() * 60);
+    for (let i = 0; i < fan; i++) post.push(Math.floor(r() * n));
+    postStart[k + 1] = post.length;
+  }
+  return { postStart, post: Int32Array.from(post), coreOf, cores, lookupJ, lookupDendriteJ, lookupS };
+}
+
+/** The definition: per neuron, per destination core in slot order, the sums in connection order. */
+function plainTable(net: ReturnType<typeof randomNet>) {
+  const rows: number[][] = [];
+  for (let k = 0; k + 1 < net.postStart.length; k++) {
+    const sums = new Map<number, number[]>();
+    for (let r = net.postStart[k]!; r < net.postStart[k + 1]!; r++) {
+      const d = net.post[r]!;
+      const s = sums.get(net.coreOf[d]!) ?? [0, 0, 0, 0];
+      s[0]! += 1;
+      s[1]! += net.lookupJ[d]!;
+      s[2]! += net.lookupDendriteJ[d]!;
+      s[3]! += net.lookupS[d]!;
+      sums.set(net.coreOf[d]!, s);
+    }
+    for (const c of [...sums.keys()].sort((a, b) => a - b)) rows.push([k, c, ...sums.get(c)!]);
+  }
+  return rows;
+}
+
+describe("message table", () => {
+  it("sums every message's look-ups as the plain walk does, uniform and mixed cores alike", () => {
+    for (const [seed, mixed] of [
+      [1, 0],
+      [2, 2],
+      [3, 5],
+    ] as const) {
+      const net = randomNet(seed, mixed);
+      const t = messageTable(
+        net.postStart,
+        net.post,
+        net.coreOf,
+        net.cores,
+        net.lookupJ,
+        net.lookupDendriteJ,
+        net.lookupS,
+      );
+      const rows: number[][] = [];
+      for (let k = 0; k + 1 < t.msgStart.length; k++)
+        for (let m = t.msgStart[k]!; m < t.msgStart[k + 1]!; m++)
+          rows.push([
+            k,
+            t.msgCore[m]!,
+            t.msgSynapses[m]!,
+            t.msgSynapseJ[m]!,
+            t.msgDendriteJ[m]!,
+            t.msgLatencyS[m]!,
+          ]);
+      expect(rows.length).toBeGreaterThan(100);
+      expect(rows).toEqual(plainTable(net));
+    }
+  });
+});

@@ -1,0 +1,91 @@
+// The direct run's batched scheduling, on a worker thread and on the calling thread, against the detailed
+// scheduler called step by step: the same step times, bit for bit, over random message queues on a 2×2 mesh.
+
+import { describe, expect, it } from "vitest";
+import { rng } from "../../../compiler/mapping/math.js";
+import { DetailedScheduler, type ScheduleGeometry } from "./schedule.js";
+import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
+
+const hop = { e: 1e-12, l: 3e-9 };
+const geometry: ScheduleGeometry = {
+  cores: [0, 1, 2, 3, 4, 5].map((i) => ({ x: i >> 2, y: (i >> 1) & 1, offset: i & 1 })),
+  coresPerTile: 2,
+  gridWidth: 2,
+  gridHeight: 2,
+  hopEast: hop,
+  hopWest: { e: 1e-12, l: 2e-9 },
+  hopNorth: { e: 1e-12, l: 4e-9 },
+  hopSouth: hop,
+  linkBuffer: 2,
+};
+const cores = geometry.cores.length;
+const CAPACITY = 2000;
+
+/** A random step: per core up to 30 messages (some neuron-work placeholders), written at `at`. */
+function fillStep(
+  r: () => number,
+  counts: Int32Array,
+  dest: Int32Array,
+  gen: Float64Array,
+  proc: Float64Array,
+  at: number,
+) {
+  for (let c = 0; c < cores; c++) {
+    const n = Math.floor(r() * 31);
+    for (let i = 0; i < n; i++, at++) {
+      dest[at] = i === n - 1 && r() < 0.3 ? -1 : Math.floor(r() * cores);
+      gen[at] = r() * 1e-8;
+      proc[at] = dest[at]! < 0 ? 0 : r() * 5e-8;
+    }
+    counts[c] = n;
+  }
+  return at;
+}
+
+function batchedTimes(seed: number, steps: number, threaded: boolean): Float64Array {
+  const r = rng(seed);
+  const s = new BatchScheduler(threaded);
+  s.begin(geometry, steps, CAPACITY);
+  let b = s.take(0);
+  let at = 0;
+  for (let t = 0; t < steps; t++) {
+    at = fillStep(r, b.counts.subarray(b.steps * cores), b.dest, b.gen, b.proc, at);
+    b.steps++;
+    if (b.steps === BATCH_STEPS || CAPACITY - at < 6 * 30 || t === steps - 1) {
+      s.submit(b);
+      if (t < steps - 1) {
+        b = s.take(t + 1);
+        at = 0;
+      }
+    }
+  }
+  return Float64Array.from(s.finish().subarray(0, steps));
+}
+
+function directTimes(seed: number, steps: number): Float64Array {
+  const r = rng(seed);
+  const scheduler = new DetailedScheduler(geometry);
+  const dest = new Int32Array(CAPACITY);
+  const gen = new Float64Array(CAPACITY);
+  const proc = new Float64Array(CAPACITY);
+  const count = new Int32Array(cores);
+  const times = new Float64Array(steps);
+  for (let t = 0; t < steps; t++) {
+    fillStep(r, count, dest, gen, proc, 0);
+    const start = new Int32Array(cores);
+    for (let c = 1; c < cores; c++) start[c] = start[c - 1]! + count[c - 1]!;
+    times[t] = scheduler.schedule({ start, count, dest, gen, proc });
+  }
+  return times;
+}
+
+describe("batched step scheduling", () => {
+  it("gives the detailed scheduler's step times, on a worker thread and inline", () => {
+    for (const seed of [1, 2, 3]) {
+      const want = directTimes(seed, 70);
+      expect(want.some((x) => x > 0)).toBe(true);
+      expect(batchedTimes(seed, 70, true)).toEqual(want);
+      expect(batchedTimes(seed, 70, false)).toEqual(want);
+    }
+  });
+});

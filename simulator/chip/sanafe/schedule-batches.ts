@@ -1,0 +1,244 @@
+// The direct run's steps scheduled in batches, on a worker thread beside the neuron loop where one can start
+// (SANA-FE, too, times its messages on a second thread), else on the calling thread: the step loop fills a batch
+// of steps' message queues, hands it over and goes on with the next steps; the step times are joined at the end.
+// The batches are a ring in shared memory: a hand-over is a counter, nothing is copied or moved.
+
+import { Worker } from "node:worker_threads";
+import {
+  DetailedScheduler,
+  KeyHeap,
+  type MessageQueues,
+  routeLinks,
+  type ScheduleGeometry,
+} from "./schedule.js";
+
+/** Several steps' message queues, flat: step s's core c sent `counts[s × cores + c]` messages, cores in slot
+ * order, steps one after another in `dest` / `gen` / `proc` (as MessageQueues). */
+export interface QueueBatch {
+  first: number;
+  steps: number;
+  counts: Int32Array;
+  dest: Int32Array;
+  gen: Float64Array;
+  proc: Float64Array;
+}
+
+/** Steps per batch: small enough that the scheduler starts early, large enough that a hand-over is rare. */
+export const BATCH_STEPS = 32;
+/** Batches in the ring (each holds the busiest step and then some: a few MB on a large network). */
+const RING = 3;
+/** How long the worker may go without finishing a step before the run fails (an internal fault, not a hang). */
+const STALL_MS = 60_000;
+
+/** The shared counters (Int32): batches handed over, batches the worker scheduled, a failure flag, a stop
+ * request; then per ring slot its first step and step count. */
+const SUBMITTED = 0;
+const DONE = 1;
+const FAILED = 2;
+const STOP = 3;
+/** Where ring slot `slot`'s first step is (its step count follows). */
+const slotAt = (slot: number) => 4 + 2 * slot;
+
+/** The ring's buffers (shared with the worker), and the views over them. */
+interface Ring {
+  control: SharedArrayBuffer;
+  times: SharedArrayBuffer;
+  slots: {
+    counts: SharedArrayBuffer;
+    dest: SharedArrayBuffer;
+    gen: SharedArrayBuffer;
+    proc: SharedArrayBuffer;
+  }[];
+}
+
+function batchesOf(ring: Ring): QueueBatch[] {
+  return ring.slots.map((s) => ({
+    first: 0,
+    steps: 0,
+    counts: new Int32Array(s.counts),
+    dest: new Int32Array(s.dest),
+    gen: new Float64Array(s.gen),
+    proc: new Float64Array(s.proc),
+  }));
+}
+
+/** Schedules every step of `b` in order, writing step first + s's time (s, without the sync) to `times`. */
+function scheduleBatch(
+  scheduler: DetailedScheduler,
+  b: QueueBatch,
+  cores: number,
+  times: Float64Array<ArrayBufferLike>,
+): void {
+  const q: MessageQueues = {
+    start: new Int32Array(cores),
+    count: b.counts,
+    dest: b.dest,
+    gen: b.gen,
+    proc: b.proc,
+  };
+  let at = 0;
+  for (let s = 0; s < b.steps; s++) {
+    q.count = b.counts.subarray(s * cores, (s + 1) * cores);
+    for (let c = 0; c < cores; c++) {
+      q.start[c] = at;
+      at += q.count[c]!;
+    }
+    times[b.first + s] = scheduler.schedule(q);
+  }
+}
+
+/** The worker thread's side: waits for each batch handed over, schedules it, counts it done. `Scheduler` and
+ * `batches` come as arguments: the worker defines them from its source text, where this module's imports do not
+ * exist. */
+function workerMain(
+  geometry: ScheduleGeometry,
+  ring: Ring,
+  Scheduler: typeof DetailedScheduler,
+  batches: (ring: Ring) => QueueBatch[],
+): void {
+  const control = new Int32Array(ring.control);
+  try {
+    const scheduler = new Scheduler(geometry);
+    const times = new Float64Array(ring.times);
+    const slots = batches(ring);
+    for (let next = 0; ; next++) {
+      while (Atomics.load(control, SUBMITTED) <= next) {
+        if (Atomics.load(control, STOP) !== 0) return;
+        Atomics.wait(control, SUBMITTED, next, 1000);
+      }
+      const slot = next % slots.length;
+      const b = slots[slot]!;
+      b.first = control[slotAt(slot)]!;
+      b.steps = control[slotAt(slot) + 1]!;
+      scheduleBatch(scheduler, b, geometry.cores.length, times);
+      Atomics.store(control, DONE, next + 1);
+      Atomics.notify(control, DONE);
+    }
+  } catch {
+    // the step loop sees the flag and fails the run (an internal fault)
+    Atomics.store(control, FAILED, 1);
+    Atomics.notify(control, DONE);
+  }
+}
+
+/** The worker's source: this module's scheduler (and what it uses) as text, so it runs from the TypeScript
+ * sources under test and from the built files alike, with nothing to resolve. */
+const workerSource = () => `"use strict";
+const { parentPort } = require("node:worker_threads");
+const SUBMITTED = ${SUBMITTED}, DONE = ${DONE}, FAILED = ${FAILED}, STOP = ${STOP};
+const slotAt = ${slotAt};
+${KeyHeap}
+${routeLinks}
+${DetailedScheduler}
+${scheduleBatch}
+${batchesOf}
+${workerMain}
+parentPort.once("message", (m) => workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf));
+`;
+
+/**
+ * Takes batches and gives every step's scheduled time once all are in. Made before the network is read (a worker
+ * thread takes a while to start: it starts while the file is parsed), then `begin` gives it the network; `take`
+ * gives the next empty batch; `submit` hands a filled one over. When the worker lags (every ring slot still
+ * waiting), the step loop gets a batch of its own and schedules it itself: the two threads share the work.
+ */
+export class BatchScheduler {
+  private cores = 0;
+  private readonly worker?: Worker;
+  private scheduler?: DetailedScheduler;
+  private control: Int32Array<ArrayBufferLike> = new Int32Array(slotAt(1));
+  private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private ring: QueueBatch[] = [];
+  /** The batch this thread schedules itself (all of them without a worker). */
+  private own?: QueueBatch;
+  private handed = 0;
+
+  /** With `threaded`, on a worker thread if one starts (else on this thread). */
+  constructor(threaded = true) {
+    if (!threaded) return;
+    try {
+      this.worker = new Worker(workerSource(), { eval: true });
+      this.worker.unref();
+      // a failure reaches the step loop through the shared flag (or the stall limit), not as an event
+      this.worker.on("error", () => {});
+    } catch {
+      // no worker thread here: schedule on this one
+    }
+  }
+
+  /** The network to schedule, its step count and the messages a batch must hold (the busiest step's and more). */
+  begin(geometry: ScheduleGeometry, steps: number, capacity: number): void {
+    this.cores = geometry.cores.length;
+    const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const slot = () => ({
+      counts: shared(4 * BATCH_STEPS * this.cores),
+      dest: shared(4 * capacity),
+      gen: shared(8 * capacity),
+      proc: shared(8 * capacity),
+    });
+    const ring: Ring = {
+      control: shared(4 * slotAt(RING)),
+      times: shared(8 * Math.max(1, steps)),
+      slots: Array.from({ length: this.worker ? RING : 0 }, slot),
+    };
+    this.control = new Int32Array(ring.control);
+    this.times = new Float64Array(ring.times);
+    this.ring = batchesOf(ring);
+    [this.own] = batchesOf({ ...ring, slots: [slot()] });
+    this.scheduler = new DetailedScheduler(geometry);
+    this.worker?.postMessage({ geometry, ring });
+  }
+
+  /** Ends the worker without waiting for it (a run that stops early, or never begins). */
+  close(): void {
+    Atomics.store(this.control, STOP, 1);
+    Atomics.notify(this.control, SUBMITTED);
+    void this.worker?.terminate();
+  }
+
+  /** The next batch (empty), starting at step `first`: the next ring slot once the worker is done with it, else
+   * this thread's own. */
+  take(first: number): QueueBatch {
+    const n = this.handed;
+    const free = this.ring.length > 0 && Atomics.load(this.control, DONE) > n - this.ring.length;
+    const b = free ? this.ring[n % this.ring.length]! : this.own!;
+    b.first = first;
+    b.steps = 0;
+    return b;
+  }
+
+  submit(b: QueueBatch): void {
+    if (b === this.own) {
+      scheduleBatch(this.scheduler!, b, this.cores, this.times);
+      return;
+    }
+    const n = this.handed++;
+    const at = slotAt(n % this.ring.length);
+    this.control[at] = b.first;
+    this.control[at + 1] = b.steps;
+    Atomics.store(this.control, SUBMITTED, n + 1);
+    Atomics.notify(this.control, SUBMITTED);
+  }
+
+  /** Waits for every step's time (s, without the sync), then ends the worker. */
+  finish(): Float64Array<ArrayBufferLike> {
+    let done = Atomics.load(this.control, DONE);
+    let since = Date.now();
+    while (done < this.handed) {
+      if (Atomics.load(this.control, FAILED) !== 0) {
+        this.close();
+        throw new Error("the scheduling thread failed");
+      }
+      Atomics.wait(this.control, DONE, done, 1000);
+      const now = Atomics.load(this.control, DONE);
+      if (now !== done) since = Date.now();
+      else if (Date.now() - since > STALL_MS) {
+        this.close();
+        throw new Error(`the scheduling thread stopped (no batch scheduled in ${STALL_MS / 1000} s)`);
+      }
+      done = now;
+    }
+    this.close();
+    return this.times;
+  }
+}
