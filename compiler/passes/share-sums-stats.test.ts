@@ -7,6 +7,7 @@ import { checkRunJson } from "../../reports/run-json.js";
 import { runReference } from "../../simulator/reference/index.js";
 import { chain, connect, createConv2d, createGraph, createInput, createOutput } from "../graph/index.js";
 import { compile } from "./pipeline.js";
+import type { QuantCompileOptions } from "./quant-plan.js";
 import { quantizationReport } from "./quantization-report.js";
 import { quantizeInputs } from "./quantize-inputs.js";
 import { dyadic, randomInput, rng, testLif } from "./testing.js";
@@ -32,9 +33,9 @@ function residualGraph() {
 describe("shareSums in a compile", () => {
   it("reports every added projection (exact: SQNR ∞, nothing clipped or zeroed) and the run JSON is valid", () => {
     const { g, x } = residualGraph();
-    const quiet = { dump: () => {} };
-    const plain = compile(g, { ...quiet, calibration: { x } }).ir;
-    const { ir } = compile(g, { ...quiet, calibration: { x }, shareSums: true });
+    const quiet: QuantCompileOptions = { dump: () => {}, calibration: { x } };
+    const plain = compile(g, quiet).ir;
+    const { ir } = compile(g, { ...quiet, shareSums: true });
     expect(JSON.parse(ir.metadata.shareSums!)).toMatchObject({ relays: 1 });
     const report = quantizationReport(ir);
     const had = new Map(quantizationReport(plain).projections.map((p) => [p.id, p]));
