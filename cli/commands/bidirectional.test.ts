@@ -1,8 +1,9 @@
 // A bidirectional zoo model (a small gsu-listops) from the command line: compiled in phases by default, refused
 // with `--bidirectional refuse` naming the flag, and run on the reference and chip engines with the run JSON's
-// phases section; the chip's outputs equal the reference's.
+// phases section; the chip's outputs equal the reference's; `--convention sanafe` (SANA-FE network files only)
+// refuses it up front.
 
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,6 +84,18 @@ describe("bidirectional models from the command line", () => {
     expect(Array.from(readNpyFile(join(dir, "chip.npy")).data as Float32Array)).toEqual(
       Array.from(readNpyFile(join(dir, "ref.npy")).data as Float32Array),
     );
+    // the sanafe convention counts by a SANA-FE network file's own connections; such a file has no bidirectional
+    // layer (its importer builds neurons, affine edges, delays and reshapes only), so a phased module never
+    // reaches it: refused up front, before any run, naming what it needs
+    const sanafe = await cli(
+      "simulate",
+      m,
+      ...["--engine", "chip", "--profile", "generic-45nm", "--input", x, "--convention", "sanafe"],
+      ...["--json", join(dir, "sanafe.json")],
+    );
+    expect(sanafe.code).toBe(2);
+    expect(existsSync(join(dir, "sanafe.json"))).toBe(false);
+    expect(sanafe.err).toMatch(/--convention sanafe counts by a SANA-FE network file's own connections/);
     const run = checkRunJson(JSON.parse(readFileSync(join(dir, "chip.json"), "utf8")));
     expect(run.phases!.phases).toBe(3);
     expect(run.phases!.addedSteps).toBe(2 * 6);

@@ -34,8 +34,13 @@ export function addUsage(a: Usage, b: Usage): Usage {
   return r;
 }
 
-/** The limits of core `index`: the profile's (with per-core overrides and Speck's table) capped by options. */
-export function limitsOf(profile: ChipProfile, index: number, neuronsPerCore?: number): Usage {
+/**
+ * The limits of core `index` (on a multi-chip system the global number chip·coresPerChip + core): the profile's,
+ * with per-core overrides and Speck's table, capped by options. Override and table indices count cores on one
+ * chip and every chip of a system is the same chip, so they apply to that core of every chip.
+ */
+export function limitsOf(profile: ChipProfile, globalIndex: number, neuronsPerCore?: number): Usage {
+  const index = globalIndex % profile.grid.coresPerChip;
   const l = coreLimits(profile, index);
   const m = profile.core.memoryModel;
   const r: Usage = { neurons: Math.min(l.neurons, neuronsPerCore ?? Number.POSITIVE_INFINITY) };

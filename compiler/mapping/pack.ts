@@ -49,7 +49,9 @@ export function pack(slices: UsedSlice[], profile: ChipProfile, opts: PackOption
     }
     if (!bin) {
       const core = bins.length;
-      const limits = limitsOf(profile, core < opts.cores ? core : 0, opts.neuronsPerCore);
+      // bins fill a chip's cores in order, then the next chip's (assignChips): bin k is taken as core k mod cores,
+      // so a system's later chips get each core's own limits, not core 0's; placement checks the core it picks
+      const limits = limitsOf(profile, core % opts.cores, opts.neuronsPerCore);
       bin = { core, slices: [], usage: {}, limits };
       bins.push(bin);
     }

@@ -23,7 +23,7 @@ import { attentionWiring } from "./lower/attention-wiring.js";
 import { payloadBounds, payloadGrains } from "./lower/payload-bounds.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
-import { effectiveBits, readWeightStats, WEIGHT_STATS_KEY, withWeightStats } from "./quant-stats.js";
+import { withAddedStats } from "./quant-stats.js";
 
 /** How one matmul is lowered: spike × spike by AND neurons, anything graded by product neurons. */
 export type AttentionForm = "coincidence" | "product";
@@ -119,31 +119,6 @@ function widthProblem(dm: DynamicMatmul, maxA: number, maxB: number, preShift: n
   if (dm.k * term > INT32_MAX)
     return `the sum of ${dm.k} terms can exceed the accumulator's int32 input, where the matmul sums exactly`;
   return undefined;
-}
-
-/**
- * The quantization stats of `out` with those of the projections the lowering added (operand fan-outs, term sums,
- * hop relays): integer weights built exact, so nothing was rounded, clipped or zeroed (SQNR ∞).
- */
-function withAddedStats(out: NmirModule, before: NmirModule): NmirModule {
-  if (before.metadata[WEIGHT_STATS_KEY] === undefined) return out;
-  const stats = readWeightStats(before);
-  const had = new Set(before.projections.map((p) => p.id));
-  for (const p of out.projections) {
-    if (had.has(p.id)) continue;
-    const w = p.connectivity.weights;
-    let max = 0;
-    for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
-    const exp = p.scale.kind === "perProjection" ? p.scale.exp : Math.max(...p.scale.exps);
-    stats[p.id] = {
-      sqnrDb: Number.POSITIVE_INFINITY,
-      clipped: 0,
-      zeroed: 0,
-      effectiveBits: effectiveBits(w),
-      maxAbs: max * 2 ** exp,
-    };
-  }
-  return withWeightStats(out, stats);
 }
 
 /**

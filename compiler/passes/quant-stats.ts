@@ -101,3 +101,38 @@ export function readParamStats(ir: NmirModule): Record<string, number> {
   const text = ir.metadata[PARAM_STATS_KEY];
   return text === undefined ? {} : (JSON.parse(text) as Record<string, number>);
 }
+
+/**
+ * The weight stats of `out` with entries for the projections a pass added to `before`: each id in `copies`
+ * (added id → the id it copies) inherits that projection's stats (the same matrix, rounded once); any other
+ * added projection is integer wiring built exact, so nothing was rounded, clipped or zeroed (SQNR ∞).
+ */
+export function withAddedStats(
+  out: NmirModule,
+  before: NmirModule,
+  copies: ReadonlyMap<string, string> = new Map(),
+): NmirModule {
+  if (before.metadata[WEIGHT_STATS_KEY] === undefined) return out;
+  const stats = readWeightStats(before);
+  const had = new Set(before.projections.map((p) => p.id));
+  for (const p of out.projections) {
+    if (had.has(p.id)) continue;
+    const copied = copies.get(p.id);
+    if (copied !== undefined && stats[copied] !== undefined) {
+      stats[p.id] = { ...stats[copied] };
+      continue;
+    }
+    const w = p.connectivity.weights;
+    let max = 0;
+    for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
+    const exp = p.scale.kind === "perProjection" ? p.scale.exp : Math.max(...p.scale.exps);
+    stats[p.id] = {
+      sqnrDb: Number.POSITIVE_INFINITY,
+      clipped: 0,
+      zeroed: 0,
+      effectiveBits: effectiveBits(w),
+      maxAbs: max * 2 ** exp,
+    };
+  }
+  return withWeightStats(out, stats);
+}

@@ -21,6 +21,7 @@ import { payloadBounds } from "./lower/payload-bounds.js";
 import { diagnose, type PassContext } from "./pass.js";
 import { profileOf, quantContext, quantOptions } from "./quant-plan.js";
 import { absRowSums } from "./quant-ranges.js";
+import { withAddedStats } from "./quant-stats.js";
 
 const PASS = "shareSums";
 const INT32_MAX = 2 ** 31 - 1;
@@ -151,6 +152,7 @@ export function shareSums(ir: NmirModule, ctx: PassContext = quantContext()): Nm
   const relays: Population[] = [];
   const added: Projection[] = [];
   const skipped: string[] = [];
+  const copies = new Map<string, string>(); // the one matrix → a copy it replaces, for its quantization stats
   for (const group of groups) {
     const p = group[0]!;
     const srcSize = sources.get(p.src)!.size;
@@ -185,6 +187,7 @@ export function shareSums(ir: NmirModule, ctx: PassContext = quantContext()): Nm
         }),
       );
     }
+    copies.set(`${id}.out`, p.id);
     added.push({ ...p, id: `${id}.out`, src: id, delay: 0, connectivity: layoutFree(p.connectivity) });
   }
   for (const s of skipped) diagnose(ctx, PASS, "note", `no sum relay for ${s}`);
@@ -220,5 +223,7 @@ export function shareSums(ir: NmirModule, ctx: PassContext = quantContext()): Nm
     pipelinedSteps: aligned.steps,
     hopNeurons: aligned.relayNeurons,
   };
-  return { ...aligned.ir, metadata: { ...ir.metadata, shareSums: JSON.stringify(summary) } };
+  // the fan-ins and hop relays are exact weight-1 wiring; the one matrix is rounded as its copies were
+  const out = { ...aligned.ir, metadata: { ...ir.metadata, shareSums: JSON.stringify(summary) } };
+  return withAddedStats(out, ir, copies);
 }
