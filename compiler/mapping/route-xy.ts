@@ -26,12 +26,6 @@ export function xyPath(a: CorePosition, b: CorePosition): [number, number][] {
   return path;
 }
 
-function dir(from: [number, number], to: [number, number]): Dir {
-  if (to[0] > from[0]) return "E";
-  if (to[0] < from[0]) return "W";
-  return to[1] > from[1] ? "S" : "N";
-}
-
 export interface RoutingResult {
   routes: Route[];
   tables: Record<string, RoutingTableEntry[]>;
@@ -39,12 +33,21 @@ export interface RoutingResult {
   trafficHops: number;
 }
 
-/** `place[bin]` is the core of each bin; `positions[core]` where it sits. */
+/** Directions in the order a table lists them (sorted as strings), one bit each. */
+const DIRS: readonly Dir[] = ["E", "N", "S", "W", "local"];
+const BIT: Record<Dir, number> = { E: 1, N: 2, S: 4, W: 8, local: 16 };
+
+/**
+ * `place[bin]` is the core of each bin; `positions[core]` where it sits. `paths` (default: on one chip, not on
+ * a multi-chip system) lists each route's tiles: on a system's global grid a route crosses up to hundreds of
+ * tiles, millions of [x, y] pairs that the routing tables already say.
+ */
 export function routeXY(
   profile: ChipProfile,
   edges: TrafficEdge[],
   place: readonly number[],
   positions: readonly CorePosition[],
+  paths = profile.system === undefined,
 ): RoutingResult {
   const dests = new Map<number, Set<number>>();
   let trafficHops = 0;
@@ -58,15 +61,26 @@ export function routeXY(
     const pb = positions[b];
     if (pa && pb) trafficHops += e.weight * hops(profile, pa, pb);
   }
-  const tileOf = new Map<string, number>();
-  for (const p of positions) tileOf.set(`${p.x},${p.y}`, p.tile);
-  const table = new Map<number, Map<number, Set<Dir>>>();
-  const addEntry = (tile: number, from: number, d: Dir) => {
-    const t = table.get(tile) ?? new Map<number, Set<Dir>>();
-    const s = t.get(from) ?? new Set<Dir>();
-    s.add(d);
-    t.set(from, s);
-    table.set(tile, t);
+  // tile at (x, y), −1 where there is none (an unavailable tile still forwards: its entries go to tile −1)
+  let width = 1;
+  let height = 1;
+  for (const p of positions) {
+    width = Math.max(width, p.x + 1);
+    height = Math.max(height, p.y + 1);
+  }
+  const tileAt = new Int32Array(width * height).fill(-1);
+  for (const p of positions) tileAt[p.y * width + p.x] = p.tile;
+  const tileOf = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < width && y < height ? tileAt[y * width + x]! : -1;
+  // per tile: source core → its output directions as bits
+  const table = new Map<number, Map<number, number>>();
+  const addEntry = (tile: number, from: number, bit: number) => {
+    let t = table.get(tile);
+    if (!t) {
+      t = new Map();
+      table.set(tile, t);
+    }
+    t.set(from, (t.get(from) ?? 0) | bit);
   };
   const p2p = profile.grid.routing === "point-to-point";
   const routes: Route[] = [];
@@ -74,36 +88,43 @@ export function routeXY(
     const toCores = [...toSet].sort((x, y) => x - y);
     const pa = positions[from];
     if (!pa) continue;
-    const paths: [number, number][][] = [];
+    const list: [number, number][][] = [];
     let h = 0;
     for (const to of toCores) {
       const pb = positions[to];
       if (!pb) continue;
       h += hops(profile, pa, pb);
-      const path: [number, number][] = p2p
-        ? [
-            [pa.x, pa.y],
-            [pb.x, pb.y],
-          ]
-        : xyPath(pa, pb);
-      paths.push(path);
-      if (!p2p)
-        for (let i = 0; i + 1 < path.length; i++) {
-          const here = path[i] as [number, number];
-          addEntry(
-            tileOf.get(`${here[0]},${here[1]}`) ?? -1,
-            from,
-            dir(here, path[i + 1] as [number, number]),
-          );
+      if (paths)
+        list.push(
+          p2p
+            ? [
+                [pa.x, pa.y],
+                [pb.x, pb.y],
+              ]
+            : xyPath(pa, pb),
+        );
+      if (!p2p) {
+        // dimension-ordered: along x, then along y; each tile left gets the direction it is left by
+        let { x, y } = pa;
+        while (x !== pb.x) {
+          addEntry(tileOf(x, y), from, x < pb.x ? BIT.E : BIT.W);
+          x += x < pb.x ? 1 : -1;
         }
-      addEntry(pb.tile, from, "local");
+        while (y !== pb.y) {
+          addEntry(tileOf(x, y), from, y < pb.y ? BIT.S : BIT.N);
+          y += y < pb.y ? 1 : -1;
+        }
+      }
+      addEntry(pb.tile, from, BIT.local);
     }
-    routes.push({ fromCore: from, toCores, hops: h, path: paths });
+    routes.push(
+      paths ? { fromCore: from, toCores, hops: h, path: list } : { fromCore: from, toCores, hops: h },
+    );
   }
   const tables: Record<string, RoutingTableEntry[]> = {};
   for (const [tile, t] of [...table].sort((x, y) => x[0] - y[0]))
     tables[String(tile)] = [...t]
       .sort((x, y) => x[0] - y[0])
-      .map(([fromCore, s]) => ({ fromCore, out: [...s].sort() }));
+      .map(([fromCore, bits]) => ({ fromCore, out: DIRS.filter((d) => (bits & BIT[d]) !== 0) }));
   return { routes, tables, trafficHops };
 }
