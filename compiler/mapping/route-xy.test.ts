@@ -1,7 +1,8 @@
-// XY routes and routing tables: on a multi-chip system routes list no tile paths (millions of [x, y] pairs on
-// a global grid), and the tables are those of walking every XY path tile by tile.
+// XY routes and routing tables: on one chip per tile, as walked along every XY path; on a multi-chip system per
+// chip (no tile paths, no tile tables: ≈ 10⁸ entries for an ImageNet Spikformer), as walked over the chip grid.
 import { describe, expect, it } from "vitest";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import { chipDelivery } from "./chip-tables.js";
 import { type CorePosition, corePositions } from "./grid.js";
 import { routeXY, xyPath } from "./route-xy.js";
 import type { TrafficEdge } from "./traffic.js";
@@ -58,20 +59,56 @@ describe("routeXY", () => {
   const system: ChipProfile = loadProfile("spinnaker2-48");
   const chip: ChipProfile = loadProfile("spinnaker2");
 
-  it("on a system: routes without tile paths, tables as walked along every XY path (unavailable tiles −1)", () => {
+  it("on a system: no tile paths or tile tables; per chip, the direction to the next chip and local", () => {
+    // spinnaker2-48: 8 × 6 chips of 7 × 6 tiles, 152 cores each
     const positions = corePositions(system);
-    const edges = edgesOn(positions.length, 400);
     const place = positions.map((_, i) => i);
+    const core = (chip: number, k: number) => chip * 152 + k;
+    // chip 0 → chip 10 (x 2, y 1): E at chips 0 and 1, S at chip 2, local at 10; chip 0 → chip 0: local at 0;
+    // chip 9 → chip 0 (x 1 → 0, y 1 → 0): W at 9, N at 8, local at 0
+    const edges: TrafficEdge[] = [
+      { from: core(0, 5), to: core(10, 7), weight: 2 },
+      { from: core(0, 5), to: core(0, 100), weight: 1 },
+      { from: core(9, 0), to: core(0, 3), weight: 1 },
+    ];
     const r = routeXY(system, edges, place, positions);
     expect(r.routes.every((x) => x.path === undefined)).toBe(true);
-    expect(r.routes.reduce((a, x) => a + x.toCores.length, 0)).toBe(400);
-    expect(r.tables).toEqual(walkedTables(edges, positions));
-    // asked for, the paths are there, and nothing else changes
+    expect(r.tables).toEqual({});
+    expect(r.chipTables).toEqual({
+      "0": [
+        { fromCore: core(0, 5), out: ["E", "local"] },
+        { fromCore: core(9, 0), out: ["local"] },
+      ],
+      "1": [{ fromCore: core(0, 5), out: ["E"] }],
+      "2": [{ fromCore: core(0, 5), out: ["S"] }],
+      "8": [{ fromCore: core(9, 0), out: ["N"] }],
+      "9": [{ fromCore: core(9, 0), out: ["W"] }],
+      "10": [{ fromCore: core(0, 5), out: ["local"] }],
+    });
+    // hops stay tile hops on the global grid; asked for, the tile paths are listed
     const withPaths = routeXY(system, edges, place, positions, true);
     expect(withPaths.routes.map(({ path, ...rest }) => rest)).toEqual(r.routes);
-    expect(withPaths.routes[0]!.path).toHaveLength(withPaths.routes[0]!.toCores.length);
-    expect(withPaths.tables).toEqual(r.tables);
+    expect(withPaths.routes[0]!.path![0]).toEqual(xyPath(positions[core(0, 5)]!, positions[core(0, 100)]!));
     expect(withPaths.trafficHops).toBe(r.trafficHops);
+  });
+
+  it("on a system: every edge's destination chip is reached through the chip tables", () => {
+    const positions = corePositions(system);
+    const edges = edgesOn(positions.length, 400);
+    const r = routeXY(
+      system,
+      edges,
+      positions.map((_, i) => i),
+      positions,
+    );
+    const delivered = chipDelivery(r.chipTables!, system);
+    for (const e of edges) expect(delivered(e.from).has(Math.floor(e.to / 152))).toBe(true);
+    // a table entry removed: its source no longer reaches beyond that chip
+    const first = edges[0]!;
+    const cut = structuredClone(r.chipTables!);
+    const home = String(Math.floor(first.from / 152));
+    cut[home] = cut[home]!.filter((x) => x.fromCore !== first.from);
+    expect(chipDelivery(cut, system)(first.from).size).toBe(0);
   });
 
   it("on one chip: routes keep their tile paths", () => {

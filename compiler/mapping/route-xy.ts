@@ -28,7 +28,10 @@ export function xyPath(a: CorePosition, b: CorePosition): [number, number][] {
 
 export interface RoutingResult {
   routes: Route[];
+  /** Per tile; empty on a multi-chip system, which has `chipTables` instead. */
   tables: Record<string, RoutingTableEntry[]>;
+  /** A multi-chip system's per-chip router tables, keyed by chip (directions between chips). */
+  chipTables?: Record<string, RoutingTableEntry[]>;
   /** Σ traffic × hops. */
   trafficHops: number;
 }
@@ -40,7 +43,12 @@ const BIT: Record<Dir, number> = { E: 1, N: 2, S: 4, W: 8, local: 16 };
 /**
  * `place[bin]` is the core of each bin; `positions[core]` where it sits. `paths` (default: on one chip, not on
  * a multi-chip system) lists each route's tiles: on a system's global grid a route crosses up to hundreds of
- * tiles, millions of [x, y] pairs that the routing tables already say.
+ * tiles, millions of [x, y] pairs that the routing tables already say. On a multi-chip system the tables are
+ * per chip, as a chip's router holds them (SpiNNaker: one multicast router per chip): each chip a source's
+ * events leave has an entry with the direction to the next chip (XY over the chip grid: first x, then y —
+ * the chips the tile-level XY path crosses), and each chip holding a destination core a "local" entry; inside
+ * a chip the events follow XY. Per tile, a source read across the system would have an entry on every tile
+ * of every chip on the way (≈ 10⁸ entries for an ImageNet Spikformer on 370 chips).
  */
 export function routeXY(
   profile: ChipProfile,
@@ -83,6 +91,9 @@ export function routeXY(
     t.set(from, (t.get(from) ?? 0) | bit);
   };
   const p2p = profile.grid.routing === "point-to-point";
+  const sy = profile.system;
+  const chipW = profile.grid.width;
+  const chipH = profile.grid.height;
   const routes: Route[] = [];
   for (const [from, toSet] of [...dests].sort((x, y) => x[0] - y[0])) {
     const toCores = [...toSet].sort((x, y) => x - y);
@@ -103,6 +114,23 @@ export function routeXY(
               ]
             : xyPath(pa, pb),
         );
+      if (sy) {
+        // chip-level XY: each chip left gets the direction it is left by, the destination's chip "local"
+        let x = Math.floor(pa.x / chipW);
+        let y = Math.floor(pa.y / chipH);
+        const bx = Math.floor(pb.x / chipW);
+        const by = Math.floor(pb.y / chipH);
+        while (x !== bx) {
+          addEntry(y * sy.chipsX + x, from, x < bx ? BIT.E : BIT.W);
+          x += x < bx ? 1 : -1;
+        }
+        while (y !== by) {
+          addEntry(y * sy.chipsX + x, from, y < by ? BIT.S : BIT.N);
+          y += y < by ? 1 : -1;
+        }
+        addEntry(by * sy.chipsX + bx, from, BIT.local);
+        continue;
+      }
       if (!p2p) {
         // dimension-ordered: along x, then along y; each tile left gets the direction it is left by
         let { x, y } = pa;
@@ -122,9 +150,9 @@ export function routeXY(
     );
   }
   const tables: Record<string, RoutingTableEntry[]> = {};
-  for (const [tile, t] of [...table].sort((x, y) => x[0] - y[0]))
-    tables[String(tile)] = [...t]
+  for (const [key, t] of [...table].sort((x, y) => x[0] - y[0]))
+    tables[String(key)] = [...t]
       .sort((x, y) => x[0] - y[0])
       .map(([fromCore, bits]) => ({ fromCore, out: DIRS.filter((d) => (bits & BIT[d]) !== 0) }));
-  return { routes, tables, trafficHops };
+  return sy ? { routes, tables: {}, chipTables: tables, trafficHops } : { routes, tables, trafficHops };
 }
