@@ -20,6 +20,7 @@ import {
   rowFanIn,
   TILE_EXTRA_CORES,
   TILE_FAN_IN_CUT,
+  TILE_SPREAD_MIN,
   tileRuns,
 } from "./tiles.js";
 import type { Slice, Usage } from "./types.js";
@@ -260,8 +261,8 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
  * (and every tile does): each tile is its runs, the first carrying the tile's usage. A tie goes to the tiles:
  * as many cores, but a reader of every feature of a few rows (a 1×1 convolution, a per-token linear) then
  * reads a few cores instead of all of them. When such a reader exists, the widest tiles (fewest feature
- * blocks) within `TILE_EXTRA_CORES` more cores than slices are taken if they spread a row over
- * `TILE_FAN_IN_CUT` times fewer cores.
+ * blocks) within `TILE_EXTRA_CORES` more cores than slices are taken if a row spans at least
+ * `TILE_SPREAD_MIN` contiguous slices and they spread it over `TILE_FAN_IN_CUT` times fewer cores.
  */
 function tiled(
   id: string,
@@ -271,14 +272,22 @@ function tiled(
   contiguous: readonly UsedSlice[],
   readers: readonly Projection[],
 ): UsedSlice[] | undefined {
-  const slack = readByRows(grid, readers) ? Math.floor(contiguous.length * TILE_EXTRA_CORES) : 0;
+  const spread =
+    contiguous.length >= TILE_SPREAD_MIN && readByRows(grid, readers)
+      ? rowFanIn(
+          grid,
+          contiguous.map((s) => s.start),
+          Math.floor(grid.rows / 2),
+        )
+      : 0;
+  const slack = spread >= TILE_SPREAD_MIN ? Math.floor(contiguous.length * TILE_EXTRA_CORES) : 0;
   let shape = bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
-  if (shape && shape.tiles > contiguous.length) {
-    const starts = contiguous.map((s) => s.start);
-    const spread = rowFanIn(grid, starts, Math.floor(grid.rows / 2));
-    if (spread < TILE_FAN_IN_CUT * Math.ceil(grid.features / shape.features))
-      shape = bestTileShape(grid, use, tight, contiguous.length + 1);
-  }
+  if (
+    shape &&
+    shape.tiles > contiguous.length &&
+    spread < TILE_FAN_IN_CUT * Math.ceil(grid.features / shape.features)
+  )
+    shape = bestTileShape(grid, use, tight, contiguous.length + 1);
   if (!shape) return undefined;
   const out: UsedSlice[] = [];
   for (let o0 = 0; o0 < grid.features; o0 += shape.features)

@@ -144,6 +144,13 @@ export function bestTileShape(
  */
 export const TILE_EXTRA_CORES = 0.1;
 export const TILE_FAN_IN_CUT = 4;
+/**
+ * …and only when a row of the contiguous slices spans at least this many cores: below it the cut in core pairs
+ * is not worth the cores (widest tiles fill a core's memory, so nothing else packs beside them).
+ * spikformer-4-384 (64 tokens, rows on ≤ 96 slices) on spinnaker2 took 9,032 → 10,499 cores without it, and
+ * on loihi2 2,094 → 3,053.
+ */
+export const TILE_SPREAD_MIN = 128;
 
 /** Whether some projection of `outgoing` reads the node in grid `g` (each of its cores a few rows). */
 export function readByRows(g: FeatureGrid, outgoing: readonly Projection[]): boolean {
