@@ -64,6 +64,7 @@ export function mappingForCores(ir: NmirModule, profile: ChipProfile, cores: Ass
     }),
     routes: routing.routes,
     routingTables: routing.tables,
+    ...(routing.chipTables ? { chipTables: routing.chipTables } : {}),
     placement: "file",
     cost: { trafficHops: routing.trafficHops, trafficSource: "fan-out" },
     ...(Object.keys(encodings).length > 0 ? { encodings } : {}),

@@ -115,3 +115,28 @@ describe("validateMapping on hand-edited files", () => {
     expect(checkMapping({ ...mapping, cores: "x" }, ir, p)[0]?.where).toBe("cores");
   });
 });
+
+describe("a multi-chip system's mapping", () => {
+  it("routes through per-chip tables (no tile paths or tile tables) that validate, and names a cut table", () => {
+    // cnn_sinabs on Kapoho Point at 64 neurons a core: 141 cores on 2 of 8 chips
+    const p = loadProfile("loihi2-kapoho-point");
+    const { mapping, fit } = mapNetwork(ir, p, { neuronsPerCore: 64, suggestProfiles: false });
+    expect(fit.chipsUsed).toBe(2);
+    expect(mapping.routingTables).toEqual({});
+    expect(mapping.routes.every((r) => r.path === undefined)).toBe(true);
+    const chips = Object.keys(mapping.chipTables ?? {});
+    expect(chips).toEqual(["0", "1"]);
+    expect(checkMapping(mapping, ir, p)).toEqual([]);
+    // a core on chip 0 that feeds chip 1: without its chip-0 entry its events stay home
+    const leaving = mapping.chipTables!["0"]!.find((e) => e.out.includes("E"));
+    if (!leaving) throw new Error("no traffic from chip 0 to chip 1");
+    const cut = structuredClone(mapping);
+    cut.chipTables!["0"] = cut.chipTables!["0"]!.filter((e) => e.fromCore !== leaving.fromCore);
+    const problems = checkMapping(cut, ir, p);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((x) => x.where === "chipTables")).toBe(true);
+    expect(problems[0]!.message).toMatch(
+      new RegExp(`events of core ${leaving.fromCore} never reach the chip`),
+    );
+  });
+});

@@ -280,6 +280,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
       .sort((a, b) => a.index - b.index),
     routes: routing.routes,
     routingTables: routing.tables,
+    ...(routing.chipTables ? { chipTables: routing.chipTables } : {}),
     placement,
     cost: { trafficHops: routing.trafficHops, trafficSource: opts.traffic ? "profiled" : "fan-out" },
     ...(Object.keys(encodings).length > 0 ? { encodings } : {}),

@@ -12,7 +12,17 @@ import type { Misfit } from "./fit-types.js";
 import { limitsOf, type NodeFacts, nodeFacts, overLimit, runsUsage, sliceUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Run } from "./shared-weights.js";
-import { bestTileShape, type FeatureGrid, featureGrid, tileRuns } from "./tiles.js";
+import {
+  bestTileShape,
+  type FeatureGrid,
+  featureGrid,
+  readByRows,
+  rowFanIn,
+  TILE_EXTRA_CORES,
+  TILE_FAN_IN_CUT,
+  TILE_SPREAD_MIN,
+  tileRuns,
+} from "./tiles.js";
 import type { Slice, Usage } from "./types.js";
 
 export interface UsedSlice extends Slice {
@@ -238,7 +248,8 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
         : undefined;
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
     // one push per slice: a tiled node can have hundreds of thousands of runs (too many for a spread's arguments)
-    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous.length)) || contiguous)
+    const readers = readersOf.get(node.id) ?? [];
+    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous, readers)) || contiguous)
       slices.push(s);
   }
   progress.tick(nodes.length);
@@ -249,16 +260,34 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
  * A grid destination (tiles.ts) as tiles of features × rows, when no more tiles than `contiguous` slices fit
  * (and every tile does): each tile is its runs, the first carrying the tile's usage. A tie goes to the tiles:
  * as many cores, but a reader of every feature of a few rows (a 1×1 convolution, a per-token linear) then
- * reads a few cores instead of all of them.
+ * reads a few cores instead of all of them. When such a reader exists, the widest tiles (fewest feature
+ * blocks) within `TILE_EXTRA_CORES` more cores than slices are taken if a row spans at least
+ * `TILE_SPREAD_MIN` contiguous slices and they spread it over `TILE_FAN_IN_CUT` times fewer cores.
  */
 function tiled(
   id: string,
   grid: FeatureGrid,
   use: (runs: Run[]) => Usage,
   tight: Usage,
-  contiguous: number,
+  contiguous: readonly UsedSlice[],
+  readers: readonly Projection[],
 ): UsedSlice[] | undefined {
-  const shape = bestTileShape(grid, use, tight, contiguous + 1);
+  const spread =
+    contiguous.length >= TILE_SPREAD_MIN && readByRows(grid, readers)
+      ? rowFanIn(
+          grid,
+          contiguous.map((s) => s.start),
+          Math.floor(grid.rows / 2),
+        )
+      : 0;
+  const slack = spread >= TILE_SPREAD_MIN ? Math.floor(contiguous.length * TILE_EXTRA_CORES) : 0;
+  let shape = bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
+  if (
+    shape &&
+    shape.tiles > contiguous.length &&
+    spread < TILE_FAN_IN_CUT * Math.ceil(grid.features / shape.features)
+  )
+    shape = bestTileShape(grid, use, tight, contiguous.length + 1);
   if (!shape) return undefined;
   const out: UsedSlice[] = [];
   for (let o0 = 0; o0 < grid.features; o0 += shape.features)

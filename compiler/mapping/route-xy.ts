@@ -26,25 +26,36 @@ export function xyPath(a: CorePosition, b: CorePosition): [number, number][] {
   return path;
 }
 
-function dir(from: [number, number], to: [number, number]): Dir {
-  if (to[0] > from[0]) return "E";
-  if (to[0] < from[0]) return "W";
-  return to[1] > from[1] ? "S" : "N";
-}
-
 export interface RoutingResult {
   routes: Route[];
+  /** Per tile; empty on a multi-chip system, which has `chipTables` instead. */
   tables: Record<string, RoutingTableEntry[]>;
+  /** A multi-chip system's per-chip router tables, keyed by chip (directions between chips). */
+  chipTables?: Record<string, RoutingTableEntry[]>;
   /** Σ traffic × hops. */
   trafficHops: number;
 }
 
-/** `place[bin]` is the core of each bin; `positions[core]` where it sits. */
+/** Directions in the order a table lists them (sorted as strings), one bit each. */
+const DIRS: readonly Dir[] = ["E", "N", "S", "W", "local"];
+const BIT: Record<Dir, number> = { E: 1, N: 2, S: 4, W: 8, local: 16 };
+
+/**
+ * `place[bin]` is the core of each bin; `positions[core]` where it sits. `paths` (default: on one chip, not on
+ * a multi-chip system) lists each route's tiles: on a system's global grid a route crosses up to hundreds of
+ * tiles, millions of [x, y] pairs that the routing tables already say. On a multi-chip system the tables are
+ * per chip, as a chip's router holds them (SpiNNaker: one multicast router per chip): each chip a source's
+ * events leave has an entry with the direction to the next chip (XY over the chip grid: first x, then y —
+ * the chips the tile-level XY path crosses), and each chip holding a destination core a "local" entry; inside
+ * a chip the events follow XY. Per tile, a source read across the system would have an entry on every tile
+ * of every chip on the way (≈ 10⁸ entries for an ImageNet Spikformer on 370 chips).
+ */
 export function routeXY(
   profile: ChipProfile,
   edges: TrafficEdge[],
   place: readonly number[],
   positions: readonly CorePosition[],
+  paths = profile.system === undefined,
 ): RoutingResult {
   const dests = new Map<number, Set<number>>();
   let trafficHops = 0;
@@ -58,52 +69,90 @@ export function routeXY(
     const pb = positions[b];
     if (pa && pb) trafficHops += e.weight * hops(profile, pa, pb);
   }
-  const tileOf = new Map<string, number>();
-  for (const p of positions) tileOf.set(`${p.x},${p.y}`, p.tile);
-  const table = new Map<number, Map<number, Set<Dir>>>();
-  const addEntry = (tile: number, from: number, d: Dir) => {
-    const t = table.get(tile) ?? new Map<number, Set<Dir>>();
-    const s = t.get(from) ?? new Set<Dir>();
-    s.add(d);
-    t.set(from, s);
-    table.set(tile, t);
+  // tile at (x, y), −1 where there is none (an unavailable tile still forwards: its entries go to tile −1)
+  let width = 1;
+  let height = 1;
+  for (const p of positions) {
+    width = Math.max(width, p.x + 1);
+    height = Math.max(height, p.y + 1);
+  }
+  const tileAt = new Int32Array(width * height).fill(-1);
+  for (const p of positions) tileAt[p.y * width + p.x] = p.tile;
+  const tileOf = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < width && y < height ? tileAt[y * width + x]! : -1;
+  // per tile: source core → its output directions as bits
+  const table = new Map<number, Map<number, number>>();
+  const addEntry = (tile: number, from: number, bit: number) => {
+    let t = table.get(tile);
+    if (!t) {
+      t = new Map();
+      table.set(tile, t);
+    }
+    t.set(from, (t.get(from) ?? 0) | bit);
   };
   const p2p = profile.grid.routing === "point-to-point";
+  const sy = profile.system;
+  const chipW = profile.grid.width;
+  const chipH = profile.grid.height;
   const routes: Route[] = [];
   for (const [from, toSet] of [...dests].sort((x, y) => x[0] - y[0])) {
     const toCores = [...toSet].sort((x, y) => x - y);
     const pa = positions[from];
     if (!pa) continue;
-    const paths: [number, number][][] = [];
+    const list: [number, number][][] = [];
     let h = 0;
     for (const to of toCores) {
       const pb = positions[to];
       if (!pb) continue;
       h += hops(profile, pa, pb);
-      const path: [number, number][] = p2p
-        ? [
-            [pa.x, pa.y],
-            [pb.x, pb.y],
-          ]
-        : xyPath(pa, pb);
-      paths.push(path);
-      if (!p2p)
-        for (let i = 0; i + 1 < path.length; i++) {
-          const here = path[i] as [number, number];
-          addEntry(
-            tileOf.get(`${here[0]},${here[1]}`) ?? -1,
-            from,
-            dir(here, path[i + 1] as [number, number]),
-          );
+      if (paths)
+        list.push(
+          p2p
+            ? [
+                [pa.x, pa.y],
+                [pb.x, pb.y],
+              ]
+            : xyPath(pa, pb),
+        );
+      if (sy) {
+        // chip-level XY: each chip left gets the direction it is left by, the destination's chip "local"
+        let x = Math.floor(pa.x / chipW);
+        let y = Math.floor(pa.y / chipH);
+        const bx = Math.floor(pb.x / chipW);
+        const by = Math.floor(pb.y / chipH);
+        while (x !== bx) {
+          addEntry(y * sy.chipsX + x, from, x < bx ? BIT.E : BIT.W);
+          x += x < bx ? 1 : -1;
         }
-      addEntry(pb.tile, from, "local");
+        while (y !== by) {
+          addEntry(y * sy.chipsX + x, from, y < by ? BIT.S : BIT.N);
+          y += y < by ? 1 : -1;
+        }
+        addEntry(by * sy.chipsX + bx, from, BIT.local);
+        continue;
+      }
+      if (!p2p) {
+        // dimension-ordered: along x, then along y; each tile left gets the direction it is left by
+        let { x, y } = pa;
+        while (x !== pb.x) {
+          addEntry(tileOf(x, y), from, x < pb.x ? BIT.E : BIT.W);
+          x += x < pb.x ? 1 : -1;
+        }
+        while (y !== pb.y) {
+          addEntry(tileOf(x, y), from, y < pb.y ? BIT.S : BIT.N);
+          y += y < pb.y ? 1 : -1;
+        }
+      }
+      addEntry(pb.tile, from, BIT.local);
     }
-    routes.push({ fromCore: from, toCores, hops: h, path: paths });
+    routes.push(
+      paths ? { fromCore: from, toCores, hops: h, path: list } : { fromCore: from, toCores, hops: h },
+    );
   }
   const tables: Record<string, RoutingTableEntry[]> = {};
-  for (const [tile, t] of [...table].sort((x, y) => x[0] - y[0]))
-    tables[String(tile)] = [...t]
+  for (const [key, t] of [...table].sort((x, y) => x[0] - y[0]))
+    tables[String(key)] = [...t]
       .sort((x, y) => x[0] - y[0])
-      .map(([fromCore, s]) => ({ fromCore, out: [...s].sort() }));
-  return { routes, tables, trafficHops };
+      .map(([fromCore, bits]) => ({ fromCore, out: DIRS.filter((d) => (bits & BIT[d]) !== 0) }));
+  return sy ? { routes, tables: {}, chipTables: tables, trafficHops } : { routes, tables, trafficHops };
 }

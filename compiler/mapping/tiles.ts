@@ -89,12 +89,15 @@ export interface TileShape {
  * The tile shape with the fewest tiles whose first tile fits `limits`: for each split of the features into k
  * near-equal blocks, the most rows that fit (galloping, then binary search). Stops once k alone needs at least
  * as many tiles as the best so far (`atMost`, e.g. the contiguous slicing's count, bounds it from the start).
+ * `widest`: the shape with the fewest feature blocks among those under `atMost` instead (a row on the fewest
+ * cores, for readers of a few rows), the first k found.
  */
 export function bestTileShape(
   g: FeatureGrid,
   use: (runs: Run[]) => Usage,
   limits: Usage,
   atMost = Number.POSITIVE_INFINITY,
+  widest = false,
 ): TileShape | undefined {
   const fits = (nr: number, nf: number) => overLimit(use(tileRuns(g, 0, nr, 0, nf)), limits) === undefined;
   let best: TileShape | undefined;
@@ -126,7 +129,58 @@ export function bestTileShape(
     if (tiles < bound) {
       bound = tiles;
       best = { rows: lo, features: nf, tiles };
+      if (widest) return best;
     }
   }
   return best;
+}
+
+/**
+ * Extra cores tiles may cost over the contiguous slices (a fraction of their count), taken only when a reader
+ * reads the node by rows and the tiles cut the cores one row is spread over by at least `TILE_FAN_IN_CUT`:
+ * every reader core of a few rows then reads that many times fewer source cores (a 1×1 convolution over a
+ * channel-major map otherwise reads every source core; spikformer-8-384 at 224×224: 294 contiguous fc2 slices
+ * against 312 tiles, 294 → 14 source cores per fc1 core).
+ */
+export const TILE_EXTRA_CORES = 0.1;
+export const TILE_FAN_IN_CUT = 4;
+/**
+ * …and only when a row of the contiguous slices spans at least this many cores: below it the cut in core pairs
+ * is not worth the cores (widest tiles fill a core's memory, so nothing else packs beside them).
+ * spikformer-4-384 (64 tokens, rows on ≤ 96 slices) on spinnaker2 took 9,032 → 10,499 cores without it, and
+ * on loihi2 2,094 → 3,053.
+ */
+export const TILE_SPREAD_MIN = 128;
+
+/** Whether some projection of `outgoing` reads the node in grid `g` (each of its cores a few rows). */
+export function readByRows(g: FeatureGrid, outgoing: readonly Projection[]): boolean {
+  return outgoing.some((p) => {
+    const s = sourceGrid(p.connectivity);
+    return (
+      s !== undefined && s.rows === g.rows && s.features === g.features && s.featureMajor === g.featureMajor
+    );
+  });
+}
+
+/** How many of the contiguous slices (`starts` ascending, the first 0) hold some feature of row `r`. */
+export function rowFanIn(g: FeatureGrid, starts: readonly number[], r: number): number {
+  const sliceOf = (neuron: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (starts[mid]! <= neuron) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  if (!g.featureMajor) return sliceOf(r * g.features + g.features - 1) - sliceOf(r * g.features) + 1;
+  let count = 0;
+  let last = -1;
+  for (let o = 0; o < g.features; o++) {
+    const s = sliceOf(o * g.rows + r);
+    if (s !== last) count++;
+    last = s;
+  }
+  return count;
 }

@@ -69,8 +69,11 @@ export interface Mapping {
   profile: string;
   cores: MappedCore[];
   routes: Route[];
-  /** Keyed by tile number. */
+  /** Keyed by tile number; empty on a multi-chip system (its tables are `chipTables`). */
   routingTables: Record<string, RoutingTableEntry[]>;
+  /** A multi-chip system's router tables, keyed by chip number: directions between chips, "local" on the
+   * chips of the destination cores (route-xy.ts). */
+  chipTables?: Record<string, RoutingTableEntry[]>;
   /** How the cores were placed: by one of spikegrid's placers, or as a network file's own mapping says. */
   placement: Placement | "file";
   cost: Cost;
@@ -111,6 +114,12 @@ export const mappingSchema = z.object({
     z.string(),
     z.array(z.object({ fromCore: int, out: z.array(z.enum(["local", "E", "W", "N", "S"])) })),
   ),
+  chipTables: z
+    .record(
+      z.string(),
+      z.array(z.object({ fromCore: int, out: z.array(z.enum(["local", "E", "W", "N", "S"])) })),
+    )
+    .optional(),
   placement: z.enum([...PLACEMENTS, "file"]),
   cost: z.object({ trafficHops: z.number().nonnegative(), trafficSource: z.enum(["profiled", "fan-out"]) }),
   encodings: z

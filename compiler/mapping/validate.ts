@@ -7,6 +7,7 @@ import type { ErrorDetail } from "../../common/errors.js";
 import { SpikegridError } from "../../common/errors.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
+import { chipDelivery } from "./chip-tables.js";
 import { encodingsOf } from "./encoding.js";
 import { type CorePosition, corePositions } from "./grid.js";
 import { checkMappable } from "./map-network.js";
@@ -134,6 +135,11 @@ function countProblems(raw: unknown, profile: ChipProfile, cores: number): Error
     const n = Object.keys(tables).length;
     if (n > cores) over("routingTables", n, "routing tables");
   }
+  const chipTables = r.chipTables;
+  if (chipTables !== null && typeof chipTables === "object") {
+    const n = Object.keys(chipTables).length;
+    if (n > cores) over("chipTables", n, "chip tables");
+  }
   return out;
 }
 
@@ -222,6 +228,24 @@ function routeProblems(
     const set = routes.get(r.fromCore) ?? new Set<number>();
     for (const t of r.toCores) set.add(t);
     routes.set(r.fromCore, set);
+  }
+  // a system's file routes through per-chip tables (as the mapper writes it), or through per-tile tables when
+  // it lists any (a hand-made file)
+  if (profile.system && m.chipTables && Object.keys(m.routingTables).length === 0) {
+    const delivered = chipDelivery(m.chipTables, profile);
+    for (const e of edges) {
+      if (out.length >= MAX_LISTED) break;
+      const from = bins[e.from]?.core ?? -1;
+      const to = bins[e.to]?.core ?? -1;
+      if (!routes.get(from)?.has(to))
+        out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });
+      else if (!delivered(from).has(Math.floor(to / profile.grid.coresPerChip)))
+        out.push({
+          where: "chipTables",
+          message: `events of core ${from} never reach the chip of core ${to} through the chip tables`,
+        });
+    }
+    return out;
   }
   const tables = new Map<number, Map<number, RoutingTableEntry["out"]>>();
   for (const [tile, entries] of Object.entries(m.routingTables)) {
