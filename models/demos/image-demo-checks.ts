@@ -66,7 +66,9 @@ export function describeImageDemo(name: string, DEMO: ImageDemo, floors: ImageDe
       it("was selected on the validation slice of the training split, not on held-out digits", () => {
         const meta = readSafetensorsFile(packagePath(DEMO.weights)).metadata ?? {};
         const { from, count } = MNIST_VALIDATION;
-        expect(meta.selection).toContain(`validation digits ${from}–${from + count - 1} of the training split`);
+        expect(meta.selection).toContain(
+          `validation digits ${from}–${from + count - 1} of the training split`,
+        );
         expect(Number(meta.keptEpoch)).toBeGreaterThanOrEqual(1);
         expect(Number(meta.keptEpoch)).toBeLessThanOrEqual(Number(meta.epochs));
       });
