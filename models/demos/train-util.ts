@@ -40,6 +40,15 @@ export function tfAccuracy(logits: Float32Array, labels: Int32Array, k: number):
   return ok / labels.length;
 }
 
+/** The text after `--name`, or undefined when the flag is absent. */
+export function argText(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
+  return v;
+}
+
 /** A Fisher–Yates shuffle of 0..n−1 drawn from `rand`. */
 export function shuffled(n: number, rand: () => number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -50,10 +59,11 @@ export function shuffled(n: number, rand: () => number): number[] {
   return order;
 }
 
-/** Cosine learning-rate decay over all epochs: lr·(1 + cos(π·epoch/epochs))/2. */
-export function setCosineRate(opt: tf.Optimizer, lr: number, epoch: number, epochs: number): void {
-  (opt as unknown as { learningRate: number }).learningRate =
-    lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+/** Cosine learning-rate decay over all epochs: lr·(1 + cos(π·epoch/epochs))/2; returns the rate set. */
+export function setCosineRate(opt: tf.Optimizer, lr: number, epoch: number, epochs: number): number {
+  const rate = lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+  (opt as unknown as { learningRate: number }).learningRate = rate;
+  return rate;
 }
 
 /** Logits [N, k] of `logits` over x [N, T, F] (Float32, C order), `batch` rows at a time. */

@@ -1,8 +1,10 @@
 // Trains a demo checkpoint and checks it against the NetGraph it is shipped for:
 //   node dist/models/demos/train.js spiking-lmuformer-smnist [--epochs 12] [--batch 32] [--lr 2e-3] [--seed 1] [--out FILE]
 //   node dist/models/demos/train.js binary-s4d-smnist | gsu-smnist [...]: the S4 demos (train-s4.ts).
-//   node dist/models/demos/train.js spikformer-mnist | fwformer-mnist [...] [--init FILE]: the image demos
-//   (train-image.ts; --init continues from a checkpoint).
+//   node dist/models/demos/train.js spikformer-mnist | fwformer-mnist [...] [--init FILE] [--checkpoint-dir DIR]: the
+//   image demos (train-image.ts; --init continues from a checkpoint, --checkpoint-dir writes every epoch there).
+// The S4 and image trainers fit on the first 7,500 training digits and keep the epoch best on the last 500
+// (MNIST_VALIDATION); the 2,000 test digits are read only after training.
 // For the Spiking LMUFormer:
 // 1. trains the tfjs model (spiking-lmuformer-tf.ts) on the 8,000 training digits (Adam, surrogate gradients);
 // 2. writes the state_dict with the official key names as .safetensors (metadata: config, split, epochs, time);
