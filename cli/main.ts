@@ -1,10 +1,12 @@
-// The `spikegrid` command: parses argv with yargs and dispatches to the command table.
+// The `spikegrid` command: parses argv with yargs and dispatches to the command table (a plain direct SANA-FE run,
+// simulate-direct.ts, is recognised first and starts without loading yargs).
 // Exit codes: 0 ok, 2 user error (SpikegridError or bad usage), 1 internal fault.
 
-import yargs, { type Argv } from "yargs";
+import type { Argv } from "yargs";
 import { isSpikegridError, SpikegridError } from "../common/errors.js";
 import type { CliCommand } from "./command.js";
 import { COMMAND_NAMES, commandsFor } from "./commands/index.js";
+import { directArgv, simulateDirect } from "./commands/simulate-direct.js";
 import { type CliIo, processIo } from "./io.js";
 
 /** The command whose builder ran last (the one being parsed): its name and options, for usage errors. */
@@ -69,25 +71,31 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     options: [],
     subcommands: [...COMMAND_NAMES],
   };
-  let y: Argv = yargs(argv)
-    .scriptName("spikegrid")
-    .usage(
-      "$0 <command> [options]\n\nCompile spiking networks onto neuromorphic chip models and measure their cost.",
-    )
-    .option("debug", { type: "boolean", describe: "print stack traces for errors" })
-    .strict()
-    .demandCommand(1, "choose a command")
-    .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      if (err) throw err;
-      // thrown, not kept: yargs would otherwise go on to run the handler after a failed check
-      throw usageErrorOf(msg, argv, parsed);
-    })
-    .help()
-    .version();
   try {
+    // a plain direct run starts without the CLI parser's modules; anything it does not take goes to the parser
+    const direct = directArgv(argv);
+    if (direct && (await simulateDirect(direct, io))) return 0;
+    // the direct run declined (its note said why): the parser runs the compiled chip
+    if (direct) argv = [...argv, "--no-direct"];
+    const { default: yargs } = await import("yargs");
+    let y: Argv = yargs(argv)
+      .scriptName("spikegrid")
+      .usage(
+        "$0 <command> [options]\n\nCompile spiking networks onto neuromorphic chip models and measure their cost.",
+      )
+      .option("debug", { type: "boolean", describe: "print stack traces for errors" })
+      .strict()
+      .demandCommand(1, "choose a command")
+      .recommendCommands()
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        if (err) throw err;
+        // thrown, not kept: yargs would otherwise go on to run the handler after a failed check
+        throw usageErrorOf(msg, argv, parsed);
+      })
+      .help()
+      .version();
     for (const c of await commandsFor(argv)) y = attach(y, c, io, parsed);
     let helpText = "";
     await y.parseAsync(argv, {}, (_err, _argv, output) => {

@@ -4,6 +4,7 @@
 // on to the compiled chip, with a note saying why.
 
 import { readFileSync } from "node:fs";
+import { MAX_TIMESTEPS } from "../../common/limits.js";
 import type { CliIo } from "../io.js";
 import { writeOutputFile } from "../options.js";
 
@@ -30,6 +31,51 @@ function isSanafeNetwork(path: string): string | undefined {
   }
   const first = text.split(/\r?\n/).find((l) => l.trim() && !l.trimStart().startsWith("#"));
   return first && /^(network|mappings)\s*:/.test(first) ? text : undefined;
+}
+
+/** The flags the command line read before the CLI parser loads (`directArgv`), each given once as `--flag value`;
+ * a fixed value where the direct run needs one. */
+const EARLY_FLAGS: Record<string, string | undefined> = {
+  engine: "chip",
+  convention: "sanafe",
+  timing: "detailed",
+  profile: undefined,
+  json: undefined,
+  timesteps: undefined,
+};
+
+/**
+ * The parsed arguments of a command line that is plainly a direct run — `simulate FILE.yaml` and only the flags of
+ * EARLY_FLAGS, each once as `--flag value`, --engine chip, --convention sanafe, --profile and --json given,
+ * --timesteps a whole number in range — read without loading the CLI parser (its modules are a good part of a
+ * direct run's start). Anything else (another flag or spelling, --help, a repeated flag, an odd value): undefined,
+ * and the full parser reads the command line with its checks and messages.
+ */
+export function directArgv(argv: readonly string[]): Record<string, unknown> | undefined {
+  if (argv[0] !== "simulate") return undefined;
+  const args: Record<string, unknown> = {};
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("-")) {
+      if (args.file !== undefined || !/\.ya?ml$/i.test(a)) return undefined;
+      args.file = a;
+      continue;
+    }
+    const name = a.slice(2);
+    const value = argv[++i];
+    if (!a.startsWith("--") || !Object.hasOwn(EARLY_FLAGS, name) || args[name] !== undefined)
+      return undefined;
+    if (value === undefined || value === "" || value.startsWith("-")) return undefined;
+    const fixed = EARLY_FLAGS[name];
+    if (fixed !== undefined && value !== fixed) return undefined;
+    args[name] = value;
+  }
+  if (args.timesteps !== undefined) {
+    if (!/^[1-9][0-9]{0,6}$/.test(String(args.timesteps))) return undefined;
+    args.timesteps = Number(args.timesteps);
+    if ((args.timesteps as number) > MAX_TIMESTEPS) return undefined;
+  }
+  return args.file !== undefined && directRequested(args) ? args : undefined;
 }
 
 /** Whether the command line asks for what a direct run gives (then `simulateDirect` may take it). */

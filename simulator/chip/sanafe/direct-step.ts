@@ -42,16 +42,33 @@ export const STEP_SYNAPSE_J = 7;
 export const STEP_DENDRITE_J = 8;
 export const STEP_NETWORK_J = 9;
 
+/** Where a neuron's values are in `DirectStepper.par` (leak, threshold, bias and floor in 1/64 units; its soma's
+ * access and update costs), and its bits in `flags` (input, the account's update rule, reset mode, floor). */
+const PAR_STRIDE = 8;
+const PAR_LEAK = 0;
+const PAR_THRESHOLD = 1;
+const PAR_BIAS = 2;
+const PAR_REVERSE_THRESHOLD = 3;
+const PAR_ACCESS_E = 4;
+const PAR_ACCESS_L = 5;
+const PAR_UPDATE_E = 6;
+const PAR_UPDATE_L = 7;
+const FLAG_INPUT = 1;
+const FLAG_RULE_SHIFT = 1;
+const FLAG_RESET_SHIFT = 3;
+const FLAG_REVERSE_SATURATE = 32;
+
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */
   readonly sums = new Float64Array(10);
   /** Potentials, thresholds, floors, resets and biases in 1/64 units: v·64 is an integer (the domain puts every
    * value on the 1/64 grid), so trunc(v·leak·64)/64 + bias + u/64 is, exactly, (trunc(V·leak) + B + U)/64. */
   private readonly v: Float64Array;
-  private readonly threshold: Float64Array;
-  private readonly reverseThreshold: Float64Array;
   private readonly reset: Float64Array;
-  private readonly bias: Float64Array;
+  /** Per position in processing order, what the loop reads of every neuron each step, side by side (one stream
+   * of memory, not eight): PAR_* values, and the FLAG_* bits. */
+  private readonly par: Float64Array;
+  private readonly flags: Uint8Array;
   private readonly limit64: number;
   /** This step's input current (1/64 units) and whether any spike reached the neuron; the next step's. */
   private current: Int32Array;
@@ -71,12 +88,28 @@ export class DirectStepper {
     limit: number,
   ) {
     const n = net.neurons;
-    const in64 = (xs: Float64Array) => Float64Array.from(xs, (x) => x * 64);
     this.v = new Float64Array(n);
-    this.threshold = in64(s.threshold);
-    this.reverseThreshold = in64(s.reverseThreshold);
-    this.reset = in64(s.reset);
-    this.bias = in64(s.bias);
+    this.reset = Float64Array.from(s.reset, (x) => x * 64);
+    this.par = new Float64Array(n * PAR_STRIDE);
+    this.flags = new Uint8Array(n);
+    const { order, rule, accessE, accessL, updateE, updateL } = account;
+    for (let i = 0; i < n; i++) {
+      const k = order[i]!;
+      const p = i * PAR_STRIDE;
+      this.par[p + PAR_LEAK] = s.leakDecay[k]!;
+      this.par[p + PAR_THRESHOLD] = s.threshold[k]! * 64;
+      this.par[p + PAR_BIAS] = s.bias[k]! * 64;
+      this.par[p + PAR_REVERSE_THRESHOLD] = s.reverseThreshold[k]! * 64;
+      this.par[p + PAR_ACCESS_E] = accessE[i]!;
+      this.par[p + PAR_ACCESS_L] = accessL[i]!;
+      this.par[p + PAR_UPDATE_E] = updateE[i]!;
+      this.par[p + PAR_UPDATE_L] = updateL[i]!;
+      this.flags[i] =
+        (s.isInput[k] === 1 ? FLAG_INPUT : 0) |
+        (rule[k]! << FLAG_RULE_SHIFT) |
+        (s.resetMode[k]! << FLAG_RESET_SHIFT) |
+        (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
+    }
     this.limit64 = limit * 64;
     this.current = new Int32Array(n);
     this.next = new Int32Array(n);
@@ -93,13 +126,12 @@ export class DirectStepper {
    * sums to `sums`. Returns the batch position after them, or −1 when a potential passed the limit.
    */
   step(t: number, batch: QueueBatch, at: number): number {
-    const { v, threshold, reverseThreshold, reset, bias, limit64, current, next, reached, reachedNext } =
-      this;
+    const { v, reset, par, flags, limit64, current, next, reached, reachedNext } = this;
     const { trainAt, firedList, firedPerNeuron, activePerNeuron } = this;
-    const { isInput, leakDecay, resetMode, reverseSaturate, trainStart, trainSteps } = this.s;
+    const { trainStart, trainSteps } = this.s;
     const { postStart, post, somaOf, msgStart, msgCore, msgDendriteJ, weight64: w64 } = this.net;
-    const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = this.account;
-    const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = this.account;
+    const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart } = this.account;
+    const { neuronHops, neuronSynapses } = this.account;
     const { counts: qCount, dest: qDest, gen: qGen, proc: qProc } = batch;
     const axonOutL = this.net.axonOut.l;
     const cores = this.net.cores.length;
@@ -120,33 +152,38 @@ export class DirectStepper {
       const end = slotStart[slot + 1]!;
       for (let i = slotStart[slot]!; i < end; i++) {
         const k = order[i]!;
-        somaJ += accessE[i]!;
-        pending += accessL[i]!;
+        const p = i * PAR_STRIDE;
+        const f = flags[i]!;
+        const rule = (f >> FLAG_RULE_SHIFT) & 3;
+        somaJ += par[p + PAR_ACCESS_E]!;
+        pending += par[p + PAR_ACCESS_L]!;
         let fire = false;
         let updated: boolean;
-        if (isInput[k] === 1) {
+        if ((f & FLAG_INPUT) !== 0) {
           const from = trainAt[k]!;
           fire = from < trainStart[k + 1]! && trainSteps[from] === t;
           if (fire) {
             trainAt[k] = from + 1;
             inputs++;
           }
-          updated = fire || rule[k] === 1;
+          updated = fire || rule === 1;
         } else {
           let vk = v[k]!;
           const input = current[k]!;
-          const b = bias[k]!;
-          updated = rule[k] === 1 || (rule[k] === 2 && (reached[k] === 1 || vk !== 0));
+          const b = par[p + PAR_BIAS]!;
+          updated = rule === 1 || (rule === 2 && (reached[k] === 1 || vk !== 0));
           if (input !== 0 || b !== 0) activePerNeuron[k]!++;
-          vk = Math.trunc(vk * leakDecay[k]!) + b + input;
+          vk = Math.trunc(vk * par[p + PAR_LEAK]!) + b + input;
           current[k] = 0;
-          if (vk > threshold[k]!) {
+          const threshold = par[p + PAR_THRESHOLD]!;
+          if (vk > threshold) {
             fire = true;
-            const mode = resetMode[k]!;
+            const mode = (f >> FLAG_RESET_SHIFT) & 3;
             if (mode === RESET_HARD) vk = reset[k]!;
-            else if (mode === RESET_SOFT) vk -= threshold[k]!;
+            else if (mode === RESET_SOFT) vk -= threshold;
           }
-          if (reverseSaturate[k] === 1 && vk < reverseThreshold[k]!) vk = reverseThreshold[k]!;
+          if ((f & FLAG_REVERSE_SATURATE) !== 0 && vk < par[p + PAR_REVERSE_THRESHOLD]!)
+            vk = par[p + PAR_REVERSE_THRESHOLD]!;
           v[k] = vk;
           if (vk > limit64 || vk < -limit64) return -1;
         }
@@ -154,8 +191,8 @@ export class DirectStepper {
         if (fire) updated = true;
         if (updated) {
           updatedCount++;
-          somaJ += updateE[i]!;
-          pending += updateL[i]!;
+          somaJ += par[p + PAR_UPDATE_E]!;
+          pending += par[p + PAR_UPDATE_L]!;
         }
         if (!fire) continue;
         firedList[count++] = k;

@@ -1,0 +1,76 @@
+// The direct run's command line read before the CLI parser loads: only the plain form is taken, everything else
+// (other flags, spellings, repeats, odd values) is left to the parser and its messages.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../../test/cli-run.js";
+import { directArgv } from "./simulate-direct.js";
+
+const PLAIN = ["simulate", "net.yaml", "--engine", "chip", "--profile", "p.yaml", "--convention", "sanafe"];
+
+describe("directArgv", () => {
+  it("takes a plain direct run, flags in any order, --timesteps as a number", () => {
+    expect(directArgv([...PLAIN, "--json", "r.json", "--timesteps", "1000"])).toEqual({
+      file: "net.yaml",
+      engine: "chip",
+      profile: "p.yaml",
+      convention: "sanafe",
+      json: "r.json",
+      timesteps: 1000,
+    });
+    expect(
+      directArgv(["simulate", "--json", "r.json", "--timing", "detailed", ...PLAIN.slice(2), "N.YML"]),
+    ).toMatchObject({ file: "N.YML", timing: "detailed" });
+  });
+
+  it.each([
+    ["no --json", PLAIN],
+    ["another command", ["compile", ...PLAIN.slice(1), "--json", "r.json"]],
+    ["not a .yaml file", ["simulate", "net.nir", ...PLAIN.slice(2), "--json", "r.json"]],
+    ["two files", [...PLAIN, "other.yaml", "--json", "r.json"]],
+    ["--help", [...PLAIN, "--json", "r.json", "--help"]],
+    ["--debug", [...PLAIN, "--json", "r.json", "--debug"]],
+    ["another flag", [...PLAIN, "--json", "r.json", "--input", "x.npy"]],
+    ["--no-direct", [...PLAIN, "--json", "r.json", "--no-direct"]],
+    ["a repeated flag", [...PLAIN, "--json", "r.json", "--json", "s.json"]],
+    ["--flag=value", [...PLAIN, "--json=r.json"]],
+    ["a short flag", [...PLAIN, "--json", "r.json", "-o", "x.npy"]],
+    ["a flag without its value", [...PLAIN, "--json"]],
+    ["an empty value", [...PLAIN, "--json", ""]],
+    ["a value that looks like a flag", [...PLAIN, "--json", "-r.json"]],
+    ["another engine", ["simulate", "net.yaml", "--engine", "float", "--json", "r.json"]],
+    ["another convention", [...PLAIN.slice(0, 6), "--convention", "neurobench", "--json", "r.json"]],
+    ["simple timing", [...PLAIN, "--json", "r.json", "--timing", "simple"]],
+    ["zero steps", [...PLAIN, "--json", "r.json", "--timesteps", "0"]],
+    ["a fraction of steps", [...PLAIN, "--json", "r.json", "--timesteps", "1.5"]],
+    ["steps in exponent form", [...PLAIN, "--json", "r.json", "--timesteps", "1e3"]],
+    ["too many steps", [...PLAIN, "--json", "r.json", "--timesteps", "9999999"]],
+    ["an inherited property name", [...PLAIN, "--json", "r.json", "--toString", "x"]],
+  ])("leaves %s to the parser", (_what, argv) => {
+    expect(directArgv(argv)).toBeUndefined();
+  });
+});
+
+describe("a plain direct run the direct path declines", () => {
+  it("runs the compiled chip once, with one note saying why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "direct-declined-"));
+    try {
+      // a weight off the 1/64 grid: SANA-FE's model in 1/64 units cannot stand in for the compiled chip
+      const text = readFileSync("test/sanafe/neurons.yaml", "utf8").replace(
+        "in.0 -> a.0: {weight: 2}",
+        "in.0 -> a.0: {weight: 2.3}",
+      );
+      const net = join(dir, "net.yaml");
+      const json = join(dir, "run.json");
+      writeFileSync(net, text);
+      const argv = ["simulate", net, "--engine", "chip", "--profile", "test/sanafe/grid2x2.arch.yaml"];
+      const r = await cli(...argv, "--convention", "sanafe", "--json", json, "--timesteps", "20");
+      expect(r.code, r.err).toBe(0);
+      expect(r.err.match(/ran the compiled chip, not SANA-FE's model directly: a weight/g)).toHaveLength(1);
+      expect(JSON.parse(readFileSync(json, "utf8")).run.path).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
