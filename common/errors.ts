@@ -12,7 +12,8 @@ export type ErrorCode =
   | "NMIR_INVALID" // verify() failed
   | "NMIR_DECODE" // a .nmir file is corrupt, truncated or of another format/version
   | "IMPORT_FAILED"
-  | "UNSUPPORTED";
+  | "UNSUPPORTED"
+  | "RESOURCE_LIMIT"; // the machine ran out of what a run needs (memory: cli/launch.ts)
 
 export interface ErrorDetail {
   /** Where: a file path, a node name, a key path such as `costs.synopAC.energy`. */
