@@ -7,6 +7,7 @@ import { loadProfile } from "../../hw-profiles/index.js";
 import { costTable } from "./costs.js";
 import type { Layout } from "./layout.js";
 import { Noc } from "./noc.js";
+import { Router } from "./router.js";
 
 /** `slots` cores in use, slot s on tile (s mod width, ⌊s / width⌋) of the system's global grid. */
 function rowLayout(slots: number, width: number): Layout {
@@ -52,5 +53,59 @@ describe("Noc pair tables", () => {
     expect([noc.pathEW[0], noc.pathNS[0], noc.pathCL[0]]).toEqual([1, 0, 0]);
     expect(noc.pathCL[1]).toBeGreaterThan(0);
     expect(noc.send(1, 0, 59_999, 0)).toBeGreaterThan(0);
+  });
+});
+
+/** Properties of `o` that are typed arrays of exactly `n` entries, and arrays of typed arrays of `n` entries. */
+function perEntryArrays(o: object, n: number): { typed: string[]; nested: string[] } {
+  const typed: string[] = [];
+  const nested: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (ArrayBuffer.isView(v) && (v as Int32Array).length === n) typed.push(k);
+    if (Array.isArray(v) && v.length === n && v.every((x) => ArrayBuffer.isView(x))) nested.push(k);
+  }
+  return { typed, nested };
+}
+
+describe("memory per pair and per row on a system's global grid", () => {
+  it("keeps every path in one buffer (no typed array per pair, no second copy)", () => {
+    const p = loadProfile("spinnaker2-sandia");
+    const width = p.grid.width * p.system!.chipsX;
+    const slots = 2_000;
+    const layout = rowLayout(slots, width);
+    const noc = new Noc(p, layout, costTable(p, slots, 1, 1), true);
+    const pairs = 500;
+    for (let k = 0; k < pairs; k++) noc.path(k, slots - 1 - k);
+    noc.finalize();
+    expect(noc.pairs).toBe(pairs);
+    expect(perEntryArrays(noc, pairs).nested).toEqual([]);
+    let total = 0;
+    for (let k = 0; k < pairs; k++) total += noc.pathLen[k]!;
+    expect(noc.pathLinks.length).toBe(total);
+    // pair k's path is where pathOff says, in order: pair 0 starts at 0, each follows the previous
+    for (let k = 1; k < pairs; k++) expect(noc.pathOff[k]).toBe(noc.pathOff[k - 1]! + noc.pathLen[k - 1]!);
+  });
+
+  it("a multicast router keeps one array per destination row (arrival times), not copies of the tables", () => {
+    const p = loadProfile("spinnaker2-sandia");
+    expect(p.grid.multicast).toBe(true);
+    const width = p.grid.width * p.system!.chipsX;
+    const slots = 64;
+    const layout = rowLayout(slots, width);
+    const noc = new Noc(p, layout, costTable(p, slots, 1, 1), true);
+    // 2 sources of 32 neurons on slots 0..31 and 32..63, each neuron sending to 3 slots: 192 rows
+    const neurons = 32;
+    const dest = [0, 1].map((s) => ({
+      start: Int32Array.from({ length: neurons + 1 }, (_, i) => 3 * i),
+      slot: Int32Array.from({ length: 3 * neurons }, (_, r) => (s * 32 + r) % slots),
+    }));
+    const srcSlot = [0, 1].map((s) => Int32Array.from({ length: neurons }, (_, i) => s * 32 + i));
+    dest.forEach((d, s) => {
+      for (let i = 0; i < neurons; i++)
+        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) noc.path(srcSlot[s]![i]!, d.slot[r]!);
+    });
+    noc.finalize();
+    const router = new Router(noc, dest, srcSlot, 1, true);
+    expect(perEntryArrays(router, 2 * 3 * neurons).typed).toEqual(["arrival"]);
   });
 });

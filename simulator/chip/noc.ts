@@ -37,14 +37,19 @@ export class Noc {
    * Only pairs that exchange packets get an entry (a dense slots² table is gigabytes at 10⁴ cores in use).
    */
   private readonly pairIds = new Map<number, number>();
-  private readonly pathList: Int32Array[] = [];
-  private readonly srcList: number[] = [];
-  private readonly dstList: number[] = [];
+  /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
+  private nPairs = 0;
+  /** Links of every path so far, back to back: pathLinks[0 .. nLinks − 1] (capacity grows). */
+  private nLinks = 0;
   pairSrc = new Int32Array(0);
   pairDst = new Int32Array(0);
   /** After `finalize`: a slots² table of pair ids when that is small (fast look-up for multicast sends). */
   private pairTable: Int32Array | undefined;
-  /** After `finalize`: path of pair p as pathLinks[off .. off + len − 1]. */
+  /**
+   * Path of pair p as pathLinks[off .. off + len − 1], written as each pair is first asked for: one buffer for
+   * all paths, not an Int32Array per pair (millions of pairs on a system's global grid, each with its own
+   * backing store, then a second copy of them all in `finalize`, were gigabytes).
+   */
   pathOff = new Int32Array(0);
   pathLen = new Int32Array(0);
   pathLinks = new Int32Array(0);
@@ -110,7 +115,7 @@ export class Noc {
 
   /** Number of slot pairs with a path. */
   get pairs(): number {
-    return this.pathList.length;
+    return this.nPairs;
   }
 
   /** Cores in use (slots). */
@@ -125,43 +130,86 @@ export class Noc {
     return this.pairIds.get(key) ?? -1;
   }
 
-  /** The links from slot a's tile to slot b's tile (empty on the same tile); call `finalize` after the last. */
-  path(a: number, b: number): Int32Array {
+  /**
+   * Numbers the pair slot a → slot b (once) and records the links from a's tile to b's tile (none on the same
+   * tile); returns its pair id. Call `finalize` after the last.
+   */
+  path(a: number, b: number): number {
     const key = a * this.layout.slots + b;
     const known = this.pairIds.get(key);
-    if (known !== undefined) return this.pathList[known]!;
+    if (known !== undefined) return known;
     const { tileX, tileY } = this.layout;
     const w = this.width;
     const { chipW, chipH } = this;
     let x = tileX[a]!;
     let y = tileY[a]!;
     const [bx, by] = [tileX[b]!, tileY[b]!];
-    const links: number[] = [];
+    const id = this.nPairs++;
+    if (id === this.pairSrc.length) this.growPairs();
+    this.reserveLinks(this.p2p ? 1 : Math.abs(bx - x) + Math.abs(by - y));
+    const off = this.nLinks;
+    let ew = 0;
+    let ns = 0;
+    let cl = 0;
+    const add = (l: number, kind: number) => {
+      this.pathLinks[this.nLinks++] = l;
+      if (kind === HOP_EW) ew++;
+      else if (kind === HOP_NS) ns++;
+      else cl++;
+    };
     if (this.p2p) {
-      if (x !== bx || y !== by) links.push(this.link(y * w + x, by * w + bx, HOP_EW));
+      if (x !== bx || y !== by) add(this.link(y * w + x, by * w + bx, HOP_EW), HOP_EW);
     } else {
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
-        const cross = Math.floor(x / chipW) !== Math.floor(nx / chipW);
-        links.push(this.link(y * w + x, y * w + nx, cross ? CHIP_LINK : HOP_EW));
+        const kind = Math.floor(x / chipW) !== Math.floor(nx / chipW) ? CHIP_LINK : HOP_EW;
+        add(this.link(y * w + x, y * w + nx, kind), kind);
         x = nx;
       }
       while (y !== by) {
         const ny = y + (y < by ? 1 : -1);
-        const cross = Math.floor(y / chipH) !== Math.floor(ny / chipH);
-        links.push(this.link(y * w + x, ny * w + x, cross ? CHIP_LINK : HOP_NS));
+        const kind = Math.floor(y / chipH) !== Math.floor(ny / chipH) ? CHIP_LINK : HOP_NS;
+        add(this.link(y * w + x, ny * w + x, kind), kind);
         y = ny;
       }
     }
-    const p = Int32Array.from(links);
-    this.pairIds.set(key, this.pathList.length);
-    this.pathList.push(p);
-    this.srcList.push(a);
-    this.dstList.push(b);
-    return p;
+    this.pairIds.set(key, id);
+    this.pairSrc[id] = a;
+    this.pairDst[id] = b;
+    this.pathOff[id] = off;
+    this.pathLen[id] = this.nLinks - off;
+    this.pathEW[id] = ew;
+    this.pathNS[id] = ns;
+    this.pathCL[id] = cl;
+    return id;
   }
 
-  /** Sizes the per-link arrays once every path is known. */
+  /** Room for 1.5× the pairs (typed arrays: 28 bytes a pair). */
+  private growPairs(): void {
+    const n = Math.max(1024, Math.ceil(this.pairSrc.length * 1.5));
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.pairSrc = grow(this.pairSrc);
+    this.pairDst = grow(this.pairDst);
+    this.pathOff = grow(this.pathOff);
+    this.pathLen = grow(this.pathLen);
+    this.pathEW = grow(this.pathEW);
+    this.pathNS = grow(this.pathNS);
+    this.pathCL = grow(this.pathCL);
+  }
+
+  /** Room for `more` links after the ones recorded (capacity × 1.5 when short). */
+  private reserveLinks(more: number): void {
+    if (this.nLinks + more <= this.pathLinks.length) return;
+    const b = new Int32Array(Math.max(4096, this.nLinks + more, Math.ceil(this.pathLinks.length * 1.5)));
+    b.set(this.pathLinks.subarray(0, this.nLinks));
+    this.pathLinks = b;
+  }
+
+  /** Sizes the per-link arrays once every path is known; trims the per-pair arrays to the pairs asked for. */
   finalize(): void {
     const n = this.linkFrom.length;
     this.linkLat = Float64Array.from(this.linkKind, (k) => this.costs.cycles[k]!);
@@ -174,35 +222,20 @@ export class Noc {
     this.out = new Float64Array(n);
     this.stamp = new Int32Array(n).fill(-1);
     this.stepLinkPackets = new Float64Array(n);
-    const pairs = this.pathList.length;
-    this.pairSrc = Int32Array.from(this.srcList);
-    this.pairDst = Int32Array.from(this.dstList);
+    const pairs = this.nPairs;
+    // views, not copies: a copy would double the largest arrays at their peak
+    this.pairSrc = this.pairSrc.subarray(0, pairs);
+    this.pairDst = this.pairDst.subarray(0, pairs);
+    this.pathOff = this.pathOff.subarray(0, pairs);
+    this.pathLen = this.pathLen.subarray(0, pairs);
+    this.pathEW = this.pathEW.subarray(0, pairs);
+    this.pathNS = this.pathNS.subarray(0, pairs);
+    this.pathCL = this.pathCL.subarray(0, pairs);
+    this.pathLinks = this.pathLinks.subarray(0, this.nLinks);
     const slots = this.layout.slots;
     if (slots * slots <= PAIR_TABLE_MAX) {
       this.pairTable = new Int32Array(slots * slots).fill(-1);
       for (const [key, id] of this.pairIds) this.pairTable[key] = id;
-    }
-    this.pathOff = new Int32Array(pairs).fill(-1);
-    this.pathLen = new Int32Array(pairs);
-    let total = 0;
-    for (const p of this.pathList) total += p.length;
-    this.pathLinks = new Int32Array(total);
-    let at = 0;
-    this.pathEW = new Int32Array(pairs);
-    this.pathNS = new Int32Array(pairs);
-    this.pathCL = new Int32Array(pairs);
-    for (let key = 0; key < pairs; key++) {
-      const p = this.pathList[key]!;
-      this.pathOff[key] = at;
-      this.pathLen[key] = p.length;
-      this.pathLinks.set(p, at);
-      at += p.length;
-      for (const l of p) {
-        const kind = this.linkKind[l];
-        if (kind === HOP_EW) this.pathEW[key]!++;
-        else if (kind === HOP_NS) this.pathNS[key]!++;
-        else this.pathCL[key]!++;
-      }
     }
   }
 

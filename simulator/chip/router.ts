@@ -14,9 +14,10 @@ import type { DestTable } from "./tables.js";
 export class Router {
   /** Source s owns the flattened destination rows base[s] .. base[s + 1] (its DestTable's rows, in order). */
   readonly base: Int32Array;
-  /** Multicast only: destination slot and source slot of each row (unicast packets carry their pair). */
-  private readonly rowSlot: Int32Array;
-  private readonly rowFrom: Int32Array;
+  /** Rows per source (its destination table) and the slot of each of its neurons: a multicast packet's source
+   * and destinations are read from them (no per-row copies: 8 bytes a row, hundreds of millions of rows). */
+  private readonly dest: readonly DestTable[];
+  private readonly srcSlot: readonly (Int32Array | undefined)[];
   /** The pair last looked up per destination slot (`pairOf`): its source slot (−1: none yet) and pair id. */
   private readonly lastFrom: Int32Array;
   private readonly lastPair: Int32Array;
@@ -55,21 +56,13 @@ export class Router {
     });
     const rows = this.base[dest.length]!;
     const multicast = noc.multicast;
-    this.rowSlot = new Int32Array(multicast ? rows : 0);
-    this.rowFrom = new Int32Array(multicast ? rows : 0).fill(-1);
+    this.dest = dest;
+    this.srcSlot = srcSlot;
     this.keepArrival = keepArrival || multicast;
     this.pending.withRow = this.keepArrival;
     this.arrival = new Float64Array(this.keepArrival ? rows : 0);
     this.lastFrom = new Int32Array(noc.slots).fill(-1);
     this.lastPair = new Int32Array(noc.slots);
-    if (multicast)
-      dest.forEach((d, s) => {
-        this.rowSlot.set(d.slot, this.base[s]!);
-        const of = srcSlot[s];
-        if (of)
-          for (let i = 0; i < of.length; i++)
-            this.rowFrom.fill(of[i]!, this.base[s]! + d.start[i]!, this.base[s]! + d.start[i + 1]!);
-      });
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
     this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
     this.span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
@@ -206,7 +199,7 @@ export class Router {
   /** One packet per event reaching all its destination rows; links it already crossed are free. */
   private routeMulticast(n: number, tally: ChipTally, stepEv: Float64Array): void {
     const { sTime: time, sRow: row, sPair: rows } = this.pending;
-    const { noc, rowSlot, rowFrom, arrival, axonIn } = this;
+    const { noc, arrival, axonIn, base, dest, srcSlot } = this;
     const ev = tally.events;
     let hopsEW = 0;
     let hopsNS = 0;
@@ -214,7 +207,12 @@ export class Router {
     for (let x = 0; x < n; x++) {
       const r0 = row[x]!;
       const r1 = r0 + rows[x]!;
-      const a = rowFrom[r0]!;
+      // the source owning row r0, then its neuron whose rows start there: its slot sent the packet
+      const src = lastAtMost(base, r0, dest.length);
+      const d = dest[src]!;
+      const at = base[src]!;
+      const a = srcSlot[src]![lastAtMost(d.start, r0 - at, d.start.length - 1)]!;
+      const dSlot = d.slot;
       const inject = time[x]!;
       const id = this.packetId++;
       tally.packetsOut[a]!++;
@@ -222,7 +220,7 @@ export class Router {
       let ns = 0;
       let cl = 0;
       for (let r = r0; r < r1; r++) {
-        const b = rowSlot[r]!;
+        const b = dSlot[r - at]!;
         const arr = noc.send(id, a, b, inject) + axonIn;
         ew += noc.lastEW;
         ns += noc.lastNS;
@@ -250,4 +248,16 @@ export class Router {
     tally.chipLinkCrossings += crossings;
     this.stepHops += hopsEW + hopsNS;
   }
+}
+
+/** The last index k < n with xs[k] ≤ v (xs ascending from xs[0] ≤ v): the run [xs[k], xs[k + 1]) holding v. */
+function lastAtMost(xs: ArrayLike<number>, v: number, n: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (xs[mid]! <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
