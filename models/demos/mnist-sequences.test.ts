@@ -33,3 +33,24 @@ describe("splitValidation", () => {
     expect(() => splitValidation(part)).toThrow(/whole training split \(8000 digits\), got 100/);
   });
 });
+
+describe("loadMnistSequences from digit `first`", () => {
+  const test = loadMnistSequences({ split: "test" });
+
+  it("returns the split's digits first … first + count − 1, pixels and labels with the ids", () => {
+    const part = loadMnistSequences({ split: "test", first: 500, count: 1000 });
+    expect([...part.ids]).toEqual([...test.ids.subarray(500, 1500)]);
+    expect([...part.labels]).toEqual([...test.labels.subarray(500, 1500)]);
+    expect([...part.x.subarray(0, 784)]).toEqual([...test.x.subarray(500 * 784, 501 * 784)]);
+    expect(loadMnistSequences({ split: "test", first: 500 }).labels.length).toBe(MNIST_SPLIT.test - 500);
+  });
+
+  it("refuses a range past the split's end", () => {
+    expect(() => loadMnistSequences({ split: "test", first: 1500, count: 600 })).toThrow(
+      /count must be an integer in 1\.\.500 for the test split from digit 1500, got 600/,
+    );
+    expect(() => loadMnistSequences({ split: "test", first: 2000 })).toThrow(
+      /first must be an integer in 0\.\.1999/,
+    );
+  });
+});

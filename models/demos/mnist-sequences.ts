@@ -79,19 +79,29 @@ function locate(id: number): { label: number; offset: number } {
 }
 
 /**
- * The first `count` digits (default: all) of a split, in the split's fixed (shuffled, so class-mixed) order.
- * Row order presents row r at step r; pixel order presents pixel r·28 + c at step r·28 + c.
+ * `count` digits (default: the rest of the split) of a split from digit `first` (default 0), in the split's fixed
+ * (shuffled, so class-mixed) order. Row order presents row r at step r; pixel order presents pixel r·28 + c at
+ * step r·28 + c.
  */
 export function loadMnistSequences(opts: {
   split: MnistSplit;
   count?: number;
   order?: MnistOrder;
+  /** The first digit taken (default 0): a checkpoint's clean figures skip digits that selected its epoch. */
+  first?: number;
 }): MnistSequences {
   const size = opts.split === "train" ? MNIST_SPLIT.train : MNIST_SPLIT.test;
-  const count = opts.count ?? size;
-  if (!Number.isInteger(count) || count < 1 || count > size)
-    throw new RangeError(`count must be an integer in 1..${size} for the ${opts.split} split, got ${count}`);
-  const start = opts.split === "train" ? 0 : MNIST_SPLIT.train;
+  const first = opts.first ?? 0;
+  if (!Number.isInteger(first) || first < 0 || first >= size)
+    throw new RangeError(
+      `first must be an integer in 0..${size - 1} for the ${opts.split} split, got ${first}`,
+    );
+  const count = opts.count ?? size - first;
+  if (!Number.isInteger(count) || count < 1 || first + count > size)
+    throw new RangeError(
+      `count must be an integer in 1..${size - first} for the ${opts.split} split from digit ${first}, got ${count}`,
+    );
+  const start = (opts.split === "train" ? 0 : MNIST_SPLIT.train) + first;
   const order = splitOrder();
   const [t, f] = (opts.order ?? "row") === "row" ? [28, 28] : [784, 1];
   const x = new Float32Array(count * 784);
@@ -134,11 +144,17 @@ export interface MnistImages {
   ids: Int32Array;
 }
 
-/** The first `count` digits of a split (as `loadMnistSequences`), each repeated on `steps` steps. */
-export function loadMnistImages(opts: { split: MnistSplit; count?: number; steps: number }): MnistImages {
+/** `count` digits of a split from digit `first` (as `loadMnistSequences`), each repeated on `steps` steps. */
+export function loadMnistImages(opts: {
+  split: MnistSplit;
+  count?: number;
+  first?: number;
+  steps: number;
+}): MnistImages {
   const m = loadMnistSequences({
     split: opts.split,
     ...(opts.count === undefined ? {} : { count: opts.count }),
+    ...(opts.first === undefined ? {} : { first: opts.first }),
   });
   const n = m.labels.length;
   const t = opts.steps;
