@@ -15,7 +15,7 @@ import { type Connectivity, synapseCount } from "../../compiler/nmir/connectivit
 import type { Projection } from "../../compiler/nmir/types.js";
 import { EXACT, INT32 } from "../reference/arith.js";
 import { type ProjectionCounts, zeroProjectionCounts } from "../reference/counts.js";
-import { axisTable, createFan, deliverBig, type Fan } from "../reference/deliver.js";
+import { type AxisTable, convAxes, createFan, deliverBig, type Fan } from "../reference/deliver.js";
 import { SatCounter } from "../reference/models.js";
 import { type ProjectionRun, scaleFactors } from "../reference/projection.js";
 import type { Frame, SourceHistory } from "../reference/schedule.js";
@@ -90,8 +90,8 @@ class ConvAccumulate implements Accumulate {
   readonly channelLast: { cout: number; outPlane: number };
   private readonly wt: WeightCopy;
   private readonly nnz: Int32Array;
-  private readonly rows: ReturnType<typeof axisTable>;
-  private readonly cols: ReturnType<typeof axisTable>;
+  private readonly rows: AxisTable;
+  private readonly cols: AxisTable;
   private readonly plane: number;
   private readonly wd: number;
   private readonly cinG: number;
@@ -103,20 +103,8 @@ class ConvAccumulate implements Accumulate {
   private readonly groups: number;
 
   constructor(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
-    const two = c.kind === "conv2d";
-    const [, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-    const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-    const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-    this.rows = two
-      ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
-      : axisTable(1, 1, 1, 1, 0, 1);
-    this.cols = two
-      ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
-      : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
-    const { groups } = c;
-    const coutG = cout / groups;
-    const outPlane = ho * wo;
-    const taps = kh * kw;
+    const { rows, cols, wd, cout, wo, cinG, kw, groups, plane, outPlane, taps, coutG } = convAxes(c);
+    [this.rows, this.cols] = [rows, cols];
     // wt[(cil·taps + tap)·cout + co] = W[co][cil][tap]; nnz[(cil·taps + tap)·groups + g]: nonzeros of g's run
     this.wt = weightCopy(c.weights, cinG * taps * cout);
     this.nnz = new Int32Array(cinG * taps * groups);
@@ -128,7 +116,7 @@ class ConvAccumulate implements Accumulate {
           if (w !== 0) this.nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
         }
     this.channelLast = { cout, outPlane };
-    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [h * wd, wd, cinG, taps, kw];
+    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [plane, wd, cinG, taps, kw];
     [this.wo, this.cout, this.coutG, this.groups] = [wo, cout, coutG, groups];
   }
 

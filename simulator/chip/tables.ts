@@ -7,6 +7,7 @@
 
 import type { Connectivity } from "../../compiler/nmir/connectivity.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
+import { type AxisTable, convAxes } from "../reference/deliver.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
 
@@ -104,8 +105,8 @@ export function synapseTable(run: ProjectionRun, layout: Layout): SlotTable {
  */
 class ConvWalk {
   private readonly w: Connectivity["weights"];
-  private readonly rows: { start: Int32Array; tap: Int32Array; out: Int32Array };
-  private readonly cols: { start: Int32Array; tap: Int32Array; out: Int32Array };
+  private readonly rows: AxisTable;
+  private readonly cols: AxisTable;
   private readonly plane: number;
   private readonly wd: number;
   private readonly cinG: number;
@@ -116,19 +117,10 @@ class ConvWalk {
   private readonly coutG: number;
 
   constructor(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
-    const two = c.kind === "conv2d";
-    const [, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-    const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-    const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-    this.rows = two
-      ? axisPairs(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
-      : axisPairs(1, 1, 1, 1, 0, 1);
-    this.cols = two
-      ? axisPairs(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
-      : axisPairs(wd, wo, kw, c.stride, c.padding, c.dilation);
-    this.w = c.weights;
-    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [h * wd, wd, cinG, kh * kw, kw];
-    [this.wo, this.outPlane, this.coutG] = [wo, ho * wo, cout / c.groups];
+    const g = convAxes(c);
+    [this.rows, this.cols, this.w] = [g.rows, g.cols, c.weights];
+    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [g.plane, g.wd, g.cinG, g.taps, g.kw];
+    [this.wo, this.outPlane, this.coutG] = [g.wo, g.outPlane, g.coutG];
   }
 
   /** Adds source neuron i's nonzero synapses to perSlot (new slots appended to touched); returns nTouched. */
@@ -155,29 +147,6 @@ class ConvWalk {
     }
     return nTouched;
   }
-}
-
-/** One conv axis: per input position, the (tap, output position) pairs reading it (reference/deliver.ts). */
-function axisPairs(inLen: number, outLen: number, k: number, stride: number, pad: number, dil: number) {
-  const start = new Int32Array(inLen + 1);
-  for (let o = 0; o < outLen; o++)
-    for (let t = 0; t < k; t++) {
-      const p = o * stride - pad + t * dil;
-      if (p >= 0 && p < inLen) start[p + 1]!++;
-    }
-  for (let p = 0; p < inLen; p++) start[p + 1]! += start[p]!;
-  const fill = start.slice(0, inLen);
-  const tap = new Int32Array(start[inLen]!);
-  const out = new Int32Array(start[inLen]!);
-  for (let o = 0; o < outLen; o++)
-    for (let t = 0; t < k; t++) {
-      const p = o * stride - pad + t * dil;
-      if (p >= 0 && p < inLen) {
-        tap[fill[p]!] = t;
-        out[fill[p]!++] = o;
-      }
-    }
-  return { start, tap, out };
 }
 
 /**

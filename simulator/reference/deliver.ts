@@ -37,12 +37,13 @@ export function deliverBig(fan: Fan, f: Frame, acc: bigint[]): number {
  * For one conv axis: the (tap, output position) pairs that read each input position p, as CSR over p
  * (o·stride − pad + tap·dil = p; taps on padding never appear).
  */
-interface AxisTable {
+export interface AxisTable {
   start: Int32Array;
   tap: Int32Array;
   out: Int32Array;
 }
 
+/** One conv axis: per input position, the (tap, output position) pairs reading it, by output then tap. */
 export function axisTable(
   inLen: number,
   outLen: number,
@@ -50,25 +51,51 @@ export function axisTable(
   stride: number,
   pad: number,
   dil: number,
-) {
-  const lists: [number, number][][] = Array.from({ length: inLen }, () => []);
-  for (let o = 0; o < outLen; o++) {
+): AxisTable {
+  const start = new Int32Array(inLen + 1);
+  for (let o = 0; o < outLen; o++)
     for (let t = 0; t < k; t++) {
       const p = o * stride - pad + t * dil;
-      if (p >= 0 && p < inLen) lists[p]!.push([t, o]);
+      if (p >= 0 && p < inLen) start[p + 1]!++;
     }
-  }
-  const start = new Int32Array(inLen + 1);
-  lists.forEach((l, p) => {
-    start[p + 1] = start[p]! + l.length;
-  });
-  const flat = lists.flat();
-  const table: AxisTable = {
-    start,
-    tap: Int32Array.from(flat, (x) => x[0]),
-    out: Int32Array.from(flat, (x) => x[1]),
+  for (let p = 0; p < inLen; p++) start[p + 1]! += start[p]!;
+  const fill = start.slice(0, inLen);
+  const tap = new Int32Array(start[inLen]!);
+  const out = new Int32Array(start[inLen]!);
+  for (let o = 0; o < outLen; o++)
+    for (let t = 0; t < k; t++) {
+      const p = o * stride - pad + t * dil;
+      if (p >= 0 && p < inLen) {
+        tap[fill[p]!] = t;
+        out[fill[p]!++] = o;
+      }
+    }
+  return { start, tap, out };
+}
+
+/**
+ * A conv1d / conv2d as [C, H, W] (conv1d: H = 1) with its per-axis tables: what every walk of its synapses
+ * (the reference's fan, the chip's accumulate and its table build) reads.
+ */
+export function convAxes(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
+  const two = c.kind === "conv2d";
+  const [cin, h, wd] = two ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
+  const [cout, ho, wo] = two ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
+  const [, cinG, kh, kw] = two ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
+  const rows = two
+    ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
+    : axisTable(1, 1, 1, 1, 0, 1);
+  const cols = two
+    ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
+    : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
+  const { groups } = c;
+  return {
+    ...{ rows, cols, cin, wd, cout, wo, cinG, kw, groups },
+    plane: h * wd,
+    outPlane: ho * wo,
+    taps: kh * kw,
+    coutG: cout / groups,
   };
-  return table;
 }
 
 /** An array for a rearranged copy of W in W's own element type (the same numbers, no wider). */
@@ -192,21 +219,7 @@ export function createFan(c: Connectivity): Fan {
 
 /** conv1d is conv2d with H = 1, so one implementation serves both. */
 function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: ArrayLike<number>): Fan {
-  const [cin, h, wd] = c.kind === "conv2d" ? c.inShape : [c.inShape[0], 1, c.inShape[1]];
-  const [cout, ho, wo] = c.kind === "conv2d" ? c.outShape : [c.outShape[0], 1, c.outShape[1]];
-  const [, cinG, kh, kw] = c.kind === "conv2d" ? c.kernel : [c.kernel[0], c.kernel[1], 1, c.kernel[2]];
-  const rows =
-    c.kind === "conv2d"
-      ? axisTable(h, ho, kh, c.stride[0], c.padding[0], c.dilation[0])
-      : axisTable(1, 1, 1, 1, 0, 1);
-  const cols =
-    c.kind === "conv2d"
-      ? axisTable(wd, wo, kw, c.stride[1], c.padding[1], c.dilation[1])
-      : axisTable(wd, wo, kw, c.stride, c.padding, c.dilation);
-  const coutG = cout / c.groups;
-  const plane = h * wd;
-  const outPlane = ho * wo;
-  const taps = kh * kw;
+  const { rows, cols, cin, wd, cout, wo, cinG, kw, plane, outPlane, taps, coutG } = convAxes(c);
 
   /** Calls body(outIndex, w) for every synapse of source neuron i. */
   const walk = (i: number, body: (j: number, w: number) => void) => {
