@@ -28,7 +28,7 @@ import { Noc } from "./noc.js";
 import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
-import { destinationTables, type SlotTable, synapseTable } from "./tables.js";
+import { destinationTables, synapseTables } from "./tables.js";
 
 export interface ChipOptions {
   /** Default "detailed". */
@@ -120,9 +120,7 @@ class ChipEngine {
   ) {
     const { ir, profile, layout, costs, sizes, timing } = chip;
     this.dp = new Datapath(ir, chip.mode, perStepCounts);
-    const synapses = new Map<string, SlotTable>(
-      this.dp.projections.map((r) => [r.p.id, synapseTable(r, layout)]),
-    );
+    const synapses = synapseTables(this.dp.projections, layout);
     const dest = destinationTables(ir, sizes, layout, synapses);
     this.noc = new Noc(profile, layout, costs, timing === "detailed");
     // every (source slot, destination slot) pair a packet takes; neighbouring neurons share their core and

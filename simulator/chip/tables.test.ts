@@ -1,13 +1,23 @@
-// The traffic tables (tables.ts) against a plain count over the reference's synapse walk (`fan.forEach`): conv
-// kernels walked in one loop give the same (slot, synaptic ops) rows; 16-bit rows only where every value fits.
+// The traffic tables (tables.ts) against a plain count over the reference's synapse walk (`fan.forEach`): rows
+// built in bulk from a shared matrix or kernel (synapse-rows.ts) are the same (slot, synaptic ops) rows for every
+// connectivity kind and core layout; projections with the same rows share a table; 16-bit rows only where they fit.
 
 import { describe, expect, it } from "vitest";
-import { type Connectivity, createConv2d, createDense } from "../../compiler/nmir/connectivity.js";
+import {
+  type Connectivity,
+  createConv1d,
+  createConv2d,
+  createDense,
+  createOneToOne,
+  createRowwise,
+  createSparse,
+} from "../../compiler/nmir/connectivity.js";
 import { createProjection } from "../../compiler/nmir/factories.js";
+import { createFan } from "../reference/deliver.js";
 import { createProjectionRun } from "../reference/projection.js";
 import { SourceHistory } from "../reference/schedule.js";
 import type { Layout } from "./layout.js";
-import { type SlotTable, synapseTable } from "./tables.js";
+import { type SlotTable, synapseTable, synapseTables } from "./tables.js";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -22,8 +32,8 @@ function layoutOf(slotOf: Int32Array, slots: number): Layout {
   return { slots, slotOf: new Map([["y", slotOf]]) } as unknown as Layout;
 }
 
-function runOf(conn: Connectivity, inSize: number) {
-  const p = createProjection({ id: "w", src: "x", dst: "y", connectivity: conn, weightBits: 8 });
+function runOf(conn: Connectivity, inSize: number, id = "w", src = "x") {
+  const p = createProjection({ id, src, dst: "y", connectivity: conn, weightBits: 8 });
   return createProjectionRun(p, new SourceHistory(inSize, 1), "spike", 0, true);
 }
 
@@ -79,5 +89,107 @@ describe("synapse tables", () => {
     expect(t.count).toBeInstanceOf(Int32Array);
     expect([...t.count]).toEqual([70_000, 70_000]);
     expect([...t.slot]).toEqual([0, 0]);
+  });
+
+  /** Weights with about a third zero (whole zero columns too, through the low density of some). */
+  const sparseWeights = (r: () => number, n: number) =>
+    Int32Array.from({ length: n }, () => (r() < 0.35 ? 0 : Math.floor(r() * 255) - 127));
+
+  /** Destination layouts: runs of uneven length out of order, per-neuron random, and all on one core. */
+  function layouts(r: () => number, outSize: number, slots: number): Int32Array[] {
+    return [
+      Int32Array.from({ length: outSize }, (_, j) => (Math.floor(j / 5) * 3) % slots),
+      Int32Array.from({ length: outSize }, () => Math.floor(r() * slots)),
+      new Int32Array(outSize),
+    ];
+  }
+
+  const cases: [string, (r: () => number) => Connectivity][] = [
+    ...[false, true].flatMap((srcTransposed) =>
+      [false, true].map((dstTransposed): [string, (r: () => number) => Connectivity] => [
+        `per-token linear (source ${srcTransposed ? "[in, rows]" : "[rows, in]"}, destination ${dstTransposed ? "[out, rows]" : "[rows, out]"})`,
+        (r) =>
+          createRowwise({
+            rows: 6,
+            kernel: [11, 7],
+            weights: sparseWeights(r, 11 * 7),
+            srcTransposed,
+            dstTransposed,
+          }),
+      ]),
+    ),
+    ["dense", (r) => createDense({ inSize: 9, outSize: 23, weights: sparseWeights(r, 9 * 23) })],
+    [
+      "1×1 conv (a per-token linear over [C, H, W])",
+      (r) => createConv2d({ inShape: [8, 3, 4], kernel: [13, 8, 1, 1], weights: sparseWeights(r, 13 * 8) }),
+    ],
+    [
+      "conv2d with groups, stride, padding, dilation",
+      (r) =>
+        createConv2d({
+          inShape: [4, 7, 6],
+          kernel: [6, 2, 3, 2],
+          groups: 2,
+          stride: [2, 1],
+          padding: [1, 0],
+          dilation: [1, 2],
+          weights: sparseWeights(r, 6 * 2 * 3 * 2),
+        }),
+    ],
+    [
+      "depthwise conv1d",
+      (r) =>
+        createConv1d({
+          inShape: [5, 9],
+          kernel: [5, 1, 3],
+          groups: 5,
+          padding: 1,
+          weights: sparseWeights(r, 5 * 3),
+        }),
+    ],
+    [
+      "sparse with repeated pairs",
+      (r) => {
+        const rowPtr = Int32Array.from([0, 3, 3, 7, 9]);
+        const colIdx = Int32Array.from({ length: 9 }, () => Math.floor(r() * 6));
+        colIdx[1] = colIdx[0]!;
+        return createSparse({ inSize: 4, outSize: 6, rowPtr, colIdx, weights: sparseWeights(r, 9) });
+      },
+    ],
+    ["one-to-one", (r) => createOneToOne({ size: 12, weights: sparseWeights(r, 12) })],
+  ];
+
+  for (const [name, make] of cases)
+    it(`rows built in bulk = the per-synapse walk's rows: ${name}`, () => {
+      const r = rng(name.length * 31 + 5);
+      for (let trial = 0; trial < 4; trial++) {
+        const conn = make(r);
+        const run = runOf(conn, createFan(conn).inSize);
+        for (const slotOf of layouts(r, run.fan.outSize, 1 + Math.floor(r() * 9)))
+          expect(rowsOf(synapseTable(run, layoutOf(slotOf, 9)), run.fan.inSize)).toEqual(
+            expected(run, slotOf),
+          );
+      }
+    });
+
+  it("projections into one population with the same geometry and nonzero weights share one table", () => {
+    const r = rng(3);
+    const w = sparseWeights(r, 10 * 6);
+    const scaled = Int32Array.from(w, (x) => x * 3); // other values, the same zeros
+    const moved = w.slice();
+    moved[moved.indexOf(0)] = 1; // one zero less
+    const conn = (weights: Int32Array) => createRowwise({ rows: 4, kernel: [10, 6], weights });
+    const runs = [
+      runOf(conn(w), 24, "a", "x"),
+      runOf(conn(scaled), 24, "b", "x2"),
+      runOf(conn(moved), 24, "c", "x3"),
+      runOf(createRowwise({ rows: 4, kernel: [10, 6], weights: w, dstTransposed: true }), 24, "d", "x4"),
+    ];
+    const slotOf = Int32Array.from({ length: 40 }, (_, j) => j % 3);
+    const t = synapseTables(runs, layoutOf(slotOf, 3));
+    expect(t.get("b")).toBe(t.get("a"));
+    expect(t.get("c")).not.toBe(t.get("a"));
+    expect(t.get("d")).not.toBe(t.get("a"));
+    for (const run of runs) expect(rowsOf(t.get(run.p.id)!, 24)).toEqual(expected(run, slotOf));
   });
 });

@@ -1,152 +1,56 @@
 // Static traffic tables built once at load: for every projection, per source neuron, the synaptic ops (nonzero
 // weights) it causes on each core; for every source, per neuron, the cores a packet must reach (cores holding a
-// nonzero synapse of it, and every core of a dynamic matmul reading it). Conv kernels are walked, never
-// expanded: a table row holds one entry per destination core, not per synapse. Rows are a few per neuron and
-// these tables are most of a loaded chip's memory, so they are typed arrays filled in place (no per-neuron
-// arrays), and a source read by one projection alone shares that projection's rows as its destinations.
+// nonzero synapse of it, and every core of a dynamic matmul reading it). Shared weights are never expanded: a
+// row holds one entry per destination core, built from the matrix or kernel in bulk (synapse-rows.ts), and
+// projections with the same rows share one table; a source read by one table alone shares its rows.
 
-import type { Connectivity } from "../../compiler/nmir/connectivity.js";
-import type { NmirModule } from "../../compiler/nmir/types.js";
-import { type AxisTable, convAxes } from "../reference/deliver.js";
+import type { NmirModule, Projection } from "../../compiler/nmir/types.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
+import { fillSynapseRows } from "./synapse-rows.js";
+import { type DestTable, IntList, RowSink, type SlotTable, sortSmall } from "./table-rows.js";
 
-/** Row entries: 16 bits when every value fits (slots of fewer than 65,536 cores, counts below 65,536). */
-export type RowInts = Int32Array | Uint16Array;
-
-/** CSR over source neurons of destination slots, ascending per neuron. */
-export interface DestTable {
-  start: Int32Array;
-  slot: RowInts;
-}
-
-/** A DestTable with the synaptic ops (nonzero synapses) of each (source neuron, destination slot) row. */
-export interface SlotTable extends DestTable {
-  count: RowInts;
-}
-
-/** Non-negative ints filled by push, grown by half again when full; `done` gives the filled part (a copy). */
-class IntList {
-  n = 0;
-  private a = new Int32Array(1024);
-  private max = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(Math.ceil(this.a.length * 1.5));
-      b.set(this.a);
-      this.a = b;
-    }
-    if (x > this.max) this.max = x;
-    this.a[this.n++] = x;
-  }
-  /** The values, 16-bit when they fit. */
-  done(): RowInts {
-    const part = this.a.subarray(0, this.n);
-    const out = this.max < 65536 ? Uint16Array.from(part) : part.slice();
-    this.a = new Int32Array(0);
-    return out;
-  }
-}
-
-/** Sorts the first n entries ascending (insertion sort for the usual few rows of a neuron). */
-function sortSmall(x: Int32Array, n: number): void {
-  if (n > 32) {
-    x.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = x[i]!;
-    let j = i - 1;
-    while (j >= 0 && x[j]! > v) {
-      x[j + 1] = x[j]!;
-      j--;
-    }
-    x[j + 1] = v;
-  }
-}
+export type { DestTable, RowInts, SlotTable } from "./table-rows.js";
 
 /** Per projection: synaptic ops per (source neuron, destination slot). */
 export function synapseTable(run: ProjectionRun, layout: Layout): SlotTable {
-  const { fan } = run;
-  const dstSlot = layout.slotOf.get(run.p.dst)!;
-  const perSlot = new Int32Array(layout.slots);
-  const touched = new Int32Array(layout.slots);
-  let nTouched = 0;
-  const start = new Int32Array(fan.inSize + 1);
-  const slots = new IntList();
-  const counts = new IntList();
-  const visit = (j: number, w: number) => {
-    if (w === 0) return;
-    const s = dstSlot[j]!;
-    if (perSlot[s] === 0) touched[nTouched++] = s;
-    perSlot[s]!++;
-  };
-  const conn = run.p.connectivity;
-  const conv = conn.kind === "conv1d" || conn.kind === "conv2d" ? new ConvWalk(conn) : undefined;
-  for (let i = 0; i < fan.inSize; i++) {
-    if (conv) nTouched = conv.count(i, dstSlot, perSlot, touched, nTouched);
-    else fan.forEach(i, visit);
-    sortSmall(touched, nTouched);
-    for (let k = 0; k < nTouched; k++) {
-      const s = touched[k]!;
-      slots.push(s);
-      counts.push(perSlot[s]!);
-      perSlot[s] = 0;
-    }
-    nTouched = 0;
-    start[i + 1] = slots.n;
-  }
-  return { start, slot: slots.done(), count: counts.done() };
+  const sink = new RowSink(layout.slots, run.fan.inSize);
+  fillSynapseRows(run.p.connectivity, layout.slotOf.get(run.p.dst)!, sink);
+  return sink.done();
 }
 
 /**
- * A conv kernel's synapses of one source neuron, walked without a call per synapse (the fan's `forEach` takes
- * a callback; loading a large model walks every synapse once, so this is most of its load time).
+ * Every projection's synapse table, by projection id. Projections into the same population through the same
+ * geometry and the same nonzero weights (a residual stream's terms read through one per-token linear) have
+ * the same rows, so they share one table: built once, held once.
  */
-class ConvWalk {
-  private readonly w: Connectivity["weights"];
-  private readonly rows: AxisTable;
-  private readonly cols: AxisTable;
-  private readonly plane: number;
-  private readonly wd: number;
-  private readonly cinG: number;
-  private readonly taps: number;
-  private readonly kw: number;
-  private readonly wo: number;
-  private readonly outPlane: number;
-  private readonly coutG: number;
-
-  constructor(c: Connectivity & { kind: "conv1d" | "conv2d" }) {
-    const g = convAxes(c);
-    [this.rows, this.cols, this.w] = [g.rows, g.cols, c.weights];
-    [this.plane, this.wd, this.cinG, this.taps, this.kw] = [g.plane, g.wd, g.cinG, g.taps, g.kw];
-    [this.wo, this.outPlane, this.coutG] = [g.wo, g.outPlane, g.coutG];
+export function synapseTables(runs: readonly ProjectionRun[], layout: Layout): Map<string, SlotTable> {
+  const out = new Map<string, SlotTable>();
+  const built = new Map<string, { p: Projection; table: SlotTable }[]>();
+  for (const run of runs) {
+    const key = shareKey(run.p);
+    const same = key === undefined ? [] : (built.get(key) ?? []);
+    const twin = same.find((b) => sameNonzeros(b.p.connectivity.weights, run.p.connectivity.weights));
+    const table = twin?.table ?? synapseTable(run, layout);
+    out.set(run.p.id, table);
+    if (key !== undefined && !twin) built.set(key, [...same, { p: run.p, table }]);
   }
+  return out;
+}
 
-  /** Adds source neuron i's nonzero synapses to perSlot (new slots appended to touched); returns nTouched. */
-  count(i: number, dstSlot: Int32Array, perSlot: Int32Array, touched: Int32Array, nTouched: number): number {
-    const { w, rows, cols, plane, wd, cinG, taps, kw, wo, outPlane, coutG } = this;
-    const ci = Math.floor(i / plane);
-    const y = Math.floor((i - ci * plane) / wd);
-    const x = i - ci * plane - y * wd;
-    const g = Math.floor(ci / cinG);
-    const cil = ci - g * cinG;
-    for (let co = g * coutG; co < (g + 1) * coutG; co++) {
-      const wBase = (co * cinG + cil) * taps;
-      const oBase = co * outPlane;
-      for (let r = rows.start[y]!; r < rows.start[y + 1]!; r++) {
-        const wRow = wBase + rows.tap[r]! * kw;
-        const oRow = oBase + rows.out[r]! * wo;
-        for (let s = cols.start[x]!; s < cols.start[x + 1]!; s++) {
-          if (w[wRow + cols.tap[s]!] === 0) continue;
-          const c = dstSlot[oRow + cols.out[s]!]!;
-          if (perSlot[c] === 0) touched[nTouched++] = c;
-          perSlot[c]!++;
-        }
-      }
-    }
-    return nTouched;
-  }
+/** Destination and geometry of a shared-matrix projection (everything its rows depend on but the weights). */
+function shareKey(p: Projection): string | undefined {
+  const c = p.connectivity;
+  if (c.kind === "sparse" || c.kind === "oneToOne") return undefined;
+  const { weights: _, ...geometry } = c;
+  return JSON.stringify([p.dst, geometry]);
+}
+
+function sameNonzeros(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if ((a[i] === 0) !== (b[i] === 0)) return false;
+  return true;
 }
 
 /**
@@ -163,7 +67,7 @@ export function destinationTables(
   const mark = new Uint8Array(layout.slots);
   const here = new Int32Array(layout.slots);
   for (const [src, n] of sizes) {
-    const tables = ir.projections.filter((p) => p.src === src).map((p) => synapses.get(p.id)!);
+    const tables = [...new Set(ir.projections.filter((p) => p.src === src).map((p) => synapses.get(p.id)!))];
     const readers = ir.dynamicMatmuls.filter((d) => d.a === src || d.b === src);
     const always = [...new Set(readers.flatMap((d) => layout.slices.get(d.id)!.map((s) => s.slot)))];
     if (tables.length === 1 && always.length === 0) {
