@@ -9,8 +9,9 @@
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { CHIP_LINK, type CostTable, HOP_EW, HOP_NS } from "./costs.js";
 import type { Layout } from "./layout.js";
+import { PairHash } from "./pair-hash.js";
 
-/** Slot pairs up to which a dense pair-id table is kept (2^22 Int32 = 16 MiB); beyond, a hash map. */
+/** Slot pairs up to which a dense pair-id table is kept (2^22 Int32 = 16 MiB); beyond, a hash table. */
 const PAIR_TABLE_MAX = 2 ** 22;
 
 export class Noc {
@@ -36,7 +37,9 @@ export class Noc {
    * Slot pairs with a path, numbered in the order first asked for: pair p goes from pairSrc[p] to pairDst[p].
    * Only pairs that exchange packets get an entry (a dense slots² table is gigabytes at 10⁴ cores in use).
    */
-  private readonly pairIds = new Map<number, number>();
+  private readonly pairIds = new PairHash();
+  /** Mesh link id leaving tile t eastwards, westwards, southwards, northwards at 4·t + 0..3 (−1: none yet). */
+  private readonly linkAt: Int32Array;
   /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
   private nPairs = 0;
   /** Links of every path so far, back to back: pathLinks[0 .. nLinks − 1] (capacity grows). */
@@ -85,6 +88,7 @@ export class Noc {
     this.nTiles = this.width * this.chipH * (sy?.chipsY ?? 1);
     this.nChips = (sy?.chipsX ?? 1) * (sy?.chipsY ?? 1);
     this.p2p = profile.grid.routing === "point-to-point";
+    this.linkAt = new Int32Array(this.p2p ? 0 : 4 * this.nTiles).fill(-1);
     this.multicast = profile.grid.multicast;
   }
 
@@ -125,9 +129,8 @@ export class Noc {
 
   /** The pair id of slots a → b, or −1 when no path was asked for. */
   pairOf(a: number, b: number): number {
-    const key = a * this.layout.slots + b;
-    if (this.pairTable) return this.pairTable[key]!;
-    return this.pairIds.get(key) ?? -1;
+    if (this.pairTable) return this.pairTable[a * this.layout.slots + b]!;
+    return this.pairIds.get(a, b);
   }
 
   /**
@@ -135,9 +138,8 @@ export class Noc {
    * tile); returns its pair id. Call `finalize` after the last.
    */
   path(a: number, b: number): number {
-    const key = a * this.layout.slots + b;
-    const known = this.pairIds.get(key);
-    if (known !== undefined) return known;
+    const known = this.pairIds.get(a, b);
+    if (known >= 0) return known;
     const { tileX, tileY } = this.layout;
     const w = this.width;
     const { chipW, chipH } = this;
@@ -148,32 +150,47 @@ export class Noc {
     if (id === this.pairSrc.length) this.growPairs();
     this.reserveLinks(this.p2p ? 1 : Math.abs(bx - x) + Math.abs(by - y));
     const off = this.nLinks;
-    let ew = 0;
-    let ns = 0;
-    let cl = 0;
-    const add = (l: number, kind: number) => {
-      this.pathLinks[this.nLinks++] = l;
-      if (kind === HOP_EW) ew++;
-      else if (kind === HOP_NS) ns++;
-      else cl++;
-    };
+    const { pathLinks, linkAt, linkKind } = this;
     if (this.p2p) {
-      if (x !== bx || y !== by) add(this.link(y * w + x, by * w + bx, HOP_EW), HOP_EW);
+      if (x !== bx || y !== by) pathLinks[this.nLinks++] = this.link(y * w + x, by * w + bx, HOP_EW);
     } else {
+      // a link is numbered when first crossed (this order numbers them), then read from linkAt (a tile off
+      // the grid, which only a test layout has, is looked up every time)
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
-        const kind = Math.floor(x / chipW) !== Math.floor(nx / chipW) ? CHIP_LINK : HOP_EW;
-        add(this.link(y * w + x, y * w + nx, kind), kind);
+        const at = 4 * (y * w + x) + (x < bx ? 0 : 1);
+        let l = linkAt[at];
+        if (l === undefined || l < 0) {
+          const kind = Math.floor(x / chipW) !== Math.floor(nx / chipW) ? CHIP_LINK : HOP_EW;
+          l = this.link(y * w + x, y * w + nx, kind);
+          linkAt[at] = l;
+        }
+        pathLinks[this.nLinks++] = l;
         x = nx;
       }
       while (y !== by) {
         const ny = y + (y < by ? 1 : -1);
-        const kind = Math.floor(y / chipH) !== Math.floor(ny / chipH) ? CHIP_LINK : HOP_NS;
-        add(this.link(y * w + x, ny * w + x, kind), kind);
+        const at = 4 * (y * w + x) + (y < by ? 2 : 3);
+        let l = linkAt[at];
+        if (l === undefined || l < 0) {
+          const kind = Math.floor(y / chipH) !== Math.floor(ny / chipH) ? CHIP_LINK : HOP_NS;
+          l = this.link(y * w + x, ny * w + x, kind);
+          linkAt[at] = l;
+        }
+        pathLinks[this.nLinks++] = l;
         y = ny;
       }
     }
-    this.pairIds.set(key, id);
+    let ew = 0;
+    let ns = 0;
+    let cl = 0;
+    for (let h = off; h < this.nLinks; h++) {
+      const kind = linkKind[pathLinks[h]!];
+      if (kind === HOP_EW) ew++;
+      else if (kind === HOP_NS) ns++;
+      else cl++;
+    }
+    this.pairIds.add(a, b, id);
     this.pairSrc[id] = a;
     this.pairDst[id] = b;
     this.pathOff[id] = off;
@@ -235,7 +252,7 @@ export class Noc {
     const slots = this.layout.slots;
     if (slots * slots <= PAIR_TABLE_MAX) {
       this.pairTable = new Int32Array(slots * slots).fill(-1);
-      for (const [key, id] of this.pairIds) this.pairTable[key] = id;
+      for (let p = 0; p < pairs; p++) this.pairTable[this.pairSrc[p]! * slots + this.pairDst[p]!] = p;
     }
   }
 
