@@ -4,7 +4,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_PROFILES, loadProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
-import { analyseFit, checkMapping, MappingError, mapNetwork, validateMapping } from "./index.js";
+import {
+  analyseFit,
+  checkMapping,
+  MappingError,
+  mapNetwork,
+  validatedMapping,
+  validateMapping,
+} from "./index.js";
 import { cnnIr } from "./test-fixtures.js";
 
 let ir: NmirModule;
@@ -90,6 +97,18 @@ describe("the profiles a misfit would fit on", () => {
 });
 
 describe("validateMapping on hand-edited files", () => {
+  it("validatedMapping checks a mapping once per module and profile, any other mapping every time", () => {
+    const p = loadProfile("loihi");
+    const edited = structuredClone(mapNetwork(ir, p).mapping);
+    expect(validateMapping(edited, ir, p)).toBe(edited);
+    edited.cores[0]!.slices[0]!.count -= 1; // edited after it passed: validatedMapping trusts the pass
+    expect(validatedMapping(edited, ir, p)).toBe(edited);
+    // another profile object, another module object or another mapping object: checked again
+    expect(() => validatedMapping(edited, ir, structuredClone(p))).toThrow(/invalid mapping/);
+    expect(() => validatedMapping(edited, structuredClone(ir), p)).toThrow(/invalid mapping/);
+    expect(() => validatedMapping(structuredClone(edited), ir, p)).toThrow(/invalid mapping/);
+  });
+
   it("names the neuron on no core, the core over its limit and the missing route", () => {
     const p = loadProfile("loihi");
     const { mapping } = mapNetwork(ir, p);

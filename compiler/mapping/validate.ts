@@ -328,6 +328,9 @@ function reaches(
   return false;
 }
 
+/** Mappings validateMapping passed, with the module and profile they passed against. */
+const passed = new WeakMap<object, { ir: NmirModule; profile: ChipProfile }>();
+
 /** Throws SpikegridError("USAGE") listing every problem of a mapping file. */
 export function validateMapping(raw: unknown, ir: NmirModule, profile: ChipProfile): Mapping {
   const problems = checkMapping(raw, ir, profile);
@@ -335,5 +338,16 @@ export function validateMapping(raw: unknown, ir: NmirModule, profile: ChipProfi
     throw new SpikegridError("USAGE", `invalid mapping: ${problems.length} problem(s)`, {
       details: problems,
     });
+  if (typeof raw === "object" && raw !== null) passed.set(raw, { ir, profile });
   return raw as Mapping;
+}
+
+/**
+ * validateMapping, unless this very mapping object already passed it against this module and profile object
+ * (a loaded mapping is checked once, not again by every simulator that loads it: at 224×224 a check takes
+ * over a minute). A mapping edited after it passed must be validated again with validateMapping.
+ */
+export function validatedMapping(raw: unknown, ir: NmirModule, profile: ChipProfile): Mapping {
+  const p = typeof raw === "object" && raw !== null ? passed.get(raw) : undefined;
+  return p && p.ir === ir && p.profile === profile ? (raw as Mapping) : validateMapping(raw, ir, profile);
 }

@@ -2,7 +2,7 @@
 // timestep at a time (`stream`), returning the reference interpreter's outputs and counts plus the chip view.
 
 import { SpikegridError } from "../../common/errors.js";
-import { type Mapping, validateMapping } from "../../compiler/mapping/index.js";
+import { type Mapping, validatedMapping } from "../../compiler/mapping/index.js";
 import { sourceTable } from "../../compiler/nmir/graph.js";
 import type { NmirModule } from "../../compiler/nmir/types.js";
 import { moduleWarnings } from "../../compiler/passes/weights-provenance.js";
@@ -202,7 +202,7 @@ class ChipLoad implements LoadedChip {
     readonly mode: TimestepMode,
     readonly onChipPorts: ReadonlySet<string> = new Set(),
   ) {
-    this.mapping = validateMapping(raw, ir, profile);
+    this.mapping = validatedMapping(raw, ir, profile);
     const table = sourceTable(ir);
     this.sizes = new Map([...table].map(([id, s]) => [id, s.size]));
     const nodeSizes = new Map([...this.sizes].filter(([id]) => !ir.inputs.some((i) => i.id === id)));
