@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
-import { costTable } from "./costs.js";
+import { CHIP_LINK, costTable } from "./costs.js";
 import type { Layout } from "./layout.js";
 import { Noc } from "./noc.js";
 import { Router } from "./router.js";
@@ -84,6 +84,25 @@ describe("memory per pair and per row on a system's global grid", () => {
     expect(noc.pathLinks.length).toBe(total);
     // pair k's path is where pathOff says, in order: pair 0 starts at 0, each follows the previous
     for (let k = 1; k < pairs; k++) expect(noc.pathOff[k]).toBe(noc.pathOff[k - 1]! + noc.pathLen[k - 1]!);
+    // the paths span several of the chunks they are written in: each is still its XY walk, hop by hop (a
+    // mesh link joins the walk's two tiles; a chip link is shared by its chip pair, so only its kind is checked)
+    expect(total).toBeGreaterThan(4 * 4096);
+    let wrong = 0;
+    for (let k = 0; k < pairs; k++) {
+      const [a, b] = [k, slots - 1 - k];
+      let [x, y] = [layout.tileX[a]!, layout.tileY[a]!];
+      const [bx, by] = [layout.tileX[b]!, layout.tileY[b]!];
+      for (let h = noc.pathOff[k]!; h < noc.pathOff[k]! + noc.pathLen[k]!; h++) {
+        const from = y * width + x;
+        if (x !== bx) x += x < bx ? 1 : -1;
+        else y += y < by ? 1 : -1;
+        const l = noc.pathLinks[h]!;
+        const chip = noc.linkKind[l] === CHIP_LINK;
+        if (!chip && (noc.linkFrom[l] !== from || noc.linkTo[l] !== y * width + x)) wrong++;
+      }
+      if (x !== bx || y !== by) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 
   it("a multicast router keeps one array per destination row (arrival times), not copies of the tables", () => {

@@ -42,8 +42,14 @@ export class Noc {
   private readonly linkAt: Int32Array;
   /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
   private nPairs = 0;
-  /** Links of every path so far, back to back: pathLinks[0 .. nLinks − 1] (capacity grows). */
+  /**
+   * Links of every path so far, back to back: nLinks of them. While paths are added they are written in
+   * chunks (the filled ones in linkChunks; pathLinks the current one, starting at link chunkBase), joined into
+   * one exact pathLinks by `finalize` — one array grown by copying kept up to half of it unused.
+   */
   private nLinks = 0;
+  private chunkBase = 0;
+  private readonly linkChunks: Int32Array[] = [];
   pairSrc = new Int32Array(0);
   pairDst = new Int32Array(0);
   /** After `finalize`: a slots² table of pair ids when that is small (fast look-up for multicast sends). */
@@ -150,41 +156,43 @@ export class Noc {
     if (id === this.pairSrc.length) this.growPairs();
     this.reserveLinks(this.p2p ? 1 : Math.abs(bx - x) + Math.abs(by - y));
     const off = this.nLinks;
-    const { pathLinks, linkAt, linkKind } = this;
+    const { pathLinks, linkAt, linkKind, chunkBase } = this;
+    let at = off - chunkBase;
     if (this.p2p) {
-      if (x !== bx || y !== by) pathLinks[this.nLinks++] = this.link(y * w + x, by * w + bx, HOP_EW);
+      if (x !== bx || y !== by) pathLinks[at++] = this.link(y * w + x, by * w + bx, HOP_EW);
     } else {
       // a link is numbered when first crossed (this order numbers them), then read from linkAt (a tile off
       // the grid, which only a test layout has, is looked up every time)
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
-        const at = 4 * (y * w + x) + (x < bx ? 0 : 1);
-        let l = linkAt[at];
+        const slot = 4 * (y * w + x) + (x < bx ? 0 : 1);
+        let l = linkAt[slot];
         if (l === undefined || l < 0) {
           const kind = Math.floor(x / chipW) !== Math.floor(nx / chipW) ? CHIP_LINK : HOP_EW;
           l = this.link(y * w + x, y * w + nx, kind);
-          linkAt[at] = l;
+          linkAt[slot] = l;
         }
-        pathLinks[this.nLinks++] = l;
+        pathLinks[at++] = l;
         x = nx;
       }
       while (y !== by) {
         const ny = y + (y < by ? 1 : -1);
-        const at = 4 * (y * w + x) + (y < by ? 2 : 3);
-        let l = linkAt[at];
+        const slot = 4 * (y * w + x) + (y < by ? 2 : 3);
+        let l = linkAt[slot];
         if (l === undefined || l < 0) {
           const kind = Math.floor(y / chipH) !== Math.floor(ny / chipH) ? CHIP_LINK : HOP_NS;
           l = this.link(y * w + x, ny * w + x, kind);
-          linkAt[at] = l;
+          linkAt[slot] = l;
         }
-        pathLinks[this.nLinks++] = l;
+        pathLinks[at++] = l;
         y = ny;
       }
     }
     let ew = 0;
     let ns = 0;
     let cl = 0;
-    for (let h = off; h < this.nLinks; h++) {
+    this.nLinks = chunkBase + at;
+    for (let h = off - chunkBase; h < at; h++) {
       const kind = linkKind[pathLinks[h]!];
       if (kind === HOP_EW) ew++;
       else if (kind === HOP_NS) ns++;
@@ -218,12 +226,15 @@ export class Noc {
     this.pathCL = grow(this.pathCL);
   }
 
-  /** Room for `more` links after the ones recorded (capacity × 1.5 when short). */
+  /** Room for `more` links in the current chunk (else a new chunk, twice the last up to 2^22 links). */
   private reserveLinks(more: number): void {
-    if (this.nLinks + more <= this.pathLinks.length) return;
-    const b = new Int32Array(Math.max(4096, this.nLinks + more, Math.ceil(this.pathLinks.length * 1.5)));
-    b.set(this.pathLinks.subarray(0, this.nLinks));
-    this.pathLinks = b;
+    const used = this.nLinks - this.chunkBase;
+    if (used + more <= this.pathLinks.length) return;
+    if (used > 0) this.linkChunks.push(this.pathLinks.subarray(0, used));
+    this.chunkBase = this.nLinks;
+    this.pathLinks = new Int32Array(
+      Math.max(more, Math.min(2 ** 22, 2 * Math.max(2048, this.pathLinks.length))),
+    );
   }
 
   /** Sizes the per-link arrays once every path is known; trims the per-pair arrays to the pairs asked for. */
@@ -248,7 +259,16 @@ export class Noc {
     this.pathEW = this.pathEW.subarray(0, pairs);
     this.pathNS = this.pathNS.subarray(0, pairs);
     this.pathCL = this.pathCL.subarray(0, pairs);
-    this.pathLinks = this.pathLinks.subarray(0, this.nLinks);
+    const all = new Int32Array(this.nLinks);
+    let o = 0;
+    for (const c of this.linkChunks) {
+      all.set(c, o);
+      o += c.length;
+    }
+    all.set(this.pathLinks.subarray(0, this.nLinks - this.chunkBase), o);
+    this.pathLinks = all;
+    this.linkChunks.length = 0;
+    this.chunkBase = 0;
     const slots = this.layout.slots;
     if (slots * slots <= PAIR_TABLE_MAX) {
       this.pairTable = new Int32Array(slots * slots).fill(-1);

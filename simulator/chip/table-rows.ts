@@ -15,25 +15,48 @@ export interface SlotTable extends DestTable {
   count: RowInts;
 }
 
-/** Non-negative ints filled by push, grown by half again when full; `done` gives the filled part (a copy). */
+/**
+ * Non-negative ints filled by push, in chunks (a table's rows run to hundreds of millions: growing one array
+ * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 16-bit when
+ * every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
+ */
 export class IntList {
   n = 0;
-  private a = new Int32Array(1024);
+  private readonly full: (Int32Array | Uint16Array)[] = [];
+  private cur: Int32Array | Uint16Array;
+  private at = 0;
   private max = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(Math.ceil(this.a.length * 1.5));
-      b.set(this.a);
-      this.a = b;
-    }
-    if (x > this.max) this.max = x;
-    this.a[this.n++] = x;
+
+  constructor(private readonly narrow = false) {
+    this.cur = narrow ? new Uint16Array(1024) : new Int32Array(1024);
   }
+
+  push(x: number): void {
+    if (this.at === this.cur.length) this.next();
+    if (x > this.max) this.max = x;
+    this.cur[this.at++] = x;
+    this.n++;
+  }
+
+  /** A new chunk, twice the last up to 2^20 entries. */
+  private next(): void {
+    this.full.push(this.cur);
+    const size = Math.min(2 ** 20, 2 * this.cur.length);
+    this.cur = this.narrow ? new Uint16Array(size) : new Int32Array(size);
+    this.at = 0;
+  }
+
   /** The values, 16-bit when they fit. */
   done(): RowInts {
-    const part = this.a.subarray(0, this.n);
-    const out = this.max < 65536 ? Uint16Array.from(part) : part.slice();
-    this.a = new Int32Array(0);
+    const out = this.max < 65536 ? new Uint16Array(this.n) : new Int32Array(this.n);
+    let o = 0;
+    for (const c of this.full) {
+      out.set(c, o);
+      o += c.length;
+    }
+    out.set(this.cur.subarray(0, this.at), o);
+    this.full.length = 0;
+    this.cur = new Int32Array(0);
     return out;
   }
 }
@@ -67,10 +90,11 @@ export class RowSink {
   private readonly touched: Int32Array;
   private nTouched = 0;
   private readonly start: Int32Array;
-  private readonly slots = new IntList();
+  private readonly slots: IntList;
   private readonly counts = new IntList();
 
   constructor(slotCount: number, sources: number) {
+    this.slots = new IntList(slotCount <= 65536);
     this.perSlot = new Int32Array(slotCount);
     this.touched = new Int32Array(slotCount);
     this.start = new Int32Array(sources + 1);

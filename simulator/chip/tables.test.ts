@@ -17,6 +17,7 @@ import { createFan } from "../reference/deliver.js";
 import { createProjectionRun } from "../reference/projection.js";
 import { SourceHistory } from "../reference/schedule.js";
 import type { Layout } from "./layout.js";
+import { IntList } from "./table-rows.js";
 import { type SlotTable, synapseTable, synapseTables } from "./tables.js";
 
 function rng(seed: number) {
@@ -191,5 +192,23 @@ describe("synapse tables", () => {
     expect(t.get("c")).not.toBe(t.get("a"));
     expect(t.get("d")).not.toBe(t.get("a"));
     for (const run of runs) expect(rowsOf(t.get(run.p.id)!, 24)).toEqual(expected(run, slotOf));
+  });
+
+  it("an IntList across many chunks gives back every value in order, 16-bit only when all fit", () => {
+    for (const [narrow, top] of [
+      [true, 65_535],
+      [false, 65_535],
+      [false, 70_000],
+    ] as const) {
+      const list = new IntList(narrow);
+      const n = 2 ** 21 + 12_345; // past the 2^20-entry chunks
+      for (let i = 0; i < n; i++) list.push((i * 7919) % (top + 1));
+      const out = list.done();
+      expect(out).toBeInstanceOf(top < 65536 ? Uint16Array : Int32Array);
+      expect(out.length).toBe(n);
+      let bad = 0;
+      for (let i = 0; i < n; i++) if (out[i] !== (i * 7919) % (top + 1)) bad++;
+      expect(bad).toBe(0);
+    }
   });
 });

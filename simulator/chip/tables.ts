@@ -75,7 +75,7 @@ export function destinationTables(
       continue;
     }
     const start = new Int32Array(n + 1);
-    const slots = new IntList();
+    const slots = new IntList(layout.slots <= 65536);
     for (let i = 0; i < n; i++) {
       let m = 0;
       for (const s of always) {
