@@ -8,6 +8,7 @@ import { applyStateDict } from "../../compiler/importers/apply-state-dict.js";
 import { readSafetensorsFile, writeSafetensorsFile } from "../../compiler/importers/tensors/index.js";
 import type { ImageDemo } from "./catalog.js";
 import { accuracy, compileQuantized, floatLogits, quantizedLogits } from "./evaluate.js";
+import { shiftImages } from "./image-augment.js";
 import {
   loadMnistImages,
   loadMnistSequences,
@@ -27,12 +28,19 @@ import {
 import { type BnBatchStats, updateRunningStats } from "./spiking-lmuformer-tf.js";
 import { arg, argText, logitAgreement, setCosineRate, shuffled, tfAccuracy } from "./train-util.js";
 
-/** Digits `idx` of a split as images [b, 784] with one-hot labels. */
-function imageBatch(x: Float32Array, labels: Int32Array, idx: number[]): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  const out = new Float32Array(idx.length * 784);
+/** Digits `idx` of a split as images [b, 784] with one-hot labels, each shifted by up to ±`shift` pixels. */
+function imageBatch(
+  x: Float32Array,
+  labels: Int32Array,
+  idx: number[],
+  shift: number,
+  rand: () => number,
+): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  let out: Float32Array = new Float32Array(idx.length * 784);
   idx.forEach((n, i) => {
     out.set(x.subarray(n * 784, (n + 1) * 784), i * 784);
   });
+  if (shift > 0) out = shiftImages(out, idx.length, 28, shift, rand);
   const y = tf.oneHot(
     tf.tensor1d(
       Int32Array.from(idx, (n) => labels[n]!),
@@ -43,12 +51,34 @@ function imageBatch(x: Float32Array, labels: Int32Array, idx: number[]): { x: tf
   return { x: tf.tensor2d(out, [idx.length, 784]), y };
 }
 
+/** Scales `grads` in place so their global L2 norm is at most `clip` (0 = no clipping); returns the norm before. */
+function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): number {
+  const norm = tf.tidy(
+    () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!,
+  );
+  if (clip > 0 && norm > clip)
+    for (const k of Object.keys(grads)) {
+      const g = grads[k]!;
+      grads[k] = tf.mul(g, clip / norm);
+      g.dispose();
+    }
+  return norm;
+}
+
 export async function trainImageDemo(name: string, demo: ImageDemo): Promise<void> {
+  // --check FILE: only the held-out check of a trained file (the test split's one reading)
+  const check = argText("check");
+  if (check) return checkOnHeldOut(demo, check);
   const epochs = arg("epochs", demo.epochs);
   const seed = arg("seed", 1);
   const batch = arg("batch", 32);
   const lr = arg("lr", 5e-3);
   const gamma = arg("bn-gamma", 2);
+  // regularisation and stabilisers; the defaults (all 0) train as before they existed
+  const shift = arg("shift", 0);
+  const clip = arg("clip", 0);
+  const warmup = arg("warmup", 0);
+  const smoothing = arg("label-smoothing", 0);
   const outIdx = process.argv.indexOf("--out");
   const out = outIdx > 0 ? process.argv[outIdx + 1]! : packagePath(demo.weights);
   // model selection sees only the validation slice of the training split; the test split is read after training
@@ -66,6 +96,8 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
   const trainable = [...params.values()].filter((v) => v.trainable);
   const opt = tf.train.adam(lr, 0.9, 0.999);
   const rand = mulberry32(seed + 1000);
+  // its own stream, so --shift 0 shuffles exactly as before
+  const shiftRand = mulberry32(seed + 2000);
   const t0 = performance.now();
   const limit = arg("max-batches", Number.POSITIVE_INFINITY);
   const batches = Math.min(limit, Math.floor(train.labels.length / batch));
@@ -77,13 +109,29 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
     const lrAt = setCosineRate(opt, lr, epoch, epochs);
     const order = shuffled(train.labels.length, rand);
     let lossSum = 0;
+    let normSum = 0;
+    let clipped = 0;
     for (let b = 0; b < batches; b++) {
+      const step = epoch * batches + b;
+      if (step < warmup)
+        (opt as unknown as { learningRate: number }).learningRate = (lrAt * (step + 1)) / warmup;
+      else if (step === warmup) (opt as unknown as { learningRate: number }).learningRate = lrAt;
       const stats: BnBatchStats[] = [];
-      const { x, y } = imageBatch(train.x, train.labels, order.slice(b * batch, (b + 1) * batch));
+      const { x, y } = imageBatch(
+        train.x,
+        train.labels,
+        order.slice(b * batch, (b + 1) * batch),
+        shift,
+        shiftRand,
+      );
       const { value, grads } = tf.variableGrads(
-        () => tf.losses.softmaxCrossEntropy(y, model.logits(params, x, stats)) as tf.Scalar,
+        () =>
+          tf.losses.softmaxCrossEntropy(y, model.logits(params, x, stats), undefined, smoothing) as tf.Scalar,
         trainable,
       );
+      const norm = clipByGlobalNorm(grads, clip);
+      normSum += norm;
+      if (clip > 0 && norm > clip) clipped++;
       opt.applyGradients(grads as unknown as Record<string, tf.Variable>);
       updateRunningStats(params, stats);
       lossSum += (await value.data())[0]!;
@@ -104,7 +152,7 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
       });
     const secs = (performance.now() - t0) / 1000;
     console.log(
-      `epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batches).toFixed(4)}, lr ${lrAt.toExponential(2)}, validation ${(100 * acc).toFixed(2)}%, ${secs.toFixed(0)} s`,
+      `epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batches).toFixed(4)}, lr ${lrAt.toExponential(2)}, grad norm ${(normSum / batches).toFixed(3)} (${clipped} clipped), validation ${(100 * acc).toFixed(2)}%, ${secs.toFixed(0)} s`,
     );
   }
   const trainSeconds = (performance.now() - t0) / 1000;
@@ -119,6 +167,11 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
     keptEpoch: String(best.epoch),
     seed: String(seed),
     lr: String(lr),
+    shift: String(shift),
+    clip: String(clip),
+    warmupBatches: String(warmup),
+    labelSmoothing: String(smoothing),
+    batch: String(batch),
     ...(init
       ? {
           init: init.split("/").pop()!,
@@ -128,12 +181,19 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
     trainSeconds: trainSeconds.toFixed(0),
   });
   console.log(`wrote ${out} (epoch ${best.epoch}, ${trainSeconds.toFixed(0)} s of training)`);
+  model.dispose();
+  // --no-held-out leaves the test split unread, for a run whose file may not be the one shipped
+  if (!process.argv.includes("--no-held-out")) await checkOnHeldOut(demo, out);
+}
 
+/** The file against the zoo builder and the tfjs model on the 2,000 held-out digits, and 8-bit on 500 of them. */
+async function checkOnHeldOut(demo: ImageDemo, out: string): Promise<void> {
+  const model = new SpikformerImageTf(demo);
+  const params = imageParamsFromStateDict(demo, readSafetensorsFile(out).stateDict);
   const graph = buildImageDemo(demo);
   const sd = readSafetensorsFile(out).stateDict;
   const report = applyStateDict(graph, sd);
   console.log(`applyStateDict: ${report.applied.length} applied, ${report.missing.length} missing`);
-  for (const [k, t] of sd) params.get(k)!.assign(tf.tensor(t.data as Float32Array, [...t.shape]));
   const test = loadMnistImages({ split: "test", steps: demo.steps });
   const flat = loadMnistSequences({ split: "test" });
   const tfLogits = predictImages(model, params, flat.x, flat.labels.length);

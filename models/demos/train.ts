@@ -2,7 +2,9 @@
 //   node dist/models/demos/train.js spiking-lmuformer-smnist [--epochs 12] [--batch 32] [--lr 2e-3] [--seed 1] [--out FILE]
 //   node dist/models/demos/train.js binary-s4d-smnist | gsu-smnist [...]: the S4 demos (train-s4.ts).
 //   node dist/models/demos/train.js spikformer-mnist | fwformer-mnist [...] [--init FILE] [--checkpoint-dir DIR]: the
-//   image demos (train-image.ts; --init continues from a checkpoint, --checkpoint-dir writes every epoch there).
+//   image demos (train-image.ts; --init continues from a checkpoint, --checkpoint-dir writes every epoch there;
+//   --shift P, --clip N, --warmup B, --label-smoothing S regularise; --no-held-out skips the test split, --check
+//   FILE only reads it for a trained file).
 // The S4 and image trainers fit on the first 7,500 training digits and keep the epoch best on the last 500
 // (MNIST_VALIDATION); the 2,000 test digits are read only after training.
 // For the Spiking LMUFormer:
