@@ -74,6 +74,11 @@ export interface ImageDemo {
   steps: number;
   /** Epochs the shipped file was trained for (train.js's default for it). */
   epochs: number;
+  /**
+   * The rest of the shipped file's recipe where it differs from the trainer's base defaults (lr 5e-3, no
+   * shifts, clipping, warm-up or label smoothing), so `train.js NAME` with no flags reproduces the file.
+   */
+  recipe?: { lr?: number; shift?: number; clip?: number; warmup?: number; labelSmoothing?: number };
 }
 
 const mnistSpikformer = {
@@ -101,7 +106,8 @@ export const FWFORMER_MNIST: ImageDemo & { config: { mixer: FwMixer } } = {
   config: { ...mnistSpikformer, mixer: "2dfft" },
   weights: "models/demos/fwformer-mnist.safetensors",
   steps: 2,
-  epochs: 3,
+  epochs: 7,
+  recipe: { lr: 2e-3, shift: 1, clip: 1, warmup: 100, labelSmoothing: 0.1 },
 };
 
 /**

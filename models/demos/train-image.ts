@@ -72,13 +72,14 @@ export async function trainImageDemo(name: string, demo: ImageDemo): Promise<voi
   const epochs = arg("epochs", demo.epochs);
   const seed = arg("seed", 1);
   const batch = arg("batch", 32);
-  const lr = arg("lr", 5e-3);
+  const recipe = demo.recipe ?? {};
+  const lr = arg("lr", recipe.lr ?? 5e-3);
   const gamma = arg("bn-gamma", 2);
-  // regularisation and stabilisers; the defaults (all 0) train as before they existed
-  const shift = arg("shift", 0);
-  const clip = arg("clip", 0);
-  const warmup = arg("warmup", 0);
-  const smoothing = arg("label-smoothing", 0);
+  // regularisation and stabilisers: off (0) unless the demo's recipe sets them (catalog.ts)
+  const shift = arg("shift", recipe.shift ?? 0);
+  const clip = arg("clip", recipe.clip ?? 0);
+  const warmup = arg("warmup", recipe.warmup ?? 0);
+  const smoothing = arg("label-smoothing", recipe.labelSmoothing ?? 0);
   const outIdx = process.argv.indexOf("--out");
   const out = outIdx > 0 ? process.argv[outIdx + 1]! : packagePath(demo.weights);
   // model selection sees only the validation slice of the training split; the test split is read after training
