@@ -139,7 +139,13 @@ interface Plan {
  * (metadata["attention.terms"] lists them as `attention.lowering` would). `why`: "asked", or whether the
  * explicit form would pass the NMIR neuron limit (else it passed TERM_NEURON_BUDGET).
  */
-function countTerms(ir: NmirModule, plans: Plan[], ctx: PassContext, profile: string, why: "asked" | boolean) {
+function countTerms(
+  ir: NmirModule,
+  plans: Plan[],
+  ctx: PassContext,
+  profile: string,
+  why: "asked" | boolean,
+) {
   const byId = new Map(plans.map((p) => [p.dm.id, p]));
   const report: LoweredMatmul[] = plans.map(({ dm, form }) => ({
     id: dm.id,

@@ -1,0 +1,177 @@
+// Dynamic matmuls realised by counted term neurons (lowerAttention with attentionTerms "counted") against the
+// explicit lowering of the same random attention blocks on loihi2: outputs bit for bit and the counted rows
+// (term and accumulator neurons, their synapses) equal to the explicit populations' and projections' counts, on
+// the reference interpreter and the chip engine, both timestep modes; the NMIR round trip keeps the attribute.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createChip } from "../../simulator/chip/index.js";
+import { type OpCounts, sumTotals } from "../../simulator/reference/counts.js";
+import { type InputSequence, runReference } from "../../simulator/reference/index.js";
+import { runCaseArb } from "../../simulator/reference/test-helpers.js";
+import { mapNetwork } from "../mapping/index.js";
+import { generousProfile } from "../mapping/test-fixtures.js";
+import { checkNmir, decodeNmir, encodeNmir, type NmirModule, printNmir, verify } from "../nmir/index.js";
+import { lowerAttention } from "./lower-attention.js";
+import { blockArb, blockModule, type Mode, pad } from "./lower-attention-testing.js";
+import { quantContext } from "./quant-plan.js";
+
+const T = 5;
+
+function lower(ir: NmirModule, attentionTerms: "explicit" | "counted") {
+  const ctx = quantContext({ profile: "loihi2", attentionTerms });
+  const out = lowerAttention(ir, ctx);
+  verify(out, "quantized");
+  return { out, ctx };
+}
+
+function runChip(ir: NmirModule, inputs: Map<string, InputSequence>, mode: Mode) {
+  const profile = generousProfile();
+  const { mapping } = mapNetwork(ir, profile, { suggestProfiles: false });
+  return createChip(profile, { mode }).load(ir, mapping).run(inputs);
+}
+
+/**
+ * The rows of the term neurons, accumulators and their synapses, by id, without the `counted` mark and the
+ * source (in pipelined mode the explicit form reads an operand through its hop-alignment relay).
+ */
+function termRowsOf(c: OpCounts, ids: readonly string[]) {
+  const rows: Record<string, unknown> = {};
+  const strip = ({ counted: _, src: __, ...rest }: { counted?: true; src?: string }) => rest;
+  for (const id of ids) {
+    for (const x of [...c.perPopulation, ...c.perProjection].filter((r) => r.id === id)) rows[id] = strip(x);
+  }
+  return rows;
+}
+
+const isRelay = (id: string) => /\.hop\d+$/.test(id);
+
+/** Totals of a run without the relay populations `<src>.hop<i>` and the projections into them. */
+function withoutRelays(c: OpCounts) {
+  return sumTotals(
+    c.totals.steps,
+    c.perProjection.filter((p) => !isRelay(p.dst)),
+    c.perPopulation.filter((p) => !isRelay(p.id)),
+    c.perMatmul,
+    c.perInput,
+  );
+}
+
+function termIds(ir: NmirModule): string[] {
+  return ir.dynamicMatmuls.flatMap((d) => [
+    d.id,
+    `${d.id}.terms`,
+    `${d.id}.terms.a`,
+    `${d.id}.terms.b`,
+    `${d.id}.sum`,
+  ]);
+}
+
+describe("lowerAttention with counted term neurons", () => {
+  it("equals the explicit lowering: outputs bit for bit, term counts exactly, both engines and modes", () => {
+    const cases = blockArb.chain((b) => runCaseArb(blockModule(b), T));
+    fc.assert(
+      fc.property(cases, ({ ir, inputs, mode }) => {
+        const explicit = lower(ir, "explicit").out;
+        const counted = lower(ir, "counted").out;
+        expect(counted.dynamicMatmuls.map((d) => d.realisation?.kind)).toEqual(
+          ir.dynamicMatmuls.map(() => "termNeurons"),
+        );
+        expect(counted.populations).toEqual(ir.populations);
+        const lag =
+          mode === "pipelined" ? JSON.parse(explicit.metadata["attention.lowering"]!).pipelinedSteps : 0;
+        // pipelined: each explicit matmul is one hop deeper, so a chain of two drains 2·lag steps after the input
+        const long = pad(inputs, 2 * lag);
+        const exp = runReference(explicit, long, { mode });
+        const cnt = runReference(counted, long, { mode });
+        const chip = runChip(counted, long, mode);
+        // outputs: the counted form keeps the matmul's timing; the explicit form is `lag` steps later
+        for (const [id, outs] of cnt.outputs) {
+          for (let t = 0; t < T; t++) {
+            expect(exp.outputs.get(id)![t + lag], `${id} step ${t}`).toEqual(outs[t]);
+            expect(chip.outputs.get(id)![t], `${id} chip step ${t}`).toEqual(outs[t]);
+          }
+        }
+        const ids = termIds(ir);
+        const want = termRowsOf(exp.counts, ids);
+        expect(Object.keys(want)).toHaveLength(ids.length);
+        expect(termRowsOf(cnt.counts, ids)).toEqual(want);
+        expect(termRowsOf(chip.counts, ids)).toEqual(want);
+        expect(cnt.counts.perMatmul).toEqual([]);
+        if (mode === "layer-sync") {
+          // every total equals once the explicit form's hop-alignment relays are left out (in layer-sync mode
+          // they only copy a value within the step; the counted form needs none)
+          expect(cnt.counts.totals).toEqual(withoutRelays(exp.counts));
+          expect(chip.counts.totals).toEqual(withoutRelays(exp.counts));
+        }
+        expect(chip.counts.totals).toEqual(cnt.counts.totals);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("marks the rows counted and keeps the attribute through encode/decode and print", () => {
+    const ir = blockModule({
+      tokens: 3,
+      dim: 2,
+      heads: 1,
+      qkBits: 0,
+      vBits: 0,
+      shifts: [0, 1],
+      outBits: [4, 8],
+      residual: false,
+      weights: new Array(36).fill(1),
+    });
+    const { out, ctx } = lower(ir, "counted");
+    expect(out.dynamicMatmuls.map((d) => d.realisation)).toEqual([
+      { kind: "termNeurons", form: "coincidence", preShift: 0 },
+      { kind: "termNeurons", form: "product", preShift: 0 },
+    ]);
+    const note = ctx.diagnostics.find((d) => d.pass === "lowerAttention")!;
+    expect(note.message).toMatch(/stand for 36 term neurons and 108 synapses/);
+    expect(note.message).toMatch(/counted, not instantiated, as asked/);
+    const back = decodeNmir(encodeNmir(out));
+    expect(back.dynamicMatmuls).toEqual(out.dynamicMatmuls);
+    expect(decodeNmir(encodeNmir(ir)).dynamicMatmuls[0]!.realisation).toBeUndefined();
+    expect(printNmir(out)).toMatch(/as 18 coincidence term neurons \(counted, not instantiated\)/);
+    const inputs = new Map(
+      out.inputs.map((i) => [i.id, { shape: [2, 3, 2], data: new Float64Array(12).fill(1) }]),
+    );
+    const c = runReference(out, inputs).counts;
+    const counted = [...c.perPopulation, ...c.perProjection].filter((r) => r.counted).map((r) => r.id);
+    expect(counted.sort()).toEqual(termIds(ir).sort());
+    // every operand spikes: all 18 q·kᵀ terms fire each step
+    expect(c.perPopulation.find((p) => p.id === "attn0.terms")!.spikes).toBe(2 * 18);
+  });
+
+  it("verify refuses a coincidence realisation of a graded operand and a preShift above the shift", () => {
+    const ir = lower(
+      blockModule({
+        tokens: 2,
+        dim: 1,
+        heads: 1,
+        qkBits: 0,
+        vBits: 0,
+        shifts: [0, 0],
+        outBits: [4, 8],
+        residual: false,
+        weights: new Array(4).fill(1),
+      }),
+      "counted",
+    ).out;
+    const bad: NmirModule = {
+      ...ir,
+      dynamicMatmuls: ir.dynamicMatmuls.map((d) =>
+        d.id === "out0"
+          ? { ...d, realisation: { kind: "termNeurons", form: "coincidence", preShift: 1 } }
+          : d,
+      ),
+    };
+    const msgs = checkNmir(bad).map((p) => `${p.where}: ${p.message}`);
+    expect(msgs).toContain(
+      'dynamic matmul "out0": realisation.form coincidence needs two spike operands; a graded operand needs product terms',
+    );
+    expect(msgs.some((m) => /out0.*realisation\.preShift/.test(m))).toBe(true);
+    expect(checkNmir(ir)).toEqual([]);
+  });
+});
