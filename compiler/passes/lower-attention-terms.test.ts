@@ -5,13 +5,27 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadProfile } from "../../hw-profiles/index.js";
 import { createChip } from "../../simulator/chip/index.js";
 import { type OpCounts, sumTotals } from "../../simulator/reference/counts.js";
 import { type InputSequence, runReference } from "../../simulator/reference/index.js";
 import { runCaseArb } from "../../simulator/reference/test-helpers.js";
 import { mapNetwork } from "../mapping/index.js";
 import { generousProfile } from "../mapping/test-fixtures.js";
-import { checkNmir, decodeNmir, encodeNmir, type NmirModule, printNmir, verify } from "../nmir/index.js";
+import {
+  checkNmir,
+  createDynamicMatmul,
+  createInput,
+  createModule,
+  createOutput,
+  decodeNmir,
+  encodeNmir,
+  gradedEvent,
+  type NmirModule,
+  printNmir,
+  spikeEvent,
+  verify,
+} from "../nmir/index.js";
 import { lowerAttention } from "./lower-attention.js";
 import { blockArb, blockModule, type Mode, pad } from "./lower-attention-testing.js";
 import { quantContext } from "./quant-plan.js";
@@ -175,3 +189,72 @@ describe("lowerAttention with counted term neurons", () => {
     expect(checkNmir(ir)).toEqual([]);
   });
 });
+
+describe("counted term neurons on the loihi2 chip model", () => {
+  it("charges the explicit form's synaptic ops, updates and term events; packets and energy as stated", () => {
+    const fcCase = fc.record({
+      tokens: fc.integer({ min: 2, max: 12 }),
+      dim: fc.integer({ min: 1, max: 8 }),
+      graded: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 1000 }),
+    });
+    fc.assert(
+      fc.property(fcCase, ({ tokens: N, dim: d, graded, seed }) => {
+        const ir = singleMatmul(N, d, graded);
+        const loihi2 = loadProfile("loihi2");
+        const explicit = lower(ir, "explicit").out;
+        const counted = lower(ir, "counted").out;
+        let x = seed;
+        const rand = () => {
+          x = (x * 1103515245 + 12345) % 2 ** 31;
+          return x / 2 ** 31;
+        };
+        const inputs = new Map(
+          ir.inputs.map((i) => [
+            i.id,
+            {
+              shape: [T, N, d],
+              data: Float64Array.from({ length: T * N * d }, () =>
+                rand() < 0.4 ? (graded && i.id === "q" ? 1 + Math.floor(rand() * 3) : 1) : 0,
+              ),
+            },
+          ]),
+        );
+        const run = (m: NmirModule) => {
+          const { mapping } = mapNetwork(m, loihi2, { suggestProfiles: false });
+          return createChip(loihi2, { mode: "layer-sync" }).load(m, mapping).run(inputs);
+        };
+        const e = run(explicit);
+        const c = run(counted);
+        expect(c.outputs).toEqual(e.outputs);
+        expect(c.counts.totals).toEqual(e.counts.totals);
+        const ev = (r: typeof e, k: string) => r.chip.events[k] ?? 0;
+        for (const k of ["synopAC", "synopMAC", "neuronUpdateActive", "neuronUpdateIdle", "spikeOut"])
+          expect(ev(c, k), k).toBe(ev(e, k));
+        // one core each: every term packet is local in both forms, so packets and dynamic energy are equal too
+        expect(e.chip.cores.length).toBe(1);
+        expect(c.chip.cores.length).toBe(1);
+        for (const k of ["axonOut", "axonIn", "memoryAccess"]) expect(ev(c, k), k).toBe(ev(e, k));
+        expect([c.chip.packets, c.chip.hops]).toEqual([e.chip.packets, e.chip.hops]);
+        expect(c.chip.energy.dynamicJ).toBeCloseTo(e.chip.energy.dynamicJ, 20);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+/** One head's q·kᵀ read by an output (no join, so the explicit form needs no relays). */
+function singleMatmul(N: number, d: number, graded: boolean): NmirModule {
+  return createModule({
+    name: "qk",
+    stage: "quantized",
+    inputs: [
+      createInput("q", [N, d], graded ? gradedEvent(3) : spikeEvent()),
+      createInput("k", [N, d], spikeEvent()),
+    ],
+    dynamicMatmuls: [
+      createDynamicMatmul({ id: "attn", a: "q", b: "k", m: N, k: d, n: N, transposeB: true, outBits: 8 }),
+    ],
+    outputs: [createOutput("y", "attn")],
+  });
+}

@@ -36,6 +36,24 @@ export interface UnitPlan {
   planes: number;
   prevAc: number;
   prevMac: number;
+  /** A matmul realised by term neurons: its term rows' totals at the last step (termTotals), for deltas. */
+  prevTerms?: Float64Array;
+}
+
+/**
+ * What a matmul's counted term neurons did in total so far: [AC, MAC] of their synapses (operands in, terms
+ * to accumulators), [all, active] updates of terms and accumulators, and term events (spikes or products).
+ */
+export function termTotals(unit: Unit): Float64Array | undefined {
+  if (unit.kind !== "matmul" || !unit.terms) return undefined;
+  const { fromA, fromB, sum, terms, accumulators: acc } = unit.terms;
+  return Float64Array.of(
+    fromA.ac + fromB.ac + sum.ac,
+    fromA.mac + fromB.mac + sum.mac,
+    terms.neuronUpdates + acc.neuronUpdates,
+    terms.activeNeuronUpdates + acc.activeNeuronUpdates,
+    terms.spikes + terms.gradedEvents,
+  );
 }
 
 export function buildUnitPlans(
@@ -90,6 +108,7 @@ export function buildUnitPlans(
       planes: planesOf(id),
       prevAc: 0,
       prevMac: 0,
+      ...(unit.kind === "matmul" && unit.terms ? { prevTerms: new Float64Array(5) } : {}),
     };
   });
 }
