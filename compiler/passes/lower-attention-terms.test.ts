@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { perLayer } from "../../reports/run-build.js";
 import { createChip } from "../../simulator/chip/index.js";
 import { type OpCounts, sumTotals } from "../../simulator/reference/counts.js";
 import { type InputSequence, runReference } from "../../simulator/reference/index.js";
@@ -26,6 +27,7 @@ import {
   spikeEvent,
   verify,
 } from "../nmir/index.js";
+import { attentionCostLine } from "./lower/attention-cost.js";
 import { lowerAttention } from "./lower-attention.js";
 import { blockArb, blockModule, type Mode, pad } from "./lower-attention-testing.js";
 import { quantContext } from "./quant-plan.js";
@@ -144,6 +146,9 @@ describe("lowerAttention with counted term neurons", () => {
     const note = ctx.diagnostics.find((d) => d.pass === "lowerAttention")!;
     expect(note.message).toMatch(/stand for 36 term neurons and 108 synapses/);
     expect(note.message).toMatch(/counted, not instantiated, as asked/);
+    expect(attentionCostLine(out, [["attn0"], ["lif"], ["out0", "x"]])).toBe(
+      "attention as counted term neurons (2 dynamic matmuls): 36 term neurons and 108 synapses counted, not instantiated, with their 15 accumulators on 2 of 3 cores",
+    );
     const back = decodeNmir(encodeNmir(out));
     expect(back.dynamicMatmuls).toEqual(out.dynamicMatmuls);
     expect(decodeNmir(encodeNmir(ir)).dynamicMatmuls[0]!.realisation).toBeUndefined();
@@ -154,6 +159,9 @@ describe("lowerAttention with counted term neurons", () => {
     const c = runReference(out, inputs).counts;
     const counted = [...c.perPopulation, ...c.perProjection].filter((r) => r.counted).map((r) => r.id);
     expect(counted.sort()).toEqual(termIds(ir).sort());
+    // the run JSON's per-layer rows of the terms and accumulators say they are counted, not instantiated
+    const layers = perLayer(out, c).filter((l) => l.counted);
+    expect(layers.map((l) => l.id).sort()).toEqual(["attn0", "attn0.terms", "out0", "out0.terms"]);
     // every operand spikes: all 18 q·kᵀ terms fire each step
     expect(c.perPopulation.find((p) => p.id === "attn0.terms")!.spikes).toBe(2 * 18);
   });
