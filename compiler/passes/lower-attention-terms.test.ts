@@ -28,7 +28,7 @@ import {
   verify,
 } from "../nmir/index.js";
 import { attentionCostLine } from "./lower/attention-cost.js";
-import { lowerAttention } from "./lower-attention.js";
+import { lowerAttention, TERM_NEURON_BUDGET } from "./lower-attention.js";
 import { blockArb, blockModule, type Mode, pad } from "./lower-attention-testing.js";
 import { quantContext } from "./quant-plan.js";
 
@@ -266,3 +266,54 @@ function singleMatmul(N: number, d: number, graded: boolean): NmirModule {
     outputs: [createOutput("y", "attn")],
   });
 }
+
+describe("attentionTerms auto", () => {
+  /** One spike × spike matmul of size m·k·n with its operands as inputs. */
+  const cube = (s: number) =>
+    createModule({
+      name: "cube",
+      stage: "quantized",
+      inputs: [createInput("q", [s, s], spikeEvent()), createInput("k", [s, s], spikeEvent())],
+      dynamicMatmuls: [
+        createDynamicMatmul({ id: "attn", a: "q", b: "k", m: s, k: s, n: s, transposeB: true, outBits: 16 }),
+      ],
+      outputs: [createOutput("y", "attn")],
+    });
+
+  it("stays explicit up to TERM_NEURON_BUDGET terms and counts them above it", () => {
+    const small = lowerAttention(cube(8), quantContext({ profile: "loihi2" }));
+    expect(small.dynamicMatmuls).toEqual([]);
+    expect(256 ** 3).toBeLessThanOrEqual(TERM_NEURON_BUDGET);
+    expect(257 ** 3).toBeGreaterThan(TERM_NEURON_BUDGET);
+    const ctx = quantContext({ profile: "loihi2" });
+    const big = lowerAttention(cube(257), ctx);
+    expect(big.dynamicMatmuls[0]!.realisation?.form).toBe("coincidence");
+    expect(big.populations).toEqual([]);
+    expect(ctx.diagnostics[0]!.message).toMatch(
+      /exceed TERM_NEURON_BUDGET \(16,777,216; --attention-terms explicit/,
+    );
+  });
+
+  it("refuses an explicit form past the NMIR neuron limit, naming the flag; auto counts it", () => {
+    // 410³ ≈ 68.9 M terms: more than NMIR_LIMITS.neurons (2^26)
+    expect(() =>
+      lowerAttention(cube(410), quantContext({ profile: "loihi2", attentionTerms: "explicit" })),
+    ).toThrow(/above the NMIR limit of 67,108,864 neurons/);
+    try {
+      lowerAttention(cube(410), quantContext({ profile: "loihi2", attentionTerms: "explicit" }));
+    } catch (e) {
+      expect((e as { hint?: string }).hint).toMatch(/--attention-terms counted/);
+    }
+    const ctx = quantContext({ profile: "loihi2" });
+    const out = lowerAttention(cube(410), ctx);
+    verify(out);
+    expect(out.dynamicMatmuls[0]!.realisation).toEqual({
+      kind: "termNeurons",
+      form: "coincidence",
+      preShift: 0,
+    });
+    expect(ctx.diagnostics[0]!.message).toMatch(
+      /would pass the NMIR limit .*stand for 68,921,000 term neurons/,
+    );
+  });
+});
