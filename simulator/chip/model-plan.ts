@@ -36,7 +36,10 @@ export interface UnitPlan {
   planes: number;
   prevAc: number;
   prevMac: number;
-  /** A matmul realised by term neurons: its term rows' totals at the last step (termTotals), for deltas. */
+  /**
+   * A matmul realised by term neurons on a chip without dynamic matmul: its term rows' totals at the last step
+   * (termTotals), for deltas; absent where the chip multiplies natively (one AC/MAC per product).
+   */
   prevTerms?: Float64Array;
 }
 
@@ -108,7 +111,10 @@ export function buildUnitPlans(
       planes: planesOf(id),
       prevAc: 0,
       prevMac: 0,
-      ...(unit.kind === "matmul" && unit.terms ? { prevTerms: new Float64Array(5) } : {}),
+      // realised by term neurons, charged as such where the chip has no dynamic matmul to run it natively
+      ...(unit.kind === "matmul" && unit.terms && !profile.core.capabilities.dynamicMatmul
+        ? { prevTerms: new Float64Array(5) }
+        : {}),
     };
   });
 }

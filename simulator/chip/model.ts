@@ -336,7 +336,7 @@ export class ChipModel {
     if (u.unit.kind !== "matmul") return;
     const tl = u.unit.tally;
     // natively: one AC/MAC per product; realised by term neurons: what those neurons did (term-counts.ts)
-    const now = termTotals(u.unit);
+    const now = u.prevTerms ? termTotals(u.unit) : undefined;
     const d = now
       ? now.map((x, i) => x - u.prevTerms![i]!)
       : Float64Array.of(tl.ac - u.prevAc, tl.mac - u.prevMac, 0, 0, 0);
