@@ -29,7 +29,8 @@ export function realisableOn(profile: ChipProfile, form: "coincidence" | "produc
   return cap.productNeurons || (form === "coincidence" && cap.compartmentJoins === true);
 }
 
-function node(id: string, size: number, model: NeuronModel, base: MapNode, graded: boolean): MapNode {
+/** A population node of `size` neurons of `model`; `payloadBits` when its events are graded. */
+function node(id: string, size: number, model: NeuronModel, payloadBits?: number): MapNode {
   const vars = stateVars(model);
   return {
     id,
@@ -40,8 +41,8 @@ function node(id: string, size: number, model: NeuronModel, base: MapNode, grade
     incoming: [],
     readers: [],
     outputOnly: false,
-    graded,
-    ...(graded ? { payloadBits: base.payloadBits ?? 32 } : {}),
+    graded: payloadBits !== undefined,
+    ...(payloadBits !== undefined ? { payloadBits } : {}),
     product: model.kind === "product",
     operands: [],
   };
@@ -51,8 +52,8 @@ function node(id: string, size: number, model: NeuronModel, base: MapNode, grade
  * The two populations lowerAttention builds for `dm`, wired as it wires them. The terms are laid out as for a
  * transposed B — the k terms of output (i, j) contiguous at (i·n + j)·k — whatever `dm.transposeB`: the same
  * terms reading the same A and B neurons through one synapse each, so a slice of outputs is one run of terms.
- * A product term's payload width (only read for bit planes, which no chip with product neurons uses) is taken
- * as the matmul's.
+ * The accumulators send the matmul's payloads (as bit planes on a binary-spike chip); a product term's width,
+ * read only for bit planes, which no chip with product neurons uses, is taken as the matmul's.
  */
 export function termParts(dm: DynamicMatmul, matmul: MapNode): TermParts {
   const r = dm.realisation!;
@@ -63,7 +64,7 @@ export function termParts(dm: DynamicMatmul, matmul: MapNode): TermParts {
       ? createThreshold({ vth: 2, fire: "ge" })
       : createProduct({ shift: r.preShift, outBits: dm.outBits });
   const termId = `${dm.id}.terms`;
-  const terms = node(termId, m * k * n, termModel, matmul, r.form === "product");
+  const terms = node(termId, m * k * n, termModel, r.form === "product" ? dm.outBits : undefined);
   const [portA, portB] = r.form === "coincidence" ? ["in", "in"] : ["a", "b"];
   const from = (src: string, port: string, connectivity: (typeof wiring)["fromA"], id: string) =>
     createProjection({ id, src, dst: termId, port, connectivity, weightBits: 2 });
@@ -73,7 +74,7 @@ export function termParts(dm: DynamicMatmul, matmul: MapNode): TermParts {
   ];
   terms.readers = [dm.id];
   const accModel = createLinear({ outShift: dm.shift - r.preShift, outBits: dm.outBits });
-  const accumulators = node(dm.id, m * n, accModel, matmul, true);
+  const accumulators = node(dm.id, m * n, accModel, dm.outBits);
   accumulators.incoming = [
     createProjection({
       id: `${dm.id}.sum`,
