@@ -12,7 +12,7 @@ import type { Misfit } from "./fit-types.js";
 import { limitsOf, type NodeFacts, nodeFacts, overLimit, runsUsage, sliceUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Run } from "./shared-weights.js";
-import { realisableOn, termParts, termSliceUsage } from "./term-nodes.js";
+import { realisableOn, runsAsTerms, termParts, termSliceUsage } from "./term-nodes.js";
 import {
   bestTileShape,
   type FeatureGrid,
@@ -206,9 +206,9 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
     misfits.push(...caps);
     if (caps.length > 0 || node.size === 0) continue;
     const facts: NodeFacts = nodeFacts(node, profile, byId);
-    // a matmul realised by term neurons on a chip without native products: each output with its k terms
+    // a matmul realised by term neurons on a chip with their neurons: each output with its k terms
     const termUse =
-      node.termsOf && !profile.core.capabilities.dynamicMatmul
+      node.termsOf && runsAsTerms(profile, node.termsOf)
         ? termSliceUsage(termParts(node.termsOf, node), node.termsOf.k, profile, byId, inputIds, sizes)
         : undefined;
     const use = (start: number, count: number) =>

@@ -30,6 +30,15 @@ export function realisableOn(profile: ChipProfile, form: "coincidence" | "produc
 }
 
 /** A population node of `size` neurons of `model`; `payloadBits` when its events are graded. */
+/**
+ * Whether `dm` runs as its counted term neurons on `profile`: it is realised by them and the profile has their
+ * neurons — also where the chip multiplies natively, as the module says (the op counts are the terms' either
+ * way); a chip with dynamic matmul but without those neurons runs it natively.
+ */
+export function runsAsTerms(profile: ChipProfile, dm: DynamicMatmul | undefined): boolean {
+  return dm?.realisation !== undefined && realisableOn(profile, dm.realisation.form);
+}
+
 function node(id: string, size: number, model: NeuronModel, payloadBits?: number): MapNode {
   const vars = stateVars(model);
   return {

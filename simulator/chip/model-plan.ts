@@ -3,6 +3,7 @@
 // for this step's packets (layer-sync, delay 0). Built once when a mapping is loaded.
 
 import { encodingsOf } from "../../compiler/mapping/encoding.js";
+import { runsAsTerms } from "../../compiler/mapping/term-nodes.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
@@ -37,7 +38,7 @@ export interface UnitPlan {
   prevAc: number;
   prevMac: number;
   /**
-   * A matmul realised by term neurons on a chip without dynamic matmul: its term rows' totals at the last step
+   * A matmul realised by term neurons on a chip with their neurons: its term rows' totals at the last step
    * (termTotals), for deltas; absent where the chip multiplies natively (one AC/MAC per product).
    */
   prevTerms?: Float64Array;
@@ -111,10 +112,8 @@ export function buildUnitPlans(
       planes: planesOf(id),
       prevAc: 0,
       prevMac: 0,
-      // realised by term neurons, charged as such where the chip has no dynamic matmul to run it natively
-      ...(unit.kind === "matmul" && unit.terms && !profile.core.capabilities.dynamicMatmul
-        ? { prevTerms: new Float64Array(5) }
-        : {}),
+      // realised by term neurons, charged as such where the chip has their neurons (as the mapper placed it)
+      ...(unit.kind === "matmul" && runsAsTerms(profile, unit.dm) ? { prevTerms: new Float64Array(5) } : {}),
     };
   });
 }
