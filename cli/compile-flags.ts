@@ -24,6 +24,7 @@ export type FixedCompileOptions = Pick<
   | "dt"
   | "inputRange"
   | "bidirectional"
+  | "attentionTerms"
 >;
 
 /** `--dt`: a positive number of seconds, or undefined when absent. */
@@ -59,6 +60,12 @@ export function fixedCompileFlags(args: Record<string, unknown>): FixedCompileOp
   const bidirectional = choiceFlag("--bidirectional", args.bidirectional, ["phases", "refuse"] as const);
   if (payloadBits !== undefined) o.payloadBits = payloadBits;
   if (bidirectional) o.bidirectional = bidirectional;
+  const attentionTerms = choiceFlag("--attention-terms", args["attention-terms"], [
+    "auto",
+    "explicit",
+    "counted",
+  ] as const);
+  if (attentionTerms) o.attentionTerms = attentionTerms;
   if (inputEvent) o.inputEvent = inputEvent;
   if (decay) o.decay = decay;
   if (clipStart) o.clipStart = clipStart;
@@ -124,6 +131,11 @@ export const COMPILE_FLAG_OPTIONS = {
     type: "string",
     describe:
       "phases (default): a bidirectional SSM runs as 3 passes over the clip joined by stored sequences (2·T more steps, the buffers in core memory) | refuse: the network must stream in one pass",
+  },
+  "attention-terms": {
+    type: "string",
+    describe:
+      "auto (default) | explicit | counted: on a chip without dynamic matmul, build spiking self-attention's term neurons, or keep each matmul whole realised by term neurons that map reserves and simulate counts (auto: counted above 2^24 term neurons)",
   },
   "clip-start": {
     type: "string",

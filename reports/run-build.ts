@@ -99,6 +99,7 @@ export function perLayer(ir: NmirModule, c: Counted, energy: EnergyOptions = {})
       activeNeuronUpdates: p.activeNeuronUpdates,
       saturations: p.saturations + proj.reduce((a, x) => a + x.saturations, 0),
       theoreticalJ: eAC * ac + eMAC * mac,
+      ...(p.counted ? { counted: true as const } : {}),
     });
   }
   for (const m of c.perMatmul) {

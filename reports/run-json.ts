@@ -68,6 +68,11 @@ export const layerSchema = z.looseObject({
   saturations: count,
   /** E_AC·ac + E_MAC·mac of this layer, joules. */
   theoreticalJ: z.number().nonnegative(),
+  /**
+   * The term neurons (`<matmul>.terms`) or accumulators (`<matmul>`) of a dynamic matmul realised by term
+   * neurons on a chip without dynamic matmul: counted, not instantiated (conventions["reference.counted"]).
+   */
+  counted: z.literal(true).optional(),
 });
 
 export const theoreticalEnergySchema = z.looseObject({

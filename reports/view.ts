@@ -103,7 +103,7 @@ function layerTable(run: RunJson): ViewTable {
     const rate = l.neuronUpdates > 0 ? (l.spikes + l.gradedEvents) / l.neuronUpdates : null;
     return [
       { ...text(l.id), path: `${p}.id` },
-      text(l.kind),
+      text(l.counted ? `${l.kind} (counted, not instantiated)` : l.kind),
       count(l.neurons, `${p}.neurons`),
       count(l.ac, `${p}.ac`),
       count(l.mac, `${p}.mac`),

@@ -1,7 +1,14 @@
 // The things the mapper places: every population and every dynamic matmul of an NMIR module, in module
 // (layer) order, with the projections that feed them and the number of outgoing connections.
 
-import { type NmirModule, type Projection, shapeSize, sourceTable, stateVars } from "../nmir/index.js";
+import {
+  type DynamicMatmul,
+  type NmirModule,
+  type Projection,
+  shapeSize,
+  sourceTable,
+  stateVars,
+} from "../nmir/index.js";
 import { type AbsorbedPool, poolRecords } from "../passes/lower/pool-record.js";
 
 export interface MapNode {
@@ -30,6 +37,8 @@ export interface MapNode {
   operands: string[];
   /** A matmul whose operands both send binary spikes (coincidence neurons can lower it). */
   binaryOperands?: boolean;
+  /** A matmul realised by counted term neurons: the NMIR matmul (term-nodes.ts builds what it stands for). */
+  termsOf?: DynamicMatmul;
   /** Pooling absorbed by incoming projections, by projection id (lowerToNmir's `pool.<id>` metadata). */
   pools?: ReadonlyMap<string, AbsorbedPool>;
 }
@@ -86,6 +95,7 @@ export function mapNodes(ir: NmirModule): MapNode[] {
     operands: [m.a, m.b],
     binaryOperands: spikes(m.a) && spikes(m.b),
     matmul: { m: m.m, k: m.k, n: m.n },
+    ...(m.realisation ? { termsOf: m } : {}),
     ...base(m.id),
   }));
   return [...pops, ...mms];

@@ -12,6 +12,7 @@ import type { Misfit } from "./fit-types.js";
 import { limitsOf, type NodeFacts, nodeFacts, overLimit, runsUsage, sliceUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Run } from "./shared-weights.js";
+import { realisableOn, runsAsTerms, termParts, termSliceUsage } from "./term-nodes.js";
 import {
   bestTileShape,
   type FeatureGrid,
@@ -78,7 +79,16 @@ export function capabilityMisfits(node: MapNode, profile: ChipProfile): Misfit[]
       0,
       `${node.table} is a table function neuron: use a profile with function neurons (e.g. loihi2, spinnaker2, generic-45nm)`,
     );
-  if (node.kind === "matmul" && !c.capabilities.dynamicMatmul)
+  const terms = node.termsOf?.realisation;
+  if (terms && !c.capabilities.dynamicMatmul && !realisableOn(profile, terms.form)) {
+    const { m, k, n } = node.termsOf!;
+    add(
+      terms.form === "coincidence" ? "compartmentJoins" : "productNeurons",
+      m * k * n,
+      0,
+      `its ${(m * k * n).toLocaleString("en-US")} ${terms.form} term neurons (counted, not instantiated) need ${terms.form === "coincidence" ? "compartment joins or product neurons" : "product neurons"}, which ${profile.name} lacks: ${matmulSuggestion(node, profile)}`,
+    );
+  } else if (node.kind === "matmul" && !terms && !c.capabilities.dynamicMatmul)
     add("dynamicMatmul", 1, 0, matmulSuggestion(node, profile));
   return out;
 }
@@ -196,8 +206,13 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
     misfits.push(...caps);
     if (caps.length > 0 || node.size === 0) continue;
     const facts: NodeFacts = nodeFacts(node, profile, byId);
+    // a matmul realised by term neurons on a chip with their neurons: each output with its k terms
+    const termUse =
+      node.termsOf && runsAsTerms(profile, node.termsOf)
+        ? termSliceUsage(termParts(node.termsOf, node), node.termsOf.k, profile, byId, inputIds, sizes)
+        : undefined;
     const use = (start: number, count: number) =>
-      sliceUsage(node, facts, start, count, profile, inputIds, sizes);
+      termUse ? termUse(start, count) : sliceUsage(node, facts, start, count, profile, inputIds, sizes);
     if (isSpeck) {
       const u = use(0, node.size);
       const fitsSomewhere = Array.from({ length: opts.cores }, (_, i) =>
@@ -221,7 +236,10 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
           limit: bad,
           needed,
           available,
-          suggestion: suggestionFor(bad, needed, available, node, facts),
+          suggestion:
+            (node.termsOf
+              ? `one output with its ${node.termsOf.k} ${node.termsOf.realisation!.form} term neurons (counted, not instantiated): `
+              : "") + suggestionFor(bad, needed, available, node, facts),
         });
         break;
       }
@@ -243,7 +261,7 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
       start += lo;
     }
     const grid =
-      misfits.length === misfitsBefore
+      misfits.length === misfitsBefore && !termUse
         ? featureGrid(node, profile.core.memoryModel, readersOf.get(node.id))
         : undefined;
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);

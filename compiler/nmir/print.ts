@@ -206,6 +206,11 @@ export function printNmir(m: NmirModule): string {
         `[${d.m}×${d.k}]·[${d.k}×${d.n}] → [${d.m}×${d.n}]`,
         `shift ${d.shift}`,
         `→ ${describeEvent(d.output)}`,
+        ...(d.realisation
+          ? [
+              `as ${(d.m * d.k * d.n).toLocaleString("en-US")} ${d.realisation.form} term neurons (counted, not instantiated${d.realisation.preShift ? `; pre-shift ${d.realisation.preShift}` : ""})`,
+            ]
+          : []),
       ]),
     ),
   );

@@ -77,13 +77,30 @@ export interface Projection {
 }
 
 /**
+ * How a chip without native dynamic matmul realises one whose explicit lowering was too large to instantiate
+ * (lowerAttention's `termNeuronLimit`): by exactly the neurons lowerAttention would build — one term neuron per
+ * A[i,l]·B[l,j] (m·k·n; `coincidence`: an AND of two spikes, `product`: a product neuron dropping `preShift`
+ * exact low bits) and one linear accumulator per output (m·n) — counted, not instantiated. The mapper reserves
+ * their cores by count; both simulators compute the product as the matmul (bit-exact with the explicit form in
+ * layer-sync mode) and charge the events those neurons would make. Timing stays the matmul's: in pipelined
+ * mode the explicit form's term hop (one more step, plus relays) is not modelled.
+ */
+export interface TermRealisation {
+  kind: "termNeurons";
+  form: "coincidence" | "product";
+  /** Low bits every product neuron drops (all zero by the operands' grains), 0..62, ≤ shift; 0 for coincidence. */
+  preShift: number;
+}
+
+/**
  * A matrix product of two event streams computed each step (spiking self-attention Q·Kᵀ, attn·V):
  * `Y[m×n] = sat(mulShift(A·B, 1, shift), outBits)`, A = source `a` read row-major as m×k, B = source `b`
  * read as k×n (or as n×k and transposed when `transposeB`); spikes read as 1, graded events as their
  * payload; A·B is exact. It reads its sources like a delay-0 projection (in pipelined mode: their outputs of
  * the previous step) and can itself be a projection source (shape [m, n], zero entries send no event); at
  * stage "lowered" Y = A·B / 2^shift exactly. Only chip profiles that declare the dynamic-matmul
- * capability can map it; the mapper reports it as not mappable everywhere else.
+ * capability can map it as is; one with `realisation` set maps on profiles with the neurons its form needs
+ * (product neurons, or compartment joins for coincidence); the mapper reports it as not mappable elsewhere.
  */
 export interface DynamicMatmul {
   id: string;
@@ -99,6 +116,8 @@ export interface DynamicMatmul {
   outBits: number;
   /** Must be `{ kind: "graded", bits: outBits }`. */
   output: EventKind;
+  /** Set when the product stands for term neurons on a chip without dynamic matmul (see TermRealisation). */
+  realisation?: TermRealisation;
 }
 
 /** A network output read each step from a source; its float value is `value · 2^scaleExp`. */

@@ -8,6 +8,7 @@ import { describeCycle, findDelayZeroCycles, type SourceInfo, sourceTable } from
 import { checkModelFields, inputPorts, modelOutput, modelParams } from "./model-info.js";
 import { NEURON_KINDS } from "./neuron-models.js";
 import {
+  type DynamicMatmul,
   describeEvent,
   type EventKind,
   NMIR_FORMAT_VERSION,
@@ -130,6 +131,7 @@ function collectProblems(ir: NmirModule, stage: Stage): { problems: Problem[]; u
     };
     operand("a", d.a, d.m, d.k);
     operand("b", d.b, d.transposeB ? d.n : d.k, d.transposeB ? d.k : d.n);
+    if (d.realisation !== undefined) msgs.push(...checkRealisation(d, sources));
     report(`dynamic matmul "${d.id}"`, msgs);
   }
 
@@ -145,6 +147,22 @@ function collectProblems(ir: NmirModule, stage: Stage): { problems: Problem[]; u
     ]);
   }
   return { problems, unlisted };
+}
+
+/** A term-neuron realisation: a known form, coincidence only of two spike operands, preShift within shift. */
+function checkRealisation(d: DynamicMatmul, sources: ReadonlyMap<string, SourceInfo>): string[] {
+  const r = d.realisation!;
+  if (r.kind !== "termNeurons")
+    return [`realisation.kind must be "termNeurons", not ${JSON.stringify(r.kind)}`];
+  if (r.form !== "coincidence" && r.form !== "product")
+    return [`realisation.form must be "coincidence" or "product", not ${JSON.stringify(r.form)}`];
+  const msgs = intField("realisation.preShift", r.preShift, 0, Math.min(62, d.shift));
+  const spikes = [d.a, d.b].every((id) => sources.get(id)?.event.kind === "spike");
+  if (r.form === "coincidence" && !spikes)
+    msgs.push("realisation.form coincidence needs two spike operands; a graded operand needs product terms");
+  if (r.form === "coincidence" && r.preShift !== 0)
+    msgs.push("realisation.preShift must be 0 for coincidence terms");
+  return msgs;
 }
 
 function checkIds(ir: NmirModule, problem: (m: string) => void): void {

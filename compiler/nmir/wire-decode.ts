@@ -3,7 +3,7 @@
 
 import type { Connectivity, Weights } from "./connectivity.js";
 import type { Activation, FireRule, NeuronModel, Param, ResetMode, SpikingFields } from "./neuron-models.js";
-import type { EventKind, NmirModule, Projection, Scale, Stage } from "./types.js";
+import type { EventKind, NmirModule, Projection, Scale, Stage, TermRealisation } from "./types.js";
 
 /** A structurally broken payload; codec.ts turns it into NMIR_DECODE with the file name. */
 export class WireError extends Error {
@@ -48,6 +48,15 @@ const RESETS: Record<string, ResetMode> = {
   RESET_NONE: "none",
 };
 const FIRES: Record<string, FireRule> = { FIRE_GT: "gt", FIRE_GE: "ge" };
+const TERM_FORMS: Record<string, TermRealisation["form"]> = {
+  TERM_FORM_COINCIDENCE: "coincidence",
+  TERM_FORM_PRODUCT: "product",
+};
+
+function termRealisation(x: unknown, path: string): TermRealisation {
+  const r = obj(x, path);
+  return { kind: "termNeurons", form: enumName(r, "form", path, TERM_FORMS), preShift: num(r, "preShift") };
+}
 
 function param(x: unknown, path: string): Param {
   const [kind, body] = oneof(x, path, "values");
@@ -286,6 +295,9 @@ export function moduleFromWire(x: unknown): NmirModule {
       shift: num(o, "shift"),
       outBits: num(o, "outBits"),
       output: event(o.output, `dynamicMatmuls[${i}].output`),
+      ...(o.realisation === null || o.realisation === undefined
+        ? {}
+        : { realisation: termRealisation(o.realisation, `dynamicMatmuls[${i}].realisation`) }),
     })),
     outputs: list(m, "outputs").map((o) => ({
       id: str(o, "id"),

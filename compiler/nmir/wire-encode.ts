@@ -4,11 +4,12 @@
 import { assertNever, SpikegridError } from "../../common/errors.js";
 import type { Connectivity, Weights } from "./connectivity.js";
 import type { Activation, FireRule, NeuronModel, Param, ResetMode, SpikingFields } from "./neuron-models.js";
-import type { EventKind, NmirModule, Projection, Scale, Stage } from "./types.js";
+import type { EventKind, NmirModule, Projection, Scale, Stage, TermRealisation } from "./types.js";
 
 export type Wire = Record<string, unknown>;
 
 export const STAGE_WIRE: Record<Stage, number> = { lowered: 1, quantized: 2 };
+export const TERM_FORM_WIRE: Record<TermRealisation["form"], number> = { coincidence: 1, product: 2 };
 export const RESET_WIRE: Record<ResetMode, number> = { zero: 1, subtract: 2, none: 3 };
 export const FIRE_WIRE: Record<FireRule, number> = { gt: 1, ge: 2 };
 
@@ -285,6 +286,14 @@ export function moduleToWire(m: NmirModule): Wire {
         shift: u32(`${path}.shift`, d.shift),
         outBits: u32(`${path}.outBits`, d.outBits),
         output: event(`${path}.output`, d.output),
+        ...(d.realisation === undefined
+          ? {}
+          : {
+              realisation: {
+                form: enumOf(`${path}.realisation.form`, TERM_FORM_WIRE, d.realisation.form),
+                preShift: u32(`${path}.realisation.preShift`, d.realisation.preShift),
+              },
+            }),
       };
     }),
     outputs: m.outputs.map((o) => ({

@@ -41,6 +41,13 @@ export interface LoweredMatmul {
 
 const INT32_MAX = 2 ** 31 - 1;
 
+/**
+ * Term neurons above which `attentionTerms: "auto"` keeps the matmuls whole, realised by counted term neurons
+ * (2^24 ≈ 16.8 M: the explicit neurons take ~1 KB each to build and step, and the spikformer-4-384 / DVS
+ * configurations at their default sizes, 12.6 M and fewer, stay explicit).
+ */
+export const TERM_NEURON_BUDGET = 2 ** 24;
+
 /** Bits of a signed payload holding every product a·b of operands bounded by `maxA`, `maxB`. */
 function productBits(maxA: number, maxB: number): number {
   return Math.max(2, Math.ceil(Math.log2(maxA * maxB + 1)) + 1);
@@ -121,6 +128,60 @@ function widthProblem(dm: DynamicMatmul, maxA: number, maxB: number, preShift: n
   return undefined;
 }
 
+interface Plan {
+  dm: DynamicMatmul;
+  preShift: number;
+  form?: AttentionForm;
+}
+
+/**
+ * Keeps every lowerable matmul whole with `realisation` set: the term neurons are counted, not instantiated
+ * (metadata["attention.terms"] lists them as `attention.lowering` would). `why`: "asked", or whether the
+ * explicit form would pass the NMIR neuron limit (else it passed TERM_NEURON_BUDGET).
+ */
+function countTerms(
+  ir: NmirModule,
+  plans: Plan[],
+  ctx: PassContext,
+  profile: string,
+  why: "asked" | boolean,
+) {
+  const byId = new Map(plans.map((p) => [p.dm.id, p]));
+  const report: LoweredMatmul[] = plans.map(({ dm, form }) => ({
+    id: dm.id,
+    form: form!,
+    termNeurons: dm.m * dm.k * dm.n,
+    accumulators: dm.m * dm.n,
+    synapses: 3 * dm.m * dm.k * dm.n,
+  }));
+  const dynamicMatmuls = ir.dynamicMatmuls.map((dm) => {
+    const p = byId.get(dm.id);
+    if (!p) return dm;
+    return { ...dm, realisation: { kind: "termNeurons" as const, form: p.form!, preShift: p.preShift } };
+  });
+  const neurons = report.reduce((s, r) => s + r.termNeurons, 0);
+  const synapses = report.reduce((s, r) => s + r.synapses, 0);
+  const reason =
+    why === "asked"
+      ? "as asked (attentionTerms: counted)"
+      : why
+        ? `the explicit form would pass the NMIR limit of ${NMIR_LIMITS.neurons.toLocaleString("en-US")} neurons`
+        : `the explicit form's terms exceed TERM_NEURON_BUDGET (${TERM_NEURON_BUDGET.toLocaleString("en-US")}; --attention-terms explicit builds them)`;
+  const forms = [...new Set(report.map((r) => r.form))].join(" and ");
+  diagnose(
+    ctx,
+    "lowerAttention",
+    "note",
+    `${report.length} dynamic matmul(s) kept whole for profile "${profile}", realised by ${forms} term neurons ` +
+      `counted, not instantiated, ${reason}: they stand for ${neurons.toLocaleString("en-US")} term neurons ` +
+      `and ${synapses.toLocaleString("en-US")} synapses (plus the ${report.reduce((s, r) => s + r.accumulators, 0).toLocaleString("en-US")} accumulators); ` +
+      "map reserves their cores, simulate computes the products and counts the events they would make; " +
+      "the timing is the matmul's (pipelined mode: no term hop, no relays)",
+  );
+  const summary = { matmuls: report, termNeurons: neurons, synapses };
+  return { ...ir, dynamicMatmuls, metadata: { ...ir.metadata, "attention.terms": JSON.stringify(summary) } };
+}
+
 /**
  * Lowers every dynamic matmul of a quantized module for `options.profile` when that profile has no dynamic
  * matmul but has the neurons the form needs; a matmul it cannot lower stays (markUnsupported names why).
@@ -158,11 +219,17 @@ export function lowerAttention(ir: NmirModule, ctx: PassContext = quantContext()
   if (lowered.length === 0) return ir;
   const total = [...sources.values()].reduce((s, x) => s + x.size, 0);
   const added = lowered.reduce((s, p) => s + p.dm.m * p.dm.k * p.dm.n, 0);
-  if (total + added > NMIR_LIMITS.neurons) {
+  const tooLarge = total + added > NMIR_LIMITS.neurons;
+  const choice = quantOptions(ctx).attentionTerms ?? "auto";
+  if (choice === "counted" || (choice === "auto" && (tooLarge || added > TERM_NEURON_BUDGET)))
+    return countTerms(ir, lowered, ctx, profile.name, choice === "counted" ? "asked" : tooLarge);
+  if (tooLarge) {
     throw new SpikegridError(
       "UNSUPPORTED",
       `lowering ${lowered.length} dynamic matmul(s) for profile "${profile.name}" needs ${added.toLocaleString("en-US")} coincidence/product neurons, above the NMIR limit of ${NMIR_LIMITS.neurons.toLocaleString("en-US")} neurons (NMIR_LIMITS.neurons) with the ${total.toLocaleString("en-US")} already there`,
-      { hint: "use a profile with dynamic matmul (spinnaker2, generic-45nm), or fewer tokens or heads" },
+      {
+        hint: "compile with --attention-terms counted (or auto) to keep the matmuls realised by counted term neurons, use a profile with dynamic matmul (spinnaker2, generic-45nm), or fewer tokens or heads",
+      },
     );
   }
   const ids = new Set(lowered.map((p) => p.dm.id));

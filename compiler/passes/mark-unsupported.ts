@@ -42,6 +42,8 @@ export function unsupportedBy(ir: NmirModule, profile: ChipProfile): Unsupported
       const native = listProfiles().filter(
         (p) => p.name !== profile.name && p.core.capabilities.dynamicMatmul,
       );
+      // realised by counted term neurons on a profile with the neurons its form needs: the chip runs it
+      if (d.realisation && lowers(profile)) continue;
       const lowered = listProfiles().filter(
         (p) => p.name !== profile.name && !p.core.capabilities.dynamicMatmul && lowers(p),
       );

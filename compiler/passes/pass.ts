@@ -36,6 +36,13 @@ export interface CompileOptions {
    */
   bidirectional?: "refuse" | "phases";
   /**
+   * lowerAttention on a chip without dynamic matmul: build the term neurons of every lowerable matmul
+   * ("explicit"), keep each matmul whole realised by counted term neurons ("counted": the mapper reserves their
+   * cores, the simulators count their events), or explicit unless the terms exceed TERM_NEURON_BUDGET or the
+   * module would pass NMIR_LIMITS.neurons ("auto", the default).
+   */
+  attentionTerms?: "auto" | "explicit" | "counted";
+  /**
    * insertRelays: a Linear/Affine followed, through linear nodes only, by what one structured projection cannot
    * hold (another matrix, a Transpose, a per-element Scale) gets a graded relay population after it when its
    * output size × the widest destination exceeds this. Default 2^24; 0 relays every such chain.

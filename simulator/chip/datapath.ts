@@ -32,6 +32,13 @@ import {
   SourceHistory,
   type TimestepMode,
 } from "../reference/schedule.js";
+import {
+  TermCounter,
+  type TermRows,
+  termPopulationRows,
+  termProjectionRows,
+  termRows,
+} from "../reference/term-counts.js";
 import { createChipProjectionRun } from "./projection.js";
 
 export interface PopUnit {
@@ -61,6 +68,8 @@ export interface MatmulUnit {
   b: SourceHistory;
   tally: MatmulCounts;
   hist: SourceHistory;
+  /** Set when the matmul is realised by counted term neurons: their rows (the chip model charges them). */
+  terms?: TermRows;
 }
 
 export type Unit = PopUnit | MatmulUnit;
@@ -133,13 +142,19 @@ export class Datapath {
         hist: h(pop.id),
       });
     }
+    const termCounters: TermCounter[] = [];
     for (const dm of ir.dynamicMatmuls) {
+      const terms = dm.realisation
+        ? new TermCounter(dm, termRows(dm, isSpike(dm.a), isSpike(dm.b)))
+        : undefined;
+      if (terms) termCounters.push(terms);
       this.units.set(dm.id, {
         kind: "matmul",
         id: dm.id,
         dm,
         n: dm.m * dm.n,
-        kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b)),
+        ...(terms ? { terms: terms.rows } : {}),
+        kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b), terms),
         a: h(dm.a),
         b: h(dm.b),
         tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0, overshoot: 0 },
@@ -151,10 +166,12 @@ export class Datapath {
     const mms: MatmulCounts[] = [];
     for (const u of this.units.values()) {
       if (u.kind === "population") pops.push(u.tally);
-      else mms.push(u.tally);
+      else if (!u.terms) mms.push(u.tally);
     }
+    // a matmul realised by term neurons is counted as its term rows, as the reference counts it
+    for (const c of termCounters) pops.push(...termPopulationRows(c.rows));
     this.book = new CountBook(
-      this.projections.map((r) => r.tally),
+      [...this.projections.map((r) => r.tally), ...termCounters.flatMap((c) => termProjectionRows(c.rows))],
       pops,
       mms,
       this.inputTallies,

@@ -3,6 +3,7 @@
 // for this step's packets (layer-sync, delay 0). Built once when a mapping is loaded.
 
 import { encodingsOf } from "../../compiler/mapping/encoding.js";
+import { runsAsTerms } from "../../compiler/mapping/term-nodes.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
@@ -36,6 +37,27 @@ export interface UnitPlan {
   planes: number;
   prevAc: number;
   prevMac: number;
+  /**
+   * A matmul realised by term neurons on a chip with their neurons: its term rows' totals at the last step
+   * (termTotals), for deltas; absent where the chip multiplies natively (one AC/MAC per product).
+   */
+  prevTerms?: Float64Array;
+}
+
+/**
+ * What a matmul's counted term neurons did in total so far: [AC, MAC] of their synapses (operands in, terms
+ * to accumulators), [all, active] updates of terms and accumulators, and term events (spikes or products).
+ */
+export function termTotals(unit: Unit): Float64Array | undefined {
+  if (unit.kind !== "matmul" || !unit.terms) return undefined;
+  const { fromA, fromB, sum, terms, accumulators: acc } = unit.terms;
+  return Float64Array.of(
+    fromA.ac + fromB.ac + sum.ac,
+    fromA.mac + fromB.mac + sum.mac,
+    terms.neuronUpdates + acc.neuronUpdates,
+    terms.activeNeuronUpdates + acc.activeNeuronUpdates,
+    terms.spikes + terms.gradedEvents,
+  );
 }
 
 export function buildUnitPlans(
@@ -90,6 +112,8 @@ export function buildUnitPlans(
       planes: planesOf(id),
       prevAc: 0,
       prevMac: 0,
+      // realised by term neurons, charged as such where the chip has their neurons (as the mapper placed it)
+      ...(unit.kind === "matmul" && runsAsTerms(profile, unit.dm) ? { prevTerms: new Float64Array(5) } : {}),
     };
   });
 }

@@ -24,7 +24,7 @@ import {
 } from "./costs.js";
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
-import { buildUnitPlans, type UnitPlan } from "./model-plan.js";
+import { buildUnitPlans, termTotals, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
@@ -94,7 +94,10 @@ export class ChipModel {
   }
 
   reset(): void {
-    for (const p of this.plans) [p.prevAc, p.prevMac] = [0, 0];
+    for (const p of this.plans) {
+      [p.prevAc, p.prevMac] = [0, 0];
+      p.prevTerms?.fill(0);
+    }
     this.router.reset();
   }
 
@@ -332,21 +335,51 @@ export class ChipModel {
   private matmulWork(u: UnitPlan, t: number): void {
     if (u.unit.kind !== "matmul") return;
     const tl = u.unit.tally;
-    const dAc = tl.ac - u.prevAc;
-    const dMac = tl.mac - u.prevMac;
+    // natively: one AC/MAC per product; realised by term neurons: what those neurons did (term-counts.ts)
+    const now = u.prevTerms ? termTotals(u.unit) : undefined;
+    const d = now
+      ? now.map((x, i) => x - u.prevTerms![i]!)
+      : Float64Array.of(tl.ac - u.prevAc, tl.mac - u.prevMac, 0, 0, 0);
+    if (now) u.prevTerms!.set(now);
     [u.prevAc, u.prevMac] = [tl.ac, tl.mac];
     const n = u.unit.n;
-    let restAc = dAc;
-    let restMac = dMac;
+    const rest = Float64Array.from(d);
+    const share = new Float64Array(5);
+    const cyc = this.cyc;
     for (let q = u.slots.length - 1; q >= 0; q--) {
       const c = u.slots[q]!;
-      const ac = q === 0 ? restAc : Math.floor((dAc * u.counts[q]!) / n);
-      const mac = q === 0 ? restMac : Math.floor((dMac * u.counts[q]!) / n);
-      restAc -= ac;
-      restMac -= mac;
-      this.count(c, AC, ac);
-      this.count(c, MAC, mac);
-      const w = ac * this.cyc[AC]! + mac * this.cyc[MAC]!;
+      // each core holds its outputs and (realised) their k terms each: a share by output count
+      for (let i = 0; i < 5; i++) {
+        share[i] = q === 0 ? rest[i]! : Math.floor((d[i]! * u.counts[q]!) / n);
+        rest[i]! -= share[i]!;
+      }
+      const [ac, mac, all, active, fired] = share as unknown as number[];
+      this.count(c, AC, ac!);
+      this.count(c, MAC, mac!);
+      let w = ac! * cyc[AC]! + mac! * cyc[MAC]!;
+      if (now && u.unit.terms) {
+        // term and accumulator updates as a population's; a term event stays on its core (its accumulator's)
+        this.tally.updates[c]! += all!;
+        this.tally.activeUpdates[c]! += active!;
+        this.count(c, UPD_ACTIVE, active!);
+        w += active! * cyc[UPD_ACTIVE]!;
+        if (this.allUpdate) {
+          this.count(c, UPD_IDLE, all! - active!);
+          w += (all! - active!) * cyc[UPD_IDLE]!;
+        }
+        // each term event: out of its neuron, one packet to its accumulator on the same core (no hops)
+        this.count(c, SPIKE_OUT, fired!);
+        this.count(c, AXON_OUT, fired!);
+        this.count(c, AXON_IN, fired!);
+        this.count(c, MEM, fired!);
+        this.tally.emitted[c]! += fired!;
+        this.tally.packetsOut[c]! += fired!;
+        this.tally.packetsIn[c]! += fired!;
+        this.tally.packets += fired!;
+        this.router.stepPackets += fired!;
+        if (u.unit.terms!.terms.kind === "threshold") this.stepSpikes += fired!;
+        w += fired! * (cyc[SPIKE_OUT]! + cyc[AXON_OUT]! + cyc[AXON_IN]!);
+      }
       if (this.dp.plan.matmulLag > 0) {
         this.bufWork[c]! += w;
         continue;

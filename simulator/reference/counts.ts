@@ -19,6 +19,8 @@ export interface ProjectionCounts {
   saturations: number;
   /** The largest clamp: |value| / |limit| it passed (0 without clamps). */
   overshoot: number;
+  /** Synapses of a matmul's term neurons: counted, not instantiated (COUNT_CONVENTIONS.counted). */
+  counted?: true;
 }
 
 export interface PopulationCounts {
@@ -32,6 +34,8 @@ export interface PopulationCounts {
   saturations: number;
   /** The largest clamp: |value| / |limit| it passed (0 without clamps). */
   overshoot: number;
+  /** A matmul's term neurons or accumulators: counted, not instantiated (COUNT_CONVENTIONS.counted). */
+  counted?: true;
 }
 
 /** A projection's counts at zero (the reference and the chip datapath start from the same). */
@@ -149,6 +153,11 @@ export const COUNT_CONVENTIONS = {
     "sat clamps that changed a value: per projection the int32 accumulator and the scaled contribution; per " +
     "population the int32 port sum, the state and the payload; vMin and activation clamps are model " +
     "behaviour, not saturation; never at stage lowered",
+  counted:
+    "rows marked counted (not instantiated): the term neurons, accumulators and synapses that a dynamic matmul " +
+    "realised by term neurons (NMIR realisation, chips without dynamic matmul) stands for, named and counted " +
+    "exactly as lowerAttention's explicit form would be (<id>.terms, <id>, <id>.terms.a/.b, <id>.sum), from " +
+    "the operands' events; the product itself is computed as the matmul and has no perMatmul row",
   normalization: "summed over the steps of one run (one sample); NeuroBench reports per sample",
 } as const;
 

@@ -6,14 +6,23 @@ import { bigShift, EXACT, satBounds } from "./arith.js";
 import type { MatmulCounts } from "./counts.js";
 import { emit, SatCounter } from "./models.js";
 import type { Frame } from "./schedule.js";
+import type { TermCounter } from "./term-counts.js";
 
 export interface MatmulKernel {
   /** One step from the operand frames (undefined before step 0 in pipelined mode); adds to `tally`. */
   step(a: Frame | undefined, b: Frame | undefined, out: Frame, tally: MatmulCounts): void;
 }
 
-/** `binary`: either operand is a spike source, so each product is an accumulate (AC), else a MAC. */
-export function createMatmulKernel(dm: DynamicMatmul, quantized: boolean, binary: boolean): MatmulKernel {
+/**
+ * `binary`: either operand is a spike source, so each product is an accumulate (AC), else a MAC. `terms`: the
+ * matmul is realised by counted term neurons; each step also counts what they would do (term-counts.ts).
+ */
+export function createMatmulKernel(
+  dm: DynamicMatmul,
+  quantized: boolean,
+  binary: boolean,
+  terms?: TermCounter,
+): MatmulKernel {
   const { m, k, n, transposeB } = dm;
   const div = 2 ** dm.shift;
   const [lo, hi] = satBounds(dm.outBits, quantized);
@@ -61,14 +70,21 @@ export function createMatmulKernel(dm: DynamicMatmul, quantized: boolean, binary
           big = acc;
         }
       }
+      let nonzeroSums = 0;
       for (let o = 0; o < m * n; o++) {
+        if (terms && (big ? big[o] !== 0n : y[o] !== 0)) nonzeroSums++;
         const v = big ? bigShift(big[o]!, dm.shift) : quantized ? Math.trunc(y[o]! / div) : y[o]! / div;
         emit(out, o, c.sat(v, lo, hi));
       }
       if (binary) tally.ac += ops;
       else tally.mac += ops;
       tally.gradedEvents += out.count;
+      const before = { saturations: tally.saturations, overshoot: tally.overshoot };
       c.drainInto(tally);
+      terms?.step(A, B, nonzeroSums, out.count, {
+        saturations: tally.saturations - before.saturations,
+        overshoot: tally.overshoot,
+      });
     },
   };
 }

@@ -27,6 +27,7 @@ import {
 } from "./models.js";
 import { createProjectionRun, type ProjectionRun } from "./projection.js";
 import { type Frame, planSchedule, type Schedule, SourceHistory, type TimestepMode } from "./schedule.js";
+import { TermCounter, termPopulationRows, termProjectionRows, termRows } from "./term-counts.js";
 
 export interface ReferenceRunnerOptions {
   /** Default "layer-sync". */
@@ -131,10 +132,15 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
     });
   }
   const matmuls = new Map<string, MatmulRun>();
+  const termCounters: TermCounter[] = [];
   for (const dm of ir.dynamicMatmuls) {
+    const terms = dm.realisation
+      ? new TermCounter(dm, termRows(dm, isSpike(dm.a), isSpike(dm.b)))
+      : undefined;
+    if (terms) termCounters.push(terms);
     matmuls.set(dm.id, {
       dm,
-      kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b)),
+      kernel: createMatmulKernel(dm, q, isSpike(dm.a) || isSpike(dm.b), terms),
       a: history(dm.a),
       b: history(dm.b),
       tally: { id: dm.id, ac: 0, mac: 0, dense: 0, gradedEvents: 0, saturations: 0, overshoot: 0 },
@@ -142,10 +148,11 @@ export function createReferenceRunner(ir: NmirModule, opts: ReferenceRunnerOptio
     });
   }
   const inputTallies: InputCounts[] = ir.inputs.map((i) => ({ id: i.id, events: 0 }));
+  // a matmul realised by term neurons is counted as its term rows (term-counts.ts), not as a matmul
   const book = new CountBook(
-    projections.map((r) => r.tally),
-    [...pops.values()].map((r) => r.tally),
-    [...matmuls.values()].map((r) => r.tally),
+    [...projections.map((r) => r.tally), ...termCounters.flatMap((c) => termProjectionRows(c.rows))],
+    [...[...pops.values()].map((r) => r.tally), ...termCounters.flatMap((c) => termPopulationRows(c.rows))],
+    [...matmuls.values()].filter((r) => !r.dm.realisation).map((r) => r.tally),
     inputTallies,
     opts.perStepCounts ?? false,
   );

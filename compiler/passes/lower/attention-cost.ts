@@ -1,5 +1,6 @@
 // What lowerAttention added to a module, as one line for `map`: term and relay neurons, synapses, and (with a
-// mapping) the cores that hold any of them, read from metadata["attention.lowering"] and the populations' ids.
+// mapping) the cores that hold any of them, read from metadata["attention.lowering"] and the populations' ids —
+// or, for matmuls realised by counted term neurons, metadata["attention.terms"] and the matmuls' cores.
 
 import type { NmirModule } from "../../nmir/index.js";
 
@@ -32,7 +33,7 @@ export function attentionCostLine(
   cores?: readonly (readonly string[])[],
 ): string | undefined {
   const raw = ir.metadata["attention.lowering"];
-  if (raw === undefined) return undefined;
+  if (raw === undefined) return countedTermsLine(ir, cores);
   const s = JSON.parse(raw) as Summary;
   const n = (x: number) => x.toLocaleString("en-US");
   let where = "";
@@ -45,5 +46,29 @@ export function attentionCostLine(
     `attention lowering (${s.matmuls.length} dynamic matmuls): +${n(s.termNeurons + s.relayNeurons)} neurons ` +
     `(${n(s.termNeurons)} term, ${n(s.relayNeurons)} relay), +${n(s.synapses + s.relaySynapses)} synapses${where}; ` +
     `pipelined outputs ${s.pipelinedSteps} step(s) later`
+  );
+}
+
+/**
+ * "attention as counted term neurons (M dynamic matmuls): N term neurons and S synapses counted, not
+ * instantiated, with A accumulators on C of K cores", or undefined when no matmul is realised by term neurons.
+ */
+function countedTermsLine(ir: NmirModule, cores?: readonly (readonly string[])[]): string | undefined {
+  const raw = ir.metadata["attention.terms"];
+  if (raw === undefined) return undefined;
+  const s = JSON.parse(raw) as {
+    matmuls: { id: string; accumulators: number }[];
+    termNeurons: number;
+    synapses: number;
+  };
+  const n = (x: number) => x.toLocaleString("en-US");
+  const ids = new Set(s.matmuls.map((m) => m.id));
+  const acc = s.matmuls.reduce((a, m) => a + m.accumulators, 0);
+  const where = cores
+    ? ` on ${n(cores.filter((c) => c.some((id) => ids.has(id))).length)} of ${n(cores.length)} cores`
+    : "";
+  return (
+    `attention as counted term neurons (${s.matmuls.length} dynamic matmuls): ${n(s.termNeurons)} term neurons and ` +
+    `${n(s.synapses)} synapses counted, not instantiated, with their ${n(acc)} accumulators${where}`
   );
 }
