@@ -100,10 +100,14 @@ class Reader {
     return -1;
   }
 
-  private record(v: object, keys: string[] | undefined, lines: number[]): void {
+  /** Keeps where `v`'s children start — unless `v` is a flow collection opened on line `opened` whose children
+   * all start on that line too (most mapping entries): `line()` gives them the collection's own line, and the
+   * map holds ~10⁵ fewer entries. */
+  private record(v: object, keys: string[] | undefined, lines: number[], opened = NO_LINE): void {
     const first = lines[0];
     let one = first !== undefined && first !== NO_LINE;
     for (let i = 1; one && i < lines.length; i++) one = lines[i] === first;
+    if (one && first === opened) return;
     this.places.set(v, one ? first! : keys ? { keys, lines } : { lines });
   }
 
@@ -318,6 +322,7 @@ class Reader {
     if (depth > MAX_DEPTH) throw new Unsupported();
     const map = this.code() === 123;
     const close = map ? 125 : 93;
+    const opened = this.lineNo;
     this.pos++;
     const obj: { [key: string]: YValue } = {};
     const arr: YValue[] = [];
@@ -369,7 +374,7 @@ class Reader {
         if (this.code() === close) throw new Unsupported(); // a trailing comma
       }
     const v = map ? obj : arr;
-    this.record(v, map ? keys : undefined, lines);
+    this.record(v, map ? keys : undefined, lines, opened);
     return v;
   }
 
@@ -421,7 +426,8 @@ export function readFastYaml(text: string): FastYaml | undefined {
       let line = doc.line;
       for (const seg of path) {
         if (cur === null || typeof cur !== "object") break;
-        const p = places.get(cur)!;
+        // not recorded: a flow collection on one line, every child on the line `line` holds
+        const p = places.get(cur) ?? line;
         let i: number;
         if (Array.isArray(cur)) {
           // yaml's sequence index rule: a whole number ≥ 0, or a string of one
