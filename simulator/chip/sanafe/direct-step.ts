@@ -61,6 +61,25 @@ const FLAG_REVERSE_SATURATE = 32;
 /** Largest neuron count whose positions fit a packed connection's upper 16 bits. */
 const PACKED_NEURONS = 2 ** 16;
 
+/**
+ * Per connection, its target's position (`positionOf` of `post`), packed with its weight (see
+ * `DirectStepper.targetAt`) when every position and weight fits: one pass, the packing dropped at the first that
+ * does not.
+ */
+function connectionTargets(post: Int32Array, weight64: Int32Array, positionOf: Int32Array) {
+  const at = new Int32Array(post.length);
+  let r = 0;
+  if (positionOf.length <= PACKED_NEURONS)
+    for (; r < post.length; r++) {
+      const w = weight64[r]!;
+      if (w !== (w << 16) >> 16) break;
+      at[r] = (positionOf[post[r]!]! << 16) | (w & 0xffff);
+    }
+  if (r === post.length) return { at, packed: true };
+  for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
+  return { at, packed: false };
+}
+
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */
   readonly sums = new Float64Array(10);
@@ -123,15 +142,9 @@ export class DirectStepper {
         (s.resetMode[k]! << FLAG_RESET_SHIFT) |
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
-    const { post, weight64 } = net;
-    let packed = n <= PACKED_NEURONS;
-    for (let r = 0; packed && r < weight64.length; r++) packed = weight64[r] === (weight64[r]! << 16) >> 16;
-    this.packed = packed;
-    this.targetAt = new Int32Array(post.length);
-    if (packed)
-      for (let r = 0; r < post.length; r++)
-        this.targetAt[r] = (positionOf[post[r]!]! << 16) | (weight64[r]! & 0xffff);
-    else for (let r = 0; r < post.length; r++) this.targetAt[r] = positionOf[post[r]!]!;
+    const targets = connectionTargets(net.post, net.weight64, positionOf);
+    this.targetAt = targets.at;
+    this.packed = targets.packed;
     this.limit64 = limit * 64;
     this.current = new Int32Array(n);
     this.next = new Int32Array(n);
