@@ -131,6 +131,11 @@ function addConnections(
   // written one after another, the weights read along c_out
   const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
   const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
+  // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
+  // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
+  const tapTarget = new Int32Array(kh * kw);
+  const tapWeight = new Int32Array(kh * kw);
+  const plane = ow * oh;
   for (let ci = 0; ci < cin; ci++)
     for (let y = 0; y < ih; y++) {
       // output rows reaching input row y: yo·sh + ky = y with 0 ≤ ky < kh
@@ -139,22 +144,25 @@ function addConnections(
       for (let x = 0; x < iw; x++) {
         const xoFirst = Math.max(0, Math.ceil((x - kw + 1) / sw));
         const xoLast = Math.min(ow - 1, Math.floor(x / sw));
+        let taps = 0;
+        for (let yo = yoFirst; yo <= yoLast; yo++)
+          for (let xo = xoFirst; xo <= xoLast; xo++, taps++) {
+            tapTarget[taps] = yo * ow + xo;
+            tapWeight[taps] = (((y - yo * sh) * kw + (x - xo * sw)) * cin + ci) * cout;
+          }
         const src = s0 + ci * iw * ih + y * iw + x;
         let at = fill[src]!;
-        for (let co = 0; co < cout; co++)
-          for (let yo = yoFirst; yo <= yoLast; yo++) {
-            const ky = y - yo * sh;
-            const row = d0 + co * ow * oh + yo * ow;
-            for (let xo = xoFirst; xo <= xoLast; xo++, at++) {
-              post![at] = row + xo;
-              // conv2d weights are [ky][kx][c_in][c_out]
-              if (weight) {
-                const kx = x - xo * sw;
-                weight[at] = w[((ky * kw + kx) * cin + ci) * cout + co]! * 64;
-                if (fanIn) fanIn[row + xo]! += Math.abs(weight[at]!);
-              }
+        for (let co = 0; co < cout; co++) {
+          const base = d0 + co * plane;
+          for (let j = 0; j < taps; j++, at++) {
+            const dst = base + tapTarget[j]!;
+            post![at] = dst;
+            if (weight) {
+              weight[at] = w[tapWeight[j]! + co]! * 64;
+              if (fanIn) fanIn[dst]! += Math.abs(weight[at]!);
             }
           }
+        }
         fill[src] = at;
       }
     }
