@@ -3,6 +3,7 @@
 // schema, and each node's line, in a small fraction of its time and memory. Anything else returns undefined and
 // the caller reads the file with the `yaml` package, so every other document keeps that package's semantics.
 
+import { lineFlowMap } from "./yaml-fast-line.js";
 import type { YPath, YValue } from "./yaml-read.js";
 
 /** A document read by the fast reader: its values and the line of the node at a key path. */
@@ -233,7 +234,14 @@ class Reader {
         } else v = "";
       } else {
         if (this.code() === DASH && this.blankOrEnd(this.pos + 1)) throw new Unsupported();
-        v = this.blockNode(this.pos - this.lineStart, depth + 1);
+        // the line most SANA-FE files repeat thousands of times, `- {'5.0': {core: '0.0'}}`, in one pass
+        const flat =
+          this.code() === 123 && depth + 4 <= MAX_DEPTH ? lineFlowMap(this.s, this.pos) : undefined;
+        if (flat) {
+          v = flat.value;
+          this.pos = flat.end;
+          this.nextContent();
+        } else v = this.blockNode(this.pos - this.lineStart, depth + 1);
       }
       arr.push(v);
       lines.push(line);
