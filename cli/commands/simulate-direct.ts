@@ -29,8 +29,15 @@ function isSanafeNetwork(path: string): string | undefined {
   } catch {
     return undefined; // the compiled path reports a missing or unreadable file
   }
-  const first = text.split(/\r?\n/).find((l) => l.trim() && !l.trimStart().startsWith("#"));
-  return first && /^(network|mappings)\s*:/.test(first) ? text : undefined;
+  // line by line to the first that is not blank or a comment (not the whole file split into lines)
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf("\n", at);
+    const line = text.slice(at, nl < 0 ? text.length : nl).replace(/\r$/, "");
+    at = nl < 0 ? text.length : nl + 1;
+    if (!line.trim() || line.trimStart().startsWith("#")) continue;
+    return /^(network|mappings)\s*:/.test(line) ? text : undefined;
+  }
+  return undefined;
 }
 
 /** The flags the command line read before the CLI parser loads (`directArgv`), each given once as `--flag value`;

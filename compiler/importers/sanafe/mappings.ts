@@ -38,6 +38,7 @@ export function parseMappings(
   const placed: SanafePlacement = new Map(
     [...net.groups].map(([n, g]) => [n, new Array<NeuronPlace>(g.size)]),
   );
+  const cores = new Map<string, [number, number]>();
   list.forEach((item, i) => {
     const keys = isMap(item) ? Object.keys(item) : [];
     if (keys.length !== 1)
@@ -58,18 +59,20 @@ export function parseMappings(
     if (!ids) f.fail(p, `"${address}" is not group, group.neuron or group.a..b`);
     if (ids[1] >= g.size) f.fail(p, `neuron ${group}.${ids[1]} does not exist (the group has ${g.size})`);
     const place: Partial<NeuronPlace> = { path: p };
-    // the usual entry is one map: its keys read in place, each key's path made only for a message
-    const entries = isMap(info)
-      ? Object.keys(info).map((k) => [k, info[k]!, p] as [string, YValue, YPath])
-      : attributeEntries(info, p);
-    for (const [k, v, parent] of entries) {
+    const read = (k: string, v: YValue, parent: YPath) => {
       const kp = () => (parent === p ? [...p, k] : parent);
       if (typeof v !== "string") f.fail(kp(), `${k} must be a name or tile.core`);
       if (k === "core") {
-        const m = /^\s*(\d+)\.(\d+)\s*$/.exec(v);
-        if (!m) f.fail(kp(), `core "${v}" is not tile.core`, "write core: 0.1 for tile 0, core 1");
-        place.tile = Number(m[1]);
-        place.core = Number(m[2]);
+        // a file names few cores for many neurons: each text is read once
+        let tc = cores.get(v);
+        if (!tc) {
+          const m = /^\s*(\d+)\.(\d+)\s*$/.exec(v);
+          if (!m) f.fail(kp(), `core "${v}" is not tile.core`, "write core: 0.1 for tile 0, core 1");
+          tc = [Number(m[1]), Number(m[2])];
+          cores.set(v, tc);
+        }
+        place.tile = tc[0];
+        place.core = tc[1];
       } else if (k === "soma" || k === "synapse" || k === "dendrite") place[k] = v.trim();
       else
         f.fail(
@@ -77,7 +80,10 @@ export function parseMappings(
           `unknown mapping key "${k}"`,
           "a mapping takes core, and optionally soma, synapse, dendrite unit names",
         );
-    }
+    };
+    // the usual entry is one map: its keys read in place, each key's path made only for a message
+    if (isMap(info)) for (const k of Object.keys(info)) read(k, info[k]!, p);
+    else for (const [k, v, parent] of attributeEntries(info, p)) read(k, v, parent);
     if (place.tile === undefined) f.fail(p, `mapping of "${address}" has no core:`, "give core: tile.core");
     if (chip) checkOnChip(f, chip, place as NeuronPlace, kpOf(p));
     const slots = placed.get(group)!;

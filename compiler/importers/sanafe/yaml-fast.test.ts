@@ -153,6 +153,20 @@ describe("fast YAML reader", () => {
       "a: [-1, -x, +2, .5, 1e3]\n",
       "a: [  ]\nb: {  }\n",
       "a: {'1': x, \"2\": y}\n",
+      // one-line flow maps as sequence items (the reader's one-pass line, yaml-fast-line.ts)
+      "- {a: {b: c}}\n- {'5.0': {core: '0.0', soma: x}}\n",
+      "- {a: {b: c}} # c\n- {a: {b: c}}   \n- {a: b, c: d}\n- {a: {}}\n- {}\n",
+      "- {a: {b: -1}}\n- {a: {b: -x}}\n- {a: +.5, b: -.}\n- {1: {bias: -6}}\n",
+      "- {a: {b: 'it''s'}}\n- {a: {b: c d}}\n- {a: 'x\\y'}\n- {a: \"x y\"}\n",
+      "- {a: {b: c}, a: 1}\n",
+      "- {a: {b: {c: d}}}\n- {a: {b: [1]}}\n",
+      "- {a: {b: c}\n  }\n",
+      "- {'a' : b}\n",
+      "- {a:b}\n- {'a':b}\n",
+      "- {__proto__: 1}\n",
+      "- {a: {b: c}}x\n",
+      "- {a: {b: c}}",
+      "k:\n  - {a: 1}\n  - {b: {c: 2}}\nz: {d: e}\n",
     ];
     let read = 0;
     for (const s of snippets) if (agrees(s)) read++;

@@ -3,6 +3,7 @@
 // schema, and each node's line, in a small fraction of its time and memory. Anything else returns undefined and
 // the caller reads the file with the `yaml` package, so every other document keeps that package's semantics.
 
+import { lineFlowMap } from "./yaml-fast-line.js";
 import type { YPath, YValue } from "./yaml-read.js";
 
 /** A document read by the fast reader: its values and the line of the node at a key path. */
@@ -100,10 +101,14 @@ class Reader {
     return -1;
   }
 
-  private record(v: object, keys: string[] | undefined, lines: number[]): void {
+  /** Keeps where `v`'s children start — unless `v` is a flow collection opened on line `opened` whose children
+   * all start on that line too (most mapping entries): `line()` gives them the collection's own line, and the
+   * map holds ~10⁵ fewer entries. */
+  private record(v: object, keys: string[] | undefined, lines: number[], opened = NO_LINE): void {
     const first = lines[0];
     let one = first !== undefined && first !== NO_LINE;
     for (let i = 1; one && i < lines.length; i++) one = lines[i] === first;
+    if (one && first === opened) return;
     this.places.set(v, one ? first! : keys ? { keys, lines } : { lines });
   }
 
@@ -229,7 +234,14 @@ class Reader {
         } else v = "";
       } else {
         if (this.code() === DASH && this.blankOrEnd(this.pos + 1)) throw new Unsupported();
-        v = this.blockNode(this.pos - this.lineStart, depth + 1);
+        // the line most SANA-FE files repeat thousands of times, `- {'5.0': {core: '0.0'}}`, in one pass
+        const flat =
+          this.code() === 123 && depth + 4 <= MAX_DEPTH ? lineFlowMap(this.s, this.pos) : undefined;
+        if (flat) {
+          v = flat.value;
+          this.pos = flat.end;
+          this.nextContent();
+        } else v = this.blockNode(this.pos - this.lineStart, depth + 1);
       }
       arr.push(v);
       lines.push(line);
@@ -318,6 +330,7 @@ class Reader {
     if (depth > MAX_DEPTH) throw new Unsupported();
     const map = this.code() === 123;
     const close = map ? 125 : 93;
+    const opened = this.lineNo;
     this.pos++;
     const obj: { [key: string]: YValue } = {};
     const arr: YValue[] = [];
@@ -369,7 +382,7 @@ class Reader {
         if (this.code() === close) throw new Unsupported(); // a trailing comma
       }
     const v = map ? obj : arr;
-    this.record(v, map ? keys : undefined, lines);
+    this.record(v, map ? keys : undefined, lines, opened);
     return v;
   }
 
@@ -421,7 +434,8 @@ export function readFastYaml(text: string): FastYaml | undefined {
       let line = doc.line;
       for (const seg of path) {
         if (cur === null || typeof cur !== "object") break;
-        const p = places.get(cur)!;
+        // not recorded: a flow collection on one line, every child on the line `line` holds
+        const p = places.get(cur) ?? line;
         let i: number;
         if (Array.isArray(cur)) {
           // yaml's sequence index rule: a whole number ≥ 0, or a string of one

@@ -147,6 +147,26 @@ describe("the direct run fires, counts, costs and times as the compiled chip", (
     expect(spikes).toBeGreaterThan(200); // the networks fire: the comparison means something
   }, 120_000);
 
+  it("weights beyond the packed connection's 16 bits (× 64): the same run JSON sections", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sanafe-direct-"));
+    writeFileSync(join(dir, "arch.yaml"), smallArch({ name: "grid2x2", width: 2, height: 2 }));
+    try {
+      for (const seed of [3, 11]) {
+        const net = join(dir, "net.yaml");
+        // 600 × 64 needs 17 signed bits: the step loop reads targets and weights from separate arrays
+        const text = randomNet(seed).replace(/(-> d\.\d+: \{weight: )-?\d+/, "$1-600");
+        expect(text).toContain("{weight: -600}");
+        writeFileSync(net, text);
+        const direct = await run(dir, net, []);
+        const chip = await run(dir, net, ["--no-direct"]);
+        expect(direct.run.run.path, direct.err).toBe("direct");
+        expect(comparable(direct.run)).toEqual(comparable(chip.run));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("hands a network outside its domain to the compiled chip, saying why", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sanafe-direct-"));
     try {

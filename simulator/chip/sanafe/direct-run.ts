@@ -40,30 +40,27 @@ export interface DirectRunResult {
   outgrewAt: number;
 }
 
-/** Per source neuron, its connections by destination group: (group, nonzero-weight count), CSR. */
-function connectionsByGroup(net: ConventionNet & { weight64: Int32Array }) {
+/**
+ * Per destination group, the synaptic ops of nonzero weights `delivered[k]` spikes of each neuron k made: whole
+ * numbers, summed exactly in any order.
+ */
+function nonzeroOpsByGroup(
+  net: ConventionNet & { weight64: Int32Array },
+  delivered: Int32Array,
+): Float64Array {
   const groupOf = new Int32Array(net.neurons);
   net.groups.forEach((g, i) => {
     groupOf.fill(i, g.start, g.start + g.size);
   });
-  const start = new Int32Array(net.neurons + 1);
-  const group: number[] = [];
-  const nonzero: number[] = [];
+  const { postStart, post, weight64 } = net;
+  const into = new Float64Array(net.groups.length);
   for (let k = 0; k < net.neurons; k++) {
-    const at = group.length;
-    for (let r = net.postStart[k]!; r < net.postStart[k + 1]!; r++) {
-      const g = groupOf[net.post[r]!]!;
-      let j = at;
-      while (j < group.length && group[j] !== g) j++;
-      if (j === group.length) {
-        group.push(g);
-        nonzero.push(0);
-      }
-      if (net.weight64[r] !== 0) nonzero[j]!++;
-    }
-    start[k + 1] = group.length;
+    const spikes = delivered[k]!;
+    if (spikes === 0) continue;
+    const end = postStart[k + 1]!;
+    for (let r = postStart[k]!; r < end; r++) if (weight64[r] !== 0) into[groupOf[post[r]!]!]! += spikes;
   }
-  return { start, group: Int32Array.from(group), nonzero: Int32Array.from(nonzero) };
+  return into;
 }
 
 /**
@@ -84,21 +81,16 @@ export function runDirect(
   limit: number,
   scheduler = new BatchScheduler(),
 ): DirectRunResult {
-  const n = net.neurons;
   const account = new SanafeAccount(net);
   const spikesPerStep = new Int32Array(steps);
-  const nonzeroOpsInto = new Float64Array(net.groups.length);
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
     if (outgrewAt >= 0) scheduler.close();
     else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
     const { firedList, firedPerNeuron, activePerNeuron } = stepper;
-    const byGroup = connectionsByGroup(net);
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
-    for (let k = 0; k < n; k++)
-      for (let j = byGroup.start[k]!; j < byGroup.start[k + 1]!; j++)
-        nonzeroOpsInto[byGroup.group[j]!]! += delivered[k]! * byGroup.nonzero[j]!;
+    const nonzeroOpsInto = nonzeroOpsByGroup(net, delivered);
     const totals = account.totals;
     return { totals, firedPerNeuron, spikesPerStep, activePerNeuron, nonzeroOpsInto, outgrewAt };
   };

@@ -58,18 +58,46 @@ const FLAG_RULE_SHIFT = 1;
 const FLAG_RESET_SHIFT = 3;
 const FLAG_REVERSE_SATURATE = 32;
 
+/** Largest neuron count whose positions fit a packed connection's upper 16 bits. */
+const PACKED_NEURONS = 2 ** 16;
+
+/**
+ * Per connection, its target's position (`positionOf` of `post`), packed with its weight (see
+ * `DirectStepper.targetAt`) when every position and weight fits: one pass, the packing dropped at the first that
+ * does not.
+ */
+function connectionTargets(post: Int32Array, weight64: Int32Array, positionOf: Int32Array) {
+  const at = new Int32Array(post.length);
+  let r = 0;
+  if (positionOf.length <= PACKED_NEURONS)
+    for (; r < post.length; r++) {
+      const w = weight64[r]!;
+      if (w !== (w << 16) >> 16) break;
+      at[r] = (positionOf[post[r]!]! << 16) | (w & 0xffff);
+    }
+  if (r === post.length) return { at, packed: true };
+  for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
+  return { at, packed: false };
+}
+
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */
   readonly sums = new Float64Array(10);
-  /** Potentials, thresholds, floors, resets and biases in 1/64 units: v·64 is an integer (the domain puts every
-   * value on the 1/64 grid), so trunc(v·leak·64)/64 + bias + u/64 is, exactly, (trunc(V·leak) + B + U)/64. */
+  /** Per position in processing order (neuron `order[i]`): its potential and reset in 1/64 units — v·64 is an
+   * integer (the domain puts every value on the 1/64 grid), so trunc(v·leak·64)/64 + bias + u/64 is, exactly,
+   * (trunc(V·leak) + B + U)/64. The per-step arrays are by position, so the loop walks memory in order. */
   private readonly v: Float64Array;
   private readonly reset: Float64Array;
-  /** Per position in processing order, what the loop reads of every neuron each step, side by side (one stream
-   * of memory, not eight): PAR_* values, and the FLAG_* bits. */
+  /** What the loop reads of every neuron each step, side by side (one stream of memory, not eight): PAR_*
+   * values (leak, threshold, bias, floor in 1/64 units; its soma's access and update costs), and FLAG_* bits. */
   private readonly par: Float64Array;
   private readonly flags: Uint8Array;
   private readonly limit64: number;
+  /** Per connection (the net's CSR by neuron): its target's position in the upper 16 bits and its weight × 64
+   * in the lower 16 (`packed`: every position and weight fits; one 4-byte read per synaptic event, the loop's
+   * bulk), else the target's position alone (weights from the net's weight64). */
+  private readonly targetAt: Int32Array;
+  private readonly packed: boolean;
   /** This step's input current (1/64 units) and whether any spike reached the neuron; the next step's. */
   private current: Int32Array;
   private next: Int32Array;
@@ -77,9 +105,10 @@ export class DirectStepper {
   private reachedNext: Uint8Array;
   /** Per input neuron, the position of its next spike in its train. */
   private readonly trainAt: Int32Array;
+  /** Per position: steps with a nonzero input or bias. */
+  private readonly activeAt: Int32Array;
   readonly firedList: Int32Array;
   readonly firedPerNeuron: Int32Array;
-  readonly activePerNeuron: Int32Array;
 
   constructor(
     private readonly net: ConventionNet & { weight64: Int32Array },
@@ -89,13 +118,16 @@ export class DirectStepper {
   ) {
     const n = net.neurons;
     this.v = new Float64Array(n);
-    this.reset = Float64Array.from(s.reset, (x) => x * 64);
+    this.reset = new Float64Array(n);
     this.par = new Float64Array(n * PAR_STRIDE);
     this.flags = new Uint8Array(n);
     const { order, rule, accessE, accessL, updateE, updateL } = account;
+    const positionOf = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const k = order[i]!;
+      positionOf[k] = i;
       const p = i * PAR_STRIDE;
+      this.reset[i] = s.reset[k]! * 64;
       this.par[p + PAR_LEAK] = s.leakDecay[k]!;
       this.par[p + PAR_THRESHOLD] = s.threshold[k]! * 64;
       this.par[p + PAR_BIAS] = s.bias[k]! * 64;
@@ -110,15 +142,26 @@ export class DirectStepper {
         (s.resetMode[k]! << FLAG_RESET_SHIFT) |
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
+    const targets = connectionTargets(net.post, net.weight64, positionOf);
+    this.targetAt = targets.at;
+    this.packed = targets.packed;
     this.limit64 = limit * 64;
     this.current = new Int32Array(n);
     this.next = new Int32Array(n);
     this.reached = new Uint8Array(n);
     this.reachedNext = new Uint8Array(n);
     this.trainAt = s.trainStart.slice(0, n);
+    this.activeAt = new Int32Array(n);
     this.firedList = new Int32Array(n);
     this.firedPerNeuron = new Int32Array(n);
-    this.activePerNeuron = new Int32Array(n);
+  }
+
+  /** Per neuron (global order): steps in which its input (current, or a bias) was nonzero. */
+  get activePerNeuron(): Int32Array {
+    const { order } = this.account;
+    const out = new Int32Array(this.net.neurons);
+    for (let i = 0; i < out.length; i++) out[order[i]!] = this.activeAt[i]!;
+    return out;
   }
 
   /**
@@ -126,10 +169,10 @@ export class DirectStepper {
    * sums to `sums`. Returns the batch position after them, or −1 when a potential passed the limit.
    */
   step(t: number, batch: QueueBatch, at: number): number {
-    const { v, reset, par, flags, limit64, current, next, reached, reachedNext } = this;
-    const { trainAt, firedList, firedPerNeuron, activePerNeuron } = this;
+    const { v, reset, par, flags, limit64, current, next, reached, reachedNext, targetAt, packed } = this;
+    const { trainAt, firedList, firedPerNeuron, activeAt } = this;
     const { trainStart, trainSteps } = this.s;
-    const { postStart, post, somaOf, msgStart, msgCore, msgDendriteJ, weight64: w64 } = this.net;
+    const { postStart, somaOf, msgStart, msgCore, msgDendriteJ, weight64: w64 } = this.net;
     const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart } = this.account;
     const { neuronHops, neuronSynapses } = this.account;
     const { counts: qCount, dest: qDest, gen: qGen, proc: qProc } = batch;
@@ -151,7 +194,6 @@ export class DirectStepper {
       let pending = 0;
       const end = slotStart[slot + 1]!;
       for (let i = slotStart[slot]!; i < end; i++) {
-        const k = order[i]!;
         const p = i * PAR_STRIDE;
         const f = flags[i]!;
         const rule = (f >> FLAG_RULE_SHIFT) & 3;
@@ -160,6 +202,7 @@ export class DirectStepper {
         let fire = false;
         let updated: boolean;
         if ((f & FLAG_INPUT) !== 0) {
+          const k = order[i]!;
           const from = trainAt[k]!;
           fire = from < trainStart[k + 1]! && trainSteps[from] === t;
           if (fire) {
@@ -168,26 +211,26 @@ export class DirectStepper {
           }
           updated = fire || rule === 1;
         } else {
-          let vk = v[k]!;
-          const input = current[k]!;
+          let vk = v[i]!;
+          const input = current[i]!;
           const b = par[p + PAR_BIAS]!;
-          updated = rule === 1 || (rule === 2 && (reached[k] === 1 || vk !== 0));
-          if (input !== 0 || b !== 0) activePerNeuron[k]!++;
+          updated = rule === 1 || (rule === 2 && (reached[i] === 1 || vk !== 0));
+          if (input !== 0 || b !== 0) activeAt[i]!++;
           vk = Math.trunc(vk * par[p + PAR_LEAK]!) + b + input;
-          current[k] = 0;
+          current[i] = 0;
           const threshold = par[p + PAR_THRESHOLD]!;
           if (vk > threshold) {
             fire = true;
             const mode = (f >> FLAG_RESET_SHIFT) & 3;
-            if (mode === RESET_HARD) vk = reset[k]!;
+            if (mode === RESET_HARD) vk = reset[i]!;
             else if (mode === RESET_SOFT) vk -= threshold;
           }
           if ((f & FLAG_REVERSE_SATURATE) !== 0 && vk < par[p + PAR_REVERSE_THRESHOLD]!)
             vk = par[p + PAR_REVERSE_THRESHOLD]!;
-          v[k] = vk;
+          v[i] = vk;
           if (vk > limit64 || vk < -limit64) return -1;
         }
-        reached[k] = 0;
+        reached[i] = 0;
         if (fire) updated = true;
         if (updated) {
           updatedCount++;
@@ -195,6 +238,7 @@ export class DirectStepper {
           pending += par[p + PAR_UPDATE_L]!;
         }
         if (!fire) continue;
+        const k = order[i]!;
         firedList[count++] = k;
         firedPerNeuron[k]!++;
         const u = somaOf[k]! * 3 + 2;
@@ -202,11 +246,19 @@ export class DirectStepper {
         pending += somaL[u]!;
         // the spike reaches its targets next step
         const postEnd = postStart[k + 1]!;
-        for (let r = postStart[k]!; r < postEnd; r++) {
-          const d = post[r]!;
-          next[d]! += w64[r]!;
-          reachedNext[d] = 1;
-        }
+        if (packed)
+          for (let r = postStart[k]!; r < postEnd; r++) {
+            const x = targetAt[r]!;
+            const d = x >>> 16;
+            next[d]! += (x << 16) >> 16;
+            reachedNext[d] = 1;
+          }
+        else
+          for (let r = postStart[k]!; r < postEnd; r++) {
+            const d = targetAt[r]!;
+            next[d]! += w64[r]!;
+            reachedNext[d] = 1;
+          }
         const msgEnd = msgStart[k + 1]!;
         messages += msgEnd - msgStart[k]!;
         hops += neuronHops[k]!;

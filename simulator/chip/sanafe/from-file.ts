@@ -127,27 +127,45 @@ function addConnections(
         }
     return;
   }
-  for (let co = 0; co < c.kernelCount; co++)
-    for (let yo = 0; yo < oh; yo++)
-      for (let xo = 0; xo < ow; xo++) {
-        const dst = d0 + co * ow * oh + yo * ow + xo;
-        let fan = 0;
-        for (let ci = 0; ci < c.inputChannels; ci++)
-          for (let ky = 0; ky < c.kernelHeight; ky++) {
-            const row = s0 + ci * c.inputWidth * c.inputHeight + (yo * c.strideHeight + ky) * c.inputWidth;
-            for (let kx = 0; kx < c.kernelWidth; kx++) {
-              const src = row + xo * c.strideWidth + kx;
-              const at = fill[src]!++;
-              post![at] = dst;
-              // conv2d weights are [ky][kx][c_in][c_out]
-              if (weight) {
-                weight[at] = w[((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co]! * 64;
-                fan += Math.abs(weight[at]!);
-              }
+  // source by source, each one's targets in ascending order (channel, row, column) as SANA-FE lists them:
+  // written one after another, the weights read along c_out
+  const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
+  const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
+  // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
+  // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
+  const tapTarget = new Int32Array(kh * kw);
+  const tapWeight = new Int32Array(kh * kw);
+  const plane = ow * oh;
+  for (let ci = 0; ci < cin; ci++)
+    for (let y = 0; y < ih; y++) {
+      // output rows reaching input row y: yo·sh + ky = y with 0 ≤ ky < kh
+      const yoFirst = Math.max(0, Math.ceil((y - kh + 1) / sh));
+      const yoLast = Math.min(oh - 1, Math.floor(y / sh));
+      for (let x = 0; x < iw; x++) {
+        const xoFirst = Math.max(0, Math.ceil((x - kw + 1) / sw));
+        const xoLast = Math.min(ow - 1, Math.floor(x / sw));
+        let taps = 0;
+        for (let yo = yoFirst; yo <= yoLast; yo++)
+          for (let xo = xoFirst; xo <= xoLast; xo++, taps++) {
+            tapTarget[taps] = yo * ow + xo;
+            tapWeight[taps] = (((y - yo * sh) * kw + (x - xo * sw)) * cin + ci) * cout;
+          }
+        const src = s0 + ci * iw * ih + y * iw + x;
+        let at = fill[src]!;
+        for (let co = 0; co < cout; co++) {
+          const base = d0 + co * plane;
+          for (let j = 0; j < taps; j++, at++) {
+            const dst = base + tapTarget[j]!;
+            post![at] = dst;
+            if (weight) {
+              weight[at] = w[tapWeight[j]! + co]! * 64;
+              if (fanIn) fanIn[dst]! += Math.abs(weight[at]!);
             }
           }
-        if (fanIn) fanIn[dst]! += fan;
+        }
+        fill[src] = at;
       }
+    }
 }
 
 /** Connections one edge makes (checked against the budget before anything is allocated for them). */

@@ -245,7 +245,8 @@ export class DetailedScheduler {
         const f = head[d]!;
         const p = flightPair[f]!;
         const adjust = flightAdjust[f]!;
-        for (let r = routeStart[p]!; r < routeStart[p + 1]!; r++) density[links[r]!]! -= adjust;
+        const routeEnd = routeStart[p + 1]!;
+        for (let r = routeStart[p]!; r < routeEnd; r++) density[links[r]!]! -= adjust;
         if (inNoc > 1) meanProc += (meanProc - flightProc[f]!) / (inNoc - 1);
         else meanProc = 0;
         inNoc--;
@@ -274,8 +275,10 @@ export class DetailedScheduler {
         const earliest = t + Math.max(minHop[p]!, congestion);
         const proc = qProc[at]!;
         const received = Math.max(finished[d]!, earliest);
-        finished[d] = Math.max(finished[d]! + proc, earliest + proc);
-        if (finished[d]! > last) last = finished[d]!;
+        // = max(finished + proc, earliest + proc), exactly: adding proc rounds monotonically
+        const done = received + proc;
+        finished[d] = done;
+        if (done > last) last = done;
         meanProc += (proc - meanProc) / (inNoc + 1);
         inNoc++;
         if (flights === flightPair.length) {
