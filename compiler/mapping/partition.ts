@@ -22,6 +22,7 @@ import {
   TILE_FAN_IN_CUT,
   TILE_SPREAD_MIN,
   tileRuns,
+  writtenByRows,
 } from "./tiles.js";
 import type { Slice, Usage } from "./types.js";
 
@@ -249,7 +250,7 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
     // one push per slice: a tiled node can have hundreds of thousands of runs (too many for a spread's arguments)
     const readers = readersOf.get(node.id) ?? [];
-    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous, readers)) || contiguous)
+    for (const s of (grid && tiled(node, grid, useRuns, tight, contiguous, readers)) || contiguous)
       slices.push(s);
   }
   progress.tick(nodes.length);
@@ -265,15 +266,17 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
  * `TILE_SPREAD_MIN` contiguous slices and they spread it over `TILE_FAN_IN_CUT` times fewer cores.
  */
 function tiled(
-  id: string,
+  node: MapNode,
   grid: FeatureGrid,
   use: (runs: Run[]) => Usage,
   tight: Usage,
   contiguous: readonly UsedSlice[],
   readers: readonly Projection[],
 ): UsedSlice[] | undefined {
+  const id = node.id;
+  const readRows = readByRows(grid, readers);
   const spread =
-    contiguous.length >= TILE_SPREAD_MIN && readByRows(grid, readers)
+    contiguous.length >= TILE_SPREAD_MIN && (readRows || writtenByRows(grid, node.incoming))
       ? rowFanIn(
           grid,
           contiguous.map((s) => s.start),
@@ -281,7 +284,9 @@ function tiled(
         )
       : 0;
   const slack = spread >= TILE_SPREAD_MIN ? Math.floor(contiguous.length * TILE_EXTRA_CORES) : 0;
-  let shape = bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
+  // only its own inputs are read by rows: tiles that tie with the slices cost no core, so they go first
+  let shape = slack > 0 && !readRows ? bestTileShape(grid, use, tight, contiguous.length + 1) : undefined;
+  shape ??= bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
   if (
     shape &&
     shape.tiles > contiguous.length &&

@@ -162,6 +162,21 @@ export function readByRows(g: FeatureGrid, outgoing: readonly Projection[]): boo
   });
 }
 
+/**
+ * Whether some projection of `incoming` writes the node in grid `g` (a per-token linear, a convolution): each of
+ * its destination rows reads only its own source rows (or a window of them), so a core holding a few rows reads
+ * only the source cores that hold those rows, while a contiguous slice of a feature-major grid holds a channel
+ * at every row and reads every source core (spikformer-8-768 at 224×224: 640 × 588 core pairs per q, k, v term).
+ */
+export function writtenByRows(g: FeatureGrid, incoming: readonly Projection[]): boolean {
+  return incoming.some((p) => {
+    const d = destinationGrid(p.connectivity);
+    return (
+      d !== undefined && d.rows === g.rows && d.features === g.features && d.featureMajor === g.featureMajor
+    );
+  });
+}
+
 /** How many of the contiguous slices (`starts` ascending, the first 0) hold some feature of row `r`. */
 export function rowFanIn(g: FeatureGrid, starts: readonly number[], r: number): number {
   const sliceOf = (neuron: number) => {
