@@ -132,7 +132,7 @@ function overBudget(ir: NmirModule, cores: number, budget: number, reading: stri
     "UNSUPPORTED",
     `${ir.name} on ${cores.toLocaleString("en-US")} cores: traffic between more than ${budget.toLocaleString("en-US")} (source, destination) core pairs (TRAFFIC_PAIR_BUDGET), reached at ${reading}; the mapping would list a route for every pair`,
     {
-      hint: "layers whose every core reads every core of a large source (1×1 convolutions over channel-major slices, dense layers, many summed sources) multiply the pairs: use a profile with more neurons per core, or a smaller model",
+      hint: "layers whose cores read many cores of a large source (dense layers, narrow tiles of wide matrices, a residual stream's many terms) multiply the pairs: recompile with fewer --weight-bits (more channels per core, fewer cores to read), use a profile with more neurons per core, or a smaller model",
     },
   );
 }
