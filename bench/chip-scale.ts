@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { writeNpyFile } from "../compiler/importers/tensors/npy.js";
-import { validateMapping } from "../compiler/mapping/index.js";
+import { mappingJson, validateMapping } from "../compiler/mapping/index.js";
 import { shapeSize, writeNmirFile } from "../compiler/nmir/index.js";
 import { initWeights } from "../pipeline/init-weights.js";
 import { openPipeline } from "../pipeline/pipeline.js";
@@ -75,7 +75,7 @@ async function prepare(a: Args): Promise<void> {
   graph.metadata.weights = "seeded-init";
   writeNmirFile(join(a.cache, "m.nmir"), await p.compile());
   const { mapping } = await p.map();
-  writeFileSync(join(a.cache, "mapping.json"), `${JSON.stringify(mapping, null, 2)}\n`);
+  writeFileSync(join(a.cache, "mapping.json"), mappingJson(mapping));
 }
 
 /** `simulate m.nmir --engine chip --mapping mapping.json --input image.npy` in this process, measured. */

@@ -13,6 +13,7 @@ import {
   type MapOptions,
   MappingError,
   mapNetwork,
+  mappingJson,
   PLACEMENTS,
   type Placement,
   profileTraffic,
@@ -101,7 +102,7 @@ async function runMap(args: Record<string, unknown>, io: CliIo): Promise<void> {
       progress.done();
     }
     const { mapping, fit } = mapped;
-    if (out) writeOutputFile("-o/--out", out, `${JSON.stringify(mapping, null, 2)}\n`);
+    if (out) writeOutputFile("-o/--out", out, mappingJson(mapping));
     if (args.json === true) {
       io.out(JSON.stringify({ mapping, fit }, null, 2));
       return;

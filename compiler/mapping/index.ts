@@ -13,6 +13,7 @@ export {
   type MapResult,
   mapNetwork,
 } from "./map-network.js";
+export { MAPPING_INDENT_MAX_CORES, mappingJson } from "./mapping-json.js";
 export { speckUsage } from "./memory-models.js";
 export { profileTraffic } from "./profile-traffic.js";
 export { formatChipGrid, formatSystemLinks } from "./system-view.js";

@@ -19,8 +19,10 @@ import {
   featureGrid,
   readByRows,
   rowFanIn,
+  rowWriters,
   TILE_EXTRA_CORES,
   TILE_FAN_IN_CUT,
+  TILE_PAIRS_MIN,
   TILE_SPREAD_MIN,
   tileRuns,
 } from "./tiles.js";
@@ -180,6 +182,8 @@ export interface PartitionOptions {
   cores: number;
   /** Told each node partitioned (stage "partition"). */
   progress?: Progress;
+  /** Core pairs a node's contiguous slices must read through its row writers to take costlier tiles. */
+  tilePairsMin?: number;
 }
 
 /** The slices of every node, or the misfits that prevent it. */
@@ -197,6 +201,9 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
   }
   const isSpeck = profile.core.memoryModel.kind === "speck";
   const slices: UsedSlice[] = [];
+  // slices (≈ cores) of each node partitioned so far: how many source cores a row writer's slice reads
+  const slicesOf = new Map<string, number>();
+  const pairsMin = opts.tilePairsMin ?? TILE_PAIRS_MIN;
   const misfits: Misfit[] = [];
   const progress = opts.progress ?? noProgress;
   progress.stage("partition", nodes.length);
@@ -267,8 +274,13 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
     const useRuns = (runs: Run[]) => runsUsage(node, facts, runs, profile, inputIds, sizes);
     // one push per slice: a tiled node can have hundreds of thousands of runs (too many for a spread's arguments)
     const readers = readersOf.get(node.id) ?? [];
-    for (const s of (grid && tiled(node.id, grid, useRuns, tight, contiguous, readers)) || contiguous)
+    const before = slices.length;
+    for (const s of (grid && tiled(node, grid, useRuns, tight, contiguous, readers, slicesOf, pairsMin)) ||
+      contiguous)
       slices.push(s);
+    let own = 0;
+    for (let k = before; k < slices.length; k++) if (!slices[k]!.withPrevious) own++;
+    slicesOf.set(node.id, own);
   }
   progress.tick(nodes.length);
   return { nodes, slices, misfits };
@@ -280,18 +292,26 @@ export function partition(ir: NmirModule, profile: ChipProfile, opts: PartitionO
  * as many cores, but a reader of every feature of a few rows (a 1×1 convolution, a per-token linear) then
  * reads a few cores instead of all of them. When such a reader exists, the widest tiles (fewest feature
  * blocks) within `TILE_EXTRA_CORES` more cores than slices are taken if a row spans at least
- * `TILE_SPREAD_MIN` contiguous slices and they spread it over `TILE_FAN_IN_CUT` times fewer cores.
+ * `TILE_SPREAD_MIN` contiguous slices and they spread it over `TILE_FAN_IN_CUT` times fewer cores. A node read
+ * by no one by rows gets the same when its contiguous slices would read at least `pairsMin` core pairs through
+ * its row writers (`TILE_PAIRS_MIN`), tiles that tie first.
  */
 function tiled(
-  id: string,
+  node: MapNode,
   grid: FeatureGrid,
   use: (runs: Run[]) => Usage,
   tight: Usage,
   contiguous: readonly UsedSlice[],
   readers: readonly Projection[],
+  slicesOf: ReadonlyMap<string, number>,
+  pairsMin: number,
 ): UsedSlice[] | undefined {
+  const id = node.id;
+  const readRows = readByRows(grid, readers);
+  const sourceSlices = rowWriters(grid, node.incoming).reduce((n, p) => n + (slicesOf.get(p.src) ?? 0), 0);
+  const pairsBound = !readRows && contiguous.length * sourceSlices >= pairsMin;
   const spread =
-    contiguous.length >= TILE_SPREAD_MIN && readByRows(grid, readers)
+    contiguous.length >= TILE_SPREAD_MIN && (readRows || pairsBound)
       ? rowFanIn(
           grid,
           contiguous.map((s) => s.start),
@@ -299,7 +319,9 @@ function tiled(
         )
       : 0;
   const slack = spread >= TILE_SPREAD_MIN ? Math.floor(contiguous.length * TILE_EXTRA_CORES) : 0;
-  let shape = bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
+  // only its own inputs are read by rows: tiles that tie with the slices cost no core, so they go first
+  let shape = slack > 0 && !readRows ? bestTileShape(grid, use, tight, contiguous.length + 1) : undefined;
+  shape ??= bestTileShape(grid, use, tight, contiguous.length + 1 + slack, slack > 0);
   if (
     shape &&
     shape.tiles > contiguous.length &&

@@ -58,7 +58,7 @@ function chain(): NmirModule {
 }
 
 describe("tiles at a few more cores than contiguous slices", () => {
-  it("a and b (read by rows) as 140 tiles of 8 channels × 16 positions, c (no reader) as 129 slices", () => {
+  it("a and b (read by rows) as 140 tiles of 8 channels × 16 positions; c (read by none) as 129 slices", () => {
     // contiguous: ⌈16,480 / 128⌉ = 129 slices of ≈ 1.24 channels at every position, a row on all 129. Tiles
     // within 10 % more cores (≤ 141), the widest: 10 channels (the memory) × 12 positions = 16 × 9 = 144 is
     // over; 9 × 14: 18 × 8 = 144 over; 8 × 16: 20 × 7 = 140, and a row spreads over 20 tiles.
@@ -66,6 +66,7 @@ describe("tiles at a few more cores than contiguous slices", () => {
     const { slices, misfits } = partition(ir, profile, { cores: 512 });
     expect(misfits).toEqual([]);
     const cores = (id: string) => slices.filter((s) => s.population === id && !s.withPrevious).length;
+    // c's slices would read 129 × 140 = 18,060 pairs of b, below TILE_PAIRS_MIN: cores first
     expect([cores("a"), cores("b"), cores("c")]).toEqual([140, 140, 129]);
     const firstTile = slices.filter((s) => s.population === "a").slice(0, 8);
     expect(firstTile.map((s) => [s.start, s.count])).toEqual(
@@ -83,6 +84,21 @@ describe("tiles at a few more cores than contiguous slices", () => {
     expect(aToB).toHaveLength(140 * 20);
     for (let to = 0; to < bins.length; to++)
       if (pop[to] === "b") expect(aToB.filter((e) => e.to === to)).toHaveLength(20);
+  });
+
+  it("c, read by none, as 140 tiles reading the 20 tiles of b at their positions when 129 × 140 pairs bind", () => {
+    // c's 129 contiguous slices would each hold ≈ 1.24 channels at every position, so each would read every
+    // tile of b (18,060 pairs, over a pair bound of 10,000); as tiles of 16 positions each reads the 20 tiles
+    // of b that hold them
+    const ir = chain();
+    const { slices } = partition(ir, profile, { cores: 512, tilePairsMin: 10_000 });
+    expect(slices.filter((s) => s.population === "c" && !s.withPrevious)).toHaveLength(140);
+    const { bins } = pack(slices, profile, { cores: 512 });
+    const pop = bins.map((b) => b.slices[0]!.population);
+    const bToC = trafficEdges(ir, bins).filter((e) => pop[e.from] === "b" && pop[e.to] === "c");
+    expect(bToC).toHaveLength(140 * 20);
+    for (let to = 0; to < bins.length; to++)
+      if (pop[to] === "c") expect(bToC.filter((e) => e.to === to)).toHaveLength(20);
   });
 
   it("a smaller layer (a row on fewer than TILE_SPREAD_MIN slices) keeps its contiguous slices", () => {

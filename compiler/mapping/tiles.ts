@@ -162,6 +162,31 @@ export function readByRows(g: FeatureGrid, outgoing: readonly Projection[]): boo
   });
 }
 
+/**
+ * The projections of `incoming` that write the node in grid `g` (per-token linears, convolutions): each
+ * destination row reads only its own source rows (or a window of them), so a core holding a few rows reads only
+ * the source cores that hold those rows, while a contiguous slice of a feature-major grid holds a channel at
+ * every row and reads every source core (spikformer-8-768 at 224×224: 640 × 588 core pairs per q, k, v term).
+ */
+export function rowWriters(g: FeatureGrid, incoming: readonly Projection[]): Projection[] {
+  return incoming.filter((p) => {
+    const d = destinationGrid(p.connectivity);
+    return (
+      d !== undefined && d.rows === g.rows && d.features === g.features && d.featureMajor === g.featureMajor
+    );
+  });
+}
+
+/**
+ * A node read by no projection by rows takes tiles that cost more cores than its contiguous slices only when
+ * those slices would read at least this many (source core, destination core) pairs through its row writers
+ * (slices × the cores of each source): then the pairs, not the cores, are what stops the mapping. Measured
+ * (spinnaker2-sandia, 224×224): spikformer-8-768's q, k, v read 588 × (588 + 640) ≈ 722 K pairs from block 0
+ * on (tiled: 640 tiles, 2 blocks 10.5 M → 3.3 M pairs); spikformer-8-384's last fc2 294 × 1,176 ≈ 346 K, kept
+ * contiguous (tiled it took 26 more cores and one more chip for 0.34 M fewer pairs, under the budget anyway).
+ */
+export const TILE_PAIRS_MIN = 2 ** 19;
+
 /** How many of the contiguous slices (`starts` ascending, the first 0) hold some feature of row `r`. */
 export function rowFanIn(g: FeatureGrid, starts: readonly number[], r: number): number {
   const sliceOf = (neuron: number) => {

@@ -20,10 +20,12 @@ export interface TrafficEdge {
 }
 
 /**
- * Most (source core, destination core) pairs with traffic a mapping may have: each becomes a route with its XY
- * paths in the mapping, so 4 M pairs is already a mapping file of gigabytes (and a JS Map holds at most 2^24).
+ * Most (source core, destination core) pairs with traffic a mapping may have (3 × 2^22). Each becomes a
+ * destination in its source's route (XY paths listed only on one chip, where they are short) and entries in
+ * the routing tables; a JS Map holds at most 2^24. Measured on spinnaker2-sandia (routes without paths,
+ * per-chip tables): ≈ 7 bytes of compact mapping JSON and a few hundred bytes of `map`'s peak memory per pair.
  */
-export const TRAFFIC_PAIR_BUDGET = 2 ** 22;
+export const TRAFFIC_PAIR_BUDGET = 3 * 2 ** 22;
 
 /** Where one population's neurons are: the bin of each neuron (−1: none), and its bins in ascending order. */
 interface Placed {
@@ -117,11 +119,12 @@ export function trafficEdges(
       for (const op of [mm.a, mm.b])
         for (const [sBin, w] of runsOf.has(op) ? totalsOf(op) : []) add(sBin, dBin, w);
   }
-  return [...edges].map(([k, weight]) => ({
-    from: Math.floor(k / bins.length),
-    to: k % bins.length,
-    weight,
-  }));
+  // straight from the Map: a spread would hold every [key, weight] pair a second time
+  const out: TrafficEdge[] = new Array(edges.size);
+  let i = 0;
+  for (const [k, weight] of edges)
+    out[i++] = { from: Math.floor(k / bins.length), to: k % bins.length, weight };
+  return out;
 }
 
 function overBudget(ir: NmirModule, cores: number, budget: number, reading: string): never {
@@ -129,7 +132,7 @@ function overBudget(ir: NmirModule, cores: number, budget: number, reading: stri
     "UNSUPPORTED",
     `${ir.name} on ${cores.toLocaleString("en-US")} cores: traffic between more than ${budget.toLocaleString("en-US")} (source, destination) core pairs (TRAFFIC_PAIR_BUDGET), reached at ${reading}; the mapping would list a route for every pair`,
     {
-      hint: "layers whose every core reads every core of a large source (1×1 convolutions over channel-major slices, dense layers, many summed sources) multiply the pairs: use a profile with more neurons per core, or a smaller model",
+      hint: "layers whose cores read many cores of a large source (dense layers, narrow tiles of wide matrices, a residual stream's many terms) multiply the pairs: recompile with fewer --weight-bits (more channels per core, fewer cores to read), use a profile with more neurons per core, or a smaller model",
     },
   );
 }
