@@ -99,7 +99,16 @@ async function runOne(model: string, system: string, steps: number, image: numbe
   const t3 = performance.now();
   line.mapS = seconds(t2, t3);
   stage(`mapped in ${line.mapS} s`);
-  const run = await p.simulate("chip");
+  let run: Awaited<ReturnType<typeof p.simulate>>;
+  try {
+    run = await p.simulate("chip");
+  } catch (e) {
+    if (!(e instanceof SpikegridError)) throw e;
+    line.stage = "simulate";
+    line.reason = e.message.split("\n")[0];
+    line.simulateS = seconds(t3, performance.now());
+    return print();
+  }
   line.simulateS = seconds(t3, performance.now());
   const sys = run.system;
   const e = run.energy?.chip;

@@ -28,7 +28,7 @@ import { Noc } from "./noc.js";
 import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
-import { destinationTables, synapseTables } from "./tables.js";
+import { checkMatmulOperandRows, destinationTables, synapseTables } from "./tables.js";
 
 export interface ChipOptions {
   /** Default "detailed". */
@@ -119,6 +119,7 @@ class ChipEngine {
     perStepCounts: boolean,
   ) {
     const { ir, profile, layout, costs, sizes, timing } = chip;
+    checkMatmulOperandRows(ir, sizes, layout);
     this.dp = new Datapath(ir, chip.mode, perStepCounts);
     const synapses = synapseTables(this.dp.projections, layout);
     const dest = destinationTables(ir, sizes, layout, synapses);

@@ -5,11 +5,12 @@
 // integer sums, so every figure is that of counting packet by packet. Multicast packets walk their route tree
 // link by link (Noc.send) and are counted as they go.
 
+import { SpikegridError } from "../../common/errors.js";
 import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
 import { PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
-import type { DestTable } from "./tables.js";
+import { DEST_ROW_LIMIT, type DestTable } from "./tables.js";
 
 export class Router {
   /** Source s owns the flattened destination rows base[s] .. base[s + 1] (its DestTable's rows, in order). */
@@ -50,6 +51,16 @@ export class Router {
      * the router neither writes nor holds it (8 bytes a row, written in time order: mostly cache misses). */
     keepArrival: boolean,
   ) {
+    let total = 0;
+    for (const d of dest) total += d.slot.length;
+    if (total > DEST_ROW_LIMIT)
+      throw new SpikegridError(
+        "RESOURCE_LIMIT",
+        `the chip simulator's destination rows (${total.toLocaleString("en-US")}, neuron × core) pass the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT)`,
+        {
+          hint: "simulate a smaller input (zoo setting imageSize) or a mapping with fewer destination cores per neuron",
+        },
+      );
     this.base = new Int32Array(dest.length + 1);
     dest.forEach((d, s) => {
       this.base[s + 1] = this.base[s]! + d.slot.length;

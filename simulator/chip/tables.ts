@@ -4,6 +4,7 @@
 // row holds one entry per destination core, built from the matrix or kernel in bulk (synapse-rows.ts), and
 // projections with the same rows share one table; a source read by one table alone shares its rows.
 
+import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule, Projection } from "../../compiler/nmir/types.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
@@ -53,6 +54,38 @@ function sameNonzeros(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Destination rows the simulator can index: rows are numbered in Int32 arrays (CSR starts, Router.base). */
+export const DEST_ROW_LIMIT = 2 ** 31 - 1;
+
+/**
+ * The destination rows the dynamic matmuls' operands need (each operand neuron reaches every core of each
+ * matmul reading it): counted before any table is built, so a module past DEST_ROW_LIMIT is refused at once —
+ * spikformer-8-768 at 224×224 on loihi2-hala-point needed ≈ 2.8 G rows and failed after minutes and 16 GB.
+ */
+export function checkMatmulOperandRows(
+  ir: NmirModule,
+  sizes: ReadonlyMap<string, number>,
+  layout: Layout,
+): void {
+  let rows = 0;
+  let worst = { id: "", rows: 0, cores: 0 };
+  for (const [src, n] of sizes) {
+    const readers = ir.dynamicMatmuls.filter((d) => d.a === src || d.b === src);
+    if (readers.length === 0) continue;
+    const cores = new Set(readers.flatMap((d) => layout.slices.get(d.id)!.map((s) => s.slot))).size;
+    rows += n * cores;
+    if (n * cores > worst.rows) worst = { id: src, rows: n * cores, cores };
+  }
+  if (rows > DEST_ROW_LIMIT)
+    throw new SpikegridError(
+      "RESOURCE_LIMIT",
+      `the chip simulator would need ${rows.toLocaleString("en-US")} destination rows (operand neuron × core) for the dynamic matmuls' operands alone, above the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT): each operand neuron reaches every core of each matmul reading it ("${worst.id}": ${worst.cores.toLocaleString("en-US")} cores, ${worst.rows.toLocaleString("en-US")} rows)`,
+      {
+        hint: "compile and map still give the cores, chips and memory; to simulate, use a smaller input (zoo setting imageSize, e.g. --set imageSize=112) or fewer tokens per matmul",
+      },
+    );
+}
+
 /**
  * Per source id: CSR over its neurons of destination slots. A source read by one projection and no dynamic
  * matmul shares that projection's `start` and `slot` (the same rows); otherwise the union, built in place.
@@ -97,6 +130,14 @@ export function destinationTables(
       }
       start[i + 1] = slots.n;
     }
+    if (slots.n > DEST_ROW_LIMIT)
+      throw new SpikegridError(
+        "RESOURCE_LIMIT",
+        `the chip simulator's destination rows of "${src}" (neuron × core) pass the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT)`,
+        {
+          hint: "simulate a smaller input (zoo setting imageSize) or a mapping with fewer destination cores per neuron",
+        },
+      );
     out.set(src, { start, slot: slots.done() });
   }
   return out;
