@@ -86,6 +86,18 @@ export function checkMatmulOperandRows(
     );
 }
 
+/** Refuses as soon as the running count of destination rows passes what the simulator can index. */
+function checkRows(total: number, src: string): void {
+  if (total > DEST_ROW_LIMIT)
+    throw new SpikegridError(
+      "RESOURCE_LIMIT",
+      `the chip simulator's destination rows (neuron × core) pass the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT) at "${src}"`,
+      {
+        hint: "compile and map still give the cores, chips and memory; to simulate, use a smaller input (zoo setting imageSize, e.g. --set imageSize=112)",
+      },
+    );
+}
+
 /**
  * Per source id: CSR over its neurons of destination slots. A source read by one projection and no dynamic
  * matmul shares that projection's `start` and `slot` (the same rows); otherwise the union, built in place.
@@ -97,6 +109,7 @@ export function destinationTables(
   synapses: ReadonlyMap<string, SlotTable>,
 ): Map<string, DestTable> {
   const out = new Map<string, DestTable>();
+  let total = 0;
   const mark = new Uint8Array(layout.slots);
   const here = new Int32Array(layout.slots);
   for (const [src, n] of sizes) {
@@ -104,6 +117,8 @@ export function destinationTables(
     const readers = ir.dynamicMatmuls.filter((d) => d.a === src || d.b === src);
     const always = [...new Set(readers.flatMap((d) => layout.slices.get(d.id)!.map((s) => s.slot)))];
     if (tables.length === 1 && always.length === 0) {
+      total += tables[0]!.slot.length;
+      checkRows(total, src);
       out.set(src, { start: tables[0]!.start, slot: tables[0]!.slot });
       continue;
     }
@@ -130,14 +145,8 @@ export function destinationTables(
       }
       start[i + 1] = slots.n;
     }
-    if (slots.n > DEST_ROW_LIMIT)
-      throw new SpikegridError(
-        "RESOURCE_LIMIT",
-        `the chip simulator's destination rows of "${src}" (neuron × core) pass the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT)`,
-        {
-          hint: "simulate a smaller input (zoo setting imageSize) or a mapping with fewer destination cores per neuron",
-        },
-      );
+    total += slots.n;
+    checkRows(total, src);
     out.set(src, { start, slot: slots.done() });
   }
   return out;
