@@ -119,6 +119,10 @@ async function runOne(model: string, system: string, steps: number, image: numbe
     totalJ: e?.totalJ,
   };
   line.latencyPerSampleS = run.latency?.perSampleS;
+  // activity: seeded weights with BatchNorm at its initial statistics can leave the deep layers silent, and a
+  // silent network's energy and latency are the stem's, static power's and the host's alone (bench/README)
+  line.spikes = run.counts?.spikes;
+  line.lastSpikingLayer = run.perLayer?.filter((r) => (r.spikes ?? 0) > 0).at(-1)?.id;
   line.crossings = sys?.crossings;
   const top = sys?.links[0];
   if (top) line.busiestLink = { fromChip: top.fromChip, toChip: top.toChip, packets: top.packets };
