@@ -4,13 +4,16 @@
 // simulateS, peakRssMB, energy {onChipJ, interChipJ, staticJ, totalJ}, latencyPerSampleS, busiestLink, load}.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/systems.js [MODEL…] [--system P…] [--steps T] [--image N]
-// (--image N: the models at N×N instead of 224×224, `--set imageSize=N`, with an N×N image)
+//      [--bn-image M]
+// (--image N: the models at N×N instead of 224×224, `--set imageSize=N`, with an N×N image; --bn-image M:
+// BatchNorm calibrated on the same model built at M×M, fed the same generator's M×M image, then carried over)
 // (default: spikformer-8-384, -8-512, -10-512, -8-768 on loihi2-hala-point and spinnaker2-sandia)
 //
 // Input: bench/natural-image.ts, a seeded 1/f-spectrum image (seed 1), the same on every step. The zoo ships no
 // checkpoint for these models: weights are the seeded PyTorch-default init (pipeline/init-weights.ts) with
-// BatchNorm at its initial statistics — the pipeline's BatchNorm calibration (`init: "random"`) runs the float
-// model once per BatchNorm level (~38 passes here, ~36 s per step each at 224×224), hours per model.
+// BatchNorm at its initial statistics (the network is silent past its stem), or with --bn-image M calibrated by
+// the pipeline's BatchNorm calibration at M×M, where its float pass per BatchNorm level is cheap (at 224×224
+// ~36 s per step each, hours per model); every parameter is image-size independent, so all are carried over.
 
 import { fork } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -21,8 +24,11 @@ import { fileURLToPath } from "node:url";
 import { SpikegridError } from "../common/errors.js";
 import { writeNpyFile } from "../compiler/importers/tensors/npy.js";
 import { MappingError } from "../compiler/mapping/index.js";
+import { calibrateBatchNorm } from "../pipeline/calibrate-bn.js";
 import { initWeights } from "../pipeline/init-weights.js";
+import { loadNetwork } from "../pipeline/load-network.js";
 import { openPipeline } from "../pipeline/pipeline.js";
+import { carryParameters } from "./carry-parameters.js";
 import { naturalClip } from "./natural-image.js";
 
 const MODELS = ["spikformer-8-384", "spikformer-8-512", "spikformer-10-512", "spikformer-8-768"];
@@ -32,8 +38,33 @@ export const IMAGE_SEED = 1;
 const seconds = (t0: number, t1: number) => +((t1 - t0) / 1000).toFixed(2);
 const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/**
+ * The seeded model built at `size`×`size` with its BatchNorm statistics calibrated by the pipeline's own
+ * calibration (calibrate-bn.ts) on the natural image of that size (seed IMAGE_SEED, `steps` steps).
+ */
+async function calibratedAt(model: string, size: number, steps: number) {
+  const { graph } = await loadNetwork(`zoo:${model}`, { overrides: { imageSize: size } });
+  initWeights(graph);
+  const [inputId, input] = [...graph.nodes].find(([, n]) => n.kind === "Input")!;
+  const shape = (input as { shape: number[] }).shape;
+  const bns = calibrateBatchNorm(
+    graph,
+    inputId,
+    shape,
+    Float64Array.from(naturalClip(size, 3, steps, IMAGE_SEED)),
+  );
+  return { graph, bns };
+}
+
 /** One run in this process: prints its JSON line (a misfit or a compile refusal is a result too). */
-async function runOne(model: string, system: string, steps: number, image: number, input: string) {
+async function runOne(
+  model: string,
+  system: string,
+  steps: number,
+  image: number,
+  input: string,
+  bnImage: number,
+) {
   const line: Record<string, unknown> = {
     bench: "systems",
     model,
@@ -56,11 +87,22 @@ async function runOne(model: string, system: string, steps: number, image: numbe
     perStepCounts: false,
   });
   const graph = p.data.graph!;
-  initWeights(graph);
+  const stage = (s: string) => process.stderr.write(`${model} on ${system}: ${s} (${rssMB()} MB)\n`);
+  if (bnImage) {
+    const tc = performance.now();
+    const small = await calibratedAt(model, bnImage, steps);
+    // weights included: they are the same seeded values (same node order), carried so nothing depends on it
+    carryParameters(small.graph, graph);
+    line.bnCalibrateS = seconds(tc, performance.now());
+    line.weights = `seeded-init, BatchNorm calibrated at ${bnImage}×${bnImage} (${small.bns} BatchNorms, natural image seed ${IMAGE_SEED}, ${steps} steps)`;
+    stage(`BatchNorm calibrated at ${bnImage}×${bnImage} in ${line.bnCalibrateS} s`);
+  } else {
+    initWeights(graph);
+    line.weights = "seeded-init, BatchNorm at its initial statistics";
+  }
   graph.metadata.weights = "seeded-init";
   const t1 = performance.now();
   line.prepareS = seconds(t0, t1);
-  const stage = (s: string) => process.stderr.write(`${model} on ${system}: ${s} (${rssMB()} MB)\n`);
   stage(`prepared in ${line.prepareS} s`);
   let ir: Awaited<ReturnType<typeof p.compile>>;
   try {
@@ -130,17 +172,25 @@ async function runOne(model: string, system: string, steps: number, image: numbe
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "--one") return runOne(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5]!);
+  if (argv[0] === "--one")
+    return runOne(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5]!, Number(argv[6]));
   const models: string[] = [];
   const systems: string[] = [];
   let steps = 4;
   let image = 224;
+  let bnImage = 0;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--system") systems.push(argv[++i]!);
     else if (argv[i] === "--steps") steps = Number(argv[++i]);
     else if (argv[i] === "--image") image = Number(argv[++i]);
+    else if (argv[i] === "--bn-image") bnImage = Number(argv[++i]);
     else models.push(argv[i]!);
   }
+  if (!Number.isInteger(bnImage) || bnImage < 0)
+    throw new SpikegridError(
+      "USAGE",
+      `--bn-image ${bnImage}: give the calibration image side in pixels (e.g. 64)`,
+    );
   const input = join(mkdtempSync(join(tmpdir(), "sg-systems-")), "image.npy");
   writeNpyFile(input, {
     dtype: "float32",
@@ -152,10 +202,14 @@ async function main(argv: string[]): Promise<void> {
     for (const system of systems.length ? systems : SYSTEMS) {
       // sequential children: the figures must not share two cores with each other
       await new Promise<void>((resolve, reject) => {
-        const child = fork(self, ["--one", model, system, String(steps), String(image), input], {
-          stdio: "inherit",
-          execArgv: ["--max-old-space-size=7680", ...process.execArgv],
-        });
+        const child = fork(
+          self,
+          ["--one", model, system, String(steps), String(image), input, String(bnImage)],
+          {
+            stdio: "inherit",
+            execArgv: ["--max-old-space-size=7680", ...process.execArgv],
+          },
+        );
         child.on("exit", (code) =>
           code === 0 ? resolve() : reject(new Error(`${model} on ${system} exited ${code}`)),
         );
