@@ -164,7 +164,10 @@ async function runOne(
   // activity: seeded weights with BatchNorm at its initial statistics can leave the deep layers silent, and a
   // silent network's energy and latency are the stem's, static power's and the host's alone (bench/README)
   line.spikes = run.counts?.spikes;
-  line.lastSpikingLayer = run.perLayer?.filter((r) => (r.spikes ?? 0) > 0).at(-1)?.id;
+  const layers = run.perLayer ?? [];
+  const spiking = layers.filter((r) => (r.spikes ?? 0) > 0);
+  line.lastSpikingLayer = spiking.at(-1)?.id;
+  line.spikingLayers = `${spiking.length}/${layers.length}`;
   line.crossings = sys?.crossings;
   const top = sys?.links[0];
   if (top) line.busiestLink = { fromChip: top.fromChip, toChip: top.toChip, packets: top.packets };
