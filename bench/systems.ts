@@ -1,7 +1,7 @@
 // Benchmark: ImageNet-size Spikformers on multi-chip systems — compile, map and one 224×224 sample (T = 4) on
 // the chip simulator, one child process per (model, system) so each peak RSS is its own. One JSON line per run:
-// {bench, model, system, fits, chipsUsed | chipsNeeded, chipsAvailable, cores, prepareS, compileS, mapS,
-// simulateS, peakRssMB, energy {onChipJ, interChipJ, staticJ, totalJ}, latencyPerSampleS, busiestLink, load}.
+// {bench, model, system, weights, fits, chipsUsed | chipsNeeded, chipsAvailable, cores, prepareS, compileS, mapS,
+// simulateS, peakRssMB, energy {onChipJ, interChipJ, staticJ, totalJ}, latencyPerSampleS, spikes, busiestLink, load}.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/systems.js [MODEL…] [--system P…] [--steps T] [--image N]
 //      [--bn-image M]
