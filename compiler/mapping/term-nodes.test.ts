@@ -13,24 +13,9 @@ import {
   spikeEvent,
 } from "../nmir/index.js";
 import { lowerAttention } from "../passes/lower-attention.js";
+import { singleQk } from "../passes/lower-attention-testing.js";
 import { quantContext } from "../passes/quant-plan.js";
 import { MappingError, mapNetwork } from "./index.js";
-
-/** q·kᵀ of N tokens, head dim d (graded q: product terms), read by an output. */
-function qk(N: number, d: number, graded: boolean): NmirModule {
-  return createModule({
-    name: "qk",
-    stage: "quantized",
-    inputs: [
-      createInput("q", [N, d], graded ? gradedEvent(3) : spikeEvent()),
-      createInput("k", [N, d], spikeEvent()),
-    ],
-    dynamicMatmuls: [
-      createDynamicMatmul({ id: "attn", a: "q", b: "k", m: N, k: d, n: N, transposeB: true, outBits: 8 }),
-    ],
-    outputs: [createOutput("y", "attn")],
-  });
-}
 
 const lowered = (ir: NmirModule, attentionTerms: "explicit" | "counted") =>
   lowerAttention(ir, quantContext({ profile: "loihi2", attentionTerms }));
@@ -48,10 +33,10 @@ function av(N: number, d: number): NmirModule {
 
 describe("mapping counted term neurons", () => {
   it.each([
-    { name: "q·kᵀ 64×16", ir: qk(64, 16, false) },
-    { name: "q·kᵀ 96×32 graded", ir: qk(96, 32, true) },
-    { name: "q·kᵀ 128×8", ir: qk(128, 8, false) },
-    { name: "q·kᵀ 196×16", ir: qk(196, 16, false) },
+    { name: "q·kᵀ 64×16", ir: singleQk(64, 16, false) },
+    { name: "q·kᵀ 96×32 graded", ir: singleQk(96, 32, true) },
+    { name: "q·kᵀ 128×8", ir: singleQk(128, 8, false) },
+    { name: "q·kᵀ 196×16", ir: singleQk(196, 16, false) },
     { name: "a·v 48×48", ir: av(48, 48) },
     { name: "a·v 96×16", ir: av(96, 16) },
   ])(

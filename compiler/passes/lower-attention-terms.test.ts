@@ -21,7 +21,6 @@ import {
   createOutput,
   decodeNmir,
   encodeNmir,
-  gradedEvent,
   type NmirModule,
   printNmir,
   spikeEvent,
@@ -29,7 +28,7 @@ import {
 } from "../nmir/index.js";
 import { attentionCostLine } from "./lower/attention-cost.js";
 import { lowerAttention, TERM_NEURON_BUDGET } from "./lower-attention.js";
-import { blockArb, blockModule, type Mode, pad } from "./lower-attention-testing.js";
+import { blockArb, blockModule, type Mode, pad, singleQk } from "./lower-attention-testing.js";
 import { quantContext } from "./quant-plan.js";
 
 const T = 5;
@@ -208,7 +207,7 @@ describe("counted term neurons on the loihi2 chip model", () => {
     });
     fc.assert(
       fc.property(fcCase, ({ tokens: N, dim: d, graded, seed }) => {
-        const ir = singleMatmul(N, d, graded);
+        const ir = singleQk(N, d, graded);
         const loihi2 = loadProfile("loihi2");
         const explicit = lower(ir, "explicit").out;
         const counted = lower(ir, "counted").out;
@@ -250,22 +249,6 @@ describe("counted term neurons on the loihi2 chip model", () => {
     );
   });
 });
-
-/** One head's q·kᵀ read by an output (no join, so the explicit form needs no relays). */
-function singleMatmul(N: number, d: number, graded: boolean): NmirModule {
-  return createModule({
-    name: "qk",
-    stage: "quantized",
-    inputs: [
-      createInput("q", [N, d], graded ? gradedEvent(3) : spikeEvent()),
-      createInput("k", [N, d], spikeEvent()),
-    ],
-    dynamicMatmuls: [
-      createDynamicMatmul({ id: "attn", a: "q", b: "k", m: N, k: d, n: N, transposeB: true, outBits: 8 }),
-    ],
-    outputs: [createOutput("y", "attn")],
-  });
-}
 
 describe("attentionTerms auto", () => {
   /** One spike × spike matmul of size m·k·n with its operands as inputs. */

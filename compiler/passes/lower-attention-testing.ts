@@ -170,3 +170,20 @@ export function blockModule(b: Block): NmirModule {
     ],
   });
 }
+
+/** One head's q·kᵀ of N tokens, head dim d, read by an output (graded q: product terms; no join, so the explicit
+ * form needs no relays). */
+export function singleQk(N: number, d: number, graded: boolean): NmirModule {
+  return createModule({
+    name: "qk",
+    stage: "quantized",
+    inputs: [
+      createInput("q", [N, d], graded ? gradedEvent(3) : spikeEvent()),
+      createInput("k", [N, d], spikeEvent()),
+    ],
+    dynamicMatmuls: [
+      createDynamicMatmul({ id: "attn", a: "q", b: "k", m: N, k: d, n: N, transposeB: true, outBits: 8 }),
+    ],
+    outputs: [createOutput("y", "attn")],
+  });
+}
