@@ -189,11 +189,17 @@ async function main(argv: string[]): Promise<void> {
     else if (argv[i] === "--bn-image") bnImage = Number(argv[++i]);
     else models.push(argv[i]!);
   }
-  if (!Number.isInteger(bnImage) || bnImage < 0)
-    throw new SpikegridError(
-      "USAGE",
-      `--bn-image ${bnImage}: give the calibration image side in pixels (e.g. 64)`,
-    );
+  const bad = (
+    [
+      ["--steps", steps, 1],
+      ["--image", image, 1],
+      ["--bn-image", bnImage, 0],
+    ] as const
+  ).find(([, v, min]) => !Number.isInteger(v) || v < min);
+  if (bad)
+    throw new SpikegridError("USAGE", `${bad[0]} ${bad[1]}: give a whole number of at least ${bad[2]}`, {
+      hint: "e.g. --image 224 --steps 4 --bn-image 64",
+    });
   const input = join(mkdtempSync(join(tmpdir(), "sg-systems-")), "image.npy");
   writeNpyFile(input, {
     dtype: "float32",
@@ -220,4 +226,9 @@ async function main(argv: string[]): Promise<void> {
     }
 }
 
-await main(process.argv.slice(2));
+await main(process.argv.slice(2)).catch((e: unknown) => {
+  // a usage error is one line and exit 2, as in the CLI; anything else is an internal fault
+  if (!(e instanceof SpikegridError)) throw e;
+  process.stderr.write(`systems: error [${e.code}]: ${e.describe()}\n`);
+  process.exit(2);
+});
