@@ -26,6 +26,8 @@ import type {
 } from "./types.js";
 import { CYCLES, dimensionOfUnit, toSI } from "./units.js";
 
+export { barrierLatencyS } from "./lookups.js";
+
 /** A quantity's value in SI (counts unchanged); undefined for an absent quantity or cycles without a clock. */
 function si(q: Quantity | undefined, clockHz?: number): number | undefined {
   if (!q) return undefined;
@@ -282,25 +284,4 @@ export function coreLimits(profile: ChipProfile, coreIndex: number): CoreLimits 
   let limits: CoreLimits = withDefined({ neurons, synapseMemoryBits, inputAxons, outputRoutes });
   for (const o of profile.coreOverrides) if (o.cores.includes(coreIndex)) limits = { ...limits, ...o.limits };
   return limits;
-}
-
-/**
- * Barrier latency for a number of tiles in use: linear between table points, clamped outside them; 0 for
- * `none`. For a `tick` it is the tick period, which is a floor on the step time rather than an added cost.
- * Undefined when the profile does not model the barrier.
- */
-export function barrierLatencyS(profile: ChipProfile, tilesInUse: number): number | undefined {
-  const b = profile.barrier;
-  if (!b) return undefined;
-  if (b.kind === "none") return 0;
-  if (b.kind === "tick") return b.periodS;
-  const pts = b.points;
-  const first = pts[0]!;
-  const last = pts[pts.length - 1]!;
-  if (tilesInUse <= first.tiles) return first.latencyS;
-  if (tilesInUse >= last.tiles) return last.latencyS;
-  const i = pts.findIndex((p) => p.tiles >= tilesInUse);
-  const a = pts[i - 1]!;
-  const c = pts[i]!;
-  return a.latencyS + ((c.latencyS - a.latencyS) * (tilesInUse - a.tiles)) / (c.tiles - a.tiles);
 }

@@ -7,6 +7,8 @@ import type { ProfileFile, Status } from "./schema.js";
 import type { ChipProfile, ProvenanceEntry, ProvenanceTable } from "./types.js";
 import { CYCLES, dimensionOfUnit, SI_UNIT, toSI } from "./units.js";
 
+export { provenanceOf } from "./lookups.js";
+
 /** Builds the table from a schema-valid file; `clockHz` turns cycles into seconds when known. */
 export function buildProvenance(file: ProfileFile, clockHz: number | undefined): ProvenanceTable {
   const table: ProvenanceTable = new Map();
@@ -38,11 +40,6 @@ export function buildProvenance(file: ProfileFile, clockHz: number | undefined):
     if (hop && !table.has(`costs.hopNS.${part}`)) table.set(`costs.hopNS.${part}`, hop);
   }
   return table;
-}
-
-/** The provenance of one number, e.g. `provenanceOf(p, "costs.synopAC.energy")`. */
-export function provenanceOf(profile: ChipProfile, keyPath: string): ProvenanceEntry | undefined {
-  return profile.provenance.get(keyPath);
 }
 
 /** Whether the number at `keyPath` is an estimate (false when it is absent or published/derived). */

@@ -74,3 +74,36 @@ describe("a plain direct run the direct path declines", () => {
     }
   });
 });
+
+describe("a plain direct run with a bad profile", () => {
+  it("reports the profile (read beside the network file), before any problem of the file, nothing written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "direct-bad-profile-"));
+    try {
+      const good = join(dir, "net.yaml");
+      const bad = join(dir, "bad.yaml");
+      writeFileSync(good, readFileSync("test/sanafe/neurons.yaml", "utf8"));
+      // an edge to a group the file lacks: an error of the file itself
+      writeFileSync(
+        bad,
+        readFileSync("test/sanafe/neurons.yaml", "utf8").replace("in.0 -> a.0", "in.0 -> zz.0"),
+      );
+      const json = join(dir, "run.json");
+      for (const net of [good, bad]) {
+        const argv = ["simulate", net, "--engine", "chip", "--profile", join(dir, "none.arch.yaml")];
+        const r = await cli(...argv, "--convention", "sanafe", "--json", json, "--timesteps", "5");
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(/none\.arch\.yaml/);
+        expect(r.err).not.toMatch(/zz/);
+      }
+      const r = await cli(
+        ...["simulate", bad, "--engine", "chip", "--profile", "test/sanafe/grid2x2.arch.yaml"],
+        ...["--convention", "sanafe", "--json", json, "--timesteps", "5"],
+      );
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/zz/);
+      expect(() => readFileSync(json)).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,6 +5,8 @@
 
 import { readFileSync } from "node:fs";
 import { MAX_TIMESTEPS } from "../../common/limits.js";
+import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { BatchScheduler } from "../../simulator/chip/sanafe/schedule-batches.js";
 import type { CliIo } from "../io.js";
 import { writeOutputFile } from "../options.js";
 
@@ -100,15 +102,23 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
   const file = String(args.file);
   const text = isSanafeNetwork(file);
   if (text === undefined) return false;
-  const { loadProfile } = await import("../../hw-profiles/loader.js");
-  const { runSanafeDirect } = await import("../../simulator/chip/sanafe/direct.js");
-  const profile = loadProfile(String(args.profile));
-  const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
-  const r = runSanafeDirect(text, file, profile, steps);
+  const profileArg = String(args.profile);
+  const { BatchScheduler } = await import("../../simulator/chip/sanafe/schedule-batches.js");
+  // the profile loads on the scheduler's thread while this one reads the network: the profile's modules (schema,
+  // YAML) are a good part of a direct run's start
+  const loader = new URL("../../hw-profiles/loader.js", import.meta.url).href;
+  const scheduler = new BatchScheduler(true, { module: loader, name: "loadProfile", args: [profileArg] });
+  let r: Awaited<ReturnType<typeof runDirectOn>>;
+  try {
+    r = await runDirectOn(text, file, profileArg, args, scheduler);
+  } finally {
+    scheduler.close();
+  }
   if ("reason" in r) {
     io.err(`note: ran the compiled chip, not SANA-FE's model directly: ${r.reason}`);
     return false;
   }
+  const { profile } = r;
   const json = String(args.json);
   writeOutputFile("--json", json, `${JSON.stringify(r.json, null, 2)}\n`);
   const latency = r.json.latency as { perTimestepS: { mean: number }; cycles: { perTimestepMean: number } };
@@ -127,4 +137,32 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
     `note: ran SANA-FE's neuron model directly on ${file}'s mappings: (an integer-exact network: the compiled chip fires the same spikes); --no-direct runs the compiled chip`,
   );
   return true;
+}
+
+/**
+ * The direct run of `text` with the profile the scheduler's thread loaded (or, where it could not, this thread:
+ * then with that error). A bad profile is reported before a bad network file, as when the profile loads first.
+ */
+async function runDirectOn(
+  text: string,
+  file: string,
+  profileArg: string,
+  args: Record<string, unknown>,
+  scheduler: BatchScheduler,
+) {
+  const { readSanafeDirect, runSanafeDirect } = await import("../../simulator/chip/sanafe/direct.js");
+  let fileError: { error: unknown } | undefined;
+  let parsed: unknown;
+  try {
+    parsed = readSanafeDirect(text, file);
+  } catch (error) {
+    fileError = { error };
+  }
+  const loaded = scheduler.callResult()?.value as ChipProfile | undefined;
+  const profile = loaded ?? (await import("../../hw-profiles/loader.js")).loadProfile(profileArg);
+  if (fileError) throw fileError.error;
+  const steps = args.timesteps === undefined ? undefined : Number(args.timesteps);
+  const r = runSanafeDirect(text, file, profile, steps, scheduler);
+  void parsed; // held until the run has taken the parse
+  return "reason" in r ? r : { ...r, profile };
 }

@@ -1,7 +1,9 @@
 // The profile's per-event costs as the chip simulator uses them: energy in joules and latency in cycles per
 // event kind (indices into typed arrays), the clock, the barrier, static power and which numbers are estimates.
 
-import { barrierLatencyS, type ChipProfile, provenanceOf } from "../../hw-profiles/index.js";
+import type { ChipProfile } from "../../hw-profiles/index.js";
+// the lookups alone: this runs on a direct run's start, which loads no profile schema (hw-profiles/lookups.ts)
+import { barrierLatencyS, provenanceOf } from "../../hw-profiles/lookups.js";
 
 /** Event kinds the simulator counts; one energy and one latency each (absent in the profile = not modelled). */
 export const EVENT_KINDS = [

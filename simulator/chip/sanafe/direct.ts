@@ -2,7 +2,12 @@
 // model run on the file's mappings (direct-run.ts), or why it cannot stand in for the compiled chip there
 // (direct-domain.ts): then the caller runs the compiled chip.
 
-import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
+import {
+  mappingsOf,
+  type ParsedSanafe,
+  parseSanafeFile,
+  somasOf,
+} from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
@@ -18,17 +23,30 @@ export interface DirectRun {
 }
 
 /**
+ * What of `text` (SANA-FE network file `file`) needs no profile — its YAML, network, mappings and somas — read
+ * ahead (while a profile loads elsewhere); `runSanafeDirect` on the same text takes this parse. Errors in the
+ * file throw as the importer's (file:line), in the order `runSanafeDirect` meets them.
+ */
+export function readSanafeDirect(text: string, file: string): ParsedSanafe {
+  const parsed = parseSanafeFile(text, file);
+  mappingsOf(parsed);
+  somasOf(parsed, []);
+  return parsed;
+}
+
+/**
  * Runs `text` (SANA-FE network file `file`) on `profile` for `steps` steps (default: its longest input train),
- * or returns why the direct run does not apply. Errors in the file throw as the importer's (file:line).
+ * or returns why the direct run does not apply. Errors in the file throw as the importer's (file:line). The
+ * messages are timed by `scheduler` (made before the file is read: its thread starts meanwhile), which the run
+ * ends.
  */
 export function runSanafeDirect(
   text: string,
   file: string,
   profile: ChipProfile,
   steps?: number,
+  scheduler = new BatchScheduler(),
 ): DirectRun | { reason: string } {
-  // the step scheduler's thread starts while the file is read
-  const scheduler = new BatchScheduler();
   try {
     return directRun(text, file, profile, scheduler, steps);
   } finally {

@@ -10,7 +10,9 @@ import {
   parseSanafeFile,
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
-import { barrierLatencyS, type ChipProfile } from "../../../hw-profiles/index.js";
+import type { ChipProfile } from "../../../hw-profiles/index.js";
+// the lookup alone: a direct run's start loads no profile schema (hw-profiles/lookups.ts)
+import { barrierLatencyS } from "../../../hw-profiles/lookups.js";
 import { messageTable } from "./messages.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 

@@ -1,6 +1,10 @@
 // The direct run's batched scheduling, on a worker thread and on the calling thread, against the detailed
 // scheduler called step by step: the same step times, bit for bit, over random message queues on a 2×2 mesh.
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { rng } from "../../../compiler/mapping/math.js";
 import { DetailedScheduler, type ScheduleGeometry } from "./schedule.js";
@@ -42,9 +46,13 @@ function fillStep(
   return at;
 }
 
-function batchedTimes(seed: number, steps: number, threaded: boolean): Float64Array {
+function batchedTimes(
+  seed: number,
+  steps: number,
+  threaded: boolean,
+  s = new BatchScheduler(threaded),
+): Float64Array {
   const r = rng(seed);
-  const s = new BatchScheduler(threaded);
   s.begin(geometry, steps, CAPACITY);
   let b = s.take(0);
   let at = 0;
@@ -87,5 +95,41 @@ describe("batched step scheduling", () => {
       expect(batchedTimes(seed, 70, true)).toEqual(want);
       expect(batchedTimes(seed, 70, false)).toEqual(want);
     }
+  });
+});
+
+describe("a call on the scheduler's thread before it schedules", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sg-worker-call-"));
+  const module = join(dir, "calls.mjs");
+  writeFileSync(
+    module,
+    [
+      "export const make = (n) => ({ n, table: new Map([['a', { status: 'published' }]]) });",
+      "export const fail = () => { throw new Error('bad'); };",
+      "export const unclonable = () => () => 1;",
+    ].join("\n"),
+  );
+  const url = pathToFileURL(module).href;
+  const call = (name: string, threaded = true) =>
+    new BatchScheduler(threaded, { module: url, name, args: [3] });
+
+  it("returns the function's value, then schedules as without it", () => {
+    const s = call("make");
+    expect(s.callResult()).toEqual({ value: { n: 3, table: new Map([["a", { status: "published" }]]) } });
+    expect(s.callResult()).toBeUndefined(); // taken once
+    expect(batchedTimes(1, 70, true, s)).toEqual(directTimes(1, 70));
+  });
+
+  it("gives nothing where the caller must do the work itself: a throw, a value that does not clone, no module, no worker", () => {
+    for (const s of [
+      call("fail"),
+      call("unclonable"),
+      new BatchScheduler(true, { module: pathToFileURL(join(dir, "none.mjs")).href, name: "make", args: [] }),
+      call("make", false),
+    ]) {
+      expect(s.callResult()).toBeUndefined();
+      s.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,7 @@
 // of steps' message queues, hands it over and goes on with the next steps; the step times are joined at the end.
 // The batches are a ring in shared memory: a hand-over is a counter, nothing is copied or moved.
 
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import {
   DetailedScheduler,
   KeyHeap,
@@ -121,6 +121,39 @@ function workerMain(
   }
 }
 
+/**
+ * A module's function to run on the worker thread before it schedules (while this thread reads the network): its
+ * module as a file URL, its name and arguments; its result comes back by structured clone.
+ */
+export interface WorkerCall {
+  module: string;
+  name: string;
+  args: unknown[];
+}
+
+/** The worker's side of a WorkerCall: imports the module, calls the function, posts `{ value }` (or `{ failed }`)
+ * on `port`, then raises `flag` for the thread that waits on it. `importModule` comes as an argument: it is
+ * written in the worker's source text, which no build or test transform rewrites. */
+async function workerCall(
+  m: { call: WorkerCall; port: MessagePort; flag: Int32Array },
+  importModule: (url: string) => Promise<Record<string, (...args: unknown[]) => unknown>>,
+): Promise<void> {
+  let reply: { value?: unknown; failed?: true };
+  try {
+    const mod = await importModule(m.call.module);
+    reply = { value: await mod[m.call.name]!(...m.call.args) };
+  } catch {
+    reply = { failed: true };
+  }
+  try {
+    m.port.postMessage(reply);
+  } catch {
+    m.port.postMessage({ failed: true }); // a value that does not clone
+  }
+  Atomics.store(m.flag, 0, 1);
+  Atomics.notify(m.flag, 0);
+}
+
 /** The worker's source: this module's scheduler (and what it uses) as text, so it runs from the TypeScript
  * sources under test and from the built files alike, with nothing to resolve. */
 const workerSource = () => `"use strict";
@@ -133,7 +166,10 @@ ${DetailedScheduler}
 ${scheduleBatch}
 ${batchesOf}
 ${workerMain}
-parentPort.once("message", (m) => workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf));
+${workerCall}
+parentPort.on("message", (m) =>
+  m.call ? workerCall(m, (url) => import(url)) : workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf),
+);
 `;
 
 /**
@@ -152,9 +188,13 @@ export class BatchScheduler {
   /** The batch this thread schedules itself (all of them without a worker). */
   private own?: QueueBatch;
   private handed = 0;
+  /** Where the result of the constructor's `call` arrives, and the flag raised when it has. */
+  private callPort?: MessagePort;
+  private callFlag?: Int32Array;
 
-  /** With `threaded`, on a worker thread if one starts (else on this thread). */
-  constructor(threaded = true) {
+  /** With `threaded`, on a worker thread if one starts (else on this thread); `call` runs there first
+   * (`callResult`). */
+  constructor(threaded = true, call?: WorkerCall) {
     if (!threaded) return;
     try {
       this.worker = new Worker(workerSource(), { eval: true });
@@ -163,7 +203,30 @@ export class BatchScheduler {
       this.worker.on("error", () => {});
     } catch {
       // no worker thread here: schedule on this one
+      return;
     }
+    if (call) {
+      const { port1, port2 } = new MessageChannel();
+      this.callPort = port1;
+      this.callFlag = new Int32Array(new SharedArrayBuffer(4));
+      this.worker.postMessage({ call, port: port2, flag: this.callFlag }, [port2]);
+    }
+  }
+
+  /**
+   * The result of the constructor's `call`, once the worker has it (this thread waits); undefined when there was
+   * no call or worker, the call threw, its value does not clone, or it took longer than the stall limit — then
+   * the caller does the work itself (and meets any error itself).
+   */
+  callResult(): { value: unknown } | undefined {
+    const port = this.callPort;
+    const flag = this.callFlag;
+    if (!port || !flag) return undefined;
+    this.callPort = undefined;
+    Atomics.wait(flag, 0, 0, STALL_MS);
+    const reply = receiveMessageOnPort(port)?.message as { value?: unknown; failed?: true } | undefined;
+    port.close();
+    return reply && !reply.failed ? { value: reply.value } : undefined;
   }
 
   /** The network to schedule, its step count and the messages a batch must hold (the busiest step's and more). */
@@ -191,6 +254,8 @@ export class BatchScheduler {
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
   close(): void {
+    this.callPort?.close();
+    this.callPort = undefined;
     Atomics.store(this.control, STOP, 1);
     Atomics.notify(this.control, SUBMITTED);
     void this.worker?.terminate();
