@@ -1,7 +1,21 @@
 // YAML with positions and an alias budget, shared by every YAML reader (chip profiles, explore grids): syntax
 // errors and alias bombs become problems at file line:column instead of exceptions from the parser.
 
-import { type Document, isAlias, isMap, isPair, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+
+let yamlPackage: typeof Yaml | undefined;
+
+/**
+ * The `yaml` package, loaded on first use (its CommonJS build, the module an `import "yaml"` gets too): a reader
+ * whose own fast path takes the file — a plain SANA-FE network on a direct run, whose start is timed — never
+ * loads it.
+ */
+export function yamlLib(): typeof Yaml {
+  yamlPackage ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
+  return yamlPackage;
+}
 
 /** Alias expansions allowed when a document is turned into values (the `yaml` package's maxAliasCount). */
 export const YAML_MAX_ALIAS_COUNT = 1000;
@@ -21,6 +35,7 @@ export interface ParsedYaml {
 
 /** Parses one YAML (or JSON) document keeping line positions; duplicate keys are errors. */
 export function parseYaml(text: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = doc.errors.map((e) => {
@@ -54,6 +69,7 @@ export function yamlValue(parsed: ParsedYaml): { value: unknown } | { problem: Y
 
 /** The alias that stands for the most nodes once every alias inside it is expanded too. */
 function largestAlias(doc: Document): { node: Node & { source: string }; size: number } | undefined {
+  const { isAlias, isMap, isPair, isSeq } = yamlLib();
   const memo = new Map<unknown, number>();
   const busy = new Set<unknown>();
   let worst: { node: Node & { source: string }; size: number } | undefined;

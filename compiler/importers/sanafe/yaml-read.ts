@@ -1,9 +1,9 @@
 // Reading SANA-FE YAML (network and arch files): every scalar as its source text, as SANA-FE's parser
 // (rapidyaml) sees it — `core: 1.10` is tile 1 core 10, not the float 1.1 — with file:line for every problem.
 
-import { LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { SpikegridError } from "../../../common/errors.js";
-import { yamlValue } from "../../../common/yaml.js";
+import { yamlLib, yamlValue } from "../../../common/yaml.js";
 import { readFastYaml } from "./yaml-fast.js";
 
 /** A JS value read from the document: strings at the leaves (YAML's failsafe schema), plus null. */
@@ -25,6 +25,7 @@ export class YamlFile {
   static parse(text: string, file: string, code: "IMPORT_FAILED" | "PROFILE_INVALID"): YamlFile {
     const fast = readFastYaml(text);
     if (fast) return new YamlFile(file, fast.root, (path) => fast.line(path));
+    const { LineCounter, parseDocument } = yamlLib();
     const lines = new LineCounter();
     const doc = parseDocument(text, {
       schema: "failsafe",
@@ -71,11 +72,7 @@ export class YamlFile {
 }
 
 /** The line of the node at `path` in a `yaml` document (the nearest existing ancestor when it is absent). */
-function lineInDoc(
-  doc: ReturnType<typeof parseDocument>,
-  lines: LineCounter,
-  path: YPath,
-): number | undefined {
+function lineInDoc(doc: Document, lines: LineCounter, path: YPath): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
