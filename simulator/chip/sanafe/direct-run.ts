@@ -6,6 +6,7 @@
 
 import { SanafeAccount, type SanafeTotals } from "./account.js";
 import {
+  type ConnectionForm,
   type DirectSomas,
   DirectStepper,
   STEP_DENDRITE_J,
@@ -23,7 +24,7 @@ import type { ConventionNet } from "./net.js";
 import { scheduleGeometry } from "./schedule.js";
 import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
 
-export { type DirectSomas, RESET_HARD, RESET_NONE, RESET_SOFT } from "./direct-step.js";
+export { type ConnectionForm, type DirectSomas, RESET_HARD, RESET_NONE, RESET_SOFT } from "./direct-step.js";
 
 export interface DirectRunResult {
   totals: SanafeTotals;
@@ -72,7 +73,7 @@ function nonzeroOpsByGroup(
  * passes `limit`. One pass over the neurons in processing order (core by core) updates each, delivers its spike
  * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
  * twice. The steps' messages are timed by `scheduler` (by default on a worker thread beside this loop), which
- * the run ends.
+ * the run ends. `form`: how the loop holds connections (direct-step.ts; all give the same run).
  */
 export function runDirect(
   net: ConventionNet & { weight64: Int32Array },
@@ -80,6 +81,7 @@ export function runDirect(
   steps: number,
   limit: number,
   scheduler = new BatchScheduler(),
+  form: ConnectionForm = "auto",
 ): DirectRunResult {
   const account = new SanafeAccount(net);
   const spikesPerStep = new Int32Array(steps);
@@ -94,7 +96,7 @@ export function runDirect(
     const totals = account.totals;
     return { totals, firedPerNeuron, spikesPerStep, activePerNeuron, nonzeroOpsInto, outgrewAt };
   };
-  const stepper = new DirectStepper(net, s, account, limit);
+  const stepper = new DirectStepper(net, s, account, limit, form);
   const cores = net.cores.length;
   // a batch always has room for one more step of the most messages (and placeholders) a step can send
   const stepMost = account.queues.start[cores]!;

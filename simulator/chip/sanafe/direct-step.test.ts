@@ -1,11 +1,18 @@
 // The step loop's packed connections (target position and weight in one Int32) against its two-array form, on a
 // network whose spikes land past position 2^15 (where a packed target's sign bit is set): the same spikes, step by
-// step and per group.
+// step and per group; and its three connection forms (with the arrival count, packed, two arrays) on networks
+// with zero and cancelling weights: the same run.
 
 import { describe, expect, it } from "vitest";
+import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
+import { rng } from "../../../compiler/mapping/math.js";
 import { parseProfileText } from "../../../hw-profiles/index.js";
 import { smallArch } from "../../../test/sanafe/small-files.js";
 import { runSanafeDirect } from "./direct.js";
+import { directPlan } from "./direct-domain.js";
+import { type ConnectionForm, runDirect } from "./direct-run.js";
+import { conventionNetOf } from "./from-file.js";
+import { BatchScheduler } from "./schedule-batches.js";
 
 const TARGETS = 33000;
 const PER_CORE = 64;
@@ -64,4 +71,64 @@ describe("the step loop's packed connections", () => {
     const t = packed.perLayer.find(([id]) => id === "t");
     expect(t?.[1]).toBeGreaterThan(6);
   }, 60_000);
+});
+
+/** Input trains → a (dense, zero weights and weights that cancel in a step: a neuron reached with no net input
+ * still counts as updated) → b (sparse, a leak, a soft reset and the reverse floor). */
+function cancelling(seed: number): string {
+  const r = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const train = () => `[${Array.from({ length: 30 }, () => (r() < 0.5 ? 1 : 0)).join(", ")}]`;
+  const w = (n: number) =>
+    `[${Array.from({ length: n }, (_, k) => (k % 5 === 0 ? 0 : k % 2 === 0 ? 3 : -3 + (r() < 0.2 ? int(-2, 2) / 4 : 0))).join(", ")}]`;
+  return [
+    "network:",
+    `  name: cancel${seed}`,
+    "  groups:",
+    "    - name: i",
+    "      neurons:",
+    ...[0, 1, 2, 3].map((k) => `        - ${k}: {spikes: ${train()}}`),
+    "    - name: a",
+    `      attributes: {threshold: ${int(2, 9)}, leak_decay: ${int(3000, 4095) / 4096}, reset_mode: hard, reset: 0}`,
+    "      neurons: [0..9]",
+    "    - name: b",
+    "      attributes: {threshold: 4, leak_decay: 1, reset_mode: soft, reverse_threshold: -6, reverse_reset_mode: saturate}",
+    "      neurons: [0..2]",
+    "  edges:",
+    `    - i -> a: {type: dense, weight: ${w(40)}}`,
+    `    - a -> b: {type: sparse, source_target_pairs: [[0, 0], [1, 0], [2, 1], [3, 2], [4, 2], [9, 1]], weight: ${w(6)}}`,
+    "mappings:",
+    "  - i: {core: 0.0}",
+    "  - a.0..4: {core: 0.1}",
+    "  - a.5..9: {core: 1.0}",
+    "  - b: {core: 1.1}",
+    "",
+  ].join("\n");
+}
+
+describe("the step loop's connection forms", () => {
+  it("packed with the arrival count, packed, and two arrays: the same run, queues and counts", () => {
+    const { profile } = parseProfileText(smallArch({ name: "forms", width: 2, height: 1 }), "forms.yaml");
+    expect(profile).toBeDefined();
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const text = cancelling(seed);
+      const parsed = parseSanafeFile(text, "cancel.yaml");
+      const net = conventionNetOf(parsed, "cancel.yaml", profile!, true);
+      const plan = directPlan(
+        parsed,
+        profile!,
+        Float64Array.from(net.fanIn64, (x) => x / 64),
+      );
+      if (typeof plan === "string") throw new Error(plan);
+      const run = (form: ConnectionForm) => {
+        const scheduler = new BatchScheduler(false);
+        const r = runDirect(net, plan.somas, 30, plan.limit, scheduler, form);
+        return { ...r, totals: { ...r.totals } };
+      };
+      const counted = run("auto");
+      expect(run("packed")).toEqual(counted);
+      expect(run("arrays")).toEqual(counted);
+      expect(counted.totals.neuronsUpdated).toBeGreaterThan(0);
+    }
+  });
 });

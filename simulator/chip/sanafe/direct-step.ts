@@ -64,21 +64,47 @@ const PACKED_NEURONS = 2 ** 16;
 /**
  * Per connection, its target's position (`positionOf` of `post`), packed with its weight (see
  * `DirectStepper.targetAt`) when every position and weight fits: one pass, the packing dropped at the first that
- * does not.
+ * does not. `countBits`: with the packing, the bits a step's arrival count into one neuron takes (its
+ * connections in), when that count and its Σ|weight × 64| fit one Int32 together (`DirectStepper.counted`), else 0.
  */
-function connectionTargets(post: Int32Array, weight64: Int32Array, positionOf: Int32Array) {
+function connectionTargets(
+  post: Int32Array,
+  weight64: Int32Array,
+  positionOf: Int32Array,
+  form: ConnectionForm,
+) {
   const at = new Int32Array(post.length);
+  const into = new Int32Array(positionOf.length);
+  const absInto = new Float64Array(positionOf.length);
   let r = 0;
-  if (positionOf.length <= PACKED_NEURONS)
+  if (positionOf.length <= PACKED_NEURONS && form !== "arrays")
     for (; r < post.length; r++) {
       const w = weight64[r]!;
       if (w !== (w << 16) >> 16) break;
-      at[r] = (positionOf[post[r]!]! << 16) | (w & 0xffff);
+      const d = positionOf[post[r]!]!;
+      at[r] = (d << 16) | (w & 0xffff);
+      into[d]!++;
+      absInto[d]! += Math.abs(w);
     }
-  if (r === post.length) return { at, packed: true };
+  if (r === post.length) {
+    let most = 0;
+    let mostAbs = 0;
+    for (let d = 0; d < into.length; d++) {
+      if (into[d]! > most) most = into[d]!;
+      if (absInto[d]! > mostAbs) mostAbs = absInto[d]!;
+    }
+    let bits = 1;
+    while (2 ** bits <= most) bits++;
+    const fits = bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1;
+    return { at, packed: true, countBits: fits && form === "auto" ? bits : 0 };
+  }
   for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
-  return { at, packed: false };
+  return { at, packed: false, countBits: 0 };
 }
+
+/** How the loop holds connections: the densest form that fits (`auto`), or — to compare them — packed without
+ * the arrival count, or two arrays. */
+export type ConnectionForm = "auto" | "packed" | "arrays";
 
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */
@@ -98,6 +124,11 @@ export class DirectStepper {
    * bulk), else the target's position alone (weights from the net's weight64). */
   private readonly targetAt: Int32Array;
   private readonly packed: boolean;
+  /** Bits of a step's arrival count in `current` (0: none, `reached` says whether a spike arrived). With k bits,
+   * `current` holds Σ(weight × 64 · 2^k + 1) over the step's arrivals — the weights' sum above, the count below,
+   * exact in an Int32 (connectionTargets checks the neuron's count and Σ|weight × 64| fit) — so a synaptic event
+   * is one read and one add, with no second array to mark. */
+  private readonly countBits: number;
   /** This step's input current (1/64 units) and whether any spike reached the neuron; the next step's. */
   private current: Int32Array;
   private next: Int32Array;
@@ -115,6 +146,7 @@ export class DirectStepper {
     private readonly s: DirectSomas,
     private readonly account: SanafeAccount,
     limit: number,
+    form: ConnectionForm = "auto",
   ) {
     const n = net.neurons;
     this.v = new Float64Array(n);
@@ -142,9 +174,10 @@ export class DirectStepper {
         (s.resetMode[k]! << FLAG_RESET_SHIFT) |
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
-    const targets = connectionTargets(net.post, net.weight64, positionOf);
+    const targets = connectionTargets(net.post, net.weight64, positionOf, form);
     this.targetAt = targets.at;
     this.packed = targets.packed;
+    this.countBits = targets.countBits;
     this.limit64 = limit * 64;
     this.current = new Int32Array(n);
     this.next = new Int32Array(n);
@@ -170,6 +203,10 @@ export class DirectStepper {
    */
   step(t: number, batch: QueueBatch, at: number): number {
     const { v, reset, par, flags, limit64, current, next, reached, reachedNext, targetAt, packed } = this;
+    const countBits = this.countBits;
+    const counted = countBits > 0;
+    const countMask = (1 << countBits) - 1;
+    const weightShift = 16 - countBits;
     const { trainAt, firedList, firedPerNeuron, activeAt } = this;
     const { trainStart, trainSteps } = this.s;
     const { postStart, somaOf, msgStart, msgCore, msgDendriteJ, weight64: w64 } = this.net;
@@ -212,9 +249,11 @@ export class DirectStepper {
           updated = fire || rule === 1;
         } else {
           let vk = v[i]!;
-          const input = current[i]!;
+          const arrived = current[i]!;
+          const input = counted ? arrived >> countBits : arrived;
           const b = par[p + PAR_BIAS]!;
-          updated = rule === 1 || (rule === 2 && (reached[i] === 1 || vk !== 0));
+          const got = counted ? (arrived & countMask) !== 0 : reached[i] === 1;
+          updated = rule === 1 || (rule === 2 && (got || vk !== 0));
           if (input !== 0 || b !== 0) activeAt[i]!++;
           vk = Math.trunc(vk * par[p + PAR_LEAK]!) + b + input;
           current[i] = 0;
@@ -230,7 +269,7 @@ export class DirectStepper {
           v[i] = vk;
           if (vk > limit64 || vk < -limit64) return -1;
         }
-        reached[i] = 0;
+        if (!counted) reached[i] = 0;
         if (fire) updated = true;
         if (updated) {
           updatedCount++;
@@ -246,7 +285,12 @@ export class DirectStepper {
         pending += somaL[u]!;
         // the spike reaches its targets next step
         const postEnd = postStart[k + 1]!;
-        if (packed)
+        if (counted)
+          for (let r = postStart[k]!; r < postEnd; r++) {
+            const x = targetAt[r]!;
+            next[x >>> 16]! += ((x << 16) >> weightShift) + 1;
+          }
+        else if (packed)
           for (let r = postStart[k]!; r < postEnd; r++) {
             const x = targetAt[r]!;
             const d = x >>> 16;
