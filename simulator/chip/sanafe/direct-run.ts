@@ -87,12 +87,13 @@ export function runDirect(
   const spikesPerStep = new Int32Array(steps);
   let lastCount = 0;
   const result = (outgrewAt: number): DirectRunResult => {
-    if (outgrewAt >= 0) scheduler.close();
-    else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
+    // the counts first: the scheduler's thread may still be on the last batches meanwhile
     const { firedList, firedPerNeuron, activePerNeuron } = stepper;
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
     const nonzeroOpsInto = nonzeroOpsByGroup(net, delivered);
+    if (outgrewAt >= 0) scheduler.close();
+    else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
     const totals = account.totals;
     return { totals, firedPerNeuron, spikesPerStep, activePerNeuron, nonzeroOpsInto, outgrewAt };
   };
