@@ -120,14 +120,16 @@ describe("the step loop's connection forms", () => {
         Float64Array.from(net.fanIn64, (x) => x / 64),
       );
       if (typeof plan === "string") throw new Error(plan);
-      const run = (form: ConnectionForm) => {
+      const run = (form: ConnectionForm, fanIn = true) => {
         const scheduler = new BatchScheduler(false);
-        const r = runDirect(net, plan.somas, 30, plan.limit, scheduler, form);
+        const on = fanIn ? net : { ...net, fanIn64: undefined };
+        const r = runDirect(on, plan.somas, 30, plan.limit, scheduler, form);
         return { ...r, totals: { ...r.totals } };
       };
       const counted = run("auto");
       expect(run("packed")).toEqual(counted);
       expect(run("arrays")).toEqual(counted);
+      expect(run("auto", false)).toEqual(counted); // Σ|w| into each neuron summed by the stepper itself
       expect(counted.totals.neuronsUpdated).toBeGreaterThan(0);
     }
   });

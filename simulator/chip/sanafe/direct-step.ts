@@ -72,10 +72,12 @@ function connectionTargets(
   weight64: Int32Array,
   positionOf: Int32Array,
   form: ConnectionForm,
+  fanIn64?: Float64Array,
 ) {
   const at = new Int32Array(post.length);
   const into = new Int32Array(positionOf.length);
-  const absInto = new Float64Array(positionOf.length);
+  // Σ|weight × 64| into each neuron: the net's own when it has them (the same sums), else summed here
+  const absInto = fanIn64 ? undefined : new Float64Array(positionOf.length);
   let r = 0;
   if (positionOf.length <= PACKED_NEURONS && form !== "arrays")
     for (; r < post.length; r++) {
@@ -84,15 +86,13 @@ function connectionTargets(
       const d = positionOf[post[r]!]!;
       at[r] = (d << 16) | (w & 0xffff);
       into[d]!++;
-      absInto[d]! += Math.abs(w);
+      if (absInto) absInto[d]! += Math.abs(w);
     }
   if (r === post.length) {
     let most = 0;
     let mostAbs = 0;
-    for (let d = 0; d < into.length; d++) {
-      if (into[d]! > most) most = into[d]!;
-      if (absInto[d]! > mostAbs) mostAbs = absInto[d]!;
-    }
+    for (let d = 0; d < into.length; d++) if (into[d]! > most) most = into[d]!;
+    for (const x of fanIn64 ?? absInto!) if (x > mostAbs) mostAbs = x;
     let bits = 1;
     while (2 ** bits <= most) bits++;
     const fits = bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1;
@@ -142,7 +142,7 @@ export class DirectStepper {
   readonly firedPerNeuron: Int32Array;
 
   constructor(
-    private readonly net: ConventionNet & { weight64: Int32Array },
+    private readonly net: ConventionNet & { weight64: Int32Array; fanIn64?: Float64Array },
     private readonly s: DirectSomas,
     private readonly account: SanafeAccount,
     limit: number,
@@ -174,7 +174,7 @@ export class DirectStepper {
         (s.resetMode[k]! << FLAG_RESET_SHIFT) |
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
-    const targets = connectionTargets(net.post, net.weight64, positionOf, form);
+    const targets = connectionTargets(net.post, net.weight64, positionOf, form, net.fanIn64);
     this.targetAt = targets.at;
     this.packed = targets.packed;
     this.countBits = targets.countBits;
