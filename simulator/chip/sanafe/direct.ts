@@ -9,6 +9,7 @@ import {
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
+import { prepareConnections } from "./connections.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
@@ -23,14 +24,16 @@ export interface DirectRun {
 }
 
 /**
- * What of `text` (SANA-FE network file `file`) needs no profile — its YAML, network, mappings and somas — read
- * ahead (while a profile loads elsewhere); `runSanafeDirect` on the same text takes this parse. Errors in the
+ * What of `text` (SANA-FE network file `file`) needs no profile — its YAML, network, mappings, somas and
+ * connections — read ahead (while a profile loads elsewhere); `runSanafeDirect` on the same text takes this parse. Errors in the
  * file throw as the importer's (file:line), in the order `runSanafeDirect` meets them.
  */
 export function readSanafeDirect(text: string, file: string): ParsedSanafe {
   const parsed = parseSanafeFile(text, file);
   mappingsOf(parsed);
   somasOf(parsed, []);
+  // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
+  prepareConnections(parsed, file, true);
   return parsed;
 }
 

@@ -3,7 +3,7 @@
 // weights included), each neuron on the core its `mappings:` names and each unit by the name it gives.
 
 import { SpikegridError } from "../../../common/errors.js";
-import type { Attrs, SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import type { Attrs } from "../../../compiler/importers/sanafe/network.js";
 import {
   mappingsOf,
   type ParsedSanafe,
@@ -13,11 +13,11 @@ import {
 import type { ChipProfile } from "../../../hw-profiles/index.js";
 // the lookup alone: a direct run's start loads no profile schema (hw-profiles/lookups.ts)
 import { barrierLatencyS } from "../../../hw-profiles/lookups.js";
+import { connectionsOf } from "./connections.js";
 import { messageTable } from "./messages.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
-/** Connections a file may expand to before the convention refuses it (a dense 2^13 × 2^13 layer is 2^26). */
-export const MAX_SANAFE_CONNECTIONS = 2 ** 28;
+export { MAX_SANAFE_CONNECTIONS } from "./connections.js";
 
 const HINT = "name a unit the profile's units: section defines (spikegrid profiles show PROFILE lists them)";
 
@@ -65,120 +65,6 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
   const v = a.get(key)?.value;
   return typeof v === "string" && v !== "" ? v : undefined;
 };
-
-/**
- * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
- * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
- * when `fill` is undefined, else written at `post[fill[src]++]`, with its weight × 64 in `weight` and its |weight|
- * × 64 added to `fanIn[dst]` when given. Inline loops, no callback per connection: a network has millions of them.
- */
-function addConnections(
-  e: SanafeEdge,
-  nSrc: number,
-  nDst: number,
-  s0: number,
-  d0: number,
-  postStart: Int32Array,
-  fill?: Int32Array,
-  post?: Int32Array,
-  weight?: Int32Array,
-  fanIn?: Float64Array,
-): void {
-  // the file's weights, one per connection (network.ts checks the count)
-  const w = e.weights;
-  if (e.kind === "neuron" || e.kind === "sparse") {
-    (e.pairs ?? []).forEach(([s, d], k) => {
-      if (!fill) postStart[s0 + s + 1]!++;
-      else {
-        const at = fill[s0 + s]!++;
-        post![at] = d0 + d;
-        if (weight) weight[at] = w[k]! * 64;
-        if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
-      }
-    });
-    return;
-  }
-  if (e.kind === "dense") {
-    for (let s = 0; s < nSrc; s++) {
-      if (!fill) postStart[s0 + s + 1]! += nDst;
-      else
-        for (let d = 0; d < nDst; d++) {
-          const at = fill[s0 + s]!++;
-          post![at] = d0 + d;
-          if (weight) weight[at] = w[s * nDst + d]! * 64;
-          if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
-        }
-    }
-    return;
-  }
-  const c = e.conv!;
-  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
-  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
-  if (!fill) {
-    // counted by columns and rows: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y
-    const cx = new Int32Array(c.inputWidth);
-    const cy = new Int32Array(c.inputHeight);
-    for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
-    for (let yo = 0; yo < oh; yo++)
-      for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
-    for (let ci = 0; ci < c.inputChannels; ci++)
-      for (let y = 0; y < c.inputHeight; y++)
-        for (let x = 0; x < c.inputWidth; x++) {
-          const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
-          postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
-        }
-    return;
-  }
-  // source by source, each one's targets in ascending order (channel, row, column) as SANA-FE lists them:
-  // written one after another, the weights read along c_out
-  const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
-  const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
-  // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
-  // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
-  const tapTarget = new Int32Array(kh * kw);
-  const tapWeight = new Int32Array(kh * kw);
-  const plane = ow * oh;
-  for (let ci = 0; ci < cin; ci++)
-    for (let y = 0; y < ih; y++) {
-      // output rows reaching input row y: yo·sh + ky = y with 0 ≤ ky < kh
-      const yoFirst = Math.max(0, Math.ceil((y - kh + 1) / sh));
-      const yoLast = Math.min(oh - 1, Math.floor(y / sh));
-      for (let x = 0; x < iw; x++) {
-        const xoFirst = Math.max(0, Math.ceil((x - kw + 1) / sw));
-        const xoLast = Math.min(ow - 1, Math.floor(x / sw));
-        let taps = 0;
-        for (let yo = yoFirst; yo <= yoLast; yo++)
-          for (let xo = xoFirst; xo <= xoLast; xo++, taps++) {
-            tapTarget[taps] = yo * ow + xo;
-            tapWeight[taps] = (((y - yo * sh) * kw + (x - xo * sw)) * cin + ci) * cout;
-          }
-        const src = s0 + ci * iw * ih + y * iw + x;
-        let at = fill[src]!;
-        for (let co = 0; co < cout; co++) {
-          const base = d0 + co * plane;
-          for (let j = 0; j < taps; j++, at++) {
-            const dst = base + tapTarget[j]!;
-            post![at] = dst;
-            if (weight) {
-              weight[at] = w[tapWeight[j]! + co]! * 64;
-              if (fanIn) fanIn[dst]! += Math.abs(weight[at]!);
-            }
-          }
-        }
-        fill[src] = at;
-      }
-    }
-}
-
-/** Connections one edge makes (checked against the budget before anything is allocated for them). */
-function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
-  if (e.kind === "neuron" || e.kind === "sparse") return e.pairs?.length ?? 0;
-  if (e.kind === "dense") return nSrc * nDst;
-  const c = e.conv!;
-  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
-  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
-  return c.kernelCount * ow * oh * c.inputChannels * c.kernelHeight * c.kernelWidth;
-}
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
@@ -301,40 +187,15 @@ export function conventionNetOf(
     };
   });
 
-  // every connection, bucketed by source neuron
-  let total = 0;
-  const sizeOf = new Map(groups.map((g) => [g.id, g.size]));
-  const groupOf = new Map(groups.map((g) => [g.id, g]));
-  for (const e of net.edges) {
-    const count = connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
-    total += count;
-    groupOf.get(e.dst)!.connectionsIn += count;
-  }
-  if (total > MAX_SANAFE_CONNECTIONS)
-    throw new SpikegridError(
-      "USAGE",
-      `${file}: ${total} connections exceed the sanafe convention's budget MAX_SANAFE_CONNECTIONS (${MAX_SANAFE_CONNECTIONS})`,
-      { hint: "run the default convention, or split the network" },
-    );
-  const postStart = new Int32Array(n + 1);
-  for (const e of net.edges)
-    addConnections(
-      e,
-      sizeOf.get(e.src)!,
-      sizeOf.get(e.dst)!,
-      startOf.get(e.src)!,
-      startOf.get(e.dst)!,
-      postStart,
-    );
-  for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
-  const fill = postStart.slice(0, n);
-  const post = new Int32Array(total);
-  const weight = withWeights ? new Int32Array(total) : undefined;
-  const fanIn = withWeights ? new Float64Array(n) : undefined;
-  for (const e of net.edges) {
-    const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    addConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, postStart, fill, post, weight, fanIn);
-  }
+  // every connection, bucketed by source neuron (read ahead on a direct run: connections.ts)
+  const {
+    postStart,
+    post,
+    weight64: weight,
+    fanIn64: fanIn,
+    connectionsIn,
+  } = connectionsOf(parsed, file, withWeights);
+  for (const g of groups) g.connectionsIn = connectionsIn.get(g.id) ?? 0;
 
   // messages: per source neuron, one per destination core, with the look-ups it costs there
   const syn = units.synapse.map((u) => u.cost);

@@ -1,0 +1,72 @@
+// The connection table read ahead (a direct run builds it while its profile loads): the same table the convention
+// builds when it needs it, taken once; an over-budget file's error kept and thrown where the convention meets it.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
+import { parseProfileText } from "../../../hw-profiles/index.js";
+import { connectionsOf, MAX_SANAFE_CONNECTIONS, prepareConnections } from "./connections.js";
+import { conventionNetOf } from "./from-file.js";
+
+/** A conv2d edge of 64 × 64 taps over a 320 × 320 input: 4,096 weights in the file, 257² × 4,096 > 2^28
+ * connections — refused by the budget before anything is allocated for them. */
+function overBudget(): string {
+  const weights = Array.from({ length: 4096 }, (_, i) => (i % 7) - 3).join(", ");
+  return [
+    "network:",
+    "  name: big",
+    "  groups:",
+    "    - name: a",
+    "      attributes: {threshold: 1}",
+    `      neurons: [0..${320 * 320 - 1}]`,
+    "    - name: b",
+    "      attributes: {threshold: 1}",
+    `      neurons: [0..${257 * 257 - 1}]`,
+    "  edges:",
+    "    - a -> b:",
+    "        type: conv2d",
+    "        input_width: 320",
+    "        input_height: 320",
+    "        input_channels: 1",
+    "        kernel_width: 64",
+    "        kernel_height: 64",
+    "        kernel_count: 1",
+    "        stride_width: 1",
+    "        stride_height: 1",
+    `        weight: [${weights}]`,
+    "",
+  ].join("\n");
+}
+
+describe("the connection table read ahead", () => {
+  it("is the table the convention builds, and the convention takes it (once)", () => {
+    const { profile } = parseProfileText(readFileSync("test/sanafe/grid2x2.arch.yaml", "utf8"), "grid.yaml");
+    expect(profile).toBeDefined();
+    const text = readFileSync("test/sanafe/conv.yaml", "utf8");
+    const fresh = conventionNetOf(parseSanafeFile(`${text}\n`, "conv.yaml"), "conv.yaml", profile!, true);
+    const parsed = parseSanafeFile(text, "conv.yaml");
+    prepareConnections(parsed, "conv.yaml", true);
+    const ahead = connectionsOf(parsed, "conv.yaml", true);
+    expect(ahead.post).toEqual(fresh.post);
+    expect(ahead.weight64).toEqual(fresh.weight64);
+    expect(ahead.fanIn64).toEqual(fresh.fanIn64);
+    prepareConnections(parsed, "conv.yaml", true);
+    const net = conventionNetOf(parsed, "conv.yaml", profile!, true);
+    expect(net).toEqual(fresh);
+    // taken once: the next reader builds its own
+    expect(connectionsOf(parsed, "conv.yaml", true).post).not.toBe(net.post);
+    // prepared with weights, asked without: built anew, without weights
+    prepareConnections(parsed, "conv.yaml", true);
+    expect(connectionsOf(parsed, "conv.yaml", false).weight64).toBeUndefined();
+  });
+
+  it("keeps an over-budget file's error for the convention to throw", () => {
+    const parsed = parseSanafeFile(overBudget(), "big.yaml");
+    expect(() => prepareConnections(parsed, "big.yaml", true)).not.toThrow();
+    expect(() => connectionsOf(parsed, "big.yaml", true)).toThrow(
+      `big.yaml: ${257 * 257 * 4096} connections exceed the sanafe convention's budget MAX_SANAFE_CONNECTIONS (${MAX_SANAFE_CONNECTIONS})`,
+    );
+    // and without reading ahead, the same error
+    expect(() => connectionsOf(parsed, "big.yaml", true)).toThrow(/exceed the sanafe convention's budget/);
+  });
+});

@@ -1,0 +1,221 @@
+// Every connection SANA-FE creates for a network file, bucketed by source neuron (CSR): dense all pairs, sparse /
+// neuron the pairs listed, conv2d every in-bounds kernel tap, zero weights included — independent of the chip, so
+// a direct run builds it while its profile loads elsewhere (`prepareConnections`), and conventionNetOf takes it.
+
+import { SpikegridError } from "../../../common/errors.js";
+import type { SanafeEdge } from "../../../compiler/importers/sanafe/network.js";
+import type { ParsedSanafe } from "../../../compiler/importers/sanafe/parsed.js";
+
+/** Connections a file may expand to before the convention refuses it (a dense 2^13 × 2^13 layer is 2^26). */
+export const MAX_SANAFE_CONNECTIONS = 2 ** 28;
+
+export interface Connections {
+  total: number;
+  /** Neuron k's connections (global numbering: groups in file order) are post[postStart[k] … postStart[k+1]). */
+  postStart: Int32Array;
+  post: Int32Array;
+  /** With weights: each connection's weight × 64, and each neuron's Σ|weight × 64| over its inputs. */
+  weight64?: Int32Array;
+  fanIn64?: Float64Array;
+  /** Per destination group, the connections into it. */
+  connectionsIn: Map<string, number>;
+}
+
+/**
+ * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
+ * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
+ * when `fill` is undefined, else written at `post[fill[src]++]`, with its weight × 64 in `weight` and its |weight|
+ * × 64 added to `fanIn[dst]` when given. Inline loops, no callback per connection: a network has millions of them.
+ */
+function addConnections(
+  e: SanafeEdge,
+  nSrc: number,
+  nDst: number,
+  s0: number,
+  d0: number,
+  postStart: Int32Array,
+  fill?: Int32Array,
+  post?: Int32Array,
+  weight?: Int32Array,
+  fanIn?: Float64Array,
+): void {
+  // the file's weights, one per connection (network.ts checks the count)
+  const w = e.weights;
+  if (e.kind === "neuron" || e.kind === "sparse") {
+    (e.pairs ?? []).forEach(([s, d], k) => {
+      if (!fill) postStart[s0 + s + 1]!++;
+      else {
+        const at = fill[s0 + s]!++;
+        post![at] = d0 + d;
+        if (weight) weight[at] = w[k]! * 64;
+        if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
+      }
+    });
+    return;
+  }
+  if (e.kind === "dense") {
+    for (let s = 0; s < nSrc; s++) {
+      if (!fill) postStart[s0 + s + 1]! += nDst;
+      else
+        for (let d = 0; d < nDst; d++) {
+          const at = fill[s0 + s]!++;
+          post![at] = d0 + d;
+          if (weight) weight[at] = w[s * nDst + d]! * 64;
+          if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
+        }
+    }
+    return;
+  }
+  const c = e.conv!;
+  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
+  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  if (!fill) {
+    // counted by columns and rows: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y
+    const cx = new Int32Array(c.inputWidth);
+    const cy = new Int32Array(c.inputHeight);
+    for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
+    for (let yo = 0; yo < oh; yo++)
+      for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
+    for (let ci = 0; ci < c.inputChannels; ci++)
+      for (let y = 0; y < c.inputHeight; y++)
+        for (let x = 0; x < c.inputWidth; x++) {
+          const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
+          postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
+        }
+    return;
+  }
+  // source by source, each one's targets in ascending order (channel, row, column) as SANA-FE lists them:
+  // written one after another, the weights read along c_out
+  const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
+  const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
+  // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
+  // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
+  const tapTarget = new Int32Array(kh * kw);
+  const tapWeight = new Int32Array(kh * kw);
+  const plane = ow * oh;
+  for (let ci = 0; ci < cin; ci++)
+    for (let y = 0; y < ih; y++) {
+      // output rows reaching input row y: yo·sh + ky = y with 0 ≤ ky < kh
+      const yoFirst = Math.max(0, Math.ceil((y - kh + 1) / sh));
+      const yoLast = Math.min(oh - 1, Math.floor(y / sh));
+      for (let x = 0; x < iw; x++) {
+        const xoFirst = Math.max(0, Math.ceil((x - kw + 1) / sw));
+        const xoLast = Math.min(ow - 1, Math.floor(x / sw));
+        let taps = 0;
+        for (let yo = yoFirst; yo <= yoLast; yo++)
+          for (let xo = xoFirst; xo <= xoLast; xo++, taps++) {
+            tapTarget[taps] = yo * ow + xo;
+            tapWeight[taps] = (((y - yo * sh) * kw + (x - xo * sw)) * cin + ci) * cout;
+          }
+        const src = s0 + ci * iw * ih + y * iw + x;
+        let at = fill[src]!;
+        for (let co = 0; co < cout; co++) {
+          const base = d0 + co * plane;
+          for (let j = 0; j < taps; j++, at++) {
+            const dst = base + tapTarget[j]!;
+            post![at] = dst;
+            if (weight) {
+              weight[at] = w[tapWeight[j]! + co]! * 64;
+              if (fanIn) fanIn[dst]! += Math.abs(weight[at]!);
+            }
+          }
+        }
+        fill[src] = at;
+      }
+    }
+}
+
+/** Connections one edge makes (checked against the budget before anything is allocated for them). */
+function connectionCount(e: SanafeEdge, nSrc: number, nDst: number): number {
+  if (e.kind === "neuron" || e.kind === "sparse") return e.pairs?.length ?? 0;
+  if (e.kind === "dense") return nSrc * nDst;
+  const c = e.conv!;
+  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
+  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  return c.kernelCount * ow * oh * c.inputChannels * c.kernelHeight * c.kernelWidth;
+}
+
+function buildConnections(parsed: ParsedSanafe, file: string, withWeights: boolean): Connections {
+  const startOf = new Map<string, number>();
+  const sizeOf = new Map<string, number>();
+  let n = 0;
+  for (const g of parsed.net.groups.values()) {
+    startOf.set(g.name, n);
+    sizeOf.set(g.name, g.size);
+    n += g.size;
+  }
+  const edges = parsed.net.edges;
+  let total = 0;
+  const connectionsIn = new Map<string, number>();
+  for (const e of edges) {
+    const count = connectionCount(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!);
+    total += count;
+    connectionsIn.set(e.dst, (connectionsIn.get(e.dst) ?? 0) + count);
+  }
+  if (total > MAX_SANAFE_CONNECTIONS)
+    throw new SpikegridError(
+      "USAGE",
+      `${file}: ${total} connections exceed the sanafe convention's budget MAX_SANAFE_CONNECTIONS (${MAX_SANAFE_CONNECTIONS})`,
+      { hint: "run the default convention, or split the network" },
+    );
+  const postStart = new Int32Array(n + 1);
+  for (const e of edges)
+    addConnections(
+      e,
+      sizeOf.get(e.src)!,
+      sizeOf.get(e.dst)!,
+      startOf.get(e.src)!,
+      startOf.get(e.dst)!,
+      postStart,
+    );
+  for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
+  const fill = postStart.slice(0, n);
+  const post = new Int32Array(total);
+  const weight64 = withWeights ? new Int32Array(total) : undefined;
+  const fanIn64 = withWeights ? new Float64Array(n) : undefined;
+  for (const e of edges) {
+    const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
+    addConnections(
+      e,
+      ns,
+      nd,
+      startOf.get(e.src)!,
+      startOf.get(e.dst)!,
+      postStart,
+      fill,
+      post,
+      weight64,
+      fanIn64,
+    );
+  }
+  return { total, postStart, post, weight64, fanIn64, connectionsIn };
+}
+
+/** Connections built ahead for a parse, or the error building them met (thrown where conventionNetOf asks). */
+const ahead = new WeakMap<
+  ParsedSanafe,
+  { withWeights: boolean; file: string; value?: Connections; error?: unknown }
+>();
+
+/**
+ * Builds the connections of `parsed` now and keeps them (or the error met) for the next `connectionsOf` of the
+ * same parse: never throws, so the caller's errors keep their order.
+ */
+export function prepareConnections(parsed: ParsedSanafe, file: string, withWeights: boolean): void {
+  try {
+    ahead.set(parsed, { withWeights, file, value: buildConnections(parsed, file, withWeights) });
+  } catch (error) {
+    ahead.set(parsed, { withWeights, file, error });
+  }
+}
+
+/** The connections of `parsed` (those prepared ahead when they match, taken once), or the error building them. */
+export function connectionsOf(parsed: ParsedSanafe, file: string, withWeights: boolean): Connections {
+  const kept = ahead.get(parsed);
+  ahead.delete(parsed);
+  if (kept && kept.withWeights === withWeights && kept.file === file) {
+    if (kept.value) return kept.value;
+    throw kept.error;
+  }
+  return buildConnections(parsed, file, withWeights);
+}
