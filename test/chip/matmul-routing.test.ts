@@ -108,4 +108,32 @@ describe("dynamic-matmul operands by hand", () => {
     expect([r.chip.packets, r.chip.hops]).toEqual([8, 24]);
     expect(r.chip.cores.map((c) => c.packetsIn)).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
   });
+
+  it("each core is charged the products of its own outputs: a silent A row costs its core nothing", () => {
+    const p = handProfile();
+    const ir = outerProduct();
+    const mapping = placeAt(ir, p, 2, [
+      [0, 0],
+      [3, 0],
+      [0, 1],
+      [0, 3],
+    ]);
+    // A = (1, 0), B = (1, 1): Y row 0 = (1, 1), row 1 = (0, 0)
+    const inputs = {
+      x: { shape: [1, 2], data: Float64Array.of(1, 0) },
+      y: { shape: [1, 2], data: Float64Array.of(1, 1) },
+    };
+    const r = createChip(p, { timing: "detailed", mode: "layer-sync" }).load(ir, mapping).run(inputs);
+    expect([...r.outputs.get("out")![0]!]).toEqual([1, 1, 0, 0]);
+    // A0 → (0,1) only: 1 packet, 1 hop; B0 and B1 → both matmul cores: 4 packets, 2 × (4 + 6) hops
+    expect([r.chip.packets, r.chip.hops]).toEqual([5, 21]);
+    // per core ACs: a its one input, b its two; the row-0 core its 2 products, the row-1 core none (shared by
+    // output count, each would have been charged 1)
+    expect(r.chip.cores.map((c) => [c.core, c.ac])).toEqual([
+      [0, 1],
+      [3, 2],
+      [4, 2],
+      [12, 0],
+    ]);
+  });
 });
