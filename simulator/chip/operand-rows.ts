@@ -37,19 +37,19 @@ export function readingSlots(r: OperandReader, i: number): number[] {
 }
 
 /**
- * The destination rows the dynamic matmuls' operands need (each operand neuron reaches the cores reading it),
- * exact, before any table is built: spikformer-8-768 at 224×224 on loihi2-hala-point needed ≈ 2.8 G rows when
- * every operand neuron reached every core of its matmul.
+ * The destination rows the dynamic matmuls' operands need (each operand neuron reaching the cores that read
+ * it), exact, counting stopped once past `stopAt`; `worst`: the source with the most rows and the most cores
+ * one of its neurons reaches.
  */
-export function checkMatmulOperandRows(
-  ir: NmirModule,
+export function matmulOperandRows(
   sizes: ReadonlyMap<string, number>,
-  layout: Layout,
-  readers: ReadonlyMap<string, OperandReader[]> = operandReaders(ir, layout),
-): void {
+  slots: number,
+  readers: ReadonlyMap<string, OperandReader[]>,
+  stopAt = Number.POSITIVE_INFINITY,
+): { rows: number; worst: { id: string; rows: number; cores: number } } {
   let rows = 0;
   let worst = { id: "", rows: 0, cores: 0 };
-  const mark = new Int32Array(layout.slots).fill(-1);
+  const mark = new Int32Array(slots).fill(-1);
   for (const [src, rs] of readers) {
     const n = sizes.get(src) ?? 0;
     let here = 0;
@@ -61,7 +61,7 @@ export function checkMatmulOperandRows(
         most = Math.max(most, list.length);
       }
     } else
-      for (let i = 0; i < n && rows + here <= DEST_ROW_LIMIT; i++) {
+      for (let i = 0; i < n && rows + here <= stopAt; i++) {
         let m = 0;
         for (const r of rs)
           for (const s of readingSlots(r, i))
@@ -74,8 +74,23 @@ export function checkMatmulOperandRows(
       }
     rows += here;
     if (here > worst.rows) worst = { id: src, rows: here, cores: most };
-    if (rows > DEST_ROW_LIMIT) break;
+    if (rows > stopAt) break;
   }
+  return { rows, worst };
+}
+
+/**
+ * Refuses a module whose dynamic matmuls' operands alone need more destination rows than the simulator can
+ * index, before any table is built: spikformer-8-768 at 224×224 on loihi2-hala-point needed ≈ 2.8 G rows when
+ * every operand neuron reached every core of its matmul.
+ */
+export function checkMatmulOperandRows(
+  ir: NmirModule,
+  sizes: ReadonlyMap<string, number>,
+  layout: Layout,
+  readers: ReadonlyMap<string, OperandReader[]> = operandReaders(ir, layout),
+): void {
+  const { rows, worst } = matmulOperandRows(sizes, layout.slots, readers, DEST_ROW_LIMIT);
   if (rows > DEST_ROW_LIMIT)
     throw new SpikegridError(
       "RESOURCE_LIMIT",
