@@ -1,10 +1,12 @@
 // Traffic between packed cores: for every (source core, destination core) pair, the events per step that
-// must travel between them. From fan-out (every source neuron with a synapse on the destination core counts
-// once, as if each neuron fired once per step) or profiled (each such neuron counts its recorded spikes).
+// must travel between them. From fan-out (every source neuron with a synapse on the destination core, or read
+// by a dynamic-matmul output there, counts once, as if each neuron fired once per step) or profiled (each such
+// neuron counts its recorded spikes).
 
 import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule } from "../nmir/index.js";
 import { sourceSizes } from "./nodes.js";
+import { linesRead, type MatmulDims, type Operand, operandLine, operandLines } from "./operand-reads.js";
 import type { Bin } from "./pack.js";
 import type { Run } from "./shared-weights.js";
 import { visitSources } from "./source-marks.js";
@@ -74,7 +76,7 @@ export function trafficEdges(
     edges.set(k, (had ?? 0) + w);
   };
   const weightOf = (src: string, i: number) => (spikes ? Number(spikes[src]?.[i] ?? 0) : 1);
-  // every neuron of a source, summed per bin (dense projections and matmul operands read them all)
+  // every neuron of a source, summed per bin (dense projections read them all)
   const totals = new Map<string, Map<number, number>>();
   const totalsOf = (src: string) => {
     let t = totals.get(src);
@@ -113,11 +115,30 @@ export function trafficEdges(
       for (const sBin of [...acc.keys()].sort((a, b) => a - b)) add(sBin, dBin, acc.get(sBin)!);
     }
   }
+  // a matmul's bin reads, of each operand, the lines (A rows, B columns) its outputs touch (operand-reads.ts)
   for (const mm of ir.dynamicMatmuls) {
     reading = `dynamic matmul "${mm.id}"`;
-    for (const [dBin] of runsOf.get(mm.id) ?? [])
-      for (const op of [mm.a, mm.b])
-        for (const [sBin, w] of runsOf.has(op) ? totalsOf(op) : []) add(sBin, dBin, w);
+    const dsts = runsOf.get(mm.id);
+    if (!dsts) continue;
+    for (const op of ["a", "b"] as const) {
+      const src = op === "a" ? mm.a : mm.b;
+      const srcs = where.get(src);
+      if (!srcs) continue;
+      const byLine = lineWeights(mm, op, srcs.binOf, (i) => weightOf(src, i));
+      const seen = new Int32Array(byLine.length);
+      const acc = new Map<number, number>();
+      for (const [dBin, dRuns] of dsts) {
+        acc.clear();
+        for (const r of dRuns)
+          for (const span of linesRead(mm, op, r.start, r.count))
+            for (let line = span.lo; line < span.hi; line++) {
+              if (seen[line] === dBin + 1) continue;
+              seen[line] = dBin + 1;
+              for (const [sBin, w] of byLine[line]!) acc.set(sBin, (acc.get(sBin) ?? 0) + w);
+            }
+        for (const sBin of [...acc.keys()].sort((a, b) => a - b)) add(sBin, dBin, acc.get(sBin)!);
+      }
+    }
   }
   // straight from the Map: a spread would hold every [key, weight] pair a second time
   const out: TrafficEdge[] = new Array(edges.size);
@@ -125,6 +146,23 @@ export function trafficEdges(
   for (const [k, weight] of edges)
     out[i++] = { from: Math.floor(k / bins.length), to: k % bins.length, weight };
   return out;
+}
+
+/** Per line of a matmul operand (A row, B column), its neurons' weight summed per bin, as [bin, weight] pairs. */
+function lineWeights(
+  mm: MatmulDims,
+  op: Operand,
+  binOf: Int32Array,
+  weightOf: (i: number) => number,
+): [number, number][][] {
+  const out: Map<number, number>[] = Array.from({ length: operandLines(mm, op) }, () => new Map());
+  for (let i = 0; i < binOf.length; i++) {
+    const bin = binOf[i]!;
+    if (bin < 0) continue;
+    const line = out[operandLine(mm, op, i)]!;
+    line.set(bin, (line.get(bin) ?? 0) + weightOf(i));
+  }
+  return out.map((m) => [...m]);
 }
 
 function overBudget(ir: NmirModule, cores: number, budget: number, reading: string): never {

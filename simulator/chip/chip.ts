@@ -25,6 +25,7 @@ import { buildLayout } from "./layout.js";
 import { coreMemory } from "./memory.js";
 import { ChipModel } from "./model.js";
 import { Noc } from "./noc.js";
+import { operandReaders } from "./operand-rows.js";
 import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
@@ -119,10 +120,11 @@ class ChipEngine {
     perStepCounts: boolean,
   ) {
     const { ir, profile, layout, costs, sizes, timing } = chip;
-    checkMatmulOperandRows(ir, sizes, layout);
+    const readers = operandReaders(ir, layout);
+    checkMatmulOperandRows(ir, sizes, layout, readers);
     this.dp = new Datapath(ir, chip.mode, perStepCounts);
     const synapses = synapseTables(this.dp.projections, layout);
-    const dest = destinationTables(ir, sizes, layout, synapses);
+    const dest = destinationTables(ir, sizes, layout, synapses, readers);
     this.noc = new Noc(profile, layout, costs, timing === "detailed");
     // every (source slot, destination slot) pair a packet takes; neighbouring neurons share their core and
     // mostly their destinations, so a pair just asked for is not asked again (one look-up per new pair)

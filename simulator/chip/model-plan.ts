@@ -4,10 +4,12 @@
 
 import { encodingsOf } from "../../compiler/mapping/encoding.js";
 import { runsAsTerms } from "../../compiler/mapping/term-nodes.js";
+import type { DynamicMatmul } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
 import type { Layout } from "./layout.js";
+import { MatmulSplit } from "./matmul-split.js";
 import type { SlotTable } from "./tables.js";
 
 interface InPlan {
@@ -42,6 +44,8 @@ export interface UnitPlan {
    * (termTotals), for deltas; absent where the chip multiplies natively (one AC/MAC per product).
    */
   prevTerms?: Float64Array;
+  /** A matmul's work per slot from the operands each reads. */
+  split?: MatmulSplit;
 }
 
 /**
@@ -57,6 +61,19 @@ export function termTotals(unit: Unit): Float64Array | undefined {
     terms.neuronUpdates + acc.neuronUpdates,
     terms.activeNeuronUpdates + acc.activeNeuronUpdates,
     terms.spikes + terms.gradedEvents,
+  );
+}
+
+/** The split of a matmul's work over its slots (ascending), by the slot of each output. */
+function matmulSplit(dm: DynamicMatmul, slotOf: Int32Array, slots: Int32Array): MatmulSplit {
+  const q = new Map<number, number>();
+  slots.forEach((s, k) => {
+    q.set(s, k);
+  });
+  return new MatmulSplit(
+    dm,
+    Int32Array.from(slotOf, (s) => q.get(s)!),
+    slots.length,
   );
 }
 
@@ -114,6 +131,7 @@ export function buildUnitPlans(
       prevMac: 0,
       // realised by term neurons, charged as such where the chip has their neurons (as the mapper placed it)
       ...(unit.kind === "matmul" && runsAsTerms(profile, unit.dm) ? { prevTerms: new Float64Array(5) } : {}),
+      ...(unit.kind === "matmul" ? { split: matmulSplit(unit.dm, slotOf, slots) } : {}),
     };
   });
 }

@@ -24,6 +24,7 @@ import {
 } from "./costs.js";
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
+import { matmulShares } from "./matmul-split.js";
 import { buildUnitPlans, termTotals, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
@@ -331,59 +332,64 @@ export class ChipModel {
     this.emit(u, this.dp.frame(u.unit.id, t)!);
   }
 
-  /** A dynamic matmul's products this step, shared over its slots by neuron count; it waits for its operands. */
+  /**
+   * A dynamic matmul's work this step on each of its slots, from the operands it received there
+   * (matmul-split.ts): natively one AC/MAC per product of its outputs; realised by term neurons, what the
+   * terms of its outputs and their accumulators did. It waits for its operands.
+   */
   private matmulWork(u: UnitPlan, t: number): void {
     if (u.unit.kind !== "matmul") return;
-    const tl = u.unit.tally;
-    // natively: one AC/MAC per product; realised by term neurons: what those neurons did (term-counts.ts)
-    const now = u.prevTerms ? termTotals(u.unit) : undefined;
+    const unit = u.unit;
+    const tl = unit.tally;
+    const now = u.prevTerms ? termTotals(unit) : undefined;
     const d = now
       ? now.map((x, i) => x - u.prevTerms![i]!)
       : Float64Array.of(tl.ac - u.prevAc, tl.mac - u.prevMac, 0, 0, 0);
     if (now) u.prevTerms!.set(now);
     [u.prevAc, u.prevMac] = [tl.ac, tl.mac];
-    const n = u.unit.n;
-    const rest = Float64Array.from(d);
-    const share = new Float64Array(5);
+    const lag = this.dp.plan.matmulLag;
+    const split = u.split!;
+    split.step(unit.a.at(t - lag), unit.b.at(t - lag));
+    const share = matmulShares(unit, split, u.counts, d, now !== undefined);
     const cyc = this.cyc;
-    for (let q = u.slots.length - 1; q >= 0; q--) {
+    for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
-      // each core holds its outputs and (realised) their k terms each: a share by output count
-      for (let i = 0; i < 5; i++) {
-        share[i] = q === 0 ? rest[i]! : Math.floor((d[i]! * u.counts[q]!) / n);
-        rest[i]! -= share[i]!;
-      }
-      const [ac, mac, all, active, fired] = share as unknown as number[];
-      this.count(c, AC, ac!);
-      this.count(c, MAC, mac!);
-      let w = ac! * cyc[AC]! + mac! * cyc[MAC]!;
-      if (now && u.unit.terms) {
+      const ac = share.ac[q]!;
+      const mac = share.mac[q]!;
+      this.count(c, AC, ac);
+      this.count(c, MAC, mac);
+      let w = ac * cyc[AC]! + mac * cyc[MAC]!;
+      if (now && unit.terms) {
+        const all = share.all[q]!;
+        const active = share.active[q]!;
+        const fired = share.fired[q]!;
         // term and accumulator updates as a population's; a term event stays on its core (its accumulator's)
-        this.tally.updates[c]! += all!;
-        this.tally.activeUpdates[c]! += active!;
-        this.count(c, UPD_ACTIVE, active!);
-        w += active! * cyc[UPD_ACTIVE]!;
+        this.tally.updates[c]! += all;
+        this.tally.activeUpdates[c]! += active;
+        this.count(c, UPD_ACTIVE, active);
+        w += active * cyc[UPD_ACTIVE]!;
         if (this.allUpdate) {
-          this.count(c, UPD_IDLE, all! - active!);
-          w += (all! - active!) * cyc[UPD_IDLE]!;
+          this.count(c, UPD_IDLE, all - active);
+          w += (all - active) * cyc[UPD_IDLE]!;
         }
         // each term event: out of its neuron, one packet to its accumulator on the same core (no hops)
-        this.count(c, SPIKE_OUT, fired!);
-        this.count(c, AXON_OUT, fired!);
-        this.count(c, AXON_IN, fired!);
-        this.count(c, MEM, fired!);
-        this.tally.emitted[c]! += fired!;
-        this.tally.packetsOut[c]! += fired!;
-        this.tally.packetsIn[c]! += fired!;
-        this.tally.packets += fired!;
-        this.router.stepPackets += fired!;
-        if (u.unit.terms!.terms.kind === "threshold") this.stepSpikes += fired!;
-        w += fired! * (cyc[SPIKE_OUT]! + cyc[AXON_OUT]! + cyc[AXON_IN]!);
+        this.count(c, SPIKE_OUT, fired);
+        this.count(c, AXON_OUT, fired);
+        this.count(c, AXON_IN, fired);
+        this.count(c, MEM, fired);
+        this.tally.emitted[c]! += fired;
+        this.tally.packetsOut[c]! += fired;
+        this.tally.packetsIn[c]! += fired;
+        this.tally.packets += fired;
+        this.router.stepPackets += fired;
+        if (unit.terms.terms.kind === "threshold") this.stepSpikes += fired;
+        w += fired * (cyc[SPIKE_OUT]! + cyc[AXON_OUT]! + cyc[AXON_IN]!);
       }
-      if (this.dp.plan.matmulLag > 0) {
+      if (lag > 0) {
         this.bufWork[c]! += w;
         continue;
       }
+      // the last operand packet this slot received (operands it does not read never come here)
       let ready = 0;
       for (const si of u.operands) {
         const f = this.dp.frame(this.ids[si]!, t)!;

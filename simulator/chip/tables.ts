@@ -1,6 +1,6 @@
 // Static traffic tables built once at load: for every projection, per source neuron, the synaptic ops (nonzero
 // weights) it causes on each core; for every source, per neuron, the cores a packet must reach (cores holding a
-// nonzero synapse of it, and every core of a dynamic matmul reading it). Shared weights are never expanded: a
+// nonzero synapse of it, and the cores of a dynamic matmul whose outputs read it). Shared weights are never expanded: a
 // row holds one entry per destination core, built from the matrix or kernel in bulk (synapse-rows.ts), and
 // projections with the same rows share one table; a source read by one table alone shares its rows.
 
@@ -8,9 +8,11 @@ import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule, Projection } from "../../compiler/nmir/types.js";
 import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
+import { DEST_ROW_LIMIT, type OperandReader, operandReaders, readingSlots } from "./operand-rows.js";
 import { fillSynapseRows } from "./synapse-rows.js";
 import { type DestTable, IntList, RowSink, type SlotTable, sortSmall } from "./table-rows.js";
 
+export { checkMatmulOperandRows, DEST_ROW_LIMIT } from "./operand-rows.js";
 export type { DestTable, RowInts, SlotTable } from "./table-rows.js";
 
 /** Per projection: synaptic ops per (source neuron, destination slot). */
@@ -54,38 +56,6 @@ function sameNonzeros(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Destination rows the simulator can index: rows are numbered in Int32 arrays (CSR starts, Router.base). */
-export const DEST_ROW_LIMIT = 2 ** 31 - 1;
-
-/**
- * The destination rows the dynamic matmuls' operands need (each operand neuron reaches every core of each
- * matmul reading it): counted before any table is built, so a module past DEST_ROW_LIMIT is refused at once —
- * spikformer-8-768 at 224×224 on loihi2-hala-point needed ≈ 2.8 G rows and failed after minutes and 16 GB.
- */
-export function checkMatmulOperandRows(
-  ir: NmirModule,
-  sizes: ReadonlyMap<string, number>,
-  layout: Layout,
-): void {
-  let rows = 0;
-  let worst = { id: "", rows: 0, cores: 0 };
-  for (const [src, n] of sizes) {
-    const readers = ir.dynamicMatmuls.filter((d) => d.a === src || d.b === src);
-    if (readers.length === 0) continue;
-    const cores = new Set(readers.flatMap((d) => layout.slices.get(d.id)!.map((s) => s.slot))).size;
-    rows += n * cores;
-    if (n * cores > worst.rows) worst = { id: src, rows: n * cores, cores };
-  }
-  if (rows > DEST_ROW_LIMIT)
-    throw new SpikegridError(
-      "RESOURCE_LIMIT",
-      `the chip simulator would need ${rows.toLocaleString("en-US")} destination rows (operand neuron × core) for the dynamic matmuls' operands alone, above the ${DEST_ROW_LIMIT.toLocaleString("en-US")} it can index (DEST_ROW_LIMIT): each operand neuron reaches every core of each matmul reading it ("${worst.id}": ${worst.cores.toLocaleString("en-US")} cores, ${worst.rows.toLocaleString("en-US")} rows)`,
-      {
-        hint: "compile and map still give the cores, chips and memory; to simulate, use a smaller input (zoo setting imageSize, e.g. --set imageSize=112) or fewer tokens per matmul",
-      },
-    );
-}
-
 /** Refuses as soon as the running count of destination rows passes what the simulator can index. */
 function checkRows(total: number, src: string): void {
   if (total > DEST_ROW_LIMIT)
@@ -100,13 +70,15 @@ function checkRows(total: number, src: string): void {
 
 /**
  * Per source id: CSR over its neurons of destination slots. A source read by one projection and no dynamic
- * matmul shares that projection's `start` and `slot` (the same rows); otherwise the union, built in place.
+ * matmul shares that projection's `start` and `slot` (the same rows); otherwise the union, built in place: a
+ * dynamic matmul's operand neuron goes to the slots whose output slices read it (operand-rows.ts).
  */
 export function destinationTables(
   ir: NmirModule,
   sizes: ReadonlyMap<string, number>,
   layout: Layout,
   synapses: ReadonlyMap<string, SlotTable>,
+  readers: ReadonlyMap<string, OperandReader[]> = operandReaders(ir, layout),
 ): Map<string, DestTable> {
   const out = new Map<string, DestTable>();
   let total = 0;
@@ -114,9 +86,8 @@ export function destinationTables(
   const here = new Int32Array(layout.slots);
   for (const [src, n] of sizes) {
     const tables = [...new Set(ir.projections.filter((p) => p.src === src).map((p) => synapses.get(p.id)!))];
-    const readers = ir.dynamicMatmuls.filter((d) => d.a === src || d.b === src);
-    const always = [...new Set(readers.flatMap((d) => layout.slices.get(d.id)!.map((s) => s.slot)))];
-    if (tables.length === 1 && always.length === 0) {
+    const operandOf = readers.get(src) ?? [];
+    if (tables.length === 1 && operandOf.length === 0) {
       total += tables[0]!.slot.length;
       checkRows(total, src);
       out.set(src, { start: tables[0]!.start, slot: tables[0]!.slot });
@@ -126,10 +97,12 @@ export function destinationTables(
     const slots = new IntList(layout.slots <= 65536);
     for (let i = 0; i < n; i++) {
       let m = 0;
-      for (const s of always) {
-        mark[s] = 1;
-        here[m++] = s;
-      }
+      for (const r of operandOf)
+        for (const s of readingSlots(r, i))
+          if (!mark[s]) {
+            mark[s] = 1;
+            here[m++] = s;
+          }
       for (const t of tables)
         for (let r = t.start[i]!; r < t.start[i + 1]!; r++) {
           const s = t.slot[r]!;
