@@ -7,14 +7,15 @@
 // once they are loaded (so reading the .nmir does not count); elsewhere it is the whole process's.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/chip-scale.js [--model M] [--system P] [--image N]
-//      [--steps T] [--cache DIR] [--json RUN.json]
+//      [--steps T] [--cache DIR] [--json RUN.json] [--weights FILE]
 // (defaults: spikformer-8-384, loihi2-hala-point, 32, 4, $TMPDIR/sg-chip-scale-M-P-N-T; --json writes the run
-// JSON, byte for byte what `spikegrid simulate … --json` writes, to compare before/after a change)
+// JSON, byte for byte what `spikegrid simulate … --json` writes, to compare before/after a change; --weights: a
+// checkpoint, e.g. seeded-checkpoint.js's with BatchNorm calibrated, instead of the silent seeded init)
 
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { writeNpyFile } from "../compiler/importers/tensors/npy.js";
@@ -22,6 +23,7 @@ import { mappingJson, validateMapping } from "../compiler/mapping/index.js";
 import { shapeSize, writeNmirFile } from "../compiler/nmir/index.js";
 import { initWeights } from "../pipeline/init-weights.js";
 import { openPipeline } from "../pipeline/pipeline.js";
+import { IMAGE_SEED } from "./calibrated-seed.js";
 import { naturalClip } from "./natural-image.js";
 
 interface Args {
@@ -31,11 +33,11 @@ interface Args {
   steps: number;
   cache: string;
   json?: string;
+  /** A checkpoint (e.g. from seeded-checkpoint.js, BatchNorm calibrated) instead of the plain seeded init. */
+  weights?: string;
 }
 
 const MB = 1024 * 1024;
-/** bench/systems.ts's image seed. */
-const IMAGE_SEED = 1;
 /** Peak RSS since the last `resetPeak` (Linux: VmHWM), else the process's peak. */
 function rssPeak(): number {
   try {
@@ -52,7 +54,10 @@ function resetPeak(): void {
   } catch {}
 }
 
-/** Compiles and maps the model (seeded-init weights, as bench/systems.ts) and writes the cache's three files. */
+/**
+ * Compiles and maps the model (seeded-init weights as bench/systems.ts, or the --weights checkpoint) and writes
+ * the cache's three files.
+ */
 async function prepare(a: Args): Promise<void> {
   mkdirSync(a.cache, { recursive: true });
   const input = join(a.cache, "image.npy");
@@ -66,13 +71,16 @@ async function prepare(a: Args): Promise<void> {
     ...(a.image === 224 ? {} : { set: { imageSize: a.image } }),
     input,
     init: "keep",
+    ...(a.weights ? { load: { weights: a.weights } } : {}),
     profile: a.system,
     calibrate: false,
     engine: "chip",
   });
-  const graph = p.data.graph!;
-  initWeights(graph);
-  graph.metadata.weights = "seeded-init";
+  if (!a.weights) {
+    const graph = p.data.graph!;
+    initWeights(graph);
+    graph.metadata.weights = "seeded-init";
+  }
   writeNmirFile(join(a.cache, "m.nmir"), await p.compile());
   const { mapping } = await p.map();
   writeFileSync(join(a.cache, "mapping.json"), mappingJson(mapping));
@@ -163,11 +171,16 @@ function parse(argv: string[]): { mode: string; a: Args } {
         a.json = v;
         i++;
         break;
+      case "--weights":
+        a.weights = v;
+        i++;
+        break;
       default:
         throw new Error(`chip-scale: unknown argument ${argv[i]}`);
     }
   }
-  a.cache ??= join(tmpdir(), `sg-chip-scale-${a.model}-${a.system}-${a.image}-${a.steps}`);
+  const w = a.weights ? `-${basename(a.weights).replace(/\.[^.]*$/, "")}` : "";
+  a.cache ??= join(tmpdir(), `sg-chip-scale-${a.model}-${a.system}-${a.image}-${a.steps}${w}`);
   return { mode, a: a as Args };
 }
 

@@ -4,9 +4,10 @@
 // simulateS, peakRssMB, energy {onChipJ, interChipJ, staticJ, totalJ}, latencyPerSampleS, spikes, busiestLink, load}.
 //
 // Run: npx tsc -p tsconfig.json && node dist/bench/systems.js [MODEL…] [--system P…] [--steps T] [--image N]
-//      [--bn-image M]
+//      [--bn-image M | --weights FILE]
 // (--image N: the models at N×N instead of 224×224, `--set imageSize=N`, with an N×N image; --bn-image M:
-// BatchNorm calibrated on the same model built at M×M, fed the same generator's M×M image, then carried over)
+// BatchNorm calibrated on the same model built at M×M, fed the same generator's M×M image, then carried over;
+// --weights FILE: a checkpoint, e.g. one seeded-checkpoint.js wrote with that calibration done once)
 // (default: spikformer-8-384, -8-512, -10-512, -8-768 on loihi2-hala-point and spinnaker2-sandia)
 //
 // Input: bench/natural-image.ts, a seeded 1/f-spectrum image (seed 1), the same on every step. The zoo ships no
@@ -16,7 +17,7 @@
 // ~36 s per step each, hours per model); every parameter is image-size independent, so all are carried over.
 
 import { fork } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,37 +25,17 @@ import { fileURLToPath } from "node:url";
 import { SpikegridError } from "../common/errors.js";
 import { writeNpyFile } from "../compiler/importers/tensors/npy.js";
 import { MappingError } from "../compiler/mapping/index.js";
-import { calibrateBatchNorm } from "../pipeline/calibrate-bn.js";
 import { initWeights } from "../pipeline/init-weights.js";
-import { loadNetwork } from "../pipeline/load-network.js";
 import { openPipeline } from "../pipeline/pipeline.js";
+import { calibratedAt, IMAGE_SEED } from "./calibrated-seed.js";
 import { carryParameters } from "./carry-parameters.js";
 import { naturalClip } from "./natural-image.js";
 
 const MODELS = ["spikformer-8-384", "spikformer-8-512", "spikformer-10-512", "spikformer-8-768"];
 const SYSTEMS = ["loihi2-hala-point", "spinnaker2-sandia"];
-export const IMAGE_SEED = 1;
 
 const seconds = (t0: number, t1: number) => +((t1 - t0) / 1000).toFixed(2);
 const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
-
-/**
- * The seeded model built at `size`×`size` with its BatchNorm statistics calibrated by the pipeline's own
- * calibration (calibrate-bn.ts) on the natural image of that size (seed IMAGE_SEED, `steps` steps).
- */
-async function calibratedAt(model: string, size: number, steps: number) {
-  const { graph } = await loadNetwork(`zoo:${model}`, { overrides: { imageSize: size } });
-  initWeights(graph);
-  const [inputId, input] = [...graph.nodes].find(([, n]) => n.kind === "Input")!;
-  const shape = (input as { shape: number[] }).shape;
-  const bns = calibrateBatchNorm(
-    graph,
-    inputId,
-    shape,
-    Float64Array.from(naturalClip(size, 3, steps, IMAGE_SEED)),
-  );
-  return { graph, bns };
-}
 
 /** One run in this process: prints its JSON line (a misfit or a compile refusal is a result too). */
 async function runOne(
@@ -64,6 +45,7 @@ async function runOne(
   image: number,
   input: string,
   bnImage: number,
+  weights: string,
 ) {
   const line: Record<string, unknown> = {
     bench: "systems",
@@ -80,6 +62,7 @@ async function runOne(
     ...(image === 224 ? {} : { set: { imageSize: image } }),
     input,
     init: "keep",
+    ...(weights ? { load: { weights } } : {}),
     profile: system,
     calibrate: false,
     engine: "chip",
@@ -88,7 +71,9 @@ async function runOne(
   });
   const graph = p.data.graph!;
   const stage = (s: string) => process.stderr.write(`${model} on ${system}: ${s} (${rssMB()} MB)\n`);
-  if (bnImage) {
+  if (weights) {
+    line.weights = `${weights} (${graph.metadata.weights})`;
+  } else if (bnImage) {
     const tc = performance.now();
     const small = await calibratedAt(model, bnImage, steps);
     // weights included: they are the same seeded values (same node order), carried so nothing depends on it
@@ -100,7 +85,7 @@ async function runOne(
     initWeights(graph);
     line.weights = "seeded-init, BatchNorm at its initial statistics";
   }
-  graph.metadata.weights = "seeded-init";
+  if (!weights) graph.metadata.weights = "seeded-init";
   const t1 = performance.now();
   line.prepareS = seconds(t0, t1);
   stage(`prepared in ${line.prepareS} s`);
@@ -176,17 +161,19 @@ async function runOne(
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === "--one")
-    return runOne(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5]!, Number(argv[6]));
+    return runOne(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5]!, Number(argv[6]), argv[7]!);
   const models: string[] = [];
   const systems: string[] = [];
   let steps = 4;
   let image = 224;
   let bnImage = 0;
+  let weights = "";
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--system") systems.push(argv[++i]!);
     else if (argv[i] === "--steps") steps = Number(argv[++i]);
     else if (argv[i] === "--image") image = Number(argv[++i]);
     else if (argv[i] === "--bn-image") bnImage = Number(argv[++i]);
+    else if (argv[i] === "--weights") weights = argv[++i] ?? "";
     else models.push(argv[i]!);
   }
   const bad = (
@@ -200,6 +187,12 @@ async function main(argv: string[]): Promise<void> {
     throw new SpikegridError("USAGE", `${bad[0]} ${bad[1]}: give a whole number of at least ${bad[2]}`, {
       hint: "e.g. --image 224 --steps 4 --bn-image 64",
     });
+  if (weights && bnImage)
+    throw new SpikegridError("USAGE", "--weights and --bn-image both set the parameters: give one", {
+      hint: "a checkpoint from bench/seeded-checkpoint.js already holds the calibrated BatchNorm statistics",
+    });
+  if (weights && !existsSync(weights))
+    throw new SpikegridError("USAGE", `--weights ${weights}: no such file`);
   const input = join(mkdtempSync(join(tmpdir(), "sg-systems-")), "image.npy");
   writeNpyFile(input, {
     dtype: "float32",
@@ -213,7 +206,7 @@ async function main(argv: string[]): Promise<void> {
       await new Promise<void>((resolve, reject) => {
         const child = fork(
           self,
-          ["--one", model, system, String(steps), String(image), input, String(bnImage)],
+          ["--one", model, system, String(steps), String(image), input, String(bnImage), weights],
           {
             stdio: "inherit",
             execArgv: ["--max-old-space-size=7680", ...process.execArgv],

@@ -7,6 +7,7 @@ import { type ApplyReport, applyStateDict } from "../compiler/importers/apply-st
 import { applyRockpoolConvention, type NirConvention } from "../compiler/importers/nir/conventions.js";
 import "../compiler/importers/register-all.js";
 import { importFile } from "../compiler/importers/registry.js";
+import { CHECKPOINT_WEIGHTS_KEY } from "../compiler/passes/weights-provenance.js";
 import { isZooRef, loadZooModel } from "../models/zoo.js";
 import { readStateDictFile } from "./state-dict-files.js";
 
@@ -46,14 +47,16 @@ export async function loadNetwork(file: string, opts: LoadNetworkOptions = {}): 
     loaded.warnings.push(...applyRockpoolConvention(imported.graph, opts.dt ?? Number.NaN));
   }
   if (opts.weights) {
-    const { stateDict, warnings } = readStateDictFile(opts.weights);
+    const { stateDict, warnings, metadata } = readStateDictFile(opts.weights);
     loaded.warnings.push(...warnings);
     loaded.weights = applyStateDict(imported.graph, stateDict, {
       source: opts.weights,
       ignore: zoo?.ignoredKeys ?? [],
     });
-    // a checkpoint replaces a zoo builder's default weights
-    if (loaded.weights.applied.length > 0 && zoo) imported.graph.metadata.weights = "trained";
+    // a checkpoint replaces a zoo builder's default weights; one written from a seeded init says so itself
+    if (loaded.weights.applied.length > 0 && zoo)
+      imported.graph.metadata.weights =
+        metadata?.[CHECKPOINT_WEIGHTS_KEY] === "seeded-init" ? "seeded-init" : "trained";
     if (loaded.weights.absentZeroBiases.length) {
       loaded.warnings.push(
         `${opts.weights} has no bias for ${loaded.weights.absentZeroBiases.join(", ")} (kept at zero)`,

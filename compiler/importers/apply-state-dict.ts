@@ -225,3 +225,31 @@ export function applyStateDict(
   }
   return report;
 }
+
+/**
+ * The graph's parameters as a PyTorch-named state_dict (float32), the inverse of `applyStateDict` for plain
+ * slots: what a checkpoint of this network would hold. A slot stored in another form than its checkpoint tensor
+ * (state-dict-slots.ts: diagonal SSMs, ternary mixes, embeddings) cannot be written back and is refused.
+ */
+export function graphStateDict(g: NetGraph): StateDict {
+  const slots: Slot[] = [];
+  collectSlots(g, "", slots);
+  const out: StateDict = new Map();
+  for (const s of slots) {
+    if (s.write)
+      throw new SpikegridError(
+        "UNSUPPORTED",
+        `writing a state_dict: "${s.key}" is stored in another form than its checkpoint tensor`,
+        {
+          hint: "only networks of plain Affine/Linear/Conv/BatchNorm/LayerNorm/Scale parameters are written",
+        },
+      );
+    if (!s.current) continue; // an absent optional bias: a bias-free layer has no key
+    out.set(s.key, {
+      dtype: "float32",
+      shape: [...s.current.shape],
+      data: Float32Array.from(s.current.data),
+    });
+  }
+  return out;
+}

@@ -13,6 +13,12 @@ export type WeightProvenance = "trained" | "default-zeros" | "seeded-init";
 export const WEIGHTS_KEY = "model.weights";
 
 /**
+ * A checkpoint's own metadata key (safetensors `__metadata__`) for where its values came from: "seeded-init" marks
+ * a file written from the deterministic init (bench/seeded-checkpoint.ts), which stays untrained when applied.
+ */
+export const CHECKPOINT_WEIGHTS_KEY = "spikegrid.weights";
+
+/**
  * NMIR metadata key: "calibrated" (observed payload ranges), "static" (the compiler's analytic guesses) or "exact"
  * (an integer-exact compile: LSBs from the network's exact values, exact-plan.ts).
  */
