@@ -227,9 +227,10 @@ export function applyStateDict(
 }
 
 /**
- * The graph's parameters as a PyTorch-named state_dict (float32), the inverse of `applyStateDict` for plain
- * slots: what a checkpoint of this network would hold. A slot stored in another form than its checkpoint tensor
- * (state-dict-slots.ts: diagonal SSMs, ternary mixes, embeddings) cannot be written back and is refused.
+ * The graph's parameters as a PyTorch-named state_dict (float32, or float64 where the graph holds float64), the
+ * inverse of `applyStateDict` for plain slots: what a checkpoint of this network would hold. A slot stored in
+ * another form than its checkpoint tensor (state-dict-slots.ts: diagonal SSMs, ternary mixes, embeddings)
+ * cannot be written back and is refused.
  */
 export function graphStateDict(g: NetGraph): StateDict {
   const slots: Slot[] = [];
@@ -245,11 +246,14 @@ export function graphStateDict(g: NetGraph): StateDict {
         },
       );
     if (!s.current) continue; // an absent optional bias: a bias-free layer has no key
-    out.set(s.key, {
-      dtype: "float32",
-      shape: [...s.current.shape],
-      data: Float32Array.from(s.current.data),
-    });
+    // float64 values (calibrated statistics) stay float64: applying the file back gives the same network
+    const d = s.current.data;
+    out.set(
+      s.key,
+      d instanceof Float64Array
+        ? { dtype: "float64", shape: [...s.current.shape], data: Float64Array.from(d) }
+        : { dtype: "float32", shape: [...s.current.shape], data: Float32Array.from(d) },
+    );
   }
   return out;
 }
