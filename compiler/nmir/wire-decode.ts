@@ -183,10 +183,13 @@ const tuple = <T extends number[]>(o: Obj, key: string, len: number, path: strin
   return [...v] as T;
 };
 
-function connectivity(x: unknown, path: string): Connectivity {
+/** `shared`: the weights of the earlier projection this one names (weightsFrom); its own Weights must be empty. */
+function connectivity(x: unknown, path: string, shared?: Weights): Connectivity {
   const [kind, b] = oneof(x, path);
   const at = `${path}.${kind}`;
-  const w = weights(b.weights, `${at}.weights`);
+  if (shared && typeof obj(b.weights, `${at}.weights`).values === "string")
+    throw new WireError(`${at}.weights`, "holds values although weightsFrom names another projection's");
+  const w = shared ?? weights(b.weights, `${at}.weights`);
   switch (kind) {
     case "dense":
       return { kind: "dense", inSize: num(b, "inSize"), outSize: num(b, "outSize"), weights: w };
@@ -246,14 +249,25 @@ function scale(x: unknown, path: string): Scale {
   throw new WireError(path, `unknown scale "${kind}"`);
 }
 
-function projection(p: Obj, i: number): Projection {
+/** `earlier`: the projections decoded before this one (weightsFrom may name one of them, never a later one). */
+function projection(p: Obj, i: number, earlier: readonly Projection[]): Projection {
   const path = `projections[${i}]`;
+  const from = typeof p.weightsFrom === "number" ? p.weightsFrom : 0;
+  if (from > i)
+    throw new WireError(
+      `${path}.weightsFrom`,
+      `is ${from}: it must name an earlier projection (1..${i}) or be 0 (its own weights)`,
+    );
   return {
     id: str(p, "id"),
     src: str(p, "src"),
     dst: str(p, "dst"),
     port: str(p, "port"),
-    connectivity: connectivity(p.connectivity, `${path}.connectivity`),
+    connectivity: connectivity(
+      p.connectivity,
+      `${path}.connectivity`,
+      from > 0 ? earlier[from - 1]!.connectivity.weights : undefined,
+    ),
     weightBits: num(p, "weightBits"),
     scale: scale(p.scale, `${path}.scale`),
     delay: num(p, "delay"),
@@ -283,7 +297,10 @@ export function moduleFromWire(x: unknown): NmirModule {
       model: model(o.model, `populations[${i}].model`),
       output: event(o.output, `populations[${i}].output`),
     })),
-    projections: list(m, "projections").map(projection),
+    projections: list(m, "projections").reduce<Projection[]>((done, o, i) => {
+      done.push(projection(o, i, done));
+      return done;
+    }, []),
     dynamicMatmuls: list(m, "dynamicMatmuls").map((o, i) => ({
       id: str(o, "id"),
       a: str(o, "a"),

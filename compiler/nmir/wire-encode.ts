@@ -4,6 +4,7 @@
 import { assertNever, SpikegridError } from "../../common/errors.js";
 import type { Connectivity, Weights } from "./connectivity.js";
 import type { Activation, FireRule, NeuronModel, Param, ResetMode, SpikingFields } from "./neuron-models.js";
+import { weightSources } from "./shared-weights.js";
 import type { EventKind, NmirModule, Projection, Scale, Stage, TermRealisation } from "./types.js";
 
 export type Wire = Record<string, unknown>;
@@ -168,8 +169,9 @@ function model(path: string, m: NeuronModel): Wire {
   }
 }
 
-function connectivity(path: string, c: Connectivity): Wire {
-  const w = weights(`${path}.weights`, c.weights);
+/** `shared`: the weights are an earlier projection's (Projection.weights_from), written as an empty Weights. */
+function connectivity(path: string, c: Connectivity, shared = false): Wire {
+  const w = shared ? {} : weights(`${path}.weights`, c.weights);
   switch (c.kind) {
     case "dense":
       return {
@@ -237,22 +239,27 @@ function scale(path: string, s: Scale): Wire {
   }
 }
 
-function projection(p: Projection): Wire {
+/** `weightsFrom`: 0, or 1 + the index of the earlier projection whose weights this one repeats. */
+function projection(p: Projection, weightsFrom: number): Wire {
   const path = `projection "${p.id}"`;
   return {
     id: p.id,
     src: p.src,
     dst: p.dst,
     port: p.port,
-    connectivity: connectivity(`${path}.connectivity`, p.connectivity),
+    connectivity: connectivity(`${path}.connectivity`, p.connectivity, weightsFrom > 0),
     weightBits: u32(`${path}.weightBits`, p.weightBits),
     scale: scale(`${path}.scale`, p.scale),
     delay: u32(`${path}.delay`, p.delay),
+    ...(weightsFrom > 0 ? { weightsFrom } : {}),
   };
 }
 
 /** The `Module` message of a module, as a plain object for protobufjs `encode`. */
 export function moduleToWire(m: NmirModule): Wire {
+  // a set of weights repeated across projections is written once (the file of an ImageNet Spikformer
+  // otherwise holds each per-token linear once per residual term: 5× its weights, GBs to decode)
+  const from = weightSources(m.projections);
   return {
     formatVersion: u32("formatVersion", m.formatVersion),
     name: m.name,
@@ -272,7 +279,7 @@ export function moduleToWire(m: NmirModule): Wire {
         output: event(`${path}.output`, p.output),
       };
     }),
-    projections: m.projections.map(projection),
+    projections: m.projections.map((p, i) => projection(p, from[i]!)),
     dynamicMatmuls: m.dynamicMatmuls.map((d) => {
       const path = `dynamic matmul "${d.id}"`;
       return {
