@@ -18,10 +18,18 @@ export function markSources(c: Connectivity, start: number, count: number, mark:
  * Calls `visit(src)` for every source neuron with a synapse onto one of `runs`: convolutions and token-major
  * rowwise projections mostly once per source (a source may repeat when runs of different groups interleave),
  * other kinds once per synapse — the caller drops repeats. Work follows the sources read, not the source
- * population's size.
+ * population's size. With `visitRange`, a convolution group whose runs read every input position of its
+ * channels (a 1×1 conv tile spanning all tokens) is passed as one range [lo, hi) of sources instead, once,
+ * and none of them is also passed to `visit`.
  */
-export function visitSources(c: Connectivity, runs: readonly Run[], visit: (src: number) => void): void {
-  if (c.kind === "conv1d" || c.kind === "conv2d") convSources(c, runs, visit);
+export function visitSources(
+  c: Connectivity,
+  runs: readonly Run[],
+  visit: (src: number) => void,
+  visitRange?: (lo: number, hi: number) => void,
+): void {
+  if (c.kind === "conv1d" || c.kind === "conv2d")
+    convSources(c, runs, visit, visitRange ?? ((lo, hi) => visitEach(lo, hi, visit)));
   else if (c.kind === "rowwise" && !c.dstTransposed) rowwiseSources(c, runs, visit);
   else if (c.kind === "sparse") sparseSources(c, runs, visit);
   else for (const r of runs) forEachSynapse(c, r.start, r.count, visit);
@@ -48,10 +56,28 @@ function sparseSources(c: SparseConn, runs: readonly Run[], visit: (src: number)
       for (let s = t.start[j]!; s < t.start[j + 1]!; s++) visit(t.src[s]!);
 }
 
+function visitEach(lo: number, hi: number, visit: (src: number) => void): void {
+  for (let i = lo; i < hi; i++) visit(i);
+}
+
+/** Whether `list` (input positions, repeats allowed) holds all `inPlane` of them. */
+function coversPlane(list: readonly number[], inPlane: number): boolean {
+  if (list.length < inPlane) return false;
+  const hit = new Uint8Array(inPlane);
+  let distinct = 0;
+  for (const x of list)
+    if (hit[x] === 0) {
+      hit[x] = 1;
+      distinct++;
+    }
+  return distinct === inPlane;
+}
+
 function convSources(
   c: Connectivity & { kind: "conv1d" | "conv2d" },
   runs: readonly Run[],
   visit: (src: number) => void,
+  visitRange: (lo: number, hi: number) => void,
 ): void {
   const g = convGeometry(c);
   const plane = g.ho * g.wo;
@@ -86,13 +112,21 @@ function convSources(
       j0 = j1;
     }
   }
-  for (const [q, list] of read)
+  for (const [q, list] of read) {
+    if (coversPlane(list, inPlane)) {
+      // the group's input channels are consecutive, each read whole: one range
+      const lo = q * g.cinG * inPlane;
+      const hi = Math.min(g.cin, (q + 1) * g.cinG) * inPlane;
+      if (hi > lo) visitRange(lo, hi);
+      continue;
+    }
     for (let cg = 0; cg < g.cinG; cg++) {
       const ci = q * g.cinG + cg;
       if (ci >= g.cin) continue;
       const base = ci * inPlane;
       for (const x of list) visit(base + x);
     }
+  }
 }
 
 /** Token-major rowwise: destination j is (row ⌊j / out⌋, feature j mod out) and reads every input of its row. */
