@@ -57,18 +57,25 @@ export function routeXY(
   positions: readonly CorePosition[],
   paths = profile.system === undefined,
 ): RoutingResult {
-  const dests = new Map<number, Set<number>>();
+  // each (source core, destination core) pair as one number a·n + b, sorted and deduplicated below: millions
+  // of pairs on an ImageNet Spikformer, where a Set of destinations per source was seconds of `map`
+  const srcCore = new Int32Array(edges.length);
+  const dstCore = new Int32Array(edges.length);
+  let n = 1;
   let trafficHops = 0;
-  for (const e of edges) {
+  edges.forEach((e, k) => {
     const a = place[e.from] ?? 0;
     const b = place[e.to] ?? 0;
-    const set = dests.get(a) ?? new Set<number>();
-    set.add(b);
-    dests.set(a, set);
+    srcCore[k] = a;
+    dstCore[k] = b;
+    n = Math.max(n, a + 1, b + 1);
     const pa = positions[a];
     const pb = positions[b];
     if (pa && pb) trafficHops += e.weight * hops(profile, pa, pb);
-  }
+  });
+  const pairs = new Float64Array(edges.length);
+  for (let k = 0; k < edges.length; k++) pairs[k] = srcCore[k]! * n + dstCore[k]!;
+  pairs.sort();
   // tile at (x, y), −1 where there is none (an unavailable tile still forwards: its entries go to tile −1)
   let width = 1;
   let height = 1;
@@ -80,23 +87,40 @@ export function routeXY(
   for (const p of positions) tileAt[p.y * width + p.x] = p.tile;
   const tileOf = (x: number, y: number) =>
     x >= 0 && y >= 0 && x < width && y < height ? tileAt[y * width + x]! : -1;
-  // per tile: source core → its output directions as bits
-  const table = new Map<number, Map<number, number>>();
-  const addEntry = (tile: number, from: number, bit: number) => {
-    let t = table.get(tile);
-    if (!t) {
-      t = new Map();
-      table.set(tile, t);
+  // per tile (chip on a system; −1 an unavailable tile): [source core, its output directions as bits], in
+  // ascending source order. One source's routes are laid at a time: its bits per tile gathered in `bitsAt`
+  // (index tile + 1), then listed once per tile it touched — not a Map lookup per tile per destination.
+  const table = new Map<number, [number, number][]>();
+  let tiles = profile.system ? profile.system.chipsX * profile.system.chipsY : 0;
+  for (const p of positions) tiles = Math.max(tiles, p.tile + 1);
+  const bitsAt = new Int32Array(tiles + 1);
+  const touched: number[] = [];
+  const addEntry = (tile: number, bit: number) => {
+    if (bitsAt[tile + 1] === 0) touched.push(tile);
+    bitsAt[tile + 1]! |= bit;
+  };
+  const listEntries = (from: number) => {
+    for (const tile of touched) {
+      let t = table.get(tile);
+      if (!t) {
+        t = [];
+        table.set(tile, t);
+      }
+      t.push([from, bitsAt[tile + 1]!]);
+      bitsAt[tile + 1] = 0;
     }
-    t.set(from, (t.get(from) ?? 0) | bit);
+    touched.length = 0;
   };
   const p2p = profile.grid.routing === "point-to-point";
   const sy = profile.system;
   const chipW = profile.grid.width;
   const chipH = profile.grid.height;
   const routes: Route[] = [];
-  for (const [from, toSet] of [...dests].sort((x, y) => x[0] - y[0])) {
-    const toCores = [...toSet].sort((x, y) => x - y);
+  for (let k = 0; k < pairs.length; ) {
+    const from = Math.floor(pairs[k]! / n);
+    const toCores: number[] = [];
+    for (; k < pairs.length && Math.floor(pairs[k]! / n) === from; k++)
+      if (k === 0 || pairs[k] !== pairs[k - 1]) toCores.push(pairs[k]! % n);
     const pa = positions[from];
     if (!pa) continue;
     const list: [number, number][][] = [];
@@ -121,38 +145,40 @@ export function routeXY(
         const bx = Math.floor(pb.x / chipW);
         const by = Math.floor(pb.y / chipH);
         while (x !== bx) {
-          addEntry(y * sy.chipsX + x, from, x < bx ? BIT.E : BIT.W);
+          addEntry(y * sy.chipsX + x, x < bx ? BIT.E : BIT.W);
           x += x < bx ? 1 : -1;
         }
         while (y !== by) {
-          addEntry(y * sy.chipsX + x, from, y < by ? BIT.S : BIT.N);
+          addEntry(y * sy.chipsX + x, y < by ? BIT.S : BIT.N);
           y += y < by ? 1 : -1;
         }
-        addEntry(by * sy.chipsX + bx, from, BIT.local);
+        addEntry(by * sy.chipsX + bx, BIT.local);
         continue;
       }
       if (!p2p) {
         // dimension-ordered: along x, then along y; each tile left gets the direction it is left by
         let { x, y } = pa;
         while (x !== pb.x) {
-          addEntry(tileOf(x, y), from, x < pb.x ? BIT.E : BIT.W);
+          addEntry(tileOf(x, y), x < pb.x ? BIT.E : BIT.W);
           x += x < pb.x ? 1 : -1;
         }
         while (y !== pb.y) {
-          addEntry(tileOf(x, y), from, y < pb.y ? BIT.S : BIT.N);
+          addEntry(tileOf(x, y), y < pb.y ? BIT.S : BIT.N);
           y += y < pb.y ? 1 : -1;
         }
       }
-      addEntry(pb.tile, from, BIT.local);
+      addEntry(pb.tile, BIT.local);
     }
+    listEntries(from);
     routes.push(
       paths ? { fromCore: from, toCores, hops: h, path: list } : { fromCore: from, toCores, hops: h },
     );
   }
   const tables: Record<string, RoutingTableEntry[]> = {};
   for (const [key, t] of [...table].sort((x, y) => x[0] - y[0]))
-    tables[String(key)] = [...t]
-      .sort((x, y) => x[0] - y[0])
-      .map(([fromCore, bits]) => ({ fromCore, out: DIRS.filter((d) => (bits & BIT[d]) !== 0) }));
+    tables[String(key)] = t.map(([fromCore, bits]) => ({
+      fromCore,
+      out: DIRS.filter((d) => (bits & BIT[d]) !== 0),
+    }));
   return sy ? { routes, tables: {}, chipTables: tables, trafficHops } : { routes, tables, trafficHops };
 }

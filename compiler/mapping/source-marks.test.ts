@@ -132,3 +132,51 @@ describe("visitSources", () => {
     }
   });
 });
+
+describe("visitSources with ranges", () => {
+  it("points and ranges together visit the union; no source in two ranges or in a range and a point", () => {
+    const r = rng(13);
+    let ranges = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const c = randomConn(r);
+      const n = connOutSize(c);
+      // long runs too (whole channels), so groups and channels read stretches of consecutive sources
+      const runs = Array.from({ length: 1 + r(4) }, () => {
+        const start = r(n);
+        return { start, count: 1 + r(r(2) ? n - start : Math.min(3, n - start)) };
+      });
+      const want = new Uint8Array(connInSize(c));
+      for (const { start, count } of runs)
+        forEachSynapse(c, start, count, (i) => {
+          want[i] = 1;
+        });
+      const points = new Uint8Array(connInSize(c));
+      const inRange = new Uint8Array(connInSize(c));
+      visitSources(
+        c,
+        runs,
+        (i) => {
+          points[i] = 1;
+        },
+        (lo, hi) => {
+          ranges++;
+          expect(lo).toBeLessThan(hi);
+          for (let i = lo; i < hi; i++) {
+            expect(inRange[i], `trial ${trial}: source ${i} in two ranges`).toBe(0);
+            inRange[i] = 1;
+          }
+        },
+      );
+      const label = `${c.kind} trial ${trial} runs ${JSON.stringify(runs)}`;
+      expect(
+        [...points].map((p, i) => p | inRange[i]!),
+        label,
+      ).toEqual([...want]);
+      expect(
+        [...points].some((p, i) => p === 1 && inRange[i] === 1),
+        label,
+      ).toBe(false);
+    }
+    expect(ranges).toBeGreaterThan(50);
+  });
+});

@@ -18,10 +18,19 @@ export function markSources(c: Connectivity, start: number, count: number, mark:
  * Calls `visit(src)` for every source neuron with a synapse onto one of `runs`: convolutions and token-major
  * rowwise projections mostly once per source (a source may repeat when runs of different groups interleave),
  * other kinds once per synapse — the caller drops repeats. Work follows the sources read, not the source
- * population's size.
+ * population's size. With `visitRange`, a convolution passes stretches of consecutive sources as ranges
+ * [lo, hi) instead — a group whose runs read every input position of its channels (a 1×1 conv tile spanning
+ * all tokens) as one range, else each channel's runs of ≥ MIN_RANGE consecutive positions read — each source
+ * in a range once, and never also passed to `visit`.
  */
-export function visitSources(c: Connectivity, runs: readonly Run[], visit: (src: number) => void): void {
-  if (c.kind === "conv1d" || c.kind === "conv2d") convSources(c, runs, visit);
+export function visitSources(
+  c: Connectivity,
+  runs: readonly Run[],
+  visit: (src: number) => void,
+  visitRange?: (lo: number, hi: number) => void,
+): void {
+  if (c.kind === "conv1d" || c.kind === "conv2d")
+    convSources(c, runs, visit, visitRange ?? ((lo, hi) => visitEach(lo, hi, visit)));
   else if (c.kind === "rowwise" && !c.dstTransposed) rowwiseSources(c, runs, visit);
   else if (c.kind === "sparse") sparseSources(c, runs, visit);
   else for (const r of runs) forEachSynapse(c, r.start, r.count, visit);
@@ -48,10 +57,28 @@ function sparseSources(c: SparseConn, runs: readonly Run[], visit: (src: number)
       for (let s = t.start[j]!; s < t.start[j + 1]!; s++) visit(t.src[s]!);
 }
 
+function visitEach(lo: number, hi: number, visit: (src: number) => void): void {
+  for (let i = lo; i < hi; i++) visit(i);
+}
+
+/** Whether `list` (input positions, repeats allowed) holds all `inPlane` of them. */
+function coversPlane(list: readonly number[], inPlane: number): boolean {
+  if (list.length < inPlane) return false;
+  const hit = new Uint8Array(inPlane);
+  let distinct = 0;
+  for (const x of list)
+    if (hit[x] === 0) {
+      hit[x] = 1;
+      distinct++;
+    }
+  return distinct === inPlane;
+}
+
 function convSources(
   c: Connectivity & { kind: "conv1d" | "conv2d" },
   runs: readonly Run[],
   visit: (src: number) => void,
+  visitRange: (lo: number, hi: number) => void,
 ): void {
   const g = convGeometry(c);
   const plane = g.ho * g.wo;
@@ -86,13 +113,55 @@ function convSources(
       j0 = j1;
     }
   }
-  for (const [q, list] of read)
+  for (const [q, list] of read) {
+    if (coversPlane(list, inPlane)) {
+      // the group's input channels are consecutive, each read whole: one range
+      const lo = q * g.cinG * inPlane;
+      const hi = Math.min(g.cin, (q + 1) * g.cinG) * inPlane;
+      if (hi > lo) visitRange(lo, hi);
+      continue;
+    }
+    // every input channel reads the same positions: as intervals (a tile of consecutive positions, a window's
+    // rows) each channel's stretch of ≥ MIN_RANGE sources is one range
+    let xs: ArrayLike<number> = list;
+    let intervals = [[0, list.length]];
+    if (g.cinG > 1) {
+      const sorted = sortedDistinct(list);
+      xs = sorted;
+      intervals = consecutiveRuns(sorted);
+    }
     for (let cg = 0; cg < g.cinG; cg++) {
       const ci = q * g.cinG + cg;
       if (ci >= g.cin) continue;
       const base = ci * inPlane;
-      for (const x of list) visit(base + x);
+      for (const [k0, k1] of intervals) {
+        if (g.cinG > 1 && k1! - k0! >= MIN_RANGE) visitRange(base + xs[k0!]!, base + xs[k1! - 1]! + 1);
+        else for (let k = k0!; k < k1!; k++) visit(base + xs[k]!);
+      }
     }
+  }
+}
+
+/** A stretch of consecutive sources shorter than this is visited source by source. */
+const MIN_RANGE = 8;
+
+function sortedDistinct(list: readonly number[]): Int32Array {
+  const xs = Int32Array.from(list).sort();
+  let n = 0;
+  for (let k = 0; k < xs.length; k++) if (k === 0 || xs[k] !== xs[k - 1]) xs[n++] = xs[k]!;
+  return xs.subarray(0, n);
+}
+
+/** Index intervals [k0, k1) of runs of consecutive values in ascending `xs`. */
+function consecutiveRuns(xs: Int32Array): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < xs.length; ) {
+    let e = k + 1;
+    while (e < xs.length && xs[e] === xs[e - 1]! + 1) e++;
+    out.push([k, e]);
+    k = e;
+  }
+  return out;
 }
 
 /** Token-major rowwise: destination j is (row ⌊j / out⌋, feature j mod out) and reads every input of its row. */

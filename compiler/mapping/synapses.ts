@@ -216,15 +216,35 @@ function sparseSliceSynapses(c: Connectivity & { kind: "sparse" }, start: number
     t = { start: colStart, src };
     sparseColumns.set(c, t);
   }
-  const seen = new Uint8Array(c.inSize);
+  const mark = nextSeenMark(c.inSize);
   let sources = 0;
   const end = Math.min(start + count, c.outSize);
   for (let k = t.start[start]!; k < t.start[end]!; k++) {
     const i = t.src[k]!;
-    if (seen[i] === 0) {
-      seen[i] = 1;
+    if (seenScratch[i] !== mark) {
+      seenScratch[i] = mark;
       sources++;
     }
   }
   return { synapses: t.start[end]! - t.start[start]!, sources };
+}
+
+/**
+ * Sources counted by the current sparse slice: seenScratch[i] = its mark. One array for all calls — the
+ * partitioner probes a sparse destination's slices thousands of times, and a fresh array of the source's
+ * size per probe (millions of neurons on an ImageNet Spikformer) was most of `map`'s time and garbage.
+ */
+let seenScratch = new Int32Array(0);
+let seenMark = 0;
+
+function nextSeenMark(size: number): number {
+  if (seenScratch.length < size) {
+    seenScratch = new Int32Array(size);
+    seenMark = 0;
+  }
+  if (seenMark === 0x7fffffff) {
+    seenScratch.fill(0);
+    seenMark = 0;
+  }
+  return ++seenMark;
 }

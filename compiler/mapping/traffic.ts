@@ -33,6 +33,41 @@ export const TRAFFIC_PAIR_BUDGET = 3 * 2 ** 22;
 interface Placed {
   binOf: Int32Array;
   bins: number[];
+  /** binOf as stretches of one bin, built when a range of sources is first read. */
+  segments?: Segments;
+}
+
+/** Stretch k holds neurons start[k] .. start[k + 1] − 1, all in bin[k] (−1: none). */
+interface Segments {
+  start: Int32Array;
+  bin: Int32Array;
+}
+
+function segmentsOf(placed: Placed): Segments {
+  if (placed.segments) return placed.segments;
+  const { binOf } = placed;
+  const starts: number[] = [];
+  const binsOf: number[] = [];
+  for (let i = 0; i < binOf.length; i++)
+    if (i === 0 || binOf[i] !== binOf[i - 1]) {
+      starts.push(i);
+      binsOf.push(binOf[i]!);
+    }
+  starts.push(binOf.length);
+  placed.segments = { start: Int32Array.from(starts), bin: Int32Array.from(binsOf) };
+  return placed.segments;
+}
+
+/** The stretch holding neuron `i` (binary search). */
+function segmentAt(seg: Segments, i: number): number {
+  let lo = 0;
+  let hi = seg.bin.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (seg.start[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -90,6 +125,13 @@ export function trafficEdges(
     totals.set(src, t);
     return t;
   };
+  // per (projection, destination bin) pass, the events from each source bin: dense arrays by bin (accOf[b] =
+  // the pass once b is listed), not a Map — the visit below runs once per source read (hundreds of millions on
+  // the ImageNet Spikformers), and a Map lookup there was most of the traffic's time
+  const accW = new Float64Array(bins.length);
+  const accOf = new Int32Array(bins.length);
+  const accBins: number[] = [];
+  let pass = 0;
   for (const p of ir.projections) {
     const srcs = where.get(p.src);
     const dsts = runsOf.get(p.dst);
@@ -102,17 +144,41 @@ export function trafficEdges(
     }
     // seen[i] = destination bin + 1 once source i is counted for that bin
     const seen = new Int32Array(srcs.binOf.length);
-    const acc = new Map<number, number>();
+    const count = (sBin: number, now: number, w: number) => {
+      if (accOf[sBin] !== now) {
+        accOf[sBin] = now;
+        accW[sBin] = 0;
+        accBins.push(sBin);
+      }
+      accW[sBin]! += w;
+    };
     for (const [dBin, dRuns] of dsts) {
-      acc.clear();
-      visitSources(p.connectivity, dRuns, (i) => {
-        if (seen[i] === dBin + 1) return;
-        seen[i] = dBin + 1;
-        const sBin = srcs.binOf[i]!;
-        if (sBin < 0) return;
-        acc.set(sBin, (acc.get(sBin) ?? 0) + weightOf(p.src, i));
-      });
-      for (const sBin of [...acc.keys()].sort((a, b) => a - b)) add(sBin, dBin, acc.get(sBin)!);
+      const now = ++pass;
+      visitSources(
+        p.connectivity,
+        dRuns,
+        (i) => {
+          if (seen[i] === dBin + 1) return;
+          seen[i] = dBin + 1;
+          const sBin = srcs.binOf[i]!;
+          if (sBin >= 0) count(sBin, now, weightOf(p.src, i));
+        },
+        // a range is passed once and holds no source passed to the visit above: by stretches of one bin
+        (lo, hi) => {
+          const seg = segmentsOf(srcs);
+          for (let k = segmentAt(seg, lo); k < seg.bin.length && seg.start[k]! < hi; k++) {
+            const sBin = seg.bin[k]!;
+            if (sBin < 0) continue;
+            const a = Math.max(lo, seg.start[k]!);
+            const b = Math.min(hi, seg.start[k + 1]!);
+            if (!spikes) count(sBin, now, b - a);
+            else for (let i = a; i < b; i++) count(sBin, now, weightOf(p.src, i));
+          }
+        },
+      );
+      accBins.sort((a, b) => a - b);
+      for (const sBin of accBins) add(sBin, dBin, accW[sBin]!);
+      accBins.length = 0;
     }
   }
   // a matmul's bin reads, of each operand, the lines (A rows, B columns) its outputs touch (operand-reads.ts)
