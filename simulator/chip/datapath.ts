@@ -39,7 +39,7 @@ import {
   termProjectionRows,
   termRows,
 } from "../reference/term-counts.js";
-import { createChipProjectionRun } from "./projection.js";
+import { AccumulateCache, createChipProjectionRun } from "./projection.js";
 
 export interface PopUnit {
   kind: "population";
@@ -115,6 +115,8 @@ export class Datapath {
       while (portBuffers.length <= k) portBuffers.push(new Float64Array(largest));
       return portBuffers[k]!;
     };
+    // projections with the same geometry and weights share one rearranged weight copy
+    const accumulates = new AccumulateCache();
     this.projections = ir.projections.map((p) =>
       createChipProjectionRun(
         p,
@@ -123,6 +125,7 @@ export class Datapath {
         this.plan.projectionLag.get(p.id)!,
         q,
         acc,
+        accumulates,
       ),
     );
     for (const pop of ir.populations) {

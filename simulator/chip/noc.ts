@@ -43,21 +43,19 @@ export class Noc {
   /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
   private nPairs = 0;
   /**
-   * Links of every path so far, back to back: nLinks of them. While paths are added they are written in
-   * chunks (the filled ones in linkChunks; pathLinks the current one, starting at link chunkBase), joined into
-   * one exact pathLinks by `finalize` — one array grown by copying kept up to half of it unused.
+   * Links of every path, back to back: nLinks of them. `path` gives each pair its offset and length (an XY
+   * path's length is its Manhattan distance); `finalize` writes them all into one exact pathLinks — chunks
+   * joined at the end held the links twice at the peak (1.3 GB more on spikformer-8-768 at 224×224).
    */
   private nLinks = 0;
-  private chunkBase = 0;
-  private readonly linkChunks: Int32Array[] = [];
   pairSrc = new Int32Array(0);
   pairDst = new Int32Array(0);
   /** After `finalize`: a slots² table of pair ids when that is small (fast look-up for multicast sends). */
   private pairTable: Int32Array | undefined;
   /**
-   * Path of pair p as pathLinks[off .. off + len − 1], written as each pair is first asked for: one buffer for
-   * all paths, not an Int32Array per pair (millions of pairs on a system's global grid, each with its own
-   * backing store, then a second copy of them all in `finalize`, were gigabytes).
+   * Path of pair p as pathLinks[off .. off + len − 1] (after `finalize`): one buffer for all paths, not an
+   * Int32Array per pair (millions of pairs on a system's global grid, each with its own backing store, then a
+   * second copy of them all in `finalize`, were gigabytes).
    */
   pathOff = new Int32Array(0);
   pathLen = new Int32Array(0);
@@ -147,22 +145,36 @@ export class Noc {
     const known = this.pairIds.get(a, b);
     if (known >= 0) return known;
     const { tileX, tileY } = this.layout;
+    const id = this.nPairs++;
+    if (id === this.pairSrc.length) this.growPairs();
+    const [dx, dy] = [Math.abs(tileX[b]! - tileX[a]!), Math.abs(tileY[b]! - tileY[a]!)];
+    // the XY path's length is known here; its links are written by `finalize`, into one exact array
+    const len = this.p2p ? (dx !== 0 || dy !== 0 ? 1 : 0) : dx + dy;
+    this.pairIds.add(a, b, id);
+    this.pairSrc[id] = a;
+    this.pairDst[id] = b;
+    this.pathOff[id] = this.nLinks;
+    this.pathLen[id] = len;
+    this.nLinks += len;
+    return id;
+  }
+
+  /** Writes pair id's links at pathLinks[pathOff[id] ..] and counts them by kind. */
+  private writePath(id: number): void {
+    const { tileX, tileY } = this.layout;
     const w = this.width;
-    const { chipW, chipH } = this;
+    const { chipW, chipH, pathLinks, linkAt, linkKind } = this;
+    const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
     let x = tileX[a]!;
     let y = tileY[a]!;
     const [bx, by] = [tileX[b]!, tileY[b]!];
-    const id = this.nPairs++;
-    if (id === this.pairSrc.length) this.growPairs();
-    this.reserveLinks(this.p2p ? 1 : Math.abs(bx - x) + Math.abs(by - y));
-    const off = this.nLinks;
-    const { pathLinks, linkAt, linkKind, chunkBase } = this;
-    let at = off - chunkBase;
+    const off = this.pathOff[id]!;
+    let at = off;
     if (this.p2p) {
       if (x !== bx || y !== by) pathLinks[at++] = this.link(y * w + x, by * w + bx, HOP_EW);
     } else {
-      // a link is numbered when first crossed (this order numbers them), then read from linkAt (a tile off
-      // the grid, which only a test layout has, is looked up every time)
+      // a link is numbered when first crossed (pairs are walked in the order first asked for: this order numbers
+      // them), then read from linkAt (a tile off the grid, which only a test layout has, is looked up every time)
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
         const slot = 4 * (y * w + x) + (x < bx ? 0 : 1);
@@ -191,22 +203,15 @@ export class Noc {
     let ew = 0;
     let ns = 0;
     let cl = 0;
-    this.nLinks = chunkBase + at;
-    for (let h = off - chunkBase; h < at; h++) {
+    for (let h = off; h < at; h++) {
       const kind = linkKind[pathLinks[h]!];
       if (kind === HOP_EW) ew++;
       else if (kind === HOP_NS) ns++;
       else cl++;
     }
-    this.pairIds.add(a, b, id);
-    this.pairSrc[id] = a;
-    this.pairDst[id] = b;
-    this.pathOff[id] = off;
-    this.pathLen[id] = this.nLinks - off;
     this.pathEW[id] = ew;
     this.pathNS[id] = ns;
     this.pathCL[id] = cl;
-    return id;
   }
 
   /** Room for 1.5× the pairs (typed arrays: 28 bytes a pair). */
@@ -226,19 +231,11 @@ export class Noc {
     this.pathCL = grow(this.pathCL);
   }
 
-  /** Room for `more` links in the current chunk (else a new chunk, twice the last up to 2^22 links). */
-  private reserveLinks(more: number): void {
-    const used = this.nLinks - this.chunkBase;
-    if (used + more <= this.pathLinks.length) return;
-    if (used > 0) this.linkChunks.push(this.pathLinks.subarray(0, used));
-    this.chunkBase = this.nLinks;
-    this.pathLinks = new Int32Array(
-      Math.max(more, Math.min(2 ** 22, 2 * Math.max(2048, this.pathLinks.length))),
-    );
-  }
-
   /** Sizes the per-link arrays once every path is known; trims the per-pair arrays to the pairs asked for. */
   finalize(): void {
+    // every path's links into one exact array (links numbered as the pairs were first asked for)
+    this.pathLinks = new Int32Array(this.nLinks);
+    for (let id = 0; id < this.nPairs; id++) this.writePath(id);
     const n = this.linkFrom.length;
     this.linkLat = Float64Array.from(this.linkKind, (k) => this.costs.cycles[k]!);
     this.linkOcc = Float64Array.from(this.linkKind, (k, l) =>
@@ -259,16 +256,6 @@ export class Noc {
     this.pathEW = this.pathEW.subarray(0, pairs);
     this.pathNS = this.pathNS.subarray(0, pairs);
     this.pathCL = this.pathCL.subarray(0, pairs);
-    const all = new Int32Array(this.nLinks);
-    let o = 0;
-    for (const c of this.linkChunks) {
-      all.set(c, o);
-      o += c.length;
-    }
-    all.set(this.pathLinks.subarray(0, this.nLinks - this.chunkBase), o);
-    this.pathLinks = all;
-    this.linkChunks.length = 0;
-    this.chunkBase = 0;
     const slots = this.layout.slots;
     if (slots * slots <= PAIR_TABLE_MAX) {
       this.pairTable = new Int32Array(slots * slots).fill(-1);

@@ -1,7 +1,8 @@
 // The chip's projection run against the reference's, connectivity by connectivity: conv (groups, stride,
 // padding, dilation, conv1d), dense, spikes and graded payloads, the BigInt path past 2^53, per-channel scales,
 // stage lowered with non-finite payloads — equal `into` (bit for bit, −0 included) and equal tallies; the chip
-// run's accumulator, shared by every projection of a datapath, is left zero after each delivery.
+// run's accumulator, shared by every projection of a datapath, is left zero after each delivery; projections
+// with the same geometry and equal weights share one rearranged weight copy, and nothing else does.
 
 import { describe, expect, it } from "vitest";
 import {
@@ -14,7 +15,7 @@ import { createProjection } from "../../compiler/nmir/factories.js";
 import type { Scale } from "../../compiler/nmir/types.js";
 import { createProjectionRun } from "../reference/projection.js";
 import { SourceHistory } from "../reference/schedule.js";
-import { createChipProjectionRun } from "./projection.js";
+import { AccumulateCache, createChipProjectionRun } from "./projection.js";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -128,4 +129,55 @@ describe("chip projection run equals the reference's", () => {
       });
     });
   }
+});
+
+describe("accumulates shared within a load", () => {
+  const dense = (w: Int32Array, inSize = 10) =>
+    createDense({ inSize, outSize: w.length / inSize, weights: w });
+  it("equal weights and geometry share one copy; other weights, geometry or kind get their own", () => {
+    const cache = new AccumulateCache();
+    const w = weights(70, 5);
+    const a = cache.get(dense(w));
+    expect(cache.get(dense(w))).toBe(a);
+    expect(cache.get(dense(Int32Array.from(w)))).toBe(a);
+    const w2 = Int32Array.from(w);
+    w2[69] = w2[69]! + 1;
+    expect(cache.get(dense(w2))).not.toBe(a);
+    expect(cache.get(dense(w, 7))).not.toBe(a);
+    expect(cache.get(dense(Float32Array.from(w) as unknown as Int32Array))).not.toBe(a);
+    const conv = (ww: Int32Array) =>
+      createConv1d({ inShape: [3, 9], kernel: [5, 3, 3], padding: 2, stride: 2, weights: ww });
+    const cw = weights(45, 4);
+    expect(cache.get(conv(Int32Array.from(cw)))).toBe(cache.get(conv(cw)));
+  });
+  it("a projection sharing another's copy delivers as the reference does", () => {
+    const cache = new AccumulateCache();
+    const w = weights(70, 5);
+    const mk = (id: string, ww: Int32Array) =>
+      createProjection({ id, src: "x", dst: "y", connectivity: dense(ww), weightBits: 8 });
+    const hist = new SourceHistory(10, 1);
+    const first = createChipProjectionRun(mk("p", w), hist, "spike", 0, true, undefined, cache);
+    const second = createChipProjectionRun(
+      mk("q", Int32Array.from(w)),
+      hist,
+      "spike",
+      0,
+      true,
+      undefined,
+      cache,
+    );
+    const ref = createProjectionRun(mk("q", w), hist, "spike", 0, true);
+    const f = hist.slot(0);
+    for (const i of [0, 3, 4, 9]) {
+      f.values[i] = 1;
+      f.idx[f.count++] = i;
+    }
+    f.maxAbs = 1;
+    const [a, b, c] = [new Float64Array(7), new Float64Array(7), new Float64Array(7)];
+    first.deliver(0, a);
+    second.deliver(0, b);
+    ref.deliver(0, c);
+    expect([...b]).toEqual([...c]);
+    expect([...a]).toEqual([...c]);
+  });
 });

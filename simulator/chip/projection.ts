@@ -172,6 +172,34 @@ class FanAccumulate implements Accumulate {
 }
 
 /**
+ * The conv and dense accumulates of one load, shared: projections with the same geometry and equal weights (a
+ * residual stream's terms read through one per-token linear, each its own projection) read one rearranged
+ * copy — the copies and nonzero counts depend on nothing else, and `deliver` keeps no state.
+ */
+export class AccumulateCache {
+  private readonly built = new Map<string, { weights: ArrayLike<number>; fast: Accumulate }[]>();
+
+  get(c: Connectivity & { kind: "dense" | "conv1d" | "conv2d" }): Accumulate {
+    const { weights, ...geometry } = c;
+    const key = JSON.stringify([weights.constructor.name, geometry]);
+    const same = this.built.get(key) ?? [];
+    const twin = same.find((b) => sameValues(b.weights, weights));
+    if (twin) return twin.fast;
+    const fast = c.kind === "dense" ? new DenseAccumulate(c) : new ConvAccumulate(c);
+    this.built.set(key, [...same, { weights, fast }]);
+    return fast;
+  }
+}
+
+/** Equal element for element (Object.is: −0 and NaN kept apart, as a copy keeps them). */
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
  * `createProjectionRun` of the reference, with the accumulate above for conv and dense. Kept apart rather than
  * folded into the reference: the oracle stays the plain destination-order loop the property tests compare with.
  * `acc`: scratch of at least the destination's size, all zero, that this run leaves all zero (±0) after each
@@ -184,8 +212,9 @@ export function createChipProjectionRun(
   lag: number,
   quantized: boolean,
   acc?: Float64Array,
+  accumulates: AccumulateCache = new AccumulateCache(),
 ): ProjectionRun {
-  return new ChipProjectionRun(p, src, srcEvent, lag, quantized, acc);
+  return new ChipProjectionRun(p, src, srcEvent, lag, quantized, acc, accumulates);
 }
 
 class ChipProjectionRun implements ProjectionRun {
@@ -211,7 +240,8 @@ class ChipProjectionRun implements ProjectionRun {
     srcEvent: "spike" | "graded",
     readonly lag: number,
     private readonly quantized: boolean,
-    acc?: Float64Array,
+    acc: Float64Array | undefined,
+    accumulates: AccumulateCache,
   ) {
     const fan = createFan(p.connectivity);
     this.fan = fan;
@@ -219,11 +249,9 @@ class ChipProjectionRun implements ProjectionRun {
     this.outSize = outSize;
     const conn = p.connectivity;
     this.fast =
-      conn.kind === "dense"
-        ? new DenseAccumulate(conn)
-        : conn.kind === "conv1d" || conn.kind === "conv2d"
-          ? new ConvAccumulate(conn)
-          : new FanAccumulate(fan);
+      conn.kind === "dense" || conn.kind === "conv1d" || conn.kind === "conv2d"
+        ? accumulates.get(conn)
+        : new FanAccumulate(fan);
     this.cout = this.fast.channelLast?.cout ?? 0;
     this.outPlane = this.fast.channelLast?.outPlane ?? 0;
     this.mulOne = p.scale.kind === "perProjection" ? 2 ** p.scale.exp : 0;
