@@ -46,8 +46,12 @@ export class SanafeAccount {
   /** Neurons a message reached in the step before (their soma sees a current this step). */
   private gotInput: Uint8Array;
   private nextInput: Uint8Array;
-  readonly queues: MessageQueues;
-  private readonly scheduler: DetailedScheduler;
+  /** Per core slot, where its messages start in a step's queues (the last entry: their total, the most one step
+   * can send with one placeholder per core). */
+  readonly queueStart: Int32Array;
+  /** The step's message queues and their scheduler, made on the first `step` (the direct run has its own). */
+  private stepQueues?: MessageQueues;
+  private stepScheduler?: DetailedScheduler;
   /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
   readonly somaE: Float64Array;
   readonly somaL: Float64Array;
@@ -82,15 +86,7 @@ export class SanafeAccount {
       for (const k of core.neurons) capacity += net.msgStart[k + 1]! - net.msgStart[k]!;
       start[slot + 1] = start[slot]! + capacity;
     });
-    const total = start[cores]!;
-    this.queues = {
-      start,
-      count: new Int32Array(cores),
-      dest: new Int32Array(total),
-      gen: new Float64Array(total),
-      proc: new Float64Array(total),
-    };
-    this.scheduler = new DetailedScheduler(net);
+    this.queueStart = start;
     this.somaE = new Float64Array(net.soma.length * 3);
     this.somaL = new Float64Array(net.soma.length * 3);
     const messages = net.msgCore.length;
@@ -179,7 +175,16 @@ export class SanafeAccount {
     const { somaE, somaL, msgSynOnlyJ, msgNetJ, msgProcS, order, slotStart, rule } = this;
     const { accessE, accessL, updateE, updateL, neuronHops, neuronSynapses } = this;
     const axonOutL = net.axonOut.l;
-    const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = this.queues;
+    const total = this.queueStart[net.cores.length]!;
+    this.stepQueues ??= {
+      start: this.queueStart,
+      count: new Int32Array(net.cores.length),
+      dest: new Int32Array(total),
+      gen: new Float64Array(total),
+      proc: new Float64Array(total),
+    };
+    const queues = this.stepQueues;
+    const { start: qStart, count: qCount, dest: qDest, gen: qGen, proc: qProc } = queues;
     for (let slot = 0; slot < net.cores.length; slot++) {
       let at = qStart[slot]!;
       let pending = 0;
@@ -233,7 +238,8 @@ export class SanafeAccount {
       this.nextInput = got;
     }
     this.addStep(updatedCount, firedCount, messages, hops, synapticEvents, somaJ, synJ, denJ, netJ);
-    this.addStepTime(this.scheduler.schedule(this.queues));
+    this.stepScheduler ??= new DetailedScheduler(net);
+    this.addStepTime(this.stepScheduler.schedule(queues));
   }
 
   /**

@@ -100,7 +100,7 @@ export function runDirect(
   const stepper = new DirectStepper(net, s, account, limit, form);
   const cores = net.cores.length;
   // a batch always has room for one more step of the most messages (and placeholders) a step can send
-  const stepMost = account.queues.start[cores]!;
+  const stepMost = account.queueStart[cores]!;
   const capacity = stepMost + 16384;
   scheduler.begin(scheduleGeometry(net), steps, capacity);
   let batch = scheduler.take(0);
