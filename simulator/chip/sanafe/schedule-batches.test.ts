@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { rng } from "../../../compiler/mapping/math.js";
 import { DetailedScheduler, type ScheduleGeometry } from "./schedule.js";
-import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
+import { BATCH_STEPS, BatchScheduler, RING } from "./schedule-batches.js";
 
 const hop = { e: 1e-12, l: 3e-9 };
 const geometry: ScheduleGeometry = {
@@ -107,6 +107,8 @@ describe("a call on the scheduler's thread before it schedules", () => {
       "export const make = (n) => ({ n, table: new Map([['a', { status: 'published' }]]) });",
       "export const fail = () => { throw new Error('bad'); };",
       "export const unclonable = () => () => 1;",
+      // keeps the worker busy while the step loop hands its batches over
+      "export const busy = () => { const end = Date.now() + 500; while (Date.now() < end); return 1; };",
     ].join("\n"),
   );
   const url = pathToFileURL(module).href;
@@ -118,6 +120,14 @@ describe("a call on the scheduler's thread before it schedules", () => {
     expect(s.callResult()).toEqual({ value: { n: 3, table: new Map([["a", { status: "published" }]]) } });
     expect(s.callResult()).toBeUndefined(); // taken once
     expect(batchedTimes(1, 70, true, s)).toEqual(directTimes(1, 70));
+  });
+
+  it("lets the step loop's thread schedule the handed-over batches the worker has not claimed when the run ends", () => {
+    const s = call("busy");
+    const steps = 7 * BATCH_STEPS;
+    expect(batchedTimes(2, steps, true, s)).toEqual(directTimes(2, steps));
+    // the ring's batches, full since the worker never got to them (the later ones ran inline as it lagged)
+    expect(s.claimedAtEnd).toBe(RING);
   });
 
   it("gives nothing where the caller must do the work itself: a throw, a value that does not clone, no module, no worker", () => {

@@ -26,18 +26,20 @@ export interface QueueBatch {
 /** Steps per batch: small enough that the scheduler starts early, large enough that a hand-over is rare. */
 export const BATCH_STEPS = 32;
 /** Batches in the ring (each holds the busiest step and then some: a few MB on a large network). */
-const RING = 3;
+export const RING = 3;
 /** How long the worker may go without finishing a step before the run fails (an internal fault, not a hang). */
 const STALL_MS = 60_000;
 
-/** The shared counters (Int32): batches handed over, batches the worker scheduled, a failure flag, a stop
- * request; then per ring slot its first step and step count. */
+/** The shared counters (Int32): batches handed over, batches scheduled, a failure flag, a stop request, the
+ * next batch to claim (each handed-over batch is scheduled by the thread that claims it: the worker during the
+ * run, both threads at its end); then per ring slot its first step and step count. */
 const SUBMITTED = 0;
 const DONE = 1;
 const FAILED = 2;
 const STOP = 3;
+const CLAIMED = 4;
 /** Where ring slot `slot`'s first step is (its step count follows). */
-const slotAt = (slot: number) => 4 + 2 * slot;
+const slotAt = (slot: number) => 5 + 2 * slot;
 
 /** The ring's buffers (shared with the worker), and the views over them. */
 interface Ring {
@@ -101,17 +103,20 @@ function workerMain(
     const scheduler = new Scheduler(geometry);
     const times = new Float64Array(ring.times);
     const slots = batches(ring);
-    for (let next = 0; ; next++) {
+    for (;;) {
+      const next = Atomics.load(control, CLAIMED);
       while (Atomics.load(control, SUBMITTED) <= next) {
         if (Atomics.load(control, STOP) !== 0) return;
         Atomics.wait(control, SUBMITTED, next, 1000);
       }
+      // the step loop's thread, done with its steps, may have claimed it first
+      if (Atomics.compareExchange(control, CLAIMED, next, next + 1) !== next) continue;
       const slot = next % slots.length;
       const b = slots[slot]!;
       b.first = control[slotAt(slot)]!;
       b.steps = control[slotAt(slot) + 1]!;
       scheduleBatch(scheduler, b, geometry.cores.length, times);
-      Atomics.store(control, DONE, next + 1);
+      Atomics.add(control, DONE, 1);
       Atomics.notify(control, DONE);
     }
   } catch {
@@ -158,7 +163,7 @@ async function workerCall(
  * sources under test and from the built files alike, with nothing to resolve. */
 const workerSource = () => `"use strict";
 const { parentPort } = require("node:worker_threads");
-const SUBMITTED = ${SUBMITTED}, DONE = ${DONE}, FAILED = ${FAILED}, STOP = ${STOP};
+const SUBMITTED = ${SUBMITTED}, DONE = ${DONE}, FAILED = ${FAILED}, STOP = ${STOP}, CLAIMED = ${CLAIMED};
 const slotAt = ${slotAt};
 ${KeyHeap}
 ${routeLinks}
@@ -181,6 +186,10 @@ parentPort.on("message", (m) =>
 export class BatchScheduler {
   private cores = 0;
   private readonly worker?: Worker;
+  private geometry?: ScheduleGeometry;
+  private capacity = 0;
+  /** This thread's own scheduler and batch, made the first time it needs them (with a worker that keeps up:
+   * never). */
   private scheduler?: DetailedScheduler;
   private control: Int32Array<ArrayBufferLike> = new Int32Array(slotAt(1));
   private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
@@ -188,6 +197,8 @@ export class BatchScheduler {
   /** The batch this thread schedules itself (all of them without a worker). */
   private own?: QueueBatch;
   private handed = 0;
+  /** Handed-over batches this thread claimed and scheduled itself when the steps were done. */
+  claimedAtEnd = 0;
   /** Where the result of the constructor's `call` arrives, and the flag raised when it has. */
   private callPort?: MessagePort;
   private callFlag?: Int32Array;
@@ -247,8 +258,8 @@ export class BatchScheduler {
     this.control = new Int32Array(ring.control);
     this.times = new Float64Array(ring.times);
     this.ring = batchesOf(ring);
-    [this.own] = batchesOf({ ...ring, slots: [slot()] });
-    this.scheduler = new DetailedScheduler(geometry);
+    this.geometry = geometry;
+    this.capacity = capacity;
     this.worker?.postMessage({ geometry, ring });
   }
 
@@ -266,15 +277,39 @@ export class BatchScheduler {
   take(first: number): QueueBatch {
     const n = this.handed;
     const free = this.ring.length > 0 && Atomics.load(this.control, DONE) > n - this.ring.length;
-    const b = free ? this.ring[n % this.ring.length]! : this.own!;
+    const b = free ? this.ring[n % this.ring.length]! : this.ownBatch();
     b.first = first;
     b.steps = 0;
     return b;
   }
 
+  private ownBatch(): QueueBatch {
+    if (!this.own) {
+      const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+      this.own = batchesOf({
+        control: shared(0),
+        times: shared(0),
+        slots: [
+          {
+            counts: shared(4 * BATCH_STEPS * this.cores),
+            dest: shared(4 * this.capacity),
+            gen: shared(8 * this.capacity),
+            proc: shared(8 * this.capacity),
+          },
+        ],
+      })[0];
+    }
+    return this.own!;
+  }
+
+  private ownScheduler(): DetailedScheduler {
+    this.scheduler ??= new DetailedScheduler(this.geometry!);
+    return this.scheduler;
+  }
+
   submit(b: QueueBatch): void {
     if (b === this.own) {
-      scheduleBatch(this.scheduler!, b, this.cores, this.times);
+      scheduleBatch(this.ownScheduler(), b, this.cores, this.times);
       return;
     }
     const n = this.handed++;
@@ -285,8 +320,22 @@ export class BatchScheduler {
     Atomics.notify(this.control, SUBMITTED);
   }
 
-  /** Waits for every step's time (s, without the sync), then ends the worker. */
+  /** Schedules handed-over batches the worker has not claimed yet, with it (the steps are all sent), then waits
+   * for every step's time (s, without the sync) and ends the worker. */
   finish(): Float64Array<ArrayBufferLike> {
+    const control = this.control;
+    for (;;) {
+      const next = Atomics.load(control, CLAIMED);
+      if (next >= this.handed) break;
+      if (Atomics.compareExchange(control, CLAIMED, next, next + 1) !== next) continue;
+      const slot = next % this.ring.length;
+      const b = this.ring[slot]!;
+      b.first = control[slotAt(slot)]!;
+      b.steps = control[slotAt(slot) + 1]!;
+      scheduleBatch(this.ownScheduler(), b, this.cores, this.times);
+      this.claimedAtEnd++;
+      Atomics.add(control, DONE, 1);
+    }
     let done = Atomics.load(this.control, DONE);
     let since = Date.now();
     while (done < this.handed) {
