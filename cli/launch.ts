@@ -3,7 +3,6 @@
 // memory — in a child node given that heap, whose out-of-memory abort becomes one clear error (exit 2) instead
 // of V8's dump. Node's default heap (≈ 4 GB here) is what an ImageNet-size mapping outgrew.
 
-import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
@@ -70,6 +69,8 @@ export async function launch(
   heap: HeapSetting = currentHeap(),
 ): Promise<number> {
   if (!wantsLargerHeap(argv, heap)) return run(argv);
+  // loaded only to relaunch: child_process (and the stream modules it loads) is a good part of a short run's start
+  const { spawn } = await import("node:child_process");
   const child = spawn(process.execPath, [`--max-old-space-size=${heap.wantedMB}`, entry, ...argv], {
     stdio: ["inherit", "inherit", "pipe"],
     env: { ...process.env, [CHILD_ENV]: String(heap.wantedMB) },

@@ -18,7 +18,14 @@ export interface ProgressLineOptions {
   intervalMs?: number;
 }
 
-const thousands = new Intl.NumberFormat("en-US");
+/** Made on the first line drawn: an Intl formatter costs tens of ms to create, and most runs draw no line. */
+let thousandsFormat: Intl.NumberFormat | undefined;
+const thousands = {
+  format: (n: number) => {
+    thousandsFormat ??= new Intl.NumberFormat("en-US");
+    return thousandsFormat.format(n);
+  },
+};
 
 function seconds(ms: number): string {
   const s = Math.round(ms / 1000);
