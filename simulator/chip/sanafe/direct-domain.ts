@@ -125,10 +125,14 @@ export function directPlan(
   s.trainSteps = Int32Array.from(steps);
   const placement = mappingsOf(parsed);
   if (!placement) return "the file has no mappings:";
-  const perCore = new Map<string, number>();
+  // keyed by tile × 2^26 + core (one number per core while both are below 2^26), not by a text per neuron
+  const perCore = new Map<number | string, number>();
   for (const [name, places] of placement) {
     if (somas.get(name)!.kind === "input") continue;
-    for (const p of places) perCore.set(`${p.tile}.${p.core}`, (perCore.get(`${p.tile}.${p.core}`) ?? 0) + 1);
+    for (const p of places) {
+      const key = p.tile < 2 ** 26 && p.core < 2 ** 26 ? p.tile * 2 ** 26 + p.core : `${p.tile}.${p.core}`;
+      perCore.set(key, (perCore.get(key) ?? 0) + 1);
+    }
   }
   if (core.neurons !== undefined)
     for (const count of perCore.values())

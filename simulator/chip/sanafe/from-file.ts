@@ -3,6 +3,7 @@
 // weights included), each neuron on the core its `mappings:` names and each unit by the name it gives.
 
 import { SpikegridError } from "../../../common/errors.js";
+import type { NeuronPlace } from "../../../compiler/importers/sanafe/mappings.js";
 import type { Attrs } from "../../../compiler/importers/sanafe/network.js";
 import {
   mappingsOf,
@@ -115,27 +116,31 @@ export function conventionNetOf(
   const isInput = new Uint8Array(n);
   const order = new Float64Array(n);
   const tiles = new Map<number, number>();
-  const unitIndex = new Map<string, number>();
+  // per section, each unit name's index: a file names few units for many neurons, each is looked up once
+  const unitIndex = {
+    soma: new Map<string, number>(),
+    synapse: new Map<string, number>(),
+    dendrite: new Map<string, number>(),
+  };
   const pick = (
     list: { name: string }[],
     name: string | undefined,
-    section: string,
-    at: () => string,
+    section: "soma" | "synapse" | "dendrite",
+    p: NeuronPlace,
     dflt = 0,
   ) => {
     if (name === undefined || !units.named) return dflt;
-    // a file names few units for many neurons: each name is looked up once per section
-    const memo = `${section}\u0000${name}`;
-    const known = unitIndex.get(memo);
+    const memo = unitIndex[section];
+    const known = memo.get(name);
     if (known !== undefined) return known;
     const i = list.findIndex((u) => unitNamed(u.name, name));
     if (i < 0)
       throw new SpikegridError(
         "USAGE",
-        `${at()}: ${section} unit "${name}" is not a unit of ${profile.name} (it has ${list.map((u) => u.name).join(", ")})`,
+        `${f.at(p.path)}: ${section} unit "${name}" is not a unit of ${profile.name} (it has ${list.map((u) => u.name).join(", ")})`,
         { hint: HINT },
       );
-    unitIndex.set(memo, i);
+    memo.set(name, i);
     return i;
   };
   const firstInputSoma = Math.max(
@@ -149,12 +154,11 @@ export function conventionNetOf(
     g.neurons.forEach((a, i) => {
       const k = base + i;
       const p = places[i]!;
-      // where the neuron is mapped, for messages only (finding the line is not free)
-      const at = () => f.at(p.path);
       if (p.tile >= width * height || p.core >= coresPerTile)
         throw new SpikegridError(
           "USAGE",
-          `${at()}: core ${p.tile}.${p.core} is not on ${profile.name} (${width * height} tiles of ${coresPerTile} cores)`,
+          // where the neuron is mapped (finding the line is not free: only for the message)
+          `${f.at(p.path)}: core ${p.tile}.${p.core} is not on ${profile.name} (${width * height} tiles of ${coresPerTile} cores)`,
           { hint: "map the neuron to a core the profile has" },
         );
       coreId[k] = p.tile * coresPerTile + p.core;
@@ -162,9 +166,9 @@ export function conventionNetOf(
       isInput[k] = soma.kind === "input" ? 1 : 0;
       hasBias[k] = soma.kind === "lif" && soma.bias[i] !== 0 ? 1 : 0;
       const somaName = p.soma ?? textAttr(a, "soma_hw_name");
-      somaOf[k] = pick(units.soma, somaName, "soma", at, soma.kind === "input" ? firstInputSoma : 0);
-      synapseOf[k] = pick(units.synapse, p.synapse ?? textAttr(a, "synapse_hw_name"), "synapse", at);
-      dendriteOf[k] = pick(units.dendrite, p.dendrite ?? textAttr(a, "dendrite_hw_name"), "dendrite", at);
+      somaOf[k] = pick(units.soma, somaName, "soma", p, soma.kind === "input" ? firstInputSoma : 0);
+      synapseOf[k] = pick(units.synapse, p.synapse ?? textAttr(a, "synapse_hw_name"), "synapse", p);
+      dendriteOf[k] = pick(units.dendrite, p.dendrite ?? textAttr(a, "dendrite_hw_name"), "dendrite", p);
       // SANA-FE processes a core's neurons in the order the mapping entries map them
       order[k] = Number(p.path[1] ?? 0) * 2 ** 24 + i;
     });
