@@ -37,10 +37,12 @@ export interface MessageQueues {
 
 /**
  * A binary min-heap of (time, tie) keys, each carrying a value; ties go to the smaller tie (deterministic, keys
- * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed.
+ * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed. Every
+ * time past the last entry is +∞, so a sift picks the smaller child without testing that a second child exists,
+ * and picks it by arithmetic on the comparisons (no branch to mispredict on times that differ at random).
  */
 export class KeyHeap {
-  private t = new Float64Array(64);
+  private t = new Float64Array(64).fill(Number.POSITIVE_INFINITY);
   private tie = new Int32Array(64);
   private val = new Int32Array(64);
   size = 0;
@@ -50,8 +52,14 @@ export class KeyHeap {
   topValue(): number {
     return this.val[0]!;
   }
+  /** Empties the heap. */
+  clear(): void {
+    this.t.fill(Number.POSITIVE_INFINITY, 0, this.size);
+    this.size = 0;
+  }
   push(time: number, tie: number, value: number): void {
-    if (this.size === this.t.length) this.grow();
+    // room for the entry and the +∞ after it
+    if (this.size + 1 >= this.t.length) this.grow();
     const { t, tie: ties, val } = this;
     let i = this.size++;
     while (i > 0) {
@@ -69,7 +77,10 @@ export class KeyHeap {
   /** Removes the minimum. */
   pop(): void {
     const n = --this.size;
-    if (n > 0) this.siftDown(this.t[n]!, this.tie[n]!, this.val[n]!, n);
+    const t = this.t;
+    const time = t[n]!;
+    t[n] = Number.POSITIVE_INFINITY;
+    if (n > 0) this.siftDown(time, this.tie[n]!, this.val[n]!, n);
   }
   /** Gives the minimum a new key (its value unchanged). */
   replaceTop(time: number, tie: number): void {
@@ -81,9 +92,12 @@ export class KeyHeap {
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && (t[c + 1]! < t[c]! || (t[c + 1] === t[c] && ties[c + 1]! < ties[c]!))) c++;
-      if (t[c]! > time || (t[c] === time && ties[c]! > tie)) break;
-      t[i] = t[c]!;
+      const left = t[c]!;
+      const right = t[c + 1]!; // +∞ when c + 1 = n
+      c += +(right < left) | (+(right === left) & +(ties[c + 1]! < ties[c]!));
+      const x = t[c]!;
+      if (x > time || (x === time && ties[c]! > tie)) break;
+      t[i] = x;
       ties[i] = ties[c]!;
       val[i] = val[c]!;
       i = c;
@@ -94,8 +108,8 @@ export class KeyHeap {
   }
   private grow(): void {
     const n = this.t.length * 2;
-    const t = new Float64Array(n);
-    t.set(this.t);
+    const t = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    t.set(this.t.subarray(0, this.size));
     this.t = t;
     const tie = new Int32Array(n);
     tie.set(this.tie);
@@ -225,8 +239,8 @@ export class DetailedScheduler {
     finished.fill(0);
     next.fill(0);
     head.fill(-1);
-    ready.size = 0;
-    arriving.size = 0;
+    ready.clear();
+    arriving.clear();
     let { flightPair, flightAdjust, flightProc, flightReceived, flightNext } = this;
     let flights = 0;
     let meanProc = 0;
