@@ -3,7 +3,7 @@
 // in the integer units planScales chose for the source's events and the destination port's `in`.
 
 import { assertNever } from "../../common/errors.js";
-import type { Connectivity, NmirModule, Projection, Scale } from "../nmir/index.js";
+import type { Connectivity, NmirModule, Projection, Scale, Weights } from "../nmir/index.js";
 import { outChannels } from "../nmir/index.js";
 import { diagnose, type PassContext } from "./pass.js";
 import {
@@ -185,26 +185,62 @@ export function accumulatorDeficit(p: Projection, plan: QuantPlan): number {
   return worstAccumulator(p, mantissas(t, group, exps, plan.weightBits).q, plan) > signedMax(32) ? short : 0;
 }
 
+/**
+ * The mantissas of one weight array at one source-unit / port-LSB offset, per array: projections that share a
+ * lowered weight array (a residual stream's terms through one conv or linear) share the result, computed once.
+ * Per-projection granularity only (per-channel groups follow each projection's connectivity).
+ */
+export type MantissaMemo = Map<
+  Weights,
+  { offset: number; exps: Int32Array; q: Int32Array; stats: WeightStats }[]
+>;
+
 /** One projection under `plan`: mantissas, their scale, and what it cost. */
-export function quantizeProjection(p: Projection, plan: QuantPlan): ProjectionQuantization {
+export function quantizeProjection(
+  p: Projection,
+  plan: QuantPlan,
+  memo?: MantissaMemo,
+): ProjectionQuantization {
   const bits = plan.weightBits;
-  const { t, group, exps } = chooseProjectionExps(p, plan);
   const perChannel = plan.granularity === "perChannel";
+  const w = p.connectivity.weights;
+  const offset = sourceUnitExp(plan, p.src) - portLsb(plan, p.dst, p.port);
+  const floor = accumulatorExpFloor(plan.stateBits);
+  const seen = perChannel ? undefined : memo?.get(w)?.find((e) => e.offset === offset);
+  // whether the exponent must rise depends on this projection's source and wiring: checked for each
+  if (seen && !(minExp(seen.exps) < floor && worstAccumulator(p, seen.q, plan) > signedMax(32)))
+    return withMantissas(p, plan, seen.q, Int32Array.from(seen.exps), { ...seen.stats }, false);
+  const { t, group, exps } = chooseProjectionExps(p, plan);
   let { q, clipped } = mantissas(t, group, exps, bits);
   // planScales coarsens graded payloads so this never binds for them; for spike sources (or a payload shift at
   // its limit) coarser weights are the only way to keep the accumulator from saturating before the state does.
-  const floor = accumulatorExpFloor(plan.stateBits);
   let raisedExps = false;
   if (minExp(exps) < floor && worstAccumulator(p, q, plan) > signedMax(32)) {
     for (let g = 0; g < exps.length; g++) exps[g] = Math.max(exps[g]!, floor);
     ({ q, clipped } = mantissas(t, group, exps, bits));
     raisedExps = true;
   }
-  const scale: Scale = perChannel ? { kind: "perChannel", exps } : { kind: "perProjection", exp: exps[0]! };
-  const connectivity = { ...p.connectivity, weights: q } as Connectivity;
   const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
-  const stats = weightStats(p.connectivity.weights, q, (i) => exps[group[i]!]!, toReal, clipped);
-  return { projection: { ...p, connectivity, weightBits: bits, scale }, stats, raisedExps };
+  const stats = weightStats(w, q, (i) => exps[group[i]!]!, toReal, clipped);
+  if (memo && !perChannel && !raisedExps)
+    memo.set(w, [...(memo.get(w) ?? []), { offset, exps: Int32Array.from(exps), q, stats: { ...stats } }]);
+  return withMantissas(p, plan, q, exps, stats, raisedExps);
+}
+
+function withMantissas(
+  p: Projection,
+  plan: QuantPlan,
+  q: Int32Array,
+  exps: Int32Array,
+  stats: WeightStats,
+  raisedExps: boolean,
+): ProjectionQuantization {
+  const scale: Scale =
+    plan.granularity === "perChannel"
+      ? { kind: "perChannel", exps }
+      : { kind: "perProjection", exp: exps[0]! };
+  const connectivity = { ...p.connectivity, weights: q } as Connectivity;
+  return { projection: { ...p, connectivity, weightBits: plan.weightBits, scale }, stats, raisedExps };
 }
 
 const fmtDb = (db: number) => (db === Number.POSITIVE_INFINITY ? "exact" : `${db.toFixed(1)} dB`);
@@ -217,8 +253,9 @@ export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext(
   if (isApplied(ir, "weights")) return ir;
   const plan = readPlan(ir);
   const stats: Record<string, WeightStats> = Object.create(null); // keyed by node ids, which may be "__proto__"
+  const memo: MantissaMemo = new Map();
   const projections = ir.projections.map((p) => {
-    const r = quantizeProjection(p, plan);
+    const r = quantizeProjection(p, plan, memo);
     stats[p.id] = r.stats;
     if (r.raisedExps) {
       diagnose(
