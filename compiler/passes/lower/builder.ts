@@ -51,7 +51,7 @@ export class ModuleBuilder {
   constructor(
     private readonly pc: PathContext,
     private readonly sources: (index: number) => SourceInfo,
-    private readonly limits: Limits,
+    limits: Limits,
     private readonly note: (d: Omit<Diagnostic, "pass">) => void,
     reserved: Iterable<string>,
     private readonly clipStart: ClipStart = "gate",
