@@ -110,7 +110,10 @@ function decoderOf(kind: Kind) {
         continue;
       }
       if (tag >>> 3 === 1 && wire === WIRE_UNPACKED[kind]) {
-        if (!loose) parts.push((loose = []));
+        if (!loose) {
+          loose = [];
+          parts.push(loose);
+        }
         loose.push(one(r, kind));
         continue;
       }
