@@ -15,6 +15,7 @@ import { buildConnectivity } from "./lower/connectivity.js";
 import { ConnectivityCache } from "./lower/connectivity-cache.js";
 import type { Term } from "./lower/paths.js";
 import { compile, compileLowered } from "./pipeline.js";
+import { absRowSums, sharedAbsRowSums } from "./quant-ranges.js";
 import { quantize } from "./quant-testing.js";
 
 const options = () => ({ profile: loadProfile("loihi2-hala-point"), dump: () => {} });
@@ -30,6 +31,21 @@ function unshared(m: NmirModule): NmirModule {
       ...p,
       connectivity: { ...p.connectivity, weights: p.connectivity.weights.slice() },
     })) as NmirModule["projections"],
+  };
+}
+
+/** Every projection takes the array of the first earlier one of the same type and length. */
+function share(m: NmirModule): NmirModule {
+  const first = new Map<string, NmirModule["projections"][number]["connectivity"]["weights"]>();
+  return {
+    ...m,
+    projections: m.projections.map((p) => {
+      const w = p.connectivity.weights;
+      const key = `${w.constructor.name}:${w.length}`;
+      const weights = first.get(key) ?? w;
+      first.set(key, weights);
+      return { ...p, connectivity: { ...p.connectivity, weights } };
+    }) as NmirModule["projections"],
   };
 }
 
@@ -115,20 +131,6 @@ describe("shared weight arrays through the compile", () => {
   });
 
   it("random modules whose projections share arrays across other sources and ports quantize as unshared copies", () => {
-    /** Every projection takes the array of the first earlier one of the same type and length. */
-    const share = (m: NmirModule): NmirModule => {
-      const first = new Map<string, NmirModule["projections"][number]["connectivity"]["weights"]>();
-      return {
-        ...m,
-        projections: m.projections.map((p) => {
-          const w = p.connectivity.weights;
-          const key = `${w.constructor.name}:${w.length}`;
-          const weights = first.get(key) ?? w;
-          first.set(key, weights);
-          return { ...p, connectivity: { ...p.connectivity, weights } };
-        }) as NmirModule["projections"],
-      };
-    };
     fc.assert(
       fc.property(nmirModuleArb({ stage: "lowered" }), fc.boolean(), (m, perChannel) => {
         const shared = share(m);
@@ -136,6 +138,17 @@ describe("shared weight arrays through the compile", () => {
         const b = quantize(unshared(shared), { perChannel, weightBits: 6 });
         expect(encodeNmir(a.q)).toEqual(encodeNmir(b.q));
         expect(a.diagnostics).toEqual(b.diagnostics);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("row sums computed once per shared array and structure equal each projection's own", () => {
+    fc.assert(
+      fc.property(nmirModuleArb({ stage: "lowered" }), (m) => {
+        const shared = share(m);
+        const sums = sharedAbsRowSums(shared.projections);
+        for (const p of shared.projections) expect(sums.get(p.id)).toEqual(absRowSums(p.connectivity));
       }),
       { numRuns: 200 },
     );
