@@ -10,7 +10,6 @@ import {
   isApplied,
   markApplied,
   portLsb,
-  pow2Exp,
   type QuantPlan,
   quantContext,
   readPlan,
@@ -20,9 +19,7 @@ import {
 } from "./quant-plan.js";
 import { absRowSums, maxAbs } from "./quant-ranges.js";
 import { type WeightStats, weightStats, withWeightStats } from "./quant-stats.js";
-
-/** Exponents of a weight scale stay within NMIR's −31..31. */
-const EXP_LIMIT = 31;
+import { expFromExtremes, uniformExp, uniformMantissas } from "./quantize-uniform.js";
 
 /**
  * The integer-unit target of each stored weight: t = w · u_src / λ_dst, with u_src the real value of one unit
@@ -94,14 +91,7 @@ export function chooseExps(
   const hi = signedMax(bits);
   return Int32Array.from({ length: groups }, (_, g) => {
     const cap = clipLevel(mags[g] ?? [], clipSigma);
-    const mp = Math.min(pos[g]!, cap);
-    const mn = Math.min(neg[g]!, cap);
-    // A side with no values sets no constraint (pow2Exp(0) would force e ≥ 0).
-    const e = Math.max(
-      mp > 0 ? pow2Exp(mp, hi) : Number.NEGATIVE_INFINITY,
-      mn > 0 ? pow2Exp(mn, hi + 1) : Number.NEGATIVE_INFINITY,
-    );
-    return Number.isFinite(e) ? Math.min(EXP_LIMIT, Math.max(-EXP_LIMIT, e)) : 0;
+    return expFromExtremes(Math.min(pos[g]!, cap), Math.min(neg[g]!, cap), hi);
   });
 }
 
@@ -210,6 +200,11 @@ export function quantizeProjection(
   // whether the exponent must rise depends on this projection's source and wiring: checked for each
   if (seen && !(minExp(seen.exps) < floor && worstAccumulator(p, seen.q, plan) > signedMax(32)))
     return withMantissas(p, plan, seen.q, Int32Array.from(seen.exps), { ...seen.stats }, false);
+  const r = !perChannel && plan.clipSigma === undefined ? uniformProjection(p, plan, offset) : undefined;
+  if (r) {
+    if (memo && !r.raisedExps) memo.set(w, [...(memo.get(w) ?? []), { offset, ...r, stats: { ...r.stats } }]);
+    return withMantissas(p, plan, r.q, Int32Array.from(r.exps), r.stats, r.raisedExps);
+  }
   const { t, group, exps } = chooseProjectionExps(p, plan);
   let { q, clipped } = mantissas(t, group, exps, bits);
   // planScales coarsens graded payloads so this never binds for them; for spike sources (or a payload shift at
@@ -225,6 +220,25 @@ export function quantizeProjection(
   if (memo && !perChannel && !raisedExps)
     memo.set(w, [...(memo.get(w) ?? []), { offset, exps: Int32Array.from(exps), q, stats: { ...stats } }]);
   return withMantissas(p, plan, q, exps, stats, raisedExps);
+}
+
+/** One exponent for the whole projection, without clipping: quantize-uniform.ts, the same values. */
+function uniformProjection(p: Projection, plan: QuantPlan, offset: number) {
+  const w = p.connectivity.weights;
+  const f = 2 ** offset;
+  const bits = plan.weightBits;
+  let exp = uniformExp(w, f, bits);
+  let { q, clipped } = uniformMantissas(w, f, exp, bits);
+  const floor = accumulatorExpFloor(plan.stateBits);
+  let raisedExps = false;
+  if (exp < floor && worstAccumulator(p, q, plan) > signedMax(32)) {
+    exp = floor;
+    ({ q, clipped } = uniformMantissas(w, f, exp, bits));
+    raisedExps = true;
+  }
+  const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
+  const stats = weightStats(w, q, () => exp, toReal, clipped);
+  return { exps: Int32Array.of(exp), q, stats, raisedExps };
 }
 
 function withMantissas(
