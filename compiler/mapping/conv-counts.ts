@@ -87,23 +87,57 @@ interface ConvCounts {
   y: Axis;
   x: Axis;
   mark: number;
+  /** Input positions read by output positions [p0, p1) (p1 may wrap past the plane), by p0 · 2·plane + p1. */
+  reads: Map<number, number>;
 }
 
+/**
+ * Counts depend on a conv's geometry only, never its weights: convs of one geometry share one table and the
+ * position unions asked of it (a Spikformer's 128 counted matmuls are wired by a handful of geometries, and
+ * partition asks each the same slices). Bounded so a long-lived process (explore) cannot grow them without end.
+ */
 const countsByConv = new WeakMap<Conv, ConvCounts>();
+const countsByGeometry = new Map<string, ConvCounts>();
+const MAX_GEOMETRIES = 1024;
+const MAX_READS = 1 << 20;
 
 function countsOf(c: Conv): ConvCounts {
   let t = countsByConv.get(c);
   if (!t) {
     const g = convGeometry(c);
-    t = {
-      g,
-      y: axisOf(g.h, g.ho, g.kh, g.sh, g.ph, g.dh),
-      x: axisOf(g.w, g.wo, g.kw, g.sw, g.pw, g.dw),
-      mark: 0,
-    };
+    const key = JSON.stringify(g);
+    t = countsByGeometry.get(key);
+    if (!t) {
+      t = {
+        g,
+        y: axisOf(g.h, g.ho, g.kh, g.sh, g.ph, g.dh),
+        x: axisOf(g.w, g.wo, g.kw, g.sw, g.pw, g.dw),
+        mark: 0,
+        reads: new Map(),
+      };
+      if (countsByGeometry.size >= MAX_GEOMETRIES) countsByGeometry.clear();
+      countsByGeometry.set(key, t);
+    }
     countsByConv.set(c, t);
   }
   return t;
+}
+
+/** Input positions output positions [p0, p1) of one group read (p1 past the plane wraps to its start). */
+function positionsRead(t: ConvCounts, p0: number, p1: number): number {
+  const plane = t.g.ho * t.g.wo;
+  const key = 2 * plane * plane <= Number.MAX_SAFE_INTEGER ? p0 * 2 * plane + p1 : undefined;
+  const seen = key === undefined ? undefined : t.reads.get(key);
+  if (seen !== undefined) return seen;
+  const rects: number[][] = [];
+  rectangles(p0, Math.min(p1, plane), t.g.wo, rects);
+  if (p1 > plane) rectangles(0, p1 - plane, t.g.wo, rects);
+  const n = unionSize(t, rects);
+  if (key !== undefined) {
+    if (t.reads.size >= MAX_READS) t.reads.clear();
+    t.reads.set(key, n);
+  }
+  return n;
 }
 
 /** Marks the inputs outputs [o0, o1) of `a` read with `bit`. */
@@ -206,10 +240,7 @@ export function convSliceSynapses(
     // fewer than plane consecutive destinations: positions p0 .. (wrapping past the plane's end)
     const p0 = from % plane;
     const p1 = p0 + (to - from);
-    const rects: number[][] = [];
-    rectangles(p0, Math.min(p1, plane), g.wo, rects);
-    if (p1 > plane) rectangles(0, p1 - plane, g.wo, rects);
-    sources += unionSize(t, rects) * g.cinG;
+    sources += positionsRead(t, p0, p1) * g.cinG;
   }
   // channels past cin (a malformed group layout) read nothing, as forEachSynapse skips them
   return { synapses, sources: Math.min(sources, g.cin * g.h * g.w) };

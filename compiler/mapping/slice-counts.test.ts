@@ -126,6 +126,21 @@ describe("conv slice counts", () => {
   });
 });
 
+describe("conv slice counts remembered per geometry", () => {
+  it("a second conv of the same geometry (other weights) and repeated slices get the synapse walk's counts", () => {
+    fc.assert(
+      fc.property(convArb, runDraws, (c, fr) => {
+        const twin = { ...c, weights: c.weights.map((_, i) => (i % 3) - 1) } as Connectivity;
+        const runs = runsOf(c, fr);
+        for (const conv of [c, twin, c])
+          for (const r of [...runs, ...runs])
+            expect(sliceSynapses(conv, r.start, r.count)).toEqual(walked(conv, r.start, r.count));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("distinctOutChannels", () => {
   it("equals marking the channel of every neuron of the runs (overlapping, unsorted, wrapping)", () => {
     fc.assert(

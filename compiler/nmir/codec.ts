@@ -8,6 +8,7 @@ import { writeFileAtomically } from "../../common/atomic-write.js";
 import { SpikegridError } from "../../common/errors.js";
 import { packagePath } from "../../common/package-root.js";
 import { NMIR_FORMAT_VERSION, type NmirModule } from "./types.js";
+import { withTypedArrays } from "./wire-arrays.js";
 import { moduleFromWire, WireError } from "./wire-decode.js";
 import { moduleToWire } from "./wire-encode.js";
 
@@ -18,9 +19,10 @@ let moduleType: protobuf.Type | undefined;
 
 /** The `Module` message type, parsed once from the .proto shipped with the package. */
 function wireType(): protobuf.Type {
-  moduleType ??= protobuf
-    .loadSync(packagePath("compiler", "nmir", "nmir.proto"))
-    .lookupType("spikegrid.nmir.v1.Module");
+  moduleType ??= withTypedArrays(
+    protobuf.loadSync(packagePath("compiler", "nmir", "nmir.proto")),
+    "spikegrid.nmir.v1",
+  ).lookupType("spikegrid.nmir.v1.Module");
   return moduleType;
 }
 

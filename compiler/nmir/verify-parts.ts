@@ -2,6 +2,7 @@
 // connectivity shapes against source/destination sizes, and weight scales. Each returns plain messages.
 
 import { assertNever } from "../../common/errors.js";
+import { ArrayScans } from "./array-scans.js";
 import {
   type Connectivity,
   connInSize,
@@ -44,8 +45,16 @@ export interface ArraySpec {
   range: string;
 }
 
-/** Type, length and finiteness at every stage; integer type and range at "quantized". */
-export function checkArray(a: unknown, spec: ArraySpec, stage: Stage): string[] {
+/**
+ * Type, length and finiteness at every stage; integer type and range at "quantized". `scans` remembers whole-
+ * array scans across the calls of one verify (a shared array is read once).
+ */
+export function checkArray(
+  a: unknown,
+  spec: ArraySpec,
+  stage: Stage,
+  scans: ArrayScans = new ArrayScans(),
+): string[] {
   const { name, float } = spec;
   const isFloat = float === "Float32Array" ? a instanceof Float32Array : a instanceof Float64Array;
   if (!(a instanceof Int32Array) && !isFloat) {
@@ -58,14 +67,16 @@ export function checkArray(a: unknown, spec: ArraySpec, stage: Stage): string[] 
     const want = [...new Set(spec.lengths)].join(" or ");
     out.push(`${name} has ${arr.length} values; expected ${want}`);
   }
-  if (isFloat) {
-    let bad = -1;
-    for (let i = 0; i < arr.length && bad < 0; i++) if (!Number.isFinite(arr[i]!)) bad = i;
+  if (!(arr instanceof Int32Array)) {
+    const bad = scans.firstNonFinite(arr);
     if (bad >= 0) out.push(`${name}[${bad}] = ${arr[bad]} is not finite`);
     if (stage === "quantized") out.push(`${name} is a ${float}; stage "quantized" requires Int32Array`);
     return out;
   }
   if (stage !== "quantized") return out;
+  // the common case (every value in range) needs only the array's extremes
+  const { min, max } = scans.int32Range(arr);
+  if (min >= spec.lo && max <= spec.hi) return out;
   let first = -1;
   let count = 0;
   for (let i = 0; i < arr.length; i++) {
@@ -209,18 +220,21 @@ function checkCsr(inSize: number, outSize: number, rowPtr: unknown, colIdx: unkn
     return [`sparse rowPtr has ${rowPtr.length} entries; expected inSize + 1 = ${inSize + 1}`];
   const out: string[] = [];
   if (rowPtr[0] !== 0) out.push(`sparse rowPtr[0] = ${rowPtr[0]} must be 0`);
-  const dec = rowPtr.findIndex((v, i) => i > 0 && v < rowPtr[i - 1]!);
+  // plain loops: these run over every synapse of every sparse projection at each verify
+  let dec = -1;
+  for (let i = 1; i < rowPtr.length && dec < 0; i++) if (rowPtr[i]! < rowPtr[i - 1]!) dec = i;
   if (dec > 0) out.push(`sparse rowPtr decreases at [${dec}] (${rowPtr[dec - 1]} → ${rowPtr[dec]})`);
   if (rowPtr[inSize] !== colIdx.length) {
     out.push(`sparse rowPtr[${inSize}] = ${rowPtr[inSize]} but colIdx has ${colIdx.length} entries`);
   }
-  const bad = colIdx.findIndex((j) => j < 0 || j >= outSize);
+  let bad = -1;
+  for (let r = 0; r < colIdx.length && bad < 0; r++) if (colIdx[r]! < 0 || colIdx[r]! >= outSize) bad = r;
   if (bad >= 0) out.push(`sparse colIdx[${bad}] = ${colIdx[bad]} is outside the destination [0, ${outSize})`);
   return out;
 }
 
 /** Weights against the connectivity's expected count and weightBits (needs a well-formed connectivity). */
-export function checkWeights(p: Projection, stage: Stage): string[] {
+export function checkWeights(p: Projection, stage: Stage, scans?: ArrayScans): string[] {
   const c = p.connectivity;
   const bitsBad = intField("weightBits", p.weightBits, 1, 32);
   if (bitsBad.length > 0) return bitsBad;
@@ -235,7 +249,7 @@ export function checkWeights(p: Projection, stage: Stage): string[] {
     hi,
     range: `${p.weightBits}-bit signed`,
   };
-  return checkArray(c.weights, spec, stage);
+  return checkArray(c.weights, spec, stage, scans);
 }
 
 /** Exponents are integers in -31..31, perChannel one per output channel (needs well-formed connectivity). */

@@ -2,6 +2,7 @@
 // shapes, no floats and every value within its width once quantized, no delay-0 cycles).
 
 import { SpikegridError } from "../../common/errors.js";
+import { ArrayScans } from "./array-scans.js";
 import { checkBudgets, NMIR_LIMITS } from "./budgets.js";
 import { CONNECTIVITY_KINDS } from "./connectivity.js";
 import { describeCycle, findDelayZeroCycles, type SourceInfo, sourceTable } from "./graph.js";
@@ -92,12 +93,13 @@ function collectProblems(ir: NmirModule, stage: Stage): { problems: Problem[]; u
   for (const i of ir.inputs) {
     report(`input "${i.id}"`, [...checkShape("shape", i.shape), ...checkEvent("event", i.event)]);
   }
+  const scans = new ArrayScans();
   for (const p of ir.populations)
-    report(`population "${p.id}" (${p.model?.kind})`, checkPopulation(p, stage));
+    report(`population "${p.id}" (${p.model?.kind})`, checkPopulation(p, stage, scans));
 
   const connected = new Set<string>();
   for (const p of ir.projections) {
-    report(projectionLabel(p), checkProjection(p, sources, pops, stage));
+    report(projectionLabel(p), checkProjection(p, sources, pops, stage, scans));
     connected.add(`${p.dst}\u0000${p.port}`);
   }
   for (const p of ir.populations) {
@@ -181,7 +183,7 @@ function checkIds(ir: NmirModule, problem: (m: string) => void): void {
   }
 }
 
-function checkPopulation(p: Population, stage: Stage): string[] {
+function checkPopulation(p: Population, stage: Stage, scans: ArrayScans): string[] {
   const out = checkShape("shape", p.shape);
   if (!NEURON_KINDS.includes(p.model?.kind))
     return [...out, `unknown neuron model ${JSON.stringify(p.model?.kind)}`];
@@ -198,7 +200,7 @@ function checkPopulation(p: Population, stage: Stage): string[] {
   const n = out.length === 0 ? shapeSize(p.shape) : undefined;
   for (const s of modelParams(p.model)) {
     const lengths = n === undefined ? [1] : [1, n];
-    out.push(...checkArray(s.values, { ...s, float: "Float64Array", lengths }, stage));
+    out.push(...checkArray(s.values, { ...s, float: "Float64Array", lengths }, stage, scans));
   }
   return out;
 }
@@ -208,6 +210,7 @@ function checkProjection(
   sources: Map<string, SourceInfo>,
   pops: Map<string, Population>,
   stage: Stage,
+  scans: ArrayScans,
 ): string[] {
   const out: string[] = [];
   const src = sources.get(p.src);
@@ -238,7 +241,7 @@ function checkProjection(
   const dstSize = dst && checkShape("", dst.shape).length === 0 ? shapeSize(dst.shape) : undefined;
   const conn = checkConnectivity(p.connectivity, src?.size, dstSize);
   out.push(...conn.messages);
-  if (conn.wellFormed) out.push(...checkWeights(p, stage), ...checkScale(p));
+  if (conn.wellFormed) out.push(...checkWeights(p, stage, scans), ...checkScale(p));
   return out;
 }
 

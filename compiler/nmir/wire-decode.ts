@@ -58,17 +58,26 @@ function termRealisation(x: unknown, path: string): TermRealisation {
   return { kind: "termNeurons", form: enumName(r, "form", path, TERM_FORMS), preShift: num(r, "preShift") };
 }
 
+/** An array message's values: the typed array codec.ts decodes them to (taken as is), else copied from a list. */
+function typed<T extends Int32Array | Float32Array | Float64Array>(
+  body: Obj,
+  type: { from(xs: ArrayLike<number>): T },
+): T {
+  const v = body.values;
+  return v instanceof (type as unknown as typeof Int32Array) ? (v as T) : type.from(nums(body, "values"));
+}
+
 function param(x: unknown, path: string): Param {
   const [kind, body] = oneof(x, path, "values");
-  if (kind === "ints") return Int32Array.from(nums(body, "values"));
-  if (kind === "doubles") return Float64Array.from(nums(body, "values"));
+  if (kind === "ints") return typed(body, Int32Array);
+  if (kind === "doubles") return typed(body, Float64Array);
   throw new WireError(path, `unknown array type "${kind}"`);
 }
 
 function weights(x: unknown, path: string): Weights {
   const [kind, body] = oneof(x, path, "values");
-  if (kind === "ints") return Int32Array.from(nums(body, "values"));
-  if (kind === "floats") return Float32Array.from(nums(body, "values"));
+  if (kind === "ints") return typed(body, Int32Array);
+  if (kind === "floats") return typed(body, Float32Array);
   throw new WireError(path, `unknown array type "${kind}"`);
 }
 

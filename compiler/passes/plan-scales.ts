@@ -29,7 +29,7 @@ import {
   signedMax,
   withPlan,
 } from "./quant-plan.js";
-import { absRowSums, type PopulationRange, populationRange, sampleMaxAbs } from "./quant-ranges.js";
+import { type PopulationRange, populationRange, sampleMaxAbs, sharedAbsRowSums } from "./quant-ranges.js";
 import { accumulatorDeficit } from "./quantize-weights.js";
 import { moduleWeights, RANGES_KEY, uncalibratedWarning } from "./weights-provenance.js";
 
@@ -110,7 +110,7 @@ export function planScales(ir: NmirModule, ctx: PassContext = quantContext()): N
   const dms = new Map(ir.dynamicMatmuls.map((d) => [d.id, d]));
   const into = new Map<string, Projection[]>();
   for (const p of ir.projections) into.set(p.dst, [...(into.get(p.dst) ?? []), p]);
-  const rowSums = new Map(ir.projections.map((p) => [p.id, absRowSums(p.connectivity)]));
+  const rowSums = sharedAbsRowSums(ir.projections);
 
   // Real payload range of every graded source; spikes read as 1.
   const outRange = new Map<string, number>();

@@ -3,9 +3,40 @@
 
 import { assertNever } from "../../common/errors.js";
 import { tableValue } from "../../simulator/reference/function-kernel.js";
-import type { Connectivity, NeuronModel, Param, Population } from "../nmir/index.js";
+import type { Connectivity, NeuronModel, Param, Population, Projection } from "../nmir/index.js";
 import { connOutSize, destinationChannel } from "../nmir/index.js";
 import { convAbsRowSums } from "./conv-row-sums.js";
+
+/**
+ * absRowSums of every projection by id, computed once per weight array and connectivity structure: the readers of
+ * a shared array (a residual stream's terms through one conv) share one result, which callers only read.
+ */
+export function sharedAbsRowSums(projections: readonly Projection[]): Map<string, Float64Array> {
+  const arrayIds = new Map<object, number>();
+  const idOf = (a: object) => {
+    let id = arrayIds.get(a);
+    if (id === undefined) {
+      id = arrayIds.size;
+      arrayIds.set(a, id);
+    }
+    return id;
+  };
+  // everything but the weights, index arrays (sparse CSR) by identity
+  const structure = (c: Connectivity) =>
+    JSON.stringify(c, (k, v) => (k === "weights" ? undefined : ArrayBuffer.isView(v) ? `#${idOf(v)}` : v));
+  const done = new Map<string, Float64Array>();
+  const out = new Map<string, Float64Array>();
+  for (const p of projections) {
+    const key = `${idOf(p.connectivity.weights)}:${structure(p.connectivity)}`;
+    let sums = done.get(key);
+    if (sums === undefined) {
+      sums = absRowSums(p.connectivity);
+      done.set(key, sums);
+    }
+    out.set(p.id, sums);
+  }
+  return out;
+}
 
 /**
  * Σ_i |w_ji| per destination neuron j (over its synapses: a conv tap over padding is none): the input j

@@ -39,11 +39,23 @@ const OUTMUL_BITS = 15;
 /** round(x / 2^k) clipped to `bits` signed; the count of clipped values is added to `clips`. */
 export function scaleParam(p: Param, k: number, bits: number, clips: { n: number }): Int32Array {
   const hi = signedMax(bits);
-  return Int32Array.from(p, (x) => {
-    const [v, clipped] = clampCount(roundHalfAway(x / 2 ** k), -hi - 1, hi);
-    if (clipped) clips.n++;
-    return v;
-  });
+  const lo = -hi - 1;
+  const unit = 2 ** k;
+  // a plain loop: per-neuron parameters of an ImageNet-size network are ~10^8 values
+  const q = new Int32Array(p.length);
+  let clipped = 0;
+  for (let i = 0; i < p.length; i++) {
+    const v = roundHalfAway(p[i]! / unit);
+    if (v < lo) {
+      q[i] = lo;
+      clipped++;
+    } else if (v > hi) {
+      q[i] = hi;
+      clipped++;
+    } else q[i] = v; // NaN stores 0, as before
+  }
+  clips.n += clipped;
+  return q;
 }
 
 /**

@@ -3,14 +3,13 @@
 // in the integer units planScales chose for the source's events and the destination port's `in`.
 
 import { assertNever } from "../../common/errors.js";
-import type { Connectivity, NmirModule, Projection, Scale } from "../nmir/index.js";
+import type { Connectivity, NmirModule, Projection, Scale, Weights } from "../nmir/index.js";
 import { outChannels } from "../nmir/index.js";
 import { diagnose, type PassContext } from "./pass.js";
 import {
   isApplied,
   markApplied,
   portLsb,
-  pow2Exp,
   type QuantPlan,
   quantContext,
   readPlan,
@@ -20,9 +19,7 @@ import {
 } from "./quant-plan.js";
 import { absRowSums, maxAbs } from "./quant-ranges.js";
 import { type WeightStats, weightStats, withWeightStats } from "./quant-stats.js";
-
-/** Exponents of a weight scale stay within NMIR's −31..31. */
-const EXP_LIMIT = 31;
+import { expFromExtremes, uniformExp, uniformMantissas } from "./quantize-uniform.js";
 
 /**
  * The integer-unit target of each stored weight: t = w · u_src / λ_dst, with u_src the real value of one unit
@@ -94,14 +91,7 @@ export function chooseExps(
   const hi = signedMax(bits);
   return Int32Array.from({ length: groups }, (_, g) => {
     const cap = clipLevel(mags[g] ?? [], clipSigma);
-    const mp = Math.min(pos[g]!, cap);
-    const mn = Math.min(neg[g]!, cap);
-    // A side with no values sets no constraint (pow2Exp(0) would force e ≥ 0).
-    const e = Math.max(
-      mp > 0 ? pow2Exp(mp, hi) : Number.NEGATIVE_INFINITY,
-      mn > 0 ? pow2Exp(mn, hi + 1) : Number.NEGATIVE_INFINITY,
-    );
-    return Number.isFinite(e) ? Math.min(EXP_LIMIT, Math.max(-EXP_LIMIT, e)) : 0;
+    return expFromExtremes(Math.min(pos[g]!, cap), Math.min(neg[g]!, cap), hi);
   });
 }
 
@@ -185,26 +175,86 @@ export function accumulatorDeficit(p: Projection, plan: QuantPlan): number {
   return worstAccumulator(p, mantissas(t, group, exps, plan.weightBits).q, plan) > signedMax(32) ? short : 0;
 }
 
+/**
+ * The mantissas of one weight array at one source-unit / port-LSB offset, per array: projections that share a
+ * lowered weight array (a residual stream's terms through one conv or linear) share the result, computed once.
+ * Per-projection granularity only (per-channel groups follow each projection's connectivity).
+ */
+export type MantissaMemo = Map<
+  Weights,
+  { offset: number; exps: Int32Array; q: Int32Array; stats: WeightStats }[]
+>;
+
 /** One projection under `plan`: mantissas, their scale, and what it cost. */
-export function quantizeProjection(p: Projection, plan: QuantPlan): ProjectionQuantization {
+export function quantizeProjection(
+  p: Projection,
+  plan: QuantPlan,
+  memo?: MantissaMemo,
+): ProjectionQuantization {
   const bits = plan.weightBits;
-  const { t, group, exps } = chooseProjectionExps(p, plan);
   const perChannel = plan.granularity === "perChannel";
+  const w = p.connectivity.weights;
+  const offset = sourceUnitExp(plan, p.src) - portLsb(plan, p.dst, p.port);
+  const floor = accumulatorExpFloor(plan.stateBits);
+  const seen = perChannel ? undefined : memo?.get(w)?.find((e) => e.offset === offset);
+  // whether the exponent must rise depends on this projection's source and wiring: checked for each
+  if (seen && !(minExp(seen.exps) < floor && worstAccumulator(p, seen.q, plan) > signedMax(32)))
+    return withMantissas(p, plan, seen.q, Int32Array.from(seen.exps), { ...seen.stats }, false);
+  const r = !perChannel && plan.clipSigma === undefined ? uniformProjection(p, plan, offset) : undefined;
+  if (r) {
+    if (memo && !r.raisedExps) memo.set(w, [...(memo.get(w) ?? []), { offset, ...r, stats: { ...r.stats } }]);
+    return withMantissas(p, plan, r.q, Int32Array.from(r.exps), r.stats, r.raisedExps);
+  }
+  const { t, group, exps } = chooseProjectionExps(p, plan);
   let { q, clipped } = mantissas(t, group, exps, bits);
   // planScales coarsens graded payloads so this never binds for them; for spike sources (or a payload shift at
   // its limit) coarser weights are the only way to keep the accumulator from saturating before the state does.
-  const floor = accumulatorExpFloor(plan.stateBits);
   let raisedExps = false;
   if (minExp(exps) < floor && worstAccumulator(p, q, plan) > signedMax(32)) {
     for (let g = 0; g < exps.length; g++) exps[g] = Math.max(exps[g]!, floor);
     ({ q, clipped } = mantissas(t, group, exps, bits));
     raisedExps = true;
   }
-  const scale: Scale = perChannel ? { kind: "perChannel", exps } : { kind: "perProjection", exp: exps[0]! };
-  const connectivity = { ...p.connectivity, weights: q } as Connectivity;
   const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
-  const stats = weightStats(p.connectivity.weights, q, (i) => exps[group[i]!]!, toReal, clipped);
-  return { projection: { ...p, connectivity, weightBits: bits, scale }, stats, raisedExps };
+  const stats = weightStats(w, q, (i) => exps[group[i]!]!, toReal, clipped);
+  if (memo && !perChannel && !raisedExps)
+    memo.set(w, [...(memo.get(w) ?? []), { offset, exps: Int32Array.from(exps), q, stats: { ...stats } }]);
+  return withMantissas(p, plan, q, exps, stats, raisedExps);
+}
+
+/** One exponent for the whole projection, without clipping: quantize-uniform.ts, the same values. */
+function uniformProjection(p: Projection, plan: QuantPlan, offset: number) {
+  const w = p.connectivity.weights;
+  const f = 2 ** offset;
+  const bits = plan.weightBits;
+  let exp = uniformExp(w, f, bits);
+  let { q, clipped } = uniformMantissas(w, f, exp, bits);
+  const floor = accumulatorExpFloor(plan.stateBits);
+  let raisedExps = false;
+  if (exp < floor && worstAccumulator(p, q, plan) > signedMax(32)) {
+    exp = floor;
+    ({ q, clipped } = uniformMantissas(w, f, exp, bits));
+    raisedExps = true;
+  }
+  const toReal = 2 ** (portLsb(plan, p.dst, p.port) - sourceUnitExp(plan, p.src));
+  const stats = weightStats(w, q, () => exp, toReal, clipped);
+  return { exps: Int32Array.of(exp), q, stats, raisedExps };
+}
+
+function withMantissas(
+  p: Projection,
+  plan: QuantPlan,
+  q: Int32Array,
+  exps: Int32Array,
+  stats: WeightStats,
+  raisedExps: boolean,
+): ProjectionQuantization {
+  const scale: Scale =
+    plan.granularity === "perChannel"
+      ? { kind: "perChannel", exps }
+      : { kind: "perProjection", exp: exps[0]! };
+  const connectivity = { ...p.connectivity, weights: q } as Connectivity;
+  return { projection: { ...p, connectivity, weightBits: plan.weightBits, scale }, stats, raisedExps };
 }
 
 const fmtDb = (db: number) => (db === Number.POSITIVE_INFINITY ? "exact" : `${db.toFixed(1)} dB`);
@@ -217,8 +267,9 @@ export function quantizeWeights(ir: NmirModule, ctx: PassContext = quantContext(
   if (isApplied(ir, "weights")) return ir;
   const plan = readPlan(ir);
   const stats: Record<string, WeightStats> = Object.create(null); // keyed by node ids, which may be "__proto__"
+  const memo: MantissaMemo = new Map();
   const projections = ir.projections.map((p) => {
-    const r = quantizeProjection(p, plan);
+    const r = quantizeProjection(p, plan, memo);
     stats[p.id] = r.stats;
     if (r.raisedExps) {
       diagnose(

@@ -20,7 +20,8 @@ import {
 import type { Diagnostic } from "../pass.js";
 import type { Ungated } from "./clip-start.js";
 import { applyTerm, type Limits } from "./compose.js";
-import { buildConnectivity, realWeights } from "./connectivity.js";
+import { realWeights } from "./connectivity.js";
+import { ConnectivityCache } from "./connectivity-cache.js";
 import { LOWERED_BITS, type PopulationPlan } from "./neurons.js";
 import { type Path, type PathContext, pathsInto, pathTerms, type Term } from "./paths.js";
 import { type AbsorbedPool, absorbedPool } from "./pool-record.js";
@@ -45,16 +46,18 @@ export class ModuleBuilder {
   /** `dst\0port` of every projection so far: "is this port fed?" in O(1), not a scan per population. */
   private readonly fed = new Set<string>();
   private tonic: string | undefined;
+  private readonly connectivities: ConnectivityCache;
 
   constructor(
     private readonly pc: PathContext,
     private readonly sources: (index: number) => SourceInfo,
-    private readonly limits: Limits,
+    limits: Limits,
     private readonly note: (d: Omit<Diagnostic, "pass">) => void,
     reserved: Iterable<string>,
     private readonly clipStart: ClipStart = "gate",
   ) {
     for (const id of reserved) this.used.add(id);
+    this.connectivities = new ConnectivityCache(limits);
   }
 
   /** `base` if unused, else `base~2`, …; the id is then taken. */
@@ -168,7 +171,7 @@ export class ModuleBuilder {
       }
       const src = this.sources(path.source);
       const g = src.scale === 1 ? gain : gain.map((x) => x * src.scale);
-      const { conn, how } = buildConnectivity(term, g, this.limits);
+      const { conn, how } = this.connectivities.build(term, g);
       const id = this.project(src.id, dstId, port, conn, term.delay);
       const pool = absorbedPool(term);
       if (pool && (pool.unpooled.as === "conv") === (conn.kind === "conv2d")) this.pools.set(id, pool);
