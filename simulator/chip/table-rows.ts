@@ -1,8 +1,11 @@
-// Building blocks of the traffic tables (tables.ts): a growable int column that ends 16-bit where it fits, a
+// Building blocks of the traffic tables (tables.ts): a growable int column that ends 8- or 16-bit where it fits, a
 // sort for a neuron's few rows, and a sink that turns per-slot synaptic-op counts into a neuron's ascending rows.
 
-/** Row entries: 16 bits when every value fits (slots of fewer than 65,536 cores, counts below 65,536). */
-export type RowInts = Int32Array | Uint16Array;
+/**
+ * Row entries: 8 bits when every value fits (synaptic ops per row below 256: most rows of a tiled network), 16
+ * when every value is below 65,536 (slots of fewer than 65,537 cores), else 32.
+ */
+export type RowInts = Int32Array | Uint16Array | Uint8Array;
 
 /** Slots from which a destination table of 65,537 to 131,072 cores in use is split (DestTable.high). */
 export const HIGH_SLOT = 65536;
@@ -51,8 +54,8 @@ export interface SlotTable extends DestTable {
 
 /**
  * Non-negative ints filled by push, in chunks (a table's rows run to hundreds of millions: growing one array
- * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 16-bit when
- * every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
+ * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 8- or 16-bit
+ * when every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
  */
 export class IntList {
   n = 0;
@@ -80,9 +83,11 @@ export class IntList {
     this.at = 0;
   }
 
-  /** The values, 16-bit when they fit. */
+  /** The values, 8- or 16-bit when they fit. */
   done(): RowInts {
-    const out = this.max < 65536 ? new Uint16Array(this.n) : new Int32Array(this.n);
+    const n = this.n;
+    const out =
+      this.max < 256 ? new Uint8Array(n) : this.max < 65536 ? new Uint16Array(n) : new Int32Array(n);
     let o = 0;
     for (const c of this.full) {
       out.set(c, o);
