@@ -29,7 +29,7 @@ import { operandReaders } from "./operand-rows.js";
 import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
-import { checkMatmulOperandRows, destinationTables, synapseTables } from "./tables.js";
+import { checkMatmulOperandRows, destinationTables, rowSlot, synapseTables } from "./tables.js";
 
 export interface ChipOptions {
   /** Default "detailed". */
@@ -134,7 +134,7 @@ class ChipEngine {
       if (!from) continue;
       for (let i = 0; i < from.length; i++)
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          const b = d.slot[r]!;
+          const b = rowSlot(d, i, r);
           if (lastFrom[b] === from[i]) continue;
           lastFrom[b] = from[i]!;
           this.noc.path(from[i]!, b);

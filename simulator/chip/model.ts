@@ -30,7 +30,7 @@ import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
-import type { DestTable, SlotTable } from "./tables.js";
+import { type DestTable, highAt, highRow, rowSlot, type SlotTable } from "./tables.js";
 
 export class ChipModel {
   private readonly ids: string[];
@@ -142,11 +142,11 @@ export class ChipModel {
             hostFree = depart + hostOcc;
             at += depart + hostLat;
             if (at > hostInEnd) hostInEnd = at;
-            this.count(d.slot[r]!, HOST_IN, 1);
+            this.count(rowSlot(d, i, r), HOST_IN, 1);
             hostIn++;
           }
           if (keep) router.arrival[base + r] = at;
-          this.receive(d.slot[r]!);
+          this.receive(rowSlot(d, i, r));
           tally.inputPackets++;
         }
       }
@@ -259,7 +259,7 @@ export class ChipModel {
     const d = this.dest[si]!;
     const base = this.router.base[si]!;
     for (let r = d.start[i]!; r < d.start[i + 1]!; r++)
-      if (d.slot[r] === c) return this.router.arrival[base + r]!;
+      if (rowSlot(d, i, r) === c) return this.router.arrival[base + r]!;
     return 0;
   }
 
@@ -279,6 +279,7 @@ export class ChipModel {
       // both lists ascend by slot, so one forward walk finds each
       const d = this.dest[ip.src]!;
       const dSlot = d.slot;
+      const dAt = highAt(d);
       const base = this.router.base[ip.src]!;
       let ops = 0;
       for (let e = 0; e < f.count; e++) {
@@ -286,13 +287,14 @@ export class ChipModel {
         // bit planes: one AC per synapse per set bit; the work starts when the event's last bit arrived
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
         let g = d.start[i]!;
+        const gHigh = highRow(d, i);
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
           ev[c * K + kind]! += n;
           ops += n;
           if (sameStep) {
-            while (dSlot[g] !== c) g++;
+            while ((g >= gHigh ? dAt + dSlot[g]! : dSlot[g]) !== c) g++;
             items.push(c, arrival[base + g]!, n * w, 0, 0);
           } else bufWork[c]! += n * w;
         }
@@ -411,6 +413,7 @@ export class ChipModel {
     const base = this.router.base[u.src]!;
     const router = this.router;
     const dSlot = d.slot;
+    const dAt = highAt(d);
     const multicast = this.noc.multicast;
     const spikeOut = cyc[SPIKE_OUT]!;
     const axonOut = cyc[AXON_OUT]!;
@@ -425,6 +428,7 @@ export class ChipModel {
       const bits = u.planes > 0 ? popcount(f.values[i]!, u.planes) : 1;
       const r0 = d.start[i]!;
       const r1 = d.start[i + 1]!;
+      const rHigh = highRow(d, i);
       // a multicast packet serves every destination row; unicast: one packet per row
       const per = multicast ? Math.min(1, r1 - r0) : r1 - r0;
       this.tally.emitted[c]! += bits;
@@ -440,7 +444,8 @@ export class ChipModel {
         for (let q = 0; q < per; q++) {
           tc += axonOut;
           busy += axonOut;
-          const key = multicast ? r1 - r0 : router.pairOf(c, dSlot[r0 + q]!);
+          const r = r0 + q;
+          const key = multicast ? r1 - r0 : router.pairOf(c, r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!);
           pending.push(tc, key, base + r0 + q);
           if (tc < lo) lo = tc;
           if (tc > hi) hi = tc;

@@ -56,6 +56,29 @@ describe("Noc pair tables", () => {
   });
 });
 
+/**
+ * Hops of the asked pairs' spans that are not their XY walk (a mesh link must join the walk's two tiles; a chip
+ * link is shared by its chip pair, so only its kind is checked), plus spans that end elsewhere than b.
+ */
+function wrongHops(noc: Noc, layout: Layout, width: number, asked: [number, number][]): number {
+  let wrong = 0;
+  for (const [a, b] of asked) {
+    const k = noc.pairOf(a, b);
+    let [x, y] = [layout.tileX[a]!, layout.tileY[a]!];
+    const [bx, by] = [layout.tileX[b]!, layout.tileY[b]!];
+    for (let h = noc.pathOff[k]!; h < noc.pathOff[k]! + noc.pathLen[k]!; h++) {
+      const from = y * width + x;
+      if (x !== bx) x += x < bx ? 1 : -1;
+      else y += y < by ? 1 : -1;
+      const l = noc.pathLinks[h]!;
+      const chip = noc.linkKind[l] === CHIP_LINK;
+      if (!chip && (noc.linkFrom[l] !== from || noc.linkTo[l] !== y * width + x)) wrong++;
+    }
+    if (x !== bx || y !== by) wrong++;
+  }
+  return wrong;
+}
+
 /** Properties of `o` that are typed arrays of exactly `n` entries, and arrays of typed arrays of `n` entries. */
 function perEntryArrays(o: object, n: number): { typed: string[]; nested: string[] } {
   const typed: string[] = [];
@@ -90,22 +113,34 @@ describe("memory per pair and per row on a system's global grid", () => {
     // many paths, each still its XY walk, hop by hop (a
     // mesh link joins the walk's two tiles; a chip link is shared by its chip pair, so only its kind is checked)
     expect(total).toBeGreaterThan(4 * 4096);
-    let wrong = 0;
-    for (let k = 0; k < pairs; k++) {
-      const [a, b] = [k, slots - 1 - k];
-      let [x, y] = [layout.tileX[a]!, layout.tileY[a]!];
-      const [bx, by] = [layout.tileX[b]!, layout.tileY[b]!];
-      for (let h = noc.pathOff[k]!; h < noc.pathOff[k]! + noc.pathLen[k]!; h++) {
-        const from = y * width + x;
-        if (x !== bx) x += x < bx ? 1 : -1;
-        else y += y < by ? 1 : -1;
-        const l = noc.pathLinks[h]!;
-        const chip = noc.linkKind[l] === CHIP_LINK;
-        if (!chip && (noc.linkFrom[l] !== from || noc.linkTo[l] !== y * width + x)) wrong++;
-      }
-      if (x !== bx || y !== by) wrong++;
-    }
-    expect(wrong).toBe(0);
+    const asked = Array.from({ length: pairs }, (_, k) => [k, slots - 1 - k] as [number, number]);
+    expect(wrongHops(noc, layout, width, asked)).toBe(0);
+  });
+
+  it("stores the paths into one tile from one side of a row once: the nearer sources' spans are suffixes", () => {
+    const p = loadProfile("spinnaker2-sandia");
+    const width = p.grid.width * p.system!.chipsX;
+    // slot → tile (x, y): eight sources along row 0 west of the destination (10, 3), one in its column in row 0,
+    // one east of it in row 0, one in its column in row 1
+    const tiles = [[10, 3], ...Array.from({ length: 8 }, (_, x) => [x, 0]), [10, 0], [12, 0], [10, 1]];
+    const layout = rowLayout(tiles.length, width);
+    tiles.forEach(([x, y], s) => {
+      layout.tileX[s] = x!;
+      layout.tileY[s] = y!;
+      layout.tileId[s] = y! * width + x!;
+    });
+    const noc = new Noc(p, layout, costTable(p, tiles.length, tiles.length, 1), true);
+    const asked = tiles.slice(1).map((_, k) => [k + 1, 0] as [number, number]);
+    for (const [a, b] of asked) noc.path(a, b);
+    noc.finalize();
+    const lengths = asked.map(([a]) => noc.pathLen[noc.pairOf(a, 0)]!);
+    // west of it: 13, 12, … 6 hops; its column: 3; east: 5; its column from row 1: 2
+    expect(lengths).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 3, 5, 2]);
+    // stored: the path from (0, 0) (13 links, the other row-0 paths inside it), the east one (5), row 1's (2) —
+    // not 86 links, one path per pair
+    expect(noc.pathLinks.length).toBe(13 + 5 + 2);
+    expect(wrongHops(noc, layout, width, asked)).toBe(0);
+    expect(noc.pathOff[noc.pairOf(9, 0)]).toBe(noc.pathOff[noc.pairOf(1, 0)]! + 10);
   });
 
   it("a multicast router keeps one array per destination row (arrival times), not copies of the tables", () => {

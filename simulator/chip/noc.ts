@@ -43,9 +43,8 @@ export class Noc {
   /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
   private nPairs = 0;
   /**
-   * Links of every path, back to back: nLinks of them. `path` gives each pair its offset and length (an XY
-   * path's length is its Manhattan distance); `finalize` writes them all into one exact pathLinks — chunks
-   * joined at the end held the links twice at the peak (1.3 GB more on spikformer-8-768 at 224×224).
+   * Links of every path summed: `path` gives each pair its length (an XY path's length is its Manhattan
+   * distance); `finalize` numbers the links and lays the paths out in pathLinks (sharing suffixes on a mesh).
    */
   private nLinks = 0;
   pairSrc = new Int32Array(0);
@@ -55,7 +54,8 @@ export class Noc {
   /**
    * Path of pair p as pathLinks[off .. off + len − 1] (after `finalize`): one buffer for all paths, not an
    * Int32Array per pair (millions of pairs on a system's global grid, each with its own backing store, then a
-   * second copy of them all in `finalize`, were gigabytes).
+   * second copy of them all in `finalize`, were gigabytes); on a mesh the paths into one tile from one side of
+   * a row share one stored path (`sharePaths`), so spans overlap.
    */
   pathOff = new Int32Array(0);
   pathLen = new Int32Array(0);
@@ -153,28 +153,33 @@ export class Noc {
     this.pairIds.add(a, b, id);
     this.pairSrc[id] = a;
     this.pairDst[id] = b;
-    this.pathOff[id] = this.nLinks;
     this.pathLen[id] = len;
     this.nLinks += len;
     return id;
   }
 
-  /** Writes pair id's links at pathLinks[pathOff[id] ..] and counts them by kind. */
-  private writePath(id: number): void {
-    const { tileX, tileY } = this.layout;
+  /**
+   * Walks the XY path from tile (x, y) to tile (bx, by), numbering each link when first crossed (walked in the
+   * order pairs were first asked for, this numbers them), writing the links at out[at ..] when `out` is given;
+   * returns the links written and leaves their counts by kind in walkEW / walkNS / walkCL.
+   */
+  private walk(x: number, y: number, bx: number, by: number, out?: Int32Array, at = 0): number {
     const w = this.width;
-    const { chipW, chipH, pathLinks, linkAt, linkKind } = this;
-    const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
-    let x = tileX[a]!;
-    let y = tileY[a]!;
-    const [bx, by] = [tileX[b]!, tileY[b]!];
-    const off = this.pathOff[id]!;
-    let at = off;
+    const { chipW, chipH, linkAt, linkKind } = this;
+    let n = 0;
+    let ew = 0;
+    let ns = 0;
+    let cl = 0;
     if (this.p2p) {
-      if (x !== bx || y !== by) pathLinks[at++] = this.link(y * w + x, by * w + bx, HOP_EW);
+      if (x !== bx || y !== by) {
+        const l = this.link(y * w + x, by * w + bx, HOP_EW);
+        if (out) out[at] = l;
+        n = 1;
+        ew = 1;
+      }
     } else {
-      // a link is numbered when first crossed (pairs are walked in the order first asked for: this order numbers
-      // them), then read from linkAt (a tile off the grid, which only a test layout has, is looked up every time)
+      // a link is read from linkAt once numbered (a tile off the grid, which only a test layout has, is looked
+      // up every time)
       while (x !== bx) {
         const nx = x + (x < bx ? 1 : -1);
         const slot = 4 * (y * w + x) + (x < bx ? 0 : 1);
@@ -184,7 +189,10 @@ export class Noc {
           l = this.link(y * w + x, y * w + nx, kind);
           linkAt[slot] = l;
         }
-        pathLinks[at++] = l;
+        if (out) out[at + n] = l;
+        n++;
+        if (linkKind[l] === HOP_EW) ew++;
+        else cl++;
         x = nx;
       }
       while (y !== by) {
@@ -196,22 +204,98 @@ export class Noc {
           l = this.link(y * w + x, ny * w + x, kind);
           linkAt[slot] = l;
         }
-        pathLinks[at++] = l;
+        if (out) out[at + n] = l;
+        n++;
+        if (linkKind[l] === HOP_NS) ns++;
+        else cl++;
         y = ny;
       }
     }
-    let ew = 0;
-    let ns = 0;
-    let cl = 0;
-    for (let h = off; h < at; h++) {
-      const kind = linkKind[pathLinks[h]!];
-      if (kind === HOP_EW) ew++;
-      else if (kind === HOP_NS) ns++;
-      else cl++;
+    this.walkEW = ew;
+    this.walkNS = ns;
+    this.walkCL = cl;
+    return n;
+  }
+
+  private walkEW = 0;
+  private walkNS = 0;
+  private walkCL = 0;
+
+  /**
+   * Gives every pair its links as a span of one shared pathLinks. An XY path runs along the source's row, then
+   * down the destination's column, so the paths into one destination tile from sources on one side of it in
+   * one row are suffixes of the path from the farthest of them: that one path is stored, the others start
+   * inside it (millions of core pairs across a system's global grid stored their own paths: 509 M links,
+   * 1.9 GB, on spikformer-8-512 at 224×224 on spinnaker2-sandia). A pair in the destination's column reads
+   * the vertical end of a path from its row, or has its own.
+   */
+  private sharePaths(): void {
+    const { tileX, tileY } = this.layout;
+    const pairs = this.nPairs;
+    const tiles = new PairHash(); // destination tile (x, y) → dense number
+    const groups = new PairHash(); // (destination tile number, 3·source row + side) → group
+    const group = new Int32Array(pairs);
+    let nTiles = 0;
+    const far: number[] = [];
+    const gx: number[] = [];
+    const gy: number[] = [];
+    const gRow: number[] = [];
+    const find = (t: number, row: number, side: number, add: boolean, bx: number, by: number) => {
+      let g = groups.get(t, 3 * row + side);
+      if (g < 0 && add) {
+        g = far.length;
+        groups.add(t, 3 * row + side, g);
+        far.push(bx);
+        gx.push(bx);
+        gy.push(by);
+        gRow.push(row);
+      }
+      return g;
+    };
+    const tileOf = (bx: number, by: number) => {
+      let t = tiles.get(bx, by);
+      if (t < 0) {
+        t = nTiles++;
+        tiles.add(bx, by, t);
+      }
+      return t;
+    };
+    // sources west (side 0) or east (side 1) of their destination: the farthest source of each group
+    for (let id = 0; id < pairs; id++) {
+      group[id] = -1;
+      if (this.pathLen[id] === 0) continue;
+      const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
+      const [xa, bx] = [tileX[a]!, tileX[b]!];
+      if (xa === bx) continue;
+      const side = xa < bx ? 0 : 1;
+      const g = find(tileOf(bx, tileY[b]!), tileY[a]!, side, true, bx, tileY[b]!);
+      group[id] = g;
+      if (side === 0 ? xa < far[g]! : xa > far[g]!) far[g] = xa;
     }
-    this.pathEW[id] = ew;
-    this.pathNS[id] = ns;
-    this.pathCL[id] = cl;
+    // sources in the destination's column: the vertical end of a group of their row, or a group of their own
+    for (let id = 0; id < pairs; id++) {
+      if (this.pathLen[id] === 0 || group[id]! >= 0) continue;
+      const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
+      const [bx, by, ya] = [tileX[b]!, tileY[b]!, tileY[a]!];
+      const t = tileOf(bx, by);
+      let g = find(t, ya, 0, false, bx, by);
+      if (g < 0) g = find(t, ya, 1, false, bx, by);
+      if (g < 0) g = find(t, ya, 2, true, bx, by);
+      group[id] = g;
+    }
+    const gOff = new Float64Array(far.length);
+    let total = 0;
+    for (let g = 0; g < far.length; g++) {
+      gOff[g] = total;
+      total += Math.abs(far[g]! - gx[g]!) + Math.abs(gRow[g]! - gy[g]!);
+    }
+    this.pathLinks = new Int32Array(total);
+    for (let g = 0; g < far.length; g++)
+      this.walk(far[g]!, gRow[g]!, gx[g]!, gy[g]!, this.pathLinks, gOff[g]!);
+    for (let id = 0; id < pairs; id++) {
+      const g = group[id]!;
+      this.pathOff[id] = g < 0 ? 0 : gOff[g]! + Math.abs(far[g]! - tileX[this.pairSrc[id]!]!);
+    }
   }
 
   /** Room for 1.5× the pairs (typed arrays: 28 bytes a pair). */
@@ -233,9 +317,25 @@ export class Noc {
 
   /** Sizes the per-link arrays once every path is known; trims the per-pair arrays to the pairs asked for. */
   finalize(): void {
-    // every path's links into one exact array (links numbered as the pairs were first asked for)
-    this.pathLinks = new Int32Array(this.nLinks);
-    for (let id = 0; id < this.nPairs; id++) this.writePath(id);
+    // links numbered as the pairs were first asked for, each pair's links counted by kind
+    const { tileX, tileY } = this.layout;
+    for (let id = 0; id < this.nPairs; id++) {
+      const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
+      this.walk(tileX[a]!, tileY[a]!, tileX[b]!, tileY[b]!);
+      this.pathEW[id] = this.walkEW;
+      this.pathNS[id] = this.walkNS;
+      this.pathCL[id] = this.walkCL;
+    }
+    if (this.p2p) {
+      // one link at most per path: each pair its own
+      this.pathLinks = new Int32Array(this.nLinks);
+      let at = 0;
+      for (let id = 0; id < this.nPairs; id++) {
+        const [a, b] = [this.pairSrc[id]!, this.pairDst[id]!];
+        this.pathOff[id] = at;
+        at += this.walk(tileX[a]!, tileY[a]!, tileX[b]!, tileY[b]!, this.pathLinks, at);
+      }
+    } else this.sharePaths();
     const n = this.linkFrom.length;
     this.linkLat = Float64Array.from(this.linkKind, (k) => this.costs.cycles[k]!);
     this.linkOcc = Float64Array.from(this.linkKind, (k, l) =>

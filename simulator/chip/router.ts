@@ -10,7 +10,7 @@ import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
 import { PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
-import { DEST_ROW_LIMIT, type DestTable } from "./tables.js";
+import { DEST_ROW_LIMIT, type DestTable, highAt, highRow } from "./tables.js";
 
 export class Router {
   /** Source s owns the flattened destination rows base[s] .. base[s + 1] (its DestTable's rows, in order). */
@@ -222,8 +222,11 @@ export class Router {
       const src = lastAtMost(base, r0, dest.length);
       const d = dest[src]!;
       const at = base[src]!;
-      const a = srcSlot[src]![lastAtMost(d.start, r0 - at, d.start.length - 1)]!;
+      const i = lastAtMost(d.start, r0 - at, d.start.length - 1);
+      const a = srcSlot[src]![i]!;
       const dSlot = d.slot;
+      const rHigh = at + highRow(d, i);
+      const dAt = highAt(d);
       const inject = time[x]!;
       const id = this.packetId++;
       tally.packetsOut[a]!++;
@@ -231,7 +234,7 @@ export class Router {
       let ns = 0;
       let cl = 0;
       for (let r = r0; r < r1; r++) {
-        const b = dSlot[r - at]!;
+        const b = r >= rHigh ? dAt + dSlot[r - at]! : dSlot[r - at]!;
         const arr = noc.send(id, a, b, inject) + axonIn;
         ew += noc.lastEW;
         ns += noc.lastNS;

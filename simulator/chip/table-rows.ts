@@ -1,13 +1,50 @@
-// Building blocks of the traffic tables (tables.ts): a growable int column that ends 16-bit where it fits, a
+// Building blocks of the traffic tables (tables.ts): a growable int column that ends 8- or 16-bit where it fits, a
 // sort for a neuron's few rows, and a sink that turns per-slot synaptic-op counts into a neuron's ascending rows.
 
-/** Row entries: 16 bits when every value fits (slots of fewer than 65,536 cores, counts below 65,536). */
-export type RowInts = Int32Array | Uint16Array;
+/**
+ * Row entries: 8 bits when every value fits (synaptic ops per row below 256: most rows of a tiled network), 16
+ * when every value is below 65,536 (slots of fewer than 65,537 cores), else 32.
+ */
+export type RowInts = Int32Array | Uint16Array | Uint8Array;
 
-/** CSR over source neurons of destination slots, ascending per neuron. */
+/** Slots from which a destination table of 65,537 to 131,072 cores in use is split (DestTable.high). */
+export const HIGH_SLOT = 65536;
+
+/**
+ * CSR over source neurons of destination slots, ascending per neuron. With `high`, neuron i's rows from
+ * high.row[i] on (to start[i + 1]) are slots high.at + slot[r], so `slot` stays 16-bit past 65,536 cores in
+ * use: 2 bytes a row instead of 4, for 4 more a neuron (spikformer-8-512 at 224×224 on spinnaker2-sandia: 462 M
+ * of its 599 M rows were 32-bit). Read a row with `rowSlot`, or from `highRow` and `highAt` in a loop.
+ */
 export interface DestTable {
   start: Int32Array;
   slot: RowInts;
+  high?: { row: Int32Array; at: number };
+}
+
+/**
+ * The slot at which the destination tables of `slots` cores in use are split (undefined: not split). Tests
+ * lower it to run split tables through the whole chip on small layouts.
+ */
+export const destSplit = {
+  at: (slots: number): number | undefined =>
+    slots > HIGH_SLOT && slots <= 2 * HIGH_SLOT ? HIGH_SLOT : undefined,
+};
+
+/** The slot of row r, a row of neuron i, of d. */
+export function rowSlot(d: DestTable, i: number, r: number): number {
+  const h = d.high;
+  return h !== undefined && r >= h.row[i]! ? h.at + d.slot[r]! : d.slot[r]!;
+}
+
+/** The first row of neuron i of d whose slot is stored less `highAt(d)` (its rows' end: none). */
+export function highRow(d: DestTable, i: number): number {
+  return d.high === undefined ? d.start[i + 1]! : d.high.row[i]!;
+}
+
+/** What the rows of a neuron from `highRow` on add to their stored slot. */
+export function highAt(d: DestTable): number {
+  return d.high === undefined ? 0 : d.high.at;
 }
 
 /** A DestTable with the synaptic ops (nonzero synapses) of each (source neuron, destination slot) row. */
@@ -17,8 +54,8 @@ export interface SlotTable extends DestTable {
 
 /**
  * Non-negative ints filled by push, in chunks (a table's rows run to hundreds of millions: growing one array
- * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 16-bit when
- * every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
+ * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 8- or 16-bit
+ * when every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
  */
 export class IntList {
   n = 0;
@@ -46,9 +83,11 @@ export class IntList {
     this.at = 0;
   }
 
-  /** The values, 16-bit when they fit. */
+  /** The values, 8- or 16-bit when they fit. */
   done(): RowInts {
-    const out = this.max < 65536 ? new Uint16Array(this.n) : new Int32Array(this.n);
+    const n = this.n;
+    const out =
+      this.max < 256 ? new Uint8Array(n) : this.max < 65536 ? new Uint16Array(n) : new Int32Array(n);
     let o = 0;
     for (const c of this.full) {
       out.set(c, o);

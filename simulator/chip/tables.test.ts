@@ -1,6 +1,7 @@
 // The traffic tables (tables.ts) against a plain count over the reference's synapse walk (`fan.forEach`): rows
 // built in bulk from a shared matrix or kernel (synapse-rows.ts) are the same (slot, synaptic ops) rows for every
-// connectivity kind and core layout; projections with the same rows share a table; 16-bit rows only where they fit.
+// connectivity kind and core layout; projections with the same rows share a table; 8- or 16-bit rows only where
+// they fit.
 
 import { describe, expect, it } from "vitest";
 import {
@@ -79,7 +80,9 @@ describe("synapse tables", () => {
     const slotOf = Int32Array.from({ length: run.fan.outSize }, (_, j) => (Math.floor(j / 7) * 3) % 5);
     const t = synapseTable(run, layoutOf(slotOf, 5));
     expect(rowsOf(t, run.fan.inSize)).toEqual(expected(run, slotOf));
-    expect(t.slot).toBeInstanceOf(Uint16Array);
+    // 5 slots and a few synaptic ops per row: both columns 8-bit
+    expect(t.slot).toBeInstanceOf(Uint8Array);
+    expect(t.count).toBeInstanceOf(Uint8Array);
   });
 
   it("counts of 65,536 or more stay 32-bit (a 16-bit row would wrap them)", () => {
@@ -194,17 +197,20 @@ describe("synapse tables", () => {
     for (const run of runs) expect(rowsOf(t.get(run.p.id)!, 24)).toEqual(expected(run, slotOf));
   });
 
-  it("an IntList across many chunks gives back every value in order, 16-bit only when all fit", () => {
+  it("an IntList across many chunks gives back every value in order, 8- or 16-bit only when all fit", () => {
     for (const [narrow, top] of [
       [true, 65_535],
       [false, 65_535],
       [false, 70_000],
+      [true, 255],
+      [false, 255],
+      [false, 256],
     ] as const) {
       const list = new IntList(narrow);
       const n = 2 ** 21 + 12_345; // past the 2^20-entry chunks
       for (let i = 0; i < n; i++) list.push((i * 7919) % (top + 1));
       const out = list.done();
-      expect(out).toBeInstanceOf(top < 65536 ? Uint16Array : Int32Array);
+      expect(out).toBeInstanceOf(top < 256 ? Uint8Array : top < 65536 ? Uint16Array : Int32Array);
       expect(out.length).toBe(n);
       let bad = 0;
       for (let i = 0; i < n; i++) if (out[i] !== (i * 7919) % (top + 1)) bad++;

@@ -10,10 +10,27 @@ import type { ProjectionRun } from "../reference/projection.js";
 import type { Layout } from "./layout.js";
 import { DEST_ROW_LIMIT, type OperandReader, operandReaders, readingSlots } from "./operand-rows.js";
 import { fillSynapseRows } from "./synapse-rows.js";
-import { type DestTable, IntList, RowSink, type SlotTable, sortSmall } from "./table-rows.js";
+import {
+  type DestTable,
+  destSplit,
+  HIGH_SLOT,
+  IntList,
+  RowSink,
+  type SlotTable,
+  sortSmall,
+} from "./table-rows.js";
 
 export { checkMatmulOperandRows, DEST_ROW_LIMIT } from "./operand-rows.js";
-export type { DestTable, RowInts, SlotTable } from "./table-rows.js";
+export {
+  type DestTable,
+  destSplit,
+  HIGH_SLOT,
+  highAt,
+  highRow,
+  type RowInts,
+  rowSlot,
+  type SlotTable,
+} from "./table-rows.js";
 
 /** Per projection: synaptic ops per (source neuron, destination slot). */
 export function synapseTable(run: ProjectionRun, layout: Layout): SlotTable {
@@ -79,6 +96,8 @@ export function destinationTables(
   layout: Layout,
   synapses: ReadonlyMap<string, SlotTable>,
   readers: ReadonlyMap<string, OperandReader[]> = operandReaders(ir, layout),
+  /** Split the union tables at this slot (16-bit slots past 65,536 cores in use; tests give a small one). */
+  splitAt: number | undefined = destSplit.at(layout.slots),
 ): Map<string, DestTable> {
   const out = new Map<string, DestTable>();
   let total = 0;
@@ -94,7 +113,12 @@ export function destinationTables(
       continue;
     }
     const start = new Int32Array(n + 1);
-    const slots = new IntList(layout.slots <= 65536);
+    // split: slots from splitAt on stored less splitAt, from each neuron's first such row (DestTable.high)
+    const split = splitAt !== undefined && splitAt <= HIGH_SLOT && layout.slots <= 2 * splitAt;
+    const slots = new IntList(layout.slots <= HIGH_SLOT || split);
+    const high = split ? new Int32Array(n) : undefined;
+    const at = split ? splitAt : 0;
+    let anyHigh = false;
     for (let i = 0; i < n; i++) {
       let m = 0;
       for (const r of operandOf)
@@ -112,15 +136,25 @@ export function destinationTables(
           }
         }
       sortSmall(here, m);
+      const row = slots.n;
+      let first = row + m;
       for (let k = 0; k < m; k++) {
-        slots.push(here[k]!);
-        mark[here[k]!] = 0;
+        const s = here[k]!;
+        mark[s] = 0;
+        if (high && s >= at) {
+          if (first === row + m) first = row + k;
+          slots.push(s - at);
+        } else slots.push(s);
+      }
+      if (high) {
+        high[i] = first;
+        if (first < row + m) anyHigh = true;
       }
       start[i + 1] = slots.n;
     }
     total += slots.n;
     checkRows(total, src);
-    out.set(src, { start, slot: slots.done() });
+    out.set(src, { start, slot: slots.done(), ...(anyHigh ? { high: { row: high!, at } } : {}) });
   }
   return out;
 }
