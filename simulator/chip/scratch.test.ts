@@ -25,14 +25,14 @@ describe("ItemBuffer.sort", () => {
 });
 
 describe("PacketBuffer.sortByTime", () => {
-  it("orders packets by (time, insertion) and keeps pair and row with them", () => {
+  it("orders packets by (time, insertion) and keeps pair, row and entry with them", () => {
     const buf = new PacketBuffer();
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 3000 }), (times) => {
         buf.clear();
         let [lo, hi] = [Infinity, -Infinity];
         times.forEach((t, i) => {
-          buf.push(t, i, 7 * i);
+          buf.push(t, i, 7 * i, 3 * i + 1);
           [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
         });
         buf.bound(lo, hi);
@@ -41,6 +41,7 @@ describe("PacketBuffer.sortByTime", () => {
         expect([...buf.sPair.subarray(0, times.length)]).toEqual(want);
         expect([...buf.sTime.subarray(0, times.length)]).toEqual(want.map((i) => times[i]));
         expect([...buf.sRow.subarray(0, times.length)]).toEqual(want.map((i) => 7 * i));
+        expect([...buf.sEntry.subarray(0, times.length)]).toEqual(want.map((i) => 3 * i + 1));
       }),
       { numRuns: 100 },
     );

@@ -1,5 +1,8 @@
 // Growable structure-of-arrays buffers for the per-step work lists of the chip model (packets waiting to be
-// routed, packets waiting to be processed), so the hot loops allocate nothing per event.
+// routed, packets waiting to be processed, the arrival times read in the step they were sent), so the hot loops
+// allocate nothing per event.
+
+import { SpikegridError } from "../../common/errors.js";
 
 /** A copy of `x` in a typed array twice as long. */
 function doubled<T extends Int32Array | Float64Array>(x: T): T {
@@ -9,31 +12,36 @@ function doubled<T extends Int32Array | Float64Array>(x: T): T {
 }
 
 /**
- * Packets of one phase: injection cycle, `pair` (a unicast packet's source slot · slots + destination slot; a
- * multicast packet's number of destination rows) and first destination row; `sortByTime` copies them, in
- * injection order, to the `s…` arrays. Rows are kept only when `withRow` (someone reads the arrival per row).
+ * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
+ * multicast packet's number of destination rows), first destination row (kept only when `withRow`: multicast
+ * finds its source by it) and the entry of its first arrival (kept only when `withEntry`: someone reads the
+ * arrivals, Router.arrivals); `sortByTime` copies them, in injection order, to the `s…` arrays.
  */
 export class PacketBuffer {
   n = 0;
   time = new Float64Array(1024);
   pair = new Int32Array(1024);
   row = new Int32Array(1024);
+  entry = new Int32Array(1024);
   sTime = new Float64Array(1024);
   sPair = new Int32Array(1024);
   sRow = new Int32Array(1024);
+  sEntry = new Int32Array(1024);
   withRow = true;
+  withEntry = true;
   private bucketOf = new Int32Array(1024);
   private bucketStart = new Int32Array(2048);
   /** Earliest and latest injection since the buffer was last emptied (`push` callers report them: `bound`). */
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
 
-  push(time: number, pair: number, row: number): void {
+  push(time: number, pair: number, row: number, entry: number): void {
     if (this.n === this.time.length) this.grow();
     const i = this.n++;
     this.time[i] = time;
     this.pair[i] = pair;
     if (this.withRow) this.row[i] = row;
+    if (this.withEntry) this.entry[i] = entry;
   }
 
   /** Widens the injection range to [lo, hi] (the pusher tracks it in locals: cheaper than per push). */
@@ -46,10 +54,12 @@ export class PacketBuffer {
     this.time = doubled(this.time);
     this.pair = doubled(this.pair);
     this.row = doubled(this.row);
+    this.entry = doubled(this.entry);
     const m = this.time.length;
     this.sTime = new Float64Array(m);
     this.sPair = new Int32Array(m);
     this.sRow = new Int32Array(m);
+    this.sEntry = new Int32Array(m);
     this.bucketOf = new Int32Array(m);
   }
 
@@ -66,7 +76,7 @@ export class PacketBuffer {
    */
   sortByTime(): number {
     const n = this.n;
-    const { time, pair, row, sTime, sPair, sRow, bucketOf, lo, hi, withRow } = this;
+    const { time, pair, row, entry, sTime, sPair, sRow, sEntry, bucketOf, lo, hi, withRow, withEntry } = this;
     const buckets = n + 1;
     if (this.bucketStart.length < 2 * buckets + 2) this.bucketStart = new Int32Array(4 * buckets + 4);
     // bucket b starts at bs[b]; its next free place is bs[P + b] (one array, no views: this runs per phase)
@@ -91,11 +101,13 @@ export class PacketBuffer {
         sTime[at] = sTime[at - 1]!;
         sPair[at] = sPair[at - 1]!;
         if (withRow) sRow[at] = sRow[at - 1]!;
+        if (withEntry) sEntry[at] = sEntry[at - 1]!;
         at--;
       }
       sTime[at] = t;
       sPair[at] = pair[i]!;
       if (withRow) sRow[at] = row[i]!;
+      if (withEntry) sEntry[at] = entry[i]!;
     }
     return n;
   }
@@ -185,3 +197,72 @@ export class ItemBuffer {
     return src;
   }
 }
+
+/** The most deliveries of one source in one step whose arrivals can be kept (8 bytes each: 4 GiB at the limit). */
+export const ARRIVAL_LIMIT = 2 ** 29;
+
+/**
+ * Arrival buffers per source for one step, drawn from a pool of freed ones (the smallest that fits), so the
+ * memory held is that of the sources whose arrivals are still to be read, not of the whole step.
+ */
+export class ArrivalStore {
+  private readonly bySource = new Map<number, Float64Array>();
+  private readonly free: Float64Array[] = [];
+  /** The buffer the router writes the routed packets' arrivals into (that of the last `open`). */
+  current: Float64Array = new Float64Array(0);
+
+  /** Source s's arrivals this step (n entries, to be written), now `current`. */
+  open(s: number, n: number): Float64Array {
+    if (n > ARRIVAL_LIMIT)
+      throw new SpikegridError(
+        "RESOURCE_LIMIT",
+        `one population's packet deliveries in one step (${n.toLocaleString("en-US")}) pass the ${ARRIVAL_LIMIT.toLocaleString("en-US")} whose arrival times the chip simulator can keep (ARRIVAL_LIMIT)`,
+        {
+          hint: "simulate a smaller input (zoo setting imageSize) or a mapping with fewer destination cores per neuron",
+        },
+      );
+    this.release(s);
+    let best = -1;
+    for (let k = 0; k < this.free.length; k++)
+      if (this.free[k]!.length >= n && (best < 0 || this.free[k]!.length < this.free[best]!.length)) best = k;
+    let buf: Float64Array;
+    if (best >= 0) {
+      buf = this.free[best]!;
+      this.free[best] = this.free[this.free.length - 1]!;
+      this.free.pop();
+    } else {
+      let size = 1024;
+      while (size < n) size *= 2;
+      buf = new Float64Array(Math.min(size, ARRIVAL_LIMIT));
+    }
+    this.bySource.set(s, buf);
+    this.current = buf;
+    return buf;
+  }
+
+  /** Source s's arrivals this step (empty when it sent nothing that is kept). */
+  of(s: number): Float64Array {
+    return this.bySource.get(s) ?? EMPTY;
+  }
+
+  release(s: number): void {
+    const buf = this.bySource.get(s);
+    if (!buf) return;
+    this.bySource.delete(s);
+    this.free.push(buf);
+  }
+
+  releaseAll(): void {
+    for (const s of [...this.bySource.keys()]) this.release(s);
+  }
+
+  /** Entries held by the buffers in use and in the pool (what the store costs: 8 bytes each). */
+  heldEntries(): number {
+    let n = 0;
+    for (const b of this.bySource.values()) n += b.length;
+    for (const b of this.free) n += b.length;
+    return n;
+  }
+}
+
+const EMPTY = new Float64Array(0);
