@@ -443,8 +443,7 @@ export class ChipModel {
     const axonOut = cyc[AXON_OUT]!;
     const ports = this.outPorts[u.src]!;
     // entries number this step's deliveries of the source, as Router.entryOf reads them (kept only if read)
-    const keep = router.reads(u.src);
-    pending.withEntry = keep;
+    const keep = router.sendFrom(u.src);
     let entry = 0;
     let spikes = 0;
     let packets = 0;

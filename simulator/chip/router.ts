@@ -37,6 +37,8 @@ export class Router {
    */
   readonly arrivals = new ArrivalStore();
   readonly pending = new PacketBuffer();
+  /** Whether the arrivals of the packets pending now are kept (`sendFrom`). */
+  private writing = false;
   /** Latest delivery and longest single route of the step. */
   maxDeliver = 0;
   maxNet = 0;
@@ -84,7 +86,7 @@ export class Router {
     this.readUntil = readUntil;
     this.keepArrival = readUntil.some((p) => p >= 0);
     // a multicast packet finds its source and destinations from its first row
-    this.pending.withRow = multicast;
+    this.pending.keep(multicast, false);
     this.lastFrom = new Int32Array(noc.slots).fill(-1);
     this.lastPair = new Int32Array(noc.slots);
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
@@ -131,6 +133,16 @@ export class Router {
     return first + (bits - 1) * rows + q;
   }
 
+  /**
+   * Source s is about to send this phase's packets: their arrivals are written (numbered from 0 as they are
+   * pushed; a multicast packet's entry is that of its first row) only when something reads them.
+   */
+  sendFrom(s: number): boolean {
+    this.writing = this.readUntil[s]! >= 0;
+    this.pending.keep(this.noc.multicast, this.writing);
+    return this.writing;
+  }
+
   /** Frees the arrivals of the sources whose last same-step reader ran in `phase`. */
   endPhase(phase: number): void {
     const { readUntil, arrivals } = this;
@@ -163,9 +175,9 @@ export class Router {
    * max(t, free[l]) under contention, free[l] = t = depart + latency (packets per link: in `flush`).
    */
   private routeUnicast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sPair: pair, sEntry: entry } = this.pending;
+    const { sTime: time, sPair: pair, sIndex: entry } = this.pending;
     const { noc, pairCount, touched, axonIn, span } = this;
-    const arrival = this.pending.withEntry ? this.arrivals.current : undefined;
+    const arrival = this.writing ? this.arrivals.current : undefined;
     const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
@@ -243,15 +255,16 @@ export class Router {
 
   /** One packet per event reaching all its destination rows; links it already crossed are free. */
   private routeMulticast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sRow: row, sPair: rows, sEntry: entry } = this.pending;
+    const { sTime: time, sPair: rows, sIndex: index, row, entry } = this.pending;
     const { noc, axonIn, base, dest, srcSlot } = this;
-    const arrival = this.pending.withEntry ? this.arrivals.current : undefined;
+    const arrival = this.writing ? this.arrivals.current : undefined;
     const ev = tally.events;
     let hopsEW = 0;
     let hopsNS = 0;
     let crossings = 0;
     for (let x = 0; x < n; x++) {
-      const r0 = row[x]!;
+      const i = index[x]!;
+      const r0 = row[i]!;
       const r1 = r0 + rows[x]!;
       // the source owning row r0, then its neuron whose rows start there: its slot sent the packet
       const src = lastAtMost(base, r0, dest.length);
@@ -261,7 +274,7 @@ export class Router {
       const dSlot = d.slot;
       const inject = time[x]!;
       // this packet's entries: one per destination row, in row order
-      const e0 = arrival ? entry[x]! - r0 : 0;
+      const e0 = arrival ? entry[i]! - r0 : 0;
       const id = this.packetId++;
       tally.packetsOut[a]!++;
       let ew = 0;

@@ -25,8 +25,9 @@ describe("ItemBuffer.sort", () => {
 });
 
 describe("PacketBuffer.sortByTime", () => {
-  it("orders packets by (time, insertion) and keeps pair, row and entry with them", () => {
+  it("orders packets by (time, insertion) and keeps pair and the insertion index with them", () => {
     const buf = new PacketBuffer();
+    buf.keep(true, true);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 3000 }), (times) => {
         buf.clear();
@@ -40,10 +41,20 @@ describe("PacketBuffer.sortByTime", () => {
         const want = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
         expect([...buf.sPair.subarray(0, times.length)]).toEqual(want);
         expect([...buf.sTime.subarray(0, times.length)]).toEqual(want.map((i) => times[i]));
-        expect([...buf.sRow.subarray(0, times.length)]).toEqual(want.map((i) => 7 * i));
-        expect([...buf.sEntry.subarray(0, times.length)]).toEqual(want.map((i) => 3 * i + 1));
+        expect([...buf.sIndex.subarray(0, times.length)]).toEqual(want);
+        expect(want.map((i) => [buf.row[i], buf.entry[i]])).toEqual(want.map((i) => [7 * i, 3 * i + 1]));
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("allocates the row, entry and index columns only when asked for", () => {
+    const buf = new PacketBuffer();
+    for (let i = 0; i < 5000; i++) buf.push(i, i, i, i);
+    expect([buf.row.length, buf.entry.length, buf.sIndex.length]).toEqual([0, 0, 0]);
+    buf.keep(false, true);
+    expect([buf.row.length, buf.sIndex.length]).toEqual([0, buf.time.length]);
+    buf.keep(true, true);
+    expect([buf.row.length, buf.entry.length]).toEqual([buf.time.length, buf.time.length]);
   });
 });

@@ -6,42 +6,64 @@ import { SpikegridError } from "../../common/errors.js";
 
 /** A copy of `x` in a typed array twice as long. */
 function doubled<T extends Int32Array | Float64Array>(x: T): T {
-  const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+  return resized(x, x.length * 2);
+}
+
+/** A copy of `x` in a typed array of length m (≥ x.length). */
+function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
+  const y = new (x.constructor as new (n: number) => T)(m);
   y.set(x);
   return y;
 }
 
+const NONE32 = new Int32Array(0);
+
 /**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
- * multicast packet's number of destination rows), first destination row (kept only when `withRow`: multicast
- * finds its source by it) and the entry of its first arrival (kept only when `withEntry`: someone reads the
- * arrivals, Router.arrivals); `sortByTime` copies them, in injection order, to the `s…` arrays.
+ * multicast packet's number of destination rows) and, for multicast only (`withRow`), its first destination
+ * row (it finds its source by it) and first arrival entry; `sortByTime` copies them, in injection order, to
+ * the `s…` arrays, with each packet's insertion index when `withIndex` (a unicast packet's arrival entry: a
+ * phase's packets come from one source, numbered as they were pushed; a multicast packet's row and entry).
+ * Columns not asked for are not allocated (they were 8 bytes per packet of the largest phase).
  */
 export class PacketBuffer {
   n = 0;
   time = new Float64Array(1024);
   pair = new Int32Array(1024);
-  row = new Int32Array(1024);
-  entry = new Int32Array(1024);
+  row = NONE32;
+  entry = NONE32;
   sTime = new Float64Array(1024);
   sPair = new Int32Array(1024);
-  sRow = new Int32Array(1024);
-  sEntry = new Int32Array(1024);
-  withRow = true;
-  withEntry = true;
+  sIndex = NONE32;
+  private withRow = false;
+  private withIndex = false;
   private bucketOf = new Int32Array(1024);
   private bucketStart = new Int32Array(2048);
   /** Earliest and latest injection since the buffer was last emptied (`push` callers report them: `bound`). */
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
 
+  /** Which optional columns the next packets need: rows and entries (multicast), the sorted insertion index. */
+  keep(row: boolean, index: boolean): void {
+    this.withRow = row;
+    this.withIndex = index || row;
+    const m = this.time.length;
+    if (row && this.row.length < m) {
+      this.row = resized(this.row, m);
+      this.entry = resized(this.entry, m);
+    }
+    if (this.withIndex && this.sIndex.length < m) this.sIndex = new Int32Array(m);
+  }
+
   push(time: number, pair: number, row: number, entry: number): void {
     if (this.n === this.time.length) this.grow();
     const i = this.n++;
     this.time[i] = time;
     this.pair[i] = pair;
-    if (this.withRow) this.row[i] = row;
-    if (this.withEntry) this.entry[i] = entry;
+    if (this.withRow) {
+      this.row[i] = row;
+      this.entry[i] = entry;
+    }
   }
 
   /** Widens the injection range to [lo, hi] (the pusher tracks it in locals: cheaper than per push). */
@@ -53,13 +75,14 @@ export class PacketBuffer {
   private grow(): void {
     this.time = doubled(this.time);
     this.pair = doubled(this.pair);
-    this.row = doubled(this.row);
-    this.entry = doubled(this.entry);
     const m = this.time.length;
+    if (this.row.length > 0) {
+      this.row = resized(this.row, m);
+      this.entry = resized(this.entry, m);
+    }
     this.sTime = new Float64Array(m);
     this.sPair = new Int32Array(m);
-    this.sRow = new Int32Array(m);
-    this.sEntry = new Int32Array(m);
+    if (this.sIndex.length > 0) this.sIndex = new Int32Array(m);
     this.bucketOf = new Int32Array(m);
   }
 
@@ -76,9 +99,10 @@ export class PacketBuffer {
    */
   sortByTime(): number {
     const n = this.n;
-    const { time, pair, row, entry, sTime, sPair, sRow, sEntry, bucketOf, lo, hi, withRow, withEntry } = this;
+    const { time, pair, sTime, sPair, sIndex, bucketOf, lo, hi, withIndex } = this;
     const buckets = n + 1;
-    if (this.bucketStart.length < 2 * buckets + 2) this.bucketStart = new Int32Array(4 * buckets + 4);
+    if (this.bucketStart.length < 2 * buckets + 2)
+      this.bucketStart = new Int32Array(Math.ceil(2.5 * buckets) + 4);
     // bucket b starts at bs[b]; its next free place is bs[P + b] (one array, no views: this runs per phase)
     const bs = this.bucketStart;
     const P = buckets + 1;
@@ -100,14 +124,12 @@ export class PacketBuffer {
       while (at > first && sTime[at - 1]! > t) {
         sTime[at] = sTime[at - 1]!;
         sPair[at] = sPair[at - 1]!;
-        if (withRow) sRow[at] = sRow[at - 1]!;
-        if (withEntry) sEntry[at] = sEntry[at - 1]!;
+        if (withIndex) sIndex[at] = sIndex[at - 1]!;
         at--;
       }
       sTime[at] = t;
       sPair[at] = pair[i]!;
-      if (withRow) sRow[at] = row[i]!;
-      if (withEntry) sEntry[at] = entry[i]!;
+      if (withIndex) sIndex[at] = i;
     }
     return n;
   }
