@@ -86,7 +86,7 @@ export class Router {
     this.readUntil = readUntil;
     this.keepArrival = readUntil.some((p) => p >= 0);
     // a multicast packet finds its source and destinations from its first row
-    this.pending.keep(multicast, false);
+    this.pending.keepRows(multicast);
     this.lastFrom = new Int32Array(noc.slots).fill(-1);
     this.lastPair = new Int32Array(noc.slots);
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
@@ -139,7 +139,6 @@ export class Router {
    */
   sendFrom(s: number): boolean {
     this.writing = this.readUntil[s]! >= 0;
-    this.pending.keep(this.noc.multicast, this.writing);
     return this.writing;
   }
 
@@ -175,7 +174,7 @@ export class Router {
    * max(t, free[l]) under contention, free[l] = t = depart + latency (packets per link: in `flush`).
    */
   private routeUnicast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sPair: pair, sIndex: entry } = this.pending;
+    const { time, pair, order } = this.pending;
     const { noc, pairCount, touched, axonIn, span } = this;
     const arrival = this.writing ? this.arrivals.current : undefined;
     const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
@@ -186,8 +185,10 @@ export class Router {
     let ns = 0;
     let cl = 0;
     for (let x = 0; x < n; x++) {
-      const inject = time[x]!;
-      const key = pair[x]!;
+      // its index is its arrival entry (Router.sendFrom)
+      const i = order[x]!;
+      const inject = time[i]!;
+      const key = pair[i]!;
       const off = span[4 * key]!;
       if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
       ew += span[4 * key + 2]!;
@@ -204,7 +205,7 @@ export class Router {
       }
       cl += crossings;
       const arr = t + axonIn;
-      if (arrival) arrival[entry[x]!] = arr;
+      if (arrival) arrival[i] = arr;
       if (arr > maxDeliver) maxDeliver = arr;
       if (arr - inject > maxNet) maxNet = arr - inject;
       if (pairCount[key]!++ === 0) touched[nTouched++] = key;
@@ -255,7 +256,7 @@ export class Router {
 
   /** One packet per event reaching all its destination rows; links it already crossed are free. */
   private routeMulticast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sPair: rows, sIndex: index, row, entry } = this.pending;
+    const { time, pair: rows, order, row, entry } = this.pending;
     const { noc, axonIn, base, dest, srcSlot } = this;
     const arrival = this.writing ? this.arrivals.current : undefined;
     const ev = tally.events;
@@ -263,16 +264,16 @@ export class Router {
     let hopsNS = 0;
     let crossings = 0;
     for (let x = 0; x < n; x++) {
-      const i = index[x]!;
+      const i = order[x]!;
       const r0 = row[i]!;
-      const r1 = r0 + rows[x]!;
+      const r1 = r0 + rows[i]!;
       // the source owning row r0, then its neuron whose rows start there: its slot sent the packet
       const src = lastAtMost(base, r0, dest.length);
       const d = dest[src]!;
       const at = base[src]!;
       const a = srcSlot[src]![lastAtMost(d.start, r0 - at, d.start.length - 1)]!;
       const dSlot = d.slot;
-      const inject = time[x]!;
+      const inject = time[i]!;
       // this packet's entries: one per destination row, in row order
       const e0 = arrival ? entry[i]! - r0 : 0;
       const id = this.packetId++;

@@ -25,36 +25,42 @@ describe("ItemBuffer.sort", () => {
 });
 
 describe("PacketBuffer.sortByTime", () => {
-  it("orders packets by (time, insertion) and keeps pair and the insertion index with them", () => {
+  it("orders packet indices by (time, insertion); columns stay where they were pushed", () => {
     const buf = new PacketBuffer();
-    buf.keep(true, true);
+    buf.keepRows(true);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 3000 }), (times) => {
         buf.clear();
         let [lo, hi] = [Infinity, -Infinity];
         times.forEach((t, i) => {
-          buf.push(t, i, 7 * i, 3 * i + 1);
+          buf.push(t, 5 * i, 7 * i, 3 * i + 1);
           [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
         });
         buf.bound(lo, hi);
         expect(buf.sortByTime()).toBe(times.length);
         const want = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
-        expect([...buf.sPair.subarray(0, times.length)]).toEqual(want);
-        expect([...buf.sTime.subarray(0, times.length)]).toEqual(want.map((i) => times[i]));
-        expect([...buf.sIndex.subarray(0, times.length)]).toEqual(want);
-        expect(want.map((i) => [buf.row[i], buf.entry[i]])).toEqual(want.map((i) => [7 * i, 3 * i + 1]));
+        const order = [...buf.order.subarray(0, times.length)];
+        expect(order).toEqual(want);
+        expect(order.map((i) => [buf.time[i], buf.pair[i], buf.row[i], buf.entry[i]])).toEqual(
+          want.map((i) => [times[i], 5 * i, 7 * i, 3 * i + 1]),
+        );
       }),
       { numRuns: 100 },
     );
   });
 
-  it("allocates the row, entry and index columns only when asked for", () => {
+  it("holds one index per packet beside time and pair; rows and entries only when asked for", () => {
     const buf = new PacketBuffer();
     for (let i = 0; i < 5000; i++) buf.push(i, i, i, i);
-    expect([buf.row.length, buf.entry.length, buf.sIndex.length]).toEqual([0, 0, 0]);
-    buf.keep(false, true);
-    expect([buf.row.length, buf.sIndex.length]).toEqual([0, buf.time.length]);
-    buf.keep(true, true);
-    expect([buf.row.length, buf.entry.length]).toEqual([buf.time.length, buf.time.length]);
+    const m = buf.time.length;
+    expect([buf.pair.length, buf.order.length, buf.row.length, buf.entry.length]).toEqual([m, m, 0, 0]);
+    buf.keepRows(true);
+    expect([buf.row.length, buf.entry.length]).toEqual([m, m]);
+    // no other array per packet (a sorted copy of each column, bucket numbers)
+    const perPacket = Object.entries(buf)
+      .filter(([, v]) => ArrayBuffer.isView(v) && (v as Int32Array).length === m)
+      .map(([k]) => k)
+      .sort();
+    expect(perPacket).toEqual(["entry", "order", "pair", "row", "time"]);
   });
 });

@@ -21,10 +21,11 @@ const NONE32 = new Int32Array(0);
 /**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
  * multicast packet's number of destination rows) and, for multicast only (`withRow`), its first destination
- * row (it finds its source by it) and first arrival entry; `sortByTime` copies them, in injection order, to
- * the `s…` arrays, with each packet's insertion index when `withIndex` (a unicast packet's arrival entry: a
- * phase's packets come from one source, numbered as they were pushed; a multicast packet's row and entry).
- * Columns not asked for are not allocated (they were 8 bytes per packet of the largest phase).
+ * row (it finds its source by it) and first arrival entry. `sortByTime` puts their indices in injection order
+ * into `order` — a unicast packet's index is also its arrival entry (a phase's packets come from one source,
+ * numbered as they were pushed). One index per packet, no sorted copies of the columns: 24 bytes a packet of
+ * the largest phase where copies, bucket numbers and rows took 60 (an active rack-size network sends tens of
+ * millions of packets in one phase).
  */
 export class PacketBuffer {
   n = 0;
@@ -32,27 +33,22 @@ export class PacketBuffer {
   pair = new Int32Array(1024);
   row = NONE32;
   entry = NONE32;
-  sTime = new Float64Array(1024);
-  sPair = new Int32Array(1024);
-  sIndex = NONE32;
+  /** Packet indices in (time, insertion) order after `sortByTime`; valid up to `n`. */
+  order = new Int32Array(1024);
   private withRow = false;
-  private withIndex = false;
-  private bucketOf = new Int32Array(1024);
   private bucketStart = new Int32Array(2048);
   /** Earliest and latest injection since the buffer was last emptied (`push` callers report them: `bound`). */
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
 
-  /** Which optional columns the next packets need: rows and entries (multicast), the sorted insertion index. */
-  keep(row: boolean, index: boolean): void {
+  /** Whether the next packets carry their first row and entry (multicast). */
+  keepRows(row: boolean): void {
     this.withRow = row;
-    this.withIndex = index || row;
     const m = this.time.length;
     if (row && this.row.length < m) {
       this.row = resized(this.row, m);
       this.entry = resized(this.entry, m);
     }
-    if (this.withIndex && this.sIndex.length < m) this.sIndex = new Int32Array(m);
   }
 
   push(time: number, pair: number, row: number, entry: number): void {
@@ -80,10 +76,7 @@ export class PacketBuffer {
       this.row = resized(this.row, m);
       this.entry = resized(this.entry, m);
     }
-    this.sTime = new Float64Array(m);
-    this.sPair = new Int32Array(m);
-    if (this.sIndex.length > 0) this.sIndex = new Int32Array(m);
-    this.bucketOf = new Int32Array(m);
+    this.order = new Int32Array(m);
   }
 
   clear(): void {
@@ -93,13 +86,13 @@ export class PacketBuffer {
   }
 
   /**
-   * The packets ordered by (time, insertion) into the `s…` arrays in O(n): a counting sort into ≈ n time
-   * buckets, then insertion sort inside each (buckets hold about one packet), so the order is exact. The
-   * packets are scattered to their places (sequential reads), so routing then reads them in order.
+   * The packet indices ordered by (time, insertion) into `order` in O(n): a counting sort into ≈ n time
+   * buckets, then insertion sort inside each (buckets hold about one packet), so the order is exact. A
+   * packet's bucket is computed twice (the same expression, so the same bucket) rather than stored.
    */
   sortByTime(): number {
     const n = this.n;
-    const { time, pair, sTime, sPair, sIndex, bucketOf, lo, hi, withIndex } = this;
+    const { time, order, lo, hi } = this;
     const buckets = n + 1;
     if (this.bucketStart.length < 2 * buckets + 2)
       this.bucketStart = new Int32Array(Math.ceil(2.5 * buckets) + 4);
@@ -108,28 +101,20 @@ export class PacketBuffer {
     const P = buckets + 1;
     bs.fill(0, 0, buckets + 1);
     const scale = hi > lo ? (buckets - 1) / (hi - lo) : 0;
-    for (let i = 0; i < n; i++) {
-      const b = Math.floor((time[i]! - lo) * scale);
-      bucketOf[i] = b;
-      bs[b + 1]!++;
-    }
+    for (let i = 0; i < n; i++) bs[Math.floor((time[i]! - lo) * scale) + 1]!++;
     for (let b = 0; b < buckets; b++) bs[b + 1]! += bs[b]!;
     bs.copyWithin(P, 0, buckets + 1);
     for (let i = 0; i < n; i++) {
       const t = time[i]!;
-      const b = bucketOf[i]!;
+      const b = Math.floor((t - lo) * scale);
       const first = bs[b]!;
       let at = bs[P + b]!++;
       // insertion inside the bucket keeps (time, insertion) order; equal times never move
-      while (at > first && sTime[at - 1]! > t) {
-        sTime[at] = sTime[at - 1]!;
-        sPair[at] = sPair[at - 1]!;
-        if (withIndex) sIndex[at] = sIndex[at - 1]!;
+      while (at > first && time[order[at - 1]!]! > t) {
+        order[at] = order[at - 1]!;
         at--;
       }
-      sTime[at] = t;
-      sPair[at] = pair[i]!;
-      if (withIndex) sIndex[at] = i;
+      order[at] = i;
     }
     return n;
   }
