@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ItemBuffer, PacketBuffer } from "./scratch.js";
+import { ArrivalStore, ItemBuffer, PacketBuffer } from "./scratch.js";
 
 describe("ItemBuffer.sort", () => {
   it("orders by (key, time, insertion) like a stable comparator sort, reusing its buffers", () => {
@@ -62,5 +62,26 @@ describe("PacketBuffer.sortByTime", () => {
       .map(([k]) => k)
       .sort();
     expect(perPacket).toEqual(["entry", "order", "pair", "row", "time"]);
+  });
+});
+
+describe("ArrivalStore", () => {
+  it("reuses freed buffers and keeps no more of them than were in use at once", () => {
+    const store = new ArrivalStore();
+    // two sources in use at once, then freed
+    store.open(0, 100).fill(1);
+    store.open(1, 100).fill(2);
+    expect([store.of(0)[99], store.of(1)[99], store.of(2).length]).toEqual([1, 2, 0]);
+    store.releaseAll();
+    expect(store.heldEntries()).toBe(2 * 1024);
+    // a fitting free buffer is reused
+    expect(store.open(2, 1000).length).toBe(1024);
+    store.release(2);
+    // growing traffic: a new buffer an eighth larger replaces the largest free one, too small
+    for (const n of [5_000, 20_000, 80_000]) {
+      expect(store.open(3, n).length).toBe(n + n / 8);
+      store.release(3);
+    }
+    expect(store.heldEntries()).toBe(1024 + 90_000);
   });
 });

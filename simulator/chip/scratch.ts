@@ -210,7 +210,8 @@ export const ARRIVAL_LIMIT = 2 ** 29;
 
 /**
  * Arrival buffers per source for one step, drawn from a pool of freed ones (the smallest that fits), so the
- * memory held is that of the sources whose arrivals are still to be read, not of the whole step.
+ * memory held is that of the sources whose arrivals are still to be read, not of the whole step, and the pool
+ * holds no more buffers than were in use at once (a new buffer replaces the largest free one, too small).
  */
 export class ArrivalStore {
   private readonly bySource = new Map<number, Float64Array>();
@@ -229,18 +230,22 @@ export class ArrivalStore {
         },
       );
     this.release(s);
+    // the smallest free buffer that fits; else a new one an eighth larger than asked (the next step's traffic
+    // of the same source is alike), dropping the largest free one, too small, so the pool keeps no more
+    // buffers than were in use at once
     let best = -1;
-    for (let k = 0; k < this.free.length; k++)
-      if (this.free[k]!.length >= n && (best < 0 || this.free[k]!.length < this.free[best]!.length)) best = k;
-    let buf: Float64Array;
-    if (best >= 0) {
-      buf = this.free[best]!;
-      this.free[best] = this.free[this.free.length - 1]!;
+    let largest = -1;
+    for (let k = 0; k < this.free.length; k++) {
+      const len = this.free[k]!.length;
+      if (len >= n && (best < 0 || len < this.free[best]!.length)) best = k;
+      if (largest < 0 || len > this.free[largest]!.length) largest = k;
+    }
+    const take = best >= 0 ? best : largest;
+    const buf =
+      best >= 0 ? this.free[best]! : new Float64Array(Math.min(Math.max(1024, n + (n >> 3)), ARRIVAL_LIMIT));
+    if (take >= 0) {
+      this.free[take] = this.free[this.free.length - 1]!;
       this.free.pop();
-    } else {
-      let size = 1024;
-      while (size < n) size *= 2;
-      buf = new Float64Array(Math.min(size, ARRIVAL_LIMIT));
     }
     this.bySource.set(s, buf);
     this.current = buf;
