@@ -68,10 +68,11 @@ export class PacketBuffer {
     if (hi > this.hi) this.hi = hi;
   }
 
+  /** Half as long again (doubling left up to half of a phase's tens of millions of packets unused). */
   private grow(): void {
-    this.time = doubled(this.time);
-    this.pair = doubled(this.pair);
-    const m = this.time.length;
+    const m = Math.ceil(this.time.length * 1.5);
+    this.time = resized(this.time, m);
+    this.pair = resized(this.pair, m);
     if (this.row.length > 0) {
       this.row = resized(this.row, m);
       this.entry = resized(this.entry, m);
@@ -86,14 +87,16 @@ export class PacketBuffer {
   }
 
   /**
-   * The packet indices ordered by (time, insertion) into `order` in O(n): a counting sort into ≈ n time
-   * buckets, then insertion sort inside each (buckets hold about one packet), so the order is exact. A
+   * The packet indices ordered by (time, insertion) into `order` in O(n): a counting sort into ≈ n / 4 time
+   * buckets, then insertion sort inside each (buckets hold a few packets), so the order is exact. A
    * packet's bucket is computed twice (the same expression, so the same bucket) rather than stored.
    */
   sortByTime(): number {
     const n = this.n;
     const { time, order, lo, hi } = this;
-    const buckets = n + 1;
+    // ≈ 4 packets a bucket: the bucket bounds cost 2 bytes a packet (one bucket a packet: 10, at tens of
+    // millions of packets in a phase), the insertion sort inside stays short
+    const buckets = (n >> 2) + 1;
     if (this.bucketStart.length < 2 * buckets + 2)
       this.bucketStart = new Int32Array(Math.ceil(2.5 * buckets) + 4);
     // bucket b starts at bs[b]; its next free place is bs[P + b] (one array, no views: this runs per phase)
