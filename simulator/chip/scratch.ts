@@ -87,16 +87,15 @@ export class PacketBuffer {
   }
 
   /**
-   * The packet indices ordered by (time, insertion) into `order` in O(n): a counting sort into ≈ n / 4 time
-   * buckets, then insertion sort inside each (buckets hold a few packets), so the order is exact. A
+   * The packet indices ordered by (time, insertion) into `order` in O(n): a counting sort into ≈ n time
+   * buckets, then insertion sort inside each (buckets hold about one packet), so the order is exact. A
    * packet's bucket is computed twice (the same expression, so the same bucket) rather than stored.
    */
   sortByTime(): number {
     const n = this.n;
     const { time, order, lo, hi } = this;
-    // ≈ 4 packets a bucket: the bucket bounds cost 2 bytes a packet (one bucket a packet: 10, at tens of
-    // millions of packets in a phase), the insertion sort inside stays short
-    const buckets = (n >> 2) + 1;
+    // one bucket a packet: the insertion inside stays short even where times crowd part of the range
+    const buckets = n + 1;
     if (this.bucketStart.length < 2 * buckets + 2)
       this.bucketStart = new Int32Array(Math.ceil(2.5 * buckets) + 4);
     // bucket b starts at bs[b]; its next free place is bs[P + b] (one array, no views: this runs per phase)
