@@ -49,6 +49,42 @@ describe("PacketBuffer.sortByTime", () => {
     );
   });
 
+  it("orders times crowded into one bucket by a far outlier (the merge path) as (time, insertion)", () => {
+    const buf = new PacketBuffer();
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 70, maxLength: 2000 }),
+        fc.integer({ min: 0, max: 69 }),
+        (ticks, at) => {
+          buf.clear();
+          // quarter-cycle times (exact) and one packet far later: the rest crowd the first bucket
+          const times = ticks.map((k) => k / 4);
+          times[at] = 1e9;
+          times.forEach((t) => {
+            buf.push(t, 0, 0, 0);
+          });
+          buf.bound(Math.min(...times), 1e9);
+          buf.sortByTime();
+          const want = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
+          expect([...buf.order.subarray(0, times.length)]).toEqual(want);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sorts 400,000 crowded packets, late ones first, in well under the quadratic insertion's minute", () => {
+    const buf = new PacketBuffer();
+    const n = 400_000;
+    // a late core's packets first, then an early core's, crowded into one bucket by a far outlier
+    for (let i = 0; i < n; i++) buf.push(i < n / 2 ? 1000 + i / n : i / n, 0, 0, 0);
+    buf.push(1e9, 0, 0, 0);
+    buf.bound(0, 1e9);
+    buf.sortByTime();
+    const o = buf.order;
+    expect([o[0], o[n / 2 - 1], o[n / 2], o[n - 1], o[n]]).toEqual([n / 2, n - 1, 0, n / 2 - 1, n]);
+  }, 20_000);
+
   it("holds one index per packet beside time and pair; rows and entries only when asked for", () => {
     const buf = new PacketBuffer();
     for (let i = 0; i < 5000; i++) buf.push(i, i, i, i);

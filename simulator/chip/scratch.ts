@@ -18,6 +18,49 @@ function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
 
 const NONE32 = new Int32Array(0);
 
+/** A time-sort bucket with more packets than this is sorted by merging (`mergeByTime`), not by insertion. */
+const CROWDED_BUCKET = 64;
+
+/**
+ * order[0..n) = 0..n − 1 stably sorted by time (ties keep insertion order): runs of 8 by insertion, then
+ * bottom-up merges through `spare` (≥ n long) — O(n log n) however the times crowd.
+ */
+function mergeByTime(time: Float64Array, order: Int32Array, spare: Int32Array, n: number): void {
+  let src = order;
+  let dst = spare;
+  for (let i = 0; i < n; i++) src[i] = i;
+  const RUN = 8;
+  for (let s = 0; s < n; s += RUN) {
+    const e = Math.min(n, s + RUN);
+    for (let i = s + 1; i < e; i++) {
+      const x = src[i]!;
+      const t = time[x]!;
+      let j = i;
+      while (j > s && time[src[j - 1]!]! > t) {
+        src[j] = src[j - 1]!;
+        j--;
+      }
+      src[j] = x;
+    }
+  }
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) dst[k++] = time[src[j]!]! < time[src[i]!]! ? src[j++]! : src[i++]!;
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    const tmp = src;
+    src = dst;
+    dst = tmp;
+  }
+  if (src !== order) order.set(src.subarray(0, n));
+}
+
 /**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
  * multicast packet's number of destination rows) and, for multicast only (`withRow`), its first destination
@@ -104,6 +147,14 @@ export class PacketBuffer {
     bs.fill(0, 0, buckets + 1);
     const scale = hi > lo ? (buckets - 1) / (hi - lo) : 0;
     for (let i = 0; i < n; i++) bs[Math.floor((time[i]! - lo) * scale) + 1]!++;
+    let crowded = 0;
+    for (let b = 1; b <= buckets; b++) if (bs[b]! > crowded) crowded = bs[b]!;
+    // times crowded into a few buckets (a far outlier stretches the range) make the insertion quadratic:
+    // hours for millions of packets in one bucket, arriving late-first; sort by merging instead
+    if (crowded > CROWDED_BUCKET) {
+      mergeByTime(time, order, bs, n);
+      return n;
+    }
     for (let b = 0; b < buckets; b++) bs[b + 1]! += bs[b]!;
     bs.copyWithin(P, 0, buckets + 1);
     for (let i = 0; i < n; i++) {
