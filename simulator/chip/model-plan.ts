@@ -135,3 +135,21 @@ export function buildUnitPlans(
     };
   });
 }
+
+/**
+ * Per source, the last phase reading its arrivals in the step they were sent (−1: none): layer-sync inputs with
+ * no delay, and a dynamic matmul's operands when it reads them in the same step (matmulLag 0).
+ */
+export function lastSameStepReaders(phases: UnitPlan[][], sources: number, matmulLag: number): Int32Array {
+  const until = new Int32Array(sources).fill(-1);
+  phases.forEach((phase, k) => {
+    for (const u of phase) {
+      for (const ip of u.inputs) if (ip.sameStep) until[ip.src] = k;
+      if (matmulLag === 0) for (const si of u.operands) until[si] = k;
+    }
+  });
+  // arrivals are written into the buffer of the source the phase sent: one unit per phase (layer-sync)
+  if (until.some((k) => k >= 0) && phases.some((p) => p.length > 1))
+    throw new Error("same-step arrivals need one unit per phase (layer-sync)");
+  return until;
+}

@@ -25,7 +25,7 @@ import {
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import { matmulShares } from "./matmul-split.js";
-import { buildUnitPlans, termTotals, type UnitPlan } from "./model-plan.js";
+import { buildUnitPlans, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
@@ -46,6 +46,8 @@ export class ChipModel {
   private readonly allUpdate: boolean;
   private readonly cyc: Float64Array;
   private stepSpikes = 0;
+  /** Bit planes of each source's events (by source index; 0: sent as they are). */
+  private readonly planes: Int32Array;
   /** Output ports reading each source (by source index): each of its events goes to the host once per port. */
   private readonly outPorts: Int32Array;
   /** This step's output packets: the time each left its core (host link, system.host). */
@@ -84,13 +86,14 @@ export class ChipModel {
     const sameStep = dp.mode === "layer-sync";
     this.plans = buildUnitPlans(dp, profile, layout, synapses, index);
     this.phases = sameStep ? this.plans.map((p) => [p]) : [this.plans];
+    this.planes = new Int32Array(this.ids.length);
+    for (const p of this.plans) this.planes[p.src] = p.planes;
     this.router = new Router(
       noc,
       this.dest,
       this.ids.map((id) => layout.slotOf.get(id)),
       costs.cycles[AXON_IN]!,
-      this.plans.some((p) => p.inputs.some((ip) => ip.sameStep)) ||
-        (dp.plan.matmulLag === 0 && this.plans.some((p) => p.unit.kind === "matmul")),
+      lastSameStepReaders(this.phases, this.ids.length, dp.plan.matmulLag),
     );
   }
 
@@ -120,7 +123,6 @@ export class ChipModel {
     // Input events come from the host straight into the cores that read them (no mesh hops). With a host
     // link (system.host) they cross it first, one packet per destination core, in order: each holds the link
     // packetBits / bandwidth and arrives its latency after it departs.
-    const keep = router.keepArrival;
     const host = this.costs.host;
     const hostOcc = this.costs.hostOccupancy;
     const hostLat = cyc[HOST_IN]!;
@@ -132,7 +134,12 @@ export class ChipModel {
       const si = this.ids.indexOf(port.id);
       const f = this.dp.frame(port.id, t)!;
       const d = this.dest[si]!;
-      const base = router.base[si]!;
+      // its arrivals, when read this step: entry k is its k-th delivery (Router.arrivals)
+      let rows = 0;
+      if (router.reads(si))
+        for (let e = 0; e < f.count; e++) rows += d.start[f.idx[e]! + 1]! - d.start[f.idx[e]!]!;
+      const arrival = rows > 0 ? router.arrivals.open(si, rows) : undefined;
+      let k = 0;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
@@ -145,17 +152,18 @@ export class ChipModel {
             this.count(rowSlot(d, i, r), HOST_IN, 1);
             hostIn++;
           }
-          if (keep) router.arrival[base + r] = at;
+          if (arrival) arrival[k++] = at;
           this.receive(rowSlot(d, i, r));
           tally.inputPackets++;
         }
       }
     });
     this.hostOutN = 0;
-    for (const phase of this.phases) {
+    this.phases.forEach((phase, k) => {
       for (const u of phase) this.unitStep(u, t);
       router.route(tally, this.stepEv);
-    }
+      router.endPhase(k);
+    });
     const hostOutEnd = host ? this.drainHostOut() : 0;
     const hostOutN = this.hostOutN;
     let compute = 0;
@@ -254,13 +262,30 @@ export class ChipModel {
     this.count(c, MEM, 1);
   }
 
-  /** When the packet of source `si`'s neuron i reached slot c this step. */
-  private arrival(si: number, i: number, c: number): number {
+  /**
+   * When the last packet of source `si`'s events this step reached slot c (0 when none goes there): its
+   * frame's events in order, entries as `emit` numbered them (Router.entryOf).
+   */
+  private lastArrival(si: number, f: Frame, c: number): number {
     const d = this.dest[si]!;
-    const base = this.router.base[si]!;
-    for (let r = d.start[i]!; r < d.start[i + 1]!; r++)
-      if (rowSlot(d, i, r) === c) return this.router.arrival[base + r]!;
-    return 0;
+    const arrival = this.router.arrivals.of(si);
+    const planes = this.planes[si]!;
+    let ready = 0;
+    let first = 0;
+    for (let e = 0; e < f.count; e++) {
+      const i = f.idx[e]!;
+      const r0 = d.start[i]!;
+      const rows = d.start[i + 1]! - r0;
+      const bits = planes > 0 ? popcount(f.values[i]!, planes) : 1;
+      if (bits > 0)
+        for (let q = 0; q < rows; q++)
+          if (rowSlot(d, i, r0 + q) === c) {
+            ready = Math.max(ready, arrival[Router.entryOf(first, bits, rows, q)]!);
+            break;
+          }
+      first += bits * rows;
+    }
+    return ready;
   }
 
   private unitStep(u: UnitPlan, t: number): void {
@@ -268,7 +293,6 @@ export class ChipModel {
     items.n = 0;
     for (let k = 0; k < u.slots.length; k++) bufWork[u.slots[k]!] = 0;
     const ev = this.tally.events;
-    const arrival = this.router.arrival;
     for (const ip of u.inputs) {
       const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
       if (!f || f.count === 0) continue;
@@ -276,28 +300,33 @@ export class ChipModel {
       const { kind, sameStep } = ip;
       const { start, slot, count } = ip.table;
       // same-step work waits for the packet of its (neuron, slot) row among the source's destination rows:
-      // both lists ascend by slot, so one forward walk finds each
+      // both lists ascend by slot, so one forward walk finds each; its arrival is the entry `emit` gave it
       const d = this.dest[ip.src]!;
       const dSlot = d.slot;
       const dAt = highAt(d);
-      const base = this.router.base[ip.src]!;
+      const arrival = sameStep ? this.router.arrivals.of(ip.src) : undefined;
+      let first = 0;
       let ops = 0;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         // bit planes: one AC per synapse per set bit; the work starts when the event's last bit arrived
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
-        let g = d.start[i]!;
+        const r0 = d.start[i]!;
+        const rows = d.start[i + 1]! - r0;
+        let g = r0;
         const gHigh = highRow(d, i);
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
           ev[c * K + kind]! += n;
           ops += n;
-          if (sameStep) {
+          if (arrival) {
             while ((g >= gHigh ? dAt + dSlot[g]! : dSlot[g]) !== c) g++;
-            items.push(c, arrival[base + g]!, n * w, 0, 0);
+            // an event with no bit set sent nothing: no wait (its work is 0 ops)
+            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w, 0, 0);
           } else bufWork[c]! += n * w;
         }
+        first += bits * rows;
       }
       this.stepEv[kind]! += ops;
     }
@@ -393,10 +422,8 @@ export class ChipModel {
       }
       // the last operand packet this slot received (operands it does not read never come here)
       let ready = 0;
-      for (const si of u.operands) {
-        const f = this.dp.frame(this.ids[si]!, t)!;
-        for (let e = 0; e < f.count; e++) ready = Math.max(ready, this.arrival(si, f.idx[e]!, c));
-      }
+      for (const si of u.operands)
+        ready = Math.max(ready, this.lastArrival(si, this.dp.frame(this.ids[si]!, t)!, c));
       this.items.push(c, ready, w, 0, 0);
     }
   }
@@ -418,6 +445,9 @@ export class ChipModel {
     const spikeOut = cyc[SPIKE_OUT]!;
     const axonOut = cyc[AXON_OUT]!;
     const ports = this.outPorts[u.src]!;
+    // entries number this step's deliveries of the source, as Router.entryOf reads them (kept only if read)
+    const keep = router.sendFrom(u.src);
+    let entry = 0;
     let spikes = 0;
     let packets = 0;
     let lo = Number.POSITIVE_INFINITY;
@@ -446,7 +476,8 @@ export class ChipModel {
           busy += axonOut;
           const r = r0 + q;
           const key = multicast ? r1 - r0 : router.pairOf(c, r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!);
-          pending.push(tc, key, base + r0 + q);
+          pending.push(tc, key, base + r0 + q, entry);
+          entry += multicast ? r1 - r0 : 1;
           if (tc < lo) lo = tc;
           if (tc > hi) hi = tc;
         }
@@ -458,6 +489,7 @@ export class ChipModel {
       if (ports > 0) ev[c * K + HOST_OUT]! += ports;
     }
     pending.bound(lo, hi);
+    if (keep && entry > 0) router.arrivals.open(u.src, entry);
     if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
     if (u.spikes || u.planes > 0) this.stepSpikes += spikes;
     this.stepEv[SPIKE_OUT]! += spikes;

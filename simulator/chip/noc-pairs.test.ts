@@ -143,7 +143,7 @@ describe("memory per pair and per row on a system's global grid", () => {
     expect(noc.pathOff[noc.pairOf(9, 0)]).toBe(noc.pathOff[noc.pairOf(1, 0)]! + 10);
   });
 
-  it("a multicast router keeps one array per destination row (arrival times), not copies of the tables", () => {
+  it("a multicast router keeps nothing per destination row (no arrival times per row, no copies of the tables)", () => {
     const p = loadProfile("spinnaker2-sandia");
     expect(p.grid.multicast).toBe(true);
     const width = p.grid.width * p.system!.chipsX;
@@ -162,7 +162,10 @@ describe("memory per pair and per row on a system's global grid", () => {
         for (let r = d.start[i]!; r < d.start[i + 1]!; r++) noc.path(srcSlot[s]![i]!, d.slot[r]!);
     });
     noc.finalize();
-    const router = new Router(noc, dest, srcSlot, 1, true);
-    expect(perEntryArrays(router, 2 * 3 * neurons).typed).toEqual(["arrival"]);
+    // source 0's arrivals are read in phase 1 (same-step work), source 1's by nothing
+    const router = new Router(noc, dest, srcSlot, 1, Int32Array.of(1, -1));
+    expect(router.keepArrival).toBe(true);
+    expect(perEntryArrays(router, 2 * 3 * neurons).typed).toEqual([]);
+    expect(router.arrivals.heldEntries()).toBe(0);
   });
 });

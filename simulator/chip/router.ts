@@ -8,7 +8,7 @@
 import { SpikegridError } from "../../common/errors.js";
 import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
-import { PacketBuffer } from "./scratch.js";
+import { ArrivalStore, PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
 import { DEST_ROW_LIMIT, type DestTable, highAt, highRow } from "./tables.js";
 
@@ -22,11 +22,23 @@ export class Router {
   /** The pair last looked up per destination slot (`pairOf`): its source slot (−1: none yet) and pair id. */
   private readonly lastFrom: Int32Array;
   private readonly lastPair: Int32Array;
+  /** Whether any source's arrivals are read (`reads`). */
   readonly keepArrival: boolean;
-  /** Arrival cycle of each row's packet this step (read for same-step work and dynamic-matmul operands; empty
-   * unless `keepArrival`). */
-  readonly arrival: Float64Array;
+  /**
+   * Per source, whether something reads its arrivals in the step they were sent (layer-sync same-step work,
+   * dynamic-matmul operands), and the last phase that does: its arrivals are freed after that phase.
+   */
+  private readonly readUntil: Int32Array;
+  /**
+   * This step's arrival cycles per source still to be read (`ArrivalStore`): entry k is its k-th delivery of the
+   * step — event after event in its frame's order, an event's bit planes in turn, each one's destination rows in
+   * table order (`entryOf`). Sized by one source's traffic of one step and freed once read, not one per
+   * destination row (8 bytes × ≈ 2 G rows on a rack-size system, most of them touched by an active network).
+   */
+  readonly arrivals = new ArrivalStore();
   readonly pending = new PacketBuffer();
+  /** Whether the arrivals of the packets pending now are kept (`sendFrom`). */
+  private writing = false;
   /** Latest delivery and longest single route of the step. */
   maxDeliver = 0;
   maxNet = 0;
@@ -47,9 +59,12 @@ export class Router {
     dest: readonly DestTable[],
     srcSlot: readonly (Int32Array | undefined)[],
     private readonly axonIn: number,
-    /** Whether anything reads `arrival` of routed packets (same-step work, dynamic-matmul operands): if not,
-     * the router neither writes nor holds it (8 bytes a row, written in time order: mostly cache misses). */
-    keepArrival: boolean,
+    /**
+     * Per source, the last phase that reads its arrivals in the step they were sent (same-step work,
+     * dynamic-matmul operands), −1 when none does: the router neither writes nor holds the others' (8 bytes a
+     * delivery, written in time order: mostly cache misses).
+     */
+    readUntil: Int32Array,
   ) {
     let total = 0;
     for (const d of dest) total += d.slot.length;
@@ -65,13 +80,13 @@ export class Router {
     dest.forEach((d, s) => {
       this.base[s + 1] = this.base[s]! + d.slot.length;
     });
-    const rows = this.base[dest.length]!;
     const multicast = noc.multicast;
     this.dest = dest;
     this.srcSlot = srcSlot;
-    this.keepArrival = keepArrival || multicast;
-    this.pending.withRow = this.keepArrival;
-    this.arrival = new Float64Array(this.keepArrival ? rows : 0);
+    this.readUntil = readUntil;
+    this.keepArrival = readUntil.some((p) => p >= 0);
+    // a multicast packet finds its source and destinations from its first row
+    this.pending.keepRows(multicast);
     this.lastFrom = new Int32Array(noc.slots).fill(-1);
     this.lastPair = new Int32Array(noc.slots);
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
@@ -104,7 +119,37 @@ export class Router {
     return this.noc.stepChipLinkBusy();
   }
 
+  /** Whether source s's arrivals are kept this step (something reads them in the step they were sent). */
+  reads(s: number): boolean {
+    return this.readUntil[s]! >= 0;
+  }
+
+  /**
+   * The entry of a delivery of a source's event: `first` is the event's first entry (bits × rows of every
+   * event before it in the frame), `rows` its destination rows; the last of its `bits` bit packets to row
+   * offset `q` — the one routed last, so the time a row's work waits for.
+   */
+  static entryOf(first: number, bits: number, rows: number, q: number): number {
+    return first + (bits - 1) * rows + q;
+  }
+
+  /**
+   * Source s is about to send this phase's packets: their arrivals are written (numbered from 0 as they are
+   * pushed; a multicast packet's entry is that of its first row) only when something reads them.
+   */
+  sendFrom(s: number): boolean {
+    this.writing = this.readUntil[s]! >= 0;
+    return this.writing;
+  }
+
+  /** Frees the arrivals of the sources whose last same-step reader ran in `phase`. */
+  endPhase(phase: number): void {
+    const { readUntil, arrivals } = this;
+    for (let s = 0; s < readUntil.length; s++) if (readUntil[s] === phase) arrivals.release(s);
+  }
+
   newStep(): void {
+    this.arrivals.releaseAll();
     this.maxDeliver = 0;
     this.maxNet = 0;
     this.stepPackets = 0;
@@ -129,9 +174,9 @@ export class Router {
    * max(t, free[l]) under contention, free[l] = t = depart + latency (packets per link: in `flush`).
    */
   private routeUnicast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sPair: pair, sRow: row } = this.pending;
-    const { noc, arrival, pairCount, touched, axonIn, span } = this;
-    const keepArrival = this.pending.withRow;
+    const { time, pair, order } = this.pending;
+    const { noc, pairCount, touched, axonIn, span } = this;
+    const arrival = this.writing ? this.arrivals.current : undefined;
     const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
@@ -140,8 +185,10 @@ export class Router {
     let ns = 0;
     let cl = 0;
     for (let x = 0; x < n; x++) {
-      const inject = time[x]!;
-      const key = pair[x]!;
+      // its index is its arrival entry (Router.sendFrom)
+      const i = order[x]!;
+      const inject = time[i]!;
+      const key = pair[i]!;
       const off = span[4 * key]!;
       if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
       ew += span[4 * key + 2]!;
@@ -158,7 +205,7 @@ export class Router {
       }
       cl += crossings;
       const arr = t + axonIn;
-      if (keepArrival) arrival[row[x]!] = arr;
+      if (arrival) arrival[i] = arr;
       if (arr > maxDeliver) maxDeliver = arr;
       if (arr - inject > maxNet) maxNet = arr - inject;
       if (pairCount[key]!++ === 0) touched[nTouched++] = key;
@@ -209,25 +256,29 @@ export class Router {
 
   /** One packet per event reaching all its destination rows; links it already crossed are free. */
   private routeMulticast(n: number, tally: ChipTally, stepEv: Float64Array): void {
-    const { sTime: time, sRow: row, sPair: rows } = this.pending;
-    const { noc, arrival, axonIn, base, dest, srcSlot } = this;
+    const { time, pair: rows, order, row, entry } = this.pending;
+    const { noc, axonIn, base, dest, srcSlot } = this;
+    const arrival = this.writing ? this.arrivals.current : undefined;
     const ev = tally.events;
     let hopsEW = 0;
     let hopsNS = 0;
     let crossings = 0;
     for (let x = 0; x < n; x++) {
-      const r0 = row[x]!;
-      const r1 = r0 + rows[x]!;
+      const i = order[x]!;
+      const r0 = row[i]!;
+      const r1 = r0 + rows[i]!;
       // the source owning row r0, then its neuron whose rows start there: its slot sent the packet
       const src = lastAtMost(base, r0, dest.length);
       const d = dest[src]!;
       const at = base[src]!;
-      const i = lastAtMost(d.start, r0 - at, d.start.length - 1);
-      const a = srcSlot[src]![i]!;
+      const n0 = lastAtMost(d.start, r0 - at, d.start.length - 1);
+      const a = srcSlot[src]![n0]!;
       const dSlot = d.slot;
-      const rHigh = at + highRow(d, i);
+      const rHigh = at + highRow(d, n0);
       const dAt = highAt(d);
-      const inject = time[x]!;
+      const inject = time[i]!;
+      // this packet's entries: one per destination row, in row order
+      const e0 = arrival ? entry[i]! - r0 : 0;
       const id = this.packetId++;
       tally.packetsOut[a]!++;
       let ew = 0;
@@ -239,7 +290,7 @@ export class Router {
         ew += noc.lastEW;
         ns += noc.lastNS;
         cl += noc.lastCL;
-        arrival[r] = arr;
+        if (arrival) arrival[e0 + r] = arr;
         tally.packetsIn[b]!++;
         ev[b * K + AXON_IN]!++;
         ev[b * K + MEM]!++;

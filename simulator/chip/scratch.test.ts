@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ItemBuffer, PacketBuffer } from "./scratch.js";
+import { ArrivalStore, ItemBuffer, PacketBuffer } from "./scratch.js";
 
 describe("ItemBuffer.sort", () => {
   it("orders by (key, time, insertion) like a stable comparator sort, reusing its buffers", () => {
@@ -25,24 +25,99 @@ describe("ItemBuffer.sort", () => {
 });
 
 describe("PacketBuffer.sortByTime", () => {
-  it("orders packets by (time, insertion) and keeps pair and row with them", () => {
+  it("orders packet indices by (time, insertion); columns stay where they were pushed", () => {
     const buf = new PacketBuffer();
+    buf.keepRows(true);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 3000 }), (times) => {
         buf.clear();
         let [lo, hi] = [Infinity, -Infinity];
         times.forEach((t, i) => {
-          buf.push(t, i, 7 * i);
+          buf.push(t, 5 * i, 7 * i, 3 * i + 1);
           [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
         });
         buf.bound(lo, hi);
         expect(buf.sortByTime()).toBe(times.length);
         const want = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
-        expect([...buf.sPair.subarray(0, times.length)]).toEqual(want);
-        expect([...buf.sTime.subarray(0, times.length)]).toEqual(want.map((i) => times[i]));
-        expect([...buf.sRow.subarray(0, times.length)]).toEqual(want.map((i) => 7 * i));
+        const order = [...buf.order.subarray(0, times.length)];
+        expect(order).toEqual(want);
+        expect(order.map((i) => [buf.time[i], buf.pair[i], buf.row[i], buf.entry[i]])).toEqual(
+          want.map((i) => [times[i], 5 * i, 7 * i, 3 * i + 1]),
+        );
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("orders times crowded into one bucket by a far outlier (the merge path) as (time, insertion)", () => {
+    const buf = new PacketBuffer();
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 70, maxLength: 2000 }),
+        fc.integer({ min: 0, max: 69 }),
+        (ticks, at) => {
+          buf.clear();
+          // quarter-cycle times (exact) and one packet far later: the rest crowd the first bucket
+          const times = ticks.map((k) => k / 4);
+          times[at] = 1e9;
+          times.forEach((t) => {
+            buf.push(t, 0, 0, 0);
+          });
+          buf.bound(Math.min(...times), 1e9);
+          buf.sortByTime();
+          const want = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
+          expect([...buf.order.subarray(0, times.length)]).toEqual(want);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sorts 400,000 crowded packets, late ones first, in well under the quadratic insertion's minute", () => {
+    const buf = new PacketBuffer();
+    const n = 400_000;
+    // a late core's packets first, then an early core's, crowded into one bucket by a far outlier
+    for (let i = 0; i < n; i++) buf.push(i < n / 2 ? 1000 + i / n : i / n, 0, 0, 0);
+    buf.push(1e9, 0, 0, 0);
+    buf.bound(0, 1e9);
+    buf.sortByTime();
+    const o = buf.order;
+    expect([o[0], o[n / 2 - 1], o[n / 2], o[n - 1], o[n]]).toEqual([n / 2, n - 1, 0, n / 2 - 1, n]);
+  }, 20_000);
+
+  it("holds one index per packet beside time and pair; rows and entries only when asked for", () => {
+    const buf = new PacketBuffer();
+    for (let i = 0; i < 5000; i++) buf.push(i, i, i, i);
+    const m = buf.time.length;
+    expect([buf.pair.length, buf.order.length, buf.row.length, buf.entry.length]).toEqual([m, m, 0, 0]);
+    buf.keepRows(true);
+    expect([buf.row.length, buf.entry.length]).toEqual([m, m]);
+    // no other array per packet (a sorted copy of each column, bucket numbers)
+    const perPacket = Object.entries(buf)
+      .filter(([, v]) => ArrayBuffer.isView(v) && (v as Int32Array).length === m)
+      .map(([k]) => k)
+      .sort();
+    expect(perPacket).toEqual(["entry", "order", "pair", "row", "time"]);
+  });
+});
+
+describe("ArrivalStore", () => {
+  it("reuses freed buffers and keeps no more of them than were in use at once", () => {
+    const store = new ArrivalStore();
+    // two sources in use at once, then freed
+    store.open(0, 100).fill(1);
+    store.open(1, 100).fill(2);
+    expect([store.of(0)[99], store.of(1)[99], store.of(2).length]).toEqual([1, 2, 0]);
+    store.releaseAll();
+    expect(store.heldEntries()).toBe(2 * 1024);
+    // a fitting free buffer is reused
+    expect(store.open(2, 1000).length).toBe(1024);
+    store.release(2);
+    // growing traffic: a new buffer an eighth larger replaces the largest free one, too small
+    for (const n of [5_000, 20_000, 80_000]) {
+      expect(store.open(3, n).length).toBe(n + n / 8);
+      store.release(3);
+    }
+    expect(store.heldEntries()).toBe(1024 + 90_000);
   });
 });

@@ -1,0 +1,152 @@
+// Arrival times read in the step they were sent (layer-sync same-step work): what the work waits for, computed
+// by hand on a fan-out over the mesh with contention, and how much the router keeps for them — one step's
+// deliveries of the sources still to be read, not one entry per destination row.
+
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  createDense,
+  createIf,
+  createInput,
+  createModule,
+  createOneToOne,
+  createOutput,
+  createPopulation,
+  createProjection,
+  type NmirModule,
+} from "../../compiler/nmir/index.js";
+import { costTable } from "../../simulator/chip/costs.js";
+import { createChip } from "../../simulator/chip/index.js";
+import type { Layout } from "../../simulator/chip/layout.js";
+import { Noc } from "../../simulator/chip/noc.js";
+import { Router } from "../../simulator/chip/router.js";
+import { ArrivalStore, ItemBuffer } from "../../simulator/chip/scratch.js";
+import { handProfile, placeAt } from "./helpers.js";
+
+/** x (2 spikes) → a (2 IF, vth 0, one to one) → b (`nb` IF, silent), a → b dense with weight 1. */
+function fanOut(nb: number): NmirModule {
+  const m = createModule({ name: "fan-out", stage: "quantized", inputs: [createInput("x", [2])] });
+  m.populations.push(
+    createPopulation({ id: "a", shape: [2], model: createIf({ vth: 0, vBits: 16 }) }),
+    createPopulation({ id: "b", shape: [nb], model: createIf({ vth: 1000, vBits: 16 }) }),
+  );
+  const xa = createOneToOne({ size: 2, weights: Int32Array.of(1) });
+  const ab = createDense({ inSize: 2, outSize: nb, weights: new Int32Array(2 * nb).fill(1) });
+  m.projections.push(createProjection({ id: "xa", src: "x", dst: "a", connectivity: xa, weightBits: 8 }));
+  m.projections.push(createProjection({ id: "ab", src: "a", dst: "b", connectivity: ab, weightBits: 8 }));
+  m.outputs.push(createOutput("y", "b"));
+  return m;
+}
+
+const spikes = (values: number[]) => ({ x: { shape: [1, values.length], data: Float64Array.from(values) } });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("same-step arrivals", () => {
+  it("each (event, core) work item waits for its own packet's arrival, as computed by hand", () => {
+    const p = handProfile();
+    const ir = fanOut(4);
+    // a on tile (0,0); b's two cores of 2 neurons on (1,0) and (3,0)
+    const mapping = placeAt(ir, p, 2, [
+      [0, 0],
+      [1, 0],
+      [3, 0],
+    ]);
+    const pushed: number[][] = [];
+    const push = ItemBuffer.prototype.push;
+    vi.spyOn(ItemBuffer.prototype, "push").mockImplementation(function (this: ItemBuffer, k, t, v, a, b) {
+      pushed.push([k, t, v]);
+      push.call(this, k, t, v, a, b);
+    });
+    const r = createChip(p, { timing: "detailed", mode: "layer-sync" })
+      .load(ir, mapping)
+      .run(spikes([1, 1]));
+    // Core a (slot 0): both input packets land at 1 (axonIn); 2 ACs (2 each) → 5; 2 active updates (5 each)
+    // → 15; a0 spikes (1) → 16 and sends to b's cores (slots 1, 2) at 16; a1 spikes → 17, sends at 17.
+    // Routed in injection order, FIFO E-W links of 4 cycles, then axonIn 1:
+    //   a0 → slot 1: link 0→1 at 16 → 20, arrives 21
+    //   a0 → slot 2: link 0→1 free at 20 → 24, 1→2 → 28, 2→3 → 32, arrives 33
+    //   a1 → slot 1: link 0→1 free at 24 → 28, arrives 29
+    //   a1 → slot 2: 0→1 free at 28 → 32, 1→2 free at 28 → 36, 2→3 free at 32 → 40, arrives 41
+    // b's work per (event, core): 2 synapses × 2 cycles = 4, waiting for that packet.
+    expect(pushed).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [1, 21, 4],
+      [2, 33, 4],
+      [1, 29, 4],
+      [2, 41, 4],
+    ]);
+    // slot 2: max(0, 33) + 4 = 37, max(37, 41) + 4 = 45, 2 active updates (10) → 55; + barrier 20
+    expect(r.chip.perStep.cycles).toEqual([75]);
+    // only a1 fires: core a: input at 1, 1 AC → 3, one active (5) and one idle (3) update → 11, spike → 12;
+    // slot 1's packet crosses link 0→1 at 12 → 16, arrives 17; slot 2's waits for that link until 16, then
+    // three links → 28, arrives 29
+    pushed.length = 0;
+    createChip(p, { timing: "detailed", mode: "layer-sync" })
+      .load(ir, mapping)
+      .run(spikes([0, 1]));
+    expect(pushed.filter(([k]) => k! > 0)).toEqual([
+      [1, 17, 4],
+      [2, 29, 4],
+    ]);
+  });
+
+  it("keeps arrivals for one step's deliveries of the sources still read, not per destination row", () => {
+    const p = handProfile();
+    // b over 8 cores: a's 2 neurons have 8 destination rows each; x's 1 each
+    const ir = fanOut(16);
+    const at: [number, number][] = [[0, 0]];
+    for (let k = 0; k < 8; k++) at.push([(k % 3) + 1, Math.floor(k / 3)]);
+    const mapping = placeAt(ir, p, 2, at);
+    const opened: number[] = [];
+    const open = ArrivalStore.prototype.open;
+    vi.spyOn(ArrivalStore.prototype, "open").mockImplementation(function (this: ArrivalStore, s, n) {
+      opened.push(n);
+      return open.call(this, s, n);
+    });
+    // step 0: x0 fires (1 delivery to a), then a0 (8 rows); step 1: nothing; step 2: both (2, then 16)
+    const input = { x: { shape: [3, 2], data: Float64Array.of(1, 0, 0, 0, 1, 1) } };
+    createChip(p, { mode: "layer-sync" }).load(ir, mapping).run(input);
+    expect(opened).toEqual([1, 8, 2, 16]);
+  });
+
+  it("a router holds no array per destination row, however many rows its tables have", () => {
+    const p = handProfile();
+    // slots 0, 1, 2 on tiles (0,0), (1,0), (3,0)
+    const tileX = Int32Array.of(0, 1, 3);
+    const layout: Layout = {
+      slots: 3,
+      coreIndex: Int32Array.of(0, 1, 3),
+      tileX,
+      tileY: new Int32Array(3),
+      tileId: tileX,
+      tilesInUse: 3,
+      chipOf: new Int32Array(3),
+      chipsInUse: 1,
+      slotOf: new Map(),
+      slices: new Map(),
+      bySlot: [],
+    };
+    const noc = new Noc(p, layout, costTable(p, 3, 3, 1), true);
+    // one source of 100,000 neurons, each sending to slots 1 and 2: 200,000 rows
+    const neurons = 100_000;
+    const dest = [
+      {
+        start: Int32Array.from({ length: neurons + 1 }, (_, i) => 2 * i),
+        slot: Int32Array.from({ length: 2 * neurons }, (_, r) => 1 + (r % 2)),
+      },
+    ];
+    noc.path(0, 1);
+    noc.path(0, 2);
+    noc.finalize();
+    const router = new Router(noc, dest, [new Int32Array(neurons)], 1, Int32Array.of(0));
+    expect(router.keepArrival).toBeTruthy();
+    const sizes = Object.values(router)
+      .filter((v) => ArrayBuffer.isView(v))
+      .map((v) => (v as Int32Array).length);
+    expect(Math.max(...sizes)).toBeLessThan(neurons);
+    expect(router.arrivals.heldEntries()).toBe(0);
+  });
+});
