@@ -19,4 +19,4 @@ export { profileTraffic } from "./profile-traffic.js";
 export { formatChipGrid, formatSystemLinks } from "./system-view.js";
 export type { SpikeCounts } from "./traffic.js";
 export * from "./types.js";
-export { checkMapping, validatedMapping, validateMapping } from "./validate.js";
+export { alreadyValidated, checkMapping, validatedMapping, validateMapping } from "./validate.js";

@@ -23,6 +23,7 @@ import { placeSequential } from "./place-sequential.js";
 import { routeXY } from "./route-xy.js";
 import { type SpikeCounts, trafficEdges } from "./traffic.js";
 import { MAPPING_SCHEMA_VERSION, type Mapping, type Placement } from "./types.js";
+import { markMapped } from "./validate.js";
 
 export interface MapOptions {
   /** Use at most this many cores (default: the chip's, or the whole system's). */
@@ -291,5 +292,7 @@ export function mapNetwork(ir: NmirModule, profile: ChipProfile, opts: MapOption
     done.chipsAvailable = fit.chipsAvailable;
     done.chipsNeeded = fit.chipsNeeded;
   }
+  // built here from this module and profile: the simulator loading it does not check it again (validate.ts)
+  markMapped(mapping, ir, profile);
   return { mapping, fit: done };
 }

@@ -343,11 +343,25 @@ export function validateMapping(raw: unknown, ir: NmirModule, profile: ChipProfi
 }
 
 /**
+ * Records that `mapping` is the mapper's own result for this module and profile object (map-network.ts): the
+ * simulator that loads it next skips the check, whose traffic edges alone are millions of pairs on a large
+ * system (spikformer-10-512 at 224×224 on spinnaker2-sandia: ~4 GB and ~90 s). A file is always checked.
+ */
+export function markMapped(mapping: Mapping, ir: NmirModule, profile: ChipProfile): void {
+  passed.set(mapping, { ir, profile });
+}
+
+/** Whether validatedMapping would pass `raw` against this module and profile object without checking it. */
+export function alreadyValidated(raw: unknown, ir: NmirModule, profile: ChipProfile): boolean {
+  const p = typeof raw === "object" && raw !== null ? passed.get(raw) : undefined;
+  return p !== undefined && p.ir === ir && p.profile === profile;
+}
+
+/**
  * validateMapping, unless this very mapping object already passed it against this module and profile object
  * (a loaded mapping is checked once, not again by every simulator that loads it: at 224×224 a check takes
  * over a minute). A mapping edited after it passed must be validated again with validateMapping.
  */
 export function validatedMapping(raw: unknown, ir: NmirModule, profile: ChipProfile): Mapping {
-  const p = typeof raw === "object" && raw !== null ? passed.get(raw) : undefined;
-  return p && p.ir === ir && p.profile === profile ? (raw as Mapping) : validateMapping(raw, ir, profile);
+  return alreadyValidated(raw, ir, profile) ? (raw as Mapping) : validateMapping(raw, ir, profile);
 }

@@ -54,10 +54,12 @@ export function simulateChip(
     ...(opts.perStepCounts ? { perStepCounts: true } : {}),
   };
   const totals: SanafeTotals[] = [];
-  const results = samples.map((s) => {
-    if (!opts.sanafe) return chip.run(s, opts.timesteps, runOpts);
+  // the last sample's engine is dropped before its summary is built (ChipRunOptions.last)
+  const results = samples.map((s, i) => {
+    const o = i === samples.length - 1 ? { ...runOpts, last: true } : runOpts;
+    if (!opts.sanafe) return chip.run(s, opts.timesteps, o);
     const observer = new SanafeObserver(opts.sanafe);
-    const r = chip.run(s, opts.timesteps, { ...runOpts, observer });
+    const r = chip.run(s, opts.timesteps, { ...o, observer });
     totals.push(observer.totals());
     return r;
   });

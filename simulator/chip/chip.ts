@@ -45,6 +45,11 @@ export interface ChipRunOptions {
   perStepCounts?: boolean;
   /** Called around every step with the datapath (the sanafe convention's counting, sanafe/observe.ts). */
   observer?: StepObserver;
+  /**
+   * No further run of this load follows (a batch's last sample): the engine's model, datapath and per-pair
+   * paths are dropped before the summary is built, so their memory can go while its per-core rows are made.
+   */
+  last?: boolean;
 }
 
 /** The same fields as `runReference`'s result, plus the chip statistics. */
@@ -110,10 +115,25 @@ export function createChip(profile: ChipProfile, opts: ChipOptions = {}): Chip {
 
 /** What a run steps: the datapath, the chip model over it, their tallies and the network on chip. */
 class ChipEngine {
-  readonly dp: Datapath;
-  readonly model: ChipModel;
   readonly tally: ChipTally;
   private readonly noc: Noc;
+  private datapath: Datapath | undefined;
+  private chipModel: ChipModel | undefined;
+
+  get dp(): Datapath {
+    if (!this.datapath) throw new Error("chip engine used after release");
+    return this.datapath;
+  }
+
+  get model(): ChipModel {
+    if (!this.chipModel) throw new Error("chip engine used after release");
+    return this.chipModel;
+  }
+
+  /** Whether the model is still held (release drops it with the datapath and paths). */
+  get held(): boolean {
+    return this.chipModel !== undefined;
+  }
 
   constructor(
     private readonly chip: ChipLoad,
@@ -122,8 +142,9 @@ class ChipEngine {
     const { ir, profile, layout, costs, sizes, timing } = chip;
     const readers = operandReaders(ir, layout);
     checkMatmulOperandRows(ir, sizes, layout, readers);
-    this.dp = new Datapath(ir, chip.mode, perStepCounts);
-    const synapses = synapseTables(this.dp.projections, layout);
+    const dp = new Datapath(ir, chip.mode, perStepCounts);
+    this.datapath = dp;
+    const synapses = synapseTables(dp.projections, layout);
     const dest = destinationTables(ir, sizes, layout, synapses, readers);
     this.noc = new Noc(profile, layout, costs, timing === "detailed");
     // every (source slot, destination slot) pair a packet takes; neighbouring neurons share their core and
@@ -142,8 +163,8 @@ class ChipEngine {
     }
     this.noc.finalize();
     this.tally = new ChipTally(layout.slots);
-    this.model = new ChipModel(
-      this.dp,
+    this.chipModel = new ChipModel(
+      dp,
       profile,
       layout,
       costs,
@@ -163,9 +184,17 @@ class ChipEngine {
     this.noc.resetStats();
   }
 
+  /** Flushes the model, then drops it, the datapath and the per-pair paths: the summary needs none of them. */
+  release(): void {
+    this.chipModel?.flush();
+    this.chipModel = undefined;
+    this.datapath = undefined;
+    this.noc.releasePaths();
+  }
+
   snapshot(): ChipSummary {
     const c = this.chip;
-    this.model.flush();
+    this.chipModel?.flush();
     return summarize(
       c.profile,
       c.layout,
@@ -263,12 +292,18 @@ class ChipLoad implements LoadedChip {
       }
     }
     const out = { mode, steps, outputs, outputsScaled, records };
-    return {
-      ...out,
-      counts: e.dp.book.snapshot(),
-      warnings: [...this.provenance, ...e.dp.warnings()],
-      chip: e.snapshot(),
-    };
+    const counts = e.dp.book.snapshot();
+    const warnings = [...this.provenance, ...e.dp.warnings()];
+    if (opts.last) {
+      this.cached = undefined;
+      e.release();
+    }
+    return { ...out, counts, warnings, chip: e.snapshot() };
+  }
+
+  /** Whether an engine (model, tables, paths) is kept for the next run: not after a run marked `last`. */
+  get engineHeld(): boolean {
+    return this.cached?.held ?? false;
   }
 
   stream(opts: Pick<ChipRunOptions, "perStepCounts"> = {}): ChipStream {

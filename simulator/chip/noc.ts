@@ -37,7 +37,7 @@ export class Noc {
    * Slot pairs with a path, numbered in the order first asked for: pair p goes from pairSrc[p] to pairDst[p].
    * Only pairs that exchange packets get an entry (a dense slots² table is gigabytes at 10⁴ cores in use).
    */
-  private readonly pairIds = new PairHash();
+  private pairIds = new PairHash();
   /** Mesh link id leaving tile t eastwards, westwards, southwards, northwards at 4·t + 0..3 (−1: none yet). */
   private readonly linkAt: Int32Array;
   /** Slot pairs numbered so far: the per-pair arrays below hold entries 0 .. nPairs − 1 (capacity grows). */
@@ -370,6 +370,19 @@ export class Noc {
    */
   get linkBusy(): Float64Array {
     return Float64Array.from(this.linkPackets, (n, l) => n * this.linkOcc[l]!);
+  }
+
+  /**
+   * Drops the per-pair paths and per-step link state (gigabytes on a system's global grid) once the last step
+   * ran: the run's summary reads only the links and their packets. Nothing can be sent afterwards.
+   */
+  releasePaths(): void {
+    this.pairIds = new PairHash();
+    this.pairTable = undefined;
+    this.nPairs = 0;
+    this.pairSrc = this.pairDst = this.pathOff = this.pathLen = new Int32Array(0);
+    this.pathLinks = this.pathEW = this.pathNS = this.pathCL = this.stamp = new Int32Array(0);
+    this.free = this.out = new Float64Array(0);
   }
 
   /** Packets per link this step (kept for chip links only). */
