@@ -18,25 +18,32 @@ function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
 
 const NONE32 = new Int32Array(0);
 
-/** A time-sort bucket with more packets than this is sorted by merging (`mergeByTime`), not by insertion. */
+/** A time-sort bucket with more packets than this is sorted by merging (`stableOrder`), not by insertion. */
 const CROWDED_BUCKET = 64;
 
 /**
- * order[0..n) = 0..n − 1 stably sorted by time (ties keep insertion order): runs of 8 by insertion, then
- * bottom-up merges through `spare` (≥ n long) — O(n log n) however the times crowd.
+ * 0..n − 1 stably ordered by (key, time) — by time alone when `key` is null; ties keep insertion order —
+ * in `a` or `b` (each ≥ n long; the other is scratch), whichever it returns: runs of 8 by insertion, then
+ * bottom-up merges, O(n log n) however the times crowd. One typed merge sort for the chip's work items and
+ * for crowded packet buckets (a comparator passed to TypedArray#sort boxes every compared double).
  */
-function mergeByTime(time: Float64Array, order: Int32Array, spare: Int32Array, n: number): void {
-  let src = order;
-  let dst = spare;
+function stableOrder<T extends Int32Array>(
+  key: Int32Array | null,
+  time: Float64Array,
+  a: T,
+  b: T,
+  n: number,
+): T {
+  let src = a;
+  let dst = b;
   for (let i = 0; i < n; i++) src[i] = i;
   const RUN = 8;
   for (let s = 0; s < n; s += RUN) {
     const e = Math.min(n, s + RUN);
     for (let i = s + 1; i < e; i++) {
       const x = src[i]!;
-      const t = time[x]!;
       let j = i;
-      while (j > s && time[src[j - 1]!]! > t) {
+      while (j > s && before(key, time, x, src[j - 1]!)) {
         src[j] = src[j - 1]!;
         j--;
       }
@@ -50,7 +57,7 @@ function mergeByTime(time: Float64Array, order: Int32Array, spare: Int32Array, n
       let i = lo;
       let j = mid;
       let k = lo;
-      while (i < mid && j < hi) dst[k++] = time[src[j]!]! < time[src[i]!]! ? src[j++]! : src[i++]!;
+      while (i < mid && j < hi) dst[k++] = before(key, time, src[j]!, src[i]!) ? src[j++]! : src[i++]!;
       while (i < mid) dst[k++] = src[i++]!;
       while (j < hi) dst[k++] = src[j++]!;
     }
@@ -58,7 +65,17 @@ function mergeByTime(time: Float64Array, order: Int32Array, spare: Int32Array, n
     src = dst;
     dst = tmp;
   }
-  if (src !== order) order.set(src.subarray(0, n));
+  return src;
+}
+
+/**
+ * Item x before item y when its (key, time) is smaller (time alone without keys); equal ones keep their
+ * order. A module function, not a closure over the arrays: `sort` runs once per unit and step, and a closure
+ * per call was a fifth of all the memory a sweep allocated.
+ */
+function before(key: Int32Array | null, time: Float64Array, x: number, y: number): boolean {
+  if (key === null) return time[x]! < time[y]!;
+  return key[x]! < key[y]! || (key[x] === key[y] && time[x]! < time[y]!);
 }
 
 /**
@@ -152,7 +169,8 @@ export class PacketBuffer {
     // times crowded into a few buckets (a far outlier stretches the range) make the insertion quadratic:
     // hours for millions of packets in one bucket, arriving late-first; sort by merging instead
     if (crowded > CROWDED_BUCKET) {
-      mergeByTime(time, order, bs, n);
+      const sorted = stableOrder(null, time, order, bs, n);
+      if (sorted !== order) order.set(sorted.subarray(0, n));
       return n;
     }
     for (let b = 0; b < buckets; b++) bs[b + 1]! += bs[b]!;
@@ -171,15 +189,6 @@ export class PacketBuffer {
     }
     return n;
   }
-}
-
-/**
- * Item x before item y when its (key, time) is smaller; ties keep insertion order (both sorts in `sort` are
- * stable). A module function, not a closure over the arrays: `sort` runs once per unit and step, and a closure
- * per call was a fifth of all the memory a sweep allocated.
- */
-function before(key: Int32Array, time: Float64Array, x: number, y: number): boolean {
-  return key[x]! < key[y]! || (key[x] === key[y] && time[x]! < time[y]!);
 }
 
 /**
@@ -218,43 +227,12 @@ export class ItemBuffer {
 
   /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
   sort(): Int32Array {
-    const n = this.n;
-    let src = this.order;
-    let dst = this.spare;
-    for (let i = 0; i < n; i++) src[i] = i;
-    const { key, time } = this;
-    // runs of 8 by insertion sort, then bottom-up merges
-    const RUN = 8;
-    for (let s = 0; s < n; s += RUN) {
-      const e = Math.min(n, s + RUN);
-      for (let i = s + 1; i < e; i++) {
-        const x = src[i]!;
-        let j = i;
-        while (j > s && before(key, time, x, src[j - 1]!)) {
-          src[j] = src[j - 1]!;
-          j--;
-        }
-        src[j] = x;
-      }
+    const sorted = stableOrder(this.key, this.time, this.order, this.spare, this.n);
+    if (sorted !== this.order) {
+      this.spare = this.order;
+      this.order = sorted;
     }
-    for (let width = RUN; width < n; width *= 2) {
-      for (let lo = 0; lo < n; lo += 2 * width) {
-        const mid = Math.min(n, lo + width);
-        const hi = Math.min(n, lo + 2 * width);
-        let i = lo;
-        let j = mid;
-        let k = lo;
-        while (i < mid && j < hi) dst[k++] = before(key, time, src[j]!, src[i]!) ? src[j++]! : src[i++]!;
-        while (i < mid) dst[k++] = src[i++]!;
-        while (j < hi) dst[k++] = src[j++]!;
-      }
-      const tmp = src;
-      src = dst;
-      dst = tmp;
-    }
-    this.order = src;
-    this.spare = dst;
-    return src;
+    return sorted;
   }
 }
 
