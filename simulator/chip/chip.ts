@@ -29,7 +29,7 @@ import { operandReaders } from "./operand-rows.js";
 import type { StepObserver } from "./sanafe/observe.js";
 import { ChipTally, type Timing } from "./stats.js";
 import { type ChipSummary, summarize } from "./summary.js";
-import { checkMatmulOperandRows, destinationTables, rowSlot, synapseTables } from "./tables.js";
+import { checkMatmulOperandRows, destinationTables, slotAt, synapseTables } from "./tables.js";
 
 export interface ChipOptions {
   /** Default "detailed". */
@@ -148,18 +148,24 @@ class ChipEngine {
     const dest = destinationTables(ir, sizes, layout, synapses, readers);
     this.noc = new Noc(profile, layout, costs, timing === "detailed");
     // every (source slot, destination slot) pair a packet takes; neighbouring neurons share their core and
-    // mostly their destinations, so a pair just asked for is not asked again (one look-up per new pair)
+    // mostly their destinations, so a pair just asked for is not asked again (one look-up per new pair), and
+    // a neuron on the core of the one before it with the same list asks for nothing new
     const lastFrom = new Int32Array(layout.slots).fill(-1);
     for (const [src, d] of dest) {
       const from = layout.slotOf.get(src);
       if (!from) continue;
-      for (let i = 0; i < from.length; i++)
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
-          const b = rowSlot(d, i, r);
+      let lastList = -1;
+      for (let i = 0; i < from.length; i++) {
+        const k = d.listOf[i]!;
+        if (k === lastList && i > 0 && from[i] === from[i - 1]) continue;
+        lastList = k;
+        for (let r = d.rowStart[k]!; r < d.rowStart[k + 1]!; r++) {
+          const b = slotAt(d, k, r);
           if (lastFrom[b] === from[i]) continue;
           lastFrom[b] = from[i]!;
           this.noc.path(from[i]!, b);
         }
+      }
     }
     this.noc.finalize();
     this.tally = new ChipTally(layout.slots);

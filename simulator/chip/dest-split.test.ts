@@ -19,7 +19,7 @@ import { createChip } from "./index.js";
 import type { Layout } from "./layout.js";
 import { generousSystem } from "./system-fixtures.js";
 import { destSplit } from "./table-rows.js";
-import { destinationTables, rowSlot, synapseTables } from "./tables.js";
+import { destinationTables, slotAt, synapseTables } from "./tables.js";
 
 const defaultSplit = destSplit.at;
 afterEach(() => {
@@ -64,7 +64,8 @@ describe("destination tables past 65,536 cores in use", () => {
       for (let o = 0; o < 5; o++) if (wy[o * 4 + i] !== 0) want.add(y[o]!);
       for (let o = 0; o < 3; o++) if (wz[o * 4 + i] !== 0) want.add(z[o]!);
       const got = [];
-      for (let r = t.start[i]!; r < t.start[i + 1]!; r++) got.push(rowSlot(t, i, r));
+      const k = t.listOf[i]!;
+      for (let r = t.rowStart[k]!; r < t.rowStart[k + 1]!; r++) got.push(slotAt(t, k, r));
       expect(got).toEqual([...want].sort((a, b) => a - b));
     }
     // 65,536 cores or fewer: no split needed, as before

@@ -30,7 +30,7 @@ import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
-import { type DestTable, highAt, highRow, rowSlot, type SlotTable } from "./tables.js";
+import { type DestTable, highAt, highFrom, rowsOf, type SlotTable, slotAt } from "./tables.js";
 
 export class ChipModel {
   private readonly ids: string[];
@@ -136,24 +136,23 @@ export class ChipModel {
       const d = this.dest[si]!;
       // its arrivals, when read this step: entry k is its k-th delivery (Router.arrivals)
       let rows = 0;
-      if (router.reads(si))
-        for (let e = 0; e < f.count; e++) rows += d.start[f.idx[e]! + 1]! - d.start[f.idx[e]!]!;
+      if (router.reads(si)) for (let e = 0; e < f.count; e++) rows += rowsOf(d, f.idx[e]!);
       const arrival = rows > 0 ? router.arrivals.open(si, rows) : undefined;
       let k = 0;
       for (let e = 0; e < f.count; e++) {
-        const i = f.idx[e]!;
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) {
+        const list = d.listOf[f.idx[e]!]!;
+        for (let r = d.rowStart[list]!; r < d.rowStart[list + 1]!; r++) {
           let at = cyc[AXON_IN]!;
           if (fromHost) {
             const depart = hostFree;
             hostFree = depart + hostOcc;
             at += depart + hostLat;
             if (at > hostInEnd) hostInEnd = at;
-            this.count(rowSlot(d, i, r), HOST_IN, 1);
+            this.count(slotAt(d, list, r), HOST_IN, 1);
             hostIn++;
           }
           if (arrival) arrival[k++] = at;
-          this.receive(rowSlot(d, i, r));
+          this.receive(slotAt(d, list, r));
           tally.inputPackets++;
         }
       }
@@ -274,12 +273,13 @@ export class ChipModel {
     let first = 0;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
-      const r0 = d.start[i]!;
-      const rows = d.start[i + 1]! - r0;
+      const k = d.listOf[i]!;
+      const r0 = d.rowStart[k]!;
+      const rows = d.rowStart[k + 1]! - r0;
       const bits = planes > 0 ? popcount(f.values[i]!, planes) : 1;
       if (bits > 0)
         for (let q = 0; q < rows; q++)
-          if (rowSlot(d, i, r0 + q) === c) {
+          if (slotAt(d, k, r0 + q) === c) {
             ready = Math.max(ready, arrival[Router.entryOf(first, bits, rows, q)]!);
             break;
           }
@@ -298,7 +298,7 @@ export class ChipModel {
       if (!f || f.count === 0) continue;
       const w = cyc[ip.kind]!;
       const { kind, sameStep } = ip;
-      const { start, slot, count } = ip.table;
+      const { listOf, rowStart, slot, count } = ip.table;
       // same-step work waits for the packet of its (neuron, slot) row among the source's destination rows:
       // both lists ascend by slot, so one forward walk finds each; its arrival is the entry `emit` gave it
       const d = this.dest[ip.src]!;
@@ -311,11 +311,13 @@ export class ChipModel {
         const i = f.idx[e]!;
         // bit planes: one AC per synapse per set bit; the work starts when the event's last bit arrived
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
-        const r0 = d.start[i]!;
-        const rows = d.start[i + 1]! - r0;
+        const dk = d.listOf[i]!;
+        const r0 = d.rowStart[dk]!;
+        const rows = d.rowStart[dk + 1]! - r0;
         let g = r0;
-        const gHigh = highRow(d, i);
-        for (let r = start[i]!; r < start[i + 1]!; r++) {
+        const gHigh = highFrom(d, dk);
+        const sk = listOf[i]!;
+        for (let r = rowStart[sk]!; r < rowStart[sk + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
           ev[c * K + kind]! += n;
@@ -456,9 +458,10 @@ export class ChipModel {
       const i = f.idx[e]!;
       const c = u.slotOf[i]!;
       const bits = u.planes > 0 ? popcount(f.values[i]!, u.planes) : 1;
-      const r0 = d.start[i]!;
-      const r1 = d.start[i + 1]!;
-      const rHigh = highRow(d, i);
+      const k = d.listOf[i]!;
+      const r0 = d.rowStart[k]!;
+      const r1 = d.rowStart[k + 1]!;
+      const rHigh = highFrom(d, k);
       // a multicast packet serves every destination row; unicast: one packet per row
       const per = multicast ? Math.min(1, r1 - r0) : r1 - r0;
       this.tally.emitted[c]! += bits;
@@ -476,7 +479,8 @@ export class ChipModel {
           busy += axonOut;
           const r = r0 + q;
           const key = multicast ? r1 - r0 : router.pairOf(c, r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!);
-          pending.push(tc, key, base + r0 + q, entry);
+          // a multicast packet's source neuron, numbered over every source (Router.base)
+          pending.push(tc, key, base + i, entry);
           entry += multicast ? r1 - r0 : 1;
           if (tc < lo) lo = tc;
           if (tc > hi) hi = tc;

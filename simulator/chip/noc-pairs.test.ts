@@ -153,13 +153,14 @@ describe("memory per pair and per row on a system's global grid", () => {
     // 2 sources of 32 neurons on slots 0..31 and 32..63, each neuron sending to 3 slots: 192 rows
     const neurons = 32;
     const dest = [0, 1].map((s) => ({
-      start: Int32Array.from({ length: neurons + 1 }, (_, i) => 3 * i),
+      listOf: Int32Array.from({ length: neurons }, (_, i) => i),
+      rowStart: Int32Array.from({ length: neurons + 1 }, (_, i) => 3 * i),
       slot: Int32Array.from({ length: 3 * neurons }, (_, r) => (s * 32 + r) % slots),
     }));
     const srcSlot = [0, 1].map((s) => Int32Array.from({ length: neurons }, (_, i) => s * 32 + i));
     dest.forEach((d, s) => {
       for (let i = 0; i < neurons; i++)
-        for (let r = d.start[i]!; r < d.start[i + 1]!; r++) noc.path(srcSlot[s]![i]!, d.slot[r]!);
+        for (let r = d.rowStart[i]!; r < d.rowStart[i + 1]!; r++) noc.path(srcSlot[s]![i]!, d.slot[r]!);
     });
     noc.finalize();
     // source 0's arrivals are read in phase 1 (same-step work), source 1's by nothing

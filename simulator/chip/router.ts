@@ -10,10 +10,10 @@ import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
 import type { Noc } from "./noc.js";
 import { ArrivalStore, PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
-import { DEST_ROW_LIMIT, type DestTable, highAt, highRow } from "./tables.js";
+import { DEST_ROW_LIMIT, type DestTable, highAt, highFrom } from "./tables.js";
 
 export class Router {
-  /** Source s owns the flattened destination rows base[s] .. base[s + 1] (its DestTable's rows, in order). */
+  /** Source s's neurons are numbered base[s] .. base[s + 1] − 1 over every source (a multicast packet's row). */
   readonly base: Int32Array;
   /** Rows per source (its destination table) and the slot of each of its neurons: a multicast packet's source
    * and destinations are read from them (no per-row copies: 8 bytes a row, hundreds of millions of rows). */
@@ -78,7 +78,7 @@ export class Router {
       );
     this.base = new Int32Array(dest.length + 1);
     dest.forEach((d, s) => {
-      this.base[s + 1] = this.base[s]! + d.slot.length;
+      this.base[s + 1] = this.base[s]! + d.listOf.length;
     });
     const multicast = noc.multicast;
     this.dest = dest;
@@ -265,16 +265,18 @@ export class Router {
     let crossings = 0;
     for (let x = 0; x < n; x++) {
       const i = order[x]!;
-      const r0 = row[i]!;
-      const r1 = r0 + rows[i]!;
-      // the source owning row r0, then its neuron whose rows start there: its slot sent the packet
-      const src = lastAtMost(base, r0, dest.length);
+      // the source owning the packet's neuron (numbered over every source), then that neuron's rows: its
+      // slot sent the packet
+      const g = row[i]!;
+      const src = lastAtMost(base, g, dest.length);
       const d = dest[src]!;
-      const at = base[src]!;
-      const n0 = lastAtMost(d.start, r0 - at, d.start.length - 1);
+      const n0 = g - base[src]!;
+      const k = d.listOf[n0]!;
+      const r0 = d.rowStart[k]!;
+      const r1 = r0 + rows[i]!;
       const a = srcSlot[src]![n0]!;
       const dSlot = d.slot;
-      const rHigh = at + highRow(d, n0);
+      const rHigh = highFrom(d, k);
       const dAt = highAt(d);
       const inject = time[i]!;
       // this packet's entries: one per destination row, in row order
@@ -285,7 +287,7 @@ export class Router {
       let ns = 0;
       let cl = 0;
       for (let r = r0; r < r1; r++) {
-        const b = r >= rHigh ? dAt + dSlot[r - at]! : dSlot[r - at]!;
+        const b = r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!;
         const arr = noc.send(id, a, b, inject) + axonIn;
         ew += noc.lastEW;
         ns += noc.lastNS;

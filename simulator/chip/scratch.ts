@@ -80,8 +80,8 @@ function before(key: Int32Array | null, time: Float64Array, x: number, y: number
 
 /**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
- * multicast packet's number of destination rows) and, for multicast only (`withRow`), its first destination
- * row (it finds its source by it) and first arrival entry. `sortByTime` puts their indices in injection order
+ * multicast packet's number of destination rows) and, for multicast only (`withRow`), its source neuron
+ * (numbered over all sources, Router.base) and first arrival entry. `sortByTime` puts their indices in injection order
  * into `order` — a unicast packet's index is also its arrival entry (a phase's packets come from one source,
  * numbered as they were pushed). One index per packet, no sorted copies of the columns: 24 bytes a packet of
  * the largest phase where copies, bucket numbers and rows took 60 (an active rack-size network sends tens of

@@ -1,25 +1,27 @@
-// Building blocks of the traffic tables (tables.ts): a growable int column that ends 8- or 16-bit where it fits, a
-// sort for a neuron's few rows, and a sink that turns per-slot synaptic-op counts into a neuron's ascending rows.
+// Building blocks of the traffic tables (tables.ts): their shape (row lists shared by the neurons that have the
+// same rows, row-pool.ts), a sort for a neuron's few rows, and a sink that turns per-slot synaptic-op counts into
+// a neuron's ascending rows.
 
-/**
- * Row entries: 8 bits when every value fits (synaptic ops per row below 256: most rows of a tiled network), 16
- * when every value is below 65,536 (slots of fewer than 65,537 cores), else 32.
- */
-export type RowInts = Int32Array | Uint16Array | Uint8Array;
+import { IntList, type RowInts, RowPool } from "./row-pool.js";
+
+export { IntList, type RowInts, RowPool } from "./row-pool.js";
 
 /** Slots from which a destination table of 65,537 to 131,072 cores in use is split (DestTable.high). */
 export const HIGH_SLOT = 65536;
 
 /**
- * CSR over source neurons of destination slots, ascending per neuron. With `high`, neuron i's rows from
- * high.row[i] on (to start[i + 1]) are slots high.at + slot[r], so `slot` stays 16-bit past 65,536 cores in
- * use: 2 bytes a row instead of 4, for 4 more a neuron (spikformer-8-512 at 224×224 on spinnaker2-sandia: 462 M
- * of its 599 M rows were 32-bit). Read a row with `rowSlot`, or from `highRow` and `highAt` in a loop.
+ * Per source neuron i, the destination slots its packets reach, ascending: the rows of its list k = listOf[i],
+ * slot[rowStart[k]] .. slot[rowStart[k + 1] − 1]. Neurons with the same rows share one list (row-pool.ts). With
+ * `high`, list k's rows from high.from[k] on are slots high.at + slot[r], so `slot` stays 16-bit past 65,536
+ * cores in use: 2 bytes a row instead of 4 (spikformer-8-512 at 224×224 on spinnaker2-sandia: 462 M of its
+ * 599 M rows were 32-bit before lists were shared). Read a row with `slotAt`, or from `highFrom` and `highAt`
+ * in a loop.
  */
 export interface DestTable {
-  start: Int32Array;
+  listOf: RowInts;
+  rowStart: Int32Array;
   slot: RowInts;
-  high?: { row: Int32Array; at: number };
+  high?: { from: Int32Array; at: number };
 }
 
 /**
@@ -31,73 +33,32 @@ export const destSplit = {
     slots > HIGH_SLOT && slots <= 2 * HIGH_SLOT ? HIGH_SLOT : undefined,
 };
 
-/** The slot of row r, a row of neuron i, of d. */
-export function rowSlot(d: DestTable, i: number, r: number): number {
+/** The slot of row r, a row of list k, of d. */
+export function slotAt(d: DestTable, k: number, r: number): number {
   const h = d.high;
-  return h !== undefined && r >= h.row[i]! ? h.at + d.slot[r]! : d.slot[r]!;
+  return h !== undefined && r >= h.from[k]! ? h.at + d.slot[r]! : d.slot[r]!;
 }
 
-/** The first row of neuron i of d whose slot is stored less `highAt(d)` (its rows' end: none). */
-export function highRow(d: DestTable, i: number): number {
-  return d.high === undefined ? d.start[i + 1]! : d.high.row[i]!;
+/** The first row of list k of d whose slot is stored less `highAt(d)` (its rows' end: none). */
+export function highFrom(d: DestTable, k: number): number {
+  return d.high === undefined ? d.rowStart[k + 1]! : d.high.from[k]!;
 }
 
-/** What the rows of a neuron from `highRow` on add to their stored slot. */
+/** What the rows of a list from `highFrom` on add to their stored slot. */
 export function highAt(d: DestTable): number {
   return d.high === undefined ? 0 : d.high.at;
 }
 
-/** A DestTable with the synaptic ops (nonzero synapses) of each (source neuron, destination slot) row. */
-export interface SlotTable extends DestTable {
-  count: RowInts;
+/** Rows of source neuron i of d (the length of its list). */
+export function rowsOf(d: DestTable, i: number): number {
+  const k = d.listOf[i]!;
+  return d.rowStart[k + 1]! - d.rowStart[k]!;
 }
 
-/**
- * Non-negative ints filled by push, in chunks (a table's rows run to hundreds of millions: growing one array
- * copied it again and again, and kept up to half of it unused); `done` gives them in one array, 8- or 16-bit
- * when every value fits. `narrow`: every value is known to be below 65,536, so the chunks are 16-bit too.
- */
-export class IntList {
-  n = 0;
-  private readonly full: (Int32Array | Uint16Array)[] = [];
-  private cur: Int32Array | Uint16Array;
-  private at = 0;
-  private max = 0;
-
-  constructor(private readonly narrow = false) {
-    this.cur = narrow ? new Uint16Array(1024) : new Int32Array(1024);
-  }
-
-  push(x: number): void {
-    if (this.at === this.cur.length) this.next();
-    if (x > this.max) this.max = x;
-    this.cur[this.at++] = x;
-    this.n++;
-  }
-
-  /** A new chunk, twice the last up to 2^20 entries. */
-  private next(): void {
-    this.full.push(this.cur);
-    const size = Math.min(2 ** 20, 2 * this.cur.length);
-    this.cur = this.narrow ? new Uint16Array(size) : new Int32Array(size);
-    this.at = 0;
-  }
-
-  /** The values, 8- or 16-bit when they fit. */
-  done(): RowInts {
-    const n = this.n;
-    const out =
-      this.max < 256 ? new Uint8Array(n) : this.max < 65536 ? new Uint16Array(n) : new Int32Array(n);
-    let o = 0;
-    for (const c of this.full) {
-      out.set(c, o);
-      o += c.length;
-    }
-    out.set(this.cur.subarray(0, this.at), o);
-    this.full.length = 0;
-    this.cur = new Int32Array(0);
-    return out;
-  }
+/** A DestTable with the synaptic ops (nonzero synapses) of each (source neuron, destination slot) row: lists
+ * are shared by neurons with the same slots and the same ops. */
+export interface SlotTable extends DestTable {
+  count: RowInts;
 }
 
 /** Sorts the first n entries ascending (insertion sort for the usual few rows of a neuron). */
@@ -122,21 +83,25 @@ export function sortSmall(x: Int32Array, n: number): void {
 
 /**
  * Collects a SlotTable neuron by neuron, in neuron order: `add` synaptic ops on a slot (any order, a slot
- * any number of times), then `end(i)` writes neuron i's rows — its slots ascending with their summed ops.
+ * any number of times), then `end(i)` gives neuron i its list — its slots ascending with their summed ops,
+ * stored once for all neurons with the same rows.
  */
 export class RowSink {
   private readonly perSlot: Int32Array;
   private readonly touched: Int32Array;
+  private readonly ops: Int32Array;
   private nTouched = 0;
-  private readonly start: Int32Array;
-  private readonly slots: IntList;
-  private readonly counts = new IntList();
+  private readonly listOf = new IntList();
+  private readonly pool: RowPool;
 
-  constructor(slotCount: number, sources: number) {
-    this.slots = new IntList(slotCount <= 65536);
+  constructor(
+    slotCount: number,
+    private readonly sources: number,
+  ) {
+    this.pool = new RowPool(slotCount <= 65536, true, false);
     this.perSlot = new Int32Array(slotCount);
     this.touched = new Int32Array(slotCount);
-    this.start = new Int32Array(sources + 1);
+    this.ops = new Int32Array(slotCount);
   }
 
   /** ops > 0 synaptic ops of the current neuron on `slot`. */
@@ -147,19 +112,22 @@ export class RowSink {
 
   /** Ends neuron i's rows (every neuron before i already ended). */
   end(i: number): void {
-    const { touched, perSlot, nTouched } = this;
+    const { touched, perSlot, nTouched, ops } = this;
+    if (i !== this.listOf.n) throw new Error(`row sink: neuron ${i} ended out of order`);
     sortSmall(touched, nTouched);
     for (let k = 0; k < nTouched; k++) {
       const s = touched[k]!;
-      this.slots.push(s);
-      this.counts.push(perSlot[s]!);
+      ops[k] = perSlot[s]!;
       perSlot[s] = 0;
     }
+    this.listOf.push(this.pool.add(touched, ops, nTouched));
     this.nTouched = 0;
-    this.start[i + 1] = this.slots.n;
   }
 
   done(): SlotTable {
-    return { start: this.start, slot: this.slots.done(), count: this.counts.done() };
+    if (this.listOf.n !== this.sources)
+      throw new Error(`row sink: ${this.listOf.n} of ${this.sources} neurons ended`);
+    const { rowStart, slot, count } = this.pool.done();
+    return { listOf: this.listOf.done(), rowStart, slot, count: count! };
   }
 }

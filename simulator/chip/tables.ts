@@ -1,8 +1,9 @@
 // Static traffic tables built once at load: for every projection, per source neuron, the synaptic ops (nonzero
 // weights) it causes on each core; for every source, per neuron, the cores a packet must reach (cores holding a
 // nonzero synapse of it, and the cores of a dynamic matmul whose outputs read it). Shared weights are never expanded: a
-// row holds one entry per destination core, built from the matrix or kernel in bulk (synapse-rows.ts), and
-// projections with the same rows share one table; a source read by one table alone shares its rows.
+// row holds one entry per destination core, built from the matrix or kernel in bulk (synapse-rows.ts); neurons with
+// the same rows share one list of them (row-pool.ts); projections with the same rows share one table; a source
+// read by one table alone shares its lists.
 
 import { SpikegridError } from "../../common/errors.js";
 import type { NmirModule, Projection } from "../../compiler/nmir/types.js";
@@ -15,6 +16,7 @@ import {
   destSplit,
   HIGH_SLOT,
   IntList,
+  RowPool,
   RowSink,
   type SlotTable,
   sortSmall,
@@ -26,10 +28,11 @@ export {
   destSplit,
   HIGH_SLOT,
   highAt,
-  highRow,
+  highFrom,
   type RowInts,
-  rowSlot,
+  rowsOf,
   type SlotTable,
+  slotAt,
 } from "./table-rows.js";
 
 /** Per projection: synaptic ops per (source neuron, destination slot). */
@@ -73,6 +76,16 @@ function sameNonzeros(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Destination rows of a table's first n neurons (neuron × core: each neuron's list counted once per neuron). */
+export function logicalRows(d: DestTable, n: number): number {
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    const k = d.listOf[i]!;
+    rows += d.rowStart[k + 1]! - d.rowStart[k]!;
+  }
+  return rows;
+}
+
 /** Refuses as soon as the running count of destination rows passes what the simulator can index. */
 function checkRows(total: number, src: string): void {
   if (total > DEST_ROW_LIMIT)
@@ -86,9 +99,11 @@ function checkRows(total: number, src: string): void {
 }
 
 /**
- * Per source id: CSR over its neurons of destination slots. A source read by one projection and no dynamic
- * matmul shares that projection's `start` and `slot` (the same rows); otherwise the union, built in place: a
- * dynamic matmul's operand neuron goes to the slots whose output slices read it (operand-rows.ts).
+ * Per source id: its neurons' destination slots, as lists shared by neurons with the same slots. A source read
+ * by one projection and no dynamic matmul shares that projection's lists (the same rows); otherwise the union,
+ * built neuron by neuron: a dynamic matmul's operand neuron goes to the slots whose output slices read it
+ * (operand-rows.ts). A neuron whose tables' lists and operand lines are those of the neuron before it (the
+ * channels of one token) takes its list without building its union again.
  */
 export function destinationTables(
   ir: NmirModule,
@@ -107,54 +122,74 @@ export function destinationTables(
     const tables = [...new Set(ir.projections.filter((p) => p.src === src).map((p) => synapses.get(p.id)!))];
     const operandOf = readers.get(src) ?? [];
     if (tables.length === 1 && operandOf.length === 0) {
-      total += tables[0]!.slot.length;
+      const t = tables[0]!;
+      total += logicalRows(t, n);
       checkRows(total, src);
-      out.set(src, { start: tables[0]!.start, slot: tables[0]!.slot });
+      out.set(src, { listOf: t.listOf, rowStart: t.rowStart, slot: t.slot });
       continue;
     }
-    const start = new Int32Array(n + 1);
-    // split: slots from splitAt on stored less splitAt, from each neuron's first such row (DestTable.high)
+    // split: slots from splitAt on stored less splitAt, from each list's first such row (DestTable.high)
     const split = splitAt !== undefined && splitAt <= HIGH_SLOT && layout.slots <= 2 * splitAt;
-    const slots = new IntList(layout.slots <= HIGH_SLOT || split);
-    const high = split ? new Int32Array(n) : undefined;
     const at = split ? splitAt : 0;
+    const pool = new RowPool(layout.slots <= HIGH_SLOT || split, false, split);
+    const listOf = new IntList();
+    const lastList = new Int32Array(tables.length).fill(-1);
+    const lastRead: (number[] | undefined)[] = operandOf.map(() => undefined);
+    let list = -1;
+    let m = 0;
     let anyHigh = false;
     for (let i = 0; i < n; i++) {
-      let m = 0;
-      for (const r of operandOf)
-        for (const s of readingSlots(r, i))
-          if (!mark[s]) {
-            mark[s] = 1;
-            here[m++] = s;
+      let same = list >= 0;
+      for (let q = 0; q < tables.length; q++) {
+        const k = tables[q]!.listOf[i]!;
+        if (lastList[q] !== k) [lastList[q], same] = [k, false];
+      }
+      for (let q = 0; q < operandOf.length; q++) {
+        const read = readingSlots(operandOf[q]!, i);
+        if (lastRead[q] !== read) [lastRead[q], same] = [read, false];
+      }
+      if (!same) {
+        m = 0;
+        for (const read of lastRead)
+          for (const s of read!)
+            if (!mark[s]) {
+              mark[s] = 1;
+              here[m++] = s;
+            }
+        tables.forEach((t, q) => {
+          const k = lastList[q]!;
+          for (let r = t.rowStart[k]!; r < t.rowStart[k + 1]!; r++) {
+            const s = t.slot[r]!;
+            if (!mark[s]) {
+              mark[s] = 1;
+              here[m++] = s;
+            }
           }
-      for (const t of tables)
-        for (let r = t.start[i]!; r < t.start[i + 1]!; r++) {
-          const s = t.slot[r]!;
-          if (!mark[s]) {
-            mark[s] = 1;
-            here[m++] = s;
+        });
+        sortSmall(here, m);
+        let first = m;
+        for (let k = 0; k < m; k++) {
+          const s = here[k]!;
+          mark[s] = 0;
+          if (split && s >= at) {
+            if (first === m) first = k;
+            here[k] = s - at;
           }
         }
-      sortSmall(here, m);
-      const row = slots.n;
-      let first = row + m;
-      for (let k = 0; k < m; k++) {
-        const s = here[k]!;
-        mark[s] = 0;
-        if (high && s >= at) {
-          if (first === row + m) first = row + k;
-          slots.push(s - at);
-        } else slots.push(s);
+        if (first < m) anyHigh = true;
+        list = pool.add(here, undefined, m, first);
       }
-      if (high) {
-        high[i] = first;
-        if (first < row + m) anyHigh = true;
-      }
-      start[i + 1] = slots.n;
+      listOf.push(list);
+      total += m;
     }
-    total += slots.n;
     checkRows(total, src);
-    out.set(src, { start, slot: slots.done(), ...(anyHigh ? { high: { row: high!, at } } : {}) });
+    const { rowStart, slot, from } = pool.done();
+    out.set(src, {
+      listOf: listOf.done(),
+      rowStart,
+      slot,
+      ...(anyHigh ? { high: { from: from!, at } } : {}),
+    });
   }
   return out;
 }

@@ -130,11 +130,12 @@ describe("same-step arrivals", () => {
       bySlot: [],
     };
     const noc = new Noc(p, layout, costTable(p, 3, 3, 1), true);
-    // one source of 100,000 neurons, each sending to slots 1 and 2: 200,000 rows
+    // one source of 100,000 neurons, each sending to slots 1 and 2: 200,000 rows (one list per neuron)
     const neurons = 100_000;
     const dest = [
       {
-        start: Int32Array.from({ length: neurons + 1 }, (_, i) => 2 * i),
+        listOf: Int32Array.from({ length: neurons }, (_, i) => i),
+        rowStart: Int32Array.from({ length: neurons + 1 }, (_, i) => 2 * i),
         slot: Int32Array.from({ length: 2 * neurons }, (_, r) => 1 + (r % 2)),
       },
     ];
