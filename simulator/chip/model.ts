@@ -323,7 +323,7 @@ export class ChipModel {
           if (arrival) {
             while ((g >= gHigh ? dAt + dSlot[g]! : dSlot[g]) !== c) g++;
             // an event with no bit set sent nothing: no wait (its work is 0 ops)
-            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w, 0, 0);
+            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w);
           } else bufWork[c]! += n * w;
         }
         first += bits * rows;
@@ -424,7 +424,7 @@ export class ChipModel {
       let ready = 0;
       for (const si of u.operands)
         ready = Math.max(ready, this.lastArrival(si, this.dp.frame(this.ids[si]!, t)!, c));
-      this.items.push(c, ready, w, 0, 0);
+      this.items.push(c, ready, w);
     }
   }
 
@@ -450,8 +450,6 @@ export class ChipModel {
     let entry = 0;
     let spikes = 0;
     let packets = 0;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const c = u.slotOf[i]!;
@@ -478,8 +476,6 @@ export class ChipModel {
           const key = multicast ? r1 - r0 : router.pairOf(c, r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!);
           pending.push(tc, key, base + r0 + q, entry);
           entry += multicast ? r1 - r0 : 1;
-          if (tc < lo) lo = tc;
-          if (tc > hi) hi = tc;
         }
       }
       clock[c] = tc;
@@ -488,7 +484,6 @@ export class ChipModel {
       for (let o = 0; o < ports; o++) this.pushHostOut(tc);
       if (ports > 0) ev[c * K + HOST_OUT]! += ports;
     }
-    pending.bound(lo, hi);
     if (keep && entry > 0) router.arrivals.open(u.src, entry);
     if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
     if (u.spikes || u.planes > 0) this.stepSpikes += spikes;

@@ -50,6 +50,11 @@ export class Router {
   /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 1]) (−1: no path), then its EW and
    * NS links, side by side so a packet's path costs one cache line. */
   private readonly span: Int32Array;
+  /**
+   * Per link, side by side (unicast routing): its next free cycle this step, occupancy, latency and 1 for a
+   * chip-to-chip link — one cache line a hop where three arrays and the link kinds took four.
+   */
+  private readonly linkState: Float64Array;
   private readonly touched: Int32Array;
   private nTouched = 0;
   private packetId = 0;
@@ -99,6 +104,13 @@ export class Router {
       this.span[4 * key + 3] = noc.pathNS[key]!;
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
+    const links = multicast ? 0 : noc.linkLat.length;
+    this.linkState = new Float64Array(4 * links);
+    for (let l = 0; l < links; l++) {
+      this.linkState[4 * l + 1] = noc.linkOcc[l]!;
+      this.linkState[4 * l + 2] = noc.linkLat[l]!;
+      this.linkState[4 * l + 3] = noc.linkKind[l] === CHIP_LINK ? 1 : 0;
+    }
   }
 
   /**
@@ -149,6 +161,9 @@ export class Router {
   }
 
   newStep(): void {
+    // every link free again (the barrier drained the network), as Noc.newStep does for multicast
+    const ls = this.linkState;
+    for (let x = 0; x < ls.length; x += 4) ls[x] = 0;
     this.arrivals.releaseAll();
     this.maxDeliver = 0;
     this.maxNet = 0;
@@ -177,7 +192,8 @@ export class Router {
     const { time, pair, order } = this.pending;
     const { noc, pairCount, touched, axonIn, span } = this;
     const arrival = this.writing ? this.arrivals.current : undefined;
-    const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
+    const { pathLinks, contention, pathCL, stepLinkPackets } = noc;
+    const ls = this.linkState;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
     let nTouched = this.nTouched;
@@ -198,10 +214,11 @@ export class Router {
       // a link is held for its occupancy (a mesh link: its latency; a chip link: packetBits / bandwidth)
       for (let h = off, end = span[4 * key + 1]!; h < end; h++) {
         const l = pathLinks[h]!;
-        if (contention && free[l]! > t) t = free[l]!;
-        free[l] = t + linkOcc[l]!;
-        t += linkLat[l]!;
-        if (crossings > 0 && linkKind[l] === CHIP_LINK) stepLinkPackets[l]!++;
+        const x = 4 * l;
+        if (contention && ls[x]! > t) t = ls[x]!;
+        ls[x] = t + ls[x + 1]!;
+        t += ls[x + 2]!;
+        if (crossings > 0 && ls[x + 3] !== 0) stepLinkPackets[l]!++;
       }
       cl += crossings;
       const arr = t + axonIn;
