@@ -51,10 +51,14 @@ export class Router {
    * NS links, side by side so a packet's path costs one cache line. */
   private readonly span: Int32Array;
   /**
-   * Per link, side by side (unicast routing): its next free cycle this step, occupancy, latency and 1 for a
-   * chip-to-chip link — one cache line a hop where three arrays and the link kinds took four.
+   * Unicast routing's link state: each link's next free cycle this step (8 bytes a link, so the links of a
+   * rack's global grid stay in cache) and its kind, whose occupancy and latency are the same for every link of
+   * that kind (Noc.finalize: a mesh hop's latency, a chip link's packetBits / bandwidth and latency).
    */
-  private readonly linkState: Float64Array;
+  private readonly linkFree: Float64Array;
+  private readonly linkKind: Uint8Array;
+  private readonly kindOcc: Float64Array;
+  private readonly kindLat: Float64Array;
   private readonly touched: Int32Array;
   private nTouched = 0;
   private packetId = 0;
@@ -105,11 +109,17 @@ export class Router {
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
     const links = multicast ? 0 : noc.linkLat.length;
-    this.linkState = new Float64Array(4 * links);
+    this.linkFree = new Float64Array(links);
+    this.linkKind = new Uint8Array(links);
+    this.kindOcc = new Float64Array(K).fill(Number.NaN);
+    this.kindLat = new Float64Array(K).fill(Number.NaN);
     for (let l = 0; l < links; l++) {
-      this.linkState[4 * l + 1] = noc.linkOcc[l]!;
-      this.linkState[4 * l + 2] = noc.linkLat[l]!;
-      this.linkState[4 * l + 3] = noc.linkKind[l] === CHIP_LINK ? 1 : 0;
+      const k = noc.linkKind[l]!;
+      this.linkKind[l] = k;
+      if (Number.isNaN(this.kindOcc[k]!))
+        [this.kindOcc[k], this.kindLat[k]] = [noc.linkOcc[l]!, noc.linkLat[l]!];
+      else if (this.kindOcc[k] !== noc.linkOcc[l] || this.kindLat[k] !== noc.linkLat[l])
+        throw new Error(`links of kind ${k} differ in occupancy or latency: route them one by one`);
     }
   }
 
@@ -162,8 +172,7 @@ export class Router {
 
   newStep(): void {
     // every link free again (the barrier drained the network), as Noc.newStep does for multicast
-    const ls = this.linkState;
-    for (let x = 0; x < ls.length; x += 4) ls[x] = 0;
+    this.linkFree.fill(0);
     this.arrivals.releaseAll();
     this.maxDeliver = 0;
     this.maxNet = 0;
@@ -193,7 +202,7 @@ export class Router {
     const { noc, pairCount, touched, axonIn, span } = this;
     const arrival = this.writing ? this.arrivals.current : undefined;
     const { pathLinks, contention, pathCL, stepLinkPackets } = noc;
-    const ls = this.linkState;
+    const { linkFree, linkKind, kindOcc, kindLat } = this;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
     let nTouched = this.nTouched;
@@ -210,16 +219,27 @@ export class Router {
       ew += span[4 * key + 2]!;
       ns += span[4 * key + 3]!;
       const crossings = pathCL[key]!;
+      const end = span[4 * key + 1]!;
       let t = inject;
       // a link is held for its occupancy (a mesh link: its latency; a chip link: packetBits / bandwidth)
-      for (let h = off, end = span[4 * key + 1]!; h < end; h++) {
-        const l = pathLinks[h]!;
-        const x = 4 * l;
-        if (contention && ls[x]! > t) t = ls[x]!;
-        ls[x] = t + ls[x + 1]!;
-        t += ls[x + 2]!;
-        if (crossings > 0 && ls[x + 3] !== 0) stepLinkPackets[l]!++;
-      }
+      if (contention)
+        for (let h = off; h < end; h++) {
+          const l = pathLinks[h]!;
+          const k = linkKind[l]!;
+          const f = linkFree[l]!;
+          if (f > t) t = f;
+          linkFree[l] = t + kindOcc[k]!;
+          t += kindLat[k]!;
+        }
+      // simple timing: no waits; a chip link's packets this step bound the step (Noc.stepChipLinkBusy), which
+      // detailed timing never reads
+      else
+        for (let h = off; h < end; h++) {
+          const l = pathLinks[h]!;
+          const k = linkKind[l]!;
+          t += kindLat[k]!;
+          if (crossings > 0 && k === CHIP_LINK) stepLinkPackets[l]!++;
+        }
       cl += crossings;
       const arr = t + axonIn;
       if (arrival) arrival[i] = arr;

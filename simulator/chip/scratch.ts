@@ -3,7 +3,7 @@
 // allocate nothing per event.
 
 import { SpikegridError } from "../../common/errors.js";
-import { orderByKeyTime, orderScratch, sortRunByTime } from "./time-order.js";
+import { orderByKeyTime, orderByTime } from "./time-order.js";
 
 /** A copy of `x` in a typed array of length m (≥ x.length). */
 function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
@@ -32,8 +32,8 @@ export class PacketBuffer {
   /** Packet indices in (time, insertion) order after `sortByTime`; valid up to `n`. */
   order = new Int32Array(1024);
   private withRow = false;
-  /** The time sort's scratch (2n + 2 indices). */
-  private scratch = new Int32Array(2050);
+  /** The time sort's scratch (n + 1 indices, more only where times crowd a bucket). */
+  private scratch = new Int32Array(1025);
 
   /** Whether the next packets carry their first row and entry (multicast). */
   keepRows(row: boolean): void {
@@ -78,12 +78,15 @@ export class PacketBuffer {
    * times, a far outlier), never the quadratic insertion of a crowded bucket.
    */
   sortByTime(): number {
-    const { n, order } = this;
-    if (this.scratch.length < 2 * n + 2) this.scratch = new Int32Array(2 * n + 2 + (n >> 2));
-    for (let i = 0; i < n; i++) order[i] = i;
-    sortRunByTime(this.time, order, 0, n, this.scratch);
-    return n;
+    orderByTime(this.time, this.n, this.order, this.grown);
+    return this.n;
   }
+
+  /** The sort's scratch, grown to `size` when short (a quarter more: the next phases are alike). */
+  private readonly grown = (size: number): Int32Array => {
+    if (this.scratch.length < size) this.scratch = new Int32Array(size + (size >> 2));
+    return this.scratch;
+  };
 }
 
 /**
@@ -116,14 +119,15 @@ export class ItemBuffer {
 
   /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
   sort(): Int32Array {
-    const { n, key } = this;
-    let most = 0;
-    for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
-    const need = orderScratch(n, most + 1);
-    if (this.spare.length < need) this.spare = new Int32Array(need + (need >> 2));
-    orderByKeyTime(key, this.time, n, this.order, this.spare);
+    orderByKeyTime(this.key, this.time, this.n, this.order, this.grown);
     return this.order;
   }
+
+  /** The sort's scratch, grown to `size` when short. */
+  private readonly grown = (size: number): Int32Array => {
+    if (this.spare.length < size) this.spare = new Int32Array(size + (size >> 2));
+    return this.spare;
+  };
 }
 
 /** The most deliveries of one source in one step whose arrivals can be kept (8 bytes each: 4 GiB at the limit). */

@@ -2,7 +2,7 @@
 // equal times, a few distinct values interleaved, far outliers, values spread over many scales.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { orderByKeyTime, orderScratch, sortRunByTime } from "./time-order.js";
+import { orderByKeyTime, orderByTime, type Scratch, sortRunByTime } from "./time-order.js";
 
 /** Times as a phase makes them, and worse: per-core arithmetic runs, duplicates, outliers, powers of two. */
 const times = fc.oneof(
@@ -67,6 +67,42 @@ describe("sortRunByTime", () => {
   }, 20_000);
 });
 
+describe("orderByTime", () => {
+  it("orders 0..n − 1 by (time, insertion) like a stable comparator sort", () => {
+    fc.assert(
+      fc.property(times, (ts) => {
+        const order = new Int32Array(ts.length);
+        orderByTime(Float64Array.from(ts), ts.length, order, (size) => new Int32Array(size));
+        expect([...order]).toEqual(byTime(ts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("asks for n + 1 indices of scratch where times spread, twice the crowded bucket where they crowd", () => {
+    const asked: number[] = [];
+    const scratch: Scratch = (size) => {
+      asked.push(size);
+      return new Int32Array(size);
+    };
+    const n = 100_000;
+    orderByTime(
+      Float64Array.from({ length: n }, (_, i) => (i * 7919) % n),
+      n,
+      new Int32Array(n),
+      scratch,
+    );
+    expect(Math.max(...asked)).toBe(n + 1);
+    asked.length = 0;
+    // 1,000 times crowd one bucket by a far outlier: 2 · 1,000 + 2 more
+    const crowded = Float64Array.from({ length: n }, (_, i) => (i < 1000 ? 1 + i / 1e6 : i * 10));
+    const order = new Int32Array(n);
+    orderByTime(crowded, n, order, scratch);
+    expect(asked).toEqual([n + 1, 2 * 1000 + 2]);
+    expect([...order]).toEqual(byTime([...crowded]));
+  });
+});
+
 describe("orderByKeyTime", () => {
   it("orders 0..n − 1 by (key, time, insertion) like a stable comparator sort", () => {
     fc.assert(
@@ -80,7 +116,7 @@ describe("orderByKeyTime", () => {
           const key = Int32Array.from(xs, ([k]) => (k === 9 ? far : k));
           const time = Float64Array.from(xs, ([, t], i) => (i % 97 === 5 ? 1e15 : t * 1.05));
           const order = new Int32Array(n);
-          orderByKeyTime(key, time, n, order, new Int32Array(orderScratch(n, 3001)));
+          orderByKeyTime(key, time, n, order, (size) => new Int32Array(size));
           const want = [...key.keys()].sort((x, y) => key[x]! - key[y]! || time[x]! - time[y]! || x - y);
           expect([...order]).toEqual(want);
         },

@@ -65,28 +65,84 @@ export function sortRunByTime(
     tmp[out + tmp[b]!++] = x;
   }
   order.set(tmp.subarray(out, out + m), s);
-  if (crowded === 1) return;
-  // each bucket of two or more in turn (found again by the same expression: nothing stored per bucket)
+  if (crowded > 1) walkBuckets(time, order, s, e, lo, scale, tmp, depth + 1);
+}
+
+/**
+ * Each bucket of two or more of order[s..e) (bucketed by floor((t − lo)·scale)) sorted in turn, found again
+ * by the same expression: nothing stored per bucket.
+ */
+function walkBuckets(
+  time: Float64Array,
+  order: Int32Array,
+  s: number,
+  e: number,
+  lo: number,
+  scale: number,
+  tmp: Int32Array,
+  depth: number,
+): void {
   let r = s;
   while (r < e) {
     const b = Math.floor((time[order[r]!]! - lo) * scale);
     let q = r + 1;
     while (q < e && Math.floor((time[order[q]!]! - lo) * scale) === b) q++;
-    if (q - r > 1) sortRunByTime(time, order, r, q, tmp, depth + 1);
+    if (q - r > 1) sortRunByTime(time, order, r, q, tmp, depth);
     r = q;
   }
 }
 
+/** Scratch of at least `size` indices (the caller's buffer, grown when short). */
+export type Scratch = (size: number) => Int32Array;
+
 /**
- * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..), then each key's run by
- * time. `tmp` is scratch, at least `orderScratch(n, largest key + 1)` long.
+ * 0..n − 1 into `order` stably ordered by time: counted into one bucket an index over [min, max] straight
+ * from insertion order, then each bucket of two or more refined (`sortRunByTime`). Scratch: n + 1 indices, and
+ * twice the largest bucket (not 2n: a phase has tens of millions of packets).
+ */
+export function orderByTime(time: Float64Array, n: number, order: Int32Array, scratch: Scratch): void {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n <= SMALL_RUN) {
+    insertionByTime(time, order, 0, n);
+    return;
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const t = time[i]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  if (hi === lo) return;
+  const scale = (n - 1) / (hi - lo);
+  if (!(hi > lo && scale > 0 && Number.isFinite(scale))) {
+    mergeRunByTime(time, order, 0, n, scratch(n));
+    return;
+  }
+  const count = scratch(n + 1);
+  count.fill(0, 0, n + 1);
+  let crowded = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ++count[Math.floor((time[i]! - lo) * scale) + 1]!;
+    if (c > crowded) crowded = c;
+  }
+  for (let b = 0; b < n; b++) count[b + 1]! += count[b]!;
+  for (let i = 0; i < n; i++) order[count[Math.floor((time[i]! - lo) * scale)]!++] = i;
+  if (crowded === 1) return;
+  const tmp = scratch(2 * crowded + 2);
+  walkBuckets(time, order, 0, n, lo, scale, tmp, 1);
+}
+
+/**
+ * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..) straight from insertion
+ * order, then each key's run by time. Scratch: the largest key + 2 indices, and twice the longest run.
  */
 export function orderByKeyTime(
   key: Int32Array,
   time: Float64Array,
   n: number,
   order: Int32Array,
-  tmp: Int32Array,
+  scratch: Scratch,
 ): void {
   if (n <= SMALL_RUN) {
     for (let i = 0; i < n; i++) {
@@ -104,11 +160,17 @@ export function orderByKeyTime(
   }
   let most = 0;
   for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
-  tmp.fill(0, 0, most + 2);
-  for (let i = 0; i < n; i++) tmp[key[i]! + 1]!++;
-  for (let k = 0; k <= most; k++) tmp[k + 1]! += tmp[k]!;
-  for (let i = 0; i < n; i++) order[tmp[key[i]!]!++] = i;
-  // each key's run (found by walking: tmp is the runs' scratch from here)
+  const count = scratch(most + 2);
+  count.fill(0, 0, most + 2);
+  for (let i = 0; i < n; i++) count[key[i]! + 1]!++;
+  let longest = 0;
+  for (let k = 0; k <= most; k++) {
+    if (count[k + 1]! > longest) longest = count[k + 1]!;
+    count[k + 1]! += count[k]!;
+  }
+  for (let i = 0; i < n; i++) order[count[key[i]!]!++] = i;
+  // each key's run, found by walking (the counts' scratch is the runs' from here)
+  const tmp = scratch(2 * longest + 2);
   let s = 0;
   while (s < n) {
     const k = key[order[s]!]!;
@@ -117,11 +179,6 @@ export function orderByKeyTime(
     sortRunByTime(time, order, s, e, tmp);
     s = e;
   }
-}
-
-/** The scratch `orderByKeyTime` needs for n items with keys below `keys`. */
-export function orderScratch(n: number, keys: number): number {
-  return Math.max(keys + 2, 2 * n + 2);
 }
 
 function insertionByTime(time: Float64Array, order: Int32Array, s: number, e: number): void {
