@@ -313,8 +313,19 @@ export class ChipModel {
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
         const r0 = d.start[i]!;
         const rows = d.start[i + 1]! - r0;
-        let g = r0;
         const gHigh = highRow(d, i);
+        // the walk starts at the row of the event's first synapse row's slot (binary search: a residual
+        // stream's term has rows for every later block, most of them before this reader's)
+        let g = r0;
+        if (arrival && start[i + 1]! > start[i]!) {
+          const firstSlot = slot[start[i]!]!;
+          let hi = r0 + rows - 1;
+          while (g < hi) {
+            const mid = (g + hi) >> 1;
+            if ((mid >= gHigh ? dAt + dSlot[mid]! : dSlot[mid]!) < firstSlot) g = mid + 1;
+            else hi = mid;
+          }
+        }
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
