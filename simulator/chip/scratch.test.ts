@@ -115,4 +115,16 @@ describe("ArrivalStore", () => {
     }
     expect(store.heldEntries()).toBe(1024 + 90_000);
   });
+
+  it("gives a source no free buffer more than a quarter larger than it asks for", () => {
+    const store = new ArrivalStore();
+    store.open(0, 80_000);
+    store.release(0);
+    // 90,000 free entries, written once: a 10,000-entry source gets a new buffer, the large one is dropped
+    expect(store.open(1, 10_000).length).toBe(11_250);
+    store.release(1);
+    expect(store.heldEntries()).toBe(11_250);
+    // within a quarter: reused
+    expect(store.open(2, 9_000).length).toBe(11_250);
+  });
 });

@@ -155,14 +155,16 @@ export class ArrivalStore {
         },
       );
     this.release(s);
-    // the smallest free buffer that fits; else a new one an eighth larger than asked (the next step's traffic
-    // of the same source is alike), dropping the largest free one, too small, so the pool keeps no more
-    // buffers than were in use at once
+    // the smallest free buffer that fits and is at most a quarter larger (a buffer's pages stay resident once
+    // written: a small source in a large buffer held the whole of it); else a new one an eighth larger than
+    // asked (the next step's traffic of the same source is alike; its untouched tail takes no memory),
+    // dropping the largest free one, so the pool keeps no more buffers than were in use at once
     let best = -1;
     let largest = -1;
+    const most = Math.max(1024, n + (n >> 2));
     for (let k = 0; k < this.free.length; k++) {
       const len = this.free[k]!.length;
-      if (len >= n && (best < 0 || len < this.free[best]!.length)) best = k;
+      if (len >= n && len <= most && (best < 0 || len < this.free[best]!.length)) best = k;
       if (largest < 0 || len > this.free[largest]!.length) largest = k;
     }
     const take = best >= 0 ? best : largest;
