@@ -25,7 +25,7 @@ import {
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import { matmulShares } from "./matmul-split.js";
-import { buildUnitPlans, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
+import { buildUnitPlans, firstRowAt, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
@@ -314,18 +314,8 @@ export class ChipModel {
         const r0 = d.start[i]!;
         const rows = d.start[i + 1]! - r0;
         const gHigh = highRow(d, i);
-        // the walk starts at the row of the event's first synapse row's slot (binary search: a residual
-        // stream's term has rows for every later block, most of them before this reader's)
-        let g = r0;
-        if (arrival && start[i + 1]! > start[i]!) {
-          const firstSlot = slot[start[i]!]!;
-          let hi = r0 + rows - 1;
-          while (g < hi) {
-            const mid = (g + hi) >> 1;
-            if ((mid >= gHigh ? dAt + dSlot[mid]! : dSlot[mid]!) < firstSlot) g = mid + 1;
-            else hi = mid;
-          }
-        }
+        // the walk starts at the row of its first synapse row's slot
+        let g = arrival && start[i + 1]! > start[i]! ? firstRowAt(d, i, slot[start[i]!]!) : r0;
         for (let r = start[i]!; r < start[i + 1]!; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
