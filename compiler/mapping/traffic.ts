@@ -82,6 +82,38 @@ export function trafficEdges(
   spikes?: SpikeCounts,
   budget = TRAFFIC_PAIR_BUDGET,
 ): TrafficEdge[] {
+  const edges = new Map<number, number>();
+  const sink: TrafficSink = {
+    reading: "",
+    add(from, to, w) {
+      if (from === to || w === 0) return;
+      const k = from * bins.length + to;
+      const had = edges.get(k);
+      if (had === undefined && edges.size >= budget) trafficOverBudget(ir, bins.length, budget, sink.reading);
+      edges.set(k, (had ?? 0) + w);
+    },
+  };
+  visitTraffic(ir, bins, sink, spikes);
+  // straight from the Map: a spread would hold every [key, weight] pair a second time
+  const out: TrafficEdge[] = new Array(edges.size);
+  let i = 0;
+  for (const [k, weight] of edges)
+    out[i++] = { from: Math.floor(k / bins.length), to: k % bins.length, weight };
+  return out;
+}
+
+/**
+ * Where `visitTraffic` sends the traffic: `add(from, to, w)` for events between bins, a pair possibly many
+ * times (its weight is the sum; from = to and w = 0 included), first in the order `trafficEdges` lists the
+ * pairs; `reading` names what is being read (for an error about the pairs).
+ */
+export interface TrafficSink {
+  reading: string;
+  add(from: number, to: number, w: number): void;
+}
+
+/** The traffic between bins, piece by piece, into `sink` (trafficEdges merges it; the mapping check streams it). */
+export function visitTraffic(ir: NmirModule, bins: Bin[], sink: TrafficSink, spikes?: SpikeCounts): void {
   const sizes = sourceSizes(ir);
   const where = new Map<string, Placed>();
   const runsOf = new Map<string, Map<number, Run[]>>();
@@ -101,15 +133,7 @@ export function trafficEdges(
       else byBin.set(bin, [{ start: s.start, count: s.count }]);
     }
   });
-  const edges = new Map<number, number>();
-  let reading = "";
-  const add = (from: number, to: number, w: number) => {
-    if (from === to || w === 0) return;
-    const k = from * bins.length + to;
-    const had = edges.get(k);
-    if (had === undefined && edges.size >= budget) overBudget(ir, bins.length, budget, reading);
-    edges.set(k, (had ?? 0) + w);
-  };
+  const add = (from: number, to: number, w: number) => sink.add(from, to, w);
   const weightOf = (src: string, i: number) => (spikes ? Number(spikes[src]?.[i] ?? 0) : 1);
   // every neuron of a source, summed per bin (dense projections read them all)
   const totals = new Map<string, Map<number, number>>();
@@ -136,7 +160,7 @@ export function trafficEdges(
     const srcs = where.get(p.src);
     const dsts = runsOf.get(p.dst);
     if (!srcs || !dsts) continue;
-    reading = `projection "${p.id}" (${p.src} → ${p.dst}, ${srcs.bins.length} × ${dsts.size} cores)`;
+    sink.reading = `projection "${p.id}" (${p.src} → ${p.dst}, ${srcs.bins.length} × ${dsts.size} cores)`;
     if (p.connectivity.kind === "dense") {
       const t = totalsOf(p.src);
       for (const [dBin] of dsts) for (const sBin of srcs.bins) add(sBin, dBin, t.get(sBin) ?? 0);
@@ -183,7 +207,7 @@ export function trafficEdges(
   }
   // a matmul's bin reads, of each operand, the lines (A rows, B columns) its outputs touch (operand-reads.ts)
   for (const mm of ir.dynamicMatmuls) {
-    reading = `dynamic matmul "${mm.id}"`;
+    sink.reading = `dynamic matmul "${mm.id}"`;
     const dsts = runsOf.get(mm.id);
     if (!dsts) continue;
     for (const op of ["a", "b"] as const) {
@@ -206,12 +230,6 @@ export function trafficEdges(
       }
     }
   }
-  // straight from the Map: a spread would hold every [key, weight] pair a second time
-  const out: TrafficEdge[] = new Array(edges.size);
-  let i = 0;
-  for (const [k, weight] of edges)
-    out[i++] = { from: Math.floor(k / bins.length), to: k % bins.length, weight };
-  return out;
 }
 
 /** Per line of a matmul operand (A row, B column), its neurons' weight summed per bin, as [bin, weight] pairs. */
@@ -231,7 +249,8 @@ function lineWeights(
   return out.map((m) => [...m]);
 }
 
-function overBudget(ir: NmirModule, cores: number, budget: number, reading: string): never {
+/** The error for traffic between more than `budget` core pairs, found while reading `reading`. */
+export function trafficOverBudget(ir: NmirModule, cores: number, budget: number, reading: string): never {
   throw new SpikegridError(
     "UNSUPPORTED",
     `${ir.name} on ${cores.toLocaleString("en-US")} cores: traffic between more than ${budget.toLocaleString("en-US")} (source, destination) core pairs (TRAFFIC_PAIR_BUDGET), reached at ${reading}; the mapping would list a route for every pair`,

@@ -14,9 +14,10 @@ import { checkMappable } from "./map-network.js";
 import { addUsage, limitsOf, type NodeFacts, nodeFacts, runsUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
+import { PairSet } from "./pair-set.js";
 import { capabilityMisfits } from "./partition.js";
 import { runsByNode } from "./shared-weights.js";
-import { type TrafficEdge, trafficEdges } from "./traffic.js";
+import { TRAFFIC_PAIR_BUDGET, trafficOverBudget, visitTraffic } from "./traffic.js";
 import { type Mapping, mappingSchema, type RoutingTableEntry, type Slice, type Usage } from "./types.js";
 
 /**
@@ -105,7 +106,7 @@ export function checkMapping(raw: unknown, ir: NmirModule, profile: ChipProfile)
     }
   }
   if (out.length > 0) return out;
-  out.push(...routeProblems(m, profile, positions, trafficEdges(ir, bins), bins));
+  out.push(...routeProblems(m, profile, positions, ir, bins));
   return out;
 }
 
@@ -214,58 +215,65 @@ export function coreBins(
   });
 }
 
-/** Every traffic edge needs a route listing it and routing tables that carry it there. */
+/**
+ * Every traffic pair needs a route listing it and routing tables that carry it there. The pairs are checked
+ * as the traffic is read, each once, in the order trafficEdges would list them (the same problems, in the same
+ * order, and the same error past TRAFFIC_PAIR_BUDGET): the routes and the pairs seen are held in typed sets, not
+ * as the edge list and a Set per route (gigabytes at 224×224 on a rack).
+ */
 function routeProblems(
   m: Mapping,
   profile: ChipProfile,
   positions: CorePosition[],
-  edges: TrafficEdge[],
+  ir: NmirModule,
   bins: Bin[],
+  budget = TRAFFIC_PAIR_BUDGET,
 ): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  const routes = new Map<number, Set<number>>();
-  for (const r of m.routes) {
-    const set = routes.get(r.fromCore) ?? new Set<number>();
-    for (const t of r.toCores) set.add(t);
-    routes.set(r.fromCore, set);
-  }
+  let listed = 0;
+  for (const r of m.routes) listed += r.toCores.length;
+  const routes = new PairSet(listed);
+  for (const r of m.routes) for (const t of r.toCores) routes.add(r.fromCore, t);
   // a system's file routes through per-chip tables (as the mapper writes it), or through per-tile tables when
   // it lists any (a hand-made file)
-  if (profile.system && m.chipTables && Object.keys(m.routingTables).length === 0) {
-    const delivered = chipDelivery(m.chipTables, profile);
-    for (const e of edges) {
-      if (out.length >= MAX_LISTED) break;
-      const from = bins[e.from]?.core ?? -1;
-      const to = bins[e.to]?.core ?? -1;
-      if (!routes.get(from)?.has(to))
-        out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });
-      else if (!delivered(from).has(Math.floor(to / profile.grid.coresPerChip)))
-        out.push({
-          where: "chipTables",
-          message: `events of core ${from} never reach the chip of core ${to} through the chip tables`,
-        });
-    }
-    return out;
-  }
+  const viaChips = profile.system && m.chipTables && Object.keys(m.routingTables).length === 0;
+  const delivered = viaChips ? chipDelivery(m.chipTables!, profile) : undefined;
   const tables = new Map<number, Map<number, RoutingTableEntry["out"]>>();
-  for (const [tile, entries] of Object.entries(m.routingTables)) {
-    const byCore = new Map<number, RoutingTableEntry["out"]>();
-    for (const e of entries) if (!byCore.has(e.fromCore)) byCore.set(e.fromCore, e.out);
-    tables.set(Number(tile), byCore);
-  }
+  if (!viaChips)
+    for (const [tile, entries] of Object.entries(m.routingTables)) {
+      const byCore = new Map<number, RoutingTableEntry["out"]>();
+      for (const e of entries) if (!byCore.has(e.fromCore)) byCore.set(e.fromCore, e.out);
+      tables.set(Number(tile), byCore);
+    }
   const tileAt = new Map(positions.map((p) => [`${p.x},${p.y}`, p.tile]));
-  for (const e of edges) {
-    if (out.length >= MAX_LISTED) break;
-    const from = bins[e.from]?.core ?? -1;
-    const to = bins[e.to]?.core ?? -1;
-    if (!routes.get(from)?.has(to))
-      out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });
-    else if (!reaches(tables, tileAt, profile, positions, from, to))
-      out.push({
-        where: "routingTables",
-        message: `events of core ${from} never reach core ${to} through the tables`,
-      });
-  }
+  const seen = new PairSet();
+  const sink = {
+    reading: "",
+    add(fromBin: number, toBin: number, w: number) {
+      if (fromBin === toBin || w === 0) return;
+      const from = bins[fromBin]?.core ?? -1;
+      const to = bins[toBin]?.core ?? -1;
+      // a pair's first events are checked; past the listed problems only counted
+      if (seen.has(from, to)) return;
+      if (seen.size >= budget) trafficOverBudget(ir, bins.length, budget, sink.reading);
+      seen.add(from, to);
+      if (out.length >= MAX_LISTED) return;
+      if (!routes.has(from, to))
+        out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });
+      else if (delivered) {
+        if (!delivered(from).has(Math.floor(to / profile.grid.coresPerChip)))
+          out.push({
+            where: "chipTables",
+            message: `events of core ${from} never reach the chip of core ${to} through the chip tables`,
+          });
+      } else if (!reaches(tables, tileAt, profile, positions, from, to))
+        out.push({
+          where: "routingTables",
+          message: `events of core ${from} never reach core ${to} through the tables`,
+        });
+    },
+  };
+  visitTraffic(ir, bins, sink);
   return out;
 }
 

@@ -10,7 +10,7 @@ import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import { MatmulSplit } from "./matmul-split.js";
-import type { SlotTable } from "./tables.js";
+import { type DestTable, highAt, highFrom, type SlotTable } from "./tables.js";
 
 interface InPlan {
   src: number;
@@ -152,4 +152,21 @@ export function lastSameStepReaders(phases: UnitPlan[][], sources: number, matmu
   if (until.some((k) => k >= 0) && phases.some((p) => p.length > 1))
     throw new Error("same-step arrivals need one unit per phase (layer-sync)");
   return until;
+}
+
+/**
+ * The first row of d's list k whose slot is at least `slot` (a list's rows ascend by slot), by binary search:
+ * a residual stream's term has rows for every later block, most of them before one reader's.
+ */
+export function firstRowAt(d: DestTable, k: number, slot: number): number {
+  const high = highFrom(d, k);
+  const at = highAt(d);
+  let lo = d.rowStart[k]!;
+  let hi = d.rowStart[k + 1]! - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((mid >= high ? at + d.slot[mid]! : d.slot[mid]!) < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -25,7 +25,7 @@ import {
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import { matmulShares } from "./matmul-split.js";
-import { buildUnitPlans, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
+import { buildUnitPlans, firstRowAt, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
@@ -314,10 +314,12 @@ export class ChipModel {
         const dk = d.listOf[i]!;
         const r0 = d.rowStart[dk]!;
         const rows = d.rowStart[dk + 1]! - r0;
-        let g = r0;
         const gHigh = highFrom(d, dk);
         const sk = listOf[i]!;
-        for (let r = rowStart[sk]!; r < rowStart[sk + 1]!; r++) {
+        const sEnd = rowStart[sk + 1]!;
+        // the walk starts at the row of its first synapse row's slot
+        let g = arrival && sEnd > rowStart[sk]! ? firstRowAt(d, dk, slot[rowStart[sk]!]!) : r0;
+        for (let r = rowStart[sk]!; r < sEnd; r++) {
           const c = slot[r]!;
           const n = count[r]! * bits;
           ev[c * K + kind]! += n;
@@ -325,7 +327,7 @@ export class ChipModel {
           if (arrival) {
             while ((g >= gHigh ? dAt + dSlot[g]! : dSlot[g]) !== c) g++;
             // an event with no bit set sent nothing: no wait (its work is 0 ops)
-            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w, 0, 0);
+            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w);
           } else bufWork[c]! += n * w;
         }
         first += bits * rows;
@@ -426,7 +428,7 @@ export class ChipModel {
       let ready = 0;
       for (const si of u.operands)
         ready = Math.max(ready, this.lastArrival(si, this.dp.frame(this.ids[si]!, t)!, c));
-      this.items.push(c, ready, w, 0, 0);
+      this.items.push(c, ready, w);
     }
   }
 
@@ -452,8 +454,6 @@ export class ChipModel {
     let entry = 0;
     let spikes = 0;
     let packets = 0;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const c = u.slotOf[i]!;
@@ -482,8 +482,6 @@ export class ChipModel {
           // a multicast packet's source neuron, numbered over every source (Router.base)
           pending.push(tc, key, base + i, entry);
           entry += multicast ? r1 - r0 : 1;
-          if (tc < lo) lo = tc;
-          if (tc > hi) hi = tc;
         }
       }
       clock[c] = tc;
@@ -492,7 +490,6 @@ export class ChipModel {
       for (let o = 0; o < ports; o++) this.pushHostOut(tc);
       if (ports > 0) ev[c * K + HOST_OUT]! += ports;
     }
-    pending.bound(lo, hi);
     if (keep && entry > 0) router.arrivals.open(u.src, entry);
     if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
     if (u.spikes || u.planes > 0) this.stepSpikes += spikes;

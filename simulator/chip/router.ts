@@ -50,6 +50,15 @@ export class Router {
   /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 1]) (−1: no path), then its EW and
    * NS links, side by side so a packet's path costs one cache line. */
   private readonly span: Int32Array;
+  /**
+   * Unicast routing's link state: each link's next free cycle this step (8 bytes a link, so the links of a
+   * rack's global grid stay in cache) and its kind, whose occupancy and latency are the same for every link of
+   * that kind (Noc.finalize: a mesh hop's latency, a chip link's packetBits / bandwidth and latency).
+   */
+  private readonly linkFree: Float64Array;
+  private readonly linkKind: Uint8Array;
+  private readonly kindOcc: Float64Array;
+  private readonly kindLat: Float64Array;
   private readonly touched: Int32Array;
   private nTouched = 0;
   private packetId = 0;
@@ -99,6 +108,19 @@ export class Router {
       this.span[4 * key + 3] = noc.pathNS[key]!;
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
+    const links = multicast ? 0 : noc.linkLat.length;
+    this.linkFree = new Float64Array(links);
+    this.linkKind = new Uint8Array(links);
+    this.kindOcc = new Float64Array(K).fill(Number.NaN);
+    this.kindLat = new Float64Array(K).fill(Number.NaN);
+    for (let l = 0; l < links; l++) {
+      const k = noc.linkKind[l]!;
+      this.linkKind[l] = k;
+      if (Number.isNaN(this.kindOcc[k]!))
+        [this.kindOcc[k], this.kindLat[k]] = [noc.linkOcc[l]!, noc.linkLat[l]!];
+      else if (this.kindOcc[k] !== noc.linkOcc[l] || this.kindLat[k] !== noc.linkLat[l])
+        throw new Error(`links of kind ${k} differ in occupancy or latency: route them one by one`);
+    }
   }
 
   /**
@@ -149,6 +171,8 @@ export class Router {
   }
 
   newStep(): void {
+    // every link free again (the barrier drained the network), as Noc.newStep does for multicast
+    this.linkFree.fill(0);
     this.arrivals.releaseAll();
     this.maxDeliver = 0;
     this.maxNet = 0;
@@ -177,7 +201,8 @@ export class Router {
     const { time, pair, order } = this.pending;
     const { noc, pairCount, touched, axonIn, span } = this;
     const arrival = this.writing ? this.arrivals.current : undefined;
-    const { pathLinks, linkLat, linkOcc, free, contention, pathCL, stepLinkPackets, linkKind } = noc;
+    const { pathLinks, contention, pathCL, stepLinkPackets } = noc;
+    const { linkFree, linkKind, kindOcc, kindLat } = this;
     let maxDeliver = this.maxDeliver;
     let maxNet = this.maxNet;
     let nTouched = this.nTouched;
@@ -194,15 +219,27 @@ export class Router {
       ew += span[4 * key + 2]!;
       ns += span[4 * key + 3]!;
       const crossings = pathCL[key]!;
+      const end = span[4 * key + 1]!;
       let t = inject;
       // a link is held for its occupancy (a mesh link: its latency; a chip link: packetBits / bandwidth)
-      for (let h = off, end = span[4 * key + 1]!; h < end; h++) {
-        const l = pathLinks[h]!;
-        if (contention && free[l]! > t) t = free[l]!;
-        free[l] = t + linkOcc[l]!;
-        t += linkLat[l]!;
-        if (crossings > 0 && linkKind[l] === CHIP_LINK) stepLinkPackets[l]!++;
-      }
+      if (contention)
+        for (let h = off; h < end; h++) {
+          const l = pathLinks[h]!;
+          const k = linkKind[l]!;
+          const f = linkFree[l]!;
+          if (f > t) t = f;
+          linkFree[l] = t + kindOcc[k]!;
+          t += kindLat[k]!;
+        }
+      // simple timing: no waits; a chip link's packets this step bound the step (Noc.stepChipLinkBusy), which
+      // detailed timing never reads
+      else
+        for (let h = off; h < end; h++) {
+          const l = pathLinks[h]!;
+          const k = linkKind[l]!;
+          t += kindLat[k]!;
+          if (crossings > 0 && k === CHIP_LINK) stepLinkPackets[l]!++;
+        }
       cl += crossings;
       const arr = t + axonIn;
       if (arrival) arrival[i] = arr;

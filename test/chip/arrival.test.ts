@@ -55,9 +55,9 @@ describe("same-step arrivals", () => {
     ]);
     const pushed: number[][] = [];
     const push = ItemBuffer.prototype.push;
-    vi.spyOn(ItemBuffer.prototype, "push").mockImplementation(function (this: ItemBuffer, k, t, v, a, b) {
+    vi.spyOn(ItemBuffer.prototype, "push").mockImplementation(function (this: ItemBuffer, k, t, v) {
       pushed.push([k, t, v]);
-      push.call(this, k, t, v, a, b);
+      push.call(this, k, t, v);
     });
     const r = createChip(p, { timing: "detailed", mode: "layer-sync" })
       .load(ir, mapping)

@@ -1,0 +1,232 @@
+// Stable orders of buffer indices by time, or by (key, time), for the chip model's per-phase work (scratch.ts):
+// a counting sort by key, then each key's run bucketed by time and refined bucket by bucket (most significant
+// first), O(n) for the times a phase makes however they crowd — equal times, a few distinct ones, a far outlier.
+
+/** A run this short is sorted by insertion. */
+const SMALL_RUN = 16;
+/** Bucketing rounds before a run is merge sorted (times spread over many scales: rare). */
+const MAX_DEPTH = 6;
+
+/**
+ * order[s..e) stably by time[order[k]] (ties keep their order): bucketed over the run's [min, max] into one
+ * bucket per index, each bucket then refined the same way. `tmp` is scratch, at least 2 (e − s) + 2 long.
+ */
+export function sortRunByTime(
+  time: Float64Array,
+  order: Int32Array,
+  s: number,
+  e: number,
+  tmp: Int32Array,
+  depth = 0,
+): void {
+  const m = e - s;
+  if (m < 2) return;
+  if (m <= SMALL_RUN) {
+    insertionByTime(time, order, s, e);
+    return;
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let k = s; k < e; k++) {
+    const t = time[order[k]!]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  if (!(hi > lo)) {
+    // all equal: already in insertion order (NaN never happens; a run with one would merge below)
+    if (hi === lo) return;
+    mergeRunByTime(time, order, s, e, tmp);
+    return;
+  }
+  const scale = (m - 1) / (hi - lo);
+  if (depth >= MAX_DEPTH || !(scale > 0 && Number.isFinite(scale))) {
+    mergeRunByTime(time, order, s, e, tmp);
+    return;
+  }
+  // counts (then next free places) in tmp[0..m], the scattered run in tmp[m + 1 ..]; floor((t − lo)·scale) is
+  // monotone in t and in [0, m − 1], so buckets follow time order
+  tmp.fill(0, 0, m + 1);
+  let crowded = 0;
+  for (let k = s; k < e; k++) {
+    const b = Math.floor((time[order[k]!]! - lo) * scale) + 1;
+    const c = ++tmp[b]!;
+    if (c > crowded) crowded = c;
+  }
+  if (crowded === m) {
+    // one bucket holds everything (cannot happen with hi > lo, but never loop)
+    mergeRunByTime(time, order, s, e, tmp);
+    return;
+  }
+  for (let b = 0; b < m; b++) tmp[b + 1]! += tmp[b]!;
+  const out = m + 1;
+  for (let k = s; k < e; k++) {
+    const x = order[k]!;
+    const b = Math.floor((time[x]! - lo) * scale);
+    tmp[out + tmp[b]!++] = x;
+  }
+  order.set(tmp.subarray(out, out + m), s);
+  if (crowded > 1) walkBuckets(time, order, s, e, lo, scale, tmp, depth + 1);
+}
+
+/**
+ * Each bucket of two or more of order[s..e) (bucketed by floor((t − lo)·scale)) sorted in turn, found again
+ * by the same expression: nothing stored per bucket.
+ */
+function walkBuckets(
+  time: Float64Array,
+  order: Int32Array,
+  s: number,
+  e: number,
+  lo: number,
+  scale: number,
+  tmp: Int32Array,
+  depth: number,
+): void {
+  let r = s;
+  while (r < e) {
+    const b = Math.floor((time[order[r]!]! - lo) * scale);
+    let q = r + 1;
+    while (q < e && Math.floor((time[order[q]!]! - lo) * scale) === b) q++;
+    if (q - r > 1) sortRunByTime(time, order, r, q, tmp, depth);
+    r = q;
+  }
+}
+
+/** Scratch of at least `size` indices (the caller's buffer, grown when short). */
+export type Scratch = (size: number) => Int32Array;
+
+/**
+ * 0..n − 1 into `order` stably ordered by time: counted into one bucket an index over [min, max] straight
+ * from insertion order, then each bucket of two or more refined (`sortRunByTime`). Scratch: n + 1 indices, and
+ * twice the largest bucket (not 2n: a phase has tens of millions of packets).
+ */
+export function orderByTime(time: Float64Array, n: number, order: Int32Array, scratch: Scratch): void {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n <= SMALL_RUN) {
+    insertionByTime(time, order, 0, n);
+    return;
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const t = time[i]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  if (hi === lo) return;
+  const scale = (n - 1) / (hi - lo);
+  if (!(hi > lo && scale > 0 && Number.isFinite(scale))) {
+    mergeRunByTime(time, order, 0, n, scratch(n));
+    return;
+  }
+  const count = scratch(n + 1);
+  count.fill(0, 0, n + 1);
+  let crowded = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ++count[Math.floor((time[i]! - lo) * scale) + 1]!;
+    if (c > crowded) crowded = c;
+  }
+  for (let b = 0; b < n; b++) count[b + 1]! += count[b]!;
+  for (let i = 0; i < n; i++) order[count[Math.floor((time[i]! - lo) * scale)]!++] = i;
+  if (crowded === 1) return;
+  const tmp = scratch(2 * crowded + 2);
+  walkBuckets(time, order, 0, n, lo, scale, tmp, 1);
+}
+
+/**
+ * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..) straight from insertion
+ * order, then each key's run by time. Scratch: the largest key + 2 indices, and twice the longest run.
+ */
+export function orderByKeyTime(
+  key: Int32Array,
+  time: Float64Array,
+  n: number,
+  order: Int32Array,
+  scratch: Scratch,
+): void {
+  if (n <= SMALL_RUN) {
+    for (let i = 0; i < n; i++) {
+      let j = i;
+      while (
+        j > 0 &&
+        (key[order[j - 1]!]! > key[i]! || (key[order[j - 1]!] === key[i] && time[order[j - 1]!]! > time[i]!))
+      ) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
+    }
+    return;
+  }
+  let most = 0;
+  for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
+  const count = scratch(most + 2);
+  count.fill(0, 0, most + 2);
+  for (let i = 0; i < n; i++) count[key[i]! + 1]!++;
+  let longest = 0;
+  for (let k = 0; k <= most; k++) {
+    if (count[k + 1]! > longest) longest = count[k + 1]!;
+    count[k + 1]! += count[k]!;
+  }
+  for (let i = 0; i < n; i++) order[count[key[i]!]!++] = i;
+  // each key's run, found by walking (the counts' scratch is the runs' from here)
+  const tmp = scratch(2 * longest + 2);
+  let s = 0;
+  while (s < n) {
+    const k = key[order[s]!]!;
+    let e = s + 1;
+    while (e < n && key[order[e]!] === k) e++;
+    sortRunByTime(time, order, s, e, tmp);
+    s = e;
+  }
+}
+
+function insertionByTime(time: Float64Array, order: Int32Array, s: number, e: number): void {
+  for (let i = s + 1; i < e; i++) {
+    const x = order[i]!;
+    const t = time[x]!;
+    let j = i;
+    while (j > s && time[order[j - 1]!]! > t) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = x;
+  }
+}
+
+/** order[s..e) stably by time: runs of 8 by insertion, then bottom-up merges through tmp[0..e − s). */
+function mergeRunByTime(time: Float64Array, order: Int32Array, s: number, e: number, tmp: Int32Array): void {
+  const m = e - s;
+  const RUN = 8;
+  for (let a = s; a < e; a += RUN) insertionByTime(time, order, a, Math.min(e, a + RUN));
+  // src/dst alternate between order (offset s) and tmp (offset 0)
+  let src = order;
+  let so = s;
+  let dst = tmp;
+  let dOff = 0;
+  for (let width = RUN; width < m; width *= 2) {
+    for (let lo = 0; lo < m; lo += 2 * width) {
+      const mid = Math.min(m, lo + width);
+      const hi = Math.min(m, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const x = src[so + i]!;
+        const y = src[so + j]!;
+        if (time[y]! < time[x]!) {
+          dst[dOff + k++] = y;
+          j++;
+        } else {
+          dst[dOff + k++] = x;
+          i++;
+        }
+      }
+      while (i < mid) dst[dOff + k++] = src[so + i++]!;
+      while (j < hi) dst[dOff + k++] = src[so + j++]!;
+    }
+    [src, dst] = [dst, src];
+    [so, dOff] = [dOff, so];
+  }
+  if (src !== order) order.set(tmp.subarray(0, m), s);
+}
