@@ -95,12 +95,13 @@ function scheduleBatch(
 function workerMain(
   geometry: ScheduleGeometry,
   ring: Ring,
+  capacity: number,
   Scheduler: typeof DetailedScheduler,
   batches: (ring: Ring) => QueueBatch[],
 ): void {
   const control = new Int32Array(ring.control);
   try {
-    const scheduler = new Scheduler(geometry);
+    const scheduler = new Scheduler(geometry, capacity);
     const times = new Float64Array(ring.times);
     const slots = batches(ring);
     for (;;) {
@@ -173,7 +174,9 @@ ${batchesOf}
 ${workerMain}
 ${workerCall}
 parentPort.on("message", (m) =>
-  m.call ? workerCall(m, (url) => import(url)) : workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf),
+  m.call
+    ? workerCall(m, (url) => import(url))
+    : workerMain(m.geometry, m.ring, m.capacity, DetailedScheduler, batchesOf),
 );
 `;
 
@@ -260,7 +263,7 @@ export class BatchScheduler {
     this.ring = batchesOf(ring);
     this.geometry = geometry;
     this.capacity = capacity;
-    this.worker?.postMessage({ geometry, ring });
+    this.worker?.postMessage({ geometry, ring, capacity });
   }
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
@@ -303,7 +306,7 @@ export class BatchScheduler {
   }
 
   private ownScheduler(): DetailedScheduler {
-    this.scheduler ??= new DetailedScheduler(this.geometry!);
+    this.scheduler ??= new DetailedScheduler(this.geometry!, this.capacity);
     return this.scheduler;
   }
 
