@@ -5,7 +5,7 @@
 import {
   mappingsOf,
   type ParsedSanafe,
-  parseSanafeFile,
+  parseSanafeDirectFile,
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
@@ -29,7 +29,7 @@ export interface DirectRun {
  * file throw as the importer's (file:line), in the order `runSanafeDirect` meets them.
  */
 export function readSanafeDirect(text: string, file: string): ParsedSanafe {
-  const parsed = parseSanafeFile(text, file);
+  const parsed = parseSanafeDirectFile(text, file);
   mappingsOf(parsed);
   somasOf(parsed, []);
   // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
@@ -64,7 +64,7 @@ function directRun(
   scheduler: BatchScheduler,
   steps?: number,
 ): DirectRun | { reason: string } {
-  const parsed = parseSanafeFile(text, file);
+  const parsed = parseSanafeDirectFile(text, file);
   const net = conventionNetOf(parsed, file, profile, true);
   const fanInAbs = new Float64Array(net.neurons);
   for (let k = 0; k < net.neurons; k++) fanInAbs[k] = net.fanIn64[k]! / 64;

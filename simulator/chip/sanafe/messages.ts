@@ -54,12 +54,16 @@ export function messageTable(
   const accL = new Float64Array(cores);
   const touched = new Int32Array(cores);
   const msgStart = new Int32Array(n + 1);
-  let size = Math.max(1024, n);
-  let msgCore = new Int32Array(size);
-  let msgSynapses = new Float64Array(size);
-  let msgSynapseJ = new Float64Array(size);
-  let msgDendriteJ = new Float64Array(size);
-  let msgLatencyS = new Float64Array(size);
+  // room for every message up front (a neuron sends at most one per core it reaches): growing inside the loop
+  // below would throw its optimized code away the first time it happens
+  let most = 0;
+  for (let k = 0; k < n; k++) most += Math.min(postStart[k + 1]! - postStart[k]!, cores);
+  const size = Math.max(1, most);
+  const msgCore = new Int32Array(size);
+  const msgSynapses = new Float64Array(size);
+  const msgSynapseJ = new Float64Array(size);
+  const msgDendriteJ = new Float64Array(size);
+  const msgLatencyS = new Float64Array(size);
   let m = 0;
   for (let k = 0; k < n; k++) {
     let nt = 0;
@@ -80,18 +84,6 @@ export function messageTable(
       let j = i - 1;
       for (; j >= 0 && touched[j]! > c; j--) touched[j + 1] = touched[j]!;
       touched[j + 1] = c;
-    }
-    if (m + nt > size) {
-      size = Math.max(2 * size, m + nt);
-      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
-        b.set(a);
-        return b;
-      };
-      msgCore = grow(msgCore, new Int32Array(size));
-      msgSynapses = grow(msgSynapses, new Float64Array(size));
-      msgSynapseJ = grow(msgSynapseJ, new Float64Array(size));
-      msgDendriteJ = grow(msgDendriteJ, new Float64Array(size));
-      msgLatencyS = grow(msgLatencyS, new Float64Array(size));
     }
     for (let i = 0; i < nt; i++, m++) {
       const c = touched[i]!;
