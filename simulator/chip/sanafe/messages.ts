@@ -68,15 +68,24 @@ export function messageTable(
   for (let k = 0; k < n; k++) {
     let nt = 0;
     const end = postStart[k + 1]!;
-    for (let r = postStart[k]!; r < end; r++) {
+    for (let r = postStart[k]!; r < end; ) {
       const d = post[r]!;
       const c = coreOf[d]!;
-      if (count[c]!++ === 0) touched[nt++] = c;
+      if (count[c] === 0) touched[nt++] = c;
       if (uniform[c] === 0) {
+        count[c]!++;
         accJ[c]! += lookupJ[d]!;
         accD[c]! += lookupDendriteJ[d]!;
         accL[c]! += lookupS[d]!;
+        r++;
+        continue;
       }
+      // a uniform core's look-ups are only counted: the run of targets on it in one go (a conv2d source's targets
+      // of one output channel usually sit on one core)
+      let to = r + 1;
+      while (to < end && coreOf[post[to]!] === c) to++;
+      count[c]! += to - r;
+      r = to;
     }
     // cores in slot order (few per neuron: an insertion sort)
     for (let i = 1; i < nt; i++) {
