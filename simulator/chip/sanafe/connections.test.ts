@@ -7,7 +7,7 @@ import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
 import { rng } from "../../../compiler/mapping/math.js";
 import { parseProfileText } from "../../../hw-profiles/index.js";
 import { connectionsOf, MAX_SANAFE_CONNECTIONS, prepareConnections } from "./connections.js";
-import { conventionNetOf } from "./from-file.js";
+import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
 
 /** A conv2d edge of 64 × 64 taps over a 320 × 320 input: 4,096 weights in the file, 257² × 4,096 > 2^28
  * connections — refused by the budget before anything is allocated for them. */
@@ -102,6 +102,8 @@ describe("the connection table read ahead", () => {
     expect(ahead.weight64).toEqual(fresh.weight64);
     expect(ahead.fanIn64).toEqual(fresh.fanIn64);
     prepareConnections(parsed, "conv.yaml", true);
+    // the message counts made ahead too (a direct run's read): the same net
+    prepareMessageCounts(parsed, "conv.yaml");
     const net = conventionNetOf(parsed, "conv.yaml", profile!, true);
     expect(net).toEqual(fresh);
     // taken once: the next reader builds its own

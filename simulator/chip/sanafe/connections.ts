@@ -216,6 +216,12 @@ export function prepareConnections(parsed: ParsedSanafe, file: string, withWeigh
   }
 }
 
+/** The connections prepared ahead for `parsed` with weights by `file`, left for `connectionsOf` to take. */
+export function connectionsAhead(parsed: ParsedSanafe, file: string): Connections | undefined {
+  const kept = ahead.get(parsed);
+  return kept?.withWeights && kept.file === file ? kept.value : undefined;
+}
+
 /** The connections of `parsed` (those prepared ahead when they match, taken once), or the error building them. */
 export function connectionsOf(parsed: ParsedSanafe, file: string, withWeights: boolean): Connections {
   const kept = ahead.get(parsed);

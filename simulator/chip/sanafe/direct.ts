@@ -13,7 +13,7 @@ import { prepareConnections } from "./connections.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
-import { conventionNetOf } from "./from-file.js";
+import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
 import type { ConventionNet } from "./net.js";
 import { BatchScheduler } from "./schedule-batches.js";
 
@@ -34,6 +34,8 @@ export function readSanafeDirect(text: string, file: string): ParsedSanafe {
   somasOf(parsed, []);
   // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
   prepareConnections(parsed, file, true);
+  // and the messages' counts (the costs wait for the profile)
+  prepareMessageCounts(parsed, file);
   return parsed;
 }
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { rng } from "../../../compiler/mapping/math.js";
-import { messageTable } from "./messages.js";
+import { messageCounts, messageTable } from "./messages.js";
 
 /** `clustered`: cores hold blocks of neighbouring neurons (revisited as blocks wrap) and each neuron's targets are
  * runs of neighbours, as a conv2d edge's are: long runs of targets on one core. */
@@ -86,6 +86,22 @@ describe("message table", () => {
           ]);
       expect(rows.length).toBeGreaterThan(100);
       expect(rows).toEqual(plainTable(net));
+      // with its counts made ahead: the same table (costs from the counts where every core is uniform)
+      const counts = messageCounts(net.postStart, net.post, net.coreOf, net.cores);
+      expect(counts.msgStart).toEqual(t.msgStart);
+      expect(counts.msgCore).toEqual(t.msgCore);
+      expect(counts.msgSynapses).toEqual(t.msgSynapses);
+      const again = messageTable(
+        net.postStart,
+        net.post,
+        net.coreOf,
+        net.cores,
+        net.lookupJ,
+        net.lookupDendriteJ,
+        net.lookupS,
+        counts,
+      );
+      expect(again).toEqual(t);
     }
   });
 });
