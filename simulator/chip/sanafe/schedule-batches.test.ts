@@ -70,9 +70,9 @@ function batchedTimes(
   return Float64Array.from(s.finish().subarray(0, steps));
 }
 
-function directTimes(seed: number, steps: number, flights?: number): Float64Array {
+function directTimes(seed: number, steps: number): Float64Array {
   const r = rng(seed);
-  const scheduler = new DetailedScheduler(geometry, flights);
+  const scheduler = new DetailedScheduler(geometry);
   const dest = new Int32Array(CAPACITY);
   const gen = new Float64Array(CAPACITY);
   const proc = new Float64Array(CAPACITY);
@@ -94,14 +94,6 @@ describe("batched step scheduling", () => {
       expect(want.some((x) => x > 0)).toBe(true);
       expect(batchedTimes(seed, 70, true)).toEqual(want);
       expect(batchedTimes(seed, 70, false)).toEqual(want);
-    }
-  });
-
-  it("gives the same times with its in-flight buffers sized up front or grown from one message", () => {
-    for (const seed of [4, 5]) {
-      const want = directTimes(seed, 40, CAPACITY);
-      expect(want.some((x) => x > 0)).toBe(true);
-      expect(directTimes(seed, 40, 1)).toEqual(want);
     }
   });
 });

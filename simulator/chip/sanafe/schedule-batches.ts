@@ -95,13 +95,12 @@ function scheduleBatch(
 function workerMain(
   geometry: ScheduleGeometry,
   ring: Ring,
-  capacity: number,
   Scheduler: typeof DetailedScheduler,
   batches: (ring: Ring) => QueueBatch[],
 ): void {
   const control = new Int32Array(ring.control);
   try {
-    const scheduler = new Scheduler(geometry, capacity);
+    const scheduler = new Scheduler(geometry);
     const times = new Float64Array(ring.times);
     const slots = batches(ring);
     for (;;) {
@@ -174,9 +173,7 @@ ${batchesOf}
 ${workerMain}
 ${workerCall}
 parentPort.on("message", (m) =>
-  m.call
-    ? workerCall(m, (url) => import(url))
-    : workerMain(m.geometry, m.ring, m.capacity, DetailedScheduler, batchesOf),
+  m.call ? workerCall(m, (url) => import(url)) : workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf),
 );
 `;
 
@@ -263,7 +260,7 @@ export class BatchScheduler {
     this.ring = batchesOf(ring);
     this.geometry = geometry;
     this.capacity = capacity;
-    this.worker?.postMessage({ geometry, ring, capacity });
+    this.worker?.postMessage({ geometry, ring });
   }
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
@@ -306,7 +303,7 @@ export class BatchScheduler {
   }
 
   private ownScheduler(): DetailedScheduler {
-    this.scheduler ??= new DetailedScheduler(this.geometry!, this.capacity);
+    this.scheduler ??= new DetailedScheduler(this.geometry!);
     return this.scheduler;
   }
 

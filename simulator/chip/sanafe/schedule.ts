@@ -96,10 +96,7 @@ export class KeyHeap {
       const right = t[c + 1]!; // +∞ when c + 1 = n
       c += +(right < left) | (+(right === left) & +(ties[c + 1]! < ties[c]!));
       const x = t[c]!;
-      // the tie compared on every level, not only on equal times: a comparison the engine has never seen run
-      // when it optimizes this (times rarely tie early on) would throw the optimized code away when it first does
-      const later = ties[c]! > tie;
-      if (x > time || (x === time && later)) break;
+      if (x > time || (x === time && ties[c]! > tie)) break;
       t[i] = x;
       ties[i] = ties[c]!;
       val[i] = val[c]!;
@@ -181,24 +178,13 @@ export class DetailedScheduler {
   private readonly tail: Int32Array;
   /** Per message in flight: its pair, the density it added per link, its proc and received times, the next
    * message in flight to the same core. */
-  private flightPair: Int32Array;
-  private flightAdjust: Float64Array;
-  private flightProc: Float64Array;
-  private flightReceived: Float64Array;
-  private flightNext: Int32Array;
+  private flightPair = new Int32Array(1024);
+  private flightAdjust = new Float64Array(1024);
+  private flightProc = new Float64Array(1024);
+  private flightReceived = new Float64Array(1024);
+  private flightNext = new Int32Array(1024);
 
-  /** `flights`: the most messages a step may send, when known: the buffers never grow then (a growth replaces
-   * fields the optimized `schedule` was compiled against, and the engine compiles it again). */
-  constructor(
-    private readonly net: ScheduleGeometry,
-    flights = 1024,
-  ) {
-    const room = Math.max(1, flights);
-    this.flightPair = new Int32Array(room);
-    this.flightAdjust = new Float64Array(room);
-    this.flightProc = new Float64Array(room);
-    this.flightReceived = new Float64Array(room);
-    this.flightNext = new Int32Array(room);
+  constructor(private readonly net: ScheduleGeometry) {
     const cores = net.cores.length;
     this.cores = cores;
     this.routeStart = new Int32Array(cores * cores + 1);
