@@ -256,10 +256,8 @@ export function conventionNetOf(
   // the counts made ahead, where they are of these connections and these core slots
   const ahead = countsAhead.get(parsed);
   countsAhead.delete(parsed);
-  const counted =
-    ahead?.postStart === postStart && ahead.coreOf.every((c, k) => c === coreOf[k])
-      ? ahead.counts
-      : undefined;
+  let counted = ahead?.postStart === postStart ? ahead.counts : undefined;
+  for (let k = 0; counted && k < n; k++) if (ahead!.coreOf[k] !== coreOf[k]) counted = undefined;
   const { msgStart, msgCore, msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = messageTable(
     postStart,
     post,

@@ -110,16 +110,21 @@ export function messageTable(
     while (run.length <= count) run.push(run[run.length - 1]! + x);
     return run[count]!;
   };
-  if (counts && uniform.every((u) => u === 1)) {
+  if (counts && uniform.indexOf(0) < 0) {
     const { msgCore, msgSynapses } = counts;
-    const sums = (run: number[][], cost: Float64Array) =>
-      Float64Array.from(msgCore, (c, m) => summed(run[c]!, cost[first[c]!]!, msgSynapses[m]!));
-    return {
-      ...counts,
-      msgSynapseJ: sums(runJ, lookupJ),
-      msgDendriteJ: sums(runD, lookupDendriteJ),
-      msgLatencyS: sums(runS, lookupS),
-    };
+    const size = msgCore.length;
+    const msgSynapseJ = new Float64Array(size);
+    const msgDendriteJ = new Float64Array(size);
+    const msgLatencyS = new Float64Array(size);
+    for (let m = 0; m < size; m++) {
+      const c = msgCore[m]!;
+      const f = first[c]!;
+      const synapses = msgSynapses[m]!;
+      msgSynapseJ[m] = summed(runJ[c]!, lookupJ[f]!, synapses);
+      msgDendriteJ[m] = summed(runD[c]!, lookupDendriteJ[f]!, synapses);
+      msgLatencyS[m] = summed(runS[c]!, lookupS[f]!, synapses);
+    }
+    return { ...counts, msgSynapseJ, msgDendriteJ, msgLatencyS };
   }
   const count = new Int32Array(cores);
   const accJ = new Float64Array(cores);
