@@ -107,3 +107,41 @@ describe("a plain direct run with a bad profile", () => {
     }
   });
 });
+
+describe("a direct run's placement errors", () => {
+  it("name the mapping entry's line, as when the whole file is read, and write nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "direct-bad-place-"));
+    try {
+      const text = readFileSync("test/sanafe/neurons.yaml", "utf8");
+      const json = join(dir, "run.json");
+      for (const [edit, want] of [
+        // a core the 2 × 2 chip lacks (tile 9), and a soma unit it does not have: line 46 holds the entry
+        [
+          (t: string) => t.replace("a.3..5: {core: '1.1'}", "a.3..5: {core: '9.1'}"),
+          /net\.yaml:46: core 9\.1 is not on/,
+        ],
+        [
+          (t: string) => t.replace("a.3..5: {core: '1.1'}", "a.3..5: {core: '1.1', soma: nope}"),
+          /net\.yaml:46: soma unit "nope" is not a unit of/,
+        ],
+        // a neuron mapped twice (the file read whole: its error at its line)
+        [
+          (t: string) => t.replace("  - b: {core: '2.0'}", "  - b: {core: '2.0'}\n  - a.4: {core: '2.0'}"),
+          /net\.yaml:48: neuron a\.4 is mapped twice/,
+        ],
+      ] as const) {
+        const file = join(dir, "net.yaml");
+        writeFileSync(file, edit(text));
+        const r = await cli(
+          ...["simulate", file, "--engine", "chip", "--profile", "test/sanafe/grid2x2.arch.yaml"],
+          ...["--convention", "sanafe", "--json", json, "--timesteps", "5"],
+        );
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(want);
+        expect(() => readFileSync(json)).toThrow();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,9 +3,10 @@
 // parse — held weakly, so a run that never reads the file again does not keep the tree alive.
 
 import { parseMappings, type SanafePlacement } from "./mappings.js";
+import { asideLine, placeAside, splitMappings } from "./mappings-aside.js";
 import { parseNetwork, type SanafeNetwork } from "./network.js";
 import { readSomas, type Soma } from "./soma.js";
-import { YamlFile } from "./yaml-read.js";
+import { isMap, YamlFile } from "./yaml-read.js";
 
 export interface ParsedSanafe {
   f: YamlFile;
@@ -46,4 +47,47 @@ export function parseSanafeFile(text: string, file: string): ParsedSanafe {
   const parsed = { f, net: parseNetwork(f) };
   last = { file, text, parsed: new WeakRef(parsed) };
   return parsed;
+}
+
+let lastDirect: { file: string; text: string; parsed: WeakRef<ParsedSanafe> } | undefined;
+
+/**
+ * The direct run's parse of `text` (simulator/chip/sanafe/direct.ts): its `mappings:` read aside
+ * (mappings-aside.ts) where it can be — the YAML of the rest, the network and the placement; the file's lines the
+ * same — else `parseSanafeFile`'s. Its root has no `mappings` then: only readers that take the placement from
+ * `mappingsOf` may have it, so it is kept apart from `parseSanafeFile`'s (the next call with the same file and text
+ * gets it, once). Any problem on the aside path reads the whole file instead, so every error is the one that
+ * read meets.
+ */
+export function parseSanafeDirectFile(text: string, file: string): ParsedSanafe {
+  const kept =
+    lastDirect && lastDirect.file === file && lastDirect.text === text
+      ? lastDirect.parsed.deref()
+      : undefined;
+  lastDirect = undefined;
+  if (kept) return kept;
+  const aside = splitMappings(text);
+  if (aside) {
+    let parsed: ParsedSanafe | undefined;
+    try {
+      const head = YamlFile.parseFast(aside.head, file);
+      if (head && isMap(head.root) && !Object.hasOwn(head.root, "mappings")) {
+        const net = parseNetwork(head);
+        const placement = placeAside(aside, net);
+        if (placement) {
+          const f = head.withSection("mappings", (path) => asideLine(aside, path));
+          parsed = { f, net, placement: { value: placement } };
+        }
+      }
+    } catch {
+      // the whole file, read below, says what is wrong with it
+    }
+    if (parsed) {
+      lastDirect = { file, text, parsed: new WeakRef(parsed) };
+      return parsed;
+    }
+  }
+  const whole = parseSanafeFile(text, file);
+  lastDirect = { file, text, parsed: new WeakRef(whole) };
+  return whole;
 }

@@ -60,7 +60,14 @@ export type Soma = InputSoma | LifSoma;
 
 /** An input group: some neuron carries `spikes`, `poisson` or `rate` (the `input` model's attributes). */
 export function isInputGroup(g: SanafeGroup): boolean {
-  return g.neurons.some((a) => [...INPUT_KEYS].some((k) => a.has(k)));
+  let previous: Attrs | undefined;
+  for (const a of g.neurons) {
+    // a range's neurons share one map: each map is looked at once in a row
+    if (a === previous) continue;
+    previous = a;
+    for (const k of INPUT_KEYS) if (a.has(k)) return true;
+  }
+  return false;
 }
 
 function num(f: YamlFile, a: Attr | undefined, fallback: number, what: string): number {
@@ -112,7 +119,10 @@ function readInput(f: YamlFile, g: SanafeGroup): InputSoma {
 
 function mode(f: YamlFile, g: SanafeGroup, key: string, fallback: ResetKind): ResetKind {
   let seen: ResetKind | undefined;
+  let previous: Attrs | undefined;
   for (const attrs of g.neurons) {
+    if (attrs === previous) continue; // a range's neurons share one map
+    previous = attrs;
     const a = attrs.get(key);
     const m = a ? (typeof a.value === "string" ? a.value.trim() : "") : fallback;
     if (!RESETS.includes(m as ResetKind))
@@ -144,7 +154,19 @@ function readLif(f: YamlFile, g: SanafeGroup, warnings: string[]): LifSoma {
     reverseResetMode: mode(f, g, "reverse_reset_mode", "none"),
   };
   const unknown = new Set<string>();
+  let previous: Attrs | undefined;
   g.neurons.forEach((attrs: Attrs, i) => {
+    // neurons of one range share their attributes (network.ts): the values and checks of the one before hold
+    if (attrs === previous) {
+      s.threshold[i] = s.threshold[i - 1]!;
+      s.reverseThreshold[i] = s.reverseThreshold[i - 1]!;
+      s.reset[i] = s.reset[i - 1]!;
+      s.bias[i] = s.bias[i - 1]!;
+      s.leakDecay[i] = s.leakDecay[i - 1]!;
+      s.inputDecay[i] = s.inputDecay[i - 1]!;
+      return;
+    }
+    previous = attrs;
     s.threshold[i] = num(f, attrs.get("threshold"), 0, "threshold");
     s.reverseThreshold[i] = num(f, attrs.get("reverse_threshold"), 0, "reverse_threshold");
     s.reset[i] = num(f, attrs.get("reset"), 0, "reset");

@@ -101,6 +101,47 @@ class LineScan {
     }
   }
 
+  /**
+   * `{key: {k: v, …}}` — one key, its value a flow map of one or more scalars — as [key, k, v, …] without making
+   * either map; undefined where `map(true)` would give anything else (or nothing), by the same rules.
+   */
+  entry(): string[] | undefined {
+    if (this.code() !== OPEN) return undefined;
+    this.pos++;
+    this.spaces();
+    const key = this.scalar();
+    if (key === undefined || key.length > MAX_KEY || key === "__proto__") return undefined;
+    if (this.code() !== COLON || this.s.charCodeAt(this.pos + 1) !== SP) return undefined;
+    this.pos += 2;
+    this.spaces();
+    if (this.code() !== OPEN) return undefined;
+    this.pos++;
+    this.spaces();
+    const out = [key];
+    for (;;) {
+      const k = this.scalar();
+      if (k === undefined || k.length > MAX_KEY || k === "__proto__") return undefined;
+      for (let i = 1; i < out.length; i += 2) if (out[i] === k) return undefined;
+      if (this.code() !== COLON || this.s.charCodeAt(this.pos + 1) !== SP) return undefined;
+      this.pos += 2;
+      this.spaces();
+      const value = this.code() === OPEN ? undefined : this.scalar();
+      if (value === undefined) return undefined;
+      out.push(k, value);
+      this.spaces();
+      const c = this.code();
+      this.pos++;
+      if (c === CLOSE) break;
+      if (c !== COMMA) return undefined;
+      this.spaces();
+    }
+    this.spaces();
+    // the outer map ends after its one key
+    if (this.code() !== CLOSE) return undefined;
+    this.pos++;
+    return out;
+  }
+
   /** Only spaces to the end of the line (or of the text). */
   lineEnds(): boolean {
     this.spaces();
@@ -118,4 +159,15 @@ export function lineFlowMap(s: string, at: number): { value: YValue; end: number
   const value = scan.map(true);
   if (value === undefined || !scan.lineEnds()) return undefined;
   return { value, end: scan.pos };
+}
+
+/**
+ * The one-line entry `{key: {k: v, …}}` at `at` in `s` (a `{`) as [key, k, v, …] — the values `lineFlowMap` reads
+ * there, without its two maps — and where its line ends; undefined when the line is anything else.
+ */
+export function lineFlowEntry(s: string, at: number): { pairs: string[]; end: number } | undefined {
+  const scan = new LineScan(s, at);
+  const pairs = scan.entry();
+  if (pairs === undefined || !scan.lineEnds()) return undefined;
+  return { pairs, end: scan.pos };
 }

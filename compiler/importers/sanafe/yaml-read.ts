@@ -48,6 +48,17 @@ export class YamlFile {
     return new YamlFile(file, read.value as YValue, (path) => lineInDoc(doc, lines, path));
   }
 
+  /** `text` read by the fast reader alone (yaml-fast.ts); undefined when it is outside the fast reader's subset. */
+  static parseFast(text: string, file: string): YamlFile | undefined {
+    const fast = readFastYaml(text);
+    return fast ? new YamlFile(file, fast.root, (path) => fast.line(path)) : undefined;
+  }
+
+  /** This file with the lines of top-level section `key` (read elsewhere, not in `root`) given by `lineOf`. */
+  withSection(key: string, lineOf: (path: YPath) => number): YamlFile {
+    return new YamlFile(this.file, this.root, (path) => (path[0] === key ? lineOf(path) : this.lineAt(path)));
+  }
+
   /** The 1-based line of the node at `path` (the nearest existing ancestor when it is absent). */
   line(path: YPath): number | undefined {
     return this.lineAt(path);

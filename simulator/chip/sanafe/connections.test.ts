@@ -4,9 +4,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
+import { rng } from "../../../compiler/mapping/math.js";
 import { parseProfileText } from "../../../hw-profiles/index.js";
 import { connectionsOf, MAX_SANAFE_CONNECTIONS, prepareConnections } from "./connections.js";
-import { conventionNetOf } from "./from-file.js";
+import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
 
 /** A conv2d edge of 64 × 64 taps over a 320 × 320 input: 4,096 weights in the file, 257² × 4,096 > 2^28
  * connections — refused by the budget before anything is allocated for them. */
@@ -38,6 +39,56 @@ function overBudget(): string {
   ].join("\n");
 }
 
+/** Random conv2d edges (sizes, strides, channels, weights in 1/64 steps) and a dense edge into one group. */
+function randomConvNet(seed: number): string {
+  const r = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const [iw, ih, cin, kw, kh, cout, sw, sh] = [
+    int(3, 9),
+    int(3, 9),
+    int(1, 3),
+    int(1, 3),
+    int(1, 3),
+    int(1, 3),
+    int(1, 2),
+    int(1, 2),
+  ];
+  const ow = Math.floor((iw - kw) / sw) + 1;
+  const oh = Math.floor((ih - kh) / sh) + 1;
+  const weights = (n: number) => Array.from({ length: n }, () => int(-300, 300) / 64).join(", ");
+  return [
+    "network:",
+    "  name: conv",
+    "  groups:",
+    `    - {name: a, attributes: {threshold: 1}, neurons: [0..${iw * ih * cin - 1}]}`,
+    `    - {name: b, attributes: {threshold: 1}, neurons: [0..${ow * oh * cout - 1}]}`,
+    "    - {name: c, attributes: {threshold: 1}, neurons: [0..1]}",
+    "  edges:",
+    "    - a -> b:",
+    "        type: conv2d",
+    ...Object.entries({ iw, ih, cin, kw, kh, cout, sw, sh }).map(
+      ([k, v]) =>
+        `        ${{ iw: "input_width", ih: "input_height", cin: "input_channels", kw: "kernel_width", kh: "kernel_height", cout: "kernel_count", sw: "stride_width", sh: "stride_height" }[k]}: ${v}`,
+    ),
+    `        weight: [${weights(kw * kh * cin * cout)}]`,
+    `    - c -> b: {type: dense, weight: [${weights(2 * ow * oh * cout)}]}`,
+    "",
+  ].join("\n");
+}
+
+describe("Σ|weight × 64| into each neuron", () => {
+  it("is the sum over the connections into it, for conv2d edges (per output channel) and dense ones", () => {
+    for (let seed = 1; seed <= 25; seed++) {
+      const parsed = parseSanafeFile(randomConvNet(seed), "c.yaml");
+      const c = connectionsOf(parsed, "c.yaml", true);
+      const want = new Float64Array(c.fanIn64!.length);
+      for (let r = 0; r < c.post.length; r++) want[c.post[r]!]! += Math.abs(c.weight64![r]!);
+      expect(c.fanIn64).toEqual(want);
+      expect(want.some((x) => x > 0)).toBe(true);
+    }
+  });
+});
+
 describe("the connection table read ahead", () => {
   it("is the table the convention builds, and the convention takes it (once)", () => {
     const { profile } = parseProfileText(readFileSync("test/sanafe/grid2x2.arch.yaml", "utf8"), "grid.yaml");
@@ -51,6 +102,8 @@ describe("the connection table read ahead", () => {
     expect(ahead.weight64).toEqual(fresh.weight64);
     expect(ahead.fanIn64).toEqual(fresh.fanIn64);
     prepareConnections(parsed, "conv.yaml", true);
+    // the message counts made ahead too (a direct run's read): the same net
+    prepareMessageCounts(parsed, "conv.yaml");
     const net = conventionNetOf(parsed, "conv.yaml", profile!, true);
     expect(net).toEqual(fresh);
     // taken once: the next reader builds its own

@@ -90,6 +90,8 @@ function addConnections(
   const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
   // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
   // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
+  // the weights × 64 as the Int32 they are stored as, converted once per weight rather than once per connection
+  const w64 = Int32Array.from(w, (x) => x * 64);
   const tapTarget = new Int32Array(kh * kw);
   const tapWeight = new Int32Array(kh * kw);
   const plane = ow * oh;
@@ -112,17 +114,22 @@ function addConnections(
         for (let co = 0; co < cout; co++) {
           const base = d0 + co * plane;
           for (let j = 0; j < taps; j++, at++) {
-            const dst = base + tapTarget[j]!;
-            post![at] = dst;
-            if (weight) {
-              weight[at] = w[tapWeight[j]! + co]! * 64;
-              if (fanIn) fanIn[dst]! += Math.abs(weight[at]!);
-            }
+            post![at] = base + tapTarget[j]!;
+            if (weight) weight[at] = w64[tapWeight[j]! + co]!;
           }
         }
         fill[src] = at;
       }
     }
+  if (!weight || !fanIn) return;
+  // without padding every output position reads every tap of every input channel: Σ|weight × 64| into it is its
+  // output channel's (whole numbers, so the same sum in any order)
+  for (let co = 0; co < cout; co++) {
+    let sum = 0;
+    for (let t = 0; t < kh * kw * cin; t++) sum += Math.abs(w64[t * cout + co]!);
+    const from = d0 + co * plane;
+    for (let d = from; d < from + plane; d++) fanIn[d]! += sum;
+  }
 }
 
 /** Connections one edge makes (checked against the budget before anything is allocated for them). */
@@ -207,6 +214,12 @@ export function prepareConnections(parsed: ParsedSanafe, file: string, withWeigh
   } catch (error) {
     ahead.set(parsed, { withWeights, file, error });
   }
+}
+
+/** The connections prepared ahead for `parsed` with weights by `file`, left for `connectionsOf` to take. */
+export function connectionsAhead(parsed: ParsedSanafe, file: string): Connections | undefined {
+  const kept = ahead.get(parsed);
+  return kept?.withWeights && kept.file === file ? kept.value : undefined;
 }
 
 /** The connections of `parsed` (those prepared ahead when they match, taken once), or the error building them. */

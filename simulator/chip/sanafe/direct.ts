@@ -5,7 +5,7 @@
 import {
   mappingsOf,
   type ParsedSanafe,
-  parseSanafeFile,
+  parseSanafeDirectFile,
   somasOf,
 } from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
@@ -13,7 +13,7 @@ import { prepareConnections } from "./connections.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
-import { conventionNetOf } from "./from-file.js";
+import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
 import type { ConventionNet } from "./net.js";
 import { BatchScheduler } from "./schedule-batches.js";
 
@@ -29,11 +29,13 @@ export interface DirectRun {
  * file throw as the importer's (file:line), in the order `runSanafeDirect` meets them.
  */
 export function readSanafeDirect(text: string, file: string): ParsedSanafe {
-  const parsed = parseSanafeFile(text, file);
+  const parsed = parseSanafeDirectFile(text, file);
   mappingsOf(parsed);
   somasOf(parsed, []);
   // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
   prepareConnections(parsed, file, true);
+  // and the messages' counts (the costs wait for the profile)
+  prepareMessageCounts(parsed, file);
   return parsed;
 }
 
@@ -64,7 +66,7 @@ function directRun(
   scheduler: BatchScheduler,
   steps?: number,
 ): DirectRun | { reason: string } {
-  const parsed = parseSanafeFile(text, file);
+  const parsed = parseSanafeDirectFile(text, file);
   const net = conventionNetOf(parsed, file, profile, true);
   const fanInAbs = new Float64Array(net.neurons);
   for (let k = 0; k < net.neurons; k++) fanInAbs[k] = net.fanIn64[k]! / 64;

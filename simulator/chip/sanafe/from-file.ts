@@ -14,8 +14,8 @@ import {
 import type { ChipProfile } from "../../../hw-profiles/index.js";
 // the lookup alone: a direct run's start loads no profile schema (hw-profiles/lookups.ts)
 import { barrierLatencyS } from "../../../hw-profiles/lookups.js";
-import { connectionsOf } from "./connections.js";
-import { messageTable } from "./messages.js";
+import { connectionsAhead, connectionsOf } from "./connections.js";
+import { type MessageCounts, messageCounts, messageTable } from "./messages.js";
 import { type ConventionNet, type EventCost, eventCost, networkCosts, type SomaCost } from "./net.js";
 
 export { MAX_SANAFE_CONNECTIONS } from "./connections.js";
@@ -66,6 +66,44 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
   const v = a.get(key)?.value;
   return typeof v === "string" && v !== "" ? v : undefined;
 };
+
+/** Message counts made ahead for a parse, with the connections and core slots they were made from. */
+const countsAhead = new WeakMap<
+  ParsedSanafe,
+  { postStart: Int32Array; coreOf: Int32Array; counts: MessageCounts }
+>();
+
+/**
+ * Counts the messages of `parsed` now (a direct run, while its profile loads elsewhere: they need no chip) from
+ * its connections prepared ahead, its cores numbered in (tile, core) order — as `conventionNetOf` numbers them on
+ * any chip that has them, which checks that before it takes them. Never throws: a problem is met later, in order.
+ */
+export function prepareMessageCounts(parsed: ParsedSanafe, file: string): void {
+  try {
+    const placement = mappingsOf(parsed);
+    const conns = connectionsAhead(parsed, file);
+    if (!placement || !conns) return;
+    const n = conns.postStart.length - 1;
+    const keyOf = new Float64Array(n);
+    let k = 0;
+    for (const g of parsed.net.groups.values())
+      for (const p of placement.get(g.name) ?? []) {
+        if (p.tile >= 2 ** 26 || p.core >= 2 ** 26) return;
+        keyOf[k++] = p.tile * 2 ** 26 + p.core;
+      }
+    if (k !== n) return;
+    const keys = [...new Set(keyOf)].sort((a, b) => a - b);
+    const slotOf = new Map(keys.map((key, s) => [key, s]));
+    const coreOf = Int32Array.from(keyOf, (key) => slotOf.get(key)!);
+    countsAhead.set(parsed, {
+      postStart: conns.postStart,
+      coreOf,
+      counts: messageCounts(conns.postStart, conns.post, coreOf, keys.length),
+    });
+  } catch {
+    // met again, in order, where conventionNetOf reads the file
+  }
+}
 
 /** The convention's view of SANA-FE file `text` on `profile` (its own `mappings:` place every neuron). */
 export function conventionNetFromSanafe(text: string, file: string, profile: ChipProfile): ConventionNet {
@@ -215,6 +253,11 @@ export function conventionNetOf(
     lookupDendriteJ[d] = dc.e;
     lookupS[d] = sc.l + dc.l;
   }
+  // the counts made ahead, where they are of these connections and these core slots
+  const ahead = countsAhead.get(parsed);
+  countsAhead.delete(parsed);
+  let counted = ahead?.postStart === postStart ? ahead.counts : undefined;
+  for (let k = 0; counted && k < n; k++) if (ahead!.coreOf[k] !== coreOf[k]) counted = undefined;
   const { msgStart, msgCore, msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = messageTable(
     postStart,
     post,
@@ -223,6 +266,7 @@ export function conventionNetOf(
     lookupJ,
     lookupDendriteJ,
     lookupS,
+    counted,
   );
   const usedTiles = new Set(cores.map((c) => c.tile)).size;
   return {

@@ -3,13 +3,17 @@
 
 import { describe, expect, it } from "vitest";
 import { rng } from "../../../compiler/mapping/math.js";
-import { messageTable } from "./messages.js";
+import { messageCounts, messageTable } from "./messages.js";
 
-function randomNet(seed: number, mixedCores: number) {
+/** `clustered`: cores hold blocks of neighbouring neurons (revisited as blocks wrap) and each neuron's targets are
+ * runs of neighbours, as a conv2d edge's are: long runs of targets on one core. */
+function randomNet(seed: number, mixedCores: number, clustered = false) {
   const r = rng(seed);
   const n = 40;
   const cores = 5;
-  const coreOf = Int32Array.from({ length: n }, () => Math.floor(r() * cores));
+  const coreOf = Int32Array.from({ length: n }, (_, d) =>
+    clustered ? Math.floor(d / 6) % cores : Math.floor(r() * cores),
+  );
   // per core one cost (uniform), except the first `mixedCores` cores: per neuron
   const costs = [0.1e-12, 0.3e-12, 0.7e-12];
   const unitOf = (d: number) => (coreOf[d]! < mixedCores ? d % 3 : coreOf[d]! % 3);
@@ -20,7 +24,12 @@ function randomNet(seed: number, mixedCores: number) {
   const post: number[] = [];
   for (let k = 0; k < n; k++) {
     const fan = Math.floor(r() * 60);
-    for (let i = 0; i < fan; i++) post.push(Math.floor(r() * n));
+    for (let i = 0; i < fan; ) {
+      // clustered: a run of neighbours from a random start
+      const run = clustered ? 1 + Math.floor(r() * 12) : 1;
+      const from = Math.floor(r() * n);
+      for (let j = 0; j < run && i < fan; j++, i++) post.push((from + j) % n);
+    }
     postStart[k + 1] = post.length;
   }
   return { postStart, post: Int32Array.from(post), coreOf, cores, lookupJ, lookupDendriteJ, lookupS };
@@ -47,12 +56,14 @@ function plainTable(net: ReturnType<typeof randomNet>) {
 
 describe("message table", () => {
   it("sums every message's look-ups as the plain walk does, uniform and mixed cores alike", () => {
-    for (const [seed, mixed] of [
+    for (const [seed, mixed, clustered] of [
       [1, 0],
       [2, 2],
       [3, 5],
+      [4, 0, true],
+      [5, 2, true],
     ] as const) {
-      const net = randomNet(seed, mixed);
+      const net = randomNet(seed, mixed, clustered);
       const t = messageTable(
         net.postStart,
         net.post,
@@ -75,6 +86,22 @@ describe("message table", () => {
           ]);
       expect(rows.length).toBeGreaterThan(100);
       expect(rows).toEqual(plainTable(net));
+      // with its counts made ahead: the same table (costs from the counts where every core is uniform)
+      const counts = messageCounts(net.postStart, net.post, net.coreOf, net.cores);
+      expect(counts.msgStart).toEqual(t.msgStart);
+      expect(counts.msgCore).toEqual(t.msgCore);
+      expect(counts.msgSynapses).toEqual(t.msgSynapses);
+      const again = messageTable(
+        net.postStart,
+        net.post,
+        net.coreOf,
+        net.cores,
+        net.lookupJ,
+        net.lookupDendriteJ,
+        net.lookupS,
+        counts,
+      );
+      expect(again).toEqual(t);
     }
   });
 });

@@ -1,0 +1,143 @@
+// `mappings:` read aside for the direct run against the whole file read by the YAML reader and parseMappings: on
+// random files of one-line entries (quoting, spacing, ranges, unit names, blank lines, indentation) the same
+// places and the same line for every entry; a file it does not take, or one parseMappings refuses, read whole —
+// the same error, word for word.
+
+import { describe, expect, it } from "vitest";
+import { rng } from "../../mapping/math.js";
+import { parseMappings } from "./mappings.js";
+import { splitMappings } from "./mappings-aside.js";
+import { parseNetwork } from "./network.js";
+import { mappingsOf, parseSanafeDirectFile, parseSanafeFile } from "./parsed.js";
+import { YamlFile } from "./yaml-read.js";
+
+const NETWORK = [
+  "network:",
+  "  name: aside",
+  "  groups:",
+  "  - name: in",
+  "    neurons:",
+  "    - 0: {spikes: [1, 0, 1]}",
+  "    - 1: {spikes: [0, 1, 1]}",
+  "  - name: a",
+  "    attributes: {threshold: 2}",
+  "    neurons: [0..5]",
+  "  - name: b",
+  "    neurons: [0..2]",
+  "  edges:",
+  `  - in -> a: {type: dense, weight: [${Array(12).fill(1).join(", ")}]}`,
+  `  - a -> b: {type: dense, weight: [${Array(18).fill(2).join(", ")}]}`,
+];
+
+/** Random entries mapping every neuron once (a group whole, a range, or one neuron), written in varied forms. */
+function randomFile(seed: number): string {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const quote = (s: string) => pick([s, `'${s}'`, `"${s}"`]);
+  const entries: string[] = [];
+  const groups: [string, number][] = [
+    ["in", 2],
+    ["a", 6],
+    ["b", 3],
+  ];
+  for (const [g, size] of groups) {
+    if (r() < 0.25) {
+      entries.push(quote(g));
+      continue;
+    }
+    for (let n = 0; n < size; ) {
+      const len = Math.min(size - n, 1 + Math.floor(r() * 3));
+      entries.push(quote(len === 1 && r() < 0.7 ? `${g}.${n}` : `${g}.${n}..${n + len - 1}`));
+      n += len;
+    }
+  }
+  // processing order follows the entries: shuffle them
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  }
+  const indent = pick(["", "  "]);
+  const lines = entries.map((address) => {
+    const pairs = [`core: ${quote(`${Math.floor(r() * 3)}.${Math.floor(r() * 2)}`)}`];
+    if (r() < 0.3) pairs.push(`soma: ${quote(pick(["lif", "loihi_inputs"]))}`);
+    if (r() < 0.2) pairs.push(`synapse: ${quote("syn")}`);
+    if (r() < 0.2) pairs.unshift(`dendrite: ${quote("acc")}`);
+    const sp = pick(["", " "]);
+    return `${indent}-${pick([" ", "  "])}{${sp}${address}: {${sp}${pairs.join(pick([", ", ",  "]))}${sp}}${sp}}${pick(["", " "])}`;
+  });
+  if (r() < 0.5) lines.splice(1 + Math.floor(r() * (lines.length - 1)), 0, "");
+  return [...NETWORK, "mappings:", ...lines, ""].join("\n");
+}
+
+describe("mappings read aside", () => {
+  it("gives parseMappings' places and lines on random files of one-line entries", () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const text = randomFile(seed);
+      const whole = YamlFile.parse(text, "m.yaml", "IMPORT_FAILED");
+      const want = parseMappings(whole, parseNetwork(whole))!;
+      const direct = parseSanafeDirectFile(text, "m.yaml");
+      // taken aside: its YAML holds no mappings section
+      expect(splitMappings(text)).toBeDefined();
+      expect(Object.hasOwn(direct.f.root as object, "mappings")).toBe(false);
+      const got = mappingsOf(direct)!;
+      expect([...got.keys()]).toEqual([...want.keys()]);
+      for (const [group, places] of want) {
+        expect(got.get(group)).toEqual(places);
+        for (const p of places) {
+          expect(direct.f.line(p.path)).toBe(whole.line(p.path));
+          expect(direct.f.line([...p.path, "core"])).toBe(whole.line([...p.path, "core"]));
+        }
+      }
+      expect(direct.f.line(["mappings"])).toBe(whole.line(["mappings"]));
+      expect(direct.f.line(["network", "groups", 1, "neurons"])).toBe(
+        whole.line(["network", "groups", 1, "neurons"]),
+      );
+      expect(direct.net).toEqual(parseNetwork(whole));
+    }
+  });
+
+  it("reads the whole file where the section is not one-line entries at its end", () => {
+    const base = randomFile(7);
+    for (const text of [
+      base.replace("mappings:\n", "mappings:\n# placed by hand\n"),
+      `${base}other: 1\n`,
+      base.replace("mappings:", "mappings: # all of them"),
+      base.replace(/\{core: /, "{\n    core: "),
+      `${base.slice(base.indexOf("mappings:"))}${base.slice(0, base.indexOf("mappings:"))}`,
+    ]) {
+      expect(splitMappings(text)).toBeUndefined();
+      const direct = parseSanafeDirectFile(text, "w.yaml");
+      expect(Object.hasOwn(direct.f.root as object, "mappings")).toBe(true);
+    }
+  });
+
+  it("refuses a bad section with the whole file's error", () => {
+    const base = [...NETWORK, "mappings:"];
+    const all = ["- {in: {core: 0.0}}", "- {a: {core: 0.1}}", "- {b: {core: 1.0}}"];
+    const cases = [
+      [...all, "- {a.2: {core: 1.1}}"], // mapped twice
+      ["- {in: {core: 0.0}}", "- {a.0..4: {core: 0.1}}", "- {b: {core: 1.0}}"], // a.5 never mapped
+      [...all.slice(0, 2), "- {c: {core: 1.0}}"], // no group c
+      [...all.slice(0, 2), "- {b: {core: one}}"], // not tile.core
+      [...all.slice(0, 2), "- {b: {soma: lif}}"], // no core
+      [...all.slice(0, 2), "- {b: {core: 1.0, colour: red}}"], // unknown key
+      [...all.slice(0, 2), "- {b.0..7: {core: 1.0}}"], // past the group's end
+      [...all.slice(0, 2), "- {b: {core: 1.0, core: 1.1}}"], // a key twice
+    ];
+    const errorOf = (read: () => unknown) => {
+      try {
+        const parsed = read() as ReturnType<typeof parseSanafeFile>;
+        mappingsOf(parsed);
+        return "no error";
+      } catch (e) {
+        return String(e instanceof Error ? e.message : e);
+      }
+    };
+    for (const lines of cases) {
+      const text = [...base, ...lines, ""].join("\n");
+      const want = errorOf(() => parseSanafeFile(text, "bad.yaml"));
+      expect(want).toMatch(/^bad\.yaml:\d+: .*(mapp|group|core|key)/);
+      expect(errorOf(() => parseSanafeDirectFile(text, "bad.yaml"))).toBe(want);
+    }
+  });
+});
