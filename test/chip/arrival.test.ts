@@ -102,9 +102,9 @@ describe("same-step arrivals", () => {
     const mapping = placeAt(ir, p, 2, at);
     const opened: number[] = [];
     const open = ArrivalStore.prototype.open;
-    vi.spyOn(ArrivalStore.prototype, "open").mockImplementation(function (this: ArrivalStore, s, n) {
+    vi.spyOn(ArrivalStore.prototype, "open").mockImplementation(function (this: ArrivalStore, s, n, at) {
       opened.push(n);
-      return open.call(this, s, n);
+      return open.call(this, s, n, at);
     });
     // step 0: x0 fires (1 delivery to a), then a0 (8 rows); step 1: nothing; step 2: both (2, then 16)
     const input = { x: { shape: [3, 2], data: Float64Array.of(1, 0, 0, 0, 1, 1) } };
