@@ -10,12 +10,14 @@ import {
   createDense,
   createIf,
   createInput,
+  createLinear,
   createModule,
   createOutput,
   createPopulation,
   createProjection,
   type NmirModule,
 } from "../../compiler/nmir/index.js";
+import { loadProfile } from "../../hw-profiles/index.js";
 import { runReference } from "../reference/index.js";
 import { inputsArb } from "../reference/test-helpers.js";
 import { ArrivalTrim } from "./arrival-trim.js";
@@ -24,6 +26,8 @@ import { createChip } from "./index.js";
 interface Layer {
   size: number;
   vth: number;
+  /** A graded population (linear, 4-bit payloads: bit planes on a binary-spike chip) instead of IF. */
+  graded: boolean;
   /** Sources: 0 is the input, k > 0 population k − 1 (only earlier ones). */
   from: number[];
   seed: number;
@@ -35,7 +39,10 @@ function readersModule(inputSize: number, layers: Layer[]): NmirModule {
   const sizeOf = (k: number) => (k === 0 ? inputSize : layers[k - 1]!.size);
   layers.forEach((l, j) => {
     const id = `p${j}`;
-    m.populations.push(createPopulation({ id, shape: [l.size], model: createIf({ vth: l.vth, vBits: 16 }) }));
+    const model = l.graded
+      ? createLinear({ bias: new Int32Array(l.size).fill(l.vth - 2), outBits: 4 })
+      : createIf({ vth: l.vth, vBits: 16 });
+    m.populations.push(createPopulation({ id, shape: [l.size], model }));
     for (const k of new Set(l.from)) {
       const inSize = sizeOf(k);
       // weights from a small linear generator: the seed picks the pattern, zeros included
@@ -58,6 +65,7 @@ const layersArb = fc.integer({ min: 3, max: 6 }).chain((n) =>
       fc.record({
         size: fc.integer({ min: 1, max: 12 }),
         vth: fc.integer({ min: 1, max: 4 }),
+        graded: fc.boolean(),
         // every population reads its predecessor and up to two earlier sources (several same-step readers)
         from: fc.array(fc.integer({ min: 0, max: j }), { minLength: 0, maxLength: 2 }).map((a) => [j, ...a]),
         seed: fc.integer({ min: 0, max: 50 }),
@@ -74,6 +82,8 @@ const case_ = fc
     npc: fc.integer({ min: 1, max: 5 }),
     placement: fc.constantFrom(...PLACEMENTS),
     multicast: fc.boolean(),
+    // loihi sends binary spikes only: graded events go as bit planes
+    chip: fc.constantFrom("generous", "loihi"),
     timing: fc.constantFrom("simple" as const, "detailed" as const),
   })
   .chain((c) => {
@@ -88,8 +98,8 @@ afterEach(() => {
 describe("ArrivalTrim", () => {
   it("cutting arrivals after each phase changes no result (random modules with several same-step readers)", () => {
     fc.assert(
-      fc.property(case_, ({ ir, inputs, npc, placement, multicast, timing }) => {
-        const g = generousProfile();
+      fc.property(case_, ({ ir, inputs, npc, placement, multicast, chip, timing }) => {
+        const g = chip === "loihi" ? loadProfile("loihi") : generousProfile();
         const profile = { ...g, grid: { ...g.grid, multicast } };
         const { mapping } = mapNetwork(ir, profile, {
           neuronsPerCore: npc,

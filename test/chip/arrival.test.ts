@@ -7,6 +7,7 @@ import {
   createDense,
   createIf,
   createInput,
+  createLinear,
   createModule,
   createOneToOne,
   createOutput,
@@ -110,6 +111,56 @@ describe("same-step arrivals", () => {
     const input = { x: { shape: [3, 2], data: Float64Array.of(1, 0, 0, 0, 1, 1) } };
     createChip(p, { mode: "layer-sync" }).load(ir, mapping).run(input);
     expect(opened).toEqual([1, 8, 2, 16]);
+  });
+
+  it("a bit-plane event's work waits for its last plane's packet, as computed by hand", () => {
+    // g: 2 linear neurons, 4-bit payloads 5 (0101: 2 planes) and −3 (1101: 3 planes) from their biases, sent
+    // as bit planes (binary spikes only) to h (4 IF, dense weight 1) on slots 1 and 2 at tiles (1,0), (3,0)
+    const p = handProfile();
+    p.core = { ...p.core, capabilities: { ...p.core.capabilities, gradedSpikes: false } };
+    const m = createModule({ name: "g2h", stage: "quantized", inputs: [createInput("x", [2])] });
+    m.populations.push(
+      createPopulation({
+        id: "g",
+        shape: [2],
+        model: createLinear({ bias: Int32Array.of(5, -3), outBits: 4 }),
+      }),
+      createPopulation({ id: "h", shape: [4], model: createIf({ vth: 1000, vBits: 16 }) }),
+    );
+    const xg = createOneToOne({ size: 2, weights: Int32Array.of(1) });
+    const gh = createDense({ inSize: 2, outSize: 4, weights: new Int32Array(8).fill(1) });
+    m.projections.push(createProjection({ id: "xg", src: "x", dst: "g", connectivity: xg, weightBits: 8 }));
+    m.projections.push(createProjection({ id: "gh", src: "g", dst: "h", connectivity: gh, weightBits: 8 }));
+    m.outputs.push(createOutput("y", "h"));
+    const mapping = placeAt(m, p, 2, [
+      [0, 0],
+      [1, 0],
+      [3, 0],
+    ]);
+    expect(mapping.encodings).toEqual({ g: { kind: "bitplanes", bits: 4 } });
+    const pushed: number[][] = [];
+    const push = ItemBuffer.prototype.push;
+    vi.spyOn(ItemBuffer.prototype, "push").mockImplementation(function (this: ItemBuffer, k, t, v) {
+      pushed.push([k, t, v]);
+      push.call(this, k, t, v);
+    });
+    createChip(p, { timing: "detailed", mode: "layer-sync" })
+      .load(m, mapping)
+      .run(spikes([0, 0]));
+    // g (slot 0, no input): 2 idle updates (3 each) → 6; g0's planes: spike (1) → 7, packets to slots 1 and 2
+    // at 7; spike → 8, packets at 8; g1's three at 9, 10, 11. FIFO links of 4 cycles, axonIn 1, in order:
+    //   g0 plane 1 → 1: 0→1 7 → 11, arrives 12;  → 2: 0→1 11 → 15, 1→2 → 19, 2→3 → 23, arrives 24
+    //   g0 plane 2 → 1: 0→1 15 → 19, arrives 20; → 2: 0→1 19 → 23, 1→2 → 27, 2→3 → 31, arrives 32
+    //   g1 plane 1 → 1: 23 → 27, 28;              → 2: 27 → 31, → 35, → 39, arrives 40
+    //   g1 plane 2 → 1: 31 → 35, 36;              → 2: 35 → 39, → 43, → 47, arrives 48
+    //   g1 plane 3 → 1: 39 → 43, 44;              → 2: 43 → 47, → 51, → 55, arrives 56
+    // h's work per (event, core): 2 synapses × planes × 2 cycles, waiting for the last plane's packet there
+    expect(pushed).toEqual([
+      [1, 20, 8],
+      [2, 32, 8],
+      [1, 44, 12],
+      [2, 56, 12],
+    ]);
   });
 
   it("drops a source's arrivals to the cores of readers already run before its later readers read it", () => {
