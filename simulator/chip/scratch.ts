@@ -135,16 +135,19 @@ export const ARRIVAL_LIMIT = 2 ** 29;
 
 /**
  * One source's arrivals of this step: entry `at[e] + q` is the time its e-th event's (last bit plane's) packet
- * reached destination row q of the event's list, for rows q ≥ `from[e]` (those to slots ≥ `floor`; the rows
- * before them, and earlier bit planes, are read by no phase still to run and are dropped, ArrivalTrim).
+ * reached destination row q of the event's list, for rows `from[e]` ≤ q < `to[e]` (those to slots in `floor` ..
+ * `ceil`; the others, and earlier bit planes, are read by no phase still to run and are dropped, ArrivalTrim).
  */
 export interface SourceArrivals {
   buf: Float64Array;
   at: Int32Array;
   from: Int32Array;
+  to: Int32Array;
   floor: number;
-  /** The last floor a cut was weighed at (ArrivalTrim: weighed once per floor, cut when it frees enough). */
-  checked: number;
+  ceil: number;
+  /** The last slot window a cut was weighed at (ArrivalTrim: weighed once per window, cut when it frees enough). */
+  checkedFloor: number;
+  checkedCeil: number;
 }
 
 /**
@@ -191,7 +194,17 @@ export class ArrivalStore {
       this.free[take] = this.free[this.free.length - 1]!;
       this.free.pop();
     }
-    this.bySource.set(s, { buf, at, from: new Int32Array(at.length), floor: 0, checked: 0 });
+    const all = 2 ** 31 - 1;
+    this.bySource.set(s, {
+      buf,
+      at,
+      from: new Int32Array(at.length),
+      to: new Int32Array(at.length).fill(all),
+      floor: 0,
+      ceil: all,
+      checkedFloor: 0,
+      checkedCeil: all,
+    });
     this.current = buf;
     return buf;
   }

@@ -197,6 +197,34 @@ describe("same-step arrivals", () => {
     expect(held).toEqual([1024, 10, 2]);
   });
 
+  it("drops the rows to slots above every later reader's too (a reader on lower slots runs last)", () => {
+    const p = handProfile();
+    const m = fanOut(8);
+    m.populations.push(createPopulation({ id: "c", shape: [2], model: createIf({ vth: 1000, vBits: 16 }) }));
+    const ac = createDense({ inSize: 2, outSize: 2, weights: new Int32Array(4).fill(1) });
+    m.projections.push(createProjection({ id: "ac", src: "a", dst: "c", connectivity: ac, weightBits: 8 }));
+    m.outputs.push(createOutput("z", "c"));
+    const at: [number, number][] = [0, 1, 2, 3, 4, 5].map((k) => [k % 4, Math.floor(k / 4)]);
+    const placed = placeAt(m, p, 2, at);
+    // c's core second: slots follow the mapping's cores, so c (read last) sits on slot 1 below b's 2 … 5
+    const mapping = { ...placed, cores: [0, 5, 1, 2, 3, 4].map((k) => placed.cores[k]!) };
+    const held: number[] = [];
+    const of = ArrivalStore.prototype.of;
+    vi.spyOn(ArrivalStore.prototype, "of").mockImplementation(function (this: ArrivalStore, s) {
+      const buf = of.call(this, s);
+      if (buf.length > 0) held.push(buf.length);
+      return buf;
+    });
+    const input = spikes([1, 1]);
+    const r = createChip(p, { mode: "layer-sync" }).load(m, mapping).run(input);
+    // a's 10 rows read by b, then only the 2 to c's core (a floor alone would keep b's 8 above it)
+    expect(held).toEqual([1024, 10, 2]);
+    vi.restoreAllMocks();
+    // the same cores on the same tiles, listed in another order: the same outputs and counts
+    const same = createChip(p, { mode: "layer-sync" }).load(m, placed).run(input);
+    expect([r.outputs, r.counts]).toEqual([same.outputs, same.counts]);
+  });
+
   it("a router holds no array per destination row, however many rows its tables have", () => {
     const p = handProfile();
     // slots 0, 1, 2 on tiles (0,0), (1,0), (3,0)
