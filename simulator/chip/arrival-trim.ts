@@ -79,7 +79,7 @@ export class ArrivalTrim {
 
   /**
    * After `phase`: each held source's arrivals cut down to the rows a later phase reads, when that frees at
-   * least a quarter of its buffer (so an entry is copied a bounded number of times); a source no later phase
+   * least an eighth of its buffer (all cuts together copy at most 7 times its first size); a source no later phase
    * reads is released. `frame(s)`: source s's events this step; `planes[s]`: its bit planes.
    */
   after(
@@ -124,7 +124,7 @@ export class ArrivalTrim {
       q1[e] = Math.min(firstRowFrom(d, k, r0 + q0[e]!, ceil + 1) - r0, end);
       kept += q1[e]! - q0[e]!;
     }
-    if (kept > a.buf.length * 0.75) return;
+    if (kept > a.buf.length * 0.875) return;
     const old = a.buf;
     const buf = new Float64Array(kept);
     let w = 0;
