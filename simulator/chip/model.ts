@@ -8,6 +8,7 @@
 import { popcount } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { Frame } from "../reference/schedule.js";
+import { ArrivalTrim, lastArrival } from "./arrival-trim.js";
 import {
   AC,
   AXON_IN,
@@ -36,6 +37,7 @@ export class ChipModel {
   private readonly ids: string[];
   private readonly dest: DestTable[];
   private readonly router: Router;
+  private readonly trim: ArrivalTrim;
   private readonly phases: UnitPlan[][];
   private readonly plans: UnitPlan[];
   private readonly clock: Float64Array;
@@ -95,6 +97,7 @@ export class ChipModel {
       costs.cycles[AXON_IN]!,
       lastSameStepReaders(this.phases, this.ids.length, dp.plan.matmulLag),
     );
+    this.trim = new ArrivalTrim(this.phases, this.ids.length, dp.plan.matmulLag);
   }
 
   reset(): void {
@@ -137,10 +140,12 @@ export class ChipModel {
       // its arrivals, when read this step: entry k is its k-th delivery (Router.arrivals)
       let rows = 0;
       if (router.reads(si)) for (let e = 0; e < f.count; e++) rows += rowsOf(d, f.idx[e]!);
-      const arrival = rows > 0 ? router.arrivals.open(si, rows) : undefined;
+      const at = rows > 0 ? new Int32Array(f.count) : undefined;
+      const arrival = at ? router.arrivals.open(si, rows, at) : undefined;
       let k = 0;
       for (let e = 0; e < f.count; e++) {
         const list = d.listOf[f.idx[e]!]!;
+        if (at) at[e] = k;
         for (let r = d.rowStart[list]!; r < d.rowStart[list + 1]!; r++) {
           let at = cyc[AXON_IN]!;
           if (fromHost) {
@@ -162,6 +167,7 @@ export class ChipModel {
       for (const u of phase) this.unitStep(u, t);
       router.route(tally, this.stepEv);
       router.endPhase(k);
+      this.trim.after(k, router.arrivals, this.dest, (s) => this.dp.frame(this.ids[s]!, t)!, this.planes);
     });
     const hostOutEnd = host ? this.drainHostOut() : 0;
     const hostOutN = this.hostOutN;
@@ -261,33 +267,6 @@ export class ChipModel {
     this.count(c, MEM, 1);
   }
 
-  /**
-   * When the last packet of source `si`'s events this step reached slot c (0 when none goes there): its
-   * frame's events in order, entries as `emit` numbered them (Router.entryOf).
-   */
-  private lastArrival(si: number, f: Frame, c: number): number {
-    const d = this.dest[si]!;
-    const arrival = this.router.arrivals.of(si);
-    const planes = this.planes[si]!;
-    let ready = 0;
-    let first = 0;
-    for (let e = 0; e < f.count; e++) {
-      const i = f.idx[e]!;
-      const k = d.listOf[i]!;
-      const r0 = d.rowStart[k]!;
-      const rows = d.rowStart[k + 1]! - r0;
-      const bits = planes > 0 ? popcount(f.values[i]!, planes) : 1;
-      if (bits > 0)
-        for (let q = 0; q < rows; q++)
-          if (slotAt(d, k, r0 + q) === c) {
-            ready = Math.max(ready, arrival[Router.entryOf(first, bits, rows, q)]!);
-            break;
-          }
-      first += bits * rows;
-    }
-    return ready;
-  }
-
   private unitStep(u: UnitPlan, t: number): void {
     const { cyc, items, bufWork } = this;
     items.n = 0;
@@ -305,7 +284,8 @@ export class ChipModel {
       const dSlot = d.slot;
       const dAt = highAt(d);
       const arrival = sameStep ? this.router.arrivals.of(ip.src) : undefined;
-      let first = 0;
+      // entry of event e's row q: at[e] + q (ArrivalStore; only rows a phase still to run reads are kept)
+      const at = this.router.arrivals.entries(ip.src)?.at;
       let ops = 0;
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
@@ -313,7 +293,6 @@ export class ChipModel {
         const bits = ip.planes > 0 ? popcount(f.values[i]!, ip.planes) : 1;
         const dk = d.listOf[i]!;
         const r0 = d.rowStart[dk]!;
-        const rows = d.rowStart[dk + 1]! - r0;
         const gHigh = highFrom(d, dk);
         const sk = listOf[i]!;
         const sEnd = rowStart[sk + 1]!;
@@ -327,10 +306,9 @@ export class ChipModel {
           if (arrival) {
             while ((g >= gHigh ? dAt + dSlot[g]! : dSlot[g]) !== c) g++;
             // an event with no bit set sent nothing: no wait (its work is 0 ops)
-            items.push(c, bits > 0 ? arrival[Router.entryOf(first, bits, rows, g - r0)]! : 0, n * w);
+            items.push(c, bits > 0 ? arrival[at![e]! + g - r0]! : 0, n * w);
           } else bufWork[c]! += n * w;
         }
-        first += bits * rows;
       }
       this.stepEv[kind]! += ops;
     }
@@ -427,7 +405,16 @@ export class ChipModel {
       // the last operand packet this slot received (operands it does not read never come here)
       let ready = 0;
       for (const si of u.operands)
-        ready = Math.max(ready, this.lastArrival(si, this.dp.frame(this.ids[si]!, t)!, c));
+        ready = Math.max(
+          ready,
+          lastArrival(
+            this.router.arrivals.entries(si),
+            this.dest[si]!,
+            this.dp.frame(this.ids[si]!, t)!,
+            this.planes[si]!,
+            c,
+          ),
+        );
       this.items.push(c, ready, w);
     }
   }
@@ -451,6 +438,8 @@ export class ChipModel {
     const ports = this.outPorts[u.src]!;
     // entries number this step's deliveries of the source, as Router.entryOf reads them (kept only if read)
     const keep = router.sendFrom(u.src);
+    // per event, the entry of its last bit plane's first row (ArrivalStore.open)
+    const at = keep ? new Int32Array(f.count) : undefined;
     let entry = 0;
     let spikes = 0;
     let packets = 0;
@@ -464,6 +453,7 @@ export class ChipModel {
       const rHigh = highFrom(d, k);
       // a multicast packet serves every destination row; unicast: one packet per row
       const per = multicast ? Math.min(1, r1 - r0) : r1 - r0;
+      if (at) at[e] = entry + (bits - 1) * (r1 - r0);
       this.tally.emitted[c]! += bits;
       spikes += bits;
       packets += bits * per;
@@ -490,7 +480,7 @@ export class ChipModel {
       for (let o = 0; o < ports; o++) this.pushHostOut(tc);
       if (ports > 0) ev[c * K + HOST_OUT]! += ports;
     }
-    if (keep && entry > 0) router.arrivals.open(u.src, entry);
+    if (keep && entry > 0) router.arrivals.open(u.src, entry, at!);
     if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
     if (u.spikes || u.planes > 0) this.stepSpikes += spikes;
     this.stepEv[SPIKE_OUT]! += spikes;

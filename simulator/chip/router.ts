@@ -32,7 +32,8 @@ export class Router {
   /**
    * This step's arrival cycles per source still to be read (`ArrivalStore`): entry k is its k-th delivery of the
    * step — event after event in its frame's order, an event's bit planes in turn, each one's destination rows in
-   * table order (`entryOf`). Sized by one source's traffic of one step and freed once read, not one per
+   * table order (`entryOf`), cut down after each phase to the rows later phases read (ArrivalTrim, the
+   * model). Sized by one source's traffic of one step and freed once read, not one per
    * destination row (8 bytes × ≈ 2 G rows on a rack-size system, most of them touched by an active network).
    */
   readonly arrivals = new ArrivalStore();

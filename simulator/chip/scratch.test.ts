@@ -96,21 +96,23 @@ describe("PacketBuffer.sortByTime", () => {
   });
 });
 
+const NO_EVENTS = new Int32Array(0);
+
 describe("ArrivalStore", () => {
   it("reuses freed buffers and keeps no more of them than were in use at once", () => {
     const store = new ArrivalStore();
     // two sources in use at once, then freed
-    store.open(0, 100).fill(1);
-    store.open(1, 100).fill(2);
+    store.open(0, 100, NO_EVENTS).fill(1);
+    store.open(1, 100, NO_EVENTS).fill(2);
     expect([store.of(0)[99], store.of(1)[99], store.of(2).length]).toEqual([1, 2, 0]);
     store.releaseAll();
     expect(store.heldEntries()).toBe(2 * 1024);
     // a fitting free buffer is reused
-    expect(store.open(2, 1000).length).toBe(1024);
+    expect(store.open(2, 1000, NO_EVENTS).length).toBe(1024);
     store.release(2);
     // growing traffic: a new buffer an eighth larger replaces the largest free one, too small
     for (const n of [5_000, 20_000, 80_000]) {
-      expect(store.open(3, n).length).toBe(n + n / 8);
+      expect(store.open(3, n, NO_EVENTS).length).toBe(n + n / 8);
       store.release(3);
     }
     expect(store.heldEntries()).toBe(1024 + 90_000);
@@ -118,13 +120,13 @@ describe("ArrivalStore", () => {
 
   it("gives a source no free buffer more than a quarter larger than it asks for", () => {
     const store = new ArrivalStore();
-    store.open(0, 80_000);
+    store.open(0, 80_000, NO_EVENTS);
     store.release(0);
     // 90,000 free entries, written once: a 10,000-entry source gets a new buffer, the large one is dropped
-    expect(store.open(1, 10_000).length).toBe(11_250);
+    expect(store.open(1, 10_000, NO_EVENTS).length).toBe(11_250);
     store.release(1);
     expect(store.heldEntries()).toBe(11_250);
     // within a quarter: reused
-    expect(store.open(2, 9_000).length).toBe(11_250);
+    expect(store.open(2, 9_000, NO_EVENTS).length).toBe(11_250);
   });
 });

@@ -134,18 +134,38 @@ export class ItemBuffer {
 export const ARRIVAL_LIMIT = 2 ** 29;
 
 /**
+ * One source's arrivals of this step: entry `at[e] + q` is the time its e-th event's (last bit plane's) packet
+ * reached destination row q of the event's list, for rows `from[e]` ≤ q < `to[e]` (those to slots in `floor` ..
+ * `ceil`; the others, and earlier bit planes, are read by no phase still to run and are dropped, ArrivalTrim).
+ */
+export interface SourceArrivals {
+  buf: Float64Array;
+  at: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  floor: number;
+  ceil: number;
+  /** The last slot window a cut was weighed at (ArrivalTrim: weighed once per window, cut when it frees enough). */
+  checkedFloor: number;
+  checkedCeil: number;
+}
+
+/**
  * Arrival buffers per source for one step, drawn from a pool of freed ones (the smallest that fits), so the
  * memory held is that of the sources whose arrivals are still to be read, not of the whole step, and the pool
  * holds no more buffers than were in use at once (a new buffer replaces the largest free one, too small).
  */
 export class ArrivalStore {
-  private readonly bySource = new Map<number, Float64Array>();
+  private readonly bySource = new Map<number, SourceArrivals>();
   private readonly free: Float64Array[] = [];
   /** The buffer the router writes the routed packets' arrivals into (that of the last `open`). */
   current: Float64Array = new Float64Array(0);
 
-  /** Source s's arrivals this step (n entries, to be written), now `current`. */
-  open(s: number, n: number): Float64Array {
+  /**
+   * Source s's arrivals this step (n entries, to be written), now `current`; `at[e]`: the entry of its e-th
+   * event's first destination row (Router.entryOf with q = 0), all rows kept.
+   */
+  open(s: number, n: number, at: Int32Array): Float64Array {
     if (n > ARRIVAL_LIMIT)
       throw new SpikegridError(
         "RESOURCE_LIMIT",
@@ -174,21 +194,41 @@ export class ArrivalStore {
       this.free[take] = this.free[this.free.length - 1]!;
       this.free.pop();
     }
-    this.bySource.set(s, buf);
+    const all = 2 ** 31 - 1;
+    this.bySource.set(s, {
+      buf,
+      at,
+      from: new Int32Array(at.length),
+      to: new Int32Array(at.length).fill(all),
+      floor: 0,
+      ceil: all,
+      checkedFloor: 0,
+      checkedCeil: all,
+    });
     this.current = buf;
     return buf;
   }
 
   /** Source s's arrivals this step (empty when it sent nothing that is kept). */
   of(s: number): Float64Array {
-    return this.bySource.get(s) ?? EMPTY;
+    return this.bySource.get(s)?.buf ?? EMPTY;
+  }
+
+  /** Source s's entries and where its events' rows are (undefined when it sent nothing that is kept). */
+  entries(s: number): SourceArrivals | undefined {
+    return this.bySource.get(s);
+  }
+
+  /** The sources whose arrivals are held now. */
+  sources(): IterableIterator<number> {
+    return this.bySource.keys();
   }
 
   release(s: number): void {
-    const buf = this.bySource.get(s);
-    if (!buf) return;
+    const a = this.bySource.get(s);
+    if (!a) return;
     this.bySource.delete(s);
-    this.free.push(buf);
+    this.free.push(a.buf);
   }
 
   releaseAll(): void {
@@ -198,7 +238,7 @@ export class ArrivalStore {
   /** Entries held by the buffers in use and in the pool (what the store costs: 8 bytes each). */
   heldEntries(): number {
     let n = 0;
-    for (const b of this.bySource.values()) n += b.length;
+    for (const a of this.bySource.values()) n += a.buf.length;
     for (const b of this.free) n += b.length;
     return n;
   }

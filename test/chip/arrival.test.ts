@@ -7,6 +7,7 @@ import {
   createDense,
   createIf,
   createInput,
+  createLinear,
   createModule,
   createOneToOne,
   createOutput,
@@ -102,14 +103,126 @@ describe("same-step arrivals", () => {
     const mapping = placeAt(ir, p, 2, at);
     const opened: number[] = [];
     const open = ArrivalStore.prototype.open;
-    vi.spyOn(ArrivalStore.prototype, "open").mockImplementation(function (this: ArrivalStore, s, n) {
+    vi.spyOn(ArrivalStore.prototype, "open").mockImplementation(function (this: ArrivalStore, s, n, at) {
       opened.push(n);
-      return open.call(this, s, n);
+      return open.call(this, s, n, at);
     });
     // step 0: x0 fires (1 delivery to a), then a0 (8 rows); step 1: nothing; step 2: both (2, then 16)
     const input = { x: { shape: [3, 2], data: Float64Array.of(1, 0, 0, 0, 1, 1) } };
     createChip(p, { mode: "layer-sync" }).load(ir, mapping).run(input);
     expect(opened).toEqual([1, 8, 2, 16]);
+  });
+
+  it("a bit-plane event's work waits for its last plane's packet, as computed by hand", () => {
+    // g: 2 linear neurons, 4-bit payloads 5 (0101: 2 planes) and −3 (1101: 3 planes) from their biases, sent
+    // as bit planes (binary spikes only) to h (4 IF, dense weight 1) on slots 1 and 2 at tiles (1,0), (3,0)
+    const p = handProfile();
+    p.core = { ...p.core, capabilities: { ...p.core.capabilities, gradedSpikes: false } };
+    const m = createModule({ name: "g2h", stage: "quantized", inputs: [createInput("x", [2])] });
+    m.populations.push(
+      createPopulation({
+        id: "g",
+        shape: [2],
+        model: createLinear({ bias: Int32Array.of(5, -3), outBits: 4 }),
+      }),
+      createPopulation({ id: "h", shape: [4], model: createIf({ vth: 1000, vBits: 16 }) }),
+    );
+    const xg = createOneToOne({ size: 2, weights: Int32Array.of(1) });
+    const gh = createDense({ inSize: 2, outSize: 4, weights: new Int32Array(8).fill(1) });
+    m.projections.push(createProjection({ id: "xg", src: "x", dst: "g", connectivity: xg, weightBits: 8 }));
+    m.projections.push(createProjection({ id: "gh", src: "g", dst: "h", connectivity: gh, weightBits: 8 }));
+    m.outputs.push(createOutput("y", "h"));
+    const mapping = placeAt(m, p, 2, [
+      [0, 0],
+      [1, 0],
+      [3, 0],
+    ]);
+    expect(mapping.encodings).toEqual({ g: { kind: "bitplanes", bits: 4 } });
+    const pushed: number[][] = [];
+    const push = ItemBuffer.prototype.push;
+    vi.spyOn(ItemBuffer.prototype, "push").mockImplementation(function (this: ItemBuffer, k, t, v) {
+      pushed.push([k, t, v]);
+      push.call(this, k, t, v);
+    });
+    createChip(p, { timing: "detailed", mode: "layer-sync" })
+      .load(m, mapping)
+      .run(spikes([0, 0]));
+    // g (slot 0, no input): 2 idle updates (3 each) → 6; g0's planes: spike (1) → 7, packets to slots 1 and 2
+    // at 7; spike → 8, packets at 8; g1's three at 9, 10, 11. FIFO links of 4 cycles, axonIn 1, in order:
+    //   g0 plane 1 → 1: 0→1 7 → 11, arrives 12;  → 2: 0→1 11 → 15, 1→2 → 19, 2→3 → 23, arrives 24
+    //   g0 plane 2 → 1: 0→1 15 → 19, arrives 20; → 2: 0→1 19 → 23, 1→2 → 27, 2→3 → 31, arrives 32
+    //   g1 plane 1 → 1: 23 → 27, 28;              → 2: 27 → 31, → 35, → 39, arrives 40
+    //   g1 plane 2 → 1: 31 → 35, 36;              → 2: 35 → 39, → 43, → 47, arrives 48
+    //   g1 plane 3 → 1: 39 → 43, 44;              → 2: 43 → 47, → 51, → 55, arrives 56
+    // h's work per (event, core): 2 synapses × planes × 2 cycles, waiting for the last plane's packet there
+    expect(pushed).toEqual([
+      [1, 20, 8],
+      [2, 32, 8],
+      [1, 44, 12],
+      [2, 56, 12],
+    ]);
+  });
+
+  it("drops a source's arrivals to the cores of readers already run before its later readers read it", () => {
+    const p = handProfile();
+    // x → a (2 spikes) → b (8 IF on 4 cores, read first) and → c (2 IF on 1 core, read last), all same-step
+    const m = fanOut(8);
+    m.populations.push(createPopulation({ id: "c", shape: [2], model: createIf({ vth: 1000, vBits: 16 }) }));
+    const ac = createDense({ inSize: 2, outSize: 2, weights: new Int32Array(4).fill(1) });
+    m.projections.push(createProjection({ id: "ac", src: "a", dst: "c", connectivity: ac, weightBits: 8 }));
+    m.outputs.push(createOutput("z", "c"));
+    const at: [number, number][] = [0, 1, 2, 3, 4, 5].map((k) => [k % 4, Math.floor(k / 4)]);
+    const mapping = placeAt(m, p, 2, at);
+    expect(mapping.cores.map((c) => c.slices.map((x) => x.population).join())).toEqual([
+      "a",
+      "b",
+      "b",
+      "b",
+      "b",
+      "c",
+    ]);
+    // the entries of a's arrivals held when b, then c, read them
+    const held: number[] = [];
+    const of = ArrivalStore.prototype.of;
+    vi.spyOn(ArrivalStore.prototype, "of").mockImplementation(function (this: ArrivalStore, s) {
+      const buf = of.call(this, s);
+      if (buf.length > 0) held.push(buf.length);
+      return buf;
+    });
+    createChip(p, { mode: "layer-sync" })
+      .load(m, mapping)
+      .run(spikes([1, 1]));
+    // x's one delivery per event read by a (a pool buffer); a's 2 events × 5 rows, cut to their exact 10
+    // once a has sent them, read by b; then only the 2 rows to c's core, read by c (all 1,024 held before)
+    expect(held).toEqual([1024, 10, 2]);
+  });
+
+  it("drops the rows to slots above every later reader's too (a reader on lower slots runs last)", () => {
+    const p = handProfile();
+    const m = fanOut(8);
+    m.populations.push(createPopulation({ id: "c", shape: [2], model: createIf({ vth: 1000, vBits: 16 }) }));
+    const ac = createDense({ inSize: 2, outSize: 2, weights: new Int32Array(4).fill(1) });
+    m.projections.push(createProjection({ id: "ac", src: "a", dst: "c", connectivity: ac, weightBits: 8 }));
+    m.outputs.push(createOutput("z", "c"));
+    const at: [number, number][] = [0, 1, 2, 3, 4, 5].map((k) => [k % 4, Math.floor(k / 4)]);
+    const placed = placeAt(m, p, 2, at);
+    // c's core second: slots follow the mapping's cores, so c (read last) sits on slot 1 below b's 2 … 5
+    const mapping = { ...placed, cores: [0, 5, 1, 2, 3, 4].map((k) => placed.cores[k]!) };
+    const held: number[] = [];
+    const of = ArrivalStore.prototype.of;
+    vi.spyOn(ArrivalStore.prototype, "of").mockImplementation(function (this: ArrivalStore, s) {
+      const buf = of.call(this, s);
+      if (buf.length > 0) held.push(buf.length);
+      return buf;
+    });
+    const input = spikes([1, 1]);
+    const r = createChip(p, { mode: "layer-sync" }).load(m, mapping).run(input);
+    // a's 10 rows read by b, then only the 2 to c's core (a floor alone would keep b's 8 above it)
+    expect(held).toEqual([1024, 10, 2]);
+    vi.restoreAllMocks();
+    // the same cores on the same tiles, listed in another order: the same outputs and counts
+    const same = createChip(p, { mode: "layer-sync" }).load(m, placed).run(input);
+    expect([r.outputs, r.counts]).toEqual([same.outputs, same.counts]);
   });
 
   it("a router holds no array per destination row, however many rows its tables have", () => {
