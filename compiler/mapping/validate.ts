@@ -5,6 +5,7 @@
 
 import type { ErrorDetail } from "../../common/errors.js";
 import { SpikegridError } from "../../common/errors.js";
+import { PairHash } from "../../common/pair-hash.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { NmirModule } from "../nmir/index.js";
 import { chipDelivery } from "./chip-tables.js";
@@ -14,7 +15,6 @@ import { checkMappable } from "./map-network.js";
 import { addUsage, limitsOf, type NodeFacts, nodeFacts, runsUsage } from "./memory-models.js";
 import { type MapNode, mapNodes, sourceSizes } from "./nodes.js";
 import type { Bin } from "./pack.js";
-import { PairSet } from "./pair-set.js";
 import { capabilityMisfits } from "./partition.js";
 import { runsByNode } from "./shared-weights.js";
 import { TRAFFIC_PAIR_BUDGET, trafficOverBudget, visitTraffic } from "./traffic.js";
@@ -232,8 +232,9 @@ function routeProblems(
   const out: ErrorDetail[] = [];
   let listed = 0;
   for (const r of m.routes) listed += r.toCores.length;
-  const routes = new PairSet(listed);
-  for (const r of m.routes) for (const t of r.toCores) routes.add(r.fromCore, t);
+  const routes = new PairHash(listed);
+  for (const r of m.routes)
+    for (const t of r.toCores) if (!routes.has(r.fromCore, t)) routes.add(r.fromCore, t, 0);
   // a system's file routes through per-chip tables (as the mapper writes it), or through per-tile tables when
   // it lists any (a hand-made file)
   const viaChips = profile.system && m.chipTables && Object.keys(m.routingTables).length === 0;
@@ -246,7 +247,7 @@ function routeProblems(
       tables.set(Number(tile), byCore);
     }
   const tileAt = new Map(positions.map((p) => [`${p.x},${p.y}`, p.tile]));
-  const seen = new PairSet();
+  const seen = new PairHash();
   const sink = {
     reading: "",
     add(fromBin: number, toBin: number, w: number) {
@@ -256,7 +257,7 @@ function routeProblems(
       // a pair's first events are checked; past the listed problems only counted
       if (seen.has(from, to)) return;
       if (seen.size >= budget) trafficOverBudget(ir, bins.length, budget, sink.reading);
-      seen.add(from, to);
+      seen.add(from, to, 0);
       if (out.length >= MAX_LISTED) return;
       if (!routes.has(from, to))
         out.push({ where: "routes", message: `core ${from} feeds core ${to} but no route lists it` });

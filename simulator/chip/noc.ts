@@ -6,10 +6,10 @@
 // chip-to-chip link (CHIP_LINK), with the link's latency, and held packetBits / bandwidth per packet; all
 // crossings from one chip to a neighbour share that one link (and its bandwidth).
 
+import { PairHash } from "../../common/pair-hash.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import { CHIP_LINK, type CostTable, HOP_EW, HOP_NS } from "./costs.js";
 import type { Layout } from "./layout.js";
-import { PairHash } from "./pair-hash.js";
 
 /** Slot pairs up to which a dense pair-id table is kept (2^22 Int32 = 16 MiB); beyond, a hash table. */
 const PAIR_TABLE_MAX = 2 ** 22;

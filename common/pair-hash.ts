@@ -1,4 +1,5 @@
-// An (int, int) → int hash table in typed arrays (open addressing, linear probing): the NoC's slot-pair ids.
+// An (int, int) → int hash table in typed arrays (open addressing, linear probing): the NoC's slot-pair ids, and
+// (as a set) the mapping check's routes and traffic pairs.
 // A Map keyed by a·slots + b boxes every key once slots² passes 2^31 (57,000 cores in use: 3.3·10⁹) and holds
 // millions of entries as heap objects; this holds 12 bytes a slot at most half full.
 
@@ -30,6 +31,11 @@ export class PairHash {
       if (k === -1) return -1;
       if (k === a && keyB[h] === b) return this.value[h]!;
     }
+  }
+
+  /** Whether (a, b) (both ≥ 0) has a value. */
+  has(a: number, b: number): boolean {
+    return this.get(a, b) !== -1;
   }
 
   /** Sets (a, b) → v for a key not present yet. */
