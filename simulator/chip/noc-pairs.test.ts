@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
 import { CHIP_LINK, costTable } from "./costs.js";
 import type { Layout } from "./layout.js";
-import { Noc } from "./noc.js";
+import { linkOfEntry, Noc } from "./noc.js";
 import { Router } from "./router.js";
 
 /** `slots` cores in use, slot s on tile (s mod width, ⌊s / width⌋) of the system's global grid. */
@@ -70,8 +70,11 @@ function wrongHops(noc: Noc, layout: Layout, width: number, asked: [number, numb
       const from = y * width + x;
       if (x !== bx) x += x < bx ? 1 : -1;
       else y += y < by ? 1 : -1;
-      const l = noc.pathLinks[h]!;
+      const e = noc.pathLinks[h]!;
+      const l = linkOfEntry(e);
       const chip = noc.linkKind[l] === CHIP_LINK;
+      // a chip link's entry is ~id: negative exactly where the link is one
+      if (chip !== e < 0) wrong++;
       if (!chip && (noc.linkFrom[l] !== from || noc.linkTo[l] !== y * width + x)) wrong++;
     }
     if (x !== bx || y !== by) wrong++;

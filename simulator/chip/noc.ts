@@ -55,7 +55,9 @@ export class Noc {
    * Path of pair p as pathLinks[off .. off + len − 1] (after `finalize`): one buffer for all paths, not an
    * Int32Array per pair (millions of pairs on a system's global grid, each with its own backing store, then a
    * second copy of them all in `finalize`, were gigabytes); on a mesh the paths into one tile from one side of
-   * a row share one stored path (`sharePaths`), so spans overlap.
+   * a row share one stored path (`sharePaths`), so spans overlap. An entry is a link id, or ~id (negative) for a
+   * chip-to-chip link (`linkEntry` / `linkOfEntry`): the router tells a chip link from a mesh link without
+   * reading the link's kind. A path is its row run, then its column run (`rowRun`).
    */
   pathOff = new Int32Array(0);
   pathLen = new Int32Array(0);
@@ -131,6 +133,16 @@ export class Noc {
     return this.layout.slots;
   }
 
+  /**
+   * Entries of pair p's path that run along the source's row (east-west hops and the chip links among them);
+   * the rest run along the destination's column. A point-to-point link counts as a row run.
+   */
+  rowRun(p: number): number {
+    if (this.p2p) return this.pathLen[p]!;
+    const { tileX } = this.layout;
+    return Math.abs(tileX[this.pairDst[p]!]! - tileX[this.pairSrc[p]!]!);
+  }
+
   /** The pair id of slots a → b, or −1 when no path was asked for. */
   pairOf(a: number, b: number): number {
     if (this.pairTable) return this.pairTable[a * this.layout.slots + b]!;
@@ -189,7 +201,7 @@ export class Noc {
           l = this.link(y * w + x, y * w + nx, kind);
           linkAt[slot] = l;
         }
-        if (out) out[at + n] = l;
+        if (out) out[at + n] = linkEntry(l, linkKind[l]!);
         n++;
         if (linkKind[l] === HOP_EW) ew++;
         else cl++;
@@ -204,7 +216,7 @@ export class Noc {
           l = this.link(y * w + x, ny * w + x, kind);
           linkAt[slot] = l;
         }
-        if (out) out[at + n] = l;
+        if (out) out[at + n] = linkEntry(l, linkKind[l]!);
         n++;
         if (linkKind[l] === HOP_NS) ns++;
         else cl++;
@@ -421,7 +433,7 @@ export class Noc {
     let ns = 0;
     let cl = 0;
     for (let h = off; h < end; h++) {
-      const l = links[h]!;
+      const l = linkOfEntry(links[h]!);
       if (this.stamp[l] === id) {
         t = this.out[l]!;
         continue;
@@ -446,4 +458,14 @@ export class Noc {
     this.lastCL = cl;
     return t;
   }
+}
+
+/** A link's entry in a path: its id, or ~id (negative) for a chip-to-chip link. */
+export function linkEntry(l: number, kind: number): number {
+  return kind === CHIP_LINK ? ~l : l;
+}
+
+/** The link id of a path entry. */
+export function linkOfEntry(e: number): number {
+  return e < 0 ? ~e : e;
 }

@@ -7,10 +7,24 @@
 
 import { SpikegridError } from "../../common/errors.js";
 import { AXON_IN, CHIP_LINK, HOP_EW, HOP_NS, K, MEM } from "./costs.js";
-import type { Noc } from "./noc.js";
+import { linkOfEntry, type Noc } from "./noc.js";
 import { ArrivalStore, PacketBuffer } from "./scratch.js";
 import type { ChipTally } from "./stats.js";
 import { DEST_ROW_LIMIT, type DestTable, highAt, highFrom } from "./tables.js";
+import {
+  CL_X,
+  CL_Y,
+  HOPS_X,
+  HOPS_Y,
+  MAX_DELIVER,
+  MAX_NET,
+  N_TOUCHED,
+  routeContended,
+  routeUncontended,
+  SUMS,
+  type UnicastBatch,
+  type UnicastTiming,
+} from "./unicast.js";
 
 export class Router {
   /** Source s's neurons are numbered base[s] .. base[s + 1] − 1 over every source (a multicast packet's row). */
@@ -41,27 +55,30 @@ export class Router {
   /** Whether the arrivals of the packets pending now are kept (`sendFrom`). */
   private writing = false;
   /** Latest delivery and longest single route of the step. */
-  maxDeliver = 0;
-  maxNet = 0;
+  get maxDeliver(): number {
+    return this.sums[MAX_DELIVER]!;
+  }
+  get maxNet(): number {
+    return this.sums[MAX_NET]!;
+  }
   /** Packets and hops of the step. */
   stepPackets = 0;
   stepHops = 0;
   /** Unicast packets per slot pair since the last `flush`, and the pairs with any. */
   private readonly pairCount: Float64Array;
-  /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 1]) (−1: no path), then its EW and
-   * NS links, side by side so a packet's path costs one cache line. */
+  /** Per slot pair: its path as noc.pathLinks[span[4·key] .. span[4·key + 2]), its row run ending at
+   * span[4·key + 1] (Noc.rowRun), side by side so a packet's path costs one cache line (unicast.ts). */
   private readonly span: Int32Array;
   /**
    * Unicast routing's link state: each link's next free cycle this step (8 bytes a link, so the links of a
-   * rack's global grid stay in cache) and its kind, whose occupancy and latency are the same for every link of
-   * that kind (Noc.finalize: a mesh hop's latency, a chip link's packetBits / bandwidth and latency).
+   * rack's global grid stay in cache). Every link of one kind has the same occupancy and latency (Noc.finalize:
+   * a mesh hop's latency, a chip link's packetBits / bandwidth and latency): `timing`.
    */
   private readonly linkFree: Float64Array;
-  private readonly linkKind: Uint8Array;
-  private readonly kindOcc: Float64Array;
-  private readonly kindLat: Float64Array;
+  private readonly timing: UnicastTiming;
+  /** Latest delivery, longest route and touched pairs carried between phases, and a call's hop sums. */
+  private readonly sums = new Float64Array(SUMS);
   private readonly touched: Int32Array;
-  private nTouched = 0;
   private packetId = 0;
 
   constructor(
@@ -104,24 +121,26 @@ export class Router {
     this.span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
     for (let key = 0; key < this.pairCount.length; key++) {
       this.span[4 * key] = noc.pathOff[key]!;
-      this.span[4 * key + 1] = noc.pathOff[key]! + noc.pathLen[key]!;
-      this.span[4 * key + 2] = noc.pathEW[key]!;
-      this.span[4 * key + 3] = noc.pathNS[key]!;
+      this.span[4 * key + 1] = noc.pathOff[key]! + noc.rowRun(key);
+      this.span[4 * key + 2] = noc.pathOff[key]! + noc.pathLen[key]!;
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
     const links = multicast ? 0 : noc.linkLat.length;
     this.linkFree = new Float64Array(links);
-    this.linkKind = new Uint8Array(links);
-    this.kindOcc = new Float64Array(K).fill(Number.NaN);
-    this.kindLat = new Float64Array(K).fill(Number.NaN);
+    this.timing = { latEW: 0, latNS: 0, latCL: 0, occCL: 0, axonIn };
+    const occ = new Float64Array(K).fill(Number.NaN);
+    const lat = new Float64Array(K).fill(Number.NaN);
     for (let l = 0; l < links; l++) {
       const k = noc.linkKind[l]!;
-      this.linkKind[l] = k;
-      if (Number.isNaN(this.kindOcc[k]!))
-        [this.kindOcc[k], this.kindLat[k]] = [noc.linkOcc[l]!, noc.linkLat[l]!];
-      else if (this.kindOcc[k] !== noc.linkOcc[l] || this.kindLat[k] !== noc.linkLat[l])
+      if (Number.isNaN(occ[k]!)) [occ[k], lat[k]] = [noc.linkOcc[l]!, noc.linkLat[l]!];
+      else if (occ[k] !== noc.linkOcc[l] || lat[k] !== noc.linkLat[l])
         throw new Error(`links of kind ${k} differ in occupancy or latency: route them one by one`);
+      // the walk writes a mesh link's free time as the packet's time after it (unicast.ts)
+      if (k !== CHIP_LINK && occ[k] !== lat[k])
+        throw new Error(`mesh links of kind ${k} are held ≠ their latency`);
     }
+    const t = this.timing;
+    [t.latEW, t.latNS, t.latCL, t.occCL] = [lat[HOP_EW]!, lat[HOP_NS]!, lat[CHIP_LINK]!, occ[CHIP_LINK]!];
   }
 
   /**
@@ -175,8 +194,8 @@ export class Router {
     // every link free again (the barrier drained the network), as Noc.newStep does for multicast
     this.linkFree.fill(0);
     this.arrivals.releaseAll();
-    this.maxDeliver = 0;
-    this.maxNet = 0;
+    this.sums[MAX_DELIVER] = 0;
+    this.sums[MAX_NET] = 0;
     this.stepPackets = 0;
     this.stepHops = 0;
     this.packetId = 0;
@@ -194,63 +213,28 @@ export class Router {
     p.clear();
   }
 
-  /**
-   * Each packet along the XY path of its pair, link by link as `Noc.send` does it: FIFO links, depart =
-   * max(t, free[l]) under contention, free[l] = t = depart + latency (packets per link: in `flush`).
-   */
+  /** Each packet along the XY path of its pair (unicast.ts), then the step's totals. */
   private routeUnicast(n: number, tally: ChipTally, stepEv: Float64Array): void {
     const { time, pair, order } = this.pending;
-    const { noc, pairCount, touched, axonIn, span } = this;
-    const arrival = this.writing ? this.arrivals.current : undefined;
-    const { pathLinks, contention, pathCL, stepLinkPackets } = noc;
-    const { linkFree, linkKind, kindOcc, kindLat } = this;
-    let maxDeliver = this.maxDeliver;
-    let maxNet = this.maxNet;
-    let nTouched = this.nTouched;
-    let ew = 0;
-    let ns = 0;
-    let cl = 0;
-    for (let x = 0; x < n; x++) {
-      // its index is its arrival entry (Router.sendFrom)
-      const i = order[x]!;
-      const inject = time[i]!;
-      const key = pair[i]!;
-      const off = span[4 * key]!;
-      if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
-      ew += span[4 * key + 2]!;
-      ns += span[4 * key + 3]!;
-      const crossings = pathCL[key]!;
-      const end = span[4 * key + 1]!;
-      let t = inject;
-      // a link is held for its occupancy (a mesh link: its latency; a chip link: packetBits / bandwidth)
-      if (contention)
-        for (let h = off; h < end; h++) {
-          const l = pathLinks[h]!;
-          const k = linkKind[l]!;
-          const f = linkFree[l]!;
-          if (f > t) t = f;
-          linkFree[l] = t + kindOcc[k]!;
-          t += kindLat[k]!;
-        }
-      // simple timing: no waits; a chip link's packets this step bound the step (Noc.stepChipLinkBusy), which
-      // detailed timing never reads
-      else
-        for (let h = off; h < end; h++) {
-          const l = pathLinks[h]!;
-          const k = linkKind[l]!;
-          t += kindLat[k]!;
-          if (crossings > 0 && k === CHIP_LINK) stepLinkPackets[l]!++;
-        }
-      cl += crossings;
-      const arr = t + axonIn;
-      if (arrival) arrival[i] = arr;
-      if (arr > maxDeliver) maxDeliver = arr;
-      if (arr - inject > maxNet) maxNet = arr - inject;
-      if (pairCount[key]!++ === 0) touched[nTouched++] = key;
-    }
-    this.maxDeliver = maxDeliver;
-    this.maxNet = maxNet;
-    this.nTouched = nTouched;
+    const { noc, sums } = this;
+    const batch: UnicastBatch = {
+      n,
+      order,
+      time,
+      pair,
+      span: this.span,
+      pathLinks: noc.pathLinks,
+      linkFree: this.linkFree,
+      pairCount: this.pairCount,
+      touched: this.touched,
+      arrival: this.writing ? this.arrivals.current : NO_ARRIVAL,
+      writeArrival: this.writing,
+    };
+    if (noc.contention) routeContended(batch, this.timing, sums);
+    else routeUncontended(batch, this.timing, sums, noc.stepLinkPackets);
+    const ew = sums[HOPS_X]! - sums[CL_X]!;
+    const ns = sums[HOPS_Y]! - sums[CL_Y]!;
+    const cl = sums[CL_X]! + sums[CL_Y]!;
     stepEv[AXON_IN]! += n;
     stepEv[MEM]! += n;
     stepEv[HOP_EW]! += ew;
@@ -266,7 +250,7 @@ export class Router {
     const { pairCount, touched, noc } = this;
     const { pathOff, pathLen, pathLinks, linkPackets } = noc;
     const ev = tally.events;
-    for (let q = 0; q < this.nTouched; q++) {
+    for (let q = 0; q < this.sums[N_TOUCHED]!; q++) {
       const key = touched[q]!;
       const n = pairCount[key]!;
       pairCount[key] = 0;
@@ -281,15 +265,16 @@ export class Router {
       ev[a * K + HOP_EW]! += e;
       ev[a * K + HOP_NS]! += s;
       ev[a * K + CHIP_LINK]! += n * noc.pathCL[key]!;
-      for (let h = pathOff[key]!, end = h + pathLen[key]!; h < end; h++) linkPackets[pathLinks[h]!]! += n;
+      for (let h = pathOff[key]!, end = h + pathLen[key]!; h < end; h++)
+        linkPackets[linkOfEntry(pathLinks[h]!)]! += n;
     }
-    this.nTouched = 0;
+    this.sums[N_TOUCHED] = 0;
   }
 
   /** Forgets the counts not yet flushed (the tallies are being reset). */
   reset(): void {
-    for (let q = 0; q < this.nTouched; q++) this.pairCount[this.touched[q]!] = 0;
-    this.nTouched = 0;
+    for (let q = 0; q < this.sums[N_TOUCHED]!; q++) this.pairCount[this.touched[q]!] = 0;
+    this.sums[N_TOUCHED] = 0;
   }
 
   /** One packet per event reaching all its destination rows; links it already crossed are free. */
@@ -334,8 +319,8 @@ export class Router {
         tally.packetsIn[b]!++;
         ev[b * K + AXON_IN]!++;
         ev[b * K + MEM]!++;
-        if (arr > this.maxDeliver) this.maxDeliver = arr;
-        if (arr - inject > this.maxNet) this.maxNet = arr - inject;
+        if (arr > this.sums[MAX_DELIVER]!) this.sums[MAX_DELIVER] = arr;
+        if (arr - inject > this.sums[MAX_NET]!) this.sums[MAX_NET] = arr - inject;
       }
       ev[a * K + HOP_EW]! += ew;
       ev[a * K + HOP_NS]! += ns;
@@ -354,6 +339,8 @@ export class Router {
     this.stepHops += hopsEW + hopsNS;
   }
 }
+
+const NO_ARRIVAL = new Float64Array(0);
 
 /** The last index k < n with xs[k] ≤ v (xs ascending from xs[0] ≤ v): the run [xs[k], xs[k + 1]) holding v. */
 function lastAtMost(xs: ArrayLike<number>, v: number, n: number): number {
