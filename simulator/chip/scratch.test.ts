@@ -98,6 +98,54 @@ describe("PacketBuffer.sortByTime", () => {
 
 const NO_EVENTS = new Int32Array(0);
 
+describe("reserve", () => {
+  it("makes room once for the packets to come, keeping those held, and never grows while they are pushed", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (phases, rows) => {
+          const buf = new PacketBuffer();
+          buf.keepRows(rows);
+          let pushed = 0;
+          for (const n of phases) {
+            buf.reserve(n);
+            const time = buf.time;
+            for (let i = 0; i < n; i++) buf.push(pushed + i, i, 2 * i, 3 * i);
+            // the columns reserved are the ones filled: no growth (a copy of every column) while pushing
+            expect(buf.time).toBe(time);
+            expect(buf.time.length).toBeLessThanOrEqual(Math.max(1024, buf.n + (buf.n >> 3)));
+            pushed += n;
+          }
+          expect(buf.n).toBe(pushed);
+          expect([...buf.time.subarray(0, pushed)]).toEqual(
+            phases.flatMap((n, p) => {
+              const before = phases.slice(0, p).reduce((a, b) => a + b, 0);
+              return Array.from({ length: n }, (_, i) => before + i);
+            }),
+          );
+          if (rows) expect(buf.entry[pushed - 1]).toBe(3 * (phases.at(-1)! - 1));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sizes an item buffer once for a unit's items, and a cleared one anew without copying", () => {
+    const items = new ItemBuffer();
+    items.reserve(10_000);
+    const key = items.key;
+    for (let i = 0; i < 10_000; i++) items.push(i % 7, i, 1);
+    expect(items.key).toBe(key);
+    expect(items.key.length).toBeLessThanOrEqual(10_000 + (10_000 >> 3));
+    items.n = 0;
+    items.reserve(50_000);
+    expect(items.key.length).toBe(50_000 + (50_000 >> 3));
+    for (let i = 0; i < 50_000; i++) items.push(0, 50_000 - i, 1);
+    expect(items.sort()[0]).toBe(49_999);
+  });
+});
+
 describe("ArrivalStore", () => {
   it("reuses freed buffers and keeps no more of them than were in use at once", () => {
     const store = new ArrivalStore();

@@ -46,7 +46,7 @@ export class PacketBuffer {
   }
 
   push(time: number, pair: number, row: number, entry: number): void {
-    if (this.n === this.time.length) this.grow();
+    if (this.n === this.time.length) this.resize(Math.ceil(this.time.length * 1.5));
     const i = this.n++;
     this.time[i] = time;
     this.pair[i] = pair;
@@ -56,14 +56,26 @@ export class PacketBuffer {
     }
   }
 
-  /** Half as long again (doubling left up to half of a phase's tens of millions of packets unused). */
-  private grow(): void {
-    const m = Math.ceil(this.time.length * 1.5);
-    this.time = resized(this.time, m);
-    this.pair = resized(this.pair, m);
+  /**
+   * Room for `extra` more packets, made at once: what is needed and an eighth more (the next phases are alike).
+   * Growing by halves as packets came copied the columns at each growth and held the old and new ones together —
+   * twice the largest phase's packets at the peak, and up to half of them unused after.
+   */
+  reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need > this.time.length) this.resize(need + (need >> 3));
+  }
+
+  /** Columns of length m (≥ n), the first n packets kept; with none held, new columns (nothing copied). */
+  private resize(m: number): void {
+    const keep = <T extends Int32Array | Float64Array>(x: T): T =>
+      this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
+    this.order = NONE32; // dropped first: not copied, and not held beside the new columns
+    this.time = keep(this.time);
+    this.pair = keep(this.pair);
     if (this.row.length > 0) {
-      this.row = resized(this.row, m);
-      this.entry = resized(this.entry, m);
+      this.row = keep(this.row);
+      this.entry = keep(this.entry);
     }
     this.order = new Int32Array(m);
   }
@@ -104,17 +116,27 @@ export class ItemBuffer {
   private spare = new Int32Array(130);
 
   push(key: number, time: number, value: number): void {
-    if (this.n === this.key.length) {
-      const m = Math.ceil(this.key.length * 1.5);
-      this.key = resized(this.key, m);
-      this.time = resized(this.time, m);
-      this.value = resized(this.value, m);
-      this.order = new Int32Array(m);
-    }
+    if (this.n === this.key.length) this.resize(Math.ceil(this.key.length * 1.5));
     const i = this.n++;
     this.key[i] = key;
     this.time[i] = time;
     this.value[i] = value;
+  }
+
+  /** Room for `extra` more items, made at once (as PacketBuffer.reserve: no copies held beside the columns). */
+  reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need > this.key.length) this.resize(need + (need >> 3));
+  }
+
+  private resize(m: number): void {
+    const keep = <T extends Int32Array | Float64Array>(x: T): T =>
+      this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
+    this.order = NONE32;
+    this.key = keep(this.key);
+    this.time = keep(this.time);
+    this.value = keep(this.value);
+    this.order = new Int32Array(m);
   }
 
   /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
