@@ -139,10 +139,10 @@ describe("work buffers", () => {
         let reserved = 0;
         let pushed = 0;
         let itemsReserved = -1;
-        const [reserve, push, clear] = [
+        const [reserve, push, release] = [
           PacketBuffer.prototype.reserve,
           PacketBuffer.prototype.push,
-          PacketBuffer.prototype.clear,
+          PacketBuffer.prototype.release,
         ];
         vi.spyOn(PacketBuffer.prototype, "reserve").mockImplementation(function (this: PacketBuffer, n) {
           reserved += n;
@@ -153,10 +153,10 @@ describe("work buffers", () => {
           push.apply(this, a);
         });
         // the router empties the buffer once it routed the phase: what came is what was reserved
-        vi.spyOn(PacketBuffer.prototype, "clear").mockImplementation(function (this: PacketBuffer) {
+        vi.spyOn(PacketBuffer.prototype, "release").mockImplementation(function (this: PacketBuffer) {
           expect(pushed).toBe(reserved);
           [pushed, reserved] = [0, 0];
-          clear.call(this);
+          release.call(this);
         });
         const [itemReserve, sort] = [ItemBuffer.prototype.reserve, ItemBuffer.prototype.sort];
         vi.spyOn(ItemBuffer.prototype, "reserve").mockImplementation(function (this: ItemBuffer, n) {

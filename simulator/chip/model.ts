@@ -350,6 +350,7 @@ export class ChipModel {
       this.clock[c] = tc;
       this.stepBusy[c]! += busy;
     }
+    items.release();
     this.emit(u, this.dp.frame(u.unit.id, t)!);
   }
 

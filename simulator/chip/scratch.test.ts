@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ArrivalStore, ItemBuffer, PacketBuffer } from "./scratch.js";
+import { ArrivalStore, ItemBuffer, PacketBuffer, RELEASE_ENTRIES } from "./scratch.js";
 
 describe("ItemBuffer.sort", () => {
   it("orders by (key, time, insertion) like a stable comparator sort, reusing its buffers", () => {
@@ -129,6 +129,33 @@ describe("reserve", () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("gives back a buffer grown past RELEASE_ENTRIES once used, and keeps a smaller one for the next phase", () => {
+    const small = new PacketBuffer();
+    small.keepRows(true);
+    small.reserve(5000);
+    const columns = [small.time, small.pair, small.row, small.entry];
+    for (let i = 0; i < 5000; i++) small.push(i, i, i, i);
+    small.release();
+    expect(small.n).toBe(0);
+    expect([small.time, small.pair, small.row, small.entry]).toEqual(columns);
+    expect(small.time).toBe(columns[0]);
+    const big = new PacketBuffer();
+    big.keepRows(true);
+    big.reserve(RELEASE_ENTRIES + 1);
+    big.push(1, 2, 3, 4);
+    big.release();
+    expect([big.n, big.time.length, big.pair.length, big.row.length, big.entry.length]).toEqual([
+      0, 1024, 1024, 1024, 1024,
+    ]);
+    big.push(5, 6, 7, 8);
+    expect([big.time[0], big.pair[0], big.row[0], big.entry[0]]).toEqual([5, 6, 7, 8]);
+    const items = new ItemBuffer();
+    items.reserve(RELEASE_ENTRIES + 1);
+    items.push(3, 1, 1);
+    items.release();
+    expect([items.n, items.key.length, items.time.length, items.value.length]).toEqual([0, 64, 64, 64]);
   });
 
   it("sizes an item buffer once for a unit's items, and a cleared one anew without copying", () => {

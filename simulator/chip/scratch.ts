@@ -15,6 +15,14 @@ function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
 const NONE32 = new Int32Array(0);
 
 /**
+ * Entries above which a work buffer is dropped once used (`release`) rather than kept for the next phase: a
+ * buffer's pages stay resident once written, so keeping each buffer at its largest phase's size held every
+ * buffer's largest at once (an active rack-size network: 75 M packets and 48 M work items, ≈ 2.9 GB, beside the
+ * arrival times of the phase being run). Below it, reuse saves the allocations of small phases.
+ */
+export const RELEASE_ENTRIES = 2 ** 20;
+
+/**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
  * multicast packet's number of destination rows) and, for multicast only (`withRow`), its source neuron
  * (numbered over all sources, Router.base) and first arrival entry. `sortByTime` puts their indices in injection order
@@ -84,6 +92,20 @@ export class PacketBuffer {
     this.n = 0;
   }
 
+  /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (the next phase reserves anew). */
+  release(): void {
+    this.n = 0;
+    if (this.time.length <= RELEASE_ENTRIES) return;
+    this.time = new Float64Array(1024);
+    this.pair = new Int32Array(1024);
+    this.order = new Int32Array(1024);
+    if (this.row.length > 0) {
+      this.row = new Int32Array(1024);
+      this.entry = new Int32Array(1024);
+    }
+    this.scratch = new Int32Array(1025);
+  }
+
   /**
    * The packet indices ordered by (time, insertion) into `order`: bucketed over the phase's time range, one
    * bucket a packet, crowded buckets refined the same way (time-order.ts) — O(n) where times crowd (equal
@@ -127,6 +149,17 @@ export class ItemBuffer {
   reserve(extra: number): void {
     const need = this.n + extra;
     if (need > this.key.length) this.resize(need + (need >> 3));
+  }
+
+  /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (as PacketBuffer.release). */
+  release(): void {
+    this.n = 0;
+    if (this.key.length <= RELEASE_ENTRIES) return;
+    this.key = new Int32Array(64);
+    this.time = new Float64Array(64);
+    this.value = new Float64Array(64);
+    this.order = new Int32Array(64);
+    this.spare = new Int32Array(130);
   }
 
   private resize(m: number): void {
