@@ -22,6 +22,7 @@ import { runReference } from "../reference/index.js";
 import { inputsArb } from "../reference/test-helpers.js";
 import { ArrivalTrim } from "./arrival-trim.js";
 import { createChip } from "./index.js";
+import { ItemBuffer, PacketBuffer } from "./scratch.js";
 
 interface Layer {
   size: number;
@@ -124,6 +125,55 @@ describe("ArrivalTrim", () => {
         expect(cut.counts).toEqual(ref.counts);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe("work buffers", () => {
+  it("each phase's packets and each unit's work items are reserved at once, exactly as many as come", () => {
+    fc.assert(
+      fc.property(case_, fc.constantFrom("layer-sync" as const, "pipelined" as const), (c, mode) => {
+        const g = c.chip === "loihi" ? loadProfile("loihi") : generousProfile();
+        const profile = { ...g, grid: { ...g.grid, multicast: c.multicast } };
+        const { mapping } = mapNetwork(c.ir, profile, { neuronsPerCore: c.npc, suggestProfiles: false });
+        let reserved = 0;
+        let pushed = 0;
+        let itemsReserved = -1;
+        const [reserve, push, release] = [
+          PacketBuffer.prototype.reserve,
+          PacketBuffer.prototype.push,
+          PacketBuffer.prototype.release,
+        ];
+        vi.spyOn(PacketBuffer.prototype, "reserve").mockImplementation(function (this: PacketBuffer, n) {
+          reserved += n;
+          reserve.call(this, n);
+        });
+        vi.spyOn(PacketBuffer.prototype, "push").mockImplementation(function (this: PacketBuffer, ...a) {
+          pushed++;
+          push.apply(this, a);
+        });
+        // the router empties the buffer once it routed the phase: what came is what was reserved
+        vi.spyOn(PacketBuffer.prototype, "release").mockImplementation(function (this: PacketBuffer) {
+          expect(pushed).toBe(reserved);
+          [pushed, reserved] = [0, 0];
+          release.call(this);
+        });
+        const [itemReserve, sort] = [ItemBuffer.prototype.reserve, ItemBuffer.prototype.sort];
+        vi.spyOn(ItemBuffer.prototype, "reserve").mockImplementation(function (this: ItemBuffer, n) {
+          itemsReserved = n;
+          itemReserve.call(this, n);
+        });
+        vi.spyOn(ItemBuffer.prototype, "sort").mockImplementation(function (this: ItemBuffer) {
+          expect(this.n).toBe(itemsReserved);
+          return sort.call(this);
+        });
+        const run = createChip(profile, { mode, timing: c.timing }).load(c.ir, mapping).run(c.inputs);
+        vi.restoreAllMocks();
+        expect(pushed).toBe(reserved);
+        const ref = runReference(c.ir, c.inputs, { mode });
+        expect(run.outputs).toEqual(ref.outputs);
+      }),
+      { numRuns: 40 },
     );
   });
 });

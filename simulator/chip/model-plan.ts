@@ -2,10 +2,11 @@
 // its inputs with their synapse tables, lags, AC/MAC kind and bit planes, and whether each input's work waits
 // for this step's packets (layer-sync, delay 0). Built once when a mapping is loaded.
 
-import { encodingsOf } from "../../compiler/mapping/encoding.js";
+import { encodingsOf, popcount } from "../../compiler/mapping/encoding.js";
 import { runsAsTerms } from "../../compiler/mapping/term-nodes.js";
 import type { DynamicMatmul } from "../../compiler/nmir/types.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { Frame } from "../reference/schedule.js";
 import { AC, MAC } from "./costs.js";
 import type { Datapath, Unit } from "./datapath.js";
 import type { Layout } from "./layout.js";
@@ -169,4 +170,17 @@ export function firstRowAt(d: DestTable, k: number, slot: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The packets `emit` sends for frame f of a source with destination table d: per event and set bit plane, one
+ * per destination row (multicast: one, when it has any). */
+export function packetsOf(f: Frame, d: DestTable, planes: number, multicast: boolean): number {
+  let n = 0;
+  for (let e = 0; e < f.count; e++) {
+    const i = f.idx[e]!;
+    const k = d.listOf[i]!;
+    const rows = d.rowStart[k + 1]! - d.rowStart[k]!;
+    n += (planes > 0 ? popcount(f.values[i]!, planes) : 1) * (multicast ? Math.min(1, rows) : rows);
+  }
+  return n;
 }

@@ -26,7 +26,14 @@ import {
 import type { Datapath } from "./datapath.js";
 import type { Layout } from "./layout.js";
 import { matmulShares } from "./matmul-split.js";
-import { buildUnitPlans, firstRowAt, lastSameStepReaders, termTotals, type UnitPlan } from "./model-plan.js";
+import {
+  buildUnitPlans,
+  firstRowAt,
+  lastSameStepReaders,
+  packetsOf,
+  termTotals,
+  type UnitPlan,
+} from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ItemBuffer } from "./scratch.js";
@@ -272,6 +279,7 @@ export class ChipModel {
     items.n = 0;
     for (let k = 0; k < u.slots.length; k++) bufWork[u.slots[k]!] = 0;
     const ev = this.tally.events;
+    items.reserve(this.itemsOf(u, t));
     for (const ip of u.inputs) {
       const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
       if (!f || f.count === 0) continue;
@@ -342,7 +350,27 @@ export class ChipModel {
       this.clock[c] = tc;
       this.stepBusy[c]! += busy;
     }
+    items.release();
     this.emit(u, this.dp.frame(u.unit.id, t)!);
+  }
+
+  /**
+   * The work items `unitStep` will push for unit u at step t: one per synapse row of every event whose work
+   * waits for its packet (same-step inputs), and one per slot of a dynamic matmul with no lag.
+   */
+  private itemsOf(u: UnitPlan, t: number): number {
+    let n = u.unit.kind === "matmul" && this.dp.plan.matmulLag === 0 ? u.slots.length : 0;
+    for (const ip of u.inputs) {
+      if (!ip.sameStep) continue;
+      const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
+      if (!f) continue;
+      const { listOf, rowStart } = ip.table;
+      for (let e = 0; e < f.count; e++) {
+        const sk = listOf[f.idx[e]!]!;
+        n += rowStart[sk + 1]! - rowStart[sk]!;
+      }
+    }
+    return n;
   }
 
   /**
@@ -440,6 +468,7 @@ export class ChipModel {
     const keep = router.sendFrom(u.src);
     // per event, the entry of its last bit plane's first row (ArrivalStore.open)
     const at = keep ? new Int32Array(f.count) : undefined;
+    pending.reserve(packetsOf(f, d, u.planes, multicast));
     let entry = 0;
     let spikes = 0;
     let packets = 0;

@@ -210,7 +210,8 @@ export class Router {
     else this.routeUnicast(n, tally, stepEv);
     tally.packets += n;
     this.stepPackets += n;
-    p.clear();
+    // a large phase's columns are not kept for the next (its pages would stay resident beside later phases')
+    p.release();
   }
 
   /** Each packet along the XY path of its pair (unicast.ts), then the step's totals. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ArrivalStore, ItemBuffer, PacketBuffer } from "./scratch.js";
+import { ArrivalStore, ItemBuffer, PacketBuffer, RELEASE_ENTRIES } from "./scratch.js";
 
 describe("ItemBuffer.sort", () => {
   it("orders by (key, time, insertion) like a stable comparator sort, reusing its buffers", () => {
@@ -97,6 +97,81 @@ describe("PacketBuffer.sortByTime", () => {
 });
 
 const NO_EVENTS = new Int32Array(0);
+
+describe("reserve", () => {
+  it("makes room once for the packets to come, keeping those held, and never grows while they are pushed", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (phases, rows) => {
+          const buf = new PacketBuffer();
+          buf.keepRows(rows);
+          let pushed = 0;
+          for (const n of phases) {
+            buf.reserve(n);
+            const time = buf.time;
+            for (let i = 0; i < n; i++) buf.push(pushed + i, i, 2 * i, 3 * i);
+            // the columns reserved are the ones filled: no growth (a copy of every column) while pushing
+            expect(buf.time).toBe(time);
+            expect(buf.time.length).toBeLessThanOrEqual(Math.max(1024, buf.n + (buf.n >> 3)));
+            pushed += n;
+          }
+          expect(buf.n).toBe(pushed);
+          expect([...buf.time.subarray(0, pushed)]).toEqual(
+            phases.flatMap((n, p) => {
+              const before = phases.slice(0, p).reduce((a, b) => a + b, 0);
+              return Array.from({ length: n }, (_, i) => before + i);
+            }),
+          );
+          if (rows) expect(buf.entry[pushed - 1]).toBe(3 * (phases.at(-1)! - 1));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("gives back a buffer grown past RELEASE_ENTRIES once used, and keeps a smaller one for the next phase", () => {
+    const small = new PacketBuffer();
+    small.keepRows(true);
+    small.reserve(5000);
+    const columns = [small.time, small.pair, small.row, small.entry];
+    for (let i = 0; i < 5000; i++) small.push(i, i, i, i);
+    small.release();
+    expect(small.n).toBe(0);
+    expect([small.time, small.pair, small.row, small.entry]).toEqual(columns);
+    expect(small.time).toBe(columns[0]);
+    const big = new PacketBuffer();
+    big.keepRows(true);
+    big.reserve(RELEASE_ENTRIES + 1);
+    big.push(1, 2, 3, 4);
+    big.release();
+    expect([big.n, big.time.length, big.pair.length, big.row.length, big.entry.length]).toEqual([
+      0, 1024, 1024, 1024, 1024,
+    ]);
+    big.push(5, 6, 7, 8);
+    expect([big.time[0], big.pair[0], big.row[0], big.entry[0]]).toEqual([5, 6, 7, 8]);
+    const items = new ItemBuffer();
+    items.reserve(RELEASE_ENTRIES + 1);
+    items.push(3, 1, 1);
+    items.release();
+    expect([items.n, items.key.length, items.time.length, items.value.length]).toEqual([0, 64, 64, 64]);
+  });
+
+  it("sizes an item buffer once for a unit's items, and a cleared one anew without copying", () => {
+    const items = new ItemBuffer();
+    items.reserve(10_000);
+    const key = items.key;
+    for (let i = 0; i < 10_000; i++) items.push(i % 7, i, 1);
+    expect(items.key).toBe(key);
+    expect(items.key.length).toBeLessThanOrEqual(10_000 + (10_000 >> 3));
+    items.n = 0;
+    items.reserve(50_000);
+    expect(items.key.length).toBe(50_000 + (50_000 >> 3));
+    for (let i = 0; i < 50_000; i++) items.push(0, 50_000 - i, 1);
+    expect(items.sort()[0]).toBe(49_999);
+  });
+});
 
 describe("ArrivalStore", () => {
   it("reuses freed buffers and keeps no more of them than were in use at once", () => {

@@ -15,6 +15,14 @@ function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
 const NONE32 = new Int32Array(0);
 
 /**
+ * Entries above which a work buffer is dropped once used (`release`) rather than kept for the next phase: a
+ * buffer's pages stay resident once written, so keeping each buffer at its largest phase's size held every
+ * buffer's largest at once (an active rack-size network: 75 M packets and 48 M work items, ≈ 2.9 GB, beside the
+ * arrival times of the phase being run). Below it, reuse saves the allocations of small phases.
+ */
+export const RELEASE_ENTRIES = 2 ** 20;
+
+/**
  * Packets of one phase: injection cycle, `pair` (a unicast packet's (source, destination) slot pair id; a
  * multicast packet's number of destination rows) and, for multicast only (`withRow`), its source neuron
  * (numbered over all sources, Router.base) and first arrival entry. `sortByTime` puts their indices in injection order
@@ -46,7 +54,7 @@ export class PacketBuffer {
   }
 
   push(time: number, pair: number, row: number, entry: number): void {
-    if (this.n === this.time.length) this.grow();
+    if (this.n === this.time.length) this.resize(Math.ceil(this.time.length * 1.5));
     const i = this.n++;
     this.time[i] = time;
     this.pair[i] = pair;
@@ -56,20 +64,46 @@ export class PacketBuffer {
     }
   }
 
-  /** Half as long again (doubling left up to half of a phase's tens of millions of packets unused). */
-  private grow(): void {
-    const m = Math.ceil(this.time.length * 1.5);
-    this.time = resized(this.time, m);
-    this.pair = resized(this.pair, m);
+  /**
+   * Room for `extra` more packets, made at once: what is needed and an eighth more (the next phases are alike).
+   * Growing by halves as packets came copied the columns at each growth and held the old and new ones together —
+   * twice the largest phase's packets at the peak, and up to half of them unused after.
+   */
+  reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need > this.time.length) this.resize(need + (need >> 3));
+  }
+
+  /** Columns of length m (≥ n), the first n packets kept; with none held, new columns (nothing copied). */
+  private resize(m: number): void {
+    const keep = <T extends Int32Array | Float64Array>(x: T): T =>
+      this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
+    this.order = NONE32; // dropped first: not copied, and not held beside the new columns
+    this.time = keep(this.time);
+    this.pair = keep(this.pair);
     if (this.row.length > 0) {
-      this.row = resized(this.row, m);
-      this.entry = resized(this.entry, m);
+      this.row = keep(this.row);
+      this.entry = keep(this.entry);
     }
     this.order = new Int32Array(m);
   }
 
   clear(): void {
     this.n = 0;
+  }
+
+  /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (the next phase reserves anew). */
+  release(): void {
+    this.n = 0;
+    if (this.time.length <= RELEASE_ENTRIES) return;
+    this.time = new Float64Array(1024);
+    this.pair = new Int32Array(1024);
+    this.order = new Int32Array(1024);
+    if (this.row.length > 0) {
+      this.row = new Int32Array(1024);
+      this.entry = new Int32Array(1024);
+    }
+    this.scratch = new Int32Array(1025);
   }
 
   /**
@@ -104,17 +138,38 @@ export class ItemBuffer {
   private spare = new Int32Array(130);
 
   push(key: number, time: number, value: number): void {
-    if (this.n === this.key.length) {
-      const m = Math.ceil(this.key.length * 1.5);
-      this.key = resized(this.key, m);
-      this.time = resized(this.time, m);
-      this.value = resized(this.value, m);
-      this.order = new Int32Array(m);
-    }
+    if (this.n === this.key.length) this.resize(Math.ceil(this.key.length * 1.5));
     const i = this.n++;
     this.key[i] = key;
     this.time[i] = time;
     this.value[i] = value;
+  }
+
+  /** Room for `extra` more items, made at once (as PacketBuffer.reserve: no copies held beside the columns). */
+  reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need > this.key.length) this.resize(need + (need >> 3));
+  }
+
+  /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (as PacketBuffer.release). */
+  release(): void {
+    this.n = 0;
+    if (this.key.length <= RELEASE_ENTRIES) return;
+    this.key = new Int32Array(64);
+    this.time = new Float64Array(64);
+    this.value = new Float64Array(64);
+    this.order = new Int32Array(64);
+    this.spare = new Int32Array(130);
+  }
+
+  private resize(m: number): void {
+    const keep = <T extends Int32Array | Float64Array>(x: T): T =>
+      this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
+    this.order = NONE32;
+    this.key = keep(this.key);
+    this.time = keep(this.time);
+    this.value = keep(this.value);
+    this.order = new Int32Array(m);
   }
 
   /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
