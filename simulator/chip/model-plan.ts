@@ -184,3 +184,27 @@ export function packetsOf(f: Frame, d: DestTable, planes: number, multicast: boo
   }
   return n;
 }
+
+/**
+ * The work items ChipModel.unitStep pushes for unit u: one per synapse row of every event whose work waits for
+ * its packet (same-step inputs; `frameOf` gives an input's frame this step), and one per slot of a dynamic
+ * matmul with no lag.
+ */
+export function itemsOf(
+  u: UnitPlan,
+  matmulLag: number,
+  frameOf: (ip: UnitPlan["inputs"][number]) => Frame | undefined,
+): number {
+  let n = u.unit.kind === "matmul" && matmulLag === 0 ? u.slots.length : 0;
+  for (const ip of u.inputs) {
+    if (!ip.sameStep) continue;
+    const f = frameOf(ip);
+    if (!f) continue;
+    const { listOf, rowStart } = ip.table;
+    for (let e = 0; e < f.count; e++) {
+      const sk = listOf[f.idx[e]!]!;
+      n += rowStart[sk + 1]! - rowStart[sk]!;
+    }
+  }
+  return n;
+}

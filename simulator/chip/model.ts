@@ -29,6 +29,7 @@ import { matmulShares } from "./matmul-split.js";
 import {
   buildUnitPlans,
   firstRowAt,
+  itemsOf,
   lastSameStepReaders,
   packetsOf,
   termTotals,
@@ -279,7 +280,7 @@ export class ChipModel {
     items.n = 0;
     for (let k = 0; k < u.slots.length; k++) bufWork[u.slots[k]!] = 0;
     const ev = this.tally.events;
-    items.reserve(this.itemsOf(u, t));
+    items.reserve(itemsOf(u, this.dp.plan.matmulLag, (ip) => this.dp.frame(this.ids[ip.src]!, t - ip.lag)));
     for (const ip of u.inputs) {
       const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
       if (!f || f.count === 0) continue;
@@ -352,25 +353,6 @@ export class ChipModel {
     }
     items.release();
     this.emit(u, this.dp.frame(u.unit.id, t)!);
-  }
-
-  /**
-   * The work items `unitStep` will push for unit u at step t: one per synapse row of every event whose work
-   * waits for its packet (same-step inputs), and one per slot of a dynamic matmul with no lag.
-   */
-  private itemsOf(u: UnitPlan, t: number): number {
-    let n = u.unit.kind === "matmul" && this.dp.plan.matmulLag === 0 ? u.slots.length : 0;
-    for (const ip of u.inputs) {
-      if (!ip.sameStep) continue;
-      const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
-      if (!f) continue;
-      const { listOf, rowStart } = ip.table;
-      for (let e = 0; e < f.count; e++) {
-        const sk = listOf[f.idx[e]!]!;
-        n += rowStart[sk + 1]! - rowStart[sk]!;
-      }
-    }
-    return n;
   }
 
   /**

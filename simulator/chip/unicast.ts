@@ -4,7 +4,9 @@
 // entry and one link's free time. The split into the row run and the column run (each pair's `mid`) gives each
 // run its one mesh latency (east-west, then north-south), and a chip-to-chip link is known by its entry's sign
 // (Noc.pathLinks: ~l), so no per-link kind is read. The floating-point operations are those of the plain walk
-// (Noc.send) in the same order, so every time is the same double.
+// (Noc.send) in the same order, so every time is the same double. The two timings and the row and column runs
+// are written out, not shared through a callback or a run helper: each stays the flat loop whose speed was
+// measured (simulator/chip/README.md, Routing); a shared form would have to be measured again.
 
 /** The links' timing: a mesh link is held its latency; a chip link packetBits / bandwidth (`occCL`). */
 export interface UnicastTiming {
