@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { tileLayout } from "../../test/chip/helpers.js";
 import { CHIP_LINK, costTable } from "./costs.js";
 import type { Layout } from "./layout.js";
 import { linkOfEntry, Noc } from "./noc.js";
@@ -11,21 +12,10 @@ import { Router } from "./router.js";
 
 /** `slots` cores in use, slot s on tile (s mod width, ⌊s / width⌋) of the system's global grid. */
 function rowLayout(slots: number, width: number): Layout {
-  const tileX = Int32Array.from({ length: slots }, (_, s) => s % width);
-  const tileY = Int32Array.from({ length: slots }, (_, s) => Math.floor(s / width));
-  return {
-    slots,
-    coreIndex: Int32Array.from({ length: slots }, (_, s) => s),
-    tileX,
-    tileY,
-    tileId: Int32Array.from({ length: slots }, (_, s) => tileY[s]! * width + tileX[s]!),
-    tilesInUse: slots,
-    chipOf: new Int32Array(slots),
-    chipsInUse: 1,
-    slotOf: new Map(),
-    slices: new Map(),
-    bySlot: [],
-  };
+  return tileLayout(
+    Array.from({ length: slots }, (_, s): [number, number] => [s % width, Math.floor(s / width)]),
+    width,
+  );
 }
 
 describe("Noc pair tables", () => {

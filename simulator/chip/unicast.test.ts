@@ -7,29 +7,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../../hw-profiles/index.js";
+import { tileLayout } from "../../test/chip/helpers.js";
 import { AXON_IN, CHIP_LINK, costTable, HOP_EW, HOP_NS, K } from "./costs.js";
-import type { Layout } from "./layout.js";
 import { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import { ChipTally } from "./stats.js";
-
-/** Slots on the given tiles of a grid `width` tiles wide (several slots may share a tile). */
-function tileLayout(tiles: [number, number][], width: number): Layout {
-  const slots = tiles.length;
-  return {
-    slots,
-    coreIndex: Int32Array.from({ length: slots }, (_, s) => s),
-    tileX: Int32Array.from(tiles, ([x]) => x),
-    tileY: Int32Array.from(tiles, ([, y]) => y),
-    tileId: Int32Array.from(tiles, ([x, y]) => y * width + x),
-    tilesInUse: slots,
-    chipOf: new Int32Array(slots),
-    chipsInUse: 1,
-    slotOf: new Map(),
-    slices: new Map(),
-    bySlot: [],
-  };
-}
 
 interface Case {
   profile: string;

@@ -16,6 +16,7 @@ import {
   type NmirModule,
 } from "../../compiler/nmir/index.js";
 import { type ChipProfile, loadProfile } from "../../hw-profiles/index.js";
+import type { Layout } from "../../simulator/chip/layout.js";
 
 const pJ = 1e-12;
 const ns = 1e-9;
@@ -141,4 +142,22 @@ export function chain(n: number): NmirModule {
   m.projections.push(createProjection({ id: "ab", src: "a", dst: "b", connectivity: conn(), weightBits: 8 }));
   m.outputs.push(createOutput("y", "b"));
   return m;
+}
+
+/** Slots on the given tiles of a grid `width` tiles wide (several slots may share a tile). */
+export function tileLayout(tiles: [number, number][], width: number): Layout {
+  const slots = tiles.length;
+  return {
+    slots,
+    coreIndex: Int32Array.from({ length: slots }, (_, s) => s),
+    tileX: Int32Array.from(tiles, ([x]) => x),
+    tileY: Int32Array.from(tiles, ([, y]) => y),
+    tileId: Int32Array.from(tiles, ([x, y]) => y * width + x),
+    tilesInUse: slots,
+    chipOf: new Int32Array(slots),
+    chipsInUse: 1,
+    slotOf: new Map(),
+    slices: new Map(),
+    bySlot: [],
+  };
 }
