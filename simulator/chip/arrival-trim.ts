@@ -8,7 +8,7 @@ import { popcount } from "../../compiler/mapping/encoding.js";
 import type { Frame } from "../reference/schedule.js";
 import type { UnitPlan } from "./model-plan.js";
 import type { ArrivalStore, SourceArrivals } from "./scratch.js";
-import { type DestTable, highAt, highFrom, slotAt } from "./tables.js";
+import { type DestTable, highAt, highFrom } from "./tables.js";
 
 /** The first row of d's list k from row `lo` on whose slot is at least `slot` (the list's end when none is). */
 function firstRowFrom(d: DestTable, k: number, lo: number, slot: number): number {
@@ -145,29 +145,84 @@ export class ArrivalTrim {
 }
 
 /**
- * When the last packet of a source's events this step reached slot c (0 when none goes there): its frame's
- * events in order, each event's entry for the row to c (SourceArrivals).
+ * When the last packet of a source's events this step reached each slot: ready[c] = max(ready[c], that time)
+ * for every slot c its kept rows go to (slots no packet reached keep their value). One pass over the frame's
+ * events in order, each event's kept rows (SourceArrivals: the rows to slots a reader still to run reads at),
+ * the first row to a slot per event only, as a search of the event's rows for c would find it. `seen` is
+ * scratch, one entry per slot, with no entry at or above `stamp` (the next free stamp, returned advanced).
  */
-export function lastArrival(
+function lastArrivals(
   a: SourceArrivals | undefined,
   d: DestTable,
   f: Frame,
   planes: number,
-  c: number,
+  ready: Float64Array,
+  seen: Int32Array,
+  stamp: number,
 ): number {
-  let ready = 0;
+  if (!a) return stamp;
+  const { buf, at, from, to } = a;
+  const dSlot = d.slot;
+  const dAt = highAt(d);
   for (let e = 0; e < f.count; e++) {
     const i = f.idx[e]!;
+    // an event with no bit set sent nothing and is read as no wait
+    if (planes > 0 && popcount(f.values[i]!, planes) === 0) continue;
     const k = d.listOf[i]!;
     const r0 = d.rowStart[k]!;
-    const rows = d.rowStart[k + 1]! - r0;
-    const bits = planes > 0 ? popcount(f.values[i]!, planes) : 1;
-    if (bits > 0)
-      for (let q = 0; q < rows; q++)
-        if (slotAt(d, k, r0 + q) === c) {
-          ready = Math.max(ready, a!.buf[a!.at[e]! + q]!);
-          break;
-        }
+    // kept rows: to[e] is a bound past the list's end until a cut sets it
+    const r1 = Math.min(d.rowStart[k + 1]!, r0 + to[e]!);
+    const rHigh = highFrom(d, k);
+    const s = stamp++;
+    const base = at[e]! - r0;
+    for (let r = r0 + from[e]!; r < r1; r++) {
+      const c = r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!;
+      if (seen[c] === s) continue;
+      seen[c] = s;
+      const x = buf[base + r]!;
+      if (x > ready[c]!) ready[c] = x;
+    }
   }
-  return ready;
+  return stamp;
+}
+
+/** Per slot of a dynamic matmul, when the last packet of its operands reached it this step. */
+export class OperandsReady {
+  private readonly ready: Float64Array;
+  /** Per slot, the stamp of the last event seen reaching it (lastArrivals); stamps number events across calls. */
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(slots: number) {
+    this.ready = new Float64Array(slots);
+    this.seen = new Int32Array(slots).fill(-1);
+  }
+
+  /** ready[c] for each slot c of u: its operands' last arrival there (0: none came). Valid until the next call. */
+  of(
+    u: UnitPlan,
+    store: ArrivalStore,
+    dest: readonly DestTable[],
+    frame: (s: number) => Frame,
+    planes: Int32Array,
+  ): Float64Array {
+    const { ready } = this;
+    for (let q = 0; q < u.slots.length; q++) ready[u.slots[q]!] = 0;
+    // restarted long before the stamps could overflow
+    if (this.stamp > 2 ** 30) {
+      this.seen.fill(-1);
+      this.stamp = 0;
+    }
+    for (const si of u.operands)
+      this.stamp = lastArrivals(
+        store.entries(si),
+        dest[si]!,
+        frame(si),
+        planes[si]!,
+        ready,
+        this.seen,
+        this.stamp,
+      );
+    return ready;
+  }
 }

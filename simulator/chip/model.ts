@@ -8,7 +8,7 @@
 import { popcount } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { Frame } from "../reference/schedule.js";
-import { ArrivalTrim, lastArrival } from "./arrival-trim.js";
+import { ArrivalTrim, OperandsReady } from "./arrival-trim.js";
 import {
   AC,
   AXON_IN,
@@ -51,6 +51,7 @@ export class ChipModel {
   private readonly clock: Float64Array;
   private readonly stepBusy: Float64Array;
   private readonly bufWork: Float64Array;
+  private readonly operandsReady: OperandsReady;
   private readonly stepEv = new Float64Array(K);
   private readonly items = new ItemBuffer();
   private readonly allUpdate: boolean;
@@ -93,6 +94,7 @@ export class ChipModel {
     this.clock = new Float64Array(n);
     this.stepBusy = new Float64Array(n);
     this.bufWork = new Float64Array(n);
+    this.operandsReady = new OperandsReady(n);
     const sameStep = dp.mode === "layer-sync";
     this.plans = buildUnitPlans(dp, profile, layout, synapses, index);
     this.phases = sameStep ? this.plans.map((p) => [p]) : [this.plans];
@@ -375,6 +377,17 @@ export class ChipModel {
     split.step(unit.a.at(t - lag), unit.b.at(t - lag));
     const share = matmulShares(unit, split, u.counts, d, now !== undefined);
     const cyc = this.cyc;
+    // the last operand packet each slot received (operands it does not read never come there)
+    const ready =
+      lag === 0
+        ? this.operandsReady.of(
+            u,
+            this.router.arrivals,
+            this.dest,
+            (si) => this.dp.frame(this.ids[si]!, t)!,
+            this.planes,
+          )
+        : undefined;
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       const ac = share.ac[q]!;
@@ -412,20 +425,7 @@ export class ChipModel {
         this.bufWork[c]! += w;
         continue;
       }
-      // the last operand packet this slot received (operands it does not read never come here)
-      let ready = 0;
-      for (const si of u.operands)
-        ready = Math.max(
-          ready,
-          lastArrival(
-            this.router.arrivals.entries(si),
-            this.dest[si]!,
-            this.dp.frame(this.ids[si]!, t)!,
-            this.planes[si]!,
-            c,
-          ),
-        );
-      this.items.push(c, ready, w);
+      this.items.push(c, ready ? ready[c]! : 0, w);
     }
   }
 

@@ -28,6 +28,16 @@ const times = fc.oneof(
       for (let k = 0; k < per; k++) for (let c = 0; c < cores; c++) out.push(c * 1.75 + k * dt);
       return out;
     }),
+  // a phase's packets core after core: a few ascending runs (merged, not bucketed), ties within and across
+  fc
+    .array(
+      fc.array(
+        fc.integer({ min: 0, max: 60 }).map((k) => k / 2),
+        { maxLength: 300 },
+      ),
+      { minLength: 1, maxLength: 20 },
+    )
+    .map((runs) => runs.flatMap((r) => [...r].sort((a, b) => a - b))),
 );
 
 const byTime = (ts: readonly number[]) => ts.map((_, i) => i).sort((x, y) => ts[x]! - ts[y]! || x - y);
@@ -95,7 +105,7 @@ describe("orderByTime", () => {
     expect(Math.max(...asked)).toBe(n + 1);
     asked.length = 0;
     // 1,000 times crowd one bucket by a far outlier: 2 · 1,000 + 2 more
-    const crowded = Float64Array.from({ length: n }, (_, i) => (i < 1000 ? 1 + i / 1e6 : i * 10));
+    const crowded = Float64Array.from({ length: n }, (_, i) => (i < 1000 ? 1 + i / 1e6 : (n - i) * 10 + 100));
     const order = new Int32Array(n);
     orderByTime(crowded, n, order, scratch);
     expect(asked).toEqual([n + 1, 2 * 1000 + 2]);
@@ -121,6 +131,21 @@ describe("orderByKeyTime", () => {
           expect([...order]).toEqual(want);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("orders long key runs (sorted on a gathered copy of their times) like a stable comparator sort", () => {
+    fc.assert(
+      fc.property(times, fc.integer({ min: 1, max: 4 }), fc.integer(), (ts, keys, seed) => {
+        const n = ts.length;
+        const key = Int32Array.from(ts, (_, i) => ((i * 7 + seed) >>> 0) % (keys + (i % 2)));
+        const time = Float64Array.from(ts);
+        const order = new Int32Array(n);
+        orderByKeyTime(key, time, n, order, (size) => new Int32Array(size));
+        const want = [...key.keys()].sort((x, y) => key[x]! - key[y]! || time[x]! - time[y]! || x - y);
+        expect([...order]).toEqual(want);
+      }),
       { numRuns: 300 },
     );
   });

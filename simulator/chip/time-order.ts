@@ -92,6 +92,75 @@ function walkBuckets(
   }
 }
 
+/**
+ * Fewer ascending runs than this are merged rather than bucketed: a phase's packets leave each core in time
+ * order and its cores' neurons come one core after the other, so a large phase is often a few runs (a
+ * rack-size phase of 7 M packets: 8). Measured on that phase: 8 runs merged in 11.6 ns a packet, against 25–28
+ * bucketed; its 200 blocks reordered: 23 merged (8 passes), 25–28 bucketed.
+ */
+const MERGE_RUNS = 64;
+
+/**
+ * order[0..n) (the identity) stably by time when time[0..n) is a few ascending runs: adjacent runs
+ * merged pairwise, the left one first on ties, through tmp (≥ n). Times are not NaN (the caller checked).
+ */
+function mergeAscendingRuns(time: Float64Array, order: Int32Array, n: number, tmp: Int32Array): void {
+  let bounds = [0];
+  for (let i = 1; i < n; i++) if (time[i]! < time[i - 1]!) bounds.push(i);
+  bounds.push(n);
+  let src = order;
+  let dst = tmp;
+  while (bounds.length > 2) {
+    const next = [0];
+    for (let j = 0; j + 1 < bounds.length; j += 2) {
+      const lo = bounds[j]!;
+      const mid = bounds[j + 1]!;
+      const hi = j + 2 < bounds.length ? bounds[j + 2]! : mid;
+      mergePair(time, src, dst, lo, mid, hi);
+      if (hi < n) next.push(hi);
+    }
+    next.push(n);
+    bounds = next;
+    [src, dst] = [dst, src];
+  }
+  if (src !== order) order.set(src.subarray(0, n));
+}
+
+/** dst[lo..hi) = src[lo..mid) and src[mid..hi) merged by time, the left run first on ties. */
+function mergePair(
+  time: Float64Array,
+  src: Int32Array,
+  dst: Int32Array,
+  lo: number,
+  mid: number,
+  hi: number,
+): void {
+  let i = lo;
+  let j = mid;
+  let k = lo;
+  if (i < mid && j < hi) {
+    let x = src[i]!;
+    let y = src[j]!;
+    let tx = time[x]!;
+    let ty = time[y]!;
+    for (;;) {
+      if (ty < tx) {
+        dst[k++] = y;
+        if (++j === hi) break;
+        y = src[j]!;
+        ty = time[y]!;
+      } else {
+        dst[k++] = x;
+        if (++i === mid) break;
+        x = src[i]!;
+        tx = time[x]!;
+      }
+    }
+  }
+  while (i < mid) dst[k++] = src[i++]!;
+  while (j < hi) dst[k++] = src[j++]!;
+}
+
 /** Scratch of at least `size` indices (the caller's buffer, grown when short). */
 export type Scratch = (size: number) => Int32Array;
 
@@ -108,12 +177,18 @@ export function orderByTime(time: Float64Array, n: number, order: Int32Array, sc
   }
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
+  let descents = 0;
   for (let i = 0; i < n; i++) {
     const t = time[i]!;
     if (t < lo) lo = t;
     if (t > hi) hi = t;
+    if (i > 0 && t < time[i - 1]!) descents++;
   }
-  if (hi === lo) return;
+  if (hi === lo || descents === 0) return;
+  if (descents < MERGE_RUNS) {
+    mergeAscendingRuns(time, order, n, scratch(n));
+    return;
+  }
   const scale = (n - 1) / (hi - lo);
   if (!(hi > lo && scale > 0 && Number.isFinite(scale))) {
     mergeRunByTime(time, order, 0, n, scratch(n));
@@ -135,7 +210,8 @@ export function orderByTime(time: Float64Array, n: number, order: Int32Array, sc
 
 /**
  * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..) straight from insertion
- * order, then each key's run by time. Scratch: the largest key + 2 indices, and twice the longest run.
+ * order, then each key's run by time. Scratch: 2n indices (n times) and three times the longest run + 2, its
+ * start 8-byte aligned.
  */
 export function orderByKeyTime(
   key: Int32Array,
@@ -160,23 +236,38 @@ export function orderByKeyTime(
   }
   let most = 0;
   for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
-  const count = scratch(most + 2);
-  count.fill(0, 0, most + 2);
+  // keys are slots (tens of thousands at most): their counts are not worth the caller's scratch
+  const count = new Int32Array(most + 2);
   for (let i = 0; i < n; i++) count[key[i]! + 1]!++;
   let longest = 0;
   for (let k = 0; k <= most; k++) {
     if (count[k + 1]! > longest) longest = count[k + 1]!;
     count[k + 1]! += count[k]!;
   }
-  for (let i = 0; i < n; i++) order[count[key[i]!]!++] = i;
-  // each key's run, found by walking (the counts' scratch is the runs' from here)
-  const tmp = scratch(2 * longest + 2);
+  // scattered by key with their times beside them, so each key's times are one contiguous run (a key's items
+  // lie scattered over the buffer, and the bucket rounds read each time several times); a run's positions
+  // are then ordered by those times and mapped back to item indices. Scratch: the times (two int32 words
+  // each, at the start: 8-byte aligned), a run's positions, the bucket rounds'.
+  const words = scratch(2 * n + 3 * longest + 2);
+  const byKey = new Float64Array(words.buffer, words.byteOffset, n);
+  const local = words.subarray(2 * n, 2 * n + longest);
+  const tmp = words.subarray(2 * n + longest);
+  for (let i = 0; i < n; i++) {
+    const at = count[key[i]!]!++;
+    order[at] = i;
+    byKey[at] = time[i]!;
+  }
+  // after the scatter count[k] is where key k's run ends
   let s = 0;
-  while (s < n) {
-    const k = key[order[s]!]!;
-    let e = s + 1;
-    while (e < n && key[order[e]!] === k) e++;
-    sortRunByTime(time, order, s, e, tmp);
+  for (let k = 0; k <= most; k++) {
+    const e = count[k]!;
+    const m = e - s;
+    if (m > 1) {
+      for (let j = 0; j < m; j++) local[j] = s + j;
+      sortRunByTime(byKey, local, 0, m, tmp);
+      for (let j = 0; j < m; j++) tmp[j] = order[local[j]!]!;
+      order.set(tmp.subarray(0, m), s);
+    }
     s = e;
   }
 }
