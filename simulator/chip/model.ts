@@ -324,17 +324,17 @@ export class ChipModel {
       this.stepEv[kind]! += ops;
     }
     if (u.unit.kind === "matmul") this.matmulWork(u, t);
-    const order = items.sort();
     const nItems = items.n;
+    const sorted = items.sorted();
+    const [sKey, sTime, sValue] = [sorted.key, sorted.time, sorted.value];
     let k = 0;
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       let tc = this.clock[c]! + bufWork[c]!;
       let busy = bufWork[c]!;
-      while (k < nItems && items.key[order[k]!] === c) {
-        const x = order[k++]!;
-        tc = Math.max(tc, items.time[x]!) + items.value[x]!;
-        busy += items.value[x]!;
+      for (; k < nItems && sKey[k] === c; k++) {
+        tc = Math.max(tc, sTime[k]!) + sValue[k]!;
+        busy += sValue[k]!;
       }
       if (u.unit.kind === "population") {
         const all = u.counts[q]!;

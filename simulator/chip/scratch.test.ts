@@ -22,6 +22,39 @@ describe("ItemBuffer.sort", () => {
       { numRuns: 200 },
     );
   });
+
+  it("gives the keys, times and values in that order as columns (sorted), across growth and release", () => {
+    const items = new ItemBuffer();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 40 }),
+            fc.integer({ min: 0, max: 9 }),
+            fc.double({ noNaN: true }),
+          ),
+          {
+            maxLength: 3000,
+            size: "max",
+          },
+        ),
+        fc.boolean(),
+        (xs, release) => {
+          if (release) items.release();
+          items.n = 0;
+          for (const [k, t, v] of xs) items.push(k, t / 4, v);
+          const want = xs
+            .map((_, i) => i)
+            .sort((x, y) => xs[x]![0] - xs[y]![0] || xs[x]![1] - xs[y]![1] || x - y);
+          const { key, time, value } = items.sorted();
+          expect([...key.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![0]));
+          expect([...time.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![1] / 4));
+          expect([...value.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![2]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe("PacketBuffer.sortByTime", () => {

@@ -8,14 +8,14 @@ import { orderByKeyTime, orderByTime, type Scratch, sortRunByTime } from "./time
 const times = fc.oneof(
   fc.array(
     fc.integer({ min: 0, max: 40 }).map((k) => k / 4),
-    { maxLength: 2000 },
+    { maxLength: 2000, size: "max" },
   ),
-  fc.array(fc.constantFrom(3.25, 1e9, 7.5), { maxLength: 2000 }),
+  fc.array(fc.constantFrom(3.25, 1e9, 7.5), { maxLength: 2000, size: "max" }),
   fc.array(
     fc.integer({ min: -60, max: 60 }).map((k) => 2 ** k),
-    { maxLength: 2000 },
+    { maxLength: 2000, size: "max" },
   ),
-  fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { maxLength: 2000 }),
+  fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { maxLength: 2000, size: "max" }),
   fc
     .tuple(
       fc.integer({ min: 1, max: 30 }),
@@ -33,7 +33,7 @@ const times = fc.oneof(
     .array(
       fc.array(
         fc.integer({ min: 0, max: 60 }).map((k) => k / 2),
-        { maxLength: 300 },
+        { maxLength: 300, size: "max" },
       ),
       { minLength: 1, maxLength: 20 },
     )

@@ -210,8 +210,9 @@ export function orderByTime(time: Float64Array, n: number, order: Int32Array, sc
 
 /**
  * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..) straight from insertion
- * order, then each key's run by time. Scratch: 2n indices (n times) and three times the longest run + 2, its
- * start 8-byte aligned.
+ * order, then each key's run by time. Scratch: 2n indices (n times) and three times the longest run + 3, its
+ * start 8-byte aligned. Returns, past SMALL_RUN items, where each key's run ends (indexed by key, up to the
+ * largest), the scratch's first n doubles then holding the times in that order; undefined for fewer.
  */
 export function orderByKeyTime(
   key: Int32Array,
@@ -219,7 +220,7 @@ export function orderByKeyTime(
   n: number,
   order: Int32Array,
   scratch: Scratch,
-): void {
+): Int32Array | undefined {
   if (n <= SMALL_RUN) {
     for (let i = 0; i < n; i++) {
       let j = i;
@@ -232,7 +233,7 @@ export function orderByKeyTime(
       }
       order[j] = i;
     }
-    return;
+    return undefined;
   }
   let most = 0;
   for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
@@ -248,10 +249,13 @@ export function orderByKeyTime(
   // lie scattered over the buffer, and the bucket rounds read each time several times); a run's positions
   // are then ordered by those times and mapped back to item indices. Scratch: the times (two int32 words
   // each, at the start: 8-byte aligned), a run's positions, the bucket rounds'.
-  const words = scratch(2 * n + 3 * longest + 2);
+  // (the positions' length even, so the rounds' scratch is 8-byte aligned too: it takes a run's sorted times)
+  const even = longest + (longest & 1);
+  const words = scratch(2 * n + even + 2 * longest + 2);
   const byKey = new Float64Array(words.buffer, words.byteOffset, n);
   const local = words.subarray(2 * n, 2 * n + longest);
-  const tmp = words.subarray(2 * n + longest);
+  const tmp = words.subarray(2 * n + even);
+  const tmpTime = new Float64Array(tmp.buffer, tmp.byteOffset, longest);
   for (let i = 0; i < n; i++) {
     const at = count[key[i]!]!++;
     order[at] = i;
@@ -267,9 +271,12 @@ export function orderByKeyTime(
       sortRunByTime(byKey, local, 0, m, tmp);
       for (let j = 0; j < m; j++) tmp[j] = order[local[j]!]!;
       order.set(tmp.subarray(0, m), s);
+      for (let j = 0; j < m; j++) tmpTime[j] = byKey[local[j]!]!;
+      byKey.set(tmpTime.subarray(0, m), s);
     }
     s = e;
   }
+  return count;
 }
 
 function insertionByTime(time: Float64Array, order: Int32Array, s: number, e: number): void {
