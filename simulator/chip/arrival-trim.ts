@@ -132,7 +132,9 @@ export class ArrivalTrim {
       const q = q0[e]!;
       const len = q1[e]! - q;
       const src = a.at[e]! + q;
-      for (let j = 0; j < len; j++) buf[w + j] = old[src + j]!;
+      // a long run as one block copy (a view costs an allocation: not worth it for a few entries)
+      if (len > 64) buf.set(old.subarray(src, src + len), w);
+      else for (let j = 0; j < len; j++) buf[w + j] = old[src + j]!;
       a.at[e] = w - q;
       a.from[e] = q;
       a.to[e] = q + len;

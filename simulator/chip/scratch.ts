@@ -136,8 +136,6 @@ export class ItemBuffer {
   /** Item indices in (key, time, insertion) order after `sort`; valid up to `n`. */
   order = new Int32Array(64);
   private spare = new Int32Array(130);
-  /** The values in sorted order (`sorted`). */
-  private ordered = new Float64Array(0);
 
   push(key: number, time: number, value: number): void {
     if (this.n === this.key.length) this.resize(Math.ceil(this.key.length * 1.5));
@@ -162,7 +160,6 @@ export class ItemBuffer {
     this.value = new Float64Array(64);
     this.order = new Int32Array(64);
     this.spare = new Int32Array(130);
-    this.ordered = new Float64Array(0);
   }
 
   private resize(m: number): void {
@@ -173,7 +170,6 @@ export class ItemBuffer {
     this.time = keep(this.time);
     this.value = keep(this.value);
     this.order = new Int32Array(m);
-    this.ordered = new Float64Array(0);
   }
 
   /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
@@ -185,8 +181,8 @@ export class ItemBuffer {
   /**
    * The items in (key, time, insertion) order as columns read in turn (a reader walking the columns through
    * the order missed the cache at almost every item): the times as the sort leaves them in its scratch, the
-   * values gathered once through the order, the keys written from the sort's runs over `order`. Valid until
-   * the next push, sort or release.
+   * values gathered once through the order over the `time` column, the keys written from the sort's runs over
+   * `order`. The items themselves are gone: the next use starts with n = 0.
    */
   sorted(): { key: Int32Array; time: Float64Array; value: Float64Array } {
     const n = this.n;
@@ -194,18 +190,18 @@ export class ItemBuffer {
     // past a few items the sort leaves the times in order in its scratch and says where each key's run ends
     const ends = orderByKeyTime(this.key, this.time, n, order, this.grown);
     const time = new Float64Array(this.grown(2 * n).buffer, 0, n);
-    if (this.ordered.length < n) this.ordered = new Float64Array(this.key.length);
-    const value = this.ordered;
     const [t, v, key] = [this.time, this.value, this.key];
-    for (let k = 0; k < n; k++) value[k] = v[order[k]!]!;
-    if (ends)
-      for (let c = 0, k = 0; c < ends.length && k < n; c++) for (const e = ends[c]!; k < e; k++) order[k] = c;
-    else
+    if (!ends)
       for (let k = 0; k < n; k++) {
         const x = order[k]!;
         time[k] = t[x]!;
-        order[k] = key[x]!;
       }
+    // the times are in the scratch now: the values in order take their column (no new buffer to fault in)
+    const value = t;
+    for (let k = 0; k < n; k++) value[k] = v[order[k]!]!;
+    if (ends)
+      for (let c = 0, k = 0; c < ends.length && k < n; c++) for (const e = ends[c]!; k < e; k++) order[k] = c;
+    else for (let k = 0; k < n; k++) order[k] = key[order[k]!]!;
     return { key: order, time, value };
   }
 
