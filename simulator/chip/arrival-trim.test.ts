@@ -158,18 +158,22 @@ describe("work buffers", () => {
           [pushed, reserved] = [0, 0];
           release.call(this);
         });
-        const [itemReserve, sort] = [ItemBuffer.prototype.reserve, ItemBuffer.prototype.sort];
+        const [itemReserve, sorted] = [ItemBuffer.prototype.reserve, ItemBuffer.prototype.sorted];
         vi.spyOn(ItemBuffer.prototype, "reserve").mockImplementation(function (this: ItemBuffer, n) {
           itemsReserved = n;
           itemReserve.call(this, n);
         });
-        vi.spyOn(ItemBuffer.prototype, "sort").mockImplementation(function (this: ItemBuffer) {
+        let itemsSorted = 0;
+        vi.spyOn(ItemBuffer.prototype, "sorted").mockImplementation(function (this: ItemBuffer) {
           expect(this.n).toBe(itemsReserved);
-          return sort.call(this);
+          itemsSorted++;
+          return sorted.call(this);
         });
         const run = createChip(profile, { mode, timing: c.timing }).load(c.ir, mapping).run(c.inputs);
         vi.restoreAllMocks();
         expect(pushed).toBe(reserved);
+        // every unit of every step sorts its items (the check above ran)
+        expect(itemsSorted).toBeGreaterThan(0);
         const ref = runReference(c.ir, c.inputs, { mode });
         expect(run.outputs).toEqual(ref.outputs);
       }),
