@@ -124,7 +124,7 @@ export class PacketBuffer {
 }
 
 /**
- * Items of (key: int, time: float, value: float), sortable by (key, time). `sort` orders `order[0..n)` by a
+ * Items of (key: int, time: float, value: float), read back in (key, time) order. `sorted` orders them by a
  * counting sort on the key and a bucket sort on the time (time-order.ts): this runs once per unit and step,
  * over up to tens of millions of items (a residual stream read by a later block).
  */
@@ -133,7 +133,7 @@ export class ItemBuffer {
   key = new Int32Array(64);
   time = new Float64Array(64);
   value = new Float64Array(64);
-  /** Item indices in (key, time, insertion) order after `sort`; valid up to `n`. */
+  /** Item indices in (key, time, insertion) order while `sorted` works (then the keys in that order). */
   order = new Int32Array(64);
   private spare = new Int32Array(130);
 
@@ -172,17 +172,12 @@ export class ItemBuffer {
     this.order = new Int32Array(m);
   }
 
-  /** Fills `order` with 0..n−1 ordered by (key, time, insertion): a stable order, so runs are reproducible. */
-  sort(): Int32Array {
-    orderByKeyTime(this.key, this.time, this.n, this.order, this.grown);
-    return this.order;
-  }
-
   /**
    * The items in (key, time, insertion) order as columns read in turn (a reader walking the columns through
    * the order missed the cache at almost every item): the times as the sort leaves them in its scratch, the
    * values gathered once through the order over the `time` column, the keys written from the sort's runs over
-   * `order`. The items themselves are gone: the next use starts with n = 0.
+   * `order`. The order is stable (ties keep their insertion order), so runs are reproducible. The items
+   * themselves are gone: the next use starts with n = 0.
    */
   sorted(): { key: Int32Array; time: Float64Array; value: Float64Array } {
     const n = this.n;
