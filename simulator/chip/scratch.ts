@@ -3,7 +3,7 @@
 // allocate nothing per event.
 
 import { SpikegridError } from "../../common/errors.js";
-import { orderByKeyTime, orderByTime } from "./time-order.js";
+import { orderByTime, sortItemsByKeyTime } from "./time-order.js";
 
 /** A copy of `x` in a typed array of length m (≥ x.length). */
 function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {
@@ -124,8 +124,8 @@ export class PacketBuffer {
 }
 
 /**
- * Items of (key: int, time: float, value: float), read back in (key, time) order. `sorted` orders them by a
- * counting sort on the key and a bucket sort on the time (time-order.ts): this runs once per unit and step,
+ * Items of (key: int, time: float, value: float), read back in (key, time) order. `sorted` orders them in place
+ * by a counting sort on the key and a bucket sort on the time (time-order.ts): this runs once per unit and step,
  * over up to tens of millions of items (a residual stream read by a later block).
  */
 export class ItemBuffer {
@@ -133,8 +133,6 @@ export class ItemBuffer {
   key = new Int32Array(64);
   time = new Float64Array(64);
   value = new Float64Array(64);
-  /** Item indices in (key, time, insertion) order while `sorted` works (then the keys in that order). */
-  order = new Int32Array(64);
   private spare = new Int32Array(130);
 
   push(key: number, time: number, value: number): void {
@@ -158,46 +156,26 @@ export class ItemBuffer {
     this.key = new Int32Array(64);
     this.time = new Float64Array(64);
     this.value = new Float64Array(64);
-    this.order = new Int32Array(64);
     this.spare = new Int32Array(130);
   }
 
   private resize(m: number): void {
     const keep = <T extends Int32Array | Float64Array>(x: T): T =>
       this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
-    this.order = NONE32;
     this.key = keep(this.key);
     this.time = keep(this.time);
     this.value = keep(this.value);
-    this.order = new Int32Array(m);
   }
 
   /**
-   * The items in (key, time, insertion) order as columns read in turn (a reader walking the columns through
-   * the order missed the cache at almost every item): the times as the sort leaves them in its scratch, the
-   * values gathered once through the order over the `time` column, the keys written from the sort's runs over
-   * `order`. The order is stable (ties keep their insertion order), so runs are reproducible. The items
-   * themselves are gone: the next use starts with n = 0.
+   * The items in (key, time, insertion) order, as the buffer's own columns (sorted in place; each item's value
+   * travels with its time, time-order.ts `sortItemsByKeyTime`). The order is stable (ties keep their insertion
+   * order), so runs are reproducible. The columns hold them until the next push; the next use starts with
+   * n = 0.
    */
   sorted(): { key: Int32Array; time: Float64Array; value: Float64Array } {
-    const n = this.n;
-    const order = this.order;
-    // past a few items the sort leaves the times in order in its scratch and says where each key's run ends
-    const ends = orderByKeyTime(this.key, this.time, n, order, this.grown);
-    const time = new Float64Array(this.grown(2 * n).buffer, 0, n);
-    const [t, v, key] = [this.time, this.value, this.key];
-    if (!ends)
-      for (let k = 0; k < n; k++) {
-        const x = order[k]!;
-        time[k] = t[x]!;
-      }
-    // the times are in the scratch now: the values in order take their column (no new buffer to fault in)
-    const value = t;
-    for (let k = 0; k < n; k++) value[k] = v[order[k]!]!;
-    if (ends)
-      for (let c = 0, k = 0; c < ends.length && k < n; c++) for (const e = ends[c]!; k < e; k++) order[k] = c;
-    else for (let k = 0; k < n; k++) order[k] = key[order[k]!]!;
-    return { key: order, time, value };
+    sortItemsByKeyTime(this.key, this.time, this.value, this.n, this.grown);
+    return { key: this.key, time: this.time, value: this.value };
   }
 
   /** The sort's scratch, grown to `size` when short (its start is the buffer's: 8-byte aligned). */

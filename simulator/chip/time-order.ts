@@ -209,31 +209,23 @@ export function orderByTime(time: Float64Array, n: number, order: Int32Array, sc
 }
 
 /**
- * 0..n − 1 into `order` stably ordered by (key, time): counted by key (keys 0 ..) straight from insertion
- * order, then each key's run by time. Scratch: 2n indices (n times) and three times the longest run + 3, its
- * start 8-byte aligned. Returns, past SMALL_RUN items, where each key's run ends (indexed by key, up to the
- * largest), the scratch's first n doubles then holding the times in that order; undefined for fewer.
+ * Items i < n of (key, time, value) columns put in (key, time, insertion) order in place, keys 0 … Counted by
+ * key straight from insertion order, each item's time and value scattered as a pair side by side (one place
+ * written per item: the value is carried with its time rather than gathered through an order afterwards, a
+ * random read per item over buffers of tens of millions), then each key's run ordered by time on its pairs
+ * and written back into the columns, which the scatter has freed. Scratch: 4n words (the pairs, at the start:
+ * 8-byte aligned), a run's positions, and twice the longest run + 2 for its bucket rounds.
  */
-export function orderByKeyTime(
+export function sortItemsByKeyTime(
   key: Int32Array,
   time: Float64Array,
+  value: Float64Array,
   n: number,
-  order: Int32Array,
   scratch: Scratch,
-): Int32Array | undefined {
+): void {
   if (n <= SMALL_RUN) {
-    for (let i = 0; i < n; i++) {
-      let j = i;
-      while (
-        j > 0 &&
-        (key[order[j - 1]!]! > key[i]! || (key[order[j - 1]!] === key[i] && time[order[j - 1]!]! > time[i]!))
-      ) {
-        order[j] = order[j - 1]!;
-        j--;
-      }
-      order[j] = i;
-    }
-    return undefined;
+    sortFewItems(key, time, value, n);
+    return;
   }
   let most = 0;
   for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
@@ -245,38 +237,47 @@ export function orderByKeyTime(
     if (count[k + 1]! > longest) longest = count[k + 1]!;
     count[k + 1]! += count[k]!;
   }
-  // scattered by key with their times beside them, so each key's times are one contiguous run (a key's items
-  // lie scattered over the buffer, and the bucket rounds read each time several times); a run's positions
-  // are then ordered by those times and mapped back to item indices. Scratch: the times (two int32 words
-  // each, at the start: 8-byte aligned), a run's positions, the bucket rounds'.
-  // (the positions' length even, so the rounds' scratch is 8-byte aligned too: it takes a run's sorted times)
+  // (the positions' length even, so the rounds' scratch after them stays 8-byte aligned)
   const even = longest + (longest & 1);
-  const words = scratch(2 * n + even + 2 * longest + 2);
-  const byKey = new Float64Array(words.buffer, words.byteOffset, n);
-  const local = words.subarray(2 * n, 2 * n + longest);
-  const tmp = words.subarray(2 * n + even);
-  const tmpTime = new Float64Array(tmp.buffer, tmp.byteOffset, longest);
+  const words = scratch(4 * n + even + 2 * longest + 2);
+  const pairs = new Float64Array(words.buffer, words.byteOffset, 2 * n);
+  const local = words.subarray(4 * n, 4 * n + longest);
+  const tmp = words.subarray(4 * n + even);
   for (let i = 0; i < n; i++) {
-    const at = count[key[i]!]!++;
-    order[at] = i;
-    byKey[at] = time[i]!;
+    const at = 2 * count[key[i]!]!++;
+    pairs[at] = time[i]!;
+    pairs[at + 1] = value[i]!;
   }
-  // after the scatter count[k] is where key k's run ends
+  // after the scatter count[k] is where key k's run ends; a run's positions are its pairs' time entries (2·j)
   let s = 0;
   for (let k = 0; k <= most; k++) {
     const e = count[k]!;
     const m = e - s;
-    if (m > 1) {
-      for (let j = 0; j < m; j++) local[j] = s + j;
-      sortRunByTime(byKey, local, 0, m, tmp);
-      for (let j = 0; j < m; j++) tmp[j] = order[local[j]!]!;
-      order.set(tmp.subarray(0, m), s);
-      for (let j = 0; j < m; j++) tmpTime[j] = byKey[local[j]!]!;
-      byKey.set(tmpTime.subarray(0, m), s);
+    for (let j = 0; j < m; j++) local[j] = 2 * (s + j);
+    if (m > 1) sortRunByTime(pairs, local, 0, m, tmp);
+    for (let j = 0; j < m; j++) {
+      const p = local[j]!;
+      time[s + j] = pairs[p]!;
+      value[s + j] = pairs[p + 1]!;
+      key[s + j] = k;
     }
     s = e;
   }
-  return count;
+}
+
+/** sortItemsByKeyTime for a few items: by insertion, stable. */
+function sortFewItems(key: Int32Array, time: Float64Array, value: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const [k, t, v] = [key[i]!, time[i]!, value[i]!];
+    let j = i;
+    while (j > 0 && (key[j - 1]! > k || (key[j - 1] === k && time[j - 1]! > t))) {
+      key[j] = key[j - 1]!;
+      time[j] = time[j - 1]!;
+      value[j] = value[j - 1]!;
+      j--;
+    }
+    [key[j], time[j], value[j]] = [k, t, v];
+  }
 }
 
 function insertionByTime(time: Float64Array, order: Int32Array, s: number, e: number): void {
