@@ -143,14 +143,15 @@ describe("unicast routing (unicast.ts) = the plain per-hop walk (Noc.send)", () 
   });
 
   it("a busy multi-chip case by hand: contention on mesh and chip links, both runs of a path", () => {
-    // 12 slots spread over 3 × 3 chips, every pair among them, 400 packets crowded into 20 cycles
+    // 12 slots spread over 3 × 3 chips, every pair among them, 2,600 packets crowded into 20 cycles (more than
+    // two of the blocks whose times and pairs the walk reads ahead, the last one partial)
     const tiles = Array.from(
       { length: 12 },
       (_, s) => [((s * 5) % 12) / 12, ((s * 7) % 12) / 12] as [number, number],
     );
     const pairs = tiles.flatMap((_, a) => tiles.map((_, b) => [a, b] as [number, number]));
     const packets = Array.from(
-      { length: 400 },
+      { length: 2600 },
       (_, i) => [(i * 37) % pairs.length, (i * 13) % 20] as [number, number],
     );
     for (const contention of [true, false]) {

@@ -50,6 +50,16 @@ export interface UnicastBatch {
  * Detailed timing: FIFO links, depart = max(t, free[l]), free[l] = depart + occupancy, t = depart + latency
  * (a mesh link's occupancy is its latency, so free[l] = t afterwards). Arrival = t + axonIn.
  */
+/**
+ * Packets whose injection times and pairs are read ahead of their walks, a block at a time: read through the
+ * time order they are scattered over the phase's columns, and a packet's walk (≈ 50 hops on a rack) fills the
+ * processor's window, so each read missed the cache after the previous packet's walk; gathered together
+ * the reads overlap.
+ */
+const BLOCK = 1024;
+const blockTime = new Float64Array(BLOCK);
+const blockPair = new Int32Array(BLOCK);
+
 export function routeContended(b: UnicastBatch, c: UnicastTiming, sums: Float64Array): void {
   const { n, order, time, pair, span, pathLinks, linkFree, pairCount, touched, arrival, writeArrival } = b;
   const { latEW, latNS, latCL, occCL, axonIn } = c;
@@ -60,10 +70,23 @@ export function routeContended(b: UnicastBatch, c: UnicastTiming, sums: Float64A
   let hopsY = 0;
   let clX = 0;
   let clY = 0;
+  const bt = blockTime;
+  const bp = blockPair;
   for (let x = 0; x < n; x++) {
+    const j = x & (BLOCK - 1);
+    if (j === 0) {
+      // the block's times and pairs gathered first: independent loads, where the walk below reached each
+      // packet's only after the previous packet's hops
+      const end = Math.min(n - x, BLOCK);
+      for (let k = 0; k < end; k++) {
+        const o = order[x + k]!;
+        bt[k] = time[o]!;
+        bp[k] = pair[o]!;
+      }
+    }
     const i = order[x]!;
-    const inject = time[i]!;
-    const key = pair[i]!;
+    const inject = bt[j]!;
+    const key = bp[j]!;
     const off = span[4 * key]!;
     if (off < 0) throw new Error(`no path for slot pair ${key}: call Noc.path() before finalize()`);
     const mid = span[4 * key + 1]!;
