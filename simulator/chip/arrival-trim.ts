@@ -81,7 +81,8 @@ export class ArrivalTrim {
    * After `phase`: each held source's arrivals cut down to the rows a later phase reads, when that frees at
    * least half of its buffer (all cuts together copy at most its first size: cutting at an eighth freed, up to
    * 7 times, made a fresh buffer each time, and its copies and page faults cost the active spikformer-8-768 at
-   * 224×224 ≈ 19 s for ≈ 0.4 GB less at the peak); a source no later phase reads is released. `frame(s)`: source s's events this step; `planes[s]`: its bit planes.
+   * 224×224 ≈ 19 s for ≈ 0.4 GB less at the peak); a source no later phase reads is released.
+   * `frame(s)`: source s's events this step; `planes[s]`: its bit planes.
    */
   after(
     phase: number,

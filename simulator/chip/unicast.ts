@@ -47,10 +47,6 @@ export interface UnicastBatch {
 }
 
 /**
- * Detailed timing: FIFO links, depart = max(t, free[l]), free[l] = depart + occupancy, t = depart + latency
- * (a mesh link's occupancy is its latency, so free[l] = t afterwards). Arrival = t + axonIn.
- */
-/**
  * Packets whose injection times and pairs are read ahead of their walks, a block at a time: read through the
  * time order they are scattered over the phase's columns, and a packet's walk (≈ 50 hops on a rack) fills the
  * processor's window, so each read missed the cache after the previous packet's walk; gathered together
@@ -60,6 +56,10 @@ const BLOCK = 1024;
 const blockTime = new Float64Array(BLOCK);
 const blockPair = new Int32Array(BLOCK);
 
+/**
+ * Detailed timing: FIFO links, depart = max(t, free[l]), free[l] = depart + occupancy, t = depart + latency
+ * (a mesh link's occupancy is its latency, so free[l] = t afterwards). Arrival = t + axonIn.
+ */
 export function routeContended(b: UnicastBatch, c: UnicastTiming, sums: Float64Array): void {
   const { n, order, time, pair, span, pathLinks, linkFree, pairCount, touched, arrival, writeArrival } = b;
   const { latEW, latNS, latCL, occCL, axonIn } = c;
