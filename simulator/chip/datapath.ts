@@ -39,7 +39,8 @@ import {
   termProjectionRows,
   termRows,
 } from "../reference/term-counts.js";
-import { AccumulateCache, createChipProjectionRun } from "./projection.js";
+import { AccumulateCache } from "./accumulate.js";
+import { createChipProjectionRun } from "./projection.js";
 
 export interface PopUnit {
   kind: "population";

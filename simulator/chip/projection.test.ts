@@ -15,7 +15,8 @@ import { createProjection } from "../../compiler/nmir/factories.js";
 import type { Scale } from "../../compiler/nmir/types.js";
 import { createProjectionRun } from "../reference/projection.js";
 import { SourceHistory } from "../reference/schedule.js";
-import { AccumulateCache, createChipProjectionRun } from "./projection.js";
+import { AccumulateCache } from "./accumulate.js";
+import { createChipProjectionRun } from "./projection.js";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -47,7 +48,11 @@ function same(
   const ref = createProjectionRun(p, hist, event, 0, q);
   // longer than the destination, as the datapath's shared one is for all but its largest population
   const shared = new Float64Array(conn.kind === "dense" ? conn.outSize : 1024);
-  const chip = createChipProjectionRun(p, hist, event, 0, q, shared);
+  const cache = new AccumulateCache({ simd: o.simd ?? true });
+  const chip = createChipProjectionRun(p, hist, event, 0, q, shared, cache);
+  // integer weights go to the arena when SIMD is on: the int32 path is then taken by every frame it can take
+  if (conn.kind === "dense" || conn.kind === "conv1d" || conn.kind === "conv2d")
+    expect(cache.get(conn).int).toBe((o.simd ?? true) && conn.weights instanceof Int32Array);
   for (let t = 0; t < 4; t++) {
     const f = hist.slot(t);
     for (let i = 0; i < inSize; i++) {
@@ -65,6 +70,7 @@ function same(
     // Object.is: −0 and +0 differ, NaN equals NaN
     for (let j = 0; j < a.length; j++) expect([t, j, Object.is(a[j], b[j])]).toEqual([t, j, true]);
     expect(shared.findIndex((x) => x !== 0)).toBe(-1);
+    expect(cache.arena?.scratch()?.acc.findIndex((x) => x !== 0) ?? -1).toBe(-1);
   }
   expect(chip.tally).toEqual(ref.tally);
 }
@@ -74,11 +80,13 @@ interface Check {
   scale: Scale;
   graded: boolean;
   quantized: boolean;
+  /** false: the float64 loop only (no arena) */
+  simd: boolean;
 }
 
-const weights = (n: number, seed: number, zeros = 0.2) => {
+const weights = (n: number, seed: number, zeros = 0.2, max = 127) => {
   const r = rng(seed);
-  return Int32Array.from({ length: n }, () => (r() < zeros ? 0 : Math.floor(r() * 255) - 127));
+  return Int32Array.from({ length: n }, () => (r() < zeros ? 0 : Math.floor(r() * (2 * max + 1)) - max));
 };
 const spike = () => 1;
 const graded = (r: () => number) => Math.floor(r() * 2001) - 1000;
@@ -128,6 +136,48 @@ describe("chip projection run equals the reference's", () => {
         seed: 5,
       });
     });
+  }
+});
+
+describe("SIMD int32 path and float64 path, runs of every length, weights of every width", () => {
+  // output channels in runs of 40 and 20 (grouped) and 37 dense outputs: the kernels' 16-, 8- and 4-element
+  // turns and their tails; weights in int8, int16 and int32 ranges. Graded payloads of ±1000 against int32-range
+  // weights bound the sums past 2^31: those frames take the float64 path, spikes the int32 one.
+  const widths: [string, number][] = [
+    ["int8", 127],
+    ["int16", 20_000],
+    ["int32", 2 ** 20],
+  ];
+  for (const [wName, max] of widths) {
+    const wide = createConv2d({
+      inShape: [3, 5, 5],
+      kernel: [40, 3, 3, 3],
+      padding: [1, 1],
+      weights: weights(40 * 27, 6, 0.2, max),
+    });
+    const grouped = createConv2d({
+      inShape: [4, 4, 5],
+      kernel: [40, 2, 2, 3],
+      groups: 2,
+      stride: [1, 2],
+      weights: weights(40 * 12, 7, 0.2, max),
+    });
+    const dense = createDense({ inSize: 9, outSize: 37, weights: weights(9 * 37, 8, 0.2, max) });
+    const cases: [string, Connectivity, number][] = [
+      ["conv2d, 40 channels", wide, 75],
+      ["conv2d, 2 groups of 20", grouped, 80],
+      ["dense, 37 outputs", dense, 9],
+    ];
+    for (const [name, c, n] of cases)
+      for (const simd of [true, false])
+        it(`${wName} ${name}, ${simd ? "SIMD" : "float64 only"}: spikes, graded, per-channel scale`, () => {
+          same(c, n, spike, { simd });
+          same(c, n, graded, { graded: true, seed: 2, simd });
+          const channels = c.kind === "dense" ? 37 : 40;
+          const exps = Int32Array.from({ length: channels }, (_, k) => (k % 3) - 1);
+          same(c, n, graded, { graded: true, seed: 3, scale: { kind: "perChannel", exps }, simd });
+          same(c, n, (r) => (r() < 0.5 ? -1 : 1) * 2 ** 40, { graded: true, seed: 4, simd });
+        });
   }
 });
 
