@@ -270,12 +270,20 @@ export class FanAccumulate implements Accumulate {
  */
 export class AccumulateCache {
   private readonly built = new Map<string, { weights: ArrayLike<number>; fast: Accumulate }[]>();
-  /** Integer weights and the int32 accumulator (undefined: every frame takes the float64 loop). */
-  readonly arena: SimdArena | undefined;
+  private readonly simd: boolean;
+  private made: SimdArena | undefined;
 
   /** `simd: false` keeps every copy in a typed array and every frame in the float64 loop (tests compare). */
   constructor(opts: { simd?: boolean } = {}) {
-    this.arena = opts.simd === false ? undefined : SimdArena.create();
+    this.simd = opts.simd !== false;
+  }
+
+  /**
+   * Integer weights and the int32 accumulator (undefined: every frame takes the float64 loop). Made with the
+   * first conv or dense accumulate: a load with none (or `simd: false`) never reserves a WebAssembly memory.
+   */
+  get arena(): SimdArena | undefined {
+    return this.made;
   }
 
   get(c: Connectivity & { kind: "dense" | "conv1d" | "conv2d" }): Accumulate {
@@ -284,7 +292,8 @@ export class AccumulateCache {
     const same = this.built.get(key) ?? [];
     const twin = same.find((b) => sameValues(b.weights, weights));
     if (twin) return twin.fast;
-    const fast = c.kind === "dense" ? new DenseAccumulate(c, this.arena) : new ConvAccumulate(c, this.arena);
+    if (this.simd && !this.made) this.made = SimdArena.create();
+    const fast = c.kind === "dense" ? new DenseAccumulate(c, this.made) : new ConvAccumulate(c, this.made);
     this.built.set(key, [...same, { weights, fast }]);
     return fast;
   }
