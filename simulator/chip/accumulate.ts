@@ -34,8 +34,8 @@ export interface Accumulate {
 
 const finite = (x: number) => x < Infinity && x > -Infinity;
 
-/** A rearranged copy of the weights in their own element type (int32, or float32 when lowered): exact as
- * doubles, at half or less of a Float64Array's bytes. */
+/** A rearranged copy of the weights: a view of the arena (integers, int8 / int16 / int32), else a typed array
+ * of their own element type (float32 when lowered) — every element the same number as a double. */
 type WeightCopy = Int32Array | Float32Array | Float64Array | IntView;
 
 /** Where a rearranged copy lives: in the arena (integer weights, when it has room), else a typed array. */
