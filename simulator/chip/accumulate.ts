@@ -13,7 +13,7 @@
 // (simd-kernels.ts): integer sums below 2^31 are exact in int32 and in float64, so the sums are the same.
 
 import type { Connectivity } from "../../compiler/nmir/connectivity.js";
-import { type AxisTable, convAxes, type Fan } from "../reference/deliver.js";
+import { type AxisTable, convAxes, convSource, type Fan } from "../reference/deliver.js";
 import type { Frame } from "../reference/schedule.js";
 import { type IntRegion, type IntView, intWidthOf, SimdArena } from "./simd-arena.js";
 
@@ -149,6 +149,10 @@ class ConvAccumulate implements Accumulate {
   private readonly cout: number;
   private readonly coutG: number;
   private readonly groups: number;
+  /** `eventRuns` output (an event's (weight, accumulator) starts, 2 per tap) and scratch. */
+  private readonly runs: Int32Array;
+  private eventOps = 0;
+  private readonly at = new Int32Array(4);
 
   constructor(c: Connectivity & { kind: "conv1d" | "conv2d" }, arena: SimdArena | undefined) {
     const { rows, cols, wd, cout, wo, cinG, kw, groups, plane, outPlane, taps, coutG } = convAxes(c);
@@ -165,6 +169,7 @@ class ConvAccumulate implements Accumulate {
           if (w !== 0) this.nnz[(cil * taps + tap) * groups + Math.floor(co / coutG)]!++;
         }
     this.channelLast = { cout, outPlane };
+    this.runs = new Int32Array(2 * taps);
     [this.plane, this.wd, this.cinG, this.taps, this.kw] = [plane, wd, cinG, taps, kw];
     [this.wo, this.cout, this.coutG, this.groups] = [wo, cout, coutG, groups];
   }
@@ -173,79 +178,79 @@ class ConvAccumulate implements Accumulate {
     return this.store.int !== undefined;
   }
 
-  deliver(f: Frame, acc: Float64Array): number {
-    const { nnz, plane, wd, cinG, taps, kw, wo, cout, coutG, groups } = this;
-    const wt = this.store.values();
+  /**
+   * Source neuron i's runs of output channels, one per kernel tap that lands inside the output: weights at
+   * runs[2k], accumulator at runs[2k + 1] (element indices, channel-last), coutG channels each; returns the
+   * number of runs, with their nonzero weights in `eventOps`. Both accumulate loops read an event's runs here.
+   */
+  private eventRuns(i: number): number {
+    const { nnz, plane, wd, cinG, taps, kw, wo, cout, coutG, groups, at, runs } = this;
     const { start: rStart, tap: rTap, out: rOut } = this.rows;
     const { start: cStart, tap: cTap, out: cOut } = this.cols;
+    convSource(i, plane, wd, cinG, at);
+    const [cil, g, y, x] = [at[0]!, at[1]!, at[2]!, at[3]!];
+    const g0 = g * coutG;
+    const s0 = cStart[x]!;
+    const s1 = cStart[x + 1]!;
+    let n = 0;
+    let ops = 0;
+    for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
+      const tRow = cil * taps + rTap[r]! * kw;
+      const oRow = rOut[r]! * wo;
+      for (let s = s0; s < s1; s++, n++) {
+        const tap = tRow + cTap[s]!;
+        ops += nnz[tap * groups + g]!;
+        runs[2 * n] = tap * cout + g0;
+        runs[2 * n + 1] = (oRow + cOut[s]!) * cout + g0;
+      }
+    }
+    this.eventOps = ops;
+    return n;
+  }
+
+  deliver(f: Frame, acc: Float64Array): number {
+    const { coutG, runs } = this;
+    const wt = this.store.values();
     let ops = 0;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const xv = f.values[i]!;
-      const ci = Math.floor(i / plane);
-      const y = Math.floor((i - ci * plane) / wd);
-      const x = i - ci * plane - y * wd;
-      const g = Math.floor(ci / cinG);
-      const cil = ci - g * cinG;
-      const g0 = g * coutG;
-      const s0 = cStart[x]!;
-      const s1 = cStart[x + 1]!;
-      for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
-        const tRow = cil * taps + rTap[r]! * kw;
-        const oRow = rOut[r]! * wo;
-        for (let s = s0; s < s1; s++) {
-          const tap = tRow + cTap[s]!;
-          ops += nnz[tap * groups + g]!;
-          const wb = tap * cout + g0;
-          const ob = (oRow + cOut[s]!) * cout + g0;
-          if (xv === 1) {
-            // spikes: x = 1, so w·x = w; unrolled by 4 (then the tail)
-            let k = 0;
-            for (; k + 4 <= coutG; k += 4) {
-              acc[ob + k]! += wt[wb + k]!;
-              acc[ob + k + 1]! += wt[wb + k + 1]!;
-              acc[ob + k + 2]! += wt[wb + k + 2]!;
-              acc[ob + k + 3]! += wt[wb + k + 3]!;
-            }
-            for (; k < coutG; k++) acc[ob + k]! += wt[wb + k]!;
-          } else if (finite(xv)) for (let k = 0; k < coutG; k++) acc[ob + k]! += wt[wb + k]! * xv;
-          else for (let k = 0; k < coutG; k++) if (wt[wb + k] !== 0) acc[ob + k]! += wt[wb + k]! * xv;
-        }
+      const n = this.eventRuns(i);
+      ops += this.eventOps;
+      for (let q = 0; q < n; q++) {
+        const wb = runs[2 * q]!;
+        const ob = runs[2 * q + 1]!;
+        if (xv === 1) {
+          // spikes: x = 1, so w·x = w; unrolled by 4 (then the tail)
+          let k = 0;
+          for (; k + 4 <= coutG; k += 4) {
+            acc[ob + k]! += wt[wb + k]!;
+            acc[ob + k + 1]! += wt[wb + k + 1]!;
+            acc[ob + k + 2]! += wt[wb + k + 2]!;
+            acc[ob + k + 3]! += wt[wb + k + 3]!;
+          }
+          for (; k < coutG; k++) acc[ob + k]! += wt[wb + k]!;
+        } else if (finite(xv)) for (let k = 0; k < coutG; k++) acc[ob + k]! += wt[wb + k]! * xv;
+        else for (let k = 0; k < coutG; k++) if (wt[wb + k] !== 0) acc[ob + k]! += wt[wb + k]! * xv;
       }
     }
     return ops;
   }
 
-  /** `deliver`'s loop with each (event, tap)'s run of output channels one kernel call. */
+  /** `deliver`'s loop with each run of output channels one kernel call. */
   deliverInt(f: Frame, acc: number): number {
-    const { nnz, plane, wd, cinG, taps, kw, wo, cout, coutG, groups } = this;
+    const { coutG, runs } = this;
     const { ptr, width } = this.store.int!;
     const { add, mul } = this.store.arena!.kernels;
     const [addW, mulW] = [add[width], mul[width]];
-    const { start: rStart, tap: rTap, out: rOut } = this.rows;
-    const { start: cStart, tap: cTap, out: cOut } = this.cols;
     let ops = 0;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const xv = f.values[i]!;
       const kernel = xv === 1 ? addW : mulW;
-      const ci = Math.floor(i / plane);
-      const y = Math.floor((i - ci * plane) / wd);
-      const x = i - ci * plane - y * wd;
-      const g = Math.floor(ci / cinG);
-      const cil = ci - g * cinG;
-      const g0 = g * coutG;
-      const s0 = cStart[x]!;
-      const s1 = cStart[x + 1]!;
-      for (let r = rStart[y]!, r1 = rStart[y + 1]!; r < r1; r++) {
-        const tRow = cil * taps + rTap[r]! * kw;
-        const oRow = rOut[r]! * wo;
-        for (let s = s0; s < s1; s++) {
-          const tap = tRow + cTap[s]!;
-          ops += nnz[tap * groups + g]!;
-          kernel(acc + 4 * ((oRow + cOut[s]!) * cout + g0), ptr + width * (tap * cout + g0), coutG, xv);
-        }
-      }
+      const n = this.eventRuns(i);
+      ops += this.eventOps;
+      for (let q = 0; q < n; q++) kernel(acc + 4 * runs[2 * q + 1]!, ptr + width * runs[2 * q]!, coutG, xv);
     }
     return ops;
   }

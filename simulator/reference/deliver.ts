@@ -217,17 +217,29 @@ export function createFan(c: Connectivity): Fan {
   }
 }
 
+/**
+ * Input neuron i of a conv (channel-major: i = ci·plane + y·wd + x) as out = [its channel within its group, its
+ * group, its row y, its column x].
+ */
+export function convSource(i: number, plane: number, wd: number, cinG: number, out: Int32Array): void {
+  const ci = Math.floor(i / plane);
+  const y = Math.floor((i - ci * plane) / wd);
+  const g = Math.floor(ci / cinG);
+  out[0] = ci - g * cinG;
+  out[1] = g;
+  out[2] = y;
+  out[3] = i - ci * plane - y * wd;
+}
+
 /** conv1d is conv2d with H = 1, so one implementation serves both. */
 function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: ArrayLike<number>): Fan {
   const { rows, cols, cin, wd, cout, wo, cinG, kw, plane, outPlane, taps, coutG } = convAxes(c);
 
+  const at = new Int32Array(4);
   /** Calls body(outIndex, w) for every synapse of source neuron i. */
   const walk = (i: number, body: (j: number, w: number) => void) => {
-    const ci = Math.floor(i / plane);
-    const y = Math.floor((i - ci * plane) / wd);
-    const x = i - ci * plane - y * wd;
-    const g = Math.floor(ci / cinG);
-    const cil = ci - g * cinG;
+    convSource(i, plane, wd, cinG, at);
+    const [cil, g, y, x] = [at[0]!, at[1]!, at[2]!, at[3]!];
     for (let co = g * coutG; co < (g + 1) * coutG; co++) {
       const wBase = (co * cinG + cil) * taps;
       const oBase = co * outPlane;
@@ -249,11 +261,8 @@ function convFan(c: Connectivity & { kind: "conv1d" | "conv2d" }, W: ArrayLike<n
       for (let e = 0; e < f.count; e++) {
         const i = f.idx[e]!;
         const xv = f.values[i]!;
-        const ci = Math.floor(i / plane);
-        const y = Math.floor((i - ci * plane) / wd);
-        const x = i - ci * plane - y * wd;
-        const g = Math.floor(ci / cinG);
-        const cil = ci - g * cinG;
+        convSource(i, plane, wd, cinG, at);
+        const [cil, g, y, x] = [at[0]!, at[1]!, at[2]!, at[3]!];
         const r0 = rows.start[y]!;
         const r1 = rows.start[y + 1]!;
         const s0 = cols.start[x]!;
