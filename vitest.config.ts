@@ -13,6 +13,8 @@ export default defineConfig({
     pool: "threads",
     isolate: false,
     setupFiles: ["test/setup.ts"],
+    // one temporary folder per run, removed at its end (test/temp-root.ts)
+    globalSetup: ["test/temp-root.ts"],
     // The JSON summary lets CI print a plain "N passed, N failed" line (see .ci/run).
     reporters: ["default", "json"],
     outputFile: { json: "dist/vitest-results.json" },

@@ -9,6 +9,8 @@ export default defineConfig({
     pool: "threads",
     isolate: false,
     setupFiles: ["test/setup.ts"],
+    // one temporary folder per run, removed at its end (test/temp-root.ts)
+    globalSetup: ["test/temp-root.ts"],
     reporters: ["default", "json"],
     outputFile: { json: "dist/vitest-full-results.json" },
   },
