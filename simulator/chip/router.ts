@@ -25,6 +25,7 @@ import {
   type UnicastBatch,
   type UnicastTiming,
 } from "./unicast.js";
+import { UnicastWasm } from "./unicast-wasm.js";
 
 export class Router {
   /** Source s's neurons are numbered base[s] .. base[s + 1] − 1 over every source (a multicast packet's row). */
@@ -76,6 +77,8 @@ export class Router {
    */
   private readonly linkFree: Float64Array;
   private readonly timing: UnicastTiming;
+  /** Detailed timing's walk in WebAssembly (unicast-wasm.ts), holding span, linkFree and the Noc's paths. */
+  private readonly wasm: UnicastWasm | undefined;
   /** Latest delivery, longest route and touched pairs carried between phases, and a call's hop sums. */
   private readonly sums = new Float64Array(SUMS);
   private readonly touched: Int32Array;
@@ -92,6 +95,8 @@ export class Router {
      * delivery, written in time order: mostly cache misses).
      */
     readUntil: Int32Array,
+    /** `wasm: false` keeps detailed timing's walk in JS (unicast.ts; tests compare the two). */
+    opts: { wasm?: boolean } = {},
   ) {
     let total = 0;
     for (const d of dest) total += d.slot.length;
@@ -118,15 +123,22 @@ export class Router {
     this.lastPair = new Int32Array(noc.slots);
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
     this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
-    this.span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
+    const span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
     for (let key = 0; key < this.pairCount.length; key++) {
-      this.span[4 * key] = noc.pathOff[key]!;
-      this.span[4 * key + 1] = noc.pathOff[key]! + noc.rowRun(key);
-      this.span[4 * key + 2] = noc.pathOff[key]! + noc.pathLen[key]!;
+      span[4 * key] = noc.pathOff[key]!;
+      span[4 * key + 1] = noc.pathOff[key]! + noc.rowRun(key);
+      span[4 * key + 2] = noc.pathOff[key]! + noc.pathLen[key]!;
     }
     this.touched = new Int32Array(multicast ? 0 : noc.pairs);
     const links = multicast ? 0 : noc.linkLat.length;
-    this.linkFree = new Float64Array(links);
+    this.wasm =
+      !multicast && noc.contention && opts.wasm !== false
+        ? UnicastWasm.create(span, noc.pathLinks, links)
+        : undefined;
+    // the walk's copies in its memory take the place of the router's and the Noc's own (nothing held twice)
+    if (this.wasm) noc.pathLinks = this.wasm.pathLinks;
+    this.span = this.wasm?.span ?? span;
+    this.linkFree = this.wasm?.linkFree ?? new Float64Array(links);
     this.timing = { latEW: 0, latNS: 0, latCL: 0, occCL: 0, axonIn };
     const occ = new Float64Array(K).fill(Number.NaN);
     const lat = new Float64Array(K).fill(Number.NaN);
@@ -154,6 +166,11 @@ export class Router {
     this.lastFrom[b] = a;
     this.lastPair[b] = key;
     return key;
+  }
+
+  /** Whether detailed timing's unicast walk runs in WebAssembly (else in JS: unicast.ts). */
+  get walksInWasm(): boolean {
+    return this.wasm !== undefined;
   }
 
   /** The busiest chip-to-chip link's cycles this step (simple timing's link bound; 0 on a single chip). */
@@ -231,8 +248,10 @@ export class Router {
       arrival: this.writing ? this.arrivals.current : NO_ARRIVAL,
       writeArrival: this.writing,
     };
-    if (noc.contention) routeContended(batch, this.timing, sums);
-    else routeUncontended(batch, this.timing, sums, noc.stepLinkPackets);
+    if (noc.contention) {
+      if (this.wasm) this.wasm.route(batch, this.timing, sums);
+      else routeContended(batch, this.timing, sums);
+    } else routeUncontended(batch, this.timing, sums, noc.stepLinkPackets);
     const ew = sums[HOPS_X]! - sums[CL_X]!;
     const ns = sums[HOPS_Y]! - sums[CL_Y]!;
     const cl = sums[CL_X]! + sums[CL_Y]!;

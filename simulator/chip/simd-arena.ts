@@ -7,6 +7,7 @@
 // `scratch` make them afresh from the current buffer (a pointer comparison when nothing grew).
 
 import { type Kernels, simdKernels, type WasmMemory, type WeightWidth } from "./simd-kernels.js";
+import { PAGE } from "./wasm-binary.js";
 
 export type IntView = Int8Array | Int16Array | Int32Array;
 
@@ -17,7 +18,6 @@ export interface IntRegion {
   width: WeightWidth;
 }
 
-const PAGE = 65536;
 /** Regions start on a cache line. */
 const ALIGN = 64;
 /** Partial sums bounded below this are exact in int32 (the accumulator's lanes). */

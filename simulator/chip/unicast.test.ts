@@ -1,8 +1,9 @@
-// The router's unicast walk (unicast.ts: row run and column run apart, chip links known by their entry's sign,
-// a mesh link's free time written as the packet's time after it) against the plain per-hop walk (Noc.send: each
-// link's kind, occupancy and latency read link by link) on random layouts over several chips: every arrival,
-// the step's latest delivery and longest route, hops by direction, chip-link crossings, packets per link and per
-// core, and the chip links' step load are the same, in detailed and simple timing, over phases and steps.
+// The router's unicast walk (unicast.ts, and detailed timing's WebAssembly walk in unicast-wasm.ts: row run
+// and column run apart, chip links known by their entry's sign, a mesh link's free time written as the packet's
+// time after it) against the plain per-hop walk (Noc.send: each link's kind, occupancy and latency read link by
+// link) on random layouts over several chips: every arrival, the step's latest delivery and longest route, hops
+// by direction, chip-link crossings, packets per link and per core, and the chip links' step load are the same,
+// in detailed and simple timing, over phases and steps.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ interface Case {
 const AXON = 7.5;
 
 /** Routes the case through the router and, packet by packet in the same order, through Noc.send. */
-function runBoth(c: Case) {
+function runBoth(c: Case, wasm = true) {
   // unicast routing on every profile (SpiNNaker2's own is multicast: its grid and links are what is tested)
   const loaded = loadProfile(c.profile);
   const p = { ...loaded, grid: { ...loaded.grid, multicast: false } };
@@ -47,7 +48,9 @@ function runBoth(c: Case) {
   }
   const [fast, plain] = nocs as [Noc, Noc];
   // source 0's arrivals are read in the step (phase 1), so the router writes them
-  const router = new Router(fast, [], [], AXON, Int32Array.of(1));
+  const router = new Router(fast, [], [], AXON, Int32Array.of(1), { wasm });
+  // detailed timing walks in WebAssembly unless told not to; simple timing always in JS
+  expect(router.walksInWasm).toBe(wasm && c.contention);
   const tally = new ChipTally(layout.slots);
   const stepEv = new Float64Array(K);
   const got: number[] = [];
@@ -132,8 +135,8 @@ const caseArb = fc
 describe("unicast routing (unicast.ts) = the plain per-hop walk (Noc.send)", () => {
   it("on random multi-chip layouts and packet sets: arrivals, hops, crossings, link and core packets", () => {
     fc.assert(
-      fc.property(caseArb, (c) => {
-        const r = runBoth(c);
+      fc.property(caseArb, fc.boolean(), (c, wasm) => {
+        const r = runBoth(c, wasm);
         expect(r.got).toEqual(r.want);
         expect(r.ev).toEqual(r.wantEv);
         expect(r.packetsIn[0]).toEqual(r.packetsIn[1]);
@@ -154,14 +157,22 @@ describe("unicast routing (unicast.ts) = the plain per-hop walk (Noc.send)", () 
       { length: 2600 },
       (_, i) => [(i * 37) % pairs.length, (i * 13) % 20] as [number, number],
     );
-    for (const contention of [true, false]) {
-      const r = runBoth({
-        profile: "loihi2-hala-point",
-        contention,
-        tiles,
-        pairs,
-        steps: [[packets, packets.slice(0, 100)]],
-      });
+    const runs: [boolean, boolean][] = [
+      [true, true],
+      [true, false],
+      [false, false],
+    ];
+    for (const [contention, wasm] of runs) {
+      const r = runBoth(
+        {
+          profile: "loihi2-hala-point",
+          contention,
+          tiles,
+          pairs,
+          steps: [[packets, packets.slice(0, 100)]],
+        },
+        wasm,
+      );
       expect(r.got).toEqual(r.want);
       expect(r.ev).toEqual(r.wantEv);
       // the case exercises what it is meant to: chip links, both directions, and waits
