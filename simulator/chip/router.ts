@@ -122,23 +122,24 @@ export class Router {
     this.lastFrom = new Int32Array(noc.slots).fill(-1);
     this.lastPair = new Int32Array(noc.slots);
     // per pair that exchanges packets (Noc.pairOf), not per slots²: 10⁴ cores in use stay megabytes
-    this.pairCount = new Float64Array(multicast ? 0 : noc.pairs);
-    const span = new Int32Array(multicast ? 0 : 4 * noc.pairs);
-    for (let key = 0; key < this.pairCount.length; key++) {
+    const pairs = multicast ? 0 : noc.pairs;
+    const span = new Int32Array(4 * pairs);
+    for (let key = 0; key < pairs; key++) {
       span[4 * key] = noc.pathOff[key]!;
       span[4 * key + 1] = noc.pathOff[key]! + noc.rowRun(key);
       span[4 * key + 2] = noc.pathOff[key]! + noc.pathLen[key]!;
     }
-    this.touched = new Int32Array(multicast ? 0 : noc.pairs);
     const links = multicast ? 0 : noc.linkLat.length;
     this.wasm =
       !multicast && noc.contention && opts.wasm !== false
-        ? UnicastWasm.create(span, noc.pathLinks, links)
+        ? UnicastWasm.create(span, noc.pathLinks, links, pairs)
         : undefined;
-    // the walk's copies in its memory take the place of the router's and the Noc's own (nothing held twice)
+    // the walk's arrays in its memory take the place of the router's and the Noc's own (nothing held twice)
     if (this.wasm) noc.pathLinks = this.wasm.pathLinks;
     this.span = this.wasm?.span ?? span;
     this.linkFree = this.wasm?.linkFree ?? new Float64Array(links);
+    this.pairCount = this.wasm?.pairCount ?? new Float64Array(pairs);
+    this.touched = this.wasm?.touched ?? new Int32Array(pairs);
     this.timing = { latEW: 0, latNS: 0, latCL: 0, occCL: 0, axonIn };
     const occ = new Float64Array(K).fill(Number.NaN);
     const lat = new Float64Array(K).fill(Number.NaN);

@@ -32,14 +32,15 @@ const TIMING: UnicastTiming = { latEW: 2.05, latNS: 3.25, latCL: 200, occCL: 3.6
 /** Routes every phase through one walk; returns everything it wrote. */
 function routeAll(net: Net, phases: [number, number][][], walk: "js" | "wasm") {
   const { span, pathLinks } = layout(net);
-  const w = walk === "wasm" ? UnicastWasm.create(span, pathLinks, net.links) : undefined;
+  const pairs = net.paths.length;
+  const w = walk === "wasm" ? UnicastWasm.create(span, pathLinks, net.links, pairs) : undefined;
   if (walk === "wasm") expect(w).toBeDefined();
   const state = {
     span: w?.span ?? span,
     pathLinks: w?.pathLinks ?? pathLinks,
     linkFree: w?.linkFree ?? new Float64Array(net.links),
-    pairCount: new Float64Array(net.paths.length),
-    touched: new Int32Array(net.paths.length),
+    pairCount: w?.pairCount ?? new Float64Array(pairs),
+    touched: w?.touched ?? new Int32Array(pairs),
   };
   const sums = new Float64Array(SUMS);
   const out: number[][] = [];
@@ -121,7 +122,7 @@ describe("the WebAssembly unicast walk = the JS walk", () => {
   });
 
   it("a pair without a path is an error, not a walk from an arbitrary address", () => {
-    const w = UnicastWasm.create(Int32Array.of(-1, -1, -1, 0), new Int32Array(0), 1)!;
+    const w = UnicastWasm.create(Int32Array.of(-1, -1, -1, 0), new Int32Array(0), 1, 1)!;
     const b: UnicastBatch = {
       n: 1,
       order: Int32Array.of(0),
@@ -130,8 +131,8 @@ describe("the WebAssembly unicast walk = the JS walk", () => {
       span: w.span,
       pathLinks: w.pathLinks,
       linkFree: w.linkFree,
-      pairCount: new Float64Array(1),
-      touched: new Int32Array(1),
+      pairCount: w.pairCount,
+      touched: w.touched,
       arrival: new Float64Array(1),
       writeArrival: true,
     };
@@ -139,15 +140,31 @@ describe("the WebAssembly unicast walk = the JS walk", () => {
     expect(() => w.route({ ...b, pair: Int32Array.of(3) }, TIMING, new Float64Array(SUMS))).toThrow(/pair 3/);
   });
 
-  it("copies the paths into its memory and declines arrays past its byte limit", () => {
+  it("copies the paths into its memory, declines arrays past its byte limit and batches not its own", () => {
     const span = Int32Array.of(0, 1, 2, 0);
     const pathLinks = Int32Array.of(4, ~5);
-    const w = UnicastWasm.create(span, pathLinks, 6)!;
+    const w = UnicastWasm.create(span, pathLinks, 6, 1)!;
     expect([...w.span]).toEqual([...span]);
     expect([...w.pathLinks]).toEqual([...pathLinks]);
     expect([...w.linkFree]).toEqual([0, 0, 0, 0, 0, 0]);
-    const need = UnicastWasm.bytes(4, 2, 6);
-    expect(UnicastWasm.create(span, pathLinks, 6, need)).toBeDefined();
-    expect(UnicastWasm.create(span, pathLinks, 6, need - 1)).toBeUndefined();
+    expect([...w.pairCount]).toEqual([0]);
+    const need = UnicastWasm.bytes(4, 2, 6, 1);
+    expect(UnicastWasm.create(span, pathLinks, 6, 1, need)).toBeDefined();
+    expect(UnicastWasm.create(span, pathLinks, 6, 1, need - 1)).toBeUndefined();
+    // a batch whose arrays are not the walk's is refused (the module would not see them)
+    const b: UnicastBatch = {
+      n: 0,
+      order: new Int32Array(0),
+      time: new Float64Array(0),
+      pair: new Int32Array(0),
+      span: w.span,
+      pathLinks: w.pathLinks,
+      linkFree: w.linkFree,
+      pairCount: new Float64Array(1),
+      touched: w.touched,
+      arrival: new Float64Array(0),
+      writeArrival: false,
+    };
+    expect(() => w.route(b, TIMING, new Float64Array(SUMS))).toThrow(/not this walk's/);
   });
 });

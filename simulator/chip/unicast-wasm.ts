@@ -31,9 +31,12 @@ import {
   END,
   F64,
   F64_ADD,
+  F64_EQ,
   F64_GT,
   F64_LOAD,
   F64_STORE,
+  F64_SUB,
+  f64Const,
   get,
   I32,
   I32_ADD,
@@ -60,34 +63,51 @@ import {
 /** Packets a call walks. */
 const PER_CALL = 1024;
 
-// parameters: the block's size; byte addresses of its times, pairs, arrival times and counts, of the spans,
-// paths and free times; the mesh latencies east-west and north-south, a chip link's latency and occupancy
+// parameters: the block's size; byte addresses of its times, pairs and arrival times, of the state carried
+// between calls (STATE_*), of the spans, paths, free times, per-pair packet counts and touched pairs; the mesh
+// latencies east-west and north-south, a chip link's latency and occupancy, the axon-in cycles
 const N = 0;
 const TIMES = 1;
 const PAIRS = 2;
 const OUT = 3;
-const COUNTS = 4;
+const STATE = 4;
 const SPAN = 5;
 const PATH = 6;
 const FREE = 7;
-const LAT_EW = 8;
-const LAT_NS = 9;
-const LAT_CL = 10;
-const OCC_CL = 11;
-// locals: i32 then f64 (the time and a link's free time)
-const K = 12;
-const S = 13;
-const H = 14;
-const MID = 15;
-const STOP = 16;
-const E = 17;
-const A = 18;
-const CLX = 19;
-const CLY = 20;
-const HX = 21;
-const HY = 22;
-const T = 23;
-const F = 24;
+const PAIR_COUNT = 8;
+const TOUCHED = 9;
+const LAT_EW = 10;
+const LAT_NS = 11;
+const LAT_CL = 12;
+const OCC_CL = 13;
+const AXON_IN = 14;
+// locals: i32 (the last two: the pair, the touched pairs' count), then f64 (the time, a link's free time,
+// the latest delivery and the longest route)
+const K = 15;
+const S = 16;
+const H = 17;
+const MID = 18;
+const STOP = 19;
+const E = 20;
+const A = 21;
+const CLX = 22;
+const CLY = 23;
+const HX = 24;
+const HY = 25;
+const KEY = 26;
+const NT = 27;
+const T = 28;
+const F = 29;
+const MD = 30;
+const MN = 31;
+
+/** The state's layout (bytes from STATE): the latest delivery and longest route (f64), then hops and chip-link
+ * crossings of the row and column runs of this call, and the touched pairs' count (i32). */
+const STATE_MAX_DELIVER = 0;
+const STATE_MAX_NET = 8;
+const STATE_COUNTS = 16;
+const STATE_TOUCHED = 32;
+const STATE_BYTES = 40;
 
 /** Instructions in order (one logical step per argument). */
 const code = (...parts: number[][]): number[] => parts.flat();
@@ -130,25 +150,47 @@ const addEntries = (v: number, hi: number, lo: number) =>
 /** local + 2^shift · k: the byte address of item k of the block's array at `base`. */
 const item = (base: number, shift: number) => code(get(K), i32Const(shift), I32_SHL, get(base), I32_ADD);
 
+/** local m = select(local x, m, x > m): `if (x > m) m = x`, without a branch. */
+const keepMax = (m: number, x: number) => code(get(x), get(m), get(x), get(m), F64_GT, SELECT, set(m));
+
 const walkBody = code(
+  code(get(STATE), F64_LOAD(STATE_MAX_DELIVER), set(MD)),
+  code(get(STATE), F64_LOAD(STATE_MAX_NET), set(MN)),
+  code(get(STATE), I32_LOAD(STATE_TOUCHED), set(NT)),
   BLOCK,
   LOOP,
   code(get(K), get(N), I32_GE_U, BR_IF(1)),
   // S = SPAN + 16 · pairs[k]; H, MID, STOP: the path's start, row-run end and end as byte addresses
-  code(item(PAIRS, 2), I32_LOAD(0), i32Const(4), I32_SHL, get(SPAN), I32_ADD, set(S)),
+  code(item(PAIRS, 2), I32_LOAD(0), tee(KEY), i32Const(4), I32_SHL, get(SPAN), I32_ADD, set(S)),
   code(pathAt(0), set(H), pathAt(4), set(MID), pathAt(8), set(STOP)),
   addEntries(HX, MID, H),
   addEntries(HY, STOP, MID),
   code(item(TIMES, 3), F64_LOAD(0), set(T)),
   run(MID, LAT_EW, CLX),
   run(STOP, LAT_NS, CLY),
+  // the arrival, the step's latest delivery and longest route (arrival − injection)
+  code(get(T), get(AXON_IN), F64_ADD, set(T)),
   code(item(OUT, 3), get(T), F64_STORE(0)),
+  keepMax(MD, T),
+  code(get(T), item(TIMES, 3), F64_LOAD(0), F64_SUB, set(F)),
+  keepMax(MN, F),
+  // the pair's packets: a pair counted for the first time since the last flush joins the touched ones
+  code(get(KEY), i32Const(3), I32_SHL, get(PAIR_COUNT), I32_ADD, set(A)),
+  code(get(A), F64_LOAD(0), tee(F), f64Const(0), F64_EQ),
+  IF,
+  code(get(NT), i32Const(2), I32_SHL, get(TOUCHED), I32_ADD, get(KEY), I32_STORE(0)),
+  code(get(NT), i32Const(1), I32_ADD, set(NT)),
+  END,
+  code(get(A), get(F), f64Const(1), F64_ADD, F64_STORE(0)),
   code(get(K), i32Const(1), I32_ADD, set(K)),
   BR(0),
   END,
   END,
-  // the block's hops and chip-link crossings, by run
-  [HX, HY, CLX, CLY].flatMap((v, i) => code(get(COUNTS), get(v), I32_STORE(4 * i))),
+  // the block's hops and chip-link crossings by run, and the state for the next call
+  [HX, HY, CLX, CLY].flatMap((v, i) => code(get(STATE), get(v), I32_STORE(STATE_COUNTS + 4 * i))),
+  code(get(STATE), get(NT), I32_STORE(STATE_TOUCHED)),
+  code(get(STATE), get(MD), F64_STORE(STATE_MAX_DELIVER)),
+  code(get(STATE), get(MN), F64_STORE(STATE_MAX_NET)),
   END,
 );
 
@@ -156,10 +198,10 @@ const walkModule = compileOnce(() =>
   moduleBytes([
     {
       name: "walk",
-      params: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64],
+      params: [...Array<number>(10).fill(I32), F64, F64, F64, F64, F64],
       locals: [
-        [11, I32],
-        [2, F64],
+        [13, I32],
+        [4, F64],
       ],
       body: walkBody,
     },
@@ -171,98 +213,114 @@ type Walk = (...args: number[]) => void;
 /** The largest memory a module may have (wasm32: 2^16 pages). */
 const MAX_BYTES = 2 ** 32;
 
+/** Where each array lives in the memory (byte addresses): 8-byte items first, so each is aligned to its element. */
+function regions(spanLength: number, pathLength: number, links: number, pairs: number) {
+  let next = 0;
+  const take = (bytes: number) => {
+    const p = next;
+    next += Math.ceil(bytes / 8) * 8;
+    return p;
+  };
+  return {
+    times: take(8 * PER_CALL),
+    out: take(8 * PER_CALL),
+    free: take(8 * links),
+    pairCount: take(8 * pairs),
+    state: take(STATE_BYTES),
+    pairs: take(4 * PER_CALL),
+    touched: take(4 * pairs),
+    span: take(4 * spanLength),
+    path: take(4 * pathLength),
+    end: next,
+  };
+}
+
 export class UnicastWasm {
-  /** Views of the module's memory: the router's spans and free times, the Noc's paths. */
+  /** Views of the module's memory: the router's spans, free times and per-pair counts, the Noc's paths. */
   readonly span: Int32Array<ArrayBuffer>;
   readonly pathLinks: Int32Array<ArrayBuffer>;
   readonly linkFree: Float64Array<ArrayBuffer>;
+  readonly pairCount: Float64Array<ArrayBuffer>;
+  readonly touched: Int32Array<ArrayBuffer>;
   private readonly times: Float64Array;
   private readonly pairs: Int32Array;
   private readonly out: Float64Array;
-  private readonly counts: Int32Array;
-  private readonly at: {
-    times: number;
-    pairs: number;
-    out: number;
-    counts: number;
-    span: number;
-    path: number;
-    free: number;
-  };
+  private readonly stateF64: Float64Array;
+  private readonly stateI32: Int32Array;
 
   private constructor(
     private readonly walk: Walk,
     buffer: ArrayBuffer,
+    private readonly at: ReturnType<typeof regions>,
     spanLength: number,
     pathLength: number,
     links: number,
+    pairs: number,
   ) {
-    // 8-byte items first, so every region is aligned to its element
-    let next = 0;
-    const take = (bytes: number) => {
-      const p = next;
-      next += Math.ceil(bytes / 8) * 8;
-      return p;
-    };
-    const at = {
-      times: take(8 * PER_CALL),
-      out: take(8 * PER_CALL),
-      free: take(8 * links),
-      counts: take(16),
-      pairs: take(4 * PER_CALL),
-      span: take(4 * spanLength),
-      path: take(4 * pathLength),
-    };
-    this.at = at;
     this.times = new Float64Array(buffer, at.times, PER_CALL);
     this.out = new Float64Array(buffer, at.out, PER_CALL);
     this.linkFree = new Float64Array(buffer, at.free, links);
-    this.counts = new Int32Array(buffer, at.counts, 4);
+    this.pairCount = new Float64Array(buffer, at.pairCount, pairs);
+    this.stateF64 = new Float64Array(buffer, at.state, 2);
+    this.stateI32 = new Int32Array(buffer, at.state + STATE_COUNTS, 5);
     this.pairs = new Int32Array(buffer, at.pairs, PER_CALL);
+    this.touched = new Int32Array(buffer, at.touched, pairs);
     this.span = new Int32Array(buffer, at.span, spanLength);
     this.pathLinks = new Int32Array(buffer, at.path, pathLength);
   }
 
   /** Bytes the memory needs for these arrays. */
-  static bytes(spanLength: number, pathLength: number, links: number): number {
-    const up8 = (b: number) => Math.ceil(b / 8) * 8;
-    return 8 * PER_CALL * 2 + 8 * links + 16 + 4 * PER_CALL + up8(4 * spanLength) + up8(4 * pathLength);
+  static bytes(spanLength: number, pathLength: number, links: number, pairs: number): number {
+    return regions(spanLength, pathLength, links, pairs).end;
   }
 
   /**
-   * The walk over copies of `span` and `pathLinks`, with `links` free times (all 0); undefined where the runtime
-   * has no WebAssembly or the arrays pass `maxBytes` (a module's 4 GiB): then the JS walk runs.
+   * The walk over copies of `span` and `pathLinks`, with `links` free times and `pairs` packet counts (all 0);
+   * undefined where the runtime has no WebAssembly or the arrays pass `maxBytes` (a module's 4 GiB): then the JS
+   * walk runs.
    */
   static create(
     span: Int32Array,
     pathLinks: Int32Array,
     links: number,
+    pairs: number,
     maxBytes = MAX_BYTES,
   ): UnicastWasm | undefined {
     const mod = walkModule();
-    const bytes = UnicastWasm.bytes(span.length, pathLinks.length, links);
-    if (!wasm || !mod || bytes > maxBytes) return undefined;
+    const at = regions(span.length, pathLinks.length, links, pairs);
+    if (!wasm || !mod || at.end > maxBytes) return undefined;
     let memory: { buffer: ArrayBuffer };
     try {
-      memory = new wasm.Memory({ initial: Math.ceil(bytes / PAGE) });
+      memory = new wasm.Memory({ initial: Math.ceil(at.end / PAGE) });
     } catch {
       return undefined; // the runtime would not reserve it
     }
     const walk = new wasm.Instance(mod, { m: { memory } }).exports.walk as Walk;
-    const made = new UnicastWasm(walk, memory.buffer, span.length, pathLinks.length, links);
+    const made = new UnicastWasm(walk, memory.buffer, at, span.length, pathLinks.length, links, pairs);
     made.span.set(span);
     made.pathLinks.set(pathLinks);
     return made;
   }
 
-  /** routeContended's work on `b` (whose span, pathLinks and linkFree are this walk's views). */
+  /**
+   * routeContended's work on `b`, whose span, pathLinks, linkFree, pairCount and touched must be this walk's
+   * views (the module reads and writes them in its memory).
+   */
   route(b: UnicastBatch, c: UnicastTiming, sums: Float64Array): void {
-    const { n, order, time, pair, pairCount, touched, arrival, writeArrival } = b;
+    const { n, order, time, pair, arrival, writeArrival } = b;
+    if (
+      b.span !== this.span ||
+      b.pathLinks !== this.pathLinks ||
+      b.linkFree !== this.linkFree ||
+      b.pairCount !== this.pairCount ||
+      b.touched !== this.touched
+    )
+      throw new Error("UnicastWasm.route: the batch's per-pair and per-link arrays are not this walk's");
     const { latEW, latNS, latCL, occCL, axonIn } = c;
-    const { times, pairs, out, counts, span, at } = this;
-    let maxDeliver = sums[MAX_DELIVER]!;
-    let maxNet = sums[MAX_NET]!;
-    let nTouched = sums[N_TOUCHED]!;
+    const { times, pairs, out, span, at, stateF64, stateI32 } = this;
+    stateF64[0] = sums[MAX_DELIVER]!;
+    stateF64[1] = sums[MAX_NET]!;
+    stateI32[4] = sums[N_TOUCHED]!;
     let [hopsX, hopsY, clX, clY] = [0, 0, 0, 0];
     for (let x = 0; x < n; x += PER_CALL) {
       const m = Math.min(n - x, PER_CALL);
@@ -280,32 +338,27 @@ export class UnicastWasm {
         at.times,
         at.pairs,
         at.out,
-        at.counts,
+        at.state,
         at.span,
         at.path,
         at.free,
+        at.pairCount,
+        at.touched,
         latEW,
         latNS,
         latCL,
         occCL,
+        axonIn,
       );
-      hopsX += counts[0]!;
-      hopsY += counts[1]!;
-      clX += counts[2]!;
-      clY += counts[3]!;
-      for (let k = 0; k < m; k++) {
-        const inject = times[k]!;
-        const arr = out[k]! + axonIn;
-        const key = pairs[k]!;
-        if (writeArrival) arrival[order[x + k]!] = arr;
-        if (arr > maxDeliver) maxDeliver = arr;
-        if (arr - inject > maxNet) maxNet = arr - inject;
-        if (pairCount[key]!++ === 0) touched[nTouched++] = key;
-      }
+      hopsX += stateI32[0]!;
+      hopsY += stateI32[1]!;
+      clX += stateI32[2]!;
+      clY += stateI32[3]!;
+      if (writeArrival) for (let k = 0; k < m; k++) arrival[order[x + k]!] = out[k]!;
     }
-    sums[MAX_DELIVER] = maxDeliver;
-    sums[MAX_NET] = maxNet;
-    sums[N_TOUCHED] = nTouched;
+    sums[MAX_DELIVER] = stateF64[0]!;
+    sums[MAX_NET] = stateF64[1]!;
+    sums[N_TOUCHED] = stateI32[4]!;
     sums[HOPS_X] = hopsX;
     sums[HOPS_Y] = hopsY;
     sums[CL_X] = clX;

@@ -58,6 +58,14 @@ export const I32_LOAD16_S = (o: number) => [0x2e, ...memarg(0, o)];
 export const F64_LOAD = (o: number) => [0x2b, ...memarg(3, o)];
 export const F64_STORE = (o: number) => [0x39, ...memarg(3, o)];
 export const F64_ADD = [0xa0];
+export const F64_SUB = [0xa1];
+export const F64_EQ = [0x61];
+/** f64.const: the value's IEEE 754 bytes, little-endian. */
+export const f64Const = (v: number): number[] => {
+  const bytes = new DataView(new ArrayBuffer(8));
+  bytes.setFloat64(0, v, true);
+  return [0x44, ...new Uint8Array(bytes.buffer)];
+};
 export const F64_GT = [0x64];
 /** select(a, b, c): a when c ≠ 0, else b (any numeric type). */
 export const SELECT = [0x1b];
