@@ -77,7 +77,8 @@ export class Router {
    */
   private readonly linkFree: Float64Array;
   private readonly timing: UnicastTiming;
-  /** Detailed timing's walk in WebAssembly (unicast-wasm.ts), holding span, linkFree and the Noc's paths. */
+  /** Detailed timing's walk in WebAssembly (unicast-wasm.ts): its memory holds this router's spans, free times,
+   * per-pair counts and touched pairs, and the Noc's paths. */
   private readonly wasm: UnicastWasm | undefined;
   /** Latest delivery, longest route and touched pairs carried between phases, and a call's hop sums. */
   private readonly sums = new Float64Array(SUMS);
