@@ -16,6 +16,7 @@ import type { Connectivity } from "../../compiler/nmir/connectivity.js";
 import { type AxisTable, convAxes, convSource, type Fan } from "../reference/deliver.js";
 import type { Frame } from "../reference/schedule.js";
 import { type IntRegion, type IntView, intWidthOf, SimdArena } from "./simd-arena.js";
+import type { Kernel } from "./simd-kernels.js";
 
 /**
  * acc (in the kernel's own layout) += the frame's products; returns the pairs with w ≠ 0. The kernels are
@@ -67,6 +68,17 @@ class WeightStore {
   /** In the arena: its region (then `deliverInt` may run). */
   get int(): IntRegion | undefined {
     return this.region;
+  }
+
+  /**
+   * For `deliverInt` (in the arena only): the weights' byte address and width, and the kernel for an event of
+   * value x — the add kernel for a spike (x = 1), else the multiply one.
+   */
+  kernels(): { ptr: number; width: number; forEvent: (x: number) => Kernel } {
+    const { ptr, width } = this.region!;
+    const { add, mul } = this.arena!.kernels;
+    const [addW, mulW] = [add[width], mul[width]];
+    return { ptr, width, forEvent: (x) => (x === 1 ? addW : mulW) };
   }
 }
 
@@ -120,15 +132,13 @@ class DenseAccumulate implements Accumulate {
 
   deliverInt(f: Frame, acc: number): number {
     const { outSize, nnz } = this;
-    const { ptr, width } = this.store.int!;
-    const { add, mul } = this.store.arena!.kernels;
-    const [addW, mulW] = [add[width], mul[width]];
+    const { ptr, width, forEvent } = this.store.kernels();
     let ops = 0;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const x = f.values[i]!;
       ops += nnz[i]!;
-      (x === 1 ? addW : mulW)(acc, ptr + i * outSize * width, outSize, x);
+      forEvent(x)(acc, ptr + i * outSize * width, outSize, x);
     }
     return ops;
   }
@@ -240,14 +250,12 @@ class ConvAccumulate implements Accumulate {
   /** `deliver`'s loop with each run of output channels one kernel call. */
   deliverInt(f: Frame, acc: number): number {
     const { coutG, runs } = this;
-    const { ptr, width } = this.store.int!;
-    const { add, mul } = this.store.arena!.kernels;
-    const [addW, mulW] = [add[width], mul[width]];
+    const { ptr, width, forEvent } = this.store.kernels();
     let ops = 0;
     for (let e = 0; e < f.count; e++) {
       const i = f.idx[e]!;
       const xv = f.values[i]!;
-      const kernel = xv === 1 ? addW : mulW;
+      const kernel = forEvent(xv);
       const n = this.eventRuns(i);
       ops += this.eventOps;
       for (let q = 0; q < n; q++) kernel(acc + 4 * runs[2 * q + 1]!, ptr + width * runs[2 * q]!, coutG, xv);
