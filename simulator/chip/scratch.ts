@@ -3,7 +3,8 @@
 // allocate nothing per event.
 
 import { SpikegridError } from "../../common/errors.js";
-import { orderByTime, sortItemsByKeyTime } from "./time-order.js";
+import { sortItemsByKeyTime } from "./item-order.js";
+import { orderByTime } from "./time-order.js";
 
 /** A copy of `x` in a typed array of length m (≥ x.length). */
 function resized<T extends Int32Array | Float64Array>(x: T, m: number): T {

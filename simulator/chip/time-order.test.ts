@@ -2,45 +2,8 @@
 // equal times, a few distinct values interleaved, far outliers, values spread over many scales.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { orderByTime, type Scratch, sortItemsByKeyTime, sortRunByTime } from "./time-order.js";
-
-/** Times as a phase makes them, and worse: per-core arithmetic runs, duplicates, outliers, powers of two. */
-const times = fc.oneof(
-  fc.array(
-    fc.integer({ min: 0, max: 40 }).map((k) => k / 4),
-    { maxLength: 2000, size: "max" },
-  ),
-  fc.array(fc.constantFrom(3.25, 1e9, 7.5), { maxLength: 2000, size: "max" }),
-  fc.array(
-    fc.integer({ min: -60, max: 60 }).map((k) => 2 ** k),
-    { maxLength: 2000, size: "max" },
-  ),
-  fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { maxLength: 2000, size: "max" }),
-  fc
-    .tuple(
-      fc.integer({ min: 1, max: 30 }),
-      fc.integer({ min: 1, max: 200 }),
-      fc.double({ min: 0.5, max: 5, noNaN: true }),
-    )
-    .map(([cores, per, dt]) => {
-      // cores' packet times interleaved in frame order, each core's runs from its own start
-      const out: number[] = [];
-      for (let k = 0; k < per; k++) for (let c = 0; c < cores; c++) out.push(c * 1.75 + k * dt);
-      return out;
-    }),
-  // a phase's packets core after core: a few ascending runs (merged, not bucketed), ties within and across
-  fc
-    .array(
-      fc.array(
-        fc.integer({ min: 0, max: 60 }).map((k) => k / 2),
-        { maxLength: 300, size: "max" },
-      ),
-      { minLength: 1, maxLength: 20 },
-    )
-    .map((runs) => runs.flatMap((r) => [...r].sort((a, b) => a - b))),
-);
-
-const byTime = (ts: readonly number[]) => ts.map((_, i) => i).sort((x, y) => ts[x]! - ts[y]! || x - y);
+import { byTime, times } from "./test-times.js";
+import { orderByTime, type Scratch, sortRunByTime } from "./time-order.js";
 
 describe("sortRunByTime", () => {
   it("orders indices by (time, insertion) like a stable comparator sort, on a run inside the array too", () => {
@@ -110,64 +73,5 @@ describe("orderByTime", () => {
     orderByTime(crowded, n, order, scratch);
     expect(asked).toEqual([n + 1, 2 * 1000 + 2]);
     expect([...order]).toEqual(byTime([...crowded]));
-  });
-});
-
-describe("sortItemsByKeyTime", () => {
-  /** Sorts the columns (values: insertion indices) and returns the order they give. */
-  const sortedOrder = (key: Int32Array, time: Float64Array) => {
-    const n = key.length;
-    const value = Float64Array.from({ length: n }, (_, i) => i);
-    const [k0, t0] = [key.slice(), time.slice()];
-    sortItemsByKeyTime(key, time, value, n, (size) => new Int32Array(size));
-    // every item's key and time travel with its value
-    expect([...key]).toEqual(Array.from(value, (i) => k0[i]!));
-    expect([...time]).toEqual(Array.from(value, (i) => t0[i]!));
-    return {
-      order: [...value],
-      want: [...k0.keys()].sort((x, y) => k0[x]! - k0[y]! || t0[x]! - t0[y]! || x - y),
-    };
-  };
-
-  it("orders items by (key, time, insertion) like a stable comparator sort", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 12 })), {
-          maxLength: 800,
-        }),
-        fc.integer({ min: 0, max: 3000 }),
-        (xs, far) => {
-          const key = Int32Array.from(xs, ([k]) => (k === 9 ? far : k));
-          const time = Float64Array.from(xs, ([, t], i) => (i % 97 === 5 ? 1e15 : t * 1.05));
-          const { order, want } = sortedOrder(key, time);
-          expect(order).toEqual(want);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it("orders long key runs like a stable comparator sort", () => {
-    fc.assert(
-      fc.property(times, fc.integer({ min: 1, max: 4 }), fc.integer(), (ts, keys, seed) => {
-        const key = Int32Array.from(ts, (_, i) => ((i * 7 + seed) >>> 0) % (keys + (i % 2)));
-        const { order, want } = sortedOrder(key, Float64Array.from(ts));
-        expect(order).toEqual(want);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("asks for the pairs, the positions and the rounds' scratch, no more", () => {
-    const n = 1000;
-    const key = Int32Array.from({ length: n }, (_, i) => i % 3);
-    const time = Float64Array.from({ length: n }, (_, i) => (i * 37) % 101);
-    const asked: number[] = [];
-    sortItemsByKeyTime(key, time, new Float64Array(n), n, (size) => {
-      asked.push(size);
-      return new Int32Array(size);
-    });
-    // runs of 334, 333, 333: 4n + 334 (even) + 2·334 + 2
-    expect(asked).toEqual([4 * n + 334 + 2 * 334 + 2]);
   });
 });
