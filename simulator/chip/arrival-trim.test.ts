@@ -22,7 +22,8 @@ import { runReference } from "../reference/index.js";
 import { inputsArb } from "../reference/test-helpers.js";
 import { ArrivalTrim } from "./arrival-trim.js";
 import { createChip } from "./index.js";
-import { ItemBuffer, PacketBuffer } from "./scratch.js";
+import { ItemBuffer } from "./item-buffer.js";
+import { PacketBuffer } from "./scratch.js";
 
 interface Layer {
   size: number;
@@ -130,7 +131,7 @@ describe("ArrivalTrim", () => {
 });
 
 describe("work buffers", () => {
-  it("each phase's packets and each unit's work items are reserved at once, exactly as many as come", () => {
+  it("each phase's packets are reserved at once and each unit's work items counted, exactly as many as come", () => {
     fc.assert(
       fc.property(case_, fc.constantFrom("layer-sync" as const, "pipelined" as const), (c, mode) => {
         const g = c.chip === "loihi" ? loadProfile("loihi") : generousProfile();
@@ -138,7 +139,6 @@ describe("work buffers", () => {
         const { mapping } = mapNetwork(c.ir, profile, { neuronsPerCore: c.npc, suggestProfiles: false });
         let reserved = 0;
         let pushed = 0;
-        let itemsReserved = -1;
         const [reserve, push, release] = [
           PacketBuffer.prototype.reserve,
           PacketBuffer.prototype.push,
@@ -158,14 +158,10 @@ describe("work buffers", () => {
           [pushed, reserved] = [0, 0];
           release.call(this);
         });
-        const [itemReserve, sorted] = [ItemBuffer.prototype.reserve, ItemBuffer.prototype.sorted];
-        vi.spyOn(ItemBuffer.prototype, "reserve").mockImplementation(function (this: ItemBuffer, n) {
-          itemsReserved = n;
-          itemReserve.call(this, n);
-        });
+        // ItemBuffer.sorted throws unless each slot got the items counted for it
+        const sorted = ItemBuffer.prototype.sorted;
         let itemsSorted = 0;
         vi.spyOn(ItemBuffer.prototype, "sorted").mockImplementation(function (this: ItemBuffer) {
-          expect(this.n).toBe(itemsReserved);
           itemsSorted++;
           return sorted.call(this);
         });

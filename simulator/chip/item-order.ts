@@ -1,8 +1,10 @@
-// The (key, time) order of a unit's work items (scratch.ts ItemBuffer): a counting sort by key, then each key's
-// run bucketed by time with the items themselves moved, not indices to them, so every pass after the scatter
-// reads and writes in sequence.
+// The time order of one core's work items (item-buffer.ts): the run bucketed by time with the items themselves
+// moved, not indices to them, so every pass but the scatter reads and writes in sequence. Where the former
+// order sorted indices and gathered through them (a random read per item per pass over runs of hundreds of
+// thousands), measured on 10 of a rack-size network's largest unit steps (0.7–3.9 M items on 9–74 cores,
+// recorded from a run, warm scratch), 35.6 ns an item went to 27.5 (with the sort by core it then still had).
 
-import { mergeRunByTime, type Scratch } from "./time-order.js";
+import { mergeRunByTime } from "./time-order.js";
 
 /** A run or bucket this short is sorted by insertion. */
 const SMALL_RUN = 16;
@@ -10,64 +12,11 @@ const SMALL_RUN = 16;
 const MAX_DEPTH = 6;
 
 /**
- * Items i < n of (key, time, value) columns put in (key, time, insertion) order in place, keys 0 …
- *
- * Counted by key straight from insertion order, each item's time and value scattered as a pair side by side
- * into scratch (the columns are then free), then each key's run scattered back into the columns bucketed by time
- * (one bucket an item over the run's [min, max]), each bucket of two or more refined in place. Where the
- * former order sorted indices and gathered through them, a random read per item per pass over runs of
- * hundreds of thousands, here only the two scatters write out of sequence. Measured on 10 of a rack-size
- * network's largest unit steps (0.7–3.9 M items, 9–74 keys, recorded from a run): 35.6 ns an item before,
- * 27.5 now with warm scratch; in the run (116 M items at 112×112), 6.3 s before, 4.9–5.5 now.
- *
- * Scratch: 4n words (the pairs, at the start: 8-byte aligned), then twice the longest run + 2 for counts.
+ * pairs[2s ..2e) (time, value, …) into time[s..e) and value[s..e) stably by time: bucketed over the run's
+ * [min, max], one bucket an item, each bucket of two or more refined (by insertion, or the same way when
+ * crowded). The pairs' places are free after (a refined bucket reuses its own). `ints`: at least 2 (e − s) + 2.
  */
-export function sortItemsByKeyTime(
-  key: Int32Array,
-  time: Float64Array,
-  value: Float64Array,
-  n: number,
-  scratch: Scratch,
-): void {
-  if (n <= SMALL_RUN) {
-    sortFewItems(key, time, value, n);
-    return;
-  }
-  let most = 0;
-  for (let i = 0; i < n; i++) if (key[i]! > most) most = key[i]!;
-  // keys are slots (tens of thousands at most): their counts are not worth the caller's scratch
-  const count = new Int32Array(most + 2);
-  for (let i = 0; i < n; i++) count[key[i]! + 1]!++;
-  let longest = 0;
-  for (let k = 0; k <= most; k++) {
-    if (count[k + 1]! > longest) longest = count[k + 1]!;
-    count[k + 1]! += count[k]!;
-  }
-  const words = scratch(4 * n + 2 * longest + 2);
-  const pairs = new Float64Array(words.buffer, words.byteOffset, 2 * n);
-  const ints = words.subarray(4 * n);
-  for (let i = 0; i < n; i++) {
-    const at = 2 * count[key[i]!]!++;
-    pairs[at] = time[i]!;
-    pairs[at + 1] = value[i]!;
-  }
-  // after the scatter count[k] is where key k's run ends
-  let s = 0;
-  for (let k = 0; k <= most; k++) {
-    const e = count[k]!;
-    if (e > s) {
-      pairsByTime(pairs, s, e, time, value, ints, 0);
-      key.fill(k, s, e);
-    }
-    s = e;
-  }
-}
-
-/**
- * pairs[2s ..2e) (time, value, …) into time[s..e) and value[s..e) stably by time. The pairs' slots are
- * free after (a refined bucket reuses its own). `ints`: at least 2 (e − s) + 2 long.
- */
-function pairsByTime(
+export function pairsByTime(
   pairs: Float64Array,
   s: number,
   e: number,
@@ -176,20 +125,5 @@ function insertionPairs(time: Float64Array, value: Float64Array, s: number, e: n
     }
     time[j] = t;
     value[j] = v;
-  }
-}
-
-/** sortItemsByKeyTime for a few items: by insertion, stable. */
-function sortFewItems(key: Int32Array, time: Float64Array, value: Float64Array, n: number): void {
-  for (let i = 1; i < n; i++) {
-    const [k, t, v] = [key[i]!, time[i]!, value[i]!];
-    let j = i;
-    while (j > 0 && (key[j - 1]! > k || (key[j - 1] === k && time[j - 1]! > t))) {
-      key[j] = key[j - 1]!;
-      time[j] = time[j - 1]!;
-      value[j] = value[j - 1]!;
-      j--;
-    }
-    [key[j], time[j], value[j]] = [k, t, v];
   }
 }

@@ -186,25 +186,27 @@ export function packetsOf(f: Frame, d: DestTable, planes: number, multicast: boo
 }
 
 /**
- * The work items ChipModel.unitStep pushes for unit u: one per synapse row of every event whose work waits for
- * its packet (same-step inputs; `frameOf` gives an input's frame this step), and one per slot of a dynamic
- * matmul with no lag.
+ * The work items ChipModel.unitStep pushes for unit u, added to `count` by core: one per synapse row of every
+ * event whose work waits for its packet (same-step inputs; `frameOf` gives an input's frame this step), on the
+ * row's core, and one per slot of a dynamic matmul with no lag.
  */
-export function itemsOf(
+export function countItems(
   u: UnitPlan,
   matmulLag: number,
   frameOf: (ip: UnitPlan["inputs"][number]) => Frame | undefined,
-): number {
-  let n = u.unit.kind === "matmul" && matmulLag === 0 ? u.slots.length : 0;
+  count: Int32Array,
+): void {
+  if (u.unit.kind === "matmul" && matmulLag === 0)
+    for (let q = 0; q < u.slots.length; q++) count[u.slots[q]!]!++;
   for (const ip of u.inputs) {
     if (!ip.sameStep) continue;
     const f = frameOf(ip);
     if (!f) continue;
-    const { listOf, rowStart } = ip.table;
+    const { listOf, rowStart, slot } = ip.table;
     for (let e = 0; e < f.count; e++) {
       const sk = listOf[f.idx[e]!]!;
-      n += rowStart[sk + 1]! - rowStart[sk]!;
+      const end = rowStart[sk + 1]!;
+      for (let r = rowStart[sk]!; r < end; r++) count[slot[r]!]!++;
     }
   }
-  return n;
 }

@@ -24,12 +24,13 @@ import {
   UPD_IDLE,
 } from "./costs.js";
 import type { Datapath } from "./datapath.js";
+import { ItemBuffer } from "./item-buffer.js";
 import type { Layout } from "./layout.js";
 import { matmulShares } from "./matmul-split.js";
 import {
   buildUnitPlans,
+  countItems,
   firstRowAt,
-  itemsOf,
   lastSameStepReaders,
   packetsOf,
   termTotals,
@@ -37,7 +38,6 @@ import {
 } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
-import { ItemBuffer } from "./scratch.js";
 import type { ChipTally, Timing } from "./stats.js";
 import { type DestTable, highAt, highFrom, rowsOf, type SlotTable, slotAt } from "./tables.js";
 
@@ -279,12 +279,13 @@ export class ChipModel {
 
   private unitStep(u: UnitPlan, t: number): void {
     const { cyc, items, bufWork } = this;
-    items.n = 0;
     for (let k = 0; k < u.slots.length; k++) bufWork[u.slots[k]!] = 0;
     const ev = this.tally.events;
-    items.reserve(itemsOf(u, this.dp.plan.matmulLag, (ip) => this.dp.frame(this.ids[ip.src]!, t - ip.lag)));
+    const frameOf = (ip: UnitPlan["inputs"][number]) => this.dp.frame(this.ids[ip.src]!, t - ip.lag);
+    countItems(u, this.dp.plan.matmulLag, frameOf, items.begin(u.slots, this.clock.length));
+    items.open();
     for (const ip of u.inputs) {
-      const f = this.dp.frame(this.ids[ip.src]!, t - ip.lag);
+      const f = frameOf(ip);
       if (!f || f.count === 0) continue;
       const w = cyc[ip.kind]!;
       const { kind, sameStep } = ip;
@@ -324,15 +325,14 @@ export class ChipModel {
       this.stepEv[kind]! += ops;
     }
     if (u.unit.kind === "matmul") this.matmulWork(u, t);
-    const nItems = items.n;
-    const sorted = items.sorted();
-    const [sKey, sTime, sValue] = [sorted.key, sorted.time, sorted.value];
+    // each slot's items in arrival order (the slots' runs follow u.slots)
+    const { time: sTime, value: sValue, end } = items.sorted();
     let k = 0;
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       let tc = this.clock[c]! + bufWork[c]!;
       let busy = bufWork[c]!;
-      for (; k < nItems && sKey[k] === c; k++) {
+      for (const e = end[q]!; k < e; k++) {
         tc = Math.max(tc, sTime[k]!) + sValue[k]!;
         busy += sValue[k]!;
       }

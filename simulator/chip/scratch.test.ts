@@ -1,64 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ArrivalStore, ItemBuffer, PacketBuffer, RELEASE_ENTRIES } from "./scratch.js";
-
-describe("ItemBuffer.sorted", () => {
-  it("orders by (key, time, insertion) like a stable comparator sort, reusing its buffers", () => {
-    const items = new ItemBuffer();
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 6 })), {
-          maxLength: 300,
-        }),
-        (xs) => {
-          items.n = 0;
-          // each item's value is its insertion index: the values read back are the order
-          xs.forEach(([k, t], i) => {
-            items.push(k, t / 2, i);
-          });
-          const want = xs
-            .map((_, i) => i)
-            .sort((x, y) => xs[x]![0] - xs[y]![0] || xs[x]![1] - xs[y]![1] || x - y);
-          expect([...items.sorted().value.subarray(0, xs.length)]).toEqual(want);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-
-  it("gives the keys, times and values in that order as columns (sorted), across growth and release", () => {
-    const items = new ItemBuffer();
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(
-            fc.integer({ min: 0, max: 40 }),
-            fc.integer({ min: 0, max: 9 }),
-            fc.double({ noNaN: true }),
-          ),
-          {
-            maxLength: 3000,
-            size: "max",
-          },
-        ),
-        fc.boolean(),
-        (xs, release) => {
-          if (release) items.release();
-          items.n = 0;
-          for (const [k, t, v] of xs) items.push(k, t / 4, v);
-          const want = xs
-            .map((_, i) => i)
-            .sort((x, y) => xs[x]![0] - xs[y]![0] || xs[x]![1] - xs[y]![1] || x - y);
-          const { key, time, value } = items.sorted();
-          expect([...key.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![0]));
-          expect([...time.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![1] / 4));
-          expect([...value.subarray(0, xs.length)]).toEqual(want.map((i) => xs[i]![2]));
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-});
+import { ArrivalStore, PacketBuffer, RELEASE_ENTRIES } from "./scratch.js";
 
 describe("PacketBuffer.sortByTime", () => {
   it("orders packet indices by (time, insertion); columns stay where they were pushed", () => {
@@ -187,25 +129,6 @@ describe("reserve", () => {
     ]);
     big.push(5, 6, 7, 8);
     expect([big.time[0], big.pair[0], big.row[0], big.entry[0]]).toEqual([5, 6, 7, 8]);
-    const items = new ItemBuffer();
-    items.reserve(RELEASE_ENTRIES + 1);
-    items.push(3, 1, 1);
-    items.release();
-    expect([items.n, items.key.length, items.time.length, items.value.length]).toEqual([0, 64, 64, 64]);
-  });
-
-  it("sizes an item buffer once for a unit's items, and a cleared one anew without copying", () => {
-    const items = new ItemBuffer();
-    items.reserve(10_000);
-    const key = items.key;
-    for (let i = 0; i < 10_000; i++) items.push(i % 7, i, 1);
-    expect(items.key).toBe(key);
-    expect(items.key.length).toBeLessThanOrEqual(10_000 + (10_000 >> 3));
-    items.n = 0;
-    items.reserve(50_000);
-    expect(items.key.length).toBe(50_000 + (50_000 >> 3));
-    for (let i = 0; i < 50_000; i++) items.push(0, 50_000 - i, i);
-    expect(items.sorted().value[0]).toBe(49_999);
   });
 });
 

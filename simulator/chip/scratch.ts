@@ -3,7 +3,6 @@
 // allocate nothing per event.
 
 import { SpikegridError } from "../../common/errors.js";
-import { sortItemsByKeyTime } from "./item-order.js";
 import { orderByTime } from "./time-order.js";
 
 /** A copy of `x` in a typed array of length m (≥ x.length). */
@@ -121,68 +120,6 @@ export class PacketBuffer {
   private readonly grown = (size: number): Int32Array => {
     if (this.scratch.length < size) this.scratch = new Int32Array(size + (size >> 2));
     return this.scratch;
-  };
-}
-
-/**
- * Items of (key: int, time: float, value: float), read back in (key, time) order. `sorted` orders them in place
- * by a counting sort on the key and a bucket sort on the time (time-order.ts): this runs once per unit and step,
- * over up to tens of millions of items (a residual stream read by a later block).
- */
-export class ItemBuffer {
-  n = 0;
-  key = new Int32Array(64);
-  time = new Float64Array(64);
-  value = new Float64Array(64);
-  private spare = new Int32Array(130);
-
-  push(key: number, time: number, value: number): void {
-    if (this.n === this.key.length) this.resize(Math.ceil(this.key.length * 1.5));
-    const i = this.n++;
-    this.key[i] = key;
-    this.time[i] = time;
-    this.value[i] = value;
-  }
-
-  /** Room for `extra` more items, made at once (as PacketBuffer.reserve: no copies held beside the columns). */
-  reserve(extra: number): void {
-    const need = this.n + extra;
-    if (need > this.key.length) this.resize(need + (need >> 3));
-  }
-
-  /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (as PacketBuffer.release). */
-  release(): void {
-    this.n = 0;
-    if (this.key.length <= RELEASE_ENTRIES) return;
-    this.key = new Int32Array(64);
-    this.time = new Float64Array(64);
-    this.value = new Float64Array(64);
-    this.spare = new Int32Array(130);
-  }
-
-  private resize(m: number): void {
-    const keep = <T extends Int32Array | Float64Array>(x: T): T =>
-      this.n > 0 ? resized(x, m) : new (x.constructor as new (n: number) => T)(m);
-    this.key = keep(this.key);
-    this.time = keep(this.time);
-    this.value = keep(this.value);
-  }
-
-  /**
-   * The items in (key, time, insertion) order, as the buffer's own columns (sorted in place; each item's value
-   * travels with its time, time-order.ts `sortItemsByKeyTime`). The order is stable (ties keep their insertion
-   * order), so runs are reproducible. The columns hold them until the next push; the next use starts with
-   * n = 0.
-   */
-  sorted(): { key: Int32Array; time: Float64Array; value: Float64Array } {
-    sortItemsByKeyTime(this.key, this.time, this.value, this.n, this.grown);
-    return { key: this.key, time: this.time, value: this.value };
-  }
-
-  /** The sort's scratch, grown to `size` when short (its start is the buffer's: 8-byte aligned). */
-  private readonly grown = (size: number): Int32Array => {
-    if (this.spare.length < size) this.spare = new Int32Array(size + (size >> 2));
-    return this.spare;
   };
 }
 

@@ -17,10 +17,11 @@ import {
 } from "../../compiler/nmir/index.js";
 import { costTable } from "../../simulator/chip/costs.js";
 import { createChip } from "../../simulator/chip/index.js";
+import { ItemBuffer } from "../../simulator/chip/item-buffer.js";
 import type { Layout } from "../../simulator/chip/layout.js";
 import { Noc } from "../../simulator/chip/noc.js";
 import { Router } from "../../simulator/chip/router.js";
-import { ArrivalStore, ItemBuffer } from "../../simulator/chip/scratch.js";
+import { ArrivalStore } from "../../simulator/chip/scratch.js";
 import { handProfile, placeAt } from "./helpers.js";
 
 /** x (2 spikes) → a (2 IF, vth 0, one to one) → b (`nb` IF, silent), a → b dense with weight 1. */
