@@ -27,7 +27,9 @@ describe("ItemBuffer", () => {
         (keys, ts, seed, release) => {
           if (release) items.release();
           const xs = ts.map((t, i) => [keys[((i * 7 + seed) >>> 0) % keys.length]!, t] as const);
-          const { time, value, end } = fill(items, keys, xs);
+          const { pairs, end } = fill(items, keys, xs);
+          const time = pairs.filter((_, j) => j % 2 === 0);
+          const value = pairs.filter((_, j) => j % 2 === 1);
           let s = 0;
           keys.forEach((k, q) => {
             const want = xs
@@ -66,15 +68,15 @@ describe("ItemBuffer", () => {
     const items = new ItemBuffer();
     items.begin([0], 1)[0] = 10_000;
     items.open();
-    const time = items.time;
-    expect(time.length).toBe(10_000 + (10_000 >> 3));
+    const pairs = items.pairs;
+    expect(pairs.length).toBe(2 * (10_000 + (10_000 >> 3)));
     for (let i = 0; i < 10_000; i++) items.push(0, 10_000 - i, i);
-    expect(items.sorted().value[0]).toBe(9_999);
+    expect([...items.sorted().pairs.subarray(0, 4)]).toEqual([1, 9_999, 2, 9_998]);
     items.release();
-    expect(items.time).toBe(time);
+    expect(items.pairs).toBe(pairs);
     items.begin([0], 1)[0] = RELEASE_ENTRIES + 1;
     items.open();
     items.release();
-    expect([items.n, items.time.length, items.value.length]).toEqual([0, 64, 64]);
+    expect([items.n, items.pairs.length]).toEqual([0, 128]);
   });
 });

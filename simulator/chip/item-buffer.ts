@@ -10,8 +10,8 @@ import { RELEASE_ENTRIES } from "./scratch.js";
  *
  * Use: `begin(keys, size)` gives zeroed counts for the keys, the caller adds how many items each will get,
  * `open()` lays out one run per key in the list's order, `push` writes an item (time and value side by side)
- * at its key's next place, `sorted()` orders each run by time into the `time` and `value` columns, run q
- * (of keys[q]) ending at `end[q]`. Counting first costs a pass over the synapse rows but replaces a sort by
+ * at its key's next place, `sorted()` orders each run by time in place, run q (of keys[q]) ending at `end[q]`:
+ * 16 bytes an item, and 24 per item of the longest run for its order. Counting first costs a pass over the synapse rows but replaces a sort by
  * key: the count, the key column and a scatter of every item through scratch (a rack-size network's unit
  * steps have up to tens of millions of items).
  *
@@ -21,11 +21,11 @@ import { RELEASE_ENTRIES } from "./scratch.js";
 export class ItemBuffer {
   /** Items pushed since `open`. */
   n = 0;
-  /** The sorted runs' times and values (`sorted`): key q's in [end[q − 1], end[q]). */
-  time = new Float64Array(64);
-  value = new Float64Array(64);
-  /** (time, value) of item j at 2j, 2j + 1, in runs by key, as pushed. */
-  private pairs = new Float64Array(128);
+  /** (time, value) of item j at 2j, 2j + 1, in runs by key, as pushed (in time order after `sorted`). */
+  pairs = new Float64Array(128);
+  /** One run's times and values in order (`sorted`): as long as the longest run, not all the items. */
+  private time = new Float64Array(64);
+  private value = new Float64Array(64);
   /** By key: its count before `open`, then the next place of its run. */
   private next = new Int32Array(0);
   private keys: ArrayLike<number> = [];
@@ -55,13 +55,8 @@ export class ItemBuffer {
     }
     this.total = s;
     this.n = 0;
-    if (2 * s > this.pairs.length) {
-      // an eighth more: the next unit steps are alike; nothing held is copied
-      const m = s + (s >> 3);
-      this.pairs = new Float64Array(2 * m);
-      this.time = new Float64Array(m);
-      this.value = new Float64Array(m);
-    }
+    // an eighth more: the next unit steps are alike; nothing held is copied
+    if (2 * s > this.pairs.length) this.pairs = new Float64Array(2 * (s + (s >> 3)));
   }
 
   push(key: number, time: number, value: number): void {
@@ -72,11 +67,11 @@ export class ItemBuffer {
   }
 
   /**
-   * Each key's items by (time, insertion) into the `time` and `value` columns (stable, so runs are
-   * reproducible); `end[q]`: where the run of keys[q] ends. Valid until the next `open`.
+   * Each key's items by (time, insertion) in place: item k's time at pairs[2k], its value at pairs[2k + 1];
+   * run q (of keys[q]) ends at `end[q]`. Stable, so runs are reproducible. Valid until the next `open`.
    */
-  sorted(): { time: Float64Array; value: Float64Array; end: Int32Array } {
-    const { keys, next, end } = this;
+  sorted(): { pairs: Float64Array; end: Int32Array } {
+    const { keys, next, end, pairs } = this;
     if (this.n !== this.total)
       throw new Error(`ItemBuffer: ${this.n} items pushed where ${this.total} were counted`);
     let s = 0;
@@ -89,21 +84,34 @@ export class ItemBuffer {
       longest = Math.max(longest, end[q]! - s);
       s = end[q]!;
     }
-    if (this.ints.length < 2 * longest + 2) this.ints = new Int32Array(2 * longest + 2 + (longest >> 1));
+    if (this.time.length < longest) {
+      const m = longest + (longest >> 3);
+      this.time = new Float64Array(m);
+      this.value = new Float64Array(m);
+      this.ints = new Int32Array(2 * m + 2);
+    }
+    const { time, value } = this;
     s = 0;
     for (let q = 0; q < keys.length; q++) {
       const e = end[q]!;
-      if (e > s) pairsByTime(this.pairs, s, e, this.time, this.value, this.ints, 0);
+      if (e - s > 1) {
+        // ordered into the run-sized columns, then back in place
+        pairsByTime(pairs.subarray(2 * s, 2 * e), 0, e - s, time, value, this.ints, 0);
+        for (let i = s; i < e; i++) {
+          pairs[2 * i] = time[i - s]!;
+          pairs[2 * i + 1] = value[i - s]!;
+        }
+      }
       s = e;
     }
-    return { time: this.time, value: this.value, end: this.end };
+    return { pairs, end };
   }
 
   /** Empties the buffer; one grown past RELEASE_ENTRIES gives its columns back (as PacketBuffer.release). */
   release(): void {
     this.n = 0;
     this.total = 0;
-    if (this.time.length <= RELEASE_ENTRIES) return;
+    if (this.pairs.length <= 2 * RELEASE_ENTRIES) return;
     this.pairs = new Float64Array(128);
     this.time = new Float64Array(64);
     this.value = new Float64Array(64);

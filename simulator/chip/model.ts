@@ -326,15 +326,15 @@ export class ChipModel {
     }
     if (u.unit.kind === "matmul") this.matmulWork(u, t);
     // each slot's items in arrival order (the slots' runs follow u.slots)
-    const { time: sTime, value: sValue, end } = items.sorted();
+    const { pairs, end } = items.sorted();
     let k = 0;
     for (let q = 0; q < u.slots.length; q++) {
       const c = u.slots[q]!;
       let tc = this.clock[c]! + bufWork[c]!;
       let busy = bufWork[c]!;
       for (const e = end[q]!; k < e; k++) {
-        tc = Math.max(tc, sTime[k]!) + sValue[k]!;
-        busy += sValue[k]!;
+        tc = Math.max(tc, pairs[2 * k]!) + pairs[2 * k + 1]!;
+        busy += pairs[2 * k + 1]!;
       }
       if (u.unit.kind === "population") {
         const all = u.counts[q]!;
