@@ -12,18 +12,19 @@
 // JSON, byte for byte what `spikegrid simulate … --json` writes, to compare before/after a change; --weights: a
 // checkpoint, e.g. seeded-checkpoint.js's with BatchNorm calibrated, instead of the silent seeded init)
 
-import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { SpikegridError } from "../common/errors.js";
 import { writeNpyFile } from "../compiler/importers/tensors/npy.js";
 import { mappingJson, validateMapping } from "../compiler/mapping/index.js";
 import { shapeSize, writeNmirFile } from "../compiler/nmir/index.js";
 import { initWeights } from "../pipeline/init-weights.js";
 import { openPipeline } from "../pipeline/pipeline.js";
 import { IMAGE_SEED } from "./calibrated-seed.js";
+import { runBench, runChild } from "./children.js";
 import { naturalClip } from "./natural-image.js";
 
 interface Args {
@@ -176,7 +177,9 @@ function parse(argv: string[]): { mode: string; a: Args } {
         i++;
         break;
       default:
-        throw new Error(`chip-scale: unknown argument ${argv[i]}`);
+        throw new SpikegridError("USAGE", `unknown argument ${argv[i]}`, {
+          hint: "options: --model M, --system P, --image N, --steps T, --cache DIR, --json FILE, --weights FILE",
+        });
     }
   }
   const w = a.weights ? `-${basename(a.weights).replace(/\.[^.]*$/, "")}` : "";
@@ -186,22 +189,18 @@ function parse(argv: string[]): { mode: string; a: Args } {
 
 /** Runs this file again in a child (its own peak RSS), with the same arguments and `--<mode>`. */
 function child(mode: string, argv: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const c = fork(fileURLToPath(import.meta.url), [`--${mode}`, ...argv], {
-      stdio: "inherit",
-      execArgv: ["--expose-gc", "--max-old-space-size=7680", ...process.execArgv],
-    });
-    c.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`chip-scale --${mode} exited ${code}`)),
-    );
+  return runChild("chip-scale", `--${mode}`, fileURLToPath(import.meta.url), [`--${mode}`, ...argv], {
+    execArgv: ["--expose-gc", "--max-old-space-size=7680", ...process.execArgv],
   });
 }
 
 const argv = process.argv.slice(2);
-const { mode, a } = parse(argv);
-if (mode === "prepare") await prepare(a);
-else if (mode === "simulate") await simulate(a);
-else {
-  if (!existsSync(join(a.cache, "mapping.json"))) await child("prepare", argv);
-  await child("simulate", argv);
-}
+await runBench("chip-scale", async () => {
+  const { mode, a } = parse(argv);
+  if (mode === "prepare") await prepare(a);
+  else if (mode === "simulate") await simulate(a);
+  else {
+    if (!existsSync(join(a.cache, "mapping.json"))) await child("prepare", argv);
+    await child("simulate", argv);
+  }
+});

@@ -6,14 +6,15 @@
 // (default: spikformer-4-384, every fwformer-*-4-384, spikformer-2-256-dvs on generic-45nm, loihi2, spinnaker2);
 // --share-sums compiles with sum relays (the compile option shareSums: true) for before/after figures.
 
-import { fork } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { SpikegridError } from "../common/errors.js";
 import { MappingError, mapNetwork } from "../compiler/mapping/index.js";
 import { compile } from "../compiler/passes/pipeline.js";
 import type { QuantCompileOptions } from "../compiler/passes/quant-plan.js";
 import { loadProfile } from "../hw-profiles/index.js";
 import { loadZooModel } from "../models/zoo.js";
+import { runBench, runChild } from "./children.js";
 
 const MODELS = [
   "spikformer-4-384",
@@ -70,19 +71,18 @@ async function main(argv: string[]): Promise<void> {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--profile") profiles.push(argv[++i]!);
     else if (argv[i] === "--share-sums") flags.push(argv[i]!);
+    else if (argv[i]!.startsWith("--"))
+      throw new SpikegridError("USAGE", `unknown option ${argv[i]}`, {
+        hint: "options: --profile P, --share-sums (bench/compile-map.ts)",
+      });
     else models.push(argv[i]!);
   }
   const self = fileURLToPath(import.meta.url);
   for (const model of models.length ? models : MODELS)
     for (const profile of profiles.length ? profiles : PROFILES) {
       // sequential children: the figures must not share two cores with each other
-      await new Promise<void>((resolve, reject) => {
-        const child = fork(self, ["--one", model, profile, ...flags], { stdio: "inherit" });
-        child.on("exit", (code) =>
-          code === 0 ? resolve() : reject(new Error(`${model} on ${profile} exited ${code}`)),
-        );
-      });
+      await runChild("compile-map", `${model} on ${profile}`, self, ["--one", model, profile, ...flags]);
     }
 }
 
-await main(process.argv.slice(2));
+await runBench("compile-map", () => main(process.argv.slice(2)));

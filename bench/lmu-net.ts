@@ -35,7 +35,11 @@ export function lmuFormerSized(): NmirModule {
     ["ff", 256, 256, 16],
     ["head", 256, 12, 4],
   ];
-  const m = createModule({ name: "lmuformer-sized", stage: "quantized", inputs: [createInput("x", [8, T])] });
+  const m = createModule({
+    name: "lmuformer-sized",
+    stage: "quantized",
+    inputs: [createInput("x", [16, T])],
+  });
   let src = "x";
   layers.forEach(([id, cin, cout, groups], i) => {
     const model = createLif({ vth: 64, dv: 256, vBits: 16 });

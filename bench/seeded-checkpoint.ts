@@ -15,6 +15,7 @@ import { graphStateDict } from "../compiler/importers/apply-state-dict.js";
 import { writeNpyFile, writeSafetensorsFile } from "../compiler/importers/tensors/index.js";
 import { CHECKPOINT_WEIGHTS_KEY } from "../compiler/passes/weights-provenance.js";
 import { calibratedAt, IMAGE_SEED } from "./calibrated-seed.js";
+import { runBench } from "./children.js";
 import { naturalClip } from "./natural-image.js";
 
 interface Args {
@@ -82,8 +83,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv.slice(2)).catch((e: unknown) => {
-  if (!(e instanceof SpikegridError)) throw e;
-  process.stderr.write(`seeded-checkpoint: error [${e.code}]: ${e.describe()}\n`);
-  process.exit(2);
-});
+await runBench("seeded-checkpoint", () => main(process.argv.slice(2)));

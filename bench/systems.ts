@@ -16,7 +16,6 @@
 // the pipeline's BatchNorm calibration at M×M, where its float pass per BatchNorm level is cheap (at 224×224
 // ~36 s per step each, hours per model); every parameter is image-size independent, so all are carried over.
 
-import { fork } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +28,7 @@ import { initWeights } from "../pipeline/init-weights.js";
 import { openPipeline } from "../pipeline/pipeline.js";
 import { calibratedAt, IMAGE_SEED } from "./calibrated-seed.js";
 import { carryParameters } from "./carry-parameters.js";
+import { runBench, runChild } from "./children.js";
 import { naturalClip } from "./natural-image.js";
 
 const MODELS = ["spikformer-8-384", "spikformer-8-512", "spikformer-10-512", "spikformer-8-768"];
@@ -174,6 +174,10 @@ async function main(argv: string[]): Promise<void> {
     else if (argv[i] === "--image") image = Number(argv[++i]);
     else if (argv[i] === "--bn-image") bnImage = Number(argv[++i]);
     else if (argv[i] === "--weights") weights = argv[++i] ?? "";
+    else if (argv[i]!.startsWith("--"))
+      throw new SpikegridError("USAGE", `unknown option ${argv[i]}`, {
+        hint: "options: --system P, --steps T, --image N, --bn-image M, --weights FILE (bench/systems.ts)",
+      });
     else models.push(argv[i]!);
   }
   const bad = (
@@ -203,25 +207,14 @@ async function main(argv: string[]): Promise<void> {
   for (const model of models.length ? models : MODELS)
     for (const system of systems.length ? systems : SYSTEMS) {
       // sequential children: the figures must not share two cores with each other
-      await new Promise<void>((resolve, reject) => {
-        const child = fork(
-          self,
-          ["--one", model, system, String(steps), String(image), input, String(bnImage), weights],
-          {
-            stdio: "inherit",
-            execArgv: ["--max-old-space-size=7680", ...process.execArgv],
-          },
-        );
-        child.on("exit", (code) =>
-          code === 0 ? resolve() : reject(new Error(`${model} on ${system} exited ${code}`)),
-        );
-      });
+      await runChild(
+        "systems",
+        `${model} on ${system}`,
+        self,
+        ["--one", model, system, String(steps), String(image), input, String(bnImage), weights],
+        { execArgv: ["--max-old-space-size=7680", ...process.execArgv] },
+      );
     }
 }
 
-await main(process.argv.slice(2)).catch((e: unknown) => {
-  // a usage error is one line and exit 2, as in the CLI; anything else is an internal fault
-  if (!(e instanceof SpikegridError)) throw e;
-  process.stderr.write(`systems: error [${e.code}]: ${e.describe()}\n`);
-  process.exit(2);
-});
+await runBench("systems", () => main(process.argv.slice(2)));
