@@ -16,7 +16,7 @@
 // the pipeline's BatchNorm calibration at M×M, where its float pass per BatchNorm level is cheap (at 224×224
 // ~36 s per step each, hours per model); every parameter is image-size independent, so all are carried over.
 
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -197,7 +197,10 @@ async function main(argv: string[]): Promise<void> {
     });
   if (weights && !existsSync(weights))
     throw new SpikegridError("USAGE", `--weights ${weights}: no such file`);
-  const input = join(mkdtempSync(join(tmpdir(), "sg-systems-")), "image.npy");
+  const dir = mkdtempSync(join(tmpdir(), "sg-systems-"));
+  // the input image is the script's own: gone when it ends, however it ends
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const input = join(dir, "image.npy");
   writeNpyFile(input, {
     dtype: "float32",
     shape: [steps, 3, image, image],
