@@ -61,8 +61,6 @@ function bench(
 const timing = process.argv.includes("--simple") ? "simple" : "detailed";
 bench("chip-dvs-like", dvsLike(), 1000, dvsEvents(1000, 0.03), timing);
 const lmu = lmuFormerSized();
-// lmu-net.ts declares its input as [8, T] while its first conv reads 16 channels; feed the 16 it reads.
-lmu.inputs[0]!.shape = [16, 128];
 const n = shapeSize(lmu.inputs[0]!.shape);
 bench(
   "chip-lmuformer-sized",
