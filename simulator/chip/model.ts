@@ -7,74 +7,65 @@
 
 import { popcount } from "../../compiler/mapping/encoding.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import type { Frame } from "../reference/schedule.js";
 import { ArrivalTrim, OperandsReady } from "./arrival-trim.js";
 import {
   AC,
   AXON_IN,
-  AXON_OUT,
   type CostTable,
   HOST_IN,
   HOST_OUT,
   K,
   MAC,
   MEM,
-  SPIKE_OUT,
   UPD_ACTIVE,
   UPD_IDLE,
 } from "./costs.js";
 import type { Datapath } from "./datapath.js";
+import { emit } from "./emit.js";
 import { ItemBuffer } from "./item-buffer.js";
 import type { Layout } from "./layout.js";
-import { matmulShares } from "./matmul-split.js";
-import {
-  buildUnitPlans,
-  countItems,
-  firstRowAt,
-  lastSameStepReaders,
-  packetsOf,
-  termTotals,
-  type UnitPlan,
-} from "./model-plan.js";
+import { matmulWork } from "./matmul-work.js";
+import { buildUnitPlans, countItems, firstRowAt, lastSameStepReaders, type UnitPlan } from "./model-plan.js";
 import type { Noc } from "./noc.js";
 import { Router } from "./router.js";
 import type { ChipTally, Timing } from "./stats.js";
+import { countEvents, type StepState } from "./step-state.js";
 import { type DestTable, highAt, highFrom, rowsOf, type SlotTable, slotAt } from "./tables.js";
 
-export class ChipModel {
-  private readonly ids: string[];
-  private readonly dest: DestTable[];
-  private readonly router: Router;
+export class ChipModel implements StepState {
+  readonly ids: string[];
+  readonly dest: DestTable[];
+  readonly router: Router;
   private readonly trim: ArrivalTrim;
   private readonly phases: UnitPlan[][];
   private readonly plans: UnitPlan[];
-  private readonly clock: Float64Array;
-  private readonly stepBusy: Float64Array;
-  private readonly bufWork: Float64Array;
-  private readonly operandsReady: OperandsReady;
-  private readonly stepEv = new Float64Array(K);
-  private readonly items = new ItemBuffer();
-  private readonly allUpdate: boolean;
-  private readonly cyc: Float64Array;
-  private stepSpikes = 0;
+  readonly clock: Float64Array;
+  readonly stepBusy: Float64Array;
+  readonly bufWork: Float64Array;
+  readonly operandsReady: OperandsReady;
+  readonly stepEv = new Float64Array(K);
+  readonly items = new ItemBuffer();
+  readonly allUpdate: boolean;
+  readonly cyc: Float64Array;
+  stepSpikes = 0;
   /** Bit planes of each source's events (by source index; 0: sent as they are). */
-  private readonly planes: Int32Array;
+  readonly planes: Int32Array;
   /** Output ports reading each source (by source index): each of its events goes to the host once per port. */
-  private readonly outPorts: Int32Array;
+  readonly outPorts: Int32Array;
   /** This step's output packets: the time each left its core (host link, system.host). */
   private hostOut = new Float64Array(64);
   private hostOutN = 0;
 
   constructor(
-    private readonly dp: Datapath,
+    readonly dp: Datapath,
     profile: ChipProfile,
     private readonly layout: Layout,
     private readonly costs: CostTable,
-    private readonly noc: Noc,
+    readonly noc: Noc,
     synapses: ReadonlyMap<string, SlotTable>,
     dest: ReadonlyMap<string, DestTable>,
     readonly timing: Timing,
-    private readonly tally: ChipTally,
+    readonly tally: ChipTally,
     /** Inputs and outputs that never cross the host link (a phased run's stored sequences). */
     private readonly onChipPorts: ReadonlySet<string> = new Set(),
   ) {
@@ -163,7 +154,7 @@ export class ChipModel {
             hostFree = depart + hostOcc;
             at += depart + hostLat;
             if (at > hostInEnd) hostInEnd = at;
-            this.count(slotAt(d, list, r), HOST_IN, 1);
+            countEvents(this, slotAt(d, list, r), HOST_IN, 1);
             hostIn++;
           }
           if (arrival) arrival[k++] = at;
@@ -257,7 +248,7 @@ export class ChipModel {
     return last;
   }
 
-  private pushHostOut(time: number): void {
+  pushHostOut(time: number): void {
     if (this.hostOutN === this.hostOut.length) {
       const grown = new Float64Array(this.hostOut.length * 2);
       grown.set(this.hostOut);
@@ -266,15 +257,10 @@ export class ChipModel {
     this.hostOut[this.hostOutN++] = time;
   }
 
-  private count(c: number, kind: number, n: number): void {
-    this.tally.events[c * K + kind]! += n;
-    this.stepEv[kind]! += n;
-  }
-
   private receive(c: number): void {
     this.tally.packetsIn[c]!++;
-    this.count(c, AXON_IN, 1);
-    this.count(c, MEM, 1);
+    countEvents(this, c, AXON_IN, 1);
+    countEvents(this, c, MEM, 1);
   }
 
   private unitStep(u: UnitPlan, t: number): void {
@@ -324,7 +310,7 @@ export class ChipModel {
       }
       this.stepEv[kind]! += ops;
     }
-    if (u.unit.kind === "matmul") this.matmulWork(u, t);
+    if (u.unit.kind === "matmul") matmulWork(this, u, t);
     // each slot's items in arrival order (the slots' runs follow u.slots)
     const { pairs, end } = items.sorted();
     let k = 0;
@@ -341,10 +327,10 @@ export class ChipModel {
         const a = u.active[q]!;
         this.tally.updates[c]! += all;
         this.tally.activeUpdates[c]! += a;
-        this.count(c, UPD_ACTIVE, a);
+        countEvents(this, c, UPD_ACTIVE, a);
         let w = a * cyc[UPD_ACTIVE]!;
         if (this.allUpdate) {
-          this.count(c, UPD_IDLE, all - a);
+          countEvents(this, c, UPD_IDLE, all - a);
           w += (all - a) * cyc[UPD_IDLE]!;
         }
         tc += w;
@@ -354,147 +340,6 @@ export class ChipModel {
       this.stepBusy[c]! += busy;
     }
     items.release();
-    this.emit(u, this.dp.frame(u.unit.id, t)!);
-  }
-
-  /**
-   * A dynamic matmul's work this step on each of its slots, from the operands it received there
-   * (matmul-split.ts): natively one AC/MAC per product of its outputs; realised by term neurons, what the
-   * terms of its outputs and their accumulators did. It waits for its operands.
-   */
-  private matmulWork(u: UnitPlan, t: number): void {
-    if (u.unit.kind !== "matmul") return;
-    const unit = u.unit;
-    const tl = unit.tally;
-    const now = u.prevTerms ? termTotals(unit) : undefined;
-    const d = now
-      ? now.map((x, i) => x - u.prevTerms![i]!)
-      : Float64Array.of(tl.ac - u.prevAc, tl.mac - u.prevMac, 0, 0, 0);
-    if (now) u.prevTerms!.set(now);
-    [u.prevAc, u.prevMac] = [tl.ac, tl.mac];
-    const lag = this.dp.plan.matmulLag;
-    const split = u.split!;
-    split.step(unit.a.at(t - lag), unit.b.at(t - lag));
-    const share = matmulShares(unit, split, u.counts, d, now !== undefined);
-    const cyc = this.cyc;
-    // the last operand packet each slot received (operands it does not read never come there)
-    const ready =
-      lag === 0
-        ? this.operandsReady.of(
-            u,
-            this.router.arrivals,
-            this.dest,
-            (si) => this.dp.frame(this.ids[si]!, t)!,
-            this.planes,
-          )
-        : undefined;
-    for (let q = 0; q < u.slots.length; q++) {
-      const c = u.slots[q]!;
-      const ac = share.ac[q]!;
-      const mac = share.mac[q]!;
-      this.count(c, AC, ac);
-      this.count(c, MAC, mac);
-      let w = ac * cyc[AC]! + mac * cyc[MAC]!;
-      if (now && unit.terms) {
-        const all = share.all[q]!;
-        const active = share.active[q]!;
-        const fired = share.fired[q]!;
-        // term and accumulator updates as a population's; a term event stays on its core (its accumulator's)
-        this.tally.updates[c]! += all;
-        this.tally.activeUpdates[c]! += active;
-        this.count(c, UPD_ACTIVE, active);
-        w += active * cyc[UPD_ACTIVE]!;
-        if (this.allUpdate) {
-          this.count(c, UPD_IDLE, all - active);
-          w += (all - active) * cyc[UPD_IDLE]!;
-        }
-        // each term event: out of its neuron, one packet to its accumulator on the same core (no hops)
-        this.count(c, SPIKE_OUT, fired);
-        this.count(c, AXON_OUT, fired);
-        this.count(c, AXON_IN, fired);
-        this.count(c, MEM, fired);
-        this.tally.emitted[c]! += fired;
-        this.tally.packetsOut[c]! += fired;
-        this.tally.packetsIn[c]! += fired;
-        this.tally.packets += fired;
-        this.router.stepPackets += fired;
-        if (unit.terms.terms.kind === "threshold") this.stepSpikes += fired;
-        w += fired * (cyc[SPIKE_OUT]! + cyc[AXON_OUT]! + cyc[AXON_IN]!);
-      }
-      if (lag > 0) {
-        this.bufWork[c]! += w;
-        continue;
-      }
-      this.items.push(c, ready ? ready[c]! : 0, w);
-    }
-  }
-
-  /**
-   * Each event: spike-out on its core, then one packet per destination core (or one multicast packet). A
-   * bit-plane encoded event is popcount(payload) binary spikes, each with its own packets.
-   */
-  private emit(u: UnitPlan, f: Frame): void {
-    const { cyc, clock, stepBusy } = this;
-    const pending = this.router.pending;
-    const ev = this.tally.events;
-    const d = this.dest[u.src]!;
-    const base = this.router.base[u.src]!;
-    const router = this.router;
-    const dSlot = d.slot;
-    const dAt = highAt(d);
-    const multicast = this.noc.multicast;
-    const spikeOut = cyc[SPIKE_OUT]!;
-    const axonOut = cyc[AXON_OUT]!;
-    const ports = this.outPorts[u.src]!;
-    // entries number this step's deliveries of the source, as Router.entryOf reads them (kept only if read)
-    const keep = router.sendFrom(u.src);
-    // per event, the entry of its last bit plane's first row (ArrivalStore.open)
-    const at = keep ? new Int32Array(f.count) : undefined;
-    pending.reserve(packetsOf(f, d, u.planes, multicast));
-    let entry = 0;
-    let spikes = 0;
-    let packets = 0;
-    for (let e = 0; e < f.count; e++) {
-      const i = f.idx[e]!;
-      const c = u.slotOf[i]!;
-      const bits = u.planes > 0 ? popcount(f.values[i]!, u.planes) : 1;
-      const k = d.listOf[i]!;
-      const r0 = d.rowStart[k]!;
-      const r1 = d.rowStart[k + 1]!;
-      const rHigh = highFrom(d, k);
-      // a multicast packet serves every destination row; unicast: one packet per row
-      const per = multicast ? Math.min(1, r1 - r0) : r1 - r0;
-      if (at) at[e] = entry + (bits - 1) * (r1 - r0);
-      this.tally.emitted[c]! += bits;
-      spikes += bits;
-      packets += bits * per;
-      ev[c * K + SPIKE_OUT]! += bits;
-      ev[c * K + AXON_OUT]! += bits * per;
-      let tc = clock[c]!;
-      let busy = stepBusy[c]!;
-      for (let b = 0; b < bits; b++) {
-        tc += spikeOut;
-        busy += spikeOut;
-        for (let q = 0; q < per; q++) {
-          tc += axonOut;
-          busy += axonOut;
-          const r = r0 + q;
-          const key = multicast ? r1 - r0 : router.pairOf(c, r >= rHigh ? dAt + dSlot[r]! : dSlot[r]!);
-          // a multicast packet's source neuron, numbered over every source (Router.base)
-          pending.push(tc, key, base + i, entry);
-          entry += multicast ? r1 - r0 : 1;
-        }
-      }
-      clock[c] = tc;
-      stepBusy[c] = busy;
-      // output values leave for the host once the event is out of its core, one packet per output port
-      for (let o = 0; o < ports; o++) this.pushHostOut(tc);
-      if (ports > 0) ev[c * K + HOST_OUT]! += ports;
-    }
-    if (keep && entry > 0) router.arrivals.open(u.src, entry, at!);
-    if (ports > 0) this.stepEv[HOST_OUT]! += ports * f.count;
-    if (u.spikes || u.planes > 0) this.stepSpikes += spikes;
-    this.stepEv[SPIKE_OUT]! += spikes;
-    this.stepEv[AXON_OUT]! += packets;
+    emit(this, u, this.dp.frame(u.unit.id, t)!);
   }
 }
