@@ -3,10 +3,10 @@
 // anything else bucketed by time and refined bucket by bucket (most significant first), O(n) for the times a
 // phase makes however they crowd — equal times, a few distinct ones, a far outlier.
 
-/** A run this short is sorted by insertion. */
-const SMALL_RUN = 16;
+/** A run this short is sorted by insertion (here and in item-order.ts). */
+export const SMALL_RUN = 16;
 /** Bucketing rounds before a run is merge sorted (times spread over many scales: rare). */
-const MAX_DEPTH = 6;
+export const MAX_DEPTH = 6;
 
 /**
  * order[s..e) stably by time[order[k]] (ties keep their order): bucketed over the run's [min, max] into one
