@@ -51,15 +51,31 @@ export const I32_LT_U = [0x49];
 export const I32_GE_S = [0x4e];
 export const I32_GE_U = [0x4f];
 export const I32_EQZ = [0x45];
+export const I32_EQ = [0x46];
+export const I32_NE = [0x47];
+export const I32_LT_S = [0x48];
+export const I32_GT_S = [0x4a];
+export const I32_AND = [0x71];
+export const I32_OR = [0x72];
 export const I32_LOAD = (o: number, align = 2) => [0x28, ...memarg(align, o)];
 export const I32_STORE = (o: number, align = 2) => [0x36, ...memarg(align, o)];
 export const I32_LOAD8_S = (o: number) => [0x2c, ...memarg(0, o)];
+export const I32_LOAD8_U = (o: number) => [0x2d, ...memarg(0, o)];
 export const I32_LOAD16_S = (o: number) => [0x2e, ...memarg(0, o)];
 export const F64_LOAD = (o: number) => [0x2b, ...memarg(3, o)];
 export const F64_STORE = (o: number) => [0x39, ...memarg(3, o)];
 export const F64_ADD = [0xa0];
 export const F64_SUB = [0xa1];
+export const F64_MUL = [0xa2];
+export const F64_DIV = [0xa3];
+export const F64_MAX = [0xa5];
+export const F64_NEG = [0x9a];
+export const F64_TRUNC = [0x9d];
+export const F64_CONVERT_I32_S = [0xb7];
 export const F64_EQ = [0x61];
+export const F64_NE = [0x62];
+export const F64_LT = [0x63];
+export const F64_LE = [0x65];
 /** f64.const: the value's IEEE 754 bytes, little-endian. */
 export const f64Const = (v: number): number[] => {
   const bytes = new DataView(new ArrayBuffer(8));
@@ -76,6 +92,8 @@ export const ELSE = [0x05];
 export const END = [0x0b];
 export const BR = (depth: number) => [0x0c, depth];
 export const BR_IF = (depth: number) => [0x0d, depth];
+export const RETURN = [0x0f];
+export const CALL = (fn: number) => [0x10, ...uleb(fn)];
 const simd = (op: number) => [0xfd, ...uleb(op)];
 export const V128_LOAD = (o: number) => [...simd(0x00), ...memarg(0, o)];
 export const V128_STORE = (o: number) => [...simd(0x0b), ...memarg(0, o)];
@@ -87,17 +105,23 @@ export const I32X4_FROM_I16_HIGH = simd(0xa8);
 export const I32X4_ADD = simd(0xae);
 export const I32X4_MUL = simd(0xb5);
 
-/** A function: its parameter types, its locals as (count, type) groups, its body (ending in END). */
+/** A function: its parameter types, its locals as (count, type) groups, its body (ending in END), and its
+ * result types (none when left out). */
 export interface WasmFunction {
   name: string;
   params: number[];
   locals: [number, number][];
   body: number[];
+  results?: number[];
 }
 
-/** A module importing its memory as "m"."memory" and exporting each function by name (no results). */
+/** A module importing its memory as "m"."memory" and exporting each function by name. */
 export function moduleBytes(fns: WasmFunction[]): Uint8Array {
-  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
+  const types = fns.map((f) => [
+    0x60,
+    ...vec(f.params.map((t) => [t])),
+    ...vec((f.results ?? []).map((t) => [t])),
+  ]);
   const bodies = fns.map((f) => {
     const code = [...vec(f.locals.map(([n, t]) => [n, t])), ...f.body];
     return [...uleb(code.length), ...code];

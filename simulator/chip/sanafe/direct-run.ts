@@ -39,6 +39,8 @@ export interface DirectRunResult {
   nonzeroOpsInto: Float64Array;
   /** The step a potential first left ±limit (the compiled state would have saturated), else −1. */
   outgrewAt: number;
+  /** Whether the steps ran in WebAssembly (step-wasm.ts) rather than the JS loop: the same run either way. */
+  steppedInWasm: boolean;
 }
 
 /**
@@ -73,7 +75,8 @@ function nonzeroOpsByGroup(
  * passes `limit`. One pass over the neurons in processing order (core by core) updates each, delivers its spike
  * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
  * twice. The steps' messages are timed by `scheduler` (by default on a worker thread beside this loop), which
- * the run ends. `form`: how the loop holds connections (direct-step.ts; all give the same run).
+ * the run ends. `form`: how the loop holds connections and whether it runs in WebAssembly (direct-step.ts; all
+ * give the same run).
  */
 export function runDirect(
   net: ConventionNet & { weight64: Int32Array },
@@ -95,7 +98,16 @@ export function runDirect(
     if (outgrewAt >= 0) scheduler.close();
     else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
     const totals = account.totals;
-    return { totals, firedPerNeuron, spikesPerStep, activePerNeuron, nonzeroOpsInto, outgrewAt };
+    const steppedInWasm = stepper.inWasm;
+    return {
+      totals,
+      firedPerNeuron,
+      spikesPerStep,
+      activePerNeuron,
+      nonzeroOpsInto,
+      outgrewAt,
+      steppedInWasm,
+    };
   };
   const stepper = new DirectStepper(net, s, account, limit, form);
   const cores = net.cores.length;

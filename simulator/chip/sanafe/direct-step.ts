@@ -6,6 +6,7 @@
 import type { SanafeAccount } from "./account.js";
 import type { ConventionNet } from "./net.js";
 import type { QueueBatch } from "./schedule-batches.js";
+import { StepWasm } from "./step-wasm.js";
 
 /** Reset after a fire: none (also SANA-FE's `saturate`, which has no forward reset), soft (v −= threshold),
  * hard (v = reset). */
@@ -96,15 +97,16 @@ function connectionTargets(
     let bits = 1;
     while (2 ** bits <= most) bits++;
     const fits = bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1;
-    return { at, packed: true, countBits: fits && form === "auto" ? bits : 0 };
+    return { at, packed: true, countBits: fits && (form === "auto" || form === "counted") ? bits : 0 };
   }
   for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
   return { at, packed: false, countBits: 0 };
 }
 
-/** How the loop holds connections: the densest form that fits (`auto`), or — to compare them — packed without
- * the arrival count, or two arrays. */
-export type ConnectionForm = "auto" | "packed" | "arrays";
+/** How the loop holds connections: the densest form that fits (`auto`: counted, stepped in WebAssembly where the
+ * runtime has it), or — to compare them — counted in the JS loop, packed without the arrival count, or two
+ * arrays. */
+export type ConnectionForm = "auto" | "counted" | "packed" | "arrays";
 
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */
@@ -140,6 +142,8 @@ export class DirectStepper {
   private readonly activeAt: Int32Array;
   readonly firedList: Int32Array;
   readonly firedPerNeuron: Int32Array;
+  /** The step in WebAssembly (counted connections, `auto`), which then holds the per-step state itself. */
+  private readonly wasm?: StepWasm;
 
   constructor(
     private readonly net: ConventionNet & { weight64: Int32Array; fanIn64?: Float64Array },
@@ -184,9 +188,31 @@ export class DirectStepper {
     this.reached = new Uint8Array(n);
     this.reachedNext = new Uint8Array(n);
     this.trainAt = s.trainStart.slice(0, n);
-    this.activeAt = new Int32Array(n);
-    this.firedList = new Int32Array(n);
-    this.firedPerNeuron = new Int32Array(n);
+    this.wasm =
+      form === "auto" && this.countBits > 0
+        ? StepWasm.make(
+            net,
+            account,
+            {
+              par: this.par,
+              flags: this.flags,
+              reset: this.reset,
+              targetAt: this.targetAt,
+              countBits: this.countBits,
+              limit64: this.limit64,
+            },
+            s.trainStart,
+            s.trainSteps,
+          )
+        : undefined;
+    this.activeAt = this.wasm?.activeAt ?? new Int32Array(n);
+    this.firedList = this.wasm?.firedList ?? new Int32Array(n);
+    this.firedPerNeuron = this.wasm?.firedPerNeuron ?? new Int32Array(n);
+  }
+
+  /** Whether the steps run in WebAssembly. */
+  get inWasm(): boolean {
+    return this.wasm !== undefined;
   }
 
   /** Per neuron (global order): steps in which its input (current, or a bias) was nonzero. */
@@ -202,6 +228,7 @@ export class DirectStepper {
    * sums to `sums`. Returns the batch position after them, or −1 when a potential passed the limit.
    */
   step(t: number, batch: QueueBatch, at: number): number {
+    if (this.wasm) return this.wasm.step(t, batch, at, this.sums);
     const { v, reset, par, flags, limit64, current, next, reached, reachedNext, targetAt, packed } = this;
     const countBits = this.countBits;
     const counted = countBits > 0;

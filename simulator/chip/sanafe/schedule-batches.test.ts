@@ -51,6 +51,7 @@ function batchedTimes(
   steps: number,
   threaded: boolean,
   s = new BatchScheduler(threaded),
+  share = true,
 ): Float64Array {
   const r = rng(seed);
   s.begin(geometry, steps, CAPACITY);
@@ -67,7 +68,7 @@ function batchedTimes(
       }
     }
   }
-  return Float64Array.from(s.finish().subarray(0, steps));
+  return Float64Array.from(s.finish(share).subarray(0, steps));
 }
 
 function directTimes(seed: number, steps: number): Float64Array {
@@ -88,12 +89,20 @@ function directTimes(seed: number, steps: number): Float64Array {
 }
 
 describe("batched step scheduling", () => {
-  it("gives the detailed scheduler's step times, on a worker thread and inline", () => {
+  it("gives the detailed scheduler's step times, on a worker thread and inline, in WebAssembly and in JS", () => {
     for (const seed of [1, 2, 3]) {
       const want = directTimes(seed, 70);
       expect(want.some((x) => x > 0)).toBe(true);
-      expect(batchedTimes(seed, 70, true)).toEqual(want);
-      expect(batchedTimes(seed, 70, false)).toEqual(want);
+      // the worker schedules every batch the ring holds (the later ones run inline while it is busy)
+      const threaded = new BatchScheduler(true);
+      expect(batchedTimes(seed, 70, true, threaded, false)).toEqual(want);
+      expect(threaded.inWasm.worker).toBe(true);
+      const inline = new BatchScheduler(false);
+      expect(batchedTimes(seed, 70, false, inline)).toEqual(want);
+      expect(inline.inWasm).toEqual({ worker: false, own: true });
+      const js = new BatchScheduler(true, undefined, false);
+      expect(batchedTimes(seed, 70, true, js)).toEqual(want);
+      expect(js.inWasm).toEqual({ worker: false, own: false });
     }
   });
 });

@@ -4,24 +4,18 @@
 // The batches are a ring in shared memory: a hand-over is a counter, nothing is copied or moved.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { wasm } from "../wasm-binary.js";
 import {
   DetailedScheduler,
   KeyHeap,
-  type MessageQueues,
+  type QueueBatch,
   routeLinks,
   type ScheduleGeometry,
 } from "./schedule.js";
+import { scheduleModule } from "./schedule-module.js";
+import { SCHEDULE_ROWS, WasmScheduler } from "./schedule-wasm.js";
 
-/** Several steps' message queues, flat: step s's core c sent `counts[s × cores + c]` messages, cores in slot
- * order, steps one after another in `dest` / `gen` / `proc` (as MessageQueues). */
-export interface QueueBatch {
-  first: number;
-  steps: number;
-  counts: Int32Array;
-  dest: Int32Array;
-  gen: Float64Array;
-  proc: Float64Array;
-}
+export type { QueueBatch } from "./schedule.js";
 
 /** Steps per batch: small enough that the scheduler starts early, large enough that a hand-over is rare. */
 export const BATCH_STEPS = 32;
@@ -38,8 +32,12 @@ const DONE = 1;
 const FAILED = 2;
 const STOP = 3;
 const CLAIMED = 4;
+/** Which threads scheduled in WebAssembly (bits: WASM_WORKER, WASM_OWN). */
+const IN_WASM = 5;
+const WASM_WORKER = 1;
+const WASM_OWN = 2;
 /** Where ring slot `slot`'s first step is (its step count follows). */
-const slotAt = (slot: number) => 5 + 2 * slot;
+const slotAt = (slot: number) => 6 + 2 * slot;
 
 /** The ring's buffers (shared with the worker), and the views over them. */
 interface Ring {
@@ -64,43 +62,46 @@ function batchesOf(ring: Ring): QueueBatch[] {
   }));
 }
 
-/** Schedules every step of `b` in order, writing step first + s's time (s, without the sync) to `times`. */
-function scheduleBatch(
-  scheduler: DetailedScheduler,
-  b: QueueBatch,
-  cores: number,
-  times: Float64Array<ArrayBufferLike>,
-): void {
-  const q: MessageQueues = {
-    start: new Int32Array(cores),
-    count: b.counts,
-    dest: b.dest,
-    gen: b.gen,
-    proc: b.proc,
-  };
-  let at = 0;
-  for (let s = 0; s < b.steps; s++) {
-    q.count = b.counts.subarray(s * cores, (s + 1) * cores);
-    for (let c = 0; c < cores; c++) {
-      q.start[c] = at;
-      at += q.count[c]!;
-    }
-    times[b.first + s] = scheduler.schedule(q);
+/** What schedules a batch: the JS scheduler or the WebAssembly one. */
+type BatchStepScheduler = Pick<DetailedScheduler, "scheduleBatch">;
+
+/** The classes a scheduling thread builds its scheduler from, and the WebAssembly API: arguments, because the
+ * worker defines them from its source text, where this module's imports do not exist. */
+interface SchedulerKit {
+  Js: typeof DetailedScheduler;
+  Wasm: typeof WasmScheduler;
+  api?: ConstructorParameters<typeof WasmScheduler>[4];
+}
+
+/** The scheduler of a network for batches of up to `capacity` entries: in WebAssembly when `module` (schedule-
+ * module.ts compiled) is given and its memory can be made (the same times), else in JS. */
+function makeScheduler(
+  geometry: ScheduleGeometry,
+  capacity: number,
+  module: object | undefined,
+  kit: SchedulerKit,
+): BatchStepScheduler {
+  const js = new kit.Js(geometry);
+  if (!module || !kit.api) return js;
+  try {
+    return new kit.Wasm(js, capacity, BATCH_STEPS, module, kit.api);
+  } catch {
+    return js;
   }
 }
 
-/** The worker thread's side: waits for each batch handed over, schedules it, counts it done. `Scheduler` and
- * `batches` come as arguments: the worker defines them from its source text, where this module's imports do not
- * exist. */
+/** The worker thread's side: waits for each batch handed over, schedules it, counts it done. The scheduler's
+ * classes and `batches` come as arguments: the worker defines them from its source text (see SchedulerKit). */
 function workerMain(
-  geometry: ScheduleGeometry,
-  ring: Ring,
-  Scheduler: typeof DetailedScheduler,
+  m: { geometry: ScheduleGeometry; ring: Ring; capacity: number; module?: object },
+  kit: SchedulerKit,
   batches: (ring: Ring) => QueueBatch[],
 ): void {
+  const { geometry, ring } = m;
   const control = new Int32Array(ring.control);
   try {
-    const scheduler = new Scheduler(geometry);
+    const scheduler = makeScheduler(geometry, m.capacity, m.module, kit);
+    if (scheduler instanceof kit.Wasm) Atomics.or(control, IN_WASM, WASM_WORKER);
     const times = new Float64Array(ring.times);
     const slots = batches(ring);
     for (;;) {
@@ -115,7 +116,7 @@ function workerMain(
       const b = slots[slot]!;
       b.first = control[slotAt(slot)]!;
       b.steps = control[slotAt(slot) + 1]!;
-      scheduleBatch(scheduler, b, geometry.cores.length, times);
+      scheduler.scheduleBatch(b, times);
       Atomics.add(control, DONE, 1);
       Atomics.notify(control, DONE);
     }
@@ -164,17 +165,20 @@ async function workerCall(
 const workerSource = () => `"use strict";
 const { parentPort } = require("node:worker_threads");
 const SUBMITTED = ${SUBMITTED}, DONE = ${DONE}, FAILED = ${FAILED}, STOP = ${STOP}, CLAIMED = ${CLAIMED};
+const IN_WASM = ${IN_WASM}, WASM_WORKER = ${WASM_WORKER};
 const slotAt = ${slotAt};
+const BATCH_STEPS = ${BATCH_STEPS};
+const SCHEDULE_ROWS = ${JSON.stringify(SCHEDULE_ROWS)};
 ${KeyHeap}
 ${routeLinks}
 ${DetailedScheduler}
-${scheduleBatch}
+${WasmScheduler}
+${makeScheduler}
 ${batchesOf}
 ${workerMain}
 ${workerCall}
-parentPort.on("message", (m) =>
-  m.call ? workerCall(m, (url) => import(url)) : workerMain(m.geometry, m.ring, DetailedScheduler, batchesOf),
-);
+const kit = { Js: DetailedScheduler, Wasm: WasmScheduler, api: globalThis.WebAssembly };
+parentPort.on("message", (m) => (m.call ? workerCall(m, (url) => import(url)) : workerMain(m, kit, batchesOf)));
 `;
 
 /**
@@ -190,7 +194,7 @@ export class BatchScheduler {
   private capacity = 0;
   /** This thread's own scheduler and batch, made the first time it needs them (with a worker that keeps up:
    * never). */
-  private scheduler?: DetailedScheduler;
+  private scheduler?: BatchStepScheduler;
   private control: Int32Array<ArrayBufferLike> = new Int32Array(slotAt(1));
   private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private ring: QueueBatch[] = [];
@@ -204,8 +208,13 @@ export class BatchScheduler {
   private callFlag?: Int32Array;
 
   /** With `threaded`, on a worker thread if one starts (else on this thread); `call` runs there first
-   * (`callResult`). */
-  constructor(threaded = true, call?: WorkerCall) {
+   * (`callResult`). With `wasmWanted`, each thread schedules in WebAssembly where the runtime has it
+   * (schedule-wasm.ts: the same times), else in JS. */
+  constructor(
+    threaded = true,
+    call?: WorkerCall,
+    private readonly wasmWanted = true,
+  ) {
     if (!threaded) return;
     try {
       this.worker = new Worker(workerSource(), { eval: true });
@@ -260,7 +269,7 @@ export class BatchScheduler {
     this.ring = batchesOf(ring);
     this.geometry = geometry;
     this.capacity = capacity;
-    this.worker?.postMessage({ geometry, ring });
+    this.worker?.postMessage({ geometry, ring, capacity, module: this.module() });
   }
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
@@ -302,14 +311,30 @@ export class BatchScheduler {
     return this.own!;
   }
 
-  private ownScheduler(): DetailedScheduler {
-    this.scheduler ??= new DetailedScheduler(this.geometry!);
+  /** Which threads have scheduled in WebAssembly so far: the worker, this thread. */
+  get inWasm(): { worker: boolean; own: boolean } {
+    const bits = Atomics.load(this.control, IN_WASM);
+    return { worker: (bits & WASM_WORKER) !== 0, own: (bits & WASM_OWN) !== 0 };
+  }
+
+  /** The WebAssembly scheduler's module, unless turned off or this runtime lacks WebAssembly. */
+  private module(): object | undefined {
+    return (this.wasmWanted && scheduleModule()) || undefined;
+  }
+
+  private ownScheduler(): BatchStepScheduler {
+    this.scheduler ??= makeScheduler(this.geometry!, this.capacity, this.module(), {
+      Js: DetailedScheduler,
+      Wasm: WasmScheduler,
+      api: wasm,
+    });
+    if (this.scheduler instanceof WasmScheduler) Atomics.or(this.control, IN_WASM, WASM_OWN);
     return this.scheduler;
   }
 
   submit(b: QueueBatch): void {
     if (b === this.own) {
-      scheduleBatch(this.ownScheduler(), b, this.cores, this.times);
+      this.ownScheduler().scheduleBatch(b, this.times);
       return;
     }
     const n = this.handed++;
@@ -320,11 +345,12 @@ export class BatchScheduler {
     Atomics.notify(this.control, SUBMITTED);
   }
 
-  /** Schedules handed-over batches the worker has not claimed yet, with it (the steps are all sent), then waits
-   * for every step's time (s, without the sync) and ends the worker. */
-  finish(): Float64Array<ArrayBufferLike> {
+  /** Schedules handed-over batches the worker has not claimed yet, with it (the steps are all sent; with
+   * `share` false the worker does them all), then waits for every step's time (s, without the sync) and ends the
+   * worker. */
+  finish(share = true): Float64Array<ArrayBufferLike> {
     const control = this.control;
-    for (;;) {
+    for (; share; ) {
       const next = Atomics.load(control, CLAIMED);
       if (next >= this.handed) break;
       if (Atomics.compareExchange(control, CLAIMED, next, next + 1) !== next) continue;
@@ -332,7 +358,7 @@ export class BatchScheduler {
       const b = this.ring[slot]!;
       b.first = control[slotAt(slot)]!;
       b.steps = control[slotAt(slot) + 1]!;
-      scheduleBatch(this.ownScheduler(), b, this.cores, this.times);
+      this.ownScheduler().scheduleBatch(b, this.times);
       this.claimedAtEnd++;
       Atomics.add(control, DONE, 1);
     }

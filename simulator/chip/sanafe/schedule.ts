@@ -35,6 +35,17 @@ export interface MessageQueues {
   proc: Float64Array;
 }
 
+/** Several steps' message queues, flat: step s's core c sent `counts[s × cores + c]` messages, cores in slot
+ * order, steps one after another in `dest` / `gen` / `proc` (as MessageQueues). */
+export interface QueueBatch {
+  first: number;
+  steps: number;
+  counts: Int32Array;
+  dest: Int32Array;
+  gen: Float64Array;
+  proc: Float64Array;
+}
+
 /**
  * A binary min-heap of (time, tie) keys, each carrying a value; ties go to the smaller tie (deterministic, keys
  * are unique). `replaceTop` re-keys the minimum in one sift instead of a pop and a push. Grows as needed. Every
@@ -159,14 +170,15 @@ export function routeLinks(net: ScheduleGeometry, src: number, dst: number, out:
  */
 export class DetailedScheduler {
   private readonly cores: number;
-  /** Per pair (src × cores + dst): its links (CSR over `links`), hops and hop-latency floor. */
-  private readonly routeStart: Int32Array;
-  private readonly links: Int32Array;
-  private readonly hops: Int32Array;
-  private readonly minHop: Float64Array;
+  /** Per pair (src × cores + dst): its links (CSR over `links`), hops and hop-latency floor (read by the
+   * WebAssembly scheduler too, schedule-wasm.ts). */
+  readonly routeStart: Int32Array;
+  readonly links: Int32Array;
+  readonly hops: Int32Array;
+  readonly minHop: Float64Array;
   /** Per pair, the density a message adds to each link of its route: 1 / (2 + hops). */
-  private readonly adjustOf: Float64Array;
-  private readonly density: Float64Array;
+  readonly adjustOf: Float64Array;
+  readonly density: Float64Array;
   private readonly finished: Float64Array;
   private readonly next: Int32Array;
   /** Cores by the time their next message leaves (tie: core slot). */
@@ -184,7 +196,7 @@ export class DetailedScheduler {
   private flightReceived = new Float64Array(1024);
   private flightNext = new Int32Array(1024);
 
-  constructor(private readonly net: ScheduleGeometry) {
+  constructor(readonly net: ScheduleGeometry) {
     const cores = net.cores.length;
     this.cores = cores;
     this.routeStart = new Int32Array(cores * cores + 1);
@@ -226,6 +238,27 @@ export class DetailedScheduler {
     this.flightProc = grow(this.flightProc, new Float64Array(n));
     this.flightReceived = grow(this.flightReceived, new Float64Array(n));
     this.flightNext = grow(this.flightNext, new Int32Array(n));
+  }
+
+  /** Schedules every step of `b` in order, writing step first + s's time (s, without the sync) to `times`. */
+  scheduleBatch(b: QueueBatch, times: Float64Array<ArrayBufferLike>): void {
+    const cores = this.cores;
+    const q: MessageQueues = {
+      start: new Int32Array(cores),
+      count: b.counts,
+      dest: b.dest,
+      gen: b.gen,
+      proc: b.proc,
+    };
+    let at = 0;
+    for (let s = 0; s < b.steps; s++) {
+      q.count = b.counts.subarray(s * cores, (s + 1) * cores);
+      for (let c = 0; c < cores; c++) {
+        q.start[c] = at;
+        at += q.count[c]!;
+      }
+      times[b.first + s] = this.schedule(q);
+    }
   }
 
   /** The scheduled length of one step (s), without the sync. */
