@@ -68,56 +68,118 @@ export const STEP_ARRAYS = [
   "trainSteps",
   "firedList",
   "firedPerNeuron",
-  "neuron",
+  // per neuron (global index): its connections' and messages' ranges (CSR), soma, hops and synaptic events
+  "postStart",
+  "msgStart",
+  "somaOf",
+  "neuronHops",
+  "neuronSynapses",
+  // per soma unit × 3: its costs (the fire cost at 3 u + 2)
+  "somaE",
+  "somaL",
   "targets",
-  "messages",
+  // per message: its synapse-only, dendrite and network energy, its proc time and destination core
+  "msgSynOnlyJ",
+  "msgDendriteJ",
+  "msgNetJ",
+  "msgProcS",
+  "msgCore",
   "qDest",
   "qGen",
   "qProc",
   "qCount",
   "sums",
 ] as const;
+/** The step function's parameter holding array `name`'s address. */
+const arg = (name: (typeof STEP_ARRAYS)[number]) => 2 + STEP_ARRAYS.indexOf(name);
 const T = 0;
 const CORES = 1;
-const [SLOT_START, FLAGS, PAR, V, RESET, CUR, NEXT, ACTIVE, ORDER, TRAIN_AT, TRAIN_START, TRAIN_STEPS] = [
-  2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+const SLOT_START = arg("slotStart");
+const FLAGS = arg("flags");
+const PAR = arg("par");
+const V = arg("v");
+const RESET = arg("reset");
+const CUR = arg("current");
+const NEXT = arg("next");
+const ACTIVE = arg("activeAt");
+const ORDER = arg("order");
+const TRAIN_AT = arg("trainAt");
+const TRAIN_START = arg("trainStart");
+const TRAIN_STEPS = arg("trainSteps");
+const FIRED_LIST = arg("firedList");
+const FIRED_PER = arg("firedPerNeuron");
+const POST_START = arg("postStart");
+const MSG_START = arg("msgStart");
+const SOMA_OF = arg("somaOf");
+const NEURON_HOPS = arg("neuronHops");
+const NEURON_SYNAPSES = arg("neuronSynapses");
+const SOMA_E = arg("somaE");
+const SOMA_L = arg("somaL");
+const TARGETS = arg("targets");
+const MSG_SYN_ONLY_J = arg("msgSynOnlyJ");
+const MSG_DENDRITE_J = arg("msgDendriteJ");
+const MSG_NET_J = arg("msgNetJ");
+const MSG_PROC_S = arg("msgProcS");
+const MSG_CORE = arg("msgCore");
+const Q_DEST = arg("qDest");
+const Q_GEN = arg("qGen");
+const Q_PROC = arg("qProc");
+const Q_COUNT = arg("qCount");
+const SUMS = arg("sums");
+const COUNT_BITS = 2 + STEP_ARRAYS.length;
+const LIMIT = COUNT_BITS + 1;
+const AXON_OUT_L = COUNT_BITS + 2;
+// the locals after the parameters: 27 i32, then 11 f64
+let nextLocal = AXON_OUT_L + 1;
+const local = () => nextLocal++;
+const [SLOT, END_I, I, F, RULE, K, FROM, ARR, UPD] = [
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
 ];
-const [FIRED_LIST, FIRED_PER, NEURON, TARGETS, MSG, Q_DEST, Q_GEN, Q_PROC, Q_COUNT, SUMS] = [
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+const [FIRE, COUNT, INPUTS, UPDATED, MESSAGES, R, REND, X, M] = [
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
 ];
-const COUNT_BITS = 24;
-const LIMIT = 25;
-const AXON_OUT_L = 26;
-// i32 locals
-const [SLOT, END_I, I, F, RULE, K, FROM, ARR, UPD, FIRE, COUNT, INPUTS, UPDATED] = [
-  27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
-];
-const [MESSAGES, R, REND, X, M, MEND, FIRST, P, NREC, MASK, SHIFT, AT, ADDR, MODE] = [
-  40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+const [MEND, FIRST, P, U, MASK, SHIFT, AT, ADDR, MODE] = [
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
 ];
 const I32_LOCALS = 27;
-// f64 locals
 const [SOMA_J, SYN_J, DEN_J, NET_J, PENDING, VK, B, THR, HOPS, SYNAPTIC, UPDF] = [
-  54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64,
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
+  local(),
 ];
 const F64_LOCALS = 11;
-
-/** Per neuron (global index) in `neuron`: its connections' and messages' ranges (i32), its fire costs, hops and
- * synaptic events (f64). Per message in `messages`: its synapse-only, dendrite and network energy, its proc
- * time (f64), its destination core (i32). */
-export const NEURON_BYTES = 48;
-export const NEURON_POST = 0;
-export const NEURON_MSG = 8;
-export const NEURON_SOMA_E = 16;
-export const NEURON_SOMA_L = 24;
-export const NEURON_HOPS = 32;
-export const NEURON_SYNAPSES = 40;
-export const MESSAGE_BYTES = 40;
-export const MESSAGE_SYN_ONLY_J = 0;
-export const MESSAGE_DENDRITE_J = 8;
-export const MESSAGE_NET_J = 16;
-export const MESSAGE_PROC_S = 24;
-export const MESSAGE_CORE = 32;
 
 /** Where the per-neuron values are in a `par` row (direct-step.ts's PAR_*), in bytes. */
 const LEAK = 0;
@@ -222,10 +284,10 @@ const fired = code(
   code(at(ORDER, I, 2), I32_LOAD(0), set(K)),
   code(at(FIRED_LIST, COUNT, 2), get(K), I32_STORE(0), inc(COUNT)),
   bumpAt(at(FIRED_PER, K, 2)),
-  code(get(K), i32Const(NEURON_BYTES), I32_MUL, get(NEURON), I32_ADD, set(NREC)),
-  addF(SOMA_J, NREC, NEURON_SOMA_E),
-  addF(PENDING, NREC, NEURON_SOMA_L),
-  code(get(NREC), I32_LOAD(NEURON_POST), set(R), get(NREC), I32_LOAD(NEURON_POST + 4), set(REND)),
+  code(at(SOMA_OF, K, 2), I32_LOAD(0), i32Const(3), I32_MUL, i32Const(2), I32_ADD, set(U)),
+  code(get(SOMA_J), at(SOMA_E, U, 3), F64_LOAD(0), F64_ADD, set(SOMA_J)),
+  code(get(PENDING), at(SOMA_L, U, 3), F64_LOAD(0), F64_ADD, set(PENDING)),
+  code(at(POST_START, K, 2), I32_LOAD(0), set(R), at(POST_START, K, 2), I32_LOAD(4), set(REND)),
   range(
     R,
     REND,
@@ -235,21 +297,21 @@ const fired = code(
       code(get(X), i32Const(16), I32_SHL, get(SHIFT), I32_SHR_S, I32_ADD, i32Const(1), I32_ADD, I32_STORE(0)),
     ),
   ),
-  code(get(NREC), I32_LOAD(NEURON_MSG), set(M), get(NREC), I32_LOAD(NEURON_MSG + 4), set(MEND)),
+  code(at(MSG_START, K, 2), I32_LOAD(0), set(M), at(MSG_START, K, 2), I32_LOAD(4), set(MEND)),
   code(get(MESSAGES), get(MEND), get(M), I32_SUB, I32_ADD, set(MESSAGES)),
-  addF(HOPS, NREC, NEURON_HOPS),
-  addF(SYNAPTIC, NREC, NEURON_SYNAPSES),
+  code(get(HOPS), at(NEURON_HOPS, K, 3), F64_LOAD(0), F64_ADD, set(HOPS)),
+  code(get(SYNAPTIC), at(NEURON_SYNAPSES, K, 3), F64_LOAD(0), F64_ADD, set(SYNAPTIC)),
   range(
     M,
     MEND,
     code(
-      code(get(M), i32Const(MESSAGE_BYTES), I32_MUL, get(MSG), I32_ADD, set(ADDR)),
-      addF(SYN_J, ADDR, MESSAGE_SYN_ONLY_J),
-      addF(DEN_J, ADDR, MESSAGE_DENDRITE_J),
-      addF(NET_J, ADDR, MESSAGE_NET_J),
-      code(at(Q_DEST, AT, 2), get(ADDR), I32_LOAD(MESSAGE_CORE), I32_STORE(0)),
+      code(get(M), i32Const(3), I32_SHL, set(ADDR)),
+      code(get(SYN_J), get(ADDR), get(MSG_SYN_ONLY_J), I32_ADD, F64_LOAD(0), F64_ADD, set(SYN_J)),
+      code(get(DEN_J), get(ADDR), get(MSG_DENDRITE_J), I32_ADD, F64_LOAD(0), F64_ADD, set(DEN_J)),
+      code(get(NET_J), get(ADDR), get(MSG_NET_J), I32_ADD, F64_LOAD(0), F64_ADD, set(NET_J)),
+      code(at(Q_DEST, AT, 2), at(MSG_CORE, M, 2), I32_LOAD(0), I32_STORE(0)),
       code(at(Q_GEN, AT, 3), get(PENDING), get(AXON_OUT_L), F64_ADD, F64_STORE(0)),
-      code(at(Q_PROC, AT, 3), get(ADDR), F64_LOAD(MESSAGE_PROC_S), F64_STORE(0)),
+      code(at(Q_PROC, AT, 3), get(ADDR), get(MSG_PROC_S), I32_ADD, F64_LOAD(0), F64_STORE(0)),
       code(inc(AT), f64Const(0), set(PENDING)),
     ),
   ),
@@ -321,7 +383,7 @@ export const stepModule = compileOnce(() =>
   moduleBytes([
     {
       name: "step",
-      params: [...Array(2 + STEP_ARRAYS.length + 1).fill(I32), F64, F64],
+      params: [...Array(COUNT_BITS + 1).fill(I32), F64, F64],
       locals: [
         [I32_LOCALS, I32],
         [F64_LOCALS, F64],

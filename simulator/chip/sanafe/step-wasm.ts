@@ -1,30 +1,14 @@
 // The direct run's step loop in WebAssembly (step-module.ts), for counted connections: the network's arrays
-// copied once into the module's memory — per-neuron rows and per-message rows side by side, so a fired neuron's
-// costs and a message's four values are one read each — and one call a step. The step's messages land at the
-// queue's start in that memory and are copied into the scheduler's batch (a few kB a step). Bit for bit the JS
+// copied once into the module's memory (bulk copies, no per-element loop: this runs once, cold) and one call a
+// step. The step's messages land at the queue's start in that memory and are copied into the scheduler's batch
+// (a few kB a step). Bit for bit the JS
 // loop's step (direct-step.ts): the same operations in the same order (direct-step.test.ts compares them).
 
 import { PAGE, wasm } from "../wasm-binary.js";
 import type { SanafeAccount } from "./account.js";
 import type { ConventionNet } from "./net.js";
 import type { QueueBatch } from "./schedule-batches.js";
-import {
-  MESSAGE_BYTES,
-  MESSAGE_CORE,
-  MESSAGE_DENDRITE_J,
-  MESSAGE_NET_J,
-  MESSAGE_PROC_S,
-  MESSAGE_SYN_ONLY_J,
-  NEURON_BYTES,
-  NEURON_HOPS,
-  NEURON_MSG,
-  NEURON_POST,
-  NEURON_SOMA_E,
-  NEURON_SOMA_L,
-  NEURON_SYNAPSES,
-  STEP_ARRAYS,
-  stepModule,
-} from "./step-module.js";
+import { STEP_ARRAYS, stepModule } from "./step-module.js";
 
 type StepFn = (...args: number[]) => number;
 
@@ -66,34 +50,48 @@ export class StepWasm {
     const n = net.neurons;
     const cores = net.cores.length;
     const queue = account.queueStart[cores]!;
+    const messages = net.msgCore.length;
     let next = 0;
     const layout = {} as Record<(typeof STEP_ARRAYS)[number], number>;
-    const take = (name: (typeof STEP_ARRAYS)[number], bytes: number) => {
+    // 8-byte items first, so every array is aligned to its element
+    const sizes: [(typeof STEP_ARRAYS)[number], number][] = [
+      ["par", 64 * n],
+      ["v", 8 * n],
+      ["reset", 8 * n],
+      ["neuronHops", 8 * n],
+      ["neuronSynapses", 8 * n],
+      ["somaE", 8 * account.somaE.length],
+      ["somaL", 8 * account.somaL.length],
+      ["msgSynOnlyJ", 8 * messages],
+      ["msgDendriteJ", 8 * messages],
+      ["msgNetJ", 8 * messages],
+      ["msgProcS", 8 * messages],
+      ["qGen", 8 * queue],
+      ["qProc", 8 * queue],
+      ["sums", 80],
+      ["slotStart", 4 * (cores + 1)],
+      ["current", 4 * n],
+      ["next", 4 * n],
+      ["activeAt", 4 * n],
+      ["order", 4 * n],
+      ["trainAt", 4 * n],
+      ["trainStart", 4 * (n + 1)],
+      ["trainSteps", 4 * trainSteps.length],
+      ["firedList", 4 * n],
+      ["firedPerNeuron", 4 * n],
+      ["postStart", 4 * (n + 1)],
+      ["msgStart", 4 * (n + 1)],
+      ["somaOf", 4 * n],
+      ["msgCore", 4 * messages],
+      ["targets", 4 * tables.targetAt.length],
+      ["qDest", 4 * queue],
+      ["qCount", 4 * cores],
+      ["flags", n],
+    ];
+    for (const [name, bytes] of sizes) {
       layout[name] = next;
       next += Math.ceil(bytes / 8) * 8;
-    };
-    take("par", 64 * n);
-    take("v", 8 * n);
-    take("reset", 8 * n);
-    take("neuron", NEURON_BYTES * n);
-    take("messages", MESSAGE_BYTES * net.msgCore.length);
-    take("qGen", 8 * queue);
-    take("qProc", 8 * queue);
-    take("sums", 80);
-    take("slotStart", 4 * (cores + 1));
-    take("current", 4 * n);
-    take("next", 4 * n);
-    take("activeAt", 4 * n);
-    take("order", 4 * n);
-    take("trainAt", 4 * n);
-    take("trainStart", 4 * (n + 1));
-    take("trainSteps", 4 * trainSteps.length);
-    take("firedList", 4 * n);
-    take("firedPerNeuron", 4 * n);
-    take("targets", 4 * tables.targetAt.length);
-    take("qDest", 4 * queue);
-    take("qCount", 4 * cores);
-    take("flags", n);
+    }
     if (next + 8 > 2 ** 31) return undefined;
     const memory = new wasm.Memory({ initial: Math.ceil((next + 8) / PAGE) });
     const { exports } = new wasm.Instance(module, { m: { memory } });
@@ -134,34 +132,19 @@ export class StepWasm {
     i32("trainStart", n + 1).set(trainStart.subarray(0, n + 1));
     i32("trainSteps", trainSteps.length).set(trainSteps);
     i32("targets", tables.targetAt.length).set(tables.targetAt);
-    // per neuron: its connections and messages (i32 pairs), its fire costs, hops and synaptic events
-    const rowsI = new Int32Array(buffer, layout.neuron, (NEURON_BYTES / 4) * n);
-    const rowsF = new Float64Array(buffer, layout.neuron, (NEURON_BYTES / 8) * n);
-    const { postStart, msgStart, somaOf } = net;
-    for (let k = 0; k < n; k++) {
-      const i = (k * NEURON_BYTES) / 4;
-      const f = (k * NEURON_BYTES) / 8;
-      rowsI[i + NEURON_POST / 4] = postStart[k]!;
-      rowsI[i + NEURON_POST / 4 + 1] = postStart[k + 1]!;
-      rowsI[i + NEURON_MSG / 4] = msgStart[k]!;
-      rowsI[i + NEURON_MSG / 4 + 1] = msgStart[k + 1]!;
-      const u = somaOf[k]! * 3 + 2;
-      rowsF[f + NEURON_SOMA_E / 8] = account.somaE[u]!;
-      rowsF[f + NEURON_SOMA_L / 8] = account.somaL[u]!;
-      rowsF[f + NEURON_HOPS / 8] = account.neuronHops[k]!;
-      rowsF[f + NEURON_SYNAPSES / 8] = account.neuronSynapses[k]!;
-    }
+    i32("postStart", n + 1).set(net.postStart);
+    i32("msgStart", n + 1).set(net.msgStart);
+    i32("somaOf", n).set(net.somaOf);
+    f64("neuronHops", n).set(account.neuronHops);
+    f64("neuronSynapses", n).set(account.neuronSynapses);
+    f64("somaE", account.somaE.length).set(account.somaE);
+    f64("somaL", account.somaL.length).set(account.somaL);
     const m = net.msgCore.length;
-    const msgI = new Int32Array(buffer, layout.messages, (MESSAGE_BYTES / 4) * m);
-    const msgF = new Float64Array(buffer, layout.messages, (MESSAGE_BYTES / 8) * m);
-    for (let j = 0; j < m; j++) {
-      const f = (j * MESSAGE_BYTES) / 8;
-      msgF[f + MESSAGE_SYN_ONLY_J / 8] = account.msgSynOnlyJ[j]!;
-      msgF[f + MESSAGE_DENDRITE_J / 8] = net.msgDendriteJ[j]!;
-      msgF[f + MESSAGE_NET_J / 8] = account.msgNetJ[j]!;
-      msgF[f + MESSAGE_PROC_S / 8] = account.msgProcS[j]!;
-      msgI[(j * MESSAGE_BYTES) / 4 + MESSAGE_CORE / 4] = net.msgCore[j]!;
-    }
+    f64("msgSynOnlyJ", m).set(account.msgSynOnlyJ);
+    f64("msgDendriteJ", m).set(net.msgDendriteJ);
+    f64("msgNetJ", m).set(account.msgNetJ);
+    f64("msgProcS", m).set(account.msgProcS);
+    i32("msgCore", m).set(net.msgCore);
     this.firedList = i32("firedList", n);
     this.firedPerNeuron = i32("firedPerNeuron", n);
     this.activeAt = i32("activeAt", n);
