@@ -8,6 +8,7 @@ import {
   BLOCK,
   BR,
   BR_IF,
+  code,
   compileOnce,
   ELSE,
   END,
@@ -88,9 +89,6 @@ const STATE_MAX_NET = 8;
 export const STATE_COUNTS = 16;
 const STATE_TOUCHED = 32;
 export const STATE_BYTES = 40;
-
-/** Instructions in order (one logical step per argument). */
-const code = (...parts: number[][]): number[] => parts.flat();
 
 /** t = max(t, free) where free = memory[A]: a select, not a branch on contention. */
 const departFromA = code(get(A), F64_LOAD(0), tee(F), get(T), get(F), get(T), F64_GT, SELECT, set(T));

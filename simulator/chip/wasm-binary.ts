@@ -105,6 +105,20 @@ export const I32X4_FROM_I16_HIGH = simd(0xa8);
 export const I32X4_ADD = simd(0xae);
 export const I32X4_MUL = simd(0xb5);
 
+// building code: instruction lists joined in order, and loops and addresses over locals
+
+/** Instructions in order (one logical step per argument). */
+export const code = (...parts: number[][]): number[] => parts.flat();
+/** The byte address of item `index` (a local) of the array at local `base`: base + index · 2^shift. */
+export const itemAt = (base: number, index: number, shift: number) =>
+  code(get(index), i32Const(shift), I32_SHL, get(base), I32_ADD);
+/** local += 1, local −= 1 (i32). */
+export const inc = (l: number) => code(get(l), i32Const(1), I32_ADD, set(l));
+export const dec = (l: number) => code(get(l), i32Const(1), I32_SUB, set(l));
+/** while (local a < local b) { body; a++ } (unsigned compare). */
+export const upTo = (a: number, b: number, body: number[]) =>
+  code(BLOCK, LOOP, get(a), get(b), I32_GE_U, BR_IF(1), body, inc(a), BR(0), END, END);
+
 /** A function: its parameter types, its locals as (count, type) groups, its body (ending in END), and its
  * result types (none when left out). */
 export interface WasmFunction {

@@ -4,32 +4,15 @@
 // as a whole function early instead of replacing one long loop on the stack several times.
 
 import type { SanafeAccount } from "./account.js";
+import { type ConnectionForm, connectionTargets } from "./connection-targets.js";
+import { type DirectSomas, RESET_HARD, RESET_SOFT } from "./direct-somas.js";
 import type { ConventionNet } from "./net.js";
 import type { QueueBatch } from "./schedule-batches.js";
 import { StepWasm } from "./step-wasm.js";
 
-/** Reset after a fire: none (also SANA-FE's `saturate`, which has no forward reset), soft (v −= threshold),
- * hard (v = reset). */
-export const RESET_NONE = 0;
-export const RESET_SOFT = 1;
-export const RESET_HARD = 2;
+export type { ConnectionForm } from "./connection-targets.js";
 
-/** Every neuron's soma in global order (the ConventionNet's): LIF parameters, or an input's spike train. */
-export interface DirectSomas {
-  isInput: Uint8Array;
-  threshold: Float64Array;
-  reverseThreshold: Float64Array;
-  reset: Float64Array;
-  bias: Float64Array;
-  leakDecay: Float64Array;
-  inputDecay: Float64Array;
-  resetMode: Uint8Array;
-  /** 1: reverse_reset_mode saturate (v floored at reverse_threshold); 0: none. */
-  reverseSaturate: Uint8Array;
-  /** Input neurons: the steps (0-based, ascending) their `spikes:` train has a 1 at (CSR over trainSteps). */
-  trainStart: Int32Array;
-  trainSteps: Int32Array;
-}
+export { type DirectSomas, RESET_HARD, RESET_NONE, RESET_SOFT } from "./direct-somas.js";
 
 /** Where a step's sums are in `DirectStepper.sums`. */
 export const STEP_FIRED = 0;
@@ -58,55 +41,6 @@ const FLAG_INPUT = 1;
 const FLAG_RULE_SHIFT = 1;
 const FLAG_RESET_SHIFT = 3;
 const FLAG_REVERSE_SATURATE = 32;
-
-/** Largest neuron count whose positions fit a packed connection's upper 16 bits. */
-const PACKED_NEURONS = 2 ** 16;
-
-/**
- * Per connection, its target's position (`positionOf` of `post`), packed with its weight (see
- * `DirectStepper.targetAt`) when every position and weight fits: one pass, the packing dropped at the first that
- * does not. `countBits`: with the packing, the bits a step's arrival count into one neuron takes (its
- * connections in), when that count and its Σ|weight × 64| fit one Int32 together (`DirectStepper.counted`), else 0.
- */
-function connectionTargets(
-  post: Int32Array,
-  weight64: Int32Array,
-  positionOf: Int32Array,
-  form: ConnectionForm,
-  fanIn64?: Float64Array,
-) {
-  const at = new Int32Array(post.length);
-  const into = new Int32Array(positionOf.length);
-  // Σ|weight × 64| into each neuron: the net's own when it has them (the same sums), else summed here
-  const absInto = fanIn64 ? undefined : new Float64Array(positionOf.length);
-  let r = 0;
-  if (positionOf.length <= PACKED_NEURONS && form !== "arrays")
-    for (; r < post.length; r++) {
-      const w = weight64[r]!;
-      if (w !== (w << 16) >> 16) break;
-      const d = positionOf[post[r]!]!;
-      at[r] = (d << 16) | (w & 0xffff);
-      into[d]!++;
-      if (absInto) absInto[d]! += Math.abs(w);
-    }
-  if (r === post.length) {
-    let most = 0;
-    let mostAbs = 0;
-    for (let d = 0; d < into.length; d++) if (into[d]! > most) most = into[d]!;
-    for (const x of fanIn64 ?? absInto!) if (x > mostAbs) mostAbs = x;
-    let bits = 1;
-    while (2 ** bits <= most) bits++;
-    const fits = bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1;
-    return { at, packed: true, countBits: fits && (form === "auto" || form === "counted") ? bits : 0 };
-  }
-  for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
-  return { at, packed: false, countBits: 0 };
-}
-
-/** How the loop holds connections: the densest form that fits (`auto`: counted, stepped in WebAssembly where the
- * runtime has it), or — to compare them — counted in the JS loop, packed without the arrival count, or two
- * arrays. */
-export type ConnectionForm = "auto" | "counted" | "packed" | "arrays";
 
 export class DirectStepper {
   /** The last step's counts and energy (STEP_*). */

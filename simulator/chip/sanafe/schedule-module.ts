@@ -9,18 +9,18 @@ import {
   BR,
   BR_IF,
   CALL,
+  code,
   compileOnce,
+  dec,
   ELSE,
   END,
   F64,
   F64_ADD,
   F64_CONVERT_I32_S,
   F64_DIV,
-  F64_EQ,
   F64_GT,
   F64_LE,
   F64_LOAD,
-  F64_LT,
   F64_MAX,
   F64_MUL,
   F64_STORE,
@@ -29,7 +29,6 @@ import {
   get,
   I32,
   I32_ADD,
-  I32_AND,
   I32_EQZ,
   I32_GE_S,
   I32_GE_U,
@@ -37,19 +36,21 @@ import {
   I32_LOAD,
   I32_LT_S,
   I32_MUL,
-  I32_OR,
   I32_SHL,
-  I32_SHR_U,
   I32_STORE,
   I32_SUB,
   IF,
   i32Const,
+  inc,
+  itemAt,
   LOOP,
   moduleBytes,
   SELECT,
   set,
   tee,
+  upTo,
 } from "../wasm-binary.js";
+import { pushBody, siftBody } from "./key-heap-module.js";
 import { SCHEDULE_ROWS } from "./schedule-wasm.js";
 
 /** The pair and flight rows' layout (WasmScheduler's), each row 32 bytes (addresses are index << 5). */
@@ -62,103 +63,10 @@ const FLIGHT_RECEIVED = 16;
 const FLIGHT_PAIR = 24;
 const FLIGHT_NEXT = 28;
 
-const code = (...parts: number[][]): number[] => parts.flat();
-const inc = (l: number) => code(get(l), i32Const(1), I32_ADD, set(l));
-const dec = (l: number) => code(get(l), i32Const(1), I32_SUB, set(l));
-/** The byte address of item `index` (a local) of the array at local `base`: base + index · 2^shift. */
-const at = (base: number, index: number, shift: number) =>
-  code(get(index), i32Const(shift), I32_SHL, get(base), I32_ADD);
+const at = itemAt;
 /** local m = max(m, x) as `if (x > m) m = x` (the same value for every x the scheduler sees: no NaN). */
 const keepMax = (m: number, x: number) => code(get(x), get(m), get(x), get(m), F64_GT, SELECT, set(m));
 
-// the heap functions' parameters: the heap's times, ties and values, an index or size, the entry
-const H_T = 0;
-const H_TIE = 1;
-const H_VAL = 2;
-const H_N = 3;
-const H_TIME = 4;
-const H_KEY = 5;
-const H_VALUE = 6;
-const H_I = 7;
-const H_P = 8;
-const H_X = 9;
-
-/** Moves the entry at index `from` (a local) to index `to`. */
-const move = (from: number, to: number) =>
-  code(
-    code(at(H_T, to, 3), at(H_T, from, 3), F64_LOAD(0), F64_STORE(0)),
-    code(at(H_TIE, to, 2), at(H_TIE, from, 2), I32_LOAD(0), I32_STORE(0)),
-    code(at(H_VAL, to, 2), at(H_VAL, from, 2), I32_LOAD(0), I32_STORE(0)),
-  );
-const place = code(
-  code(at(H_T, H_I, 3), get(H_TIME), F64_STORE(0)),
-  code(at(H_TIE, H_I, 2), get(H_KEY), I32_STORE(0)),
-  code(at(H_VAL, H_I, 2), get(H_VALUE), I32_STORE(0)),
-);
-
-/** KeyHeap.push with the heap's size (before it) as H_N: sift the entry up from the end. */
-const pushBody = code(
-  code(get(H_N), set(H_I)),
-  code(BLOCK, LOOP, get(H_I), I32_EQZ, BR_IF(1)),
-  code(get(H_I), i32Const(1), I32_SUB, i32Const(1), I32_SHR_U, set(H_P)),
-  // stop when parent < entry: its time smaller, or equal with a smaller tie
-  code(at(H_T, H_P, 3), F64_LOAD(0), tee(H_X), get(H_TIME), F64_LT),
-  code(
-    get(H_X),
-    get(H_TIME),
-    F64_EQ,
-    at(H_TIE, H_P, 2),
-    I32_LOAD(0),
-    get(H_KEY),
-    I32_LT_S,
-    I32_AND,
-    I32_OR,
-    BR_IF(1),
-  ),
-  move(H_P, H_I),
-  code(get(H_P), set(H_I), BR(0), END, END),
-  place,
-  END,
-);
-
-/** KeyHeap.siftDown over the first H_N entries (every time past them is +∞): the entry from the root down. */
-const siftBody = code(
-  code(i32Const(0), set(H_I)),
-  code(BLOCK, LOOP),
-  code(get(H_I), i32Const(1), I32_SHL, i32Const(1), I32_ADD, tee(H_P), get(H_N), I32_GE_S, BR_IF(1)),
-  // the smaller child: the right when its time is smaller, or equal with a smaller tie
-  code(get(H_P), at(H_T, H_P, 3), F64_LOAD(8), at(H_T, H_P, 3), F64_LOAD(0), F64_LT),
-  code(at(H_T, H_P, 3), F64_LOAD(8), at(H_T, H_P, 3), F64_LOAD(0), F64_EQ),
-  code(
-    at(H_TIE, H_P, 2),
-    I32_LOAD(4),
-    at(H_TIE, H_P, 2),
-    I32_LOAD(0),
-    I32_LT_S,
-    I32_AND,
-    I32_OR,
-    I32_ADD,
-    set(H_P),
-  ),
-  // stop when the child is after the entry
-  code(at(H_T, H_P, 3), F64_LOAD(0), tee(H_X), get(H_TIME), F64_GT),
-  code(
-    get(H_X),
-    get(H_TIME),
-    F64_EQ,
-    at(H_TIE, H_P, 2),
-    I32_LOAD(0),
-    get(H_KEY),
-    I32_GT_S,
-    I32_AND,
-    I32_OR,
-    BR_IF(1),
-  ),
-  move(H_P, H_I),
-  code(get(H_P), set(H_I), BR(0), END, END),
-  place,
-  END,
-);
 const PUSH = 0;
 const SIFT = 1;
 
@@ -201,8 +109,7 @@ const [T, LAST, MEAN, ALONG, ADJ, CAP, EARLIEST, PROC, RECEIVED, DONE, SENT, X] 
 const F64_LOCALS = 12;
 
 /** for (local i = 0; i < local n; i++) body */
-const each = (i: number, n: number, body: number[]) =>
-  code(i32Const(0), set(i), BLOCK, LOOP, get(i), get(n), I32_GE_U, BR_IF(1), body, inc(i), BR(0), END, END);
+const each = (i: number, n: number, body: number[]) => code(i32Const(0), set(i), upTo(i, n, body));
 /** for (r = the route's start; r < its end; r++) body(link address on the stack) over pair record PR. */
 const route = (body: number[]) =>
   code(

@@ -5,36 +5,25 @@
 // address is a byte address. The step's messages are written from the queue's start (the caller places them).
 
 import {
-  BLOCK,
-  BR,
-  BR_IF,
+  code,
   compileOnce,
   ELSE,
   END,
   F64,
   F64_ADD,
   F64_CONVERT_I32_S,
-  F64_GT,
   F64_LOAD,
-  F64_LT,
   F64_MUL,
   F64_NE,
-  F64_NEG,
   F64_STORE,
-  F64_SUB,
-  F64_TRUNC,
   f64Const,
   get,
   I32,
   I32_ADD,
   I32_AND,
-  I32_EQ,
-  I32_GE_U,
   I32_LOAD,
   I32_LOAD8_U,
-  I32_LT_S,
   I32_MUL,
-  I32_NE,
   I32_OR,
   I32_SHL,
   I32_SHR_S,
@@ -43,241 +32,88 @@ import {
   I32_SUB,
   IF,
   i32Const,
-  LOOP,
+  inc,
+  itemAt,
   moduleBytes,
-  RETURN,
-  SELECT,
   set,
   tee,
+  upTo,
 } from "../wasm-binary.js";
+import {
+  ACCESS_E,
+  ACCESS_L,
+  ADDR,
+  AT,
+  AXON_OUT_L,
+  CORES,
+  COUNT,
+  COUNT_BITS,
+  DEN_J,
+  END_I,
+  F,
+  F64_LOCALS,
+  FIRE,
+  FIRED_LIST,
+  FIRED_PER,
+  FIRST,
+  FLAGS,
+  HOPS,
+  I,
+  I32_LOCALS,
+  INPUTS,
+  K,
+  M,
+  MASK,
+  MEND,
+  MESSAGES,
+  MSG_CORE,
+  MSG_DENDRITE_J,
+  MSG_NET_J,
+  MSG_PROC_S,
+  MSG_START,
+  MSG_SYN_ONLY_J,
+  NET_J,
+  NEURON_HOPS,
+  NEURON_SYNAPSES,
+  NEXT,
+  ORDER,
+  P,
+  PAR,
+  PENDING,
+  POST_START,
+  Q_COUNT,
+  Q_DEST,
+  Q_GEN,
+  Q_PROC,
+  R,
+  REND,
+  RULE,
+  SHIFT,
+  SLOT,
+  SLOT_START,
+  SOMA_E,
+  SOMA_J,
+  SOMA_L,
+  SOMA_OF,
+  SUMS,
+  SYN_J,
+  SYNAPTIC,
+  TARGETS,
+  U,
+  UPD,
+  UPDATE_E,
+  UPDATE_L,
+  UPDATED,
+  UPDF,
+  X,
+} from "./step-args.js";
 
-/** The step function's parameters, in order: the step, the core count, the arrays' byte addresses (STEP_ARRAYS),
- * the arrival count's bits, the potential limit and axon-out latency (f64). */
-export const STEP_ARRAYS = [
-  "slotStart",
-  "flags",
-  "par",
-  "v",
-  "reset",
-  "current",
-  "next",
-  "activeAt",
-  "order",
-  "trainAt",
-  "trainStart",
-  "trainSteps",
-  "firedList",
-  "firedPerNeuron",
-  // per neuron (global index): its connections' and messages' ranges (CSR), soma, hops and synaptic events
-  "postStart",
-  "msgStart",
-  "somaOf",
-  "neuronHops",
-  "neuronSynapses",
-  // per soma unit × 3: its costs (the fire cost at 3 u + 2)
-  "somaE",
-  "somaL",
-  "targets",
-  // per message: its synapse-only, dendrite and network energy, its proc time and destination core
-  "msgSynOnlyJ",
-  "msgDendriteJ",
-  "msgNetJ",
-  "msgProcS",
-  "msgCore",
-  "qDest",
-  "qGen",
-  "qProc",
-  "qCount",
-  "sums",
-] as const;
-/** The step function's parameter holding array `name`'s address. */
-const arg = (name: (typeof STEP_ARRAYS)[number]) => 2 + STEP_ARRAYS.indexOf(name);
-const T = 0;
-const CORES = 1;
-const SLOT_START = arg("slotStart");
-const FLAGS = arg("flags");
-const PAR = arg("par");
-const V = arg("v");
-const RESET = arg("reset");
-const CUR = arg("current");
-const NEXT = arg("next");
-const ACTIVE = arg("activeAt");
-const ORDER = arg("order");
-const TRAIN_AT = arg("trainAt");
-const TRAIN_START = arg("trainStart");
-const TRAIN_STEPS = arg("trainSteps");
-const FIRED_LIST = arg("firedList");
-const FIRED_PER = arg("firedPerNeuron");
-const POST_START = arg("postStart");
-const MSG_START = arg("msgStart");
-const SOMA_OF = arg("somaOf");
-const NEURON_HOPS = arg("neuronHops");
-const NEURON_SYNAPSES = arg("neuronSynapses");
-const SOMA_E = arg("somaE");
-const SOMA_L = arg("somaL");
-const TARGETS = arg("targets");
-const MSG_SYN_ONLY_J = arg("msgSynOnlyJ");
-const MSG_DENDRITE_J = arg("msgDendriteJ");
-const MSG_NET_J = arg("msgNetJ");
-const MSG_PROC_S = arg("msgProcS");
-const MSG_CORE = arg("msgCore");
-const Q_DEST = arg("qDest");
-const Q_GEN = arg("qGen");
-const Q_PROC = arg("qProc");
-const Q_COUNT = arg("qCount");
-const SUMS = arg("sums");
-const COUNT_BITS = 2 + STEP_ARRAYS.length;
-const LIMIT = COUNT_BITS + 1;
-const AXON_OUT_L = COUNT_BITS + 2;
-// the locals after the parameters: 27 i32, then 11 f64
-let nextLocal = AXON_OUT_L + 1;
-const local = () => nextLocal++;
-const [SLOT, END_I, I, F, RULE, K, FROM, ARR, UPD] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-const [FIRE, COUNT, INPUTS, UPDATED, MESSAGES, R, REND, X, M] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-const [MEND, FIRST, P, U, MASK, SHIFT, AT, ADDR, MODE] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-const I32_LOCALS = 27;
-const [SOMA_J, SYN_J, DEN_J, NET_J, PENDING, VK, B, THR, HOPS, SYNAPTIC, UPDF] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-const F64_LOCALS = 11;
+import { addF, bumpAt, inputSoma, lifSoma } from "./step-soma-code.js";
 
-/** Where the per-neuron values are in a `par` row (direct-step.ts's PAR_*), in bytes. */
-const LEAK = 0;
-const THRESHOLD = 8;
-const BIAS = 16;
-const REVERSE = 24;
-const ACCESS_E = 32;
-const ACCESS_L = 40;
-const UPDATE_E = 48;
-const UPDATE_L = 56;
+export { STEP_ARRAYS } from "./step-args.js";
 
-const code = (...parts: number[][]): number[] => parts.flat();
-/** The byte address of item `index` (a local) of the array at parameter `base`: base + index · 2^shift. */
-const at = (base: number, index: number, shift: number) =>
-  code(get(index), i32Const(shift), I32_SHL, get(base), I32_ADD);
-/** local += 1 (i32). */
-const inc = (l: number) => code(get(l), i32Const(1), I32_ADD, set(l));
-/** local (f64) += the f64 at byte offset `o` from local address `a`. */
-const addF = (l: number, a: number, o: number) => code(get(l), get(a), F64_LOAD(o), F64_ADD, set(l));
-/** memory[address on the stack] += 1 (i32). */
-const bumpAt = (addr: number[]) =>
-  code(addr, set(ADDR), get(ADDR), get(ADDR), I32_LOAD(0), i32Const(1), I32_ADD, I32_STORE(0));
-/** while (local a < local b) { body; a += step } */
-const range = (a: number, b: number, body: number[]) =>
-  code(BLOCK, LOOP, get(a), get(b), I32_GE_U, BR_IF(1), body, inc(a), BR(0), END, END);
-
-/** An input neuron: fire when its train's next spike is at this step. */
-const inputSoma = code(
-  code(at(ORDER, I, 2), I32_LOAD(0), set(K)),
-  code(at(TRAIN_AT, K, 2), I32_LOAD(0), set(FROM)),
-  code(get(FROM), at(TRAIN_START, K, 2), I32_LOAD(4), I32_LT_S, IF),
-  code(at(TRAIN_STEPS, FROM, 2), I32_LOAD(0), get(T), I32_EQ, IF),
-  code(
-    i32Const(1),
-    set(FIRE),
-    at(TRAIN_AT, K, 2),
-    get(FROM),
-    i32Const(1),
-    I32_ADD,
-    I32_STORE(0),
-    inc(INPUTS),
-  ),
-  END,
-  END,
-  code(get(FIRE), get(RULE), i32Const(1), I32_EQ, I32_OR, set(UPD)),
-);
-
-/** A LIF neuron: leak, bias and input, fire and reset, the reverse floor; −1 returned past the limit. */
-const lifSoma = code(
-  code(at(V, I, 3), F64_LOAD(0), set(VK)),
-  code(at(CUR, I, 2), I32_LOAD(0), set(ARR)),
-  code(get(P), F64_LOAD(BIAS), set(B)),
-  // updated: rule 1 always, rule 2 when a spike arrived or v ≠ 0, else never
-  code(i32Const(1)),
-  code(get(ARR), get(MASK), I32_AND, i32Const(0), I32_NE, get(VK), f64Const(0), F64_NE, I32_OR),
-  code(i32Const(0), get(RULE), i32Const(2), I32_EQ, SELECT),
-  code(get(RULE), i32Const(1), I32_EQ, SELECT, set(UPD)),
-  code(get(ARR), get(COUNT_BITS), I32_SHR_S, i32Const(0), I32_NE, get(B), f64Const(0), F64_NE, I32_OR, IF),
-  bumpAt(at(ACTIVE, I, 2)),
-  END,
-  code(get(VK), get(P), F64_LOAD(LEAK), F64_MUL, F64_TRUNC, get(B), F64_ADD),
-  code(get(ARR), get(COUNT_BITS), I32_SHR_S, F64_CONVERT_I32_S, F64_ADD, set(VK)),
-  code(at(CUR, I, 2), i32Const(0), I32_STORE(0)),
-  code(get(P), F64_LOAD(THRESHOLD), set(THR)),
-  code(get(VK), get(THR), F64_GT, IF),
-  code(i32Const(1), set(FIRE), get(F), i32Const(3), I32_SHR_U, i32Const(3), I32_AND, tee(MODE)),
-  code(i32Const(2), I32_EQ, IF, at(RESET, I, 3), F64_LOAD(0), set(VK), ELSE),
-  code(get(MODE), i32Const(1), I32_EQ, IF, get(VK), get(THR), F64_SUB, set(VK), END, END),
-  END,
-  code(
-    get(F),
-    i32Const(32),
-    I32_AND,
-    i32Const(0),
-    I32_NE,
-    get(VK),
-    get(P),
-    F64_LOAD(REVERSE),
-    F64_LT,
-    I32_AND,
-  ),
-  code(IF, get(P), F64_LOAD(REVERSE), set(VK), END),
-  code(at(V, I, 3), get(VK), F64_STORE(0)),
-  code(
-    get(VK),
-    get(LIMIT),
-    F64_GT,
-    get(VK),
-    get(LIMIT),
-    F64_NEG,
-    F64_LT,
-    I32_OR,
-    IF,
-    i32Const(-1),
-    RETURN,
-    END,
-  ),
-);
+const at = itemAt;
+const range = upTo;
 
 /** A fired neuron: listed, counted, its soma's fire cost, its spike into next step's currents, its messages. */
 const fired = code(
