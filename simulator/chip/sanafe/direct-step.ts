@@ -113,7 +113,6 @@ export class DirectStepper {
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
     const targets = connectionTargets(net.post, net.weight64, positionOf, form, net.fanIn64);
-    this.targetAt = targets.at;
     this.packed = targets.packed;
     this.countBits = targets.countBits;
     this.limit64 = limit * 64;
@@ -131,7 +130,7 @@ export class DirectStepper {
               par: this.par,
               flags: this.flags,
               reset: this.reset,
-              targetAt: this.targetAt,
+              targetAt: targets.at,
               countBits: this.countBits,
               limit64: this.limit64,
             },
@@ -139,6 +138,8 @@ export class DirectStepper {
             s.trainSteps,
           )
         : undefined;
+    // the module holds its own copy (the largest array of the run: a few MB per million connections)
+    this.targetAt = this.wasm ? new Int32Array(0) : targets.at;
     this.activeAt = this.wasm?.activeAt ?? new Int32Array(n);
     this.firedList = this.wasm?.firedList ?? new Int32Array(n);
     this.firedPerNeuron = this.wasm?.firedPerNeuron ?? new Int32Array(n);
