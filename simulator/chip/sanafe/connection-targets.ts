@@ -3,7 +3,17 @@
 // fit beside its summed weights — the bits of that arrival count.
 
 /** Largest neuron count whose positions fit a packed connection's upper 16 bits. */
-const PACKED_NEURONS = 2 ** 16;
+export const PACKED_NEURONS = 2 ** 16;
+
+/**
+ * The bits of a step's arrival count into one neuron (`DirectStepper.counted`) when the most connections into a
+ * neuron (`most`) and the largest Σ|weight × 64| into one (`mostAbs`) fit one Int32 together, else 0.
+ */
+export function countBitsOf(most: number, mostAbs: number): number {
+  let bits = 1;
+  while (2 ** bits <= most) bits++;
+  return bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1 ? bits : 0;
+}
 
 /**
  * Per connection, its target's position (`positionOf` of `post`), packed with its weight (see
@@ -37,10 +47,8 @@ export function connectionTargets(
     let mostAbs = 0;
     for (let d = 0; d < into.length; d++) if (into[d]! > most) most = into[d]!;
     for (const x of fanIn64 ?? absInto!) if (x > mostAbs) mostAbs = x;
-    let bits = 1;
-    while (2 ** bits <= most) bits++;
-    const fits = bits <= 16 && (mostAbs + 1) * 2 ** bits <= 2 ** 31 - 1;
-    return { at, packed: true, countBits: fits && (form === "auto" || form === "counted") ? bits : 0 };
+    const bits = countBitsOf(most, mostAbs);
+    return { at, packed: true, countBits: form === "auto" || form === "counted" ? bits : 0 };
   }
   for (r = 0; r < post.length; r++) at[r] = positionOf[post[r]!]!;
   return { at, packed: false, countBits: 0 };

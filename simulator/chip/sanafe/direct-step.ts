@@ -112,34 +112,28 @@ export class DirectStepper {
         (s.resetMode[k]! << FLAG_RESET_SHIFT) |
         (s.reverseSaturate[k] === 1 ? FLAG_REVERSE_SATURATE : 0);
     }
-    const targets = connectionTargets(net.post, net.weight64, positionOf, form, net.fanIn64);
-    this.packed = targets.packed;
-    this.countBits = targets.countBits;
     this.limit64 = limit * 64;
     this.current = new Int32Array(n);
     this.next = new Int32Array(n);
     this.reached = new Uint8Array(n);
     this.reachedNext = new Uint8Array(n);
     this.trainAt = s.trainStart.slice(0, n);
+    // counted connections stepped in WebAssembly, packed there (no JS copy); else the densest form in JS
     this.wasm =
-      form === "auto" && this.countBits > 0
+      form === "auto"
         ? StepWasm.make(
             net,
             account,
-            {
-              par: this.par,
-              flags: this.flags,
-              reset: this.reset,
-              targetAt: targets.at,
-              countBits: this.countBits,
-              limit64: this.limit64,
-            },
-            s.trainStart,
-            s.trainSteps,
+            { par: this.par, flags: this.flags, reset: this.reset, positionOf, limit64: this.limit64 },
+            { start: s.trainStart, steps: s.trainSteps },
           )
         : undefined;
-    // the module holds its own copy (the largest array of the run: a few MB per million connections)
-    this.targetAt = this.wasm ? new Int32Array(0) : targets.at;
+    const targets = this.wasm
+      ? { at: new Int32Array(0), packed: true, countBits: this.wasm.countBits }
+      : connectionTargets(net.post, net.weight64, positionOf, form, net.fanIn64);
+    this.targetAt = targets.at;
+    this.packed = targets.packed;
+    this.countBits = targets.countBits;
     this.activeAt = this.wasm?.activeAt ?? new Int32Array(n);
     this.firedList = this.wasm?.firedList ?? new Int32Array(n);
     this.firedPerNeuron = this.wasm?.firedPerNeuron ?? new Int32Array(n);

@@ -108,6 +108,7 @@ import {
   X,
 } from "./step-args.js";
 
+import { PACK_LOCALS, PACK_PARAMS, packBody } from "./step-pack-code.js";
 import { addF, bumpAt, inputSoma, lifSoma } from "./step-soma-code.js";
 
 export { STEP_ARRAYS } from "./step-args.js";
@@ -225,6 +226,13 @@ export const stepModule = compileOnce(() =>
         [F64_LOCALS, F64],
       ],
       body: stepBody,
+      results: [I32],
+    },
+    {
+      name: "pack",
+      params: Array(PACK_PARAMS).fill(I32),
+      locals: [[PACK_LOCALS, I32]],
+      body: packBody,
       results: [I32],
     },
   ]),

@@ -6,21 +6,27 @@
 
 import { PAGE, wasm } from "../wasm-binary.js";
 import type { SanafeAccount } from "./account.js";
+import { countBitsOf, PACKED_NEURONS } from "./connection-targets.js";
 import type { ConventionNet } from "./net.js";
 import type { QueueBatch } from "./schedule-batches.js";
 import { STEP_ARRAYS, stepModule } from "./step-module.js";
 
 type StepFn = (...args: number[]) => number;
 
-/** What the step loop holds per neuron by processing position (direct-step.ts builds them). */
+type PackFn = (...args: number[]) => number;
+
+/** What the step loop holds per neuron by processing position (direct-step.ts builds them), and each neuron's
+ * position. */
 export interface StepTables {
   par: Float64Array;
   flags: Uint8Array;
   reset: Float64Array;
-  targetAt: Int32Array;
-  countBits: number;
+  positionOf: Int32Array;
   limit64: number;
 }
+
+/** Connections packed per call while setting up (a block of targets and weights copied in at a time). */
+const PACK_BLOCK = 2 ** 16;
 
 export class StepWasm {
   readonly firedList: Int32Array<ArrayBuffer>;
@@ -36,15 +42,21 @@ export class StepWasm {
   private readonly qCount: Int32Array<ArrayBuffer>;
   private readonly sumsView: Float64Array<ArrayBuffer>;
   private readonly cores: number;
+  /** The bits of a step's arrival count (connection-targets.ts `countBitsOf`). */
+  readonly countBits: number;
 
-  /** undefined where the runtime lacks WebAssembly or the network does not fit one memory. */
+  /**
+   * The step of `net` in WebAssembly, its connections packed there (as connection-targets.ts packs them, with the
+   * arrival count); undefined where the runtime lacks WebAssembly, the network does not fit one memory, or its
+   * connections do not pack with a count (then the JS loop takes the densest form that fits).
+   */
   static make(
-    net: ConventionNet,
+    net: ConventionNet & { weight64: Int32Array; fanIn64?: Float64Array },
     account: SanafeAccount,
     tables: StepTables,
-    trainStart: Int32Array,
-    trainSteps: Int32Array,
+    train: { start: Int32Array; steps: Int32Array },
   ): StepWasm | undefined {
+    const trainSteps = train.steps;
     const module = stepModule();
     if (!module || !wasm) return undefined;
     const n = net.neurons;
@@ -83,7 +95,7 @@ export class StepWasm {
       ["msgStart", 4 * (n + 1)],
       ["somaOf", 4 * n],
       ["msgCore", 4 * messages],
-      ["targets", 4 * tables.targetAt.length],
+      ["targets", 4 * net.post.length],
       ["qDest", 4 * queue],
       ["qCount", 4 * cores],
       ["flags", n],
@@ -92,9 +104,26 @@ export class StepWasm {
       layout[name] = next;
       next += Math.ceil(bytes / 8) * 8;
     }
-    if (next + 8 > 2 ** 31) return undefined;
+    // set-up only: each neuron's position, the connections into each, a block of targets and weights
+    const setUp = {
+      positionOf: next,
+      into: next + 4 * n,
+      post: next + 8 * n,
+      weight: next + 8 * n + 4 * PACK_BLOCK,
+    };
+    next = setUp.weight + 4 * PACK_BLOCK;
+    if (next + 8 > 2 ** 31 || n > PACKED_NEURONS) return undefined;
     const memory = new wasm.Memory({ initial: Math.ceil((next + 8) / PAGE) });
     const { exports } = new wasm.Instance(module, { m: { memory } });
+    const countBits = packConnections(
+      memory.buffer,
+      layout.targets,
+      setUp,
+      exports.pack as PackFn,
+      net,
+      tables,
+    );
+    if (countBits === 0) return undefined;
     return new StepWasm(
       memory.buffer,
       layout,
@@ -102,8 +131,8 @@ export class StepWasm {
       net,
       account,
       tables,
-      trainStart,
-      trainSteps,
+      countBits,
+      train,
     );
   }
 
@@ -114,10 +143,12 @@ export class StepWasm {
     net: ConventionNet,
     account: SanafeAccount,
     tables: StepTables,
-    trainStart: Int32Array,
-    trainSteps: Int32Array,
+    countBits: number,
+    train: { start: Int32Array; steps: Int32Array },
   ) {
     const n = net.neurons;
+    this.countBits = countBits;
+    const { start: trainStart, steps: trainSteps } = train;
     const cores = net.cores.length;
     this.cores = cores;
     const queue = account.queueStart[cores]!;
@@ -131,7 +162,6 @@ export class StepWasm {
     i32("trainAt", n).set(trainStart.subarray(0, n));
     i32("trainStart", n + 1).set(trainStart.subarray(0, n + 1));
     i32("trainSteps", trainSteps.length).set(trainSteps);
-    i32("targets", tables.targetAt.length).set(tables.targetAt);
     i32("postStart", n + 1).set(net.postStart);
     i32("msgStart", n + 1).set(net.msgStart);
     i32("somaOf", n).set(net.somaOf);
@@ -154,13 +184,7 @@ export class StepWasm {
     this.qCount = i32("qCount", cores);
     this.sumsView = f64("sums", 10);
     this.run = run;
-    this.args = [
-      cores,
-      ...STEP_ARRAYS.map((name) => layout[name]),
-      tables.countBits,
-      tables.limit64,
-      net.axonOut.l,
-    ];
+    this.args = [cores, ...STEP_ARRAYS.map((name) => layout[name]), countBits, tables.limit64, net.axonOut.l];
   }
 
   /** Step t into `sums`; its messages into `batch` from `at` (as DirectStepper.step). Returns the position after
@@ -180,4 +204,41 @@ export class StepWasm {
     args[1 + STEP_ARRAYS.indexOf("next")] = current;
     return at + entries;
   }
+}
+
+/**
+ * Packs `net`'s connections into the module's `targets` (byte address), a block at a time through the set-up
+ * area; returns the arrival count's bits, or 0 where a weight does not fit 16 bits or the count does not fit.
+ */
+function packConnections(
+  buffer: ArrayBuffer,
+  targets: number,
+  setUp: { positionOf: number; into: number; post: number; weight: number },
+  pack: PackFn,
+  net: ConventionNet & { weight64: Int32Array; fanIn64?: Float64Array },
+  tables: StepTables,
+): number {
+  const n = net.neurons;
+  new Int32Array(buffer, setUp.positionOf, n).set(tables.positionOf);
+  const post = new Int32Array(buffer, setUp.post, PACK_BLOCK);
+  const weight = new Int32Array(buffer, setUp.weight, PACK_BLOCK);
+  const total = net.post.length;
+  for (let r = 0; r < total; r += PACK_BLOCK) {
+    const end = Math.min(total, r + PACK_BLOCK);
+    post.set(net.post.subarray(r, end));
+    weight.set(net.weight64.subarray(r, end));
+    if (pack(setUp.post, setUp.weight, setUp.positionOf, targets + 4 * r, setUp.into, end - r) === 0)
+      return 0;
+  }
+  let most = 0;
+  for (const x of new Int32Array(buffer, setUp.into, n)) if (x > most) most = x;
+  // Σ|weight × 64| into each neuron: the net's own when it has them, else summed here (by neuron: the same maximum)
+  let abs = net.fanIn64;
+  if (!abs) {
+    abs = new Float64Array(n);
+    for (let r = 0; r < total; r++) abs[net.post[r]!]! += Math.abs(net.weight64[r]!);
+  }
+  let mostAbs = 0;
+  for (const x of abs) if (x > mostAbs) mostAbs = x;
+  return countBitsOf(most, mostAbs);
 }
