@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../mapping/math.js";
 import { parseMappings } from "./mappings.js";
-import { splitMappings } from "./mappings-aside.js";
+import { mappingsStart, placeAside, quickPlaceAside, splitMappings } from "./mappings-aside.js";
 import { parseNetwork } from "./network.js";
 import { mappingsOf, parseSanafeDirectFile, parseSanafeFile } from "./parsed.js";
 import { YamlFile } from "./yaml-read.js";
@@ -68,6 +68,89 @@ function randomFile(seed: number): string {
   if (r() < 0.5) lines.splice(1 + Math.floor(r() * (lines.length - 1)), 0, "");
   return [...NETWORK, "mappings:", ...lines, ""].join("\n");
 }
+
+/** Random entries in SANA-FE's own form only (`- {'g.n': {core: 't.c'}}`, a range or one neuron, quoted or not). */
+function sanafeFormFile(seed: number): string {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const quote = (s: string) => pick([s, `'${s}'`, `"${s}"`]);
+  const entries: string[] = [];
+  for (const [g, size] of [
+    ["in", 2],
+    ["a", 6],
+    ["b", 3],
+  ] as const)
+    for (let n = 0; n < size; ) {
+      const len = Math.min(size - n, 1 + Math.floor(r() * 3));
+      entries.push(quote(len === 1 && r() < 0.7 ? `${g}.${n}` : `${g}.${n}..${n + len - 1}`));
+      n += len;
+    }
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  }
+  const indent = pick(["", "  "]);
+  const lines = entries.map(
+    (a) =>
+      `${indent}- {${a}: {core: ${quote(`${Math.floor(r() * 12)}.${Math.floor(r() * 2)}`)}}}${pick(["", " "])}`,
+  );
+  if (r() < 0.5) lines.splice(1 + Math.floor(r() * (lines.length - 1)), 0, pick(["", "   "]));
+  return [...NETWORK, "mappings:", ...lines, ...(r() < 0.5 ? [""] : [])].join("\n");
+}
+
+describe("SANA-FE's own mapping form, placed by one regular expression a line", () => {
+  const quick = (text: string) => {
+    const head = YamlFile.parse(text.slice(0, text.indexOf("mappings:")), "q.yaml", "IMPORT_FAILED");
+    return quickPlaceAside(text, mappingsStart(text)!, parseNetwork(head));
+  };
+  const generic = (text: string) => {
+    const aside = splitMappings(text)!;
+    const head = YamlFile.parse(aside.head, "q.yaml", "IMPORT_FAILED");
+    return { placement: placeAside(aside, parseNetwork(head)), lines: aside.lines };
+  };
+
+  it("gives the general aside reader's places and lines", () => {
+    for (let seed = 1; seed <= 80; seed++) {
+      const text = sanafeFormFile(seed);
+      const got = quick(text);
+      expect(got).toBeDefined();
+      expect(got).toEqual(generic(text));
+    }
+  });
+
+  it("leaves every other line, and every entry the reader refuses, to the general path", () => {
+    const base = sanafeFormFile(3);
+    const first = base.slice(base.indexOf("mappings:\n") + 10).split("\n")[0]!;
+    for (const text of [
+      base.replace(": {core: ", ":  {core: "), // spaced otherwise
+      base.replace("}}", ", soma: lif}}"), // another key
+      base.replace("{core: ", "{core: x"), // not tile.core
+      `${base}\n- {in: {core: 0.0}}\n`, // a whole group (and then mapped twice)
+      `${base}\n${first}\n`, // mapped twice
+      base.replace(/\{'?"?in\.0(\.\.1)?'?"?:/, "{c.0:"), // no group c (and in.0 never mapped)
+      base.replace("mappings:\n", "mappings:\n  - {a.0: {core: 0.0}}\n"), // another indentation
+      base.replace(`${first}\n`, ""), // its neurons never mapped
+    ]) {
+      expect(quick(text)).toBeUndefined();
+      // the direct parse then reads it as before: the whole file's places, or its error
+      const direct = () => mappingsOf(parseSanafeDirectFile(text, "q.yaml"));
+      const whole = () => mappingsOf(parseSanafeFile(text, "q.yaml"));
+      let want: unknown;
+      try {
+        want = whole();
+      } catch (e) {
+        want = e instanceof Error ? e.message : e;
+      }
+      let got: unknown;
+      try {
+        got = direct();
+      } catch (e) {
+        got = e instanceof Error ? e.message : e;
+      }
+      expect(got).toEqual(want);
+    }
+  });
+});
 
 describe("mappings read aside", () => {
   it("gives parseMappings' places and lines on random files of one-line entries", () => {

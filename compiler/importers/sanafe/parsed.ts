@@ -3,7 +3,7 @@
 // parse — held weakly, so a run that never reads the file again does not keep the tree alive.
 
 import { parseMappings, type SanafePlacement } from "./mappings.js";
-import { asideLine, placeAside, splitMappings } from "./mappings-aside.js";
+import { asideLine, mappingsStart, placeAside, quickPlaceAside, splitMappings } from "./mappings-aside.js";
 import { parseNetwork, type SanafeNetwork } from "./network.js";
 import { readSomas, type Soma } from "./soma.js";
 import { isMap, YamlFile } from "./yaml-read.js";
@@ -66,16 +66,20 @@ export function parseSanafeDirectFile(text: string, file: string): ParsedSanafe 
       : undefined;
   lastDirect = undefined;
   if (kept) return kept;
-  const aside = splitMappings(text);
-  if (aside) {
+  const start = mappingsStart(text);
+  if (start) {
     let parsed: ParsedSanafe | undefined;
     try {
-      const head = YamlFile.parseFast(aside.head, file);
+      const head = YamlFile.parseFast(text.slice(0, start.key), file);
       if (head && isMap(head.root) && !Object.hasOwn(head.root, "mappings")) {
         const net = parseNetwork(head);
-        const placement = placeAside(aside, net);
-        if (placement) {
-          const f = head.withSection("mappings", (path) => asideLine(aside, path));
+        // SANA-FE's own one-line form, else any one-line entries
+        const quick = quickPlaceAside(text, start, net);
+        const aside = quick ? undefined : splitMappings(text);
+        const placement = quick?.placement ?? (aside && placeAside(aside, net));
+        const lines = quick ?? aside;
+        if (placement && lines) {
+          const f = head.withSection("mappings", (path) => asideLine(lines, path));
           parsed = { f, net, placement: { value: placement } };
         }
       }
