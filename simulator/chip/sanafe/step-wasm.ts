@@ -1,8 +1,8 @@
 // The direct run's step loop in WebAssembly (step-module.ts), for counted connections: the network's arrays
-// copied once into the module's memory (bulk copies, no per-element loop: this runs once, cold) and one call a
-// step. The step's messages land at the queue's start in that memory and are copied into the scheduler's batch
-// (a few kB a step). Bit for bit the JS
-// loop's step (direct-step.ts): the same operations in the same order (direct-step.test.ts compares them).
+// copied once into the module's memory (bulk copies, no per-element loop: this runs once, cold), its connections
+// packed there by the module itself, and one call a step. The step's messages land at the queue's start in that
+// memory and are copied into the scheduler's batch (a few kB a step). Bit for bit the JS loop's step
+// (direct-step.ts): the same operations in the same order (direct-step.test.ts compares them).
 
 import { PAGE, wasm } from "../wasm-binary.js";
 import type { SanafeAccount } from "./account.js";
@@ -11,8 +11,8 @@ import type { ConventionNet } from "./net.js";
 import type { QueueBatch } from "./schedule-batches.js";
 import { STEP_ARRAYS, stepModule } from "./step-module.js";
 
+/** The module's exports: `step` (step-module.ts) and `pack` (step-pack-code.ts). */
 type StepFn = (...args: number[]) => number;
-
 type PackFn = (...args: number[]) => number;
 
 /** What the step loop holds per neuron by processing position (direct-step.ts builds them), and each neuron's
