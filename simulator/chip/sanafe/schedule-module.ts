@@ -1,6 +1,6 @@
 // The WebAssembly code of SANA-FE's detailed timing of one step (schedule.ts's DetailedScheduler.schedule, which
-// schedule-wasm.ts runs): the cores' send heap, the destinations' receive heap (KeyHeap's push and sift, the same
-// comparisons), the route densities, the congestion delay and the per-destination FIFOs of messages in flight —
+// schedule-wasm.ts runs): the cores' send heap, the destinations' receive heap (KeyHeap's push and sift, from
+// key-heap-module.ts), the route densities, the congestion delay and the per-destination FIFOs of messages in flight —
 // the same operations on the same doubles in the same order, so every step's time is bit for bit the JS
 // scheduler's. Written out with wasm-binary.ts; every address is a byte address.
 

@@ -1,7 +1,7 @@
 // SANA-FE's detailed timing in WebAssembly (schedule-module.ts): a DetailedScheduler's per-pair tables copied
 // once into the module's memory, then per batch its message queues copied in and one call per step. Every time
 // is bit for bit the JS scheduler's (schedule-wasm.test.ts compares them). Self-contained on purpose: the
-// scheduling worker defines this class from its source text (schedule-batches.ts), where no import exists — the
+// scheduling worker defines this class from its source text (schedule-worker.ts), where no import exists — the
 // row layout is plain data written into that text, the compiled module and the WebAssembly API come as
 // arguments.
 

@@ -3,6 +3,7 @@
 // the account's sums, the step's messages — with the same operations on the same doubles in the same order, so
 // every potential, sum and message time is bit for bit the JS loop's. Written out with wasm-binary.ts; every
 // address is a byte address. The step's messages are written from the queue's start (the caller places them).
+// The module also exports `pack` (step-pack-code.ts), which packs the connections while the run sets up.
 
 import {
   code,
