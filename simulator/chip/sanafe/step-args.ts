@@ -40,96 +40,67 @@ export const STEP_ARRAYS = [
   "qCount",
   "sums",
 ] as const;
-/** The step function's parameter holding array `name`'s address. */
-const arg = (name: (typeof STEP_ARRAYS)[number]) => 2 + STEP_ARRAYS.indexOf(name);
+export type StepArray = (typeof STEP_ARRAYS)[number];
+
+/** Names numbered in order from `first` (parameter or local indices). */
+function numbered<const N extends readonly string[]>(names: N, first: number): Record<N[number], number> {
+  return Object.fromEntries(names.map((name, i) => [name, first + i])) as Record<N[number], number>;
+}
+
+/** Each array's parameter (its byte address): after the step and the core count. */
+export const A = numbered(STEP_ARRAYS, 2);
 export const T = 0;
 export const CORES = 1;
-export const SLOT_START = arg("slotStart");
-export const FLAGS = arg("flags");
-export const PAR = arg("par");
-export const V = arg("v");
-export const RESET = arg("reset");
-export const CUR = arg("current");
-export const NEXT = arg("next");
-export const ACTIVE = arg("activeAt");
-export const ORDER = arg("order");
-export const TRAIN_AT = arg("trainAt");
-export const TRAIN_START = arg("trainStart");
-export const TRAIN_STEPS = arg("trainSteps");
-export const FIRED_LIST = arg("firedList");
-export const FIRED_PER = arg("firedPerNeuron");
-export const POST_START = arg("postStart");
-export const MSG_START = arg("msgStart");
-export const SOMA_OF = arg("somaOf");
-export const NEURON_HOPS = arg("neuronHops");
-export const NEURON_SYNAPSES = arg("neuronSynapses");
-export const SOMA_E = arg("somaE");
-export const SOMA_L = arg("somaL");
-export const TARGETS = arg("targets");
-export const MSG_SYN_ONLY_J = arg("msgSynOnlyJ");
-export const MSG_DENDRITE_J = arg("msgDendriteJ");
-export const MSG_NET_J = arg("msgNetJ");
-export const MSG_PROC_S = arg("msgProcS");
-export const MSG_CORE = arg("msgCore");
-export const Q_DEST = arg("qDest");
-export const Q_GEN = arg("qGen");
-export const Q_PROC = arg("qProc");
-export const Q_COUNT = arg("qCount");
-export const SUMS = arg("sums");
 export const COUNT_BITS = 2 + STEP_ARRAYS.length;
 export const LIMIT = COUNT_BITS + 1;
 export const AXON_OUT_L = COUNT_BITS + 2;
-// the locals after the parameters: 27 i32, then 11 f64
-let nextLocal = AXON_OUT_L + 1;
-const local = () => nextLocal++;
-export const [SLOT, END_I, I, F, RULE, K, FROM, ARR, UPD] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-export const [FIRE, COUNT, INPUTS, UPDATED, MESSAGES, R, REND, X, M] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-export const [MEND, FIRST, P, U, MASK, SHIFT, AT, ADDR, MODE] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-export const I32_LOCALS = 27;
-export const [SOMA_J, SYN_J, DEN_J, NET_J, PENDING, VK, B, THR, HOPS, SYNAPTIC, UPDF] = [
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-  local(),
-];
-export const F64_LOCALS = 11;
+
+/** The locals after the parameters: the i32 ones, then the f64 ones. */
+const I32_NAMES = [
+  "slot",
+  "endI",
+  "i",
+  "f",
+  "rule",
+  "k",
+  "from",
+  "arr",
+  "upd",
+  "fire",
+  "count",
+  "inputs",
+  "updated",
+  "messages",
+  "r",
+  "rEnd",
+  "x",
+  "m",
+  "mEnd",
+  "first",
+  "p",
+  "u",
+  "mask",
+  "shift",
+  "at",
+  "addr",
+  "mode",
+] as const;
+const F64_NAMES = [
+  "somaJ",
+  "synJ",
+  "denJ",
+  "netJ",
+  "pending",
+  "vk",
+  "b",
+  "thr",
+  "hops",
+  "synaptic",
+  "updF",
+] as const;
+export const L = numbered([...I32_NAMES, ...F64_NAMES], AXON_OUT_L + 1);
+export const I32_LOCALS = I32_NAMES.length;
+export const F64_LOCALS = F64_NAMES.length;
 
 /** Where the per-neuron values are in a `par` row (direct-step.ts's PAR_*), in bytes. */
 export const LEAK = 0;
