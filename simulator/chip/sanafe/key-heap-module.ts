@@ -61,25 +61,22 @@ const place = code(
   code(at(H_VAL, H_I, 2), get(H_VALUE), I32_STORE(0)),
 );
 
+/** Leaves the sift's loop when entry H_P's key compares to the entry's (H_TIME, H_KEY) by `timeCmp`, or has
+ * its time and compares by `tieCmp` on the ties. */
+const stopWhen = (timeCmp: number[], tieCmp: number[]) =>
+  code(
+    code(at(H_T, H_P, 3), F64_LOAD(0), tee(H_X), get(H_TIME), timeCmp),
+    code(get(H_X), get(H_TIME), F64_EQ, at(H_TIE, H_P, 2), I32_LOAD(0), get(H_KEY), tieCmp),
+    code(I32_AND, I32_OR, BR_IF(1)),
+  );
+
 /** KeyHeap.push with the heap's size (before it) as H_N: sift the entry up from the end. */
 export const pushBody = code(
   code(get(H_N), set(H_I)),
   code(BLOCK, LOOP, get(H_I), I32_EQZ, BR_IF(1)),
   code(get(H_I), i32Const(1), I32_SUB, i32Const(1), I32_SHR_U, set(H_P)),
   // stop when parent < entry: its time smaller, or equal with a smaller tie
-  code(at(H_T, H_P, 3), F64_LOAD(0), tee(H_X), get(H_TIME), F64_LT),
-  code(
-    get(H_X),
-    get(H_TIME),
-    F64_EQ,
-    at(H_TIE, H_P, 2),
-    I32_LOAD(0),
-    get(H_KEY),
-    I32_LT_S,
-    I32_AND,
-    I32_OR,
-    BR_IF(1),
-  ),
+  stopWhen(F64_LT, I32_LT_S),
   move(H_P, H_I),
   code(get(H_P), set(H_I), BR(0), END, END),
   place,
@@ -106,19 +103,7 @@ export const siftBody = code(
     set(H_P),
   ),
   // stop when the child is after the entry
-  code(at(H_T, H_P, 3), F64_LOAD(0), tee(H_X), get(H_TIME), F64_GT),
-  code(
-    get(H_X),
-    get(H_TIME),
-    F64_EQ,
-    at(H_TIE, H_P, 2),
-    I32_LOAD(0),
-    get(H_KEY),
-    I32_GT_S,
-    I32_AND,
-    I32_OR,
-    BR_IF(1),
-  ),
+  stopWhen(F64_GT, I32_GT_S),
   move(H_P, H_I),
   code(get(H_P), set(H_I), BR(0), END, END),
   place,
