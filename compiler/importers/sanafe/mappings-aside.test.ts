@@ -29,11 +29,17 @@ const NETWORK = [
   `  - a -> b: {type: dense, weight: [${Array(18).fill(2).join(", ")}]}`,
 ];
 
-/** Random entries mapping every neuron once (a group whole, a range, or one neuron), written in varied forms. */
-function randomFile(seed: number): string {
+/** Seeded draws: a number in [0, 1), one of a list, a scalar written plain or in either quote. */
+function draws(seed: number) {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const quote = (s: string) => pick([s, `'${s}'`, `"${s}"`]);
+  return { r, pick, quote };
+}
+
+/** Addresses mapping every neuron once — a range or one neuron, with `whole` sometimes a group whole — in
+ * shuffled order (processing order follows the entries). */
+function addresses({ r, quote }: ReturnType<typeof draws>, whole: boolean): string[] {
   const entries: string[] = [];
   const groups: [string, number][] = [
     ["in", 2],
@@ -41,7 +47,7 @@ function randomFile(seed: number): string {
     ["b", 3],
   ];
   for (const [g, size] of groups) {
-    if (r() < 0.25) {
+    if (whole && r() < 0.25) {
       entries.push(quote(g));
       continue;
     }
@@ -51,11 +57,18 @@ function randomFile(seed: number): string {
       n += len;
     }
   }
-  // processing order follows the entries: shuffle them
   for (let i = entries.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [entries[i], entries[j]] = [entries[j]!, entries[i]!];
   }
+  return entries;
+}
+
+/** Random entries mapping every neuron once, written in varied forms (spacing, unit names, blank lines). */
+function randomFile(seed: number): string {
+  const d = draws(seed);
+  const { r, pick, quote } = d;
+  const entries = addresses(d, true);
   const indent = pick(["", "  "]);
   const lines = entries.map((address) => {
     const pairs = [`core: ${quote(`${Math.floor(r() * 3)}.${Math.floor(r() * 2)}`)}`];
@@ -71,24 +84,9 @@ function randomFile(seed: number): string {
 
 /** Random entries in SANA-FE's own form only (`- {'g.n': {core: 't.c'}}`, a range or one neuron, quoted or not). */
 function sanafeFormFile(seed: number): string {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
-  const quote = (s: string) => pick([s, `'${s}'`, `"${s}"`]);
-  const entries: string[] = [];
-  for (const [g, size] of [
-    ["in", 2],
-    ["a", 6],
-    ["b", 3],
-  ] as const)
-    for (let n = 0; n < size; ) {
-      const len = Math.min(size - n, 1 + Math.floor(r() * 3));
-      entries.push(quote(len === 1 && r() < 0.7 ? `${g}.${n}` : `${g}.${n}..${n + len - 1}`));
-      n += len;
-    }
-  for (let i = entries.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
-  }
+  const d = draws(seed);
+  const { r, pick, quote } = d;
+  const entries = addresses(d, false);
   const indent = pick(["", "  "]);
   const lines = entries.map(
     (a) =>
