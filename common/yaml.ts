@@ -17,6 +17,11 @@ export function yamlLib(): typeof Yaml {
   return yamlPackage;
 }
 
+/** Hands over the `yaml` package already imported (a bundle that holds it: hw-profiles/loader-entry.ts). */
+export function provideYamlLib(lib: typeof Yaml): void {
+  yamlPackage ??= lib;
+}
+
 /** Alias expansions allowed when a document is turned into values (the `yaml` package's maxAliasCount). */
 export const YAML_MAX_ALIAS_COUNT = 1000;
 

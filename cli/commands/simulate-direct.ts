@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { MAX_TIMESTEPS } from "../../common/limits.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
 import type { BatchScheduler } from "../../simulator/chip/sanafe/schedule-batches.js";
+import { bundleFor } from "../bundles.js";
 import type { CliIo } from "../io.js";
 import { writeOutputFile } from "../options.js";
 
@@ -87,6 +88,8 @@ export function directArgv(argv: readonly string[]): Record<string, unknown> | u
   return args.file !== undefined && directRequested(args) ? args : undefined;
 }
 
+type DirectLibrary = typeof import("../../simulator/chip/sanafe/direct-entry.js");
+
 /** Whether the command line asks for what a direct run gives (then `simulateDirect` may take it). */
 export function directRequested(args: Record<string, unknown>): boolean {
   if (args.engine !== "chip" || args.convention !== "sanafe" || args.direct === false) return false;
@@ -103,14 +106,23 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
   const text = isSanafeNetwork(file);
   if (text === undefined) return false;
   const profileArg = String(args.profile);
-  const { BatchScheduler } = await import("../../simulator/chip/sanafe/schedule-batches.js");
+  // the direct run's library and the profile loader, each one bundled file where the build made it (bundles.ts)
+  const bundle = bundleFor("directRun");
+  const direct: DirectLibrary = bundle
+    ? await import(bundle)
+    : await import("../../simulator/chip/sanafe/direct-entry.js");
   // the profile loads on the scheduler's thread while this one reads the network: the profile's modules (schema,
   // YAML) are a good part of a direct run's start
-  const loader = new URL("../../hw-profiles/loader.js", import.meta.url).href;
-  const scheduler = new BatchScheduler(true, { module: loader, name: "loadProfile", args: [profileArg] });
+  const loader =
+    bundleFor("profileLoader") ?? new URL("../../hw-profiles/loader-entry.js", import.meta.url).href;
+  const scheduler = new direct.BatchScheduler(true, {
+    module: loader,
+    name: "loadProfile",
+    args: [profileArg],
+  });
   let r: Awaited<ReturnType<typeof runDirectOn>>;
   try {
-    r = await runDirectOn(text, file, profileArg, args, scheduler);
+    r = await runDirectOn(direct, text, file, profileArg, args, scheduler);
   } finally {
     scheduler.close();
   }
@@ -144,13 +156,14 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
  * then with that error). A bad profile is reported before a bad network file, as when the profile loads first.
  */
 async function runDirectOn(
+  direct: DirectLibrary,
   text: string,
   file: string,
   profileArg: string,
   args: Record<string, unknown>,
   scheduler: BatchScheduler,
 ) {
-  const { readSanafeDirect, runSanafeDirect } = await import("../../simulator/chip/sanafe/direct.js");
+  const { readSanafeDirect, runSanafeDirect } = direct;
   let fileError: { error: unknown } | undefined;
   let parsed: unknown;
   try {

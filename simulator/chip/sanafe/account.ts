@@ -83,7 +83,9 @@ export class SanafeAccount {
     const start = new Int32Array(cores + 1);
     net.cores.forEach((core, slot) => {
       let capacity = 1;
-      for (const k of core.neurons) capacity += net.msgStart[k + 1]! - net.msgStart[k]!;
+      const members = core.neurons;
+      for (let j = 0; j < members.length; j++)
+        capacity += net.msgStart[members[j]! + 1]! - net.msgStart[members[j]!]!;
       start[slot + 1] = start[slot]! + capacity;
     });
     this.queueStart = start;
@@ -131,7 +133,9 @@ export class SanafeAccount {
     this.updateL = new Float64Array(n);
     let i = 0;
     net.cores.forEach((core, slot) => {
-      for (const k of core.neurons) {
+      const members = core.neurons;
+      for (let j = 0; j < members.length; j++) {
+        const k = members[j]!;
         const soma = net.soma[net.somaOf[k]!]!;
         this.order[i] = k;
         this.accessE[i] = soma.access.e;
@@ -142,7 +146,8 @@ export class SanafeAccount {
       }
       this.slotStart[slot + 1] = i;
     });
-    this.rule = Uint8Array.from(net.isInput, (input, k) => (input ? 0 : net.hasBias[k] ? 1 : 2));
+    this.rule = new Uint8Array(n);
+    for (let k = 0; k < n; k++) this.rule[k] = net.isInput[k] ? 0 : net.hasBias[k] ? 1 : 2;
     this.neuronHops = new Float64Array(n);
     this.neuronSynapses = new Float64Array(n);
     for (let k = 0; k < n; k++)

@@ -28,7 +28,9 @@ const on64thGrid = (x: number) => Number.isInteger(x * 64) && Math.abs(x * 64) <
 function mantissaBits(ws: Float64Array): number {
   let max = 0;
   let grain = 2 ** 30;
-  for (const w of ws) {
+  // indexed loops here and below: these run once, cold, over every weight and neuron, where a for…of allocates
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
     if (w === 0) continue;
     max = Math.max(max, Math.abs(w));
     while (grain > 2 ** -6 && w / grain !== Math.trunc(w / grain)) grain /= 2;
@@ -71,7 +73,8 @@ export function directPlan(
     if (e.ignored.length) return "an edge has attributes the importer ignores";
     if (e.delays?.some((d) => d !== 0)) return "an edge has dendrite delays";
     if (somas.get(e.dst)!.kind === "input") return "an edge targets an input group";
-    for (const w of e.weights) if (!on64thGrid(w)) return "a weight is not a multiple of 1/64";
+    const ws = e.weights;
+    for (let i = 0; i < ws.length; i++) if (!on64thGrid(ws[i]!)) return "a weight is not a multiple of 1/64";
     if (mantissaBits(e.weights) > weightBits) return `weights need more than ${weightBits} bits`;
   }
   const n = [...net.groups.values()].reduce((a, g) => a + g.size, 0);
@@ -129,7 +132,8 @@ export function directPlan(
   const perCore = new Map<number | string, number>();
   for (const [name, places] of placement) {
     if (somas.get(name)!.kind === "input") continue;
-    for (const p of places) {
+    for (let i = 0; i < places.length; i++) {
+      const p = places[i]!;
       const key = p.tile < 2 ** 26 && p.core < 2 ** 26 ? p.tile * 2 ** 26 + p.core : `${p.tile}.${p.core}`;
       perCore.set(key, (perCore.get(key) ?? 0) + 1);
     }
@@ -178,6 +182,7 @@ function lifRefusal(soma: LifSoma): string | undefined {
   if (soma.leakDecay.some((d) => !exactDecay(d))) return "a leak_decay is not k/4096";
   if (soma.inputDecay.some((d) => d !== 0)) return "input_decay ≠ 0";
   for (const xs of [soma.threshold, soma.reverseThreshold, soma.reset, soma.bias])
-    for (const x of xs) if (!on64thGrid(x)) return "a parameter is not a multiple of 1/64";
+    for (let i = 0; i < xs.length; i++)
+      if (!on64thGrid(xs[i]!)) return "a parameter is not a multiple of 1/64";
   return undefined;
 }

@@ -67,6 +67,13 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
   return typeof v === "string" && v !== "" ? v : undefined;
 };
 
+/** `members` sorted by `order` (in place); most files map a core's neurons in order already: no sort then. */
+function inOrder(members: number[], order: Float64Array): number[] {
+  for (let i = 1; i < members.length; i++)
+    if (order[members[i]!]! < order[members[i - 1]!]!) return members.sort((a, b) => order[a]! - order[b]!);
+  return members;
+}
+
 /** Message counts made ahead for a parse, with the connections and core slots they were made from. */
 const countsAhead = new WeakMap<
   ParsedSanafe,
@@ -86,15 +93,23 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string): void {
     const n = conns.postStart.length - 1;
     const keyOf = new Float64Array(n);
     let k = 0;
-    for (const g of parsed.net.groups.values())
-      for (const p of placement.get(g.name) ?? []) {
+    // indexed loops, and a map touched only where the core changes: this runs once, cold, per neuron
+    for (const g of parsed.net.groups.values()) {
+      const places = placement.get(g.name) ?? [];
+      for (let i = 0; i < places.length; i++) {
+        const p = places[i]!;
         if (p.tile >= 2 ** 26 || p.core >= 2 ** 26) return;
         keyOf[k++] = p.tile * 2 ** 26 + p.core;
       }
+    }
     if (k !== n) return;
-    const keys = [...new Set(keyOf)].sort((a, b) => a - b);
-    const slotOf = new Map(keys.map((key, s) => [key, s]));
-    const coreOf = Int32Array.from(keyOf, (key) => slotOf.get(key)!);
+    const slotOf = new Map<number, number>();
+    for (let j = 0; j < n; j++) if (j === 0 || keyOf[j] !== keyOf[j - 1]) slotOf.set(keyOf[j]!, 0);
+    const keys = [...slotOf.keys()].sort((a, b) => a - b);
+    for (let s = 0; s < keys.length; s++) slotOf.set(keys[s]!, s);
+    const coreOf = new Int32Array(n);
+    for (let j = 0; j < n; j++)
+      coreOf[j] = j > 0 && keyOf[j] === keyOf[j - 1] ? coreOf[j - 1]! : slotOf.get(keyOf[j]!)!;
     countsAhead.set(parsed, {
       postStart: conns.postStart,
       coreOf,
@@ -189,7 +204,12 @@ export function conventionNetOf(
     const base = startOf.get(g.name)!;
     const places = placement.get(g.name)!;
     const soma = somas.get(g.name)!;
-    g.neurons.forEach((a, i) => {
+    const input = soma.kind === "input" ? 1 : 0;
+    const neurons = g.neurons;
+    // a range's neurons share one attribute map: their units are looked up once (when their places name none)
+    let shared: Attrs | undefined;
+    for (let i = 0; i < neurons.length; i++) {
+      const a = neurons[i]!;
       const k = base + i;
       const p = places[i]!;
       if (p.tile >= width * height || p.core >= coresPerTile)
@@ -200,21 +220,31 @@ export function conventionNetOf(
           { hint: "map the neuron to a core the profile has" },
         );
       coreId[k] = p.tile * coresPerTile + p.core;
-      tiles.set(coreId[k]!, p.tile);
-      isInput[k] = soma.kind === "input" ? 1 : 0;
+      if (i === 0 || coreId[k] !== coreId[k - 1]) tiles.set(coreId[k]!, p.tile);
+      isInput[k] = input;
       hasBias[k] = soma.kind === "lif" && soma.bias[i] !== 0 ? 1 : 0;
-      const somaName = p.soma ?? textAttr(a, "soma_hw_name");
-      somaOf[k] = pick(units.soma, somaName, "soma", p, soma.kind === "input" ? firstInputSoma : 0);
-      synapseOf[k] = pick(units.synapse, p.synapse ?? textAttr(a, "synapse_hw_name"), "synapse", p);
-      dendriteOf[k] = pick(units.dendrite, p.dendrite ?? textAttr(a, "dendrite_hw_name"), "dendrite", p);
+      const unnamed = p.soma === undefined && p.synapse === undefined && p.dendrite === undefined;
+      if (unnamed && a === shared) {
+        somaOf[k] = somaOf[k - 1]!;
+        synapseOf[k] = synapseOf[k - 1]!;
+        dendriteOf[k] = dendriteOf[k - 1]!;
+      } else {
+        const somaName = p.soma ?? textAttr(a, "soma_hw_name");
+        somaOf[k] = pick(units.soma, somaName, "soma", p, input ? firstInputSoma : 0);
+        synapseOf[k] = pick(units.synapse, p.synapse ?? textAttr(a, "synapse_hw_name"), "synapse", p);
+        dendriteOf[k] = pick(units.dendrite, p.dendrite ?? textAttr(a, "dendrite_hw_name"), "dendrite", p);
+        shared = unnamed ? a : undefined;
+      }
       // SANA-FE processes a core's neurons in the order the mapping entries map them
       order[k] = Number(p.path[1] ?? 0) * 2 ** 24 + i;
-    });
+    }
   }
   // cores in SANA-FE's id order (tile by tile), each with its neurons in mapping order
   const ids = [...tiles.keys()].sort((a, b) => a - b);
   const slotOf = new Map(ids.map((id, s) => [id, s]));
-  const coreOf = Int32Array.from(coreId, (id) => slotOf.get(id)!);
+  const coreOf = new Int32Array(n);
+  for (let k = 0; k < n; k++)
+    coreOf[k] = k > 0 && coreId[k] === coreId[k - 1] ? coreOf[k - 1]! : slotOf.get(coreId[k]!)!;
   const members: number[][] = ids.map(() => []);
   for (let k = 0; k < n; k++) members[coreOf[k]!]!.push(k);
   const cores: ConventionNet["cores"] = ids.map((id, s) => {
@@ -225,7 +255,7 @@ export function conventionNetOf(
       x: Math.floor(tile / height),
       y: tile % height,
       offset: id % coresPerTile,
-      neurons: Int32Array.from(members[s]!.sort((a, b) => order[a]! - order[b]!)),
+      neurons: Int32Array.from(inOrder(members[s]!, order)),
     };
   });
 

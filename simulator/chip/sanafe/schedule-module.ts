@@ -8,7 +8,6 @@ import {
   BLOCK,
   BR,
   BR_IF,
-  CALL,
   code,
   compileOnce,
   dec,
@@ -50,7 +49,7 @@ import {
   tee,
   upTo,
 } from "../wasm-binary.js";
-import { pushBody, siftBody } from "./key-heap-module.js";
+import { type HeapLocals, pushCode, siftCode } from "./key-heap-module.js";
 import { SCHEDULE_ROWS } from "./schedule-wasm.js";
 
 /** The pair and flight rows' layout (WasmScheduler's), each row 32 bytes (addresses are index << 5). */
@@ -66,9 +65,6 @@ const FLIGHT_NEXT = 28;
 const at = itemAt;
 /** local m = max(m, x) as `if (x > m) m = x` (the same value for every x the scheduler sees: no NaN). */
 const keepMax = (m: number, x: number) => code(get(x), get(m), get(x), get(m), F64_GT, SELECT, set(m));
-
-const PUSH = 0;
-const SIFT = 1;
 
 // schedule's parameters: the core count; the step's message counts per core (address) and its first entry's
 // index in the queue; the queue (dest, gen, proc); per core its first entry, next message, FIFO head and tail,
@@ -97,16 +93,43 @@ const AT_ = 19;
 const ATIE = 20;
 const AVAL = 21;
 const LINK_BUFFER = 22;
-// i32 locals
+// i32 locals (the last five: the inline heap code's size, entry tie and value, index, parent or child)
 const [C, M, Q, D, F, P, R, REND, AFTER, HOPS, NFLIGHT, IN_NOC, READY_N, ARRIVING_N, ADDR, PR, FR, NXT] = [
   23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
 ];
-const I32_LOCALS = 18;
-// f64 locals
+const [H_N, H_KEY, H_VALUE, H_I, H_P] = [41, 42, 43, 44, 45];
+const I32_LOCALS = 23;
+// f64 locals (the last two: the inline heap code's entry time and scratch time)
 const [T, LAST, MEAN, ALONG, ADJ, CAP, EARLIEST, PROC, RECEIVED, DONE, SENT, X] = [
-  41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52,
+  46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
 ];
-const F64_LOCALS = 12;
+const [H_TIME, H_X] = [58, 59];
+const F64_LOCALS = 14;
+
+/** The two heaps' arrays with the shared scratch locals of the inline heap code. */
+const heapOf = (t: number, tie: number, val: number): HeapLocals => ({
+  t,
+  tie,
+  val,
+  n: H_N,
+  time: H_TIME,
+  key: H_KEY,
+  value: H_VALUE,
+  i: H_I,
+  p: H_P,
+  x: H_X,
+});
+const READY = heapOf(RT, RTIE, RVAL);
+const ARRIVING = heapOf(AT_, ATIE, AVAL);
+/** The heap's entry and size from the values the four code pieces leave, then `op` (pushCode or siftCode). */
+const heapOp = (
+  op: (h: HeapLocals) => number[],
+  h: HeapLocals,
+  n: number[],
+  time: number[],
+  key: number[],
+  value: number[],
+) => code(n, set(H_N), time, set(H_TIME), key, set(H_KEY), value, set(H_VALUE), op(h));
 
 /** for (local i = 0; i < local n; i++) body */
 const each = (i: number, n: number, body: number[]) => code(i32Const(0), set(i), upTo(i, n, body));
@@ -119,27 +142,24 @@ const route = (body: number[]) =>
     body,
     code(inc(R), BR(0), END, END),
   );
-const heap = (t: number, tie: number, val: number) => code(get(t), get(tie), get(val));
 /** The first entry of a heap: its time or its value. */
 const topTime = (t: number) => code(get(t), F64_LOAD(0));
 const topValue = (val: number) => code(get(val), I32_LOAD(0));
-/** KeyHeap.pop of the heap whose size is local n. */
-const pop = (t: number, tie: number, val: number, n: number) =>
+/** KeyHeap.pop of heap h whose size is local n. */
+const pop = (h: HeapLocals, n: number) =>
   code(
     dec(n),
-    code(at(t, n, 3), F64_LOAD(0), set(X), at(t, n, 3), f64Const(Number.POSITIVE_INFINITY), F64_STORE(0)),
-    code(
-      get(n),
-      IF,
-      heap(t, tie, val),
+    code(at(h.t, n, 3), F64_LOAD(0), set(X), at(h.t, n, 3), f64Const(Number.POSITIVE_INFINITY), F64_STORE(0)),
+    code(get(n), IF),
+    heapOp(
+      siftCode,
+      h,
       get(n),
       get(X),
-      at(tie, n, 2),
-      I32_LOAD(0),
-      at(val, n, 2),
-      I32_LOAD(0),
+      code(at(h.tie, n, 2), I32_LOAD(0)),
+      code(at(h.val, n, 2), I32_LOAD(0)),
     ),
-    code(CALL(SIFT), END),
+    END,
   );
 
 /** Messages received by time T leave the network: their densities off their routes, the mean proc updated. */
@@ -156,9 +176,16 @@ const receive = code(
   code(ELSE, f64Const(0), set(MEAN), END),
   dec(IN_NOC),
   code(get(FR), I32_LOAD(FLIGHT_NEXT), tee(AFTER), at(HEAD, D, 2), get(AFTER), I32_STORE(0)),
-  code(i32Const(0), I32_LT_S, IF, pop(AT_, ATIE, AVAL, ARRIVING_N), ELSE),
-  code(heap(AT_, ATIE, AVAL), get(ARRIVING_N), get(AFTER), i32Const(5), I32_SHL, get(FLIGHTS), I32_ADD),
-  code(F64_LOAD(FLIGHT_RECEIVED), get(AFTER), topValue(AVAL), CALL(SIFT), END),
+  code(i32Const(0), I32_LT_S, IF, pop(ARRIVING, ARRIVING_N), ELSE),
+  heapOp(
+    siftCode,
+    ARRIVING,
+    get(ARRIVING_N),
+    code(get(AFTER), i32Const(5), I32_SHL, get(FLIGHTS), I32_ADD, F64_LOAD(FLIGHT_RECEIVED)),
+    get(AFTER),
+    topValue(AVAL),
+  ),
+  END,
   code(BR(0), END, END),
 );
 
@@ -220,15 +247,8 @@ const send = code(
   code(get(FR), i32Const(-1), I32_STORE(FLIGHT_NEXT)),
   code(at(HEAD, D, 2), I32_LOAD(0), i32Const(0), I32_LT_S, IF),
   code(at(HEAD, D, 2), get(NFLIGHT), I32_STORE(0)),
-  code(
-    heap(AT_, ATIE, AVAL),
-    get(ARRIVING_N),
-    get(RECEIVED),
-    get(NFLIGHT),
-    get(D),
-    CALL(PUSH),
-    inc(ARRIVING_N),
-  ),
+  heapOp(pushCode, ARRIVING, get(ARRIVING_N), get(RECEIVED), get(NFLIGHT), get(D)),
+  inc(ARRIVING_N),
   code(ELSE, at(TAIL, D, 2), I32_LOAD(0), i32Const(5), I32_SHL, get(FLIGHTS), I32_ADD, get(NFLIGHT)),
   code(I32_STORE(FLIGHT_NEXT), END),
   code(at(TAIL, D, 2), get(NFLIGHT), I32_STORE(0), inc(NFLIGHT)),
@@ -254,7 +274,7 @@ const scheduleBody = code(
     code(
       code(at(START, C, 2), get(Q), I32_STORE(0)),
       code(at(COUNT, C, 2), I32_LOAD(0), tee(M), IF),
-      code(heap(RT, RTIE, RVAL), get(READY_N), at(Q_GEN, Q, 3), F64_LOAD(0), get(C), get(C), CALL(PUSH)),
+      heapOp(pushCode, READY, get(READY_N), code(at(Q_GEN, Q, 3), F64_LOAD(0)), get(C), get(C)),
       code(inc(READY_N), END, get(Q), get(M), I32_ADD, set(Q)),
     ),
   ),
@@ -269,34 +289,15 @@ const scheduleBody = code(
   code(at(NEXT, C, 2), get(NXT), I32_STORE(0)),
   code(get(T), at(Q_GEN, Q, 3), F64_LOAD(8), F64_ADD, set(SENT)),
   keepMax(LAST, SENT),
-  code(heap(RT, RTIE, RVAL), get(READY_N), get(SENT), get(C), topValue(RVAL), CALL(SIFT)),
-  code(ELSE, pop(RT, RTIE, RVAL, READY_N), END),
+  heapOp(siftCode, READY, get(READY_N), get(SENT), get(C), topValue(RVAL)),
+  code(ELSE, pop(READY, READY_N), END),
   code(BR(0), END, END),
   get(LAST),
   END,
 );
 
-const heapParams = [I32, I32, I32, I32, F64, I32, I32];
 export const scheduleModule = compileOnce(() =>
   moduleBytes([
-    {
-      name: "push",
-      params: heapParams,
-      locals: [
-        [2, I32],
-        [1, F64],
-      ],
-      body: pushBody,
-    },
-    {
-      name: "sift",
-      params: heapParams,
-      locals: [
-        [2, I32],
-        [1, F64],
-      ],
-      body: siftBody,
-    },
     {
       name: "schedule",
       params: [...Array(22).fill(I32), F64],

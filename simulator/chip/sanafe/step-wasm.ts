@@ -231,7 +231,8 @@ function packConnections(
       return 0;
   }
   let most = 0;
-  for (const x of new Int32Array(buffer, setUp.into, n)) if (x > most) most = x;
+  const into = new Int32Array(buffer, setUp.into, n);
+  for (let k = 0; k < n; k++) if (into[k]! > most) most = into[k]!;
   // Σ|weight × 64| into each neuron: the net's own when it has them, else summed here (by neuron: the same maximum)
   let abs = net.fanIn64;
   if (!abs) {
@@ -239,6 +240,6 @@ function packConnections(
     for (let r = 0; r < total; r++) abs[net.post[r]!]! += Math.abs(net.weight64[r]!);
   }
   let mostAbs = 0;
-  for (const x of abs) if (x > mostAbs) mostAbs = x;
+  for (let k = 0; k < abs.length; k++) if (abs[k]! > mostAbs) mostAbs = abs[k]!;
   return countBitsOf(most, mostAbs);
 }

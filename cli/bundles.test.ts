@@ -1,0 +1,97 @@
+// The start-up bundles (bundles.ts): a bundle is taken only while it is at least as new as its entry's module, and
+// the built command with its bundles gives the run JSON the modules give (the test runner loads the TypeScript
+// sources: no bundle there).
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { packagePath } from "../common/package-root.js";
+import { loadProfile } from "../hw-profiles/loader.js";
+import { clearProfileCache } from "../hw-profiles/parse.js";
+import { BUNDLES, bundleFor } from "./bundles.js";
+import { bufferIo } from "./io.js";
+import { runCli } from "./main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sg-bundles-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("bundleFor", () => {
+  const base = pathToFileURL(`${join(dir, "root")}/`);
+  const { entry, out } = BUNDLES.directRun;
+  const file = (path: string, seconds: number) => {
+    const at = join(dir, "root", path);
+    mkdirSync(join(at, ".."), { recursive: true });
+    writeFileSync(at, "export {};\n");
+    utimesSync(at, seconds, seconds);
+  };
+
+  it("is undefined without the bundle or its entry, or when the entry is newer", () => {
+    expect(bundleFor("directRun", base)).toBeUndefined();
+    file(out, 1000);
+    expect(bundleFor("directRun", base)).toBeUndefined(); // no entry module: not a build
+    file(entry, 2000);
+    expect(bundleFor("directRun", base)).toBeUndefined(); // tsc ran after the bundling
+  });
+
+  it("is the bundle's URL once it is as new as its entry or newer", () => {
+    file(entry, 3000);
+    file(out, 3000);
+    expect(bundleFor("directRun", base)).toBe(new URL(out, base).href);
+    file(out, 4000);
+    expect(bundleFor("directRun", base)).toBe(new URL(out, base).href);
+  });
+});
+
+describe("the built command with its bundles", () => {
+  const dist = pathToFileURL(`${packagePath("dist")}/`);
+  const built = Object.keys(BUNDLES).every((name) => bundleFor(name as keyof typeof BUNDLES, dist));
+
+  it("has every bundle, newer than its entry (npm test builds them; CI requires them)", () => {
+    if (process.env.CI) expect(built).toBe(true);
+  });
+
+  it.runIf(built)("loads profiles from the loader's bundle as the loader does", async () => {
+    const bundle = await import(bundleFor("profileLoader", dist)!);
+    // the loader caches by file: another test's spelling of the same path would come back from it
+    clearProfileCache();
+    for (const profile of ["loihi", "loihi-sanafe", packagePath("test", "sanafe", "grid2x2.arch.yaml")])
+      expect(bundle.loadProfile(profile)).toEqual(loadProfile(profile));
+  });
+
+  it.runIf(built)(
+    "runs a SANA-FE file directly to the run JSON the modules give",
+    async () => {
+      const args = [
+        "simulate",
+        packagePath("test", "sanafe", "conv.yaml"),
+        "--engine",
+        "chip",
+        "--profile",
+        packagePath("test", "sanafe", "grid2x2.arch.yaml"),
+        "--timesteps",
+        "40",
+        "--convention",
+        "sanafe",
+      ];
+      const fromBundles = join(dir, "bundled.json");
+      const r = spawnSync(
+        process.execPath,
+        [packagePath("bin", "spikegrid.js"), ...args, "--json", fromBundles],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.stderr).toContain("ran SANA-FE's neuron model directly");
+      expect(r.status).toBe(0);
+      const fromModules = join(dir, "modules.json");
+      expect(await runCli([...args, "--json", fromModules], bufferIo())).toBe(0);
+      const bundled = JSON.parse(readFileSync(fromBundles, "utf8"));
+      expect(bundled.run.path).toBe("direct");
+      expect(bundled).toEqual(JSON.parse(readFileSync(fromModules, "utf8")));
+    },
+    60_000,
+  );
+});
