@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { MAX_TIMESTEPS } from "../../common/limits.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
+import type { CountElsewhere } from "../../simulator/chip/sanafe/from-file.js";
+import type { MessageCounts } from "../../simulator/chip/sanafe/messages.js";
 import type { BatchScheduler } from "../../simulator/chip/sanafe/schedule-batches.js";
 import { bundleFor } from "../bundles.js";
 import type { CliIo } from "../io.js";
@@ -152,6 +154,23 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
 }
 
 /**
+ * The messages' counts made on the scheduler's thread, idle while this one reads the file (its profile loads
+ * fast): the connections go over in shared memory. Where its call fails (no worker; the TypeScript sources under
+ * test, whose modules a worker cannot import) this thread counts them.
+ */
+function countsOnWorker(scheduler: BatchScheduler): CountElsewhere {
+  const messages = new URL("../../simulator/chip/sanafe/messages.js", import.meta.url).href;
+  return (postStart, post, coreOf, cores) => {
+    const answer = scheduler.ask({
+      module: messages,
+      name: "messageCounts",
+      args: [postStart, post, coreOf, cores],
+    });
+    return answer && (() => answer.take()?.value as MessageCounts | undefined);
+  };
+}
+
+/**
  * The direct run of `text` with the profile the scheduler's thread loaded (or, where it could not, this thread:
  * then with that error). A bad profile is reported before a bad network file, as when the profile loads first.
  */
@@ -167,7 +186,7 @@ async function runDirectOn(
   let fileError: { error: unknown } | undefined;
   let parsed: unknown;
   try {
-    parsed = readSanafeDirect(text, file);
+    parsed = readSanafeDirect(text, file, countsOnWorker(scheduler));
   } catch (error) {
     fileError = { error };
   }

@@ -200,7 +200,8 @@ function buildConnections(parsed: ParsedSanafe, file: string, withWeights: boole
     );
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
-  const post = new Int32Array(total);
+  // shared memory: a direct run counts the messages on its scheduling thread, which then reads it uncopied
+  const post = new Int32Array(new SharedArrayBuffer(4 * total));
   const weight64 = withWeights ? new Int32Array(total) : undefined;
   const fanIn64 = withWeights ? new Float64Array(n) : undefined;
   for (const e of edges) {

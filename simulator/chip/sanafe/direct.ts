@@ -13,7 +13,7 @@ import { prepareConnections } from "./connections.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
-import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
+import { type CountElsewhere, conventionNetOf, prepareMessageCounts } from "./from-file.js";
 import type { ConventionNet } from "./net.js";
 import { BatchScheduler } from "./schedule-batches.js";
 
@@ -28,14 +28,14 @@ export interface DirectRun {
  * connections — read ahead (while a profile loads elsewhere); `runSanafeDirect` on the same text takes this parse. Errors in the
  * file throw as the importer's (file:line), in the order `runSanafeDirect` meets them.
  */
-export function readSanafeDirect(text: string, file: string): ParsedSanafe {
+export function readSanafeDirect(text: string, file: string, countElsewhere?: CountElsewhere): ParsedSanafe {
   const parsed = parseSanafeDirectFile(text, file);
   mappingsOf(parsed);
   somasOf(parsed, []);
   // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
   prepareConnections(parsed, file, true);
-  // and the messages' counts (the costs wait for the profile)
-  prepareMessageCounts(parsed, file);
+  // and the messages' counts (the costs wait for the profile), on another thread where the caller has one
+  prepareMessageCounts(parsed, file, countElsewhere);
   return parsed;
 }
 

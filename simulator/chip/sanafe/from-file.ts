@@ -74,18 +74,31 @@ function inOrder(members: number[], order: Float64Array): number[] {
   return members;
 }
 
-/** Message counts made ahead for a parse, with the connections and core slots they were made from. */
+/** Message counts made ahead for a parse (on this thread or another: taken when needed), with the connections
+ * and core slots they were made from. */
 const countsAhead = new WeakMap<
   ParsedSanafe,
-  { postStart: Int32Array; coreOf: Int32Array; counts: MessageCounts }
+  { postStart: Int32Array; coreOf: Int32Array; counts: () => MessageCounts | undefined }
 >();
 
 /**
- * Counts the messages of `parsed` now (a direct run, while its profile loads elsewhere: they need no chip) from
- * its connections prepared ahead, its cores numbered in (tile, core) order — as `conventionNetOf` numbers them on
- * any chip that has them, which checks that before it takes them. Never throws: a problem is met later, in order.
+ * Counts messages (messages.ts `messageCounts`) on another thread: returns how to take the counts (undefined when
+ * that thread could not make them), or undefined where it cannot take the work.
  */
-export function prepareMessageCounts(parsed: ParsedSanafe, file: string): void {
+export type CountElsewhere = (
+  postStart: Int32Array,
+  post: Int32Array,
+  coreOf: Int32Array,
+  cores: number,
+) => (() => MessageCounts | undefined) | undefined;
+
+/**
+ * Counts the messages of `parsed` ahead (a direct run, while its profile loads elsewhere: they need no chip) from
+ * its connections prepared ahead, its cores numbered in (tile, core) order — as `conventionNetOf` numbers them on
+ * any chip that has them, which checks that before it takes them. With `elsewhere`, on another thread (this one
+ * goes on; conventionNetOf takes them), else now. Never throws: a problem is met later, in order.
+ */
+export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhere?: CountElsewhere): void {
   try {
     const placement = mappingsOf(parsed);
     const conns = connectionsAhead(parsed, file);
@@ -110,11 +123,9 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string): void {
     const coreOf = new Int32Array(n);
     for (let j = 0; j < n; j++)
       coreOf[j] = j > 0 && keyOf[j] === keyOf[j - 1] ? coreOf[j - 1]! : slotOf.get(keyOf[j]!)!;
-    countsAhead.set(parsed, {
-      postStart: conns.postStart,
-      coreOf,
-      counts: messageCounts(conns.postStart, conns.post, coreOf, keys.length),
-    });
+    const later = elsewhere?.(conns.postStart, conns.post, coreOf, keys.length);
+    const now = later ? undefined : messageCounts(conns.postStart, conns.post, coreOf, keys.length);
+    countsAhead.set(parsed, { postStart: conns.postStart, coreOf, counts: later ?? (() => now) });
   } catch {
     // met again, in order, where conventionNetOf reads the file
   }
@@ -286,7 +297,7 @@ export function conventionNetOf(
   // the counts made ahead, where they are of these connections and these core slots
   const ahead = countsAhead.get(parsed);
   countsAhead.delete(parsed);
-  let counted = ahead?.postStart === postStart ? ahead.counts : undefined;
+  let counted = ahead?.postStart === postStart ? ahead.counts() : undefined;
   for (let k = 0; counted && k < n; k++) if (ahead!.coreOf[k] !== coreOf[k]) counted = undefined;
   const { msgStart, msgCore, msgSynapses, msgSynapseJ, msgDendriteJ, msgLatencyS } = messageTable(
     postStart,

@@ -116,6 +116,8 @@ describe("a call on the scheduler's thread before it schedules", () => {
       "export const make = (n) => ({ n, table: new Map([['a', { status: 'published' }]]) });",
       "export const fail = () => { throw new Error('bad'); };",
       "export const unclonable = () => () => 1;",
+      // waits until the caller has written the last element, so the sum shows the array was shared
+      "export const sum = (a) => { const end = Date.now() + 5000; while (a[3] !== 7 && Date.now() < end); return a.reduce((x, y) => x + y, 0); };",
       // keeps the worker busy while the step loop hands its batches over
       "export const busy = () => { const end = Date.now() + 500; while (Date.now() < end); return 1; };",
     ].join("\n"),
@@ -129,6 +131,20 @@ describe("a call on the scheduler's thread before it schedules", () => {
     expect(s.callResult()).toEqual({ value: { n: 3, table: new Map([["a", { status: "published" }]]) } });
     expect(s.callResult()).toBeUndefined(); // taken once
     expect(batchedTimes(1, 70, true, s)).toEqual(directTimes(1, 70));
+  });
+
+  it("answers later calls too, each once, with shared arrays read uncopied", () => {
+    const s = call("make");
+    const shared = new Int32Array(new SharedArrayBuffer(16)).fill(5);
+    const sum = s.ask({ module: url, name: "sum", args: [shared] })!;
+    const bad = s.ask({ module: url, name: "fail", args: [] })!;
+    shared[3] = 7; // after the asking: the worker sees the array itself
+    expect(sum.take()).toEqual({ value: 22 });
+    expect(sum.take()).toBeUndefined();
+    expect(bad.take()).toBeUndefined();
+    expect(s.callResult()?.value).toMatchObject({ n: 3 });
+    expect(batchedTimes(1, 30, true, s)).toEqual(directTimes(1, 30));
+    expect(new BatchScheduler(false).ask({ module: url, name: "sum", args: [shared] })).toBeUndefined();
   });
 
   it("lets the step loop's thread schedule the handed-over batches the worker has not claimed when the run ends", () => {

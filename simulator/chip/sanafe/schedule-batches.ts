@@ -38,6 +38,33 @@ export { BATCH_STEPS, RING, type WorkerCall } from "./schedule-worker.js";
  * gives the next empty batch; `submit` hands a filled one over. When the worker lags (every ring slot still
  * waiting), the step loop gets a batch of its own and schedules it itself: the two threads share the work.
  */
+/** The answer of a call asked of the worker (`BatchScheduler.ask`), taken once. */
+export class WorkerAnswer {
+  private taken = false;
+  constructor(
+    private readonly port: MessagePort,
+    private readonly flag: Int32Array,
+  ) {}
+
+  /** The call's value once the worker has it (this thread waits); undefined when the call threw, its value does
+   * not clone, it took longer than the stall limit, or it was taken before — then the caller does the work
+   * itself (and meets any error itself). */
+  take(): { value: unknown } | undefined {
+    if (this.taken) return undefined;
+    this.taken = true;
+    Atomics.wait(this.flag, 0, 0, STALL_MS);
+    const reply = receiveMessageOnPort(this.port)?.message as { value?: unknown; failed?: true } | undefined;
+    this.port.close();
+    return reply && !reply.failed ? { value: reply.value } : undefined;
+  }
+
+  /** Gives up on the answer. */
+  drop(): void {
+    this.taken = true;
+    this.port.close();
+  }
+}
+
 export class BatchScheduler {
   private cores = 0;
   private readonly worker?: Worker;
@@ -54,9 +81,8 @@ export class BatchScheduler {
   private handed = 0;
   /** Handed-over batches this thread claimed and scheduled itself when the steps were done. */
   claimedAtEnd = 0;
-  /** Where the result of the constructor's `call` arrives, and the flag raised when it has. */
-  private callPort?: MessagePort;
-  private callFlag?: Int32Array;
+  /** The constructor's `call`, its answer still to take. */
+  private first?: WorkerAnswer;
 
   /** With `threaded`, on a worker thread if one starts (else on this thread); `call` runs there first
    * (`callResult`). With `wasmWanted`, each thread schedules in WebAssembly where the runtime has it
@@ -76,12 +102,19 @@ export class BatchScheduler {
       // no worker thread here: schedule on this one
       return;
     }
-    if (call) {
-      const { port1, port2 } = new MessageChannel();
-      this.callPort = port1;
-      this.callFlag = new Int32Array(new SharedArrayBuffer(4));
-      this.worker.postMessage({ call, port: port2, flag: this.callFlag }, [port2]);
-    }
+    if (call) this.first = this.ask(call);
+  }
+
+  /**
+   * Runs `call` on the worker thread before it schedules (after any call asked before it); undefined without a
+   * worker. Its arguments go by structured clone: typed arrays over a SharedArrayBuffer are shared, not copied.
+   */
+  ask(call: WorkerCall): WorkerAnswer | undefined {
+    if (!this.worker) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.worker.postMessage({ call, port: port2, flag }, [port2]);
+    return new WorkerAnswer(port1, flag);
   }
 
   /**
@@ -90,14 +123,9 @@ export class BatchScheduler {
    * the caller does the work itself (and meets any error itself).
    */
   callResult(): { value: unknown } | undefined {
-    const port = this.callPort;
-    const flag = this.callFlag;
-    if (!port || !flag) return undefined;
-    this.callPort = undefined;
-    Atomics.wait(flag, 0, 0, STALL_MS);
-    const reply = receiveMessageOnPort(port)?.message as { value?: unknown; failed?: true } | undefined;
-    port.close();
-    return reply && !reply.failed ? { value: reply.value } : undefined;
+    const first = this.first;
+    this.first = undefined;
+    return first?.take();
   }
 
   /** The network to schedule, its step count and the messages a batch must hold (the busiest step's and more). */
@@ -125,8 +153,8 @@ export class BatchScheduler {
 
   /** Ends the worker without waiting for it (a run that stops early, or never begins). */
   close(): void {
-    this.callPort?.close();
-    this.callPort = undefined;
+    this.first?.drop();
+    this.first = undefined;
     Atomics.store(this.control, STOP, 1);
     Atomics.notify(this.control, SUBMITTED);
     void this.worker?.terminate();
