@@ -92,6 +92,19 @@ export function directArgv(argv: readonly string[]): Record<string, unknown> | u
 
 type DirectLibrary = typeof import("../../simulator/chip/sanafe/direct-entry.js");
 
+/** The direct run's library: its bundle where the build made one (a bundle that does not load — a damaged
+ * build — leaves the modules to it), else its modules. */
+async function directLibrary(): Promise<DirectLibrary> {
+  const bundle = bundleFor("directRun");
+  if (bundle)
+    try {
+      return await import(bundle);
+    } catch {
+      // the modules hold the same code
+    }
+  return import("../../simulator/chip/sanafe/direct-entry.js");
+}
+
 /** Whether the command line asks for what a direct run gives (then `simulateDirect` may take it). */
 export function directRequested(args: Record<string, unknown>): boolean {
   if (args.engine !== "chip" || args.convention !== "sanafe" || args.direct === false) return false;
@@ -109,10 +122,7 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
   if (text === undefined) return false;
   const profileArg = String(args.profile);
   // the direct run's library and the profile loader, each one bundled file where the build made it (bundles.ts)
-  const bundle = bundleFor("directRun");
-  const direct: DirectLibrary = bundle
-    ? await import(bundle)
-    : await import("../../simulator/chip/sanafe/direct-entry.js");
+  const direct = await directLibrary();
   // the profile loads on the scheduler's thread while this one reads the network: the profile's modules (schema,
   // YAML) are a good part of a direct run's start
   const loader =
