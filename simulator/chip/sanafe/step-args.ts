@@ -6,7 +6,9 @@
 export const STEP_ARRAYS = [
   "slotStart",
   "flags",
+  // the distinct `par` rows, and per position the row its neuron reads
   "par",
+  "parOf",
   "v",
   "reset",
   "current",

@@ -121,7 +121,7 @@ const fired = code(
 
 /** One neuron at position I. */
 const neuron = code(
-  code(get(L.i), i32Const(6), I32_SHL, get(A.par), I32_ADD, set(L.p)),
+  code(at(A.parOf, L.i, 2), I32_LOAD(0), i32Const(6), I32_SHL, get(A.par), I32_ADD, set(L.p)),
   code(
     get(A.flags),
     get(L.i),

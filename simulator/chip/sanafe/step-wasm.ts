@@ -66,8 +66,9 @@ export class StepWasm {
     let next = 0;
     const layout = {} as Record<(typeof STEP_ARRAYS)[number], number>;
     // 8-byte items first, so every array is aligned to its element
+    const rows = distinctRows(tables.par, n);
     const sizes: [(typeof STEP_ARRAYS)[number], number][] = [
-      ["par", 64 * n],
+      ["par", 8 * rows.table.length],
       ["v", 8 * n],
       ["reset", 8 * n],
       ["neuronHops", 8 * n],
@@ -82,6 +83,7 @@ export class StepWasm {
       ["qProc", 8 * queue],
       ["sums", 80],
       ["slotStart", 4 * (cores + 1)],
+      ["parOf", 4 * n],
       ["current", 4 * n],
       ["next", 4 * n],
       ["activeAt", 4 * n],
@@ -130,9 +132,10 @@ export class StepWasm {
       exports.step as StepFn,
       net,
       account,
-      tables,
+      { ...tables, par: rows.table },
       countBits,
       train,
+      rows.rowOf,
     );
   }
 
@@ -145,6 +148,7 @@ export class StepWasm {
     tables: StepTables,
     countBits: number,
     train: { start: Int32Array; steps: Int32Array },
+    rowOf: Int32Array,
   ) {
     const n = net.neurons;
     this.countBits = countBits;
@@ -154,7 +158,8 @@ export class StepWasm {
     const queue = account.queueStart[cores]!;
     const i32 = (name: keyof typeof layout, length: number) => new Int32Array(buffer, layout[name], length);
     const f64 = (name: keyof typeof layout, length: number) => new Float64Array(buffer, layout[name], length);
-    f64("par", 8 * n).set(tables.par);
+    f64("par", tables.par.length).set(tables.par);
+    i32("parOf", n).set(rowOf);
     f64("reset", n).set(tables.reset);
     new Uint8Array(buffer, layout.flags, n).set(tables.flags);
     i32("slotStart", cores + 1).set(account.slotStart);
@@ -204,6 +209,41 @@ export class StepWasm {
     args[1 + STEP_ARRAYS.indexOf("next")] = current;
     return at + entries;
   }
+}
+
+/**
+ * The distinct rows of `par` (8 doubles a neuron, by position) and each position's row: neurons of one group and
+ * soma unit mostly share theirs, so the step streams a 4-byte row number a neuron instead of a 64-byte row (the
+ * rows compared bit for bit: each neuron reads the very doubles it had).
+ */
+function distinctRows(par: Float64Array, n: number): { table: Float64Array; rowOf: Int32Array } {
+  const bits = new Int32Array(par.buffer, par.byteOffset, 16 * n);
+  const rowOf = new Int32Array(n);
+  const firstOf = new Map<number, number>(); // a row's hash → its first distinct row (then `sameHash` chains)
+  const firstAt: number[] = []; // each distinct row's first position
+  const sameHash: number[] = []; // per distinct row, the one before it with the same hash, or −1
+  for (let i = 0; i < n; i++) {
+    let h = 0;
+    for (let j = 16 * i; j < 16 * i + 16; j++) h = (Math.imul(h, 0x01000193) ^ bits[j]!) | 0;
+    let r = firstOf.get(h) ?? -1;
+    for (; r >= 0; r = sameHash[r]!) {
+      const at = 16 * firstAt[r]!;
+      let j = 0;
+      while (j < 16 && bits[at + j] === bits[16 * i + j]) j++;
+      if (j === 16) break;
+    }
+    if (r < 0) {
+      r = firstAt.length;
+      firstAt.push(i);
+      sameHash.push(firstOf.get(h) ?? -1);
+      firstOf.set(h, r);
+    }
+    rowOf[i] = r;
+  }
+  const table = new Float64Array(8 * firstAt.length);
+  for (let r = 0; r < firstAt.length; r++)
+    table.set(par.subarray(8 * firstAt[r]!, 8 * firstAt[r]! + 8), 8 * r);
+  return { table, rowOf };
 }
 
 /**
