@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { MAX_TIMESTEPS } from "../../common/limits.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import type { CountElsewhere } from "../../simulator/chip/sanafe/from-file.js";
+import type { CountElsewhere } from "../../simulator/chip/sanafe/counts-ahead.js";
 import type { MessageCounts } from "../../simulator/chip/sanafe/messages.js";
 import type { BatchScheduler } from "../../simulator/chip/sanafe/schedule-batches.js";
 import { bundleFor } from "../bundles.js";

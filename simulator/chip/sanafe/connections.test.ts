@@ -7,7 +7,8 @@ import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
 import { rng } from "../../../compiler/mapping/math.js";
 import { parseProfileText } from "../../../hw-profiles/index.js";
 import { connectionsOf, MAX_SANAFE_CONNECTIONS, prepareConnections } from "./connections.js";
-import { conventionNetOf, prepareMessageCounts } from "./from-file.js";
+import { prepareMessageCounts } from "./counts-ahead.js";
+import { conventionNetOf } from "./from-file.js";
 
 /** A conv2d edge of 64 × 64 taps over a 320 × 320 input: 4,096 weights in the file, 257² × 4,096 > 2^28
  * connections — refused by the budget before anything is allocated for them. */

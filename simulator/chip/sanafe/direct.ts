@@ -10,10 +10,11 @@ import {
 } from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
 import { prepareConnections } from "./connections.js";
+import { type CountElsewhere, prepareMessageCounts } from "./counts-ahead.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
-import { type CountElsewhere, conventionNetOf, prepareMessageCounts } from "./from-file.js";
+import { conventionNetOf } from "./from-file.js";
 import type { ConventionNet } from "./net.js";
 import { BatchScheduler } from "./schedule-batches.js";
 
