@@ -114,6 +114,19 @@ describe("SANA-FE's own mapping form, placed by one regular expression a line", 
       expect(got).toBeDefined();
       expect(got).toEqual(generic(text));
     }
+    // numbers of more digits than a double holds exactly read as Number reads them
+    const base = sanafeFormFile(5);
+    // (summed digit by digit this tile would round to 4.334224628847635e22)
+    const text = base.replace(
+      /core: (['"]?)\d+\.\d+/,
+      "core: $143342246288476359604951.0000000000000000000007",
+    );
+    expect(text).not.toBe(base);
+    const got = quick(text);
+    expect(
+      [...got!.placement.values()].flat().some((p) => p.tile === 43342246288476359604951 && p.core === 7),
+    ).toBe(true);
+    expect(got).toEqual(generic(text));
   });
 
   it("leaves every other line, and every entry the reader refuses, to the general path", () => {
@@ -128,6 +141,17 @@ describe("SANA-FE's own mapping form, placed by one regular expression a line", 
       base.replace(/\{'?"?in\.0(\.\.1)?'?"?:/, "{c.0:"), // no group c (and in.0 never mapped)
       base.replace("mappings:\n", "mappings:\n  - {a.0: {core: 0.0}}\n"), // another indentation
       base.replace(`${first}\n`, ""), // its neurons never mapped
+      base.replace(first, first.replace("}}", "}} x")), // text after the entry
+      base.replace(first, first.replace("}}", "}")), // a brace short
+      base.replace(first, first.replace(/\{['"]?([^'":]+)['"]?:/, `{'$1":`)), // the address's quotes differ
+      base.replace(first, first.replace(/core: ['"]?([\d.]+)['"]?\}/, `core: "$1'}`)), // the core's quotes differ
+      base.replace(first, first.replace(/\{(['"]?)([^.]+)\./, "{$1$2.x")), // no neuron number
+      base.replace(first, first.replace(/\{(['"]?)([^.]+)\.\d+(\.\.\d+)?/, "{$1$2.")), // an empty neuron number
+      base.replace(first, first.replace("}}", "}]")), // another closing bracket
+      // every neuron mapped, but one by an address with no neuron number
+      [...NETWORK, "mappings:", "- {in.: {core: 0.0}}", "- {in.1: {core: 0.0}}", "- {a.0..5: {core: 0.1}}"]
+        .concat("- {b.0..2: {core: 1.0}}")
+        .join("\n"),
     ]) {
       expect(quick(text)).toBeUndefined();
       // the direct parse then reads it as before: the whole file's places, or its error
