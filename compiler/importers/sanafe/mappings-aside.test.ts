@@ -124,7 +124,9 @@ describe("SANA-FE's own mapping form, placed by one regular expression a line", 
     expect(text).not.toBe(base);
     const got = quick(text);
     expect(
-      [...got!.placement.values()].flat().some((p) => p.tile === 43342246288476359604951 && p.core === 7),
+      [...got!.placement.values()]
+        .flat()
+        .some((p) => p.tile === Number("43342246288476359604951") && p.core === 7),
     ).toBe(true);
     expect(got).toEqual(generic(text));
   });
