@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runWithCodeCache } from "../common/code-cache.js";
 import { packagePath } from "../common/package-root.js";
 import { loadProfile } from "../hw-profiles/loader.js";
+import { LOADER_BUNDLE, LOADER_CODE_CACHE } from "../hw-profiles/loader-cached.js";
 import { clearProfileCache } from "../hw-profiles/parse.js";
 import { BUNDLES, bundleFor } from "./bundles.js";
 import { bufferIo } from "./io.js";
@@ -53,12 +55,23 @@ describe("the built command with its bundles", () => {
     if (process.env.CI) expect(built).toBe(true);
   });
 
-  it.runIf(built)("loads profiles from the loader's bundle as the loader does", async () => {
-    const bundle = await import(bundleFor("profileLoader", dist)!);
+  it.runIf(built)("loads profiles from the loader's bundle, with its code cache, as the loader does", () => {
+    const { exports, cacheTaken } = runWithCodeCache(
+      packagePath("dist", BUNDLES.profileLoader.out),
+      packagePath("dist", BUNDLES.profileLoader.codeCache),
+    );
+    // the build made the cache from this very bundle, on this node (a test process runs the same V8 flags)
+    expect(cacheTaken).toBe(true);
     // the loader caches by file: another test's spelling of the same path would come back from it
     clearProfileCache();
+    const load = exports.loadProfile as typeof loadProfile;
     for (const profile of ["loihi", "loihi-sanafe", packagePath("test", "sanafe", "grid2x2.arch.yaml")])
-      expect(bundle.loadProfile(profile)).toEqual(loadProfile(profile));
+      expect(load(profile)).toEqual(loadProfile(profile));
+  });
+
+  it.runIf(built)("names the bundle and cache hw-profiles/loader-cached.ts loads", () => {
+    expect(BUNDLES.profileLoader.out).toBe(`hw-profiles/${LOADER_BUNDLE}`);
+    expect(BUNDLES.profileLoader.codeCache).toBe(`hw-profiles/${LOADER_CODE_CACHE}`);
   });
 
   it.runIf(built)(

@@ -12,10 +12,13 @@ import { fileURLToPath } from "node:url";
 /** Each bundle: its entry module and output, as paths from the package's compiled root (dist/), and the modules
  * it leaves out (loaded beside it). */
 export const BUNDLES = {
-  /** hw-profiles/loader.ts's `loadProfile` with `yaml` and `zod` inside. */
+  /** hw-profiles/loader.ts's `loadProfile` with `yaml` and `zod` inside: CommonJS, so it runs with the V8 code
+   * cache the build makes (`codeCache`; hw-profiles/loader-cached.ts loads both). */
   profileLoader: {
     entry: "hw-profiles/loader-entry.js",
-    out: "hw-profiles/loader.bundle.js",
+    out: "hw-profiles/loader.bundle.cjs",
+    format: "cjs",
+    codeCache: "hw-profiles/loader.bundle.cache",
     external: [] as string[],
   },
   /** The direct SANA-FE run (simulator/chip/sanafe/direct-entry.ts). Its scheduling thread's modules stay
@@ -23,6 +26,8 @@ export const BUNDLES = {
   directRun: {
     entry: "simulator/chip/sanafe/direct-entry.js",
     out: "simulator/chip/sanafe/direct.bundle.js",
+    format: "esm",
+    codeCache: undefined,
     external: ["./schedule.js", "./schedule-wasm.js", "./schedule-worker.js"],
   },
 } as const;
