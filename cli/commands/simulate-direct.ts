@@ -6,8 +6,7 @@
 import { readFileSync } from "node:fs";
 import { MAX_TIMESTEPS } from "../../common/limits.js";
 import type { ChipProfile } from "../../hw-profiles/index.js";
-import type { CountElsewhere } from "../../simulator/chip/sanafe/counts-ahead.js";
-import type { MessageCounts } from "../../simulator/chip/sanafe/messages.js";
+import type { AheadCall, CountElsewhere } from "../../simulator/chip/sanafe/counts-ahead.js";
 import type { BatchScheduler } from "../../simulator/chip/sanafe/schedule-batches.js";
 import { bundleFor } from "../bundles.js";
 import type { CliIo } from "../io.js";
@@ -124,9 +123,12 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
   // the direct run's library and the profile loader, each one bundled file where the build made it (bundles.ts)
   const direct = await directLibrary();
   // the profile loads on the scheduler's thread while this one reads the network: the profile's modules (schema,
-  // YAML) are a good part of a direct run's start
-  const loader =
-    bundleFor("profileLoader") ?? new URL("../../hw-profiles/loader-entry.js", import.meta.url).href;
+  // YAML) are a good part of a direct run's start — from their bundle with its code cache where the build made
+  // them (hw-profiles/loader-cached.ts), else as modules
+  const loader = new URL(
+    bundleFor("profileLoader") ? "../../hw-profiles/loader-cached.js" : "../../hw-profiles/loader-entry.js",
+    import.meta.url,
+  ).href;
   const scheduler = new direct.BatchScheduler(true, {
     module: loader,
     name: "loadProfile",
@@ -163,20 +165,28 @@ export async function simulateDirect(args: Record<string, unknown>, io: CliIo): 
   return true;
 }
 
+/** The module of each table made ahead (counts-ahead.ts `AheadCall`). */
+const AHEAD_MODULES: Record<AheadCall["name"], string> = {
+  messageCounts: "../../simulator/chip/sanafe/messages.js",
+  nonzeroTargetsByGroup: "../../simulator/chip/sanafe/nonzero-ops.js",
+};
+
 /**
- * The messages' counts made on the scheduler's thread, idle while this one reads the file (its profile loads
- * fast): the connections go over in shared memory. Where its call fails (no worker; the TypeScript sources under
- * test, whose modules a worker cannot import) this thread counts them.
+ * The tables made ahead (the messages' counts, the nonzero-weight targets) on the scheduler's thread once it has
+ * loaded the profile (then it idles while this one goes on): the connections go over in shared memory. While it
+ * is still loading, this thread makes them rather than wait for the profile and then for them. Where its call
+ * fails (no worker; the TypeScript sources under test, whose modules a worker cannot import) this thread makes
+ * them too.
  */
 function countsOnWorker(scheduler: BatchScheduler): CountElsewhere {
-  const messages = new URL("../../simulator/chip/sanafe/messages.js", import.meta.url).href;
-  return (postStart, post, coreOf, cores) => {
+  return (call) => {
+    if (scheduler.callPending) return undefined;
     const answer = scheduler.ask({
-      module: messages,
-      name: "messageCounts",
-      args: [postStart, post, coreOf, cores],
+      module: new URL(AHEAD_MODULES[call.name], import.meta.url).href,
+      name: call.name,
+      args: call.args,
     });
-    return answer && (() => answer.take()?.value as MessageCounts | undefined);
+    return answer && (() => answer.take()?.value);
   };
 }
 

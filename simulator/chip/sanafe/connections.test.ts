@@ -7,8 +7,10 @@ import { parseSanafeFile } from "../../../compiler/importers/sanafe/parsed.js";
 import { rng } from "../../../compiler/mapping/math.js";
 import { parseProfileText } from "../../../hw-profiles/index.js";
 import { connectionsOf, MAX_SANAFE_CONNECTIONS, prepareConnections } from "./connections.js";
-import { prepareMessageCounts } from "./counts-ahead.js";
+import { type CountElsewhere, nonzeroMadeAhead, prepareMessageCounts } from "./counts-ahead.js";
 import { conventionNetOf } from "./from-file.js";
+import { messageCounts } from "./messages.js";
+import { nonzeroTargetsByGroup } from "./nonzero-ops.js";
 
 /** A conv2d edge of 64 × 64 taps over a 320 × 320 input: 4,096 weights in the file, 257² × 4,096 > 2^28
  * connections — refused by the budget before anything is allocated for them. */
@@ -112,6 +114,42 @@ describe("the connection table read ahead", () => {
     // prepared with weights, asked without: built anew, without weights
     prepareConnections(parsed, "conv.yaml", true);
     expect(connectionsOf(parsed, "conv.yaml", false).weight64).toBeUndefined();
+  });
+
+  it("hands the tables made ahead to another thread and takes them for the same connections only", () => {
+    const { profile } = parseProfileText(readFileSync("test/sanafe/grid2x2.arch.yaml", "utf8"), "grid.yaml");
+    const text = readFileSync("test/sanafe/conv.yaml", "utf8");
+    const fresh = conventionNetOf(parseSanafeFile(`${text}\n`, "conv.yaml"), "conv.yaml", profile!, true);
+    const parsed = parseSanafeFile(text, "conv.yaml");
+    prepareConnections(parsed, "conv.yaml", true);
+    // "another thread" here runs the call when it is taken, as the scheduling thread answers later
+    const asked: string[] = [];
+    const elsewhere: CountElsewhere = (call) => {
+      asked.push(call.name);
+      return () =>
+        call.name === "messageCounts" ? messageCounts(...call.args) : nonzeroTargetsByGroup(...call.args);
+    };
+    prepareMessageCounts(parsed, "conv.yaml", elsewhere);
+    expect(asked).toEqual(["messageCounts", "nonzeroTargetsByGroup"]);
+    const net = conventionNetOf(parsed, "conv.yaml", profile!, true);
+    expect(net).toEqual(fresh);
+    const groupStart = Int32Array.from([...net.groups.map((g) => g.start), net.neurons]);
+    // the net's connections are those read ahead: they get the table, once
+    expect(nonzeroMadeAhead(parsed, net.postStart, net.weight64)).toEqual(
+      nonzeroTargetsByGroup(net.postStart, net.post, net.weight64, groupStart),
+    );
+    expect(nonzeroMadeAhead(parsed, net.postStart, net.weight64)).toBeUndefined();
+    // other connections (a copy) get nothing
+    prepareConnections(parsed, "conv.yaml", true);
+    prepareMessageCounts(parsed, "conv.yaml", elsewhere);
+    const other = connectionsOf(parsed, "conv.yaml", true);
+    expect(nonzeroMadeAhead(parsed, other.postStart.slice(), other.weight64!)).toBeUndefined();
+    // where the other thread cannot take the work, the counts are made here and the nonzero table not at all
+    prepareConnections(parsed, "conv.yaml", true);
+    prepareMessageCounts(parsed, "conv.yaml", () => undefined);
+    const again = conventionNetOf(parsed, "conv.yaml", profile!, true);
+    expect(again).toEqual(fresh);
+    expect(nonzeroMadeAhead(parsed, again.postStart, again.weight64)).toBeUndefined();
   });
 
   it("keeps an over-budget file's error for the convention to throw", () => {

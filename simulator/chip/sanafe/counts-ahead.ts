@@ -1,10 +1,12 @@
-// The direct run's message counts made ahead (messages.ts `messageCounts`: each message's core and synapses, no
-// chip needed) while its profile loads — on this thread, or on the scheduling thread when the caller hands them
-// there — and taken by conventionNetOf where they were made from its connections and core slots.
+// The direct run's per-connection tables made ahead while its profile loads — they need no chip: the message
+// counts (messages.ts `messageCounts`: each message's core and synapses), taken by conventionNetOf where they were
+// made from its connections and core slots, and the nonzero-weight targets per group (nonzero-ops.ts), taken by
+// the run for its per-group ops. Each on this thread, or on the scheduling thread when the caller hands it there.
 
 import { mappingsOf, type ParsedSanafe } from "../../../compiler/importers/sanafe/parsed.js";
 import { connectionsAhead } from "./connections.js";
 import { type MessageCounts, messageCounts } from "./messages.js";
+import type { nonzeroTargetsByGroup } from "./nonzero-ops.js";
 
 /** Message counts made ahead for a parse (on this thread or another: taken when needed), with the connections
  * and core slots they were made from. */
@@ -13,22 +15,29 @@ const countsAhead = new WeakMap<
   { postStart: Int32Array; coreOf: Int32Array; counts: () => MessageCounts | undefined }
 >();
 
+/** The nonzero-weight targets per group made ahead for a parse, with the connections they were made from. */
+const nonzeroAhead = new WeakMap<
+  ParsedSanafe,
+  { postStart: Int32Array; weight64: Int32Array; table: () => Int32Array | undefined }
+>();
+
+/** A table made ahead: a function of messages.ts or nonzero-ops.ts and its arguments. */
+export type AheadCall =
+  | { name: "messageCounts"; args: Parameters<typeof messageCounts> }
+  | { name: "nonzeroTargetsByGroup"; args: Parameters<typeof nonzeroTargetsByGroup> };
+
 /**
- * Counts messages (messages.ts `messageCounts`) on another thread: returns how to take the counts (undefined when
- * that thread could not make them), or undefined where it cannot take the work.
+ * Makes a table on another thread: returns how to take it (undefined when that thread could not make it), or
+ * undefined where it cannot take the work (then it is made here).
  */
-export type CountElsewhere = (
-  postStart: Int32Array,
-  post: Int32Array,
-  coreOf: Int32Array,
-  cores: number,
-) => (() => MessageCounts | undefined) | undefined;
+export type CountElsewhere = (call: AheadCall) => (() => unknown) | undefined;
 
 /**
  * Counts the messages of `parsed` ahead (a direct run, while its profile loads elsewhere: they need no chip) from
  * its connections prepared ahead, its cores numbered in (tile, core) order — as `conventionNetOf` numbers them on
- * any chip that has them, which checks that before it takes them. With `elsewhere`, on another thread (this one
- * goes on; conventionNetOf takes them), else now. Never throws: a problem is met later, in order.
+ * any chip that has them, which checks that before it takes them — and, where the connections have weights, its
+ * nonzero-weight targets per group. With `elsewhere`, on another thread (this one goes on; the run takes them),
+ * else now. Never throws: a problem is met later, in order.
  */
 export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhere?: CountElsewhere): void {
   try {
@@ -37,10 +46,13 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhe
     if (!placement || !conns) return;
     const n = conns.postStart.length - 1;
     const keyOf = new Float64Array(n);
+    const groupStart = new Int32Array(parsed.net.groups.size + 1);
     let k = 0;
+    let g = 0;
     // indexed loops, and a map touched only where the core changes: this runs once, cold, per neuron
-    for (const g of parsed.net.groups.values()) {
-      const places = placement.get(g.name) ?? [];
+    for (const group of parsed.net.groups.values()) {
+      groupStart[g++] = k;
+      const places = placement.get(group.name) ?? [];
       for (let i = 0; i < places.length; i++) {
         const p = places[i]!;
         if (p.tile >= 2 ** 26 || p.core >= 2 ** 26) return;
@@ -48,6 +60,7 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhe
       }
     }
     if (k !== n) return;
+    groupStart[g] = n;
     const slotOf = new Map<number, number>();
     for (let j = 0; j < n; j++) if (j === 0 || keyOf[j] !== keyOf[j - 1]) slotOf.set(keyOf[j]!, 0);
     const keys = [...slotOf.keys()].sort((a, b) => a - b);
@@ -55,9 +68,21 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhe
     const coreOf = new Int32Array(n);
     for (let j = 0; j < n; j++)
       coreOf[j] = j > 0 && keyOf[j] === keyOf[j - 1] ? coreOf[j - 1]! : slotOf.get(keyOf[j]!)!;
-    const later = elsewhere?.(conns.postStart, conns.post, coreOf, keys.length);
-    const now = later ? undefined : messageCounts(conns.postStart, conns.post, coreOf, keys.length);
-    countsAhead.set(parsed, { postStart: conns.postStart, coreOf, counts: later ?? (() => now) });
+    const { postStart, post, weight64 } = conns;
+    const args: Parameters<typeof messageCounts> = [postStart, post, coreOf, keys.length];
+    const later = elsewhere?.({ name: "messageCounts", args });
+    const now = later ? undefined : messageCounts(...args);
+    countsAhead.set(parsed, {
+      postStart,
+      coreOf,
+      counts: later ? () => later() as MessageCounts | undefined : () => now,
+    });
+    // the nonzero targets only on another thread: here they would cost what the run's own walk costs
+    const table = weight64
+      ? elsewhere?.({ name: "nonzeroTargetsByGroup", args: [postStart, post, weight64, groupStart] })
+      : undefined;
+    if (table && weight64)
+      nonzeroAhead.set(parsed, { postStart, weight64, table: () => table() as Int32Array | undefined });
   } catch {
     // met again, in order, where conventionNetOf reads the file
   }
@@ -77,4 +102,18 @@ export function countsMadeAhead(
   const counted = ahead?.postStart === postStart ? ahead.counts() : undefined;
   for (let k = 0; counted && k < coreOf.length; k++) if (ahead!.coreOf[k] !== coreOf[k]) return undefined;
   return counted;
+}
+
+/**
+ * The nonzero-weight targets per group made ahead for `parsed` (taken once; waiting for another thread's), where
+ * they were made from these connections; else undefined (the run walks its connections instead).
+ */
+export function nonzeroMadeAhead(
+  parsed: ParsedSanafe,
+  postStart: Int32Array,
+  weight64: Int32Array,
+): Int32Array | undefined {
+  const ahead = nonzeroAhead.get(parsed);
+  nonzeroAhead.delete(parsed);
+  return ahead?.postStart === postStart && ahead.weight64 === weight64 ? ahead.table() : undefined;
 }

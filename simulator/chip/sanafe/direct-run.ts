@@ -21,6 +21,7 @@ import {
   STEP_UPDATED,
 } from "./direct-step.js";
 import type { ConventionNet } from "./net.js";
+import { nonzeroOpsByWalk, nonzeroOpsFromTable } from "./nonzero-ops.js";
 import { scheduleGeometry } from "./schedule.js";
 import { BATCH_STEPS, BatchScheduler } from "./schedule-batches.js";
 
@@ -43,27 +44,14 @@ export interface DirectRunResult {
   steppedInWasm: boolean;
 }
 
-/**
- * Per destination group, the synaptic ops of nonzero weights `delivered[k]` spikes of each neuron k made: whole
- * numbers, summed exactly in any order.
- */
-function nonzeroOpsByGroup(
-  net: ConventionNet & { weight64: Int32Array },
-  delivered: Int32Array,
-): Float64Array {
-  const groupOf = new Int32Array(net.neurons);
+/** The groups' first neurons, then the neuron count (nonzero-ops.ts's `groupStart`). */
+export function groupStarts(net: ConventionNet): Int32Array {
+  const start = new Int32Array(net.groups.length + 1);
   net.groups.forEach((g, i) => {
-    groupOf.fill(i, g.start, g.start + g.size);
+    start[i] = g.start;
   });
-  const { postStart, post, weight64 } = net;
-  const into = new Float64Array(net.groups.length);
-  for (let k = 0; k < net.neurons; k++) {
-    const spikes = delivered[k]!;
-    if (spikes === 0) continue;
-    const end = postStart[k + 1]!;
-    for (let r = postStart[k]!; r < end; r++) if (weight64[r] !== 0) into[groupOf[post[r]!]!]! += spikes;
-  }
-  return into;
+  start[net.groups.length] = net.neurons;
+  return start;
 }
 
 /**
@@ -76,7 +64,8 @@ function nonzeroOpsByGroup(
  * and does the account's work for it (account.ts `step`, the same sums in the same order), so nothing is walked
  * twice. The steps' messages are timed by `scheduler` (by default on a worker thread beside this loop), which
  * the run ends. `form`: how the loop holds connections and whether it runs in WebAssembly (direct-step.ts; all
- * give the same run).
+ * give the same run). `nonzeroTargets`: nonzero-ops.ts's table of this net where one was made ahead (else the
+ * run walks its connections for the per-group ops at the end).
  */
 export function runDirect(
   net: ConventionNet & { weight64: Int32Array },
@@ -85,6 +74,7 @@ export function runDirect(
   limit: number,
   scheduler = new BatchScheduler(),
   form: ConnectionForm = "auto",
+  nonzeroTargets?: Int32Array,
 ): DirectRunResult {
   const account = new SanafeAccount(net);
   const spikesPerStep = new Int32Array(steps);
@@ -94,7 +84,9 @@ export function runDirect(
     const { firedList, firedPerNeuron, activePerNeuron } = stepper;
     const delivered = firedPerNeuron.slice();
     for (let i = 0; i < lastCount; i++) delivered[firedList[i]!]!--;
-    const nonzeroOpsInto = nonzeroOpsByGroup(net, delivered);
+    const nonzeroOpsInto = nonzeroTargets
+      ? nonzeroOpsFromTable(nonzeroTargets, net.groups.length, delivered)
+      : nonzeroOpsByWalk(net.postStart, net.post, net.weight64, groupStarts(net), delivered);
     if (outgrewAt >= 0) scheduler.close();
     else for (const time of scheduler.finish().subarray(0, steps)) account.addStepTime(time);
     const totals = account.totals;

@@ -10,7 +10,7 @@ import {
 } from "../../../compiler/importers/sanafe/parsed.js";
 import type { ChipProfile } from "../../../hw-profiles/index.js";
 import { prepareConnections } from "./connections.js";
-import { type CountElsewhere, prepareMessageCounts } from "./counts-ahead.js";
+import { type CountElsewhere, nonzeroMadeAhead, prepareMessageCounts } from "./counts-ahead.js";
 import { directPlan } from "./direct-domain.js";
 import { directRunJson } from "./direct-json.js";
 import { runDirect } from "./direct-run.js";
@@ -35,7 +35,8 @@ export function readSanafeDirect(text: string, file: string, countElsewhere?: Co
   somasOf(parsed, []);
   // the connection table needs no profile either (its errors wait for conventionNetOf, to keep their order)
   prepareConnections(parsed, file, true);
-  // and the messages' counts (the costs wait for the profile), on another thread where the caller has one
+  // and the messages' counts (the costs wait for the profile) and nonzero targets, on another thread where the
+  // caller has one
   prepareMessageCounts(parsed, file, countElsewhere);
   return parsed;
 }
@@ -76,7 +77,9 @@ function directRun(
   const longest = plan.somas.trainSteps.reduce((a, t) => Math.max(a, t + 1), 0);
   const run = steps ?? longest;
   if (run < 1) return { reason: "no --timesteps and no input train gives the steps" };
-  const result = runDirect(net, plan.somas, run, plan.limit, scheduler);
+  const table = nonzeroMadeAhead(parsed, net.postStart, net.weight64);
+  const nonzeroTargets = table?.length === net.neurons * net.groups.length ? table : undefined;
+  const result = runDirect(net, plan.somas, run, plan.limit, scheduler, "auto", nonzeroTargets);
   if (result.outgrewAt >= 0)
     return { reason: `a potential outgrew the compiled state's range at step ${result.outgrewAt}` };
   const edgesInto = net.groups.map((g) =>

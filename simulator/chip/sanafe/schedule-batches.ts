@@ -58,6 +58,11 @@ export class WorkerAnswer {
     return reply && !reply.failed ? { value: reply.value } : undefined;
   }
 
+  /** Whether the worker has answered (taking it would not wait). */
+  get ready(): boolean {
+    return Atomics.load(this.flag, 0) !== 0;
+  }
+
   /** Gives up on the answer. */
   drop(): void {
     this.taken = true;
@@ -126,6 +131,11 @@ export class BatchScheduler {
     const first = this.first;
     this.first = undefined;
     return first?.take();
+  }
+
+  /** Whether the worker is still on the constructor's call (false once it answered, or with no call or worker). */
+  get callPending(): boolean {
+    return this.first !== undefined && !this.first.ready;
   }
 
   /** The network to schedule, its step count and the messages a batch must hold (the busiest step's and more). */
