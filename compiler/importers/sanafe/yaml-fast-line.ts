@@ -16,6 +16,34 @@ const QUOTE2 = 34;
 const BACKSLASH = 92;
 const MAX_KEY = 1024;
 
+/**
+ * Sets `obj[key] = value`. A key that is an array index (a neuron id: `{1023: {bias: 0}}`) is stored in the
+ * object's elements, which V8 keeps as an array sized past the largest index — ~6 kB of holes for that one-key map,
+ * megabytes on a 10⁴-neuron list for the collector to copy. A store far past any index first turns the elements
+ * into a dictionary (deleted at once): the map holds its own keys only, with the same keys, values and order.
+ */
+export function setKey(obj: { [key: string]: YValue }, key: string, value: YValue): void {
+  const c = key.charCodeAt(0);
+  if (c >= 49 && c <= 57 && key.length >= 2 && isIndex(key)) {
+    const sparse = obj as unknown as Record<number, YValue>;
+    sparse[FAR_INDEX] = null;
+    delete sparse[FAR_INDEX];
+  }
+  obj[key] = value;
+}
+
+/** The largest array index (2³² − 2): past any gap V8 keeps a fast elements array for. */
+const FAR_INDEX = 4294967294;
+
+/** Whether `key` is a canonical array index: digits without a leading zero, below 2³² − 1. */
+function isIndex(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const d = key.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return key.length < 10 || (key.length === 10 && Number(key) < FAR_INDEX + 1);
+}
+
 /** Characters of a plain scalar here: letters, digits, `_`, `.`, `-`, `+` (never an indicator). */
 function plainChar(c: number): boolean {
   return (
@@ -91,7 +119,7 @@ class LineScan {
       this.spaces();
       const value = this.code() === OPEN ? (nested ? this.map(false) : undefined) : this.scalar();
       if (value === undefined) return undefined;
-      obj[key] = value;
+      setKey(obj, key, value);
       this.spaces();
       const c = this.code();
       this.pos++;

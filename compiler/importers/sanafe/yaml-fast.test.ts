@@ -174,6 +174,53 @@ describe("fast YAML reader", () => {
     expect(read).toBeGreaterThan(20);
   });
 
+  it("reads number lists over lines (the weight lists' own loop) as the package does", () => {
+    let a = 7;
+    const rnd = (n: number) => {
+      a = (a * 1103515245 + 12345) % 2147483648;
+      return a % n;
+    };
+    const item = () =>
+      [`${rnd(500) - 250}`, `+${rnd(9)}`, `${rnd(99)}.${rnd(99)}`, `-${rnd(9)}.`, "0"][rnd(5)]!;
+    for (let t = 0; t < 30; t++) {
+      const lines = Array.from({ length: 1 + rnd(4) }, () =>
+        Array.from({ length: 1 + rnd(6) }, item).join([", ", ",", " , "][rnd(3)]!),
+      );
+      const text = `e:\n  weight: [${lines.join(",\n    ")}${rnd(2) ? " " : ""}]\n  w2: [${item()}]\n`;
+      expect(agrees(text), text).toBe(true);
+    }
+    // anything else in a list leaves it to the general loop, which reads it or leaves it to the package
+    const others = [
+      "a: [1, x]\n",
+      "a: [1 2]\n",
+      "a: [1: 2]\n",
+      "a: [1, [2]]\n",
+      "a: [1, {b: 2}]\n",
+      "a: [1, -]\n",
+      "a: [1, .5]\n",
+      "a: [1, 1e3]\n",
+      "a: [1, 0x1f]\n",
+      "a: [1, 2.3.4]\n",
+      "a: [1, 'x']\n",
+      "a: [1,\n  # c\n  2]\n",
+      "a: [1 # c\n  , 2]\n",
+      "a: [1, 2,\n]\n",
+      "a: [1,\n2]\n",
+      "a: [1\n  , 2]\n",
+    ];
+    for (const s of others) agrees(s);
+    expect(agrees("a: [1, x]\n")).toBe(true);
+    expect(agrees("a: [1,\n  # c\n  2]\n")).toBe(true);
+  });
+
+  it("keeps a map keyed by large neuron ids as the package does (its keys, values and order)", () => {
+    const text = "- {1023: {bias: 0}}\n- {7: a, 4000000000: b, x: c, 12: d}\n- 99:\n    k: {512: v}\n";
+    expect(agrees(text)).toBe(true);
+    const root = readFastYaml(text)!.root as { [k: string]: YValue }[];
+    expect(Object.keys(root[1]!)).toEqual(["7", "12", "4000000000", "x"]);
+    expect(Object.keys(root[0]!)).toEqual(["1023"]);
+  });
+
   it("never reads a document the package rejects", () => {
     const broken = ["a: [1,\n2]\n", "a: x: y\n", "a: 1\na: 2\n", "a: {b: 1}}\n", "a: [1, 2] x\n"];
     for (const s of broken) {
