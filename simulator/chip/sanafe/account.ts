@@ -55,9 +55,8 @@ export class SanafeAccount {
   /** Per soma unit, its access / update / spike-out energy (J) and latency (s), flat for the per-neuron loop. */
   readonly somaE: Float64Array;
   readonly somaL: Float64Array;
-  /** Per message: its hops, its synapse-only energy, its network energy (axon out + in + hops by direction) and
-   * its proc time at the destination (axon in + look-ups), each computed once as the step loop would. */
-  private readonly msgHops: Int32Array;
+  /** Per message: its synapse-only energy, its network energy (axon out + in + hops by direction) and its proc
+   * time at the destination (axon in + look-ups), each computed once as the step loop would. */
   readonly msgSynOnlyJ: Float64Array;
   readonly msgNetJ: Float64Array;
   readonly msgProcS: Float64Array;
@@ -92,39 +91,54 @@ export class SanafeAccount {
     this.somaE = new Float64Array(net.soma.length * 3);
     this.somaL = new Float64Array(net.soma.length * 3);
     const messages = net.msgCore.length;
-    this.msgHops = new Int32Array(messages);
-    this.msgSynOnlyJ = new Float64Array(messages);
-    this.msgNetJ = new Float64Array(messages);
-    this.msgProcS = new Float64Array(messages);
+    // the per-message loops below write through locals, not `this.…`: they run once, cold, over 10⁵–10⁶ messages
+    const msgSynOnlyJ = new Float64Array(messages);
+    const msgNetJ = new Float64Array(messages);
+    const msgProcS = new Float64Array(messages);
+    this.msgSynOnlyJ = msgSynOnlyJ;
+    this.msgNetJ = msgNetJ;
+    this.msgProcS = msgProcS;
     const { axonIn, axonOut, coreOf, msgStart, msgCore, msgSynapseJ, msgDendriteJ, msgLatencyS } = net;
     // the cores' places as numbers (a message's loop reads no object: it runs once, over 10⁵–10⁶ messages)
     const coreX = Int32Array.from(net.cores, (c) => c.x);
     const coreY = Int32Array.from(net.cores, (c) => c.y);
     const [eastE, westE, northE, southE] = [net.hopEast.e, net.hopWest.e, net.hopNorth.e, net.hopSouth.e];
     const sendE = axonOut.e + axonIn.e;
-    for (let k = 0; k < net.neurons; k++) {
+    const axonInL = axonIn.l;
+    const n = net.neurons;
+    const neuronHops = new Float64Array(n);
+    const neuronSynapses = new Float64Array(n);
+    const { msgSynapses } = net;
+    for (let k = 0; k < n; k++) {
       const x = coreX[coreOf[k]!]!;
       const y = coreY[coreOf[k]!]!;
       const end = msgStart[k + 1]!;
+      let hopsOfK = 0;
+      let synapsesOfK = 0;
       for (let m = msgStart[k]!; m < end; m++) {
         const toX = coreX[msgCore[m]!]!;
         const toY = coreY[msgCore[m]!]!;
         const dx = Math.abs(toX - x);
         const dy = Math.abs(toY - y);
-        this.msgHops[m] = dx + dy;
-        this.msgSynOnlyJ[m] = msgSynapseJ[m]! - msgDendriteJ[m]!;
+        msgSynOnlyJ[m] = msgSynapseJ[m]! - msgDendriteJ[m]!;
         // SANA-FE's rule: +x is east, anything else west; +y north, else south
-        this.msgNetJ[m] = sendE + dx * (x < toX ? eastE : westE) + dy * (y < toY ? northE : southE);
-        this.msgProcS[m] = axonIn.l + msgLatencyS[m]!;
+        msgNetJ[m] = sendE + dx * (x < toX ? eastE : westE) + dy * (y < toY ? northE : southE);
+        msgProcS[m] = axonInL + msgLatencyS[m]!;
+        // per neuron, its messages' hops and synapses (whole numbers: exact in this order, as in any)
+        hopsOfK += dx + dy;
+        synapsesOfK += msgSynapses[m]!;
       }
+      neuronHops[k] = hopsOfK;
+      neuronSynapses[k] = synapsesOfK;
     }
+    this.neuronHops = neuronHops;
+    this.neuronSynapses = neuronSynapses;
     net.soma.forEach((s, i) => {
       [s.access, s.update, s.spikeOut].forEach((c, j) => {
         this.somaE[i * 3 + j] = c.e;
         this.somaL[i * 3 + j] = c.l;
       });
     });
-    const n = net.neurons;
     this.order = new Int32Array(n);
     this.slotStart = new Int32Array(cores + 1);
     this.accessE = new Float64Array(n);
@@ -148,13 +162,6 @@ export class SanafeAccount {
     });
     this.rule = new Uint8Array(n);
     for (let k = 0; k < n; k++) this.rule[k] = net.isInput[k] ? 0 : net.hasBias[k] ? 1 : 2;
-    this.neuronHops = new Float64Array(n);
-    this.neuronSynapses = new Float64Array(n);
-    for (let k = 0; k < n; k++)
-      for (let m = net.msgStart[k]!; m < net.msgStart[k + 1]!; m++) {
-        this.neuronHops[k]! += this.msgHops[m]!;
-        this.neuronSynapses[k]! += net.msgSynapses[m]!;
-      }
   }
 
   reset(): void {

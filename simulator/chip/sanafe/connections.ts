@@ -21,77 +21,122 @@ export interface Connections {
   connectionsIn: Map<string, number>;
 }
 
+/** One edge's connections per source added into `postStart[s0 + src + 1]` (dense: all pairs; sparse / neuron:
+ * the pairs listed; conv2d: every in-bounds kernel tap). */
+function countConnections(
+  e: SanafeEdge,
+  nSrc: number,
+  nDst: number,
+  s0: number,
+  postStart: Int32Array,
+): void {
+  if (e.kind === "neuron" || e.kind === "sparse") {
+    const pairs = e.pairs ?? [];
+    for (let k = 0; k < pairs.length; k++) postStart[s0 + pairs[k]![0] + 1]!++;
+  } else if (e.kind === "dense") for (let s = 0; s < nSrc; s++) postStart[s0 + s + 1]! += nDst;
+  else countConvTaps(e.conv!, s0, postStart);
+}
+
+/** A conv2d edge's taps per source: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y. */
+function countConvTaps(c: NonNullable<SanafeEdge["conv"]>, s0: number, postStart: Int32Array): void {
+  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
+  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
+  const cx = new Int32Array(c.inputWidth);
+  const cy = new Int32Array(c.inputHeight);
+  for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
+  for (let yo = 0; yo < oh; yo++) for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
+  for (let ci = 0; ci < c.inputChannels; ci++)
+    for (let y = 0; y < c.inputHeight; y++)
+      for (let x = 0; x < c.inputWidth; x++) {
+        const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
+        postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
+      }
+}
+
 /**
- * Every connection SANA-FE makes from one edge (dense: all pairs; sparse / neuron: the pairs listed; conv2d:
- * every in-bounds kernel tap), from global source `s0 + s` to `d0 + d`: counted into `postStart[src + 1]`
- * when `fill` is undefined, else written at `post[fill[src]++]`, with its weight × 64 in `weight` and its |weight|
- * × 64 added to `fanIn[dst]` when given. Inline loops, no callback per connection: a network has millions of them.
+ * Every connection of one edge, from global source `s0 + s` to `d0 + d`, written at `post[fill[src]++]`, with its
+ * weight × 64 in `weight` and its |weight| × 64 added to `fanIn[dst]` when given. One small function per edge
+ * kind, inline loops, no callback per connection: a network has millions of them, built once, so each kind's loop
+ * is optimized alone (a large function is slower to optimize, and to re-optimize as each kind first runs).
  */
-function addConnections(
+function fillConnections(
   e: SanafeEdge,
   nSrc: number,
   nDst: number,
   s0: number,
   d0: number,
-  postStart: Int32Array,
-  fill?: Int32Array,
-  post?: Int32Array,
+  fill: Int32Array,
+  post: Int32Array,
   weight?: Int32Array,
   fanIn?: Float64Array,
 ): void {
-  // the file's weights, one per connection (network.ts checks the count)
-  const w = e.weights;
-  if (e.kind === "neuron" || e.kind === "sparse") {
-    (e.pairs ?? []).forEach(([s, d], k) => {
-      if (!fill) postStart[s0 + s + 1]!++;
-      else {
-        const at = fill[s0 + s]!++;
-        post![at] = d0 + d;
-        if (weight) weight[at] = w[k]! * 64;
-        if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
-      }
-    });
-    return;
+  if (e.kind === "neuron" || e.kind === "sparse")
+    fillPairs(e.pairs ?? [], e.weights, s0, d0, fill, post, weight, fanIn);
+  else if (e.kind === "dense") fillDense(e.weights, nSrc, nDst, s0, d0, fill, post, weight, fanIn);
+  else {
+    // the weights × 64 as the Int32 they are stored as, converted once per weight rather than once per connection
+    const w64 = Int32Array.from(e.weights, (x) => x * 64);
+    fillConv(e.conv!, w64, s0, d0, fill, post, weight);
+    if (weight && fanIn) convFanIn(e.conv!, w64, d0, fanIn);
   }
-  if (e.kind === "dense") {
-    for (let s = 0; s < nSrc; s++) {
-      if (!fill) postStart[s0 + s + 1]! += nDst;
-      else
-        for (let d = 0; d < nDst; d++) {
-          const at = fill[s0 + s]!++;
-          post![at] = d0 + d;
-          if (weight) weight[at] = w[s * nDst + d]! * 64;
-          if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
-        }
+}
+
+function fillPairs(
+  pairs: readonly (readonly [number, number])[],
+  w: Float64Array,
+  s0: number,
+  d0: number,
+  fill: Int32Array,
+  post: Int32Array,
+  weight?: Int32Array,
+  fanIn?: Float64Array,
+): void {
+  for (let k = 0; k < pairs.length; k++) {
+    const [s, d] = pairs[k]!;
+    const at = fill[s0 + s]!++;
+    post[at] = d0 + d;
+    if (weight) weight[at] = w[k]! * 64;
+    if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
+  }
+}
+
+function fillDense(
+  w: Float64Array,
+  nSrc: number,
+  nDst: number,
+  s0: number,
+  d0: number,
+  fill: Int32Array,
+  post: Int32Array,
+  weight?: Int32Array,
+  fanIn?: Float64Array,
+): void {
+  for (let s = 0; s < nSrc; s++)
+    for (let d = 0; d < nDst; d++) {
+      const at = fill[s0 + s]!++;
+      post[at] = d0 + d;
+      if (weight) weight[at] = w[s * nDst + d]! * 64;
+      if (weight && fanIn) fanIn[d0 + d]! += Math.abs(weight[at]!);
     }
-    return;
-  }
-  const c = e.conv!;
-  const ow = Math.floor((c.inputWidth - c.kernelWidth) / c.strideWidth) + 1;
-  const oh = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
-  if (!fill) {
-    // counted by columns and rows: input x is reached by every (xo, kx) with xo·stride + kx = x, and so is y
-    const cx = new Int32Array(c.inputWidth);
-    const cy = new Int32Array(c.inputHeight);
-    for (let xo = 0; xo < ow; xo++) for (let kx = 0; kx < c.kernelWidth; kx++) cx[xo * c.strideWidth + kx]!++;
-    for (let yo = 0; yo < oh; yo++)
-      for (let ky = 0; ky < c.kernelHeight; ky++) cy[yo * c.strideHeight + ky]!++;
-    for (let ci = 0; ci < c.inputChannels; ci++)
-      for (let y = 0; y < c.inputHeight; y++)
-        for (let x = 0; x < c.inputWidth; x++) {
-          const src = s0 + ci * c.inputWidth * c.inputHeight + y * c.inputWidth + x;
-          postStart[src + 1]! += c.kernelCount * cy[y]! * cx[x]!;
-        }
-    return;
-  }
-  // source by source, each one's targets in ascending order (channel, row, column) as SANA-FE lists them:
-  // written one after another, the weights read along c_out
+}
+
+/** A conv2d edge source by source, each one's targets in ascending order (channel, row, column) as SANA-FE lists
+ * them: written one after another, the weights read along c_out. */
+function fillConv(
+  c: NonNullable<SanafeEdge["conv"]>,
+  w64: Int32Array,
+  s0: number,
+  d0: number,
+  fill: Int32Array,
+  post: Int32Array,
+  weight?: Int32Array,
+): void {
   const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
   const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
+  const ow = Math.floor((iw - kw) / sw) + 1;
+  const oh = Math.floor((ih - kh) / sh) + 1;
   // a source's kernel taps in (row, column) order: the target's offset in an output channel, the weight's index
   // at c_out 0 (conv2d weights are [ky][kx][c_in][c_out])
-  // the weights × 64 as the Int32 they are stored as, converted once per weight rather than once per connection
-  const w64 = Int32Array.from(w, (x) => x * 64);
   const tapTarget = new Int32Array(kh * kw);
   const tapWeight = new Int32Array(kh * kw);
   const plane = ow * oh;
@@ -111,13 +156,24 @@ function addConnections(
           }
         const src = s0 + ci * iw * ih + y * iw + x;
         const at = fill[src]!;
-        writeTaps(post!, weight, w64, tapTarget, tapWeight, taps, cout, at, d0, plane);
+        writeTaps(post, weight, w64, tapTarget, tapWeight, taps, cout, at, d0, plane);
         fill[src] = at + taps * cout;
       }
     }
-  if (!weight || !fanIn) return;
-  // without padding every output position reads every tap of every input channel: Σ|weight × 64| into it is its
-  // output channel's (whole numbers, so the same sum in any order)
+}
+
+/** Without padding every output position reads every tap of every input channel: Σ|weight × 64| into it is its
+ * output channel's (whole numbers, so the same sum in any order). */
+function convFanIn(
+  c: NonNullable<SanafeEdge["conv"]>,
+  w64: Int32Array,
+  d0: number,
+  fanIn: Float64Array,
+): void {
+  const { kernelWidth: kw, kernelHeight: kh, kernelCount: cout, inputChannels: cin } = c;
+  const plane =
+    (Math.floor((c.inputWidth - kw) / c.strideWidth) + 1) *
+    (Math.floor((c.inputHeight - kh) / c.strideHeight) + 1);
   for (let co = 0; co < cout; co++) {
     let sum = 0;
     for (let t = 0; t < kh * kw * cin; t++) sum += Math.abs(w64[t * cout + co]!);
@@ -190,34 +246,17 @@ function buildConnections(parsed: ParsedSanafe, file: string, withWeights: boole
     );
   const postStart = new Int32Array(n + 1);
   for (const e of edges)
-    addConnections(
-      e,
-      sizeOf.get(e.src)!,
-      sizeOf.get(e.dst)!,
-      startOf.get(e.src)!,
-      startOf.get(e.dst)!,
-      postStart,
-    );
+    countConnections(e, sizeOf.get(e.src)!, sizeOf.get(e.dst)!, startOf.get(e.src)!, postStart);
   for (let k = 0; k < n; k++) postStart[k + 1]! += postStart[k]!;
   const fill = postStart.slice(0, n);
-  // shared memory: a direct run counts the messages on its scheduling thread, which then reads it uncopied
+  // shared memory: a direct run counts the messages (and its nonzero-weight targets) on its scheduling thread,
+  // which then reads them uncopied
   const post = new Int32Array(new SharedArrayBuffer(4 * total));
-  const weight64 = withWeights ? new Int32Array(total) : undefined;
+  const weight64 = withWeights ? new Int32Array(new SharedArrayBuffer(4 * total)) : undefined;
   const fanIn64 = withWeights ? new Float64Array(n) : undefined;
   for (const e of edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    addConnections(
-      e,
-      ns,
-      nd,
-      startOf.get(e.src)!,
-      startOf.get(e.dst)!,
-      postStart,
-      fill,
-      post,
-      weight64,
-      fanIn64,
-    );
+    fillConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, fill, post, weight64, fanIn64);
   }
   return { total, postStart, post, weight64, fanIn64, connectionsIn };
 }

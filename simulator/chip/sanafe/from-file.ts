@@ -69,7 +69,7 @@ const textAttr = (a: Attrs, key: string): string | undefined => {
 };
 
 /** `members` sorted by `order` (in place); most files map a core's neurons in order already: no sort then. */
-function inOrder(members: number[], order: Float64Array): number[] {
+function inOrder(members: Int32Array, order: Float64Array): Int32Array {
   for (let i = 1; i < members.length; i++)
     if (order[members[i]!]! < order[members[i - 1]!]!) return members.sort((a, b) => order[a]! - order[b]!);
   return members;
@@ -200,8 +200,13 @@ export function conventionNetOf(
   const coreOf = new Int32Array(n);
   for (let k = 0; k < n; k++)
     coreOf[k] = k > 0 && coreId[k] === coreId[k - 1] ? coreOf[k - 1]! : slotOf.get(coreId[k]!)!;
-  const members: number[][] = ids.map(() => []);
-  for (let k = 0; k < n; k++) members[coreOf[k]!]!.push(k);
+  // each core's neurons in global order (a counting sort: no array grows per neuron)
+  const firstOf = new Int32Array(ids.length + 1);
+  for (let k = 0; k < n; k++) firstOf[coreOf[k]! + 1]!++;
+  for (let s = 0; s < ids.length; s++) firstOf[s + 1]! += firstOf[s]!;
+  const byCore = new Int32Array(n);
+  const fillAt = firstOf.slice(0, ids.length);
+  for (let k = 0; k < n; k++) byCore[fillAt[coreOf[k]!]!++] = k;
   const cores: ConventionNet["cores"] = ids.map((id, s) => {
     const tile = tiles.get(id)!;
     return {
@@ -210,7 +215,7 @@ export function conventionNetOf(
       x: Math.floor(tile / height),
       y: tile % height,
       offset: id % coresPerTile,
-      neurons: Int32Array.from(inOrder(members[s]!, order)),
+      neurons: inOrder(byCore.slice(firstOf[s]!, firstOf[s + 1]!), order),
     };
   });
 
