@@ -172,15 +172,15 @@ const AHEAD_MODULES: Record<AheadCall["name"], string> = {
 };
 
 /**
- * The tables made ahead (the messages' counts, the nonzero-weight targets) on the scheduler's thread once it has
- * loaded the profile (then it idles while this one goes on): the connections go over in shared memory. While it
- * is still loading, this thread makes them rather than wait for the profile and then for them. Where its call
- * fails (no worker; the TypeScript sources under test, whose modules a worker cannot import) this thread makes
- * them too.
+ * The tables made ahead (the messages' counts, the nonzero-weight targets) on the scheduler's thread, which takes
+ * its calls in order, after the profile (then it idles while this one goes on): the connections go over in shared
+ * memory. The counts are needed soon: while that thread is still loading the profile, this one counts rather than
+ * wait for the profile and then for them; the nonzero targets only at the run's end. Where a call fails (no
+ * worker; the TypeScript sources under test, whose modules a worker cannot import) this thread does the work.
  */
 function countsOnWorker(scheduler: BatchScheduler): CountElsewhere {
   return (call) => {
-    if (scheduler.callPending) return undefined;
+    if (call.name === "messageCounts" && scheduler.callPending) return undefined;
     const answer = scheduler.ask({
       module: new URL(AHEAD_MODULES[call.name], import.meta.url).href,
       name: call.name,

@@ -52,9 +52,10 @@ function batchedTimes(
   threaded: boolean,
   s = new BatchScheduler(threaded),
   share = true,
+  begun = false,
 ): Float64Array {
   const r = rng(seed);
-  s.begin(geometry, steps, CAPACITY);
+  if (!begun) s.begin(geometry, steps, CAPACITY);
   let b = s.take(0);
   let at = 0;
   for (let t = 0; t < steps; t++) {
@@ -145,6 +146,38 @@ describe("a call on the scheduler's thread before it schedules", () => {
     expect(s.callResult()?.value).toMatchObject({ n: 3 });
     expect(batchedTimes(1, 30, true, s)).toEqual(directTimes(1, 30));
     expect(new BatchScheduler(false).ask({ module: url, name: "sum", args: [shared] })).toBeUndefined();
+  });
+
+  it("runs its calls in the order asked, each to its end, and schedules only once they have answered", () => {
+    const log = new Int32Array(new SharedArrayBuffer(16));
+    const mark = "export const mark = (log, id) => { log[Atomics.add(log, 0, 1) + 1] = id; return id; };\n";
+    // a module slow to import (a top-level wait) asked first, a quick one second: answered in that order
+    const slow = join(dir, "slow.mjs");
+    writeFileSync(slow, `await new Promise((r) => setTimeout(r, 300));\n${mark}`);
+    const quick = join(dir, "quick.mjs");
+    writeFileSync(quick, mark);
+    const s = new BatchScheduler(true);
+    const first = s.ask({ module: pathToFileURL(slow).href, name: "mark", args: [log, 1] })!;
+    const second = s.ask({ module: pathToFileURL(quick).href, name: "mark", args: [log, 2] })!;
+    // the run begins at once: the scheduler's loop, which holds the thread, must wait for the pending import
+    s.begin(geometry, 40, CAPACITY);
+    expect(first.take()).toEqual({ value: 1 });
+    expect(second.take()).toEqual({ value: 2 });
+    expect([...log.subarray(0, 3)]).toEqual([2, 1, 2]);
+    expect(batchedTimes(3, 40, true, s, true, true)).toEqual(directTimes(3, 40));
+  });
+
+  it("gives an answer still pending when the run ends as none, at once", () => {
+    const slow = join(dir, "slower.mjs");
+    writeFileSync(slow, "await new Promise((r) => setTimeout(r, 2000));\nexport const f = () => 1;\n");
+    const s = new BatchScheduler(true);
+    const pending = s.ask({ module: pathToFileURL(slow).href, name: "f", args: [] })!;
+    const quick = s.ask({ module: url, name: "make", args: [1] })!;
+    s.close();
+    const started = Date.now();
+    expect(pending.take()).toBeUndefined();
+    expect(quick.take()).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("lets the step loop's thread schedule the handed-over batches the worker has not claimed when the run ends", () => {

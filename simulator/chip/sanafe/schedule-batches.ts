@@ -68,6 +68,11 @@ export class WorkerAnswer {
     this.taken = true;
     this.port.close();
   }
+
+  /** Gives up on the answer unless the worker has given it (the worker is ending: it never will). */
+  dropIfPending(): void {
+    if (!this.taken && !this.ready) this.drop();
+  }
 }
 
 export class BatchScheduler {
@@ -88,6 +93,8 @@ export class BatchScheduler {
   claimedAtEnd = 0;
   /** The constructor's `call`, its answer still to take. */
   private first?: WorkerAnswer;
+  /** Every answer asked of the worker (a close drops those still pending). */
+  private readonly answers: WorkerAnswer[] = [];
 
   /** With `threaded`, on a worker thread if one starts (else on this thread); `call` runs there first
    * (`callResult`). With `wasmWanted`, each thread schedules in WebAssembly where the runtime has it
@@ -119,7 +126,9 @@ export class BatchScheduler {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     this.worker.postMessage({ call, port: port2, flag }, [port2]);
-    return new WorkerAnswer(port1, flag);
+    const answer = new WorkerAnswer(port1, flag);
+    this.answers.push(answer);
+    return answer;
   }
 
   /**
@@ -161,10 +170,12 @@ export class BatchScheduler {
     this.worker?.postMessage({ geometry, ring, capacity, module: this.module() });
   }
 
-  /** Ends the worker without waiting for it (a run that stops early, or never begins). */
+  /** Ends the worker without waiting for it (a run that stops early, or never begins); an answer it has not
+   * given by then is none. */
   close(): void {
     this.first?.drop();
     this.first = undefined;
+    for (const answer of this.answers) answer.dropIfPending();
     Atomics.store(this.control, STOP, 1);
     Atomics.notify(this.control, SUBMITTED);
     void this.worker?.terminate();

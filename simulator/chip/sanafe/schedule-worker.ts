@@ -126,7 +126,8 @@ function workerMain(
 
 /**
  * A module's function to run on the worker thread before it schedules (while this thread reads the network): its
- * module as a file URL, its name and arguments; its result comes back by structured clone.
+ * module as a file URL, its name and arguments; its result comes back by structured clone. The worker runs its
+ * calls one after the other in the order asked, and starts scheduling only after them.
  */
 export interface WorkerCall {
   module: string;
@@ -175,5 +176,10 @@ ${batchesOf}
 ${workerMain}
 ${workerCall}
 const kit = { Js: DetailedScheduler, Wasm: WasmScheduler, api: globalThis.WebAssembly };
-parentPort.on("message", (m) => (m.call ? workerCall(m, (url) => import(url)) : workerMain(m, kit, batchesOf)));
+// one message after the other, each to its end: a call waits for the calls asked before it (an import can finish
+// out of order), and the scheduler — whose loop holds the thread — starts only once every call has answered
+let queue = Promise.resolve();
+parentPort.on("message", (m) => {
+  queue = queue.then(() => (m.call ? workerCall(m, (url) => import(url)) : workerMain(m, kit, batchesOf)));
+});
 `;
