@@ -15,7 +15,12 @@ function loadEveryProfile(exports: Record<string, unknown>): void {
   const load = exports.loadProfile as (nameOrPath: string) => unknown;
   const names = (exports.profileNames as () => string[])();
   const arch = packagePath("test", "sanafe", "grid2x2.arch.yaml");
-  for (const name of [...names, ...(existsSync(arch) ? [arch] : [])]) load(name);
+  for (const name of [...names, ...(existsSync(arch) ? [arch] : [])])
+    try {
+      load(name);
+    } catch {
+      // the cache only saves compile time: a profile that does not load is for the tests to report
+    }
 }
 
 const root = fileURLToPath(new URL("../", import.meta.url));
