@@ -59,25 +59,30 @@ function countConvTaps(c: NonNullable<SanafeEdge["conv"]>, s0: number, postStart
  * kind, inline loops, no callback per connection: a network has millions of them, built once, so each kind's loop
  * is optimized alone (a large function is slower to optimize, and to re-optimize as each kind first runs).
  */
+/** Where an edge's connections go: each source's next slot, the targets, and with weights their weight × 64 and
+ * each target's Σ|weight × 64|. */
+interface ConnectionSink {
+  fill: Int32Array;
+  post: Int32Array;
+  weight?: Int32Array;
+  fanIn?: Float64Array;
+}
+
 function fillConnections(
   e: SanafeEdge,
   nSrc: number,
   nDst: number,
   s0: number,
   d0: number,
-  fill: Int32Array,
-  post: Int32Array,
-  weight?: Int32Array,
-  fanIn?: Float64Array,
-): void {
-  if (e.kind === "neuron" || e.kind === "sparse")
-    fillPairs(e.pairs ?? [], e.weights, s0, d0, fill, post, weight, fanIn);
-  else if (e.kind === "dense") fillDense(e.weights, nSrc, nDst, s0, d0, fill, post, weight, fanIn);
+  to: ConnectionSink,
+) {
+  if (e.kind === "neuron" || e.kind === "sparse") fillPairs(e.pairs ?? [], e.weights, s0, d0, to);
+  else if (e.kind === "dense") fillDense(e.weights, nSrc, nDst, s0, d0, to);
   else {
     // the weights × 64 as the Int32 they are stored as, converted once per weight rather than once per connection
     const w64 = Int32Array.from(e.weights, (x) => x * 64);
-    fillConv(e.conv!, w64, s0, d0, fill, post, weight);
-    if (weight && fanIn) convFanIn(e.conv!, w64, d0, fanIn);
+    fillConv(e.conv!, w64, s0, d0, to);
+    if (to.weight && to.fanIn) convFanIn(e.conv!, w64, d0, to.fanIn);
   }
 }
 
@@ -86,11 +91,9 @@ function fillPairs(
   w: Float64Array,
   s0: number,
   d0: number,
-  fill: Int32Array,
-  post: Int32Array,
-  weight?: Int32Array,
-  fanIn?: Float64Array,
+  to: ConnectionSink,
 ): void {
+  const { fill, post, weight, fanIn } = to;
   for (let k = 0; k < pairs.length; k++) {
     const [s, d] = pairs[k]!;
     const at = fill[s0 + s]!++;
@@ -100,17 +103,8 @@ function fillPairs(
   }
 }
 
-function fillDense(
-  w: Float64Array,
-  nSrc: number,
-  nDst: number,
-  s0: number,
-  d0: number,
-  fill: Int32Array,
-  post: Int32Array,
-  weight?: Int32Array,
-  fanIn?: Float64Array,
-): void {
+function fillDense(w: Float64Array, nSrc: number, nDst: number, s0: number, d0: number, to: ConnectionSink) {
+  const { fill, post, weight, fanIn } = to;
   for (let s = 0; s < nSrc; s++)
     for (let d = 0; d < nDst; d++) {
       const at = fill[s0 + s]!++;
@@ -127,10 +121,9 @@ function fillConv(
   w64: Int32Array,
   s0: number,
   d0: number,
-  fill: Int32Array,
-  post: Int32Array,
-  weight?: Int32Array,
-): void {
+  to: ConnectionSink,
+) {
+  const { fill, post, weight } = to;
   const { inputWidth: iw, inputHeight: ih, kernelWidth: kw, kernelHeight: kh, kernelCount: cout } = c;
   const { strideWidth: sw, strideHeight: sh, inputChannels: cin } = c;
   const ow = Math.floor((iw - kw) / sw) + 1;
@@ -254,9 +247,10 @@ function buildConnections(parsed: ParsedSanafe, file: string, withWeights: boole
   const post = new Int32Array(new SharedArrayBuffer(4 * total));
   const weight64 = withWeights ? new Int32Array(new SharedArrayBuffer(4 * total)) : undefined;
   const fanIn64 = withWeights ? new Float64Array(n) : undefined;
+  const sink: ConnectionSink = { fill, post, weight: weight64, fanIn: fanIn64 };
   for (const e of edges) {
     const [ns, nd] = [sizeOf.get(e.src)!, sizeOf.get(e.dst)!];
-    fillConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, fill, post, weight64, fanIn64);
+    fillConnections(e, ns, nd, startOf.get(e.src)!, startOf.get(e.dst)!, sink);
   }
   return { total, postStart, post, weight64, fanIn64, connectionsIn };
 }

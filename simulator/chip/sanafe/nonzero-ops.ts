@@ -3,6 +3,14 @@
 // group. The per-neuron table needs no spikes, so a direct run makes it ahead on its scheduling thread, idle while
 // this one sets up (counts-ahead.ts); where none was made, the run walks its connections at the end instead.
 
+/** Each neuron's group, from the groups' first neurons (then the neuron count). */
+function groupOfNeurons(groupStart: Int32Array): Int32Array {
+  const groups = groupStart.length - 1;
+  const groupOf = new Int32Array(groupStart[groups]!);
+  for (let g = 0; g < groups; g++) groupOf.fill(g, groupStart[g]!, groupStart[g + 1]!);
+  return groupOf;
+}
+
 /**
  * Per source neuron k and destination group g (`groupStart`: each group's first neuron, then the neuron count),
  * the targets k reaches in g through a nonzero weight, at [k × groups + g]. `post` / `weight64`: the targets and
@@ -16,8 +24,7 @@ export function nonzeroTargetsByGroup(
 ): Int32Array {
   const n = postStart.length - 1;
   const groups = groupStart.length - 1;
-  const groupOf = new Int32Array(n);
-  for (let g = 0; g < groups; g++) groupOf.fill(g, groupStart[g]!, groupStart[g + 1]!);
+  const groupOf = groupOfNeurons(groupStart);
   const table = new Int32Array(n * groups);
   for (let k = 0; k < n; k++) {
     const end = postStart[k + 1]!;
@@ -47,10 +54,8 @@ export function nonzeroOpsByWalk(
   delivered: Int32Array,
 ): Float64Array {
   const n = postStart.length - 1;
-  const groups = groupStart.length - 1;
-  const groupOf = new Int32Array(n);
-  for (let g = 0; g < groups; g++) groupOf.fill(g, groupStart[g]!, groupStart[g + 1]!);
-  const into = new Float64Array(groups);
+  const groupOf = groupOfNeurons(groupStart);
+  const into = new Float64Array(groupStart.length - 1);
   for (let k = 0; k < n; k++) {
     const spikes = delivered[k]!;
     if (spikes === 0) continue;
