@@ -70,6 +70,7 @@ export const F64_MUL = [0xa2];
 export const F64_DIV = [0xa3];
 export const F64_MAX = [0xa5];
 export const F64_NEG = [0x9a];
+export const F64_ABS = [0x99];
 export const F64_TRUNC = [0x9d];
 export const F64_CONVERT_I32_S = [0xb7];
 export const F64_EQ = [0x61];

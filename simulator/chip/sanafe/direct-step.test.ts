@@ -110,6 +110,7 @@ describe("the step loop's connection forms", () => {
   it("packed with the arrival count, packed, and two arrays: the same run, queues and counts", () => {
     const { profile } = parseProfileText(smallArch({ name: "forms", width: 2, height: 1 }), "forms.yaml");
     expect(profile).toBeDefined();
+    const outgrew: number[] = [];
     for (const seed of [1, 2, 3, 4, 5]) {
       const text = cancelling(seed);
       const parsed = parseSanafeFile(text, "cancel.yaml");
@@ -134,6 +135,16 @@ describe("the step loop's connection forms", () => {
       expect(run("arrays")).toEqual(same);
       expect(run("auto", false)).toEqual(counted); // Σ|w| into each neuron summed by the stepper itself
       expect(counted.totals.neuronsUpdated).toBeGreaterThan(0);
+      // a potential past ±limit stops the run at the same step in WebAssembly and in JS, whichever side it leaves
+      const stops = [0.5, 1, 2, 3, 5].map((limit) => {
+        const at = (form: ConnectionForm) =>
+          runDirect(net, plan.somas, 30, limit, new BatchScheduler(false), form).outgrewAt;
+        expect(at("auto")).toBe(at("arrays"));
+        return at("auto");
+      });
+      outgrew.push(...stops);
     }
+    // the limits were met, and not only at the first step
+    expect(outgrew.filter((t) => t > 0).length).toBeGreaterThan(3);
   });
 });
