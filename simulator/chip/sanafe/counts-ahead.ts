@@ -46,12 +46,14 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhe
     if (!placement || !conns) return;
     const n = conns.postStart.length - 1;
     const keyOf = new Float64Array(n);
+    // each group's first neuron (in file order, as conventionNetOf numbers them), then the neuron count
     const groupStart = new Int32Array(parsed.net.groups.size + 1);
     let k = 0;
     let g = 0;
     // indexed loops, and a map touched only where the core changes: this runs once, cold, per neuron
     for (const group of parsed.net.groups.values()) {
-      groupStart[g++] = k;
+      groupStart[g + 1] = groupStart[g]! + group.size;
+      g++;
       const places = placement.get(group.name) ?? [];
       for (let i = 0; i < places.length; i++) {
         const p = places[i]!;
@@ -59,8 +61,7 @@ export function prepareMessageCounts(parsed: ParsedSanafe, file: string, elsewhe
         keyOf[k++] = p.tile * 2 ** 26 + p.core;
       }
     }
-    if (k !== n) return;
-    groupStart[g] = n;
+    if (k !== n || groupStart[g] !== n) return;
     const slotOf = new Map<number, number>();
     for (let j = 0; j < n; j++) if (j === 0 || keyOf[j] !== keyOf[j - 1]) slotOf.set(keyOf[j]!, 0);
     const keys = [...slotOf.keys()].sort((a, b) => a - b);
