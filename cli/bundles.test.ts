@@ -3,7 +3,7 @@
 // sources: no bundle there).
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -104,6 +104,43 @@ describe("the built command with its bundles", () => {
       const bundled = JSON.parse(readFileSync(fromBundles, "utf8"));
       expect(bundled.run.path).toBe("direct");
       expect(bundled).toEqual(JSON.parse(readFileSync(fromModules, "utf8")));
+    },
+    60_000,
+  );
+
+  it.runIf(built)(
+    "reports a bad SANA-FE file the bundled run reads as a user's error: exit 2, file:line, nothing written",
+    () => {
+      // the bundle holds its own copy of SpikegridError: the command must still know the error as one
+      const text = readFileSync(packagePath("test", "sanafe", "conv.yaml"), "utf8");
+      const bad = join(dir, "bad-core.yaml");
+      writeFileSync(bad, text.replace(/core: '?0\.0'?/, "core: 'x.y'"));
+      const out = join(dir, "bad.json");
+      const r = spawnSync(
+        process.execPath,
+        [
+          packagePath("bin", "spikegrid.js"),
+          "simulate",
+          bad,
+          "--engine",
+          "chip",
+          "--profile",
+          packagePath("test", "sanafe", "grid2x2.arch.yaml"),
+          "--timesteps",
+          "40",
+          "--convention",
+          "sanafe",
+          "--json",
+          out,
+        ],
+        { encoding: "utf8" },
+      );
+      expect(r.stderr).toMatch(
+        /error \[IMPORT_FAILED\]: .*bad-core\.yaml:\d+: core "x\.y" is not tile\.core/,
+      );
+      expect(r.stderr).not.toContain("internal error");
+      expect(r.status).toBe(2);
+      expect(existsSync(out)).toBe(false);
     },
     60_000,
   );

@@ -22,6 +22,9 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Marks every SpikegridError, whichever copy of this module made it (see `Symbol.hasInstance` below). */
+const BRAND = Symbol.for("spikegrid.SpikegridError");
+
 export class SpikegridError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -38,6 +41,17 @@ export class SpikegridError extends Error {
     this.code = code;
     this.hint = opts.hint;
     this.details = opts.details ?? [];
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * `x instanceof SpikegridError` holds for an error of any copy of this class: a start-up bundle (cli/bundles.ts)
+   * holds its own, and a bad file it reports must still be a user's error (exit 2), not an internal fault. A
+   * subclass tests its own prototype chain as usual.
+   */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    if (this !== SpikegridError) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
   }
 
   /** Multi-line text for a terminal: the cause, each detail, then the hint. */
