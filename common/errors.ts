@@ -44,16 +44,6 @@ export class SpikegridError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  /**
-   * `x instanceof SpikegridError` holds for an error of any copy of this class: a start-up bundle (cli/bundles.ts)
-   * holds its own, and a bad file it reports must still be a user's error (exit 2), not an internal fault. A
-   * subclass tests its own prototype chain as usual.
-   */
-  static override [Symbol.hasInstance](x: unknown): boolean {
-    if (this !== SpikegridError) return Function.prototype[Symbol.hasInstance].call(this, x);
-    return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
-  }
-
   /** Multi-line text for a terminal: the cause, each detail, then the hint. */
   describe(): string {
     const lines = [this.message];
@@ -62,6 +52,18 @@ export class SpikegridError extends Error {
     return lines.join("\n");
   }
 }
+
+/**
+ * `x instanceof SpikegridError` holds for an error of any copy of this class: a start-up bundle (cli/bundles.ts)
+ * holds its own, and a bad file it reports must still be a user's error (exit 2), not an internal fault. A
+ * subclass (which inherits this) tests its own prototype chain as usual.
+ */
+Object.defineProperty(SpikegridError, Symbol.hasInstance, {
+  value(this: unknown, x: unknown): boolean {
+    if (this !== SpikegridError) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
+  },
+});
 
 export function isSpikegridError(e: unknown): e is SpikegridError {
   return e instanceof SpikegridError;
