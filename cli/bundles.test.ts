@@ -47,6 +47,24 @@ describe("bundleFor", () => {
   });
 });
 
+/** A direct SANA-FE run of `file` on the checked-in 2×2 architecture, 40 steps (add --json). */
+const directArgs = (file: string) => [
+  "simulate",
+  file,
+  "--engine",
+  "chip",
+  "--profile",
+  packagePath("test", "sanafe", "grid2x2.arch.yaml"),
+  "--timesteps",
+  "40",
+  "--convention",
+  "sanafe",
+];
+
+/** The built command (bin/spikegrid.js, with its bundles) in a child process. */
+const builtCommand = (args: string[]) =>
+  spawnSync(process.execPath, [packagePath("bin", "spikegrid.js"), ...args], { encoding: "utf8" });
+
 describe("the built command with its bundles", () => {
   const dist = pathToFileURL(`${packagePath("dist")}/`);
   const built = Object.keys(BUNDLES).every((name) => bundleFor(name as keyof typeof BUNDLES, dist));
@@ -77,26 +95,9 @@ describe("the built command with its bundles", () => {
   it.runIf(built)(
     "runs a SANA-FE file directly to the run JSON the modules give",
     async () => {
-      const args = [
-        "simulate",
-        packagePath("test", "sanafe", "conv.yaml"),
-        "--engine",
-        "chip",
-        "--profile",
-        packagePath("test", "sanafe", "grid2x2.arch.yaml"),
-        "--timesteps",
-        "40",
-        "--convention",
-        "sanafe",
-      ];
+      const args = directArgs(packagePath("test", "sanafe", "conv.yaml"));
       const fromBundles = join(dir, "bundled.json");
-      const r = spawnSync(
-        process.execPath,
-        [packagePath("bin", "spikegrid.js"), ...args, "--json", fromBundles],
-        {
-          encoding: "utf8",
-        },
-      );
+      const r = builtCommand([...args, "--json", fromBundles]);
       expect(r.stderr).toContain("ran SANA-FE's neuron model directly");
       expect(r.status).toBe(0);
       const fromModules = join(dir, "modules.json");
@@ -116,25 +117,7 @@ describe("the built command with its bundles", () => {
       const bad = join(dir, "bad-core.yaml");
       writeFileSync(bad, text.replace(/core: '?0\.0'?/, "core: 'x.y'"));
       const out = join(dir, "bad.json");
-      const r = spawnSync(
-        process.execPath,
-        [
-          packagePath("bin", "spikegrid.js"),
-          "simulate",
-          bad,
-          "--engine",
-          "chip",
-          "--profile",
-          packagePath("test", "sanafe", "grid2x2.arch.yaml"),
-          "--timesteps",
-          "40",
-          "--convention",
-          "sanafe",
-          "--json",
-          out,
-        ],
-        { encoding: "utf8" },
-      );
+      const r = builtCommand([...directArgs(bad), "--json", out]);
       expect(r.stderr).toMatch(
         /error \[IMPORT_FAILED\]: .*bad-core\.yaml:\d+: core "x\.y" is not tile\.core/,
       );
