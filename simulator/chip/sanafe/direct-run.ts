@@ -45,7 +45,7 @@ export interface DirectRunResult {
 }
 
 /** The groups' first neurons, then the neuron count (nonzero-ops.ts's `groupStart`). */
-export function groupStarts(net: ConventionNet): Int32Array {
+function groupStarts(net: ConventionNet): Int32Array {
   const start = new Int32Array(net.groups.length + 1);
   net.groups.forEach((g, i) => {
     start[i] = g.start;
